@@ -1,0 +1,487 @@
+//! Time distributions for inter-arrival and service times: Ciw's set, their
+//! means and variances, parameter checks, and sampling in Ciw's draw order.
+
+use std::fmt;
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+use crate::random::RandomSource;
+
+/// A distribution of non-negative times. In a model file each is a table
+/// tagged by `type`, e.g. `{ type = "exponential", rate = 0.2 }`.
+///
+/// Sampling follows Ciw's algorithms and draw counts, so that under
+/// [`crate::RngKind::Ciw`] every variant draws exactly what Ciw draws.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+#[non_exhaustive]
+pub enum Distribution {
+    /// Exponential with the given rate (mean `1 / rate`).
+    Exponential {
+        /// Events per unit time; finite and positive.
+        rate: f64,
+    },
+    /// Uniform on `[lower, upper]`.
+    Uniform {
+        /// Smallest value; non-negative.
+        lower: f64,
+        /// Largest value; at least `lower`.
+        upper: f64,
+    },
+    /// Always the same value.
+    Deterministic {
+        /// The value; non-negative.
+        value: f64,
+    },
+    /// Triangular on `[lower, upper]` peaking at `mode`.
+    Triangular {
+        /// Smallest value; non-negative.
+        lower: f64,
+        /// Most likely value, in `[lower, upper]`.
+        mode: f64,
+        /// Largest value.
+        upper: f64,
+    },
+    /// Gamma with the given shape and scale (mean `shape * scale`).
+    Gamma {
+        /// Shape; positive.
+        shape: f64,
+        /// Scale; positive.
+        scale: f64,
+    },
+    /// Weibull with the given scale and shape.
+    Weibull {
+        /// Scale; positive.
+        scale: f64,
+        /// Shape; positive.
+        shape: f64,
+    },
+    /// Normal truncated at 0: draws at or below 0 are redrawn, as in Ciw.
+    Normal {
+        /// Mean of the untruncated normal.
+        mean: f64,
+        /// Standard deviation of the untruncated normal; positive.
+        sd: f64,
+    },
+    /// Lognormal: `exp(N(mean, sd))`.
+    Lognormal {
+        /// Mean of the underlying normal.
+        mean: f64,
+        /// Standard deviation of the underlying normal; positive.
+        sd: f64,
+    },
+    /// Erlang: the sum of `phases` exponentials with the given rate.
+    Erlang {
+        /// Rate of each phase; positive.
+        rate: f64,
+        /// Number of phases; at least 1.
+        phases: u32,
+    },
+    /// Hyper-exponential: exponential with `rates[i]` chosen with `probs[i]`.
+    HyperExponential {
+        /// The rates; each positive.
+        rates: Vec<f64>,
+        /// The probabilities of each rate; summing to 1.
+        probs: Vec<f64>,
+    },
+    /// Resamples the observations uniformly.
+    Empirical {
+        /// The observations; non-empty, non-negative.
+        observations: Vec<f64>,
+    },
+    /// Cycles through the values in order.
+    Sequential {
+        /// The values; non-empty, non-negative.
+        values: Vec<f64>,
+    },
+    /// A discrete distribution on `values` with probabilities `probs`.
+    Pmf {
+        /// The values; non-negative.
+        values: Vec<f64>,
+        /// Their probabilities; summing to 1.
+        probs: Vec<f64>,
+    },
+    /// A user-supplied distribution (not expressible in a model file).
+    #[serde(skip)]
+    Custom(CustomDistribution),
+}
+
+/// A user-supplied time distribution. Implementations draw only through the
+/// [`RandomSource`] they are given, so that runs stay reproducible.
+///
+/// ```
+/// use queue_sim::{RandomSource, TimeDistribution};
+/// /// Service that takes 1 or 3 time units with equal chance.
+/// #[derive(Debug)]
+/// struct OneOrThree;
+/// impl TimeDistribution for OneOrThree {
+///     fn sample(&self, rng: &mut dyn RandomSource) -> f64 {
+///         if rng.uniform01() < 0.5 { 1.0 } else { 3.0 }
+///     }
+///     fn mean(&self) -> Option<f64> { Some(2.0) }
+/// }
+/// ```
+pub trait TimeDistribution: fmt::Debug + Send + Sync {
+    /// One draw. A negative or NaN value stops the simulation with an error.
+    fn sample(&self, rng: &mut dyn RandomSource) -> f64;
+    /// The mean, where known.
+    fn mean(&self) -> Option<f64> {
+        None
+    }
+    /// The variance, where known.
+    fn variance(&self) -> Option<f64> {
+        None
+    }
+    /// The largest value it can return, where known. A value of `Some(0.0)`
+    /// makes it invalid as an inter-arrival distribution.
+    fn upper_limit(&self) -> Option<f64> {
+        None
+    }
+}
+
+/// A shared handle on a [`TimeDistribution`], the payload of
+/// [`Distribution::Custom`]. Two handles are equal when they share the object.
+#[derive(Clone, Debug)]
+pub struct CustomDistribution(pub Arc<dyn TimeDistribution>);
+
+impl PartialEq for CustomDistribution {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+/// What is wrong with a distribution's parameters.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ParameterError {
+    /// A parameter is NaN or infinite.
+    #[error("parameter `{name}` must be finite, got {value}")]
+    NotFinite {
+        /// The parameter's name.
+        name: &'static str,
+        /// Its value.
+        value: f64,
+    },
+    /// A parameter that must be positive is not.
+    #[error("parameter `{name}` must be positive, got {value}")]
+    NotPositive {
+        /// The parameter's name.
+        name: &'static str,
+        /// Its value.
+        value: f64,
+    },
+    /// A parameter that must be non-negative is negative.
+    #[error("parameter `{name}` must be non-negative, got {value}")]
+    Negative {
+        /// The parameter's name.
+        name: &'static str,
+        /// Its value.
+        value: f64,
+    },
+    /// Parameters that must be ordered are not.
+    #[error("parameters must satisfy {relation}")]
+    Order {
+        /// The relation that fails, e.g. `lower <= mode <= upper`.
+        relation: &'static str,
+    },
+    /// A list that must not be empty is empty.
+    #[error("parameter `{name}` must not be empty")]
+    Empty {
+        /// The parameter's name.
+        name: &'static str,
+    },
+    /// Two lists that must have the same length do not.
+    #[error("`{a}` has {a_len} entries but `{b}` has {b_len}")]
+    LengthMismatch {
+        /// First list.
+        a: &'static str,
+        /// Its length.
+        a_len: usize,
+        /// Second list.
+        b: &'static str,
+        /// Its length.
+        b_len: usize,
+    },
+    /// Probabilities do not sum to 1.
+    #[error("parameter `{name}` must sum to 1, sums to {sum}")]
+    NotNormalised {
+        /// The parameter's name.
+        name: &'static str,
+        /// The sum.
+        sum: f64,
+    },
+    /// A truncated normal whose mass above 0 is too small to sample.
+    #[error("normal with mean {mean} and sd {sd} is almost never positive (truncation at 0 would never end)")]
+    HopelessTruncation {
+        /// The mean.
+        mean: f64,
+        /// The standard deviation.
+        sd: f64,
+    },
+}
+
+fn finite(name: &'static str, value: f64) -> Result<f64, ParameterError> {
+    if value.is_finite() { Ok(value) } else { Err(ParameterError::NotFinite { name, value }) }
+}
+
+fn positive(name: &'static str, value: f64) -> Result<(), ParameterError> {
+    if finite(name, value)? > 0.0 { Ok(()) } else { Err(ParameterError::NotPositive { name, value }) }
+}
+
+fn non_negative(name: &'static str, value: f64) -> Result<(), ParameterError> {
+    if finite(name, value)? >= 0.0 { Ok(()) } else { Err(ParameterError::Negative { name, value }) }
+}
+
+fn all_non_negative(name: &'static str, values: &[f64]) -> Result<(), ParameterError> {
+    if values.is_empty() {
+        return Err(ParameterError::Empty { name });
+    }
+    values.iter().try_for_each(|&v| non_negative(name, v))
+}
+
+fn probabilities(values_name: &'static str, values_len: usize, probs: &[f64]) -> Result<(), ParameterError> {
+    if probs.len() != values_len {
+        return Err(ParameterError::LengthMismatch {
+            a: values_name,
+            a_len: values_len,
+            b: "probs",
+            b_len: probs.len(),
+        });
+    }
+    all_non_negative("probs", probs)?;
+    let sum: f64 = probs.iter().sum();
+    if (sum - 1.0).abs() > 1e-9 {
+        return Err(ParameterError::NotNormalised { name: "probs", sum });
+    }
+    Ok(())
+}
+
+impl Distribution {
+    /// Exponential with the given rate.
+    pub fn exponential(rate: f64) -> Self {
+        Self::Exponential { rate }
+    }
+
+    /// Always `value`.
+    pub fn deterministic(value: f64) -> Self {
+        Self::Deterministic { value }
+    }
+
+    /// A user-supplied distribution.
+    pub fn custom(d: impl TimeDistribution + 'static) -> Self {
+        Self::Custom(CustomDistribution(Arc::new(d)))
+    }
+
+    /// Checks the parameters.
+    pub fn validate(&self) -> Result<(), ParameterError> {
+        match self {
+            Self::Exponential { rate } => positive("rate", *rate),
+            Self::Uniform { lower, upper } => {
+                non_negative("lower", *lower)?;
+                non_negative("upper", *upper)?;
+                if lower > upper {
+                    return Err(ParameterError::Order { relation: "lower <= upper" });
+                }
+                Ok(())
+            }
+            Self::Deterministic { value } => non_negative("value", *value),
+            Self::Triangular { lower, mode, upper } => {
+                non_negative("lower", *lower)?;
+                non_negative("mode", *mode)?;
+                non_negative("upper", *upper)?;
+                if !(lower <= mode && mode <= upper) {
+                    return Err(ParameterError::Order { relation: "lower <= mode <= upper" });
+                }
+                Ok(())
+            }
+            Self::Gamma { shape, scale } => {
+                positive("shape", *shape)?;
+                positive("scale", *scale)
+            }
+            Self::Weibull { scale, shape } => {
+                positive("scale", *scale)?;
+                positive("shape", *shape)
+            }
+            Self::Normal { mean, sd } => {
+                finite("mean", *mean)?;
+                positive("sd", *sd)?;
+                // P(X > 0) below about 1e-6: redrawing until positive would hang.
+                if mean / sd < -4.75 {
+                    return Err(ParameterError::HopelessTruncation { mean: *mean, sd: *sd });
+                }
+                Ok(())
+            }
+            Self::Lognormal { mean, sd } => {
+                finite("mean", *mean)?;
+                positive("sd", *sd)
+            }
+            Self::Erlang { rate, phases } => {
+                positive("rate", *rate)?;
+                if *phases == 0 {
+                    return Err(ParameterError::NotPositive { name: "phases", value: 0.0 });
+                }
+                Ok(())
+            }
+            Self::HyperExponential { rates, probs } => {
+                if rates.is_empty() {
+                    return Err(ParameterError::Empty { name: "rates" });
+                }
+                rates.iter().try_for_each(|&r| positive("rates", r))?;
+                probabilities("rates", rates.len(), probs)
+            }
+            Self::Empirical { observations } => all_non_negative("observations", observations),
+            Self::Sequential { values } => all_non_negative("values", values),
+            Self::Pmf { values, probs } => {
+                all_non_negative("values", values)?;
+                probabilities("values", values.len(), probs)
+            }
+            Self::Custom(_) => Ok(()),
+        }
+    }
+
+    /// The mean, where defined (Ciw's formulas; the truncated normal's is that
+    /// of the normal truncated at 0).
+    pub fn mean(&self) -> Option<f64> {
+        Some(match self {
+            Self::Exponential { rate } => 1.0 / rate,
+            Self::Uniform { lower, upper } => (lower + upper) / 2.0,
+            Self::Deterministic { value } => *value,
+            Self::Triangular { lower, mode, upper } => (lower + mode + upper) / 3.0,
+            Self::Gamma { shape, scale } => shape * scale,
+            Self::Weibull { scale, shape } => scale * statrs::function::gamma::gamma(1.0 + 1.0 / shape),
+            Self::Normal { mean, sd } => {
+                let (_, term) = truncation_terms(*mean, *sd);
+                mean + sd * term
+            }
+            Self::Lognormal { mean, sd } => (mean + sd * sd / 2.0).exp(),
+            Self::Erlang { rate, phases } => f64::from(*phases) / rate,
+            Self::HyperExponential { rates, probs } => probs.iter().zip(rates).map(|(p, r)| p / r).sum(),
+            Self::Empirical { observations: v } | Self::Sequential { values: v } => {
+                v.iter().sum::<f64>() / v.len() as f64
+            }
+            Self::Pmf { values, probs } => values.iter().zip(probs).map(|(v, p)| v * p).sum(),
+            Self::Custom(c) => return c.0.mean(),
+        })
+    }
+
+    /// The variance, where defined.
+    pub fn variance(&self) -> Option<f64> {
+        Some(match self {
+            Self::Exponential { rate } => 1.0 / (rate * rate),
+            Self::Uniform { lower, upper } => (upper - lower).powi(2) / 12.0,
+            Self::Deterministic { .. } => 0.0,
+            Self::Triangular { lower: a, mode: c, upper: b } => {
+                (a * a + b * b + c * c - a * b - a * c - b * c) / 18.0
+            }
+            Self::Gamma { shape, scale } => shape * scale * scale,
+            Self::Weibull { scale, shape } => {
+                let g1 = statrs::function::gamma::gamma(1.0 + 1.0 / shape);
+                let g2 = statrs::function::gamma::gamma(1.0 + 2.0 / shape);
+                scale * scale * (g2 - g1 * g1)
+            }
+            Self::Normal { mean, sd } => {
+                let (z, term) = truncation_terms(*mean, *sd);
+                sd * sd * (1.0 - z * term - term * term)
+            }
+            Self::Lognormal { mean, sd } => ((sd * sd).exp() - 1.0) * (2.0 * mean + sd * sd).exp(),
+            Self::Erlang { rate, phases } => f64::from(*phases) / (rate * rate),
+            Self::HyperExponential { rates, probs } => {
+                let m: f64 = probs.iter().zip(rates).map(|(p, r)| p / r).sum();
+                probs.iter().zip(rates).map(|(p, r)| 2.0 * p / (r * r)).sum::<f64>() - m * m
+            }
+            Self::Empirical { observations: v } | Self::Sequential { values: v } => {
+                let m = v.iter().sum::<f64>() / v.len() as f64;
+                v.iter().map(|x| (x - m).powi(2)).sum::<f64>() / v.len() as f64
+            }
+            Self::Pmf { values, probs } => {
+                let m: f64 = values.iter().zip(probs).map(|(v, p)| v * p).sum();
+                values.iter().zip(probs).map(|(v, p)| p * (v - m).powi(2)).sum()
+            }
+            Self::Custom(c) => return c.0.variance(),
+        })
+    }
+
+    /// True when every draw is 0: as an inter-arrival distribution such a
+    /// source would make infinitely many arrivals at one instant.
+    pub fn always_zero(&self) -> bool {
+        match self {
+            Self::Deterministic { value } => *value == 0.0,
+            Self::Uniform { upper, .. } | Self::Triangular { upper, .. } => *upper == 0.0,
+            Self::Empirical { observations: v } | Self::Sequential { values: v } => {
+                v.iter().all(|&x| x == 0.0)
+            }
+            Self::Pmf { values, probs } => values.iter().zip(probs).all(|(&v, &p)| v == 0.0 || p == 0.0),
+            Self::Custom(c) => c.0.upper_limit() == Some(0.0),
+            _ => false,
+        }
+    }
+}
+
+/// `z = mean / sd` and the inverse Mills ratio `phi(z) / Phi(z)`.
+fn truncation_terms(mean: f64, sd: f64) -> (f64, f64) {
+    let z = mean / sd;
+    let phi = (-0.5 * z * z).exp() / (2.0 * std::f64::consts::PI).sqrt();
+    let cdf = 0.5 * (1.0 + statrs::function::erf::erf(z / std::f64::consts::SQRT_2));
+    (z, phi / cdf)
+}
+
+/// A distribution ready to draw from, with the per-simulation state some
+/// variants carry (the position of a [`Distribution::Sequential`]), as Ciw
+/// deep-copies its distributions into each simulation.
+#[derive(Clone, Debug)]
+pub(crate) struct Sampler {
+    dist: Distribution,
+    position: usize,
+}
+
+impl Sampler {
+    pub(crate) fn new(dist: Distribution) -> Self {
+        Self { dist, position: 0 }
+    }
+
+    /// One draw, consuming exactly the uniforms Ciw's sampler consumes.
+    #[inline]
+    pub(crate) fn sample<R: RandomSource>(&mut self, rng: &mut R) -> f64 {
+        match &self.dist {
+            Distribution::Exponential { rate } => rng.exponential(*rate),
+            Distribution::Uniform { lower, upper } => rng.uniform(*lower, *upper),
+            Distribution::Deterministic { value } => *value,
+            Distribution::Triangular { lower, mode, upper } => rng.triangular(*lower, *mode, *upper),
+            Distribution::Gamma { shape, scale } => rng.gamma(*shape, *scale),
+            Distribution::Weibull { scale, shape } => rng.weibull(*scale, *shape),
+            Distribution::Normal { mean, sd } => loop {
+                let x = rng.normal(*mean, *sd);
+                if x > 0.0 {
+                    break x;
+                }
+            },
+            Distribution::Lognormal { mean, sd } => rng.lognormal(*mean, *sd),
+            Distribution::Erlang { rate, phases } => {
+                // Ciw samples Erlang as a phase-type distribution: one draw
+                // picks the (only) starting phase, then one exponential a phase.
+                let _ = rng.uniform01();
+                let mut total = 0.0;
+                for _ in 0..*phases {
+                    total += rng.exponential(*rate);
+                }
+                total
+            }
+            Distribution::HyperExponential { rates, probs } => {
+                let phase = rng.weighted_index(probs);
+                rng.exponential(rates[phase])
+            }
+            Distribution::Empirical { observations } => observations[rng.index(observations.len())],
+            Distribution::Sequential { values } => {
+                let v = values[self.position];
+                self.position = (self.position + 1) % values.len();
+                v
+            }
+            Distribution::Pmf { values, probs } => values[rng.weighted_index(probs)],
+            Distribution::Custom(c) => c.0.sample(rng as &mut dyn RandomSource),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,164 @@
+//! Typed errors: [`ModelError`] for a model that cannot be simulated and
+//! [`SimError`] for what goes wrong while running one.
+
+use std::path::PathBuf;
+
+use crate::distribution::ParameterError;
+
+/// A model that cannot be simulated, naming the node, class and parameter.
+/// Nodes and classes are numbered from 0.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ModelError {
+    /// The network has no nodes.
+    #[error("the network has no nodes")]
+    NoNodes,
+    /// The network has no customer classes.
+    #[error("the network has no customer classes")]
+    NoClasses,
+    /// No class arrives anywhere, so nothing would ever happen.
+    #[error("no class has an arrival distribution at any node")]
+    NoArrivals,
+    /// A node has zero servers.
+    #[error("node {node}: number of servers must be at least 1 (or \"inf\")")]
+    ZeroServers {
+        /// The node.
+        node: usize,
+    },
+    /// A class lists distributions for a different number of nodes.
+    #[error("class {class}: has distributions for {found} nodes, the network has {expected}")]
+    ClassNodeCount {
+        /// The class.
+        class: usize,
+        /// Number of nodes in the network.
+        expected: usize,
+        /// Number of entries given.
+        found: usize,
+    },
+    /// A distribution's parameters are invalid.
+    #[error("node {node}, class {class}, {role} distribution: {source}")]
+    Distribution {
+        /// The node.
+        node: usize,
+        /// The class.
+        class: usize,
+        /// `"arrival"` or `"service"`.
+        role: &'static str,
+        /// What is wrong.
+        source: ParameterError,
+    },
+    /// An inter-arrival distribution that only ever gives 0 (Ciw loops forever).
+    #[error(
+        "node {node}, class {class}: the inter-arrival distribution always gives 0, so time would never advance"
+    )]
+    ZeroInterArrival {
+        /// The node.
+        node: usize,
+        /// The class.
+        class: usize,
+    },
+    /// The routing matrix has the wrong number of rows or columns.
+    #[error("class {class}: routing {} has {found} entries, expected {expected}", match row { Some(r) => format!("row {r}"), None => "matrix".to_owned() })]
+    RoutingShape {
+        /// The class.
+        class: usize,
+        /// The row, or `None` for the number of rows.
+        row: Option<usize>,
+        /// Number of nodes.
+        expected: usize,
+        /// Number found.
+        found: usize,
+    },
+    /// A routing probability is negative, NaN or infinite.
+    #[error(
+        "class {class}: routing probability from node {from} to node {to} must be in [0, 1], got {value}"
+    )]
+    RoutingProbability {
+        /// The class.
+        class: usize,
+        /// Source node.
+        from: usize,
+        /// Destination node.
+        to: usize,
+        /// The value.
+        value: f64,
+    },
+    /// A routing row sums above 1.
+    #[error("class {class}: routing row for node {from} sums to {sum}, more than 1")]
+    RoutingRowSum {
+        /// The class.
+        class: usize,
+        /// Source node.
+        from: usize,
+        /// The sum.
+        sum: f64,
+    },
+    /// A model file could not be read.
+    #[error("cannot read model file {}: {source}", path.display())]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// A model file is not valid TOML for a network.
+    #[error("{}{message}", match path { Some(p) => format!("model file {}: ", p.display()), None => String::new() })]
+    Parse {
+        /// The file, when read from one.
+        path: Option<PathBuf>,
+        /// The parser's message, with line and column.
+        message: String,
+    },
+}
+
+impl ModelError {
+    /// Attaches the file name to a parse or validation error.
+    pub(crate) fn in_file(self, path: &std::path::Path) -> Self {
+        match self {
+            Self::Parse { message, .. } => Self::Parse { path: Some(path.to_owned()), message },
+            other => Self::Parse { path: Some(path.to_owned()), message: other.to_string() },
+        }
+    }
+}
+
+/// What can go wrong while running a valid model.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SimError {
+    /// The stopping time is not a positive finite number.
+    #[error("max_time must be positive and finite, got {0}")]
+    MaxTime(f64),
+    /// A stopping time earlier than the simulation clock.
+    #[error("max_time {max_time} is before the simulation's current time {now}")]
+    MaxTimeInPast {
+        /// The stopping time asked for.
+        max_time: f64,
+        /// The clock.
+        now: f64,
+    },
+    /// A custom distribution returned a negative or NaN time.
+    #[error("node {node}, class {class}: {role} distribution gave invalid time {value}")]
+    InvalidSample {
+        /// The node (from 0).
+        node: usize,
+        /// The class (from 0).
+        class: usize,
+        /// `"arrival"` or `"service"`.
+        role: &'static str,
+        /// The value.
+        value: f64,
+    },
+    /// A custom inter-arrival distribution kept returning 0.
+    #[error("node {node}, class {class}: {count} inter-arrival times in a row were 0, time does not advance")]
+    TimeStalled {
+        /// The node (from 0).
+        node: usize,
+        /// The class (from 0).
+        class: usize,
+        /// How many zeros in a row.
+        count: u64,
+    },
+    /// The model is invalid.
+    #[error(transparent)]
+    Model(#[from] ModelError),
+}

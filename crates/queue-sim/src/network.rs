@@ -1,0 +1,234 @@
+//! The model: nodes, customer classes, their distributions and routing, the
+//! checks that turn bad input into a [`ModelError`], and model files in TOML.
+
+use std::path::Path;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::distribution::{Distribution, ParameterError};
+use crate::error::ModelError;
+
+/// An open queueing network, as Ciw's `create_network`: nodes with servers and
+/// optional queue capacity, and customer classes with per-node arrival and
+/// service distributions and a routing matrix.
+///
+/// Nodes and classes are numbered from 0 in this API; records number nodes
+/// from 1 as Ciw does.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Network {
+    /// The service nodes.
+    pub nodes: Vec<NodeSpec>,
+    /// The customer classes; at least one.
+    pub classes: Vec<CustomerClass>,
+}
+
+/// One service node.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NodeSpec {
+    /// Number of servers: an integer, or `"inf"` in a model file.
+    pub servers: Servers,
+    /// Room in the queue besides the servers (Ciw's `queue_capacities`);
+    /// absent means unlimited. An external arrival to a full node is
+    /// rejected and recorded; a transfer to a full node blocks its server.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub queue_capacity: Option<usize>,
+}
+
+/// The servers of a node.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Servers {
+    /// This many servers (at least 1).
+    Finite(usize),
+    /// A server for every customer: nobody waits.
+    Infinite,
+}
+
+/// A customer class: how it arrives at, is served at and moves between nodes.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CustomerClass {
+    /// A name for output; records carry the class number.
+    #[serde(default = "default_class_name")]
+    pub name: String,
+    /// Per node, in node order: arrival and service distributions.
+    pub nodes: Vec<ClassAtNode>,
+    /// Row `i` gives the probabilities of moving from node `i` to each node;
+    /// what is left of a row leaves the system. Empty means everyone leaves
+    /// after one service.
+    #[serde(default)]
+    pub routing: Vec<Vec<f64>>,
+}
+
+fn default_class_name() -> String {
+    "Customer".to_owned()
+}
+
+/// A class's distributions at one node.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClassAtNode {
+    /// External inter-arrival times; absent means no external arrivals.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub arrival: Option<Distribution>,
+    /// Service times.
+    pub service: Distribution,
+}
+
+impl Network {
+    /// The M/M/c queue the talk simulates: one node, `servers` servers,
+    /// exponential arrivals and services.
+    ///
+    /// ```
+    /// let net = queue_sim::Network::mmc(0.2, 0.1, 3);
+    /// assert!(net.validate().is_ok());
+    /// ```
+    pub fn mmc(arrival_rate: f64, service_rate: f64, servers: usize) -> Self {
+        Self::single_node(
+            Distribution::exponential(arrival_rate),
+            Distribution::exponential(service_rate),
+            Servers::Finite(servers),
+        )
+    }
+
+    /// One node, one class, with the given distributions.
+    pub fn single_node(arrival: Distribution, service: Distribution, servers: Servers) -> Self {
+        Self {
+            nodes: vec![NodeSpec { servers, queue_capacity: None }],
+            classes: vec![CustomerClass {
+                name: default_class_name(),
+                nodes: vec![ClassAtNode { arrival: Some(arrival), service }],
+                routing: vec![vec![0.0]],
+            }],
+        }
+    }
+
+    /// Reads a model from a TOML file.
+    pub fn from_toml_file(path: impl AsRef<Path>) -> Result<Self, ModelError> {
+        let path = path.as_ref();
+        let text = std::fs::read_to_string(path)
+            .map_err(|source| ModelError::Io { path: path.to_owned(), source })?;
+        Self::from_toml_str(&text).map_err(|e| e.in_file(path))
+    }
+
+    /// Reads a model from TOML text and validates it.
+    pub fn from_toml_str(text: &str) -> Result<Self, ModelError> {
+        let net: Self =
+            toml::from_str(text).map_err(|e| ModelError::Parse { path: None, message: e.to_string() })?;
+        net.validate()?;
+        Ok(net)
+    }
+
+    /// The model as TOML text.
+    pub fn to_toml_string(&self) -> Result<String, ModelError> {
+        toml::to_string(self).map_err(|e| ModelError::Parse { path: None, message: e.to_string() })
+    }
+
+    /// Checks everything a simulation relies on; see [`ModelError`].
+    pub fn validate(&self) -> Result<(), ModelError> {
+        if self.nodes.is_empty() {
+            return Err(ModelError::NoNodes);
+        }
+        if self.classes.is_empty() {
+            return Err(ModelError::NoClasses);
+        }
+        for (node, spec) in self.nodes.iter().enumerate() {
+            if spec.servers == Servers::Finite(0) {
+                return Err(ModelError::ZeroServers { node });
+            }
+        }
+        let n = self.nodes.len();
+        let mut any_arrivals = false;
+        for (class, c) in self.classes.iter().enumerate() {
+            if c.nodes.len() != n {
+                return Err(ModelError::ClassNodeCount { class, expected: n, found: c.nodes.len() });
+            }
+            for (node, at) in c.nodes.iter().enumerate() {
+                if let Some(arrival) = &at.arrival {
+                    any_arrivals = true;
+                    check(arrival, node, class, "arrival")?;
+                    if arrival.always_zero() {
+                        return Err(ModelError::ZeroInterArrival { node, class });
+                    }
+                }
+                check(&at.service, node, class, "service")?;
+            }
+            if !c.routing.is_empty() {
+                if c.routing.len() != n {
+                    return Err(ModelError::RoutingShape {
+                        class,
+                        row: None,
+                        expected: n,
+                        found: c.routing.len(),
+                    });
+                }
+                for (row, r) in c.routing.iter().enumerate() {
+                    if r.len() != n {
+                        return Err(ModelError::RoutingShape {
+                            class,
+                            row: Some(row),
+                            expected: n,
+                            found: r.len(),
+                        });
+                    }
+                    for (to, &p) in r.iter().enumerate() {
+                        if !(p.is_finite() && p >= 0.0) {
+                            return Err(ModelError::RoutingProbability { class, from: row, to, value: p });
+                        }
+                    }
+                    let sum: f64 = r.iter().sum();
+                    if sum > 1.0 + 1e-12 {
+                        return Err(ModelError::RoutingRowSum { class, from: row, sum });
+                    }
+                }
+            }
+        }
+        if !any_arrivals {
+            return Err(ModelError::NoArrivals);
+        }
+        Ok(())
+    }
+}
+
+fn check(d: &Distribution, node: usize, class: usize, role: &'static str) -> Result<(), ModelError> {
+    d.validate().map_err(|source: ParameterError| ModelError::Distribution { node, class, role, source })
+}
+
+impl Serialize for Servers {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Finite(c) => s.serialize_u64(*c as u64),
+            Self::Infinite => s.serialize_str("inf"),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Servers {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = Servers;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a number of servers or \"inf\"")
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Servers, E> {
+                usize::try_from(v).map(Servers::Finite).map_err(|_| {
+                    E::custom(format!("number of servers must be a non-negative integer, got {v}"))
+                })
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Servers, E> {
+                Ok(Servers::Finite(v as usize))
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Servers, E> {
+                match v {
+                    "inf" | "infinite" => Ok(Servers::Infinite),
+                    _ => {
+                        Err(E::custom(format!("number of servers must be an integer or \"inf\", got {v:?}")))
+                    }
+                }
+            }
+        }
+        d.deserialize_any(Visitor)
+    }
+}

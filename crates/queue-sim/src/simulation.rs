@@ -1,0 +1,574 @@
+//! The discrete-event engine: one event heap for the whole network, so the
+//! cost of an event grows with the logarithm of the number of pending events
+//! (not with the number of nodes, as in Ciw, which scans every node).
+
+use std::cmp::{Ordering, Reverse};
+use std::collections::{BinaryHeap, VecDeque};
+
+use crate::distribution::Sampler;
+use crate::error::SimError;
+use crate::network::{Network, Servers};
+use crate::python_random::PythonRandom;
+use crate::random::{Pcg, RandomSource, RngKind};
+use crate::record::{Record, RecordType};
+
+/// How many zero inter-arrival times in a row from one custom source count as
+/// time standing still.
+const MAX_ZERO_INTER_ARRIVALS: u64 = 10_000_000;
+
+const NONE: u32 = u32::MAX;
+
+/// A running simulation of a [`Network`], drawing from `R`.
+///
+/// Runs are resumable: [`Simulation::run_until`] a time, look at the records,
+/// then run on to a later time or a number of customers.
+///
+/// ```
+/// use queue_sim::{Network, Simulation};
+/// let mut sim = Simulation::new(&Network::mmc(0.2, 0.1, 3), 0)?;
+/// sim.run_until(1000.0)?;
+/// let first = sim.records().len();
+/// sim.run_until(2000.0)?;
+/// assert!(sim.records().len() > first);
+/// # Ok::<(), queue_sim::SimError>(())
+/// ```
+#[derive(Debug)]
+pub struct Simulation<R: RandomSource = Pcg> {
+    rng: R,
+    now: f64,
+    events: BinaryHeap<Event>,
+    seq: u64,
+    classes: usize,
+    nodes: Vec<NodeState>,
+    customers: Vec<Customer>,
+    free_slots: Vec<u32>,
+    /// Per (node, class), node-major: external inter-arrival samplers.
+    arrivals: Vec<Option<ArrivalStream>>,
+    /// Per (node, class), node-major.
+    services: Vec<Sampler>,
+    /// Per (class, node), class-major: where a customer goes after service.
+    routes: Vec<Route>,
+    records: Vec<Record>,
+    arrived: u64,
+    completed: u64,
+}
+
+/// When to stop a run.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Stop {
+    /// Process every event strictly before this time (Ciw's
+    /// `simulate_until_max_time`); the clock ends at this time.
+    MaxTime(f64),
+    /// Run until this many customers have completed their journey through
+    /// the network (Ciw's `simulate_until_max_customers`, method "Complete").
+    MaxCustomers(u64),
+}
+
+/// What a finished run leaves: its records and per-node utilisation.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Outcome {
+    /// Records in the order their services ended (rejections at their time).
+    pub records: Vec<Record>,
+    /// Per node, the fraction of server time spent busy; `None` at nodes with
+    /// infinite servers.
+    pub utilisation: Vec<Option<f64>>,
+    /// The clock at the end.
+    pub end_time: f64,
+}
+
+/// Builds and runs one simulation with the chosen generator: the call a
+/// sweep makes once per trial.
+///
+/// ```
+/// use queue_sim::{simulate, mean_wait, Network, RngKind, Stop};
+/// let out = simulate(&Network::mmc(0.2, 0.1, 3), RngKind::Ciw, 0, Stop::MaxTime(10_000.0))?;
+/// assert_eq!(mean_wait(&out.records), 3.3866903406358757); // Ciw's documented value
+/// # Ok::<(), queue_sim::SimError>(())
+/// ```
+pub fn simulate(network: &Network, rng: RngKind, seed: u64, stop: Stop) -> Result<Outcome, SimError> {
+    fn go<R: RandomSource>(mut sim: Simulation<R>, stop: Stop) -> Result<Outcome, SimError> {
+        sim.run(stop)?;
+        Ok(sim.into_outcome())
+    }
+    match rng {
+        RngKind::Pcg => go(Simulation::with_rng(network, Pcg::new(seed))?, stop),
+        RngKind::Ciw => go(Simulation::with_rng(network, PythonRandom::new(seed))?, stop),
+    }
+}
+
+impl Simulation<Pcg> {
+    /// A simulation of `network` with the default generator seeded by `seed`.
+    pub fn new(network: &Network, seed: u64) -> Result<Self, SimError> {
+        Self::with_rng(network, Pcg::new(seed))
+    }
+}
+
+impl Simulation<PythonRandom> {
+    /// A simulation that draws exactly as Ciw 3.2.7 after `ciw.seed(seed)`.
+    pub fn ciw(network: &Network, seed: u64) -> Result<Self, SimError> {
+        Self::with_rng(network, PythonRandom::new(seed))
+    }
+}
+
+impl<R: RandomSource> Simulation<R> {
+    /// A simulation of `network` drawing from `rng`. The first inter-arrival
+    /// time of every (node, class) stream is drawn here, node by node and
+    /// class by class, as Ciw draws them when it builds a simulation.
+    pub fn with_rng(network: &Network, rng: R) -> Result<Self, SimError> {
+        network.validate()?;
+        let classes = network.classes.len();
+        let n = network.nodes.len();
+        let mut arrivals = Vec::with_capacity(n * classes);
+        let mut services = Vec::with_capacity(n * classes);
+        for node in 0..n {
+            for class in &network.classes {
+                let at = &class.nodes[node];
+                arrivals
+                    .push(at.arrival.clone().map(|d| ArrivalStream { sampler: Sampler::new(d), zeros: 0 }));
+                services.push(Sampler::new(at.service.clone()));
+            }
+        }
+        let routes = network
+            .classes
+            .iter()
+            .flat_map(|c| (0..n).map(move |node| Route::new(c.routing.get(node).map(Vec::as_slice))))
+            .collect();
+        let nodes = network.nodes.iter().map(NodeState::new).collect();
+        let mut sim = Self {
+            rng,
+            now: 0.0,
+            events: BinaryHeap::new(),
+            seq: 0,
+            classes,
+            nodes,
+            customers: Vec::new(),
+            free_slots: Vec::new(),
+            arrivals,
+            services,
+            routes,
+            records: Vec::new(),
+            arrived: 0,
+            completed: 0,
+        };
+        for stream in 0..sim.arrivals.len() {
+            if sim.arrivals[stream].is_some() {
+                sim.schedule_arrival(stream, 0.0)?;
+            }
+        }
+        Ok(sim)
+    }
+
+    /// Runs until `stop`.
+    pub fn run(&mut self, stop: Stop) -> Result<(), SimError> {
+        match stop {
+            Stop::MaxTime(t) => self.run_until(t),
+            Stop::MaxCustomers(n) => self.run_until_customers(n),
+        }
+    }
+
+    /// Processes every event strictly before `max_time`, then sets the clock
+    /// to `max_time`. Calling it again with a later time continues the run.
+    pub fn run_until(&mut self, max_time: f64) -> Result<(), SimError> {
+        if !(max_time.is_finite() && max_time > 0.0) {
+            return Err(SimError::MaxTime(max_time));
+        }
+        if max_time < self.now {
+            return Err(SimError::MaxTimeInPast { max_time, now: self.now });
+        }
+        while let Some(event) = self.events.peek() {
+            if event.time >= max_time {
+                break;
+            }
+            let event = self.events.pop().expect("peeked");
+            self.handle(event)?;
+        }
+        self.now = max_time;
+        Ok(())
+    }
+
+    /// Runs until `n` customers have completed their journey (rejected ones
+    /// do not count); the clock stays at the last event. Stops early if no
+    /// event is left.
+    pub fn run_until_customers(&mut self, n: u64) -> Result<(), SimError> {
+        while self.completed < n {
+            let Some(event) = self.events.pop() else { break };
+            self.handle(event)?;
+        }
+        Ok(())
+    }
+
+    /// The simulation clock.
+    pub fn now(&self) -> f64 {
+        self.now
+    }
+
+    /// The records so far, in the order services ended.
+    pub fn records(&self) -> &[Record] {
+        &self.records
+    }
+
+    /// Customers that have completed their journey.
+    pub fn completed(&self) -> u64 {
+        self.completed
+    }
+
+    /// Customers that have arrived from outside, rejected ones included.
+    pub fn arrived(&self) -> u64 {
+        self.arrived
+    }
+
+    /// Customers at each node now (waiting, in service or blocked).
+    pub fn customers_at_nodes(&self) -> Vec<u32> {
+        self.nodes.iter().map(|n| n.in_node).collect()
+    }
+
+    /// Per node, busy server time over total server time up to the clock
+    /// (Ciw's `server_utilisation`); `None` for infinite-server nodes.
+    pub fn utilisation(&self) -> Vec<Option<f64>> {
+        self.nodes
+            .iter()
+            .map(|node| {
+                let c = node.servers?;
+                if self.now <= 0.0 {
+                    return Some(0.0);
+                }
+                let in_progress: f64 = node
+                    .on_server
+                    .iter()
+                    .filter(|&&cust| cust != NONE)
+                    .map(|&cust| self.now - self.customers[cust as usize].service_start)
+                    .sum();
+                Some((node.busy_time + in_progress) / (f64::from(c) * self.now))
+            })
+            .collect()
+    }
+
+    /// Ends the run, keeping its records and utilisation.
+    pub fn into_outcome(self) -> Outcome {
+        let utilisation = self.utilisation();
+        Outcome { records: self.records, utilisation, end_time: self.now }
+    }
+
+    fn push_event(&mut self, time: f64, kind: EventKind) {
+        self.seq += 1;
+        self.events.push(Event { time, seq: self.seq, kind });
+    }
+
+    /// Draws the next inter-arrival time of `stream` and schedules it after `from`.
+    fn schedule_arrival(&mut self, stream: usize, from: f64) -> Result<(), SimError> {
+        let classes = self.classes;
+        let Some(source) = self.arrivals[stream].as_mut() else { return Ok(()) };
+        let gap = source.sampler.sample(&mut self.rng);
+        let (node, class) = (stream / classes, stream % classes);
+        if gap.is_nan() || gap < 0.0 {
+            return Err(SimError::InvalidSample { node, class, role: "arrival", value: gap });
+        }
+        if gap == 0.0 {
+            source.zeros += 1;
+            if source.zeros >= MAX_ZERO_INTER_ARRIVALS {
+                return Err(SimError::TimeStalled { node, class, count: source.zeros });
+            }
+        } else {
+            source.zeros = 0;
+        }
+        let time = from + gap;
+        if time.is_finite() {
+            self.push_event(time, EventKind::Arrival { stream: stream as u32 });
+        }
+        Ok(())
+    }
+
+    fn handle(&mut self, event: Event) -> Result<(), SimError> {
+        self.now = event.time;
+        match event.kind {
+            EventKind::Arrival { stream } => self.external_arrival(stream as usize, event.time),
+            EventKind::ServiceEnd { node, customer } => self.finish_service(node as usize, customer),
+        }
+    }
+
+    fn external_arrival(&mut self, stream: usize, time: f64) -> Result<(), SimError> {
+        let (node, class) = (stream / self.classes, stream % self.classes);
+        self.arrived += 1;
+        let id = self.arrived;
+        let state = &self.nodes[node];
+        if state.in_node as usize >= state.capacity {
+            let queue_size_at_arrival = state.in_node;
+            self.records.push(Record {
+                id_number: id,
+                customer_class: class as u32,
+                original_customer_class: class as u32,
+                node: node as u32 + 1,
+                arrival_date: self.now,
+                waiting_time: f64::NAN,
+                service_start_date: f64::NAN,
+                service_time: f64::NAN,
+                service_end_date: f64::NAN,
+                time_blocked: f64::NAN,
+                exit_date: self.now,
+                destination: None,
+                queue_size_at_arrival,
+                queue_size_at_departure: None,
+                server_id: None,
+                record_type: RecordType::Rejection,
+            });
+        } else {
+            let customer = self.new_customer(id, class as u32);
+            self.accept(node, customer)?;
+        }
+        self.schedule_arrival(stream, time)
+    }
+
+    fn new_customer(&mut self, id: u64, class: u32) -> u32 {
+        let c = Customer {
+            id,
+            class,
+            server: NONE,
+            arrival: 0.0,
+            service_start: 0.0,
+            service_end: 0.0,
+            queue_size_at_arrival: 0,
+            destination: -1,
+        };
+        match self.free_slots.pop() {
+            Some(slot) => {
+                self.customers[slot as usize] = c;
+                slot
+            }
+            None => {
+                self.customers.push(c);
+                (self.customers.len() - 1) as u32
+            }
+        }
+    }
+
+    /// A customer enters `node`: into service if a server is free, else the queue.
+    fn accept(&mut self, node: usize, customer: u32) -> Result<(), SimError> {
+        let state = &mut self.nodes[node];
+        let c = &mut self.customers[customer as usize];
+        c.arrival = self.now;
+        c.queue_size_at_arrival = state.in_node;
+        state.in_node += 1;
+        if state.servers.is_none() {
+            return self.start_service(node, customer, NONE);
+        }
+        match state.free_servers.pop() {
+            Some(Reverse(server)) => self.start_service(node, customer, server),
+            None => {
+                state.waiting.push_back(customer);
+                Ok(())
+            }
+        }
+    }
+
+    fn start_service(&mut self, node: usize, customer: u32, server: u32) -> Result<(), SimError> {
+        let class = self.customers[customer as usize].class as usize;
+        let duration = self.services[node * self.classes + class].sample(&mut self.rng);
+        if duration.is_nan() || duration < 0.0 {
+            return Err(SimError::InvalidSample { node, class, role: "service", value: duration });
+        }
+        let c = &mut self.customers[customer as usize];
+        c.server = server;
+        c.service_start = self.now;
+        c.service_end = self.now + duration;
+        let end = c.service_end;
+        if server != NONE {
+            self.nodes[node].on_server[server as usize] = customer;
+        }
+        self.push_event(end, EventKind::ServiceEnd { node: node as u32, customer });
+        Ok(())
+    }
+
+    fn finish_service(&mut self, node: usize, customer: u32) -> Result<(), SimError> {
+        let class = self.customers[customer as usize].class as usize;
+        let next = self.routes[class * self.nodes.len() + node].choose(&mut self.rng);
+        self.customers[customer as usize].destination = next.map_or(-1, |d| d as i32 + 1);
+        if let Some(dest) = next {
+            let d = &mut self.nodes[dest];
+            if d.in_node as usize >= d.capacity {
+                // Blocked after service: keep the server until `dest` has room.
+                d.blocked.push_back((node as u32, customer));
+                return Ok(());
+            }
+        }
+        self.release(node, customer, next)
+    }
+
+    /// `customer` leaves `node` for `next` (`None`: the exit), in Ciw's order:
+    /// write the record, free the server and start the next queued service,
+    /// accept at the next node, then let in whoever is blocked waiting for room.
+    fn release(&mut self, node: usize, customer: u32, next: Option<usize>) -> Result<(), SimError> {
+        let now = self.now;
+        let state = &mut self.nodes[node];
+        state.in_node -= 1;
+        let c = &self.customers[customer as usize];
+        self.records.push(Record {
+            id_number: c.id,
+            customer_class: c.class,
+            original_customer_class: c.class,
+            node: node as u32 + 1,
+            arrival_date: c.arrival,
+            waiting_time: c.service_start - c.arrival,
+            service_start_date: c.service_start,
+            service_time: c.service_end - c.service_start,
+            service_end_date: c.service_end,
+            time_blocked: now - c.service_end,
+            exit_date: now,
+            destination: Some(c.destination),
+            queue_size_at_arrival: c.queue_size_at_arrival,
+            queue_size_at_departure: Some(state.in_node),
+            server_id: (c.server != NONE).then_some(c.server + 1),
+            record_type: RecordType::Service,
+        });
+        let server = c.server;
+        if server != NONE {
+            state.busy_time += now - c.service_start;
+            state.on_server[server as usize] = NONE;
+            match state.waiting.pop_front() {
+                Some(waiting) => self.start_service(node, waiting, server)?,
+                None => state.free_servers.push(Reverse(server)),
+            }
+        }
+        match next {
+            Some(dest) => self.accept(dest, customer)?,
+            None => {
+                self.completed += 1;
+                self.free_slots.push(customer);
+            }
+        }
+        let state = &mut self.nodes[node];
+        if (state.in_node as usize) < state.capacity {
+            if let Some((from, blocked)) = state.blocked.pop_front() {
+                self.release(from as usize, blocked, Some(node))?;
+            }
+        }
+        Ok(())
+    }
+}
+
+#[derive(Clone, Debug)]
+struct ArrivalStream {
+    sampler: Sampler,
+    /// Zero inter-arrival times in a row, to detect time standing still.
+    zeros: u64,
+}
+
+#[derive(Clone, Debug)]
+struct NodeState {
+    /// `None` for infinite servers.
+    servers: Option<u32>,
+    /// Most customers the node holds: servers plus queue capacity.
+    capacity: usize,
+    /// Customers at the node: waiting, in service or blocked.
+    in_node: u32,
+    waiting: VecDeque<u32>,
+    /// Free servers, lowest number first.
+    free_servers: BinaryHeap<Reverse<u32>>,
+    /// The customer on each server, or `NONE`.
+    on_server: Vec<u32>,
+    /// Server time used by services that have ended.
+    busy_time: f64,
+    /// Customers at other nodes blocked waiting for room here, in order.
+    blocked: VecDeque<(u32, u32)>,
+}
+
+impl NodeState {
+    fn new(spec: &crate::network::NodeSpec) -> Self {
+        let servers = match spec.servers {
+            Servers::Finite(c) => Some(c as u32),
+            Servers::Infinite => None,
+        };
+        let c = servers.unwrap_or(0);
+        let capacity = match (spec.servers, spec.queue_capacity) {
+            (Servers::Finite(c), Some(q)) => c.saturating_add(q),
+            _ => usize::MAX,
+        };
+        Self {
+            servers,
+            capacity,
+            in_node: 0,
+            waiting: VecDeque::new(),
+            free_servers: (0..c).map(Reverse).collect(),
+            on_server: vec![NONE; c as usize],
+            busy_time: 0.0,
+            blocked: VecDeque::new(),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Customer {
+    id: u64,
+    class: u32,
+    server: u32,
+    arrival: f64,
+    service_start: f64,
+    service_end: f64,
+    queue_size_at_arrival: u32,
+    /// Next node from 1, or -1 for the exit.
+    destination: i32,
+}
+
+/// Routing out of one node for one class: Ciw's probabilities with the
+/// remainder of the row as the last entry (the exit).
+#[derive(Clone, Debug)]
+struct Route {
+    /// Probabilities of each node, then of leaving.
+    probs: Vec<f64>,
+    /// False when the row is all zeros: Ciw sends to the exit without a draw.
+    draws: bool,
+}
+
+impl Route {
+    fn new(row: Option<&[f64]>) -> Self {
+        let row = row.unwrap_or(&[]);
+        let leave = 1.0 - row.iter().sum::<f64>();
+        let mut probs = row.to_vec();
+        probs.push(leave);
+        let draws = !(row.iter().all(|&p| p == 0.0) && leave == 1.0);
+        Self { probs, draws }
+    }
+
+    #[inline]
+    fn choose<R: RandomSource>(&self, rng: &mut R) -> Option<usize> {
+        if !self.draws {
+            return None;
+        }
+        let i = rng.weighted_index(&self.probs);
+        (i + 1 < self.probs.len()).then_some(i)
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Event {
+    time: f64,
+    seq: u64,
+    kind: EventKind,
+}
+
+#[derive(Clone, Copy, Debug)]
+enum EventKind {
+    Arrival { stream: u32 },
+    ServiceEnd { node: u32, customer: u32 },
+}
+
+impl PartialEq for Event {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+
+impl Eq for Event {}
+
+impl PartialOrd for Event {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Event {
+    /// Reversed, so that the max-heap pops the earliest event, and among
+    /// simultaneous events the one scheduled first.
+    fn cmp(&self, other: &Self) -> Ordering {
+        other.time.total_cmp(&self.time).then_with(|| other.seq.cmp(&self.seq))
+    }
+}
