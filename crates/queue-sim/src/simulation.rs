@@ -416,7 +416,7 @@ impl<R: RandomSource> Simulation<R> {
             destination: Some(c.destination),
             queue_size_at_arrival: c.queue_size_at_arrival,
             queue_size_at_departure: Some(state.in_node),
-            server_id: (c.server != NONE).then_some(c.server + 1),
+            server_id: (c.server != NONE).then(|| c.server + 1),
             record_type: RecordType::Service,
         });
         let server = c.server;

@@ -1,0 +1,95 @@
+"""Writes the Ciw 3.2.7 records that the Ciw-compatibility tests compare with.
+
+Run from this folder with Ciw installed (pip install ciw==3.2.7):
+    python golden.py
+Each MODEL.toml gives MODEL.csv: Ciw's records for ciw.seed(SEED), max_time
+MAX_TIME, floats in repr (shortest round-trip) form.
+"""
+import csv
+import glob
+import math
+import tomllib
+
+import ciw
+
+SEED = 7
+MAX_TIME = 200.0
+
+
+def dist(d):
+    t = d["type"]
+    D = ciw.dists
+    if t == "exponential":
+        return D.Exponential(rate=d["rate"])
+    if t == "uniform":
+        return D.Uniform(lower=d["lower"], upper=d["upper"])
+    if t == "deterministic":
+        return D.Deterministic(value=d["value"])
+    if t == "triangular":
+        return D.Triangular(lower=d["lower"], mode=d["mode"], upper=d["upper"])
+    if t == "gamma":
+        return D.Gamma(shape=d["shape"], scale=d["scale"])
+    if t == "weibull":
+        return D.Weibull(scale=d["scale"], shape=d["shape"])
+    if t == "normal":
+        return D.Normal(mean=d["mean"], sd=d["sd"])
+    if t == "lognormal":
+        return D.Lognormal(mean=d["mean"], sd=d["sd"])
+    if t == "erlang":
+        return D.Erlang(rate=d["rate"], num_phases=d["phases"])
+    if t == "hyper_exponential":
+        return D.HyperExponential(rates=d["rates"], probs=d["probs"])
+    if t == "empirical":
+        return D.Empirical(observations=d["observations"])
+    if t == "sequential":
+        return D.Sequential(sequence=d["values"])
+    if t == "pmf":
+        return D.Pmf(values=d["values"], probs=d["probs"])
+    raise ValueError(t)
+
+
+def network(model):
+    nodes = model["nodes"]
+    n = len(nodes)
+    classes = {c["name"]: c for c in model["classes"]}
+    servers = [float("inf") if s["servers"] == "inf" else s["servers"] for s in nodes]
+    caps = [s.get("queue_capacity", float("inf")) for s in nodes]
+    arrivals = {k: [dist(a["arrival"]) if "arrival" in a else None for a in c["nodes"]] for k, c in classes.items()}
+    services = {k: [dist(a["service"]) for a in c["nodes"]] for k, c in classes.items()}
+    routing = {k: c.get("routing") or [[0.0] * n for _ in range(n)] for k, c in classes.items()}
+    return ciw.create_network(
+        arrival_distributions=arrivals,
+        service_distributions=services,
+        number_of_servers=servers,
+        queue_capacities=caps,
+        routing=routing,
+    )
+
+
+def field(x):
+    if x is None or x is False or (isinstance(x, float) and math.isnan(x)):
+        return ""
+    return repr(x)
+
+
+for path in sorted(glob.glob("*.toml")):
+    with open(path, "rb") as f:
+        model = tomllib.load(f)
+    names = sorted(c["name"] for c in model["classes"])
+    ciw.seed(SEED)
+    Q = ciw.Simulation(network(model))
+    Q.simulate_until_max_time(MAX_TIME)
+    out = path.replace(".toml", ".csv")
+    with open(out, "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["id_number", "customer_class", "node", "arrival_date", "waiting_time",
+                    "service_start_date", "service_time", "service_end_date", "time_blocked",
+                    "exit_date", "destination", "queue_size_at_arrival", "queue_size_at_departure",
+                    "server_id", "record_type"])
+        for r in Q.get_all_records():
+            w.writerow([r.id_number, names.index(r.customer_class), r.node, field(r.arrival_date),
+                        field(r.waiting_time), field(r.service_start_date), field(r.service_time),
+                        field(r.service_end_date), field(r.time_blocked), field(r.exit_date),
+                        field(r.destination), r.queue_size_at_arrival, field(r.queue_size_at_departure),
+                        field(r.server_id), r.record_type])
+    print(out, len(Q.get_all_records()), "records")
