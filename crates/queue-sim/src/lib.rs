@@ -47,6 +47,8 @@ mod python_random;
 mod random;
 mod record;
 mod simulation;
+mod stats;
+mod sweep;
 pub mod theory;
 
 pub use distribution::{CustomDistribution, Distribution, ParameterError, TimeDistribution};
@@ -56,3 +58,5 @@ pub use python_random::PythonRandom;
 pub use random::{Pcg, RandomSource, RngKind};
 pub use record::{CSV_HEADER, Record, RecordType, mean_wait, write_csv};
 pub use simulation::{Outcome, Simulation, Stop, simulate};
+pub use stats::Describe;
+pub use sweep::{Sweep, Trial, TrialResult};

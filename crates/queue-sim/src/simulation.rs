@@ -51,6 +51,7 @@ pub struct Simulation<R: RandomSource = Pcg> {
     records: Vec<Record>,
     arrived: u64,
     completed: u64,
+    processed: u64,
 }
 
 /// When to stop a run.
@@ -149,6 +150,7 @@ impl<R: RandomSource> Simulation<R> {
             records: Vec::new(),
             arrived: 0,
             completed: 0,
+            processed: 0,
         };
         for stream in 0..sim.arrivals.len() {
             if sim.arrivals[stream].is_some() {
@@ -210,6 +212,11 @@ impl<R: RandomSource> Simulation<R> {
     /// Customers that have completed their journey.
     pub fn completed(&self) -> u64 {
         self.completed
+    }
+
+    /// Events processed so far (arrivals and service ends).
+    pub fn events_processed(&self) -> u64 {
+        self.processed
     }
 
     /// Customers that have arrived from outside, rejected ones included.
@@ -280,6 +287,7 @@ impl<R: RandomSource> Simulation<R> {
 
     fn handle(&mut self, event: Event) -> Result<(), SimError> {
         self.now = event.time;
+        self.processed += 1;
         match event.kind {
             EventKind::Arrival { stream } => self.external_arrival(stream as usize, event.time),
             EventKind::ServiceEnd { node, customer } => self.finish_service(node as usize, customer),

@@ -1,0 +1,26 @@
+//! A sweep's trials equal independent simulations with the seeds `seed + i`.
+
+use queue_sim::{Network, RngKind, Stop, Sweep, mean_wait, simulate};
+
+#[test]
+fn sweep_trials_are_seed_plus_index_runs() {
+    let sweep = Sweep {
+        network: Network::mmc(0.2, 0.1, 1),
+        servers: vec![1, 3],
+        trials: 4,
+        seed: 10,
+        max_time: 500.0,
+        rng: RngKind::Ciw,
+    };
+    let trials = sweep.trials();
+    assert_eq!(trials.len(), 8);
+    for (k, t) in trials.iter().enumerate() {
+        let c = if k < 4 { 1 } else { 3 };
+        let seed = 10 + (k as u64 % 4);
+        let row = t.run().unwrap();
+        assert_eq!((row.servers, row.seed), (Some(c), seed));
+        let direct = simulate(&Network::mmc(0.2, 0.1, c), RngKind::Ciw, seed, Stop::MaxTime(500.0)).unwrap();
+        assert_eq!(row.records, direct.records.len());
+        assert_eq!(row.mean_wait.to_bits(), mean_wait(&direct.records).to_bits());
+    }
+}

@@ -1,0 +1,193 @@
+//! `cargo xtask bench`: the engine's figures (time of the talk's trial,
+//! events a second on one core, a 100-node network against one node) and,
+//! when Python with Ciw is installed, Ciw's time for the same trial measured
+//! in the same run, with the ratio.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use anyhow::{Context, Result, bail};
+use queue_sim::{
+    ClassAtNode, CustomerClass, Distribution, Network, NodeSpec, PythonRandom, Servers, Simulation,
+};
+
+/// Options of `cargo xtask bench`.
+#[derive(clap::Args)]
+pub(crate) struct Args {
+    /// Trials timed for the per-trial median.
+    #[arg(long, default_value_t = 200)]
+    trials: u64,
+    /// Ciw trials timed (Ciw takes about 37 ms each).
+    #[arg(long, default_value_t = 30)]
+    ciw_trials: u64,
+    /// Python interpreter with Ciw; default: $PYTHON, then .venv/bin/python, then python3.
+    #[arg(long)]
+    python: Option<PathBuf>,
+}
+
+pub(crate) fn run(args: Args) -> Result<()> {
+    println!("# queue-sim benchmark (release build, one thread)");
+    println!("machine: {}", machine());
+    println!();
+
+    let talk = Network::mmc(0.2, 0.1, 3);
+    let pcg = median_trial(&talk, args.trials, |net, seed| {
+        let mut sim = Simulation::new(net, seed)?;
+        sim.run_until(10_000.0)?;
+        Ok(sim.records().len())
+    })?;
+    let ciw_mode = median_trial(&talk, args.trials, |net, seed| {
+        let mut sim = Simulation::<PythonRandom>::ciw(net, seed)?;
+        sim.run_until(10_000.0)?;
+        Ok(sim.records().len())
+    })?;
+    println!("The talk's trial: M/M/3, rates 0.2/0.1, max_time 10000, full records; median of {}", args.trials);
+    println!("  queue-sim, pcg generator: {:>10.1} us", pcg * 1e6);
+    println!("  queue-sim, ciw generator: {:>10.1} us", ciw_mode * 1e6);
+
+    match ciw_median(&args) {
+        Ok(ciw) => {
+            println!("  Ciw 3.2.7 (same run)    : {:>10.1} us", ciw * 1e6);
+            println!("  ratio Ciw / queue-sim   : {:.0}x (pcg), {:.0}x (ciw generator)", ciw / pcg, ciw / ciw_mode);
+        }
+        Err(why) => println!("  Ciw: skipped ({why:#})"),
+    }
+    println!();
+
+    let one = events_per_second(&talk, 10_000_000.0)?;
+    println!("Events a second, M/M/3 over max_time 1e7, one core: {:.1} million", one / 1e6);
+    let ring = ring_network(100);
+    let hundred = events_per_second(&ring, 200_000.0)?;
+    println!(
+        "Events a second, 100-node M/M/3 ring (half of each node's output to the next): {:.1} million ({:.2}x of one node)",
+        hundred / 1e6,
+        hundred / one
+    );
+    Ok(())
+}
+
+/// Median wall time of one trial over `trials` seeds.
+fn median_trial(
+    net: &Network,
+    trials: u64,
+    run: impl Fn(&Network, u64) -> Result<usize, queue_sim::SimError>,
+) -> Result<f64> {
+    let mut times = Vec::with_capacity(trials as usize);
+    let mut sink = 0;
+    for seed in 0..trials.max(1) {
+        let start = Instant::now();
+        sink += run(net, seed)?;
+        times.push(start.elapsed().as_secs_f64());
+    }
+    std::hint::black_box(sink);
+    Ok(median(&mut times))
+}
+
+fn median(v: &mut [f64]) -> f64 {
+    v.sort_by(f64::total_cmp);
+    let n = v.len();
+    if n % 2 == 1 { v[n / 2] } else { (v[n / 2 - 1] + v[n / 2]) / 2.0 }
+}
+
+/// Events a second of one long run (median of three seeds).
+fn events_per_second(net: &Network, max_time: f64) -> Result<f64> {
+    let mut rates = Vec::new();
+    for seed in 0..3 {
+        let mut sim = Simulation::new(net, seed)?;
+        let start = Instant::now();
+        sim.run_until(max_time)?;
+        rates.push(sim.events_processed() as f64 / start.elapsed().as_secs_f64());
+    }
+    Ok(median(&mut rates))
+}
+
+/// `n` M/M/3 nodes in a ring: external arrivals at 0.1 each, half of each
+/// node's departures go on to the next node, so each node sees rate 0.2.
+fn ring_network(n: usize) -> Network {
+    let routing = (0..n)
+        .map(|i| {
+            let mut row = vec![0.0; n];
+            row[(i + 1) % n] = 0.5;
+            row
+        })
+        .collect();
+    Network {
+        nodes: vec![NodeSpec { servers: Servers::Finite(3), queue_capacity: None }; n],
+        classes: vec![CustomerClass {
+            name: "Customer".into(),
+            nodes: vec![
+                ClassAtNode {
+                    arrival: Some(Distribution::exponential(0.1)),
+                    service: Distribution::exponential(0.1)
+                };
+                n
+            ],
+            routing,
+        }],
+    }
+}
+
+const CIW_SCRIPT: &str = r#"
+import sys, time, statistics, ciw
+n = int(sys.argv[1])
+N = ciw.create_network(arrival_distributions=[ciw.dists.Exponential(rate=0.2)],
+                       service_distributions=[ciw.dists.Exponential(rate=0.1)],
+                       number_of_servers=[3])
+times = []
+for seed in range(n):
+    t = time.perf_counter()
+    ciw.seed(seed)
+    Q = ciw.Simulation(N)
+    Q.simulate_until_max_time(10000)
+    Q.get_all_records()
+    times.append(time.perf_counter() - t)
+print(ciw.__version__, statistics.median(times))
+"#;
+
+/// Ciw's median trial time, from a Python with Ciw installed.
+fn ciw_median(args: &Args) -> Result<f64> {
+    let python = find_python(args.python.as_deref());
+    let out = Command::new(&python)
+        .args(["-c", CIW_SCRIPT, &args.ciw_trials.to_string()])
+        .output()
+        .with_context(|| format!("cannot run {}", python.display()))?;
+    if !out.status.success() {
+        bail!(
+            "{} has no working Ciw (pip install ciw==3.2.7 into .venv to compare): {}",
+            python.display(),
+            String::from_utf8_lossy(&out.stderr).lines().last().unwrap_or("")
+        );
+    }
+    let text = String::from_utf8(out.stdout)?;
+    let mut parts = text.split_whitespace();
+    let version = parts.next().unwrap_or("?");
+    if version != "3.2.7" {
+        println!("  (Ciw {version} found; the figures here were measured against 3.2.7)");
+    }
+    parts.next().context("no timing from the Ciw script")?.parse().context("bad timing from the Ciw script")
+}
+
+fn find_python(explicit: Option<&Path>) -> PathBuf {
+    if let Some(p) = explicit {
+        return p.to_owned();
+    }
+    if let Some(p) = std::env::var_os("PYTHON") {
+        return p.into();
+    }
+    let venv = Path::new(env!("CARGO_MANIFEST_DIR")).join("../.venv/bin/python");
+    if venv.exists() {
+        return venv;
+    }
+    "python3".into()
+}
+
+/// A one-line description of the machine for the figures.
+fn machine() -> String {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|s| s.lines().find(|l| l.starts_with("model name")).map(|l| l.split(':').nth(1).unwrap_or("").trim().to_owned()))
+        .unwrap_or_else(|| "unknown CPU".into());
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    format!("{cpu}, {cores} cores")
+}

@@ -1,0 +1,33 @@
+//! `cargo xtask`: the talk's demo, simulation sweeps and benchmarks. Argument
+//! parsing and printing only; the work lives in the library crates.
+
+mod bench;
+mod demo;
+mod sim;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "cargo xtask", about = "Run the talk's demo, sweeps and benchmarks")]
+struct Cli {
+    #[command(subcommand)]
+    task: Task,
+}
+
+#[derive(Subcommand)]
+enum Task {
+    /// Replay the talk end to end with timings.
+    Demo(demo::Args),
+    /// Run a simulation sweep: server counts x seeded trials, one CSV row per run.
+    Sim(sim::Args),
+    /// Measure the engine, and Ciw side by side when it is installed.
+    Bench(bench::Args),
+}
+
+fn main() -> anyhow::Result<()> {
+    match Cli::parse().task {
+        Task::Demo(args) => demo::run(args),
+        Task::Sim(args) => sim::run(args),
+        Task::Bench(args) => bench::run(args),
+    }
+}
