@@ -42,14 +42,21 @@ pub(crate) fn run(args: Args) -> Result<()> {
         sim.run_until(10_000.0)?;
         Ok(sim.records().len())
     })?;
-    println!("The talk's trial: M/M/3, rates 0.2/0.1, max_time 10000, full records; median of {}", args.trials);
+    println!(
+        "The talk's trial: M/M/3, rates 0.2/0.1, max_time 10000, full records; median of {}",
+        args.trials
+    );
     println!("  queue-sim, pcg generator: {:>10.1} us", pcg * 1e6);
     println!("  queue-sim, ciw generator: {:>10.1} us", ciw_mode * 1e6);
 
     match ciw_median(&args) {
         Ok(ciw) => {
             println!("  Ciw 3.2.7 (same run)    : {:>10.1} us", ciw * 1e6);
-            println!("  ratio Ciw / queue-sim   : {:.0}x (pcg), {:.0}x (ciw generator)", ciw / pcg, ciw / ciw_mode);
+            println!(
+                "  ratio Ciw / queue-sim   : {:.0}x (pcg), {:.0}x (ciw generator)",
+                ciw / pcg,
+                ciw / ciw_mode
+            );
         }
         Err(why) => println!("  Ciw: skipped ({why:#})"),
     }
@@ -186,7 +193,11 @@ fn find_python(explicit: Option<&Path>) -> PathBuf {
 fn machine() -> String {
     let cpu = std::fs::read_to_string("/proc/cpuinfo")
         .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("model name")).map(|l| l.split(':').nth(1).unwrap_or("").trim().to_owned()))
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("model name"))
+                .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_owned())
+        })
         .unwrap_or_else(|| "unknown CPU".into());
     let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
     format!("{cpu}, {cores} cores")

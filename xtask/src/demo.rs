@@ -83,8 +83,7 @@ pub(crate) fn run(args: Args) -> Result<()> {
     );
     let mut per_servers = serde_json::Map::new();
     for c in &sweep.servers {
-        let waits: Vec<f64> =
-            results.iter().filter(|r| r.servers == Some(*c)).map(|r| r.mean_wait).collect();
+        let waits: Vec<f64> = results.iter().filter(|r| r.servers == Some(*c)).map(|r| r.mean_wait).collect();
         let d = Describe::of(&waits);
         println!(
             "{c:>7} {:>6} {:>12.4} {:>12.4} {:>12.4} {:>12.4} {:>12.4} {:>12.4} {:>12.4}",

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use crate::random::RandomSource;
+use crate::random::{RandomSource, running_sums};
 
 /// A distribution of non-negative times. In a model file each is a table
 /// tagged by `type`, e.g. `{ type = "exponential", rate = 0.2 }`.
@@ -432,12 +432,26 @@ fn truncation_terms(mean: f64, sd: f64) -> (f64, f64) {
 #[derive(Clone, Debug)]
 pub(crate) struct Sampler {
     dist: Distribution,
+    /// Position in a [`Distribution::Sequential`].
     position: usize,
+    /// Running sums of the probabilities of a pmf or hyper-exponential.
+    running_sums: Vec<f64>,
 }
 
 impl Sampler {
     pub(crate) fn new(dist: Distribution) -> Self {
-        Self { dist, position: 0 }
+        let running_sums = match &dist {
+            Distribution::HyperExponential { probs, .. } | Distribution::Pmf { probs, .. } => {
+                running_sums(probs)
+            }
+            _ => Vec::new(),
+        };
+        Self { dist, position: 0, running_sums }
+    }
+
+    /// The distribution's mean, where known.
+    pub(crate) fn mean(&self) -> Option<f64> {
+        self.dist.mean()
     }
 
     /// One draw, consuming exactly the uniforms Ciw's sampler consumes.
@@ -467,8 +481,8 @@ impl Sampler {
                 }
                 total
             }
-            Distribution::HyperExponential { rates, probs } => {
-                let phase = rng.weighted_index(probs);
+            Distribution::HyperExponential { rates, .. } => {
+                let phase = rng.weighted_index(&self.running_sums);
                 rng.exponential(rates[phase])
             }
             Distribution::Empirical { observations } => observations[rng.index(observations.len())],
@@ -477,7 +491,7 @@ impl Sampler {
                 self.position = (self.position + 1) % values.len();
                 v
             }
-            Distribution::Pmf { values, probs } => values[rng.weighted_index(probs)],
+            Distribution::Pmf { values, .. } => values[rng.weighted_index(&self.running_sums)],
             Distribution::Custom(c) => c.0.sample(rng as &mut dyn RandomSource),
         }
     }

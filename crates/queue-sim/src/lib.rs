@@ -42,6 +42,7 @@
 
 mod distribution;
 mod error;
+mod event_queue;
 mod network;
 mod python_random;
 mod random;
@@ -55,7 +56,7 @@ pub use distribution::{CustomDistribution, Distribution, ParameterError, TimeDis
 pub use error::{ModelError, SimError};
 pub use network::{ClassAtNode, CustomerClass, Network, NodeSpec, Servers};
 pub use python_random::PythonRandom;
-pub use random::{Pcg, RandomSource, RngKind};
+pub use random::{Pcg, RandomSource, RngKind, running_sums};
 pub use record::{CSV_HEADER, Record, RecordType, mean_wait, write_csv};
 pub use simulation::{Outcome, Simulation, Stop, simulate};
 pub use stats::Describe;

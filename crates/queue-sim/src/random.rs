@@ -40,19 +40,28 @@ pub trait RandomSource {
         ((self.uniform01() * len as f64) as usize).min(len.saturating_sub(1))
     }
     /// An index drawn with the given probabilities, as Ciw's
-    /// `random_choice(array, probs)`: one uniform draw, then a walk along the
-    /// running sum. Rounding that leaves the sum short picks the last index.
+    /// `random_choice(array, probs)`: one uniform draw `u`, then the first
+    /// index whose running sum of probabilities reaches `u`. Takes the running
+    /// sums (see [`running_sums`]) so that the search is a binary one; the sums
+    /// are added in Ciw's order, so the index is the one Ciw's walk finds.
+    /// Rounding that leaves the total short of `u` picks the last index.
     #[inline]
-    fn weighted_index(&mut self, probs: &[f64]) -> usize {
+    fn weighted_index(&mut self, running_sums: &[f64]) -> usize {
         let u = self.uniform01();
-        let mut cumulative = probs[0];
-        let mut i = 0;
-        while u > cumulative && i + 1 < probs.len() {
-            i += 1;
-            cumulative += probs[i];
-        }
-        i
+        running_sums.partition_point(|&c| u > c).min(running_sums.len() - 1)
     }
+}
+
+/// Running sums of `probs`, added left to right as Ciw's walk adds them: the
+/// argument [`RandomSource::weighted_index`] takes.
+pub fn running_sums(probs: &[f64]) -> Vec<f64> {
+    probs
+        .iter()
+        .scan(0.0, |total, &p| {
+            *total += p;
+            Some(*total)
+        })
+        .collect()
 }
 
 /// Which generator a simulation draws from.

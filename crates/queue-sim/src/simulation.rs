@@ -2,14 +2,15 @@
 //! cost of an event grows with the logarithm of the number of pending events
 //! (not with the number of nodes, as in Ciw, which scans every node).
 
-use std::cmp::{Ordering, Reverse};
+use std::cmp::Reverse;
 use std::collections::{BinaryHeap, VecDeque};
 
 use crate::distribution::Sampler;
 use crate::error::SimError;
+use crate::event_queue::{Event, EventQueue};
 use crate::network::{Network, Servers};
 use crate::python_random::PythonRandom;
-use crate::random::{Pcg, RandomSource, RngKind};
+use crate::random::{Pcg, RandomSource, RngKind, running_sums};
 use crate::record::{Record, RecordType};
 
 /// How many zero inter-arrival times in a row from one custom source count as
@@ -36,8 +37,7 @@ const NONE: u32 = u32::MAX;
 pub struct Simulation<R: RandomSource = Pcg> {
     rng: R,
     now: f64,
-    events: BinaryHeap<Event>,
-    seq: u64,
+    events: EventQueue<EventKind>,
     classes: usize,
     nodes: Vec<NodeState>,
     customers: Vec<Customer>,
@@ -138,8 +138,7 @@ impl<R: RandomSource> Simulation<R> {
         let mut sim = Self {
             rng,
             now: 0.0,
-            events: BinaryHeap::new(),
-            seq: 0,
+            events: EventQueue::new(),
             classes,
             nodes,
             customers: Vec::new(),
@@ -177,8 +176,9 @@ impl<R: RandomSource> Simulation<R> {
         if max_time < self.now {
             return Err(SimError::MaxTimeInPast { max_time, now: self.now });
         }
+        self.reserve_records(max_time - self.now);
         while let Some(event) = self.events.peek() {
-            if event.time >= max_time {
+            if event.time() >= max_time {
                 break;
             }
             let event = self.events.pop().expect("peeked");
@@ -256,9 +256,23 @@ impl<R: RandomSource> Simulation<R> {
         Outcome { records: self.records, utilisation, end_time: self.now }
     }
 
+    /// Reserves room for the records of the external arrivals expected over
+    /// `horizon`, so that a run does not keep regrowing its record buffer.
+    fn reserve_records(&mut self, horizon: f64) {
+        let expected: f64 = self
+            .arrivals
+            .iter()
+            .flatten()
+            .filter_map(|a| a.sampler.mean())
+            .filter(|&m| m > 0.0)
+            .map(|m| horizon / m)
+            .sum();
+        // Cap the guess so that a long horizon does not reserve gigabytes up front.
+        self.records.reserve((expected * 1.05).min(1e6) as usize);
+    }
+
     fn push_event(&mut self, time: f64, kind: EventKind) {
-        self.seq += 1;
-        self.events.push(Event { time, seq: self.seq, kind });
+        self.events.push(time, kind);
     }
 
     /// Draws the next inter-arrival time of `stream` and schedules it after `from`.
@@ -285,12 +299,12 @@ impl<R: RandomSource> Simulation<R> {
         Ok(())
     }
 
-    fn handle(&mut self, event: Event) -> Result<(), SimError> {
-        self.now = event.time;
+    fn handle(&mut self, event: Event<EventKind>) -> Result<(), SimError> {
+        self.now = event.time();
         self.processed += 1;
         match event.kind {
-            EventKind::Arrival { stream } => self.external_arrival(stream as usize, event.time),
-            EventKind::ServiceEnd { node, customer } => self.finish_service(node as usize, customer),
+            EventKind::Arrival { stream } => self.external_arrival(stream as usize, event.time()),
+            EventKind::ServiceEnd { customer } => self.finish_service(customer),
         }
     }
 
@@ -330,6 +344,7 @@ impl<R: RandomSource> Simulation<R> {
         let c = Customer {
             id,
             class,
+            node: 0,
             server: NONE,
             arrival: 0.0,
             service_start: 0.0,
@@ -353,6 +368,7 @@ impl<R: RandomSource> Simulation<R> {
     fn accept(&mut self, node: usize, customer: u32) -> Result<(), SimError> {
         let state = &mut self.nodes[node];
         let c = &mut self.customers[customer as usize];
+        c.node = node as u32;
         c.arrival = self.now;
         c.queue_size_at_arrival = state.in_node;
         state.in_node += 1;
@@ -382,12 +398,13 @@ impl<R: RandomSource> Simulation<R> {
         if server != NONE {
             self.nodes[node].on_server[server as usize] = customer;
         }
-        self.push_event(end, EventKind::ServiceEnd { node: node as u32, customer });
+        self.push_event(end, EventKind::ServiceEnd { customer });
         Ok(())
     }
 
-    fn finish_service(&mut self, node: usize, customer: u32) -> Result<(), SimError> {
-        let class = self.customers[customer as usize].class as usize;
+    fn finish_service(&mut self, customer: u32) -> Result<(), SimError> {
+        let c = &self.customers[customer as usize];
+        let (node, class) = (c.node as usize, c.class as usize);
         let next = self.routes[class * self.nodes.len() + node].choose(&mut self.rng);
         self.customers[customer as usize].destination = next.map_or(-1, |d| d as i32 + 1);
         if let Some(dest) = next {
@@ -507,6 +524,8 @@ impl NodeState {
 struct Customer {
     id: u64,
     class: u32,
+    /// The node it is at.
+    node: u32,
     server: u32,
     arrival: f64,
     service_start: f64,
@@ -520,8 +539,8 @@ struct Customer {
 /// remainder of the row as the last entry (the exit).
 #[derive(Clone, Debug)]
 struct Route {
-    /// Probabilities of each node, then of leaving.
-    probs: Vec<f64>,
+    /// Running sums of the probabilities of each node, then of leaving.
+    running_sums: Vec<f64>,
     /// False when the row is all zeros: Ciw sends to the exit without a draw.
     draws: bool,
 }
@@ -533,7 +552,7 @@ impl Route {
         let mut probs = row.to_vec();
         probs.push(leave);
         let draws = !(row.iter().all(|&p| p == 0.0) && leave == 1.0);
-        Self { probs, draws }
+        Self { running_sums: running_sums(&probs), draws }
     }
 
     #[inline]
@@ -541,42 +560,16 @@ impl Route {
         if !self.draws {
             return None;
         }
-        let i = rng.weighted_index(&self.probs);
-        (i + 1 < self.probs.len()).then_some(i)
+        let i = rng.weighted_index(&self.running_sums);
+        (i + 1 < self.running_sums.len()).then_some(i)
     }
 }
 
-#[derive(Clone, Copy, Debug)]
-struct Event {
-    time: f64,
-    seq: u64,
-    kind: EventKind,
-}
-
+/// What an event does.
 #[derive(Clone, Copy, Debug)]
 enum EventKind {
+    /// An external arrival of one (node, class) stream.
     Arrival { stream: u32 },
-    ServiceEnd { node: u32, customer: u32 },
-}
-
-impl PartialEq for Event {
-    fn eq(&self, other: &Self) -> bool {
-        self.cmp(other) == Ordering::Equal
-    }
-}
-
-impl Eq for Event {}
-
-impl PartialOrd for Event {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl Ord for Event {
-    /// Reversed, so that the max-heap pops the earliest event, and among
-    /// simultaneous events the one scheduled first.
-    fn cmp(&self, other: &Self) -> Ordering {
-        other.time.total_cmp(&self.time).then_with(|| other.seq.cmp(&self.seq))
-    }
+    /// The end of a customer's service where it is.
+    ServiceEnd { customer: u32 },
 }

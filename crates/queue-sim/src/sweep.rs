@@ -61,8 +61,11 @@ pub struct TrialResult {
 impl Sweep {
     /// The trials, server count by server count, seed by seed.
     pub fn trials(&self) -> Vec<Trial> {
-        let counts: Vec<Option<usize>> =
-            if self.servers.is_empty() { vec![None] } else { self.servers.iter().copied().map(Some).collect() };
+        let counts: Vec<Option<usize>> = if self.servers.is_empty() {
+            vec![None]
+        } else {
+            self.servers.iter().copied().map(Some).collect()
+        };
         let mut out = Vec::with_capacity(counts.len() * self.trials as usize);
         for count in counts {
             let mut network = self.network.clone();

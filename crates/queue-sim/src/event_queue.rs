@@ -1,0 +1,128 @@
+//! The pending-event queue: a binary min-heap ordered by (time, scheduling
+//! order), with integer keys so that a comparison is two integer compares.
+
+/// An event waiting to happen.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Event<K> {
+    /// Bits of the (non-negative, finite) time: for such floats the order of
+    /// the bit patterns as integers is the order of the numbers.
+    time_bits: u64,
+    /// Scheduling order, so that simultaneous events happen first come first.
+    seq: u64,
+    /// What happens.
+    pub(crate) kind: K,
+}
+
+impl<K> Event<K> {
+    /// The event's time.
+    pub(crate) fn time(&self) -> f64 {
+        f64::from_bits(self.time_bits)
+    }
+
+    #[inline]
+    fn before(&self, other: &Self) -> bool {
+        (self.time_bits, self.seq) < (other.time_bits, other.seq)
+    }
+}
+
+/// Pending events, earliest first; among simultaneous ones, the one
+/// scheduled first.
+#[derive(Clone, Debug)]
+pub(crate) struct EventQueue<K> {
+    heap: Vec<Event<K>>,
+    seq: u64,
+}
+
+impl<K: Copy> EventQueue<K> {
+    pub(crate) fn new() -> Self {
+        Self { heap: Vec::new(), seq: 0 }
+    }
+
+    /// Schedules `kind` at `time`, which must be finite and non-negative.
+    #[inline]
+    pub(crate) fn push(&mut self, time: f64, kind: K) {
+        debug_assert!(time.is_finite() && time >= 0.0, "event time {time}");
+        // `+ 0.0` turns a -0.0 into 0.0, whose bits order correctly.
+        let event = Event { time_bits: (time + 0.0).to_bits(), seq: self.seq, kind };
+        self.seq += 1;
+        let mut hole = self.heap.len();
+        self.heap.push(event);
+        while hole > 0 {
+            let parent = (hole - 1) / 2;
+            if !event.before(&self.heap[parent]) {
+                break;
+            }
+            self.heap[hole] = self.heap[parent];
+            hole = parent;
+        }
+        self.heap[hole] = event;
+    }
+
+    /// The earliest event, without removing it.
+    #[inline]
+    pub(crate) fn peek(&self) -> Option<&Event<K>> {
+        self.heap.first()
+    }
+
+    /// Removes and returns the earliest event.
+    #[inline]
+    pub(crate) fn pop(&mut self) -> Option<Event<K>> {
+        let last = self.heap.pop()?;
+        let Some(&top) = self.heap.first() else { return Some(last) };
+        let len = self.heap.len();
+        let mut hole = 0;
+        loop {
+            let left = 2 * hole + 1;
+            if left >= len {
+                break;
+            }
+            let right = left + 1;
+            let child = if right < len && self.heap[right].before(&self.heap[left]) { right } else { left };
+            if !self.heap[child].before(&last) {
+                break;
+            }
+            self.heap[hole] = self.heap[child];
+            hole = child;
+        }
+        self.heap[hole] = last;
+        Some(top)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pops_in_time_then_scheduling_order() {
+        let mut q = EventQueue::new();
+        let times = [5.0, 1.0, 3.0, 1.0, 0.0, 9.5, 3.0, 2.25, 7.0, 1.0];
+        for (i, &t) in times.iter().enumerate() {
+            q.push(t, i);
+        }
+        let mut got = Vec::new();
+        while let Some(e) = q.pop() {
+            got.push((e.time(), e.kind));
+        }
+        let mut want: Vec<(f64, usize)> = times.iter().copied().zip(0..).collect();
+        want.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn interleaved_pushes_and_pops_stay_ordered() {
+        let mut q = EventQueue::new();
+        let mut x: u64 = 12345;
+        let mut now = 0.0;
+        for round in 0..10_000 {
+            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            let gap = (x >> 40) as f64 / 1e6;
+            q.push(now + gap, round);
+            if round % 3 != 0 {
+                let e = q.pop().unwrap();
+                assert!(e.time() >= now);
+                now = e.time();
+            }
+        }
+    }
+}
