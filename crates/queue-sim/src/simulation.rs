@@ -209,6 +209,12 @@ impl<R: RandomSource> Simulation<R> {
         &self.records
     }
 
+    /// Removes and returns the records so far, so that a long run can stream
+    /// them out in bounded memory.
+    pub fn take_records(&mut self) -> Vec<Record> {
+        std::mem::take(&mut self.records)
+    }
+
     /// Customers that have completed their journey.
     pub fn completed(&self) -> u64 {
         self.completed
@@ -536,11 +542,19 @@ struct Customer {
 }
 
 /// Routing out of one node for one class: Ciw's probabilities with the
-/// remainder of the row as the last entry (the exit).
+/// remainder of the row as the last entry (the exit), kept sparse.
+///
+/// Ciw walks the running sums of the whole row. An entry of probability 0
+/// has the running sum of the entry before it, so the walk can only stop on
+/// it when it is the first entry (and the draw is exactly 0). Keeping the
+/// first entry, the entries with positive probability and the exit finds the
+/// same destination as the full walk, in time logarithmic in their number.
 #[derive(Clone, Debug)]
 struct Route {
-    /// Running sums of the probabilities of each node, then of leaving.
+    /// Running sums over the whole row, at the kept entries.
     running_sums: Vec<f64>,
+    /// The destination of each kept entry: a node, or `None` for the exit.
+    targets: Vec<Option<usize>>,
     /// False when the row is all zeros: Ciw sends to the exit without a draw.
     draws: bool,
 }
@@ -549,10 +563,16 @@ impl Route {
     fn new(row: Option<&[f64]>) -> Self {
         let row = row.unwrap_or(&[]);
         let leave = 1.0 - row.iter().sum::<f64>();
+        let draws = !(row.iter().all(|&p| p == 0.0) && leave == 1.0);
         let mut probs = row.to_vec();
         probs.push(leave);
-        let draws = !(row.iter().all(|&p| p == 0.0) && leave == 1.0);
-        Self { running_sums: running_sums(&probs), draws }
+        let sums = running_sums(&probs);
+        let last = probs.len() - 1;
+        let (running_sums, targets) = (0..probs.len())
+            .filter(|&i| i == 0 || i == last || probs[i] > 0.0)
+            .map(|i| (sums[i], (i < last).then_some(i)))
+            .unzip();
+        Self { running_sums, targets, draws }
     }
 
     #[inline]
@@ -560,8 +580,7 @@ impl Route {
         if !self.draws {
             return None;
         }
-        let i = rng.weighted_index(&self.running_sums);
-        (i + 1 < self.running_sums.len()).then_some(i)
+        self.targets[rng.weighted_index(&self.running_sums)]
     }
 }
 
