@@ -11,10 +11,10 @@ use queue_sim::{Network, RngKind, Sweep, TrialResult};
 #[derive(clap::Args)]
 pub(crate) struct Args {
     /// Arrival rate of the M/M/c queue (ignored with --model).
-    #[arg(long, default_value_t = 0.2)]
+    #[arg(long, default_value_t = 0.2, allow_negative_numbers = true)]
     arrival_rate: f64,
     /// Service rate of the M/M/c queue (ignored with --model).
-    #[arg(long, default_value_t = 0.1)]
+    #[arg(long, default_value_t = 0.1, allow_negative_numbers = true)]
     service_rate: f64,
     /// Server counts to sweep, comma-separated; with --model they replace the
     /// servers of every node, and without it the model's own are used.
@@ -24,7 +24,7 @@ pub(crate) struct Args {
     #[arg(long)]
     model: Option<PathBuf>,
     /// Horizon of each run.
-    #[arg(long, default_value_t = 10_000.0)]
+    #[arg(long, default_value_t = 10_000.0, allow_negative_numbers = true)]
     max_time: f64,
     /// Runs per server count; trial i is seeded seed + i.
     #[arg(long, default_value_t = 100)]
@@ -42,7 +42,10 @@ pub(crate) struct Args {
 
 pub(crate) fn run(args: Args) -> Result<()> {
     let (network, default_servers) = match &args.model {
-        Some(path) => (Network::from_toml_file(path)?, vec![]),
+        Some(path) => (
+            Network::from_toml_file(path).with_context(|| format!("invalid model {}", path.display()))?,
+            vec![],
+        ),
         None => (Network::mmc(args.arrival_rate, args.service_rate, 1), vec![1, 2, 3]),
     };
     let sweep = Sweep {

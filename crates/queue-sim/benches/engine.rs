@@ -1,2 +1,62 @@
-//! Placeholder, replaced by the engine benchmark.
-fn main() {}
+//! Criterion benchmarks of the engine: the talk's M/M/3 trial under both
+//! generators, and a 100-node network. `cargo xtask bench` prints the same
+//! figures with Ciw measured beside them.
+
+// criterion_group! and criterion_main! generate undocumented items.
+#![allow(missing_docs)]
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use queue_sim::{ClassAtNode, CustomerClass, Distribution, Network, NodeSpec, Servers, Simulation};
+
+fn talk_trial(c: &mut Criterion) {
+    let net = Network::mmc(0.2, 0.1, 3);
+    c.bench_function("mm3_trial_pcg", |b| {
+        b.iter(|| {
+            let mut sim = Simulation::new(&net, 0).unwrap();
+            sim.run_until(10_000.0).unwrap();
+            sim.records().len()
+        })
+    });
+    c.bench_function("mm3_trial_ciw", |b| {
+        b.iter(|| {
+            let mut sim = Simulation::ciw(&net, 0).unwrap();
+            sim.run_until(10_000.0).unwrap();
+            sim.records().len()
+        })
+    });
+}
+
+fn hundred_nodes(c: &mut Criterion) {
+    let n = 100;
+    let routing = (0..n)
+        .map(|i| {
+            let mut row = vec![0.0; n];
+            row[(i + 1) % n] = 0.5;
+            row
+        })
+        .collect();
+    let net = Network {
+        nodes: vec![NodeSpec { servers: Servers::Finite(3), queue_capacity: None }; n],
+        classes: vec![CustomerClass {
+            name: "Customer".into(),
+            nodes: vec![
+                ClassAtNode {
+                    arrival: Some(Distribution::exponential(0.1)),
+                    service: Distribution::exponential(0.1)
+                };
+                n
+            ],
+            routing,
+        }],
+    };
+    c.bench_function("ring100_max_time_100", |b| {
+        b.iter(|| {
+            let mut sim = Simulation::new(&net, 0).unwrap();
+            sim.run_until(100.0).unwrap();
+            sim.events_processed()
+        })
+    });
+}
+
+criterion_group!(benches, talk_trial, hundred_nodes);
+criterion_main!(benches);

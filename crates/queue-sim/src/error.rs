@@ -36,7 +36,7 @@ pub enum ModelError {
         found: usize,
     },
     /// A distribution's parameters are invalid.
-    #[error("node {node}, class {class}, {role} distribution: {source}")]
+    #[error("node {node}, class {class}, {role} distribution: {problem}")]
     Distribution {
         /// The node.
         node: usize,
@@ -45,7 +45,7 @@ pub enum ModelError {
         /// `"arrival"` or `"service"`.
         role: &'static str,
         /// What is wrong.
-        source: ParameterError,
+        problem: ParameterError,
     },
     /// An inter-arrival distribution that only ever gives 0 (Ciw loops forever).
     #[error(
@@ -94,12 +94,20 @@ pub enum ModelError {
         sum: f64,
     },
     /// A model file could not be read.
-    #[error("cannot read model file {}: {source}", path.display())]
+    #[error("cannot read model file {}", path.display())]
     Io {
         /// The file.
         path: PathBuf,
         /// The cause.
         source: std::io::Error,
+    },
+    /// A model file describes an invalid network; `error` says what is wrong.
+    #[error("model file {}: {error}", path.display())]
+    InFile {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong with the model.
+        error: Box<ModelError>,
     },
     /// A model file is not valid TOML for a network.
     #[error("{}{message}", match path { Some(p) => format!("model file {}: ", p.display()), None => String::new() })]
@@ -112,11 +120,12 @@ pub enum ModelError {
 }
 
 impl ModelError {
-    /// Attaches the file name to a parse or validation error.
+    /// Attaches the file name: to a parse error directly, around a
+    /// validation error as [`ModelError::InFile`].
     pub(crate) fn in_file(self, path: &std::path::Path) -> Self {
         match self {
             Self::Parse { message, .. } => Self::Parse { path: Some(path.to_owned()), message },
-            other => Self::Parse { path: Some(path.to_owned()), message: other.to_string() },
+            other => Self::InFile { path: path.to_owned(), error: Box::new(other) },
         }
     }
 }
@@ -148,8 +157,9 @@ pub enum SimError {
         /// The value.
         value: f64,
     },
-    /// A custom inter-arrival distribution kept returning 0.
-    #[error("node {node}, class {class}: {count} inter-arrival times in a row were 0, time does not advance")]
+    /// A custom inter-arrival distribution kept returning gaps too small to
+    /// move the clock (0, or tiny against the current time).
+    #[error("node {node}, class {class}: {count} inter-arrival times in a row did not advance the clock")]
     TimeStalled {
         /// The node (from 0).
         node: usize,
@@ -157,6 +167,17 @@ pub enum SimError {
         class: usize,
         /// How many zeros in a row.
         count: u64,
+    },
+    /// Run until a number of customers, but some class can reach a node from
+    /// which it never leaves, so the count might never be reached.
+    #[error(
+        "class {class} can reach node {node} and never leave the network from it; run until a max time instead"
+    )]
+    NoExit {
+        /// The class (from 0).
+        class: usize,
+        /// The node (from 0).
+        node: usize,
     },
     /// The model is invalid.
     #[error(transparent)]

@@ -192,7 +192,7 @@ impl Network {
 }
 
 fn check(d: &Distribution, node: usize, class: usize, role: &'static str) -> Result<(), ModelError> {
-    d.validate().map_err(|source: ParameterError| ModelError::Distribution { node, class, role, source })
+    d.validate().map_err(|problem: ParameterError| ModelError::Distribution { node, class, role, problem })
 }
 
 impl Serialize for Servers {

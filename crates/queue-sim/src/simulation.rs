@@ -191,12 +191,54 @@ impl<R: RandomSource> Simulation<R> {
     /// Runs until `n` customers have completed their journey (rejected ones
     /// do not count); the clock stays at the last event. Stops early if no
     /// event is left.
+    ///
+    /// Errors with [`SimError::NoExit`] if some class can reach a node from
+    /// which it can never leave the network, since the count might then never
+    /// be reached.
     pub fn run_until_customers(&mut self, n: u64) -> Result<(), SimError> {
+        if let Some((class, node)) = self.trapping_node() {
+            return Err(SimError::NoExit { class, node });
+        }
         while self.completed < n {
             let Some(event) = self.events.pop() else { break };
             self.handle(event)?;
         }
         Ok(())
+    }
+
+    /// A (class, node) such that the class can reach the node, from its
+    /// external arrivals, and can never leave the network from it.
+    fn trapping_node(&self) -> Option<(usize, usize)> {
+        let n = self.nodes.len();
+        for class in 0..self.classes {
+            let route = |node: usize| &self.routes[class * n + node];
+            // Nodes from which the exit is reachable, by fixpoint.
+            let mut exits: Vec<bool> = (0..n).map(|i| route(i).leaves()).collect();
+            let mut changed = true;
+            while changed {
+                changed = false;
+                for i in 0..n {
+                    if !exits[i] && route(i).destinations().any(|d| exits[d]) {
+                        exits[i] = true;
+                        changed = true;
+                    }
+                }
+            }
+            // Nodes reachable from the class's arrivals.
+            let mut stack: Vec<usize> =
+                (0..n).filter(|&i| self.arrivals[i * self.classes + class].is_some()).collect();
+            let mut seen = vec![false; n];
+            while let Some(i) = stack.pop() {
+                if std::mem::replace(&mut seen[i], true) {
+                    continue;
+                }
+                if !exits[i] {
+                    return Some((class, i));
+                }
+                stack.extend(route(i).destinations());
+            }
+        }
+        None
     }
 
     /// The simulation clock.
@@ -290,7 +332,9 @@ impl<R: RandomSource> Simulation<R> {
         if gap.is_nan() || gap < 0.0 {
             return Err(SimError::InvalidSample { node, class, role: "arrival", value: gap });
         }
-        if gap == 0.0 {
+        let time = from + gap;
+        if time == from {
+            // A gap of 0, or one too small to move the clock at this time.
             source.zeros += 1;
             if source.zeros >= MAX_ZERO_INTER_ARRIVALS {
                 return Err(SimError::TimeStalled { node, class, count: source.zeros });
@@ -298,7 +342,6 @@ impl<R: RandomSource> Simulation<R> {
         } else {
             source.zeros = 0;
         }
-        let time = from + gap;
         if time.is_finite() {
             self.push_event(time, EventKind::Arrival { stream: stream as u32 });
         }
@@ -404,7 +447,11 @@ impl<R: RandomSource> Simulation<R> {
         if server != NONE {
             self.nodes[node].on_server[server as usize] = customer;
         }
-        self.push_event(end, EventKind::ServiceEnd { customer });
+        // An infinite service time (possible with extreme parameters) never
+        // ends, as in Ciw: the customer keeps its server.
+        if end.is_finite() {
+            self.push_event(end, EventKind::ServiceEnd { customer });
+        }
         Ok(())
     }
 
@@ -573,6 +620,21 @@ impl Route {
             .map(|i| (sums[i], (i < last).then_some(i)))
             .unzip();
         Self { running_sums, targets, draws }
+    }
+
+    /// Whether leaving the network has positive probability.
+    fn leaves(&self) -> bool {
+        let n = self.running_sums.len();
+        !self.draws || n == 1 || self.running_sums[n - 1] > self.running_sums[n - 2]
+    }
+
+    /// The nodes reachable in one step with positive probability.
+    fn destinations(&self) -> impl Iterator<Item = usize> + '_ {
+        let sums = &self.running_sums;
+        self.targets.iter().enumerate().filter_map(move |(k, t)| {
+            let p = if k == 0 { sums[0] } else { sums[k] - sums[k - 1] };
+            t.filter(|_| p > 0.0)
+        })
     }
 
     #[inline]

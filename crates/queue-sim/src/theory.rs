@@ -13,7 +13,9 @@ pub fn erlang_c(arrival_rate: f64, service_rate: f64, servers: u32) -> Option<f6
     let c = f64::from(servers);
     let a = arrival_rate / service_rate; // offered load in Erlangs
     let rho = a / c;
-    if servers == 0 || rho.is_nan() || rho >= 1.0 {
+    // Loads within rounding of 1 (0.3 / 0.1 / 3 is 0.9999999999999999) are
+    // critical, not stable.
+    if servers == 0 || rho.is_nan() || rho >= 1.0 - 1e-12 {
         return None;
     }
     // Erlang B by its stable recursion, then C from B.
