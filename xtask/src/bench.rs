@@ -8,9 +8,7 @@ use std::process::Command;
 use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
-use queue_sim::{
-    ClassAtNode, CustomerClass, Distribution, Network, NodeSpec, PythonRandom, Servers, Simulation,
-};
+use queue_sim::{Network, PythonRandom, Simulation};
 
 /// Options of `cargo xtask bench`.
 #[derive(clap::Args)]
@@ -64,7 +62,7 @@ pub(crate) fn run(args: Args) -> Result<()> {
 
     let one = events_per_second(&talk, 10_000_000.0, 10_000.0)?;
     println!("Events a second, M/M/3 over max_time 1e7, one core: {:.1} million", one / 1e6);
-    let ring = ring_network(100);
+    let ring = Network::ring(100, 0.1, 0.1, 3, 0.5);
     let hundred = events_per_second(&ring, 200_000.0, 200.0)?;
     println!(
         "Events a second, 100-node M/M/3 ring (half of each node's output to the next): {:.1} million ({:.2}x of one node)",
@@ -116,32 +114,6 @@ fn events_per_second(net: &Network, max_time: f64, step: f64) -> Result<f64> {
         rates.push(sim.events_processed() as f64 / elapsed);
     }
     Ok(median(&mut rates))
-}
-
-/// `n` M/M/3 nodes in a ring: external arrivals at 0.1 each, half of each
-/// node's departures go on to the next node, so each node sees rate 0.2.
-fn ring_network(n: usize) -> Network {
-    let routing = (0..n)
-        .map(|i| {
-            let mut row = vec![0.0; n];
-            row[(i + 1) % n] = 0.5;
-            row
-        })
-        .collect();
-    Network {
-        nodes: vec![NodeSpec { servers: Servers::Finite(3), queue_capacity: None }; n],
-        classes: vec![CustomerClass {
-            name: "Customer".into(),
-            nodes: vec![
-                ClassAtNode {
-                    arrival: Some(Distribution::exponential(0.1)),
-                    service: Distribution::exponential(0.1)
-                };
-                n
-            ],
-            routing,
-        }],
-    }
 }
 
 const CIW_SCRIPT: &str = r#"

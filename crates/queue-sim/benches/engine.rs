@@ -6,7 +6,7 @@
 #![allow(missing_docs)]
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use queue_sim::{ClassAtNode, CustomerClass, Distribution, Network, NodeSpec, Servers, Simulation};
+use queue_sim::{Network, Simulation};
 
 fn talk_trial(c: &mut Criterion) {
     let net = Network::mmc(0.2, 0.1, 3);
@@ -27,28 +27,7 @@ fn talk_trial(c: &mut Criterion) {
 }
 
 fn hundred_nodes(c: &mut Criterion) {
-    let n = 100;
-    let routing = (0..n)
-        .map(|i| {
-            let mut row = vec![0.0; n];
-            row[(i + 1) % n] = 0.5;
-            row
-        })
-        .collect();
-    let net = Network {
-        nodes: vec![NodeSpec { servers: Servers::Finite(3), queue_capacity: None }; n],
-        classes: vec![CustomerClass {
-            name: "Customer".into(),
-            nodes: vec![
-                ClassAtNode {
-                    arrival: Some(Distribution::exponential(0.1)),
-                    service: Distribution::exponential(0.1)
-                };
-                n
-            ],
-            routing,
-        }],
-    };
+    let net = Network::ring(100, 0.1, 0.1, 3, 0.5);
     c.bench_function("ring100_max_time_100", |b| {
         b.iter(|| {
             let mut sim = Simulation::new(&net, 0).unwrap();

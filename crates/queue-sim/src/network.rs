@@ -92,6 +92,35 @@ impl Network {
         )
     }
 
+    /// `nodes` M/M/c nodes in a ring: external arrivals at `arrival_rate` to
+    /// each, and after service a customer moves on to the next node with
+    /// probability `onward` (the last node feeds the first) or leaves. Each
+    /// node then sees arrivals at `arrival_rate / (1 - onward)`. The network
+    /// the benchmarks use to measure cost per event against network size.
+    ///
+    /// ```
+    /// let net = queue_sim::Network::ring(100, 0.1, 0.1, 3, 0.5);
+    /// assert_eq!(net.nodes.len(), 100);
+    /// assert!(net.validate().is_ok());
+    /// ```
+    pub fn ring(nodes: usize, arrival_rate: f64, service_rate: f64, servers: usize, onward: f64) -> Self {
+        let routing = (0..nodes)
+            .map(|i| {
+                let mut row = vec![0.0; nodes];
+                row[(i + 1) % nodes] = onward;
+                row
+            })
+            .collect();
+        let at_node = ClassAtNode {
+            arrival: Some(Distribution::exponential(arrival_rate)),
+            service: Distribution::exponential(service_rate),
+        };
+        Self {
+            nodes: vec![NodeSpec { servers: Servers::Finite(servers), queue_capacity: None }; nodes],
+            classes: vec![CustomerClass { name: default_class_name(), nodes: vec![at_node; nodes], routing }],
+        }
+    }
+
     /// One node, one class, with the given distributions.
     pub fn single_node(arrival: Distribution, service: Distribution, servers: Servers) -> Self {
         Self {
