@@ -1,0 +1,282 @@
+//! The [`Executor`]: one interface over the strategies, a starmap that
+//! returns results in input order whatever the strategy and worker count.
+
+use std::fmt::Display;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::str::FromStr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use serde::{Deserialize, Serialize};
+
+use crate::callback::{Callback, Hooks, Progress};
+use crate::error::{ExecError, TaskError, panic_message};
+
+/// How a batch of tasks runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Strategy {
+    /// One after another in the calling thread.
+    Sequential,
+    /// The talk's "first principles": a work channel, a done channel, worker
+    /// threads and STOP sentinels; a panicking task or a vanished worker
+    /// neither hangs the run nor loses the other results.
+    WorkQueue,
+    /// A rayon thread pool of its own with the requested number of threads.
+    Pool,
+    /// The lazy task graph's threaded scheduler (see [`crate::Graph`]).
+    Graph,
+}
+
+impl Strategy {
+    /// Every strategy, for tests and demos that try them all.
+    pub const ALL: [Strategy; 4] = [Self::Sequential, Self::WorkQueue, Self::Pool, Self::Graph];
+
+    /// The name used on command lines.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Sequential => "sequential",
+            Self::WorkQueue => "work-queue",
+            Self::Pool => "pool",
+            Self::Graph => "graph",
+        }
+    }
+}
+
+impl Display for Strategy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Strategy {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        Self::ALL
+            .into_iter()
+            .find(|x| x.name() == s)
+            .ok_or_else(|| format!("unknown executor {s:?}: expected sequential, work-queue, pool or graph"))
+    }
+}
+
+/// What a run does when a task fails.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum OnError {
+    /// Stop scheduling new tasks at once and report the failure (tasks
+    /// already running finish). The default.
+    #[default]
+    Stop,
+    /// Run every task and report every failure.
+    KeepGoing,
+}
+
+/// Runs batches of independent tasks, and task graphs, with a strategy and
+/// a number of workers. Results never depend on either.
+///
+/// ```
+/// use executors::{Executor, Strategy};
+/// let squares = |x: u64| Ok::<_, String>(x * x);
+/// for strategy in Strategy::ALL {
+///     let exec = Executor::new(strategy, 3)?;
+///     assert_eq!(exec.map((0..5).collect(), squares)?, [0, 1, 4, 9, 16]);
+/// }
+/// # Ok::<(), executors::ExecError>(())
+/// ```
+#[derive(Clone)]
+pub struct Executor {
+    strategy: Strategy,
+    workers: usize,
+    on_error: OnError,
+    progress: Progress,
+    callbacks: Vec<Arc<dyn Callback>>,
+}
+
+impl std::fmt::Debug for Executor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Executor")
+            .field("strategy", &self.strategy)
+            .field("workers", &self.workers)
+            .field("on_error", &self.on_error)
+            .field("progress", &self.progress)
+            .field("callbacks", &self.callbacks.len())
+            .finish()
+    }
+}
+
+impl Executor {
+    /// An executor; `workers` must be at least 1 (it is ignored by
+    /// [`Strategy::Sequential`]) and may exceed the number of cores.
+    pub fn new(strategy: Strategy, workers: usize) -> Result<Self, ExecError> {
+        if workers == 0 {
+            return Err(ExecError::ZeroWorkers);
+        }
+        Ok(Self {
+            strategy,
+            workers,
+            on_error: OnError::Stop,
+            progress: Progress::Auto,
+            callbacks: Vec::new(),
+        })
+    }
+
+    /// The sequential executor.
+    pub fn sequential() -> Self {
+        Self {
+            strategy: Strategy::Sequential,
+            workers: 1,
+            on_error: OnError::Stop,
+            progress: Progress::Auto,
+            callbacks: Vec::new(),
+        }
+    }
+
+    /// Adds a callback run around every task.
+    pub fn with_callback(mut self, callback: Arc<dyn Callback>) -> Self {
+        self.callbacks.push(callback);
+        self
+    }
+
+    /// Sets what happens when a task fails.
+    pub fn on_error(mut self, on_error: OnError) -> Self {
+        self.on_error = on_error;
+        self
+    }
+
+    /// Sets when a progress bar is shown.
+    pub fn progress(mut self, progress: Progress) -> Self {
+        self.progress = progress;
+        self
+    }
+
+    /// The strategy.
+    pub fn strategy(&self) -> Strategy {
+        self.strategy
+    }
+
+    /// The number of workers (1 for sequential).
+    pub fn workers(&self) -> usize {
+        if self.strategy == Strategy::Sequential { 1 } else { self.workers }
+    }
+
+    pub(crate) fn failure_policy(&self) -> OnError {
+        self.on_error
+    }
+
+    pub(crate) fn hooks(&self, tasks: usize) -> Hooks {
+        Hooks::new(&self.callbacks, self.progress, tasks)
+    }
+
+    /// Runs `f` on every input (a starmap) and returns the results in input
+    /// order. A task that returns an error or panics is reported by index
+    /// with its message; see [`OnError`] for what happens to the others.
+    pub fn map<T, R, E, F>(&self, inputs: Vec<T>, f: F) -> Result<Vec<R>, ExecError>
+    where
+        T: Send,
+        R: Send + 'static,
+        E: Display,
+        F: Fn(T) -> Result<R, E> + Sync,
+    {
+        self.map_indexed(inputs.into_iter().enumerate().collect(), |_, x| f(x))
+    }
+
+    /// As [`Executor::map`], with inputs that carry their own indices (which
+    /// name them in errors and callbacks); results come in the order given.
+    pub fn map_indexed<T, R, E, F>(&self, inputs: Vec<(usize, T)>, f: F) -> Result<Vec<R>, ExecError>
+    where
+        T: Send,
+        R: Send + 'static,
+        E: Display,
+        F: Fn(usize, T) -> Result<R, E> + Sync,
+    {
+        let n = inputs.len();
+        let hooks = self.hooks(n);
+        let cancel = AtomicBool::new(false);
+        let task = |index: usize, input: T, worker: usize| -> Option<Result<R, TaskError>> {
+            if cancel.load(Ordering::Relaxed) {
+                return None;
+            }
+            let key = || format!("task-{index}");
+            hooks.pre(&key, worker);
+            let out = run_catching(index, &key, || f(index, input));
+            hooks.post(&key, worker, out.is_ok());
+            if out.is_err() && self.on_error == OnError::Stop {
+                cancel.store(true, Ordering::Relaxed);
+            }
+            Some(out)
+        };
+        let indices: Vec<usize> = inputs.iter().map(|(i, _)| *i).collect();
+        let slots = match self.strategy {
+            Strategy::Sequential => inputs.into_iter().map(|(i, x)| task(i, x, 0)).collect(),
+            Strategy::WorkQueue => crate::work_queue::run(inputs, self.workers, &task),
+            Strategy::Pool => run_pool(inputs, self.workers, &task)?,
+            Strategy::Graph => crate::graph::run_batch(inputs, self, &task)?,
+        };
+        hooks.finish();
+        collect(slots, &indices, self.on_error)
+    }
+}
+
+/// Runs one task, turning an error or a panic into a [`TaskError`].
+pub(crate) fn run_catching<R, E: Display>(
+    index: usize,
+    key: &dyn Fn() -> String,
+    f: impl FnOnce() -> Result<R, E>,
+) -> Result<R, TaskError> {
+    match catch_unwind(AssertUnwindSafe(f)) {
+        Ok(Ok(r)) => Ok(r),
+        Ok(Err(e)) => Err(TaskError { index, key: key(), message: e.to_string(), panicked: false }),
+        Err(payload) => {
+            Err(TaskError { index, key: key(), message: panic_message(payload.as_ref()), panicked: true })
+        }
+    }
+}
+
+/// Per input, in order: its result, or `None` if it was skipped after a failure.
+pub(crate) type Slots<R> = Vec<Option<Result<R, TaskError>>>;
+
+/// Turns per-task outcomes into the run's result.
+fn collect<R>(slots: Slots<R>, indices: &[usize], on_error: OnError) -> Result<Vec<R>, ExecError> {
+    let mut out = Vec::with_capacity(slots.len());
+    let mut errors = Vec::new();
+    let mut skipped = Vec::new();
+    for (slot, &index) in slots.into_iter().zip(indices) {
+        match slot {
+            Some(Ok(r)) => out.push(r),
+            Some(Err(e)) => errors.push(e),
+            None => skipped.push(index),
+        }
+    }
+    errors.sort_by_key(|e| e.index);
+    match (on_error, errors.is_empty()) {
+        (_, true) if skipped.is_empty() => Ok(out),
+        (_, true) => Err(ExecError::WorkerLost { missing: skipped }),
+        (OnError::Stop, false) => Err(ExecError::Task(errors.swap_remove(0))),
+        (OnError::KeepGoing, false) => Err(ExecError::Tasks(errors)),
+    }
+}
+
+/// The pool strategy: a rayon pool of its own, so that the worker count is
+/// the one asked for whatever the global pool is.
+fn run_pool<T, R>(
+    inputs: Vec<(usize, T)>,
+    workers: usize,
+    task: &(dyn Fn(usize, T, usize) -> Option<Result<R, TaskError>> + Sync),
+) -> Result<Slots<R>, ExecError>
+where
+    T: Send,
+    R: Send,
+{
+    use rayon::prelude::*;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(workers)
+        .thread_name(|i| format!("executors-pool-{i}"))
+        .build()
+        .map_err(|e| ExecError::Pool(e.to_string()))?;
+    Ok(pool.install(|| {
+        inputs
+            .into_par_iter()
+            .with_min_len(1)
+            .map(|(i, x)| task(i, x, rayon::current_thread_index().unwrap_or(0)))
+            .collect()
+    }))
+}

@@ -1,0 +1,37 @@
+//! Strategies for running many independent tasks, and lazy task graphs, as
+//! the talk does with loops, `multiprocessing` and `dask.delayed`.
+//!
+//! - [`Executor::map`] runs a batch (a starmap) under a [`Strategy`]:
+//!   sequential, a work queue built from first principles, a rayon pool, or
+//!   the graph scheduler. Results come back in input order and are the same,
+//!   bit for bit, under every strategy and worker count.
+//! - [`Graph`] is `dask.delayed`: wrapped functions record nodes with keys,
+//!   [`Graph::compute`] runs them (shared parts once) on the synchronous or
+//!   threaded scheduler, [`Graph::to_dot`] draws them.
+//! - Failures name the task ([`TaskError`]); a run stops promptly by
+//!   default or keeps going ([`OnError`]); panics are caught.
+//! - [`Callback`]s run around every task; [`Profiler`] records them; a
+//!   progress bar appears for long runs on a terminal.
+//! - [`checkpoint`] appends finished results to a file so that a killed
+//!   sweep resumes where it stopped.
+//!
+//! ```
+//! use executors::{Executor, Strategy};
+//! let exec = Executor::new(Strategy::WorkQueue, 2)?;
+//! let out = exec.map(vec![1u32, 2, 3], |x| if x < 10 { Ok(x * 10) } else { Err("too big") })?;
+//! assert_eq!(out, [10, 20, 30]);
+//! # Ok::<(), executors::ExecError>(())
+//! ```
+
+mod callback;
+pub mod checkpoint;
+mod error;
+mod executor;
+mod graph;
+mod scheduler;
+mod work_queue;
+
+pub use callback::{Callback, Profiler, Progress, TaskSpan};
+pub use error::{ExecError, TaskError};
+pub use executor::{Executor, OnError, Strategy};
+pub use graph::{Delayed, Delayed1, Delayed2, DelayedN, Drawing, Graph, NodeId, RankDir};

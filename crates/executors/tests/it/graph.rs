@@ -1,0 +1,185 @@
+//! The task graph: keys and de-duplication, shared work run once, both
+//! schedulers, failures, callbacks and the DOT drawing.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use executors::{ExecError, Executor, Graph, OnError, Profiler, RankDir, Strategy};
+
+fn executors() -> Vec<Executor> {
+    vec![
+        Executor::sequential(),
+        Executor::new(Strategy::Graph, 2).unwrap(),
+        Executor::new(Strategy::Pool, 7).unwrap(),
+    ]
+}
+
+#[test]
+fn the_same_pure_call_is_one_node_and_runs_once() {
+    let g = Graph::new();
+    let calls = Arc::new(AtomicUsize::new(0));
+    let counted = calls.clone();
+    let inc = g.delayed1("inc", move |x: &i64| {
+        counted.fetch_add(1, Ordering::Relaxed);
+        Ok::<_, String>(x + 1)
+    });
+    let add = g.delayed2("add", |x: &i64, y: &i64| Ok::<_, String>(x + y));
+    let one = g.value(1i64);
+    let a = inc.call(&one);
+    let b = inc.call(&g.value(1i64));
+    assert_eq!(a.key(), b.key());
+    assert!(a.key().starts_with("inc-"), "{}", a.key());
+    let c = inc.call(&g.value(2i64));
+    assert_ne!(a.key(), c.key());
+    let total = add.call(&a, &b);
+    assert_eq!(g.len(), 5); // 1, 2, inc(1), inc(2), add
+    for exec in executors() {
+        calls.store(0, Ordering::Relaxed);
+        assert_eq!(total.compute(&exec).unwrap(), 4);
+        assert_eq!(calls.load(Ordering::Relaxed), 1, "inc(1) runs once; inc(2) is not needed");
+    }
+}
+
+#[test]
+fn mean_and_std_of_the_same_data_read_it_once() {
+    let g = Graph::new();
+    let reads = Arc::new(AtomicUsize::new(0));
+    let r = reads.clone();
+    let load = g.delayed1("load", move |n: &usize| {
+        r.fetch_add(1, Ordering::Relaxed);
+        Ok::<_, String>((0..*n).map(|i| i as f64).collect::<Vec<f64>>())
+    });
+    let mean = g.delayed1("mean", |v: &Vec<f64>| Ok::<_, String>(v.iter().sum::<f64>() / v.len() as f64));
+    let var = g.delayed2("var", |v: &Vec<f64>, m: &f64| {
+        Ok::<_, String>(v.iter().map(|x| (x - m).powi(2)).sum::<f64>() / v.len() as f64)
+    });
+    let data = load.call(&g.value(101usize));
+    let m = mean.call(&data);
+    let v = var.call(&data, &m);
+    for exec in executors() {
+        reads.store(0, Ordering::Relaxed);
+        let (mean, var) = g.compute2(&m, &v, &exec).unwrap();
+        assert_eq!((mean, var), (50.0, 850.0));
+        assert_eq!(reads.load(Ordering::Relaxed), 1);
+    }
+}
+
+#[test]
+fn many_outputs_come_back_in_order_under_every_scheduler() {
+    let g = Graph::new();
+    let square = g.delayed1("square", |x: &u64| Ok::<_, String>(x * x));
+    let sum = g.delayed_n("sum", |xs: &[&u64]| Ok::<_, String>(xs.iter().copied().sum::<u64>()));
+    let squares: Vec<_> = (0..50u64).map(|i| square.call(&g.value(i))).collect();
+    let total = sum.call(&squares);
+    let refs: Vec<_> = squares.iter().chain(std::iter::once(&total)).collect();
+    let want: Vec<u64> = (0..50u64).map(|i| i * i).chain(std::iter::once(40425)).collect();
+    for exec in executors() {
+        assert_eq!(g.compute(&refs, &exec).unwrap(), want);
+    }
+}
+
+#[test]
+fn a_failing_node_is_named_by_key_and_its_dependents_do_not_run() {
+    let g = Graph::new();
+    let ran = Arc::new(AtomicUsize::new(0));
+    let r = ran.clone();
+    let check = g.delayed1("check", |x: &i32| if *x < 0 { Err(format!("negative: {x}")) } else { Ok(*x) });
+    let after = g.delayed1("after", move |x: &i32| {
+        r.fetch_add(1, Ordering::Relaxed);
+        Ok::<_, String>(*x)
+    });
+    let bad = check.call(&g.value(-3));
+    let out = after.call(&bad);
+    for exec in executors() {
+        match out.compute(&exec).unwrap_err() {
+            ExecError::Task(e) => {
+                assert_eq!(e.key, bad.key());
+                assert_eq!(e.message, "negative: -3");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+    assert_eq!(ran.load(Ordering::Relaxed), 0);
+    let keep_going = Executor::new(Strategy::Graph, 2).unwrap().on_error(OnError::KeepGoing);
+    let good = check.call(&g.value(4));
+    let err = g.compute(&[&out, &after.call(&good)], &keep_going).unwrap_err();
+    assert!(matches!(&err, ExecError::Tasks(v) if v.len() == 1), "{err:?}");
+    assert_eq!(ran.load(Ordering::Relaxed), 1, "the independent branch still ran");
+}
+
+#[test]
+fn outputs_of_another_graph_are_refused() {
+    let (g, h) = (Graph::new(), Graph::new());
+    let x = h.value(1u8);
+    let err = g.compute(&[&x], &Executor::sequential()).unwrap_err();
+    assert!(matches!(err, ExecError::Graph(_)), "{err:?}");
+}
+
+#[test]
+fn sixteen_workers_run_sixteen_sleeping_tasks_at_once() {
+    let g = Graph::new();
+    let nap = g.delayed1("nap", |x: &u32| {
+        std::thread::sleep(Duration::from_millis(100));
+        Ok::<_, String>(*x)
+    });
+    let naps: Vec<_> = (0..16u32).map(|i| nap.call(&g.value(i))).collect();
+    let profiler = Arc::new(Profiler::new());
+    let exec = Executor::new(Strategy::Graph, 16).unwrap().with_callback(profiler.clone());
+    let refs: Vec<_> = naps.iter().collect();
+    assert_eq!(g.compute(&refs, &exec).unwrap(), (0..16).collect::<Vec<u32>>());
+    let spans: Vec<_> = profiler.spans().into_iter().filter(|s| s.key.starts_with("nap-")).collect();
+    assert_eq!(spans.len(), 16);
+    let mut workers: Vec<usize> = spans.iter().map(|s| s.worker).collect();
+    workers.sort_unstable();
+    workers.dedup();
+    assert_eq!(workers.len(), 16, "each nap on its own worker");
+    // All sixteen overlap: the latest start is before the earliest end.
+    let latest_start = spans.iter().map(|s| s.start).max().unwrap();
+    let earliest_end = spans.iter().map(|s| s.end).min().unwrap();
+    assert!(latest_start < earliest_end, "{latest_start:?} >= {earliest_end:?}");
+}
+
+#[test]
+fn callbacks_see_every_task_with_its_key_and_worker() {
+    let profiler = Arc::new(Profiler::new());
+    let exec = Executor::new(Strategy::WorkQueue, 3).unwrap().with_callback(profiler.clone());
+    exec.map((0..30).collect(), |x: u32| if x == 4 { Err("no") } else { Ok(x) }).unwrap_err();
+    let exec = Executor::new(Strategy::Pool, 3).unwrap().with_callback(profiler.clone());
+    exec.map((0..30).collect(), Ok::<u32, String>).unwrap();
+    let spans = profiler.spans();
+    let pool: Vec<_> = spans.iter().skip_while(|s| s.worker < 3 && !s.ok).collect();
+    assert!(spans.iter().any(|s| s.key == "task-4" && !s.ok));
+    assert!(pool.len() >= 30);
+    let mut keys: Vec<&str> = spans.iter().rev().take(30).map(|s| s.key.as_str()).collect();
+    keys.sort_unstable();
+    keys.dedup();
+    assert_eq!(keys.len(), 30);
+    assert!(spans.iter().all(|s| s.worker < 3 && s.start <= s.end));
+}
+
+#[test]
+fn dot_drawing_is_left_to_right_with_functions_and_literals() {
+    let g = Graph::new();
+    let inc = g.delayed1("inc", |x: &i64| Ok::<_, String>(x + 1));
+    let add = g.delayed2("add", |x: &i64, y: &i64| Ok::<_, String>(x + y));
+    let a = inc.call(&g.value(1i64));
+    let b = inc.call(&g.value(2i64));
+    let c = add.call(&a, &b);
+    let dot = g.to_dot(&[c.node()], RankDir::LeftRight);
+    let lines: Vec<&str> = dot.lines().collect();
+    assert_eq!(lines[0], "digraph {");
+    assert_eq!(lines[1], "  rankdir=LR;");
+    assert_eq!(lines.iter().filter(|l| l.contains("shape=box")).count(), 2, "{dot}");
+    assert_eq!(lines.iter().filter(|l| l.contains("label=\"inc\"")).count(), 2, "{dot}");
+    assert_eq!(
+        lines.iter().filter(|l| l.contains("label=\"add\"") && l.contains("peripheries=2")).count(),
+        1
+    );
+    assert_eq!(lines.iter().filter(|l| l.contains(" -> ")).count(), 4, "{dot}");
+    assert!(dot.contains(&format!("\"{}\" -> \"{}\"", a.key(), c.key())));
+    assert_eq!(*lines.last().unwrap(), "}");
+    // Only what the output needs is drawn.
+    let lone = g.to_dot(&[a.node()], RankDir::TopBottom);
+    assert!(lone.contains("rankdir=TB") && !lone.contains("add"), "{lone}");
+}

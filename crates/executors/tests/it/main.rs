@@ -1,0 +1,6 @@
+//! Integration tests of the executors: strategies, failures, the task graph,
+//! callbacks and checkpoints.
+
+mod checkpoint;
+mod graph;
+mod strategies;
