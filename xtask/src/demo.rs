@@ -1,21 +1,23 @@
-//! `cargo xtask demo`: the talk replayed with timings. Part one: one Ciw-style
-//! run of the M/M/c queue, then the sequential loop over servers 1, 2, 3 and
-//! 100 seeds, summarised per server count beside Erlang C.
+//! `cargo xtask demo`: the talk replayed with timings. First the queueing
+//! cells (one run, then the sequential loop over servers 1, 2, 3 and 100
+//! seeds beside Erlang C), then the same experiment under every executor,
+//! then the graph of sleeping functions computed with 1, 2 and 16 workers.
 
 use std::path::PathBuf;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result};
-use queue_sim::{Describe, Network, RngKind, Sweep, Trial, theory};
-use serde_json::json;
+use anyhow::{Context, Result, bail};
+use executors::{Executor, Progress, RankDir, Strategy};
+use queue_sim::{Describe, Network, RngKind, Trial, TrialResult, theory};
+use serde_json::{Map, Value, json};
 
-const ARRIVAL_RATE: f64 = 0.2;
-const SERVICE_RATE: f64 = 0.1;
-const MAX_TIME: f64 = 10_000.0;
+use crate::talk::{self, ARRIVAL_RATE, MAX_TIME, SERVICE_RATE};
 
 /// Options of `cargo xtask demo`.
 #[derive(clap::Args)]
 pub(crate) struct Args {
+    /// Run one section only: queueing, executors or graph.
+    section: Option<Section>,
     /// Also write every figure printed to this JSON file; its `results` are
     /// deterministic, its `timings_s` are not.
     #[arg(long)]
@@ -26,10 +28,56 @@ pub(crate) struct Args {
     /// Seeded trials per server count.
     #[arg(long, default_value_t = 100)]
     trials: u64,
+    /// Workers for the parallel strategies (default: the number of cores).
+    #[arg(long)]
+    workers: Option<usize>,
+    /// How long each function of the sleeping graph sleeps, in milliseconds.
+    #[arg(long, default_value_t = 500)]
+    nap_ms: u64,
+    /// Where the graph's drawing goes (`.dot`, and `.svg` with Graphviz).
+    #[arg(long, default_value = "target/demo/graph")]
+    drawing: PathBuf,
+}
+
+/// The demo's sections.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Section {
+    /// One run and the sequential loop.
+    Queueing,
+    /// The experiment under every executor.
+    Executors,
+    /// The graph of sleeping functions.
+    Graph,
 }
 
 pub(crate) fn run(args: Args) -> Result<()> {
+    let wants = |s: Section| args.section.is_none_or(|x| x == s);
+    let mut results = Map::new();
+    let mut timings = Map::new();
     println!("# Parallelisation in Rust: the talk, replayed");
+    if wants(Section::Queueing) {
+        queueing(&args, &mut results, &mut timings)?;
+    }
+    if wants(Section::Executors) {
+        executors_section(&args, &mut results, &mut timings)?;
+    }
+    if wants(Section::Graph) {
+        graph(&args, &mut results, &mut timings)?;
+    }
+    if let Some(path) = &args.json {
+        let doc = json!({ "results": results, "timings_s": timings });
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        }
+        std::fs::write(path, serde_json::to_string_pretty(&doc)? + "\n")
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        println!();
+        println!("Figures written to {}", path.display());
+    }
+    Ok(())
+}
+
+fn queueing(args: &Args, results: &mut Map<String, Value>, timings: &mut Map<String, Value>) -> Result<()> {
     println!();
     println!(
         "## An M/M/c queue: arrivals at rate {ARRIVAL_RATE}, services at rate {SERVICE_RATE}, \
@@ -37,7 +85,6 @@ pub(crate) fn run(args: Args) -> Result<()> {
         args.rng
     );
     println!();
-
     let one = Trial {
         network: Network::mmc(ARRIVAL_RATE, SERVICE_RATE, 2),
         servers: Some(2),
@@ -51,72 +98,161 @@ pub(crate) fn run(args: Args) -> Result<()> {
     println!(
         "One run, 2 servers, seed 0: {} records, mean wait {:?} ({})",
         one_result.records,
-        one_result.mean_wait,
+        one_result.mean_wait.unwrap_or(f64::NAN),
         ms(one_time)
     );
     println!();
 
-    let sweep = Sweep {
-        network: Network::mmc(ARRIVAL_RATE, SERVICE_RATE, 1),
-        servers: vec![1, 2, 3],
-        trials: args.trials,
-        seed: 0,
-        max_time: MAX_TIME,
-        rng: args.rng,
-    };
-    let trials = sweep.trials();
+    let trials = talk::experiment(args.trials, args.rng).trials();
     let start = Instant::now();
-    let results = trials.iter().map(Trial::run).collect::<Result<Vec<_>, _>>()?;
+    let rows = trials.iter().map(Trial::run).collect::<Result<Vec<_>, _>>()?;
     let loop_time = start.elapsed().as_secs_f64();
     println!(
         "Sequential loop, servers 1, 2, 3 x seeds 0..{}: {} runs in {} ({} a run)",
         args.trials,
-        results.len(),
+        rows.len(),
         ms(loop_time),
-        ms(loop_time / results.len().max(1) as f64)
+        ms(loop_time / rows.len().max(1) as f64)
     );
     println!();
+    let per_servers = describe_table(&rows)?;
+    let erlang = theory::mmc_mean_wait(ARRIVAL_RATE, SERVICE_RATE, 3);
+    println!();
+    match (erlang, per_servers["3"]["mean"].as_f64()) {
+        (Some(w), Some(m)) => println!(
+            "c = 3: simulated mean wait {m:.4}, Erlang C (steady state) {w:.4}; with c = 1 (load 2) and \
+             c = 2 (load 1) the queue has no steady state and waits grow with the horizon."
+        ),
+        _ => println!("c = 3: no Erlang C value"),
+    }
+    results.insert("rng".into(), json!(args.rng.to_string()));
+    results.insert(
+        "one_run".into(),
+        json!({ "servers": 2, "seed": 0, "records": one_result.records, "mean_wait": one_result.mean_wait }),
+    );
+    results.insert("sweep".into(), json!({ "trials": args.trials, "mean_wait_by_servers": per_servers }));
+    results.insert("erlang_c_mean_wait_c3".into(), json!(erlang));
+    timings.insert("one_run".into(), json!(one_time));
+    timings.insert("sequential_loop".into(), json!(loop_time));
+    Ok(())
+}
+
+/// Prints pandas' `describe()` of the mean waits per server count; returns it.
+fn describe_table(rows: &[TrialResult]) -> Result<Map<String, Value>> {
     println!("Mean waiting time per run, described per server count:");
     println!(
         "{:>7} {:>6} {:>12} {:>12} {:>12} {:>12} {:>12} {:>12} {:>12}",
         "servers", "count", "mean", "std", "min", "25%", "50%", "75%", "max"
     );
-    let mut per_servers = serde_json::Map::new();
-    for c in &sweep.servers {
-        let waits: Vec<f64> = results.iter().filter(|r| r.servers == Some(*c)).map(|r| r.mean_wait).collect();
+    let mut servers: Vec<usize> = rows.iter().filter_map(|r| r.servers).collect();
+    servers.dedup();
+    let mut out = Map::new();
+    for c in servers {
+        let waits: Vec<f64> =
+            rows.iter().filter(|r| r.servers == Some(c)).map(|r| r.mean_wait.unwrap_or(f64::NAN)).collect();
         let d = Describe::of(&waits);
         println!(
             "{c:>7} {:>6} {:>12.4} {:>12.4} {:>12.4} {:>12.4} {:>12.4} {:>12.4} {:>12.4}",
             d.count, d.mean, d.std, d.min, d.q25, d.q50, d.q75, d.max
         );
-        per_servers.insert(c.to_string(), serde_json::to_value(d)?);
+        out.insert(c.to_string(), serde_json::to_value(d)?);
     }
-    let erlang = theory::mmc_mean_wait(ARRIVAL_RATE, SERVICE_RATE, 3);
-    let c3_mean = per_servers["3"]["mean"].as_f64();
-    println!();
-    match (erlang, c3_mean) {
-        (Some(w), Some(m)) => println!(
-            "c = 3: simulated mean wait {m:.4}, Erlang C (steady state) {w:.4}; \
-             with c = 1 (load 2) and c = 2 (load 1) the queue has no steady state and waits grow with the horizon."
-        ),
-        _ => println!("c = 3: no Erlang C value"),
-    }
+    Ok(out)
+}
 
-    if let Some(path) = &args.json {
-        let doc = json!({
-            "results": {
-                "rng": args.rng.to_string(),
-                "one_run": { "servers": 2, "seed": 0, "records": one_result.records, "mean_wait": one_result.mean_wait },
-                "sweep": { "trials": args.trials, "mean_wait_by_servers": per_servers },
-                "erlang_c_mean_wait_c3": erlang,
-            },
-            "timings_s": { "one_run": one_time, "sequential_loop": loop_time },
-        });
-        std::fs::write(path, serde_json::to_string_pretty(&doc)? + "\n")
-            .with_context(|| format!("cannot write {}", path.display()))?;
-        println!();
-        println!("Figures written to {}", path.display());
+fn executors_section(
+    args: &Args,
+    results: &mut Map<String, Value>,
+    timings: &mut Map<String, Value>,
+) -> Result<()> {
+    let workers = args.workers.unwrap_or_else(talk::cores);
+    let trials = talk::experiment(args.trials, args.rng).trials();
+    println!();
+    println!("## The same {} runs under every executor, {workers} workers", trials.len());
+    println!();
+    println!("{:>12} {:>8} {:>12} {:>9}", "executor", "workers", "wall time", "speed-up");
+    let mut reference: Option<Vec<TrialResult>> = None;
+    let mut sequential_time = f64::NAN;
+    let mut table = Map::new();
+    for strategy in Strategy::ALL {
+        let exec = Executor::new(strategy, workers)?.progress(Progress::Hidden);
+        let start = Instant::now();
+        let rows = exec.map(trials.clone(), |t| t.run())?;
+        let time = start.elapsed().as_secs_f64();
+        if strategy == Strategy::Sequential {
+            sequential_time = time;
+        }
+        println!(
+            "{:>12} {:>8} {:>12} {:>8.2}x",
+            strategy.name(),
+            exec.workers(),
+            ms(time),
+            sequential_time / time
+        );
+        table.insert(strategy.name().into(), json!({ "workers": exec.workers(), "seconds": time }));
+        match &reference {
+            None => reference = Some(rows),
+            Some(r) if *r != rows => bail!("{strategy} gave different results from sequential"),
+            Some(_) => {}
+        }
     }
+    println!();
+    println!("Every executor gave the same {} results, bit for bit.", trials.len());
+    let same = reference.map(|r| r.len()).unwrap_or(0);
+    results.insert("executors_identical_results".into(), json!(same));
+    timings.insert("executors".into(), Value::Object(table));
+    Ok(())
+}
+
+fn graph(args: &Args, results: &mut Map<String, Value>, timings: &mut Map<String, Value>) -> Result<()> {
+    let nap = Duration::from_millis(args.nap_ms);
+    let (g, outputs) = talk::sleeping_graph(nap);
+    let refs: Vec<_> = outputs.iter().collect();
+    println!();
+    println!(
+        "## A graph of small functions (inc, add, mul, exp), each sleeping {} ms: 20 tasks, \
+         critical path {} ms",
+        args.nap_ms,
+        4 * args.nap_ms
+    );
+    println!();
+    if let Some(dir) = args.drawing.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    let nodes: Vec<_> = outputs.iter().map(|o| o.node()).collect();
+    let drawing = g.visualize(&nodes, RankDir::LeftRight, &args.drawing)?;
+    match &drawing.svg {
+        Some(svg) => println!("Drawn left to right: {} and {}", drawing.dot.display(), svg.display()),
+        None => println!(
+            "Drawn left to right: {} (install Graphviz for an SVG: apt-get install graphviz)",
+            drawing.dot.display()
+        ),
+    }
+    println!();
+    println!("{:>24} {:>12}", "scheduler", "wall time");
+    let mut values = None;
+    let mut table = Map::new();
+    for (label, exec) in [
+        ("synchronous", Executor::sequential()),
+        ("threaded, 2 workers", Executor::new(Strategy::Graph, 2)?),
+        ("threaded, 16 workers", Executor::new(Strategy::Graph, 16)?),
+    ] {
+        let start = Instant::now();
+        let got = g.compute(&refs, &exec.progress(Progress::Hidden))?;
+        let time = start.elapsed().as_secs_f64();
+        println!("{label:>24} {:>12}", ms(time));
+        table.insert(label.into(), json!(time));
+        match &values {
+            None => values = Some(got),
+            Some(v) if *v != got => bail!("{label} computed different values"),
+            Some(_) => {}
+        }
+    }
+    let values = values.unwrap_or_default();
+    println!();
+    println!("Outputs: {values:?}");
+    results.insert("graph_outputs".into(), json!(values));
+    timings.insert("graph".into(), Value::Object(table));
     Ok(())
 }
 

@@ -4,6 +4,7 @@
 mod bench;
 mod demo;
 mod sim;
+mod talk;
 
 use clap::{Parser, Subcommand};
 

@@ -78,7 +78,7 @@ pub(crate) fn write_rows(out: &mut dyn Write, rows: &[TrialResult]) -> Result<()
     writeln!(out, "servers,seed,records,mean_wait,utilisation")?;
     let opt = |x: Option<String>| x.unwrap_or_default();
     for r in rows {
-        let wait = if r.mean_wait.is_nan() { String::new() } else { format!("{:?}", r.mean_wait) };
+        let wait = r.mean_wait.map(|w| format!("{w:?}")).unwrap_or_default();
         writeln!(
             out,
             "{},{},{},{},{}",

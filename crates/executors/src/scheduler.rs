@@ -1,15 +1,15 @@
 //! The scheduler under the task graph: runs a plan of tasks with
-//! dependencies, synchronously or on worker threads, dispatching at most one
-//! task per worker at a time and preferring the most recently created ready
-//! task, so that consumers run as soon as their inputs exist and inputs are
-//! dropped as soon as their last consumer has them (memory stays bounded by
-//! the tasks in flight, as in dask).
+//! dependencies, in the caller (synchronous) or on worker threads. There is
+//! no central thread: each worker takes the next ready task from shared
+//! state, runs it outside the lock, then records its value and releases the
+//! tasks that were waiting for it. Among ready tasks the most recently
+//! created goes first, so consumers run as soon as their inputs exist, and
+//! an input is dropped as soon as its last consumer has taken it: memory
+//! stays bounded by the tasks in flight, as in dask.
 
 use std::any::Any;
 use std::collections::BinaryHeap;
-use std::sync::Arc;
-
-use crossbeam_channel::unbounded;
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 
 use crate::error::TaskError;
 use crate::executor::OnError;
@@ -26,6 +26,29 @@ pub(crate) struct Plan<'a> {
     pub(crate) deps: &'a [Vec<usize>],
     /// The tasks whose values are wanted.
     pub(crate) outputs: &'a [usize],
+}
+
+/// The scheduler's shared state.
+struct State {
+    ready: BinaryHeap<usize>,
+    values: Vec<Option<Value>>,
+    /// Inputs each task still waits for.
+    waiting_on: Vec<usize>,
+    /// Consumers (and output uses) each value still has.
+    uses: Vec<usize>,
+    /// Tasks not yet finished (including running ones).
+    remaining: usize,
+    running: usize,
+    errors: Vec<TaskError>,
+    stop: bool,
+    /// Tasks that can no longer run because an input failed.
+    doomed: Vec<bool>,
+}
+
+impl State {
+    fn finished(&self) -> bool {
+        self.remaining == 0 || (self.running == 0 && (self.stop || self.ready.is_empty()))
+    }
 }
 
 /// Runs the tasks the outputs need; `workers == 0` runs them in the caller.
@@ -56,93 +79,131 @@ pub(crate) fn execute(
         }
     }
     for &o in plan.outputs {
-        uses[o] += 1; // never dropped
+        uses[o] += 1; // outputs are never dropped
     }
-    let mut ready: BinaryHeap<usize> = (0..n).filter(|&t| needed[t] && waiting_on[t] == 0).collect();
-    let mut values: Vec<Option<Value>> = vec![None; n];
-    let mut errors: Vec<TaskError> = Vec::new();
-    let mut stop = false;
-
-    // Takes a ready task's inputs, dropping each input whose last consumer this is.
-    let mut take_inputs = |t: usize, values: &mut Vec<Option<Value>>| -> Vec<Value> {
-        plan.deps[t]
-            .iter()
-            .map(|&d| {
-                uses[d] -= 1;
-                if uses[d] == 0 { values[d].take() } else { values[d].clone() }.expect("input computed")
-            })
-            .collect()
-    };
-    let mut finish = |t: usize,
-                      out: Result<Value, TaskError>,
-                      values: &mut Vec<Option<Value>>,
-                      ready: &mut BinaryHeap<usize>,
-                      errors: &mut Vec<TaskError>,
-                      stop: &mut bool| match out {
-        Ok(v) => {
-            values[t] = Some(v);
-            for &c in &dependents[t] {
-                waiting_on[c] -= 1;
-                if waiting_on[c] == 0 {
-                    ready.push(c);
-                }
-            }
-        }
-        Err(e) => {
-            errors.push(e);
-            *stop |= on_error == OnError::Stop;
-        }
-    };
-
+    let state = Mutex::new(State {
+        ready: (0..n).filter(|&t| needed[t] && waiting_on[t] == 0).collect(),
+        values: vec![None; n],
+        waiting_on,
+        uses,
+        remaining: needed.iter().filter(|&&x| x).count(),
+        running: 0,
+        errors: Vec::new(),
+        stop: false,
+        doomed: vec![false; n],
+    });
+    let wake = Condvar::new();
+    let shared = Shared { plan, dependents: &dependents, state: &state, wake: &wake, on_error, run };
     if workers == 0 {
-        while let Some(t) = ready.pop() {
-            if stop {
-                break;
-            }
-            let args = take_inputs(t, &mut values);
-            let out = run(t, args, 0);
-            finish(t, out, &mut values, &mut ready, &mut errors, &mut stop);
-        }
+        shared.work(0);
     } else {
-        let (task_tx, task_rx) = unbounded::<(usize, Vec<Value>)>();
-        let (done_tx, done_rx) = unbounded::<(usize, Result<Value, TaskError>)>();
         std::thread::scope(|scope| {
             for worker in 0..workers {
-                let task_rx = task_rx.clone();
-                let done_tx = done_tx.clone();
+                let shared = &shared;
                 std::thread::Builder::new()
                     .name(format!("executors-graph-{worker}"))
-                    .spawn_scoped(scope, move || {
-                        while let Ok((t, args)) = task_rx.recv() {
-                            if done_tx.send((t, run(t, args, worker))).is_err() {
-                                return;
-                            }
-                        }
-                    })
+                    .spawn_scoped(scope, move || shared.work(worker))
                     .expect("spawn a scheduler thread");
             }
-            drop(done_tx);
-            let mut in_flight = 0;
-            loop {
-                while in_flight < workers && !stop {
-                    let Some(t) = ready.pop() else { break };
-                    let args = take_inputs(t, &mut values);
-                    task_tx.send((t, args)).expect("workers alive while the scheduler runs");
-                    in_flight += 1;
-                }
-                if in_flight == 0 {
-                    break;
-                }
-                let Ok((t, out)) = done_rx.recv() else { break };
-                in_flight -= 1;
-                finish(t, out, &mut values, &mut ready, &mut errors, &mut stop);
-            }
-            drop(task_tx);
         });
     }
-    if !errors.is_empty() {
-        errors.sort_by_key(|e| e.index);
-        return Err(errors);
+    let mut state = state.into_inner().unwrap_or_else(|e| e.into_inner());
+    if !state.errors.is_empty() {
+        state.errors.sort_by_key(|e| e.index);
+        return Err(state.errors);
     }
-    Ok(plan.outputs.iter().map(|&o| values[o].clone().expect("output computed")).collect())
+    Ok(plan.outputs.iter().map(|&o| state.values[o].clone().expect("output computed")).collect())
+}
+
+struct Shared<'a, 'r> {
+    plan: &'a Plan<'a>,
+    dependents: &'a [Vec<usize>],
+    state: &'a Mutex<State>,
+    wake: &'a Condvar,
+    on_error: OnError,
+    run: &'a RunTask<'r>,
+}
+
+impl Shared<'_, '_> {
+    fn lock(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// A worker's loop: take a ready task, run it, record it, until done.
+    fn work(&self, worker: usize) {
+        let mut state = self.lock();
+        loop {
+            if state.finished() {
+                self.wake.notify_all();
+                return;
+            }
+            let Some(t) = (if state.stop { None } else { state.ready.pop() }) else {
+                state = self.wake.wait(state).unwrap_or_else(|e| e.into_inner());
+                continue;
+            };
+            state.running += 1;
+            let args = self.take_inputs(&mut state, t);
+            drop(state);
+            let out = (self.run)(t, args, worker);
+            state = self.lock();
+            state.running -= 1;
+            state.remaining -= 1;
+            match out {
+                Ok(v) => {
+                    state.values[t] = Some(v);
+                    let mut released = 0;
+                    for &c in &self.dependents[t] {
+                        state.waiting_on[c] -= 1;
+                        if state.waiting_on[c] == 0 {
+                            state.ready.push(c);
+                            released += 1;
+                        }
+                    }
+                    // This worker takes one; wake others for the rest.
+                    for _ in 1..released {
+                        self.wake.notify_one();
+                    }
+                }
+                Err(e) => {
+                    state.errors.push(e);
+                    if self.on_error == OnError::Stop {
+                        state.stop = true;
+                    }
+                    // Tasks that needed this one never become ready.
+                    let doomed = self.doom_consumers(t, &mut state);
+                    state.remaining -= doomed;
+                    self.wake.notify_all();
+                }
+            }
+        }
+    }
+
+    /// Takes a task's inputs, dropping each whose last consumer this is.
+    fn take_inputs(&self, state: &mut State, t: usize) -> Vec<Value> {
+        self.plan.deps[t]
+            .iter()
+            .map(|&d| {
+                state.uses[d] -= 1;
+                if state.uses[d] == 0 { state.values[d].take() } else { state.values[d].clone() }
+                    .expect("input computed")
+            })
+            .collect()
+    }
+
+    /// Marks the tasks that can no longer run because `failed` failed (its
+    /// consumers, theirs, and so on) and returns how many were not marked yet.
+    fn doom_consumers(&self, failed: usize, state: &mut State) -> usize {
+        let mut count = 0;
+        let mut stack = vec![failed];
+        while let Some(t) = stack.pop() {
+            for &c in &self.dependents[t] {
+                if !state.doomed[c] {
+                    state.doomed[c] = true;
+                    count += 1;
+                    stack.push(c);
+                }
+            }
+        }
+        count
+    }
 }

@@ -52,8 +52,8 @@ pub struct TrialResult {
     pub seed: u64,
     /// Number of records (services and rejections).
     pub records: usize,
-    /// Mean waiting time over service records (NaN with none).
-    pub mean_wait: f64,
+    /// Mean waiting time over service records; `None` with no service record.
+    pub mean_wait: Option<f64>,
     /// Utilisation of the first node; `None` when infinite.
     pub utilisation: Option<f64>,
 }
@@ -100,7 +100,7 @@ impl Trial {
             servers: self.servers,
             seed: self.seed,
             records: out.records.len(),
-            mean_wait: crate::record::mean_wait(&out.records),
+            mean_wait: Some(crate::record::mean_wait(&out.records)).filter(|w| !w.is_nan()),
             utilisation: out.utilisation[0],
         })
     }

@@ -183,3 +183,25 @@ fn dot_drawing_is_left_to_right_with_functions_and_literals() {
     let lone = g.to_dot(&[a.node()], RankDir::TopBottom);
     assert!(lone.contains("rankdir=TB") && !lone.contains("add"), "{lone}");
 }
+
+#[test]
+fn a_consumer_of_two_failed_inputs_is_skipped_once() {
+    let g = Graph::new();
+    let fail = g.delayed1("fail", |x: &i32| Err::<i32, _>(format!("failed {x}")));
+    let both = g.delayed2("both", |x: &i32, y: &i32| Ok::<_, String>(x + y));
+    let ok = g.delayed1("ok", |x: &i32| Ok::<_, String>(*x));
+    let a = fail.call(&g.value(1));
+    let b = fail.call(&g.value(2));
+    let c = both.call(&a, &b);
+    let d = ok.call(&g.value(3));
+    for workers in [1, 3] {
+        let exec = Executor::new(Strategy::Graph, workers).unwrap().on_error(OnError::KeepGoing);
+        match g.compute(&[&c, &d], &exec).unwrap_err() {
+            ExecError::Tasks(errors) => {
+                let messages: Vec<&str> = errors.iter().map(|e| e.message.as_str()).collect();
+                assert_eq!(messages, ["failed 1", "failed 2"]);
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+}

@@ -19,8 +19,8 @@ fn talk_sweep() -> Sweep {
     }
 }
 
-fn bits(rows: &[TrialResult]) -> Vec<(Option<usize>, u64, usize, u64)> {
-    rows.iter().map(|r| (r.servers, r.seed, r.records, r.mean_wait.to_bits())).collect()
+fn bits(rows: &[TrialResult]) -> Vec<(Option<usize>, u64, usize, Option<u64>)> {
+    rows.iter().map(|r| (r.servers, r.seed, r.records, r.mean_wait.map(f64::to_bits))).collect()
 }
 
 #[test]
