@@ -1,11 +1,17 @@
-//! `cargo xtask sim`: a sweep of server counts x seeded trials, written as CSV
-//! with one row per run (`servers,seed,records,mean_wait,utilisation`).
+//! `cargo xtask sim`: a sweep of server counts x seeded trials under any
+//! executor, written as CSV with one row per run
+//! (`servers,seed,records,mean_wait,utilisation`). With `--out`, finished
+//! rows are journaled as they complete, so that `--resume` after a kill
+//! finishes the sweep without redoing them.
 
 use std::io::Write;
 use std::path::PathBuf;
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
+use executors::{Executor, Strategy, checkpoint};
 use queue_sim::{Network, RngKind, Sweep, TrialResult};
+
+use crate::talk;
 
 /// Options of `cargo xtask sim`.
 #[derive(clap::Args)]
@@ -35,9 +41,19 @@ pub(crate) struct Args {
     /// Generator: pcg (fast) or ciw (reproduces Ciw 3.2.7 runs of ciw.seed(seed + i)).
     #[arg(long, default_value = "pcg")]
     rng: RngKind,
-    /// Output file; standard output when absent.
+    /// Output file; standard output when absent. Rows are journaled to
+    /// `<out>.journal` as they finish and the file is written at the end.
     #[arg(long)]
     out: Option<PathBuf>,
+    /// How trials run: sequential, work-queue, pool or graph.
+    #[arg(long, default_value = "pool")]
+    executor: Strategy,
+    /// Worker threads (default: the number of cores).
+    #[arg(long)]
+    workers: Option<usize>,
+    /// Continue a killed run: keep the rows in `<out>.journal`, run the rest.
+    #[arg(long, requires = "out")]
+    resume: bool,
 }
 
 pub(crate) fn run(args: Args) -> Result<()> {
@@ -56,20 +72,41 @@ pub(crate) fn run(args: Args) -> Result<()> {
         max_time: args.max_time,
         rng: args.rng,
     };
-    if let Some(&0) = sweep.servers.iter().find(|&&c| c == 0) {
-        anyhow::bail!("--servers: every server count must be at least 1");
+    if sweep.servers.contains(&0) {
+        bail!("--servers: every server count must be at least 1");
     }
     sweep.network.validate().context("invalid model")?;
-    let results = sweep.trials().iter().map(|t| t.run()).collect::<Result<Vec<_>, _>>()?;
-    let mut out: Box<dyn Write> = match &args.out {
-        Some(path) => Box::new(std::io::BufWriter::new(
-            std::fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?,
-        )),
-        None => Box::new(std::io::stdout().lock()),
+    let exec = Executor::new(args.executor, args.workers.unwrap_or_else(talk::cores)).context("--workers")?;
+    let trials = sweep.trials();
+    let Some(out_path) = &args.out else {
+        let rows = exec.map(trials, |t| t.run())?;
+        let mut stdout = std::io::stdout().lock();
+        write_rows(&mut stdout, &rows)?;
+        return Ok(stdout.flush()?);
     };
-    write_rows(&mut out, &results)?;
-    out.flush()?;
+    let journal = journal_path(out_path);
+    if !args.resume && journal.exists() {
+        eprintln!("note: starting afresh; {} is replaced (use --resume to continue it)", journal.display());
+    }
+    let rows = checkpoint::map(&exec, trials, |t| t.run(), &journal, args.resume)?;
+    // Write the whole file next to its destination, then move it into place,
+    // so that a kill never leaves a partial output behind.
+    let partial = out_path.with_extension("partial");
+    let mut file = std::io::BufWriter::new(
+        std::fs::File::create(&partial).with_context(|| format!("cannot create {}", partial.display()))?,
+    );
+    write_rows(&mut file, &rows)?;
+    file.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+    std::fs::rename(&partial, out_path).with_context(|| format!("cannot write {}", out_path.display()))?;
+    std::fs::remove_file(&journal).with_context(|| format!("cannot remove {}", journal.display()))?;
     Ok(())
+}
+
+/// Where the rows of a run writing `out` are journaled.
+fn journal_path(out: &std::path::Path) -> PathBuf {
+    let mut name = out.as_os_str().to_owned();
+    name.push(".journal");
+    PathBuf::from(name)
 }
 
 /// Writes sweep rows; floats in shortest round-trip form, NaN and infinite
