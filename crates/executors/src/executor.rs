@@ -89,6 +89,9 @@ pub struct Executor {
     on_error: OnError,
     progress: Progress,
     callbacks: Vec<Arc<dyn Callback>>,
+    /// The pool strategy's threads, started on first use and kept (shared
+    /// by clones of this executor), so that repeated runs find them warm.
+    pool: Arc<std::sync::OnceLock<rayon::ThreadPool>>,
 }
 
 impl std::fmt::Debug for Executor {
@@ -116,6 +119,7 @@ impl Executor {
             on_error: OnError::Stop,
             progress: Progress::Auto,
             callbacks: Vec::new(),
+            pool: Arc::default(),
         })
     }
 
@@ -127,6 +131,7 @@ impl Executor {
             on_error: OnError::Stop,
             progress: Progress::Auto,
             callbacks: Vec::new(),
+            pool: Arc::default(),
         }
     }
 
@@ -156,6 +161,19 @@ impl Executor {
     /// The number of workers (1 for sequential).
     pub fn workers(&self) -> usize {
         if self.strategy == Strategy::Sequential { 1 } else { self.workers }
+    }
+
+    /// The pool strategy's thread pool, started on first use.
+    fn pool(&self) -> Result<&rayon::ThreadPool, ExecError> {
+        if let Some(pool) = self.pool.get() {
+            return Ok(pool);
+        }
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(self.workers)
+            .thread_name(|i| format!("executors-pool-{i}"))
+            .build()
+            .map_err(|e| ExecError::Pool(e.to_string()))?;
+        Ok(self.pool.get_or_init(|| pool))
     }
 
     pub(crate) fn failure_policy(&self) -> OnError {
@@ -208,7 +226,7 @@ impl Executor {
         let slots = match self.strategy {
             Strategy::Sequential => inputs.into_iter().map(|(i, x)| task(i, x, 0)).collect(),
             Strategy::WorkQueue => crate::work_queue::run(inputs, self.workers, &task),
-            Strategy::Pool => run_pool(inputs, self.workers, &task)?,
+            Strategy::Pool => run_pool(inputs, self.pool()?, &task),
             Strategy::Graph => crate::graph::run_batch(inputs, self, &task)?,
         };
         hooks.finish();
@@ -256,27 +274,23 @@ fn collect<R>(slots: Slots<R>, indices: &[usize], on_error: OnError) -> Result<V
 }
 
 /// The pool strategy: a rayon pool of its own, so that the worker count is
-/// the one asked for whatever the global pool is.
+/// the one asked for whatever the global pool is. Inputs are split down to
+/// single tasks, so that idle threads can always steal work.
 fn run_pool<T, R>(
     inputs: Vec<(usize, T)>,
-    workers: usize,
+    pool: &rayon::ThreadPool,
     task: &(dyn Fn(usize, T, usize) -> Option<Result<R, TaskError>> + Sync),
-) -> Result<Slots<R>, ExecError>
+) -> Slots<R>
 where
     T: Send,
     R: Send,
 {
     use rayon::prelude::*;
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(workers)
-        .thread_name(|i| format!("executors-pool-{i}"))
-        .build()
-        .map_err(|e| ExecError::Pool(e.to_string()))?;
-    Ok(pool.install(|| {
+    pool.install(|| {
         inputs
             .into_par_iter()
-            .with_min_len(1)
+            .with_max_len(1)
             .map(|(i, x)| task(i, x, rayon::current_thread_index().unwrap_or(0)))
             .collect()
-    }))
+    })
 }

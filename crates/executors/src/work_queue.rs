@@ -8,6 +8,8 @@
 //! so the collecting loop ends even if a STOP never comes; tasks with no
 //! result are then reported by index ([`ExecError::WorkerLost`]).
 
+use std::time::{Duration, Instant};
+
 use crossbeam_channel::unbounded;
 
 use crate::error::TaskError;
@@ -23,11 +25,18 @@ enum Work<T> {
 
 /// A message on the done channel.
 enum Done<R> {
-    /// The result (or `None` if skipped after a failure) for a position.
-    Result(usize, Option<Result<R, TaskError>>),
+    /// Results (or `None` for tasks skipped after a failure) by position.
+    Results(Vec<(usize, Option<Result<R, TaskError>>)>),
     /// This worker has exited cleanly.
     Stopped,
 }
+
+/// A worker sends its results in batches of at most this many, or sooner
+/// when [`BATCH_WAIT`] has passed since its last send: every message wakes
+/// the collecting thread, which on a machine with as many workers as cores
+/// takes a core from a worker.
+const BATCH: usize = 64;
+const BATCH_WAIT: Duration = Duration::from_millis(2);
 
 /// Runs `task` on every input with `workers` threads; results by position.
 pub(crate) fn run<T, R>(
@@ -58,11 +67,22 @@ where
             std::thread::Builder::new()
                 .name(format!("executors-worker-{worker}"))
                 .spawn_scoped(scope, move || {
+                    let mut batch = Vec::new();
+                    let mut last_send = Instant::now();
                     while let Ok(Work::Task(position, index, input)) = work_rx.recv() {
                         let out = task(index, input, worker);
-                        if done_tx.send(Done::Result(position, out)).is_err() {
-                            return;
+                        // A failure goes out at once, so that it is seen promptly.
+                        let urgent = matches!(out, Some(Err(_)));
+                        batch.push((position, out));
+                        if urgent || batch.len() >= BATCH || last_send.elapsed() >= BATCH_WAIT {
+                            if done_tx.send(Done::Results(std::mem::take(&mut batch))).is_err() {
+                                return;
+                            }
+                            last_send = Instant::now();
                         }
+                    }
+                    if !batch.is_empty() && done_tx.send(Done::Results(batch)).is_err() {
+                        return;
                     }
                     let _ = done_tx.send(Done::Stopped);
                 })
@@ -74,7 +94,11 @@ where
         let mut stopped = 0;
         while stopped < workers {
             match done_rx.recv() {
-                Ok(Done::Result(position, out)) => slots[position] = out,
+                Ok(Done::Results(batch)) => {
+                    for (position, out) in batch {
+                        slots[position] = out;
+                    }
+                }
                 Ok(Done::Stopped) => stopped += 1,
                 Err(_) => break,
             }

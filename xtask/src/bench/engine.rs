@@ -1,32 +1,16 @@
-//! `cargo xtask bench`: the engine's figures (time of the talk's trial,
-//! events a second on one core, a 100-node network against one node) and,
-//! when Python with Ciw is installed, Ciw's time for the same trial measured
-//! in the same run, with the ratio.
+//! The engine's figures: time of the talk's trial (and Ciw's, measured in
+//! the same run when it is installed, with the ratio), events a second on
+//! one core, and rings of 1 to 1000 nodes against one node.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::Instant;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use queue_sim::{Network, PythonRandom, Simulation};
 
-/// Options of `cargo xtask bench`.
-#[derive(clap::Args)]
-pub(crate) struct Args {
-    /// Trials timed for the per-trial median.
-    #[arg(long, default_value_t = 200)]
-    trials: u64,
-    /// Ciw trials timed (Ciw takes about 37 ms each).
-    #[arg(long, default_value_t = 30)]
-    ciw_trials: u64,
-    /// Python interpreter with Ciw; default: $PYTHON, then .venv/bin/python, then python3.
-    #[arg(long)]
-    python: Option<PathBuf>,
-}
+use super::{Args, median, python};
 
-pub(crate) fn run(args: Args) -> Result<()> {
-    println!("# queue-sim benchmark (release build, one thread)");
-    println!("machine: {}", machine());
+pub(crate) fn run(args: &Args) -> Result<()> {
+    println!("## queue-sim (one thread)");
     println!();
 
     let talk = Network::mmc(0.2, 0.1, 3);
@@ -47,7 +31,7 @@ pub(crate) fn run(args: Args) -> Result<()> {
     println!("  queue-sim, pcg generator: {:>10.1} us", pcg * 1e6);
     println!("  queue-sim, ciw generator: {:>10.1} us", ciw_mode * 1e6);
 
-    match ciw_median(&args) {
+    match ciw_median(args) {
         Ok(ciw) => {
             println!("  Ciw 3.2.7 (same run)    : {:>10.1} us", ciw * 1e6);
             println!(
@@ -96,12 +80,6 @@ fn median_trial(
     Ok(median(&mut times))
 }
 
-fn median(v: &mut [f64]) -> f64 {
-    v.sort_by(f64::total_cmp);
-    let n = v.len();
-    if n % 2 == 1 { v[n / 2] } else { (v[n / 2 - 1] + v[n / 2]) / 2.0 }
-}
-
 /// Events a second of one long run (median of three seeds), streaming the
 /// records out every `step` time units so that memory stays bounded.
 fn events_per_second(net: &Network, max_time: f64, step: f64) -> Result<f64> {
@@ -142,51 +120,11 @@ print(ciw.__version__, statistics.median(times))
 
 /// Ciw's median trial time, from a Python with Ciw installed.
 fn ciw_median(args: &Args) -> Result<f64> {
-    let python = find_python(args.python.as_deref());
-    let out = Command::new(&python)
-        .args(["-c", CIW_SCRIPT, &args.ciw_trials.to_string()])
-        .output()
-        .with_context(|| format!("cannot run {}", python.display()))?;
-    if !out.status.success() {
-        bail!(
-            "{} has no working Ciw (pip install ciw==3.2.7 into .venv to compare): {}",
-            python.display(),
-            String::from_utf8_lossy(&out.stderr).lines().last().unwrap_or("")
-        );
-    }
-    let text = String::from_utf8(out.stdout)?;
+    let text = python(args, CIW_SCRIPT, &[&args.ciw_trials.to_string()], "ciw==3.2.7")?;
     let mut parts = text.split_whitespace();
     let version = parts.next().unwrap_or("?");
     if version != "3.2.7" {
         println!("  (Ciw {version} found; the figures here were measured against 3.2.7)");
     }
     parts.next().context("no timing from the Ciw script")?.parse().context("bad timing from the Ciw script")
-}
-
-fn find_python(explicit: Option<&Path>) -> PathBuf {
-    if let Some(p) = explicit {
-        return p.to_owned();
-    }
-    if let Some(p) = std::env::var_os("PYTHON") {
-        return p.into();
-    }
-    let venv = Path::new(env!("CARGO_MANIFEST_DIR")).join("../.venv/bin/python");
-    if venv.exists() {
-        return venv;
-    }
-    "python3".into()
-}
-
-/// A one-line description of the machine for the figures.
-fn machine() -> String {
-    let cpu = std::fs::read_to_string("/proc/cpuinfo")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("model name"))
-                .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_owned())
-        })
-        .unwrap_or_else(|| "unknown CPU".into());
-    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
-    format!("{cpu}, {cores} cores")
 }
