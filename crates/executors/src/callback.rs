@@ -116,7 +116,12 @@ struct Bar {
 
 impl Hooks {
     pub(crate) fn new(callbacks: &[Arc<dyn Callback>], progress: Progress, tasks: usize) -> Self {
-        let bar = (progress == Progress::Auto && std::io::stderr().is_terminal()).then(|| {
+        Self::for_output(callbacks, progress, tasks, std::io::stderr().is_terminal())
+    }
+
+    /// As [`Hooks::new`], told whether standard error is a terminal.
+    fn for_output(callbacks: &[Arc<dyn Callback>], progress: Progress, tasks: usize, terminal: bool) -> Self {
+        let bar = (progress == Progress::Auto && terminal).then(|| {
             let bar = indicatif::ProgressBar::with_draw_target(
                 Some(tasks as u64),
                 indicatif::ProgressDrawTarget::hidden(),
@@ -159,5 +164,30 @@ impl Hooks {
         if let Some(b) = &self.bar {
             b.bar.finish_and_clear();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_bar_appears_only_on_a_terminal_after_a_second() {
+        let quiet = Hooks::for_output(&[], Progress::Auto, 10, false);
+        assert!(quiet.bar.is_none());
+        let hidden = Hooks::for_output(&[], Progress::Hidden, 10, true);
+        assert!(hidden.bar.is_none());
+
+        let hooks = Hooks::for_output(&[], Progress::Auto, 10, true);
+        let bar = hooks.bar.clone().expect("a bar on a terminal");
+        hooks.post(&|| "task-0".to_owned(), 0, true);
+        assert!(bar.bar.is_hidden(), "shown before a second had passed");
+        assert_eq!(bar.bar.position(), 1);
+        std::thread::sleep(Duration::from_millis(1100));
+        hooks.post(&|| "task-1".to_owned(), 0, true);
+        assert!(bar.shown.load(std::sync::atomic::Ordering::Relaxed));
+        assert_eq!(bar.bar.position(), 2);
+        hooks.finish();
+        assert!(bar.bar.is_finished());
     }
 }

@@ -205,3 +205,23 @@ fn a_consumer_of_two_failed_inputs_is_skipped_once() {
         }
     }
 }
+
+#[test]
+fn visualize_writes_dot_and_an_svg_when_graphviz_is_installed() {
+    let g = Graph::new();
+    let inc = g.delayed1("inc", |x: &i64| Ok::<_, String>(x + 1));
+    let out = inc.call(&g.value(1i64));
+    let dir = std::env::temp_dir().join(format!("executors-visualize-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let drawing = g.visualize(&[out.node()], RankDir::LeftRight, &dir.join("graph")).unwrap();
+    assert_eq!(std::fs::read_to_string(&drawing.dot).unwrap(), g.to_dot(&[out.node()], RankDir::LeftRight));
+    let graphviz = std::process::Command::new("dot").arg("-V").output().is_ok_and(|o| o.status.success());
+    match &drawing.svg {
+        Some(svg) => {
+            assert!(graphviz);
+            assert!(std::fs::read_to_string(svg).unwrap().contains("<svg"));
+        }
+        None => assert!(!graphviz, "Graphviz is installed but no SVG was written"),
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
