@@ -37,6 +37,12 @@ pub(crate) struct Args {
     /// Where the graph's drawing goes (`.dot`, and `.svg` with Graphviz).
     #[arg(long, default_value = "target/demo/graph")]
     drawing: PathBuf,
+    /// The flights CSV for the dataframe section (generated on first use).
+    #[arg(long, default_value = crate::gen_data::DEFAULT_PATH)]
+    csv: PathBuf,
+    /// Executor for the dataframe section.
+    #[arg(long, default_value = "graph")]
+    executor: Strategy,
 }
 
 /// The demo's sections.
@@ -48,6 +54,8 @@ enum Section {
     Executors,
     /// The graph of sleeping functions.
     Graph,
+    /// The flights query on a CSV file larger than memory.
+    Dataframe,
 }
 
 pub(crate) fn run(args: Args) -> Result<()> {
@@ -63,6 +71,15 @@ pub(crate) fn run(args: Args) -> Result<()> {
     }
     if wants(Section::Graph) {
         graph(&args, &mut results, &mut timings)?;
+    }
+    if wants(Section::Dataframe) {
+        if args.csv.as_os_str() == crate::gen_data::DEFAULT_PATH {
+            crate::gen_data::ensure(&args.csv)?;
+        }
+        let exec = Executor::new(args.executor, args.workers.unwrap_or_else(talk::cores))?;
+        let (r, t) = crate::demo_frame::run(&args.csv, &exec, &args.drawing.with_file_name("flights"))?;
+        results.insert("dataframe".into(), r);
+        timings.insert("dataframe".into(), t);
     }
     if let Some(path) = &args.json {
         let doc = json!({ "results": results, "timings_s": timings });

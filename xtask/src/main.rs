@@ -3,6 +3,8 @@
 
 mod bench;
 mod demo;
+mod demo_frame;
+mod gen_data;
 mod sim;
 mod talk;
 
@@ -21,8 +23,10 @@ enum Task {
     Demo(demo::Args),
     /// Run a simulation sweep: server counts x seeded trials, one CSV row per run.
     Sim(sim::Args),
-    /// Measure the engine, and Ciw side by side when it is installed.
+    /// Measure everything, with the Python peers side by side when installed.
     Bench(bench::Args),
+    /// Write the synthetic flights file.
+    GenData(gen_data::Args),
 }
 
 fn main() -> anyhow::Result<()> {
@@ -30,5 +34,6 @@ fn main() -> anyhow::Result<()> {
         Task::Demo(args) => demo::run(args),
         Task::Sim(args) => sim::run(args),
         Task::Bench(args) => bench::run(args),
+        Task::GenData(args) => gen_data::run(args),
     }
 }

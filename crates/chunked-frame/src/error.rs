@@ -1,0 +1,131 @@
+//! Typed errors: every one names the file, the 1-based line and the column
+//! where the data is at fault, or the column a query names.
+
+use std::path::PathBuf;
+
+/// Why a frame could not be read or a query run.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum FrameError {
+    /// A file could not be opened or read.
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// A path or glob matched no file.
+    #[error("no file matches {0}")]
+    NoFiles(String),
+    /// A file is empty (not even a header).
+    #[error("{}: the file is empty (no header line)", path.display())]
+    Empty {
+        /// The file.
+        path: PathBuf,
+    },
+    /// The header names a column twice.
+    #[error("{}, line 1: column {name:?} appears twice in the header (columns {first} and {second})", path.display())]
+    DuplicateColumn {
+        /// The file.
+        path: PathBuf,
+        /// The name.
+        name: String,
+        /// Its first position, from 1.
+        first: usize,
+        /// Its second position, from 1.
+        second: usize,
+    },
+    /// Files of one read have different headers.
+    #[error("{}: its header differs from that of {}", path.display(), first.display())]
+    HeaderMismatch {
+        /// The file.
+        path: PathBuf,
+        /// The first file read.
+        first: PathBuf,
+    },
+    /// A row of the data is wrong.
+    #[error("{}, line {line}{}: {problem}", path.display(), match column { Some(c) => format!(", column {c:?}"), None => String::new() })]
+    Row {
+        /// The file.
+        path: PathBuf,
+        /// The 1-based line where the row starts.
+        line: u64,
+        /// The column, when one field is at fault.
+        column: Option<String>,
+        /// What is wrong.
+        problem: RowProblem,
+    },
+    /// A query names a column the data does not have.
+    #[error("unknown column {name:?}; the columns are: {}", available.join(", "))]
+    UnknownColumn {
+        /// The name asked for.
+        name: String,
+        /// The columns there are.
+        available: Vec<String>,
+    },
+    /// A dtype override or usecols entry names a column the header lacks.
+    #[error("{option} names column {name:?}, which the header of {} lacks", path.display())]
+    UnknownOptionColumn {
+        /// `dtype` or `usecols`.
+        option: &'static str,
+        /// The name.
+        name: String,
+        /// The file.
+        path: PathBuf,
+    },
+    /// An operation does not apply to a column's type.
+    #[error("column {column:?} is {dtype}: {operation} does not apply")]
+    Type {
+        /// The column.
+        column: String,
+        /// Its type.
+        dtype: crate::DType,
+        /// What was asked.
+        operation: String,
+    },
+    /// A bad option.
+    #[error("invalid option {name}: {message}")]
+    Option {
+        /// The option.
+        name: &'static str,
+        /// What is wrong.
+        message: String,
+    },
+    /// The executor failed (a task panicked, or workers were misconfigured).
+    #[error(transparent)]
+    Exec(#[from] executors::ExecError),
+}
+
+/// What is wrong with a row.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum RowProblem {
+    /// The row has the wrong number of fields.
+    #[error("expected {expected} fields, found {found}")]
+    FieldCount {
+        /// Fields in the header.
+        expected: usize,
+        /// Fields in the row.
+        found: usize,
+    },
+    /// A value does not parse as its column's type.
+    #[error("{value:?} is not a valid {dtype}{hint}")]
+    Parse {
+        /// The text.
+        value: String,
+        /// The column's type.
+        dtype: crate::DType,
+        /// A hint, such as overriding the inferred type.
+        hint: &'static str,
+    },
+    /// A string column holds bytes that are not UTF-8.
+    #[error("invalid UTF-8")]
+    Utf8,
+    /// A quoted field is never closed.
+    #[error("a quoted field is not closed before the end of the file")]
+    UnclosedQuote,
+}
+
+/// Convenience alias.
+pub type Result<T, E = FrameError> = std::result::Result<T, E>;

@@ -1,0 +1,555 @@
+//! The lazy frame: a read plus operations, validated and optimised
+//! (projection pushdown: only the columns the query uses are parsed), then
+//! run as a task graph on any executor: one task per partition (read,
+//! filter, partial aggregate), a tree of merges, a final step.
+
+use std::sync::{Arc, Mutex};
+
+use executors::{Delayed, Executor, Graph, RankDir};
+
+use crate::column::DataFrame;
+use crate::csv::{self, CsvOptions, Parsed, Source};
+use crate::dtype::{DType, Schema};
+use crate::error::{FrameError, Result};
+use crate::expr::{Expr, eval, mask};
+use crate::groupby::{self, Agg, Partial, Spec};
+
+/// Reads one CSV file or a glob of them, lazily: the header is read and the
+/// types inferred now, the data when a query is computed.
+///
+/// ```no_run
+/// use chunked_frame::{col, read_csv, CsvOptions};
+/// use executors::{Executor, Strategy};
+/// let flights = read_csv("data/flights.csv", CsvOptions::default())?;
+/// let delays = flights
+///     .filter(col("ORIGIN_AIRPORT").isin(["JFK", "LGA", "EWR"]))
+///     .groupby(&["ORIGIN_AIRPORT"])
+///     .mean("DEPARTURE_DELAY");
+/// let result = delays.compute(&Executor::new(Strategy::Graph, 2)?)?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn read_csv(path: &str, options: CsvOptions) -> Result<LazyFrame> {
+    Ok(LazyFrame { source: Arc::new(csv::open(path, options)?), ops: Vec::new() })
+}
+
+/// Counts of what a computation read.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ReadStats {
+    /// Partitions read.
+    pub partitions: usize,
+    /// Rows left out under [`crate::BadRows::Skip`].
+    pub skipped_rows: u64,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+enum Op {
+    Filter(Expr),
+    Select(Vec<String>),
+    WithColumn(String, Expr),
+}
+
+/// A lazy frame: nothing is read until a computing method is called.
+#[derive(Clone, Debug)]
+pub struct LazyFrame {
+    source: Arc<Source>,
+    ops: Vec<Op>,
+}
+
+/// A lazy group-by awaiting its aggregations.
+#[derive(Clone, Debug)]
+pub struct GroupBy {
+    frame: LazyFrame,
+    keys: Vec<String>,
+}
+
+/// A lazy aggregation.
+#[derive(Clone, Debug)]
+pub struct Aggregation {
+    frame: LazyFrame,
+    keys: Vec<String>,
+    aggs: Vec<(String, Agg)>,
+}
+
+impl LazyFrame {
+    /// Keeps the rows where `predicate` holds.
+    pub fn filter(mut self, predicate: Expr) -> Self {
+        self.ops.push(Op::Filter(predicate));
+        self
+    }
+
+    /// Keeps these columns, in this order.
+    pub fn select(mut self, columns: &[&str]) -> Self {
+        self.ops.push(Op::Select(columns.iter().map(|c| (*c).to_owned()).collect()));
+        self
+    }
+
+    /// Adds (or replaces) a column computed from others.
+    pub fn with_column(mut self, name: &str, expr: Expr) -> Self {
+        self.ops.push(Op::WithColumn(name.to_owned(), expr));
+        self
+    }
+
+    /// Groups by these key columns.
+    pub fn groupby(self, keys: &[&str]) -> GroupBy {
+        GroupBy { frame: self, keys: keys.iter().map(|k| (*k).to_owned()).collect() }
+    }
+
+    /// The schema after the operations; errors on an unknown column.
+    pub fn schema(&self) -> Result<Schema> {
+        let mut schema = self.source.schema();
+        for op in &self.ops {
+            schema = step_schema(schema, op)?;
+        }
+        Ok(schema)
+    }
+
+    /// All rows, computed (in partition order).
+    pub fn compute(&self, exec: &Executor) -> Result<DataFrame> {
+        Ok(self.compute_with_stats(exec)?.0)
+    }
+
+    /// All rows, with what the read counted.
+    pub fn compute_with_stats(&self, exec: &Executor) -> Result<(DataFrame, ReadStats)> {
+        let schema = self.schema()?;
+        let needed = self.needed(&schema.names())?;
+        let run = self.runner(needed);
+        let errors = Arc::new(Mutex::new(None));
+        let g = Graph::new();
+        let task = {
+            let errors = errors.clone();
+            let select = Op::Select(schema.names());
+            g.delayed1("read-filter", move |p: &usize| {
+                keep_error(&errors, run.chunk(*p).and_then(|(f, s)| Ok((apply(f, &select)?, s))))
+            })
+        };
+        let concat = g.delayed_n("concat", |parts: &[&(DataFrame, u64)]| {
+            let mut out = DataFrame::default();
+            let mut skipped = 0;
+            for (f, s) in parts {
+                out.append(f);
+                skipped += s;
+            }
+            Ok::<_, String>((out, skipped))
+        });
+        let parts: Vec<Delayed<(DataFrame, u64)>> =
+            (0..self.source.partitions.len()).map(|p| task.call(&g.value(p))).collect();
+        let all = concat.call(&parts);
+        let (mut frame, skipped) = finish(all.compute(exec), &errors)?;
+        if frame.names().is_empty() {
+            frame = empty_frame(&schema);
+        }
+        Ok((frame, ReadStats { partitions: parts.len(), skipped_rows: skipped }))
+    }
+
+    /// Number of rows.
+    pub fn len(&self, exec: &Executor) -> Result<usize> {
+        self.schema()?;
+        let needed = self.needed(&[])?;
+        let run = self.runner(needed);
+        let errors = Arc::new(Mutex::new(None));
+        let g = Graph::new();
+        let task = {
+            let errors = errors.clone();
+            g.delayed1("read-count", move |p: &usize| {
+                keep_error(&errors, run.chunk(*p).map(|(f, _)| f.height()))
+            })
+        };
+        let sum = g.delayed_n("sum", |xs: &[&usize]| Ok::<_, String>(xs.iter().copied().sum::<usize>()));
+        let parts: Vec<_> = (0..self.source.partitions.len()).map(|p| task.call(&g.value(p))).collect();
+        finish(sum.call(&parts).compute(exec), &errors)
+    }
+
+    /// The first `n` rows: partitions are read in order, only as far as needed.
+    pub fn head(&self, n: usize, exec: &Executor) -> Result<DataFrame> {
+        let schema = self.schema()?;
+        let run = self.runner(self.needed(&schema.names())?);
+        let select = Op::Select(schema.names());
+        let mut out = empty_frame(&schema);
+        for p in 0..self.source.partitions.len() {
+            if out.height() >= n {
+                break;
+            }
+            // One partition at a time, on the executor's threads.
+            let errors = Mutex::new(None);
+            let chunk =
+                exec.map(vec![p], |p| keep_error(&errors, run.chunk(p).and_then(|(f, _)| apply(f, &select))));
+            out.append(&finish(chunk, &errors)?[0]);
+        }
+        Ok(out.head(n))
+    }
+
+    /// The plan after optimisation, as text, one operation a line (the
+    /// read, with the columns it parses, is last).
+    pub fn explain(&self) -> Result<String> {
+        let schema = self.schema()?;
+        self.explain_with(&schema.names(), Vec::new())
+    }
+
+    fn explain_with(&self, outputs: &[String], mut lines: Vec<String>) -> Result<String> {
+        for op in self.ops.iter().rev() {
+            lines.push(match op {
+                Op::Filter(e) => format!("Filter {e}"),
+                Op::Select(c) => format!("Select [{}]", c.join(", ")),
+                Op::WithColumn(n, e) => format!("WithColumn {n} = {e}"),
+            });
+        }
+        let needed = self.needed(outputs)?;
+        let all = self.source.file_schema.fields.len();
+        let names: Vec<&str> =
+            needed.iter().map(|&i| self.source.file_schema.fields[i].name.as_str()).collect();
+        lines.push(format!(
+            "ReadCsv {} ({} files, {} partitions), parse [{}] ({} of {} columns)",
+            self.source.pattern,
+            self.source.files.len(),
+            self.source.partitions.len(),
+            names.join(", "),
+            needed.len(),
+            all
+        ));
+        Ok(lines.iter().enumerate().map(|(d, l)| format!("{}{l}\n", "  ".repeat(d))).collect())
+    }
+
+    /// Header positions of the columns the query reads: those `outputs`
+    /// need, through the operations (projection pushdown).
+    fn needed(&self, outputs: &[String]) -> Result<Vec<usize>> {
+        let mut wanted: Vec<String> = outputs.to_vec();
+        for op in self.ops.iter().rev() {
+            match op {
+                Op::Filter(e) => wanted.extend(e.columns()),
+                Op::Select(_) => {}
+                Op::WithColumn(name, e) => {
+                    wanted.retain(|w| w != name);
+                    wanted.extend(e.columns());
+                }
+            }
+        }
+        let schema = &self.source.file_schema;
+        let mut out: Vec<usize> = Vec::new();
+        for w in wanted {
+            let i = self.source.visible.iter().copied().find(|&i| schema.fields[i].name == w).ok_or_else(
+                || FrameError::UnknownColumn { name: w.clone(), available: self.source.schema().names() },
+            )?;
+            if !out.contains(&i) {
+                out.push(i);
+            }
+        }
+        out.sort_unstable();
+        Ok(out)
+    }
+
+    fn runner(&self, columns: Vec<usize>) -> Arc<Runner> {
+        Arc::new(Runner { source: self.source.clone(), ops: self.ops.clone(), columns })
+    }
+
+    /// The task graph of [`LazyFrame::compute`], in DOT.
+    pub fn to_dot(&self, rankdir: RankDir) -> Result<String> {
+        let parts = self.source.partitions.len();
+        let g = Graph::new();
+        let task = g.delayed1("read-filter", |_: &usize| Ok::<_, String>(()));
+        let concat = g.delayed_n("concat", |_: &[&()]| Ok::<_, String>(()));
+        let nodes: Vec<_> = (0..parts).map(|p| task.call(&g.value(p))).collect();
+        Ok(g.to_dot(&[concat.call(&nodes).node()], rankdir))
+    }
+}
+
+impl GroupBy {
+    /// Several aggregations: (value column, aggregation) pairs.
+    pub fn agg(self, aggs: &[(&str, Agg)]) -> Aggregation {
+        Aggregation {
+            frame: self.frame,
+            keys: self.keys,
+            aggs: aggs.iter().map(|(c, a)| ((*c).to_owned(), *a)).collect(),
+        }
+    }
+
+    /// The mean of a column per group (`groupby(keys)[column].mean()`).
+    pub fn mean(self, column: &str) -> Aggregation {
+        self.agg(&[(column, Agg::Mean)])
+    }
+
+    /// The sum of a column per group.
+    pub fn sum(self, column: &str) -> Aggregation {
+        self.agg(&[(column, Agg::Sum)])
+    }
+
+    /// The count of non-null values of a column per group.
+    pub fn count(self, column: &str) -> Aggregation {
+        self.agg(&[(column, Agg::Count)])
+    }
+
+    /// The number of rows per group.
+    pub fn size(self) -> Aggregation {
+        self.agg(&[("", Agg::Size)])
+    }
+
+    /// The smallest value of a column per group.
+    pub fn min(self, column: &str) -> Aggregation {
+        self.agg(&[(column, Agg::Min)])
+    }
+
+    /// The largest value of a column per group.
+    pub fn max(self, column: &str) -> Aggregation {
+        self.agg(&[(column, Agg::Max)])
+    }
+
+    /// The variance (ddof 1) of a column per group.
+    pub fn var(self, column: &str) -> Aggregation {
+        self.agg(&[(column, Agg::Var(1))])
+    }
+
+    /// The standard deviation (ddof 1) of a column per group.
+    pub fn std(self, column: &str) -> Aggregation {
+        self.agg(&[(column, Agg::Std(1))])
+    }
+}
+
+impl Aggregation {
+    fn spec(&self) -> Spec {
+        Spec::new(self.keys.clone(), &self.aggs)
+    }
+
+    fn inputs(&self) -> Vec<String> {
+        let spec = self.spec();
+        spec.keys.iter().chain(&spec.columns).cloned().collect()
+    }
+
+    fn key_types(&self) -> Result<Vec<DType>> {
+        let schema = self.frame.schema()?;
+        self.keys
+            .iter()
+            .map(|k| {
+                schema
+                    .fields
+                    .iter()
+                    .find(|f| &f.name == k)
+                    .map(|f| f.dtype)
+                    .ok_or_else(|| FrameError::UnknownColumn { name: k.clone(), available: schema.names() })
+            })
+            .collect()
+    }
+
+    /// Builds the graph: a task per partition, a tree of merges, a finish.
+    fn graph(&self) -> Result<Planned> {
+        let key_types = self.key_types()?;
+        let schema = self.frame.schema()?;
+        for c in &self.spec().columns {
+            let f = schema
+                .fields
+                .iter()
+                .find(|f| &f.name == c)
+                .ok_or_else(|| FrameError::UnknownColumn { name: c.clone(), available: schema.names() })?;
+            if f.dtype == DType::Str {
+                return Err(FrameError::Type {
+                    column: c.clone(),
+                    dtype: DType::Str,
+                    operation: "numeric aggregation".into(),
+                });
+            }
+        }
+        let run = self.frame.runner(self.frame.needed(&self.inputs())?);
+        let spec = Arc::new(self.spec());
+        let errors = Arc::new(Mutex::new(None));
+        let g = Graph::new();
+        let task = {
+            let (errors, spec) = (errors.clone(), spec.clone());
+            g.delayed1("read-filter-partial", move |p: &usize| {
+                keep_error(&errors, run.chunk(*p).and_then(|(f, _)| groupby::partial(&f, &spec)))
+            })
+        };
+        let merge = {
+            let m = spec.columns.len();
+            g.delayed2("merge", move |a: &Partial, b: &Partial| Ok::<_, String>(a.clone().merge(b, m)))
+        };
+        let finish = {
+            let spec = spec.clone();
+            g.delayed1("finish", move |p: &Partial| Ok::<_, String>(p.finish(&spec, &key_types)))
+        };
+        let parts = self.frame.source.partitions.len();
+        let mut level: Vec<Delayed<Partial>> = (0..parts).map(|p| task.call(&g.value(p))).collect();
+        if level.is_empty() {
+            let empty = g.delayed1("empty", |_: &usize| Ok::<_, String>(Partial::default()));
+            level.push(empty.call(&g.value(0usize)));
+        }
+        while level.len() > 1 {
+            level = level
+                .chunks(2)
+                .map(|pair| if let [a, b] = pair { merge.call(a, b) } else { pair[0].clone() })
+                .collect();
+        }
+        let out = finish.call(&level[0]);
+        Ok(Planned { graph: g, out, errors })
+    }
+
+    /// Computes the aggregation: one row per group, sorted by key; groups
+    /// whose key is null are left out, as pandas does.
+    pub fn compute(&self, exec: &Executor) -> Result<DataFrame> {
+        let Planned { out, errors, .. } = self.graph()?;
+        finish(out.compute(exec), &errors)
+    }
+
+    /// The task graph, in DOT (dask's `visualize`).
+    pub fn to_dot(&self, rankdir: RankDir) -> Result<String> {
+        let Planned { graph, out, .. } = self.graph()?;
+        Ok(graph.to_dot(&[out.node()], rankdir))
+    }
+
+    /// The task graph, written as `<stem>.dot` and `<stem>.svg` when
+    /// Graphviz is installed.
+    pub fn visualize(&self, rankdir: RankDir, stem: &std::path::Path) -> Result<executors::Drawing> {
+        let Planned { graph, out, .. } = self.graph()?;
+        graph
+            .visualize(&[out.node()], rankdir, stem)
+            .map_err(|source| FrameError::Io { path: stem.to_owned(), source })
+    }
+
+    /// The optimised plan, as text.
+    pub fn explain(&self) -> Result<String> {
+        self.graph()?;
+        let aggs: Vec<String> =
+            self.spec().outputs.iter().map(|(_, a, name)| format!("{}:{name}", a.name())).collect();
+        let top = format!(
+            "GroupBy [{}] agg [{}] (partial per partition, tree merge, sorted by key)",
+            self.keys.join(", "),
+            aggs.join(", ")
+        );
+        self.frame.explain_with(&self.inputs(), vec![top])
+    }
+}
+
+/// A group-by's task graph, its output node, and where tasks leave their
+/// typed errors.
+struct Planned {
+    graph: Graph,
+    out: Delayed<DataFrame>,
+    errors: Arc<Mutex<Option<FrameError>>>,
+}
+
+/// What a partition task needs: the source, the operations, the columns.
+#[derive(Debug)]
+struct Runner {
+    source: Arc<Source>,
+    ops: Vec<Op>,
+    columns: Vec<usize>,
+}
+
+impl Runner {
+    /// Reads partition `p` and applies the operations.
+    fn chunk(&self, p: usize) -> Result<(DataFrame, u64)> {
+        let part = &self.source.partitions[p];
+        let Parsed { columns, rows, skipped } = csv::parse_partition(&self.source, part, &self.columns)?;
+        let names: Vec<String> =
+            self.columns.iter().map(|&i| self.source.file_schema.fields[i].name.clone()).collect();
+        let mut frame =
+            if columns.is_empty() { DataFrame::rows_only(rows) } else { DataFrame::new(names, columns) };
+        for op in &self.ops {
+            frame = apply(frame, op)?;
+        }
+        Ok((frame, skipped))
+    }
+}
+
+fn apply(frame: DataFrame, op: &Op) -> Result<DataFrame> {
+    Ok(match op {
+        Op::Filter(e) => {
+            let keep = mask(e, &frame)?;
+            frame.filter(&keep)
+        }
+        Op::Select(cols) => {
+            let columns = cols
+                .iter()
+                .map(|c| {
+                    frame.column(c).cloned().ok_or_else(|| FrameError::UnknownColumn {
+                        name: c.clone(),
+                        available: frame.names().to_vec(),
+                    })
+                })
+                .collect::<Result<Vec<_>>>()?;
+            DataFrame::new(cols.clone(), columns)
+        }
+        Op::WithColumn(name, e) => {
+            let column = match eval(e, &frame)? {
+                crate::expr::Evaluated::Column(c) => c.into_owned(),
+                crate::expr::Evaluated::Mask(m) => crate::Column::Bool { values: m, valid: vec![] },
+                crate::expr::Evaluated::Scalar(_) => {
+                    return Err(FrameError::Type {
+                        column: name.clone(),
+                        dtype: DType::Str,
+                        operation: "a constant column".into(),
+                    });
+                }
+            };
+            let mut names: Vec<String> = frame.names().to_vec();
+            let mut columns: Vec<crate::Column> = frame.columns().to_vec();
+            match names.iter().position(|n| n == name) {
+                Some(i) => columns[i] = column,
+                None => {
+                    names.push(name.clone());
+                    columns.push(column);
+                }
+            }
+            DataFrame::new(names, columns)
+        }
+    })
+}
+
+fn step_schema(mut schema: Schema, op: &Op) -> Result<Schema> {
+    let unknown = |name: &str, schema: &Schema| FrameError::UnknownColumn {
+        name: name.to_owned(),
+        available: schema.names(),
+    };
+    match op {
+        Op::Filter(e) => {
+            for c in e.columns() {
+                schema.index_of(&c).ok_or_else(|| unknown(&c, &schema))?;
+            }
+        }
+        Op::Select(cols) => {
+            let fields = cols
+                .iter()
+                .map(|c| {
+                    schema.fields.iter().find(|f| &f.name == c).cloned().ok_or_else(|| unknown(c, &schema))
+                })
+                .collect::<Result<Vec<_>>>()?;
+            schema = Schema { fields };
+        }
+        Op::WithColumn(name, e) => {
+            for c in e.columns() {
+                schema.index_of(&c).ok_or_else(|| unknown(&c, &schema))?;
+            }
+            let dtype = match e {
+                Expr::Col(c) => schema.fields[schema.index_of(c).expect("checked")].dtype,
+                Expr::Arith(..) => DType::Float64,
+                _ => DType::Bool,
+            };
+            match schema.index_of(name) {
+                Some(i) => schema.fields[i].dtype = dtype,
+                None => schema.fields.push(crate::Field { name: name.clone(), dtype }),
+            }
+        }
+    }
+    Ok(schema)
+}
+
+fn empty_frame(schema: &Schema) -> DataFrame {
+    DataFrame::new(schema.names(), schema.fields.iter().map(|f| crate::Column::empty(f.dtype)).collect())
+}
+
+/// Keeps a task's typed error aside (the graph carries only its message).
+fn keep_error<T>(slot: &Mutex<Option<FrameError>>, r: Result<T>) -> std::result::Result<T, String> {
+    r.map_err(|e| {
+        let message = e.to_string();
+        let mut slot = slot.lock().unwrap_or_else(|p| p.into_inner());
+        if slot.is_none() {
+            *slot = Some(e);
+        }
+        message
+    })
+}
+
+/// The computed value, or the typed error a task kept aside.
+fn finish<T>(
+    r: std::result::Result<T, executors::ExecError>,
+    errors: &Mutex<Option<FrameError>>,
+) -> Result<T> {
+    r.map_err(|e| errors.lock().unwrap_or_else(|p| p.into_inner()).take().unwrap_or(FrameError::Exec(e)))
+}

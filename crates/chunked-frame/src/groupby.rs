@@ -1,0 +1,347 @@
+//! Group-by aggregation: per-partition partial states (count, sum, mean,
+//! M2, min, max per group and column), merged pairwise by Chan et al.'s
+//! formulas in a tree reduction, then finished into a frame sorted by key.
+
+use std::collections::HashMap;
+
+use crate::column::{Column, DataFrame, NULL_CODE, Value};
+use crate::dtype::DType;
+use crate::error::{FrameError, Result};
+
+/// An aggregation of a group's values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Agg {
+    /// Mean of the non-null values.
+    Mean,
+    /// Sum of the non-null values.
+    Sum,
+    /// Number of non-null values.
+    Count,
+    /// Number of rows, nulls included.
+    Size,
+    /// Smallest non-null value.
+    Min,
+    /// Largest non-null value.
+    Max,
+    /// Variance with `ddof` degrees of freedom removed (pandas: 1).
+    Var(u32),
+    /// Standard deviation with `ddof` (pandas: 1).
+    Std(u32),
+}
+
+impl Agg {
+    /// The name used in output column names.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Mean => "mean",
+            Self::Sum => "sum",
+            Self::Count => "count",
+            Self::Size => "size",
+            Self::Min => "min",
+            Self::Max => "max",
+            Self::Var(_) => "var",
+            Self::Std(_) => "std",
+        }
+    }
+}
+
+/// A group key value: hashable (floats by their bits).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum Key {
+    Int(i64),
+    Float(u64),
+    Bool(bool),
+    Str(String),
+}
+
+impl Key {
+    fn value(&self) -> Value {
+        match self {
+            Key::Int(v) => Value::Int(*v),
+            Key::Float(b) => Value::Float(f64::from_bits(*b)),
+            Key::Bool(b) => Value::Bool(*b),
+            Key::Str(s) => Value::Str(s.clone()),
+        }
+    }
+}
+
+/// Running statistics of one column in one group.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct Stats {
+    count: u64,
+    sum: f64,
+    mean: f64,
+    m2: f64,
+    min: f64,
+    max: f64,
+}
+
+impl Default for Stats {
+    fn default() -> Self {
+        Self { count: 0, sum: 0.0, mean: 0.0, m2: 0.0, min: f64::INFINITY, max: f64::NEG_INFINITY }
+    }
+}
+
+impl Stats {
+    /// Chan, Golub and LeVeque's pairwise merge.
+    fn merge(&mut self, o: &Stats) {
+        if o.count == 0 {
+            return;
+        }
+        if self.count == 0 {
+            *self = *o;
+            return;
+        }
+        let (na, nb) = (self.count as f64, o.count as f64);
+        let n = na + nb;
+        let delta = o.mean - self.mean;
+        self.mean += delta * nb / n;
+        self.m2 += o.m2 + delta * delta * na * nb / n;
+        self.count += o.count;
+        self.sum += o.sum;
+        self.min = self.min.min(o.min);
+        self.max = self.max.max(o.max);
+    }
+}
+
+/// The partial result of a partition (or of merged partitions).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Partial {
+    index: HashMap<Vec<Key>, usize>,
+    keys: Vec<Vec<Key>>,
+    /// Rows per group.
+    sizes: Vec<u64>,
+    /// `stats[g * columns + c]`.
+    stats: Vec<Stats>,
+}
+
+/// The shape of a group-by: key columns, value columns, aggregations.
+#[derive(Clone, Debug)]
+pub(crate) struct Spec {
+    pub(crate) keys: Vec<String>,
+    /// Distinct value columns.
+    pub(crate) columns: Vec<String>,
+    /// (value column index, aggregation, output name)
+    pub(crate) outputs: Vec<(Option<usize>, Agg, String)>,
+}
+
+impl Spec {
+    pub(crate) fn new(keys: Vec<String>, aggs: &[(String, Agg)]) -> Self {
+        let mut columns: Vec<String> = Vec::new();
+        let mut outputs = Vec::new();
+        for (c, agg) in aggs {
+            if *agg == Agg::Size {
+                outputs.push((None, *agg, "size".to_owned()));
+                continue;
+            }
+            let i = columns.iter().position(|x| x == c).unwrap_or_else(|| {
+                columns.push(c.clone());
+                columns.len() - 1
+            });
+            outputs.push((Some(i), *agg, format!("{c}_{}", agg.name())));
+        }
+        Self { keys, columns, outputs }
+    }
+}
+
+/// Aggregates one filtered partition.
+pub(crate) fn partial(frame: &DataFrame, spec: &Spec) -> Result<Partial> {
+    let key_cols: Vec<&Column> = spec.keys.iter().map(|k| lookup(frame, k)).collect::<Result<_>>()?;
+    let value_cols: Vec<&Column> = spec.columns.iter().map(|k| lookup(frame, k)).collect::<Result<_>>()?;
+    for (name, c) in spec.columns.iter().zip(&value_cols) {
+        if c.dtype() == DType::Str {
+            return Err(FrameError::Type {
+                column: name.clone(),
+                dtype: DType::Str,
+                operation: "aggregation".into(),
+            });
+        }
+    }
+    let n = frame.height();
+    // Group of each row (usize::MAX: a null key, left out as pandas does).
+    let mut out = Partial::default();
+    let mut group_of = vec![usize::MAX; n];
+    if let [Column::Str { dict, codes }] = key_cols[..] {
+        // One string key: group by dictionary code, no hashing per row.
+        let mut slot = vec![usize::MAX; dict.len()];
+        for (i, &c) in codes.iter().enumerate() {
+            if c == NULL_CODE {
+                continue;
+            }
+            if slot[c as usize] == usize::MAX {
+                slot[c as usize] = out.group(vec![Key::Str(dict[c as usize].clone())], spec.columns.len());
+            }
+            group_of[i] = slot[c as usize];
+        }
+    } else {
+        for (i, g) in group_of.iter_mut().enumerate() {
+            let key: Option<Vec<Key>> = key_cols.iter().map(|c| key_at(c, i)).collect();
+            if let Some(key) = key {
+                *g = out.group(key, spec.columns.len());
+            }
+        }
+    }
+    let m = spec.columns.len();
+    for &g in &group_of {
+        if g != usize::MAX {
+            out.sizes[g] += 1;
+        }
+    }
+    // Two passes per column: sums, then squared deviations from the mean.
+    for (c, col) in value_cols.iter().enumerate() {
+        for (i, &g) in group_of.iter().enumerate() {
+            if g == usize::MAX {
+                continue;
+            }
+            if let Some(x) = col.f64_at(i) {
+                let s = &mut out.stats[g * m + c];
+                s.count += 1;
+                s.sum += x;
+                s.min = s.min.min(x);
+                s.max = s.max.max(x);
+            }
+        }
+        for g in 0..out.keys.len() {
+            let s = &mut out.stats[g * m + c];
+            if s.count > 0 {
+                s.mean = s.sum / s.count as f64;
+            }
+        }
+        for (i, &g) in group_of.iter().enumerate() {
+            if g == usize::MAX {
+                continue;
+            }
+            if let Some(x) = col.f64_at(i) {
+                let s = &mut out.stats[g * m + c];
+                s.m2 += (x - s.mean) * (x - s.mean);
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn lookup<'a>(frame: &'a DataFrame, name: &str) -> Result<&'a Column> {
+    frame
+        .column(name)
+        .ok_or_else(|| FrameError::UnknownColumn { name: name.to_owned(), available: frame.names().to_vec() })
+}
+
+fn key_at(c: &Column, i: usize) -> Option<Key> {
+    match c.get(i) {
+        Value::Null => None,
+        Value::Int(v) => Some(Key::Int(v)),
+        Value::Float(v) => Some(Key::Float(v.to_bits())),
+        Value::Bool(v) => Some(Key::Bool(v)),
+        Value::Str(s) => Some(Key::Str(s)),
+    }
+}
+
+impl Partial {
+    fn group(&mut self, key: Vec<Key>, columns: usize) -> usize {
+        if let Some(&g) = self.index.get(&key) {
+            return g;
+        }
+        let g = self.keys.len();
+        self.index.insert(key.clone(), g);
+        self.keys.push(key);
+        self.sizes.push(0);
+        self.stats.extend(std::iter::repeat_n(Stats::default(), columns));
+        g
+    }
+
+    /// Merges `other` into `self`.
+    pub(crate) fn merge(mut self, other: &Partial, columns: usize) -> Partial {
+        for (h, key) in other.keys.iter().enumerate() {
+            let g = self.group(key.clone(), columns);
+            self.sizes[g] += other.sizes[h];
+            for c in 0..columns {
+                let o = other.stats[h * columns + c];
+                self.stats[g * columns + c].merge(&o);
+            }
+        }
+        self
+    }
+
+    /// The result frame: keys then aggregations, sorted by key.
+    pub(crate) fn finish(&self, spec: &Spec, key_types: &[DType]) -> DataFrame {
+        let m = spec.columns.len();
+        let mut order: Vec<usize> = (0..self.keys.len()).collect();
+        order.sort_by(|&a, &b| {
+            let ka: Vec<Value> = self.keys[a].iter().map(Key::value).collect();
+            let kb: Vec<Value> = self.keys[b].iter().map(Key::value).collect();
+            ka.partial_cmp(&kb).unwrap_or(std::cmp::Ordering::Equal)
+        });
+        let mut names = spec.keys.clone();
+        let mut columns = Vec::new();
+        for (k, dtype) in key_types.iter().enumerate() {
+            let values: Vec<Value> = order.iter().map(|&g| self.keys[g][k].value()).collect();
+            columns.push(column_of(*dtype, &values));
+        }
+        for (col, agg, name) in &spec.outputs {
+            names.push(name.clone());
+            let column = match (agg, col) {
+                (Agg::Size, _) => Column::Int64 {
+                    values: order.iter().map(|&g| self.sizes[g] as i64).collect(),
+                    valid: vec![],
+                },
+                (Agg::Count, Some(c)) => Column::Int64 {
+                    values: order.iter().map(|&g| self.stats[g * m + c].count as i64).collect(),
+                    valid: vec![],
+                },
+                (_, Some(c)) => {
+                    let vals: Vec<Option<f64>> = order
+                        .iter()
+                        .map(|&g| {
+                            let s = &self.stats[g * m + c];
+                            let n = s.count as f64;
+                            match agg {
+                                Agg::Mean => (s.count > 0).then(|| s.sum / n),
+                                Agg::Sum => Some(s.sum),
+                                Agg::Min => (s.count > 0).then_some(s.min),
+                                Agg::Max => (s.count > 0).then_some(s.max),
+                                Agg::Var(d) => (n > f64::from(*d)).then(|| s.m2 / (n - f64::from(*d))),
+                                Agg::Std(d) => {
+                                    (n > f64::from(*d)).then(|| (s.m2 / (n - f64::from(*d))).sqrt())
+                                }
+                                Agg::Count | Agg::Size => unreachable!("handled above"),
+                            }
+                        })
+                        .collect();
+                    Column::Float64 {
+                        values: vals.iter().map(|v| v.unwrap_or(f64::NAN)).collect(),
+                        valid: if vals.iter().all(Option::is_some) {
+                            vec![]
+                        } else {
+                            vals.iter().map(Option::is_some).collect()
+                        },
+                    }
+                }
+                (_, None) => unreachable!("only size has no column"),
+            };
+            columns.push(column);
+        }
+        DataFrame::new(names, columns)
+    }
+}
+
+/// A column of a type from values (keys are never null).
+fn column_of(dtype: DType, values: &[Value]) -> Column {
+    match dtype {
+        DType::Int64 => Column::Int64 {
+            values: values.iter().map(|v| if let Value::Int(x) = v { *x } else { 0 }).collect(),
+            valid: vec![],
+        },
+        DType::Float64 => Column::Float64 {
+            values: values.iter().map(|v| if let Value::Float(x) = v { *x } else { f64::NAN }).collect(),
+            valid: vec![],
+        },
+        DType::Bool => Column::Bool {
+            values: values.iter().map(|v| matches!(v, Value::Bool(true))).collect(),
+            valid: vec![],
+        },
+        DType::Str => Column::Str {
+            dict: values.iter().map(|v| v.to_string()).collect(),
+            codes: (0..values.len() as u32).collect(),
+        },
+    }
+}

@@ -1,0 +1,45 @@
+//! dask.dataframe for CSV files larger than memory.
+//!
+//! [`read_csv`] reads a file or a glob lazily: the header now, types
+//! inferred from a sample (overridable), the data in byte-range partitions
+//! when a query is computed. A query ([`LazyFrame`]: filter, select, derived
+//! columns, group-by aggregations, head, len) becomes a task graph run by the
+//! `executors` crate under any strategy: one task per partition parses only
+//! the columns the query uses, filters, and aggregates partially; partial
+//! aggregates merge in a tree. Memory is bounded by the partitions in flight.
+//!
+//! ```
+//! use chunked_frame::{col, read_csv, CsvOptions};
+//! use executors::{Executor, Strategy};
+//! let path = std::env::temp_dir().join(format!("doc-flights-{}.csv", std::process::id()));
+//! std::fs::write(&path, "ORIGIN_AIRPORT,DEPARTURE_DELAY\nJFK,10\nLGA,\nJFK,-4\nBOS,7\nEWR,3\n")?;
+//! let delays = read_csv(path.to_str().unwrap(), CsvOptions::default())?
+//!     .filter(col("ORIGIN_AIRPORT").isin(["JFK", "LGA", "EWR"]))
+//!     .groupby(&["ORIGIN_AIRPORT"])
+//!     .mean("DEPARTURE_DELAY")
+//!     .compute(&Executor::new(Strategy::Graph, 2)?)?;
+//! assert_eq!(delays.names(), ["ORIGIN_AIRPORT", "DEPARTURE_DELAY_mean"]);
+//! // EWR, JFK, LGA (sorted); LGA's only delay is null, so its mean is null.
+//! assert_eq!(delays.height(), 3);
+//! assert!(delays.columns()[1].is_null(2));
+//! # std::fs::remove_file(&path)?;
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+mod column;
+mod csv;
+mod dtype;
+mod error;
+mod expr;
+pub mod flights;
+mod frame;
+mod groupby;
+mod parse;
+
+pub use column::{Column, DataFrame, NULL_CODE, Value};
+pub use csv::{BadRows, CsvOptions, Partition};
+pub use dtype::{DType, Field, Schema};
+pub use error::{FrameError, Result, RowProblem};
+pub use expr::{ArithOp, CmpOp, Expr, col, lit};
+pub use frame::{Aggregation, GroupBy, LazyFrame, ReadStats, read_csv};
+pub use groupby::Agg;

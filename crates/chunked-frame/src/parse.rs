@@ -1,0 +1,122 @@
+//! Parsing of field text into values: integers, floats and booleans, with
+//! the forms pandas reads (`12`, `-3`, `1.5e3`, `nan`, `True`).
+
+/// An integer: optional sign, then decimal digits; nothing else.
+#[inline]
+pub(crate) fn int(s: &[u8]) -> Option<i64> {
+    let (neg, digits) = match s.first()? {
+        b'-' => (true, &s[1..]),
+        b'+' => (false, &s[1..]),
+        _ => (false, s),
+    };
+    if digits.is_empty() || digits.len() > 19 {
+        return None;
+    }
+    let mut v: i64 = 0;
+    for &b in digits {
+        let d = b.wrapping_sub(b'0');
+        if d > 9 {
+            return None;
+        }
+        v = v.checked_mul(10)?.checked_add(i64::from(d))?;
+    }
+    Some(if neg { -v } else { v })
+}
+
+/// A float, as Rust's parser reads it (decimal, exponent, `inf`, `nan`).
+#[inline]
+pub(crate) fn float(s: &[u8]) -> Option<f64> {
+    // A fast path for the common `-12.0` / `34` forms: digits, one point.
+    if let Some(v) = simple_decimal(s) {
+        return Some(v);
+    }
+    std::str::from_utf8(s).ok()?.trim().parse().ok()
+}
+
+/// `[-+]digits[.digits]` with at most 15 significant digits, computed
+/// exactly: the integer part and fraction fit in a u64 and the division by
+/// a power of ten of at most 10^15 is correctly rounded.
+#[inline]
+fn simple_decimal(s: &[u8]) -> Option<f64> {
+    let (neg, rest) = match s.first()? {
+        b'-' => (true, &s[1..]),
+        b'+' => (false, &s[1..]),
+        _ => (false, s),
+    };
+    if rest.is_empty() || rest.len() > 16 {
+        return None;
+    }
+    let mut mantissa: u64 = 0;
+    let mut digits = 0;
+    let mut scale: Option<u32> = None;
+    for &b in rest {
+        if b == b'.' {
+            if scale.is_some() {
+                return None;
+            }
+            scale = Some(0);
+            continue;
+        }
+        let d = b.wrapping_sub(b'0');
+        if d > 9 {
+            return None;
+        }
+        mantissa = mantissa * 10 + u64::from(d);
+        digits += 1;
+        if let Some(k) = scale.as_mut() {
+            *k += 1;
+        }
+    }
+    if digits == 0 || digits > 15 {
+        return None;
+    }
+    const POW10: [f64; 16] =
+        [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
+    let v = mantissa as f64 / POW10[scale.unwrap_or(0) as usize];
+    Some(if neg { -v } else { v })
+}
+
+/// A boolean.
+#[inline]
+pub(crate) fn boolean(s: &[u8]) -> Option<bool> {
+    match s {
+        b"true" | b"True" | b"TRUE" => Some(true),
+        b"false" | b"False" | b"FALSE" => Some(false),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn integers() {
+        assert_eq!(int(b"0"), Some(0));
+        assert_eq!(int(b"-12"), Some(-12));
+        assert_eq!(int(b"+7"), Some(7));
+        assert_eq!(int(b"0005"), Some(5));
+        assert_eq!(int(b"9223372036854775807"), Some(i64::MAX));
+        for bad in [&b""[..], b"-", b"1.0", b"12a", b" 1", b"99999999999999999999"] {
+            assert_eq!(int(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn floats_parse_exactly_as_the_standard_parser() {
+        for s in ["-11.0", "0.1", "2354.0", "1448", "-0.0", "123456789012.345", "0.000001", "99.99"] {
+            assert_eq!(float(s.as_bytes()).map(f64::to_bits), s.parse::<f64>().ok().map(f64::to_bits), "{s}");
+        }
+        assert_eq!(float(b"1e3"), Some(1000.0));
+        assert!(float(b"nan").unwrap().is_nan());
+        assert_eq!(float(b"abc"), None);
+        assert_eq!(float(b"1.2.3"), None);
+    }
+
+    #[test]
+    fn booleans() {
+        assert_eq!(boolean(b"True"), Some(true));
+        assert_eq!(boolean(b"false"), Some(false));
+        assert_eq!(boolean(b"yes"), None);
+    }
+}

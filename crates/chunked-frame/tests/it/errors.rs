@@ -1,0 +1,120 @@
+//! Bad input: each gives an error naming the file, the 1-based line and the
+//! column; the skip policy counts bad rows instead.
+
+use chunked_frame::{BadRows, CsvOptions, DType, FrameError, RowProblem, col, read_csv};
+use executors::Executor;
+
+use crate::TempCsv;
+
+fn compute_err(file: &TempCsv, options: CsvOptions) -> FrameError {
+    match read_csv(file.path(), options) {
+        Err(e) => e,
+        Ok(f) => f.compute(&Executor::sequential()).unwrap_err(),
+    }
+}
+
+#[test]
+fn missing_empty_and_header_only_files() {
+    let err = read_csv("/nonexistent/flights.csv", CsvOptions::default()).unwrap_err();
+    assert!(
+        matches!(err, FrameError::Io { .. }) && err.to_string().contains("/nonexistent/flights.csv"),
+        "{err}"
+    );
+    let err = read_csv("/nonexistent/*.csv", CsvOptions::default()).unwrap_err();
+    assert!(matches!(err, FrameError::NoFiles(_)), "{err}");
+    let empty = TempCsv::new("empty.csv", b"");
+    let err = read_csv(empty.path(), CsvOptions::default()).unwrap_err();
+    assert!(matches!(err, FrameError::Empty { .. }) && err.to_string().contains("empty.csv"), "{err}");
+    let header = TempCsv::new("header.csv", b"a,b\n");
+    let f = read_csv(header.path(), CsvOptions::default()).unwrap();
+    let got = f.compute(&Executor::sequential()).unwrap();
+    assert_eq!((got.height(), got.names().len()), (0, 2));
+}
+
+#[test]
+fn wrong_field_count_names_file_and_line() {
+    let file = TempCsv::new("count.csv", b"a,b\n1,2\n3\n4,5\n");
+    let err = compute_err(&file, CsvOptions::default());
+    match &err {
+        FrameError::Row { line, problem: RowProblem::FieldCount { expected: 2, found: 1 }, .. } => {
+            assert_eq!(*line, 3)
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(err.to_string().contains("count.csv, line 3"), "{err}");
+}
+
+#[test]
+fn a_value_that_does_not_parse_names_line_and_column() {
+    let mut text = String::from("id,v\n");
+    for i in 0..5000 {
+        text.push_str(&format!("{i},{i}\n"));
+    }
+    text.push_str("5000,12.5\n"); // past the inference sample
+    let file = TempCsv::new("parse.csv", text.as_bytes());
+    let err = compute_err(&file, CsvOptions::default().blocksize(10_000).tap_sample(1000));
+    match &err {
+        FrameError::Row {
+            line,
+            column: Some(c),
+            problem: RowProblem::Parse { dtype: DType::Int64, .. },
+            ..
+        } => {
+            assert_eq!((*line, c.as_str()), (5002, "v"));
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(err.to_string().contains("override it with a dtype"), "{err}");
+    // The override fixes it.
+    let f = read_csv(file.path(), CsvOptions::default().dtype("v", DType::Float64)).unwrap();
+    assert_eq!(f.len(&Executor::sequential()).unwrap(), 5001);
+}
+
+#[test]
+fn invalid_utf8_in_a_string_column() {
+    let file = TempCsv::new("utf8.csv", b"k,v\nok,1\n\xff\xfe,2\n");
+    let err = compute_err(&file, CsvOptions::default());
+    match &err {
+        FrameError::Row { line: 3, column: Some(c), problem: RowProblem::Utf8, .. } => assert_eq!(c, "k"),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn duplicate_columns_and_unknown_columns() {
+    let file = TempCsv::new("dup.csv", b"a,b,a\n1,2,3\n");
+    let err = read_csv(file.path(), CsvOptions::default()).unwrap_err();
+    assert!(matches!(&err, FrameError::DuplicateColumn { first: 1, second: 3, .. }), "{err}");
+    let file = TempCsv::new("ok.csv", b"a,b\n1,2\n");
+    let f = read_csv(file.path(), CsvOptions::default()).unwrap();
+    let err = f.clone().filter(col("nope").eq(1)).compute(&Executor::sequential()).unwrap_err();
+    assert!(matches!(&err, FrameError::UnknownColumn { name, .. } if name == "nope"), "{err}");
+    assert!(err.to_string().contains("a, b"), "{err}");
+    let err = f.groupby(&["a"]).mean("zzz").compute(&Executor::sequential()).unwrap_err();
+    assert!(matches!(&err, FrameError::UnknownColumn { name, .. } if name == "zzz"), "{err}");
+    let err = read_csv(file.path(), CsvOptions::default().dtype("c", DType::Int64)).unwrap_err();
+    assert!(matches!(&err, FrameError::UnknownOptionColumn { option: "dtype", .. }), "{err}");
+    let err = read_csv(file.path(), CsvOptions::default().blocksize(0)).unwrap_err();
+    assert!(matches!(&err, FrameError::Option { name: "blocksize", .. }), "{err}");
+}
+
+#[test]
+fn bad_rows_can_be_skipped_and_counted() {
+    let file = TempCsv::new("skip.csv", b"a,b\n1,2\nx,3\n4\n5,6\n");
+    let f = read_csv(file.path(), CsvOptions::default().bad_rows(BadRows::Skip).dtype("a", DType::Int64))
+        .unwrap();
+    let (frame, stats) = f.compute_with_stats(&Executor::sequential()).unwrap();
+    assert_eq!(frame.height(), 2);
+    assert_eq!(stats.skipped_rows, 2);
+}
+
+trait TapSample {
+    fn tap_sample(self, bytes: usize) -> Self;
+}
+
+impl TapSample for CsvOptions {
+    fn tap_sample(mut self, bytes: usize) -> Self {
+        self.sample_bytes = bytes;
+        self
+    }
+}

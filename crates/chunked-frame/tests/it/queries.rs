@@ -1,0 +1,223 @@
+//! Queries compared with a plain in-memory computation (the `csv` crate and
+//! loops), on the repository's sample and on generated files, under every
+//! executor and several partition sizes.
+
+use std::collections::BTreeMap;
+
+use chunked_frame::{Agg, Column, CsvOptions, DataFrame, Value, col, flights, read_csv};
+use executors::{Executor, Strategy};
+
+use crate::{TempCsv, sample};
+
+fn executors() -> Vec<Executor> {
+    let mut out = vec![Executor::sequential()];
+    for s in [Strategy::WorkQueue, Strategy::Pool, Strategy::Graph] {
+        out.push(Executor::new(s, 3).unwrap());
+    }
+    out
+}
+
+/// (origin, delays) of every row, read independently with the csv crate.
+fn reference_rows(path: &str) -> Vec<(String, Option<f64>)> {
+    let mut reader = csv::Reader::from_path(path).unwrap();
+    let headers = reader.headers().unwrap().clone();
+    let o = headers.iter().position(|h| h == "ORIGIN_AIRPORT").unwrap();
+    let d = headers.iter().position(|h| h == "DEPARTURE_DELAY").unwrap();
+    reader
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            (r[o].to_owned(), if r[d].is_empty() { None } else { Some(r[d].parse().unwrap()) })
+        })
+        .collect()
+}
+
+/// Per origin among `origins`: (count, mean, var ddof 1, min, max, size).
+fn reference_stats(path: &str, origins: &[&str]) -> BTreeMap<String, (u64, f64, f64, f64, f64, u64)> {
+    let mut groups: BTreeMap<String, (Vec<f64>, u64)> = BTreeMap::new();
+    for (o, d) in reference_rows(path) {
+        if origins.contains(&o.as_str()) {
+            let g = groups.entry(o).or_default();
+            g.1 += 1;
+            if let Some(x) = d {
+                g.0.push(x);
+            }
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(k, (xs, size))| {
+            let n = xs.len() as f64;
+            let mean = xs.iter().sum::<f64>() / n;
+            let var = xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0);
+            let min = xs.iter().copied().fold(f64::INFINITY, f64::min);
+            let max = xs.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+            (k, (xs.len() as u64, mean, var, min, max, size))
+        })
+        .collect()
+}
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 1e-9 * b.abs().max(1e-300)
+}
+
+fn floats(c: &Column) -> Vec<f64> {
+    match c {
+        Column::Float64 { values, .. } => values.clone(),
+        Column::Int64 { values, .. } => values.iter().map(|&v| v as f64).collect(),
+        other => panic!("not numeric: {other:?}"),
+    }
+}
+
+fn strings(c: &Column) -> Vec<String> {
+    (0..c.len()).map(|i| c.get(i).to_string()).collect()
+}
+
+fn check_talk_query(path: &str, blocksize: usize) {
+    let origins = ["JFK", "LGA", "EWR"];
+    let want = reference_stats(path, &origins);
+    let query = read_csv(path, CsvOptions::default().blocksize(blocksize))
+        .unwrap()
+        .filter(col("ORIGIN_AIRPORT").isin(origins))
+        .groupby(&["ORIGIN_AIRPORT"])
+        .agg(&[
+            ("DEPARTURE_DELAY", Agg::Mean),
+            ("DEPARTURE_DELAY", Agg::Count),
+            ("DEPARTURE_DELAY", Agg::Var(1)),
+            ("DEPARTURE_DELAY", Agg::Std(1)),
+            ("DEPARTURE_DELAY", Agg::Min),
+            ("DEPARTURE_DELAY", Agg::Max),
+            ("DEPARTURE_DELAY", Agg::Sum),
+            ("", Agg::Size),
+        ]);
+    let mut first: Option<DataFrame> = None;
+    for exec in executors() {
+        let got = query.compute(&exec).unwrap();
+        assert_eq!(strings(&got.columns()[0]), want.keys().cloned().collect::<Vec<_>>());
+        let cols: Vec<Vec<f64>> = got.columns()[1..].iter().map(floats).collect();
+        for (g, (_, &(count, mean, var, min, max, size))) in want.iter().enumerate() {
+            assert!(close(cols[0][g], mean), "mean {} vs {mean}", cols[0][g]);
+            assert_eq!(cols[1][g], count as f64);
+            assert!(close(cols[2][g], var), "var {} vs {var}", cols[2][g]);
+            assert!(close(cols[3][g], var.sqrt()));
+            assert_eq!((cols[4][g], cols[5][g]), (min, max));
+            assert!(close(cols[6][g], mean * count as f64));
+            assert_eq!(cols[7][g], size as f64);
+        }
+        // The same bits under every executor.
+        match &first {
+            None => first = Some(got),
+            Some(f) => assert_eq!(f, &got, "{exec:?}"),
+        }
+    }
+}
+
+#[test]
+fn the_talks_query_on_the_sample_equals_an_in_memory_computation() {
+    check_talk_query(&sample(), 64 << 20);
+    check_talk_query(&sample(), 10_000); // many partitions
+}
+
+#[test]
+fn the_talks_query_on_a_generated_file_equals_an_in_memory_computation() {
+    let mut bytes = Vec::new();
+    flights::write_synthetic(&mut bytes, 30_000, 11).unwrap();
+    let file = TempCsv::new("generated.csv", &bytes);
+    for blocksize in [1 << 20, 77_777, 4096] {
+        check_talk_query(file.path(), blocksize);
+    }
+}
+
+#[test]
+fn results_do_not_depend_on_the_partitioning() {
+    let frame = |b| read_csv(&sample(), CsvOptions::default().blocksize(b)).unwrap();
+    let exec = Executor::new(Strategy::Graph, 2).unwrap();
+    let whole = frame(64 << 20).compute(&exec).unwrap();
+    assert_eq!(whole.height(), 2000);
+    for b in [1000, 3333, 100_000] {
+        assert_eq!(frame(b).compute(&exec).unwrap(), whole, "blocksize {b}");
+        assert_eq!(frame(b).len(&exec).unwrap(), 2000);
+    }
+}
+
+#[test]
+fn filters_select_and_derived_columns() {
+    let csv = "a,b,name\n1,2.5,x\n2,,y\n3,4.0,\n4,1.0,x\n";
+    let file = TempCsv::new("ops.csv", csv.as_bytes());
+    let exec = Executor::new(Strategy::Pool, 2).unwrap();
+    let f = || read_csv(file.path(), CsvOptions::default().blocksize(8)).unwrap();
+    let got = f()
+        .filter(col("a").gt(1).and(col("b").is_null().not()))
+        .select(&["name", "a"])
+        .compute(&exec)
+        .unwrap();
+    assert_eq!(got.names(), ["name", "a"]);
+    assert_eq!(got.row(0), [Value::Null, Value::Int(3)]);
+    assert_eq!(got.row(1), [Value::Str("x".into()), Value::Int(4)]);
+    let got = f().with_column("c", col("a") * col("b") + chunked_frame::lit(1.0)).compute(&exec).unwrap();
+    assert_eq!(floats(got.column("c").unwrap())[0], 3.5);
+    assert!(got.column("c").unwrap().is_null(1));
+    let got = f().filter(col("a").between(2, 3).or(col("name").eq("x"))).len(&exec).unwrap();
+    assert_eq!(got, 4);
+    assert_eq!(f().filter(col("name").ne("x")).len(&exec).unwrap(), 1, "null is neither equal nor unequal");
+    assert_eq!(f().filter(col("b").le(2.5)).len(&exec).unwrap(), 2);
+    assert_eq!(f().filter(col("name").is_null()).len(&exec).unwrap(), 1);
+    let head = f().head(3, &exec).unwrap();
+    assert_eq!(head.height(), 3);
+    assert_eq!(head.row(2)[0], Value::Int(3));
+}
+
+#[test]
+fn group_by_several_keys_and_int_keys() {
+    let csv = "k1,k2,v\na,1,1\nb,1,2\na,2,3\na,1,5\nb,,7\n";
+    let file = TempCsv::new("keys.csv", csv.as_bytes());
+    let exec = Executor::new(Strategy::WorkQueue, 2).unwrap();
+    let got = read_csv(file.path(), CsvOptions::default().blocksize(6))
+        .unwrap()
+        .groupby(&["k1", "k2"])
+        .sum("v")
+        .compute(&exec)
+        .unwrap();
+    // The row with a null key is left out, as pandas does.
+    let rows: Vec<Vec<Value>> = (0..got.height()).map(|i| got.row(i)).collect();
+    assert_eq!(
+        rows,
+        [
+            vec![Value::Str("a".into()), Value::Int(1), Value::Float(6.0)],
+            vec![Value::Str("a".into()), Value::Int(2), Value::Float(3.0)],
+            vec![Value::Str("b".into()), Value::Int(1), Value::Float(2.0)],
+        ]
+    );
+}
+
+#[test]
+fn explain_shows_projection_pushdown() {
+    let plan = read_csv(&sample(), CsvOptions::default())
+        .unwrap()
+        .filter(col("ORIGIN_AIRPORT").isin(["JFK", "LGA", "EWR"]))
+        .groupby(&["ORIGIN_AIRPORT"])
+        .mean("DEPARTURE_DELAY")
+        .explain()
+        .unwrap();
+    let lines: Vec<&str> = plan.lines().collect();
+    assert!(lines[0].starts_with("GroupBy [ORIGIN_AIRPORT] agg [mean:DEPARTURE_DELAY_mean]"), "{plan}");
+    assert!(
+        lines[1].trim_start().starts_with("Filter ORIGIN_AIRPORT.isin([\"JFK\", \"LGA\", \"EWR\"])"),
+        "{plan}"
+    );
+    assert!(lines[2].contains("parse [ORIGIN_AIRPORT, DEPARTURE_DELAY] (2 of 31 columns)"), "{plan}");
+}
+
+#[test]
+fn the_graph_has_a_task_per_partition_and_a_merge_tree() {
+    let dot = read_csv(&sample(), CsvOptions::default().blocksize(50_000))
+        .unwrap()
+        .groupby(&["ORIGIN_AIRPORT"])
+        .mean("DEPARTURE_DELAY")
+        .to_dot(executors::RankDir::LeftRight)
+        .unwrap();
+    let parts = dot.matches("label=\"read-filter-partial\"").count();
+    assert!(parts >= 5, "{dot}");
+    assert_eq!(dot.matches("label=\"merge\"").count(), parts - 1);
+    assert_eq!(dot.matches("label=\"finish\"").count(), 1);
+}

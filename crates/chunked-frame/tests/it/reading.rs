@@ -1,0 +1,63 @@
+//! Reading: inference, overrides, usecols, nulls, quotes, globs.
+
+use chunked_frame::{Column, CsvOptions, DType, Value, read_csv};
+use executors::Executor;
+
+use crate::{TempCsv, sample};
+
+#[test]
+fn types_are_inferred_and_can_be_overridden() {
+    let f = read_csv(&sample(), CsvOptions::default()).unwrap();
+    let schema = f.schema().unwrap();
+    let dtype = |n: &str| schema.fields[schema.index_of(n).unwrap()].dtype;
+    assert_eq!(schema.fields.len(), 31);
+    assert_eq!(dtype("YEAR"), DType::Int64);
+    assert_eq!(dtype("DEPARTURE_DELAY"), DType::Float64);
+    assert_eq!(dtype("ORIGIN_AIRPORT"), DType::Str);
+    assert_eq!(dtype("SCHEDULED_DEPARTURE"), DType::Int64);
+    assert_eq!(dtype("CANCELLATION_REASON"), DType::Str);
+    let f = read_csv(&sample(), CsvOptions::default().dtype("SCHEDULED_DEPARTURE", DType::Str)).unwrap();
+    let got = f.select(&["SCHEDULED_DEPARTURE"]).head(5, &Executor::sequential()).unwrap();
+    // Leading zeros survive as text.
+    assert!(matches!(got.columns()[0], Column::Str { .. }));
+}
+
+#[test]
+fn nulls_quotes_and_usecols() {
+    let csv = "id,text,x,flag\n1,\"a, b\",1.5,true\n2,,,\n3,\"say \"\"hi\"\"\nthere\",2,False\n";
+    let file = TempCsv::new("quotes.csv", csv.as_bytes());
+    // A file with quotes is read unsplit whatever the blocksize.
+    let f = read_csv(file.path(), CsvOptions::default().blocksize(4)).unwrap();
+    let got = f.compute(&Executor::sequential()).unwrap();
+    assert_eq!(got.height(), 3);
+    assert_eq!(got.row(0)[1], Value::Str("a, b".into()));
+    assert_eq!(got.row(1), [Value::Int(2), Value::Null, Value::Null, Value::Null]);
+    assert_eq!(got.row(2)[1], Value::Str("say \"hi\"\nthere".into()));
+    assert_eq!(got.row(2)[3], Value::Bool(false));
+    let only = read_csv(file.path(), CsvOptions::default().usecols(&["x", "id"])).unwrap();
+    assert_eq!(only.schema().unwrap().names(), ["x", "id"]);
+    assert_eq!(only.compute(&Executor::sequential()).unwrap().row(0), [Value::Float(1.5), Value::Int(1)]);
+}
+
+#[test]
+fn globs_read_every_matching_file_in_order() {
+    let a = TempCsv::new("part-1.csv", b"k,v\na,1\n");
+    let _b = TempCsv::new("part-2.csv", b"k,v\nb,2\nc,3\n");
+    let pattern = a.0.parent().unwrap().join("part-*.csv");
+    let f = read_csv(pattern.to_str().unwrap(), CsvOptions::default()).unwrap();
+    let got = f.compute(&Executor::sequential()).unwrap();
+    assert_eq!(got.height(), 3);
+    assert_eq!(got.row(2), [Value::Str("c".into()), Value::Int(3)]);
+}
+
+#[test]
+fn crlf_line_ends_and_a_missing_final_newline() {
+    let file = TempCsv::new("crlf.csv", b"a,b\r\n1,x\r\n2,y");
+    let got = read_csv(file.path(), CsvOptions::default().blocksize(3))
+        .unwrap()
+        .compute(&Executor::sequential())
+        .unwrap();
+    assert_eq!(got.height(), 2);
+    assert_eq!(got.row(0), [Value::Int(1), Value::Str("x".into())]);
+    assert_eq!(got.row(1), [Value::Int(2), Value::Str("y".into())]);
+}

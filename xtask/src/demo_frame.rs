@@ -1,0 +1,73 @@
+//! The talk's dataframe cells: read the flights file lazily, keep the New
+//! York airports, take the mean departure delay per origin, draw the graph,
+//! compute it on an executor, with the time.
+
+use std::path::Path;
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+use chunked_frame::{Column, CsvOptions, DType, col, read_csv};
+use executors::{Executor, Progress, RankDir};
+use serde_json::{Map, Value, json};
+
+/// Runs the section on `csv`; returns (results, timings) for the JSON.
+pub(crate) fn run(csv: &Path, exec: &Executor, drawing: &Path) -> Result<(Value, Value)> {
+    println!();
+    println!("## A CSV file larger than memory: mean departure delay from the New York airports");
+    println!();
+    let bytes = std::fs::metadata(csv).with_context(|| format!("cannot read {}", csv.display()))?.len();
+    println!(
+        "{} ({:.0} MB), {} workers ({})",
+        csv.display(),
+        bytes as f64 / 1e6,
+        exec.workers(),
+        exec.strategy()
+    );
+    println!();
+    println!(
+        "    flights = read_csv(\"{}\", dtype={{ORIGIN_AIRPORT, DESTINATION_AIRPORT, TAIL_NUMBER, \
+         CANCELLATION_REASON, AIRLINE: string}})",
+        csv.display()
+    );
+    println!("    delays = flights[flights.ORIGIN_AIRPORT.isin([\"JFK\", \"LGA\", \"EWR\"])]");
+    println!("                .groupby(\"ORIGIN_AIRPORT\")[\"DEPARTURE_DELAY\"].mean()");
+    println!();
+    let start = Instant::now();
+    let options = ["ORIGIN_AIRPORT", "DESTINATION_AIRPORT", "TAIL_NUMBER", "CANCELLATION_REASON", "AIRLINE"]
+        .iter()
+        .fold(CsvOptions::default(), |o, c| o.dtype(c, DType::Str));
+    let path = csv.to_str().context("the CSV path is not UTF-8")?;
+    let delays = read_csv(path, options)?
+        .filter(col("ORIGIN_AIRPORT").isin(["JFK", "LGA", "EWR"]))
+        .groupby(&["ORIGIN_AIRPORT"])
+        .mean("DEPARTURE_DELAY");
+    let plan_time = start.elapsed().as_secs_f64();
+    println!("The optimised plan:");
+    for line in delays.explain()?.lines() {
+        println!("    {line}");
+    }
+    if let Some(dir) = drawing.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)?;
+    }
+    let drawn = delays.visualize(RankDir::TopBottom, drawing)?;
+    match &drawn.svg {
+        Some(svg) => println!("Its task graph: {} and {}", drawn.dot.display(), svg.display()),
+        None => println!("Its task graph: {}", drawn.dot.display()),
+    }
+    println!();
+    let start = Instant::now();
+    let result = delays.compute(&exec.clone().progress(Progress::Hidden))?;
+    let seconds = start.elapsed().as_secs_f64();
+    print!("{result}");
+    println!();
+    println!("Computed in {seconds:.3} s (planning, with type inference, {plan_time:.3} s)");
+    let mut means = Map::new();
+    if let (Some(keys), Some(Column::Float64 { values, .. })) =
+        (result.column("ORIGIN_AIRPORT"), result.column("DEPARTURE_DELAY_mean"))
+    {
+        for (i, v) in values.iter().enumerate() {
+            means.insert(keys.get(i).to_string(), json!(v));
+        }
+    }
+    Ok((json!({ "means": means }), json!({ "query": seconds, "plan": plan_time })))
+}
