@@ -6,6 +6,7 @@ use std::path::Path;
 use std::time::Instant;
 
 use anyhow::{Context, Result};
+
 use chunked_frame::{Column, CsvOptions, DType, col, read_csv};
 use executors::{Executor, Progress, RankDir};
 use serde_json::{Map, Value, json};
@@ -69,5 +70,18 @@ pub(crate) fn run(csv: &Path, exec: &Executor, drawing: &Path) -> Result<(Value,
             means.insert(keys.get(i).to_string(), json!(v));
         }
     }
-    Ok((json!({ "means": means }), json!({ "query": seconds, "plan": plan_time })))
+    let mut timings = json!({ "query": seconds, "plan": plan_time });
+    if let Some(mb) = peak_rss_mb() {
+        println!("Peak memory of this process so far: {mb:.0} MB");
+        timings["peak_rss_mb"] = json!(mb);
+    }
+    Ok((json!({ "means": means }), timings))
+}
+
+/// The process's peak resident memory in MB (Linux's `VmHWM`).
+pub(crate) fn peak_rss_mb() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
 }

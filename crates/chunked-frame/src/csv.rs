@@ -417,7 +417,66 @@ enum Builder {
     Int64(Vec<i64>, Vec<bool>, bool),
     Float64(Vec<f64>, Vec<bool>, bool),
     Bool(Vec<bool>, Vec<bool>, bool),
-    Str(HashMap<Vec<u8>, u32, Fnv>, Vec<u32>),
+    Str(Dictionary, Vec<u32>),
+}
+
+/// Distinct strings and their codes. Strings of up to seven bytes (airport
+/// codes, flags) are looked up as one packed integer, longer ones by bytes.
+#[derive(Default)]
+struct Dictionary {
+    short: HashMap<u64, u32, BuildHasherDefault<PackedHasher>>,
+    long: HashMap<Vec<u8>, u32, Fnv>,
+    strings: Vec<String>,
+}
+
+impl Dictionary {
+    #[inline]
+    fn code(&mut self, text: &[u8]) -> std::result::Result<u32, RowProblem> {
+        if text.len() <= 7 {
+            let mut packed = (text.len() as u64) << 56;
+            for (i, &b) in text.iter().enumerate() {
+                packed |= u64::from(b) << (8 * i);
+            }
+            if let Some(&c) = self.short.get(&packed) {
+                return Ok(c);
+            }
+            let c = self.add(text)?;
+            self.short.insert(packed, c);
+            Ok(c)
+        } else {
+            if let Some(&c) = self.long.get(text) {
+                return Ok(c);
+            }
+            let c = self.add(text)?;
+            self.long.insert(text.to_vec(), c);
+            Ok(c)
+        }
+    }
+
+    fn add(&mut self, text: &[u8]) -> std::result::Result<u32, RowProblem> {
+        let s = std::str::from_utf8(text).map_err(|_| RowProblem::Utf8)?;
+        self.strings.push(s.to_owned());
+        Ok(self.strings.len() as u32 - 1)
+    }
+}
+
+/// A hasher for packed short strings: one multiply, high bits.
+#[derive(Default)]
+struct PackedHasher(u64);
+
+impl std::hash::Hasher for PackedHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        let h = (n ^ (n >> 29)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        self.0 = h ^ (h >> 32);
+    }
 }
 
 impl Builder {
@@ -426,7 +485,7 @@ impl Builder {
             DType::Int64 => Self::Int64(Vec::new(), Vec::new(), false),
             DType::Float64 => Self::Float64(Vec::new(), Vec::new(), false),
             DType::Bool => Self::Bool(Vec::new(), Vec::new(), false),
-            DType::Str => Self::Str(HashMap::default(), Vec::new()),
+            DType::Str => Self::Str(Dictionary::default(), Vec::new()),
         }
     }
 
@@ -486,15 +545,7 @@ impl Builder {
                 } else {
                     field
                 };
-                let code = match dict.get(text) {
-                    Some(&c) => c,
-                    None => {
-                        std::str::from_utf8(text).map_err(|_| RowProblem::Utf8)?;
-                        let c = dict.len() as u32;
-                        dict.insert(text.to_vec(), c);
-                        c
-                    }
-                };
+                let code = dict.code(text)?;
                 codes.push(code);
             }
         }
@@ -526,13 +577,7 @@ impl Builder {
             Self::Int64(values, valid, n) => Column::Int64 { values, valid: keep(valid, n) },
             Self::Float64(values, valid, n) => Column::Float64 { values, valid: keep(valid, n) },
             Self::Bool(values, valid, n) => Column::Bool { values, valid: keep(valid, n) },
-            Self::Str(dict, codes) => {
-                let mut strings = vec![String::new(); dict.len()];
-                for (k, c) in dict {
-                    strings[c as usize] = String::from_utf8(k).expect("checked when inserted");
-                }
-                Column::Str { dict: strings, codes }
-            }
+            Self::Str(dict, codes) => Column::Str { dict: dict.strings, codes },
         }
     }
 }
@@ -547,6 +592,30 @@ pub(crate) struct Parsed {
 /// Reads and parses one partition, materializing only `columns` (positions
 /// in the header).
 pub(crate) fn parse_partition(source: &Arc<Source>, part: &Partition, columns: &[usize]) -> Result<Parsed> {
+    thread_local! {
+        /// The read buffer, kept by each worker thread from one partition to
+        /// the next, so that its pages are not faulted in again each time.
+        static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    BUFFER.with(|b| {
+        let mut buf = b.take();
+        buf.clear();
+        let out = parse_partition_in(source, part, columns, &mut buf);
+        // Keep the buffer unless it grew far beyond a partition (a huge
+        // unsplit file), so that idle threads do not hold on to it.
+        if buf.capacity() <= 2 * source.options.blocksize.max(1 << 20) {
+            b.replace(buf);
+        }
+        out
+    })
+}
+
+fn parse_partition_in(
+    source: &Arc<Source>,
+    part: &Partition,
+    columns: &[usize],
+    buf: &mut Vec<u8>,
+) -> Result<Parsed> {
     let path = &source.files[part.file];
     let ncols = source.file_schema.fields.len();
     let mut f = File::open(path).map_err(io(path))?;
@@ -555,8 +624,9 @@ pub(crate) fn parse_partition(source: &Arc<Source>, part: &Partition, columns: &
     let header_end = part.start == 0 || starts_data(source, part);
     let read_from = if header_end { part.start } else { part.start - 1 };
     f.seek(SeekFrom::Start(read_from)).map_err(io(path))?;
-    let mut buf = Vec::with_capacity((part.end - read_from) as usize + (64 << 10));
-    (&mut f).take(part.end - read_from).read_to_end(&mut buf).map_err(io(path))?;
+    buf.reserve((part.end - read_from) as usize + (64 << 10));
+    (&mut f).take(part.end - read_from).read_to_end(buf).map_err(io(path))?;
+    let buf: &mut Vec<u8> = buf;
     // Finish the last row: read on to the next newline.
     if part.end < size && buf.last() != Some(&b'\n') {
         let mut chunk = vec![0u8; 64 << 10];

@@ -4,6 +4,7 @@
 
 mod engine;
 mod executors;
+mod frame;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -13,7 +14,7 @@ use anyhow::{Context, Result, bail};
 /// Options of `cargo xtask bench`.
 #[derive(clap::Args)]
 pub(crate) struct Args {
-    /// Run one part only: engine or executors.
+    /// Run one part only: engine, executors or frame.
     section: Option<Section>,
     /// Trials timed for the per-trial median.
     #[arg(long, default_value_t = 200)]
@@ -43,6 +44,8 @@ enum Section {
     Engine,
     /// The executors and the task graph against dask.
     Executors,
+    /// The chunked dataframe against polars, dask and pandas.
+    Frame,
 }
 
 pub(crate) fn run(args: Args) -> Result<()> {
@@ -56,6 +59,10 @@ pub(crate) fn run(args: Args) -> Result<()> {
     if wants(Section::Executors) {
         println!();
         executors::run(&args)?;
+    }
+    if wants(Section::Frame) {
+        println!();
+        frame::run(&args)?;
     }
     Ok(())
 }
