@@ -626,7 +626,6 @@ fn parse_partition_in(
     f.seek(SeekFrom::Start(read_from)).map_err(io(path))?;
     buf.reserve((part.end - read_from) as usize + (64 << 10));
     (&mut f).take(part.end - read_from).read_to_end(buf).map_err(io(path))?;
-    let buf: &mut Vec<u8> = buf;
     // Finish the last row: read on to the next newline.
     if part.end < size && buf.last() != Some(&b'\n') {
         let mut chunk = vec![0u8; 64 << 10];
@@ -644,10 +643,11 @@ fn parse_partition_in(
             }
         }
     }
+    let buf: &[u8] = buf;
     let first = if header_end {
         0
     } else {
-        match memchr::memchr(b'\n', &buf) {
+        match memchr::memchr(b'\n', buf) {
             Some(k) => k + 1,
             None => buf.len(),
         }
@@ -667,7 +667,7 @@ fn parse_partition_in(
     // partition through the general tokenizer, which reports it.
     if !source.quoted[part.file] {
         let fast =
-            parse_unquoted(&buf, first, limit, ncols, &slot_of, &mut builders, source.options.delimiter);
+            parse_unquoted(buf, first, limit, ncols, &slot_of, &mut builders, source.options.delimiter);
         if let Some(rows) = fast {
             return Ok(Parsed {
                 columns: builders.into_iter().map(Builder::finish).collect(),
@@ -679,7 +679,7 @@ fn parse_partition_in(
     }
     let mut rows = 0usize;
     let mut skipped = 0u64;
-    let mut tok = Tokenizer::new(&buf, first, source.options.delimiter);
+    let mut tok = Tokenizer::new(buf, first, source.options.delimiter);
     while tok.pos < limit && tok.pos < buf.len() {
         let row_start = tok.pos;
         // A blank line is no row.
