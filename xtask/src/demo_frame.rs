@@ -16,14 +16,10 @@ pub(crate) fn run(csv: &Path, exec: &Executor, drawing: &Path) -> Result<(Value,
     println!();
     println!("## A CSV file larger than memory: mean departure delay from the New York airports");
     println!();
-    let bytes = std::fs::metadata(csv).with_context(|| format!("cannot read {}", csv.display()))?.len();
-    println!(
-        "{} ({:.0} MB), {} workers ({})",
-        csv.display(),
-        bytes as f64 / 1e6,
-        exec.workers(),
-        exec.strategy()
-    );
+    // The size, when the path is one file rather than a glob.
+    let size =
+        std::fs::metadata(csv).map(|m| format!(" ({:.0} MB)", m.len() as f64 / 1e6)).unwrap_or_default();
+    println!("{}{size}, {} workers ({})", csv.display(), exec.workers(), exec.strategy());
     println!();
     println!(
         "    flights = read_csv(\"{}\", dtype={{ORIGIN_AIRPORT, DESTINATION_AIRPORT, TAIL_NUMBER, \
