@@ -156,6 +156,11 @@ impl Column {
         }
     }
 
+    /// The non-null values as floats (numeric columns; empty for strings).
+    pub fn into_values(self) -> Vec<f64> {
+        (0..self.len()).filter_map(|i| self.f64_at(i)).collect()
+    }
+
     /// The rows where `keep` is true.
     pub fn filter(&self, keep: &[bool]) -> Self {
         fn pick<T: Copy>(v: &[T], keep: &[bool]) -> Vec<T> {

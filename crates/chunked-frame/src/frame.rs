@@ -237,6 +237,22 @@ impl LazyFrame {
         Ok(out)
     }
 
+    /// Number of partitions.
+    pub fn partitions(&self) -> usize {
+        self.source.partitions.len()
+    }
+
+    /// A function reading partition `p` into the frame's columns (in schema
+    /// order), for tasks outside this module.
+    pub(crate) fn partition_runner(
+        &self,
+    ) -> Result<impl Fn(usize) -> Result<DataFrame> + Send + Sync + 'static> {
+        let schema = self.schema()?;
+        let run = self.runner(self.needed(&schema.names())?);
+        let select = Op::Select(schema.names());
+        Ok(move |p: usize| run.chunk(p).and_then(|(f, _)| apply(f, &select)))
+    }
+
     fn runner(&self, columns: Vec<usize>) -> Arc<Runner> {
         Arc::new(Runner { source: self.source.clone(), ops: self.ops.clone(), columns })
     }
@@ -535,7 +551,10 @@ fn empty_frame(schema: &Schema) -> DataFrame {
 }
 
 /// Keeps a task's typed error aside (the graph carries only its message).
-fn keep_error<T>(slot: &Mutex<Option<FrameError>>, r: Result<T>) -> std::result::Result<T, String> {
+pub(crate) fn keep_error<T>(
+    slot: &Mutex<Option<FrameError>>,
+    r: Result<T>,
+) -> std::result::Result<T, String> {
     r.map_err(|e| {
         let message = e.to_string();
         let mut slot = slot.lock().unwrap_or_else(|p| p.into_inner());
@@ -547,7 +566,7 @@ fn keep_error<T>(slot: &Mutex<Option<FrameError>>, r: Result<T>) -> std::result:
 }
 
 /// The computed value, or the typed error a task kept aside.
-fn finish<T>(
+pub(crate) fn finish<T>(
     r: std::result::Result<T, executors::ExecError>,
     errors: &Mutex<Option<FrameError>>,
 ) -> Result<T> {

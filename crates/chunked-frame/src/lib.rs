@@ -3,7 +3,8 @@
 //! [`read_csv`] reads a file or a glob lazily: the header now, types
 //! inferred from a sample (overridable), the data in byte-range partitions
 //! when a query is computed. A query ([`LazyFrame`]: filter, select, derived
-//! columns, group-by aggregations, head, len) becomes a task graph run by the
+//! columns, group-by aggregations, head, len, value_counts, describe, CSV
+//! output) becomes a task graph run by the
 //! `executors` crate under any strategy: one task per partition parses only
 //! the columns the query uses, filters, and aggregates partially; partial
 //! aggregates merge in a tree. Memory is bounded by the partitions in flight.
@@ -31,6 +32,7 @@ mod csv;
 mod dtype;
 mod error;
 mod expr;
+mod extra;
 pub mod flights;
 mod frame;
 mod groupby;

@@ -4,6 +4,7 @@
 mod errors;
 mod queries;
 mod reading;
+mod surface;
 
 use std::path::PathBuf;
 

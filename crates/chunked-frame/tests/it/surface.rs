@@ -1,0 +1,88 @@
+//! value_counts, describe, sorting and CSV output.
+
+use chunked_frame::{CsvOptions, Value, read_csv};
+use executors::{Executor, Strategy};
+
+use crate::{TempCsv, sample};
+
+#[test]
+fn value_counts_are_sorted_by_count_then_value() {
+    let file = TempCsv::new("vc.csv", b"k,v\nb,1\na,1\nb,1\n,1\nc,1\nb,1\na,1\n");
+    let f = read_csv(file.path(), CsvOptions::default().blocksize(3)).unwrap();
+    let exec = Executor::new(Strategy::Pool, 2).unwrap();
+    let got = f.value_counts("k", &exec).unwrap();
+    let rows: Vec<Vec<Value>> = (0..got.height()).map(|i| got.row(i)).collect();
+    let s = |x: &str| Value::Str(x.into());
+    assert_eq!(rows, [vec![s("b"), Value::Int(3)], vec![s("a"), Value::Int(2)], vec![s("c"), Value::Int(1)]]);
+}
+
+/// pandas' quantile: linear interpolation between order statistics.
+fn quantile(sorted: &[f64], q: f64) -> f64 {
+    let pos = q * (sorted.len() - 1) as f64;
+    let (lo, hi) = (pos.floor() as usize, pos.ceil() as usize);
+    sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo as f64)
+}
+
+#[test]
+fn describe_is_exact_for_small_partitions_and_close_otherwise() {
+    let exec = Executor::new(Strategy::Graph, 2).unwrap();
+    // Exact: 700-byte partitions of the sample hold fewer than 1024 values.
+    for (blocksize, tolerance) in [(700, 0.0), (64 << 20, 0.02)] {
+        let f = read_csv(&sample(), CsvOptions::default().blocksize(blocksize)).unwrap();
+        let d = f.describe(&exec).unwrap();
+        let col = d.column("DEPARTURE_DELAY").unwrap();
+        let stat = |i: usize| if let Value::Float(x) = col.get(i) { x } else { panic!() };
+        let mut xs: Vec<f64> = f.clone().select(&["DEPARTURE_DELAY"]).compute(&exec).unwrap().columns()[0]
+            .clone()
+            .filter(&[true; 2000])
+            .into_values();
+        xs.sort_by(f64::total_cmp);
+        let n = xs.len() as f64;
+        let mean = xs.iter().sum::<f64>() / n;
+        let std = (xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt();
+        assert_eq!(stat(0), n);
+        assert!((stat(1) - mean).abs() < 1e-9 * mean.abs());
+        assert!((stat(2) - std).abs() < 1e-9 * std);
+        assert_eq!((stat(3), stat(7)), (xs[0], xs[xs.len() - 1]));
+        let spread = xs[xs.len() - 1] - xs[0];
+        for (i, q) in [(4, 0.25), (5, 0.5), (6, 0.75)] {
+            let want = quantile(&xs, q);
+            assert!(
+                (stat(i) - want).abs() <= tolerance * spread,
+                "q{q}: {} vs {want} (blocksize {blocksize})",
+                stat(i)
+            );
+        }
+        assert!(d.column("ORIGIN_AIRPORT").is_none(), "strings are not described");
+    }
+}
+
+#[test]
+fn frames_sort_by_several_columns() {
+    let file = TempCsv::new("sort.csv", b"a,b\n2,x\n1,y\n2,a\n,z\n");
+    let f = read_csv(file.path(), CsvOptions::default()).unwrap().compute(&Executor::sequential()).unwrap();
+    let sorted = f.sort_by(&[("a", true), ("b", false)]).unwrap();
+    let col_b: Vec<String> = (0..4).map(|i| sorted.row(i)[1].to_string()).collect();
+    assert_eq!(col_b, ["a", "x", "y", "z"]);
+    assert!(f.sort_by(&[("nope", false)]).is_err());
+}
+
+#[test]
+fn partitions_written_as_csv_read_back_the_same() {
+    let exec = Executor::new(Strategy::WorkQueue, 2).unwrap();
+    let f = read_csv(&sample(), CsvOptions::default().blocksize(40_000)).unwrap();
+    let dir = std::env::temp_dir().join(format!("chunked-frame-out-{}", std::process::id()));
+    let files = f.to_csv_partitions(&dir, &exec).unwrap();
+    assert_eq!(files.len(), f.partitions());
+    let back = read_csv(dir.join("part-*.csv").to_str().unwrap(), CsvOptions::default())
+        .unwrap()
+        .compute(&exec)
+        .unwrap();
+    let original = f.compute(&exec).unwrap();
+    assert_eq!(back.height(), original.height());
+    // Columns whose type inference agrees compare equal value by value.
+    for name in ["ORIGIN_AIRPORT", "DEPARTURE_DELAY", "TAIL_NUMBER", "CANCELLED"] {
+        assert_eq!(back.column(name), original.column(name), "{name}");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}

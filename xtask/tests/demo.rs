@@ -1,0 +1,65 @@
+//! `cargo xtask demo dataframe` on bad input exits non-zero with a message
+//! naming the file, line and column; on good input its JSON holds the means.
+
+use std::process::Command;
+
+use chunked_frame::flights::COLUMNS;
+
+/// A flights file (the full header) with these (origin, delay) rows.
+fn flights(rows: &[(&str, &str)]) -> String {
+    let mut text = COLUMNS.join(",") + "\n";
+    for (origin, delay) in rows {
+        let mut fields = vec![""; COLUMNS.len()];
+        fields[7] = origin;
+        fields[11] = delay;
+        text += &(fields.join(",") + "\n");
+    }
+    text
+}
+
+fn demo_dataframe(csv: &std::path::Path, json: &std::path::Path) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .env("RUST_BACKTRACE", "0")
+        .args(["demo", "dataframe", "--workers", "2", "--csv"])
+        .arg(csv)
+        .arg("--json")
+        .arg(json)
+        .arg("--drawing")
+        .arg(std::env::temp_dir().join(format!("xtask-demo-drawing-{}", std::process::id())))
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn the_dataframe_section_reports_bad_files_and_writes_the_means() {
+    let dir = std::env::temp_dir().join(format!("xtask-demo-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let json = dir.join("out.json");
+
+    let out = demo_dataframe(&dir.join("missing.csv"), &json);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("missing.csv"));
+
+    let bad = dir.join("bad.csv");
+    // Past the 256 KiB that type inference samples, a delay that is no number.
+    let mut rows = vec![("JFK", "1.0"); 10_000];
+    rows.push(("LGA", "soon"));
+    std::fs::write(&bad, flights(&rows)).unwrap();
+    let out = demo_dataframe(&bad, &json);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(stderr.contains("bad.csv, line 10002, column \"DEPARTURE_DELAY\""), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+
+    let good = dir.join("good.csv");
+    let rows = [("JFK", "1.0"), ("LGA", "4"), ("JFK", "2"), ("EWR", ""), ("BOS", "9")];
+    std::fs::write(&good, flights(&rows)).unwrap();
+    let out = demo_dataframe(&good, &json);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let doc: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    let means = &doc["results"]["dataframe"]["means"];
+    assert_eq!((means["JFK"].as_f64(), means["LGA"].as_f64()), (Some(1.5), Some(4.0)));
+    assert!(means["EWR"].is_null(), "EWR's only delay is null: {means}");
+    assert!(doc["timings_s"]["dataframe"]["query"].as_f64().is_some());
+    std::fs::remove_dir_all(&dir).unwrap();
+}
