@@ -2,6 +2,7 @@
 //! independent in-memory computation under every executor, bad input.
 
 mod errors;
+mod fuzz;
 mod queries;
 mod reading;
 mod surface;
