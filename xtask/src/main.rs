@@ -27,6 +27,10 @@ enum Task {
     Bench(bench::Args),
     /// Write the synthetic flights file.
     GenData(gen_data::Args),
+    /// Check the MPI backend under mpirun: squares of 0..tasks, one task
+    /// panicking if asked (used by the MPI tests).
+    #[command(hide = true)]
+    MpiSelftest(sim::SelftestArgs),
 }
 
 fn main() -> anyhow::Result<()> {
@@ -35,5 +39,6 @@ fn main() -> anyhow::Result<()> {
         Task::Sim(args) => sim::run(args),
         Task::Bench(args) => bench::run(args),
         Task::GenData(args) => gen_data::run(args),
+        Task::MpiSelftest(args) => sim::selftest(args),
     }
 }

@@ -45,15 +45,50 @@ pub(crate) struct Args {
     /// `<out>.journal` as they finish and the file is written at the end.
     #[arg(long)]
     out: Option<PathBuf>,
-    /// How trials run: sequential, work-queue, pool or graph.
+    /// How trials run: sequential, work-queue, pool, graph, or mpi (a build
+    /// with `--features mpi`, started by mpirun).
     #[arg(long, default_value = "pool")]
-    executor: Strategy,
+    executor: Choice,
     /// Worker threads (default: the number of cores).
     #[arg(long)]
     workers: Option<usize>,
     /// Continue a killed run: keep the rows in `<out>.journal`, run the rest.
     #[arg(long, requires = "out")]
     resume: bool,
+    /// Print the sweep's wall time to standard error.
+    #[arg(long)]
+    report_time: bool,
+}
+
+/// Options of the hidden `mpi-selftest`.
+#[derive(clap::Args)]
+pub(crate) struct SelftestArgs {
+    /// Tasks to run.
+    #[arg(long, default_value_t = 100)]
+    tasks: u64,
+    /// A task to panic, if any.
+    #[arg(long)]
+    fail_at: Option<u64>,
+}
+
+/// Squares of 0..tasks across the ranks; rank 0 prints their sum.
+#[cfg(feature = "mpi")]
+pub(crate) fn selftest(args: SelftestArgs) -> Result<()> {
+    let mpi = executors::mpi::Mpi::initialize().context("MPI is already initialized")?;
+    let fail_at = args.fail_at;
+    let out = mpi.map((0..args.tasks).collect(), |i: u64| {
+        assert!(Some(i) != fail_at, "task {i} was told to fail");
+        Ok::<_, String>(i * i)
+    })?;
+    if let Some(squares) = out {
+        println!("{} {}", mpi.size(), squares.iter().sum::<u64>());
+    }
+    Ok(())
+}
+
+#[cfg(not(feature = "mpi"))]
+pub(crate) fn selftest(_: SelftestArgs) -> Result<()> {
+    bail!("this xtask was built without MPI (--features mpi)")
 }
 
 pub(crate) fn run(args: Args) -> Result<()> {
@@ -76,10 +111,18 @@ pub(crate) fn run(args: Args) -> Result<()> {
         bail!("--servers: every server count must be at least 1");
     }
     sweep.network.validate().context("invalid model")?;
-    let exec = Executor::new(args.executor, args.workers.unwrap_or_else(talk::cores)).context("--workers")?;
     let trials = sweep.trials();
+    let strategy = match args.executor {
+        Choice::Local(s) => s,
+        Choice::Mpi => return run_mpi(trials, args.out.as_deref(), args.resume, args.report_time),
+    };
+    let exec = Executor::new(strategy, args.workers.unwrap_or_else(talk::cores)).context("--workers")?;
     let Some(out_path) = &args.out else {
+        let start = std::time::Instant::now();
         let rows = exec.map(trials, |t| t.run())?;
+        if args.report_time {
+            eprintln!("sweep: {} runs in {:.6} s with {strategy}", rows.len(), start.elapsed().as_secs_f64());
+        }
         let mut stdout = std::io::stdout().lock();
         write_rows(&mut stdout, &rows)?;
         return Ok(stdout.flush()?);
@@ -100,6 +143,69 @@ pub(crate) fn run(args: Args) -> Result<()> {
     std::fs::rename(&partial, out_path).with_context(|| format!("cannot write {}", out_path.display()))?;
     std::fs::remove_file(&journal).with_context(|| format!("cannot remove {}", journal.display()))?;
     Ok(())
+}
+
+/// An executor named on the command line.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Choice {
+    /// One of this machine's strategies.
+    Local(Strategy),
+    /// The MPI backend.
+    Mpi,
+}
+
+impl std::str::FromStr for Choice {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        if s == "mpi" {
+            Ok(Self::Mpi)
+        } else {
+            s.parse::<Strategy>().map(Self::Local).map_err(|e| e.replace("or graph", "graph or mpi"))
+        }
+    }
+}
+
+/// Runs the sweep across the ranks of an MPI job; rank 0 writes the rows.
+#[cfg(feature = "mpi")]
+fn run_mpi(
+    trials: Vec<queue_sim::Trial>,
+    out: Option<&std::path::Path>,
+    resume: bool,
+    report_time: bool,
+) -> Result<()> {
+    if resume {
+        bail!("--resume is not supported with --executor mpi");
+    }
+    let mpi = executors::mpi::Mpi::initialize().context("MPI is already initialized")?;
+    let start = std::time::Instant::now();
+    let Some(rows) = mpi.map(trials, |t| t.run())? else { return Ok(()) };
+    if report_time {
+        eprintln!(
+            "sweep: {} runs in {:.6} s on {} ranks",
+            rows.len(),
+            start.elapsed().as_secs_f64(),
+            mpi.size()
+        );
+    }
+    match out {
+        Some(path) => {
+            let mut file = std::io::BufWriter::new(
+                std::fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?,
+            );
+            write_rows(&mut file, &rows)?;
+            file.flush()?;
+        }
+        None => write_rows(&mut std::io::stdout().lock(), &rows)?,
+    }
+    Ok(())
+}
+
+#[cfg(not(feature = "mpi"))]
+fn run_mpi(_: Vec<queue_sim::Trial>, _: Option<&std::path::Path>, _: bool, _: bool) -> Result<()> {
+    bail!(
+        "this xtask was built without MPI: build it with `cargo build --release -p xtask --features mpi` \
+         and start it with `mpirun -np N target/release/xtask sim --executor mpi ...`"
+    )
 }
 
 /// Where the rows of a run writing `out` are journaled.

@@ -4,7 +4,7 @@ use std::fmt;
 use std::path::PathBuf;
 
 /// A task that failed: which one, and why.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct TaskError {
     /// The task's position in the batch (for a map) or in creation order
     /// (for a graph).
@@ -59,6 +59,9 @@ pub enum ExecError {
         /// What went wrong, with the line for a bad entry.
         message: String,
     },
+    /// A distributed backend could not move a result between processes.
+    #[error("distributed run: {0}")]
+    Remote(String),
     /// A graph output was asked for with the wrong type, or from another graph.
     #[error("graph: {0}")]
     Graph(String),

@@ -28,6 +28,8 @@ pub mod checkpoint;
 mod error;
 mod executor;
 mod graph;
+#[cfg(feature = "mpi")]
+pub mod mpi;
 mod scheduler;
 mod work_queue;
 

@@ -94,6 +94,50 @@ pub(crate) fn run(args: &Args) -> Result<()> {
         }
         Err(why) => println!("  dask: skipped ({why:#})"),
     }
+    mpi_against_pool()
+}
+
+/// 10 000 M/M/3 trials with `mpirun -np 2` against the local pool, each
+/// timed inside the sweep (MPI start-up excluded) and as a whole command.
+fn mpi_against_pool() -> Result<()> {
+    println!();
+    println!("MPI: 10 000 M/M/3 trials (max_time 10000), sweep time, median of 3:");
+    if !cfg!(feature = "mpi") {
+        println!("  skipped (build with --features mpi: cargo build --release -p xtask --features mpi)");
+        return Ok(());
+    }
+    let exe = std::env::current_exe()?;
+    let sweep = ["sim", "--servers", "3", "--trials", "10000", "--report-time"];
+    let sweep_time = |out: &std::process::Output| -> Option<f64> {
+        let text = String::from_utf8_lossy(&out.stderr);
+        text.lines()
+            .find_map(|l| l.strip_prefix("sweep: ")?.split(" in ").nth(1)?.split(' ').next()?.parse().ok())
+    };
+    let mut pool = Vec::new();
+    let mut mpi = Vec::new();
+    for _ in 0..3 {
+        let out = std::process::Command::new(&exe)
+            .args(sweep)
+            .args(["--executor", "pool", "--workers", "2"])
+            .output()?;
+        pool.push(sweep_time(&out).unwrap_or(f64::NAN));
+        let out = std::process::Command::new("mpirun")
+            .args(["--allow-run-as-root", "--oversubscribe", "-np", "2"])
+            .arg(&exe)
+            .args(sweep)
+            .args(["--executor", "mpi"])
+            .output();
+        match out {
+            Ok(out) if out.status.success() => mpi.push(sweep_time(&out).unwrap_or(f64::NAN)),
+            _ => {
+                println!("  skipped (mpirun failed or is missing: apt-get install openmpi-bin)");
+                return Ok(());
+            }
+        }
+    }
+    let (p, m) = (median(&mut pool), median(&mut mpi));
+    println!("  {:>28}: {:>7.3} s", "pool, 2 workers", p);
+    println!("  {:>28}: {:>7.3} s ({:.2}x the pool's time)", "mpirun -np 2", m, m / p);
     Ok(())
 }
 

@@ -1,0 +1,59 @@
+//! The MPI backend under `mpirun -np 3` (built with `--features mpi`): the
+//! sweep's rows equal the local executor's, and a panicking task ends the
+//! job with a non-zero exit and the task's message, without hanging.
+#![cfg(feature = "mpi")]
+
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+fn mpirun(args: &[&str]) -> Output {
+    let mut child = Command::new("mpirun")
+        .args(["--allow-run-as-root", "--oversubscribe", "-np", "3", env!("CARGO_BIN_EXE_xtask")])
+        .args(args)
+        .env("RUST_BACKTRACE", "0")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("mpirun on PATH (apt-get install openmpi-bin)");
+    let start = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        assert!(start.elapsed() < Duration::from_secs(120), "the MPI job hangs");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn a_sweep_under_mpirun_equals_the_local_run() {
+    let dir = std::env::temp_dir().join(format!("xtask-mpi-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let sweep = ["--servers", "1,2,3", "--trials", "40", "--max-time", "5000", "--rng", "ciw"];
+    let remote = dir.join("mpi.csv");
+    let out =
+        mpirun(&[&["sim", "--executor", "mpi", "--out", remote.to_str().unwrap()][..], &sweep[..]].concat());
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let local = dir.join("local.csv");
+    let status = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["sim", "--executor", "pool", "--workers", "2", "--out", local.to_str().unwrap()])
+        .args(sweep)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let (remote, local) = (std::fs::read_to_string(remote).unwrap(), std::fs::read_to_string(local).unwrap());
+    assert_eq!(remote.lines().count(), 121);
+    assert_eq!(remote, local);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn every_rank_works_and_a_panicking_task_fails_the_job() {
+    let out = mpirun(&["mpi-selftest", "--tasks", "1000"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    // Sum of squares of 0..1000, from 3 ranks.
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "3 332833500");
+
+    let out = mpirun(&["mpi-selftest", "--tasks", "1000", "--fail-at", "617"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(stderr.contains("task 617") && stderr.contains("was told to fail"), "{stderr}");
+}
