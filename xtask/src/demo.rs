@@ -16,7 +16,7 @@ use crate::talk::{self, ARRIVAL_RATE, MAX_TIME, SERVICE_RATE};
 /// Options of `cargo xtask demo`.
 #[derive(clap::Args)]
 pub(crate) struct Args {
-    /// Run one section only: queueing, executors or graph.
+    /// Run one section only: queueing, executors, graph, dataframe or array.
     section: Option<Section>,
     /// Also write every figure printed to this JSON file; its `results` are
     /// deterministic, its `timings_s` are not.
@@ -40,9 +40,19 @@ pub(crate) struct Args {
     /// The flights CSV for the dataframe section (generated on first use).
     #[arg(long, default_value = crate::gen_data::DEFAULT_PATH)]
     csv: PathBuf,
-    /// Executor for the dataframe section.
+    /// Rows and columns of the arrays.
+    #[arg(long, default_value_t = 10_000)]
+    size: usize,
+    /// Side of a block of the arrays.
+    #[arg(long, default_value_t = 2500)]
+    chunk: usize,
+    /// Seed of the arrays.
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// Executor for the dataframe and array sections; `mpi` under mpirun with a build
+    /// with `--features mpi` (the dataframe section only).
     #[arg(long, default_value = "graph")]
-    executor: Strategy,
+    executor: crate::sim::Choice,
 }
 
 /// The demo's sections.
@@ -56,9 +66,18 @@ enum Section {
     Graph,
     /// The flights query on a CSV file larger than memory.
     Dataframe,
+    /// The talk's array cells: mean and std together, their graphs, C.
+    Array,
 }
 
 pub(crate) fn run(args: Args) -> Result<()> {
+    let strategy = match args.executor {
+        crate::sim::Choice::Local(s) => s,
+        crate::sim::Choice::Mpi if args.section == Some(Section::Dataframe) => {
+            return crate::demo_frame::run_mpi(&args.csv, args.json.as_deref());
+        }
+        crate::sim::Choice::Mpi => bail!("--executor mpi runs the dataframe section only: demo dataframe"),
+    };
     let wants = |s: Section| args.section.is_none_or(|x| x == s);
     let mut results = Map::new();
     let mut timings = Map::new();
@@ -76,10 +95,24 @@ pub(crate) fn run(args: Args) -> Result<()> {
         if args.csv.as_os_str() == crate::gen_data::DEFAULT_PATH {
             crate::gen_data::ensure(&args.csv)?;
         }
-        let exec = Executor::new(args.executor, args.workers.unwrap_or_else(talk::cores))?;
+        let exec = Executor::new(strategy, args.workers.unwrap_or_else(talk::cores))?;
         let (r, t) = crate::demo_frame::run(&args.csv, &exec, &args.drawing.with_file_name("flights"))?;
         results.insert("dataframe".into(), r);
         timings.insert("dataframe".into(), t);
+    }
+    if wants(Section::Array) {
+        let array = crate::demo_array::ArrayArgs {
+            size: args.size,
+            chunk: args.chunk,
+            seed: args.seed,
+            executor: strategy,
+            workers: args.workers,
+            json: None, // the demo writes one JSON for every section
+            drawing: args.drawing.with_file_name("array"),
+        };
+        let doc = crate::demo_array::run(&array)?;
+        results.insert("array".into(), doc["results"].clone());
+        timings.insert("array".into(), doc["timings_s"].clone());
     }
     if let Some(path) = &args.json {
         let doc = json!({ "results": results, "timings_s": timings });

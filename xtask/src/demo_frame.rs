@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use anyhow::{Context, Result};
 
-use chunked_frame::{Column, CsvOptions, DType, col, read_csv};
+use chunked_frame::{Aggregation, Column, CsvOptions, DType, col, read_csv};
 use executors::{Executor, Progress, RankDir};
 use serde_json::{Map, Value, json};
 
@@ -30,14 +30,7 @@ pub(crate) fn run(csv: &Path, exec: &Executor, drawing: &Path) -> Result<(Value,
     println!("                .groupby(\"ORIGIN_AIRPORT\")[\"DEPARTURE_DELAY\"].mean()");
     println!();
     let start = Instant::now();
-    let options = ["ORIGIN_AIRPORT", "DESTINATION_AIRPORT", "TAIL_NUMBER", "CANCELLATION_REASON", "AIRLINE"]
-        .iter()
-        .fold(CsvOptions::default(), |o, c| o.dtype(c, DType::Str));
-    let path = csv.to_str().context("the CSV path is not UTF-8")?;
-    let delays = read_csv(path, options)?
-        .filter(col("ORIGIN_AIRPORT").isin(["JFK", "LGA", "EWR"]))
-        .groupby(&["ORIGIN_AIRPORT"])
-        .mean("DEPARTURE_DELAY");
+    let delays = query(csv)?;
     let plan_time = start.elapsed().as_secs_f64();
     println!("The optimised plan:");
     for line in delays.explain()?.lines() {
@@ -58,6 +51,29 @@ pub(crate) fn run(csv: &Path, exec: &Executor, drawing: &Path) -> Result<(Value,
     print!("{result}");
     println!();
     println!("Computed in {seconds:.3} s (planning, with type inference, {plan_time:.3} s)");
+    let means = means(&result);
+    let mut timings = json!({ "query": seconds, "plan": plan_time });
+    if let Some(mb) = peak_rss_mb() {
+        println!("Peak memory of this process so far: {mb:.0} MB");
+        timings["peak_rss_mb"] = json!(mb);
+    }
+    Ok((json!({ "means": means }), timings))
+}
+
+/// The talk's query on `csv`, with the talk's five string columns.
+fn query(csv: &Path) -> Result<Aggregation> {
+    let options = ["ORIGIN_AIRPORT", "DESTINATION_AIRPORT", "TAIL_NUMBER", "CANCELLATION_REASON", "AIRLINE"]
+        .iter()
+        .fold(CsvOptions::default(), |o, c| o.dtype(c, DType::Str));
+    let path = csv.to_str().context("the CSV path is not UTF-8")?;
+    Ok(read_csv(path, options)?
+        .filter(col("ORIGIN_AIRPORT").isin(["JFK", "LGA", "EWR"]))
+        .groupby(&["ORIGIN_AIRPORT"])
+        .mean("DEPARTURE_DELAY"))
+}
+
+/// The means by airport, for the JSON.
+fn means(result: &chunked_frame::DataFrame) -> Map<String, Value> {
     let mut means = Map::new();
     if let (Some(keys), Some(Column::Float64 { values, .. })) =
         (result.column("ORIGIN_AIRPORT"), result.column("DEPARTURE_DELAY_mean"))
@@ -66,12 +82,38 @@ pub(crate) fn run(csv: &Path, exec: &Executor, drawing: &Path) -> Result<(Value,
             means.insert(keys.get(i).to_string(), json!(v));
         }
     }
-    let mut timings = json!({ "query": seconds, "plan": plan_time });
-    if let Some(mb) = peak_rss_mb() {
-        println!("Peak memory of this process so far: {mb:.0} MB");
-        timings["peak_rss_mb"] = json!(mb);
+    means
+}
+
+/// The section over MPI: every rank plans the same query, the partitions
+/// are spread over the ranks, rank 0 merges the partial aggregates, prints
+/// the result and writes the JSON.
+#[cfg(feature = "mpi")]
+pub(crate) fn run_mpi(csv: &Path, json: Option<&Path>) -> Result<()> {
+    let mpi = executors::mpi::Mpi::initialize().context("MPI is already initialized")?;
+    let start = Instant::now();
+    let delays = query(csv)?;
+    let parts = mpi.map((0..delays.partitions()).collect(), |p| delays.partial(p))?;
+    let Some(parts) = parts else { return Ok(()) };
+    let result = delays.combine(parts)?;
+    let seconds = start.elapsed().as_secs_f64();
+    println!("{} on {} ranks:", csv.display(), mpi.size());
+    print!("{result}");
+    println!("Computed in {seconds:.3} s");
+    if let Some(path) = json {
+        let doc = json!({
+            "results": { "dataframe": { "means": means(&result) } },
+            "timings_s": { "dataframe": { "query": seconds, "ranks": mpi.size() } },
+        });
+        std::fs::write(path, serde_json::to_string_pretty(&doc)? + "\n")
+            .with_context(|| format!("cannot write {}", path.display()))?;
     }
-    Ok((json!({ "means": means }), timings))
+    Ok(())
+}
+
+#[cfg(not(feature = "mpi"))]
+pub(crate) fn run_mpi(_: &Path, _: Option<&Path>) -> Result<()> {
+    anyhow::bail!("this xtask was built without MPI (--features mpi); see the README")
 }
 
 /// The process's peak resident memory in MB (Linux's `VmHWM`).

@@ -3,6 +3,7 @@
 
 mod bench;
 mod demo;
+mod demo_array;
 mod demo_frame;
 mod gen_data;
 mod sim;

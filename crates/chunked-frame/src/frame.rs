@@ -403,6 +403,40 @@ impl Aggregation {
         finish(out.compute(exec), &errors)
     }
 
+    /// Number of partitions, hence of [`Aggregation::partial`] calls.
+    pub fn partitions(&self) -> usize {
+        self.frame.partitions()
+    }
+
+    /// Partition `p`'s share of the aggregation: what a task of
+    /// [`Aggregation::compute`] computes, for running the partitions
+    /// elsewhere (over MPI, say); it serializes with serde.
+    pub fn partial(&self, p: usize) -> Result<PartialAggregate> {
+        self.graph()?; // validates the query
+        let run = self.frame.runner(self.frame.needed(&self.inputs())?);
+        let (frame, _) = run.chunk(p)?;
+        Ok(PartialAggregate(groupby::partial(&frame, &self.spec())?))
+    }
+
+    /// The result from every partition's share, in partition order, merged
+    /// in the same tree as [`Aggregation::compute`] merges them, so the
+    /// result is the same bit for bit.
+    pub fn combine(&self, parts: Vec<PartialAggregate>) -> Result<DataFrame> {
+        let spec = self.spec();
+        let m = spec.columns.len();
+        let mut level: Vec<Partial> = parts.into_iter().map(|p| p.0).collect();
+        if level.is_empty() {
+            level.push(Partial::default());
+        }
+        while level.len() > 1 {
+            level = level
+                .chunks(2)
+                .map(|pair| if let [a, b] = pair { a.clone().merge(b, m) } else { pair[0].clone() })
+                .collect();
+        }
+        Ok(level[0].finish(&spec, &self.key_types()?))
+    }
+
     /// The task graph, in DOT (dask's `visualize`).
     pub fn to_dot(&self, rankdir: RankDir) -> Result<String> {
         let Planned { graph, out, .. } = self.graph()?;
@@ -431,6 +465,10 @@ impl Aggregation {
         self.frame.explain_with(&self.inputs(), vec![top])
     }
 }
+
+/// One partition's share of an aggregation ([`Aggregation::partial`]).
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+pub struct PartialAggregate(Partial);
 
 /// A group-by's task graph, its output node, and where tasks leave their
 /// typed errors.

@@ -46,7 +46,7 @@ impl Agg {
 }
 
 /// A group key value: hashable (floats by their bits).
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub(crate) enum Key {
     Int(i64),
     Float(u64),
@@ -66,7 +66,7 @@ impl Key {
 }
 
 /// Running statistics of one column in one group.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Stats {
     count: u64,
     sum: f64,
@@ -105,7 +105,7 @@ impl Stats {
 }
 
 /// The partial result of a partition (or of merged partitions).
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Partial {
     index: HashMap<Vec<Key>, usize>,
     keys: Vec<Vec<Key>>,

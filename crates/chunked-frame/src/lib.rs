@@ -43,5 +43,5 @@ pub use csv::{BadRows, CsvOptions, Partition};
 pub use dtype::{DType, Field, Schema};
 pub use error::{FrameError, Result, RowProblem};
 pub use expr::{ArithOp, CmpOp, Expr, col, lit};
-pub use frame::{Aggregation, GroupBy, LazyFrame, ReadStats, read_csv};
+pub use frame::{Aggregation, GroupBy, LazyFrame, PartialAggregate, ReadStats, read_csv};
 pub use groupby::Agg;

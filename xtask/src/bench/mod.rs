@@ -2,6 +2,7 @@
 //! one run with the Python peers beside them when they are installed (Ciw,
 //! dask); without them those comparisons are skipped with a message.
 
+mod array;
 mod engine;
 mod executors;
 mod frame;
@@ -14,7 +15,7 @@ use anyhow::{Context, Result, bail};
 /// Options of `cargo xtask bench`.
 #[derive(clap::Args)]
 pub(crate) struct Args {
-    /// Run one part only: engine, executors or frame.
+    /// Run one part only: engine, executors, frame or array.
     section: Option<Section>,
     /// Trials timed for the per-trial median.
     #[arg(long, default_value_t = 200)]
@@ -46,6 +47,8 @@ enum Section {
     Executors,
     /// The chunked dataframe against polars, dask and pandas.
     Frame,
+    /// The chunked array against dask.
+    Array,
 }
 
 pub(crate) fn run(args: Args) -> Result<()> {
@@ -63,6 +66,10 @@ pub(crate) fn run(args: Args) -> Result<()> {
     if wants(Section::Frame) {
         println!();
         frame::run(&args)?;
+    }
+    if wants(Section::Array) {
+        println!();
+        array::run(&args)?;
     }
     Ok(())
 }

@@ -221,3 +221,16 @@ fn the_graph_has_a_task_per_partition_and_a_merge_tree() {
     assert_eq!(dot.matches("label=\"merge\"").count(), parts - 1);
     assert_eq!(dot.matches("label=\"finish\"").count(), 1);
 }
+
+#[test]
+fn partials_combined_equal_the_computed_result_bit_for_bit() {
+    let query = read_csv(&sample(), CsvOptions::default().blocksize(30_000))
+        .unwrap()
+        .groupby(&["ORIGIN_AIRPORT"])
+        .agg(&[("DEPARTURE_DELAY", Agg::Mean), ("DEPARTURE_DELAY", Agg::Std(1))]);
+    assert!(query.partitions() > 3);
+    let parts = (0..query.partitions()).map(|p| query.partial(p).unwrap()).collect();
+    let combined = query.combine(parts).unwrap();
+    let computed = query.compute(&Executor::new(Strategy::Graph, 2).unwrap()).unwrap();
+    assert_eq!(combined, computed);
+}

@@ -1,0 +1,607 @@
+//! [`Array`]: a lazy chunked array, an expression over blocks. Building one
+//! only checks shapes; [`Array::compute`] (or [`crate::compute`]) lowers the
+//! expression to an executors task graph and runs it.
+
+use std::fmt;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use executors::Executor;
+use ndarray::ArrayD;
+
+use crate::chunks::{self, Chunks, Grid};
+use crate::error::ArrayError;
+use crate::random::Stream;
+
+/// A lazy chunked array of `f64` with at most two dimensions (a scalar, a
+/// vector or a matrix), cut into blocks along every axis, as a
+/// `dask.array.Array`. Cloning is cheap (the expression is shared).
+///
+/// Element-wise operations with another array return a `Result` (shapes
+/// are checked when the expression is built, and a mismatch names both
+/// shapes); with a scalar they cannot fail and return the array. Operators
+/// follow the same rule: `&a * 2.0` is an `Array`, `&a * &b` a
+/// `Result<Array, ArrayError>`.
+///
+/// NaN propagates as in numpy: any NaN makes a sum, mean, variance, minimum
+/// or maximum NaN (`min` and `max` are numpy's `min`/`max`, not
+/// `nanmin`/`nanmax`).
+#[derive(Clone)]
+pub struct Array {
+    pub(crate) node: Arc<Node>,
+}
+
+/// One node of an expression.
+pub(crate) struct Node {
+    /// Unique over the process, for memoizing the lowering.
+    pub(crate) id: u64,
+    pub(crate) shape: Vec<usize>,
+    pub(crate) grid: Grid,
+    pub(crate) op: Op,
+}
+
+/// What a node computes.
+pub(crate) enum Op {
+    /// A seeded random array.
+    Random { stream: Stream, name: &'static str },
+    /// Every element the same.
+    Full(f64),
+    /// `start + i * step` (one dimension).
+    Arange { start: f64, step: f64 },
+    /// An in-memory array, cut into blocks.
+    FromArray(Arc<ArrayD<f64>>),
+    /// An element-wise function of one array.
+    Unary(Unary, Array),
+    /// An element-wise function of two arrays, broadcast together.
+    Binary(Binary, Array, Array),
+    /// Axes reversed.
+    Transpose(Array),
+    /// The same values, other blocks.
+    Rechunk(Array),
+    /// A reduction over every axis (`None`) or one.
+    Reduce { input: Array, axis: Option<usize>, stat: Stat },
+    /// `dot` of a matrix or vector with a matrix or vector.
+    Dot(Array, Array),
+}
+
+/// Element-wise functions of one array (scalar operands are parameters).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum Unary {
+    Neg,
+    Exp,
+    Log,
+    Sqrt,
+    Abs,
+    Sin,
+    Cos,
+    Square,
+    /// `x + c` (and `x - c` as `x + (-c)`, which IEEE 754 makes identical).
+    AddScalar(f64),
+    /// `x * c`.
+    MulScalar(f64),
+    /// `c - x`.
+    ScalarSub(f64),
+    /// `x / c`.
+    DivScalar(f64),
+    /// `c / x`.
+    ScalarDiv(f64),
+    /// `x.powf(c)`.
+    Powf(f64),
+}
+
+impl Unary {
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Self::Neg => "negative",
+            Self::Exp => "exp",
+            Self::Log => "log",
+            Self::Sqrt => "sqrt",
+            Self::Abs => "abs",
+            Self::Sin => "sin",
+            Self::Cos => "cos",
+            Self::Square => "square",
+            Self::AddScalar(_) => "add",
+            Self::MulScalar(_) => "mul",
+            Self::ScalarSub(_) => "sub",
+            Self::DivScalar(_) | Self::ScalarDiv(_) => "truediv",
+            Self::Powf(_) => "pow",
+        }
+    }
+}
+
+/// Element-wise functions of two arrays.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Binary {
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Pow,
+    Maximum,
+    Minimum,
+}
+
+impl Binary {
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Self::Add => "add",
+            Self::Sub => "sub",
+            Self::Mul => "mul",
+            Self::Div => "truediv",
+            Self::Pow => "pow",
+            Self::Maximum => "maximum",
+            Self::Minimum => "minimum",
+        }
+    }
+}
+
+/// What a reduction computes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Stat {
+    Sum,
+    Mean,
+    Var(usize),
+    Std(usize),
+    Min,
+    Max,
+}
+
+impl Stat {
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Self::Sum => "sum",
+            Self::Mean => "mean",
+            Self::Var(_) => "var",
+            Self::Std(_) => "std",
+            Self::Min => "min",
+            Self::Max => "max",
+        }
+    }
+}
+
+static NEXT_ID: AtomicU64 = AtomicU64::new(1);
+
+impl fmt::Debug for Array {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Array")
+            .field("shape", &self.node.shape)
+            .field("chunks", &self.node.grid.chunks)
+            .field("op", &self.op_name())
+            .finish()
+    }
+}
+
+impl Array {
+    pub(crate) fn from_parts(shape: Vec<usize>, chunks: Vec<Vec<usize>>, op: Op) -> Self {
+        let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
+        Self { node: Arc::new(Node { id, shape, grid: Grid::new(chunks), op }) }
+    }
+
+    /// A source array: checks the dimensions and resolves the chunks.
+    pub(crate) fn source(shape: &[usize], chunks: Chunks, op: Op) -> Result<Self, ArrayError> {
+        check_shape(shape)?;
+        let resolved = chunks::resolve(&chunks, shape)?;
+        Ok(Self::from_parts(shape.to_vec(), resolved, op))
+    }
+
+    pub(crate) fn id(&self) -> u64 {
+        self.node.id
+    }
+
+    pub(crate) fn op(&self) -> &Op {
+        &self.node.op
+    }
+
+    pub(crate) fn grid(&self) -> &Grid {
+        &self.node.grid
+    }
+
+    /// The operation's name, as dask names its tasks.
+    pub(crate) fn op_name(&self) -> &'static str {
+        match &self.node.op {
+            Op::Random { name, .. } => name,
+            Op::Full(_) => "full",
+            Op::Arange { .. } => "arange",
+            Op::FromArray(_) => "array",
+            Op::Unary(u, _) => u.name(),
+            Op::Binary(b, _, _) => b.name(),
+            Op::Transpose(_) => "transpose",
+            Op::Rechunk(_) => "rechunk",
+            Op::Reduce { stat, .. } => stat.name(),
+            Op::Dot(..) => "dot",
+        }
+    }
+
+    /// The shape.
+    pub fn shape(&self) -> &[usize] {
+        &self.node.shape
+    }
+
+    /// The number of dimensions (0, 1 or 2).
+    pub fn ndim(&self) -> usize {
+        self.node.shape.len()
+    }
+
+    /// The number of elements.
+    pub fn size(&self) -> usize {
+        self.node.shape.iter().product()
+    }
+
+    /// The size of the whole array in bytes, were it held in memory.
+    pub fn nbytes(&self) -> usize {
+        self.size().saturating_mul(std::mem::size_of::<f64>())
+    }
+
+    /// The block lengths along every axis (dask's `chunks`).
+    pub fn chunks(&self) -> &[Vec<usize>] {
+        &self.node.grid.chunks
+    }
+
+    /// The number of blocks.
+    pub fn num_blocks(&self) -> usize {
+        self.node.grid.len()
+    }
+
+    // ----- element-wise, with scalars -----
+
+    fn unary(&self, op: Unary) -> Array {
+        Array::from_parts(self.node.shape.clone(), self.node.grid.chunks.clone(), Op::Unary(op, self.clone()))
+    }
+
+    /// `e^x`, element-wise.
+    pub fn exp(&self) -> Array {
+        self.unary(Unary::Exp)
+    }
+
+    /// The natural logarithm, element-wise (NaN below 0, -inf at 0, as numpy).
+    pub fn log(&self) -> Array {
+        self.unary(Unary::Log)
+    }
+
+    /// The square root, element-wise (NaN below 0).
+    pub fn sqrt(&self) -> Array {
+        self.unary(Unary::Sqrt)
+    }
+
+    /// The absolute value, element-wise.
+    pub fn abs(&self) -> Array {
+        self.unary(Unary::Abs)
+    }
+
+    /// The sine, element-wise.
+    pub fn sin(&self) -> Array {
+        self.unary(Unary::Sin)
+    }
+
+    /// The cosine, element-wise.
+    pub fn cos(&self) -> Array {
+        self.unary(Unary::Cos)
+    }
+
+    /// `x * x`, element-wise.
+    pub fn square(&self) -> Array {
+        self.unary(Unary::Square)
+    }
+
+    /// `x.powf(p)`, element-wise (numpy's `x ** p`).
+    pub fn powf(&self, p: f64) -> Array {
+        self.unary(Unary::Powf(p))
+    }
+
+    /// `-x`, element-wise.
+    pub fn negative(&self) -> Array {
+        self.unary(Unary::Neg)
+    }
+
+    pub(crate) fn add_scalar(&self, c: f64) -> Array {
+        self.unary(Unary::AddScalar(c))
+    }
+
+    pub(crate) fn mul_scalar(&self, c: f64) -> Array {
+        self.unary(Unary::MulScalar(c))
+    }
+
+    pub(crate) fn scalar_sub(&self, c: f64) -> Array {
+        self.unary(Unary::ScalarSub(c))
+    }
+
+    pub(crate) fn div_scalar(&self, c: f64) -> Array {
+        self.unary(Unary::DivScalar(c))
+    }
+
+    pub(crate) fn scalar_div(&self, c: f64) -> Array {
+        self.unary(Unary::ScalarDiv(c))
+    }
+
+    // ----- element-wise, with arrays (broadcasting) -----
+
+    fn binary(&self, op: Binary, other: &Array) -> Result<Array, ArrayError> {
+        let shape = broadcast_shapes(op.name(), self.shape(), other.shape())?;
+        check_shape(&shape)?;
+        let chunks = broadcast_chunks(&shape, self, other);
+        Ok(Array::from_parts(shape, chunks, Op::Binary(op, self.clone(), other.clone())))
+    }
+
+    /// `self + other`, broadcast as numpy does (a vector of length n
+    /// against an m x n matrix adds it to every row; a 0-dimensional array
+    /// to every element). The result is cut as the operand of its shape.
+    pub fn add(&self, other: &Array) -> Result<Array, ArrayError> {
+        self.binary(Binary::Add, other)
+    }
+
+    /// `self - other`, broadcast.
+    pub fn subtract(&self, other: &Array) -> Result<Array, ArrayError> {
+        self.binary(Binary::Sub, other)
+    }
+
+    /// `self * other`, broadcast.
+    pub fn multiply(&self, other: &Array) -> Result<Array, ArrayError> {
+        self.binary(Binary::Mul, other)
+    }
+
+    /// `self / other`, broadcast.
+    pub fn divide(&self, other: &Array) -> Result<Array, ArrayError> {
+        self.binary(Binary::Div, other)
+    }
+
+    /// `self ** other` (`powf`), broadcast.
+    pub fn power(&self, other: &Array) -> Result<Array, ArrayError> {
+        self.binary(Binary::Pow, other)
+    }
+
+    /// The element-wise maximum, broadcast; NaN if either is NaN (numpy's
+    /// `maximum`).
+    pub fn maximum(&self, other: &Array) -> Result<Array, ArrayError> {
+        self.binary(Binary::Maximum, other)
+    }
+
+    /// The element-wise minimum, broadcast; NaN if either is NaN.
+    pub fn minimum(&self, other: &Array) -> Result<Array, ArrayError> {
+        self.binary(Binary::Minimum, other)
+    }
+
+    // ----- layout -----
+
+    /// The transpose (numpy's `.T`: axes reversed; a vector or a scalar is
+    /// returned as it is). Lazy: a block of the result is a block of the
+    /// input read transposed.
+    pub fn transpose(&self) -> Array {
+        if self.ndim() < 2 {
+            return self.clone();
+        }
+        let shape: Vec<usize> = self.node.shape.iter().rev().copied().collect();
+        let chunks: Vec<Vec<usize>> = self.node.grid.chunks.iter().rev().cloned().collect();
+        Array::from_parts(shape, chunks, Op::Transpose(self.clone()))
+    }
+
+    /// Short for [`Array::transpose`].
+    pub fn t(&self) -> Array {
+        self.transpose()
+    }
+
+    /// The same values cut into other blocks.
+    pub fn rechunk(&self, chunks: impl Into<Chunks>) -> Result<Array, ArrayError> {
+        let resolved = chunks::resolve(&chunks.into(), self.shape())?;
+        Ok(Array::from_parts(self.node.shape.clone(), resolved, Op::Rechunk(self.clone())))
+    }
+
+    // ----- reductions -----
+
+    fn reduce(&self, axis: Option<usize>, stat: Stat) -> Result<Array, ArrayError> {
+        if let Some(a) = axis {
+            if a >= self.ndim() {
+                return Err(ArrayError::AxisOutOfRange { axis: a, shape: self.node.shape.clone() });
+            }
+        }
+        if matches!(stat, Stat::Min | Stat::Max) {
+            let reduced = match axis {
+                None => self.size(),
+                Some(a) => self.node.shape[a],
+            };
+            if reduced == 0 {
+                return Err(ArrayError::EmptyReduction {
+                    op: stat.name(),
+                    shape: self.node.shape.clone(),
+                    axis,
+                });
+            }
+        }
+        Ok(self.reduced(axis, stat))
+    }
+
+    /// The reduction node, without checks.
+    fn reduced(&self, axis: Option<usize>, stat: Stat) -> Array {
+        let (shape, chunks) = match axis {
+            None => (Vec::new(), Vec::new()),
+            Some(a) => {
+                let mut shape = self.node.shape.clone();
+                let mut chunks = self.node.grid.chunks.clone();
+                shape.remove(a);
+                chunks.remove(a);
+                (shape, chunks)
+            }
+        };
+        Array::from_parts(shape, chunks, Op::Reduce { input: self.clone(), axis, stat })
+    }
+
+    /// The sum of every element (0 for an empty array), a 0-dimensional
+    /// array. Pairwise within blocks, tree-reduced across them.
+    pub fn sum(&self) -> Array {
+        self.reduced(None, Stat::Sum)
+    }
+
+    /// The mean of every element (NaN for an empty array, as numpy).
+    /// Computed from partial moments merged with Chan et al.'s formula.
+    pub fn mean(&self) -> Array {
+        self.reduced(None, Stat::Mean)
+    }
+
+    /// The variance, `sum((x - mean)^2) / (n - ddof)` (numpy's `var`,
+    /// `ddof = 0` by default there; NaN or inf when `n <= ddof`, as numpy).
+    pub fn var(&self, ddof: usize) -> Array {
+        self.reduced(None, Stat::Var(ddof))
+    }
+
+    /// The standard deviation, the square root of [`Array::var`].
+    pub fn std(&self, ddof: usize) -> Array {
+        self.reduced(None, Stat::Std(ddof))
+    }
+
+    /// The smallest element; an error for an empty array (as numpy).
+    pub fn min(&self) -> Result<Array, ArrayError> {
+        self.reduce(None, Stat::Min)
+    }
+
+    /// The largest element; an error for an empty array (as numpy).
+    pub fn max(&self) -> Result<Array, ArrayError> {
+        self.reduce(None, Stat::Max)
+    }
+
+    /// The sums along `axis` (numpy's `sum(axis=...)`).
+    pub fn sum_axis(&self, axis: usize) -> Result<Array, ArrayError> {
+        self.reduce(Some(axis), Stat::Sum)
+    }
+
+    /// The means along `axis`.
+    pub fn mean_axis(&self, axis: usize) -> Result<Array, ArrayError> {
+        self.reduce(Some(axis), Stat::Mean)
+    }
+
+    /// The variances along `axis`.
+    pub fn var_axis(&self, axis: usize, ddof: usize) -> Result<Array, ArrayError> {
+        self.reduce(Some(axis), Stat::Var(ddof))
+    }
+
+    /// The standard deviations along `axis`.
+    pub fn std_axis(&self, axis: usize, ddof: usize) -> Result<Array, ArrayError> {
+        self.reduce(Some(axis), Stat::Std(ddof))
+    }
+
+    /// The minima along `axis`; an error if that axis is empty.
+    pub fn min_axis(&self, axis: usize) -> Result<Array, ArrayError> {
+        self.reduce(Some(axis), Stat::Min)
+    }
+
+    /// The maxima along `axis`; an error if that axis is empty.
+    pub fn max_axis(&self, axis: usize) -> Result<Array, ArrayError> {
+        self.reduce(Some(axis), Stat::Max)
+    }
+
+    // ----- products -----
+
+    /// numpy's `dot`: matrix-vector, vector-matrix, matrix-matrix or the
+    /// inner product of two vectors, blockwise; with a 0-dimensional operand
+    /// it multiplies. The contracted axes must have equal lengths (their
+    /// blocks need not line up). Each partial product is tree-summed.
+    pub fn dot(&self, other: &Array) -> Result<Array, ArrayError> {
+        if self.ndim() == 0 || other.ndim() == 0 {
+            return self.multiply(other);
+        }
+        self.product("dot", other)
+    }
+
+    /// numpy's `matmul` (`@`): as [`Array::dot`] but 0-dimensional operands
+    /// are an error.
+    pub fn matmul(&self, other: &Array) -> Result<Array, ArrayError> {
+        if self.ndim() == 0 || other.ndim() == 0 {
+            return Err(ArrayError::NotAligned {
+                op: "matmul",
+                left: self.node.shape.clone(),
+                right: other.node.shape.clone(),
+                reason: "matmul needs operands with at least one dimension".into(),
+            });
+        }
+        self.product("matmul", other)
+    }
+
+    fn product(&self, op: &'static str, other: &Array) -> Result<Array, ArrayError> {
+        let (a, b) = (self.shape(), other.shape());
+        let k_left = a[a.len() - 1];
+        let k_right = b[0];
+        if k_left != k_right {
+            return Err(ArrayError::NotAligned {
+                op,
+                left: a.to_vec(),
+                right: b.to_vec(),
+                reason: format!("{k_left} (dim {}) != {k_right} (dim 0)", a.len() - 1),
+            });
+        }
+        let (ca, cb) = (&self.node.grid.chunks, &other.node.grid.chunks);
+        let (shape, chunks) = match (a.len(), b.len()) {
+            (1, 1) => (vec![], vec![]),
+            (2, 1) => (vec![a[0]], vec![ca[0].clone()]),
+            (1, 2) => (vec![b[1]], vec![cb[1].clone()]),
+            _ => (vec![a[0], b[1]], vec![ca[0].clone(), cb[1].clone()]),
+        };
+        check_shape(&shape)?;
+        Ok(Array::from_parts(shape, chunks, Op::Dot(self.clone(), other.clone())))
+    }
+
+    // ----- evaluation -----
+
+    /// Computes the array on an executor (any strategy and worker count
+    /// give the same result, bit for bit) and returns it in memory.
+    pub fn compute(&self, exec: &Executor) -> Result<ArrayD<f64>, ArrayError> {
+        Ok(crate::compute(&[self], exec)?.remove(0))
+    }
+
+    /// Computes a 0-dimensional array (the result of a full reduction) and
+    /// returns its value.
+    pub fn compute_scalar(&self, exec: &Executor) -> Result<f64, ArrayError> {
+        if self.ndim() != 0 {
+            return Err(ArrayError::NotScalar { shape: self.node.shape.clone() });
+        }
+        let out = self.compute(exec)?;
+        Ok(out.first().copied().unwrap_or(f64::NAN))
+    }
+}
+
+/// At most two dimensions, and a number of elements that fits a `usize`.
+pub(crate) fn check_shape(shape: &[usize]) -> Result<(), ArrayError> {
+    if shape.len() > 2 {
+        return Err(ArrayError::TooManyDims { shape: shape.to_vec() });
+    }
+    if shape.iter().try_fold(1usize, |n, &d| n.checked_mul(d)).is_none() {
+        return Err(ArrayError::InvalidParameter {
+            name: "shape",
+            value: format!("{} has more elements than fit in memory addresses", crate::Shape(shape)),
+        });
+    }
+    Ok(())
+}
+
+/// numpy's broadcasting: shapes aligned on the right, each pair of lengths
+/// equal or one of them 1.
+pub(crate) fn broadcast_shapes(op: &'static str, a: &[usize], b: &[usize]) -> Result<Vec<usize>, ArrayError> {
+    let n = a.len().max(b.len());
+    let mut out = vec![0; n];
+    for (d, slot) in out.iter_mut().enumerate() {
+        let x = if d + a.len() >= n { a[d + a.len() - n] } else { 1 };
+        let y = if d + b.len() >= n { b[d + b.len() - n] } else { 1 };
+        *slot = if x == y || y == 1 {
+            x
+        } else if x == 1 {
+            y
+        } else {
+            return Err(ArrayError::ShapeMismatch { op, left: a.to_vec(), right: b.to_vec() });
+        };
+    }
+    Ok(out)
+}
+
+/// The blocks of a broadcast result: along every axis, those of an operand
+/// that spans the axis (the left one when both do).
+fn broadcast_chunks(shape: &[usize], a: &Array, b: &Array) -> Vec<Vec<usize>> {
+    let n = shape.len();
+    (0..n)
+        .map(|d| {
+            for x in [a, b] {
+                let m = x.ndim();
+                if d + m >= n && x.shape()[d + m - n] == shape[d] {
+                    return x.chunks()[d + m - n].clone();
+                }
+            }
+            vec![shape[d]]
+        })
+        .collect()
+}

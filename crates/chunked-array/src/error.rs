@@ -1,0 +1,119 @@
+//! Typed errors: every variant names the offending shapes, axis or parameter.
+
+use std::fmt;
+
+/// Why an array could not be built or computed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ArrayError {
+    /// Two operands of an element-wise operation do not broadcast together.
+    #[error("operands could not be broadcast together in {op}: shapes {} and {}", Shape(.left), Shape(.right))]
+    ShapeMismatch {
+        /// The operation, e.g. `add`.
+        op: &'static str,
+        /// The left operand's shape.
+        left: Vec<usize>,
+        /// The right operand's shape.
+        right: Vec<usize>,
+    },
+    /// The operands of `dot` or `matmul` do not align, or have more than two
+    /// dimensions.
+    #[error("shapes {} and {} not aligned for {op}: {reason}", Shape(.left), Shape(.right))]
+    NotAligned {
+        /// `dot` or `matmul`.
+        op: &'static str,
+        /// The left operand's shape.
+        left: Vec<usize>,
+        /// The right operand's shape.
+        right: Vec<usize>,
+        /// What does not match.
+        reason: String,
+    },
+    /// A chunk size of zero along an axis of non-zero length.
+    #[error("chunk size 0 on axis {axis} of shape {}", Shape(.shape))]
+    ZeroChunk {
+        /// The axis.
+        axis: usize,
+        /// The array's shape.
+        shape: Vec<usize>,
+    },
+    /// Explicit chunks that do not add up to the axis' length, or a chunk
+    /// specification for a different number of axes.
+    #[error("chunks {chunks} do not fit shape {}: {reason}", Shape(.shape))]
+    ChunksDoNotFit {
+        /// The chunks as given.
+        chunks: String,
+        /// The array's shape.
+        shape: Vec<usize>,
+        /// What does not fit.
+        reason: String,
+    },
+    /// An axis beyond the array's dimensions.
+    #[error("axis {axis} is out of bounds for an array of shape {}", Shape(.shape))]
+    AxisOutOfRange {
+        /// The axis asked for.
+        axis: usize,
+        /// The array's shape.
+        shape: Vec<usize>,
+    },
+    /// More than two dimensions (this crate handles scalars, vectors and
+    /// matrices).
+    #[error("shape {} has {} dimensions; at most 2 are supported", Shape(.shape), .shape.len())]
+    TooManyDims {
+        /// The shape asked for.
+        shape: Vec<usize>,
+    },
+    /// A minimum or maximum over no elements (numpy raises too: these
+    /// reductions have no identity).
+    #[error("zero-size array to reduction operation {op} which has no identity (shape {}, axis {axis:?})", Shape(.shape))]
+    EmptyReduction {
+        /// `min` or `max`.
+        op: &'static str,
+        /// The array's shape.
+        shape: Vec<usize>,
+        /// The axis reduced, or `None` for all.
+        axis: Option<usize>,
+    },
+    /// A parameter out of its domain (a negative standard deviation, a
+    /// non-finite or zero `arange` step, a byte target of zero, a shape
+    /// whose number of elements overflows).
+    #[error("invalid {name}: {value}")]
+    InvalidParameter {
+        /// The parameter.
+        name: &'static str,
+        /// Its value, as text.
+        value: String,
+    },
+    /// A scalar was asked of an array with dimensions.
+    #[error("compute_scalar needs a 0-dimensional array, got shape {}", Shape(.shape))]
+    NotScalar {
+        /// The array's shape.
+        shape: Vec<usize>,
+    },
+    /// The executor failed to run the graph.
+    #[error(transparent)]
+    Exec(#[from] executors::ExecError),
+}
+
+/// A shape written as numpy writes it: `(3, 4)`, `(5,)`, `()`.
+#[derive(Clone, Copy, Debug)]
+pub struct Shape<'a>(pub &'a [usize]);
+
+impl fmt::Display for Shape<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            [] => f.write_str("()"),
+            [n] => write!(f, "({n},)"),
+            dims => {
+                f.write_str("(")?;
+                for (i, d) in dims.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "{d}")?;
+                }
+                f.write_str(")")
+            }
+        }
+    }
+}

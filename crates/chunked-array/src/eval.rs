@@ -1,0 +1,310 @@
+//! Evaluation of a fused expression over a rectangle of its result: sources
+//! generate the rectangle directly (a random element depends only on its
+//! index), element-wise nodes combine their operands' rectangles (projected
+//! for broadcasting, reversed for a transpose), and leaves (arrays whose
+//! blocks are graph values) are read from the blocks that overlap it. Every
+//! result is a new array in standard (row-major) layout.
+
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
+use std::rc::Rc;
+use std::sync::Arc;
+
+use ndarray::{ArrayD, IxDyn, Slice, Zip};
+
+use crate::array::{Array, Binary, Op, Unary};
+use crate::kernels::{Partial, nan_max, nan_min};
+
+/// A graph value: a block of an array, and the partials of the reductions
+/// and products a block task fed, in the order of its sinks.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Piece {
+    pub(crate) block: Option<Arc<ArrayD<f64>>>,
+    pub(crate) partials: Vec<Partial>,
+}
+
+/// The input position of each (array id, flat block number) a task reads.
+pub(crate) type BlockIndex = HashMap<(u64, usize), usize>;
+
+/// Where a task finds the leaves of the expressions it evaluates, and its
+/// cache of broadcast operands.
+pub(crate) struct Leaves<'a> {
+    /// Arrays read from their blocks rather than evaluated (besides
+    /// reductions and products, which always are).
+    materialized: &'a HashSet<u64>,
+    /// The task's inputs.
+    inputs: &'a [&'a Piece],
+    /// Input position of (array id, flat block number).
+    index: &'a BlockIndex,
+    /// Operands broadcast along rows (a vector against a matrix) are the
+    /// same for every row strip of a block: evaluated once per task.
+    broadcast: RefCell<HashMap<RegionKey, Rc<ArrayD<f64>>>>,
+}
+
+/// An array and a region of it.
+type RegionKey = (u64, Vec<Range<usize>>);
+
+impl<'a> Leaves<'a> {
+    pub(crate) fn new(
+        materialized: &'a HashSet<u64>,
+        inputs: &'a [&'a Piece],
+        index: &'a BlockIndex,
+    ) -> Self {
+        Self { materialized, inputs, index, broadcast: RefCell::default() }
+    }
+
+    /// `eval(a, region)`, once per task.
+    fn cached(&self, a: &Array, region: &[Range<usize>]) -> Result<Rc<ArrayD<f64>>, String> {
+        let key = (a.id(), region.to_vec());
+        if let Some(v) = self.broadcast.borrow().get(&key) {
+            return Ok(v.clone());
+        }
+        let v = Rc::new(eval(a, region, self)?);
+        self.broadcast.borrow_mut().insert(key, v.clone());
+        Ok(v)
+    }
+}
+
+/// An evaluated operand: computed for this region, or shared from the cache.
+enum Operand {
+    Owned(ArrayD<f64>),
+    Shared(Rc<ArrayD<f64>>),
+}
+
+impl Operand {
+    fn view(&self) -> ndarray::ArrayViewD<'_, f64> {
+        match self {
+            Self::Owned(a) => a.view(),
+            Self::Shared(a) => a.view(),
+        }
+    }
+}
+
+/// Whether `a` is read from its blocks.
+pub(crate) fn is_leaf(a: &Array, materialized: &HashSet<u64>) -> bool {
+    matches!(a.op(), Op::Reduce { .. } | Op::Dot(..)) || materialized.contains(&a.id())
+}
+
+/// The lengths of a region.
+pub(crate) fn lens(region: &[Range<usize>]) -> Vec<usize> {
+    region.iter().map(|r| r.end - r.start).collect()
+}
+
+/// The region of a broadcast operand of shape `operand` that a region of
+/// the result (of shape `result`) needs.
+fn project(operand: &[usize], result: &[usize], region: &[Range<usize>]) -> Vec<Range<usize>> {
+    let (n, m) = (result.len(), operand.len());
+    (0..m)
+        .map(|k| {
+            let d = n - m + k;
+            if operand[k] == 1 && result[d] != 1 { 0..1 } else { region[d].clone() }
+        })
+        .collect()
+}
+
+/// The leaf blocks evaluating `a` over `region` reads, as (array, flat
+/// block) pairs, possibly repeated.
+pub(crate) fn leaf_blocks(
+    a: &Array,
+    region: &[Range<usize>],
+    materialized: &HashSet<u64>,
+    out: &mut Vec<(Array, usize)>,
+) {
+    if is_leaf(a, materialized) {
+        for_each_block(a, region, |flat, _| out.push((a.clone(), flat)));
+        return;
+    }
+    match a.op() {
+        Op::Random { .. } | Op::Full(_) | Op::Arange { .. } | Op::FromArray(_) => {}
+        Op::Unary(_, x) | Op::Rechunk(x) => leaf_blocks(x, region, materialized, out),
+        Op::Transpose(x) => {
+            let r: Vec<_> = region.iter().rev().cloned().collect();
+            leaf_blocks(x, &r, materialized, out);
+        }
+        Op::Binary(_, x, y) => {
+            for operand in [x, y] {
+                let r = project(operand.shape(), a.shape(), region);
+                leaf_blocks(operand, &r, materialized, out);
+            }
+        }
+        Op::Reduce { .. } | Op::Dot(..) => {}
+    }
+}
+
+/// Calls `f(flat, block_region)` for every block of `a` overlapping `region`.
+fn for_each_block(a: &Array, region: &[Range<usize>], mut f: impl FnMut(usize, Vec<Range<usize>>)) {
+    let grid = a.grid();
+    let ranges: Vec<Range<usize>> = (0..region.len()).map(|ax| grid.overlapping(ax, &region[ax])).collect();
+    let mut idx: Vec<usize> = ranges.iter().map(|r| r.start).collect();
+    loop {
+        f(grid.flatten(&idx), grid.region(&idx));
+        // Odometer over the ranges, last axis fastest.
+        let mut ax = idx.len();
+        loop {
+            if ax == 0 {
+                return;
+            }
+            ax -= 1;
+            idx[ax] += 1;
+            if idx[ax] < ranges[ax].end {
+                break;
+            }
+            idx[ax] = ranges[ax].start;
+        }
+    }
+}
+
+/// Evaluates `a` over `region`.
+pub(crate) fn eval(a: &Array, region: &[Range<usize>], cx: &Leaves<'_>) -> Result<ArrayD<f64>, String> {
+    if is_leaf(a, cx.materialized) {
+        return read_leaf(a, region, cx);
+    }
+    let shape = lens(region);
+    match a.op() {
+        Op::Random { stream, .. } => {
+            let mut data = vec![0.0; shape.iter().product()];
+            match region {
+                [] => stream.fill(0, &mut data),
+                [r] => stream.fill(r.start as u64, &mut data),
+                [rows, cols] => {
+                    let ncols = a.shape()[1];
+                    if !cols.is_empty() {
+                        for (k, row) in data.chunks_exact_mut(cols.len()).enumerate() {
+                            stream.fill(((rows.start + k) * ncols + cols.start) as u64, row);
+                        }
+                    }
+                }
+                _ => return Err("more than two dimensions".into()),
+            }
+            ArrayD::from_shape_vec(IxDyn(&shape), data).map_err(|e| e.to_string())
+        }
+        Op::Full(v) => Ok(ArrayD::from_elem(IxDyn(&shape), *v)),
+        Op::Arange { start, step } => {
+            let r = region.first().cloned().unwrap_or(0..1);
+            let data: Vec<f64> = r.map(|i| start + i as f64 * step).collect();
+            ArrayD::from_shape_vec(IxDyn(&shape), data).map_err(|e| e.to_string())
+        }
+        Op::FromArray(x) => Ok(slice(x, region)),
+        Op::Unary(op, x) => {
+            let mut v = eval(x, region, cx)?;
+            apply_unary(*op, &mut v);
+            Ok(v)
+        }
+        Op::Rechunk(x) => eval(x, region, cx),
+        Op::Transpose(x) => {
+            let r: Vec<_> = region.iter().rev().cloned().collect();
+            let v = eval(x, &r, cx)?;
+            Ok(v.reversed_axes().as_standard_layout().into_owned())
+        }
+        Op::Binary(op, x, y) => {
+            // An operand that does not span the result's rows reads the same
+            // region for every row strip of a block.
+            let operand = |o: &Array| -> Result<Operand, String> {
+                let r = project(o.shape(), a.shape(), region);
+                let row_invariant =
+                    a.ndim() == 2 && (o.ndim() < 2 || (o.shape()[0] == 1 && a.shape()[0] != 1));
+                Ok(if row_invariant {
+                    Operand::Shared(cx.cached(o, &r)?)
+                } else {
+                    Operand::Owned(eval(o, &r, cx)?)
+                })
+            };
+            let f = binary_fn(*op);
+            let (vx, vy) = (operand(x)?, operand(y)?);
+            let dim = IxDyn(&shape);
+            match (vx, vy) {
+                (Operand::Owned(mut p), q) if p.shape() == shape.as_slice() => {
+                    let q = q.view();
+                    let q = q.broadcast(dim).ok_or("operands do not broadcast")?;
+                    Zip::from(&mut p).and(&q).for_each(|p, &q| *p = f(*p, q));
+                    Ok(p)
+                }
+                (p, Operand::Owned(mut q)) if q.shape() == shape.as_slice() => {
+                    let p = p.view();
+                    let p = p.broadcast(dim).ok_or("operands do not broadcast")?;
+                    Zip::from(&mut q).and(&p).for_each(|q, &p| *q = f(p, *q));
+                    Ok(q)
+                }
+                (p, q) => {
+                    let (p, q) = (p.view(), q.view());
+                    let bp = p.broadcast(dim.clone()).ok_or("operands do not broadcast")?;
+                    let bq = q.broadcast(dim).ok_or("operands do not broadcast")?;
+                    Ok(Zip::from(&bp).and(&bq).map_collect(|&p, &q| f(p, q)))
+                }
+            }
+        }
+        Op::Reduce { .. } | Op::Dot(..) => Err("a reduction is read from its blocks".into()),
+    }
+}
+
+/// A copy of `region` of an in-memory array, in standard layout.
+fn slice(x: &ArrayD<f64>, region: &[Range<usize>]) -> ArrayD<f64> {
+    x.slice_each_axis(|ax| Slice::from(region[ax.axis.index()].clone())).as_standard_layout().into_owned()
+}
+
+/// Reads `region` of a leaf from the blocks that overlap it.
+fn read_leaf(a: &Array, region: &[Range<usize>], cx: &Leaves<'_>) -> Result<ArrayD<f64>, String> {
+    let block = |flat: usize| -> Result<&Arc<ArrayD<f64>>, String> {
+        let pos = cx.index.get(&(a.id(), flat)).ok_or("a leaf block is not an input of its task")?;
+        cx.inputs[*pos].block.as_ref().ok_or_else(|| "a leaf input carries no block".to_owned())
+    };
+    let shape = lens(region);
+    let mut pieces = Vec::new();
+    for_each_block(a, region, |flat, breg| pieces.push((flat, breg)));
+    if let [(flat, breg)] = pieces.as_slice() {
+        let local: Vec<Range<usize>> =
+            region.iter().zip(breg).map(|(r, b)| r.start - b.start..r.end - b.start).collect();
+        return Ok(slice(block(*flat)?, &local));
+    }
+    let mut out = ArrayD::zeros(IxDyn(&shape));
+    for (flat, breg) in pieces {
+        let inter: Vec<Range<usize>> =
+            region.iter().zip(&breg).map(|(r, b)| r.start.max(b.start)..r.end.min(b.end)).collect();
+        if inter.iter().any(|r| r.start >= r.end) {
+            continue;
+        }
+        let src = block(flat)?;
+        let src = src.slice_each_axis(|ax| {
+            let (i, b) = (&inter[ax.axis.index()], &breg[ax.axis.index()]);
+            Slice::from(i.start - b.start..i.end - b.start)
+        });
+        out.slice_each_axis_mut(|ax| {
+            let (i, r) = (&inter[ax.axis.index()], &region[ax.axis.index()]);
+            Slice::from(i.start - r.start..i.end - r.start)
+        })
+        .assign(&src);
+    }
+    Ok(out)
+}
+
+fn apply_unary(op: Unary, x: &mut ArrayD<f64>) {
+    match op {
+        Unary::Neg => x.mapv_inplace(|v| -v),
+        Unary::Exp => x.mapv_inplace(f64::exp),
+        Unary::Log => x.mapv_inplace(f64::ln),
+        Unary::Sqrt => x.mapv_inplace(f64::sqrt),
+        Unary::Abs => x.mapv_inplace(f64::abs),
+        Unary::Sin => x.mapv_inplace(f64::sin),
+        Unary::Cos => x.mapv_inplace(f64::cos),
+        Unary::Square => x.mapv_inplace(|v| v * v),
+        Unary::AddScalar(c) => x.mapv_inplace(|v| v + c),
+        Unary::MulScalar(c) => x.mapv_inplace(|v| v * c),
+        Unary::ScalarSub(c) => x.mapv_inplace(|v| c - v),
+        Unary::DivScalar(c) => x.mapv_inplace(|v| v / c),
+        Unary::ScalarDiv(c) => x.mapv_inplace(|v| c / v),
+        Unary::Powf(c) => x.mapv_inplace(|v| v.powf(c)),
+    }
+}
+
+fn binary_fn(op: Binary) -> fn(f64, f64) -> f64 {
+    match op {
+        Binary::Add => |p, q| p + q,
+        Binary::Sub => |p, q| p - q,
+        Binary::Mul => |p, q| p * q,
+        Binary::Div => |p, q| p / q,
+        Binary::Pow => f64::powf,
+        Binary::Maximum => nan_max,
+        Binary::Minimum => nan_min,
+    }
+}

@@ -1,0 +1,106 @@
+//! Unit tests of the kernels against plain two-pass computations.
+
+use super::*;
+
+fn naive_moments(x: &[f64]) -> (f64, f64, f64) {
+    let n = x.len() as f64;
+    let mean = x.iter().sum::<f64>() / n;
+    (n, x.iter().sum(), x.iter().map(|v| (v - mean) * (v - mean)).sum())
+}
+
+fn data(n: usize) -> Vec<f64> {
+    (0..n).map(|i| ((i * 7919) % 1000) as f64 / 10.0 + 1e6).collect()
+}
+
+#[test]
+fn pairwise_sum_is_exact_on_integers_and_accurate_on_floats() {
+    let ints: Vec<f64> = (1..=10_000).map(f64::from).collect();
+    assert_eq!(pairwise_sum(&ints), 50_005_000.0);
+    assert_eq!(pairwise_sum(&[]), 0.0);
+    let tenths = vec![0.1; 1_000_000];
+    assert!((pairwise_sum(&tenths) - 100_000.0).abs() < 1e-9);
+    assert_eq!(pairwise_dot(&[1.0, 2.0, 3.0], &[4.0, 5.0, 6.0]), 32.0);
+}
+
+#[test]
+fn all_moments_match_two_pass_whatever_the_tiles() {
+    let x = data(1000);
+    let (n, s, q) = naive_moments(&x);
+    for tile in [1, 7, 128, 1000] {
+        let mut sink = SinkState::new(SinkKind::All(Acc::Moments), &[1000], Vec::new());
+        for (k, t) in x.chunks(tile).enumerate() {
+            sink.feed(t, 1, t.len(), k * tile);
+        }
+        let Partial::Moments { count, sum, m2 } = sink.finish() else { panic!("moments") };
+        assert_eq!(count, n);
+        assert!((sum[[]] - s).abs() <= 1e-12 * s.abs());
+        assert!((m2[[]] - q).abs() <= 1e-10 * q, "tile {tile}: {} vs {q}", m2[[]]);
+    }
+}
+
+#[test]
+fn chan_merge_equals_one_pass() {
+    let x = data(300);
+    let part = |xs: &[f64]| {
+        let (n, s, q) = naive_moments(xs);
+        Partial::Moments {
+            count: n,
+            sum: ArrayD::from_elem(IxDyn(&[]), s),
+            m2: ArrayD::from_elem(IxDyn(&[]), q),
+        }
+    };
+    let empty = Partial::Moments {
+        count: 0.0,
+        sum: ArrayD::from_elem(IxDyn(&[]), 0.0),
+        m2: ArrayD::from_elem(IxDyn(&[]), 0.0),
+    };
+    let merged =
+        Partial::merge(&[&empty, &part(&x[..10]), &part(&x[10..200]), &empty, &part(&x[200..])]).unwrap();
+    let (n, s, q) = naive_moments(&x);
+    let mean = merged.finish(Stat::Mean).unwrap()[[]];
+    let var = merged.finish(Stat::Var(1)).unwrap()[[]];
+    assert!((mean - s / n).abs() <= 1e-12 * mean.abs());
+    assert!((var - q / (n - 1.0)).abs() <= 1e-10 * var);
+}
+
+#[test]
+fn column_and_row_sinks_match_direct_sums() {
+    // A 5 x 3 block fed in strips of 2 rows.
+    let block: Vec<f64> = (0..15).map(|i| (i as f64).sin() * 10.0).collect();
+    let mut cols = SinkState::new(SinkKind::Columns(Acc::Moments), &[5, 3], Vec::new());
+    let mut rows = SinkState::new(SinkKind::Rows(Acc::Max), &[5, 3], Vec::new());
+    let mut matvec = SinkState::new(SinkKind::MatVec, &[5, 3], vec![1.0, 2.0, 3.0]);
+    for (k, strip) in block.chunks(6).enumerate() {
+        let h = strip.len() / 3;
+        for s in [&mut cols, &mut rows, &mut matvec] {
+            s.feed(strip, h, 3, 2 * k);
+        }
+    }
+    let Partial::Moments { count, sum, m2 } = cols.finish() else { panic!("moments") };
+    assert_eq!(count, 5.0);
+    for j in 0..3 {
+        let column: Vec<f64> = (0..5).map(|i| block[i * 3 + j]).collect();
+        let (_, s, q) = naive_moments(&column);
+        assert!((sum[[j]] - s).abs() < 1e-12);
+        assert!((m2[[j]] - q).abs() < 1e-12);
+    }
+    let Partial::Max(max) = rows.finish() else { panic!("max") };
+    let Partial::Sum(prod) = matvec.finish() else { panic!("sum") };
+    for i in 0..5 {
+        let row = &block[i * 3..i * 3 + 3];
+        assert_eq!(max[[i]], row.iter().copied().fold(f64::NEG_INFINITY, f64::max));
+        assert!((prod[[i]] - (row[0] + 2.0 * row[1] + 3.0 * row[2])).abs() < 1e-12);
+    }
+}
+
+#[test]
+fn extrema_propagate_nan() {
+    assert!(nan_min(1.0, f64::NAN).is_nan());
+    assert!(nan_min(f64::NAN, 1.0).is_nan());
+    assert!(nan_max(f64::NAN, 1.0).is_nan());
+    assert_eq!(nan_max(1.0, 2.0), 2.0);
+    let mut s = SinkState::new(SinkKind::All(Acc::Min), &[3], Vec::new());
+    s.feed(&[1.0, f64::NAN, -1.0], 1, 3, 0);
+    let Partial::Min(m) = s.finish() else { panic!("min") };
+    assert!(m[[]].is_nan());
+}

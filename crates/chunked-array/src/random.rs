@@ -1,0 +1,221 @@
+//! Counter-based random numbers: element `i` of a seeded array is a function
+//! of the seed and `i` alone, so it is the same for every chunking, executor
+//! and worker count.
+//!
+//! The scheme, fixed (a change alters every seeded array):
+//! - A stream key per (seed, distribution): `key = mix64(seed ^ DOMAIN)`,
+//!   with a constant per distribution, so that a normal and a uniform array
+//!   of one seed are unrelated.
+//! - The word of element `i` (its flat row-major index in the whole array)
+//!   is output `i` of the SplitMix64 generator started at `key`:
+//!   `w = mix64(key + (i + 1) * 0x9E3779B97F4A7C15)`, where `mix64` is
+//!   SplitMix64's finalizer (Stafford's Mix13).
+//! - A standard normal draw is rand_distr's ziggurat `StandardNormal`
+//!   (exact) run on a per-element generator whose first output is `w`; the
+//!   rare draws that need more words (about 1.2%: the wedges and the tail)
+//!   continue with `fmix64(w ^ C + k * 0x9E3779B97F4A7C15)`, `k = 1, 2, ...`
+//!   (MurmurHash3's finalizer, a different mixer, so these words never
+//!   coincide with another element's first word by construction).
+//!   `Normal(mean, sd)` is `mean + sd * z`.
+//! - A uniform draw is `low + (high - low) * u` with `u = (w >> 11) * 2^-53`
+//!   in `[0, 1)`, as numpy's.
+
+use rand::RngCore;
+use rand_distr::{Distribution, StandardNormal};
+
+use crate::array::{Array, Op};
+use crate::chunks::Chunks;
+use crate::error::ArrayError;
+
+/// A seeded array of normal draws with mean `mean` and standard deviation
+/// `sd` (dask's `RandomState(seed).normal(mean, sd, size=shape, chunks=...)`);
+/// its values depend on `seed` and the element's index only, never on the
+/// chunks, the executor or the worker count.
+///
+/// ```
+/// use chunked_array::random;
+/// use executors::Executor;
+/// let a = random::normal(0, 1.0, 2.0, &[6, 4], 3)?;
+/// let b = random::normal(0, 1.0, 2.0, &[6, 4], [2, 4])?;
+/// let exec = Executor::sequential();
+/// assert_eq!(a.compute(&exec)?, b.compute(&exec)?);
+/// # Ok::<(), chunked_array::ArrayError>(())
+/// ```
+pub fn normal(
+    seed: u64,
+    mean: f64,
+    sd: f64,
+    shape: &[usize],
+    chunks: impl Into<Chunks>,
+) -> Result<Array, ArrayError> {
+    if sd.is_nan() || sd < 0.0 {
+        return Err(ArrayError::InvalidParameter { name: "standard deviation", value: sd.to_string() });
+    }
+    let stream = Stream::new(seed, Dist::Normal { mean, sd });
+    Array::source(shape, chunks.into(), Op::Random { stream, name: "normal" })
+}
+
+/// A seeded array of standard normal draws (mean 0, standard deviation 1).
+pub fn standard_normal(seed: u64, shape: &[usize], chunks: impl Into<Chunks>) -> Result<Array, ArrayError> {
+    normal(seed, 0.0, 1.0, shape, chunks)
+}
+
+/// A seeded array of uniform draws on `[low, high)`, `low + (high - low) * u`
+/// as numpy computes them.
+pub fn uniform(
+    seed: u64,
+    low: f64,
+    high: f64,
+    shape: &[usize],
+    chunks: impl Into<Chunks>,
+) -> Result<Array, ArrayError> {
+    let stream = Stream::new(seed, Dist::Uniform { low, high });
+    Array::source(shape, chunks.into(), Op::Random { stream, name: "uniform" })
+}
+
+const GOLDEN: u64 = 0x9E37_79B9_7F4A_7C15;
+const NORMAL_DOMAIN: u64 = 0x6e6f_726d_616c_0001;
+const UNIFORM_DOMAIN: u64 = 0x756e_6966_6f72_6d02;
+const SECONDARY: u64 = 0xD1B5_4A32_D192_ED03;
+
+/// SplitMix64's finalizer (Stafford's Mix13): a bijection of `u64` with
+/// full avalanche.
+#[inline(always)]
+pub(crate) fn mix64(mut z: u64) -> u64 {
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// MurmurHash3's 64-bit finalizer, for the secondary words.
+#[inline(always)]
+fn fmix64(mut z: u64) -> u64 {
+    z = (z ^ (z >> 33)).wrapping_mul(0xff51_afd7_ed55_8ccd);
+    z = (z ^ (z >> 33)).wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    z ^ (z >> 33)
+}
+
+/// A distribution of a seeded random array.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum Dist {
+    /// `mean + sd * z`, `z` standard normal.
+    Normal {
+        /// The mean.
+        mean: f64,
+        /// The standard deviation.
+        sd: f64,
+    },
+    /// Uniform on `[low, high)`.
+    Uniform {
+        /// The lower bound.
+        low: f64,
+        /// The upper bound.
+        high: f64,
+    },
+}
+
+/// The values of one seeded random array, by flat index.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Stream {
+    key: u64,
+    dist: Dist,
+}
+
+impl Stream {
+    pub(crate) fn new(seed: u64, dist: Dist) -> Self {
+        let domain = match dist {
+            Dist::Normal { .. } => NORMAL_DOMAIN,
+            Dist::Uniform { .. } => UNIFORM_DOMAIN,
+        };
+        Self { key: mix64(seed ^ domain), dist }
+    }
+
+    /// The word of element `index`.
+    #[cfg(test)]
+    fn word(&self, index: u64) -> u64 {
+        mix64(self.key.wrapping_add(index.wrapping_add(1).wrapping_mul(GOLDEN)))
+    }
+
+    /// The value of element `index`.
+    #[cfg(test)]
+    pub(crate) fn value(&self, index: u64) -> f64 {
+        let mut out = [0.0];
+        self.fill(index, &mut out);
+        out[0]
+    }
+
+    /// Writes elements `start, start + 1, ...` into `out`.
+    pub(crate) fn fill(&self, start: u64, out: &mut [f64]) {
+        // The SplitMix64 state before element `start`'s word; one addition
+        // a step.
+        let state = self.key.wrapping_add(start.wrapping_add(1).wrapping_mul(GOLDEN));
+        match self.dist {
+            Dist::Normal { mean, sd } if mean == 0.0 && sd == 1.0 => fill_with(state, out, normal_draw),
+            Dist::Normal { mean, sd } => fill_with(state, out, |w| mean + sd * normal_draw(w)),
+            Dist::Uniform { low, high } => {
+                let width = high - low;
+                fill_with(state, out, |w| low + width * unit(w))
+            }
+        }
+    }
+}
+
+/// Fills `out` with `f` of consecutive SplitMix64 words from `state`.
+#[inline(always)]
+fn fill_with(mut state: u64, out: &mut [f64], f: impl Fn(u64) -> f64) {
+    for x in out {
+        *x = f(mix64(state));
+        state = state.wrapping_add(GOLDEN);
+    }
+}
+
+/// A uniform draw in `[0, 1)` from the top 53 bits of a word.
+#[inline(always)]
+fn unit(w: u64) -> f64 {
+    // Below 2^53, so the signed conversion (one instruction) is exact.
+    ((w >> 11) as i64) as f64 * (1.0 / (1u64 << 53) as f64)
+}
+
+/// A standard normal draw from an element's word: rand_distr's ziggurat
+/// `StandardNormal` on the element's generator, whose first word is `w`
+/// (the ziggurat's first step, which accepts about 98.8% of the time, uses
+/// only that word; rejections draw secondary words).
+#[inline(always)]
+fn normal_draw(w: u64) -> f64 {
+    StandardNormal.sample(&mut ElementRng { first: w, state: w ^ SECONDARY, fresh: true })
+}
+
+/// The generator of one element: `first`, then the secondary words.
+struct ElementRng {
+    first: u64,
+    state: u64,
+    fresh: bool,
+}
+
+impl RngCore for ElementRng {
+    #[inline(always)]
+    fn next_u64(&mut self) -> u64 {
+        if self.fresh {
+            self.fresh = false;
+            self.first
+        } else {
+            self.state = self.state.wrapping_add(GOLDEN);
+            fmix64(self.state)
+        }
+    }
+
+    #[inline]
+    fn next_u32(&mut self) -> u32 {
+        (self.next_u64() >> 32) as u32
+    }
+
+    fn fill_bytes(&mut self, dst: &mut [u8]) {
+        for chunk in dst.chunks_mut(8) {
+            let bytes = self.next_u64().to_le_bytes();
+            chunk.copy_from_slice(&bytes[..chunk.len()]);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,106 @@
+//! Bad input is a typed error naming what is wrong, never a panic.
+
+use chunked_array::{ArrayError, Chunks, arange, from_array, random, zeros};
+use ndarray::{ArrayD, IxDyn};
+
+#[test]
+fn shape_mismatch_names_both_shapes() {
+    let a = zeros(&[3, 4], 2).unwrap();
+    let b = zeros(&[5], 2).unwrap();
+    let e = (&a + &b).unwrap_err();
+    assert!(
+        matches!(&e, ArrayError::ShapeMismatch { op: "add", left, right } if left == &[3, 4] && right == &[5])
+    );
+    assert_eq!(e.to_string(), "operands could not be broadcast together in add: shapes (3, 4) and (5,)");
+    let col = zeros(&[4, 1], 2).unwrap();
+    assert!(a.multiply(&col).unwrap_err().to_string().contains("(3, 4) and (4, 1)"));
+    assert!(a.maximum(&a.t()).is_err());
+}
+
+#[test]
+fn misaligned_products_name_both_shapes() {
+    let a = zeros(&[3, 4], 2).unwrap();
+    let v = zeros(&[3], 2).unwrap();
+    let e = a.dot(&v).unwrap_err();
+    assert_eq!(e.to_string(), "shapes (3, 4) and (3,) not aligned for dot: 4 (dim 1) != 3 (dim 0)");
+    assert!(a.matmul(&a).unwrap_err().to_string().contains("(3, 4) and (3, 4)"));
+    let s = zeros(&[], 1).unwrap();
+    assert!(matches!(a.matmul(&s), Err(ArrayError::NotAligned { op: "matmul", .. })));
+    assert!(a.dot(&s).is_ok(), "dot with a scalar multiplies, as numpy");
+}
+
+#[test]
+fn bad_chunks_are_errors() {
+    let e = random::standard_normal(0, &[10, 10], 0).unwrap_err();
+    assert!(matches!(e, ArrayError::ZeroChunk { axis: 0, .. }));
+    assert_eq!(e.to_string(), "chunk size 0 on axis 0 of shape (10, 10)");
+    assert!(matches!(zeros(&[10, 10], [5, 0]), Err(ArrayError::ZeroChunk { axis: 1, .. })));
+    let e = zeros(&[10], Chunks::Explicit(vec![vec![4, 4]])).unwrap_err();
+    assert!(matches!(e, ArrayError::ChunksDoNotFit { .. }));
+    assert!(e.to_string().contains("(10,)") && e.to_string().contains("add up to 8"), "{e}");
+    assert!(matches!(zeros(&[10, 10], [5]), Err(ArrayError::ChunksDoNotFit { .. })));
+    assert!(matches!(zeros(&[10], Chunks::Auto { bytes: 0 }), Err(ArrayError::InvalidParameter { .. })));
+    let a = zeros(&[4], 2).unwrap();
+    assert!(matches!(a.rechunk(0), Err(ArrayError::ZeroChunk { .. })));
+    // A chunk size of zero is an error even on an empty axis; explicit
+    // chunks of an empty axis may be empty.
+    assert!(matches!(zeros(&[0, 3], [0, 1]), Err(ArrayError::ZeroChunk { axis: 0, .. })));
+    assert!(zeros(&[0, 3], Chunks::Explicit(vec![vec![], vec![3]])).is_ok());
+}
+
+#[test]
+fn axes_and_dimensions_are_checked() {
+    let a = zeros(&[3, 4], 2).unwrap();
+    let e = a.sum_axis(2).unwrap_err();
+    assert_eq!(e.to_string(), "axis 2 is out of bounds for an array of shape (3, 4)");
+    assert!(a.sum().sum_axis(0).is_err());
+    let cube = ArrayD::<f64>::zeros(IxDyn(&[2, 2, 2]));
+    assert!(matches!(from_array(&cube, 1), Err(ArrayError::TooManyDims { .. })));
+    assert!(zeros(&[1, 1, 1], 1).unwrap_err().to_string().contains("(1, 1, 1) has 3 dimensions"));
+}
+
+#[test]
+fn parameters_are_checked() {
+    let e = random::normal(0, 0.0, -1.0, &[3], 1).unwrap_err();
+    assert_eq!(e.to_string(), "invalid standard deviation: -1");
+    assert!(random::normal(0, 0.0, f64::NAN, &[3], 1).is_err());
+    assert!(random::normal(0, 0.0, 0.0, &[3], 1).is_ok());
+    assert!(arange(0.0, 1.0, 0.0, 1).is_err());
+    assert!(arange(0.0, f64::INFINITY, 1.0, 1).is_err());
+    assert!(arange(0.0, 1.0, f64::NAN, 1).is_err());
+}
+
+#[test]
+fn empty_extrema_are_errors_as_in_numpy() {
+    let a = zeros(&[0, 4], 2).unwrap();
+    let e = a.min().unwrap_err();
+    assert!(
+        e.to_string().starts_with("zero-size array to reduction operation min which has no identity"),
+        "{e}"
+    );
+    assert!(a.max_axis(0).is_err());
+    assert!(a.max_axis(1).is_ok(), "an empty result is fine");
+}
+
+#[test]
+fn shapes_too_large_to_address_are_errors() {
+    let big = 1usize << 40;
+    assert!(matches!(zeros(&[big, big], 1 << 20), Err(ArrayError::InvalidParameter { name: "shape", .. })));
+    let col = zeros(&[big, 1], 1 << 20).unwrap();
+    let row = zeros(&[big], 1 << 20).unwrap();
+    assert!((&col + &row).is_err(), "a broadcast result too large to address");
+    let v = zeros(&[1, big], 1 << 20).unwrap();
+    assert!(col.dot(&v).is_err());
+    // Too many blocks: each would be a task.
+    let e = zeros(&[big], 1).unwrap_err();
+    assert!(e.to_string().contains("more than 16777216 blocks"), "{e}");
+    assert!(zeros(&[1 << 13, 1 << 13], 1).is_err());
+    assert!(zeros(&[big], chunked_array::Chunks::Auto { bytes: 8 }).is_err());
+}
+
+#[test]
+fn arrays_are_send_and_sync() {
+    fn check<T: Send + Sync>() {}
+    check::<chunked_array::Array>();
+    check::<chunked_array::Plan>();
+}

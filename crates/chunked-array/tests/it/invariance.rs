@@ -1,0 +1,91 @@
+//! A seeded random array is a function of the seed alone: identical
+//! elements under every chunking, reductions agreeing to 1e-12 relative,
+//! and results identical bit for bit under every executor and worker count.
+
+use chunked_array::{Chunks, compute, compute_scalars, random};
+use executors::Executor;
+
+use crate::executors;
+
+fn chunkings() -> Vec<Chunks> {
+    vec![
+        Chunks::Size(1),
+        Chunks::Size(7),
+        Chunks::Sizes(vec![13, 40]),
+        Chunks::Explicit(vec![vec![5, 20, 15], vec![1, 59]]),
+        Chunks::Size(1000),
+        Chunks::auto(),
+    ]
+}
+
+#[test]
+fn random_elements_do_not_depend_on_chunks() {
+    let exec = Executor::sequential();
+    for (seed, make) in [
+        (0, random::standard_normal as fn(u64, &[usize], Chunks) -> _),
+        (5, |s, shape: &[usize], c| random::normal(s, 3.0, 0.5, shape, c)),
+        (9, |s, shape: &[usize], c| random::uniform(s, -1.0, 4.0, shape, c)),
+    ] {
+        let reference = make(seed, &[40, 60], Chunks::Size(40)).unwrap().compute(&exec).unwrap();
+        for chunks in chunkings() {
+            let a = make(seed, &[40, 60], chunks.clone()).unwrap();
+            assert_eq!(a.compute(&exec).unwrap(), reference, "{chunks:?}");
+            // A transposed block reads the same elements.
+            assert_eq!(a.t().compute(&exec).unwrap(), reference.t(), "{chunks:?}");
+        }
+        // The flat row-major index decides: a 1 x 2400 array holds the same values.
+        let flat = make(seed, &[2400], Chunks::Size(333)).unwrap().compute(&exec).unwrap();
+        assert_eq!(flat.as_slice().unwrap(), reference.as_slice().unwrap());
+    }
+}
+
+#[test]
+fn reductions_agree_across_chunkings() {
+    let exec = Executor::sequential();
+    let reference = {
+        let a = random::standard_normal(3, &[40, 60], 40).unwrap();
+        compute_scalars(
+            &[&a.sum(), &a.mean(), &a.var(0), &a.std(1), &a.min().unwrap(), &a.max().unwrap()],
+            &exec,
+        )
+        .unwrap()
+    };
+    for chunks in chunkings() {
+        let a = random::standard_normal(3, &[40, 60], chunks.clone()).unwrap();
+        let got = compute_scalars(
+            &[&a.sum(), &a.mean(), &a.var(0), &a.std(1), &a.min().unwrap(), &a.max().unwrap()],
+            &exec,
+        )
+        .unwrap();
+        for (g, r) in got.iter().zip(&reference) {
+            // The sum of 2400 standard normals is of order 50: relative to
+            // the sum of magnitudes (about 1900), 1e-12.
+            assert!((g - r).abs() <= 1e-12 * r.abs().max(1.0) * 40.0, "{chunks:?}: {g} vs {r}");
+        }
+        let axis = a.var_axis(0, 0).unwrap().compute(&exec).unwrap();
+        let axis_ref = random::standard_normal(3, &[40, 60], 40)
+            .unwrap()
+            .var_axis(0, 0)
+            .unwrap()
+            .compute(&exec)
+            .unwrap();
+        crate::assert_close(&axis, &axis_ref, 1e-12);
+    }
+}
+
+#[test]
+fn every_executor_and_worker_count_gives_the_same_bits() {
+    let a = random::standard_normal(1, &[30, 20], [7, 6]).unwrap();
+    let b = random::standard_normal(2, &[20], 6).unwrap();
+    let c = ((a.dot(&b).unwrap().sum() / a.mean()).unwrap() * b.var(0)).unwrap();
+    let z = (&a.exp() - &a.mean_axis(0).unwrap()).unwrap();
+    let outputs = [&a.mean(), &a.std(0), &c, &z, &a.matmul(&a.t()).unwrap(), &z.max_axis(1).unwrap()];
+    let reference = compute(&outputs, &Executor::sequential()).unwrap();
+    for exec in executors() {
+        let got = compute(&outputs, &exec).unwrap();
+        for (g, r) in got.iter().zip(&reference) {
+            let same = g.iter().zip(r.iter()).all(|(x, y)| x.to_bits() == y.to_bits());
+            assert!(same && g.shape() == r.shape(), "{exec:?}");
+        }
+    }
+}

@@ -1,0 +1,168 @@
+//! The talk's array cells (`cargo xtask demo array`): the mean and standard
+//! deviation of a seeded normal array computed together, the drawings of
+//! both graphs, then `C = A.dot(B).sum() / A.mean() * B.var()`, each with
+//! its wall time. The arrays are never held: blocks are generated, reduced
+//! and dropped.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+use chunked_array::{Array, Plan, random};
+use executors::{Executor, Progress, RankDir, Strategy};
+use serde_json::{Value, json};
+
+/// Options of `cargo xtask demo array`.
+#[derive(clap::Args, Clone, Debug)]
+pub(crate) struct ArrayArgs {
+    /// Rows and columns of the square arrays (the talk: 10000, 800 MB).
+    #[arg(long, default_value_t = 10_000)]
+    pub(crate) size: usize,
+    /// Side of a block (2500 cuts 10000 x 10000 into 16 blocks of 50 MB).
+    #[arg(long, default_value_t = 2500)]
+    pub(crate) chunk: usize,
+    /// Seed of the first array; A and B of the second cell use seed + 1 and
+    /// seed + 2. Values depend on the seed only, not on chunks or workers.
+    #[arg(long, default_value_t = 0)]
+    pub(crate) seed: u64,
+    /// Executor: sequential, work-queue, pool or graph.
+    #[arg(long, default_value = "graph")]
+    pub(crate) executor: Strategy,
+    /// Workers (default: the number of cores).
+    #[arg(long)]
+    pub(crate) workers: Option<usize>,
+    /// Also write the figures to this JSON file: `results` (mean, std, C)
+    /// are deterministic, `timings_s` are not.
+    #[arg(long)]
+    pub(crate) json: Option<PathBuf>,
+    /// Where the drawings go: `<stem>-mean`, `<stem>-std` and `<stem>-c`
+    /// (`.dot`, and `.svg` with Graphviz).
+    #[arg(long, default_value = "target/demo/array")]
+    pub(crate) drawing: PathBuf,
+}
+
+/// Runs the array cells; returns `{"results": {...}, "timings_s": {...}}`
+/// and writes it to `--json` when asked.
+pub(crate) fn run(args: &ArrayArgs) -> Result<Value> {
+    let workers = args.workers.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let exec = match args.executor {
+        Strategy::Sequential => Executor::sequential(),
+        strategy => Executor::new(strategy, workers)?,
+    }
+    .progress(Progress::Hidden);
+    let (n, chunk) = (args.size, args.chunk);
+
+    println!();
+    println!("## Arrays larger than memory: chunked, lazy, streamed");
+    println!();
+    println!("    array = da.random.normal(size=({n}, {n}), chunks={chunk})   # seed {}", args.seed);
+    println!("    mean, std = dask.compute(array.mean(), array.std())");
+    println!();
+    let array = random::standard_normal(args.seed, &[n, n], chunk)?;
+    println!(
+        "{:.0} MB in {} blocks of at most {c} x {c}; {} executor, {} workers",
+        array.nbytes() as f64 / 1e6,
+        array.num_blocks(),
+        args.executor,
+        exec.workers(),
+        c = chunk.min(n),
+    );
+    let (mean, std) = (array.mean(), array.std(0));
+    if let Some(dir) = args.drawing.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    draw("mean", &[&mean], &stem(&args.drawing, "mean"))?;
+    draw("std", &[&std], &stem(&args.drawing, "std"))?;
+
+    let start = Instant::now();
+    let values = chunked_array::compute_scalars(&[&mean, &std], &exec)?;
+    let moments_time = start.elapsed().as_secs_f64();
+    let (mean_value, std_value) = (values[0], values[1]);
+    println!();
+    println!("mean = {mean_value:.6e}, std = {std_value:.12} (together, {:.3} ms)", moments_time * 1e3);
+    let moments_peak = peak_rss_mb();
+    if let Some(mb) = moments_peak {
+        println!("Peak memory of this process so far: {mb:.0} MB");
+    }
+
+    println!();
+    println!(
+        "    A = da.random.normal(size=({n}, {n}), chunks={chunk}); B = da.random.normal(size={n}, chunks={chunk})"
+    );
+    println!("    C = A.dot(B).sum() / A.mean() * B.var()");
+    println!();
+    let a = random::standard_normal(args.seed.wrapping_add(1), &[n, n], chunk)?;
+    let b = random::standard_normal(args.seed.wrapping_add(2), &[n], chunk)?;
+    let c = ((a.dot(&b)?.sum() / a.mean())? * b.var(0))?;
+    draw("C", &[&c], &stem(&args.drawing, "c"))?;
+    let start = Instant::now();
+    let c_value = c.compute_scalar(&exec)?;
+    let c_time = start.elapsed().as_secs_f64();
+    println!();
+    println!("C = {c_value:.12e} ({:.3} ms)", c_time * 1e3);
+    let c_peak = peak_rss_mb();
+    if let Some(mb) = c_peak {
+        println!("Peak memory of this process so far: {mb:.0} MB");
+    }
+
+    let doc = json!({
+        "results": {
+            "size": n,
+            "chunk": chunk,
+            "seed": args.seed,
+            "mean": mean_value,
+            "std": std_value,
+            "c": c_value,
+        },
+        "timings_s": {
+            "executor": args.executor.name(),
+            "workers": exec.workers(),
+            "mean_std": moments_time,
+            "c": c_time,
+            "peak_rss_mb_after_mean_std": moments_peak,
+            "peak_rss_mb_after_c": c_peak,
+        },
+    });
+    if let Some(path) = &args.json {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        }
+        std::fs::write(path, serde_json::to_string_pretty(&doc)? + "\n")
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        println!();
+        println!("Figures written to {}", path.display());
+    }
+    Ok(doc)
+}
+
+/// `<stem>-<suffix>`, beside `stem`.
+fn stem(stem: &Path, suffix: &str) -> PathBuf {
+    let name = stem.file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "array".into());
+    stem.with_file_name(format!("{name}-{suffix}"))
+}
+
+/// Draws the graph of `arrays` and says where.
+fn draw(what: &str, arrays: &[&Array], stem: &Path) -> Result<()> {
+    let plan = Plan::new(arrays);
+    let drawing = plan.visualize(RankDir::LeftRight, stem)?;
+    match &drawing.svg {
+        Some(svg) => {
+            println!(
+                "Graph of {what} ({} tasks): {} and {}",
+                plan.len(),
+                drawing.dot.display(),
+                svg.display()
+            )
+        }
+        None => println!("Graph of {what} ({} tasks): {}", plan.len(), drawing.dot.display()),
+    }
+    Ok(())
+}
+
+/// The process's peak resident memory in MB (Linux's `VmHWM`).
+fn peak_rss_mb() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
+}
