@@ -40,6 +40,9 @@ pub(crate) struct Args {
     /// The flights CSV for the dataframe section (generated on first use).
     #[arg(long, default_value = crate::gen_data::DEFAULT_PATH)]
     csv: PathBuf,
+    /// Bytes per partition of the CSV.
+    #[arg(long, default_value_t = 64 << 20)]
+    blocksize: usize,
     /// Rows and columns of the arrays.
     #[arg(long, default_value_t = 10_000)]
     size: usize,
@@ -74,7 +77,7 @@ pub(crate) fn run(args: Args) -> Result<()> {
     let strategy = match args.executor {
         crate::sim::Choice::Local(s) => s,
         crate::sim::Choice::Mpi if args.section == Some(Section::Dataframe) => {
-            return crate::demo_frame::run_mpi(&args.csv, args.json.as_deref());
+            return crate::demo_frame::run_mpi(&args.csv, args.blocksize, args.json.as_deref());
         }
         crate::sim::Choice::Mpi => bail!("--executor mpi runs the dataframe section only: demo dataframe"),
     };
@@ -96,7 +99,12 @@ pub(crate) fn run(args: Args) -> Result<()> {
             crate::gen_data::ensure(&args.csv)?;
         }
         let exec = Executor::new(strategy, args.workers.unwrap_or_else(talk::cores))?;
-        let (r, t) = crate::demo_frame::run(&args.csv, &exec, &args.drawing.with_file_name("flights"))?;
+        let (r, t) = crate::demo_frame::run(
+            &args.csv,
+            args.blocksize,
+            &exec,
+            &args.drawing.with_file_name("flights"),
+        )?;
         results.insert("dataframe".into(), r);
         timings.insert("dataframe".into(), t);
     }

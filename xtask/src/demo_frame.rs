@@ -12,7 +12,7 @@ use executors::{Executor, Progress, RankDir};
 use serde_json::{Map, Value, json};
 
 /// Runs the section on `csv`; returns (results, timings) for the JSON.
-pub(crate) fn run(csv: &Path, exec: &Executor, drawing: &Path) -> Result<(Value, Value)> {
+pub(crate) fn run(csv: &Path, blocksize: usize, exec: &Executor, drawing: &Path) -> Result<(Value, Value)> {
     println!();
     println!("## A CSV file larger than memory: mean departure delay from the New York airports");
     println!();
@@ -30,7 +30,7 @@ pub(crate) fn run(csv: &Path, exec: &Executor, drawing: &Path) -> Result<(Value,
     println!("                .groupby(\"ORIGIN_AIRPORT\")[\"DEPARTURE_DELAY\"].mean()");
     println!();
     let start = Instant::now();
-    let delays = query(csv)?;
+    let delays = query(csv, blocksize)?;
     let plan_time = start.elapsed().as_secs_f64();
     println!("The optimised plan:");
     for line in delays.explain()?.lines() {
@@ -61,10 +61,10 @@ pub(crate) fn run(csv: &Path, exec: &Executor, drawing: &Path) -> Result<(Value,
 }
 
 /// The talk's query on `csv`, with the talk's five string columns.
-fn query(csv: &Path) -> Result<Aggregation> {
+fn query(csv: &Path, blocksize: usize) -> Result<Aggregation> {
     let options = ["ORIGIN_AIRPORT", "DESTINATION_AIRPORT", "TAIL_NUMBER", "CANCELLATION_REASON", "AIRLINE"]
         .iter()
-        .fold(CsvOptions::default(), |o, c| o.dtype(c, DType::Str));
+        .fold(CsvOptions::default().blocksize(blocksize), |o, c| o.dtype(c, DType::Str));
     let path = csv.to_str().context("the CSV path is not UTF-8")?;
     Ok(read_csv(path, options)?
         .filter(col("ORIGIN_AIRPORT").isin(["JFK", "LGA", "EWR"]))
@@ -89,10 +89,10 @@ fn means(result: &chunked_frame::DataFrame) -> Map<String, Value> {
 /// are spread over the ranks, rank 0 merges the partial aggregates, prints
 /// the result and writes the JSON.
 #[cfg(feature = "mpi")]
-pub(crate) fn run_mpi(csv: &Path, json: Option<&Path>) -> Result<()> {
+pub(crate) fn run_mpi(csv: &Path, blocksize: usize, json: Option<&Path>) -> Result<()> {
     let mpi = executors::mpi::Mpi::initialize().context("MPI is already initialized")?;
     let start = Instant::now();
-    let delays = query(csv)?;
+    let delays = query(csv, blocksize)?;
     let parts = mpi.map((0..delays.partitions()).collect(), |p| delays.partial(p))?;
     let Some(parts) = parts else { return Ok(()) };
     let result = delays.combine(parts)?;
@@ -112,7 +112,7 @@ pub(crate) fn run_mpi(csv: &Path, json: Option<&Path>) -> Result<()> {
 }
 
 #[cfg(not(feature = "mpi"))]
-pub(crate) fn run_mpi(_: &Path, _: Option<&Path>) -> Result<()> {
+pub(crate) fn run_mpi(_: &Path, _: usize, _: Option<&Path>) -> Result<()> {
     anyhow::bail!("this xtask was built without MPI (--features mpi); see the README")
 }
 

@@ -57,3 +57,49 @@ fn every_rank_works_and_a_panicking_task_fails_the_job() {
     assert!(!out.status.success());
     assert!(stderr.contains("task 617") && stderr.contains("was told to fail"), "{stderr}");
 }
+
+#[test]
+fn the_dataframe_query_under_mpirun_equals_the_local_one() {
+    let dir = std::env::temp_dir().join(format!("xtask-mpi-frame-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let csv = dir.join("flights.csv");
+    chunked_frame::flights::write_synthetic_file(&csv, 50_000, 3).unwrap();
+    let (remote, local) = (dir.join("mpi.json"), dir.join("local.json"));
+    let out = mpirun(&[
+        "demo",
+        "dataframe",
+        "--executor",
+        "mpi",
+        "--csv",
+        csv.to_str().unwrap(),
+        "--json",
+        remote.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let status = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args([
+            "demo",
+            "dataframe",
+            "--executor",
+            "pool",
+            "--csv",
+            csv.to_str().unwrap(),
+            "--json",
+            local.to_str().unwrap(),
+        ])
+        .arg("--drawing")
+        .arg(dir.join("drawing"))
+        .stdout(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let read = |p: &std::path::Path| -> serde_json::Value {
+        serde_json::from_str::<serde_json::Value>(&std::fs::read_to_string(p).unwrap()).unwrap()["results"]["dataframe"]
+            ["means"]
+            .clone()
+    };
+    let (remote, local) = (read(&remote), read(&local));
+    assert_eq!(remote.as_object().map(|m| m.len()), Some(3), "{remote}");
+    assert_eq!(remote, local);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
