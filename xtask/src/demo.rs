@@ -53,7 +53,7 @@ pub(crate) struct Args {
     #[arg(long, default_value_t = 0)]
     seed: u64,
     /// Executor for the dataframe and array sections; `mpi` under mpirun with a build
-    /// with `--features mpi` (the dataframe section only).
+    /// with `--features mpi` (one section: demo dataframe or demo array).
     #[arg(long, default_value = "graph")]
     executor: crate::sim::Choice,
 }
@@ -79,7 +79,22 @@ pub(crate) fn run(args: Args) -> Result<()> {
         crate::sim::Choice::Mpi if args.section == Some(Section::Dataframe) => {
             return crate::demo_frame::run_mpi(&args.csv, args.blocksize, args.json.as_deref());
         }
-        crate::sim::Choice::Mpi => bail!("--executor mpi runs the dataframe section only: demo dataframe"),
+        crate::sim::Choice::Mpi if args.section == Some(Section::Array) => {
+            // Each rank runs one work unit at a time; the strategy is unused.
+            let array = crate::demo_array::ArrayArgs {
+                size: args.size,
+                chunk: args.chunk,
+                seed: args.seed,
+                executor: Strategy::Sequential,
+                workers: Some(1),
+                json: args.json.clone(),
+                drawing: args.drawing.with_file_name("array"),
+            };
+            return crate::demo_array::run_mpi(&array);
+        }
+        crate::sim::Choice::Mpi => {
+            bail!("--executor mpi runs the dataframe and array sections only: demo dataframe, demo array")
+        }
     };
     let wants = |s: Section| args.section.is_none_or(|x| x == s);
     let mut results = Map::new();

@@ -135,6 +135,111 @@ pub(crate) fn run(args: &ArrayArgs) -> Result<Value> {
     Ok(doc)
 }
 
+/// The array cells over MPI (`mpirun -np N xtask demo array --executor
+/// mpi`): every rank builds the same arrays and plans; the work units (a
+/// block of the array generated and reduced to its partial moments; for C,
+/// a block of A generated and reduced to its share of `A.dot(B)` and its
+/// moments, and a block of B to its moments) are spread over the ranks,
+/// each rank running one unit at a time on its one thread (`executor` and
+/// `workers` are not used); rank 0 merges the partials in the local plan's
+/// trees, sequentially, so the figures equal the local executors' bit for
+/// bit, prints them and writes `--json` in the layout of `demo --json`
+/// (`results.array`: size, chunk, seed, mean, std, c; `timings_s.array`).
+/// No graph is drawn.
+#[cfg(feature = "mpi")]
+pub(crate) fn run_mpi(args: &ArrayArgs) -> Result<()> {
+    use chunked_array::Distributed;
+
+    let mpi = executors::mpi::Mpi::initialize().context("MPI is already initialized")?;
+    let (n, chunk) = (args.size, args.chunk);
+    let array = random::standard_normal(args.seed, &[n, n], chunk)?;
+    let (mean, std) = (array.mean(), array.std(0));
+    let a = random::standard_normal(args.seed.wrapping_add(1), &[n, n], chunk)?;
+    let b = random::standard_normal(args.seed.wrapping_add(2), &[n], chunk)?;
+    let c = ((a.dot(&b)?.sum() / a.mean())? * b.var(0))?;
+
+    let start = Instant::now();
+    let moments = Distributed::new(&[&mean, &std]);
+    let moments_parts = mpi.map((0..moments.units()).collect(), |u| moments.partial(u));
+    let moments_map_time = start.elapsed().as_secs_f64();
+    // Every rank enters the second map, so that none waits for rank 0
+    // forever; after a failure of the first, rank 0's first task fails at
+    // once, which stops the others.
+    let failed = moments_parts.is_err();
+    let start = Instant::now();
+    let c_work = Distributed::new(&[&c]);
+    let c_parts = mpi.map((0..c_work.units()).collect(), |u| {
+        if failed {
+            return Err("skipped: the mean and std failed".to_owned());
+        }
+        c_work.partial(u).map_err(|e| e.to_string())
+    });
+    let c_map_time = start.elapsed().as_secs_f64();
+    let (Some(moments_parts), Some(c_parts)) = (moments_parts?, c_parts?) else { return Ok(()) };
+
+    let start = Instant::now();
+    let values = moments.combine_scalars(moments_parts)?;
+    let moments_time = moments_map_time + start.elapsed().as_secs_f64();
+    let (mean_value, std_value) = (values[0], values[1]);
+    let start = Instant::now();
+    let c_value = c_work.combine_scalars(c_parts)?[0];
+    let c_time = c_map_time + start.elapsed().as_secs_f64();
+
+    println!();
+    println!("## Arrays larger than memory, over MPI: {} ranks", mpi.size());
+    println!();
+    println!("    array = da.random.normal(size=({n}, {n}), chunks={chunk})   # seed {}", args.seed);
+    println!("    mean, std = dask.compute(array.mean(), array.std())");
+    println!();
+    println!(
+        "{:.0} MB in {} blocks of at most {c} x {c}: {} work units spread over the ranks",
+        array.nbytes() as f64 / 1e6,
+        array.num_blocks(),
+        moments.units(),
+        c = chunk.min(n),
+    );
+    println!("mean = {mean_value:.6e}, std = {std_value:.12} (together, {:.3} ms)", moments_time * 1e3);
+    println!();
+    println!("    C = A.dot(B).sum() / A.mean() * B.var()");
+    println!();
+    println!("{} work units; C = {c_value:.12e} ({:.3} ms)", c_work.units(), c_time * 1e3);
+
+    if let Some(path) = &args.json {
+        let doc = json!({
+            "results": { "array": {
+                "size": n,
+                "chunk": chunk,
+                "seed": args.seed,
+                "mean": mean_value,
+                "std": std_value,
+                "c": c_value,
+            } },
+            "timings_s": { "array": {
+                "executor": "mpi",
+                "ranks": mpi.size(),
+                "units_mean_std": moments.units(),
+                "units_c": c_work.units(),
+                "mean_std": moments_time,
+                "c": c_time,
+                "peak_rss_mb_rank0": peak_rss_mb(),
+            } },
+        });
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        }
+        std::fs::write(path, serde_json::to_string_pretty(&doc)? + "\n")
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        println!();
+        println!("Figures written to {}", path.display());
+    }
+    Ok(())
+}
+
+#[cfg(not(feature = "mpi"))]
+pub(crate) fn run_mpi(_: &ArrayArgs) -> Result<()> {
+    anyhow::bail!("this xtask was built without MPI (--features mpi); see the README")
+}
+
 /// `<stem>-<suffix>`, beside `stem`.
 fn stem(stem: &Path, suffix: &str) -> PathBuf {
     let name = stem.file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "array".into());

@@ -1,6 +1,7 @@
 //! The MPI backend under `mpirun -np 3` (built with `--features mpi`): the
-//! sweep's rows equal the local executor's, and a panicking task ends the
-//! job with a non-zero exit and the task's message, without hanging.
+//! sweep's rows, the dataframe query's means and the array cells' mean, std
+//! and C equal the local executors', and a panicking task ends the job with
+//! a non-zero exit and the task's message, without hanging.
 #![cfg(feature = "mpi")]
 
 use std::process::{Command, Output};
@@ -100,6 +101,45 @@ fn the_dataframe_query_under_mpirun_equals_the_local_one() {
     };
     let (remote, local) = (read(&remote), read(&local));
     assert_eq!(remote.as_object().map(|m| m.len()), Some(3), "{remote}");
+    assert_eq!(remote, local);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn the_array_reductions_under_mpirun_equal_the_local_ones() {
+    let dir = std::env::temp_dir().join(format!("xtask-mpi-array-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let cells = ["--size", "2000", "--chunk", "300", "--seed", "0"];
+    let (remote, local) = (dir.join("mpi.json"), dir.join("local.json"));
+    let out = mpirun(
+        &[&["demo", "array", "--executor", "mpi", "--json", remote.to_str().unwrap()][..], &cells[..]]
+            .concat(),
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("over MPI: 3 ranks") && stdout.contains("49 work units"), "{stdout}");
+    let status = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["demo", "array", "--executor", "pool", "--json", local.to_str().unwrap()])
+        .args(cells)
+        .arg("--drawing")
+        .arg(dir.join("graph"))
+        .stdout(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let read = |p: &std::path::Path| -> serde_json::Value {
+        serde_json::from_str::<serde_json::Value>(&std::fs::read_to_string(p).unwrap()).unwrap()["results"]["array"]
+            .clone()
+    };
+    let (remote, local) = (read(&remote), read(&local));
+    // The JSON numbers are the shortest decimals that read back to the same
+    // f64, so equal text is equal bits.
+    for key in ["size", "chunk", "seed", "mean", "std", "c"] {
+        assert!(local[key].is_number(), "{key} in {local}");
+        assert_eq!(remote[key].to_string(), local[key].to_string(), "{key}");
+    }
+    let c = remote["c"].as_f64().unwrap();
+    assert!(c.is_finite() && c != 0.0);
     assert_eq!(remote, local);
     std::fs::remove_dir_all(&dir).unwrap();
 }

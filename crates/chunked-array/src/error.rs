@@ -90,6 +90,32 @@ pub enum ArrayError {
         /// The array's shape.
         shape: Vec<usize>,
     },
+    /// A work unit asked of a [`crate::Distributed`] beyond its units.
+    #[error("work unit {unit} does not exist: the plan has {units} work units")]
+    UnitOutOfRange {
+        /// The unit asked for.
+        unit: usize,
+        /// How many units the plan has.
+        units: usize,
+    },
+    /// [`crate::Distributed::combine`] was given a different number of
+    /// partials than the plan has work units.
+    #[error("{got} partials given for a plan of {units} work units")]
+    PartialCount {
+        /// How many units the plan has.
+        units: usize,
+        /// How many partials were given.
+        got: usize,
+    },
+    /// A partial given to [`crate::Distributed::combine`] is not the one of
+    /// the unit at its position (out of order, or from another plan).
+    #[error("partial {position} does not fit the plan: {reason}")]
+    PartialMismatch {
+        /// Its position in the list given.
+        position: usize,
+        /// What does not match.
+        reason: String,
+    },
     /// The executor failed to run the graph.
     #[error(transparent)]
     Exec(#[from] executors::ExecError),

@@ -154,8 +154,9 @@ impl Acc {
 }
 
 /// A block's contribution to a reduction or product, with the shape of the
-/// output block it goes into (0-dimensional for a full reduction).
-#[derive(Clone, Debug)]
+/// output block it goes into (0-dimensional for a full reduction). It
+/// serializes with serde (for work units run elsewhere).
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub(crate) enum Partial {
     /// Sums (or partial products).
     Sum(ArrayD<f64>),

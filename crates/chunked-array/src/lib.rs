@@ -18,6 +18,9 @@
 //!   (strategy and worker count change nothing in the result); draw the
 //!   graph with [`Plan::to_dot`] or [`Plan::visualize`] (SVG when Graphviz
 //!   is installed).
+//! - [`Distributed`]: the block work of a computation as independent work
+//!   units that run on any process (over MPI, say), with serde partials
+//!   combined into the same values as [`compute`]'s, bit for bit.
 //!
 //! **A seeded random array is a function of the seed alone**: element
 //! `(i, j)` depends on the seed and its index only, the same for every
@@ -58,6 +61,7 @@
 mod array;
 mod chunks;
 mod creation;
+mod distributed;
 mod error;
 mod eval;
 mod kernels;
@@ -73,6 +77,7 @@ use ndarray::ArrayD;
 pub use array::Array;
 pub use chunks::{Chunks, DEFAULT_CHUNK_BYTES, MAX_BLOCKS};
 pub use creation::{arange, from_array, full, ones, zeros};
+pub use distributed::{Distributed, UnitPartial};
 pub use error::{ArrayError, Shape};
 pub use plan::Plan;
 
@@ -88,7 +93,12 @@ pub fn compute_scalars(arrays: &[&Array], exec: &Executor) -> Result<Vec<f64>, A
     if let Some(a) = arrays.iter().find(|a| a.ndim() != 0) {
         return Err(ArrayError::NotScalar { shape: a.shape().to_vec() });
     }
-    Ok(compute(arrays, exec)?.into_iter().map(|v| v.first().copied().unwrap_or(f64::NAN)).collect())
+    Ok(scalars(compute(arrays, exec)?))
+}
+
+/// The values of computed 0-dimensional arrays.
+fn scalars(values: Vec<ArrayD<f64>>) -> Vec<f64> {
+    values.into_iter().map(|v| v.first().copied().unwrap_or(f64::NAN)).collect()
 }
 
 /// The graph of several arrays in Graphviz's DOT language.

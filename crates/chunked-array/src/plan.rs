@@ -79,7 +79,32 @@ struct Output {
 impl Plan {
     /// Lowers the arrays into one graph: what they share is computed once.
     pub fn new(outputs: &[&Array]) -> Plan {
-        Lowering::new(outputs).build(outputs)
+        Lowering::new(outputs).build(outputs).0
+    }
+
+    /// Lowers the arrays and returns the tasks without inputs, in creation
+    /// order (the same order on every process that built the same arrays).
+    pub(crate) fn first_layer(outputs: &[&Array]) -> Vec<Unit> {
+        let mut lowering = Lowering::new(outputs);
+        lowering.first_layer = FirstLayer::Collect(Vec::new());
+        let (_, first_layer) = lowering.build(outputs);
+        match first_layer {
+            FirstLayer::Collect(units) => units,
+            _ => unreachable!("the lowering keeps its first-layer mode"),
+        }
+    }
+
+    /// Lowers the arrays with the tasks without inputs returning `pieces`
+    /// (in creation order) instead of computing them: the rest of the graph
+    /// is the ordinary plan's.
+    pub(crate) fn replaying(outputs: &[&Array], pieces: Vec<Piece>) -> Result<Plan, ArrayError> {
+        let mut lowering = Lowering::new(outputs);
+        lowering.first_layer = FirstLayer::Replay(pieces.into_iter());
+        let (plan, first_layer) = lowering.build(outputs);
+        match first_layer {
+            FirstLayer::Replay(rest) if rest.as_slice().is_empty() => Ok(plan),
+            _ => Err(internal("more pieces than tasks without inputs")),
+        }
     }
 
     /// The executors graph.
@@ -207,6 +232,32 @@ struct Lowering {
     root_tasks: HashMap<u64, Vec<Delayed<Piece>>>,
     /// Reduction trees already built: (array, sink slot, output block).
     trees: HashMap<(u64, usize, usize), (Delayed<Piece>, usize)>,
+    /// What becomes of the tasks without inputs.
+    first_layer: FirstLayer,
+}
+
+/// A task's function: its inputs' pieces to its piece.
+pub(crate) type TaskFn = Arc<dyn Fn(&[&Piece]) -> Result<Piece, String> + Send + Sync>;
+
+/// A task without inputs (a block generated, evaluated and reduced), which
+/// can run on any process that built the same arrays.
+#[derive(Clone)]
+pub(crate) struct Unit {
+    /// The task's name in the graph, e.g. `normal-dot-moments`.
+    pub(crate) name: String,
+    /// The task's function, called with no inputs.
+    pub(crate) run: TaskFn,
+}
+
+/// What the lowering does with the tasks that have no inputs (the first
+/// layer of the graph, where the blocks are generated and reduced).
+enum FirstLayer {
+    /// They run in the graph (an ordinary plan).
+    Run,
+    /// They run in the graph and are listed, in creation order.
+    Collect(Vec<Unit>),
+    /// They return pieces computed elsewhere, given in creation order.
+    Replay(std::vec::IntoIter<Piece>),
 }
 
 fn fusable(a: &Array) -> bool {
@@ -353,10 +404,32 @@ impl Lowering {
             blocks: HashMap::new(),
             root_tasks: HashMap::new(),
             trees: HashMap::new(),
+            first_layer: FirstLayer::Run,
         }
     }
 
-    fn build(mut self, outputs: &[&Array]) -> Plan {
+    /// A task of the graph; one without inputs is listed or replayed as the
+    /// first layer asks.
+    fn task(&mut self, name: &str, inputs: &[Delayed<Piece>], run: TaskFn) -> Delayed<Piece> {
+        if inputs.is_empty() {
+            match &mut self.first_layer {
+                FirstLayer::Run => {}
+                FirstLayer::Collect(units) => units.push(Unit { name: name.to_owned(), run: run.clone() }),
+                FirstLayer::Replay(pieces) => {
+                    let piece = pieces.next();
+                    let f = self.graph.delayed_n(name, move |_: &[&Piece]| {
+                        piece.clone().ok_or_else(|| "no piece was supplied for this task".to_owned())
+                    });
+                    return f.call(&[]);
+                }
+            }
+        }
+        let f = self.graph.delayed_n(name, move |args: &[&Piece]| run(args));
+        f.call(inputs)
+    }
+
+    /// Builds the graph; returns the plan and what became of the first layer.
+    fn build(mut self, outputs: &[&Array]) -> (Plan, FirstLayer) {
         let order = std::mem::take(&mut self.order);
         for a in &order {
             match a.op() {
@@ -379,7 +452,7 @@ impl Lowering {
                 blocks: self.blocks.get(&o.id()).cloned().unwrap_or_default(),
             })
             .collect();
-        Plan { graph: self.graph, outputs }
+        (Plan { graph: self.graph, outputs }, self.first_layer)
     }
 
     /// The graph values for a list of leaf blocks, deduplicated, and their
@@ -446,8 +519,7 @@ impl Lowering {
                 materialized: self.materialized.clone(),
                 index,
             };
-            let f = self.graph.delayed_n(&name, move |args: &[&Piece]| task.run(args));
-            tasks.push(f.call(&inputs));
+            tasks.push(self.task(&name, &inputs, Arc::new(move |args: &[&Piece]| task.run(args))));
         }
         if materialize {
             self.blocks.insert(a.id(), tasks.clone());
@@ -593,13 +665,13 @@ impl Lowering {
                 leaf_blocks(y, &yr, &self.materialized, &mut needed);
                 let (inputs, index) = self.inputs(needed);
                 let (x, y, mat) = (x.clone(), y.clone(), self.materialized.clone());
-                let f = self.graph.delayed_n("dot-block", move |args: &[&Piece]| {
+                let run: TaskFn = Arc::new(move |args: &[&Piece]| {
                     let cx = Leaves::new(&mat, args, &index);
                     let a = eval(&x, &xr, &cx)?;
                     let b = eval(&y, &yr, &cx)?;
-                    Ok::<_, String>(Piece { block: None, partials: vec![Partial::Sum(product(a, b)?)] })
+                    Ok(Piece { block: None, partials: vec![Partial::Sum(product(a, b)?)] })
                 });
-                items.push((f.call(&inputs), 0));
+                items.push((self.task("dot-block", &inputs, run), 0));
             }
             roots.push(self.tree("dot-combine", items));
         }

@@ -1,8 +1,10 @@
 //! Integration tests of chunked-array: results against dense ndarray
 //! computations, random arrays across chunkings, executors and worker
-//! counts, the normal generator's statistics, the graphs and bad input.
+//! counts, the normal generator's statistics, the graphs, bad input, and
+//! work units combined as over MPI.
 
 mod dense;
+mod distributed;
 mod errors;
 mod graph;
 mod invariance;
