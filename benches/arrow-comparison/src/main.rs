@@ -24,15 +24,20 @@ fn main() {
     let names: Vec<&str> = header.trim_end().split(',').collect();
     let fields: Vec<Field> = names
         .iter()
-        .map(|n| Field::new(*n, if *n == "DEPARTURE_DELAY" { DataType::Float64 } else { DataType::Utf8 }, true))
+        .map(|n| {
+            Field::new(*n, if *n == "DEPARTURE_DELAY" { DataType::Float64 } else { DataType::Utf8 }, true)
+        })
         .collect();
     let schema = Arc::new(Schema::new(fields));
     let origin = names.iter().position(|n| *n == "ORIGIN_AIRPORT").expect("ORIGIN_AIRPORT");
     let delay = names.iter().position(|n| *n == "DEPARTURE_DELAY").expect("DEPARTURE_DELAY");
     let size = std::fs::metadata(&path).expect("size").len();
     let data_start = header.len() as u64;
-    let ranges: Vec<(u64, u64)> =
-        (0..).map(|k| data_start + k * BLOCK).take_while(|&s| s < size).map(|s| (s, (s + BLOCK).min(size))).collect();
+    let ranges: Vec<(u64, u64)> = (0..)
+        .map(|k| data_start + k * BLOCK)
+        .take_while(|&s| s < size)
+        .map(|s| (s, (s + BLOCK).min(size)))
+        .collect();
     let next = std::sync::atomic::AtomicUsize::new(0);
     let totals: Vec<BTreeMap<String, (f64, u64)>> = std::thread::scope(|scope| {
         let workers: Vec<_> = (0..2)
@@ -54,7 +59,10 @@ fn main() {
                             let o = batch.column(0).as_any().downcast_ref::<StringArray>().expect("strings");
                             let d = batch.column(1).as_any().downcast_ref::<Float64Array>().expect("floats");
                             for i in 0..batch.num_rows() {
-                                if o.is_valid(i) && d.is_valid(i) && matches!(o.value(i), "JFK" | "LGA" | "EWR") {
+                                if o.is_valid(i)
+                                    && d.is_valid(i)
+                                    && matches!(o.value(i), "JFK" | "LGA" | "EWR")
+                                {
                                     let a = acc.entry(o.value(i).to_owned()).or_default();
                                     a.0 += d.value(i);
                                     a.1 += 1;
