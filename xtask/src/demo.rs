@@ -138,16 +138,29 @@ pub(crate) fn run(args: Args) -> Result<()> {
         timings.insert("array".into(), doc["timings_s"].clone());
     }
     if let Some(path) = &args.json {
-        let doc = json!({ "results": results, "timings_s": timings });
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-        }
-        std::fs::write(path, serde_json::to_string_pretty(&doc)? + "\n")
-            .with_context(|| format!("cannot write {}", path.display()))?;
-        println!();
-        println!("Figures written to {}", path.display());
+        write_json(path, &json!({ "results": results, "timings_s": timings }))?;
     }
     Ok(())
+}
+
+/// Writes the demo's figures as JSON (creating the folder) and says so.
+pub(crate) fn write_json(path: &std::path::Path, doc: &Value) -> Result<()> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    std::fs::write(path, serde_json::to_string_pretty(doc)? + "\n")
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    println!();
+    println!("Figures written to {}", path.display());
+    Ok(())
+}
+
+/// The process's peak resident memory in MB (Linux's `VmHWM`).
+pub(crate) fn peak_rss_mb() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
 }
 
 fn queueing(args: &Args, results: &mut Map<String, Value>, timings: &mut Map<String, Value>) -> Result<()> {

@@ -12,6 +12,8 @@ use chunked_array::{Array, Plan, random};
 use executors::{Executor, Progress, RankDir, Strategy};
 use serde_json::{Value, json};
 
+use crate::demo::peak_rss_mb;
+
 /// Options of `cargo xtask demo array`.
 #[derive(clap::Args, Clone, Debug)]
 pub(crate) struct ArrayArgs {
@@ -124,13 +126,7 @@ pub(crate) fn run(args: &ArrayArgs) -> Result<Value> {
         },
     });
     if let Some(path) = &args.json {
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-        }
-        std::fs::write(path, serde_json::to_string_pretty(&doc)? + "\n")
-            .with_context(|| format!("cannot write {}", path.display()))?;
-        println!();
-        println!("Figures written to {}", path.display());
+        crate::demo::write_json(path, &doc)?;
     }
     Ok(doc)
 }
@@ -224,13 +220,7 @@ pub(crate) fn run_mpi(args: &ArrayArgs) -> Result<()> {
                 "peak_rss_mb_rank0": peak_rss_mb(),
             } },
         });
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-        }
-        std::fs::write(path, serde_json::to_string_pretty(&doc)? + "\n")
-            .with_context(|| format!("cannot write {}", path.display()))?;
-        println!();
-        println!("Figures written to {}", path.display());
+        crate::demo::write_json(path, &doc)?;
     }
     Ok(())
 }
@@ -262,12 +252,4 @@ fn draw(what: &str, arrays: &[&Array], stem: &Path) -> Result<()> {
         None => println!("Graph of {what} ({} tasks): {}", plan.len(), drawing.dot.display()),
     }
     Ok(())
-}
-
-/// The process's peak resident memory in MB (Linux's `VmHWM`).
-fn peak_rss_mb() -> Option<f64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kb / 1024.0)
 }

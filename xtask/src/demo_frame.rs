@@ -11,6 +11,8 @@ use chunked_frame::{Aggregation, Column, CsvOptions, DType, col, read_csv};
 use executors::{Executor, Progress, RankDir};
 use serde_json::{Map, Value, json};
 
+use crate::demo::peak_rss_mb;
+
 /// Runs the section on `csv`; returns (results, timings) for the JSON.
 pub(crate) fn run(csv: &Path, blocksize: usize, exec: &Executor, drawing: &Path) -> Result<(Value, Value)> {
     println!();
@@ -105,8 +107,7 @@ pub(crate) fn run_mpi(csv: &Path, blocksize: usize, json: Option<&Path>) -> Resu
             "results": { "dataframe": { "means": means(&result) } },
             "timings_s": { "dataframe": { "query": seconds, "ranks": mpi.size() } },
         });
-        std::fs::write(path, serde_json::to_string_pretty(&doc)? + "\n")
-            .with_context(|| format!("cannot write {}", path.display()))?;
+        crate::demo::write_json(path, &doc)?;
     }
     Ok(())
 }
@@ -114,12 +115,4 @@ pub(crate) fn run_mpi(csv: &Path, blocksize: usize, json: Option<&Path>) -> Resu
 #[cfg(not(feature = "mpi"))]
 pub(crate) fn run_mpi(_: &Path, _: usize, _: Option<&Path>) -> Result<()> {
     anyhow::bail!("this xtask was built without MPI (--features mpi); see the README")
-}
-
-/// The process's peak resident memory in MB (Linux's `VmHWM`).
-pub(crate) fn peak_rss_mb() -> Option<f64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kb / 1024.0)
 }
