@@ -209,6 +209,10 @@ pub(crate) fn open(pattern: &str, options: CsvOptions) -> Result<Source> {
             s = e;
         }
     }
+    if partitions.is_empty() {
+        // Every file is a header alone.
+        return Err(FrameError::NoRows { path: files[0].clone() });
+    }
     Ok(Source {
         files,
         file_schema: schema,

@@ -102,6 +102,31 @@ impl LazyFrame {
     }
 }
 
+impl LazyFrame {
+    /// Writes the rows as one CSV file, in order, holding at most as many
+    /// partitions as the executor has workers: partitions are computed a
+    /// batch at a time and appended.
+    pub fn to_csv_file(&self, path: &Path, exec: &Executor) -> Result<()> {
+        let schema = self.schema()?;
+        let names: Vec<&str> = schema.fields.iter().map(|f| f.name.as_str()).collect();
+        let run = self.clone().select(&names).partition_runner()?;
+        let io = |source| FrameError::Io { path: path.to_owned(), source };
+        let mut out = std::io::BufWriter::new(std::fs::File::create(path).map_err(io)?);
+        out.write_all((names.iter().map(|n| quote(n)).collect::<Vec<_>>().join(",") + "\n").as_bytes())
+            .map_err(io)?;
+        let batch = exec.workers().max(1);
+        for first in (0..self.partitions()).step_by(batch) {
+            let parts: Vec<usize> = (first..(first + batch).min(self.partitions())).collect();
+            let errors = Mutex::new(None);
+            let frames = finish(exec.map(parts, |p| keep_error(&errors, run(p))), &errors)?;
+            for f in frames {
+                f.write_rows(&mut out).map_err(io)?;
+            }
+        }
+        out.flush().map_err(io)
+    }
+}
+
 impl DataFrame {
     /// The rows sorted by columns (`true`: descending), stably; nulls first
     /// when ascending. Errors on an unknown column.
@@ -146,8 +171,15 @@ impl DataFrame {
     /// in shortest round-trip form, text quoted when it holds a delimiter,
     /// a quote or a line end.
     pub fn write_csv(&self, out: &mut dyn Write) -> std::io::Result<()> {
+        out.write_all(
+            (self.names().iter().map(|n| quote(n)).collect::<Vec<_>>().join(",") + "\n").as_bytes(),
+        )?;
+        self.write_rows(out)
+    }
+
+    /// Writes the rows as CSV lines, without the header.
+    fn write_rows(&self, out: &mut dyn Write) -> std::io::Result<()> {
         let line = |fields: Vec<String>| fields.join(",") + "\n";
-        out.write_all(line(self.names().iter().map(|n| quote(n)).collect()).as_bytes())?;
         for i in 0..self.height() {
             let fields = self
                 .columns()

@@ -134,10 +134,7 @@ impl LazyFrame {
         let parts: Vec<Delayed<(DataFrame, u64)>> =
             (0..self.source.partitions.len()).map(|p| task.call(&g.value(p))).collect();
         let all = concat.call(&parts);
-        let (mut frame, skipped) = finish(all.compute(exec), &errors)?;
-        if frame.names().is_empty() {
-            frame = empty_frame(&schema);
-        }
+        let (frame, skipped) = finish(all.compute(exec), &errors)?;
         Ok((frame, ReadStats { partitions: parts.len(), skipped_rows: skipped }))
     }
 
@@ -255,6 +252,25 @@ impl LazyFrame {
 
     fn runner(&self, columns: Vec<usize>) -> Arc<Runner> {
         Arc::new(Runner { source: self.source.clone(), ops: self.ops.clone(), columns })
+    }
+
+    /// The task graph of [`LazyFrame::compute`], written as `<stem>.dot`
+    /// and `<stem>.svg` when Graphviz is installed.
+    pub fn visualize(&self, rankdir: RankDir, stem: &std::path::Path) -> Result<executors::Drawing> {
+        let dot = self.to_dot(rankdir)?;
+        let dot_path = stem.with_extension("dot");
+        std::fs::write(&dot_path, dot).map_err(|source| FrameError::Io { path: dot_path.clone(), source })?;
+        let svg_path = stem.with_extension("svg");
+        let svg = std::process::Command::new("dot")
+            .arg("-Tsvg")
+            .arg(&dot_path)
+            .arg("-o")
+            .arg(&svg_path)
+            .status()
+            .ok()
+            .filter(|s| s.success())
+            .map(|_| svg_path);
+        Ok(executors::Drawing { dot: dot_path, svg })
     }
 
     /// The task graph of [`LazyFrame::compute`], in DOT.
@@ -382,10 +398,7 @@ impl Aggregation {
         };
         let parts = self.frame.source.partitions.len();
         let mut level: Vec<Delayed<Partial>> = (0..parts).map(|p| task.call(&g.value(p))).collect();
-        if level.is_empty() {
-            let empty = g.delayed1("empty", |_: &usize| Ok::<_, String>(Partial::default()));
-            level.push(empty.call(&g.value(0usize)));
-        }
+        // `read_csv` refuses a read without partitions, so `level` is not empty.
         while level.len() > 1 {
             level = level
                 .chunks(2)

@@ -86,3 +86,21 @@ fn partitions_written_as_csv_read_back_the_same() {
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn one_csv_file_holds_every_row_in_order() {
+    let exec = Executor::new(Strategy::Pool, 2).unwrap();
+    let f = read_csv(&sample(), CsvOptions::default().blocksize(30_000)).unwrap();
+    let path = std::env::temp_dir().join(format!("chunked-frame-one-{}.csv", std::process::id()));
+    f.to_csv_file(&path, &exec).unwrap();
+    let back = read_csv(path.to_str().unwrap(), CsvOptions::default()).unwrap().compute(&exec).unwrap();
+    let original = f.compute(&exec).unwrap();
+    for name in ["ORIGIN_AIRPORT", "DEPARTURE_DELAY", "FLIGHT_NUMBER", "CANCELLED"] {
+        assert_eq!(back.column(name), original.column(name), "{name}");
+    }
+    std::fs::remove_file(&path).unwrap();
+    let drawing =
+        f.visualize(executors::RankDir::LeftRight, &std::env::temp_dir().join("chunked-frame-scan")).unwrap();
+    let dot = std::fs::read_to_string(&drawing.dot).unwrap();
+    assert_eq!(dot.matches("label=\"read-filter\"").count(), f.partitions());
+}
