@@ -424,8 +424,8 @@ impl<R: RandomSource> Simulation<R> {
         if state.servers.is_none() {
             return self.start_service(node, customer, NONE);
         }
-        match state.free_servers.pop() {
-            Some(Reverse(server)) => self.start_service(node, customer, server),
+        match state.free_servers.take_lowest() {
+            Some(server) => self.start_service(node, customer, server),
             None => {
                 state.waiting.push_back(customer);
                 Ok(())
@@ -503,7 +503,7 @@ impl<R: RandomSource> Simulation<R> {
             state.on_server[server as usize] = NONE;
             match state.waiting.pop_front() {
                 Some(waiting) => self.start_service(node, waiting, server)?,
-                None => state.free_servers.push(Reverse(server)),
+                None => state.free_servers.put(server),
             }
         }
         match next {
@@ -540,7 +540,7 @@ struct NodeState {
     in_node: u32,
     waiting: VecDeque<u32>,
     /// Free servers, lowest number first.
-    free_servers: BinaryHeap<Reverse<u32>>,
+    free_servers: FreeServers,
     /// The customer on each server, or `NONE`.
     on_server: Vec<u32>,
     /// Server time used by services that have ended.
@@ -565,10 +565,54 @@ impl NodeState {
             capacity,
             in_node: 0,
             waiting: VecDeque::new(),
-            free_servers: (0..c).map(Reverse).collect(),
+            free_servers: FreeServers::all(c),
             on_server: vec![NONE; c as usize],
             busy_time: 0.0,
             blocked: VecDeque::new(),
+        }
+    }
+}
+
+/// The free servers of a node, lowest number first: a bit mask for up to
+/// 64 servers (one instruction to take the lowest), a min-heap beyond.
+#[derive(Clone, Debug)]
+enum FreeServers {
+    Mask(u64),
+    Heap(BinaryHeap<Reverse<u32>>),
+}
+
+impl FreeServers {
+    /// All of `c` servers free.
+    fn all(c: u32) -> Self {
+        if c <= 64 {
+            Self::Mask(if c == 64 { u64::MAX } else { (1u64 << c) - 1 })
+        } else {
+            Self::Heap((0..c).map(Reverse).collect())
+        }
+    }
+
+    /// Takes the lowest-numbered free server.
+    #[inline]
+    fn take_lowest(&mut self) -> Option<u32> {
+        match self {
+            Self::Mask(m) => {
+                if *m == 0 {
+                    return None;
+                }
+                let s = m.trailing_zeros();
+                *m &= *m - 1;
+                Some(s)
+            }
+            Self::Heap(h) => h.pop().map(|Reverse(s)| s),
+        }
+    }
+
+    /// Frees a server.
+    #[inline]
+    fn put(&mut self, server: u32) {
+        match self {
+            Self::Mask(m) => *m |= 1 << server,
+            Self::Heap(h) => h.push(Reverse(server)),
         }
     }
 }
