@@ -436,6 +436,8 @@ pub(crate) struct Sampler {
     position: usize,
     /// Running sums of the probabilities of a pmf or hyper-exponential.
     running_sums: Vec<f64>,
+    /// `1 / rate` of an exponential, computed once.
+    mean: f64,
 }
 
 impl Sampler {
@@ -446,11 +448,12 @@ impl Sampler {
             }
             _ => Vec::new(),
         };
-        Self { dist, position: 0, running_sums }
+        let mean = if let Distribution::Exponential { rate } = dist { 1.0 / rate } else { f64::NAN };
+        Self { dist, position: 0, running_sums, mean }
     }
 
     /// The distribution's mean, where known.
-    pub(crate) fn mean(&self) -> Option<f64> {
+    pub(crate) fn dist_mean(&self) -> Option<f64> {
         self.dist.mean()
     }
 
@@ -458,7 +461,7 @@ impl Sampler {
     #[inline]
     pub(crate) fn sample<R: RandomSource>(&mut self, rng: &mut R) -> f64 {
         match &self.dist {
-            Distribution::Exponential { rate } => rng.exponential(*rate),
+            Distribution::Exponential { rate } => rng.exponential_with_mean(*rate, self.mean),
             Distribution::Uniform { lower, upper } => rng.uniform(*lower, *upper),
             Distribution::Deterministic { value } => *value,
             Distribution::Triangular { lower, mode, upper } => rng.triangular(*lower, *mode, *upper),

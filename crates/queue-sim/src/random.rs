@@ -16,6 +16,14 @@ pub trait RandomSource {
     fn uniform01(&mut self) -> f64;
     /// An exponential draw with the given rate.
     fn exponential(&mut self, rate: f64) -> f64;
+    /// An exponential draw with the given rate, whose mean `1 / rate` the
+    /// caller has computed once: a generator free to scale by multiplying
+    /// saves a division per draw. By default, [`RandomSource::exponential`].
+    #[inline]
+    fn exponential_with_mean(&mut self, rate: f64, mean: f64) -> f64 {
+        let _ = mean;
+        self.exponential(rate)
+    }
     /// A normal draw (not truncated).
     fn normal(&mut self, mean: f64, sd: f64) -> f64;
     /// A gamma draw with the given shape and scale.
@@ -135,6 +143,12 @@ impl RandomSource for Pcg {
     fn exponential(&mut self, rate: f64) -> f64 {
         let e: f64 = Exp1.sample(&mut self.inner);
         e / rate
+    }
+
+    #[inline]
+    fn exponential_with_mean(&mut self, _rate: f64, mean: f64) -> f64 {
+        let e: f64 = Exp1.sample(&mut self.inner);
+        e * mean
     }
 
     #[inline]

@@ -311,7 +311,7 @@ impl<R: RandomSource> Simulation<R> {
             .arrivals
             .iter()
             .flatten()
-            .filter_map(|a| a.sampler.mean())
+            .filter_map(|a| a.sampler.dist_mean())
             .filter(|&m| m > 0.0)
             .map(|m| horizon / m)
             .sum();
