@@ -33,12 +33,34 @@ impl<K> Event<K> {
 #[derive(Clone, Debug)]
 pub(crate) struct EventQueue<K> {
     heap: Vec<Event<K>>,
+    /// A lane of at most one event beside the heap (the next arrival of a
+    /// model with one arrival stream): it never costs a sift.
+    slot: Option<Event<K>>,
     seq: u64,
 }
 
 impl<K: Copy> EventQueue<K> {
     pub(crate) fn new() -> Self {
-        Self { heap: Vec::new(), seq: 0 }
+        Self { heap: Vec::new(), slot: None, seq: 0 }
+    }
+
+    /// Schedules `kind` at `time` in the one-event lane, which must be empty.
+    #[inline]
+    pub(crate) fn push_slot(&mut self, time: f64, kind: K) {
+        debug_assert!(self.slot.is_none(), "the slot holds one event");
+        debug_assert!(time.is_finite() && time >= 0.0, "event time {time}");
+        self.slot = Some(Event { time_bits: (time + 0.0).to_bits(), seq: self.seq, kind });
+        self.seq += 1;
+    }
+
+    /// Whether the slot's event comes before the heap's first.
+    #[inline]
+    fn slot_first(&self) -> bool {
+        match (&self.slot, self.heap.first()) {
+            (Some(s), Some(h)) => s.before(h),
+            (Some(_), None) => true,
+            (None, _) => false,
+        }
     }
 
     /// Schedules `kind` at `time`, which must be finite and non-negative.
@@ -64,7 +86,7 @@ impl<K: Copy> EventQueue<K> {
     /// The earliest event, without removing it.
     #[inline]
     pub(crate) fn peek(&self) -> Option<&Event<K>> {
-        self.heap.first()
+        if self.slot_first() { self.slot.as_ref() } else { self.heap.first() }
     }
 
     /// Removes and returns the earliest event: the hole left at the root
@@ -72,6 +94,9 @@ impl<K: Copy> EventQueue<K> {
     /// then the last event moves up from there, usually by a step or none.
     #[inline]
     pub(crate) fn pop(&mut self) -> Option<Event<K>> {
+        if self.slot_first() {
+            return self.slot.take();
+        }
         let last = self.heap.pop()?;
         let Some(&top) = self.heap.first() else { return Some(last) };
         let len = self.heap.len();
@@ -119,6 +144,24 @@ mod tests {
         let mut want: Vec<(f64, usize)> = times.iter().copied().zip(0..).collect();
         want.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
         assert_eq!(got, want);
+    }
+
+    #[test]
+    fn the_slot_takes_its_turn_with_the_heap() {
+        let mut q = EventQueue::new();
+        q.push(2.0, 'a');
+        q.push_slot(1.0, 'b');
+        q.push(1.0, 'c'); // same time as the slot, scheduled after it
+        let order: Vec<char> = std::iter::from_fn(|| q.pop().map(|e| e.kind)).collect();
+        assert_eq!(order, ['b', 'c', 'a']);
+        q.push(5.0, 'x');
+        q.push_slot(3.0, 'y');
+        assert_eq!(q.peek().map(|e| e.kind), Some('y'));
+        assert_eq!(q.pop().map(|e| e.kind), Some('y'));
+        q.push_slot(7.0, 'z');
+        assert_eq!(q.pop().map(|e| e.kind), Some('x'));
+        assert_eq!(q.pop().map(|e| e.kind), Some('z'));
+        assert!(q.pop().is_none());
     }
 
     #[test]

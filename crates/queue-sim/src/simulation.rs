@@ -49,6 +49,8 @@ pub struct Simulation<R: RandomSource = Pcg> {
     /// Per (class, node), class-major: where a customer goes after service.
     routes: Vec<Route>,
     records: Vec<Record>,
+    /// One arrival stream only: its next arrival waits in the queue's slot.
+    single_stream: bool,
     arrived: u64,
     completed: u64,
     processed: u64,
@@ -147,10 +149,12 @@ impl<R: RandomSource> Simulation<R> {
             services,
             routes,
             records: Vec::new(),
+            single_stream: false,
             arrived: 0,
             completed: 0,
             processed: 0,
         };
+        sim.single_stream = sim.arrivals.iter().flatten().count() == 1;
         for stream in 0..sim.arrivals.len() {
             if sim.arrivals[stream].is_some() {
                 sim.schedule_arrival(stream, 0.0)?;
@@ -343,7 +347,8 @@ impl<R: RandomSource> Simulation<R> {
             source.zeros = 0;
         }
         if time.is_finite() {
-            self.push_event(time, EventKind::Arrival { stream: stream as u32 });
+            let kind = EventKind::Arrival { stream: stream as u32 };
+            if self.single_stream { self.events.push_slot(time, kind) } else { self.push_event(time, kind) }
         }
         Ok(())
     }
