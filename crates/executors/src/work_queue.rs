@@ -10,7 +10,7 @@
 
 use std::time::{Duration, Instant};
 
-use crossbeam_channel::unbounded;
+use crossbeam_channel::{TryRecvError, unbounded};
 
 use crate::error::TaskError;
 use crate::executor::Slots;
@@ -37,6 +37,9 @@ enum Done<R> {
 /// takes a core from a worker.
 const BATCH: usize = 64;
 const BATCH_WAIT: Duration = Duration::from_millis(2);
+
+/// How long the collector sleeps when the done channel is empty.
+const COLLECT_POLL: Duration = Duration::from_micros(200);
 
 /// Runs `task` on every input with `workers` threads; results by position.
 pub(crate) fn run<T, R>(
@@ -91,16 +94,20 @@ where
         drop(done_tx);
         // Until every worker has said STOP, or every worker is gone (the
         // channel disconnects when the last sender drops).
+        // The collector polls with short sleeps rather than a blocking
+        // receive, whose spinning and yielding before it parks would take
+        // time from the workers when there are as many workers as cores.
         let mut stopped = 0;
         while stopped < workers {
-            match done_rx.recv() {
+            match done_rx.try_recv() {
                 Ok(Done::Results(batch)) => {
                     for (position, out) in batch {
                         slots[position] = out;
                     }
                 }
                 Ok(Done::Stopped) => stopped += 1,
-                Err(_) => break,
+                Err(TryRecvError::Empty) => std::thread::sleep(COLLECT_POLL),
+                Err(TryRecvError::Disconnected) => break,
             }
         }
     });
