@@ -4,13 +4,13 @@
 //!
 //! Where the talk's version waits forever for a STOP from a worker that
 //! died, this one cannot hang: panics are caught inside the worker and sent
-//! back as results, and the done channel closes when every worker has gone,
-//! so the collecting loop ends even if a STOP never comes; tasks with no
-//! result are then reported by index ([`ExecError::WorkerLost`]).
+//! back as results, and the collector reads the done channel once the
+//! workers have ended (joined), so it never waits for a STOP that will not
+//! come; tasks with no result are then reported by index
+//! ([`crate::ExecError::WorkerLost`]). Collecting after the join also keeps
+//! the collecting thread from competing with the workers for a core.
 
-use std::time::{Duration, Instant};
-
-use crossbeam_channel::{TryRecvError, unbounded};
+use crossbeam_channel::unbounded;
 
 use crate::error::TaskError;
 use crate::executor::Slots;
@@ -25,21 +25,11 @@ enum Work<T> {
 
 /// A message on the done channel.
 enum Done<R> {
-    /// Results (or `None` for tasks skipped after a failure) by position.
-    Results(Vec<(usize, Option<Result<R, TaskError>>)>),
+    /// The result (or `None` if skipped after a failure) for a position.
+    Result(usize, Option<Result<R, TaskError>>),
     /// This worker has exited cleanly.
     Stopped,
 }
-
-/// A worker sends its results in batches of at most this many, or sooner
-/// when [`BATCH_WAIT`] has passed since its last send: every message wakes
-/// the collecting thread, which on a machine with as many workers as cores
-/// takes a core from a worker.
-const BATCH: usize = 64;
-const BATCH_WAIT: Duration = Duration::from_millis(2);
-
-/// How long the collector sleeps when the done channel is empty.
-const COLLECT_POLL: Duration = Duration::from_micros(200);
 
 /// Runs `task` on every input with `workers` threads; results by position.
 pub(crate) fn run<T, R>(
@@ -70,46 +60,29 @@ where
             std::thread::Builder::new()
                 .name(format!("executors-worker-{worker}"))
                 .spawn_scoped(scope, move || {
-                    let mut batch = Vec::new();
-                    let mut last_send = Instant::now();
                     while let Ok(Work::Task(position, index, input)) = work_rx.recv() {
                         let out = task(index, input, worker);
-                        // A failure goes out at once, so that it is seen promptly.
-                        let urgent = matches!(out, Some(Err(_)));
-                        batch.push((position, out));
-                        if urgent || batch.len() >= BATCH || last_send.elapsed() >= BATCH_WAIT {
-                            if done_tx.send(Done::Results(std::mem::take(&mut batch))).is_err() {
-                                return;
-                            }
-                            last_send = Instant::now();
+                        if done_tx.send(Done::Result(position, out)).is_err() {
+                            return;
                         }
-                    }
-                    if !batch.is_empty() && done_tx.send(Done::Results(batch)).is_err() {
-                        return;
                     }
                     let _ = done_tx.send(Done::Stopped);
                 })
                 .expect("spawn a worker thread");
         }
         drop(done_tx);
-        // Until every worker has said STOP, or every worker is gone (the
-        // channel disconnects when the last sender drops).
-        // The collector polls with short sleeps rather than a blocking
-        // receive, whose spinning and yielding before it parks would take
-        // time from the workers when there are as many workers as cores.
-        let mut stopped = 0;
-        while stopped < workers {
-            match done_rx.try_recv() {
-                Ok(Done::Results(batch)) => {
-                    for (position, out) in batch {
-                        slots[position] = out;
-                    }
-                }
-                Ok(Done::Stopped) => stopped += 1,
-                Err(TryRecvError::Empty) => std::thread::sleep(COLLECT_POLL),
-                Err(TryRecvError::Disconnected) => break,
-            }
-        }
     });
+    // Collect after the workers have ended (the scope joins them), so that
+    // the collecting thread never competes with them for a core; every
+    // result and STOP is waiting in the done channel. A worker that ended
+    // without its STOP leaves its tasks' slots empty, reported by index.
+    let mut stopped = 0;
+    for message in done_rx.try_iter() {
+        match message {
+            Done::Result(position, out) => slots[position] = out,
+            Done::Stopped => stopped += 1,
+        }
+    }
+    debug_assert!(stopped <= workers);
     slots
 }
