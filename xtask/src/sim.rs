@@ -117,15 +117,30 @@ pub(crate) fn run(args: Args) -> Result<()> {
         Choice::Mpi => return run_mpi(trials, args.out.as_deref(), args.resume, args.report_time),
     };
     let exec = Executor::new(strategy, args.workers.unwrap_or_else(talk::cores)).context("--workers")?;
-    let Some(out_path) = &args.out else {
+    // A device or pipe (`/dev/null`, `/dev/stdout`, a FIFO) is written
+    // straight through: renaming a file over it would replace it.
+    let special = args.out.as_ref().and_then(|p| std::fs::metadata(p).ok()).is_some_and(|m| !m.is_file());
+    if special && args.resume {
+        bail!("--resume needs --out to be a regular file");
+    }
+    let out_path = args.out.as_ref().filter(|_| !special);
+    let Some(out_path) = out_path else {
         let start = std::time::Instant::now();
         let rows = exec.map(trials, |t| t.run())?;
         if args.report_time {
             eprintln!("sweep: {} runs in {:.6} s with {strategy}", rows.len(), start.elapsed().as_secs_f64());
         }
-        let mut stdout = std::io::stdout().lock();
-        write_rows(&mut stdout, &rows)?;
-        return Ok(stdout.flush()?);
+        let mut out: Box<dyn Write> = match &args.out {
+            Some(path) => Box::new(std::io::BufWriter::new(
+                std::fs::OpenOptions::new()
+                    .write(true)
+                    .open(path)
+                    .with_context(|| format!("cannot write {}", path.display()))?,
+            )),
+            None => Box::new(std::io::stdout().lock()),
+        };
+        write_rows(&mut out, &rows)?;
+        return Ok(out.flush()?);
     };
     let journal = journal_path(out_path);
     if !args.resume && journal.exists() {

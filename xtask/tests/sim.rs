@@ -90,3 +90,16 @@ fn bad_arguments_exit_non_zero_with_a_message() {
         assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
     }
 }
+
+#[test]
+fn writing_to_a_device_leaves_the_device_alone() {
+    // `--out /dev/null` must not replace /dev/null with a file (it once did,
+    // by writing a file beside it and renaming it over it).
+    let out =
+        xtask().arg("sim").args(["--trials", "2", "--servers", "1", "--out", "/dev/null"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let meta = std::fs::metadata("/dev/null").unwrap();
+    assert!(!meta.is_file(), "/dev/null is still a device");
+    assert!(!std::path::Path::new("/dev/null.journal").exists());
+    assert!(!std::path::Path::new("/dev/null.partial").exists());
+}
