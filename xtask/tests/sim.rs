@@ -98,6 +98,8 @@ fn writing_to_a_device_leaves_the_device_alone() {
     let out =
         xtask().arg("sim").args(["--trials", "2", "--servers", "1", "--out", "/dev/null"]).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = xtask().arg("gen-data").args(["--rows", "10", "--out", "/dev/null"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let meta = std::fs::metadata("/dev/null").unwrap();
     assert!(!meta.is_file(), "/dev/null is still a device");
     assert!(!std::path::Path::new("/dev/null.journal").exists());
