@@ -69,6 +69,10 @@ pub(crate) struct SelftestArgs {
     /// A task to panic, if any.
     #[arg(long)]
     fail_at: Option<u64>,
+    /// Maps run back to back; their tasks sleep up to a few milliseconds,
+    /// unevenly, so that ranks finish a map at different times.
+    #[arg(long, default_value_t = 1)]
+    rounds: u32,
 }
 
 /// Squares of 0..tasks across the ranks; rank 0 prints their sum.
@@ -76,12 +80,18 @@ pub(crate) struct SelftestArgs {
 pub(crate) fn selftest(args: SelftestArgs) -> Result<()> {
     let mpi = executors::mpi::Mpi::initialize().context("MPI is already initialized")?;
     let fail_at = args.fail_at;
-    let out = mpi.map((0..args.tasks).collect(), |i: u64| {
-        assert!(Some(i) != fail_at, "task {i} was told to fail");
-        Ok::<_, String>(i * i)
-    })?;
-    if let Some(squares) = out {
-        println!("{} {}", mpi.size(), squares.iter().sum::<u64>());
+    for round in 0..u64::from(args.rounds) {
+        let out = mpi.map((0..args.tasks).collect(), |i: u64| {
+            assert!(Some(i) != fail_at, "task {i} was told to fail");
+            if args.rounds > 1 {
+                let ms = (i * 7 + round * 3 + u64::from(mpi.rank() as u32) * 5) % 4;
+                std::thread::sleep(std::time::Duration::from_millis(ms));
+            }
+            Ok::<_, String>(i * i + round)
+        })?;
+        if let Some(squares) = out {
+            println!("{} {}", mpi.size(), squares.iter().sum::<u64>());
+        }
     }
     Ok(())
 }

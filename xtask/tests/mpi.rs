@@ -47,6 +47,19 @@ fn a_sweep_under_mpirun_equals_the_local_run() {
 }
 
 #[test]
+fn maps_back_to_back_keep_their_messages_apart() {
+    // Ranks leave one map at different times and ask for work of the next
+    // while others still finish the last; each map must still get exactly
+    // its own results (sum of i^2 + round over 0..60).
+    let out = mpirun(&["mpi-selftest", "--tasks", "60", "--rounds", "25"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let got: Vec<&str> = stdout.lines().collect();
+    let want: Vec<String> = (0..25u64).map(|r| format!("3 {}", 70_210 + 60 * r)).collect();
+    assert_eq!(got, want);
+}
+
+#[test]
 fn every_rank_works_and_a_panicking_task_fails_the_job() {
     let out = mpirun(&["mpi-selftest", "--tasks", "1000"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));

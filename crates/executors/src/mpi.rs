@@ -16,9 +16,23 @@ use serde::de::DeserializeOwned;
 use crate::error::{ExecError, TaskError};
 use crate::executor::run_catching;
 
-const TAG_RESULT: i32 = 1;
-const TAG_TASK: i32 = 2;
-const TAG_STOP: i32 = 3;
+/// The tags of one call of [`Mpi::map`]: every call (the same sequence on
+/// every rank, SPMD) has its own, so that a worker already asking for work
+/// of the next call is never mistaken for one finishing this call.
+#[derive(Clone, Copy)]
+struct Tags {
+    result: i32,
+    task: i32,
+    stop: i32,
+}
+
+impl Tags {
+    /// The tags of call number `call` (MPI guarantees tags up to 32767).
+    fn of(call: u32) -> Self {
+        let base = 1 + 3 * (call % 10_000) as i32;
+        Self { result: base, task: base + 1, stop: base + 2 }
+    }
+}
 
 /// A task's outcome on the wire: the index and the result or the error.
 type Outcome<R> = (usize, Result<R, TaskError>);
@@ -30,6 +44,8 @@ type Outcome<R> = (usize, Result<R, TaskError>);
 pub struct Mpi {
     _universe: mpi::environment::Universe,
     world: SimpleCommunicator,
+    /// Calls of `map` so far, the same on every rank.
+    calls: std::cell::Cell<u32>,
 }
 
 impl std::fmt::Debug for Mpi {
@@ -43,7 +59,7 @@ impl Mpi {
     pub fn initialize() -> Option<Self> {
         let universe = mpi::initialize()?;
         let world = universe.world();
-        Some(Self { _universe: universe, world })
+        Some(Self { _universe: universe, world, calls: std::cell::Cell::new(0) })
     }
 
     /// This process's rank.
@@ -71,10 +87,12 @@ impl Mpi {
             let input = inputs[i].take().expect("each task is handed out once");
             run_catching(i, &|| format!("task-{i}"), || f(input))
         };
+        let tags = Tags::of(self.calls.get());
+        self.calls.set(self.calls.get().wrapping_add(1));
         if self.rank() == 0 {
-            self.coordinate(total, &mut run).map(Some)
+            self.coordinate(total, tags, &mut run).map(Some)
         } else {
-            self.work(&mut run).map(|()| None)
+            self.work(tags, &mut run).map(|()| None)
         }
     }
 
@@ -82,6 +100,7 @@ impl Mpi {
     fn coordinate<R>(
         &self,
         total: usize,
+        tags: Tags,
         run: &mut dyn FnMut(usize) -> Result<R, TaskError>,
     ) -> Result<Vec<R>, ExecError>
     where
@@ -103,19 +122,19 @@ impl Mpi {
             };
         loop {
             // Answer every request waiting, then run one task here.
-            while let Some(status) = self.world.any_process().immediate_probe() {
-                let (bytes, status2) = self.world.process_at_rank(status.source_rank()).receive_vec::<u8>();
-                debug_assert_eq!(status2.tag(), TAG_RESULT);
+            while let Some(status) = self.world.any_process().immediate_probe_with_tag(tags.result) {
+                let (bytes, _) =
+                    self.world.process_at_rank(status.source_rank()).receive_vec_with_tag::<u8>(tags.result);
                 for out in decode::<Vec<Outcome<R>>>(&bytes)? {
                     record(out, &mut results, &mut failure);
                 }
                 let worker = self.world.process_at_rank(status.source_rank());
                 if next < total && failure.is_none() {
                     let len = ((total - next) / (4 * self.size() as usize)).clamp(1, 64);
-                    worker.send_with_tag(&[next as u64, len as u64][..], TAG_TASK);
+                    worker.send_with_tag(&[next as u64, len as u64][..], tags.task);
                     next += len;
                 } else {
-                    worker.send_with_tag(&[0u64, 0][..], TAG_STOP);
+                    worker.send_with_tag(&[0u64, 0][..], tags.stop);
                     stopped += 1;
                 }
             }
@@ -125,11 +144,11 @@ impl Mpi {
                 record((i, run(i)), &mut results, &mut failure);
             } else if stopped < n_workers {
                 // Nothing left to run here: wait for the workers' last results.
-                let (bytes, status) = self.world.any_process().receive_vec::<u8>();
+                let (bytes, status) = self.world.any_process().receive_vec_with_tag::<u8>(tags.result);
                 for out in decode::<Vec<Outcome<R>>>(&bytes)? {
                     record(out, &mut results, &mut failure);
                 }
-                self.world.process_at_rank(status.source_rank()).send_with_tag(&[0u64, 0][..], TAG_STOP);
+                self.world.process_at_rank(status.source_rank()).send_with_tag(&[0u64, 0][..], tags.stop);
                 stopped += 1;
             } else {
                 break;
@@ -148,17 +167,20 @@ impl Mpi {
     /// A worker rank: ask for work with the last results, run, repeat.
     fn work<R: Serialize>(
         &self,
+        tags: Tags,
         run: &mut dyn FnMut(usize) -> Result<R, TaskError>,
     ) -> Result<(), ExecError> {
         let root = self.world.process_at_rank(0);
         let mut done: Vec<Outcome<R>> = Vec::new();
         loop {
-            root.send_with_tag(&encode(&done)?[..], TAG_RESULT);
+            root.send_with_tag(&encode(&done)?[..], tags.result);
             done.clear();
+            // Rank 0 answers this call's request with this call's task or stop.
             let (range, status) = root.receive_vec::<u64>();
-            if status.tag() == TAG_STOP {
+            if status.tag() == tags.stop {
                 return Ok(());
             }
+            debug_assert_eq!(status.tag(), tags.task);
             let (start, len) = (range[0] as usize, range[1] as usize);
             for i in start..start + len {
                 let out = run(i);
