@@ -190,7 +190,7 @@ impl Column {
     }
 
     /// This column followed by `other` (same type).
-    pub fn append(&mut self, other: &Column) {
+    pub(crate) fn append(&mut self, other: &Column) {
         fn extend_valid(a: &mut Vec<bool>, a_len: usize, b: &[bool], b_len: usize) {
             if a.is_empty() && b.is_empty() {
                 return;
@@ -313,7 +313,7 @@ impl DataFrame {
     }
 
     /// Appends the rows of `other`, which has the same columns.
-    pub fn append(&mut self, other: &DataFrame) {
+    pub(crate) fn append(&mut self, other: &DataFrame) {
         if self.columns.is_empty() && self.height == 0 {
             *self = other.clone();
             return;
