@@ -257,10 +257,31 @@ pub struct DataFrame {
 
 impl DataFrame {
     /// A frame from named columns, which must have equal lengths.
-    pub fn new(names: Vec<String>, columns: Vec<Column>) -> Self {
-        assert_eq!(names.len(), columns.len(), "one name per column");
+    ///
+    /// Errors when the names and columns differ in number, or the columns
+    /// in length.
+    pub fn new(names: Vec<String>, columns: Vec<Column>) -> Result<Self, crate::FrameError> {
         let height = columns.first().map_or(0, Column::len);
-        assert!(columns.iter().all(|c| c.len() == height), "columns of one frame have one length");
+        if names.len() != columns.len() || columns.iter().any(|c| c.len() != height) {
+            let lengths: Vec<String> = columns.iter().map(|c| c.len().to_string()).collect();
+            return Err(crate::FrameError::Option {
+                name: "columns",
+                message: format!(
+                    "{} names for {} columns of lengths [{}]; a frame needs one name per column and equal lengths",
+                    names.len(),
+                    columns.len(),
+                    lengths.join(", ")
+                ),
+            });
+        }
+        Ok(Self { names, columns, height })
+    }
+
+    /// A frame from parts this crate built consistent.
+    pub(crate) fn from_parts(names: Vec<String>, columns: Vec<Column>) -> Self {
+        debug_assert_eq!(names.len(), columns.len(), "one name per column");
+        let height = columns.first().map_or(0, Column::len);
+        debug_assert!(columns.iter().all(|c| c.len() == height), "columns of one frame have one length");
         Self { names, columns, height }
     }
 

@@ -20,7 +20,8 @@ impl LazyFrame {
     /// by value), nulls left out, as pandas' `value_counts()`.
     pub fn value_counts(&self, column: &str, exec: &Executor) -> Result<DataFrame> {
         let counts = self.clone().groupby(&[column]).size().compute(exec)?;
-        let counts = DataFrame::new(vec![column.to_owned(), "count".to_owned()], counts.columns().to_vec());
+        let counts =
+            DataFrame::from_parts(vec![column.to_owned(), "count".to_owned()], counts.columns().to_vec());
         counts.sort_by(&[("count", true), (column, false)])
     }
 
@@ -80,7 +81,7 @@ impl LazyFrame {
             let valid: Vec<bool> = values.iter().map(|v| !v.is_nan()).collect();
             columns.push(Column::Float64 { values: values.to_vec(), valid });
         }
-        Ok(DataFrame::new(names, columns))
+        Ok(DataFrame::from_parts(names, columns))
     }
 
     /// Writes the rows as CSV: one file per partition `part-00000.csv`... in
@@ -164,7 +165,7 @@ impl DataFrame {
                 column_from_values(c.dtype(), &values)
             })
             .collect();
-        DataFrame::new(self.names().to_vec(), columns)
+        DataFrame::from_parts(self.names().to_vec(), columns)
     }
 
     /// Writes the frame as CSV with a header: nulls as empty fields, floats

@@ -506,8 +506,11 @@ impl Runner {
         let Parsed { columns, rows, skipped } = csv::parse_partition(&self.source, part, &self.columns)?;
         let names: Vec<String> =
             self.columns.iter().map(|&i| self.source.file_schema.fields[i].name.clone()).collect();
-        let mut frame =
-            if columns.is_empty() { DataFrame::rows_only(rows) } else { DataFrame::new(names, columns) };
+        let mut frame = if columns.is_empty() {
+            DataFrame::rows_only(rows)
+        } else {
+            DataFrame::from_parts(names, columns)
+        };
         for op in &self.ops {
             frame = apply(frame, op)?;
         }
@@ -531,7 +534,7 @@ fn apply(frame: DataFrame, op: &Op) -> Result<DataFrame> {
                     })
                 })
                 .collect::<Result<Vec<_>>>()?;
-            DataFrame::new(cols.clone(), columns)
+            DataFrame::from_parts(cols.clone(), columns)
         }
         Op::WithColumn(name, e) => {
             let column = match eval(e, &frame)? {
@@ -554,7 +557,7 @@ fn apply(frame: DataFrame, op: &Op) -> Result<DataFrame> {
                     columns.push(column);
                 }
             }
-            DataFrame::new(names, columns)
+            DataFrame::from_parts(names, columns)
         }
     })
 }
@@ -598,7 +601,10 @@ fn step_schema(mut schema: Schema, op: &Op) -> Result<Schema> {
 }
 
 fn empty_frame(schema: &Schema) -> DataFrame {
-    DataFrame::new(schema.names(), schema.fields.iter().map(|f| crate::Column::empty(f.dtype)).collect())
+    DataFrame::from_parts(
+        schema.names(),
+        schema.fields.iter().map(|f| crate::Column::empty(f.dtype)).collect(),
+    )
 }
 
 /// Keeps a task's typed error aside (the graph carries only its message).

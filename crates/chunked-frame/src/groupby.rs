@@ -320,7 +320,7 @@ impl Partial {
             };
             columns.push(column);
         }
-        DataFrame::new(names, columns)
+        DataFrame::from_parts(names, columns)
     }
 }
 

@@ -123,3 +123,15 @@ impl TapSample for CsvOptions {
         self
     }
 }
+
+#[test]
+fn frames_of_mismatched_parts_are_refused() {
+    use chunked_frame::{Column, DataFrame};
+    let a = Column::Int64 { values: vec![1, 2], valid: vec![] };
+    let b = Column::Int64 { values: vec![1], valid: vec![] };
+    let err = DataFrame::new(vec!["a".into(), "b".into()], vec![a.clone(), b]).unwrap_err();
+    assert!(err.to_string().contains("lengths [2, 1]"), "{err}");
+    let err = DataFrame::new(vec!["a".into()], vec![a.clone(), a.clone()]).unwrap_err();
+    assert!(err.to_string().contains("1 names for 2 columns"), "{err}");
+    assert_eq!(DataFrame::new(vec!["a".into()], vec![a]).unwrap().height(), 2);
+}

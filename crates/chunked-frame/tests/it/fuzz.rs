@@ -36,7 +36,7 @@ proptest! {
             valid: rows.iter().map(|r| r.1.is_some()).collect(),
         };
         let strings = Column::Str { dict: rows.iter().map(|r| r.2.clone()).collect(), codes: (0..rows.len() as u32).collect() };
-        let frame = DataFrame::new(vec!["i".into(), "x".into(), "s".into()], vec![ints, floats, strings]);
+        let frame = DataFrame::new(vec!["i".into(), "x".into(), "s".into()], vec![ints, floats, strings]).unwrap();
         let mut bytes = Vec::new();
         frame.write_csv(&mut bytes).unwrap();
         let file = TempCsv::new("roundtrip.csv", &bytes);
