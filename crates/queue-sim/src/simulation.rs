@@ -291,12 +291,8 @@ impl<R: RandomSource> Simulation<R> {
                 if self.now <= 0.0 {
                     return Some(0.0);
                 }
-                let in_progress: f64 = node
-                    .on_server
-                    .iter()
-                    .filter(|&&cust| cust != NONE)
-                    .map(|&cust| self.now - self.customers[cust as usize].service_start)
-                    .sum();
+                // Services under way: each has used `now - start` so far.
+                let in_progress = f64::from(node.busy_servers) * self.now - node.busy_since;
                 Some((node.busy_time + in_progress) / (f64::from(c) * self.now))
             })
             .collect()
@@ -450,7 +446,9 @@ impl<R: RandomSource> Simulation<R> {
         c.service_end = self.now + duration;
         let end = c.service_end;
         if server != NONE {
-            self.nodes[node].on_server[server as usize] = customer;
+            let state = &mut self.nodes[node];
+            state.busy_servers += 1;
+            state.busy_since += self.now;
         }
         // An infinite service time (possible with extreme parameters) never
         // ends, as in Ciw: the customer keeps its server.
@@ -505,7 +503,8 @@ impl<R: RandomSource> Simulation<R> {
         let server = c.server;
         if server != NONE {
             state.busy_time += now - c.service_start;
-            state.on_server[server as usize] = NONE;
+            state.busy_servers -= 1;
+            state.busy_since -= c.service_start;
             match state.waiting.pop_front() {
                 Some(waiting) => self.start_service(node, waiting, server)?,
                 None => state.free_servers.put(server),
@@ -546,8 +545,10 @@ struct NodeState {
     waiting: VecDeque<u32>,
     /// Free servers, lowest number first.
     free_servers: FreeServers,
-    /// The customer on each server, or `NONE`.
-    on_server: Vec<u32>,
+    /// Servers busy now (serving or blocked).
+    busy_servers: u32,
+    /// The sum of the start times of the services under way.
+    busy_since: f64,
     /// Server time used by services that have ended.
     busy_time: f64,
     /// Customers at other nodes blocked waiting for room here, in order.
@@ -571,7 +572,8 @@ impl NodeState {
             in_node: 0,
             waiting: VecDeque::new(),
             free_servers: FreeServers::all(c),
-            on_server: vec![NONE; c as usize],
+            busy_servers: 0,
+            busy_since: 0.0,
             busy_time: 0.0,
             blocked: VecDeque::new(),
         }
