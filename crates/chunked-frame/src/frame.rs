@@ -257,30 +257,27 @@ impl LazyFrame {
     /// The task graph of [`LazyFrame::compute`], written as `<stem>.dot`
     /// and `<stem>.svg` when Graphviz is installed.
     pub fn visualize(&self, rankdir: RankDir, stem: &std::path::Path) -> Result<executors::Drawing> {
-        let dot = self.to_dot(rankdir)?;
-        let dot_path = stem.with_extension("dot");
-        std::fs::write(&dot_path, dot).map_err(|source| FrameError::Io { path: dot_path.clone(), source })?;
-        let svg_path = stem.with_extension("svg");
-        let svg = std::process::Command::new("dot")
-            .arg("-Tsvg")
-            .arg(&dot_path)
-            .arg("-o")
-            .arg(&svg_path)
-            .status()
-            .ok()
-            .filter(|s| s.success())
-            .map(|_| svg_path);
-        Ok(executors::Drawing { dot: dot_path, svg })
+        let (graph, out) = self.scan_graph();
+        graph
+            .visualize(&[out], rankdir, stem)
+            .map_err(|source| FrameError::Io { path: stem.to_owned(), source })
     }
 
     /// The task graph of [`LazyFrame::compute`], in DOT.
     pub fn to_dot(&self, rankdir: RankDir) -> Result<String> {
-        let parts = self.source.partitions.len();
+        let (graph, out) = self.scan_graph();
+        Ok(graph.to_dot(&[out], rankdir))
+    }
+
+    /// The shape of [`LazyFrame::compute`]'s graph, for drawing: a task per
+    /// partition and the concatenation.
+    fn scan_graph(&self) -> (Graph, executors::NodeId) {
         let g = Graph::new();
         let task = g.delayed1("read-filter", |_: &usize| Ok::<_, String>(()));
         let concat = g.delayed_n("concat", |_: &[&()]| Ok::<_, String>(()));
-        let nodes: Vec<_> = (0..parts).map(|p| task.call(&g.value(p))).collect();
-        Ok(g.to_dot(&[concat.call(&nodes).node()], rankdir))
+        let nodes: Vec<_> = (0..self.partitions()).map(|p| task.call(&g.value(p))).collect();
+        let out = concat.call(&nodes).node();
+        (g, out)
     }
 }
 
