@@ -1,5 +1,14 @@
-//! The pending-event queue: a binary min-heap ordered by (time, scheduling
-//! order), with integer keys so that a comparison is two integer compares.
+//! The pending-event queue, ordered by (time, scheduling order): a binary
+//! heap while few events are pending, a radix heap once many are, and a
+//! one-event lane beside either for the arrivals of a single stream.
+
+/// Pending events beyond which the binary heap gives way to the radix heap.
+/// Below it a sift is a step or two; above it the heap's chain of dependent,
+/// unpredictable compares costs more than the radix heap's bucket moves.
+/// Measured on networks of independent M/M/3 nodes: the radix heap is ahead
+/// from about 9 pending events, the heap at 8 or fewer (one M/M/3 node holds
+/// at most 3, so it never switches).
+const RADIX_ABOVE: usize = 8;
 
 /// An event waiting to happen.
 #[derive(Clone, Copy, Debug)]
@@ -30,46 +39,118 @@ impl<K> Event<K> {
 
 /// Pending events, earliest first; among simultaneous ones, the one
 /// scheduled first.
+///
+/// Events must not be scheduled before the last one taken out: the
+/// simulation clock never goes back, which is what lets the radix heap work.
 #[derive(Clone, Debug)]
 pub(crate) struct EventQueue<K> {
-    heap: Vec<Event<K>>,
-    /// A lane of at most one event beside the heap (the next arrival of a
-    /// model with one arrival stream): it never costs a sift.
+    store: Store<K>,
+    /// A lane of at most one event beside the store (the next arrival of a
+    /// model with one arrival stream): it costs no sift and no bucket move.
     slot: Option<Event<K>>,
+    /// Time bits of the last event taken out.
+    clock: u64,
     seq: u64,
+}
+
+#[derive(Clone, Debug)]
+enum Store<K> {
+    Heap(BinaryHeap<K>),
+    Radix(RadixHeap<K>),
 }
 
 impl<K: Copy> EventQueue<K> {
     pub(crate) fn new() -> Self {
-        Self { heap: Vec::new(), slot: None, seq: 0 }
+        Self { store: Store::Heap(BinaryHeap { heap: Vec::new() }), slot: None, clock: 0, seq: 0 }
+    }
+
+    fn event(&mut self, time: f64, kind: K) -> Event<K> {
+        debug_assert!(time.is_finite() && time >= 0.0, "event time {time}");
+        // `+ 0.0` turns a -0.0 into 0.0, whose bits order correctly.
+        let event = Event { time_bits: (time + 0.0).to_bits(), seq: self.seq, kind };
+        debug_assert!(event.time_bits >= self.clock, "event at {time} scheduled in the past");
+        self.seq += 1;
+        event
     }
 
     /// Schedules `kind` at `time` in the one-event lane, which must be empty.
     #[inline]
     pub(crate) fn push_slot(&mut self, time: f64, kind: K) {
         debug_assert!(self.slot.is_none(), "the slot holds one event");
-        debug_assert!(time.is_finite() && time >= 0.0, "event time {time}");
-        self.slot = Some(Event { time_bits: (time + 0.0).to_bits(), seq: self.seq, kind });
-        self.seq += 1;
+        self.slot = Some(self.event(time, kind));
     }
 
-    /// Whether the slot's event comes before the heap's first.
-    #[inline]
-    fn slot_first(&self) -> bool {
-        match (&self.slot, self.heap.first()) {
-            (Some(s), Some(h)) => s.before(h),
-            (Some(_), None) => true,
-            (None, _) => false,
+    /// Schedules `kind` at `time`: finite, and not before the last event
+    /// taken out.
+    #[inline(always)]
+    pub(crate) fn push(&mut self, time: f64, kind: K) {
+        let event = self.event(time, kind);
+        match &mut self.store {
+            Store::Radix(radix) => radix.push(event),
+            Store::Heap(heap) => {
+                heap.push(event);
+                if heap.heap.len() > RADIX_ABOVE {
+                    self.switch_to_radix();
+                }
+            }
         }
     }
 
-    /// Schedules `kind` at `time`, which must be finite and non-negative.
+    /// Moves the pending events from the binary heap to a radix heap.
+    #[cold]
+    #[inline(never)]
+    fn switch_to_radix(&mut self) {
+        if let Store::Heap(heap) = &mut self.store {
+            let events = std::mem::take(&mut heap.heap);
+            self.store = Store::Radix(RadixHeap::from_events(self.clock, events.into_iter()));
+        }
+    }
+
+    /// Removes and returns the earliest event if it happens before `limit`.
     #[inline]
-    pub(crate) fn push(&mut self, time: f64, kind: K) {
-        debug_assert!(time.is_finite() && time >= 0.0, "event time {time}");
-        // `+ 0.0` turns a -0.0 into 0.0, whose bits order correctly.
-        let event = Event { time_bits: (time + 0.0).to_bits(), seq: self.seq, kind };
-        self.seq += 1;
+    pub(crate) fn pop_before(&mut self, limit: f64) -> Option<Event<K>> {
+        let not_after = self.slot.as_ref().map_or(u64::MAX, |s| s.time_bits);
+        let stored = match &mut self.store {
+            Store::Heap(heap) => heap.heap.first(),
+            Store::Radix(radix) => radix.first(not_after),
+        };
+        let slot_first = match (&self.slot, stored) {
+            (Some(s), Some(f)) => s.before(f),
+            (Some(_), None) => true,
+            (None, _) => false,
+        };
+        let first = *if slot_first { self.slot.as_ref() } else { stored }?;
+        if first.time() >= limit {
+            return None;
+        }
+        if slot_first {
+            self.slot = None;
+        } else {
+            match &mut self.store {
+                Store::Heap(heap) => heap.remove_first(),
+                Store::Radix(radix) => radix.remove_first(),
+            }
+        }
+        self.clock = first.time_bits;
+        Some(first)
+    }
+
+    /// Removes and returns the earliest event.
+    #[inline]
+    pub(crate) fn pop(&mut self) -> Option<Event<K>> {
+        self.pop_before(f64::INFINITY)
+    }
+}
+
+/// A binary min-heap of events.
+#[derive(Clone, Debug)]
+struct BinaryHeap<K> {
+    heap: Vec<Event<K>>,
+}
+
+impl<K: Copy> BinaryHeap<K> {
+    #[inline]
+    fn push(&mut self, event: Event<K>) {
         let mut hole = self.heap.len();
         self.heap.push(event);
         while hole > 0 {
@@ -83,23 +164,16 @@ impl<K: Copy> EventQueue<K> {
         self.heap[hole] = event;
     }
 
-    /// The earliest event, without removing it.
+    /// Removes the root: the hole left there moves down to a leaf along the
+    /// smaller children (a branch-free choice), then the last event moves up
+    /// from there, usually by a step or none.
     #[inline]
-    pub(crate) fn peek(&self) -> Option<&Event<K>> {
-        if self.slot_first() { self.slot.as_ref() } else { self.heap.first() }
-    }
-
-    /// Removes and returns the earliest event: the hole left at the root
-    /// moves down to a leaf along the smaller children (a branch-free choice),
-    /// then the last event moves up from there, usually by a step or none.
-    #[inline]
-    pub(crate) fn pop(&mut self) -> Option<Event<K>> {
-        if self.slot_first() {
-            return self.slot.take();
-        }
-        let last = self.heap.pop()?;
-        let Some(&top) = self.heap.first() else { return Some(last) };
+    fn remove_first(&mut self) {
+        let Some(last) = self.heap.pop() else { return };
         let len = self.heap.len();
+        if len == 0 {
+            return;
+        }
         let heap = &mut self.heap[..];
         let mut hole = 0;
         let mut child = 1;
@@ -122,7 +196,144 @@ impl<K: Copy> EventQueue<K> {
             hole = parent;
         }
         heap[hole] = last;
-        Some(top)
+    }
+}
+
+/// Bits per digit of the radix heap.
+const DIGIT_BITS: u32 = 6;
+/// Buckets per level.
+const DIGITS: usize = 1 << DIGIT_BITS;
+/// Levels (digits) in 64 bits.
+const LEVELS: usize = 64usize.div_ceil(DIGIT_BITS as usize);
+
+/// The level of the highest digit in which `bits` differs from the radix
+/// heap's `last` (`diff`, not 0), and the digit of `bits` there.
+#[inline]
+fn digit_of(bits: u64, diff: u64) -> (usize, usize) {
+    let level = (63 - diff.leading_zeros()) / DIGIT_BITS;
+    (level as usize, (bits >> (level * DIGIT_BITS)) as usize & (DIGITS - 1))
+}
+
+/// A radix heap over the bits of event times, in digits of [`DIGIT_BITS`].
+///
+/// Every pending event is at or after `last`. An event waits in the bucket
+/// named by the highest digit in which its time differs from `last` and its
+/// own value of that digit: a push is an XOR, a count of leading zeros and a
+/// shift. Buckets of lower levels hold earlier events, and within a level
+/// lower digits do, so the lowest non-empty bucket holds the next time.
+/// When the events at `last` are used up, that bucket's events move to lower
+/// levels or to the front. An event moves at most once per level (11 of
+/// them) and in practice once or twice, each move a step of a sequential
+/// pass over a short vector rather than a chain of dependent loads as in a
+/// heap's sift: the cost per event hardly grows with the number pending.
+/// Six-bit digits measured fastest (against 1 to 4 bits) on networks of 10
+/// to 1000 nodes.
+#[derive(Clone, Debug)]
+struct RadixHeap<K> {
+    /// Time bits of the latest front.
+    last: u64,
+    /// The events at exactly `last`, in scheduling order, from `head` on
+    /// (those before `head` are taken).
+    front: Vec<Event<K>>,
+    head: usize,
+    /// `buckets[level * DIGITS + d]`: events whose time bits first differ
+    /// from `last` in digit `level`, where theirs is `d`.
+    buckets: Vec<Vec<Event<K>>>,
+    /// Bit `level` set when a bucket of that level is not empty.
+    levels: u64,
+    /// Per level, bit `d` set when its bucket `d` is not empty.
+    digits: [u64; LEVELS],
+}
+
+impl<K: Copy> RadixHeap<K> {
+    /// A radix heap holding `events`, all at or after `last`.
+    fn from_events(last: u64, events: impl Iterator<Item = Event<K>>) -> Self {
+        let mut radix = Self {
+            last,
+            front: Vec::new(),
+            head: 0,
+            buckets: (0..LEVELS * DIGITS).map(|_| Vec::new()).collect(),
+            levels: 0,
+            digits: [0; LEVELS],
+        };
+        for event in events {
+            radix.push(event);
+        }
+        // Pushes at `last` arrive in any order here; later ones come in
+        // scheduling order.
+        radix.front.sort_unstable_by_key(|e| e.seq);
+        radix
+    }
+
+    /// Puts `event` in the front or in its bucket.
+    #[inline]
+    fn push(&mut self, event: Event<K>) {
+        let diff = event.time_bits ^ self.last;
+        if diff == 0 {
+            self.front.push(event);
+        } else {
+            let (level, digit) = digit_of(event.time_bits, diff);
+            self.buckets[level * DIGITS + digit].push(event);
+            self.levels |= 1 << level;
+            self.digits[level] |= 1 << digit;
+        }
+    }
+
+    /// The earliest event, if its time (bits) is at most `not_after`; else
+    /// `None` without moving anything, so that `last` never passes an event
+    /// that the caller takes from elsewhere.
+    #[inline]
+    fn first(&mut self, not_after: u64) -> Option<&Event<K>> {
+        if self.head == self.front.len() {
+            self.refill(not_after);
+        }
+        self.front.get(self.head)
+    }
+
+    /// Moves the earliest events of the buckets to the (used up) front,
+    /// if they are at or before `not_after`.
+    #[inline(never)]
+    fn refill(&mut self, not_after: u64) {
+        if self.levels == 0 {
+            return;
+        }
+        let level = self.levels.trailing_zeros() as usize;
+        let digit = self.digits[level].trailing_zeros() as usize;
+        let b = level * DIGITS + digit;
+        let earliest = self.buckets[b].iter().map(|e| e.time_bits).min().expect("occupied bucket");
+        if earliest > not_after {
+            return;
+        }
+        self.front.clear();
+        self.head = 0;
+        self.digits[level] &= !(1 << digit);
+        if self.digits[level] == 0 {
+            self.levels &= !(1 << level);
+        }
+        self.last = earliest;
+        // Every event in bucket `b` agrees with the new `last` above bit `b`,
+        // so each goes to a lower bucket or the front: `b` ends empty.
+        let (lower, upper) = self.buckets.split_at_mut(b);
+        for event in upper[0].drain(..) {
+            let diff = event.time_bits ^ earliest;
+            if diff == 0 {
+                self.front.push(event);
+            } else {
+                let (level, digit) = digit_of(event.time_bits, diff);
+                lower[level * DIGITS + digit].push(event);
+                self.levels |= 1 << level;
+                self.digits[level] |= 1 << digit;
+            }
+        }
+        if self.front.len() > 1 {
+            self.front.sort_unstable_by_key(|e| e.seq);
+        }
+    }
+
+    /// Removes the event [`RadixHeap::first`] returned.
+    #[inline]
+    fn remove_first(&mut self) {
+        self.head += 1;
     }
 }
 
@@ -156,12 +367,99 @@ mod tests {
         assert_eq!(order, ['b', 'c', 'a']);
         q.push(5.0, 'x');
         q.push_slot(3.0, 'y');
-        assert_eq!(q.peek().map(|e| e.kind), Some('y'));
+        assert!(q.pop_before(3.0).is_none(), "nothing strictly before 3");
         assert_eq!(q.pop().map(|e| e.kind), Some('y'));
         q.push_slot(7.0, 'z');
         assert_eq!(q.pop().map(|e| e.kind), Some('x'));
         assert_eq!(q.pop().map(|e| e.kind), Some('z'));
         assert!(q.pop().is_none());
+    }
+
+    /// Runs random pushes, slot pushes and pops against a sorted reference,
+    /// with times drawn from few values (many ties) or many, and returns
+    /// the largest number of events pending at once.
+    fn against_reference(seed: u64, distinct_times: u64, rounds: usize) -> usize {
+        use std::collections::BTreeSet;
+        let mut q = EventQueue::new();
+        let mut reference = BTreeSet::new();
+        let mut x = seed;
+        let mut next = || {
+            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            x >> 33
+        };
+        let (mut now, mut seq, mut slot, mut most) = (0.0, 0u64, None, 0);
+        for round in 0..rounds {
+            // Grow for the first half (past the switch to the radix heap), then drain.
+            let push = if round < rounds / 2 { next() % 4 != 0 } else { next() % 4 == 0 };
+            if push {
+                let time = now + (next() % distinct_times) as f64 * 0.25;
+                if slot.is_none() && next() % 8 == 0 {
+                    q.push_slot(time, seq);
+                    slot = Some(seq);
+                } else {
+                    q.push(time, seq);
+                }
+                reference.insert((time.to_bits(), seq));
+                seq += 1;
+            } else {
+                let got = q.pop().map(|e| (e.time_bits, e.kind));
+                let want = reference.pop_first();
+                assert_eq!(got, want, "round {round}");
+                if let Some((bits, kind)) = got {
+                    now = f64::from_bits(bits);
+                    if slot == Some(kind) {
+                        slot = None;
+                    }
+                }
+            }
+            most = most.max(reference.len() + usize::from(slot.is_some()));
+        }
+        while let Some(want) = reference.pop_first() {
+            assert_eq!(q.pop().map(|e| (e.time_bits, e.kind)), Some(want));
+        }
+        assert!(q.pop().is_none());
+        most
+    }
+
+    #[test]
+    fn both_stores_and_the_switch_keep_time_then_scheduling_order() {
+        for seed in 0..20 {
+            // Few distinct times: ties everywhere, the front holds many.
+            let most = against_reference(seed, 3, 2_000);
+            assert!(most > RADIX_ABOVE, "the run never reached the radix heap ({most} pending)");
+            // Many distinct times.
+            against_reference(seed, 1 << 20, 2_000);
+            // Small runs that stay in the binary heap.
+            assert!(against_reference(seed, 1 << 20, 12) <= RADIX_ABOVE);
+        }
+    }
+
+    #[test]
+    fn times_across_the_whole_range_of_floats_keep_their_order() {
+        // Gaps from 1e-300 to 1e300 use every level of the radix heap.
+        let mut q = EventQueue::new();
+        let mut x: u64 = 99;
+        let mut next = || {
+            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            x >> 11
+        };
+        let mut now = 0.0;
+        for round in 0..5_000u64 {
+            let gap = 10f64.powi((next() % 601) as i32 - 300) * (1 + next() % 9) as f64;
+            q.push((now + gap).min(f64::MAX), round);
+            if round % 2 == 1 {
+                let e = q.pop().unwrap();
+                assert!(e.time() >= now, "round {round}: {} after {now}", e.time());
+                now = e.time();
+            }
+        }
+        let mut rest = 0;
+        while let Some(e) = q.pop() {
+            assert!(e.time() >= now);
+            now = e.time();
+            rest += 1;
+        }
+        assert_eq!(rest, 2_500);
     }
 
     #[test]

@@ -1,6 +1,7 @@
-//! The discrete-event engine: one event heap for the whole network, so the
-//! cost of an event grows with the logarithm of the number of pending events
-//! (not with the number of nodes, as in Ciw, which scans every node).
+//! The discrete-event engine: one event queue for the whole network (a
+//! binary heap while few events are pending, a radix heap beyond), so the
+//! cost of an event hardly grows with the number of nodes (Ciw scans every
+//! node at every event).
 
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, VecDeque};
@@ -181,11 +182,7 @@ impl<R: RandomSource> Simulation<R> {
             return Err(SimError::MaxTimeInPast { max_time, now: self.now });
         }
         self.reserve_records(max_time - self.now);
-        while let Some(event) = self.events.peek() {
-            if event.time() >= max_time {
-                break;
-            }
-            let event = self.events.pop().expect("peeked");
+        while let Some(event) = self.events.pop_before(max_time) {
             self.handle(event)?;
         }
         self.now = max_time;
