@@ -47,6 +47,7 @@ mod network;
 mod python_random;
 mod random;
 mod record;
+mod routing;
 mod simulation;
 mod stats;
 mod sweep;

@@ -11,8 +11,9 @@ use crate::error::SimError;
 use crate::event_queue::{Event, EventQueue};
 use crate::network::{Network, Servers};
 use crate::python_random::PythonRandom;
-use crate::random::{Pcg, RandomSource, RngKind, running_sums};
+use crate::random::{Pcg, RandomSource, RngKind};
 use crate::record::{Record, RecordType};
+use crate::routing::Routes;
 
 /// How many zero inter-arrival times in a row from one custom source count as
 /// time standing still.
@@ -47,8 +48,8 @@ pub struct Simulation<R: RandomSource = Pcg> {
     arrivals: Vec<Option<ArrivalStream>>,
     /// Per (node, class), node-major.
     services: Vec<Sampler>,
-    /// Per (class, node), class-major: where a customer goes after service.
-    routes: Vec<Route>,
+    /// Where a customer goes after service.
+    routes: Routes,
     records: Vec<Record>,
     /// One arrival stream only: its next arrival waits in the queue's slot.
     single_stream: bool,
@@ -132,11 +133,7 @@ impl<R: RandomSource> Simulation<R> {
                 services.push(Sampler::new(at.service.clone()));
             }
         }
-        let routes = network
-            .classes
-            .iter()
-            .flat_map(|c| (0..n).map(move |node| Route::new(c.routing.get(node).map(Vec::as_slice))))
-            .collect();
+        let routes = Routes::new(network);
         let nodes = network.nodes.iter().map(NodeState::new).collect();
         let mut sim = Self {
             rng,
@@ -212,14 +209,13 @@ impl<R: RandomSource> Simulation<R> {
     fn trapping_node(&self) -> Option<(usize, usize)> {
         let n = self.nodes.len();
         for class in 0..self.classes {
-            let route = |node: usize| &self.routes[class * n + node];
             // Nodes from which the exit is reachable, by fixpoint.
-            let mut exits: Vec<bool> = (0..n).map(|i| route(i).leaves()).collect();
+            let mut exits: Vec<bool> = (0..n).map(|i| self.routes.leaves(class, i)).collect();
             let mut changed = true;
             while changed {
                 changed = false;
                 for i in 0..n {
-                    if !exits[i] && route(i).destinations().any(|d| exits[d]) {
+                    if !exits[i] && self.routes.destinations(class, i).any(|d| exits[d]) {
                         exits[i] = true;
                         changed = true;
                     }
@@ -236,7 +232,7 @@ impl<R: RandomSource> Simulation<R> {
                 if !exits[i] {
                     return Some((class, i));
                 }
-                stack.extend(route(i).destinations());
+                stack.extend(self.routes.destinations(class, i));
             }
         }
         None
@@ -458,7 +454,7 @@ impl<R: RandomSource> Simulation<R> {
     fn finish_service(&mut self, customer: u32) -> Result<(), SimError> {
         let c = &self.customers[customer as usize];
         let (node, class) = (c.node as usize, c.class as usize);
-        let next = self.routes[class * self.nodes.len() + node].choose(&mut self.rng);
+        let next = self.routes.choose(class, node, &mut self.rng);
         self.customers[customer as usize].destination = next.map_or(-1, |d| d as i32 + 1);
         if let Some(dest) = next {
             let d = &mut self.nodes[dest];
@@ -634,64 +630,6 @@ struct Customer {
     queue_size_at_arrival: u32,
     /// Next node from 1, or -1 for the exit.
     destination: i32,
-}
-
-/// Routing out of one node for one class: Ciw's probabilities with the
-/// remainder of the row as the last entry (the exit), kept sparse.
-///
-/// Ciw walks the running sums of the whole row. An entry of probability 0
-/// has the running sum of the entry before it, so the walk can only stop on
-/// it when it is the first entry (and the draw is exactly 0). Keeping the
-/// first entry, the entries with positive probability and the exit finds the
-/// same destination as the full walk, in time logarithmic in their number.
-#[derive(Clone, Debug)]
-struct Route {
-    /// Running sums over the whole row, at the kept entries.
-    running_sums: Vec<f64>,
-    /// The destination of each kept entry: a node, or `None` for the exit.
-    targets: Vec<Option<usize>>,
-    /// False when the row is all zeros: Ciw sends to the exit without a draw.
-    draws: bool,
-}
-
-impl Route {
-    fn new(row: Option<&[f64]>) -> Self {
-        let row = row.unwrap_or(&[]);
-        let leave = 1.0 - row.iter().sum::<f64>();
-        let draws = !(row.iter().all(|&p| p == 0.0) && leave == 1.0);
-        let mut probs = row.to_vec();
-        probs.push(leave);
-        let sums = running_sums(&probs);
-        let last = probs.len() - 1;
-        let (running_sums, targets) = (0..probs.len())
-            .filter(|&i| i == 0 || i == last || probs[i] > 0.0)
-            .map(|i| (sums[i], (i < last).then_some(i)))
-            .unzip();
-        Self { running_sums, targets, draws }
-    }
-
-    /// Whether leaving the network has positive probability.
-    fn leaves(&self) -> bool {
-        let n = self.running_sums.len();
-        !self.draws || n == 1 || self.running_sums[n - 1] > self.running_sums[n - 2]
-    }
-
-    /// The nodes reachable in one step with positive probability.
-    fn destinations(&self) -> impl Iterator<Item = usize> + '_ {
-        let sums = &self.running_sums;
-        self.targets.iter().enumerate().filter_map(move |(k, t)| {
-            let p = if k == 0 { sums[0] } else { sums[k] - sums[k - 1] };
-            t.filter(|_| p > 0.0)
-        })
-    }
-
-    #[inline]
-    fn choose<R: RandomSource>(&self, rng: &mut R) -> Option<usize> {
-        if !self.draws {
-            return None;
-        }
-        self.targets[rng.weighted_index(&self.running_sums)]
-    }
 }
 
 /// What an event does.
