@@ -312,6 +312,7 @@ impl<R: RandomSource> Simulation<R> {
         self.records.reserve((expected * 1.05).min(1e6) as usize);
     }
 
+    #[inline(always)]
     fn push_event(&mut self, time: f64, kind: EventKind) {
         self.events.push(time, kind);
     }

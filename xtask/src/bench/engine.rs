@@ -1,6 +1,6 @@
 //! The engine's figures: time of the talk's trial (and Ciw's, measured in
 //! the same run when it is installed, with the ratio), events a second on
-//! one core, and rings of 1 to 1000 nodes against one node.
+//! one core, and how that changes as networks grow in nodes and servers.
 
 use std::time::Instant;
 
@@ -44,21 +44,61 @@ pub(crate) fn run(args: &Args) -> Result<()> {
     }
     println!();
 
-    let one = events_per_second(&talk, 10_000_000.0, 10_000.0)?;
-    println!("Events a second, M/M/3 over max_time 1e7, one core: {:.1} million", one / 1e6);
-    println!("Events a second in rings of M/M/3 nodes (half of each node's output to the next):");
-    let mut hundred = 0.0;
+    scaling()
+}
+
+/// Events a second as networks grow, in nodes and in servers, each run
+/// about 4 million events long.
+fn scaling() -> Result<()> {
+    println!(
+        "Events a second on one core, records streamed out (median of 3 seeds, ~4 million events each):"
+    );
+    let one = events_per_second(&Network::mmc(0.2, 0.1, 3), 1e7, 1e4)?;
+    println!("  one M/M/3 node (the talk's), max_time 1e7: {:.1} million", one / 1e6);
+
+    println!("  copies of the talk's node side by side (separate arrivals, no routing):");
+    let mut copies = 0.0;
     for n in [1, 10, 100, 1000] {
-        // The same number of events (about 4 million) at every size.
-        let rate = events_per_second(&Network::ring(n, 0.1, 0.1, 3, 0.5), 2e7 / n as f64, 2e4 / n as f64)?;
-        println!("  {n:>5} nodes: {:>5.1} million ({:.2}x of one M/M/3 node)", rate / 1e6, rate / one);
+        // Routing rows of zeros: every customer leaves after one service.
+        let net = Network::ring(n, 0.2, 0.1, 3, 0.0);
+        let rate = events_per_second(&net, 1e7 / n as f64, 1e4 / n as f64)?;
+        println!("    {n:>5} nodes: {:>5.1} million ({:.2}x of one node)", rate / 1e6, rate / one);
         if n == 100 {
-            hundred = rate;
+            copies = rate;
         }
     }
+
+    println!("  rings of M/M/3 nodes (arrivals 0.1 at each, half of each node's output to the next):");
+    let mut rings = Vec::new();
+    for n in [1, 10, 100, 1000] {
+        let net = Network::ring(n, 0.1, 0.1, 3, 0.5);
+        let rate = events_per_second(&net, 1.5e7 / n as f64, 1.5e4 / n as f64)?;
+        let first = *rings.first().unwrap_or(&rate);
+        println!(
+            "    {n:>5} nodes: {:>5.1} million ({:.2}x of a one-node ring, {:.2}x of one M/M/3 node)",
+            rate / 1e6,
+            rate / first,
+            rate / one
+        );
+        rings.push(rate);
+    }
+
+    println!("  one M/M/c node at the talk's load (arrival rate c/15, service rate 0.1):");
+    let mut three = 0.0;
+    for c in [3, 30, 300, 3000] {
+        let net = Network::mmc(c as f64 / 15.0, 0.1, c);
+        let rate = events_per_second(&net, 3e7 / c as f64, 3e4 / c as f64)?;
+        if c == 3 {
+            three = rate;
+        }
+        println!("    c = {c:>4}: {:>5.1} million ({:.2}x of c = 3)", rate / 1e6, rate / three);
+    }
+
+    println!("100 nodes against one, same model at every node (target: at least 0.5x):");
+    println!("  copies of the talk's node: {:.2}x; rings: {:.2}x", copies / one, rings[2] / rings[0]);
     println!(
-        "100-node ring against one node: {:.2}x the events a second (target: at least 0.5x)",
-        hundred / one
+        "  (a 100-node ring, whose events also draw routes, against one M/M/3 node: {:.2}x)",
+        rings[2] / one
     );
     Ok(())
 }
