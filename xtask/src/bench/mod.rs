@@ -17,8 +17,9 @@ use anyhow::{Context, Result, bail};
 pub(crate) struct Args {
     /// Run one part only: engine, executors, frame or array.
     section: Option<Section>,
-    /// Trials timed for the per-trial median.
-    #[arg(long, default_value_t = 200)]
+    /// Trials timed for the per-trial median (a tenth of a second's worth,
+    /// so that a short burst of load on a shared machine hardly moves it).
+    #[arg(long, default_value_t = 1000)]
     trials: u64,
     /// Ciw trials timed (Ciw takes about 20 to 40 ms each).
     #[arg(long, default_value_t = 30)]
