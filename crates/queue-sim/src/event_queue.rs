@@ -1,6 +1,7 @@
 //! The pending-event queue, ordered by (time, scheduling order): a binary
-//! heap while few events are pending, a radix heap once many are, and a
-//! one-event lane beside either for the arrivals of a single stream.
+//! heap until more than a few events are pending, a radix heap from then on
+//! (the switch is one-way), and a one-event lane beside either for the
+//! arrivals of a single stream.
 
 /// Pending events beyond which the binary heap gives way to the radix heap.
 /// Below it a sift is a step or two; above it the heap's chain of dependent,
@@ -54,14 +55,17 @@ pub(crate) struct EventQueue<K> {
 #[derive(Clone, Debug)]
 enum Store<K> {
     Heap(BinaryHeap<K>),
-    Radix(RadixHeap<K>),
+    /// Boxed: the radix heap is large, and a queue that never needs it
+    /// stays small.
+    Radix(Box<RadixHeap<K>>),
 }
 
 /// What the queue asks of a store.
 trait Lane<K> {
     /// The earliest event. A store may answer `None` when its earliest is
-    /// after `not_after` (the time bits of the slot's event), and must not
-    /// move past that time: it has not happened yet.
+    /// after `not_after` (time bits), and must then not move past that time:
+    /// the slot's event or the caller's limit is there, and events may still
+    /// be scheduled after it but before the store's earliest.
     fn first(&mut self, not_after: u64) -> Option<&Event<K>>;
 
     /// Removes and returns the event `first` returned.
@@ -104,7 +108,8 @@ impl<K: Copy> EventQueue<K> {
     pub(crate) fn pop_before(&mut self, limit: f64) -> Option<Event<K>> {
         match &mut self.store {
             Store::Heap(heap) => {
-                let first = pop_from(&mut self.slot, heap, limit)?;
+                // The heap never moves: it needs no bound.
+                let first = pop_from(&mut self.slot, heap, limit, u64::MAX)?;
                 if heap.heap.len() > RADIX_ABOVE {
                     // Nothing pending is before `first`, and nothing will be
                     // scheduled before it: the clock is there.
@@ -112,7 +117,10 @@ impl<K: Copy> EventQueue<K> {
                 }
                 Some(first)
             }
-            Store::Radix(radix) => pop_from(&mut self.slot, radix, limit),
+            Store::Radix(radix) => {
+                let bound = not_after(&self.slot, limit);
+                pop_from(&mut self.slot, &mut **radix, limit, bound)
+            }
         }
     }
 
@@ -129,15 +137,28 @@ impl<K: Copy> EventQueue<K> {
     fn switch_to_radix(&mut self, clock: u64) {
         if let Store::Heap(heap) = &mut self.store {
             let events = std::mem::take(&mut heap.heap);
-            self.store = Store::Radix(RadixHeap::from_events(clock, events.into_iter()));
+            self.store = Store::Radix(Box::new(RadixHeap::from_events(clock, events.into_iter())));
         }
     }
 }
 
+/// The latest time (bits) to which a store may move: not past the slot's
+/// event, nor up to `limit`, since events may still be scheduled before
+/// either.
+#[inline(always)]
+fn not_after<K>(slot: &Option<Event<K>>, limit: f64) -> u64 {
+    let below_limit = if limit > 0.0 { limit.to_bits() - 1 } else { 0 };
+    slot.as_ref().map_or(u64::MAX, |s| s.time_bits).min(below_limit)
+}
+
 /// Takes the earliest of the slot's event and the store's, if before `limit`.
 #[inline(always)]
-fn pop_from<K: Copy>(slot: &mut Option<Event<K>>, store: &mut impl Lane<K>, limit: f64) -> Option<Event<K>> {
-    let not_after = slot.as_ref().map_or(u64::MAX, |s| s.time_bits);
+fn pop_from<K: Copy>(
+    slot: &mut Option<Event<K>>,
+    store: &mut impl Lane<K>,
+    limit: f64,
+    not_after: u64,
+) -> Option<Event<K>> {
     let stored = store.first(not_after);
     let slot_first = match (&*slot, stored) {
         (Some(s), Some(f)) => s.before(f),
@@ -258,6 +279,17 @@ struct RadixHeap<K> {
     levels: u64,
     /// Per level, bit `d` set when its bucket `d` is not empty.
     digits: [u64; LEVELS],
+    /// The bucket last scanned for its earliest time without being emptied
+    /// (`usize::MAX` for none), its length then and that time. Buckets only
+    /// grow at the end until they are emptied, so the next scan reads only
+    /// what was pushed since: while the slot's events keep coming first, a
+    /// big lowest bucket is not read again for each of them.
+    scanned: usize,
+    scanned_len: usize,
+    scanned_earliest: u64,
+    /// Events read by scans for the earliest time, for tests of the cost.
+    #[cfg(test)]
+    examined: usize,
 }
 
 impl<K: Copy> RadixHeap<K> {
@@ -270,6 +302,11 @@ impl<K: Copy> RadixHeap<K> {
             buckets: (0..LEVELS * DIGITS).map(|_| Vec::new()).collect(),
             levels: 0,
             digits: [0; LEVELS],
+            scanned: usize::MAX,
+            scanned_len: 0,
+            scanned_earliest: u64::MAX,
+            #[cfg(test)]
+            examined: 0,
         };
         for event in events {
             radix.push(event);
@@ -305,10 +342,19 @@ impl<K: Copy> RadixHeap<K> {
         let level = self.levels.trailing_zeros() as usize;
         let digit = self.digits[level].trailing_zeros() as usize;
         let b = level * DIGITS + digit;
-        let earliest = self.buckets[b].iter().map(|e| e.time_bits).min().expect("occupied bucket");
+        let bucket = &self.buckets[b];
+        let (seen, earliest) =
+            if b == self.scanned { (self.scanned_len, self.scanned_earliest) } else { (0, u64::MAX) };
+        let earliest = bucket[seen..].iter().map(|e| e.time_bits).fold(earliest, u64::min);
+        #[cfg(test)]
+        {
+            self.examined += bucket.len() - seen;
+        }
         if earliest > not_after {
+            (self.scanned, self.scanned_len, self.scanned_earliest) = (b, bucket.len(), earliest);
             return;
         }
+        self.scanned = usize::MAX;
         self.front.clear();
         self.head = 0;
         self.digits[level] &= !(1 << digit);
@@ -316,8 +362,9 @@ impl<K: Copy> RadixHeap<K> {
             self.levels &= !(1 << level);
         }
         self.last = earliest;
-        // Every event in bucket `b` agrees with the new `last` above bit `b`,
-        // so each goes to a lower bucket or the front: `b` ends empty.
+        // Every event in bucket `b` agrees with the new `last` above `level`
+        // and at it, so each goes to a lower level or the front: `b` ends
+        // empty.
         let (lower, upper) = self.buckets.split_at_mut(b);
         for event in upper[0].drain(..) {
             let diff = event.time_bits ^ earliest;
@@ -338,8 +385,7 @@ impl<K: Copy> RadixHeap<K> {
 
 impl<K: Copy> Lane<K> for RadixHeap<K> {
     /// The earliest event, if its time (bits) is at most `not_after`; else
-    /// `None` without moving anything, so that `last` never passes an event
-    /// that the caller takes from the slot.
+    /// `None` without moving `last`.
     #[inline]
     fn first(&mut self, not_after: u64) -> Option<&Event<K>> {
         if self.head == self.front.len() {
@@ -393,24 +439,39 @@ mod tests {
         assert!(q.pop().is_none());
     }
 
-    /// Runs random pushes, slot pushes and pops against a sorted reference,
-    /// with times drawn from few values (many ties) or many, and returns
-    /// whether the queue switched to the radix heap.
-    fn against_reference(seed: u64, distinct_times: u64, rounds: usize) -> bool {
+    /// How far ahead of the clock a test schedules: from a random number.
+    type Gap = fn(u64) -> f64;
+
+    /// A few distinct gaps: ties everywhere, the front holds many.
+    const FEW: Gap = |r| (r % 3) as f64 * 0.25;
+    /// Many distinct gaps.
+    const MANY: Gap = |r| (r % (1 << 20)) as f64 * 1e-3;
+    /// Gaps from 1e-300 to 1e300, zeros, subnormals: every level of the
+    /// radix heap.
+    const WIDE: Gap = |r| match r % 16 {
+        0 => 0.0,
+        1 => f64::from_bits(r % 1000 + 1), // subnormal
+        _ => 10f64.powi((r % 601) as i32 - 300) * (1 + r % 9) as f64,
+    };
+
+    /// Runs random pushes, slot pushes, pops and pops before a limit against
+    /// a sorted reference, and returns whether the queue switched to the
+    /// radix heap.
+    fn against_reference(seed: u64, gap: Gap, rounds: usize) -> bool {
         use std::collections::BTreeSet;
         let mut q = EventQueue::new();
         let mut reference = BTreeSet::new();
         let mut x = seed;
         let mut next = || {
             x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-            x >> 33
+            x >> 11
         };
-        let (mut now, mut seq, mut slot, mut switched) = (0.0, 0u64, None, false);
+        let (mut now, mut seq, mut slot, mut switched) = (0.0f64, 0u64, None, false);
         for round in 0..rounds {
             // Grow for the first half (past the switch to the radix heap), then drain.
             let push = if round < rounds / 2 { next() % 4 != 0 } else { next() % 4 == 0 };
             if push {
-                let time = now + (next() % distinct_times) as f64 * 0.25;
+                let time = (now + gap(next())).min(f64::MAX);
                 if slot.is_none() && next() % 8 == 0 {
                     q.push_slot(time, seq);
                     slot = Some(seq);
@@ -420,9 +481,15 @@ mod tests {
                 reference.insert((time.to_bits(), seq));
                 seq += 1;
             } else {
-                let got = q.pop().map(|e| (e.time_bits, e.kind));
-                let want = reference.pop_first();
-                assert_eq!(got, want, "round {round}");
+                // Half the pops stop at a limit near the clock; pushes after
+                // a refused pop land between the clock and the limit.
+                let limit = if next() % 2 == 0 { now + gap(next()) } else { f64::INFINITY };
+                let got = q.pop_before(limit).map(|e| (e.time_bits, e.kind));
+                let want = match reference.first() {
+                    Some(&(bits, _)) if f64::from_bits(bits) < limit => reference.pop_first(),
+                    _ => None,
+                };
+                assert_eq!(got, want, "round {round}, limit {limit}");
                 if let Some((bits, kind)) = got {
                     now = f64::from_bits(bits);
                     if slot == Some(kind) {
@@ -442,41 +509,49 @@ mod tests {
     #[test]
     fn both_stores_and_the_switch_keep_time_then_scheduling_order() {
         for seed in 0..20 {
-            // Few distinct times: ties everywhere, the front holds many.
-            assert!(against_reference(seed, 3, 2_000), "the run never reached the radix heap");
-            // Many distinct times.
-            assert!(against_reference(seed, 1 << 20, 2_000));
-            // Small runs that stay in the binary heap.
-            assert!(!against_reference(seed, 1 << 20, 12));
+            for gap in [FEW, MANY, WIDE] {
+                assert!(against_reference(seed, gap, 2_000), "the run never reached the radix heap");
+                // Small runs stay in the binary heap.
+                assert!(!against_reference(seed, gap, 12));
+            }
         }
     }
 
     #[test]
-    fn times_across_the_whole_range_of_floats_keep_their_order() {
-        // Gaps from 1e-300 to 1e300 use every level of the radix heap.
+    fn zero_and_negative_zero_are_one_time() {
         let mut q = EventQueue::new();
-        let mut x: u64 = 99;
-        let mut next = || {
-            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-            x >> 11
+        for i in 0..20 {
+            q.push(if i % 2 == 0 { 0.0 } else { -0.0 }, i);
+        }
+        let order: Vec<i32> = std::iter::from_fn(|| q.pop().map(|e| e.kind)).collect();
+        assert_eq!(order, (0..20).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn many_events_at_one_instant_cost_no_rescans() {
+        // 10 000 slot events at one instant while 10 000 events wait in one
+        // bucket of the radix heap, all at a later instant (deterministic
+        // service times do this): each slot pop must not rescan the bucket
+        // (a rescan per pop is 10^8 steps).
+        let mut q = EventQueue::new();
+        q.push(1.0, 0);
+        for i in 1..=10_000 {
+            q.push(2.0, i);
+        }
+        assert_eq!(q.pop().map(|e| e.kind), Some(0));
+        let examined = |q: &EventQueue<u32>| match &q.store {
+            Store::Radix(radix) => radix.examined,
+            Store::Heap(_) => unreachable!("the queue switched"),
         };
-        let mut now = 0.0;
-        for round in 0..5_000u64 {
-            let gap = 10f64.powi((next() % 601) as i32 - 300) * (1 + next() % 9) as f64;
-            q.push((now + gap).min(f64::MAX), round);
-            if round % 2 == 1 {
-                let e = q.pop().unwrap();
-                assert!(e.time() >= now, "round {round}: {} after {now}", e.time());
-                now = e.time();
-            }
+        let before = examined(&q);
+        for i in 0..10_000 {
+            q.push_slot(1.0, 100_000 + i);
+            assert_eq!(q.pop().map(|e| e.kind), Some(100_000 + i));
         }
-        let mut rest = 0;
-        while let Some(e) = q.pop() {
-            assert!(e.time() >= now);
-            now = e.time();
-            rest += 1;
-        }
-        assert_eq!(rest, 2_500);
+        // One scan of the lowest bucket at most, not one per pop.
+        assert!(examined(&q) - before <= 10_000, "{} events read", examined(&q) - before);
+        assert!((1..=10_000).all(|i| q.pop().map(|e| e.kind) == Some(i)));
+        assert!(q.pop().is_none());
     }
 
     #[test]

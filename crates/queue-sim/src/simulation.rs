@@ -1,7 +1,7 @@
 //! The discrete-event engine: one event queue for the whole network (a
-//! binary heap while few events are pending, a radix heap beyond), so the
-//! cost of an event hardly grows with the number of nodes (Ciw scans every
-//! node at every event).
+//! binary heap until many events are pending, a radix heap from then on),
+//! so the cost of an event hardly grows with the number of nodes (Ciw scans
+//! every node at every event).
 
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, VecDeque};
