@@ -27,10 +27,21 @@ fn talk_trial(c: &mut Criterion) {
 }
 
 fn hundred_nodes(c: &mut Criterion) {
-    let net = Network::ring(100, 0.1, 0.1, 3, 0.5);
+    // About as many events (3000 and 4000) as the talk's trial (4000),
+    // spread over 100 nodes.
+    let ring = Network::ring(100, 0.1, 0.1, 3, 0.5);
     c.bench_function("ring100_max_time_100", |b| {
         b.iter(|| {
-            let mut sim = Simulation::new(&net, 0).unwrap();
+            let mut sim = Simulation::new(&ring, 0).unwrap();
+            sim.run_until(100.0).unwrap();
+            sim.events_processed()
+        })
+    });
+    // A ring that sends nobody onward: 100 copies of the talk's node.
+    let copies = Network::ring(100, 0.2, 0.1, 3, 0.0);
+    c.bench_function("copies100_max_time_100", |b| {
+        b.iter(|| {
+            let mut sim = Simulation::new(&copies, 0).unwrap();
             sim.run_until(100.0).unwrap();
             sim.events_processed()
         })
