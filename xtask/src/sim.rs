@@ -5,7 +5,7 @@
 //! finishes the sweep without redoing them.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use executors::{Executor, Strategy, checkpoint};
@@ -127,9 +127,7 @@ pub(crate) fn run(args: Args) -> Result<()> {
         Choice::Mpi => return run_mpi(trials, args.out.as_deref(), args.resume, args.report_time),
     };
     let exec = Executor::new(strategy, args.workers.unwrap_or_else(talk::cores)).context("--workers")?;
-    // A device or pipe (`/dev/null`, `/dev/stdout`, a FIFO) is written
-    // straight through: renaming a file over it would replace it.
-    let special = args.out.as_ref().and_then(|p| std::fs::metadata(p).ok()).is_some_and(|m| !m.is_file());
+    let special = is_special(args.out.as_deref());
     if special && args.resume {
         bail!("--resume needs --out to be a regular file");
     }
@@ -157,16 +155,28 @@ pub(crate) fn run(args: Args) -> Result<()> {
         eprintln!("note: starting afresh; {} is replaced (use --resume to continue it)", journal.display());
     }
     let rows = checkpoint::map(&exec, trials, |t| t.run(), &journal, args.resume)?;
-    // Write the whole file next to its destination, then move it into place,
-    // so that a kill never leaves a partial output behind.
-    let partial = out_path.with_extension("partial");
+    finish_journaled(out_path, &journal, &rows)
+}
+
+/// Whether `out` is a device or a pipe (`/dev/null`, `/dev/stdout`, a FIFO),
+/// which is written straight through: renaming a file over it would replace
+/// it, and it cannot carry a journal beside it.
+fn is_special(out: Option<&Path>) -> bool {
+    out.and_then(|p| std::fs::metadata(p).ok()).is_some_and(|m| !m.is_file())
+}
+
+/// Writes the rows of a journaled run: the whole file next to its
+/// destination, then moved into place, so that a kill never leaves a
+/// partial output behind; then the journal goes.
+fn finish_journaled(out: &Path, journal: &Path, rows: &[TrialResult]) -> Result<()> {
+    let partial = out.with_extension("partial");
     let mut file = std::io::BufWriter::new(
         std::fs::File::create(&partial).with_context(|| format!("cannot create {}", partial.display()))?,
     );
-    write_rows(&mut file, &rows)?;
+    write_rows(&mut file, rows)?;
     file.into_inner().map_err(|e| e.into_error())?.sync_all()?;
-    std::fs::rename(&partial, out_path).with_context(|| format!("cannot write {}", out_path.display()))?;
-    std::fs::remove_file(&journal).with_context(|| format!("cannot remove {}", journal.display()))?;
+    std::fs::rename(&partial, out).with_context(|| format!("cannot write {}", out.display()))?;
+    std::fs::remove_file(journal).with_context(|| format!("cannot remove {}", journal.display()))?;
     Ok(())
 }
 
@@ -190,20 +200,34 @@ impl std::str::FromStr for Choice {
     }
 }
 
-/// Runs the sweep across the ranks of an MPI job; rank 0 writes the rows.
+/// Runs the sweep across the ranks of an MPI job; rank 0 writes the rows
+/// and, when they go to a regular file, journals them as they arrive so that
+/// `--resume` continues a killed job.
 #[cfg(feature = "mpi")]
-fn run_mpi(
-    trials: Vec<queue_sim::Trial>,
-    out: Option<&std::path::Path>,
-    resume: bool,
-    report_time: bool,
-) -> Result<()> {
-    if resume {
-        bail!("--resume is not supported with --executor mpi");
-    }
+fn run_mpi(trials: Vec<queue_sim::Trial>, out: Option<&Path>, resume: bool, report_time: bool) -> Result<()> {
     let mpi = executors::mpi::Mpi::initialize().context("MPI is already initialized")?;
+    // Only rank 0 looks at the output; the workers serve whichever map it runs.
+    let target = if mpi.rank() == 0 { out.filter(|_| !is_special(out)) } else { None };
+    if mpi.rank() == 0 && resume && target.is_none() {
+        // Every rank must enter the same maps: release the workers first.
+        mpi.map(Vec::<()>::new(), |()| Ok::<_, String>(()))?;
+        bail!("--resume needs --out to be a regular file");
+    }
     let start = std::time::Instant::now();
-    let Some(rows) = mpi.map(trials, |t| t.run())? else { return Ok(()) };
+    let rows = match target {
+        Some(path) => {
+            let journal = journal_path(path);
+            if !resume && journal.exists() {
+                eprintln!(
+                    "note: starting afresh; {} is replaced (use --resume to continue it)",
+                    journal.display()
+                );
+            }
+            mpi.map_checkpointed(trials, |t| t.run(), &journal, resume)?
+        }
+        None => mpi.map(trials, |t| t.run())?,
+    };
+    let Some(rows) = rows else { return Ok(()) };
     if report_time {
         eprintln!(
             "sweep: {} runs in {:.6} s on {} ranks",
@@ -212,21 +236,25 @@ fn run_mpi(
             mpi.size()
         );
     }
-    match out {
-        Some(path) => {
+    match (target, out) {
+        (Some(path), _) => finish_journaled(path, &journal_path(path), &rows)?,
+        (None, Some(path)) => {
             let mut file = std::io::BufWriter::new(
-                std::fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?,
+                std::fs::OpenOptions::new()
+                    .write(true)
+                    .open(path)
+                    .with_context(|| format!("cannot write {}", path.display()))?,
             );
             write_rows(&mut file, &rows)?;
             file.flush()?;
         }
-        None => write_rows(&mut std::io::stdout().lock(), &rows)?,
+        (None, None) => write_rows(&mut std::io::stdout().lock(), &rows)?,
     }
     Ok(())
 }
 
 #[cfg(not(feature = "mpi"))]
-fn run_mpi(_: Vec<queue_sim::Trial>, _: Option<&std::path::Path>, _: bool, _: bool) -> Result<()> {
+fn run_mpi(_: Vec<queue_sim::Trial>, _: Option<&Path>, _: bool, _: bool) -> Result<()> {
     bail!(
         "this xtask was built without MPI: build it with `cargo build --release -p xtask --features mpi` \
          and start it with `mpirun -np N target/release/xtask sim --executor mpi ...`"

@@ -1,21 +1,26 @@
 //! The MPI backend under `mpirun -np 3` (built with `--features mpi`): the
 //! sweep's rows, the dataframe query's means and the array cells' mean, std
-//! and C equal the local executors', and a panicking task ends the job with
-//! a non-zero exit and the task's message, without hanging.
+//! and C equal the local executors', a panicking task ends the job with a
+//! non-zero exit and the task's message, without hanging, and a sweep
+//! killed mid-way resumes from its journal to the uninterrupted rows.
 #![cfg(feature = "mpi")]
 
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
-fn mpirun(args: &[&str]) -> Output {
-    let mut child = Command::new("mpirun")
+fn spawn_mpirun(args: &[&str]) -> std::process::Child {
+    Command::new("mpirun")
         .args(["--allow-run-as-root", "--oversubscribe", "-np", "3", env!("CARGO_BIN_EXE_xtask")])
         .args(args)
         .env("RUST_BACKTRACE", "0")
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
-        .expect("mpirun on PATH (apt-get install openmpi-bin)");
+        .expect("mpirun on PATH (apt-get install openmpi-bin)")
+}
+
+fn mpirun(args: &[&str]) -> Output {
+    let mut child = spawn_mpirun(args);
     let start = Instant::now();
     while child.try_wait().unwrap().is_none() {
         assert!(start.elapsed() < Duration::from_secs(120), "the MPI job hangs");
@@ -154,5 +159,95 @@ fn the_array_reductions_under_mpirun_equal_the_local_ones() {
     let c = remote["c"].as_f64().unwrap();
     assert!(c.is_finite() && c != 0.0);
     assert_eq!(remote, local);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_resumed_sweep_takes_journaled_rows_and_runs_the_rest() {
+    let dir = std::env::temp_dir().join(format!("xtask-mpi-resume-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let sweep = ["--servers", "1,2,3", "--trials", "20", "--max-time", "2000"];
+    let full = dir.join("full.csv");
+    let out =
+        mpirun(&[&["sim", "--executor", "mpi", "--out", full.to_str().unwrap()][..], &sweep[..]].concat());
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(!dir.join("full.csv.journal").exists(), "the journal goes when the rows are written");
+
+    // A journal holding rows 0, 5 and 17 with marked record counts, and a
+    // last line cut short by a kill: resuming must keep the marked rows
+    // (not run them again) and run everything else.
+    let part = dir.join("part.csv");
+    let journal = dir.join("part.csv.journal");
+    let full_text = std::fs::read_to_string(&full).unwrap();
+    let rows: Vec<&str> = full_text.lines().skip(1).collect();
+    let mut lines = String::new();
+    for i in [0usize, 5, 17] {
+        let f: Vec<&str> = rows[i].split(',').collect();
+        lines += &format!(
+            "{{\"i\":{i},\"r\":{{\"servers\":{},\"seed\":{},\"records\":{},\"mean_wait\":{},\"utilisation\":{}}}}}\n",
+            f[0],
+            f[1],
+            990_000 + i,
+            f[3],
+            f[4]
+        );
+    }
+    lines += "{\"i\":3,\"r\":{\"serv";
+    std::fs::write(&journal, lines).unwrap();
+    let out = mpirun(
+        &[&["sim", "--executor", "mpi", "--resume", "--out", part.to_str().unwrap()][..], &sweep[..]]
+            .concat(),
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let part_text = std::fs::read_to_string(&part).unwrap();
+    let got: Vec<&str> = part_text.lines().skip(1).collect();
+    assert_eq!(got.len(), rows.len());
+    for (i, (got, want)) in got.iter().zip(&rows).enumerate() {
+        if [0, 5, 17].contains(&i) {
+            assert!(got.contains(&format!(",{},", 990_000 + i)), "row {i} was run again: {got}");
+        } else {
+            assert_eq!(got, want, "row {i}");
+        }
+    }
+    assert!(!journal.exists());
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_killed_sweep_resumes_to_the_uninterrupted_rows() {
+    let dir = std::env::temp_dir().join(format!("xtask-mpi-kill-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let sweep = ["--servers", "1,2,3", "--trials", "100", "--max-time", "300000"];
+    let out_path = dir.join("rows.csv");
+    let journal = dir.join("rows.csv.journal");
+    let args = [&["sim", "--executor", "mpi", "--out", out_path.to_str().unwrap()][..], &sweep[..]].concat();
+    let mut child = spawn_mpirun(&args);
+    // Kill the job (mpirun passes SIGTERM on to the ranks) once part of the
+    // sweep is journaled.
+    let start = Instant::now();
+    let journaled = || std::fs::read_to_string(&journal).map_or(0, |t| t.lines().count());
+    while journaled() < 30 {
+        assert!(child.try_wait().unwrap().is_none(), "the sweep ended before it could be killed");
+        assert!(start.elapsed() < Duration::from_secs(60), "nothing journaled");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let status = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    assert!(status.success());
+    let killed = child.wait().unwrap();
+    assert!(!killed.success(), "the job was meant to die");
+    assert!(!out_path.exists(), "a killed sweep leaves no output");
+    let kept = journaled();
+    assert!((30..300).contains(&kept), "{kept} rows journaled");
+
+    let resumed = mpirun(&[&args[..], &["--resume"][..]].concat());
+    assert!(resumed.status.success(), "{}", String::from_utf8_lossy(&resumed.stderr));
+    let local = dir.join("local.csv");
+    let status = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["sim", "--executor", "pool", "--workers", "2", "--out", local.to_str().unwrap()])
+        .args(sweep)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    assert_eq!(std::fs::read_to_string(&out_path).unwrap(), std::fs::read_to_string(&local).unwrap());
     std::fs::remove_dir_all(&dir).unwrap();
 }

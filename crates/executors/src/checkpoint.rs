@@ -58,21 +58,7 @@ where
     E: std::fmt::Display,
     F: Fn(T) -> Result<R, E> + Sync,
 {
-    let n = inputs.len();
-    let mut done: Vec<Option<R>> = (0..n).map(|_| None).collect();
-    if resume && path.exists() {
-        read_journal(path, &mut done)?;
-    }
-    let file = OpenOptions::new()
-        .create(true)
-        .append(true)
-        .truncate(false)
-        .open(path)
-        .map_err(|e| io_error(path, e))?;
-    if !resume {
-        file.set_len(0).map_err(|e| io_error(path, e))?;
-    }
-    let journal = Journal { path: path.to_owned(), file: Mutex::new((file, Instant::now())) };
+    let (journal, mut done) = Journal::open(path, inputs.len(), resume)?;
     let todo: Vec<(usize, T)> = inputs.into_iter().enumerate().filter(|(i, _)| done[*i].is_none()).collect();
     let todo_indices: Vec<usize> = todo.iter().map(|(i, _)| *i).collect();
     let fresh = exec.map_indexed(todo, |i, x| -> Result<R, String> {
@@ -87,13 +73,39 @@ where
     Ok(done.into_iter().map(|r| r.expect("every task done")).collect())
 }
 
-struct Journal {
+/// An open journal, appended to from any thread.
+pub(crate) struct Journal {
     path: PathBuf,
     file: Mutex<(File, Instant)>,
 }
 
 impl Journal {
-    fn append<R: Serialize>(&self, i: usize, r: &R) -> Result<(), String> {
+    /// Opens the journal of a batch of `tasks` at `path`: with `resume`,
+    /// also the results it holds (by task index); without, empties it.
+    pub(crate) fn open<R: DeserializeOwned>(
+        path: &Path,
+        tasks: usize,
+        resume: bool,
+    ) -> Result<(Self, Vec<Option<R>>), ExecError> {
+        let mut done: Vec<Option<R>> = (0..tasks).map(|_| None).collect();
+        if resume && path.exists() {
+            read_journal(path, &mut done)?;
+        }
+        let file = OpenOptions::new()
+            .create(true)
+            .append(true)
+            .truncate(false)
+            .open(path)
+            .map_err(|e| io_error(path, e))?;
+        if !resume {
+            file.set_len(0).map_err(|e| io_error(path, e))?;
+        }
+        Ok((Self { path: path.to_owned(), file: Mutex::new((file, Instant::now())) }, done))
+    }
+
+    /// Appends task `i`'s result: one write, synced at most every
+    /// [`SYNC_EVERY`].
+    pub(crate) fn append<R: Serialize>(&self, i: usize, r: &R) -> Result<(), String> {
         let mut line = serde_json::to_vec(&Entry { i, r }).map_err(|e| e.to_string())?;
         line.push(b'\n');
         let mut guard = self.file.lock().unwrap_or_else(|e| e.into_inner());
@@ -106,7 +118,14 @@ impl Journal {
         Ok(())
     }
 
-    fn sync(&self) -> Result<(), ExecError> {
+    /// An error about this journal.
+    #[cfg(feature = "mpi")]
+    pub(crate) fn error(&self, message: String) -> ExecError {
+        ExecError::Checkpoint { path: self.path.clone(), message }
+    }
+
+    /// Syncs what was appended to disk.
+    pub(crate) fn sync(&self) -> Result<(), ExecError> {
         let guard = self.file.lock().unwrap_or_else(|e| e.into_inner());
         guard.0.sync_data().map_err(|e| io_error(&self.path, e))
     }

@@ -5,6 +5,8 @@
 //! tasks itself between requests, and gathers the results, serialized with
 //! bincode, in input order. A failed or panicking task stops the job: rank 0 returns the
 //! task's error (and the program exits non-zero); no rank waits forever.
+//! [`Mpi::map_checkpointed`] also journals results on rank 0 as they arrive,
+//! so that a job killed at its wall-time limit resumes where it stopped.
 
 use std::fmt::Display;
 
@@ -13,6 +15,7 @@ use mpi::traits::{Destination, Source};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use crate::checkpoint::Journal;
 use crate::error::{ExecError, TaskError};
 use crate::executor::run_catching;
 
@@ -81,6 +84,41 @@ impl Mpi {
         E: Display,
         F: Fn(T) -> Result<R, E>,
     {
+        self.map_inner(inputs, f, None)
+    }
+
+    /// [`Mpi::map`] with a journal, as [`crate::checkpoint::map`] keeps
+    /// one: rank 0 appends each result to the journal at `path` as it
+    /// arrives (the other ranks never touch it). With `resume`, results
+    /// already in the journal are taken from it and only the other tasks are
+    /// handed out; the results equal an uninterrupted run's. The journal's
+    /// format is the local one's, so a run can resume under either.
+    pub fn map_checkpointed<T, R, E, F>(
+        &self,
+        inputs: Vec<T>,
+        f: F,
+        path: &std::path::Path,
+        resume: bool,
+    ) -> Result<Option<Vec<R>>, ExecError>
+    where
+        R: Serialize + DeserializeOwned,
+        E: Display,
+        F: Fn(T) -> Result<R, E>,
+    {
+        self.map_inner(inputs, f, Some((path, resume)))
+    }
+
+    fn map_inner<T, R, E, F>(
+        &self,
+        inputs: Vec<T>,
+        f: F,
+        journal: Option<(&std::path::Path, bool)>,
+    ) -> Result<Option<Vec<R>>, ExecError>
+    where
+        R: Serialize + DeserializeOwned,
+        E: Display,
+        F: Fn(T) -> Result<R, E>,
+    {
         let total = inputs.len();
         let mut inputs: Vec<Option<T>> = inputs.into_iter().map(Some).collect();
         let mut run = |i: usize| -> Result<R, TaskError> {
@@ -89,79 +127,83 @@ impl Mpi {
         };
         let tags = Tags::of(self.calls.get());
         self.calls.set(self.calls.get().wrapping_add(1));
-        if self.rank() == 0 {
-            self.coordinate(total, tags, &mut run).map(Some)
-        } else {
-            self.work(tags, &mut run).map(|()| None)
+        if self.rank() != 0 {
+            return self.work(tags, &mut run).map(|()| None);
         }
+        // Rank 0 stops the workers even when the journal cannot be opened.
+        let (journal, done) = match journal {
+            Some((path, resume)) => match Journal::open(path, total, resume) {
+                Ok((journal, done)) => (Some(journal), done),
+                Err(e) => {
+                    self.stop_workers(tags);
+                    return Err(e);
+                }
+            },
+            None => (None, (0..total).map(|_| None).collect()),
+        };
+        let results = self.coordinate(done, tags, &mut run, journal.as_ref());
+        if let Some(journal) = &journal {
+            journal.sync()?;
+        }
+        results.map(Some)
     }
 
-    /// Rank 0: hand out indices on request, run tasks in between, gather.
+    /// Rank 0: hand out the indices not `done` on request, run tasks in
+    /// between, gather (journaling each new result).
     fn coordinate<R>(
         &self,
-        total: usize,
+        done: Vec<Option<R>>,
         tags: Tags,
         run: &mut dyn FnMut(usize) -> Result<R, TaskError>,
+        journal: Option<&Journal>,
     ) -> Result<Vec<R>, ExecError>
     where
         R: Serialize + DeserializeOwned,
     {
         let n_workers = (self.size() - 1) as usize;
-        let mut results: Vec<Option<R>> = (0..total).map(|_| None).collect();
+        let todo: Vec<u64> = (0..done.len()).filter(|&i| done[i].is_none()).map(|i| i as u64).collect();
+        let mut gather = Gather { results: done, failure: None, journal, journal_error: None };
         let mut next = 0usize;
         let mut stopped = 0usize;
-        let mut failure: Option<TaskError> = None;
-        let record =
-            |out: Outcome<R>, results: &mut Vec<Option<R>>, failure: &mut Option<TaskError>| match out.1 {
-                Ok(r) => results[out.0] = Some(r),
-                Err(e) => {
-                    if failure.as_ref().is_none_or(|f| e.index < f.index) {
-                        *failure = Some(e);
-                    }
-                }
-            };
         loop {
             // Answer every request waiting, then run one task here.
             while let Some(status) = self.world.any_process().immediate_probe_with_tag(tags.result) {
                 let (bytes, _) =
                     self.world.process_at_rank(status.source_rank()).receive_vec_with_tag::<u8>(tags.result);
-                for out in decode::<Vec<Outcome<R>>>(&bytes)? {
-                    record(out, &mut results, &mut failure);
-                }
+                gather.record_all(decode::<Vec<Outcome<R>>>(&bytes)?);
                 let worker = self.world.process_at_rank(status.source_rank());
-                if next < total && failure.is_none() {
-                    let len = ((total - next) / (4 * self.size() as usize)).clamp(1, 64);
-                    worker.send_with_tag(&[next as u64, len as u64][..], tags.task);
+                if next < todo.len() && gather.going() {
+                    let len = ((todo.len() - next) / (4 * self.size() as usize)).clamp(1, 64);
+                    worker.send_with_tag(&todo[next..next + len], tags.task);
                     next += len;
                 } else {
-                    worker.send_with_tag(&[0u64, 0][..], tags.stop);
+                    worker.send_with_tag(&[0u64; 0][..], tags.stop);
                     stopped += 1;
                 }
             }
-            if next < total && failure.is_none() {
-                let i = next;
+            if next < todo.len() && gather.going() {
+                let i = todo[next] as usize;
                 next += 1;
-                record((i, run(i)), &mut results, &mut failure);
+                gather.record_all(vec![(i, run(i))]);
             } else if stopped < n_workers {
                 // Nothing left to run here: wait for the workers' last results.
                 let (bytes, status) = self.world.any_process().receive_vec_with_tag::<u8>(tags.result);
-                for out in decode::<Vec<Outcome<R>>>(&bytes)? {
-                    record(out, &mut results, &mut failure);
-                }
-                self.world.process_at_rank(status.source_rank()).send_with_tag(&[0u64, 0][..], tags.stop);
+                gather.record_all(decode::<Vec<Outcome<R>>>(&bytes)?);
+                self.world.process_at_rank(status.source_rank()).send_with_tag(&[0u64; 0][..], tags.stop);
                 stopped += 1;
             } else {
                 break;
             }
         }
-        if let Some(e) = failure {
-            return Err(ExecError::Task(e));
+        gather.finish()
+    }
+
+    /// Rank 0, before any work: answer each worker's first request with stop.
+    fn stop_workers(&self, tags: Tags) {
+        for _ in 1..self.size() {
+            let (_, status) = self.world.any_process().receive_vec_with_tag::<u8>(tags.result);
+            self.world.process_at_rank(status.source_rank()).send_with_tag(&[0u64; 0][..], tags.stop);
         }
-        let missing: Vec<usize> = (0..total).filter(|&i| results[i].is_none()).collect();
-        if !missing.is_empty() {
-            return Err(ExecError::WorkerLost { missing });
-        }
-        Ok(results.into_iter().map(|r| r.expect("checked")).collect())
     }
 
     /// A worker rank: ask for work with the last results, run, repeat.
@@ -176,13 +218,13 @@ impl Mpi {
             root.send_with_tag(&encode(&done)?[..], tags.result);
             done.clear();
             // Rank 0 answers this call's request with this call's task or stop.
-            let (range, status) = root.receive_vec::<u64>();
+            let (indices, status) = root.receive_vec::<u64>();
             if status.tag() == tags.stop {
                 return Ok(());
             }
             debug_assert_eq!(status.tag(), tags.task);
-            let (start, len) = (range[0] as usize, range[1] as usize);
-            for i in start..start + len {
+            for i in indices {
+                let i = i as usize;
                 let out = run(i);
                 let failed = out.is_err();
                 done.push((i, out));
@@ -191,6 +233,57 @@ impl Mpi {
                 }
             }
         }
+    }
+}
+
+/// Rank 0's results so far, the first failure, and the journal.
+struct Gather<'a, R> {
+    results: Vec<Option<R>>,
+    /// The failed task of lowest index seen.
+    failure: Option<TaskError>,
+    journal: Option<&'a Journal>,
+    /// The first error writing the journal.
+    journal_error: Option<ExecError>,
+}
+
+impl<R: Serialize> Gather<'_, R> {
+    /// Whether work may still be handed out.
+    fn going(&self) -> bool {
+        self.failure.is_none() && self.journal_error.is_none()
+    }
+
+    fn record_all(&mut self, outcomes: Vec<Outcome<R>>) {
+        for (i, out) in outcomes {
+            match out {
+                Ok(r) => {
+                    if let Some(journal) = self.journal {
+                        if let Err(message) = journal.append(i, &r) {
+                            self.journal_error.get_or_insert(journal.error(message));
+                        }
+                    }
+                    self.results[i] = Some(r);
+                }
+                Err(e) => {
+                    if self.failure.as_ref().is_none_or(|f| e.index < f.index) {
+                        self.failure = Some(e);
+                    }
+                }
+            }
+        }
+    }
+
+    fn finish(self) -> Result<Vec<R>, ExecError> {
+        if let Some(e) = self.failure {
+            return Err(ExecError::Task(e));
+        }
+        if let Some(e) = self.journal_error {
+            return Err(e);
+        }
+        let missing: Vec<usize> = (0..self.results.len()).filter(|&i| self.results[i].is_none()).collect();
+        if !missing.is_empty() {
+            return Err(ExecError::WorkerLost { missing });
+        }
+        Ok(self.results.into_iter().map(|r| r.expect("checked")).collect())
     }
 }
 
