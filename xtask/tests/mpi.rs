@@ -217,13 +217,14 @@ fn a_resumed_sweep_takes_journaled_rows_and_runs_the_rest() {
 fn a_killed_sweep_resumes_to_the_uninterrupted_rows() {
     let dir = std::env::temp_dir().join(format!("xtask-mpi-kill-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let sweep = ["--servers", "1,2,3", "--trials", "100", "--max-time", "300000"];
+    let sweep = ["--servers", "1,2,3", "--trials", "100", "--max-time", "100000"];
     let out_path = dir.join("rows.csv");
     let journal = dir.join("rows.csv.journal");
     let args = [&["sim", "--executor", "mpi", "--out", out_path.to_str().unwrap()][..], &sweep[..]].concat();
     let mut child = spawn_mpirun(&args);
-    // Kill the job (mpirun passes SIGTERM on to the ranks) once part of the
-    // sweep is journaled.
+    // Kill the ranks (SIGKILL, as a batch system does at a job's time limit)
+    // once part of the sweep is journaled. Not through mpirun: it passes a
+    // SIGTERM on only after a delay, in which the ranks would finish.
     let start = Instant::now();
     let journaled = || std::fs::read_to_string(&journal).map_or(0, |t| t.lines().count());
     while journaled() < 30 {
@@ -231,13 +232,27 @@ fn a_killed_sweep_resumes_to_the_uninterrupted_rows() {
         assert!(start.elapsed() < Duration::from_secs(60), "nothing journaled");
         std::thread::sleep(Duration::from_millis(5));
     }
-    let status = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    let ranks: Vec<String> = std::fs::read_dir(format!("/proc/{}/task", child.id()))
+        .unwrap()
+        .map(|task| std::fs::read_to_string(task.unwrap().path().join("children")).unwrap_or_default())
+        .flat_map(|pids| pids.split_whitespace().map(str::to_owned).collect::<Vec<_>>())
+        .collect();
+    assert!(!ranks.is_empty(), "mpirun has no child processes");
+    let status = Command::new("kill").arg("-KILL").args(&ranks).status().unwrap();
     assert!(status.success());
     let killed = child.wait().unwrap();
     assert!(!killed.success(), "the job was meant to die");
     assert!(!out_path.exists(), "a killed sweep leaves no output");
     let kept = journaled();
     assert!((30..300).contains(&kept), "{kept} rows journaled");
+    // Mark the first journaled row: the resumed output must carry the mark,
+    // so the row came from the journal and was not run again.
+    let text = std::fs::read_to_string(&journal).unwrap();
+    let first = text.lines().next().unwrap();
+    let mut entry: serde_json::Value = serde_json::from_str(first).unwrap();
+    let index = entry["i"].as_u64().unwrap() as usize;
+    entry["r"]["records"] = 987_654.into();
+    std::fs::write(&journal, text.replacen(first, &entry.to_string(), 1)).unwrap();
 
     let resumed = mpirun(&[&args[..], &["--resume"][..]].concat());
     assert!(resumed.status.success(), "{}", String::from_utf8_lossy(&resumed.stderr));
@@ -248,6 +263,32 @@ fn a_killed_sweep_resumes_to_the_uninterrupted_rows() {
         .status()
         .unwrap();
     assert!(status.success());
-    assert_eq!(std::fs::read_to_string(&out_path).unwrap(), std::fs::read_to_string(&local).unwrap());
+    let (got, want) = (std::fs::read_to_string(&out_path).unwrap(), std::fs::read_to_string(&local).unwrap());
+    assert_eq!(got.lines().count(), want.lines().count());
+    for (row, (got, want)) in got.lines().skip(1).zip(want.lines().skip(1)).enumerate() {
+        if row == index {
+            assert!(got.contains(",987654,"), "row {row} was run again: {got}");
+        } else {
+            assert_eq!(got, want, "row {row}");
+        }
+    }
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_journal_that_cannot_be_written_or_resumed_ends_the_job_with_a_message() {
+    // The output's directory does not exist: rank 0 cannot open the
+    // journal and must release the other ranks rather than leave them waiting.
+    let missing = std::env::temp_dir().join(format!("xtask-mpi-no-such-dir-{}", std::process::id()));
+    let out_path = missing.join("rows.csv");
+    let out = mpirun(&["sim", "--executor", "mpi", "--trials", "5", "--out", out_path.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(stderr.contains("checkpoint") && stderr.contains("rows.csv.journal"), "{stderr}");
+
+    // A device cannot carry a journal: --resume is refused, without a hang.
+    let out = mpirun(&["sim", "--executor", "mpi", "--trials", "5", "--resume", "--out", "/dev/null"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(stderr.contains("--resume needs --out to be a regular file"), "{stderr}");
 }

@@ -63,7 +63,7 @@ where
     let todo_indices: Vec<usize> = todo.iter().map(|(i, _)| *i).collect();
     let fresh = exec.map_indexed(todo, |i, x| -> Result<R, String> {
         let r = f(x).map_err(|e| e.to_string())?;
-        journal.append(i, &r)?;
+        journal.append(i, &r).map_err(|e| e.to_string())?;
         Ok(r)
     });
     journal.sync()?;
@@ -105,23 +105,20 @@ impl Journal {
 
     /// Appends task `i`'s result: one write, synced at most every
     /// [`SYNC_EVERY`].
-    pub(crate) fn append<R: Serialize>(&self, i: usize, r: &R) -> Result<(), String> {
-        let mut line = serde_json::to_vec(&Entry { i, r }).map_err(|e| e.to_string())?;
+    pub(crate) fn append<R: Serialize>(&self, i: usize, r: &R) -> Result<(), ExecError> {
+        let mut line = serde_json::to_vec(&Entry { i, r }).map_err(|e| ExecError::Checkpoint {
+            path: self.path.clone(),
+            message: format!("cannot write the result of task {i}: {e}"),
+        })?;
         line.push(b'\n');
         let mut guard = self.file.lock().unwrap_or_else(|e| e.into_inner());
         let (file, last_sync) = &mut *guard;
-        file.write_all(&line).map_err(|e| format!("checkpoint {}: {e}", self.path.display()))?;
+        file.write_all(&line).map_err(|e| io_error(&self.path, e))?;
         if last_sync.elapsed() >= SYNC_EVERY {
-            file.sync_data().map_err(|e| format!("checkpoint {}: {e}", self.path.display()))?;
+            file.sync_data().map_err(|e| io_error(&self.path, e))?;
             *last_sync = Instant::now();
         }
         Ok(())
-    }
-
-    /// An error about this journal.
-    #[cfg(feature = "mpi")]
-    pub(crate) fn error(&self, message: String) -> ExecError {
-        ExecError::Checkpoint { path: self.path.clone(), message }
     }
 
     /// Syncs what was appended to disk.

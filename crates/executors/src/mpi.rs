@@ -1,14 +1,17 @@
 //! The MPI backend (feature `mpi`): the same program runs on every rank and
-//! builds the same task list (SPMD); rank 0 hands out ranges of task indices
-//! on request (guided self-scheduling: large ranges while much is left, down
-//! to single tasks at the end, so that workers rarely wait for rank 0), runs
+//! builds the same task list (SPMD); rank 0 hands out batches of task indices
+//! on request (guided self-scheduling: large batches while much is left, down
+//! to single tasks at the end, so that workers rarely wait for rank 0, and
+//! never more than about a second of work), runs
 //! tasks itself between requests, and gathers the results, serialized with
 //! bincode, in input order. A failed or panicking task stops the job: rank 0 returns the
 //! task's error (and the program exits non-zero); no rank waits forever.
 //! [`Mpi::map_checkpointed`] also journals results on rank 0 as they arrive,
-//! so that a job killed at its wall-time limit resumes where it stopped.
+//! so that a job killed at its wall-time limit resumes where it stopped,
+//! redoing at most the batch each worker held (about a second of work).
 
 use std::fmt::Display;
+use std::time::{Duration, Instant};
 
 use mpi::topology::{Communicator, SimpleCommunicator};
 use mpi::traits::{Destination, Source};
@@ -19,8 +22,8 @@ use crate::checkpoint::Journal;
 use crate::error::{ExecError, TaskError};
 use crate::executor::run_catching;
 
-/// The tags of one call of [`Mpi::map`]: every call (the same sequence on
-/// every rank, SPMD) has its own, so that a worker already asking for work
+/// The tags of one call of [`Mpi::map`] or [`Mpi::map_checkpointed`]: every
+/// call (the same sequence on every rank, SPMD) has its own, so that a worker already asking for work
 /// of the next call is never mistaken for one finishing this call.
 #[derive(Clone, Copy)]
 struct Tags {
@@ -37,17 +40,25 @@ impl Tags {
     }
 }
 
+/// A batch handed to a worker holds at most about this much work, judged by
+/// rank 0's own task times: a worker reports a batch when it is done, so a
+/// kill (a job's wall-time limit) loses at most this much finished work per
+/// worker, and the last batches stay balanced.
+const BATCH_TIME: Duration = Duration::from_secs(1);
+
 /// A task's outcome on the wire: the index and the result or the error.
 type Outcome<R> = (usize, Result<R, TaskError>);
 
 /// Runs batches across the ranks of an MPI job.
 ///
-/// Call [`Mpi::initialize`] once per process, then [`Mpi::map`] on every
-/// rank with the same inputs; rank 0 gets `Some(results)`, others `None`.
+/// Call [`Mpi::initialize`] once per process, then [`Mpi::map`] (or
+/// [`Mpi::map_checkpointed`]) on every rank with the same inputs; rank 0
+/// gets `Some(results)`, others `None`. Every rank must make the same calls
+/// in the same order.
 pub struct Mpi {
     _universe: mpi::environment::Universe,
     world: SimpleCommunicator,
-    /// Calls of `map` so far, the same on every rank.
+    /// Calls of `map` and `map_checkpointed` so far, the same on every rank.
     calls: std::cell::Cell<u32>,
 }
 
@@ -142,10 +153,11 @@ impl Mpi {
             None => (None, (0..total).map(|_| None).collect()),
         };
         let results = self.coordinate(done, tags, &mut run, journal.as_ref());
-        if let Some(journal) = &journal {
-            journal.sync()?;
-        }
-        results.map(Some)
+        let synced = journal.as_ref().map_or(Ok(()), Journal::sync);
+        // A task's failure is the error to report, even if syncing failed too.
+        let results = results?;
+        synced?;
+        Ok(Some(results))
     }
 
     /// Rank 0: hand out the indices not `done` on request, run tasks in
@@ -165,6 +177,8 @@ impl Mpi {
         let mut gather = Gather { results: done, failure: None, journal, journal_error: None };
         let mut next = 0usize;
         let mut stopped = 0usize;
+        // Rank 0's own tasks: how many, and how long they took.
+        let (mut own_tasks, mut own_time) = (0u32, Duration::ZERO);
         loop {
             // Answer every request waiting, then run one task here.
             while let Some(status) = self.world.any_process().immediate_probe_with_tag(tags.result) {
@@ -173,7 +187,13 @@ impl Mpi {
                 gather.record_all(decode::<Vec<Outcome<R>>>(&bytes)?);
                 let worker = self.world.process_at_rank(status.source_rank());
                 if next < todo.len() && gather.going() {
-                    let len = ((todo.len() - next) / (4 * self.size() as usize)).clamp(1, 64);
+                    let guided = ((todo.len() - next) / (4 * self.size() as usize)).clamp(1, 64);
+                    // One task until rank 0 has timed one of its own.
+                    let timed = match own_tasks {
+                        0 => 1,
+                        n => (BATCH_TIME.as_secs_f64() * f64::from(n) / own_time.as_secs_f64()) as usize,
+                    };
+                    let len = guided.min(timed.max(1));
                     worker.send_with_tag(&todo[next..next + len], tags.task);
                     next += len;
                 } else {
@@ -184,7 +204,10 @@ impl Mpi {
             if next < todo.len() && gather.going() {
                 let i = todo[next] as usize;
                 next += 1;
-                gather.record_all(vec![(i, run(i))]);
+                let start = Instant::now();
+                let out = run(i);
+                (own_tasks, own_time) = (own_tasks + 1, own_time + start.elapsed());
+                gather.record_all(vec![(i, out)]);
             } else if stopped < n_workers {
                 // Nothing left to run here: wait for the workers' last results.
                 let (bytes, status) = self.world.any_process().receive_vec_with_tag::<u8>(tags.result);
@@ -257,8 +280,8 @@ impl<R: Serialize> Gather<'_, R> {
             match out {
                 Ok(r) => {
                     if let Some(journal) = self.journal {
-                        if let Err(message) = journal.append(i, &r) {
-                            self.journal_error.get_or_insert(journal.error(message));
+                        if let Err(e) = journal.append(i, &r) {
+                            self.journal_error.get_or_insert(e);
                         }
                     }
                     self.results[i] = Some(r);
