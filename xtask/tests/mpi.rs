@@ -19,6 +19,25 @@ fn spawn_mpirun(args: &[&str]) -> std::process::Child {
         .expect("mpirun on PATH (apt-get install openmpi-bin)")
 }
 
+/// A fresh directory for one test's files.
+fn scratch(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("xtask-mpi-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Runs `sweep` with the local pool into `dir/local.csv`, for comparison.
+fn pool_sweep(dir: &std::path::Path, sweep: &[&str]) -> std::path::PathBuf {
+    let local = dir.join("local.csv");
+    let status = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["sim", "--executor", "pool", "--workers", "2", "--out", local.to_str().unwrap()])
+        .args(sweep)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    local
+}
+
 fn mpirun(args: &[&str]) -> Output {
     let mut child = spawn_mpirun(args);
     let start = Instant::now();
@@ -31,20 +50,13 @@ fn mpirun(args: &[&str]) -> Output {
 
 #[test]
 fn a_sweep_under_mpirun_equals_the_local_run() {
-    let dir = std::env::temp_dir().join(format!("xtask-mpi-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = scratch("sweep");
     let sweep = ["--servers", "1,2,3", "--trials", "40", "--max-time", "5000", "--rng", "ciw"];
     let remote = dir.join("mpi.csv");
     let out =
         mpirun(&[&["sim", "--executor", "mpi", "--out", remote.to_str().unwrap()][..], &sweep[..]].concat());
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let local = dir.join("local.csv");
-    let status = Command::new(env!("CARGO_BIN_EXE_xtask"))
-        .args(["sim", "--executor", "pool", "--workers", "2", "--out", local.to_str().unwrap()])
-        .args(sweep)
-        .status()
-        .unwrap();
-    assert!(status.success());
+    let local = pool_sweep(&dir, &sweep);
     let (remote, local) = (std::fs::read_to_string(remote).unwrap(), std::fs::read_to_string(local).unwrap());
     assert_eq!(remote.lines().count(), 121);
     assert_eq!(remote, local);
@@ -79,8 +91,7 @@ fn every_rank_works_and_a_panicking_task_fails_the_job() {
 
 #[test]
 fn the_dataframe_query_under_mpirun_equals_the_local_one() {
-    let dir = std::env::temp_dir().join(format!("xtask-mpi-frame-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = scratch("frame");
     let csv = dir.join("flights.csv");
     chunked_frame::flights::write_synthetic_file(&csv, 50_000, 3).unwrap();
     let (remote, local) = (dir.join("mpi.json"), dir.join("local.json"));
@@ -125,8 +136,7 @@ fn the_dataframe_query_under_mpirun_equals_the_local_one() {
 
 #[test]
 fn the_array_reductions_under_mpirun_equal_the_local_ones() {
-    let dir = std::env::temp_dir().join(format!("xtask-mpi-array-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = scratch("array");
     let cells = ["--size", "2000", "--chunk", "300", "--seed", "0"];
     let (remote, local) = (dir.join("mpi.json"), dir.join("local.json"));
     let out = mpirun(
@@ -164,8 +174,7 @@ fn the_array_reductions_under_mpirun_equal_the_local_ones() {
 
 #[test]
 fn a_resumed_sweep_takes_journaled_rows_and_runs_the_rest() {
-    let dir = std::env::temp_dir().join(format!("xtask-mpi-resume-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = scratch("resume");
     let sweep = ["--servers", "1,2,3", "--trials", "20", "--max-time", "2000"];
     let full = dir.join("full.csv");
     let out =
@@ -215,8 +224,7 @@ fn a_resumed_sweep_takes_journaled_rows_and_runs_the_rest() {
 
 #[test]
 fn a_killed_sweep_resumes_to_the_uninterrupted_rows() {
-    let dir = std::env::temp_dir().join(format!("xtask-mpi-kill-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = scratch("kill");
     let sweep = ["--servers", "1,2,3", "--trials", "100", "--max-time", "100000"];
     let out_path = dir.join("rows.csv");
     let journal = dir.join("rows.csv.journal");
@@ -256,13 +264,7 @@ fn a_killed_sweep_resumes_to_the_uninterrupted_rows() {
 
     let resumed = mpirun(&[&args[..], &["--resume"][..]].concat());
     assert!(resumed.status.success(), "{}", String::from_utf8_lossy(&resumed.stderr));
-    let local = dir.join("local.csv");
-    let status = Command::new(env!("CARGO_BIN_EXE_xtask"))
-        .args(["sim", "--executor", "pool", "--workers", "2", "--out", local.to_str().unwrap()])
-        .args(sweep)
-        .status()
-        .unwrap();
-    assert!(status.success());
+    let local = pool_sweep(&dir, &sweep);
     let (got, want) = (std::fs::read_to_string(&out_path).unwrap(), std::fs::read_to_string(&local).unwrap());
     assert_eq!(got.lines().count(), want.lines().count());
     for (row, (got, want)) in got.lines().skip(1).zip(want.lines().skip(1)).enumerate() {
