@@ -54,6 +54,7 @@ pub struct Simulation<R: RandomSource = Pcg> {
     /// One arrival stream only: its next arrival waits in the queue's slot.
     single_stream: bool,
     arrived: u64,
+    accepted: u64,
     completed: u64,
     processed: u64,
 }
@@ -65,8 +66,15 @@ pub enum Stop {
     /// `simulate_until_max_time`); the clock ends at this time.
     MaxTime(f64),
     /// Run until this many customers have completed their journey through
-    /// the network (Ciw's `simulate_until_max_customers`, method "Complete").
+    /// the network (Ciw's `simulate_until_max_customers`, method "Complete";
+    /// with no baulking or reneging yet, also its "Finish").
     MaxCustomers(u64),
+    /// Run until this many customers have arrived from outside, rejected
+    /// ones included (Ciw's method "Arrive").
+    MaxArrivals(u64),
+    /// Run until this many customers have arrived from outside and been
+    /// accepted, not rejected (Ciw's method "Accept").
+    MaxAccepted(u64),
 }
 
 /// What a finished run leaves: its records and per-node utilisation.
@@ -149,6 +157,7 @@ impl<R: RandomSource> Simulation<R> {
             records: Vec::new(),
             single_stream: false,
             arrived: 0,
+            accepted: 0,
             completed: 0,
             processed: 0,
         };
@@ -166,6 +175,8 @@ impl<R: RandomSource> Simulation<R> {
         match stop {
             Stop::MaxTime(t) => self.run_until(t),
             Stop::MaxCustomers(n) => self.run_until_customers(n),
+            Stop::MaxArrivals(n) => self.run_while(|sim| sim.arrived < n),
+            Stop::MaxAccepted(n) => self.run_while(|sim| sim.accepted < n),
         }
     }
 
@@ -197,7 +208,14 @@ impl<R: RandomSource> Simulation<R> {
         if let Some((class, node)) = self.trapping_node() {
             return Err(SimError::NoExit { class, node });
         }
-        while self.completed < n {
+        self.run_while(|sim| sim.completed < n)
+    }
+
+    /// Handles events one by one while `go` holds, as Ciw's
+    /// `simulate_until_max_customers` loop does; the clock stays at the last
+    /// event. Stops early if no event is left.
+    fn run_while(&mut self, go: impl Fn(&Self) -> bool) -> Result<(), SimError> {
+        while go(self) {
             let Some(event) = self.events.pop() else { break };
             self.handle(event)?;
         }
@@ -267,6 +285,11 @@ impl<R: RandomSource> Simulation<R> {
     /// Customers that have arrived from outside, rejected ones included.
     pub fn arrived(&self) -> u64 {
         self.arrived
+    }
+
+    /// Customers that have arrived from outside and were not rejected.
+    pub fn accepted(&self) -> u64 {
+        self.accepted
     }
 
     /// Customers at each node now (waiting, in service or blocked).
@@ -378,6 +401,7 @@ impl<R: RandomSource> Simulation<R> {
                 record_type: RecordType::Rejection,
             });
         } else {
+            self.accepted += 1;
             let customer = self.new_customer(id, class as u32);
             self.accept(node, customer)?;
         }

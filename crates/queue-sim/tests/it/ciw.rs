@@ -114,3 +114,72 @@ fn mixed_network_equals_ciw_record_for_record() {
 fn resampled_times_equal_ciw_record_for_record() {
     assert_same_records("resampled");
 }
+
+/// What a run stopped by a number of customers leaves, in a form that does
+/// not depend on the order of the records: their count, the rejections, the
+/// sum of the waits added smallest first, the longest wait, and the clock.
+fn stopped_by_customers(net: &Network, seed: u64, stop: Stop) -> (usize, usize, f64, f64, f64) {
+    let mut sim = queue_sim::Simulation::ciw(net, seed).unwrap();
+    sim.run(stop).unwrap();
+    let records = sim.records();
+    let rejections = records.iter().filter(|r| r.record_type == queue_sim::RecordType::Rejection).count();
+    let mut waits: Vec<f64> = records
+        .iter()
+        .filter(|r| r.record_type == queue_sim::RecordType::Service)
+        .map(|r| r.waiting_time)
+        .collect();
+    waits.sort_by(f64::total_cmp);
+    let longest = *waits.last().unwrap();
+    (records.len(), rejections, waits.into_iter().sum(), longest, sim.now())
+}
+
+#[test]
+fn every_way_of_counting_customers_stops_where_ciw_stops() {
+    // ciw.seed(s); Q.simulate_until_max_customers(n, method=m); then over
+    // get_all_records(): len, rejections, sum(sorted(waits)), max(waits),
+    // and Q.current_time.
+    let mm3 = Network::mmc(0.2, 0.1, 3);
+    let path = format!("{}/tests/ciw/mixed_network.toml", env!("CARGO_MANIFEST_DIR"));
+    let mixed = Network::from_toml_file(&path).unwrap();
+    let cases = [
+        (
+            &mm3,
+            0,
+            Stop::MaxCustomers(500),
+            (500, 0, 1567.5984572668604, 25.205899262115736, 2528.197038011318),
+        ),
+        (
+            &mm3,
+            0,
+            Stop::MaxArrivals(500),
+            (498, 0, 1567.5984572668604, 25.205899262115736, 2516.533261960401),
+        ),
+        (
+            &mm3,
+            0,
+            Stop::MaxAccepted(500),
+            (498, 0, 1567.5984572668604, 25.205899262115736, 2516.533261960401),
+        ),
+        (
+            &mixed,
+            7,
+            Stop::MaxCustomers(300),
+            (687, 82, 122.08833533834604, 1.6840274607652503, 102.58374851821988),
+        ),
+        (
+            &mixed,
+            7,
+            Stop::MaxArrivals(300),
+            (545, 41, 108.80646897467238, 1.6840274607652503, 76.81749943743382),
+        ),
+        (
+            &mixed,
+            7,
+            Stop::MaxAccepted(300),
+            (654, 60, 122.08833533834604, 1.6840274607652503, 93.71307503459896),
+        ),
+    ];
+    for (net, seed, stop, want) in cases {
+        assert_eq!(stopped_by_customers(net, seed, stop), want, "{stop:?}");
+    }
+}

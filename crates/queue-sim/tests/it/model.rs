@@ -585,6 +585,19 @@ fn continuing_a_run_equals_one_long_run() {
 }
 
 #[test]
+fn running_until_a_number_of_arrivals_or_acceptances_stops_at_exactly_that_many() {
+    for net in [Network::mmc(0.2, 0.1, 3), sample_network()] {
+        let mut sim = Simulation::new(&net, 5).unwrap();
+        sim.run(Stop::MaxArrivals(400)).unwrap();
+        assert_eq!(sim.arrived(), 400);
+        sim.run(Stop::MaxAccepted(400)).unwrap();
+        assert_eq!(sim.accepted(), 400);
+        let rejected = sim.records().iter().filter(|r| r.record_type == RecordType::Rejection).count() as u64;
+        assert_eq!(sim.arrived(), sim.accepted() + rejected);
+    }
+}
+
+#[test]
 fn running_until_a_number_of_customers_completes_exactly_that_many() {
     for net in [Network::mmc(0.2, 0.1, 3), sample_network()] {
         let mut sim = Simulation::new(&net, 5).unwrap();
