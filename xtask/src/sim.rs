@@ -229,8 +229,10 @@ fn run_mpi(trials: Vec<queue_sim::Trial>, out: Option<&Path>, resume: bool, repo
     };
     let Some(rows) = rows else { return Ok(()) };
     if report_time {
+        // A resumed sweep ran only the rows its journal lacked.
+        let what = if resume { "rows, resumed," } else { "runs" };
         eprintln!(
-            "sweep: {} runs in {:.6} s on {} ranks",
+            "sweep: {} {what} in {:.6} s on {} ranks",
             rows.len(),
             start.elapsed().as_secs_f64(),
             mpi.size()
