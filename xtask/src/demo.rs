@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 use executors::{Executor, Progress, RankDir, Strategy};
-use queue_sim::{Describe, Network, RngKind, Trial, TrialResult, theory};
+use queue_sim::{Describe, Network, RngKind, Stop, Trial, TrialResult, theory};
 use serde_json::{Map, Value, json};
 
 use crate::talk::{self, ARRIVAL_RATE, MAX_TIME, SERVICE_RATE};
@@ -175,7 +175,7 @@ fn queueing(args: &Args, results: &mut Map<String, Value>, timings: &mut Map<Str
         network: Network::mmc(ARRIVAL_RATE, SERVICE_RATE, 2),
         servers: Some(2),
         seed: 0,
-        max_time: MAX_TIME,
+        stop: Stop::MaxTime(MAX_TIME),
         rng: args.rng,
     };
     let start = Instant::now();

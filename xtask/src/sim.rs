@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use executors::{Executor, Strategy, checkpoint};
-use queue_sim::{Network, RngKind, Sweep, TrialResult};
+use queue_sim::{Network, RngKind, Stop, Sweep, TrialResult};
 
 use crate::talk;
 
@@ -32,6 +32,14 @@ pub(crate) struct Args {
     /// Horizon of each run.
     #[arg(long, default_value_t = 10_000.0, allow_negative_numbers = true)]
     max_time: f64,
+    /// Stop each run after this many customers instead, counted as --count says.
+    #[arg(long, conflicts_with = "max_time")]
+    max_customers: Option<u64>,
+    /// How --max-customers counts, as Ciw's methods: complete (left the
+    /// network), arrive (arrived, rejected ones included), accept (arrived
+    /// and accepted).
+    #[arg(long, value_enum, default_value = "complete", requires = "max_customers")]
+    count: Count,
     /// Runs per server count; trial i is seeded seed + i.
     #[arg(long, default_value_t = 100)]
     trials: u64,
@@ -111,10 +119,10 @@ pub(crate) fn run(args: Args) -> Result<()> {
     };
     let sweep = Sweep {
         network,
-        servers: args.servers.unwrap_or(default_servers),
+        servers: args.servers.clone().unwrap_or(default_servers),
         trials: args.trials,
         seed: args.seed,
-        max_time: args.max_time,
+        stop: args.stop(),
         rng: args.rng,
     };
     if sweep.servers.contains(&0) {
@@ -178,6 +186,29 @@ fn finish_journaled(out: &Path, journal: &Path, rows: &[TrialResult]) -> Result<
     std::fs::rename(&partial, out).with_context(|| format!("cannot write {}", out.display()))?;
     std::fs::remove_file(journal).with_context(|| format!("cannot remove {}", journal.display()))?;
     Ok(())
+}
+
+/// How `--max-customers` counts customers.
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+enum Count {
+    /// Customers that left the network.
+    Complete,
+    /// Customers that arrived from outside, rejected ones included.
+    Arrive,
+    /// Customers that arrived from outside and were accepted.
+    Accept,
+}
+
+impl Args {
+    /// When each run stops.
+    fn stop(&self) -> Stop {
+        match (self.max_customers, self.count) {
+            (None, _) => Stop::MaxTime(self.max_time),
+            (Some(n), Count::Complete) => Stop::MaxCustomers(n),
+            (Some(n), Count::Arrive) => Stop::MaxArrivals(n),
+            (Some(n), Count::Accept) => Stop::MaxAccepted(n),
+        }
+    }
 }
 
 /// An executor named on the command line.

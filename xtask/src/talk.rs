@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use executors::{Delayed, Graph};
-use queue_sim::{Network, RngKind, Sweep};
+use queue_sim::{Network, RngKind, Stop, Sweep};
 
 /// Arrival rate of the talk's queue.
 pub(crate) const ARRIVAL_RATE: f64 = 0.2;
@@ -20,7 +20,7 @@ pub(crate) fn experiment(trials: u64, rng: RngKind) -> Sweep {
         servers: vec![1, 2, 3],
         trials,
         seed: 0,
-        max_time: MAX_TIME,
+        stop: Stop::MaxTime(MAX_TIME),
         rng,
     }
 }

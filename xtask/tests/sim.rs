@@ -105,3 +105,37 @@ fn writing_to_a_device_leaves_the_device_alone() {
     assert!(!std::path::Path::new("/dev/null.journal").exists());
     assert!(!std::path::Path::new("/dev/null.partial").exists());
 }
+
+#[test]
+fn a_sweep_can_stop_each_run_after_a_number_of_customers() {
+    use queue_sim::{Network, RngKind, Stop, simulate};
+    for (count, stop) in [
+        ("complete", Stop::MaxCustomers(150)),
+        ("arrive", Stop::MaxArrivals(150)),
+        ("accept", Stop::MaxAccepted(150)),
+    ] {
+        let out = xtask()
+            .args(["sim", "--servers", "1,3", "--trials", "3", "--rng", "ciw", "--executor", "sequential"])
+            .args(["--max-customers", "150", "--count", count])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let text = String::from_utf8(out.stdout).unwrap();
+        let rows: Vec<&str> = text.lines().skip(1).collect();
+        assert_eq!(rows.len(), 6);
+        for (k, row) in rows.iter().enumerate() {
+            let (c, seed) = (if k < 3 { 1 } else { 3 }, k as u64 % 3);
+            let direct = simulate(&Network::mmc(0.2, 0.1, c), RngKind::Ciw, seed, stop).unwrap();
+            let fields: Vec<&str> = row.split(',').collect();
+            assert_eq!(
+                fields[..3],
+                [c.to_string(), seed.to_string(), direct.records.len().to_string()],
+                "{count}"
+            );
+        }
+    }
+    // A number of customers and a time are two different stops.
+    let out = xtask().args(["sim", "--max-customers", "10", "--max-time", "5"]).output().unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--max-time"));
+}

@@ -6,6 +6,8 @@
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, VecDeque};
 
+use serde::{Deserialize, Serialize};
+
 use crate::distribution::Sampler;
 use crate::error::SimError;
 use crate::event_queue::{Event, EventQueue};
@@ -59,8 +61,11 @@ pub struct Simulation<R: RandomSource = Pcg> {
     processed: u64,
 }
 
-/// When to stop a run.
-#[derive(Clone, Copy, Debug, PartialEq)]
+/// When to stop a run. In a model file or JSON: `{ max_time = 10000.0 }`,
+/// `{ max_customers = 500 }`, `{ max_arrivals = 500 }` or
+/// `{ max_accepted = 500 }`.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Stop {
     /// Process every event strictly before this time (Ciw's
     /// `simulate_until_max_time`); the clock ends at this time.

@@ -22,8 +22,8 @@ pub struct Sweep {
     pub trials: u64,
     /// Seed of trial 0.
     pub seed: u64,
-    /// Horizon of each run.
-    pub max_time: f64,
+    /// When each run stops: at a time, or after a number of customers.
+    pub stop: Stop,
     /// Generator.
     pub rng: RngKind,
 }
@@ -37,8 +37,8 @@ pub struct Trial {
     pub servers: Option<usize>,
     /// The seed.
     pub seed: u64,
-    /// Horizon.
-    pub max_time: f64,
+    /// When the run stops.
+    pub stop: Stop,
     /// Generator.
     pub rng: RngKind,
 }
@@ -83,7 +83,7 @@ impl Sweep {
                     network: network.clone(),
                     servers,
                     seed: self.seed + i,
-                    max_time: self.max_time,
+                    stop: self.stop,
                     rng: self.rng,
                 });
             }
@@ -93,9 +93,9 @@ impl Sweep {
 }
 
 impl Trial {
-    /// Runs the trial to its horizon.
+    /// Runs the trial until it stops.
     pub fn run(&self) -> Result<TrialResult, SimError> {
-        let out = simulate(&self.network, self.rng, self.seed, Stop::MaxTime(self.max_time))?;
+        let out = simulate(&self.network, self.rng, self.seed, self.stop)?;
         Ok(TrialResult {
             servers: self.servers,
             seed: self.seed,
@@ -107,6 +107,6 @@ impl Trial {
 
     /// Runs the trial and keeps every record.
     pub fn records(&self) -> Result<Vec<Record>, SimError> {
-        Ok(simulate(&self.network, self.rng, self.seed, Stop::MaxTime(self.max_time))?.records)
+        Ok(simulate(&self.network, self.rng, self.seed, self.stop)?.records)
     }
 }

@@ -5,7 +5,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use executors::{ExecError, Executor, OnError, Progress, Strategy};
-use queue_sim::{Network, RngKind, Sweep, TrialResult};
+use queue_sim::{Network, RngKind, Stop, Sweep, TrialResult};
 
 /// The talk's experiment, shortened: servers 1, 2, 3 x 100 seeds.
 fn talk_sweep() -> Sweep {
@@ -14,7 +14,7 @@ fn talk_sweep() -> Sweep {
         servers: vec![1, 2, 3],
         trials: 100,
         seed: 0,
-        max_time: 2_000.0,
+        stop: Stop::MaxTime(2_000.0),
         rng: RngKind::Ciw,
     }
 }
