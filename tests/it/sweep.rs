@@ -12,7 +12,7 @@ fn sweep_trials_are_seed_plus_index_runs() {
         stop: Stop::MaxTime(500.0),
         rng: RngKind::Ciw,
     };
-    let trials = sweep.trials();
+    let trials = sweep.trials().unwrap();
     assert_eq!(trials.len(), 8);
     for (k, t) in trials.iter().enumerate() {
         let c = if k < 4 { 1 } else { 3 };
@@ -36,7 +36,7 @@ fn a_sweep_stopped_by_customers_runs_each_trial_to_that_count() {
         stop: Stop::MaxCustomers(120),
         rng: RngKind::Pcg,
     };
-    for t in sweep.trials() {
+    for t in sweep.trials().unwrap() {
         let records = t.records().unwrap();
         assert_eq!(records.iter().filter(|r| r.destination == Some(-1)).count(), 120);
         let direct =

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
+use executors::output::Output;
 use executors::{Executor, Progress, RankDir, Strategy};
 use queue_sim::{Describe, Network, RngKind, Stop, Trial, TrialResult, theory};
 use serde_json::{Map, Value, json};
@@ -74,6 +75,10 @@ enum Section {
 }
 
 pub(crate) fn run(args: Args) -> Result<()> {
+    // A bad --json fails now, not after the demo.
+    if let Some(path) = &args.json {
+        Output::check(path)?;
+    }
     let strategy = match args.executor {
         crate::sim::Choice::Local(s) => s,
         crate::sim::Choice::Mpi if args.section == Some(Section::Dataframe) => {
@@ -143,13 +148,10 @@ pub(crate) fn run(args: Args) -> Result<()> {
     Ok(())
 }
 
-/// Writes the demo's figures as JSON (creating the folder) and says so.
+/// Writes the demo's figures as JSON and says so.
 pub(crate) fn write_json(path: &std::path::Path, doc: &Value) -> Result<()> {
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    }
-    std::fs::write(path, serde_json::to_string_pretty(doc)? + "\n")
-        .with_context(|| format!("cannot write {}", path.display()))?;
+    let text = serde_json::to_string_pretty(doc)? + "\n";
+    Output::check(path)?.write(|w| w.write_all(text.as_bytes()))?;
     println!();
     println!("Figures written to {}", path.display());
     Ok(())
@@ -189,7 +191,7 @@ fn queueing(args: &Args, results: &mut Map<String, Value>, timings: &mut Map<Str
     );
     println!();
 
-    let trials = talk::experiment(args.trials, args.rng).trials();
+    let trials = talk_trials(args)?;
     let start = Instant::now();
     let rows = trials.iter().map(Trial::run).collect::<Result<Vec<_>, _>>()?;
     let loop_time = start.elapsed().as_secs_f64();
@@ -204,12 +206,13 @@ fn queueing(args: &Args, results: &mut Map<String, Value>, timings: &mut Map<Str
     let per_servers = describe_table(&rows)?;
     let erlang = theory::mmc_mean_wait(ARRIVAL_RATE, SERVICE_RATE, 3);
     println!();
-    match (erlang, per_servers["3"]["mean"].as_f64()) {
+    match (erlang, per_servers.get("3").and_then(|d| d["mean"].as_f64())) {
         (Some(w), Some(m)) => println!(
             "c = 3: simulated mean wait {m:.4}, Erlang C (steady state) {w:.4}; with c = 1 (load 2) and \
              c = 2 (load 1) the queue has no steady state and waits grow with the horizon."
         ),
-        _ => println!("c = 3: no Erlang C value"),
+        (Some(w), None) => println!("c = 3: Erlang C (steady state) {w:.4}; no runs to compare with"),
+        (None, _) => println!("c = 3: no Erlang C value"),
     }
     results.insert("rng".into(), json!(args.rng.to_string()));
     results.insert(
@@ -221,6 +224,15 @@ fn queueing(args: &Args, results: &mut Map<String, Value>, timings: &mut Map<Str
     timings.insert("one_run".into(), json!(one_time));
     timings.insert("sequential_loop".into(), json!(loop_time));
     Ok(())
+}
+
+/// The talk's experiment with `--trials` seeds, refused before allocating
+/// when its trials (each with its copy of the model) cannot fit in memory.
+fn talk_trials(args: &Args) -> Result<Vec<Trial>> {
+    let sweep = talk::experiment(args.trials, args.rng);
+    // A trial, its model's heap parts, and its row twice over.
+    crate::sim::check_memory(sweep.plan()?.len(), 1024)?;
+    Ok(sweep.trials()?)
 }
 
 /// Prints pandas' `describe()` of the mean waits per server count; returns it.
@@ -252,7 +264,7 @@ fn executors_section(
     timings: &mut Map<String, Value>,
 ) -> Result<()> {
     let workers = args.workers.unwrap_or_else(talk::cores);
-    let trials = talk::experiment(args.trials, args.rng).trials();
+    let trials = talk_trials(args)?;
     println!();
     println!("## The same {} runs under every executor, {workers} workers", trials.len());
     println!();

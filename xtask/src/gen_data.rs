@@ -4,8 +4,11 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
-use anyhow::{Context, Result};
+use std::io::Write;
+
+use anyhow::Result;
 use chunked_frame::flights;
+use executors::output::Output;
 
 /// Where the demo and the benchmarks look for the generated file.
 pub(crate) const DEFAULT_PATH: &str = "data/generated/flights.csv";
@@ -26,9 +29,14 @@ pub(crate) struct Args {
 
 pub(crate) fn run(args: Args) -> Result<()> {
     let start = Instant::now();
-    flights::write_synthetic_file(&args.out, args.rows, args.seed)
-        .with_context(|| format!("cannot write {}", args.out.display()))?;
-    let bytes = std::fs::metadata(&args.out)?.len();
+    let output = Output::check(&args.out)?;
+    let mut bytes = 0;
+    output.write(|w| {
+        let mut counted = Counted { inner: w, bytes: 0 };
+        flights::write_synthetic(&mut counted, args.rows, args.seed)?;
+        bytes = counted.bytes;
+        Ok(())
+    })?;
     println!(
         "Wrote {} rows ({:.1} MB) to {} in {:.1} s",
         args.rows,
@@ -39,10 +47,31 @@ pub(crate) fn run(args: Args) -> Result<()> {
     Ok(())
 }
 
+/// A writer that counts the bytes through it.
+struct Counted<'a> {
+    inner: &'a mut dyn Write,
+    bytes: u64,
+}
+
+impl Write for Counted<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.bytes += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
 /// The generated file, written first if it is not there yet.
 pub(crate) fn ensure(path: &std::path::Path) -> Result<()> {
     if !path.exists() {
         println!("(generating {} first: cargo xtask gen-data)", path.display());
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)?;
+        }
         run(Args { rows: flights::REAL_ROWS, seed: 2015, out: path.to_owned() })?;
     }
     Ok(())

@@ -8,8 +8,10 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
-use executors::{Executor, Strategy, checkpoint};
-use queue_sim::{Network, RngKind, Stop, Sweep, TrialResult};
+use executors::checkpoint::{self, Journal, JournalSpec};
+use executors::output::Output;
+use executors::{Executor, Strategy};
+use queue_sim::{Network, RngKind, Stop, Sweep, SweepPlan, TrialResult};
 
 use crate::talk;
 
@@ -125,67 +127,139 @@ pub(crate) fn run(args: Args) -> Result<()> {
         stop: args.stop(),
         rng: args.rng,
     };
-    if sweep.servers.contains(&0) {
-        bail!("--servers: every server count must be at least 1");
-    }
     sweep.network.validate().context("invalid model")?;
-    let trials = sweep.trials();
+    let plan = sweep.plan().context("invalid sweep")?;
+    // The row, the executor's copy of it, the index and its task.
+    check_memory(plan.len(), 3 * std::mem::size_of::<TrialResult>() + 32)?;
+    let run = journal_run(&sweep);
     let strategy = match args.executor {
         Choice::Local(s) => s,
-        Choice::Mpi => return run_mpi(trials, args.out.as_deref(), args.resume, args.report_time),
+        Choice::Mpi => return run_mpi(&plan, &args, run),
     };
     let exec = Executor::new(strategy, args.workers.unwrap_or_else(talk::cores)).context("--workers")?;
-    let special = is_special(args.out.as_deref());
-    if special && args.resume {
-        bail!("--resume needs --out to be a regular file");
-    }
-    let out_path = args.out.as_ref().filter(|_| !special);
-    let Some(out_path) = out_path else {
-        let start = std::time::Instant::now();
-        let rows = exec.map(trials, |t| t.run())?;
-        if args.report_time {
-            eprintln!("sweep: {} runs in {:.6} s with {strategy}", rows.len(), start.elapsed().as_secs_f64());
-        }
-        let mut out: Box<dyn Write> = match &args.out {
-            Some(path) => Box::new(std::io::BufWriter::new(
-                std::fs::OpenOptions::new()
-                    .write(true)
-                    .open(path)
-                    .with_context(|| format!("cannot write {}", path.display()))?,
-            )),
-            None => Box::new(std::io::stdout().lock()),
-        };
-        write_rows(&mut out, &rows)?;
-        return Ok(out.flush()?);
+    // Everything about the output is checked before the first run starts.
+    let output = match &args.out {
+        Some(path) => Output::check(path)?,
+        None => Output::stdout(),
     };
-    let journal = journal_path(out_path);
-    if !args.resume && journal.exists() {
-        eprintln!("note: starting afresh; {} is replaced (use --resume to continue it)", journal.display());
+    let journal = match output.file() {
+        Some(file) => Some(open_journal(file, args.resume, run)?),
+        None if args.resume => bail!("--resume needs --out to be a regular file"),
+        None => None,
+    };
+    let start = std::time::Instant::now();
+    let indices: Vec<usize> = (0..plan.len()).collect();
+    let rows = match &journal {
+        Some(journal) => checkpoint::map_verified(
+            &exec,
+            indices,
+            |i| plan.run(i),
+            journal,
+            |&i, row| check_row(&plan, i, row),
+        )?,
+        None => exec.map(indices, |i| plan.run(i))?,
+    };
+    if args.report_time {
+        report_time(rows.len(), start.elapsed(), &strategy.to_string(), args.resume);
     }
-    let rows = checkpoint::map(&exec, trials, |t| t.run(), &journal, args.resume)?;
-    finish_journaled(out_path, &journal, &rows)
-}
-
-/// Whether `out` is a device or a pipe (`/dev/null`, `/dev/stdout`, a FIFO),
-/// which is written straight through: renaming a file over it would replace
-/// it, and it cannot carry a journal beside it.
-fn is_special(out: Option<&Path>) -> bool {
-    out.and_then(|p| std::fs::metadata(p).ok()).is_some_and(|m| !m.is_file())
-}
-
-/// Writes the rows of a journaled run: the whole file next to its
-/// destination, then moved into place, so that a kill never leaves a
-/// partial output behind; then the journal goes.
-fn finish_journaled(out: &Path, journal: &Path, rows: &[TrialResult]) -> Result<()> {
-    let partial = out.with_extension("partial");
-    let mut file = std::io::BufWriter::new(
-        std::fs::File::create(&partial).with_context(|| format!("cannot create {}", partial.display()))?,
-    );
-    write_rows(&mut file, rows)?;
-    file.into_inner().map_err(|e| e.into_error())?.sync_all()?;
-    std::fs::rename(&partial, out).with_context(|| format!("cannot write {}", out.display()))?;
-    std::fs::remove_file(journal).with_context(|| format!("cannot remove {}", journal.display()))?;
+    output.write(|w| write_rows(w, &rows))?;
+    if let Some(journal) = journal {
+        journal.remove()?;
+    }
     Ok(())
+}
+
+/// What a sweep's journal is checked against on resume: everything that
+/// determines its rows.
+fn journal_run(sweep: &Sweep) -> Vec<(String, String)> {
+    let model = serde_json::to_vec(&sweep.network).expect("a network serializes");
+    let servers: Vec<String> = sweep.servers.iter().map(ToString::to_string).collect();
+    let stop = match sweep.stop {
+        Stop::MaxTime(t) => format!("--max-time {t:?}"),
+        Stop::MaxCustomers(n) => format!("--max-customers {n} --count complete"),
+        Stop::MaxArrivals(n) => format!("--max-customers {n} --count arrive"),
+        Stop::MaxAccepted(n) => format!("--max-customers {n} --count accept"),
+    };
+    [
+        ("the model (--model, or the rates)", format!("{:016x}", fnv1a(&model))),
+        ("--servers", if servers.is_empty() { "the model's".into() } else { servers.join(",") }),
+        ("--trials", sweep.trials.to_string()),
+        ("--seed", sweep.seed.to_string()),
+        ("the stop", stop),
+        ("--rng", format!("{:?}", sweep.rng).to_lowercase()),
+        ("the row format", ROW_FORMAT.into()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v))
+    .collect()
+}
+
+/// The columns of a row, and their version: a journal of rows in another
+/// format is not resumed.
+const ROW_FORMAT: &str = "servers,seed,records,mean_wait,utilisation (1)";
+
+/// FNV-1a over bytes: a stable fingerprint (std's hashers may change).
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+}
+
+/// Refuses a sweep whose rows cannot be held in memory, `per_run` bytes
+/// each: a sweep keeps its rows until it writes them, in order.
+pub(crate) fn check_memory(runs: usize, per_run: usize) -> Result<()> {
+    let needed = u128::try_from(runs).unwrap_or(u128::MAX) * per_run as u128;
+    let available = available_memory().map(u128::from);
+    if let Some(available) = available.filter(|&a| needed > a) {
+        bail!(
+            "a sweep of {runs} runs keeps about {:.1} GB of rows in memory until it writes them, \
+             and this machine has {:.1} GB available: split it into smaller sweeps (--seed and --trials)",
+            needed as f64 / 1e9,
+            available as f64 / 1e9
+        );
+    }
+    Ok(())
+}
+
+/// The memory available to new allocations (Linux's `MemAvailable`), in bytes.
+fn available_memory() -> Option<u64> {
+    let info = std::fs::read_to_string("/proc/meminfo").ok()?;
+    let line = info.lines().find(|l| l.starts_with("MemAvailable:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    kb.checked_mul(1024)
+}
+
+/// Opens (and locks) the journal of a sweep writing `file`, saying when an
+/// old journal is replaced.
+fn open_journal(file: &Path, resume: bool, run: Vec<(String, String)>) -> Result<Journal> {
+    let path = journal_path(file);
+    let existed = path.exists();
+    let journal = Journal::open(&JournalSpec { path: path.clone(), resume, run })?;
+    if existed && !resume {
+        eprintln!("note: starting afresh; {} is replaced (use --resume to continue it)", path.display());
+    }
+    Ok(journal)
+}
+
+/// A journaled row must be the row of its run: its server count and seed.
+fn check_row(plan: &SweepPlan, index: usize, row: &TrialResult) -> Result<(), String> {
+    let (servers, seed) = plan.key(index);
+    if (row.servers, row.seed) == (servers, seed) {
+        Ok(())
+    } else {
+        let show = |c: Option<usize>| c.map_or_else(|| "infinite".to_owned(), |c| c.to_string());
+        Err(format!(
+            "the row has servers {} and seed {}, but run {index} of this sweep has servers {} and seed {seed}",
+            show(row.servers),
+            row.seed,
+            show(servers)
+        ))
+    }
+}
+
+/// Prints a sweep's wall time to standard error.
+fn report_time(rows: usize, elapsed: std::time::Duration, on: &str, resumed: bool) {
+    // A resumed sweep ran only the rows its journal lacked.
+    let what = if resumed { "rows, resumed," } else { "runs" };
+    eprintln!("sweep: {rows} {what} in {:.6} s with {on}", elapsed.as_secs_f64());
 }
 
 /// How `--max-customers` counts customers.
@@ -231,63 +305,56 @@ impl std::str::FromStr for Choice {
     }
 }
 
-/// Runs the sweep across the ranks of an MPI job; rank 0 writes the rows
-/// and, when they go to a regular file, journals them as they arrive so that
-/// `--resume` continues a killed job.
+/// Runs the sweep across the ranks of an MPI job; rank 0 checks the output,
+/// writes the rows and, when they go to a regular file, journals them as
+/// they arrive so that `--resume` continues a killed job.
 #[cfg(feature = "mpi")]
-fn run_mpi(trials: Vec<queue_sim::Trial>, out: Option<&Path>, resume: bool, report_time: bool) -> Result<()> {
+fn run_mpi(plan: &SweepPlan, args: &Args, run: Vec<(String, String)>) -> Result<()> {
     let mpi = executors::mpi::Mpi::initialize().context("MPI is already initialized")?;
-    // Only rank 0 looks at the output; the workers serve whichever map it runs.
-    let target = if mpi.rank() == 0 { out.filter(|_| !is_special(out)) } else { None };
-    if mpi.rank() == 0 && resume && target.is_none() {
-        // Every rank must enter the same maps: release the workers first.
-        mpi.map(Vec::<()>::new(), |()| Ok::<_, String>(()))?;
-        bail!("--resume needs --out to be a regular file");
-    }
-    let start = std::time::Instant::now();
-    let rows = match target {
-        Some(path) => {
-            let journal = journal_path(path);
-            if !resume && journal.exists() {
-                eprintln!(
-                    "note: starting afresh; {} is replaced (use --resume to continue it)",
-                    journal.display()
-                );
-            }
-            mpi.map_checkpointed(trials, |t| t.run(), &journal, resume)?
+    // Only rank 0 looks at the output; the workers serve whichever map it
+    // runs. Every rank must enter the same maps, so when rank 0 cannot go
+    // on it releases the workers with an empty map first.
+    let prepared = if mpi.rank() == 0 { Some(prepare_mpi_output(args, run)) } else { None };
+    let (output, journal) = match prepared {
+        Some(Err(e)) => {
+            mpi.map(Vec::<()>::new(), |()| Ok::<_, String>(()))?;
+            return Err(e);
         }
-        None => mpi.map(trials, |t| t.run())?,
+        Some(Ok(prepared)) => prepared,
+        None => (Output::stdout(), None),
     };
+    let start = std::time::Instant::now();
+    let indices: Vec<usize> = (0..plan.len()).collect();
+    let rows =
+        mpi.map_checkpointed(indices, |i| plan.run(i), journal.as_ref(), |&i, row| check_row(plan, i, row))?;
     let Some(rows) = rows else { return Ok(()) };
-    if report_time {
-        // A resumed sweep ran only the rows its journal lacked.
-        let what = if resume { "rows, resumed," } else { "runs" };
-        eprintln!(
-            "sweep: {} {what} in {:.6} s on {} ranks",
-            rows.len(),
-            start.elapsed().as_secs_f64(),
-            mpi.size()
-        );
+    if args.report_time {
+        report_time(rows.len(), start.elapsed(), &format!("{} ranks", mpi.size()), args.resume);
     }
-    match (target, out) {
-        (Some(path), _) => finish_journaled(path, &journal_path(path), &rows)?,
-        (None, Some(path)) => {
-            let mut file = std::io::BufWriter::new(
-                std::fs::OpenOptions::new()
-                    .write(true)
-                    .open(path)
-                    .with_context(|| format!("cannot write {}", path.display()))?,
-            );
-            write_rows(&mut file, &rows)?;
-            file.flush()?;
-        }
-        (None, None) => write_rows(&mut std::io::stdout().lock(), &rows)?,
+    output.write(|w| write_rows(w, &rows))?;
+    if let Some(journal) = journal {
+        journal.remove()?;
     }
     Ok(())
 }
 
+/// Rank 0's output and journal.
+#[cfg(feature = "mpi")]
+fn prepare_mpi_output(args: &Args, run: Vec<(String, String)>) -> Result<(Output, Option<Journal>)> {
+    let output = match &args.out {
+        Some(path) => Output::check(path)?,
+        None => Output::stdout(),
+    };
+    let journal = match output.file() {
+        Some(file) => Some(open_journal(file, args.resume, run)?),
+        None if args.resume => bail!("--resume needs --out to be a regular file"),
+        None => None,
+    };
+    Ok((output, journal))
+}
+
 #[cfg(not(feature = "mpi"))]
-fn run_mpi(_: Vec<queue_sim::Trial>, _: Option<&Path>, _: bool, _: bool) -> Result<()> {
+fn run_mpi(_: &SweepPlan, _: &Args, _: Vec<(String, String)>) -> Result<()> {
     bail!(
         "this xtask was built without MPI: build it with `cargo build --release -p xtask --features mpi` \
          and start it with `mpirun -np N target/release/xtask sim --executor mpi ...`"
@@ -303,7 +370,7 @@ fn journal_path(out: &std::path::Path) -> PathBuf {
 
 /// Writes sweep rows; floats in shortest round-trip form, NaN and infinite
 /// servers as empty fields.
-pub(crate) fn write_rows(out: &mut dyn Write, rows: &[TrialResult]) -> Result<()> {
+pub(crate) fn write_rows(out: &mut dyn Write, rows: &[TrialResult]) -> std::io::Result<()> {
     writeln!(out, "servers,seed,records,mean_wait,utilisation")?;
     let opt = |x: Option<String>| x.unwrap_or_default();
     for r in rows {

@@ -93,7 +93,7 @@ fn every_rank_works_and_a_panicking_task_fails_the_job() {
 fn the_dataframe_query_under_mpirun_equals_the_local_one() {
     let dir = scratch("frame");
     let csv = dir.join("flights.csv");
-    chunked_frame::flights::write_synthetic_file(&csv, 50_000, 3).unwrap();
+    chunked_frame::flights::write_synthetic(&mut std::fs::File::create(&csv).unwrap(), 50_000, 3).unwrap();
     let (remote, local) = (dir.join("mpi.json"), dir.join("local.json"));
     let out = mpirun(&[
         "demo",

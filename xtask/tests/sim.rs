@@ -139,3 +139,227 @@ fn a_sweep_can_stop_each_run_after_a_number_of_customers() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("--max-time"));
 }
+
+/// Runs `sim` with a short sweep and these arguments.
+fn sim(args: &[&str]) -> std::process::Output {
+    xtask()
+        .args(["sim", "--servers", "1,2", "--trials", "3", "--max-time", "200"])
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn ok(out: &std::process::Output) -> String {
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout.clone()).unwrap()
+}
+
+fn failed(out: &std::process::Output) -> String {
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(!out.status.success(), "succeeded: {stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    stderr
+}
+
+#[test]
+fn a_symbolic_link_given_as_out_is_written_through() {
+    let dir = scratch("link");
+    let rows = ok(&sim(&[]));
+    let target = dir.join("real.csv");
+    std::fs::write(&target, "old").unwrap();
+    let link = dir.join("link.csv");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    ok(&sim(&["--out", link.to_str().unwrap()]));
+    assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink(), "the link stays a link");
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), rows);
+    // A link to standard output, with standard output redirected to a file.
+    let stdout_file = dir.join("stdout.csv");
+    let to_stdout = dir.join("to-stdout.csv");
+    std::os::unix::fs::symlink("/dev/stdout", &to_stdout).unwrap();
+    for out in [Path::new("/dev/stdout"), Path::new("/proc/self/fd/1"), to_stdout.as_path()] {
+        let status = xtask()
+            .args(["sim", "--servers", "1,2", "--trials", "3", "--max-time", "200", "--out"])
+            .arg(out)
+            .stdout(std::fs::File::create(&stdout_file).unwrap())
+            .status()
+            .unwrap();
+        assert!(status.success());
+        assert_eq!(std::fs::read_to_string(&stdout_file).unwrap(), rows, "{}", out.display());
+        assert!(std::fs::symlink_metadata("/dev/stdout").unwrap().file_type().is_symlink());
+    }
+    assert!(std::fs::symlink_metadata(&to_stdout).unwrap().file_type().is_symlink());
+    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 4, "no file besides the four");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn files_of_the_user_beside_the_output_are_left_alone() {
+    let dir = scratch("beside");
+    let names = ["res.partial", "res.csv.tmp", "res.csv.partial", ".res.csv.tmp"];
+    for name in names {
+        std::fs::write(dir.join(name), name).unwrap();
+    }
+    let out = dir.join("res.csv");
+    ok(&sim(&["--out", out.to_str().unwrap()]));
+    ok(&sim(&["--out", out.to_str().unwrap(), "--resume"]));
+    for name in names {
+        assert_eq!(std::fs::read_to_string(dir.join(name)).unwrap(), name);
+    }
+    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), names.len() + 1);
+    // A file of the user's where the journal would go is refused, untouched.
+    std::fs::write(dir.join("res.csv.journal"), "my notes\n").unwrap();
+    let stderr = failed(&sim(&["--out", out.to_str().unwrap()]));
+    assert!(stderr.contains("res.csv.journal") && stderr.contains("not a journal"), "{stderr}");
+    assert_eq!(std::fs::read_to_string(dir.join("res.csv.journal")).unwrap(), "my notes\n");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_bad_output_path_fails_before_any_run() {
+    let dir = scratch("bad-out");
+    // A sweep of hours: it must fail at once, not after it.
+    let long = ["--trials", "1000000", "--max-time", "1e9", "--out"];
+    for (path, message) in [
+        (dir.clone(), "is a directory"),
+        (dir.join("missing/res.csv"), "does not exist"),
+        (dir.join("res.csv/x"), "not a directory"),
+    ] {
+        std::fs::write(dir.join("res.csv"), "").unwrap();
+        let start = Instant::now();
+        let out = xtask().arg("sim").args(long).arg(&path).output().unwrap();
+        let stderr = failed(&out);
+        assert!(
+            stderr.contains(path.to_str().unwrap()) && stderr.to_lowercase().contains(message),
+            "{stderr}"
+        );
+        assert!(start.elapsed() < Duration::from_secs(20), "failed only after {:?}", start.elapsed());
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_second_run_on_the_same_output_fails_at_once() {
+    let dir = scratch("twice");
+    let out = dir.join("res.csv");
+    let journal = dir.join("res.csv.journal");
+    let mut first = xtask()
+        .arg("sim")
+        .args(SWEEP)
+        .args(["--executor", "sequential", "--out"])
+        .arg(&out)
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    while lines(&journal) < 3 {
+        assert!(start.elapsed() < Duration::from_secs(120), "no progress in the journal");
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    // Through another name of the same file, too.
+    let link = dir.join("link.csv");
+    std::os::unix::fs::symlink(&out, &link).unwrap();
+    for (path, resume) in [(&out, false), (&out, true), (&link, false)] {
+        let mut second = xtask();
+        second.arg("sim").args(SWEEP).arg("--out").arg(path);
+        if resume {
+            second.arg("--resume");
+        }
+        let stderr = failed(&second.output().unwrap());
+        assert!(stderr.contains("res.csv.journal") && stderr.contains("in use"), "{stderr}");
+    }
+    assert!(first.try_wait().unwrap().is_none(), "the first run goes on");
+    first.kill().unwrap();
+    first.wait().unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_journal_of_another_sweep_is_not_resumed() {
+    let dir = scratch("other-sweep");
+    let out = dir.join("res.csv");
+    let journal = dir.join("res.csv.journal");
+    // A journal as a killed 3-trial sweep leaves it.
+    let mut child = xtask()
+        .arg("sim")
+        .args(SWEEP)
+        .args(["--executor", "sequential", "--out"])
+        .arg(&out)
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    while lines(&journal) < 5 {
+        assert!(start.elapsed() < Duration::from_secs(120), "no progress in the journal");
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let kept = std::fs::read_to_string(&journal).unwrap();
+    for (change, option) in [
+        (["--trials", "401"], "--trials"),
+        (["--seed", "1"], "--seed"),
+        (["--rng", "pcg"], "--rng"),
+        (["--max-time", "20001"], "--max-time"),
+        (["--servers", "1,2"], "--servers"),
+        (["--service-rate", "0.11"], "the model"),
+    ] {
+        let mut args: Vec<&str> = SWEEP.to_vec();
+        match args.iter().position(|a| *a == change[0]) {
+            Some(i) => args[i + 1] = change[1],
+            None => args.extend(change),
+        }
+        let out = xtask()
+            .arg("sim")
+            .args(&args)
+            .args(["--resume", "--out"])
+            .arg(&out)
+            .output()
+            .unwrap();
+        let stderr = failed(&out);
+        assert!(stderr.contains(option) && stderr.contains("cannot resume"), "{change:?}: {stderr}");
+        assert_eq!(std::fs::read_to_string(&journal).unwrap(), kept, "the journal is left as it was");
+    }
+    // A row that is not its run's (here: its seed changed) is refused.
+    let mut lines: Vec<String> = kept.lines().map(str::to_owned).collect();
+    let mut entry: serde_json::Value = serde_json::from_str(&lines[1]).unwrap();
+    entry["r"]["seed"] = serde_json::json!(12345);
+    lines[1] = entry.to_string();
+    std::fs::write(&journal, lines.join("\n") + "\n").unwrap();
+    let stderr =
+        failed(&xtask().arg("sim").args(SWEEP).args(["--resume", "--out"]).arg(&out).output().unwrap());
+    assert!(stderr.contains("line 2") && stderr.contains("seed 12345"), "{stderr}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn sizes_that_do_not_fit_are_refused_before_any_work() {
+    for (args, message) in [
+        (vec!["--trials", "18446744073709551615"], "more runs than this machine can index"),
+        (vec!["--trials", "1000000000"], "split it into smaller sweeps"),
+        (vec!["--seed", "18446744073709551615", "--trials", "2"], "exceeds 18446744073709551615"),
+    ] {
+        let start = Instant::now();
+        let stderr = failed(&xtask().arg("sim").args(&args).output().unwrap());
+        assert!(stderr.contains(message), "{args:?}: {stderr}");
+        assert!(start.elapsed() < Duration::from_secs(20));
+    }
+    // The last seed may be the largest.
+    let text = ok(&xtask()
+        .args(["sim", "--servers", "1", "--max-time", "10"])
+        .args(["--seed", "18446744073709551614", "--trials", "2"])
+        .output()
+        .unwrap());
+    assert!(text.contains(",18446744073709551615,"), "{text}");
+}
+
+#[test]
+fn report_time_works_with_out() {
+    let dir = scratch("report");
+    let out = dir.join("res.csv");
+    let run = sim(&["--report-time", "--out", out.to_str().unwrap()]);
+    ok(&run);
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(stderr.contains("sweep: 6 runs in"), "{stderr}");
+    assert_eq!(lines(&out), 7);
+    std::fs::remove_dir_all(&dir).unwrap();
+}

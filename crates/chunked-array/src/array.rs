@@ -388,10 +388,10 @@ impl Array {
     // ----- reductions -----
 
     fn reduce(&self, axis: Option<usize>, stat: Stat) -> Result<Array, ArrayError> {
-        if let Some(a) = axis {
-            if a >= self.ndim() {
-                return Err(ArrayError::AxisOutOfRange { axis: a, shape: self.node.shape.clone() });
-            }
+        if let Some(a) = axis
+            && a >= self.ndim()
+        {
+            return Err(ArrayError::AxisOutOfRange { axis: a, shape: self.node.shape.clone() });
         }
         if matches!(stat, Stat::Min | Stat::Max) {
             let reduced = match axis {

@@ -159,7 +159,7 @@ fn regular(n: usize, size: usize) -> Vec<usize> {
     }
     let size = size.clamp(1, n);
     let mut out = vec![size; n / size];
-    if n % size != 0 {
+    if !n.is_multiple_of(size) {
         out.push(n % size);
     }
     out

@@ -8,7 +8,6 @@
 
 use std::fmt::Write as _;
 use std::io::Write;
-use std::path::Path;
 
 use rand::{Rng, SeedableRng};
 use rand_pcg::Pcg64Mcg;
@@ -188,24 +187,4 @@ pub fn write_synthetic(out: &mut dyn Write, rows: u64, seed: u64) -> std::io::Re
 /// Minutes after midnight as HHMM with leading zeros.
 fn hhmm(minutes: u32) -> String {
     format!("{:02}{:02}", minutes / 60, minutes % 60)
-}
-
-/// Writes a synthetic file at `path` (see [`write_synthetic`]): into a file
-/// beside it, renamed over it at the end, so that an interrupted run leaves
-/// no partial file; a device or pipe (`/dev/null`) is written straight.
-pub fn write_synthetic_file(path: &Path, rows: u64, seed: u64) -> std::io::Result<()> {
-    if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
-        let mut out =
-            std::io::BufWriter::with_capacity(1 << 20, std::fs::OpenOptions::new().write(true).open(path)?);
-        write_synthetic(&mut out, rows, seed)?;
-        return out.flush();
-    }
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)?;
-    }
-    let tmp = path.with_extension("partial");
-    let mut file = std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(&tmp)?);
-    write_synthetic(&mut file, rows, seed)?;
-    file.into_inner().map_err(|e| e.into_error())?.sync_all()?;
-    std::fs::rename(tmp, path)
 }

@@ -13,7 +13,8 @@
 //! - [`Callback`]s run around every task; [`Profiler`] records them; a
 //!   progress bar appears for long runs on a terminal.
 //! - [`checkpoint`] appends finished results to a file so that a killed
-//!   sweep resumes where it stopped.
+//!   sweep resumes where it stopped; [`output`] writes result files whole
+//!   or not at all, checked before the work starts.
 //!
 //! ```
 //! use executors::{Executor, Strategy};
@@ -30,6 +31,7 @@ mod executor;
 mod graph;
 #[cfg(feature = "mpi")]
 pub mod mpi;
+pub mod output;
 mod scheduler;
 mod work_queue;
 

@@ -95,65 +95,71 @@ impl Mpi {
         E: Display,
         F: Fn(T) -> Result<R, E>,
     {
-        self.map_inner(inputs, f, None)
+        self.map_inner(inputs, f, None, |_: &T, _: &R| Ok(()))
     }
 
-    /// [`Mpi::map`] with a journal, as [`crate::checkpoint::map`] keeps
-    /// one: rank 0 appends each result to the journal at `path` as it
-    /// arrives (the other ranks never touch it). With `resume`, results
-    /// already in the journal are taken from it and only the other tasks are
-    /// handed out; the results equal an uninterrupted run's. The journal's
-    /// format is the local one's, so a run can resume under either.
-    pub fn map_checkpointed<T, R, E, F>(
+    /// [`Mpi::map`] with a journal, as [`crate::checkpoint::map_verified`]
+    /// keeps one: rank 0 passes the [`Journal`] it opened (the other ranks
+    /// `None`; they never touch it) and appends each result to it as it
+    /// arrives. Results already in a resumed journal are checked by `verify`,
+    /// taken from it, and only the other tasks are handed out; the results
+    /// equal an uninterrupted run's. The journal's format is the local
+    /// one's, so a run can resume under either.
+    pub fn map_checkpointed<T, R, E, F, V>(
         &self,
         inputs: Vec<T>,
         f: F,
-        path: &std::path::Path,
-        resume: bool,
+        journal: Option<&Journal>,
+        verify: V,
     ) -> Result<Option<Vec<R>>, ExecError>
     where
         R: Serialize + DeserializeOwned,
         E: Display,
         F: Fn(T) -> Result<R, E>,
+        V: Fn(&T, &R) -> Result<(), String>,
     {
-        self.map_inner(inputs, f, Some((path, resume)))
+        self.map_inner(inputs, f, journal, verify)
     }
 
-    fn map_inner<T, R, E, F>(
+    fn map_inner<T, R, E, F, V>(
         &self,
         inputs: Vec<T>,
         f: F,
-        journal: Option<(&std::path::Path, bool)>,
+        journal: Option<&Journal>,
+        verify: V,
     ) -> Result<Option<Vec<R>>, ExecError>
     where
         R: Serialize + DeserializeOwned,
         E: Display,
         F: Fn(T) -> Result<R, E>,
+        V: Fn(&T, &R) -> Result<(), String>,
     {
         let total = inputs.len();
-        let mut inputs: Vec<Option<T>> = inputs.into_iter().map(Some).collect();
-        let mut run = |i: usize| -> Result<R, TaskError> {
-            let input = inputs[i].take().expect("each task is handed out once");
-            run_catching(i, &|| format!("task-{i}"), || f(input))
-        };
         let tags = Tags::of(self.calls.get());
         self.calls.set(self.calls.get().wrapping_add(1));
-        if self.rank() != 0 {
-            return self.work(tags, &mut run).map(|()| None);
-        }
-        // Rank 0 stops the workers even when the journal cannot be opened.
-        let (journal, done) = match journal {
-            Some((path, resume)) => match Journal::open(path, total, resume) {
-                Ok((journal, done)) => (Some(journal), done),
+        // Rank 0 reads and checks the journal first, and stops the workers
+        // when it cannot.
+        let done = match journal.filter(|_| self.rank() == 0) {
+            Some(journal) => match journal.resumed_verified(&inputs, &verify) {
+                Ok(done) => done,
                 Err(e) => {
                     self.stop_workers(tags);
                     return Err(e);
                 }
             },
-            None => (None, (0..total).map(|_| None).collect()),
+            None => (0..total).map(|_| None).collect(),
         };
-        let results = self.coordinate(done, tags, &mut run, journal.as_ref());
-        let synced = journal.as_ref().map_or(Ok(()), Journal::sync);
+        let mut inputs: Vec<Option<T>> = inputs.into_iter().map(Some).collect();
+        let mut run = |i: usize| -> Result<R, TaskError> {
+            let input = inputs[i].take().expect("each task is handed out once");
+            run_catching(i, &|| format!("task-{i}"), || f(input))
+        };
+        if self.rank() != 0 {
+            return self.work(tags, &mut run).map(|()| None);
+        }
+        let journal = journal.filter(|_| self.rank() == 0);
+        let results = self.coordinate(done, tags, &mut run, journal);
+        let synced = journal.map_or(Ok(()), Journal::sync);
         // A task's failure is the error to report, even if syncing failed too.
         let results = results?;
         synced?;

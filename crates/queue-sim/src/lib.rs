@@ -61,4 +61,4 @@ pub use random::{Pcg, RandomSource, RngKind, running_sums};
 pub use record::{CSV_HEADER, Record, RecordType, mean_wait, write_csv};
 pub use simulation::{Outcome, Simulation, Stop, simulate};
 pub use stats::Describe;
-pub use sweep::{Sweep, Trial, TrialResult};
+pub use sweep::{Sweep, SweepError, SweepPlan, Trial, TrialResult};

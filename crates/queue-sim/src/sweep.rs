@@ -1,9 +1,14 @@
 //! Parameter sweeps: the product of server counts and seeded trials that the
 //! talk runs, as a list of independent [`Trial`]s any executor can run.
+//!
+//! [`Sweep::plan`] checks a sweep before anything is allocated for it:
+//! every server count gives a valid model, the number of runs fits in
+//! memory's index type, and no seed `seed + i` overflows. A [`SweepPlan`]
+//! then runs any trial by its index, without a list of trials.
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::SimError;
+use crate::error::{ModelError, SimError};
 use crate::network::{Network, Servers};
 use crate::random::RngKind;
 use crate::record::Record;
@@ -26,6 +31,42 @@ pub struct Sweep {
     pub stop: Stop,
     /// Generator.
     pub rng: RngKind,
+}
+
+/// Why a sweep cannot run.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SweepError {
+    /// A server count of zero.
+    #[error("every server count must be at least 1 (server count number {position} is 0)")]
+    ZeroServers {
+        /// Its place in the list, from 1.
+        position: usize,
+    },
+    /// The model is invalid with one of the server counts.
+    #[error("with {} servers: {source}", servers.map_or_else(|| "the model's".to_owned(), |c| c.to_string()))]
+    Model {
+        /// The server count; `None` for the model's own.
+        servers: Option<usize>,
+        /// What is wrong.
+        source: ModelError,
+    },
+    /// The last trial's seed, `seed + trials - 1`, does not fit in 64 bits.
+    #[error("seed {seed} with {trials} trials: the last seed, seed + trials - 1, exceeds {}", u64::MAX)]
+    SeedOverflow {
+        /// The first seed.
+        seed: u64,
+        /// Trials per server count.
+        trials: u64,
+    },
+    /// Server counts × trials does not fit in this machine's index type.
+    #[error("{counts} server counts x {trials} trials is more runs than this machine can index")]
+    TooManyRuns {
+        /// Server counts (1 for the model's own).
+        counts: usize,
+        /// Trials per server count.
+        trials: u64,
+    },
 }
 
 /// One run of a sweep.
@@ -58,55 +99,175 @@ pub struct TrialResult {
     pub utilisation: Option<f64>,
 }
 
+/// A checked sweep: one model per server count and the number of runs.
+/// Run `i` is trial `i % trials` of server count `i / trials`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SweepPlan {
+    /// Per server count: servers of the first node and the model.
+    models: Vec<(Option<usize>, Network)>,
+    trials: u64,
+    seed: u64,
+    stop: Stop,
+    rng: RngKind,
+    runs: usize,
+}
+
 impl Sweep {
-    /// The trials, server count by server count, seed by seed.
-    pub fn trials(&self) -> Vec<Trial> {
+    /// Checks the sweep (see the module's documentation) and plans its runs.
+    pub fn plan(&self) -> Result<SweepPlan, SweepError> {
+        if let Some(i) = self.servers.iter().position(|&c| c == 0) {
+            return Err(SweepError::ZeroServers { position: i + 1 });
+        }
         let counts: Vec<Option<usize>> = if self.servers.is_empty() {
             vec![None]
         } else {
             self.servers.iter().copied().map(Some).collect()
         };
-        let mut out = Vec::with_capacity(counts.len() * self.trials as usize);
-        for count in counts {
+        let too_many = || SweepError::TooManyRuns { counts: counts.len(), trials: self.trials };
+        let runs = usize::try_from(self.trials)
+            .ok()
+            .and_then(|t| t.checked_mul(counts.len()))
+            .ok_or_else(too_many)?;
+        if self.trials > 0 && self.seed.checked_add(self.trials - 1).is_none() {
+            return Err(SweepError::SeedOverflow { seed: self.seed, trials: self.trials });
+        }
+        let mut models = Vec::with_capacity(counts.len());
+        for &count in &counts {
             let mut network = self.network.clone();
             if let Some(c) = count {
                 for node in &mut network.nodes {
                     node.servers = Servers::Finite(c);
                 }
             }
+            network.validate().map_err(|source| SweepError::Model { servers: count, source })?;
             let servers = match network.nodes[0].servers {
                 Servers::Finite(c) => Some(c),
                 Servers::Infinite => None,
             };
-            for i in 0..self.trials {
-                out.push(Trial {
-                    network: network.clone(),
-                    servers,
-                    seed: self.seed + i,
-                    stop: self.stop,
-                    rng: self.rng,
-                });
-            }
+            models.push((servers, network));
         }
-        out
+        Ok(SweepPlan { models, trials: self.trials, seed: self.seed, stop: self.stop, rng: self.rng, runs })
+    }
+
+    /// The trials, server count by server count, seed by seed (each with
+    /// its own copy of the model: for big sweeps, run a [`SweepPlan`] by
+    /// index instead).
+    pub fn trials(&self) -> Result<Vec<Trial>, SweepError> {
+        let plan = self.plan()?;
+        Ok((0..plan.len()).map(|i| plan.trial(i)).collect())
+    }
+}
+
+impl SweepPlan {
+    /// The number of runs.
+    pub fn len(&self) -> usize {
+        self.runs
+    }
+
+    /// Whether there is no run (no trials).
+    pub fn is_empty(&self) -> bool {
+        self.runs == 0
+    }
+
+    /// Servers of the first node and seed of run `index`, as its row
+    /// reports them. Panics if `index` is not below [`SweepPlan::len`].
+    pub fn key(&self, index: usize) -> (Option<usize>, u64) {
+        assert!(index < self.runs, "run {index} of a sweep of {} runs", self.runs);
+        // Both fit: index < runs = counts x trials, and the last seed was checked.
+        let trials = usize::try_from(self.trials).expect("checked by plan");
+        let offset = u64::try_from(index % trials).expect("below trials");
+        (self.models[index / trials].0, self.seed + offset)
+    }
+
+    /// Run `index` as a [`Trial`] of its own.
+    pub fn trial(&self, index: usize) -> Trial {
+        let (servers, seed) = self.key(index);
+        let trials = usize::try_from(self.trials).expect("checked by plan");
+        Trial {
+            network: self.models[index / trials].1.clone(),
+            servers,
+            seed,
+            stop: self.stop,
+            rng: self.rng,
+        }
+    }
+
+    /// Runs run `index` until it stops.
+    pub fn run(&self, index: usize) -> Result<TrialResult, SimError> {
+        let (servers, seed) = self.key(index);
+        let trials = usize::try_from(self.trials).expect("checked by plan");
+        result(&self.models[index / trials].1, servers, seed, self.stop, self.rng)
     }
 }
 
 impl Trial {
     /// Runs the trial until it stops.
     pub fn run(&self) -> Result<TrialResult, SimError> {
-        let out = simulate(&self.network, self.rng, self.seed, self.stop)?;
-        Ok(TrialResult {
-            servers: self.servers,
-            seed: self.seed,
-            records: out.records.len(),
-            mean_wait: Some(crate::record::mean_wait(&out.records)).filter(|w| !w.is_nan()),
-            utilisation: out.utilisation[0],
-        })
+        result(&self.network, self.servers, self.seed, self.stop, self.rng)
     }
 
     /// Runs the trial and keeps every record.
     pub fn records(&self) -> Result<Vec<Record>, SimError> {
         Ok(simulate(&self.network, self.rng, self.seed, self.stop)?.records)
+    }
+}
+
+/// Runs one model and reduces its records to a row.
+fn result(
+    network: &Network,
+    servers: Option<usize>,
+    seed: u64,
+    stop: Stop,
+    rng: RngKind,
+) -> Result<TrialResult, SimError> {
+    let out = simulate(network, rng, seed, stop)?;
+    Ok(TrialResult {
+        servers,
+        seed,
+        records: out.records.len(),
+        mean_wait: Some(crate::record::mean_wait(&out.records)).filter(|w| !w.is_nan()),
+        utilisation: out.utilisation[0],
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sweep(servers: Vec<usize>, trials: u64, seed: u64) -> Sweep {
+        Sweep {
+            network: Network::mmc(0.2, 0.1, 1),
+            servers,
+            trials,
+            seed,
+            stop: Stop::MaxTime(10.0),
+            rng: RngKind::Pcg,
+        }
+    }
+
+    #[test]
+    fn runs_are_numbered_count_by_count_then_seed_by_seed() {
+        let plan = sweep(vec![1, 3], 2, 7).plan().unwrap();
+        assert_eq!(plan.len(), 4);
+        let keys: Vec<_> = (0..4).map(|i| plan.key(i)).collect();
+        assert_eq!(keys, [(Some(1), 7), (Some(1), 8), (Some(3), 7), (Some(3), 8)]);
+        for i in 0..4 {
+            assert_eq!(plan.run(i).unwrap(), plan.trial(i).run().unwrap());
+        }
+        assert!(sweep(vec![1], 0, 0).plan().unwrap().is_empty());
+    }
+
+    #[test]
+    fn sizes_that_do_not_fit_are_errors_before_any_allocation() {
+        let err = sweep(vec![1, 2, 3], u64::MAX, 0).plan().unwrap_err();
+        assert!(matches!(err, SweepError::TooManyRuns { counts: 3, trials: u64::MAX }), "{err}");
+        let err = sweep(vec![1], 2, u64::MAX).plan().unwrap_err();
+        assert!(matches!(err, SweepError::SeedOverflow { .. }), "{err}");
+        assert!(err.to_string().contains(&u64::MAX.to_string()), "{err}");
+        // The last seed exactly u64::MAX is fine.
+        let plan = sweep(vec![1], 2, u64::MAX - 1).plan().unwrap();
+        assert_eq!(plan.key(1), (Some(1), u64::MAX));
+        let err = sweep(vec![2, 0], 1, 0).plan().unwrap_err();
+        assert!(err.to_string().contains("number 2 is 0"), "{err}");
     }
 }

@@ -61,9 +61,9 @@ pub(crate) fn run(args: &Args) -> Result<()> {
     println!();
 
     println!("Speed-up on {WORKERS} workers against the sequential loop (median of 11 runs, then of 3):");
-    speedups("the talk's 300 trials", &talk::experiment(100, RngKind::Ciw).trials(), 11)?;
-    let mut big = talk::experiment(args.big_trials.div_ceil(3), RngKind::Pcg).trials();
-    big.truncate(args.big_trials as usize);
+    speedups("the talk's 300 trials", &talk::experiment(100, RngKind::Ciw).trials()?, 11)?;
+    let mut big = talk::experiment(args.big_trials.div_ceil(3), RngKind::Pcg).trials()?;
+    big.truncate(usize::try_from(args.big_trials).map_err(|_| anyhow::anyhow!("--big-trials is too large"))?);
     speedups(&format!("{} trials", big.len()), &big, 3)?;
     println!();
 

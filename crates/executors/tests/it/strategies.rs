@@ -25,7 +25,7 @@ fn bits(rows: &[TrialResult]) -> Vec<(Option<usize>, u64, usize, Option<u64>)> {
 
 #[test]
 fn the_talks_experiment_is_identical_under_every_strategy_and_worker_count() {
-    let trials = talk_sweep().trials();
+    let trials = talk_sweep().trials().unwrap();
     let reference: Vec<TrialResult> = trials.iter().map(|t| t.run().unwrap()).collect();
     for strategy in Strategy::ALL {
         for workers in [1, 2, 3, 8] {

@@ -1,0 +1,212 @@
+//! Result files written whole or not at all, never replacing or removing a
+//! file the user did not name.
+//!
+//! [`Output::check`] looks at a path before the work starts, so that a typo
+//! fails at once instead of after an hour of computing: a directory, a
+//! missing parent directory or a directory where no file can be created is
+//! an [`OutputError`] naming the path. [`Output::write`] then writes:
+//! - a regular file (or a path that does not exist yet) through a temporary
+//!   file that this module creates itself, with a unique name, beside its
+//!   target, moved over the target once complete and synced; an interrupted
+//!   run leaves the old file as it was;
+//! - through a symbolic link: the link's final target is the file replaced,
+//!   the link stays;
+//! - straight to a device, a pipe or a socket, and to anything under `/dev`
+//!   or `/proc` (`/dev/stdout`, `/proc/self/fd/1`, `/dev/null`), which are
+//!   opened and written as they are, never replaced; `-` and the names of
+//!   standard output go to this process's standard output.
+
+use std::fs::{OpenOptions, Permissions};
+use std::io::{BufWriter, Write};
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Component, Path, PathBuf};
+
+/// Why an output cannot be written.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot write {}: {problem}", path.display())]
+#[non_exhaustive]
+pub struct OutputError {
+    /// The path as the user gave it.
+    pub path: PathBuf,
+    /// What is wrong with it.
+    pub problem: String,
+}
+
+/// A checked destination for a result.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Output {
+    /// The path as the user gave it, for messages.
+    given: PathBuf,
+    dest: Dest,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Dest {
+    /// This process's standard output.
+    Stdout,
+    /// A device, pipe or special file, opened and written as it is.
+    Through(PathBuf),
+    /// A regular file (maybe not there yet), replaced whole.
+    File(PathBuf),
+}
+
+/// How many symbolic links a path may pass through (Linux's limit).
+const MAX_LINKS: usize = 40;
+
+impl Output {
+    /// This process's standard output.
+    pub fn stdout() -> Self {
+        Self { given: PathBuf::from("-"), dest: Dest::Stdout }
+    }
+
+    /// Checks that a result can be written to `path` (`-` is standard
+    /// output), before any work is done for it.
+    pub fn check(path: &Path) -> Result<Self, OutputError> {
+        let fail = |problem: String| OutputError { path: path.to_owned(), problem };
+        if path.as_os_str() == "-" {
+            return Ok(Self::stdout());
+        }
+        if path.as_os_str().is_empty() {
+            return Err(fail("the path is empty".into()));
+        }
+        let dest = match resolve(path).map_err(&fail)? {
+            Resolved::Stdout => Dest::Stdout,
+            // The kernel follows these links itself (a pipe's has no path).
+            Resolved::Special => match std::fs::metadata(path) {
+                Ok(m) if m.is_dir() => return Err(fail("it is a directory".into())),
+                Ok(_) => Dest::Through(path.to_owned()),
+                Err(e) => return Err(fail(e.to_string())),
+            },
+            Resolved::Path(target) => match std::fs::metadata(&target) {
+                Ok(m) if m.is_dir() => return Err(fail("it is a directory".into())),
+                Ok(m) if !m.is_file() => Dest::Through(target),
+                Ok(_) => Dest::File(target),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Dest::File(target),
+                Err(e) => return Err(fail(e.to_string())),
+            },
+        };
+        if let Dest::File(target) = &dest {
+            let dir = parent(target);
+            match std::fs::metadata(dir) {
+                Ok(m) if m.is_dir() => {}
+                Ok(_) => return Err(fail(format!("{} is not a directory", dir.display()))),
+                Err(_) => return Err(fail(format!("the directory {} does not exist", dir.display()))),
+            }
+            // Files can be created there: try one, which is removed at once.
+            tempfile::Builder::new()
+                .prefix(".write-check.")
+                .tempfile_in(dir)
+                .map_err(|e| fail(format!("cannot create files in {}: {e}", dir.display())))?;
+        }
+        Ok(Self { given: path.to_owned(), dest })
+    }
+
+    /// The regular file the result replaces (symbolic links followed), if
+    /// it goes to one: what may keep a journal or a lock beside it.
+    pub fn file(&self) -> Option<&Path> {
+        match &self.dest {
+            Dest::File(path) => Some(path),
+            _ => None,
+        }
+    }
+
+    /// The path as the user gave it.
+    pub fn path(&self) -> &Path {
+        &self.given
+    }
+
+    /// Writes the result: `write` fills a buffered writer; a regular file
+    /// is replaced only once `write` succeeded and the data is synced.
+    pub fn write(
+        &self,
+        write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+    ) -> Result<(), OutputError> {
+        let fail = |problem: String| OutputError { path: self.given.clone(), problem };
+        match &self.dest {
+            Dest::Stdout => {
+                let mut out = BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+                write(&mut out).and_then(|()| out.flush()).map_err(|e| fail(e.to_string()))
+            }
+            Dest::Through(path) => {
+                let file = OpenOptions::new().write(true).open(path).map_err(|e| fail(e.to_string()))?;
+                let mut out = BufWriter::with_capacity(1 << 20, file);
+                write(&mut out).and_then(|()| out.flush()).map_err(|e| fail(e.to_string()))
+            }
+            Dest::File(target) => {
+                // Keep an existing file's permissions; a new one gets the
+                // usual 0666 less the umask.
+                let mode = std::fs::metadata(target).map_or(0o666, |m| m.permissions().mode() & 0o7777);
+                let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                let temp = tempfile::Builder::new()
+                    .prefix(&format!(".{name}."))
+                    .suffix(".tmp")
+                    .permissions(Permissions::from_mode(mode))
+                    .tempfile_in(parent(target))
+                    .map_err(|e| {
+                        fail(format!("cannot create a temporary file in {}: {e}", parent(target).display()))
+                    })?;
+                let mut out = BufWriter::with_capacity(1 << 20, temp);
+                write(&mut out).and_then(|()| out.flush()).map_err(|e| fail(e.to_string()))?;
+                let temp = out.into_inner().map_err(|e| fail(e.into_error().to_string()))?;
+                temp.as_file().sync_all().map_err(|e| fail(e.to_string()))?;
+                temp.persist(target).map_err(|e| fail(e.error.to_string()))?;
+                Ok(())
+            }
+        }
+    }
+}
+
+/// The directory holding `path` (`.` for a bare name).
+fn parent(path: &Path) -> &Path {
+    match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    }
+}
+
+/// Where a chain of symbolic links ends.
+enum Resolved {
+    /// At a name of standard output.
+    Stdout,
+    /// Under `/dev` or `/proc`.
+    Special,
+    /// At this path, which may not exist.
+    Path(PathBuf),
+}
+
+/// Follows symbolic links from `path` to what they finally name.
+fn resolve(path: &Path) -> Result<Resolved, String> {
+    let mut current = path.to_owned();
+    for _ in 0..MAX_LINKS {
+        if is_stdout(&current) {
+            return Ok(Resolved::Stdout);
+        }
+        if is_special_dir(&current) {
+            return Ok(Resolved::Special);
+        }
+        match std::fs::symlink_metadata(&current) {
+            Ok(m) if m.file_type().is_symlink() => {
+                let target = std::fs::read_link(&current).map_err(|e| e.to_string())?;
+                current = if target.is_absolute() { target } else { parent(&current).join(target) };
+            }
+            _ => return Ok(Resolved::Path(current)),
+        }
+    }
+    Err(format!("more than {MAX_LINKS} symbolic links"))
+}
+
+/// Whether `path` lies under `/dev` or `/proc`, whose files are never replaced.
+fn is_special_dir(path: &Path) -> bool {
+    let mut parts = path.components();
+    matches!(parts.next(), Some(Component::RootDir))
+        && matches!(parts.next(), Some(Component::Normal(top)) if top == "dev" || top == "proc")
+}
+
+/// Whether `path` names this process's standard output.
+fn is_stdout(path: &Path) -> bool {
+    ["/dev/stdout", "/dev/fd/1", "/proc/self/fd/1"].iter().any(|name| path == Path::new(name))
+        || path == Path::new(&format!("/proc/{}/fd/1", std::process::id()))
+}
+
+#[cfg(test)]
+mod tests;

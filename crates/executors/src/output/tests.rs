@@ -1,0 +1,155 @@
+//! Tests of [`super::Output`]: what is replaced, what is written through,
+//! and what is refused before any work.
+
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+
+use super::{Dest, Output};
+
+fn dir() -> tempfile::TempDir {
+    tempfile::tempdir().unwrap()
+}
+
+fn write(out: &Output, text: &str) -> Result<(), super::OutputError> {
+    out.write(|w| w.write_all(text.as_bytes()))
+}
+
+fn names(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn a_new_file_is_written_and_an_old_one_replaced_keeping_its_permissions() {
+    let d = dir();
+    let path = d.path().join("res.csv");
+    write(&Output::check(&path).unwrap(), "a\n").unwrap();
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "a\n");
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
+    write(&Output::check(&path).unwrap(), "b\n").unwrap();
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "b\n");
+    assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o640);
+    assert_eq!(names(d.path()), ["res.csv"], "no temporary file is left");
+}
+
+#[test]
+fn files_of_the_user_beside_the_output_are_never_touched() {
+    let d = dir();
+    let path = d.path().join("res.csv");
+    for name in ["res.partial", "res.csv.tmp", "res.csv.partial", ".res.csv.tmp"] {
+        std::fs::write(d.path().join(name), name).unwrap();
+    }
+    write(&Output::check(&path).unwrap(), "rows\n").unwrap();
+    for name in ["res.partial", "res.csv.tmp", "res.csv.partial", ".res.csv.tmp"] {
+        assert_eq!(std::fs::read_to_string(d.path().join(name)).unwrap(), name);
+    }
+    assert_eq!(names(d.path()).len(), 5);
+}
+
+#[test]
+fn a_failed_write_leaves_the_old_file_and_no_temporary_file() {
+    let d = dir();
+    let path = d.path().join("res.csv");
+    std::fs::write(&path, "old\n").unwrap();
+    let out = Output::check(&path).unwrap();
+    let err = out
+        .write(|w| {
+            w.write_all(b"half")?;
+            Err(std::io::Error::other("the work failed"))
+        })
+        .unwrap_err();
+    assert!(err.to_string().contains("res.csv") && err.to_string().contains("the work failed"), "{err}");
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "old\n");
+    assert_eq!(names(d.path()), ["res.csv"]);
+}
+
+#[test]
+fn a_symbolic_link_is_written_through_and_stays_a_link() {
+    let d = dir();
+    let target = d.path().join("real.csv");
+    std::fs::write(&target, "old\n").unwrap();
+    let link = d.path().join("link.csv");
+    std::os::unix::fs::symlink("real.csv", &link).unwrap();
+    let out = Output::check(&link).unwrap();
+    assert_eq!(out.file(), Some(target.as_path()));
+    write(&out, "new\n").unwrap();
+    assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), "new\n");
+    // A chain of links, and a link whose target does not exist yet.
+    let chain = d.path().join("chain.csv");
+    std::os::unix::fs::symlink(&link, &chain).unwrap();
+    write(&Output::check(&chain).unwrap(), "chained\n").unwrap();
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), "chained\n");
+    let dangling = d.path().join("dangling.csv");
+    std::os::unix::fs::symlink("later.csv", &dangling).unwrap();
+    write(&Output::check(&dangling).unwrap(), "later\n").unwrap();
+    assert!(std::fs::symlink_metadata(&dangling).unwrap().file_type().is_symlink());
+    assert_eq!(std::fs::read_to_string(d.path().join("later.csv")).unwrap(), "later\n");
+}
+
+#[test]
+fn devices_pipes_and_links_to_them_are_written_straight() {
+    let out = Output::check(Path::new("/dev/null")).unwrap();
+    assert_eq!(out.file(), None);
+    write(&out, "gone\n").unwrap();
+    assert!(!std::fs::metadata("/dev/null").unwrap().is_file());
+    let d = dir();
+    let link = d.path().join("null.csv");
+    std::os::unix::fs::symlink("/dev/null", &link).unwrap();
+    let out = Output::check(&link).unwrap();
+    assert_eq!(out.dest, Dest::Through(link.clone()), "opened as given: the kernel follows the link");
+    write(&out, "gone\n").unwrap();
+    assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+
+    let fifo = d.path().join("fifo");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read_to_string(fifo).unwrap())
+    };
+    write(&Output::check(&fifo).unwrap(), "through the pipe\n").unwrap();
+    assert_eq!(reader.join().unwrap(), "through the pipe\n");
+    assert!(!std::fs::metadata(&fifo).unwrap().is_file(), "the pipe is still a pipe");
+}
+
+#[test]
+fn names_of_standard_output_go_to_standard_output() {
+    for name in ["-", "/dev/stdout", "/dev/fd/1", "/proc/self/fd/1"] {
+        assert_eq!(Output::check(Path::new(name)).unwrap().dest, Dest::Stdout, "{name}");
+    }
+    let d = dir();
+    let link = d.path().join("out.csv");
+    std::os::unix::fs::symlink("/dev/stdout", &link).unwrap();
+    assert_eq!(Output::check(&link).unwrap().dest, Dest::Stdout);
+    // Other descriptors are opened as they are, never replaced.
+    let out = Output::check(Path::new("/proc/self/fd/2")).unwrap();
+    assert_eq!(out.dest, Dest::Through(Path::new("/proc/self/fd/2").to_owned()));
+}
+
+#[test]
+fn bad_places_fail_at_once_naming_the_path() {
+    let d = dir();
+    let err = Output::check(d.path()).unwrap_err();
+    assert!(err.to_string().contains("is a directory"), "{err}");
+    let missing = d.path().join("no/such/dir/res.csv");
+    let err = Output::check(&missing).unwrap_err();
+    assert!(err.to_string().contains("no/such/dir") && err.to_string().contains("does not exist"), "{err}");
+    let file = d.path().join("file");
+    std::fs::write(&file, "").unwrap();
+    let err = Output::check(&file.join("res.csv")).unwrap_err();
+    assert!(err.to_string().to_lowercase().contains("not a directory"), "{err}");
+    assert!(Output::check(Path::new("")).is_err());
+    let err = Output::check(Path::new("/proc/self/no-such-file")).unwrap_err();
+    assert!(err.to_string().contains("/proc/self/no-such-file"), "{err}");
+    // A loop of links.
+    let a = d.path().join("a");
+    std::os::unix::fs::symlink("b", &a).unwrap();
+    std::os::unix::fs::symlink("a", d.path().join("b")).unwrap();
+    let err = Output::check(&a).unwrap_err();
+    assert!(err.to_string().contains("symbolic links"), "{err}");
+}
