@@ -308,13 +308,7 @@ fn a_journal_of_another_sweep_is_not_resumed() {
             Some(i) => args[i + 1] = change[1],
             None => args.extend(change),
         }
-        let out = xtask()
-            .arg("sim")
-            .args(&args)
-            .args(["--resume", "--out"])
-            .arg(&out)
-            .output()
-            .unwrap();
+        let out = xtask().arg("sim").args(&args).args(["--resume", "--out"]).arg(&out).output().unwrap();
         let stderr = failed(&out);
         assert!(stderr.contains(option) && stderr.contains("cannot resume"), "{change:?}: {stderr}");
         assert_eq!(std::fs::read_to_string(&journal).unwrap(), kept, "the journal is left as it was");
