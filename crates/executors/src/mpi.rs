@@ -285,10 +285,10 @@ impl<R: Serialize> Gather<'_, R> {
         for (i, out) in outcomes {
             match out {
                 Ok(r) => {
-                    if let Some(journal) = self.journal {
-                        if let Err(e) = journal.append(i, &r) {
-                            self.journal_error.get_or_insert(e);
-                        }
+                    if let Some(journal) = self.journal
+                        && let Err(e) = journal.append(i, &r)
+                    {
+                        self.journal_error.get_or_insert(e);
                     }
                     self.results[i] = Some(r);
                 }
