@@ -75,10 +75,14 @@ enum Section {
 }
 
 pub(crate) fn run(args: Args) -> Result<()> {
-    // A bad --json fails now, not after the demo.
+    // A bad --json or --drawing fails now, not after the demo.
     if let Some(path) = &args.json {
         Output::check(path)?;
     }
+    if let Some(dir) = args.drawing.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).with_context(|| format!("--drawing: cannot create {}", dir.display()))?;
+    }
+    Output::check(&args.drawing.with_extension("dot")).context("--drawing")?;
     let strategy = match args.executor {
         crate::sim::Choice::Local(s) => s,
         crate::sim::Choice::Mpi if args.section == Some(Section::Dataframe) => {
