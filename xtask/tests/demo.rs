@@ -63,3 +63,24 @@ fn the_dataframe_section_reports_bad_files_and_writes_the_means() {
     assert!(doc["timings_s"]["dataframe"]["query"].as_f64().is_some());
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn a_file_without_the_talks_dtype_columns_still_answers_the_query() {
+    let dir = std::env::temp_dir().join(format!("xtask-demo-narrow-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let json = dir.join("out.json");
+    let csv = dir.join("narrow.csv");
+    // Two of the talk's dtype columns, and not the others.
+    std::fs::write(
+        &csv,
+        "ORIGIN_AIRPORT,SCHEDULED_DEPARTURE,SCHEDULED_TIME,DEPARTURE_DELAY\nJFK,0005,205,3\nLGA,2359,,-2\nJFK,0010,90.5,5\n",
+    )
+    .unwrap();
+    let out = demo_dataframe(&csv, &json);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let doc: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    let means = &doc["results"]["dataframe"]["means"];
+    assert_eq!(means["JFK"], 4.0);
+    assert_eq!(means["LGA"], -2.0);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
