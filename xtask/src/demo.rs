@@ -47,9 +47,10 @@ pub(crate) struct Args {
     /// Rows and columns of the arrays.
     #[arg(long, default_value_t = 10_000)]
     size: usize,
-    /// Side of a block of the arrays.
-    #[arg(long, default_value_t = 2500)]
-    chunk: usize,
+    /// Side of a block of the arrays (default: dask's automatic chunks of
+    /// about 128 MiB, as the talk leaves them).
+    #[arg(long)]
+    chunk: Option<usize>,
     /// Seed of the arrays.
     #[arg(long, default_value_t = 0)]
     seed: u64,
@@ -80,7 +81,8 @@ pub(crate) fn run(args: Args) -> Result<()> {
         Output::check(path)?;
     }
     if let Some(dir) = args.drawing.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).with_context(|| format!("--drawing: cannot create {}", dir.display()))?;
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("--drawing: cannot create {}", dir.display()))?;
     }
     Output::check(&args.drawing.with_extension("dot")).context("--drawing")?;
     let strategy = match args.executor {

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{Context, Result};
-use chunked_array::{Array, Plan, random};
+use chunked_array::{Array, Chunks, Plan, random};
 use executors::{Executor, Progress, RankDir, Strategy};
 use serde_json::{Value, json};
 
@@ -20,9 +20,11 @@ pub(crate) struct ArrayArgs {
     /// Rows and columns of the square arrays (the talk: 10000, 800 MB).
     #[arg(long, default_value_t = 10_000)]
     pub(crate) size: usize,
-    /// Side of a block (2500 cuts 10000 x 10000 into 16 blocks of 50 MB).
-    #[arg(long, default_value_t = 2500)]
-    pub(crate) chunk: usize,
+    /// Side of a block (2500 cuts 10000 x 10000 into 16 blocks of 50 MB);
+    /// by default dask's automatic chunks, as in the talk (blocks of about
+    /// 128 MiB: 4096 x 4096 for the talk's array).
+    #[arg(long)]
+    pub(crate) chunk: Option<usize>,
     /// Seed of the first array; A and B of the second cell use seed + 1 and
     /// seed + 2. Values depend on the seed only, not on chunks or workers.
     #[arg(long, default_value_t = 0)]
@@ -37,8 +39,9 @@ pub(crate) struct ArrayArgs {
     /// are deterministic, `timings_s` are not.
     #[arg(long)]
     pub(crate) json: Option<PathBuf>,
-    /// Where the drawings go: `<stem>-mean`, `<stem>-std` and `<stem>-c`
-    /// (`.dot`, and `.svg` with Graphviz).
+    /// Where the drawings go: `<stem>-mean-std` (both outputs in one graph,
+    /// as `dask.visualize(*[mean, std])`) and `<stem>-c` (`.dot`, and
+    /// `.svg` with Graphviz).
     #[arg(long, default_value = "target/demo/array")]
     pub(crate) drawing: PathBuf,
 }
@@ -52,29 +55,37 @@ pub(crate) fn run(args: &ArrayArgs) -> Result<Value> {
         strategy => Executor::new(strategy, workers)?,
     }
     .progress(Progress::Hidden);
-    let (n, chunk) = (args.size, args.chunk);
+    let n = args.size;
+    let chunks = chunks(args.chunk);
 
     println!();
     println!("## Arrays larger than memory: chunked, lazy, streamed");
     println!();
-    println!("    array = da.random.normal(size=({n}, {n}), chunks={chunk})   # seed {}", args.seed);
-    println!("    mean, std = dask.compute(array.mean(), array.std())");
+    println!("    da.random.seed({})", args.seed);
+    println!("    array = da.random.normal(size=({n}, {n}){})", chunk_arg(args.chunk));
+    println!("    mean, std = array.mean(), array.std()");
+    println!("    dask.visualize(*[mean, std])");
+    println!("    dask.compute([mean, std], num_workers=8, scheduler=\"processes\")");
     println!();
-    let array = random::standard_normal(args.seed, &[n, n], chunk)?;
+    let array = random::standard_normal(args.seed, &[n, n], chunks.clone())?;
     println!(
-        "{:.0} MB in {} blocks of at most {c} x {c}; {} executor, {} workers",
+        "{:.0} MB in {} block(s) of at most {}; {} executor, {} workers (the talk: 8 processes; \
+         threads here, as Rust has no GIL)",
         array.nbytes() as f64 / 1e6,
         array.num_blocks(),
+        block_shape(&array),
         args.executor,
         exec.workers(),
-        c = chunk.min(n),
     );
     let (mean, std) = (array.mean(), array.std(0));
     if let Some(dir) = args.drawing.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     }
-    draw("mean", &[&mean], &stem(&args.drawing, "mean"))?;
-    draw("std", &[&std], &stem(&args.drawing, "std"))?;
+    draw(
+        "mean and std (one graph: they share the array's blocks)",
+        &[&mean, &std],
+        &stem(&args.drawing, "mean-std"),
+    )?;
 
     let start = Instant::now();
     let values = chunked_array::compute_scalars(&[&mean, &std], &exec)?;
@@ -88,13 +99,13 @@ pub(crate) fn run(args: &ArrayArgs) -> Result<Value> {
     }
 
     println!();
-    println!(
-        "    A = da.random.normal(size=({n}, {n}), chunks={chunk}); B = da.random.normal(size={n}, chunks={chunk})"
-    );
+    println!("    A = da.random.normal(size=({n}, {n}){c})", c = chunk_arg(args.chunk));
+    println!("    B = da.random.normal(size={n}{c})", c = chunk_arg(args.chunk));
     println!("    C = A.dot(B).sum() / A.mean() * B.var()");
+    println!("    C.visualize()");
     println!();
-    let a = random::standard_normal(args.seed.wrapping_add(1), &[n, n], chunk)?;
-    let b = random::standard_normal(args.seed.wrapping_add(2), &[n], chunk)?;
+    let a = random::standard_normal(args.seed.wrapping_add(1), &[n, n], chunks.clone())?;
+    let b = random::standard_normal(args.seed.wrapping_add(2), &[n], chunks)?;
     let c = ((a.dot(&b)?.sum() / a.mean())? * b.var(0))?;
     draw("C", &[&c], &stem(&args.drawing, "c"))?;
     let start = Instant::now();
@@ -110,7 +121,7 @@ pub(crate) fn run(args: &ArrayArgs) -> Result<Value> {
     let doc = json!({
         "results": {
             "size": n,
-            "chunk": chunk,
+            "chunks": array.chunks(),
             "seed": args.seed,
             "mean": mean_value,
             "std": std_value,
@@ -147,11 +158,12 @@ pub(crate) fn run_mpi(args: &ArrayArgs) -> Result<()> {
     use chunked_array::Distributed;
 
     let mpi = executors::mpi::Mpi::initialize().context("MPI is already initialized")?;
-    let (n, chunk) = (args.size, args.chunk);
-    let array = random::standard_normal(args.seed, &[n, n], chunk)?;
+    let n = args.size;
+    let chunks = chunks(args.chunk);
+    let array = random::standard_normal(args.seed, &[n, n], chunks.clone())?;
     let (mean, std) = (array.mean(), array.std(0));
-    let a = random::standard_normal(args.seed.wrapping_add(1), &[n, n], chunk)?;
-    let b = random::standard_normal(args.seed.wrapping_add(2), &[n], chunk)?;
+    let a = random::standard_normal(args.seed.wrapping_add(1), &[n, n], chunks.clone())?;
+    let b = random::standard_normal(args.seed.wrapping_add(2), &[n], chunks)?;
     let c = ((a.dot(&b)?.sum() / a.mean())? * b.var(0))?;
 
     let start = Instant::now();
@@ -184,15 +196,16 @@ pub(crate) fn run_mpi(args: &ArrayArgs) -> Result<()> {
     println!();
     println!("## Arrays larger than memory, over MPI: {} ranks", mpi.size());
     println!();
-    println!("    array = da.random.normal(size=({n}, {n}), chunks={chunk})   # seed {}", args.seed);
+    println!("    da.random.seed({})", args.seed);
+    println!("    array = da.random.normal(size=({n}, {n}){})", chunk_arg(args.chunk));
     println!("    mean, std = dask.compute(array.mean(), array.std())");
     println!();
     println!(
-        "{:.0} MB in {} blocks of at most {c} x {c}: {} work units spread over the ranks",
+        "{:.0} MB in {} block(s) of at most {}: {} work units spread over the ranks",
         array.nbytes() as f64 / 1e6,
         array.num_blocks(),
+        block_shape(&array),
         moments.units(),
-        c = chunk.min(n),
     );
     println!("mean = {mean_value:.6e}, std = {std_value:.12} (together, {:.3} ms)", moments_time * 1e3);
     println!();
@@ -204,7 +217,7 @@ pub(crate) fn run_mpi(args: &ArrayArgs) -> Result<()> {
         let doc = json!({
             "results": { "array": {
                 "size": n,
-                "chunk": chunk,
+                "chunks": array.chunks(),
                 "seed": args.seed,
                 "mean": mean_value,
                 "std": std_value,
@@ -228,6 +241,23 @@ pub(crate) fn run_mpi(args: &ArrayArgs) -> Result<()> {
 #[cfg(not(feature = "mpi"))]
 pub(crate) fn run_mpi(_: &ArrayArgs) -> Result<()> {
     anyhow::bail!("this xtask was built without MPI (--features mpi); see the README")
+}
+
+/// `--chunk`, or dask's automatic chunks.
+fn chunks(chunk: Option<usize>) -> Chunks {
+    chunk.map_or_else(Chunks::default, Chunks::Size)
+}
+
+/// How the talk's cell reads with `--chunk`: nothing without it.
+fn chunk_arg(chunk: Option<usize>) -> String {
+    chunk.map(|c| format!(", chunks={c}")).unwrap_or_default()
+}
+
+/// The largest block, as `rows x columns`.
+fn block_shape(array: &Array) -> String {
+    let sides: Vec<String> =
+        array.chunks().iter().map(|axis| axis.iter().max().copied().unwrap_or(0).to_string()).collect();
+    sides.join(" x ")
 }
 
 /// `<stem>-<suffix>`, beside `stem`.
