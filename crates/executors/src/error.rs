@@ -65,6 +65,18 @@ pub enum ExecError {
     /// A graph output was asked for with the wrong type, or from another graph.
     #[error("graph: {0}")]
     Graph(String),
+    /// A worker thread could not be started (the system's limit on threads
+    /// or memory was reached); the workers already started were stopped
+    /// and joined, and no result is returned.
+    #[error("cannot start worker thread {index} of {workers}: {message}")]
+    Spawn {
+        /// The worker that could not be started, from 0.
+        index: usize,
+        /// The workers the run asked for.
+        workers: usize,
+        /// The system's reason.
+        message: String,
+    },
 }
 
 /// Turns a panic payload into a message.

@@ -168,11 +168,7 @@ impl Executor {
         if let Some(pool) = self.pool.get() {
             return Ok(pool);
         }
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(self.workers)
-            .thread_name(|i| format!("executors-pool-{i}"))
-            .build()
-            .map_err(|e| ExecError::Pool(e.to_string()))?;
+        let pool = crate::spawn::rayon_pool(self.workers)?;
         Ok(self.pool.get_or_init(|| pool))
     }
 
@@ -225,7 +221,7 @@ impl Executor {
         let indices: Vec<usize> = inputs.iter().map(|(i, _)| *i).collect();
         let slots = match self.strategy {
             Strategy::Sequential => inputs.into_iter().map(|(i, x)| task(i, x, 0)).collect(),
-            Strategy::WorkQueue => crate::work_queue::run(inputs, self.workers, &task),
+            Strategy::WorkQueue => crate::work_queue::run(inputs, self.workers, &task)?,
             Strategy::Pool => run_pool(inputs, self.pool()?, &task),
             Strategy::Graph => crate::graph::run_batch(inputs, self, &task)?,
         };

@@ -18,7 +18,7 @@ use serde::Serialize;
 
 use crate::error::{ExecError, TaskError};
 use crate::executor::{Executor, Slots, Strategy, run_catching};
-use crate::scheduler::{Plan, Value, execute};
+use crate::scheduler::{Failure, Plan, Value, execute};
 
 type NodeFn = Arc<dyn Fn(&[Value]) -> Result<Value, String> + Send + Sync>;
 type Fn1<A, R> = Arc<dyn Fn(&A) -> Result<R, String> + Send + Sync>;
@@ -381,7 +381,10 @@ impl Graph {
         let workers = if exec.strategy() == Strategy::Sequential { 0 } else { exec.workers() };
         let result = execute(&Plan { deps: &deps, outputs }, workers, exec.failure_policy(), &run);
         hooks.finish();
-        result.map_err(|errors| errors_to_exec(errors, exec))
+        result.map_err(|failure| match failure {
+            Failure::Tasks(errors) => errors_to_exec(errors, exec),
+            Failure::Run(e) => e,
+        })
     }
 
     /// The graph the outputs need, in Graphviz's DOT language: calls as
@@ -498,7 +501,9 @@ where
     };
     // Failures are recorded in the slots (the task closure applies the
     // executor's policy), so the scheduler itself sees only successes.
-    let _ =
-        execute(&Plan { deps: &deps, outputs: &outputs }, exec.workers(), crate::OnError::KeepGoing, &run);
+    match execute(&Plan { deps: &deps, outputs: &outputs }, exec.workers(), crate::OnError::KeepGoing, &run) {
+        Ok(_) | Err(Failure::Tasks(_)) => {}
+        Err(Failure::Run(e)) => return Err(e),
+    }
     Ok(slots.into_iter().rev().map(|s| s.into_inner().unwrap_or_else(|e| e.into_inner())).collect())
 }

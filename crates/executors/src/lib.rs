@@ -31,6 +31,7 @@ mod graph;
 #[cfg(feature = "mpi")]
 pub mod mpi;
 mod scheduler;
+mod spawn;
 mod work_queue;
 
 pub use callback::{Callback, Profiler, Progress, TaskSpan};

@@ -11,7 +11,7 @@ use std::any::Any;
 use std::collections::BinaryHeap;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 
-use crate::error::TaskError;
+use crate::error::{ExecError, TaskError};
 use crate::executor::OnError;
 
 /// A task's output, shared with the tasks that consume it.
@@ -51,6 +51,29 @@ impl State {
     }
 }
 
+impl Plan<'_> {
+    /// The tasks the outputs need, by a walk from the outputs.
+    pub(crate) fn needed(&self) -> Vec<bool> {
+        let mut needed = vec![false; self.deps.len()];
+        let mut stack: Vec<usize> = self.outputs.to_vec();
+        while let Some(t) = stack.pop() {
+            if !std::mem::replace(&mut needed[t], true) {
+                stack.extend(self.deps[t].iter().copied());
+            }
+        }
+        needed
+    }
+}
+
+/// Why [`execute`] returned no values.
+#[derive(Debug)]
+pub(crate) enum Failure {
+    /// Tasks failed, in index order.
+    Tasks(Vec<TaskError>),
+    /// A worker thread could not start; the others were stopped.
+    Run(ExecError),
+}
+
 /// Runs the tasks the outputs need; `workers == 0` runs them in the caller.
 /// Returns the outputs' values, in the order asked for, or every failure.
 pub(crate) fn execute(
@@ -58,16 +81,9 @@ pub(crate) fn execute(
     workers: usize,
     on_error: OnError,
     run: &RunTask<'_>,
-) -> Result<Vec<Value>, Vec<TaskError>> {
+) -> Result<Vec<Value>, Failure> {
     let n = plan.deps.len();
-    // The tasks needed, by a walk from the outputs.
-    let mut needed = vec![false; n];
-    let mut stack: Vec<usize> = plan.outputs.to_vec();
-    while let Some(t) = stack.pop() {
-        if !std::mem::replace(&mut needed[t], true) {
-            stack.extend(plan.deps[t].iter().copied());
-        }
-    }
+    let needed = plan.needed();
     let mut waiting_on = vec![0usize; n];
     let mut dependents: Vec<Vec<usize>> = vec![Vec::new(); n];
     let mut uses = vec![0usize; n];
@@ -97,20 +113,27 @@ pub(crate) fn execute(
     if workers == 0 {
         shared.work(0);
     } else {
-        std::thread::scope(|scope| {
+        let started = std::thread::scope(|scope| {
             for worker in 0..workers {
                 let shared = &shared;
-                std::thread::Builder::new()
-                    .name(format!("executors-graph-{worker}"))
-                    .spawn_scoped(scope, move || shared.work(worker))
-                    .expect("spawn a scheduler thread");
+                let name = format!("executors-graph-{worker}");
+                if let Err(e) =
+                    crate::spawn::scoped(scope, name, worker, workers, move || shared.work(worker))
+                {
+                    // Stop the started workers after their current task.
+                    shared.lock().stop = true;
+                    shared.wake.notify_all();
+                    return Err(e);
+                }
             }
+            Ok(())
         });
+        started.map_err(Failure::Run)?;
     }
     let mut state = state.into_inner().unwrap_or_else(|e| e.into_inner());
     if !state.errors.is_empty() {
         state.errors.sort_by_key(|e| e.index);
-        return Err(state.errors);
+        return Err(Failure::Tasks(state.errors));
     }
     Ok(plan.outputs.iter().map(|&o| state.values[o].clone().expect("output computed")).collect())
 }

@@ -12,7 +12,7 @@
 
 use crossbeam_channel::unbounded;
 
-use crate::error::TaskError;
+use crate::error::{ExecError, TaskError};
 use crate::executor::Slots;
 
 /// A message on the work channel.
@@ -32,11 +32,13 @@ enum Done<R> {
 }
 
 /// Runs `task` on every input with `workers` threads; results by position.
+/// A worker that cannot start is an error: the work not yet taken is then
+/// withdrawn, and the workers already started end after their current task.
 pub(crate) fn run<T, R>(
     inputs: Vec<(usize, T)>,
     workers: usize,
     task: &(dyn Fn(usize, T, usize) -> Option<Result<R, TaskError>> + Sync),
-) -> Slots<R>
+) -> Result<Slots<R>, ExecError>
 where
     T: Send,
     R: Send,
@@ -53,25 +55,36 @@ where
     drop(work_tx);
 
     let mut slots: Slots<R> = (0..n).map(|_| None).collect();
-    std::thread::scope(|scope| {
+    let started = std::thread::scope(|scope| {
         for worker in 0..workers {
-            let work_rx = work_rx.clone();
+            let work_rx_worker = work_rx.clone();
             let done_tx = done_tx.clone();
-            std::thread::Builder::new()
-                .name(format!("executors-worker-{worker}"))
-                .spawn_scoped(scope, move || {
-                    while let Ok(Work::Task(position, index, input)) = work_rx.recv() {
+            let started = crate::spawn::scoped(
+                scope,
+                format!("executors-worker-{worker}"),
+                worker,
+                workers,
+                move || {
+                    while let Ok(Work::Task(position, index, input)) = work_rx_worker.recv() {
                         let out = task(index, input, worker);
                         if done_tx.send(Done::Result(position, out)).is_err() {
                             return;
                         }
                     }
                     let _ = done_tx.send(Done::Stopped);
-                })
-                .expect("spawn a worker thread");
+                },
+            );
+            if let Err(e) = started {
+                // Withdraw the work (and the STOPs): with the channel empty
+                // and its sender gone, the started workers end.
+                while work_rx.try_recv().is_ok() {}
+                return Err(e);
+            }
         }
-        drop(done_tx);
+        Ok(())
     });
+    started?;
+    drop(done_tx);
     // Collect after the workers have ended (the scope joins them), so that
     // the collecting thread never competes with them for a core; every
     // result and STOP is waiting in the done channel. A worker that ended
@@ -84,5 +97,5 @@ where
         }
     }
     debug_assert!(stopped <= workers);
-    slots
+    Ok(slots)
 }
