@@ -28,6 +28,7 @@ pub mod checkpoint;
 mod error;
 mod executor;
 mod graph;
+mod key;
 #[cfg(feature = "mpi")]
 pub mod mpi;
 mod scheduler;
@@ -37,4 +38,4 @@ mod work_queue;
 pub use callback::{Callback, Profiler, Progress, TaskSpan};
 pub use error::{ExecError, TaskError};
 pub use executor::{Executor, OnError, Strategy};
-pub use graph::{Delayed, Delayed1, Delayed2, DelayedN, Drawing, Graph, NodeId, RankDir};
+pub use graph::{Delayed, Delayed1, Delayed2, DelayedN, Drawing, Graph, IntoDelayed, NodeId, RankDir};
