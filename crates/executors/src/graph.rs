@@ -449,7 +449,9 @@ impl Graph {
             }
             (deps, funcs, keys)
         };
-        let hooks = exec.hooks(outputs.len());
+        let plan = Plan { deps: &deps, outputs };
+        // The progress bar counts the tasks the run has, not its outputs.
+        let hooks = exec.hooks(plan.needed().iter().filter(|&&n| n).count());
         let run = |t: usize, args: Vec<Value>, worker: usize| -> Result<Value, TaskError> {
             let key = || keys[t].clone();
             hooks.pre(&key, worker);
@@ -458,7 +460,7 @@ impl Graph {
             out
         };
         let workers = if exec.strategy() == Strategy::Sequential { 0 } else { exec.workers() };
-        let result = execute(&Plan { deps: &deps, outputs }, workers, exec.failure_policy(), &run);
+        let result = execute(&plan, workers, exec.failure_policy(), &run);
         hooks.finish();
         result.map_err(|failure| match failure {
             Failure::Tasks(errors) => errors_to_exec(errors, exec),

@@ -324,3 +324,41 @@ fn plain_values_are_arguments_and_long_labels_are_cut_at_a_character() {
     let label = format!("label=\"\\\"{}...\"", "é".repeat(20));
     assert!(dot.contains(&label), "{dot}");
 }
+
+/// Records what a run announces and what it runs.
+#[derive(Default)]
+struct Counts {
+    started: std::sync::Mutex<Vec<usize>>,
+    ran: AtomicUsize,
+}
+
+impl executors::Callback for Counts {
+    fn start(&self, tasks: usize) {
+        self.started.lock().unwrap().push(tasks);
+    }
+    fn posttask(&self, _: &str, _: usize, _: bool) {
+        self.ran.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+#[test]
+fn a_run_counts_its_tasks_not_its_outputs() {
+    // 23 tasks (11 literals, 11 reads, a sum) and one output, as in a frame
+    // query; the unneeded read is not counted.
+    let g = Graph::new();
+    let read = g.delayed1("read", |p: &u32| Ok::<_, String>(u64::from(*p)));
+    let sum = g.delayed_n("sum", |xs: &[&u64]| Ok::<_, String>(xs.iter().copied().sum::<u64>()));
+    let parts: Vec<_> = (0..11u32).map(|p| read.call(p)).collect();
+    let total = sum.call(&parts);
+    let _unneeded = read.call(99);
+    for exec in executors() {
+        let counts = Arc::new(Counts::default());
+        let exec = exec.with_callback(counts.clone());
+        assert_eq!(total.compute(&exec).unwrap(), 55);
+        assert_eq!(*counts.started.lock().unwrap(), [23]);
+        assert_eq!(counts.ran.load(Ordering::Relaxed), 23);
+        counts.started.lock().unwrap().clear();
+        exec.map((0..7).collect(), Ok::<u32, String>).unwrap();
+        assert_eq!(*counts.started.lock().unwrap(), [7]);
+    }
+}
