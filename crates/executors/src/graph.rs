@@ -74,8 +74,8 @@ impl std::fmt::Debug for Graph {
 
 /// A value the graph will compute: a handle on one node.
 pub struct Delayed<T> {
-    graph: Graph,
-    id: usize,
+    pub(crate) graph: Graph,
+    pub(crate) id: usize,
     _type: PhantomData<fn() -> T>,
 }
 
@@ -227,7 +227,7 @@ impl<A: Send + Sync + 'static, R: Send + Sync + 'static> DelayedN<A, R> {
     }
 }
 
-fn downcast<T: 'static>(v: &Value) -> &T {
+pub(crate) fn downcast<T: 'static>(v: &Value) -> &T {
     v.downcast_ref::<T>().expect("node inputs have the types their handles say")
 }
 
@@ -384,6 +384,7 @@ impl Graph {
         h.write(name.as_bytes());
         match func {
             FnIdentity::Wrapped(serial) => h.write(&serial.to_le_bytes()),
+            FnIdentity::Operator(op, _) => h.write(op.as_bytes()),
         }
         for &d in &deps {
             h.write(inner.nodes[d].key.as_bytes());

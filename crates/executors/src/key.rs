@@ -34,6 +34,8 @@ pub(crate) enum Identity {
 pub(crate) enum FnIdentity {
     /// A function wrapped by one `Graph::delayed*` call, by its serial.
     Wrapped(u64),
+    /// A built-in operator on given operand and result types.
+    Operator(&'static str, TypeId),
 }
 
 /// The graph's table of identities and keys.

@@ -31,6 +31,7 @@ mod graph;
 mod key;
 #[cfg(feature = "mpi")]
 pub mod mpi;
+mod ops;
 mod scheduler;
 mod spawn;
 mod work_queue;
@@ -39,3 +40,4 @@ pub use callback::{Callback, Profiler, Progress, TaskSpan};
 pub use error::{ExecError, TaskError};
 pub use executor::{Executor, OnError, Strategy};
 pub use graph::{Delayed, Delayed1, Delayed2, DelayedN, Drawing, Graph, IntoDelayed, NodeId, RankDir};
+pub use ops::Operand;

@@ -3,4 +3,5 @@
 
 mod checkpoint;
 mod graph;
+mod ops;
 mod strategies;
