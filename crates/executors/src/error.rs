@@ -40,9 +40,10 @@ pub enum ExecError {
     /// A worker count of zero.
     #[error("the number of workers must be at least 1")]
     ZeroWorkers,
-    /// A worker thread ended without reporting some results (it cannot
-    /// happen with the built-in strategies, which catch panics; it is
-    /// reported rather than waited for).
+    /// Some tasks' results were lost without the tasks failing: a worker
+    /// thread ended, or a [`crate::Callback`] panicked around them (tasks'
+    /// own panics are failures). Reported rather than waited for; the
+    /// other tasks still ran.
     #[error("a worker ended without finishing tasks {missing:?}")]
     WorkerLost {
         /// Tasks with no result.

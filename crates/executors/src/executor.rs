@@ -210,9 +210,15 @@ impl Executor {
                 return None;
             }
             let key = || format!("task-{index}");
-            hooks.pre(&key, worker);
-            let out = run_catching(index, &key, || f(index, input));
-            hooks.post(&key, worker, out.is_ok());
+            // A panic here comes from a callback (the task's own are caught
+            // as failures): the task's result is lost, reported as such.
+            let out = catch_unwind(AssertUnwindSafe(|| {
+                hooks.pre(&key, worker);
+                let out = run_catching(index, &key, || f(index, input));
+                hooks.post(&key, worker, out.is_ok());
+                out
+            }))
+            .ok()?;
             if out.is_err() && self.on_error == OnError::Stop {
                 cancel.store(true, Ordering::Relaxed);
             }
@@ -245,7 +251,8 @@ pub(crate) fn run_catching<R, E: Display>(
     }
 }
 
-/// Per input, in order: its result, or `None` if it was skipped after a failure.
+/// Per input, in order: its result, or `None` if it was skipped after a
+/// failure or lost.
 pub(crate) type Slots<R> = Vec<Option<Result<R, TaskError>>>;
 
 /// Turns per-task outcomes into the run's result.

@@ -95,6 +95,14 @@ impl<T> std::fmt::Debug for Delayed<T> {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct NodeId(usize);
 
+impl NodeId {
+    /// The node's position in creation order, which names it in
+    /// [`TaskError::index`] and [`ExecError::WorkerLost`].
+    pub fn index(self) -> usize {
+        self.0
+    }
+}
+
 impl<T> Delayed<T> {
     /// The node's key.
     pub fn key(&self) -> String {

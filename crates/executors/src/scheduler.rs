@@ -9,6 +9,7 @@
 
 use std::any::Any;
 use std::collections::BinaryHeap;
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 
 use crate::error::{ExecError, TaskError};
@@ -43,6 +44,8 @@ struct State {
     stop: bool,
     /// Tasks that can no longer run because an input failed.
     doomed: Vec<bool>,
+    /// Tasks whose result was lost without a failure.
+    lost: Vec<usize>,
 }
 
 impl State {
@@ -70,7 +73,8 @@ impl Plan<'_> {
 pub(crate) enum Failure {
     /// Tasks failed, in index order.
     Tasks(Vec<TaskError>),
-    /// A worker thread could not start; the others were stopped.
+    /// A worker thread could not start (the others were stopped), or
+    /// results were lost.
     Run(ExecError),
 }
 
@@ -107,6 +111,7 @@ pub(crate) fn execute(
         errors: Vec::new(),
         stop: false,
         doomed: vec![false; n],
+        lost: Vec::new(),
     });
     let wake = Condvar::new();
     let shared = Shared { plan, dependents: &dependents, state: &state, wake: &wake, on_error, run };
@@ -131,6 +136,10 @@ pub(crate) fn execute(
         started.map_err(Failure::Run)?;
     }
     let mut state = state.into_inner().unwrap_or_else(|e| e.into_inner());
+    if !state.lost.is_empty() {
+        state.lost.sort_unstable();
+        return Err(Failure::Run(ExecError::WorkerLost { missing: state.lost }));
+    }
     if !state.errors.is_empty() {
         state.errors.sort_by_key(|e| e.index);
         return Err(Failure::Tasks(state.errors));
@@ -167,12 +176,21 @@ impl Shared<'_, '_> {
             state.running += 1;
             let args = self.take_inputs(&mut state, t);
             drop(state);
-            let out = (self.run)(t, args, worker);
+            // A panic here comes from a callback (tasks' own are caught
+            // as failures): the task's result is lost, and so are its
+            // consumers', but this worker goes on.
+            let out = catch_unwind(AssertUnwindSafe(|| (self.run)(t, args, worker)));
             state = self.lock();
             state.running -= 1;
             state.remaining -= 1;
             match out {
-                Ok(v) => {
+                Err(_) => {
+                    state.lost.push(t);
+                    let doomed = self.doom_consumers(t, &mut state);
+                    state.remaining -= doomed;
+                    self.wake.notify_all();
+                }
+                Ok(Ok(v)) => {
                     state.values[t] = Some(v);
                     let mut released = 0;
                     for &c in &self.dependents[t] {
@@ -187,7 +205,7 @@ impl Shared<'_, '_> {
                         self.wake.notify_one();
                     }
                 }
-                Err(e) => {
+                Ok(Err(e)) => {
                     state.errors.push(e);
                     if self.on_error == OnError::Stop {
                         state.stop = true;

@@ -56,32 +56,38 @@ where
 
     let mut slots: Slots<R> = (0..n).map(|_| None).collect();
     let started = std::thread::scope(|scope| {
+        let mut handles = Vec::with_capacity(workers);
+        let mut started = Ok(());
         for worker in 0..workers {
             let work_rx_worker = work_rx.clone();
             let done_tx = done_tx.clone();
-            let started = crate::spawn::scoped(
-                scope,
-                format!("executors-worker-{worker}"),
-                worker,
-                workers,
-                move || {
-                    while let Ok(Work::Task(position, index, input)) = work_rx_worker.recv() {
-                        let out = task(index, input, worker);
-                        if done_tx.send(Done::Result(position, out)).is_err() {
-                            return;
-                        }
+            let name = format!("executors-worker-{worker}");
+            let handle = crate::spawn::scoped(scope, name, worker, workers, move || {
+                while let Ok(Work::Task(position, index, input)) = work_rx_worker.recv() {
+                    let out = task(index, input, worker);
+                    if done_tx.send(Done::Result(position, out)).is_err() {
+                        return;
                     }
-                    let _ = done_tx.send(Done::Stopped);
-                },
-            );
-            if let Err(e) = started {
-                // Withdraw the work (and the STOPs): with the channel empty
-                // and its sender gone, the started workers end.
-                while work_rx.try_recv().is_ok() {}
-                return Err(e);
+                }
+                let _ = done_tx.send(Done::Stopped);
+            });
+            match handle {
+                Ok(handle) => handles.push(handle),
+                Err(e) => {
+                    // Withdraw the work (and the STOPs): with the channel
+                    // empty and its sender gone, the started workers end.
+                    while work_rx.try_recv().is_ok() {}
+                    started = Err(e);
+                    break;
+                }
             }
         }
-        Ok(())
+        // Join each worker here rather than at the scope's end: a worker
+        // that died is then a lost result, not a panic in the caller.
+        for handle in handles {
+            let _ = handle.join();
+        }
+        started
     });
     started?;
     drop(done_tx);
@@ -98,4 +104,32 @@ where
     }
     debug_assert!(stopped <= workers);
     Ok(slots)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_worker_that_dies_loses_only_its_task_and_does_not_hang() {
+        for workers in [1, 3] {
+            let task = |index: usize, x: u32, _worker: usize| -> Option<Result<u32, TaskError>> {
+                // A panic that escapes the task (the executor catches tasks'
+                // own): the worker thread ends there.
+                assert_ne!(index, 4, "worker dies");
+                Some(Ok(x * 2))
+            };
+            let slots = run((0..10u32).map(|i| (i as usize, i)).collect(), workers, &task).unwrap();
+            let lost: Vec<usize> = (0..10).filter(|&i| slots[i].is_none()).collect();
+            if workers == 1 {
+                // The only worker died: its task and those after it are lost.
+                assert_eq!(lost, (4..10).collect::<Vec<_>>());
+            } else {
+                assert_eq!(lost, [4], "the other workers did the rest");
+            }
+            for (i, slot) in slots.iter().enumerate().filter(|(i, _)| !lost.contains(i)) {
+                assert_eq!(slot.as_ref().unwrap().as_ref().unwrap(), &(2 * i as u32));
+            }
+        }
+    }
 }
