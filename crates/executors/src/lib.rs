@@ -5,9 +5,11 @@
 //!   sequential, a work queue built from first principles, a rayon pool, or
 //!   the graph scheduler. Results come back in input order and are the same,
 //!   bit for bit, under every strategy and worker count.
-//! - [`Graph`] is `dask.delayed`: wrapped functions record nodes with keys,
-//!   [`Graph::compute`] runs them (shared parts once) on the synchronous or
-//!   threaded scheduler, [`Graph::to_dot`] draws them.
+//! - [`Graph`] is `dask.delayed`: wrapped functions record nodes with keys
+//!   (impure calls each a node, pure ones shared), [`Delayed`] values
+//!   support `+ - * / %` and [`Graph::sum`], [`Graph::compute`] runs them
+//!   (shared parts once) on the synchronous or threaded scheduler,
+//!   [`Graph::to_dot`] draws them.
 //! - Failures name the task ([`TaskError`]); a run stops promptly by
 //!   default or keeps going ([`OnError`]); panics are caught.
 //! - [`Callback`]s run around every task; [`Profiler`] records them; a

@@ -14,6 +14,8 @@
 //! let y = &x * 7 - 2; // mul(x, 7), then sub(_, 2)
 //! let z = 100 - -&y; // neg(y), then sub(100, _)
 //! assert_eq!(g.sum([&y, &z]).compute(&Executor::sequential())?, 40 + 140);
+//! let w = y.clone() * 10 + g.sum([&y, &y]); // owned operands too
+//! assert_eq!(w.compute(&Executor::sequential())?, 400 + 80);
 //! # Ok::<(), executors::ExecError>(())
 //! ```
 
