@@ -8,6 +8,10 @@ use std::time::{Duration, Instant};
 /// Hooks a scheduler calls around every task, from the worker that runs it.
 /// Implementations must be cheap and thread-safe.
 pub trait Callback: Send + Sync {
+    /// Before a run's first task, from the calling thread, with the number
+    /// of tasks the run has: a batch's inputs, or the graph nodes the
+    /// outputs need (dask's `start`).
+    fn start(&self, _tasks: usize) {}
     /// Before the task with `key` starts on `worker`.
     fn pretask(&self, _key: &str, _worker: usize) {}
     /// After it ends; `ok` is false when it failed or panicked.
@@ -115,7 +119,11 @@ struct Bar {
 }
 
 impl Hooks {
+    /// The hooks of a run of `tasks` tasks; tells the callbacks it starts.
     pub(crate) fn new(callbacks: &[Arc<dyn Callback>], progress: Progress, tasks: usize) -> Self {
+        for c in callbacks {
+            c.start(tasks);
+        }
         Self::for_output(callbacks, progress, tasks, std::io::stderr().is_terminal())
     }
 

@@ -40,9 +40,10 @@ pub enum ExecError {
     /// A worker count of zero.
     #[error("the number of workers must be at least 1")]
     ZeroWorkers,
-    /// A worker thread ended without reporting some results (it cannot
-    /// happen with the built-in strategies, which catch panics; it is
-    /// reported rather than waited for).
+    /// Some tasks' results were lost without the tasks failing: a worker
+    /// thread ended, or a [`crate::Callback`] panicked around them (tasks'
+    /// own panics are failures). Reported rather than waited for; the
+    /// other tasks still ran.
     #[error("a worker ended without finishing tasks {missing:?}")]
     WorkerLost {
         /// Tasks with no result.
@@ -65,6 +66,18 @@ pub enum ExecError {
     /// A graph output was asked for with the wrong type, or from another graph.
     #[error("graph: {0}")]
     Graph(String),
+    /// A worker thread could not be started (the system's limit on threads
+    /// or memory was reached); the workers already started were stopped
+    /// and joined, and no result is returned.
+    #[error("cannot start worker thread {index} of {workers}: {message}")]
+    Spawn {
+        /// The worker that could not be started, from 0.
+        index: usize,
+        /// The workers the run asked for.
+        workers: usize,
+        /// The system's reason.
+        message: String,
+    },
 }
 
 /// Turns a panic payload into a message.

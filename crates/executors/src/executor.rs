@@ -168,11 +168,7 @@ impl Executor {
         if let Some(pool) = self.pool.get() {
             return Ok(pool);
         }
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(self.workers)
-            .thread_name(|i| format!("executors-pool-{i}"))
-            .build()
-            .map_err(|e| ExecError::Pool(e.to_string()))?;
+        let pool = crate::spawn::rayon_pool(self.workers)?;
         Ok(self.pool.get_or_init(|| pool))
     }
 
@@ -214,9 +210,15 @@ impl Executor {
                 return None;
             }
             let key = || format!("task-{index}");
-            hooks.pre(&key, worker);
-            let out = run_catching(index, &key, || f(index, input));
-            hooks.post(&key, worker, out.is_ok());
+            // A panic here comes from a callback (the task's own are caught
+            // as failures): the task's result is lost, reported as such.
+            let out = catch_unwind(AssertUnwindSafe(|| {
+                hooks.pre(&key, worker);
+                let out = run_catching(index, &key, || f(index, input));
+                hooks.post(&key, worker, out.is_ok());
+                out
+            }))
+            .ok()?;
             if out.is_err() && self.on_error == OnError::Stop {
                 cancel.store(true, Ordering::Relaxed);
             }
@@ -225,7 +227,7 @@ impl Executor {
         let indices: Vec<usize> = inputs.iter().map(|(i, _)| *i).collect();
         let slots = match self.strategy {
             Strategy::Sequential => inputs.into_iter().map(|(i, x)| task(i, x, 0)).collect(),
-            Strategy::WorkQueue => crate::work_queue::run(inputs, self.workers, &task),
+            Strategy::WorkQueue => crate::work_queue::run(inputs, self.workers, &task)?,
             Strategy::Pool => run_pool(inputs, self.pool()?, &task),
             Strategy::Graph => crate::graph::run_batch(inputs, self, &task)?,
         };
@@ -249,7 +251,8 @@ pub(crate) fn run_catching<R, E: Display>(
     }
 }
 
-/// Per input, in order: its result, or `None` if it was skipped after a failure.
+/// Per input, in order: its result, or `None` if it was skipped after a
+/// failure or lost.
 pub(crate) type Slots<R> = Vec<Option<Result<R, TaskError>>>;
 
 /// Turns per-task outcomes into the run's result.

@@ -2,13 +2,14 @@
 //! instead of running; [`Graph::compute`] runs what the outputs need, once,
 //! under the synchronous or the threaded scheduler; [`Graph::to_dot`] draws it.
 //!
-//! Keys: a call's key is its function's name and a hash of the function's
-//! identity and the keys of its arguments, so the same call on the same
-//! arguments is the same node and runs once. A literal's key hashes its
-//! serialized value. Nodes only take earlier nodes as arguments, so a graph
+//! Purity, as in dask: a call is impure by default, so every call is a node
+//! of its own (its key is the function's name and a unique hash). A
+//! function marked pure ([`Delayed1::pure`], dask's `delayed(f, pure=True)`)
+//! gives the same node, run once, for the same arguments. Equal literals are
+//! one node. Sharing compares the full identity, never just a hash (see the
+//! `key` module). Nodes only take earlier nodes as arguments, so a graph
 //! cannot have a cycle.
 
-use std::collections::HashMap;
 use std::fmt::{Display, Write as _};
 use std::marker::PhantomData;
 use std::path::{Path, PathBuf};
@@ -18,7 +19,8 @@ use serde::Serialize;
 
 use crate::error::{ExecError, TaskError};
 use crate::executor::{Executor, Slots, Strategy, run_catching};
-use crate::scheduler::{Plan, Value, execute};
+use crate::key::{FnIdentity, Fnv, Identity, Keys};
+use crate::scheduler::{Failure, Plan, Value, execute};
 
 type NodeFn = Arc<dyn Fn(&[Value]) -> Result<Value, String> + Send + Sync>;
 type Fn1<A, R> = Arc<dyn Fn(&A) -> Result<R, String> + Send + Sync>;
@@ -37,7 +39,7 @@ struct Node {
 #[derive(Default)]
 struct Inner {
     nodes: Vec<Node>,
-    by_key: HashMap<String, usize>,
+    keys: Keys,
     functions: u64,
 }
 
@@ -46,14 +48,17 @@ struct Inner {
 /// ```
 /// use executors::{Executor, Graph, Strategy};
 /// let g = Graph::new();
-/// let inc = g.delayed1("inc", |x: &i64| Ok::<_, String>(x + 1));
+/// let inc = g.delayed1("inc", |x: &i64| Ok::<_, String>(x + 1)).pure();
 /// let add = g.delayed2("add", |x: &i64, y: &i64| Ok::<_, String>(x + y));
-/// let one = g.value(1i64);
-/// let two = inc.call(&one);
-/// let total = add.call(&two, &inc.call(&one)); // inc(1) is one node, run once
-/// assert_eq!(g.len(), 3);
+/// let two = inc.call(1);
+/// let total = add.call(&two, &inc.call(1)); // inc is pure: inc(1) is one node, run once
+/// assert_eq!(g.len(), 3); // the literal 1, inc(1), add
 /// let exec = Executor::new(Strategy::Graph, 4)?;
 /// assert_eq!(g.compute(&[&total], &exec)?, [4]);
+/// // add is impure (the default): the same call again is another node.
+/// add.call(&two, &two);
+/// add.call(&two, &two);
+/// assert_eq!(g.len(), 5);
 /// # Ok::<(), executors::ExecError>(())
 /// ```
 #[derive(Clone, Default)]
@@ -69,8 +74,8 @@ impl std::fmt::Debug for Graph {
 
 /// A value the graph will compute: a handle on one node.
 pub struct Delayed<T> {
-    graph: Graph,
-    id: usize,
+    pub(crate) graph: Graph,
+    pub(crate) id: usize,
     _type: PhantomData<fn() -> T>,
 }
 
@@ -89,6 +94,14 @@ impl<T> std::fmt::Debug for Delayed<T> {
 /// An untyped reference to a node, for drawing several outputs of any types.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct NodeId(usize);
+
+impl NodeId {
+    /// The node's position in creation order, which names it in
+    /// [`TaskError::index`] and [`ExecError::WorkerLost`].
+    pub fn index(self) -> usize {
+        self.0
+    }
+}
 
 impl<T> Delayed<T> {
     /// The node's key.
@@ -109,11 +122,31 @@ impl<T: Clone + Send + Sync + 'static> Delayed<T> {
     }
 }
 
+/// An argument of a delayed call: a borrowed delayed value, or a plain
+/// value, which becomes a literal node ([`Graph::value`]).
+pub trait IntoDelayed<T> {
+    /// This argument as a node; a plain value is added to `graph`.
+    fn into_delayed(self, graph: &Graph) -> Delayed<T>;
+}
+
+impl<T> IntoDelayed<T> for &Delayed<T> {
+    fn into_delayed(self, _: &Graph) -> Delayed<T> {
+        self.clone()
+    }
+}
+
+impl<T: Serialize + Send + Sync + 'static> IntoDelayed<T> for T {
+    fn into_delayed(self, graph: &Graph) -> Delayed<T> {
+        graph.value(self)
+    }
+}
+
 /// A wrapped function of one argument; [`Delayed1::call`] records a call.
 pub struct Delayed1<A, R> {
     graph: Graph,
     name: String,
     fn_id: u64,
+    pure: bool,
     f: Fn1<A, R>,
 }
 
@@ -122,6 +155,7 @@ pub struct Delayed2<A, B, R> {
     graph: Graph,
     name: String,
     fn_id: u64,
+    pure: bool,
     f: Fn2<A, B, R>,
 }
 
@@ -130,14 +164,39 @@ pub struct DelayedN<A, R> {
     graph: Graph,
     name: String,
     fn_id: u64,
+    pure: bool,
     f: FnN<A, R>,
 }
 
+macro_rules! purity {
+    ($($wrapper:ident<$($p:ident),*>),*) => {$(
+        impl<$($p),*> $wrapper<$($p),*> {
+            /// Marks the function pure (dask's `delayed(f, pure=True)`): its
+            /// calls on the same arguments are then one node, run once.
+            /// Without it every call is a node of its own.
+            #[must_use]
+            pub fn pure(mut self) -> Self {
+                self.pure = true;
+                self
+            }
+
+            /// Whether the function was marked pure.
+            pub fn is_pure(&self) -> bool {
+                self.pure
+            }
+        }
+    )*};
+}
+purity!(Delayed1<A, R>, Delayed2<A, B, R>, DelayedN<A, R>);
+
 impl<A: Send + Sync + 'static, R: Send + Sync + 'static> Delayed1<A, R> {
-    /// Records `f(a)`; the same call twice is one node.
-    pub fn call(&self, a: &Delayed<A>) -> Delayed<R> {
+    /// Records `f(a)`: a new node, or for a pure function the node of the
+    /// same call if there is one.
+    pub fn call(&self, a: impl IntoDelayed<A>) -> Delayed<R> {
+        let a = a.into_delayed(&self.graph);
         let f = self.f.clone();
-        self.graph.add_call(&self.name, self.fn_id, &[a.id], move |args| {
+        let func = FnIdentity::Wrapped(self.fn_id);
+        self.graph.add_call(&self.name, func, self.pure, &[(&a.graph, a.id)], move |args| {
             f(downcast::<A>(&args[0])).map(|r| Arc::new(r) as Value)
         })
     }
@@ -149,28 +208,34 @@ where
     B: Send + Sync + 'static,
     R: Send + Sync + 'static,
 {
-    /// Records `f(a, b)`; the same call twice is one node.
-    pub fn call(&self, a: &Delayed<A>, b: &Delayed<B>) -> Delayed<R> {
+    /// Records `f(a, b)`: a new node, or for a pure function the node of the
+    /// same call if there is one.
+    pub fn call(&self, a: impl IntoDelayed<A>, b: impl IntoDelayed<B>) -> Delayed<R> {
+        let a = a.into_delayed(&self.graph);
+        let b = b.into_delayed(&self.graph);
         let f = self.f.clone();
-        self.graph.add_call(&self.name, self.fn_id, &[a.id, b.id], move |args| {
+        let func = FnIdentity::Wrapped(self.fn_id);
+        self.graph.add_call(&self.name, func, self.pure, &[(&a.graph, a.id), (&b.graph, b.id)], move |args| {
             f(downcast::<A>(&args[0]), downcast::<B>(&args[1])).map(|r| Arc::new(r) as Value)
         })
     }
 }
 
 impl<A: Send + Sync + 'static, R: Send + Sync + 'static> DelayedN<A, R> {
-    /// Records `f(args)`; the same call twice is one node.
+    /// Records `f(args)`: a new node, or for a pure function the node of
+    /// the same call if there is one.
     pub fn call(&self, args: &[Delayed<A>]) -> Delayed<R> {
         let f = self.f.clone();
-        let ids: Vec<usize> = args.iter().map(|a| a.id).collect();
-        self.graph.add_call(&self.name, self.fn_id, &ids, move |values| {
+        let deps: Vec<(&Graph, usize)> = args.iter().map(|a| (&a.graph, a.id)).collect();
+        let func = FnIdentity::Wrapped(self.fn_id);
+        self.graph.add_call(&self.name, func, self.pure, &deps, move |values| {
             let typed: Vec<&A> = values.iter().map(|v| downcast::<A>(v)).collect();
             f(&typed).map(|r| Arc::new(r) as Value)
         })
     }
 }
 
-fn downcast<T: 'static>(v: &Value) -> &T {
+pub(crate) fn downcast<T: 'static>(v: &Value) -> &T {
     v.downcast_ref::<T>().expect("node inputs have the types their handles say")
 }
 
@@ -213,23 +278,37 @@ impl Graph {
         self.len() == 0
     }
 
-    /// A literal value as a node; equal values are one node.
+    /// A literal value as a node. Values of one type whose serializations
+    /// (bincode) are equal are one node: every bit of a float counts, so
+    /// NaN, inf and -0.0 are distinct values. A value that cannot be
+    /// serialized is a node of its own.
     pub fn value<T: Serialize + Send + Sync + 'static>(&self, v: T) -> Delayed<T> {
-        let text = serde_json::to_string(&v).unwrap_or_else(|_| "?".to_owned());
-        let mut h = Fnv::new();
-        h.write(std::any::type_name::<T>().as_bytes());
-        h.write(text.as_bytes());
-        let key = format!("literal-{:016x}", h.finish());
-        let mut label = text;
-        if label.len() > 24 {
-            label.truncate(21);
-            label.push_str("...");
-        }
+        let type_name = std::any::type_name::<T>();
+        let label = literal_label(&v);
+        let bytes = bincode::serialize(&v).ok();
         let value: Value = Arc::new(v);
-        self.add(key, label, true, Vec::new(), Arc::new(move |_| Ok(value.clone())))
+        let func: NodeFn = Arc::new(move |_| Ok(value.clone()));
+        let mut inner = self.lock();
+        let mut h = Fnv::new();
+        h.write(type_name.as_bytes());
+        let identity = match bytes {
+            Some(bytes) => {
+                h.write(&bytes);
+                Some(Identity::Literal { ty: std::any::TypeId::of::<T>(), bytes: bytes.into() })
+            }
+            None => {
+                h.write(b"\0unkeyable");
+                h.write(&inner.keys.next_serial().to_le_bytes());
+                None
+            }
+        };
+        let id = inner.insert(identity, "literal", &h, label, true, Vec::new(), func);
+        Delayed { graph: self.clone(), id, _type: PhantomData }
     }
 
-    /// Wraps a function of one argument (dask's `delayed(f)`).
+    /// Wraps a function of one argument (dask's `delayed(f)`); its calls
+    /// are impure (each a node of its own) unless it is marked
+    /// [`Delayed1::pure`].
     pub fn delayed1<A, R, E: Display>(
         &self,
         name: &str,
@@ -239,6 +318,7 @@ impl Graph {
             graph: self.clone(),
             name: name.to_owned(),
             fn_id: self.next_fn(),
+            pure: false,
             f: Arc::new(move |a| f(a).map_err(|e| e.to_string())),
         }
     }
@@ -253,6 +333,7 @@ impl Graph {
             graph: self.clone(),
             name: name.to_owned(),
             fn_id: self.next_fn(),
+            pure: false,
             f: Arc::new(move |a, b| f(a, b).map_err(|e| e.to_string())),
         }
     }
@@ -267,6 +348,7 @@ impl Graph {
             graph: self.clone(),
             name: name.to_owned(),
             fn_id: self.next_fn(),
+            pure: false,
             f: Arc::new(move |a| f(a).map_err(|e| e.to_string())),
         }
     }
@@ -277,46 +359,52 @@ impl Graph {
         inner.functions
     }
 
-    fn add_call<R>(
+    /// Records a call of `func` (named `name`) on the nodes `args`. An
+    /// argument from another graph makes a node that fails when run, naming
+    /// the call.
+    pub(crate) fn add_call<R>(
         &self,
         name: &str,
-        fn_id: u64,
-        deps: &[usize],
+        func: FnIdentity,
+        pure: bool,
+        args: &[(&Graph, usize)],
         f: impl Fn(&[Value]) -> Result<Value, String> + Send + Sync + 'static,
     ) -> Delayed<R> {
-        let key = {
-            let inner = self.lock();
-            let mut h = Fnv::new();
-            h.write(name.as_bytes());
-            h.write(&fn_id.to_le_bytes());
-            for &d in deps {
-                h.write(inner.nodes[d].key.as_bytes());
-                h.write(&[0]);
-            }
-            format!("{name}-{:016x}", h.finish())
-        };
-        self.add(key, name.to_owned(), false, deps.to_vec(), Arc::new(f))
+        let id = self.add_call_node(name, func, pure, args, Arc::new(f));
+        Delayed { graph: self.clone(), id, _type: PhantomData }
     }
 
-    fn add<T>(
+    fn add_call_node(
         &self,
-        key: String,
-        label: String,
-        literal: bool,
-        deps: Vec<usize>,
-        func: NodeFn,
-    ) -> Delayed<T> {
+        name: &str,
+        func: FnIdentity,
+        pure: bool,
+        args: &[(&Graph, usize)],
+        f: NodeFn,
+    ) -> usize {
+        if let Some(i) = args.iter().position(|(g, _)| !Arc::ptr_eq(&g.inner, &self.inner)) {
+            let message = format!("argument {i} of a call of {name} belongs to another graph");
+            return self.add_call_node(name, func, false, &[], Arc::new(move |_| Err(message.clone())));
+        }
+        let deps: Vec<usize> = args.iter().map(|&(_, id)| id).collect();
         let mut inner = self.lock();
-        let id = match inner.by_key.get(&key) {
-            Some(&id) => id,
-            None => {
-                let id = inner.nodes.len();
-                inner.by_key.insert(key.clone(), id);
-                inner.nodes.push(Node { key, label, literal, deps, func });
-                id
-            }
+        let mut h = Fnv::new();
+        h.write(name.as_bytes());
+        match func {
+            FnIdentity::Wrapped(serial) => h.write(&serial.to_le_bytes()),
+            FnIdentity::Operator(op, _) => h.write(op.as_bytes()),
+        }
+        for &d in &deps {
+            h.write(inner.nodes[d].key.as_bytes());
+            h.write(&[0]);
+        }
+        let identity = if pure {
+            Some(Identity::Call { func, deps: deps.clone().into() })
+        } else {
+            h.write(&inner.keys.next_serial().to_le_bytes());
+            None
         };
-        Delayed { graph: self.clone(), id, _type: PhantomData }
+        inner.insert(identity, name, &h, name.to_owned(), false, deps, f)
     }
 
     fn check_owned(&self, graph: &Graph) -> Result<(), ExecError> {
@@ -370,7 +458,9 @@ impl Graph {
             }
             (deps, funcs, keys)
         };
-        let hooks = exec.hooks(outputs.len());
+        let plan = Plan { deps: &deps, outputs };
+        // The progress bar counts the tasks the run has, not its outputs.
+        let hooks = exec.hooks(plan.needed().iter().filter(|&&n| n).count());
         let run = |t: usize, args: Vec<Value>, worker: usize| -> Result<Value, TaskError> {
             let key = || keys[t].clone();
             hooks.pre(&key, worker);
@@ -379,9 +469,12 @@ impl Graph {
             out
         };
         let workers = if exec.strategy() == Strategy::Sequential { 0 } else { exec.workers() };
-        let result = execute(&Plan { deps: &deps, outputs }, workers, exec.failure_policy(), &run);
+        let result = execute(&plan, workers, exec.failure_policy(), &run);
         hooks.finish();
-        result.map_err(|errors| errors_to_exec(errors, exec))
+        result.map_err(|failure| match failure {
+            Failure::Tasks(errors) => errors_to_exec(errors, exec),
+            Failure::Run(e) => e,
+        })
     }
 
     /// The graph the outputs need, in Graphviz's DOT language: calls as
@@ -440,6 +533,44 @@ impl Graph {
     }
 }
 
+impl Inner {
+    /// The node with this identity, or a new one keyed `<prefix>-<hash>`.
+    #[allow(clippy::too_many_arguments)]
+    fn insert(
+        &mut self,
+        identity: Option<Identity>,
+        prefix: &str,
+        hash: &Fnv,
+        label: String,
+        literal: bool,
+        deps: Vec<usize>,
+        func: NodeFn,
+    ) -> usize {
+        if let Some(id) = identity.as_ref().and_then(|i| self.keys.find(i)) {
+            return id;
+        }
+        let id = self.nodes.len();
+        let key = self.keys.claim(prefix, hash);
+        if let Some(identity) = identity {
+            self.keys.insert(identity, id);
+        }
+        self.nodes.push(Node { key, label, literal, deps, func });
+        id
+    }
+}
+
+/// A literal's label in drawings: its JSON text, cut to 24 characters.
+fn literal_label<T: Serialize>(v: &T) -> String {
+    let text = serde_json::to_string(v).unwrap_or_else(|_| "?".to_owned());
+    if text.chars().count() > 24 {
+        let mut label: String = text.chars().take(21).collect();
+        label.push_str("...");
+        label
+    } else {
+        text
+    }
+}
+
 fn escape(s: &str) -> String {
     s.replace('\\', "\\\\").replace('"', "\\\"")
 }
@@ -448,24 +579,6 @@ fn errors_to_exec(mut errors: Vec<TaskError>, exec: &Executor) -> ExecError {
     match exec.failure_policy() {
         crate::OnError::Stop => ExecError::Task(errors.swap_remove(0)),
         crate::OnError::KeepGoing => ExecError::Tasks(errors),
-    }
-}
-
-/// FNV-1a, 64 bits: a stable hash for keys (std's hasher may change).
-struct Fnv(u64);
-
-impl Fnv {
-    fn new() -> Self {
-        Self(0xcbf2_9ce4_8422_2325)
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 ^= u64::from(b);
-            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-    fn finish(&self) -> u64 {
-        self.0
     }
 }
 
@@ -498,7 +611,32 @@ where
     };
     // Failures are recorded in the slots (the task closure applies the
     // executor's policy), so the scheduler itself sees only successes.
-    let _ =
-        execute(&Plan { deps: &deps, outputs: &outputs }, exec.workers(), crate::OnError::KeepGoing, &run);
+    match execute(&Plan { deps: &deps, outputs: &outputs }, exec.workers(), crate::OnError::KeepGoing, &run) {
+        Ok(_) | Err(Failure::Tasks(_)) => {}
+        Err(Failure::Run(e)) => return Err(e),
+    }
     Ok(slots.into_iter().rev().map(|s| s.into_inner().unwrap_or_else(|e| e.into_inner())).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nodes_whose_hashes_collide_stay_apart_with_distinct_keys() {
+        let g = Graph::new();
+        g.lock().keys.collide = true;
+        let a = g.value(1u32);
+        let b = g.value(2u32);
+        assert_eq!(a.key(), "literal-0000000000000000");
+        assert_eq!(b.key(), "literal-0000000000000000-2");
+        let inc = g.delayed1("inc", |x: &u32| Ok::<_, String>(x + 1)).pure();
+        let (ia, ib) = (inc.call(&a), inc.call(&b));
+        assert_ne!(ia.key(), ib.key());
+        // Sharing still works, by identity.
+        assert_eq!(inc.call(&a).key(), ia.key());
+        assert_eq!(g.value(2u32).key(), b.key());
+        assert_eq!(g.len(), 4);
+        assert_eq!(g.compute(&[&ia, &ib], &Executor::sequential()).unwrap(), [2, 3]);
+    }
 }

@@ -5,9 +5,11 @@
 //!   sequential, a work queue built from first principles, a rayon pool, or
 //!   the graph scheduler. Results come back in input order and are the same,
 //!   bit for bit, under every strategy and worker count.
-//! - [`Graph`] is `dask.delayed`: wrapped functions record nodes with keys,
-//!   [`Graph::compute`] runs them (shared parts once) on the synchronous or
-//!   threaded scheduler, [`Graph::to_dot`] draws them.
+//! - [`Graph`] is `dask.delayed`: wrapped functions record nodes with keys
+//!   (impure calls each a node, pure ones shared), [`Delayed`] values
+//!   support `+ - * / %` and [`Graph::sum`], [`Graph::compute`] runs them
+//!   (shared parts once) on the synchronous or threaded scheduler,
+//!   [`Graph::to_dot`] draws them.
 //! - Failures name the task ([`TaskError`]); a run stops promptly by
 //!   default or keeps going ([`OnError`]); panics are caught.
 //! - [`Callback`]s run around every task; [`Profiler`] records them; a
@@ -29,13 +31,17 @@ pub mod checkpoint;
 mod error;
 mod executor;
 mod graph;
+mod key;
 #[cfg(feature = "mpi")]
 pub mod mpi;
+mod ops;
 pub mod output;
 mod scheduler;
+mod spawn;
 mod work_queue;
 
 pub use callback::{Callback, Profiler, Progress, TaskSpan};
 pub use error::{ExecError, TaskError};
 pub use executor::{Executor, OnError, Strategy};
-pub use graph::{Delayed, Delayed1, Delayed2, DelayedN, Drawing, Graph, NodeId, RankDir};
+pub use graph::{Delayed, Delayed1, Delayed2, DelayedN, Drawing, Graph, IntoDelayed, NodeId, RankDir};
+pub use ops::Operand;

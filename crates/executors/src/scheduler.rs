@@ -9,9 +9,10 @@
 
 use std::any::Any;
 use std::collections::BinaryHeap;
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 
-use crate::error::TaskError;
+use crate::error::{ExecError, TaskError};
 use crate::executor::OnError;
 
 /// A task's output, shared with the tasks that consume it.
@@ -43,12 +44,38 @@ struct State {
     stop: bool,
     /// Tasks that can no longer run because an input failed.
     doomed: Vec<bool>,
+    /// Tasks whose result was lost without a failure.
+    lost: Vec<usize>,
 }
 
 impl State {
     fn finished(&self) -> bool {
         self.remaining == 0 || (self.running == 0 && (self.stop || self.ready.is_empty()))
     }
+}
+
+impl Plan<'_> {
+    /// The tasks the outputs need, by a walk from the outputs.
+    pub(crate) fn needed(&self) -> Vec<bool> {
+        let mut needed = vec![false; self.deps.len()];
+        let mut stack: Vec<usize> = self.outputs.to_vec();
+        while let Some(t) = stack.pop() {
+            if !std::mem::replace(&mut needed[t], true) {
+                stack.extend(self.deps[t].iter().copied());
+            }
+        }
+        needed
+    }
+}
+
+/// Why [`execute`] returned no values.
+#[derive(Debug)]
+pub(crate) enum Failure {
+    /// Tasks failed, in index order.
+    Tasks(Vec<TaskError>),
+    /// A worker thread could not start (the others were stopped), or
+    /// results were lost.
+    Run(ExecError),
 }
 
 /// Runs the tasks the outputs need; `workers == 0` runs them in the caller.
@@ -58,16 +85,9 @@ pub(crate) fn execute(
     workers: usize,
     on_error: OnError,
     run: &RunTask<'_>,
-) -> Result<Vec<Value>, Vec<TaskError>> {
+) -> Result<Vec<Value>, Failure> {
     let n = plan.deps.len();
-    // The tasks needed, by a walk from the outputs.
-    let mut needed = vec![false; n];
-    let mut stack: Vec<usize> = plan.outputs.to_vec();
-    while let Some(t) = stack.pop() {
-        if !std::mem::replace(&mut needed[t], true) {
-            stack.extend(plan.deps[t].iter().copied());
-        }
-    }
+    let needed = plan.needed();
     let mut waiting_on = vec![0usize; n];
     let mut dependents: Vec<Vec<usize>> = vec![Vec::new(); n];
     let mut uses = vec![0usize; n];
@@ -91,26 +111,38 @@ pub(crate) fn execute(
         errors: Vec::new(),
         stop: false,
         doomed: vec![false; n],
+        lost: Vec::new(),
     });
     let wake = Condvar::new();
     let shared = Shared { plan, dependents: &dependents, state: &state, wake: &wake, on_error, run };
     if workers == 0 {
         shared.work(0);
     } else {
-        std::thread::scope(|scope| {
+        let started = std::thread::scope(|scope| {
             for worker in 0..workers {
                 let shared = &shared;
-                std::thread::Builder::new()
-                    .name(format!("executors-graph-{worker}"))
-                    .spawn_scoped(scope, move || shared.work(worker))
-                    .expect("spawn a scheduler thread");
+                let name = format!("executors-graph-{worker}");
+                if let Err(e) =
+                    crate::spawn::scoped(scope, name, worker, workers, move || shared.work(worker))
+                {
+                    // Stop the started workers after their current task.
+                    shared.lock().stop = true;
+                    shared.wake.notify_all();
+                    return Err(e);
+                }
             }
+            Ok(())
         });
+        started.map_err(Failure::Run)?;
     }
     let mut state = state.into_inner().unwrap_or_else(|e| e.into_inner());
+    if !state.lost.is_empty() {
+        state.lost.sort_unstable();
+        return Err(Failure::Run(ExecError::WorkerLost { missing: state.lost }));
+    }
     if !state.errors.is_empty() {
         state.errors.sort_by_key(|e| e.index);
-        return Err(state.errors);
+        return Err(Failure::Tasks(state.errors));
     }
     Ok(plan.outputs.iter().map(|&o| state.values[o].clone().expect("output computed")).collect())
 }
@@ -144,12 +176,21 @@ impl Shared<'_, '_> {
             state.running += 1;
             let args = self.take_inputs(&mut state, t);
             drop(state);
-            let out = (self.run)(t, args, worker);
+            // A panic here comes from a callback (tasks' own are caught
+            // as failures): the task's result is lost, and so are its
+            // consumers', but this worker goes on.
+            let out = catch_unwind(AssertUnwindSafe(|| (self.run)(t, args, worker)));
             state = self.lock();
             state.running -= 1;
             state.remaining -= 1;
             match out {
-                Ok(v) => {
+                Err(_) => {
+                    state.lost.push(t);
+                    let doomed = self.doom_consumers(t, &mut state);
+                    state.remaining -= doomed;
+                    self.wake.notify_all();
+                }
+                Ok(Ok(v)) => {
                     state.values[t] = Some(v);
                     let mut released = 0;
                     for &c in &self.dependents[t] {
@@ -164,7 +205,7 @@ impl Shared<'_, '_> {
                         self.wake.notify_one();
                     }
                 }
-                Err(e) => {
+                Ok(Err(e)) => {
                     state.errors.push(e);
                     if self.on_error == OnError::Stop {
                         state.stop = true;

@@ -1,5 +1,5 @@
-//! The task graph: keys and de-duplication, shared work run once, both
-//! schedulers, failures, callbacks and the DOT drawing.
+//! The task graph: keys, purity and de-duplication, shared work run once,
+//! both schedulers, failures, callbacks and the DOT drawing.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -20,10 +20,12 @@ fn the_same_pure_call_is_one_node_and_runs_once() {
     let g = Graph::new();
     let calls = Arc::new(AtomicUsize::new(0));
     let counted = calls.clone();
-    let inc = g.delayed1("inc", move |x: &i64| {
-        counted.fetch_add(1, Ordering::Relaxed);
-        Ok::<_, String>(x + 1)
-    });
+    let inc = g
+        .delayed1("inc", move |x: &i64| {
+            counted.fetch_add(1, Ordering::Relaxed);
+            Ok::<_, String>(x + 1)
+        })
+        .pure();
     let add = g.delayed2("add", |x: &i64, y: &i64| Ok::<_, String>(x + y));
     let one = g.value(1i64);
     let a = inc.call(&one);
@@ -224,4 +226,139 @@ fn visualize_writes_dot_and_an_svg_when_graphviz_is_installed() {
         None => assert!(!graphviz, "Graphviz is installed but no SVG was written"),
     }
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn calls_are_impure_by_default_so_each_is_a_node_and_runs() {
+    let g = Graph::new();
+    let calls = Arc::new(AtomicUsize::new(0));
+    let counted = calls.clone();
+    let draw = g
+        .delayed1("draw", move |x: &u64| Ok::<_, String>(x + counted.fetch_add(1, Ordering::Relaxed) as u64));
+    assert!(!draw.is_pure());
+    let a = draw.call(10);
+    let b = draw.call(10);
+    assert_ne!(a.key(), b.key());
+    assert!(a.key().starts_with("draw-") && b.key().starts_with("draw-"), "{a:?} {b:?}");
+    assert_eq!(g.len(), 3, "one literal 10, two calls");
+    let mut got = g.compute(&[&a, &b], &Executor::new(Strategy::Graph, 2).unwrap()).unwrap();
+    got.sort_unstable();
+    assert_eq!(got, [10, 11]);
+    assert_eq!(calls.load(Ordering::Relaxed), 2, "both calls ran");
+    // Keys are stable: the same construction gives the same keys.
+    let h = Graph::new();
+    let draw2 = h.delayed1("draw", |x: &u64| Ok::<_, String>(*x));
+    assert_eq!((draw2.call(10).key(), draw2.call(10).key()), (a.key(), b.key()));
+}
+
+#[test]
+fn literals_that_differ_in_any_bit_are_different_nodes() {
+    let g = Graph::new();
+    let specials = [f64::NAN, f64::INFINITY, f64::NEG_INFINITY, 0.0, -0.0, 1.0];
+    let nodes: Vec<_> = specials.iter().map(|&x| g.value(x)).collect();
+    assert_eq!(g.len(), specials.len());
+    let mut keys: Vec<String> = nodes.iter().map(|n| n.key()).collect();
+    keys.sort();
+    keys.dedup();
+    assert_eq!(keys.len(), specials.len());
+    let got = g.compute(&nodes.iter().collect::<Vec<_>>(), &Executor::sequential()).unwrap();
+    let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+    assert_eq!(bits(&got), bits(&specials));
+    // inf after NaN computes inf (it used to share NaN's node).
+    let h = Graph::new();
+    let _nan = h.value(f64::NAN);
+    assert_eq!(h.value(f64::INFINITY).compute(&Executor::sequential()).unwrap(), f64::INFINITY);
+    // Equal values, and equal values of other types, as expected.
+    assert_eq!(g.value(f64::NAN).key(), nodes[0].key());
+    assert_eq!(g.len(), specials.len());
+    assert_ne!(g.value(1.0f32).key(), nodes[5].key());
+    assert_eq!(g.len(), specials.len() + 1);
+}
+
+/// A value whose serialization always fails.
+struct Unkeyable(u32);
+
+impl serde::Serialize for Unkeyable {
+    fn serialize<S: serde::Serializer>(&self, _: S) -> Result<S::Ok, S::Error> {
+        Err(serde::ser::Error::custom("not serializable"))
+    }
+}
+
+#[test]
+fn literals_that_cannot_be_serialized_are_nodes_of_their_own() {
+    let g = Graph::new();
+    let get = g.delayed1("get", |u: &Unkeyable| Ok::<_, String>(u.0)).pure();
+    let a = get.call(Unkeyable(1));
+    let b = get.call(Unkeyable(2));
+    assert_eq!(g.len(), 4, "two literals, two calls");
+    assert_ne!(a.key(), b.key());
+    assert_eq!(g.compute(&[&a, &b], &Executor::sequential()).unwrap(), [1, 2]);
+}
+
+#[test]
+fn an_argument_from_another_graph_fails_by_name_instead_of_using_the_wrong_node() {
+    let (g, h) = (Graph::new(), Graph::new());
+    let inc = g.delayed1("inc", |x: &i64| Ok::<_, String>(x + 1));
+    let _mine = g.value(100i64);
+    let theirs = h.value(5i64);
+    let out = inc.call(&theirs);
+    for exec in executors() {
+        match out.compute(&exec).unwrap_err() {
+            ExecError::Task(e) => {
+                assert_eq!(e.key, out.key());
+                assert_eq!(e.message, "argument 0 of a call of inc belongs to another graph");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+}
+
+#[test]
+fn plain_values_are_arguments_and_long_labels_are_cut_at_a_character() {
+    let g = Graph::new();
+    let len = g.delayed1("len", |s: &String| Ok::<_, String>(s.chars().count()));
+    let text = "é".repeat(30);
+    let out = len.call(text.clone());
+    assert_eq!(out.compute(&Executor::sequential()).unwrap(), 30);
+    let dot = g.to_dot(&[out.node()], RankDir::TopBottom);
+    let label = format!("label=\"\\\"{}...\"", "é".repeat(20));
+    assert!(dot.contains(&label), "{dot}");
+}
+
+/// Records what a run announces and what it runs.
+#[derive(Default)]
+struct Counts {
+    started: std::sync::Mutex<Vec<usize>>,
+    ran: AtomicUsize,
+}
+
+impl executors::Callback for Counts {
+    fn start(&self, tasks: usize) {
+        self.started.lock().unwrap().push(tasks);
+    }
+    fn posttask(&self, _: &str, _: usize, _: bool) {
+        self.ran.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+#[test]
+fn a_run_counts_its_tasks_not_its_outputs() {
+    // 23 tasks (11 literals, 11 reads, a sum) and one output, as in a frame
+    // query; the unneeded read is not counted.
+    let g = Graph::new();
+    let read = g.delayed1("read", |p: &u32| Ok::<_, String>(u64::from(*p)));
+    let sum = g.delayed_n("sum", |xs: &[&u64]| Ok::<_, String>(xs.iter().copied().sum::<u64>()));
+    let parts: Vec<_> = (0..11u32).map(|p| read.call(p)).collect();
+    let total = sum.call(&parts);
+    let _unneeded = read.call(99);
+    for exec in executors() {
+        let counts = Arc::new(Counts::default());
+        let exec = exec.with_callback(counts.clone());
+        assert_eq!(total.compute(&exec).unwrap(), 55);
+        assert_eq!(*counts.started.lock().unwrap(), [23]);
+        assert_eq!(counts.ran.load(Ordering::Relaxed), 23);
+        counts.started.lock().unwrap().clear();
+        exec.map((0..7).collect(), Ok::<u32, String>).unwrap();
+        assert_eq!(*counts.started.lock().unwrap(), [7]);
+    }
 }

@@ -3,4 +3,6 @@
 
 mod checkpoint;
 mod graph;
+mod lost;
+mod ops;
 mod strategies;
