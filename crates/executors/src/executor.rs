@@ -90,8 +90,10 @@ pub struct Executor {
     progress: Progress,
     callbacks: Vec<Arc<dyn Callback>>,
     /// The pool strategy's threads, started on first use and kept (shared
-    /// by clones of this executor), so that repeated runs find them warm.
-    pool: Arc<std::sync::OnceLock<rayon::ThreadPool>>,
+    /// by clones of this executor), so that repeated runs find them warm;
+    /// never more than the largest batch so far needed (a pool of
+    /// thousands of idle threads makes every run slow).
+    pool: Arc<std::sync::Mutex<Option<Arc<rayon::ThreadPool>>>>,
 }
 
 impl std::fmt::Debug for Executor {
@@ -163,13 +165,20 @@ impl Executor {
         if self.strategy == Strategy::Sequential { 1 } else { self.workers }
     }
 
-    /// The pool strategy's thread pool, started on first use.
-    fn pool(&self) -> Result<&rayon::ThreadPool, ExecError> {
-        if let Some(pool) = self.pool.get() {
-            return Ok(pool);
+    /// The pool strategy's thread pool for a batch of `tasks`: the kept
+    /// one, or a new one of `min(workers, tasks)` threads when the kept one
+    /// is smaller.
+    fn pool(&self, tasks: usize) -> Result<Arc<rayon::ThreadPool>, ExecError> {
+        let wanted = self.workers.min(tasks).max(1);
+        let mut kept = self.pool.lock().unwrap_or_else(|e| e.into_inner());
+        match &*kept {
+            Some(pool) if pool.current_num_threads() >= wanted => Ok(Arc::clone(pool)),
+            _ => {
+                let pool = Arc::new(crate::spawn::rayon_pool(wanted)?);
+                *kept = Some(Arc::clone(&pool));
+                Ok(pool)
+            }
         }
-        let pool = crate::spawn::rayon_pool(self.workers)?;
-        Ok(self.pool.get_or_init(|| pool))
     }
 
     pub(crate) fn failure_policy(&self) -> OnError {
@@ -228,7 +237,10 @@ impl Executor {
         let slots = match self.strategy {
             Strategy::Sequential => inputs.into_iter().map(|(i, x)| task(i, x, 0)).collect(),
             Strategy::WorkQueue => crate::work_queue::run(inputs, self.workers, &task)?,
-            Strategy::Pool => run_pool(inputs, self.pool()?, &task),
+            Strategy::Pool => {
+                let pool = self.pool(inputs.len())?;
+                run_pool(inputs, &pool, &task)
+            }
             Strategy::Graph => crate::graph::run_batch(inputs, self, &task)?,
         };
         hooks.finish();
