@@ -309,3 +309,21 @@ where
             .collect()
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{Executor, Strategy};
+
+    #[test]
+    fn the_pool_starts_no_more_threads_than_a_batch_has_tasks() {
+        let exec = Executor::new(Strategy::Pool, 10_000).unwrap();
+        let threads = exec.map(vec![(); 3], |()| Ok::<_, String>(rayon::current_num_threads())).unwrap();
+        assert_eq!(threads, [3, 3, 3]);
+        // A bigger batch grows the pool, up to the workers asked for.
+        let threads = exec.map(vec![(); 5], |()| Ok::<_, String>(rayon::current_num_threads())).unwrap();
+        assert_eq!(threads, [5; 5]);
+        let small = Executor::new(Strategy::Pool, 2).unwrap();
+        let threads = small.map(vec![(); 50], |()| Ok::<_, String>(rayon::current_num_threads())).unwrap();
+        assert!(threads.iter().all(|&n| n == 2), "{threads:?}");
+    }
+}
