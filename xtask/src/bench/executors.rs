@@ -73,13 +73,12 @@ pub(crate) fn run(args: &Args) -> Result<()> {
         args.nap_ms,
         4 * args.nap_ms
     );
-    let (g, outputs) = talk::sleeping_graph(nap);
-    let refs: Vec<_> = outputs.iter().collect();
+    let (_, total) = talk::sleeping_graph(nap);
     let mut ours = Vec::new();
     for workers in [WORKERS, 16] {
         let exec = Executor::new(Strategy::Graph, workers)?.progress(Progress::Hidden);
         let start = Instant::now();
-        g.compute(&refs, &exec)?;
+        total.compute(&exec)?;
         let t = start.elapsed().as_secs_f64();
         ours.push(t);
         println!("  {:>28}: {:>7.3} s", format!("graph, {workers} workers"), t);
@@ -192,9 +191,15 @@ def mul(x, y):
     time.sleep(nap); return x * y
 def exp(x, y):
     time.sleep(nap); return x ** y
-incs = [delayed(inc)(i) for i in range(8)]
-sums = [delayed(add)(incs[2 * j], incs[2 * j + 1]) for j in range(4)]
-outs = [delayed(exp)(delayed(mul)(s, j + 1), 2) for j, s in enumerate(sums)]
+inc, add, mul, exp = (delayed(f) for f in (inc, add, mul, exp))
+results = []
+a = inc(1)
+for i in range(5):
+    b = mul(i, a)
+    c = add(a, b)
+    d = exp(b, c)
+    results.append(d)
+outs = [sum(results)]
 res = [dask.__version__]
 for workers in (2, 16):
     t = time.perf_counter()
