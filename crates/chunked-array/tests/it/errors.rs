@@ -26,7 +26,11 @@ fn misaligned_products_name_both_shapes() {
     assert!(a.matmul(&a).unwrap_err().to_string().contains("(3, 4) and (3, 4)"));
     let s = zeros(&[], 1).unwrap();
     assert!(matches!(a.matmul(&s), Err(ArrayError::NotAligned { op: "matmul", .. })));
-    assert!(a.dot(&s).is_ok(), "dot with a scalar multiplies, as numpy");
+    // dot with a scalar multiplies, as numpy: every element times it.
+    let m = from_array(&ndarray::array![[1.0, -2.0], [3.5, 0.0]].into_dyn(), 1).unwrap();
+    let three = from_array(&ndarray::arr0(3.0).into_dyn(), 1).unwrap();
+    let product = m.dot(&three).unwrap().compute(&executors::Executor::sequential()).unwrap();
+    assert_eq!(product, ndarray::array![[3.0, -6.0], [10.5, 0.0]].into_dyn());
 }
 
 #[test]

@@ -150,9 +150,11 @@ fn callbacks_see_every_task_with_its_key_and_worker() {
     let exec = Executor::new(Strategy::Pool, 3).unwrap().with_callback(profiler.clone());
     exec.map((0..30).collect(), Ok::<u32, String>).unwrap();
     let spans = profiler.spans();
-    let pool: Vec<_> = spans.iter().skip_while(|s| s.worker < 3 && !s.ok).collect();
     assert!(spans.iter().any(|s| s.key == "task-4" && !s.ok));
-    assert!(pool.len() >= 30);
+    // The work queue stopped after its failure; the pool ran all 30 tasks,
+    // every one of them ok.
+    assert!(spans.len() >= 30 + 5 && spans.len() <= 60, "{} spans", spans.len());
+    assert!(spans.iter().rev().take(30).all(|s| s.ok));
     let mut keys: Vec<&str> = spans.iter().rev().take(30).map(|s| s.key.as_str()).collect();
     keys.sort_unstable();
     keys.dedup();
