@@ -17,7 +17,15 @@ fn shape_and_chunks() -> impl Strategy<Value = (Vec<usize>, Vec<usize>)> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig {
+        cases: 48,
+        // Failing cases are kept under the workspace's target/, not in the sources.
+        failure_persistence: Some(Box::new(proptest::test_runner::FileFailurePersistence::Direct(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../target/proptest-regressions/chunked-array-properties.txt"
+        )))),
+        ..ProptestConfig::default()
+    })]
 
     #[test]
     fn any_chunking_matches_dense((shape, chunks) in shape_and_chunks(), seed in 0u64..1000) {
