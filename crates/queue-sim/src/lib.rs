@@ -43,7 +43,9 @@
 mod distribution;
 mod error;
 mod event_queue;
+mod guard;
 mod network;
+mod node;
 mod python_random;
 mod random;
 mod record;
@@ -55,6 +57,7 @@ pub mod theory;
 
 pub use distribution::{CustomDistribution, Distribution, ParameterError, TimeDistribution};
 pub use error::{ModelError, SimError};
+pub use guard::DEFAULT_EVENT_BUDGET;
 pub use network::{ClassAtNode, CustomerClass, Network, NodeSpec, Servers};
 pub use python_random::PythonRandom;
 pub use random::{Pcg, RandomSource, RngKind, running_sums};

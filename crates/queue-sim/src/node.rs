@@ -1,0 +1,199 @@
+//! The state of one node during a run: its customers, free servers, the
+//! customers blocked elsewhere waiting for room here, and the busy time of
+//! every server, from which utilisation is summed as Ciw sums it.
+
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, VecDeque};
+
+use crate::error::ModelError;
+use crate::network::NodeSpec;
+
+#[derive(Clone, Debug)]
+pub(crate) struct NodeState {
+    /// `None` for infinite servers.
+    pub(crate) servers: Option<u32>,
+    /// Most customers the node holds: servers plus queue capacity.
+    pub(crate) capacity: usize,
+    /// Customers at the node: waiting, in service or blocked.
+    pub(crate) in_node: u32,
+    pub(crate) waiting: VecDeque<u32>,
+    /// Free servers, lowest number first.
+    pub(crate) free_servers: FreeServers,
+    /// Busy time of each server used so far.
+    pub(crate) times: ServerTimes,
+    /// Customers at other nodes blocked waiting for room here, in order:
+    /// (their node, the customer).
+    pub(crate) blocked: VecDeque<(u32, u32)>,
+}
+
+impl NodeState {
+    /// The state of node `node` at time 0.
+    pub(crate) fn new(node: usize, spec: &NodeSpec) -> Result<Self, ModelError> {
+        let servers = spec.server_count(node)?;
+        let capacity = match (servers, spec.queue_capacity) {
+            // `as`: a u32 fits a usize on 32- and 64-bit targets.
+            (Some(c), Some(q)) => (c as usize).saturating_add(q),
+            _ => usize::MAX,
+        };
+        Ok(Self {
+            servers,
+            capacity,
+            in_node: 0,
+            waiting: VecDeque::new(),
+            free_servers: FreeServers::all(servers.unwrap_or(0)),
+            times: ServerTimes::default(),
+            blocked: VecDeque::new(),
+        })
+    }
+
+    /// Whether the node holds as many customers as it can.
+    #[inline]
+    pub(crate) fn full(&self) -> bool {
+        // `as`: u32 to usize widens.
+        self.in_node as usize >= self.capacity
+    }
+
+    /// Busy server time over total server time up to `now`, with services
+    /// under way counted up to `now`; `None` for infinite servers.
+    ///
+    /// `ciw_sum`: add the servers' total times one by one, as Ciw's
+    /// `find_server_utilisation` does with `sum`, rather than multiply.
+    /// The busy times are always added server by server in server order,
+    /// each including its service under way, as Ciw's `wrap_up_servers`
+    /// then `sum` do (on CPython before 3.12, whose `sum` of floats adds
+    /// left to right).
+    pub(crate) fn utilisation(&self, now: f64, ciw_sum: bool) -> Option<f64> {
+        let c = self.servers?;
+        if now <= 0.0 {
+            return Some(0.0);
+        }
+        let busy = self.times.busy_up_to(now);
+        let total = if ciw_sum { (0..c).fold(0.0, |sum, _| sum + now) } else { f64::from(c) * now };
+        Some(busy / total)
+    }
+}
+
+/// Per server, the busy time of its finished services and the start of the
+/// service under way. Grows to the highest server used, so that a node with
+/// many servers costs memory only for those it uses.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct ServerTimes {
+    /// Busy time of services that have ended (each `exit - start` added as
+    /// the service ends, as Ciw's `detatch_server` adds it).
+    busy: Vec<f64>,
+    /// Start of the service under way, NaN when the server is free.
+    start: Vec<f64>,
+}
+
+impl ServerTimes {
+    /// Server `server` starts a service at `now`.
+    #[inline]
+    pub(crate) fn start(&mut self, server: u32, now: f64) {
+        // `as`: u32 to usize widens.
+        let s = server as usize;
+        if s >= self.start.len() {
+            // Servers are taken lowest first, so this is the next one.
+            self.start.resize(s + 1, f64::NAN);
+            self.busy.resize(s + 1, 0.0);
+        }
+        self.start[s] = now;
+    }
+
+    /// Server `server` ends the service it started at `started` at `now`;
+    /// `free`: nobody takes it over.
+    #[inline]
+    pub(crate) fn end(&mut self, server: u32, started: f64, now: f64, free: bool) {
+        let s = server as usize;
+        self.busy[s] += now - started;
+        if free {
+            self.start[s] = f64::NAN;
+        }
+    }
+
+    /// Busy time up to `now` summed server by server, counting the services
+    /// under way up to `now`.
+    fn busy_up_to(&self, now: f64) -> f64 {
+        let mut sum = 0.0;
+        for (&busy, &start) in self.busy.iter().zip(&self.start) {
+            sum += if start.is_nan() { busy } else { busy + (now - start) };
+        }
+        sum
+    }
+}
+
+/// The free servers of a node, lowest number first: a bit mask for up to
+/// 64 servers (one instruction to take the lowest); beyond, the servers
+/// never used yet (from `fresh` on) and a min-heap of those freed since, so
+/// that memory grows with the servers used, not with the number of servers.
+#[derive(Clone, Debug)]
+pub(crate) enum FreeServers {
+    Mask(u64),
+    Heap { freed: BinaryHeap<Reverse<u32>>, fresh: u32, servers: u32 },
+}
+
+impl FreeServers {
+    /// All of `c` servers free.
+    fn all(c: u32) -> Self {
+        if c <= 64 {
+            Self::Mask(if c == 64 { u64::MAX } else { (1u64 << c) - 1 })
+        } else {
+            Self::Heap { freed: BinaryHeap::new(), fresh: 0, servers: c }
+        }
+    }
+
+    /// Takes the lowest-numbered free server.
+    #[inline]
+    pub(crate) fn take_lowest(&mut self) -> Option<u32> {
+        match self {
+            Self::Mask(m) => {
+                if *m == 0 {
+                    return None;
+                }
+                let s = m.trailing_zeros();
+                *m &= *m - 1;
+                Some(s)
+            }
+            // Every freed server is below `fresh`.
+            Self::Heap { freed, fresh, servers } => match freed.pop() {
+                Some(Reverse(s)) => Some(s),
+                None if *fresh < *servers => {
+                    *fresh += 1;
+                    Some(*fresh - 1)
+                }
+                None => None,
+            },
+        }
+    }
+
+    /// Frees a server.
+    #[inline]
+    pub(crate) fn put(&mut self, server: u32) {
+        match self {
+            Self::Mask(m) => *m |= 1 << server,
+            Self::Heap { freed, .. } => freed.push(Reverse(server)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn free_servers_beyond_a_mask_come_lowest_first_without_allocating_them_all() {
+        let mut free = FreeServers::all(u32::MAX);
+        assert_eq!((0..5).map(|_| free.take_lowest().unwrap()).collect::<Vec<_>>(), [0, 1, 2, 3, 4]);
+        free.put(3);
+        free.put(1);
+        assert_eq!(free.take_lowest(), Some(1));
+        assert_eq!(free.take_lowest(), Some(3));
+        assert_eq!(free.take_lowest(), Some(5));
+        let mut few = FreeServers::all(65);
+        for s in 0..65 {
+            assert_eq!(few.take_lowest(), Some(s));
+        }
+        assert_eq!(few.take_lowest(), None);
+        few.put(64);
+        assert_eq!(few.take_lowest(), Some(64));
+    }
+}
