@@ -252,7 +252,7 @@ impl<R: RandomSource> Simulation<R> {
         match stop {
             Stop::MaxTime(t) => self.run_until(t),
             Stop::MaxCustomers(n) => self.run_until_customers(n),
-            Stop::MaxFinished(n) => self.run_to(Count::Finished, n),
+            Stop::MaxFinished(n) => self.run_until_finished(n),
             Stop::MaxArrivals(n) => self.run_to(Count::Arrived, n),
             Stop::MaxAccepted(n) => self.run_to(Count::Accepted, n),
         }
@@ -300,6 +300,34 @@ impl<R: RandomSource> Simulation<R> {
         self.run_to(Count::Completed, n)
     }
 
+    /// Runs until `n` customers have left the network, completed or rejected
+    /// (Ciw's method "Finish"); the clock stays at the last event.
+    ///
+    /// Errors with [`SimError::NoExit`] if no arrival can ever finish: from
+    /// every node where a class arrives, that class can never leave, and the
+    /// node has no capacity limit to turn arrivals away.
+    pub fn run_until_finished(&mut self, n: u64) -> Result<(), SimError> {
+        if self.count(Count::Finished) < n {
+            let mut trapped = None;
+            for class in 0..self.classes {
+                let exits = self.exits(class);
+                for (node, state) in self.nodes.iter().enumerate() {
+                    if self.arrivals[node * self.classes + class].is_none() {
+                        continue;
+                    }
+                    if exits[node] || state.capacity != usize::MAX {
+                        return self.run_to(Count::Finished, n);
+                    }
+                    trapped.get_or_insert((class, node));
+                }
+            }
+            if let Some((class, node)) = trapped {
+                return Err(SimError::NoExit { class, node });
+            }
+        }
+        self.run_to(Count::Finished, n)
+    }
+
     /// The current value of a count.
     fn count(&self, count: Count) -> u64 {
         match count {
@@ -340,18 +368,7 @@ impl<R: RandomSource> Simulation<R> {
     fn trapping_node(&self) -> Option<(usize, usize)> {
         let n = self.nodes.len();
         for class in 0..self.classes {
-            // Nodes from which the exit is reachable, by fixpoint.
-            let mut exits: Vec<bool> = (0..n).map(|i| self.routes.leaves(class, i)).collect();
-            let mut changed = true;
-            while changed {
-                changed = false;
-                for i in 0..n {
-                    if !exits[i] && self.routes.destinations(class, i).any(|d| exits[d]) {
-                        exits[i] = true;
-                        changed = true;
-                    }
-                }
-            }
+            let exits = self.exits(class);
             // Nodes reachable from the class's arrivals.
             let mut stack: Vec<usize> =
                 (0..n).filter(|&i| self.arrivals[i * self.classes + class].is_some()).collect();
@@ -367,6 +384,24 @@ impl<R: RandomSource> Simulation<R> {
             }
         }
         None
+    }
+
+    /// Per node, whether a customer of `class` there can leave the network
+    /// (directly or after more nodes), by fixpoint.
+    fn exits(&self, class: usize) -> Vec<bool> {
+        let n = self.nodes.len();
+        let mut exits: Vec<bool> = (0..n).map(|i| self.routes.leaves(class, i)).collect();
+        let mut changed = true;
+        while changed {
+            changed = false;
+            for i in 0..n {
+                if !exits[i] && self.routes.destinations(class, i).any(|d| exits[d]) {
+                    exits[i] = true;
+                    changed = true;
+                }
+            }
+        }
+        exits
     }
 
     /// The simulation clock.

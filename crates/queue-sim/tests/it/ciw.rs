@@ -181,6 +181,23 @@ fn a_certain_pmf_makes_no_draw() {
 }
 
 #[test]
+fn a_hyper_exponential_starting_in_its_last_phase_for_sure_still_draws_its_phase() {
+    // Ciw's phase-type initial state is probs + [0]: it never ends in a
+    // certain 1, so random_choice always draws. Ciw, seed 1, Exp(1)
+    // arrivals, HyperExponential([1, 2], [0, 1]) services: the first service
+    // takes 0.7214844626733314 and the third arrival is at 1.1228135606633725.
+    let net = Network::single_node(
+        queue_sim::Distribution::exponential(1.0),
+        queue_sim::Distribution::HyperExponential { rates: vec![1.0, 2.0], probs: vec![0.0, 1.0] },
+        queue_sim::Servers::Finite(1),
+    );
+    let mut sim = Simulation::ciw(&net, 1).unwrap();
+    sim.run(Stop::MaxArrivals(3)).unwrap();
+    assert_eq!(sim.now(), 1.1228135606633725);
+    assert_eq!(sim.records()[0].service_time, 0.7214844626733314);
+}
+
+#[test]
 fn utilisation_equals_ciws_to_the_last_bit() {
     // Node.server_utilisation after simulate_until_max_time(200), seed 7.
     let mut checked = 0;

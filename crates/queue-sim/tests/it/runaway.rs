@@ -160,6 +160,21 @@ fn a_deadlock_with_customers_still_able_to_complete_is_not_an_error() {
 }
 
 #[test]
+fn running_to_a_number_finished_refuses_a_model_where_nobody_can_finish() {
+    // Everyone loops for ever and nobody is turned away.
+    let mut net = Network::mmc(0.2, 0.1, 2);
+    net.classes[0].routing = vec![vec![1.0]];
+    let mut sim = Simulation::new(&net, 0).unwrap();
+    let err = sim.run(Stop::MaxFinished(10)).unwrap_err();
+    assert!(matches!(err, SimError::NoExit { class: 0, node: 0 }), "{err:?}");
+    // With a queue capacity, rejections finish.
+    net.nodes[0].queue_capacity = Some(3);
+    let mut sim = Simulation::new(&net, 0).unwrap();
+    sim.run(Stop::MaxFinished(10)).unwrap();
+    assert_eq!(sim.arrived() - sim.accepted(), 10);
+}
+
+#[test]
 fn absurd_arrival_rates_are_refused_before_running() {
     let net = Network::mmc(1e300, 1.0, 1);
     let mut sim = Simulation::new(&net, 0).unwrap();
