@@ -241,11 +241,12 @@ pub enum SimError {
         budget: u64,
     },
     /// Running to a number of customers, but the network is deadlocked:
-    /// every customer sits at a node whose servers are all blocked waiting
-    /// for room at full, equally stuck nodes, and arrivals can only join
-    /// them or be turned away, so the count can never grow.
+    /// every customer sits at a node whose servers are all held for ever
+    /// (blocked waiting for room at full, equally stuck nodes, or in
+    /// services that never end), and arrivals can only join them or be
+    /// turned away, so the count can never grow.
     #[error(
-        "node {node}, time {time}: the network is deadlocked (customers blocked in a cycle of full nodes, arrivals only turned away or queued behind them), so no customer can ever {count} again; run until a max time instead"
+        "node {node}, time {time}: the network is deadlocked (every server where customers are is held for ever, by customers blocked in a cycle of full nodes or by services that never end; arrivals are only turned away or queued behind them), so no customer can ever {count} again; run until a max time instead"
     )]
     Deadlock {
         /// The lowest deadlocked node (from 0).

@@ -115,12 +115,13 @@ impl Guard {
     }
 }
 
-/// The deadlocked nodes: nodes with finite servers all held by customers
-/// blocked waiting for room at deadlocked nodes (the largest such set). No
-/// service ever ends at them again, and none of their customers ever
-/// leaves: a full one stays full for ever.
+/// The deadlocked nodes: nodes with finite servers all held for ever, by
+/// services that never end or by customers blocked waiting for room at
+/// deadlocked nodes (the largest such set). No service ever ends at them
+/// again, and none of their customers ever leaves: a full one stays full
+/// for ever. (A customer is only ever blocked waiting for a full node.)
 pub(crate) fn deadlocked(nodes: &[NodeState]) -> Vec<bool> {
-    let mut held = vec![0u64; nodes.len()];
+    let mut held: Vec<u64> = nodes.iter().map(|n| u64::from(n.endless)).collect();
     for node in nodes {
         for &(from, _) in &node.blocked {
             // `as`: u32 to usize widens.

@@ -24,6 +24,8 @@ pub(crate) struct NodeState {
     /// Customers at other nodes blocked waiting for room here, in order:
     /// (their node, the customer).
     pub(crate) blocked: VecDeque<(u32, u32)>,
+    /// Servers held for ever by services that never end (an infinite time).
+    pub(crate) endless: u32,
 }
 
 impl NodeState {
@@ -43,6 +45,7 @@ impl NodeState {
             free_servers: FreeServers::all(servers.unwrap_or(0)),
             times: ServerTimes::default(),
             blocked: VecDeque::new(),
+            endless: 0,
         })
     }
 

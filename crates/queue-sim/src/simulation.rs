@@ -550,7 +550,7 @@ impl<R: RandomSource> Simulation<R> {
         if let Some((count, last)) = self.guard.counting {
             let now = self.count(count);
             // A deadlock stops the count; look for one only then.
-            if now == last && self.blocked > 0 {
+            if now == last && (self.blocked > 0 || self.nodes.iter().any(|n| n.endless > 0)) {
                 if let Some(node) = crate::guard::frozen(&self.nodes, &self.arrival_nodes, count) {
                     return Err(SimError::Deadlock { node, time: self.now, count: count.verb() });
                 }
@@ -662,6 +662,8 @@ impl<R: RandomSource> Simulation<R> {
         // ends, as in Ciw: the customer keeps its server.
         if end.is_finite() {
             self.push_event(end, EventKind::ServiceEnd { customer });
+        } else if server != NONE {
+            self.nodes[node].endless += 1;
         }
         Ok(())
     }

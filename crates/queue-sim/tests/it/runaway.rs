@@ -148,6 +148,21 @@ fn a_blocking_deadlock_under_a_customer_count_stops_with_an_error() {
 }
 
 #[test]
+fn servers_held_by_services_that_never_end_are_a_deadlock_too() {
+    // Every third service never ends: both servers end up held for ever,
+    // and arrivals queue behind them without end.
+    let net = Network::single_node(
+        Distribution::exponential(1.0),
+        Distribution::Sequential { values: vec![0.5, 0.5, f64::INFINITY] },
+        Servers::Finite(2),
+    );
+    let err = simulate(&net, RngKind::Ciw, 0, Stop::MaxCustomers(1_000_000)).unwrap_err();
+    assert!(matches!(err, SimError::Deadlock { node: 0, count: "complete", .. }), "{err:?}");
+    // Fewer customers than that complete before the servers are lost.
+    simulate(&net, RngKind::Ciw, 0, Stop::MaxCustomers(4)).unwrap();
+}
+
+#[test]
 fn a_deadlock_with_customers_still_able_to_complete_is_not_an_error() {
     // The same pair, plus a third node that arrivals reach and leave.
     let mut net = mutual_blocking();
