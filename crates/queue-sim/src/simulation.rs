@@ -613,11 +613,11 @@ impl<R: RandomSource> Simulation<R> {
                 Ok(slot)
             }
             None => {
-                let slot = u32::try_from(self.customers.len()).map_err(|_| SimError::TooManyCustomers {
-                    node,
-                    time: self.now,
-                    max: u32::MAX,
-                })?;
+                // Below u32::MAX, so that a node's count of customers fits a u32 too.
+                let slot = u32::try_from(self.customers.len())
+                    .ok()
+                    .filter(|&slot| slot < u32::MAX)
+                    .ok_or(SimError::TooManyCustomers { node, time: self.now, max: u32::MAX - 1 })?;
                 self.customers.push(c);
                 Ok(slot)
             }
