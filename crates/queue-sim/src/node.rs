@@ -81,35 +81,45 @@ impl NodeState {
 /// many servers costs memory only for those it uses.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct ServerTimes {
+    servers: Vec<ServerTime>,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct ServerTime {
     /// Busy time of services that have ended (each `exit - start` added as
     /// the service ends, as Ciw's `detatch_server` adds it).
-    busy: Vec<f64>,
+    busy: f64,
     /// Start of the service under way, NaN when the server is free.
-    start: Vec<f64>,
+    start: f64,
 }
 
 impl ServerTimes {
     /// Server `server` starts a service at `now`.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn start(&mut self, server: u32, now: f64) {
         // `as`: u32 to usize widens.
-        let s = server as usize;
-        if s >= self.start.len() {
-            // Servers are taken lowest first, so this is the next one.
-            self.start.resize(s + 1, f64::NAN);
-            self.busy.resize(s + 1, 0.0);
+        match self.servers.get_mut(server as usize) {
+            Some(time) => time.start = now,
+            None => self.first_use(server, now),
         }
-        self.start[s] = now;
+    }
+
+    /// Servers are taken lowest first, so `server` is the next one.
+    #[cold]
+    #[inline(never)]
+    fn first_use(&mut self, server: u32, now: f64) {
+        self.servers.resize(server as usize + 1, ServerTime { busy: 0.0, start: f64::NAN });
+        self.servers[server as usize].start = now;
     }
 
     /// Server `server` ends the service it started at `started` at `now`;
     /// `free`: nobody takes it over.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn end(&mut self, server: u32, started: f64, now: f64, free: bool) {
-        let s = server as usize;
-        self.busy[s] += now - started;
+        let time = &mut self.servers[server as usize];
+        time.busy += now - started;
         if free {
-            self.start[s] = f64::NAN;
+            time.start = f64::NAN;
         }
     }
 
@@ -117,8 +127,8 @@ impl ServerTimes {
     /// under way up to `now`.
     fn busy_up_to(&self, now: f64) -> f64 {
         let mut sum = 0.0;
-        for (&busy, &start) in self.busy.iter().zip(&self.start) {
-            sum += if start.is_nan() { busy } else { busy + (now - start) };
+        for time in &self.servers {
+            sum += if time.start.is_nan() { time.busy } else { time.busy + (now - time.start) };
         }
         sum
     }
