@@ -74,6 +74,6 @@ pub use network::{ClassAtNode, CustomerClass, Network, NodeSpec, Servers};
 pub use python_random::PythonRandom;
 pub use random::{Pcg, RandomSource, RngKind, running_sums};
 pub use record::{CSV_HEADER, Record, RecordType, mean_wait, write_csv};
-pub use simulation::{Outcome, Simulation, Stop, simulate};
+pub use simulation::{Outcome, Simulation, Stop, simulate, simulate_with_budget};
 pub use stats::Describe;
 pub use sweep::{Sweep, Trial, TrialResult};

@@ -115,7 +115,9 @@ pub struct Outcome {
 }
 
 /// Builds and runs one simulation with the chosen generator: the call a
-/// sweep makes once per trial.
+/// sweep makes once per trial. The run has the default event budget
+/// ([`DEFAULT_EVENT_BUDGET`](crate::DEFAULT_EVENT_BUDGET)); see
+/// [`simulate_with_budget`].
 ///
 /// ```
 /// use queue_sim::{simulate, mean_wait, Network, RngKind, Stop};
@@ -124,13 +126,33 @@ pub struct Outcome {
 /// # Ok::<(), queue_sim::SimError>(())
 /// ```
 pub fn simulate(network: &Network, rng: RngKind, seed: u64, stop: Stop) -> Result<Outcome, SimError> {
-    fn go<R: RandomSource>(mut sim: Simulation<R>, stop: Stop) -> Result<Outcome, SimError> {
+    simulate_with_budget(network, rng, seed, stop, DEFAULT_EVENT_BUDGET)
+}
+
+/// [`simulate`] with an event budget of `budget` events (see
+/// [`Simulation::with_event_budget`]).
+///
+/// ```
+/// use queue_sim::{simulate_with_budget, Network, RngKind, SimError, Stop};
+/// let net = Network::mmc(0.2, 0.1, 3);
+/// let err = simulate_with_budget(&net, RngKind::Pcg, 0, Stop::MaxCustomers(1000), 500).unwrap_err();
+/// assert!(matches!(err, SimError::CountBeyondBudget { count: 1000, budget: 500 }));
+/// ```
+pub fn simulate_with_budget(
+    network: &Network,
+    rng: RngKind,
+    seed: u64,
+    stop: Stop,
+    budget: u64,
+) -> Result<Outcome, SimError> {
+    fn go<R: RandomSource>(sim: Simulation<R>, stop: Stop, budget: u64) -> Result<Outcome, SimError> {
+        let mut sim = sim.with_event_budget(budget);
         sim.run(stop)?;
         Ok(sim.into_outcome())
     }
     match rng {
-        RngKind::Pcg => go(Simulation::with_rng(network, Pcg::new(seed))?, stop),
-        RngKind::Ciw => go(Simulation::with_rng(network, PythonRandom::new(seed))?, stop),
+        RngKind::Pcg => go(Simulation::with_rng(network, Pcg::new(seed))?, stop, budget),
+        RngKind::Ciw => go(Simulation::with_rng(network, PythonRandom::new(seed))?, stop, budget),
     }
 }
 
