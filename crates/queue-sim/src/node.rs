@@ -71,9 +71,63 @@ impl NodeState {
             return Some(0.0);
         }
         let busy = self.times.busy_up_to(now);
-        let total = if ciw_sum { (0..c).fold(0.0, |sum, _| sum + now) } else { f64::from(c) * now };
+        let total = if ciw_sum { repeated_sum(now, c) } else { f64::from(c) * now };
         Some(busy / total)
     }
+}
+
+/// `t` added `count` times from 0, left to right, rounding each addition as
+/// a loop of `sum += t` does, bit for bit; without looping `count` times.
+///
+/// Between powers of two the partial sums are multiples of one spacing `u`,
+/// and adding `t = q u + r` (`0 <= r < u`) rounds to `q u` or `(q + 1) u`
+/// more (on a tie, whichever gives an even multiple). So once the sum is in
+/// a binade, the steps that cannot leave it are taken in one go; the steps
+/// near a power of two, and the first in a binade, are taken one at a time.
+fn repeated_sum(t: f64, count: u32) -> f64 {
+    const TOP: u64 = 1 << 53;
+    let count = u64::from(count);
+    let (mut sum, mut done) = (0.0f64, 0u64);
+    while done < count {
+        sum += t;
+        done += 1;
+        if !sum.is_finite() {
+            return sum;
+        }
+        let exponent = (sum.to_bits() >> 52) & 0x7ff;
+        if done == count || exponent < 54 {
+            // The last step, or spacings so small they are subnormal: step.
+            continue;
+        }
+        // The spacing of the binade and the sum in units of it (< 2^53).
+        let u = f64::from_bits((exponent - 52) << 52);
+        let m = (sum.to_bits() & ((1 << 52) - 1)) | (1 << 52);
+        // `t <= sum`, so `t / u < 2^53`: exact, and `as` exact after floor.
+        let q = (t / u).floor() as u64;
+        let r = t - q as f64 * u;
+        let half = u * 0.5;
+        let step = if r < half {
+            q
+        } else if r > half {
+            q + 1
+        } else if m % 2 == 0 {
+            // A tie from an even multiple: every step lands on even ones.
+            q + q % 2
+        } else {
+            continue;
+        };
+        if step == 0 {
+            // Each addition rounds back to the sum: it stays.
+            return sum;
+        }
+        // Steps that start at most at TOP - q - 2 end below 2^53 u.
+        let Some(room) = TOP.checked_sub(q + 2).and_then(|last| last.checked_sub(m)) else { continue };
+        let n = (room / step + 1).min(count - done);
+        // `as`: below 2^53, exact.
+        sum = (m + n * step) as f64 * u;
+        done += n;
+    }
+    sum
 }
 
 /// Per server, the busy time of its finished services and the start of the
@@ -191,6 +245,27 @@ impl FreeServers {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::random::{Pcg, RandomSource};
+
+    #[test]
+    fn repeated_sums_equal_adding_one_at_a_time_bit_for_bit() {
+        let looped = |t: f64, n: u32| (0..n).fold(0.0f64, |s, _| s + t);
+        let mut rng = Pcg::new(3);
+        let mut ts: Vec<f64> = vec![1.0, 1.5, 0.1, 3.0, 0.75, 1e-310, 5e-324, 1e300, 7.25, 1e16 + 2.0];
+        ts.extend((0..300).map(|_| rng.uniform01() * 10f64.powi((rng.index(40) as i32) - 20)));
+        for &t in &ts {
+            for n in [0, 1, 2, 3, 4, 5, 7, 100, 1000, 4097, 65_537, 300_001] {
+                let (a, b) = (repeated_sum(t, n), looped(t, n));
+                assert!(a == b || (a.is_nan() && b.is_nan()), "{t:e} x {n}: {a:e} vs {b:e}");
+            }
+        }
+        // Long sums, which round along the way.
+        for t in [0.1, 2.0 / 3.0, 9_999.999_999_9] {
+            assert_eq!(repeated_sum(t, 20_000_000), looped(t, 20_000_000), "{t}");
+        }
+        // The most servers, quickly: every partial sum of 1.5 is exact.
+        assert_eq!(repeated_sum(1.5, u32::MAX), 1.5 * f64::from(u32::MAX));
+    }
 
     #[test]
     fn free_servers_beyond_a_mask_come_lowest_first_without_allocating_them_all() {
