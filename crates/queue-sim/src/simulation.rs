@@ -452,6 +452,12 @@ impl<R: RandomSource> Simulation<R> {
         self.processed
     }
 
+    /// Customers that have left the network: completed, or rejected on
+    /// arrival (what [`Stop::MaxFinished`] counts).
+    pub fn finished(&self) -> u64 {
+        self.count(Count::Finished)
+    }
+
     /// Customers that have arrived from outside, rejected ones included.
     pub fn arrived(&self) -> u64 {
         self.arrived

@@ -138,6 +138,7 @@ fn a_blocking_deadlock_under_a_customer_count_stops_with_an_error() {
     // Rejections still finish, and arrivals still arrive: those counts end.
     let mut sim = Simulation::new(&mutual_blocking(), 1).unwrap();
     sim.run(Stop::MaxFinished(20_000)).unwrap();
+    assert_eq!(sim.finished(), 20_000);
     assert_eq!(sim.completed() + (sim.arrived() - sim.accepted()), 20_000);
     let mut sim = Simulation::new(&mutual_blocking(), 1).unwrap();
     sim.run(Stop::MaxArrivals(20_000)).unwrap();
