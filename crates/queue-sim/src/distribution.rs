@@ -31,7 +31,9 @@ pub enum Distribution {
     },
     /// Always the same value.
     Deterministic {
-        /// The value; non-negative.
+        /// The value; non-negative, possibly infinite (`inf` in a model
+        /// file): an arrival stream that never arrives, a service that never
+        /// ends, as in Ciw.
         value: f64,
     },
     /// Triangular on `[lower, upper]` peaking at `mode`.
@@ -45,7 +47,7 @@ pub enum Distribution {
     },
     /// Gamma with the given shape and scale (mean `shape * scale`).
     Gamma {
-        /// Shape; positive.
+        /// Shape; positive, at most [`Distribution::MAX_GAMMA_SHAPE`].
         shape: f64,
         /// Scale; positive.
         scale: f64,
@@ -87,17 +89,20 @@ pub enum Distribution {
     },
     /// Resamples the observations uniformly.
     Empirical {
-        /// The observations; non-empty, non-negative.
+        /// The observations; non-empty, non-negative, possibly infinite.
         observations: Vec<f64>,
     },
     /// Cycles through the values in order.
     Sequential {
-        /// The values; non-empty, non-negative.
+        /// The values; non-empty, non-negative, possibly infinite (as in
+        /// Ciw, e.g. `[1.0, 2.0, inf]`: two arrivals, then no more).
         values: Vec<f64>,
     },
     /// A discrete distribution on `values` with probabilities `probs`.
+    /// When every probability but the last is 0 and the last is 1, a draw
+    /// takes no random number, as Ciw's `random_choice` takes none.
     Pmf {
-        /// The values; non-negative.
+        /// The values; non-negative, possibly infinite.
         values: Vec<f64>,
         /// Their probabilities; summing to 1.
         probs: Vec<f64>,
@@ -211,6 +216,16 @@ pub enum ParameterError {
         /// The sum.
         sum: f64,
     },
+    /// A parameter above the largest value the sampler handles.
+    #[error("parameter `{name}` must be at most {max:e}, got {value:e}")]
+    TooLarge {
+        /// The parameter's name.
+        name: &'static str,
+        /// Its value.
+        value: f64,
+        /// The largest value allowed.
+        max: f64,
+    },
     /// A truncated normal whose mass above 0 is too small to sample.
     #[error("normal with mean {mean} and sd {sd} is almost never positive (truncation at 0 would never end)")]
     HopelessTruncation {
@@ -233,6 +248,20 @@ fn non_negative(name: &'static str, value: f64) -> Result<(), ParameterError> {
     if finite(name, value)? >= 0.0 { Ok(()) } else { Err(ParameterError::Negative { name, value }) }
 }
 
+/// Non-negative, `+inf` allowed (NaN is not).
+fn non_negative_or_inf(name: &'static str, value: f64) -> Result<(), ParameterError> {
+    if value == f64::INFINITY { Ok(()) } else { non_negative(name, value) }
+}
+
+/// Non-empty, each value non-negative or `+inf`.
+fn all_non_negative_or_inf(name: &'static str, values: &[f64]) -> Result<(), ParameterError> {
+    if values.is_empty() {
+        return Err(ParameterError::Empty { name });
+    }
+    values.iter().try_for_each(|&v| non_negative_or_inf(name, v))
+}
+
+/// Non-empty, each value non-negative and finite.
 fn all_non_negative(name: &'static str, values: &[f64]) -> Result<(), ParameterError> {
     if values.is_empty() {
         return Err(ParameterError::Empty { name });
@@ -258,6 +287,11 @@ fn probabilities(values_name: &'static str, values_len: usize, probs: &[f64]) ->
 }
 
 impl Distribution {
+    /// The largest gamma shape: above it, `2 * shape - 1` overflows in
+    /// Python's `gammavariate` (which Ciw mode follows), whose rejection loop
+    /// then never accepts.
+    pub const MAX_GAMMA_SHAPE: f64 = f64::MAX / 2.0;
+
     /// Exponential with the given rate.
     pub fn exponential(rate: f64) -> Self {
         Self::Exponential { rate }
@@ -285,7 +319,7 @@ impl Distribution {
                 }
                 Ok(())
             }
-            Self::Deterministic { value } => non_negative("value", *value),
+            Self::Deterministic { value } => non_negative_or_inf("value", *value),
             Self::Triangular { lower, mode, upper } => {
                 non_negative("lower", *lower)?;
                 non_negative("mode", *mode)?;
@@ -297,6 +331,13 @@ impl Distribution {
             }
             Self::Gamma { shape, scale } => {
                 positive("shape", *shape)?;
+                if *shape > Self::MAX_GAMMA_SHAPE {
+                    return Err(ParameterError::TooLarge {
+                        name: "shape",
+                        value: *shape,
+                        max: Self::MAX_GAMMA_SHAPE,
+                    });
+                }
                 positive("scale", *scale)
             }
             Self::Weibull { scale, shape } => {
@@ -330,10 +371,10 @@ impl Distribution {
                 rates.iter().try_for_each(|&r| positive("rates", r))?;
                 probabilities("rates", rates.len(), probs)
             }
-            Self::Empirical { observations } => all_non_negative("observations", observations),
-            Self::Sequential { values } => all_non_negative("values", values),
+            Self::Empirical { observations } => all_non_negative_or_inf("observations", observations),
+            Self::Sequential { values } => all_non_negative_or_inf("values", values),
             Self::Pmf { values, probs } => {
-                all_non_negative("values", values)?;
+                all_non_negative_or_inf("values", values)?;
                 probabilities("values", values.len(), probs)
             }
             Self::Custom(_) => Ok(()),
@@ -418,6 +459,16 @@ impl Distribution {
     }
 }
 
+/// Whether Ciw's `random_choice(values, probs)` picks the last value without
+/// a draw: at least two probabilities, all 0 but the last, which is 1
+/// (`set(probs[:-1]) == set([0.0]) and probs[-1] == 1.0`).
+pub(crate) fn certain_last(probs: &[f64]) -> bool {
+    match probs.split_last() {
+        Some((&last, rest)) => !rest.is_empty() && rest.iter().all(|&p| p == 0.0) && last == 1.0,
+        None => false,
+    }
+}
+
 /// `z = mean / sd` and the inverse Mills ratio `phi(z) / Phi(z)`.
 fn truncation_terms(mean: f64, sd: f64) -> (f64, f64) {
     let z = mean / sd;
@@ -436,6 +487,8 @@ pub(crate) struct Sampler {
     position: usize,
     /// Running sums of the probabilities of a pmf or hyper-exponential.
     running_sums: Vec<f64>,
+    /// A pmf whose last value is certain: Ciw's `random_choice` draws nothing.
+    certain: bool,
     /// `1 / rate` of an exponential, computed once.
     mean: f64,
 }
@@ -449,7 +502,11 @@ impl Sampler {
             _ => Vec::new(),
         };
         let mean = if let Distribution::Exponential { rate } = dist { 1.0 / rate } else { f64::NAN };
-        Self { dist, position: 0, running_sums, mean }
+        let certain = match &dist {
+            Distribution::Pmf { probs, .. } => certain_last(probs),
+            _ => false,
+        };
+        Self { dist, position: 0, running_sums, certain, mean }
     }
 
     /// The distribution's mean, where known.
@@ -494,7 +551,13 @@ impl Sampler {
                 self.position = (self.position + 1) % values.len();
                 v
             }
-            Distribution::Pmf { values, .. } => values[rng.weighted_index(&self.running_sums)],
+            Distribution::Pmf { values, .. } => {
+                if self.certain {
+                    values[values.len() - 1]
+                } else {
+                    values[rng.weighted_index(&self.running_sums)]
+                }
+            }
             Distribution::Custom(c) => c.0.sample(rng as &mut dyn RandomSource),
         }
     }

@@ -25,6 +25,29 @@ pub enum ModelError {
         /// The node.
         node: usize,
     },
+    /// A node has more servers than the engine can number.
+    #[error(
+        "node {node}: {servers} servers is more than the {max} the engine supports (use \"inf\" for a server per customer)"
+    )]
+    TooManyServers {
+        /// The node.
+        node: usize,
+        /// The number asked for.
+        servers: usize,
+        /// The most the engine supports.
+        max: u32,
+    },
+    /// The network has more of something than the engine can number.
+    #[error("the network has {count} {what}, more than the {max} the engine supports")]
+    TooLarge {
+        /// What there are too many of: `"nodes"`, `"classes"` or
+        /// `"(node, class) pairs"`.
+        what: &'static str,
+        /// How many there are.
+        count: usize,
+        /// The most the engine supports.
+        max: usize,
+    },
     /// A class lists distributions for a different number of nodes.
     #[error("class {class}: has distributions for {found} nodes, the network has {expected}")]
     ClassNodeCount {
@@ -157,16 +180,91 @@ pub enum SimError {
         /// The value.
         value: f64,
     },
-    /// A custom inter-arrival distribution kept returning gaps too small to
-    /// move the clock (0, or tiny against the current time).
-    #[error("node {node}, class {class}: {count} inter-arrival times in a row did not advance the clock")]
-    TimeStalled {
-        /// The node (from 0).
+    /// Time stood still: many events in a row happened at one instant, as in
+    /// a zero-time cycle (a customer routed round nodes with zero service
+    /// times for ever) or an inter-arrival distribution giving 0, or gaps too
+    /// small to move the clock, again and again.
+    #[error(
+        "node {node}, class {class}, time {time}: {events} events in a row happened at this instant without the clock moving (a zero-time cycle, or inter-arrival times of 0)"
+    )]
+    Stalled {
+        /// The node of the event at which the run gave up (from 0).
         node: usize,
-        /// The class (from 0).
+        /// The class of that event (from 0).
         class: usize,
-        /// How many zeros in a row.
+        /// The instant.
+        time: f64,
+        /// How many events happened at it, at least.
+        events: u64,
+    },
+    /// The run used up its event budget (see
+    /// [`crate::Simulation::with_event_budget`]).
+    #[error(
+        "node {node}, time {time}: the run used up its budget of {budget} events; raise it with Simulation::with_event_budget if the run is meant to be this long"
+    )]
+    EventBudget {
+        /// The budget.
+        budget: u64,
+        /// The node of the next event (from 0).
+        node: usize,
+        /// The clock.
+        time: f64,
+    },
+    /// Before running: the external arrivals expected up to the stopping
+    /// time alone are more events than the budget allows.
+    #[error(
+        "from time {time} to max_time {max_time}, about {expected:.3e} arrivals are expected (most at node {node}, class {class}), more than the event budget of {budget}; raise it with Simulation::with_event_budget if the run is meant to be this long"
+    )]
+    ExpectedEvents {
+        /// Expected arrivals (their rate times the horizon, summed over streams).
+        expected: f64,
+        /// The budget left.
+        budget: u64,
+        /// The node with the most expected arrivals (from 0).
+        node: usize,
+        /// Its class (from 0).
+        class: usize,
+        /// The clock.
+        time: f64,
+        /// The stopping time asked for.
+        max_time: f64,
+    },
+    /// Before running: the count asked for needs at least one event per
+    /// customer, more than the event budget allows.
+    #[error(
+        "running until {count} more customers needs at least {count} events, more than the event budget of {budget} left; raise it with Simulation::with_event_budget"
+    )]
+    CountBeyondBudget {
+        /// Customers still to count.
         count: u64,
+        /// The budget left.
+        budget: u64,
+    },
+    /// Running to a number of customers, but the network is deadlocked:
+    /// every customer sits at a node whose servers are all held for ever
+    /// (blocked waiting for room at full, equally stuck nodes, or in
+    /// services that never end), and arrivals can only join them or be
+    /// turned away, so the count can never grow.
+    #[error(
+        "node {node}, time {time}: the network is deadlocked (every server where customers are is held for ever, by customers blocked in a cycle of full nodes or by services that never end; arrivals are only turned away or queued behind them), so no customer can ever {count} again; run until a max time instead"
+    )]
+    Deadlock {
+        /// The lowest deadlocked node (from 0).
+        node: usize,
+        /// The clock when the deadlock was found.
+        time: f64,
+        /// What can never happen again: `"complete"`, `"finish"` or `"be accepted"`.
+        count: &'static str,
+    },
+    /// More customers in the system at once than the engine can number.
+    #[error("node {node}, time {time}: more than {max} customers in the system at once")]
+    TooManyCustomers {
+        /// The node a customer was arriving at (from 0).
+        node: usize,
+        /// The clock.
+        time: f64,
+        /// The most the engine holds.
+        max: u32,
     },
     /// Run until a number of customers, but some class can reach a node from
     /// which it never leaves, so the count might never be reached.

@@ -30,6 +30,12 @@
 //! service time of the next queued customer, then the service time at the
 //! next node.
 //!
+//! Ciw numbers classes by their names sorted (as Python sorts strings), and
+//! so draws their first arrivals in that order; in that mode so does this
+//! engine, whatever the order of the classes in the model (records keep the
+//! model's class numbers). Utilisation is summed server by server as Ciw
+//! sums it.
+//!
 //! In that mode, records are bit-identical to Ciw 3.2.7 after `ciw.seed(s)`
 //! for networks of nodes with finite or infinite servers, any of the
 //! distributions here, probabilistic routing, several classes and queue
@@ -39,11 +45,19 @@
 //! deterministic, empirical, sequential and pmf times can tie. Records come
 //! in the order services end; Ciw's `get_all_records` lists them customer by
 //! customer, which is the same order for a single node.
+//!
+//! # Runs that never end
+//!
+//! A run that would go on for ever stops with a typed [`SimError`] naming
+//! the node and the time: see [`Simulation`] (event budget, zero-time
+//! cycles, blocking deadlocks under a customer count).
 
 mod distribution;
 mod error;
 mod event_queue;
+mod guard;
 mod network;
+mod node;
 mod python_random;
 mod random;
 mod record;
@@ -55,10 +69,11 @@ pub mod theory;
 
 pub use distribution::{CustomDistribution, Distribution, ParameterError, TimeDistribution};
 pub use error::{ModelError, SimError};
+pub use guard::DEFAULT_EVENT_BUDGET;
 pub use network::{ClassAtNode, CustomerClass, Network, NodeSpec, Servers};
 pub use python_random::PythonRandom;
 pub use random::{Pcg, RandomSource, RngKind, running_sums};
 pub use record::{CSV_HEADER, Record, RecordType, mean_wait, write_csv};
-pub use simulation::{Outcome, Simulation, Stop, simulate};
+pub use simulation::{Outcome, Simulation, Stop, simulate, simulate_with_budget};
 pub use stats::Describe;
 pub use sweep::{Sweep, SweepError, SweepPlan, Trial, TrialResult};

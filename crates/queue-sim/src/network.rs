@@ -8,6 +8,14 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use crate::distribution::{Distribution, ParameterError};
 use crate::error::ModelError;
 
+/// Most nodes a network may have: records number nodes from 1 and give the
+/// destination as an `i32` (`as`: a positive `i32` fits a `usize` on every
+/// platform Rust supports with `std`).
+pub(crate) const MAX_NODES: usize = (i32::MAX - 1) as usize;
+/// Most classes, and most (node, class) pairs: the engine numbers both in a
+/// `u32` (`as`: widening on 32- and 64-bit targets).
+pub(crate) const MAX_CLASSES: usize = u32::MAX as usize;
+
 /// An open queueing network, as Ciw's `create_network`: nodes with servers and
 /// optional queue capacity, and customer classes with per-node arrival and
 /// service distributions and a routing matrix.
@@ -74,6 +82,22 @@ pub struct ClassAtNode {
     pub arrival: Option<Distribution>,
     /// Service times.
     pub service: Distribution,
+}
+
+impl NodeSpec {
+    /// The number of servers as the engine holds it: `None` for infinite.
+    /// Errors if it is 0 or does not fit a `u32`; `node` names the node.
+    pub(crate) fn server_count(&self, node: usize) -> Result<Option<u32>, ModelError> {
+        match self.servers {
+            Servers::Infinite => Ok(None),
+            Servers::Finite(0) => Err(ModelError::ZeroServers { node }),
+            Servers::Finite(c) => u32::try_from(c).map(Some).map_err(|_| ModelError::TooManyServers {
+                node,
+                servers: c,
+                max: u32::MAX,
+            }),
+        }
+    }
 }
 
 impl Network {
@@ -162,12 +186,27 @@ impl Network {
         if self.classes.is_empty() {
             return Err(ModelError::NoClasses);
         }
-        for (node, spec) in self.nodes.iter().enumerate() {
-            if spec.servers == Servers::Finite(0) {
-                return Err(ModelError::ZeroServers { node });
+        let n = self.nodes.len();
+        if n > MAX_NODES {
+            return Err(ModelError::TooLarge { what: "nodes", count: n, max: MAX_NODES });
+        }
+        let k = self.classes.len();
+        if k > MAX_CLASSES {
+            return Err(ModelError::TooLarge { what: "classes", count: k, max: MAX_CLASSES });
+        }
+        match n.checked_mul(k) {
+            Some(pairs) if pairs <= MAX_CLASSES => {}
+            pairs => {
+                return Err(ModelError::TooLarge {
+                    what: "(node, class) pairs",
+                    count: pairs.unwrap_or(usize::MAX),
+                    max: MAX_CLASSES,
+                });
             }
         }
-        let n = self.nodes.len();
+        for (node, spec) in self.nodes.iter().enumerate() {
+            spec.server_count(node)?;
+        }
         let mut any_arrivals = false;
         for (class, c) in self.classes.iter().enumerate() {
             if c.nodes.len() != n {
@@ -227,7 +266,7 @@ fn check(d: &Distribution, node: usize, class: usize, role: &'static str) -> Res
 impl Serialize for Servers {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
-            Self::Finite(c) => s.serialize_u64(*c as u64),
+            Self::Finite(c) => s.serialize_u64(u64::try_from(*c).map_err(serde::ser::Error::custom)?),
             Self::Infinite => s.serialize_str("inf"),
         }
     }
@@ -247,7 +286,9 @@ impl<'de> Deserialize<'de> for Servers {
                 })
             }
             fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Servers, E> {
-                Ok(Servers::Finite(v as usize))
+                usize::try_from(v).map(Servers::Finite).map_err(|_| {
+                    E::custom(format!("number of servers {v} does not fit this platform's integers"))
+                })
             }
             fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Servers, E> {
                 match v {

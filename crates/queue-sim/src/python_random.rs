@@ -116,6 +116,11 @@ fn nv_magic() -> f64 {
 }
 
 impl RandomSource for PythonRandom {
+    /// True: this is the generator of Ciw mode.
+    fn ciw_conventions(&self) -> bool {
+        true
+    }
+
     /// `random.random()`: 53 bits from two outputs.
     #[inline]
     fn uniform01(&mut self) -> f64 {

@@ -12,6 +12,13 @@ use serde::{Deserialize, Serialize};
 /// The two implementations are [`Pcg`] (fast, the default) and
 /// [`crate::PythonRandom`] (bit-compatible with Python's `random`, hence Ciw).
 pub trait RandomSource {
+    /// Whether a simulation drawing from this source follows Ciw's
+    /// conventions where they differ from the model's own order: classes are
+    /// drawn in order of their sorted names, and utilisation is summed server
+    /// by server. False by default; true for [`crate::PythonRandom`].
+    fn ciw_conventions(&self) -> bool {
+        false
+    }
     /// A uniform draw in `[0, 1)`.
     fn uniform01(&mut self) -> f64;
     /// An exponential draw with the given rate.

@@ -1,6 +1,7 @@
 //! Where a customer goes after service: Ciw's transition-matrix rows, kept
 //! sparse in one flat table so that a draw reads a few neighbouring words.
 
+use crate::error::ModelError;
 use crate::network::Network;
 use crate::random::{RandomSource, running_sums};
 
@@ -28,16 +29,19 @@ pub(crate) struct Routes {
 
 #[derive(Clone, Copy, Debug)]
 struct Row {
-    start: u32,
-    len: u32,
+    start: usize,
+    len: usize,
     /// False when the row is all zeros: Ciw sends to the exit without a draw.
     draws: bool,
 }
 
 impl Routes {
     /// The routing of a validated `network`.
-    pub(crate) fn new(network: &Network) -> Self {
+    pub(crate) fn new(network: &Network) -> Result<Self, ModelError> {
         let nodes = network.nodes.len();
+        if nodes >= EXIT as usize {
+            return Err(ModelError::TooLarge { what: "nodes", count: nodes, max: EXIT as usize - 1 });
+        }
         let mut routes = Self { nodes, rows: Vec::new(), sums: Vec::new(), targets: Vec::new() };
         for class in &network.classes {
             for node in 0..nodes {
@@ -45,11 +49,14 @@ impl Routes {
                 routes.add_row(row);
             }
         }
-        routes
+        Ok(routes)
     }
 
+    /// Adds a row; its entries are fewer than [`EXIT`] (checked in `new`).
     fn add_row(&mut self, row: &[f64]) {
         let leave = 1.0 - row.iter().sum::<f64>();
+        // Ciw's `random_choice` shortcut on the whole row (an empty row
+        // stands for a row of zeros): no draw when only the exit is possible.
         let draws = !(row.iter().all(|&p| p == 0.0) && leave == 1.0);
         let mut probs = row.to_vec();
         probs.push(leave);
@@ -58,15 +65,16 @@ impl Routes {
         let start = self.sums.len();
         for i in (0..probs.len()).filter(|&i| i == 0 || i == last || probs[i] > 0.0) {
             self.sums.push(sums[i]);
+            // `as`: `i` is a node, and there are fewer than EXIT nodes.
             self.targets.push(if i < last { i as u32 } else { EXIT });
         }
         let len = self.sums.len() - start;
-        self.rows.push(Row { start: start as u32, len: len as u32, draws });
+        self.rows.push(Row { start, len, draws });
     }
 
     fn row(&self, class: usize, node: usize) -> (&[f64], &[u32], bool) {
         let row = self.rows[class * self.nodes + node];
-        let span = row.start as usize..(row.start + row.len) as usize;
+        let span = row.start..row.start + row.len;
         (&self.sums[span.clone()], &self.targets[span], row.draws)
     }
 

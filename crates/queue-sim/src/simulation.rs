@@ -3,23 +3,18 @@
 //! so the cost of an event hardly grows with the number of nodes (Ciw scans
 //! every node at every event).
 
-use std::cmp::Reverse;
-use std::collections::{BinaryHeap, VecDeque};
-
 use serde::{Deserialize, Serialize};
 
 use crate::distribution::Sampler;
 use crate::error::SimError;
 use crate::event_queue::{Event, EventQueue};
-use crate::network::{Network, Servers};
+use crate::guard::{Alarm, Count, DEFAULT_EVENT_BUDGET, Guard};
+use crate::network::Network;
+use crate::node::NodeState;
 use crate::python_random::PythonRandom;
 use crate::random::{Pcg, RandomSource, RngKind};
 use crate::record::{Record, RecordType};
 use crate::routing::Routes;
-
-/// How many zero inter-arrival times in a row from one custom source count as
-/// time standing still.
-const MAX_ZERO_INTER_ARRIVALS: u64 = 10_000_000;
 
 const NONE: u32 = u32::MAX;
 
@@ -37,6 +32,20 @@ const NONE: u32 = u32::MAX;
 /// assert!(sim.records().len() > first);
 /// # Ok::<(), queue_sim::SimError>(())
 /// ```
+///
+/// # Runs that would never end
+///
+/// A run stops with an error rather than run for ever: after its event
+/// budget ([`Simulation::with_event_budget`], by default
+/// [`DEFAULT_EVENT_BUDGET`](crate::DEFAULT_EVENT_BUDGET)), or before it starts
+/// when the arrivals expected up to its stopping time or the count it runs to
+/// exceed the budget ([`SimError::ExpectedEvents`],
+/// [`SimError::CountBeyondBudget`]); when millions of events in a row
+/// happen at one instant, as in a zero-time cycle ([`SimError::Stalled`]);
+/// and, running to a number of customers, when a blocking deadlock leaves
+/// the count no way to grow ([`SimError::Deadlock`]). These checks run every
+/// 65536 events. After an error the simulation is left mid-event: read its
+/// records, but do not run it on.
 #[derive(Debug)]
 pub struct Simulation<R: RandomSource = Pcg> {
     rng: R,
@@ -47,7 +56,9 @@ pub struct Simulation<R: RandomSource = Pcg> {
     customers: Vec<Customer>,
     free_slots: Vec<u32>,
     /// Per (node, class), node-major: external inter-arrival samplers.
-    arrivals: Vec<Option<ArrivalStream>>,
+    arrivals: Vec<Option<Sampler>>,
+    /// The nodes with external arrivals, for the deadlock check.
+    arrival_nodes: Vec<usize>,
     /// Per (node, class), node-major.
     services: Vec<Sampler>,
     /// Where a customer goes after service.
@@ -59,11 +70,16 @@ pub struct Simulation<R: RandomSource = Pcg> {
     accepted: u64,
     completed: u64,
     processed: u64,
+    /// Customers blocked after service, waiting for room elsewhere.
+    blocked: u64,
+    /// Utilisation summed as Ciw sums it.
+    ciw: bool,
+    guard: Guard,
 }
 
 /// When to stop a run. In a model file or JSON: `{ max_time = 10000.0 }`,
-/// `{ max_customers = 500 }`, `{ max_arrivals = 500 }` or
-/// `{ max_accepted = 500 }`.
+/// `{ max_customers = 500 }`, `{ max_finished = 500 }`,
+/// `{ max_arrivals = 500 }` or `{ max_accepted = 500 }`.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Stop {
@@ -71,9 +87,13 @@ pub enum Stop {
     /// `simulate_until_max_time`); the clock ends at this time.
     MaxTime(f64),
     /// Run until this many customers have completed their journey through
-    /// the network (Ciw's `simulate_until_max_customers`, method "Complete";
-    /// with no baulking or reneging yet, also its "Finish").
+    /// the network (Ciw's `simulate_until_max_customers`, method "Complete").
+    /// Rejected customers do not count.
     MaxCustomers(u64),
+    /// Run until this many customers have left the network, completed or
+    /// rejected on arrival (Ciw's method "Finish", which would also count
+    /// baulking and reneging customers, features this engine lacks).
+    MaxFinished(u64),
     /// Run until this many customers have arrived from outside, rejected
     /// ones included (Ciw's method "Arrive").
     MaxArrivals(u64),
@@ -95,7 +115,9 @@ pub struct Outcome {
 }
 
 /// Builds and runs one simulation with the chosen generator: the call a
-/// sweep makes once per trial.
+/// sweep makes once per trial. The run has the default event budget
+/// ([`DEFAULT_EVENT_BUDGET`](crate::DEFAULT_EVENT_BUDGET)); see
+/// [`simulate_with_budget`].
 ///
 /// ```
 /// use queue_sim::{simulate, mean_wait, Network, RngKind, Stop};
@@ -104,13 +126,33 @@ pub struct Outcome {
 /// # Ok::<(), queue_sim::SimError>(())
 /// ```
 pub fn simulate(network: &Network, rng: RngKind, seed: u64, stop: Stop) -> Result<Outcome, SimError> {
-    fn go<R: RandomSource>(mut sim: Simulation<R>, stop: Stop) -> Result<Outcome, SimError> {
+    simulate_with_budget(network, rng, seed, stop, DEFAULT_EVENT_BUDGET)
+}
+
+/// [`simulate`] with an event budget of `budget` events (see
+/// [`Simulation::with_event_budget`]).
+///
+/// ```
+/// use queue_sim::{simulate_with_budget, Network, RngKind, SimError, Stop};
+/// let net = Network::mmc(0.2, 0.1, 3);
+/// let err = simulate_with_budget(&net, RngKind::Pcg, 0, Stop::MaxCustomers(1000), 500).unwrap_err();
+/// assert!(matches!(err, SimError::CountBeyondBudget { count: 1000, budget: 500 }));
+/// ```
+pub fn simulate_with_budget(
+    network: &Network,
+    rng: RngKind,
+    seed: u64,
+    stop: Stop,
+    budget: u64,
+) -> Result<Outcome, SimError> {
+    fn go<R: RandomSource>(sim: Simulation<R>, stop: Stop, budget: u64) -> Result<Outcome, SimError> {
+        let mut sim = sim.with_event_budget(budget);
         sim.run(stop)?;
         Ok(sim.into_outcome())
     }
     match rng {
-        RngKind::Pcg => go(Simulation::with_rng(network, Pcg::new(seed))?, stop),
-        RngKind::Ciw => go(Simulation::with_rng(network, PythonRandom::new(seed))?, stop),
+        RngKind::Pcg => go(Simulation::with_rng(network, Pcg::new(seed))?, stop, budget),
+        RngKind::Ciw => go(Simulation::with_rng(network, PythonRandom::new(seed))?, stop, budget),
     }
 }
 
@@ -132,6 +174,15 @@ impl<R: RandomSource> Simulation<R> {
     /// A simulation of `network` drawing from `rng`. The first inter-arrival
     /// time of every (node, class) stream is drawn here, node by node and
     /// class by class, as Ciw draws them when it builds a simulation.
+    ///
+    /// When `rng` follows Ciw's conventions
+    /// ([`RandomSource::ciw_conventions`], true for [`PythonRandom`]), the
+    /// classes at each node are drawn in order of their names, sorted as
+    /// Python sorts strings (by code point, so `"Class 10"` comes before
+    /// `"Class 2"`), since Ciw numbers classes by their sorted names;
+    /// classes with the same name keep their order in the model. Classes
+    /// keep their numbers in the model (records give
+    /// `network.classes` indices) either way.
     pub fn with_rng(network: &Network, rng: R) -> Result<Self, SimError> {
         network.validate()?;
         let classes = network.classes.len();
@@ -141,13 +192,25 @@ impl<R: RandomSource> Simulation<R> {
         for node in 0..n {
             for class in &network.classes {
                 let at = &class.nodes[node];
-                arrivals
-                    .push(at.arrival.clone().map(|d| ArrivalStream { sampler: Sampler::new(d), zeros: 0 }));
+                arrivals.push(at.arrival.clone().map(Sampler::new));
                 services.push(Sampler::new(at.service.clone()));
             }
         }
-        let routes = Routes::new(network);
-        let nodes = network.nodes.iter().map(NodeState::new).collect();
+        let routes = Routes::new(network)?;
+        let nodes = network
+            .nodes
+            .iter()
+            .enumerate()
+            .map(|(i, spec)| NodeState::new(i, spec))
+            .collect::<Result<_, _>>()?;
+        let arrival_nodes =
+            (0..n).filter(|&i| (0..classes).any(|k| arrivals[i * classes + k].is_some())).collect();
+        let ciw = rng.ciw_conventions();
+        let mut order: Vec<usize> = (0..classes).collect();
+        if ciw {
+            // Stable: classes with equal names keep their order.
+            order.sort_by(|&a, &b| network.classes[a].name.cmp(&network.classes[b].name));
+        }
         let mut sim = Self {
             rng,
             now: 0.0,
@@ -157,6 +220,7 @@ impl<R: RandomSource> Simulation<R> {
             customers: Vec::new(),
             free_slots: Vec::new(),
             arrivals,
+            arrival_nodes,
             services,
             routes,
             records: Vec::new(),
@@ -165,14 +229,44 @@ impl<R: RandomSource> Simulation<R> {
             accepted: 0,
             completed: 0,
             processed: 0,
+            blocked: 0,
+            ciw,
+            guard: Guard::new(DEFAULT_EVENT_BUDGET),
         };
         sim.single_stream = sim.arrivals.iter().flatten().count() == 1;
-        for stream in 0..sim.arrivals.len() {
-            if sim.arrivals[stream].is_some() {
-                sim.schedule_arrival(stream, 0.0)?;
+        for node in 0..n {
+            for &class in &order {
+                let stream = node * classes + class;
+                if sim.arrivals[stream].is_some() {
+                    sim.schedule_arrival(stream, 0.0)?;
+                }
             }
         }
         Ok(sim)
+    }
+
+    /// Sets the most events this simulation may process in all (by default
+    /// [`DEFAULT_EVENT_BUDGET`](crate::DEFAULT_EVENT_BUDGET)); a run that
+    /// needs more stops with [`SimError::EventBudget`], or before it starts
+    /// when it can tell ([`SimError::ExpectedEvents`],
+    /// [`SimError::CountBeyondBudget`]).
+    ///
+    /// ```
+    /// use queue_sim::{Network, SimError, Simulation};
+    /// let net = Network::mmc(0.2, 0.1, 3);
+    /// // About 2000 arrivals expected by time 10000: too many for 1000 events.
+    /// let mut sim = Simulation::new(&net, 0)?.with_event_budget(1000);
+    /// assert!(matches!(sim.run_until(10_000.0), Err(SimError::ExpectedEvents { .. })));
+    /// # Ok::<(), SimError>(())
+    /// ```
+    pub fn with_event_budget(mut self, budget: u64) -> Self {
+        self.guard.set_budget(budget, self.processed);
+        self
+    }
+
+    /// The most events this simulation may process in all.
+    pub fn event_budget(&self) -> u64 {
+        self.guard.budget
     }
 
     /// Runs until `stop`.
@@ -180,8 +274,9 @@ impl<R: RandomSource> Simulation<R> {
         match stop {
             Stop::MaxTime(t) => self.run_until(t),
             Stop::MaxCustomers(n) => self.run_until_customers(n),
-            Stop::MaxArrivals(n) => self.run_while(|sim| sim.arrived < n),
-            Stop::MaxAccepted(n) => self.run_while(|sim| sim.accepted < n),
+            Stop::MaxFinished(n) => self.run_until_finished(n),
+            Stop::MaxArrivals(n) => self.run_to(Count::Arrived, n),
+            Stop::MaxAccepted(n) => self.run_to(Count::Accepted, n),
         }
     }
 
@@ -194,7 +289,18 @@ impl<R: RandomSource> Simulation<R> {
         if max_time < self.now {
             return Err(SimError::MaxTimeInPast { max_time, now: self.now });
         }
-        self.reserve_records(max_time - self.now);
+        let expected = self.reserve_records(max_time - self.now);
+        if expected.total > self.guard.left(self.processed) as f64 {
+            let (node, class) = (expected.top / self.classes, expected.top % self.classes);
+            return Err(SimError::ExpectedEvents {
+                expected: expected.total,
+                budget: self.guard.left(self.processed),
+                node,
+                class,
+                time: self.now,
+                max_time,
+            });
+        }
         while let Some(event) = self.events.pop_before(max_time) {
             self.handle(event)?;
         }
@@ -213,14 +319,66 @@ impl<R: RandomSource> Simulation<R> {
         if let Some((class, node)) = self.trapping_node() {
             return Err(SimError::NoExit { class, node });
         }
-        self.run_while(|sim| sim.completed < n)
+        self.run_to(Count::Completed, n)
     }
 
-    /// Handles events one by one while `go` holds, as Ciw's
+    /// Runs until `n` customers have left the network, completed or rejected
+    /// (Ciw's method "Finish"); the clock stays at the last event.
+    ///
+    /// Errors with [`SimError::NoExit`] if no arrival can ever finish: from
+    /// every node where a class arrives, that class can never leave, and the
+    /// node has no capacity limit to turn arrivals away.
+    pub fn run_until_finished(&mut self, n: u64) -> Result<(), SimError> {
+        if self.count(Count::Finished) < n {
+            let mut trapped = None;
+            for class in 0..self.classes {
+                let exits = self.exits(class);
+                for (node, state) in self.nodes.iter().enumerate() {
+                    if self.arrivals[node * self.classes + class].is_none() {
+                        continue;
+                    }
+                    if exits[node] || state.capacity != usize::MAX {
+                        return self.run_to(Count::Finished, n);
+                    }
+                    trapped.get_or_insert((class, node));
+                }
+            }
+            if let Some((class, node)) = trapped {
+                return Err(SimError::NoExit { class, node });
+            }
+        }
+        self.run_to(Count::Finished, n)
+    }
+
+    /// The current value of a count.
+    fn count(&self, count: Count) -> u64 {
+        match count {
+            Count::Completed => self.completed,
+            Count::Finished => self.completed + (self.arrived - self.accepted),
+            Count::Accepted => self.accepted,
+            Count::Arrived => self.arrived,
+        }
+    }
+
+    /// Handles events one by one until `count` reaches `n`, as Ciw's
     /// `simulate_until_max_customers` loop does; the clock stays at the last
     /// event. Stops early if no event is left.
-    fn run_while(&mut self, go: impl Fn(&Self) -> bool) -> Result<(), SimError> {
-        while go(self) {
+    fn run_to(&mut self, count: Count, n: u64) -> Result<(), SimError> {
+        let needed = n.saturating_sub(self.count(count));
+        if needed > self.guard.left(self.processed) {
+            return Err(SimError::CountBeyondBudget {
+                count: needed,
+                budget: self.guard.left(self.processed),
+            });
+        }
+        self.guard.counting = Some((count, self.count(count)));
+        let result = self.run_while(count, n);
+        self.guard.counting = None;
+        result
+    }
+
+    fn run_while(&mut self, count: Count, n: u64) -> Result<(), SimError> {
+        while self.count(count) < n {
             let Some(event) = self.events.pop() else { break };
             self.handle(event)?;
         }
@@ -232,18 +390,7 @@ impl<R: RandomSource> Simulation<R> {
     fn trapping_node(&self) -> Option<(usize, usize)> {
         let n = self.nodes.len();
         for class in 0..self.classes {
-            // Nodes from which the exit is reachable, by fixpoint.
-            let mut exits: Vec<bool> = (0..n).map(|i| self.routes.leaves(class, i)).collect();
-            let mut changed = true;
-            while changed {
-                changed = false;
-                for i in 0..n {
-                    if !exits[i] && self.routes.destinations(class, i).any(|d| exits[d]) {
-                        exits[i] = true;
-                        changed = true;
-                    }
-                }
-            }
+            let exits = self.exits(class);
             // Nodes reachable from the class's arrivals.
             let mut stack: Vec<usize> =
                 (0..n).filter(|&i| self.arrivals[i * self.classes + class].is_some()).collect();
@@ -259,6 +406,24 @@ impl<R: RandomSource> Simulation<R> {
             }
         }
         None
+    }
+
+    /// Per node, whether a customer of `class` there can leave the network
+    /// (directly or after more nodes), by fixpoint.
+    fn exits(&self, class: usize) -> Vec<bool> {
+        let n = self.nodes.len();
+        let mut exits: Vec<bool> = (0..n).map(|i| self.routes.leaves(class, i)).collect();
+        let mut changed = true;
+        while changed {
+            changed = false;
+            for i in 0..n {
+                if !exits[i] && self.routes.destinations(class, i).any(|d| exits[d]) {
+                    exits[i] = true;
+                    changed = true;
+                }
+            }
+        }
+        exits
     }
 
     /// The simulation clock.
@@ -287,6 +452,12 @@ impl<R: RandomSource> Simulation<R> {
         self.processed
     }
 
+    /// Customers that have left the network: completed, or rejected on
+    /// arrival (what [`Stop::MaxFinished`] counts).
+    pub fn finished(&self) -> u64 {
+        self.count(Count::Finished)
+    }
+
     /// Customers that have arrived from outside, rejected ones included.
     pub fn arrived(&self) -> u64 {
         self.arrived
@@ -304,19 +475,18 @@ impl<R: RandomSource> Simulation<R> {
 
     /// Per node, busy server time over total server time up to the clock
     /// (Ciw's `server_utilisation`); `None` for infinite-server nodes.
+    ///
+    /// Busy times are added server by server; when the generator follows
+    /// Ciw's conventions ([`RandomSource::ciw_conventions`]), the total
+    /// time is summed server by server too, so that a run's utilisation
+    /// equals Ciw's to the last bit as computed by Ciw on CPython 3.11 or
+    /// earlier (from 3.12, Python's `sum` of floats compensates rounding,
+    /// which can change the last digits). Unlike Ciw, which adds the
+    /// services under way to its servers' busy times at the end of every
+    /// `simulate_until_max_time` call, so that a paused and resumed run
+    /// counts them twice, this is what a single run to the clock gives.
     pub fn utilisation(&self) -> Vec<Option<f64>> {
-        self.nodes
-            .iter()
-            .map(|node| {
-                let c = node.servers?;
-                if self.now <= 0.0 {
-                    return Some(0.0);
-                }
-                // Services under way: each has used `now - start` so far.
-                let in_progress = f64::from(node.busy_servers) * self.now - node.busy_since;
-                Some((node.busy_time + in_progress) / (f64::from(c) * self.now))
-            })
-            .collect()
+        self.nodes.iter().map(|node| node.utilisation(self.now, self.ciw)).collect()
     }
 
     /// Ends the run, keeping its records and utilisation.
@@ -326,18 +496,26 @@ impl<R: RandomSource> Simulation<R> {
     }
 
     /// Reserves room for the records of the external arrivals expected over
-    /// `horizon`, so that a run does not keep regrowing its record buffer.
-    fn reserve_records(&mut self, horizon: f64) {
-        let expected: f64 = self
-            .arrivals
-            .iter()
-            .flatten()
-            .filter_map(|a| a.sampler.dist_mean())
-            .filter(|&m| m > 0.0)
-            .map(|m| horizon / m)
-            .sum();
-        // Cap the guess so that a long horizon does not reserve gigabytes up front.
-        self.records.reserve((expected * 1.05).min(1e6) as usize);
+    /// `horizon`, so that a run does not keep regrowing its record buffer,
+    /// and returns that expectation.
+    fn reserve_records(&mut self, horizon: f64) -> Expected {
+        let mut expected = Expected { total: 0.0, top: 0 };
+        let mut most = 0.0;
+        for (stream, sampler) in self.arrivals.iter().enumerate() {
+            let Some(m) = sampler.as_ref().and_then(Sampler::dist_mean) else { continue };
+            if m > 0.0 {
+                let n = horizon / m;
+                expected.total += n;
+                if n > most {
+                    most = n;
+                    expected.top = stream;
+                }
+            }
+        }
+        // Cap the guess so that a long horizon does not reserve gigabytes up
+        // front (`as`: a float in [0, 1e6] converts exactly enough).
+        self.records.reserve((expected.total * 1.05).clamp(0.0, 1e6) as usize);
+        expected
     }
 
     #[inline(always)]
@@ -347,24 +525,15 @@ impl<R: RandomSource> Simulation<R> {
 
     /// Draws the next inter-arrival time of `stream` and schedules it after `from`.
     fn schedule_arrival(&mut self, stream: usize, from: f64) -> Result<(), SimError> {
-        let classes = self.classes;
-        let Some(source) = self.arrivals[stream].as_mut() else { return Ok(()) };
-        let gap = source.sampler.sample(&mut self.rng);
-        let (node, class) = (stream / classes, stream % classes);
+        let Some(sampler) = self.arrivals[stream].as_mut() else { return Ok(()) };
+        let gap = sampler.sample(&mut self.rng);
         if gap.is_nan() || gap < 0.0 {
+            let (node, class) = (stream / self.classes, stream % self.classes);
             return Err(SimError::InvalidSample { node, class, role: "arrival", value: gap });
         }
         let time = from + gap;
-        if time == from {
-            // A gap of 0, or one too small to move the clock at this time.
-            source.zeros += 1;
-            if source.zeros >= MAX_ZERO_INTER_ARRIVALS {
-                return Err(SimError::TimeStalled { node, class, count: source.zeros });
-            }
-        } else {
-            source.zeros = 0;
-        }
         if time.is_finite() {
+            // `as`: validation keeps the number of streams within a u32.
             let kind = EventKind::Arrival { stream: stream as u32 };
             if self.single_stream { self.events.push_slot(time, kind) } else { self.push_event(time, kind) }
         }
@@ -372,6 +541,9 @@ impl<R: RandomSource> Simulation<R> {
     }
 
     fn handle(&mut self, event: Event<EventKind>) -> Result<(), SimError> {
+        if self.processed >= self.guard.next_check {
+            self.check(&event)?;
+        }
         self.now = event.time();
         self.processed += 1;
         match event.kind {
@@ -380,12 +552,50 @@ impl<R: RandomSource> Simulation<R> {
         }
     }
 
+    /// The periodic check of the event budget, the clock and, running to a
+    /// count, deadlock; `event` is the one about to be handled.
+    #[cold]
+    #[inline(never)]
+    fn check(&mut self, event: &Event<EventKind>) -> Result<(), SimError> {
+        let time = event.time();
+        let (node, class) = match event.kind {
+            EventKind::Arrival { stream } => {
+                let stream = stream as usize;
+                (stream / self.classes, stream % self.classes)
+            }
+            EventKind::ServiceEnd { customer } => {
+                let c = &self.customers[customer as usize];
+                (c.node as usize, c.class as usize)
+            }
+        };
+        match self.guard.check(self.processed, time) {
+            Some(Alarm::Budget) => {
+                return Err(SimError::EventBudget { budget: self.guard.budget, node, time });
+            }
+            Some(Alarm::Stalled(events)) => return Err(SimError::Stalled { node, class, time, events }),
+            None => {}
+        }
+        if let Some((count, last)) = self.guard.counting {
+            let now = self.count(count);
+            // A deadlock stops the count; look for one only then.
+            if now == last && (self.blocked > 0 || self.nodes.iter().any(|n| n.endless > 0)) {
+                if let Some(node) = crate::guard::frozen(&self.nodes, &self.arrival_nodes, count) {
+                    return Err(SimError::Deadlock { node, time: self.now, count: count.verb() });
+                }
+            }
+            self.guard.counting = Some((count, now));
+        }
+        Ok(())
+    }
+
     fn external_arrival(&mut self, stream: usize, time: f64) -> Result<(), SimError> {
         let (node, class) = (stream / self.classes, stream % self.classes);
         self.arrived += 1;
         let id = self.arrived;
         let state = &self.nodes[node];
-        if state.in_node as usize >= state.capacity {
+        // `as` (here and for node and class numbers below): validation keeps
+        // nodes and classes within a u32, and node numbers within an i32.
+        if state.full() {
             let queue_size_at_arrival = state.in_node;
             self.records.push(Record {
                 id_number: id,
@@ -407,13 +617,13 @@ impl<R: RandomSource> Simulation<R> {
             });
         } else {
             self.accepted += 1;
-            let customer = self.new_customer(id, class as u32);
+            let customer = self.new_customer(id, class as u32, node)?;
             self.accept(node, customer)?;
         }
         self.schedule_arrival(stream, time)
     }
 
-    fn new_customer(&mut self, id: u64, class: u32) -> u32 {
+    fn new_customer(&mut self, id: u64, class: u32, node: usize) -> Result<u32, SimError> {
         let c = Customer {
             id,
             class,
@@ -428,11 +638,16 @@ impl<R: RandomSource> Simulation<R> {
         match self.free_slots.pop() {
             Some(slot) => {
                 self.customers[slot as usize] = c;
-                slot
+                Ok(slot)
             }
             None => {
+                // Below u32::MAX, so that a node's count of customers fits a u32 too.
+                let slot = u32::try_from(self.customers.len())
+                    .ok()
+                    .filter(|&slot| slot < u32::MAX)
+                    .ok_or(SimError::TooManyCustomers { node, time: self.now, max: u32::MAX - 1 })?;
                 self.customers.push(c);
-                (self.customers.len() - 1) as u32
+                Ok(slot)
             }
         }
     }
@@ -469,14 +684,14 @@ impl<R: RandomSource> Simulation<R> {
         c.service_end = self.now + duration;
         let end = c.service_end;
         if server != NONE {
-            let state = &mut self.nodes[node];
-            state.busy_servers += 1;
-            state.busy_since += self.now;
+            self.nodes[node].times.start(server, self.now);
         }
         // An infinite service time (possible with extreme parameters) never
         // ends, as in Ciw: the customer keeps its server.
         if end.is_finite() {
             self.push_event(end, EventKind::ServiceEnd { customer });
+        } else if server != NONE {
+            self.nodes[node].endless += 1;
         }
         Ok(())
     }
@@ -488,9 +703,10 @@ impl<R: RandomSource> Simulation<R> {
         self.customers[customer as usize].destination = next.map_or(-1, |d| d as i32 + 1);
         if let Some(dest) = next {
             let d = &mut self.nodes[dest];
-            if d.in_node as usize >= d.capacity {
+            if d.full() {
                 // Blocked after service: keep the server until `dest` has room.
                 d.blocked.push_back((node as u32, customer));
+                self.blocked += 1;
                 return Ok(());
             }
         }
@@ -525,10 +741,9 @@ impl<R: RandomSource> Simulation<R> {
         });
         let server = c.server;
         if server != NONE {
-            state.busy_time += now - c.service_start;
-            state.busy_servers -= 1;
-            state.busy_since -= c.service_start;
-            match state.waiting.pop_front() {
+            let waiting = state.waiting.pop_front();
+            state.times.end(server, c.service_start, now, waiting.is_none());
+            match waiting {
                 Some(waiting) => self.start_service(node, waiting, server)?,
                 None => state.free_servers.put(server),
             }
@@ -541,109 +756,13 @@ impl<R: RandomSource> Simulation<R> {
             }
         }
         let state = &mut self.nodes[node];
-        if (state.in_node as usize) < state.capacity {
+        if !state.full() {
             if let Some((from, blocked)) = state.blocked.pop_front() {
+                self.blocked -= 1;
                 self.release(from as usize, blocked, Some(node))?;
             }
         }
         Ok(())
-    }
-}
-
-#[derive(Clone, Debug)]
-struct ArrivalStream {
-    sampler: Sampler,
-    /// Zero inter-arrival times in a row, to detect time standing still.
-    zeros: u64,
-}
-
-#[derive(Clone, Debug)]
-struct NodeState {
-    /// `None` for infinite servers.
-    servers: Option<u32>,
-    /// Most customers the node holds: servers plus queue capacity.
-    capacity: usize,
-    /// Customers at the node: waiting, in service or blocked.
-    in_node: u32,
-    waiting: VecDeque<u32>,
-    /// Free servers, lowest number first.
-    free_servers: FreeServers,
-    /// Servers busy now (serving or blocked).
-    busy_servers: u32,
-    /// The sum of the start times of the services under way.
-    busy_since: f64,
-    /// Server time used by services that have ended.
-    busy_time: f64,
-    /// Customers at other nodes blocked waiting for room here, in order.
-    blocked: VecDeque<(u32, u32)>,
-}
-
-impl NodeState {
-    fn new(spec: &crate::network::NodeSpec) -> Self {
-        let servers = match spec.servers {
-            Servers::Finite(c) => Some(c as u32),
-            Servers::Infinite => None,
-        };
-        let c = servers.unwrap_or(0);
-        let capacity = match (spec.servers, spec.queue_capacity) {
-            (Servers::Finite(c), Some(q)) => c.saturating_add(q),
-            _ => usize::MAX,
-        };
-        Self {
-            servers,
-            capacity,
-            in_node: 0,
-            waiting: VecDeque::new(),
-            free_servers: FreeServers::all(c),
-            busy_servers: 0,
-            busy_since: 0.0,
-            busy_time: 0.0,
-            blocked: VecDeque::new(),
-        }
-    }
-}
-
-/// The free servers of a node, lowest number first: a bit mask for up to
-/// 64 servers (one instruction to take the lowest), a min-heap beyond.
-#[derive(Clone, Debug)]
-enum FreeServers {
-    Mask(u64),
-    Heap(BinaryHeap<Reverse<u32>>),
-}
-
-impl FreeServers {
-    /// All of `c` servers free.
-    fn all(c: u32) -> Self {
-        if c <= 64 {
-            Self::Mask(if c == 64 { u64::MAX } else { (1u64 << c) - 1 })
-        } else {
-            Self::Heap((0..c).map(Reverse).collect())
-        }
-    }
-
-    /// Takes the lowest-numbered free server.
-    #[inline]
-    fn take_lowest(&mut self) -> Option<u32> {
-        match self {
-            Self::Mask(m) => {
-                if *m == 0 {
-                    return None;
-                }
-                let s = m.trailing_zeros();
-                *m &= *m - 1;
-                Some(s)
-            }
-            Self::Heap(h) => h.pop().map(|Reverse(s)| s),
-        }
-    }
-
-    /// Frees a server.
-    #[inline]
-    fn put(&mut self, server: u32) {
-        match self {
-            Self::Mask(m) => *m |= 1 << server,
-            Self::Heap(h) => h.push(Reverse(server)),
-        }
     }
 }
 
@@ -669,4 +788,12 @@ enum EventKind {
     Arrival { stream: u32 },
     /// The end of a customer's service where it is.
     ServiceEnd { customer: u32 },
+}
+
+/// The external arrivals expected over a horizon.
+struct Expected {
+    /// Summed over the streams.
+    total: f64,
+    /// The stream expecting the most.
+    top: usize,
 }

@@ -46,7 +46,9 @@ pub fn mmc_utilisation(arrival_rate: f64, service_rate: f64, servers: u32) -> Op
 /// Probability of `n` customers in a stable M/M/1 queue: `(1 - rho) rho^n`.
 pub fn mm1_state_probability(arrival_rate: f64, service_rate: f64, n: u32) -> Option<f64> {
     let rho = arrival_rate / service_rate;
-    (rho < 1.0).then(|| (1.0 - rho) * rho.powi(n as i32))
+    // `powi` takes an i32; beyond it, `powf` (rho^n is then 0 or nearly).
+    let power = i32::try_from(n).map_or_else(|_| rho.powf(f64::from(n)), |k| rho.powi(k));
+    (rho < 1.0).then_some((1.0 - rho) * power)
 }
 
 /// Pollaczek–Khinchine mean wait of a stable M/G/1 queue with the given

@@ -1,9 +1,14 @@
 """Writes the Ciw 3.2.7 records that the Ciw-compatibility tests compare with.
 
-Run from this folder with Ciw installed (pip install ciw==3.2.7):
+Run from this folder with Ciw installed (pip install ciw==3.2.7), on
+CPython 3.11 (from 3.12, `sum` of floats compensates rounding, which changes
+the last digits of Ciw's utilisation):
     python golden.py
 Each MODEL.toml gives MODEL.csv: Ciw's records for ciw.seed(SEED), max_time
-MAX_TIME, floats in repr (shortest round-trip) form.
+MAX_TIME, floats in repr (shortest round-trip) form, classes by their index
+among the sorted class names (Ciw's numbering). utilisation.csv has each
+run's `server_utilisation` per node; counts.csv what runs to a number of
+customers leave, for every method of `simulate_until_max_customers`.
 """
 import csv
 import glob
@@ -14,6 +19,7 @@ import ciw
 
 SEED = 7
 MAX_TIME = 200.0
+COUNT = 300
 
 
 def dist(d):
@@ -72,6 +78,8 @@ def field(x):
     return repr(x)
 
 
+utilisation = []
+counts = []
 for path in sorted(glob.glob("*.toml")):
     with open(path, "rb") as f:
         model = tomllib.load(f)
@@ -93,3 +101,27 @@ for path in sorted(glob.glob("*.toml")):
                         field(r.destination), r.queue_size_at_arrival, field(r.queue_size_at_departure),
                         field(r.server_id), r.record_type])
     print(out, len(Q.get_all_records()), "records")
+    model_name = path.replace(".toml", "")
+    for i, nd in enumerate(Q.transitive_nodes):
+        utilisation.append([model_name, i + 1, field(nd.server_utilisation)])
+    # Runs to a number of customers: record count, rejections, the sum of
+    # the waits added smallest first, the longest wait, and the clock.
+    for method in ["Complete", "Finish", "Arrive", "Accept"]:
+        ciw.seed(SEED)
+        Q = ciw.Simulation(network(model))
+        Q.simulate_until_max_customers(COUNT, method=method)
+        recs = Q.get_all_records()
+        waits = sorted(r.waiting_time for r in recs if r.record_type == "service")
+        rejections = sum(r.record_type == "rejection" for r in recs)
+        counts.append([model_name, SEED, method, COUNT, len(recs), rejections, repr(sum(waits)),
+                       repr(max(waits)), repr(Q.current_time)])
+
+with open("utilisation.csv", "w", newline="") as f:
+    w = csv.writer(f)
+    w.writerow(["model", "node", "utilisation"])
+    w.writerows(utilisation)
+with open("counts.csv", "w", newline="") as f:
+    w = csv.writer(f)
+    w.writerow(["model", "seed", "method", "count", "records", "rejections", "sum_sorted_waits",
+                "max_wait", "current_time"])
+    w.writerows(counts)

@@ -1,6 +1,6 @@
 //! Ciw-compatible mode: values Ciw 3.2.7 itself prints, compared exactly.
 
-use queue_sim::{Network, RngKind, Stop, mean_wait, simulate};
+use queue_sim::{Network, RngKind, Simulation, Stop, mean_wait, simulate};
 
 fn ciw_mean_wait(servers: usize) -> f64 {
     let out = simulate(&Network::mmc(0.2, 0.1, servers), RngKind::Ciw, 0, Stop::MaxTime(10_000.0)).unwrap();
@@ -25,11 +25,29 @@ fn mmc_record_counts_equal_ciw() {
     }
 }
 
-/// One record as a row of the golden files, fields as strings in the same
-/// form `golden.py` writes them (shortest round-trip floats, empty for none).
-fn rust_rows(model: &str) -> Vec<Vec<String>> {
+fn golden_model(model: &str) -> Network {
     let path = format!("{}/tests/ciw/{model}.toml", env!("CARGO_MANIFEST_DIR"));
-    let net = Network::from_toml_file(&path).unwrap();
+    Network::from_toml_file(&path).unwrap()
+}
+
+fn golden_csv(name: &str) -> csv::Reader<std::fs::File> {
+    csv::Reader::from_path(format!("{}/tests/ciw/{name}.csv", env!("CARGO_MANIFEST_DIR"))).unwrap()
+}
+
+/// Per class of `net` (in model order), its number in Ciw: its index among
+/// the class names sorted as Python sorts strings.
+fn ciw_class_numbers(net: &Network) -> Vec<usize> {
+    let mut sorted: Vec<&str> = net.classes.iter().map(|c| c.name.as_str()).collect();
+    sorted.sort_unstable();
+    net.classes.iter().map(|c| sorted.iter().position(|&n| n == c.name).unwrap()).collect()
+}
+
+/// One record as a row of the golden files, fields as strings in the same
+/// form `golden.py` writes them (shortest round-trip floats, empty for none,
+/// classes by Ciw's number).
+fn rust_rows(model: &str) -> Vec<Vec<String>> {
+    let net = golden_model(model);
+    let class_number = ciw_class_numbers(&net);
     let out = simulate(&net, RngKind::Ciw, 7, Stop::MaxTime(200.0)).unwrap();
     let float = |x: f64| if x.is_nan() { String::new() } else { format!("{x:?}") };
     let opt = |x: Option<String>| x.unwrap_or_default();
@@ -39,7 +57,7 @@ fn rust_rows(model: &str) -> Vec<Vec<String>> {
         .map(|r| {
             vec![
                 r.id_number.to_string(),
-                r.customer_class.to_string(),
+                class_number[r.customer_class as usize].to_string(),
                 r.node.to_string(),
                 float(r.arrival_date),
                 float(r.waiting_time),
@@ -65,8 +83,7 @@ fn key(row: &[String]) -> (u64, f64, u32) {
 }
 
 fn ciw_rows(model: &str) -> Vec<Vec<String>> {
-    let path = format!("{}/tests/ciw/{model}.csv", env!("CARGO_MANIFEST_DIR"));
-    let mut reader = csv::Reader::from_path(path).unwrap();
+    let mut reader = golden_csv(model);
     let mut rows: Vec<Vec<String>> = reader
         .records()
         .map(|r| {
@@ -113,6 +130,122 @@ fn mixed_network_equals_ciw_record_for_record() {
 #[test]
 fn resampled_times_equal_ciw_record_for_record() {
     assert_same_records("resampled");
+}
+
+#[test]
+fn classes_named_out_of_order_are_drawn_in_ciws_sorted_order() {
+    // "walk-in" before "referral" in the file (the shipped clinic model);
+    // Ciw numbers and draws "referral" first.
+    assert_same_records("unsorted_classes");
+}
+
+#[test]
+fn classes_sort_by_name_as_python_sorts_strings() {
+    // "Class 2", "Class 10", "Class 1": Ciw's order is 1, 10, 2.
+    let net = golden_model("numbered_classes");
+    assert_eq!(ciw_class_numbers(&net), [2, 1, 0]);
+    assert_same_records("numbered_classes");
+}
+
+#[test]
+fn the_shipped_clinic_model_gives_ciws_records() {
+    // ciw.seed(0), simulate_until_max_time(200): 239 records.
+    let path = format!("{}/../../data/models/clinic.toml", env!("CARGO_MANIFEST_DIR"));
+    let net = Network::from_toml_file(path).unwrap();
+    let out = simulate(&net, RngKind::Ciw, 0, Stop::MaxTime(200.0)).unwrap();
+    assert_eq!(out.records.len(), 239);
+}
+
+#[test]
+fn certain_pmfs_draw_nothing_and_infinite_sequential_times_stop_as_in_ciw() {
+    assert_same_records("certain_and_infinite");
+}
+
+#[test]
+fn an_mm3_queue_equals_ciw_record_for_record() {
+    assert_same_records("mm3");
+}
+
+#[test]
+fn a_certain_pmf_makes_no_draw() {
+    // Ciw: Pmf([1.0, 0.5], [0.0, 1.0]) services, Exp(1) arrivals, seed 1:
+    // the second arrival is at 2.0244473295301346.
+    let net = Network::single_node(
+        queue_sim::Distribution::exponential(1.0),
+        queue_sim::Distribution::Pmf { values: vec![1.0, 0.5], probs: vec![0.0, 1.0] },
+        queue_sim::Servers::Finite(1),
+    );
+    let mut sim = Simulation::ciw(&net, 1).unwrap();
+    sim.run(Stop::MaxArrivals(2)).unwrap();
+    assert_eq!(sim.now(), 2.0244473295301346);
+}
+
+#[test]
+fn a_hyper_exponential_starting_in_its_last_phase_for_sure_still_draws_its_phase() {
+    // Ciw's phase-type initial state is probs + [0]: it never ends in a
+    // certain 1, so random_choice always draws. Ciw, seed 1, Exp(1)
+    // arrivals, HyperExponential([1, 2], [0, 1]) services: the first service
+    // takes 0.7214844626733314 and the third arrival is at 1.1228135606633725.
+    let net = Network::single_node(
+        queue_sim::Distribution::exponential(1.0),
+        queue_sim::Distribution::HyperExponential { rates: vec![1.0, 2.0], probs: vec![0.0, 1.0] },
+        queue_sim::Servers::Finite(1),
+    );
+    let mut sim = Simulation::ciw(&net, 1).unwrap();
+    sim.run(Stop::MaxArrivals(3)).unwrap();
+    assert_eq!(sim.now(), 1.1228135606633725);
+    assert_eq!(sim.records()[0].service_time, 0.7214844626733314);
+}
+
+#[test]
+fn utilisation_equals_ciws_to_the_last_bit() {
+    // Node.server_utilisation after simulate_until_max_time(200), seed 7.
+    let mut checked = 0;
+    for row in golden_csv("utilisation").records() {
+        let row = row.unwrap();
+        let (model, node) = (&row[0], row[1].parse::<usize>().unwrap());
+        let net = golden_model(model);
+        let out = simulate(&net, RngKind::Ciw, 7, Stop::MaxTime(200.0)).unwrap();
+        let want = (!row[2].is_empty()).then(|| row[2].parse::<f64>().unwrap());
+        assert_eq!(out.utilisation[node - 1], want, "{model}, node {node}");
+        checked += 1;
+    }
+    assert!(checked >= 10);
+}
+
+#[test]
+fn the_mm3_utilisation_ciw_gives_over_a_long_run() {
+    // ciw.seed(1); Q.simulate_until_max_time(10000);
+    // Q.transitive_nodes[0].server_utilisation.
+    let out = simulate(&Network::mmc(0.2, 0.1, 3), RngKind::Ciw, 1, Stop::MaxTime(10_000.0)).unwrap();
+    assert_eq!(out.utilisation[0], Some(CIW_MM3_SEED1_UTILISATION));
+}
+
+/// See `the_mm3_utilisation_ciw_gives_over_a_long_run`.
+const CIW_MM3_SEED1_UTILISATION: f64 = 0.6778950970321901;
+
+#[test]
+fn every_count_of_customers_stops_where_ciw_stops_in_every_golden_model() {
+    // counts.csv: simulate_until_max_customers(n, method=m) for each model.
+    let mut checked = 0;
+    for row in golden_csv("counts").records() {
+        let row = row.unwrap();
+        let net = golden_model(&row[0]);
+        let seed = row[1].parse().unwrap();
+        let n = row[3].parse().unwrap();
+        let stop = match &row[2] {
+            "Complete" => Stop::MaxCustomers(n),
+            "Finish" => Stop::MaxFinished(n),
+            "Arrive" => Stop::MaxArrivals(n),
+            "Accept" => Stop::MaxAccepted(n),
+            other => panic!("unknown method {other}"),
+        };
+        let f = |i: usize| row[i].parse::<f64>().unwrap();
+        let want = (row[4].parse().unwrap(), row[5].parse().unwrap(), f(6), f(7), f(8));
+        assert_eq!(stopped_by_customers(&net, seed, stop), want, "{} {stop:?}", &row[0]);
+        checked += 1;
+    }
+    assert!(checked >= 28);
 }
 
 /// What a run stopped by a number of customers leaves, in a form that does

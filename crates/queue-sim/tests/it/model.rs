@@ -754,8 +754,8 @@ fn custom_inter_arrival_stuck_at_zero_stalls_with_an_error() {
     net.validate().unwrap();
     let mut sim = Simulation::new(&net, 0).unwrap();
     let err = sim.run_until(10.0).unwrap_err();
-    assert!(matches!(err, SimError::TimeStalled { node: 0, class: 0, .. }), "{err:?}");
-    assert_mentions(&err, &["node 0", "class 0", "inter-arrival"]);
+    assert!(matches!(err, SimError::Stalled { node: 0, class: 0, time: 0.0, .. }), "{err:?}");
+    assert_mentions(&err, &["node 0", "class 0", "time 0", "inter-arrival"]);
 }
 
 #[test]
@@ -791,7 +791,7 @@ fn gaps_too_small_to_move_the_clock_stall_with_an_error() {
     );
     let mut sim = Simulation::new(&net, 0).unwrap();
     let err = sim.run_until(2e9).unwrap_err();
-    assert!(matches!(err, SimError::TimeStalled { node: 0, class: 0, .. }), "{err:?}");
+    assert!(matches!(err, SimError::Stalled { node: 0, class: 0, time: 1e9, .. }), "{err:?}");
 }
 
 #[test]

@@ -302,6 +302,10 @@ fn mm1_state_probabilities_and_pollaczek_khinchine_known_values() {
     }
     let total: f64 = (0..200).map(|n| mm1_state_probability(0.3, 0.4, n).unwrap()).sum();
     assert!(close(total, 1.0), "{total}");
+    // States beyond i32::MAX are (almost) impossible, not wrapped round to
+    // a negative power.
+    assert_eq!(mm1_state_probability(0.5, 1.0, u32::MAX), Some(0.0));
+    assert_eq!(mm1_state_probability(0.5, 1.0, 1 << 31), Some(0.0));
     // Exponential service (variance 1 / mu^2) gives the M/M/1 wait.
     assert!(close(pollaczek_khinchine_wait(0.5, 1.0, 1.0).unwrap(), mmc_mean_wait(0.5, 1.0, 1).unwrap()));
     // M/D/1 at rho = 0.5.

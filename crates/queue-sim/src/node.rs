@@ -1,0 +1,287 @@
+//! The state of one node during a run: its customers, free servers, the
+//! customers blocked elsewhere waiting for room here, and the busy time of
+//! every server, from which utilisation is summed as Ciw sums it.
+
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, VecDeque};
+
+use crate::error::ModelError;
+use crate::network::NodeSpec;
+
+#[derive(Clone, Debug)]
+pub(crate) struct NodeState {
+    /// `None` for infinite servers.
+    pub(crate) servers: Option<u32>,
+    /// Most customers the node holds: servers plus queue capacity.
+    pub(crate) capacity: usize,
+    /// Customers at the node: waiting, in service or blocked.
+    pub(crate) in_node: u32,
+    pub(crate) waiting: VecDeque<u32>,
+    /// Free servers, lowest number first.
+    pub(crate) free_servers: FreeServers,
+    /// Busy time of each server used so far.
+    pub(crate) times: ServerTimes,
+    /// Customers at other nodes blocked waiting for room here, in order:
+    /// (their node, the customer).
+    pub(crate) blocked: VecDeque<(u32, u32)>,
+    /// Servers held for ever by services that never end (an infinite time).
+    pub(crate) endless: u32,
+}
+
+impl NodeState {
+    /// The state of node `node` at time 0.
+    pub(crate) fn new(node: usize, spec: &NodeSpec) -> Result<Self, ModelError> {
+        let servers = spec.server_count(node)?;
+        let capacity = match (servers, spec.queue_capacity) {
+            // `as`: a u32 fits a usize on 32- and 64-bit targets.
+            (Some(c), Some(q)) => (c as usize).saturating_add(q),
+            _ => usize::MAX,
+        };
+        Ok(Self {
+            servers,
+            capacity,
+            in_node: 0,
+            waiting: VecDeque::new(),
+            free_servers: FreeServers::all(servers.unwrap_or(0)),
+            times: ServerTimes::default(),
+            blocked: VecDeque::new(),
+            endless: 0,
+        })
+    }
+
+    /// Whether the node holds as many customers as it can.
+    #[inline]
+    pub(crate) fn full(&self) -> bool {
+        // `as`: u32 to usize widens.
+        self.in_node as usize >= self.capacity
+    }
+
+    /// Busy server time over total server time up to `now`, with services
+    /// under way counted up to `now`; `None` for infinite servers.
+    ///
+    /// `ciw_sum`: add the servers' total times one by one, as Ciw's
+    /// `find_server_utilisation` does with `sum`, rather than multiply.
+    /// The busy times are always added server by server in server order,
+    /// each including its service under way, as Ciw's `wrap_up_servers`
+    /// then `sum` do (on CPython before 3.12, whose `sum` of floats adds
+    /// left to right).
+    pub(crate) fn utilisation(&self, now: f64, ciw_sum: bool) -> Option<f64> {
+        let c = self.servers?;
+        if now <= 0.0 {
+            return Some(0.0);
+        }
+        let busy = self.times.busy_up_to(now);
+        let total = if ciw_sum { repeated_sum(now, c) } else { f64::from(c) * now };
+        Some(busy / total)
+    }
+}
+
+/// `t` added `count` times from 0, left to right, rounding each addition as
+/// a loop of `sum += t` does, bit for bit; without looping `count` times.
+///
+/// Between powers of two the partial sums are multiples of one spacing `u`,
+/// and adding `t = q u + r` (`0 <= r < u`) rounds to `q u` or `(q + 1) u`
+/// more (on a tie, whichever gives an even multiple). So once the sum is in
+/// a binade, the steps that cannot leave it are taken in one go; the steps
+/// near a power of two, and the first in a binade, are taken one at a time.
+fn repeated_sum(t: f64, count: u32) -> f64 {
+    const TOP: u64 = 1 << 53;
+    let count = u64::from(count);
+    let (mut sum, mut done) = (0.0f64, 0u64);
+    while done < count {
+        sum += t;
+        done += 1;
+        if !sum.is_finite() {
+            return sum;
+        }
+        let exponent = (sum.to_bits() >> 52) & 0x7ff;
+        if done == count || exponent < 54 {
+            // The last step, or spacings so small they are subnormal: step.
+            continue;
+        }
+        // The spacing of the binade and the sum in units of it (< 2^53).
+        let u = f64::from_bits((exponent - 52) << 52);
+        let m = (sum.to_bits() & ((1 << 52) - 1)) | (1 << 52);
+        // `t <= sum`, so `t / u < 2^53`: exact, and `as` exact after floor.
+        let q = (t / u).floor() as u64;
+        let r = t - q as f64 * u;
+        let half = u * 0.5;
+        let step = if r < half {
+            q
+        } else if r > half {
+            q + 1
+        } else if m % 2 == 0 {
+            // A tie from an even multiple: every step lands on even ones.
+            q + q % 2
+        } else {
+            continue;
+        };
+        if step == 0 {
+            // Each addition rounds back to the sum: it stays.
+            return sum;
+        }
+        // Steps that start at most at TOP - q - 2 end below 2^53 u.
+        let Some(room) = TOP.checked_sub(q + 2).and_then(|last| last.checked_sub(m)) else { continue };
+        let n = (room / step + 1).min(count - done);
+        // `as`: below 2^53, exact.
+        sum = (m + n * step) as f64 * u;
+        done += n;
+    }
+    sum
+}
+
+/// Per server, the busy time of its finished services and the start of the
+/// service under way. Grows to the highest server used, so that a node with
+/// many servers costs memory only for those it uses.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct ServerTimes {
+    servers: Vec<ServerTime>,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct ServerTime {
+    /// Busy time of services that have ended (each `exit - start` added as
+    /// the service ends, as Ciw's `detatch_server` adds it).
+    busy: f64,
+    /// Start of the service under way, NaN when the server is free.
+    start: f64,
+}
+
+impl ServerTimes {
+    /// Server `server` starts a service at `now`.
+    #[inline(always)]
+    pub(crate) fn start(&mut self, server: u32, now: f64) {
+        // `as`: u32 to usize widens.
+        match self.servers.get_mut(server as usize) {
+            Some(time) => time.start = now,
+            None => self.first_use(server, now),
+        }
+    }
+
+    /// Servers are taken lowest first, so `server` is the next one.
+    #[cold]
+    #[inline(never)]
+    fn first_use(&mut self, server: u32, now: f64) {
+        self.servers.resize(server as usize + 1, ServerTime { busy: 0.0, start: f64::NAN });
+        self.servers[server as usize].start = now;
+    }
+
+    /// Server `server` ends the service it started at `started` at `now`;
+    /// `free`: nobody takes it over.
+    #[inline(always)]
+    pub(crate) fn end(&mut self, server: u32, started: f64, now: f64, free: bool) {
+        let time = &mut self.servers[server as usize];
+        time.busy += now - started;
+        if free {
+            time.start = f64::NAN;
+        }
+    }
+
+    /// Busy time up to `now` summed server by server, counting the services
+    /// under way up to `now`.
+    fn busy_up_to(&self, now: f64) -> f64 {
+        let mut sum = 0.0;
+        for time in &self.servers {
+            sum += if time.start.is_nan() { time.busy } else { time.busy + (now - time.start) };
+        }
+        sum
+    }
+}
+
+/// The free servers of a node, lowest number first: a bit mask for up to
+/// 64 servers (one instruction to take the lowest); beyond, the servers
+/// never used yet (from `fresh` on) and a min-heap of those freed since, so
+/// that memory grows with the servers used, not with the number of servers.
+#[derive(Clone, Debug)]
+pub(crate) enum FreeServers {
+    Mask(u64),
+    Heap { freed: BinaryHeap<Reverse<u32>>, fresh: u32, servers: u32 },
+}
+
+impl FreeServers {
+    /// All of `c` servers free.
+    fn all(c: u32) -> Self {
+        if c <= 64 {
+            Self::Mask(if c == 64 { u64::MAX } else { (1u64 << c) - 1 })
+        } else {
+            Self::Heap { freed: BinaryHeap::new(), fresh: 0, servers: c }
+        }
+    }
+
+    /// Takes the lowest-numbered free server.
+    #[inline]
+    pub(crate) fn take_lowest(&mut self) -> Option<u32> {
+        match self {
+            Self::Mask(m) => {
+                if *m == 0 {
+                    return None;
+                }
+                let s = m.trailing_zeros();
+                *m &= *m - 1;
+                Some(s)
+            }
+            // Every freed server is below `fresh`.
+            Self::Heap { freed, fresh, servers } => match freed.pop() {
+                Some(Reverse(s)) => Some(s),
+                None if *fresh < *servers => {
+                    *fresh += 1;
+                    Some(*fresh - 1)
+                }
+                None => None,
+            },
+        }
+    }
+
+    /// Frees a server.
+    #[inline]
+    pub(crate) fn put(&mut self, server: u32) {
+        match self {
+            Self::Mask(m) => *m |= 1 << server,
+            Self::Heap { freed, .. } => freed.push(Reverse(server)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::random::{Pcg, RandomSource};
+
+    #[test]
+    fn repeated_sums_equal_adding_one_at_a_time_bit_for_bit() {
+        let looped = |t: f64, n: u32| (0..n).fold(0.0f64, |s, _| s + t);
+        let mut rng = Pcg::new(3);
+        let mut ts: Vec<f64> = vec![1.0, 1.5, 0.1, 3.0, 0.75, 1e-310, 5e-324, 1e300, 7.25, 1e16 + 2.0];
+        ts.extend((0..300).map(|_| rng.uniform01() * 10f64.powi((rng.index(40) as i32) - 20)));
+        for &t in &ts {
+            for n in [0, 1, 2, 3, 4, 5, 7, 100, 1000, 4097, 65_537, 300_001] {
+                let (a, b) = (repeated_sum(t, n), looped(t, n));
+                assert!(a == b || (a.is_nan() && b.is_nan()), "{t:e} x {n}: {a:e} vs {b:e}");
+            }
+        }
+        // Long sums, which round along the way.
+        for t in [0.1, 2.0 / 3.0, 9_999.999_999_9] {
+            assert_eq!(repeated_sum(t, 20_000_000), looped(t, 20_000_000), "{t}");
+        }
+        // The most servers, quickly: every partial sum of 1.5 is exact.
+        assert_eq!(repeated_sum(1.5, u32::MAX), 1.5 * f64::from(u32::MAX));
+    }
+
+    #[test]
+    fn free_servers_beyond_a_mask_come_lowest_first_without_allocating_them_all() {
+        let mut free = FreeServers::all(u32::MAX);
+        assert_eq!((0..5).map(|_| free.take_lowest().unwrap()).collect::<Vec<_>>(), [0, 1, 2, 3, 4]);
+        free.put(3);
+        free.put(1);
+        assert_eq!(free.take_lowest(), Some(1));
+        assert_eq!(free.take_lowest(), Some(3));
+        assert_eq!(free.take_lowest(), Some(5));
+        let mut few = FreeServers::all(65);
+        for s in 0..65 {
+            assert_eq!(few.take_lowest(), Some(s));
+        }
+        assert_eq!(few.take_lowest(), None);
+        few.put(64);
+        assert_eq!(few.take_lowest(), Some(64));
+    }
+}

@@ -1,0 +1,296 @@
+//! Sizes the engine cannot hold and runs that would never end: each is a
+//! typed error naming the node (and the time), never a truncation, a hang or
+//! memory growing until the machine runs out.
+
+use queue_sim::{
+    ClassAtNode, CustomerClass, DEFAULT_EVENT_BUDGET, Distribution, ModelError, Network, NodeSpec,
+    ParameterError, RandomSource, RngKind, Servers, SimError, Simulation, Stop, simulate,
+};
+
+fn at(arrival: Option<Distribution>, service: Distribution) -> ClassAtNode {
+    ClassAtNode { arrival, service }
+}
+
+fn node(servers: Servers, queue_capacity: Option<usize>) -> NodeSpec {
+    NodeSpec { servers, queue_capacity }
+}
+
+fn one_class(nodes: Vec<NodeSpec>, at_nodes: Vec<ClassAtNode>, routing: Vec<Vec<f64>>) -> Network {
+    Network { nodes, classes: vec![CustomerClass { name: "Customer".to_owned(), nodes: at_nodes, routing }] }
+}
+
+#[test]
+fn server_counts_beyond_u32_are_an_error_not_truncated() {
+    // 2^32 + 1 used to run as 1 server, 2^32 as 0.
+    for servers in [4_294_967_297usize, 4_294_967_296] {
+        let mut net = Network::mmc(0.2, 0.1, 1);
+        net.nodes.push(node(Servers::Finite(servers), None));
+        net.classes[0].nodes.push(at(None, Distribution::exponential(1.0)));
+        net.classes[0].routing = vec![vec![0.0, 0.0]; 2];
+        let err = net.validate().unwrap_err();
+        assert!(
+            matches!(err, ModelError::TooManyServers { node: 1, servers: s, max: u32::MAX } if s == servers),
+            "{err:?}"
+        );
+        assert!(err.to_string().contains("node 1"), "{err}");
+        let err = Simulation::new(&net, 0).unwrap_err();
+        assert!(matches!(err, SimError::Model(ModelError::TooManyServers { node: 1, .. })), "{err:?}");
+    }
+    // The same from a model file.
+    let text = "[[nodes]]\nservers = 4294967297\n[[classes]]\nnodes = [{ arrival = { type = \"exponential\", \
+                rate = 1.0 }, service = { type = \"exponential\", rate = 1.0 }}]\n";
+    let err = Network::from_toml_str(text).unwrap_err();
+    assert!(matches!(err, ModelError::TooManyServers { node: 0, .. }), "{err:?}");
+}
+
+#[test]
+fn the_most_servers_the_engine_numbers_cost_memory_only_for_those_used() {
+    // u32::MAX servers: each arrival finds a fresh server; nothing is
+    // allocated per server up front (that would be 16 GB), and utilisation
+    // does not add up u32::MAX total times one by one.
+    for rng in [RngKind::Pcg, RngKind::Ciw] {
+        let net = Network::mmc(1.0, 0.01, usize::try_from(u32::MAX).unwrap());
+        let out = simulate(&net, rng, 0, Stop::MaxTime(50.0)).unwrap();
+        assert!(out.records.iter().all(|r| r.waiting_time == 0.0));
+        let u = out.utilisation[0].unwrap();
+        assert!(u > 0.0 && u < 1e-3, "{u}");
+    }
+}
+
+#[test]
+fn zero_time_self_loop_stops_naming_node_and_time() {
+    // Every customer comes back with probability 1 and is served in no time:
+    // infinitely many events at the first arrival's instant.
+    let net = one_class(
+        vec![node(Servers::Finite(1), None)],
+        vec![at(Some(Distribution::deterministic(2.5)), Distribution::deterministic(0.0))],
+        vec![vec![1.0]],
+    );
+    for rng in [RngKind::Pcg, RngKind::Ciw] {
+        let err = simulate(&net, rng, 0, Stop::MaxTime(10.0)).unwrap_err();
+        assert!(matches!(err, SimError::Stalled { node: 0, class: 0, time: 2.5, .. }), "{err:?}");
+        let text = err.to_string();
+        assert!(text.contains("node 0") && text.contains("time 2.5"), "{text}");
+    }
+}
+
+#[test]
+fn two_infinite_server_nodes_passing_a_customer_back_and_forth_stop() {
+    let net = one_class(
+        vec![node(Servers::Infinite, None), node(Servers::Infinite, None)],
+        vec![
+            at(Some(Distribution::deterministic(1.0)), Distribution::deterministic(0.0)),
+            at(None, Distribution::Pmf { values: vec![5.0, 0.0], probs: vec![0.0, 1.0] }),
+        ],
+        vec![vec![0.0, 1.0], vec![1.0, 0.0]],
+    );
+    let err = simulate(&net, RngKind::Ciw, 0, Stop::MaxTime(100.0)).unwrap_err();
+    assert!(matches!(err, SimError::Stalled { time: 1.0, .. }), "{err:?}");
+}
+
+#[test]
+fn bursts_at_one_instant_that_end_are_not_stalls() {
+    // 100 000 customers arrive together (a sequential gap of 0 that many
+    // times) and pass through two zero-time nodes: 300 000 events at t = 1,
+    // over several of the engine's checks.
+    let mut gaps = vec![0.0; 100_000];
+    gaps[0] = 1.0;
+    gaps.push(1e9);
+    let net = one_class(
+        vec![node(Servers::Infinite, None), node(Servers::Infinite, None)],
+        vec![
+            at(Some(Distribution::Sequential { values: gaps }), Distribution::deterministic(0.0)),
+            at(None, Distribution::deterministic(0.0)),
+        ],
+        vec![vec![0.0, 1.0], vec![0.0, 0.0]],
+    );
+    let out = simulate(&net, RngKind::Pcg, 0, Stop::MaxTime(10.0)).unwrap();
+    assert_eq!(out.records.len(), 200_000);
+}
+
+/// Two single-server nodes without waiting room, each sending half its
+/// customers to the other: once each blocks waiting for the other, nothing
+/// moves again and every arrival is turned away.
+fn mutual_blocking() -> Network {
+    let service = || Distribution::exponential(1.0);
+    one_class(
+        vec![node(Servers::Finite(1), Some(0)), node(Servers::Finite(1), Some(0))],
+        vec![
+            at(Some(Distribution::exponential(2.0)), service()),
+            at(Some(Distribution::exponential(2.0)), service()),
+        ],
+        vec![vec![0.0, 0.5], vec![0.5, 0.0]],
+    )
+}
+
+#[test]
+fn a_blocking_deadlock_under_a_customer_count_stops_with_an_error() {
+    for rng in [RngKind::Pcg, RngKind::Ciw] {
+        for stop in [Stop::MaxCustomers(1_000_000), Stop::MaxAccepted(1_000_000)] {
+            let err = simulate(&mutual_blocking(), rng, 1, stop).unwrap_err();
+            let SimError::Deadlock { node, time, count } = err else { panic!("{stop:?}: {err:?}") };
+            assert_eq!(node, 0);
+            assert!(time > 0.0 && time.is_finite());
+            let verb = if matches!(stop, Stop::MaxCustomers(_)) { "complete" } else { "be accepted" };
+            assert_eq!(count, verb);
+        }
+    }
+    // Rejections still finish, and arrivals still arrive: those counts end.
+    let mut sim = Simulation::new(&mutual_blocking(), 1).unwrap();
+    sim.run(Stop::MaxFinished(20_000)).unwrap();
+    assert_eq!(sim.finished(), 20_000);
+    assert_eq!(sim.completed() + (sim.arrived() - sim.accepted()), 20_000);
+    let mut sim = Simulation::new(&mutual_blocking(), 1).unwrap();
+    sim.run(Stop::MaxArrivals(20_000)).unwrap();
+    assert_eq!(sim.arrived(), 20_000);
+    // And a run to a time ends as usual.
+    simulate(&mutual_blocking(), RngKind::Pcg, 1, Stop::MaxTime(10_000.0)).unwrap();
+}
+
+#[test]
+fn servers_held_by_services_that_never_end_are_a_deadlock_too() {
+    // Every third service never ends: both servers end up held for ever,
+    // and arrivals queue behind them without end.
+    let net = Network::single_node(
+        Distribution::exponential(1.0),
+        Distribution::Sequential { values: vec![0.5, 0.5, f64::INFINITY] },
+        Servers::Finite(2),
+    );
+    let err = simulate(&net, RngKind::Ciw, 0, Stop::MaxCustomers(1_000_000)).unwrap_err();
+    assert!(matches!(err, SimError::Deadlock { node: 0, count: "complete", .. }), "{err:?}");
+    // Fewer customers than that complete before the servers are lost.
+    simulate(&net, RngKind::Ciw, 0, Stop::MaxCustomers(4)).unwrap();
+}
+
+#[test]
+fn a_deadlock_with_customers_still_able_to_complete_is_not_an_error() {
+    // The same pair, plus a third node that arrivals reach and leave.
+    let mut net = mutual_blocking();
+    net.nodes.push(node(Servers::Finite(1), None));
+    net.classes[0].nodes.push(at(Some(Distribution::exponential(0.5)), Distribution::exponential(1.0)));
+    net.classes[0].routing = vec![vec![0.0, 0.5, 0.0], vec![0.5, 0.0, 0.0], vec![0.0, 0.0, 0.0]];
+    let mut sim = Simulation::new(&net, 1).unwrap();
+    sim.run(Stop::MaxCustomers(50_000)).unwrap();
+    assert_eq!(sim.completed(), 50_000);
+}
+
+#[test]
+fn running_to_a_number_finished_refuses_a_model_where_nobody_can_finish() {
+    // Everyone loops for ever and nobody is turned away.
+    let mut net = Network::mmc(0.2, 0.1, 2);
+    net.classes[0].routing = vec![vec![1.0]];
+    let mut sim = Simulation::new(&net, 0).unwrap();
+    let err = sim.run(Stop::MaxFinished(10)).unwrap_err();
+    assert!(matches!(err, SimError::NoExit { class: 0, node: 0 }), "{err:?}");
+    // With a queue capacity, rejections finish.
+    net.nodes[0].queue_capacity = Some(3);
+    let mut sim = Simulation::new(&net, 0).unwrap();
+    sim.run(Stop::MaxFinished(10)).unwrap();
+    assert_eq!(sim.arrived() - sim.accepted(), 10);
+}
+
+#[test]
+fn absurd_arrival_rates_are_refused_before_running() {
+    let net = Network::mmc(1e300, 1.0, 1);
+    let mut sim = Simulation::new(&net, 0).unwrap();
+    let err = sim.run_until(1.0).unwrap_err();
+    assert!(
+        matches!(err, SimError::ExpectedEvents { node: 0, class: 0, time: 0.0, max_time: 1.0, budget, expected }
+            if budget == DEFAULT_EVENT_BUDGET && expected > 1e299),
+        "{err:?}"
+    );
+    assert_eq!(sim.events_processed(), 0);
+}
+
+#[test]
+fn services_that_never_end_use_up_the_budget_instead_of_memory() {
+    // Services at rate 1e-300: no customer completes before t = 1e300, while
+    // arrivals pile up; the run stops at its budget.
+    fn check<R: RandomSource>(sim: Simulation<R>) {
+        let mut sim = sim.with_event_budget(200_000);
+        let err = sim.run(Stop::MaxCustomers(10)).unwrap_err();
+        assert!(matches!(err, SimError::EventBudget { budget: 200_000, node: 0, .. }), "{err:?}");
+        assert_eq!(sim.events_processed(), 200_000);
+        assert!(err.to_string().contains("with_event_budget"), "{err}");
+    }
+    let net = Network::mmc(1.0, 1e-300, 1);
+    check(Simulation::new(&net, 0).unwrap());
+    check(Simulation::ciw(&net, 0).unwrap());
+}
+
+#[test]
+fn the_budget_is_a_cap_on_all_events_and_counts_beyond_it_are_refused() {
+    let net = Network::mmc(0.2, 0.1, 3);
+    let mut sim = Simulation::new(&net, 0).unwrap().with_event_budget(5_000);
+    assert_eq!(sim.event_budget(), 5_000);
+    let err = sim.run(Stop::MaxArrivals(6_000)).unwrap_err();
+    assert!(matches!(err, SimError::CountBeyondBudget { count: 6_000, budget: 5_000 }), "{err:?}");
+    // A run within the budget is untouched by it.
+    let mut free = Simulation::new(&net, 0).unwrap();
+    sim.run(Stop::MaxArrivals(1_000)).unwrap();
+    free.run(Stop::MaxArrivals(1_000)).unwrap();
+    assert_eq!(sim.records(), free.records());
+    // Runs add up: the rest of the budget (about 3000 events) cannot take
+    // 20 000 more time units (about 4000 arrivals).
+    let err = sim.run_until(sim.now() + 20_000.0).unwrap_err();
+    assert!(matches!(err, SimError::ExpectedEvents { .. }), "{err:?}");
+    // Nor can it run to exhaustion: it stops at the budget exactly.
+    let mut sim = Simulation::new(&net, 0).unwrap().with_event_budget(3_000);
+    let err = sim.run(Stop::MaxCustomers(1_600)).unwrap_err();
+    assert!(matches!(err, SimError::EventBudget { budget: 3_000, .. }), "{err:?}");
+    assert_eq!(sim.events_processed(), 3_000);
+}
+
+#[test]
+fn a_gamma_shape_that_would_spin_pythons_sampler_is_refused() {
+    // gammavariate(1e308, 1): 2 * shape - 1 overflows and the rejection loop
+    // never accepts (Ciw hangs); queue-sim refuses the parameter.
+    let net = Network::single_node(
+        Distribution::exponential(1.0),
+        Distribution::Gamma { shape: 1e308, scale: 1.0 },
+        Servers::Finite(1),
+    );
+    let err = net.validate().unwrap_err();
+    let ModelError::Distribution { node: 0, class: 0, role: "service", problem } = err else {
+        panic!("{err:?}")
+    };
+    assert!(matches!(problem, ParameterError::TooLarge { name: "shape", .. }), "{problem:?}");
+    // The largest shape allowed samples, in both modes.
+    let mut net = net;
+    net.classes[0].nodes[0].service =
+        Distribution::Gamma { shape: Distribution::MAX_GAMMA_SHAPE, scale: 1.0 };
+    for rng in [RngKind::Pcg, RngKind::Ciw] {
+        simulate(&net, rng, 0, Stop::MaxTime(5.0)).unwrap();
+    }
+}
+
+#[test]
+fn infinite_values_are_accepted_where_ciw_accepts_them_and_nan_is_not() {
+    for d in [
+        Distribution::Sequential { values: vec![1.0, f64::INFINITY] },
+        Distribution::Deterministic { value: f64::INFINITY },
+        Distribution::Empirical { observations: vec![f64::INFINITY, 2.0] },
+        Distribution::Pmf { values: vec![1.0, f64::INFINITY], probs: vec![0.5, 0.5] },
+    ] {
+        assert_eq!(d.validate(), Ok(()), "{d:?}");
+    }
+    for d in [
+        Distribution::Sequential { values: vec![1.0, f64::NAN] },
+        Distribution::Sequential { values: vec![f64::NEG_INFINITY] },
+        Distribution::Uniform { lower: 0.0, upper: f64::INFINITY },
+    ] {
+        assert!(d.validate().is_err(), "{d:?}");
+    }
+    // Two arrivals, then none: the run ends with two records.
+    let net = Network::single_node(
+        Distribution::Sequential { values: vec![1.0, 2.0, f64::INFINITY] },
+        Distribution::deterministic(0.5),
+        Servers::Finite(1),
+    );
+    let mut sim = Simulation::new(&net, 0).unwrap();
+    sim.run(Stop::MaxCustomers(5)).unwrap();
+    assert_eq!(sim.records().len(), 2);
+    // A model file writes and reads `inf`.
+    let back = Network::from_toml_str(&net.to_toml_string().unwrap()).unwrap();
+    assert_eq!(back, net);
+}
