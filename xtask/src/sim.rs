@@ -39,7 +39,7 @@ pub(crate) struct Args {
     max_customers: Option<u64>,
     /// How --max-customers counts, as Ciw's methods: complete (left the
     /// network), arrive (arrived, rejected ones included), accept (arrived
-    /// and accepted).
+    /// and accepted), finish (completed or rejected).
     #[arg(long, value_enum, default_value = "complete", requires = "max_customers")]
     count: Count,
     /// Runs per server count; trial i is seeded seed + i.
@@ -68,6 +68,10 @@ pub(crate) struct Args {
     /// Print the sweep's wall time to standard error.
     #[arg(long)]
     report_time: bool,
+    /// Events a run may take before it stops with an error (a guard against
+    /// runs that would never end).
+    #[arg(long, default_value_t = queue_sim::DEFAULT_EVENT_BUDGET)]
+    event_budget: u64,
 }
 
 /// Options of the hidden `mpi-selftest`.
@@ -128,7 +132,7 @@ pub(crate) fn run(args: Args) -> Result<()> {
         rng: args.rng,
     };
     sweep.network.validate().context("invalid model")?;
-    let plan = sweep.plan().context("invalid sweep")?;
+    let plan = sweep.plan().context("invalid sweep")?.event_budget(args.event_budget);
     // The row, the executor's copy of it, the index and its task.
     check_memory(plan.len(), 3 * std::mem::size_of::<TrialResult>() + 32)?;
     let run = journal_run(&sweep);
@@ -179,6 +183,7 @@ fn journal_run(sweep: &Sweep) -> Vec<(String, String)> {
         Stop::MaxCustomers(n) => format!("--max-customers {n} --count complete"),
         Stop::MaxArrivals(n) => format!("--max-customers {n} --count arrive"),
         Stop::MaxAccepted(n) => format!("--max-customers {n} --count accept"),
+        Stop::MaxFinished(n) => format!("--max-customers {n} --count finish"),
     };
     [
         ("the model (--model, or the rates)", format!("{:016x}", fnv1a(&model))),
@@ -271,6 +276,8 @@ enum Count {
     Arrive,
     /// Customers that arrived from outside and were accepted.
     Accept,
+    /// Customers that left the network or were rejected (Ciw's `Finish`).
+    Finish,
 }
 
 impl Args {
@@ -281,6 +288,7 @@ impl Args {
             (Some(n), Count::Complete) => Stop::MaxCustomers(n),
             (Some(n), Count::Arrive) => Stop::MaxArrivals(n),
             (Some(n), Count::Accept) => Stop::MaxAccepted(n),
+            (Some(n), Count::Finish) => Stop::MaxFinished(n),
         }
     }
 }

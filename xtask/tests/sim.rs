@@ -82,6 +82,14 @@ fn bad_arguments_exit_non_zero_with_a_message() {
         (vec!["--executor", "threads"], "unknown executor"),
         (vec!["--resume"], "--out"),
         (vec!["--model", "/nonexistent/model.toml"], "/nonexistent/model.toml"),
+        (vec!["--servers", "4294967297"], "4294967297 servers is more than"),
+        (vec!["--servers", "4294967296"], "4294967296 servers is more than"),
+        (vec!["--arrival-rate", "1e300", "--max-time", "1"], "event budget"),
+        (
+            vec!["--service-rate", "1e-300", "--max-customers", "10", "--event-budget", "100000"],
+            "budget of 100000 events",
+        ),
+        (vec!["--max-time", "inf"], "max_time"),
     ] {
         let out = xtask().arg("sim").args(["--trials", "1"]).args(&args).output().unwrap();
         let stderr = String::from_utf8_lossy(&out.stderr);
@@ -113,6 +121,7 @@ fn a_sweep_can_stop_each_run_after_a_number_of_customers() {
         ("complete", Stop::MaxCustomers(150)),
         ("arrive", Stop::MaxArrivals(150)),
         ("accept", Stop::MaxAccepted(150)),
+        ("finish", Stop::MaxFinished(150)),
     ] {
         let out = xtask()
             .args(["sim", "--servers", "1,3", "--trials", "3", "--rng", "ciw", "--executor", "sequential"])

@@ -200,7 +200,7 @@ pub enum SimError {
     /// The run used up its event budget (see
     /// [`crate::Simulation::with_event_budget`]).
     #[error(
-        "node {node}, time {time}: the run used up its budget of {budget} events; raise it with Simulation::with_event_budget if the run is meant to be this long"
+        "node {node}, time {time}: the run used up its budget of {budget} events; if the run is meant to be this long, raise the budget (Simulation::with_event_budget, SweepPlan::event_budget, or `cargo xtask sim --event-budget`)"
     )]
     EventBudget {
         /// The budget.
@@ -213,7 +213,7 @@ pub enum SimError {
     /// Before running: the external arrivals expected up to the stopping
     /// time alone are more events than the budget allows.
     #[error(
-        "from time {time} to max_time {max_time}, about {expected:.3e} arrivals are expected (most at node {node}, class {class}), more than the event budget of {budget}; raise it with Simulation::with_event_budget if the run is meant to be this long"
+        "from time {time} to max_time {max_time}, about {expected:.3e} arrivals are expected (most at node {node}, class {class}), more than the event budget of {budget}; if the run is meant to be this long, raise the budget (Simulation::with_event_budget, SweepPlan::event_budget, or `cargo xtask sim --event-budget`)"
     )]
     ExpectedEvents {
         /// Expected arrivals (their rate times the horizon, summed over streams).

@@ -578,10 +578,11 @@ impl<R: RandomSource> Simulation<R> {
         if let Some((count, last)) = self.guard.counting {
             let now = self.count(count);
             // A deadlock stops the count; look for one only then.
-            if now == last && (self.blocked > 0 || self.nodes.iter().any(|n| n.endless > 0)) {
-                if let Some(node) = crate::guard::frozen(&self.nodes, &self.arrival_nodes, count) {
-                    return Err(SimError::Deadlock { node, time: self.now, count: count.verb() });
-                }
+            if now == last
+                && (self.blocked > 0 || self.nodes.iter().any(|n| n.endless > 0))
+                && let Some(node) = crate::guard::frozen(&self.nodes, &self.arrival_nodes, count)
+            {
+                return Err(SimError::Deadlock { node, time: self.now, count: count.verb() });
             }
             self.guard.counting = Some((count, now));
         }
@@ -756,11 +757,11 @@ impl<R: RandomSource> Simulation<R> {
             }
         }
         let state = &mut self.nodes[node];
-        if !state.full() {
-            if let Some((from, blocked)) = state.blocked.pop_front() {
-                self.blocked -= 1;
-                self.release(from as usize, blocked, Some(node))?;
-            }
+        if !state.full()
+            && let Some((from, blocked)) = state.blocked.pop_front()
+        {
+            self.blocked -= 1;
+            self.release(from as usize, blocked, Some(node))?;
         }
         Ok(())
     }

@@ -9,10 +9,11 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::{ModelError, SimError};
+use crate::guard::DEFAULT_EVENT_BUDGET;
 use crate::network::{Network, Servers};
 use crate::random::RngKind;
 use crate::record::Record;
-use crate::simulation::{Stop, simulate};
+use crate::simulation::{Stop, simulate, simulate_with_budget};
 
 /// A sweep: `network` with each server count in `servers` (applied to every
 /// node; empty keeps the model's), `trials` runs each, trial `i` seeded
@@ -44,12 +45,12 @@ pub enum SweepError {
         position: usize,
     },
     /// The model is invalid with one of the server counts.
-    #[error("with {} servers: {source}", servers.map_or_else(|| "the model's".to_owned(), |c| c.to_string()))]
+    #[error("with {} servers: {error}", servers.map_or_else(|| "the model's".to_owned(), |c| c.to_string()))]
     Model {
         /// The server count; `None` for the model's own.
         servers: Option<usize>,
         /// What is wrong.
-        source: ModelError,
+        error: ModelError,
     },
     /// The last trial's seed, `seed + trials - 1`, does not fit in 64 bits.
     #[error("seed {seed} with {trials} trials: the last seed, seed + trials - 1, exceeds {}", u64::MAX)]
@@ -59,6 +60,9 @@ pub enum SweepError {
         /// Trials per server count.
         trials: u64,
     },
+    /// The stop cannot end a run (a time that is not positive and finite).
+    #[error("{0}")]
+    Stop(SimError),
     /// Server counts × trials does not fit in this machine's index type.
     #[error("{counts} server counts x {trials} trials is more runs than this machine can index")]
     TooManyRuns {
@@ -110,6 +114,7 @@ pub struct SweepPlan {
     stop: Stop,
     rng: RngKind,
     runs: usize,
+    budget: u64,
 }
 
 impl Sweep {
@@ -128,6 +133,11 @@ impl Sweep {
             .ok()
             .and_then(|t| t.checked_mul(counts.len()))
             .ok_or_else(too_many)?;
+        if let Stop::MaxTime(t) = self.stop
+            && !(t > 0.0 && t.is_finite())
+        {
+            return Err(SweepError::Stop(SimError::MaxTime(t)));
+        }
         if self.trials > 0 && self.seed.checked_add(self.trials - 1).is_none() {
             return Err(SweepError::SeedOverflow { seed: self.seed, trials: self.trials });
         }
@@ -139,14 +149,22 @@ impl Sweep {
                     node.servers = Servers::Finite(c);
                 }
             }
-            network.validate().map_err(|source| SweepError::Model { servers: count, source })?;
+            network.validate().map_err(|error| SweepError::Model { servers: count, error })?;
             let servers = match network.nodes[0].servers {
                 Servers::Finite(c) => Some(c),
                 Servers::Infinite => None,
             };
             models.push((servers, network));
         }
-        Ok(SweepPlan { models, trials: self.trials, seed: self.seed, stop: self.stop, rng: self.rng, runs })
+        Ok(SweepPlan {
+            models,
+            trials: self.trials,
+            seed: self.seed,
+            stop: self.stop,
+            rng: self.rng,
+            runs,
+            budget: DEFAULT_EVENT_BUDGET,
+        })
     }
 
     /// The trials, server count by server count, seed by seed (each with
@@ -159,6 +177,15 @@ impl Sweep {
 }
 
 impl SweepPlan {
+    /// Sets each run's event budget (by default [`DEFAULT_EVENT_BUDGET`]):
+    /// a run that would take more events stops with
+    /// [`SimError::EventBudget`] (see [`crate::Simulation::with_event_budget`]).
+    #[must_use]
+    pub fn event_budget(mut self, budget: u64) -> Self {
+        self.budget = budget;
+        self
+    }
+
     /// The number of runs.
     pub fn len(&self) -> usize {
         self.runs
@@ -196,14 +223,14 @@ impl SweepPlan {
     pub fn run(&self, index: usize) -> Result<TrialResult, SimError> {
         let (servers, seed) = self.key(index);
         let trials = usize::try_from(self.trials).expect("checked by plan");
-        result(&self.models[index / trials].1, servers, seed, self.stop, self.rng)
+        result(&self.models[index / trials].1, servers, seed, self.stop, self.rng, self.budget)
     }
 }
 
 impl Trial {
     /// Runs the trial until it stops.
     pub fn run(&self) -> Result<TrialResult, SimError> {
-        result(&self.network, self.servers, self.seed, self.stop, self.rng)
+        result(&self.network, self.servers, self.seed, self.stop, self.rng, DEFAULT_EVENT_BUDGET)
     }
 
     /// Runs the trial and keeps every record.
@@ -219,8 +246,9 @@ fn result(
     seed: u64,
     stop: Stop,
     rng: RngKind,
+    budget: u64,
 ) -> Result<TrialResult, SimError> {
-    let out = simulate(network, rng, seed, stop)?;
+    let out = simulate_with_budget(network, rng, seed, stop, budget)?;
     Ok(TrialResult {
         servers,
         seed,
@@ -269,5 +297,9 @@ mod tests {
         assert_eq!(plan.key(1), (Some(1), u64::MAX));
         let err = sweep(vec![2, 0], 1, 0).plan().unwrap_err();
         assert!(err.to_string().contains("number 2 is 0"), "{err}");
+        for t in [0.0, -1.0, f64::INFINITY, f64::NAN] {
+            let s = Sweep { stop: Stop::MaxTime(t), ..sweep(vec![1], 1, 0) };
+            assert!(matches!(s.plan(), Err(SweepError::Stop(SimError::MaxTime(_)))), "{t}");
+        }
     }
 }
