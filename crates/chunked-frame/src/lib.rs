@@ -27,16 +27,20 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod builder;
 mod column;
 mod csv;
 mod dtype;
 mod error;
 mod expr;
 mod extra;
+mod failure;
 pub mod flights;
 mod frame;
 mod groupby;
+mod na;
 mod parse;
+mod tokenizer;
 
 pub use column::{Column, DataFrame, NULL_CODE, Value};
 pub use csv::{BadRows, CsvOptions, Partition};
@@ -45,3 +49,4 @@ pub use error::{FrameError, Result, RowProblem};
 pub use expr::{ArithOp, CmpOp, Expr, col, lit};
 pub use frame::{Aggregation, GroupBy, LazyFrame, PartialAggregate, ReadStats, read_csv};
 pub use groupby::Agg;
+pub use na::DEFAULT_NA_VALUES;

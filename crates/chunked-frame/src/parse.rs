@@ -1,5 +1,5 @@
 //! Parsing of field text into values: integers, floats and booleans, with
-//! the forms pandas reads (`12`, `-3`, `1.5e3`, `nan`, `True`).
+//! the forms pandas reads (`12`, `-3`, `1.5e3`, `inf`, `True`).
 
 /// An integer: optional sign, then decimal digits; nothing else.
 #[inline]
@@ -23,14 +23,16 @@ pub(crate) fn int(s: &[u8]) -> Option<i64> {
     Some(if neg { -v } else { v })
 }
 
-/// A float, as Rust's parser reads it (decimal, exponent, `inf`, `nan`).
+/// A float, as Rust's parser reads it (decimal, exponent, `inf`), except
+/// that NaN spellings are no float: as in pandas, `nan` and `NaN` are
+/// missing values (see `na.rs`), and `NAN` is text.
 #[inline]
 pub(crate) fn float(s: &[u8]) -> Option<f64> {
     // A fast path for the common `-12.0` / `34` forms: digits, one point.
     if let Some(v) = simple_decimal(s) {
         return Some(v);
     }
-    std::str::from_utf8(s).ok()?.trim().parse().ok()
+    std::str::from_utf8(s).ok()?.trim().parse::<f64>().ok().filter(|v| !v.is_nan())
 }
 
 /// `[-+]digits[.digits]` with at most 15 significant digits, computed
@@ -108,7 +110,9 @@ mod tests {
             assert_eq!(float(s.as_bytes()).map(f64::to_bits), s.parse::<f64>().ok().map(f64::to_bits), "{s}");
         }
         assert_eq!(float(b"1e3"), Some(1000.0));
-        assert!(float(b"nan").unwrap().is_nan());
+        assert_eq!(float(b"nan"), None);
+        assert_eq!(float(b"-NaN"), None);
+        assert_eq!(float(b"-inf"), Some(f64::NEG_INFINITY));
         assert_eq!(float(b"abc"), None);
         assert_eq!(float(b"1.2.3"), None);
     }
