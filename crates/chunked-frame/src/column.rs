@@ -156,6 +156,17 @@ impl Column {
         }
     }
 
+    /// Row `i` as an integer, for int64 and bool columns; `None` if null
+    /// or of another type.
+    #[inline]
+    pub(crate) fn i64_at(&self, i: usize) -> Option<i64> {
+        match self {
+            Self::Int64 { values, valid } => (valid.is_empty() || valid[i]).then(|| values[i]),
+            Self::Bool { values, valid } => (valid.is_empty() || valid[i]).then(|| i64::from(values[i])),
+            _ => None,
+        }
+    }
+
     /// The non-null values as floats (numeric columns; empty for strings).
     pub fn into_values(self) -> Vec<f64> {
         (0..self.len()).filter_map(|i| self.f64_at(i)).collect()

@@ -150,3 +150,46 @@ fn text_after_a_closing_quote_belongs_to_the_field() {
     assert_eq!(column(&got, "a"), [Value::Str("JFKx".into()), Value::Str("LGA".into())]);
     assert_eq!(column(&got, "b"), [Value::Int(56), Value::Int(7)]);
 }
+
+#[test]
+fn integer_sums_minima_and_maxima_stay_int64_and_exact() {
+    // 2^53 + 1 has no float: a float sum would be off by one.
+    let file = TempCsv::new("int-sums.csv", b"k,v\na,9007199254740993\na,2\nb,-5\nb,\nc,\n");
+    let exec = Executor::new(Strategy::Graph, 2).unwrap();
+    for blocksize in [1 << 20, 9] {
+        let got = read_csv(file.path(), CsvOptions::default().blocksize(blocksize))
+            .unwrap()
+            .groupby(&["k"])
+            .agg(&[
+                ("v", chunked_frame::Agg::Sum),
+                ("v", chunked_frame::Agg::Min),
+                ("v", chunked_frame::Agg::Max),
+                ("v", chunked_frame::Agg::Mean),
+            ])
+            .compute(&exec)
+            .unwrap();
+        // pandas (v read as int64 with dtype="Int64"): sums 9007199254740995,
+        // -5, 0; minima 2, -5, <NA>; maxima 9007199254740993, -5, <NA>.
+        assert_eq!(dtypes(&got), [DType::Str, DType::Int64, DType::Int64, DType::Int64, DType::Float64]);
+        assert_eq!(column(&got, "v_sum"), [Value::Int(9_007_199_254_740_995), Value::Int(-5), Value::Int(0)]);
+        assert_eq!(column(&got, "v_min"), [Value::Int(2), Value::Int(-5), Value::Null]);
+        assert_eq!(column(&got, "v_max"), [Value::Int(9_007_199_254_740_993), Value::Int(-5), Value::Null]);
+        assert_eq!(column(&got, "v_mean")[1..], [Value::Float(-5.0), Value::Null]);
+    }
+}
+
+#[test]
+fn a_key_column_that_widens_in_one_partition_groups_equal_values_together() {
+    let mut text = String::from("k,v\n");
+    for i in 0..300 {
+        text.push_str(&format!("{},1\n", i % 2));
+    }
+    text.push_str("1.0,1\n1.5,1\n");
+    let file = TempCsv::new("widen-key.csv", text.as_bytes());
+    let options = CsvOptions { sample_bytes: 100, ..CsvOptions::default() }.blocksize(200);
+    let frame = read_csv(file.path(), options).unwrap();
+    assert!(frame.partitions() > 3);
+    let got = frame.groupby(&["k"]).size().compute(&Executor::new(Strategy::Graph, 2).unwrap()).unwrap();
+    assert_eq!(column(&got, "k"), [Value::Float(0.0), Value::Float(1.0), Value::Float(1.5)]);
+    assert_eq!(column(&got, "size"), [Value::Int(150), Value::Int(151), Value::Int(1)]);
+}
