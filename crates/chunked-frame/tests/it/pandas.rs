@@ -193,3 +193,35 @@ fn a_key_column_that_widens_in_one_partition_groups_equal_values_together() {
     assert_eq!(column(&got, "k"), [Value::Float(0.0), Value::Float(1.0), Value::Float(1.5)]);
     assert_eq!(column(&got, "size"), [Value::Int(150), Value::Int(151), Value::Int(1)]);
 }
+
+#[test]
+fn comparisons_with_null_follow_pandas_and_ne_is_not_eq() {
+    use chunked_frame::{Expr, lit};
+    let file = TempCsv::new("cmp.csv", b"v,s,w\n1,x,1\n,,2\n3,y,\n");
+    let exec = Executor::sequential();
+    let kept = |e: Expr| -> Vec<Value> {
+        let got = read_csv(file.path(), CsvOptions::default()).unwrap().filter(e).compute(&exec).unwrap();
+        column(&got, "w")
+    };
+    let w = |xs: &[i64]| -> Vec<Value> {
+        xs.iter().map(|&x| if x == 0 { Value::Null } else { Value::Int(x) }).collect()
+    };
+    // pandas, v = [1, NaN, 3]: v != 1 [F, T, T]; ~(v == 1) the same;
+    // v < 2 [T, F, F]; ~(v >= 2) [T, T, F]; isin([1]) [T, F, F];
+    // between(0, 5) [T, F, T]. Row 3's w is null, shown as 0 here.
+    assert_eq!(kept(col("v").ne(1)), w(&[2, 0]));
+    assert_eq!(kept(col("v").eq(1).not()), w(&[2, 0]));
+    assert_eq!(kept(col("v").lt(2)), w(&[1]));
+    assert_eq!(kept(col("v").ge(2).not()), w(&[1, 2]));
+    assert_eq!(kept(col("v").isin([1])), w(&[1]));
+    assert_eq!(kept(col("v").between(0, 5)), w(&[1, 0]));
+    // Strings, against a constant and a column.
+    assert_eq!(kept(col("s").ne("x")), w(&[2, 0]));
+    assert_eq!(kept(col("s").eq("x").not()), w(&[2, 0]));
+    assert_eq!(kept(col("s").ne(col("s"))), w(&[2]));
+    // Against a column with nulls and NaN from arithmetic (0 / 0).
+    assert_eq!(kept(col("v").ne(col("w"))), w(&[2, 0]));
+    let nan = (col("v") - col("v")) / (col("v") - col("v"));
+    assert_eq!(kept(nan.clone().ne(lit(1.0))), w(&[1, 2, 0]));
+    assert_eq!(kept(nan.eq(lit(1.0)).not()), w(&[1, 2, 0]));
+}

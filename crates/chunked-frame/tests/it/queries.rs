@@ -159,7 +159,7 @@ fn filters_select_and_derived_columns() {
     assert!(got.column("c").unwrap().is_null(1));
     let got = f().filter(col("a").between(2, 3).or(col("name").eq("x"))).len(&exec).unwrap();
     assert_eq!(got, 4);
-    assert_eq!(f().filter(col("name").ne("x")).len(&exec).unwrap(), 1, "null is neither equal nor unequal");
+    assert_eq!(f().filter(col("name").ne("x")).len(&exec).unwrap(), 2, "y and null, as in pandas");
     assert_eq!(f().filter(col("b").le(2.5)).len(&exec).unwrap(), 2);
     assert_eq!(f().filter(col("name").is_null()).len(&exec).unwrap(), 1);
     let head = f().head(3, &exec).unwrap();
