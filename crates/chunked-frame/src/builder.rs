@@ -15,10 +15,12 @@ use crate::na::NaSet;
 use crate::tokenizer::unescape;
 
 /// A column being built from field text.
-pub(crate) struct Builder {
+pub(crate) struct Builder<'a> {
     data: Data,
     /// Whether the user set the type (then it never widens).
     forced: bool,
+    /// The texts read as null.
+    na: &'a NaSet,
 }
 
 enum Data {
@@ -28,16 +30,16 @@ enum Data {
     Str(Dictionary, Vec<u32>),
 }
 
-impl Builder {
+impl<'a> Builder<'a> {
     /// An empty column of `dtype`; `forced` when the user chose the type.
-    pub(crate) fn new(dtype: DType, forced: bool) -> Self {
+    pub(crate) fn new(dtype: DType, forced: bool, na: &'a NaSet) -> Self {
         let data = match dtype {
             DType::Int64 => Data::Int64(Vec::new(), Vec::new(), false),
             DType::Float64 => Data::Float64(Vec::new(), Vec::new(), false),
             DType::Bool => Data::Bool(Vec::new(), Vec::new(), false),
             DType::Str => Data::Str(Dictionary::default(), Vec::new()),
         };
-        Self { data, forced }
+        Self { data, forced, na }
     }
 
     /// Adds one field; on failure nothing is added. The common cases (a
@@ -45,7 +47,8 @@ impl Builder {
     /// the missing-value set is consulted only when the parse fails, or
     /// first when one of its entries is itself a valid value of the type.
     #[inline]
-    pub(crate) fn push(&mut self, field: &[u8], quoted: bool, na: &NaSet) -> Result<(), RowProblem> {
+    pub(crate) fn push(&mut self, field: &[u8], quoted: bool) -> Result<(), RowProblem> {
+        let na = self.na;
         if field.is_empty() && na.empty_is_null() {
             self.push_null();
             return Ok(());
@@ -87,15 +90,16 @@ impl Builder {
             _ => {}
         }
         if quoted && memchr::memchr(b'"', field).is_some() {
-            return self.push_text(&unescape(field), na);
+            return self.push_text(&unescape(field));
         }
-        self.push_text(field, na)
+        self.push_text(field)
     }
 
     /// Adds the unquoted text of a non-string field: null, a value, a
     /// widening to float64, or an error.
     #[cold]
-    fn push_text(&mut self, text: &[u8], na: &NaSet) -> Result<(), RowProblem> {
+    fn push_text(&mut self, text: &[u8]) -> Result<(), RowProblem> {
+        let na = self.na;
         if na.contains(text) {
             self.push_null();
             return Ok(());

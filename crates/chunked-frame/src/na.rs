@@ -3,8 +3,8 @@
 //!
 //! A field is null when its whole text (after unquoting, without trimming)
 //! is in the set, in every column type, as in pandas. The test costs one
-//! table lookup for most fields: only texts whose first byte and length fit
-//! some entry are compared.
+//! table lookup for most fields: only texts whose first byte and length
+//! together fit some entry are compared.
 
 /// pandas' default missing-value strings (`pandas._libs.parsers.STR_NA_VALUES`,
 /// pandas 3.1), the empty field first.
@@ -20,10 +20,9 @@ pub(crate) struct NaSet {
     empty: bool,
     /// Non-empty entries.
     entries: Vec<Vec<u8>>,
-    /// Whether some entry starts with this byte.
-    first: Vec<bool>,
-    /// The longest entry's length.
-    longest: usize,
+    /// Per first byte: bit `min(len, 63)` set when some entry starting
+    /// with that byte has that length.
+    lengths: Vec<u64>,
     /// Whether some entry is an integer, a float, a boolean (such as
     /// `-999`): then fields of that type are tested before parsing.
     int: bool,
@@ -34,7 +33,7 @@ pub(crate) struct NaSet {
 impl NaSet {
     /// pandas' default list (unless `keep_default` is false) and `extra`.
     pub(crate) fn new(keep_default: bool, extra: &[String]) -> Self {
-        let mut set = NaSet { first: vec![false; 256], ..NaSet::default() };
+        let mut set = NaSet { lengths: vec![0; 256], ..NaSet::default() };
         let defaults: &[&str] = if keep_default { &DEFAULT_NA_VALUES } else { &[] };
         for text in defaults.iter().copied().chain(extra.iter().map(String::as_str)) {
             set.add(text.as_bytes());
@@ -51,8 +50,7 @@ impl NaSet {
             Some(&b) => {
                 if !self.entries.iter().any(|e| e == text) {
                     self.entries.push(text.to_vec());
-                    self.first[usize::from(b)] = true;
-                    self.longest = self.longest.max(text.len());
+                    self.lengths[usize::from(b)] |= length_bit(text.len());
                 }
             }
         }
@@ -64,8 +62,7 @@ impl NaSet {
         match field.first() {
             None => self.empty,
             Some(&b) => {
-                self.first[usize::from(b)]
-                    && field.len() <= self.longest
+                self.lengths[usize::from(b)] & length_bit(field.len()) != 0
                     && self.entries.iter().any(|e| e == field)
             }
         }
@@ -96,6 +93,12 @@ impl NaSet {
     }
 }
 
+/// The bit standing for a text length (lengths of 63 and more share one).
+#[inline]
+fn length_bit(len: usize) -> u64 {
+    1 << len.min(63)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -106,7 +109,7 @@ mod tests {
         for s in DEFAULT_NA_VALUES.iter().chain(&["-999"]) {
             assert!(set.contains(s.as_bytes()), "{s:?}");
         }
-        for s in ["JFK", "NAN", "na", " NA", "NA ", "-9990", "1.5"] {
+        for s in ["JFK", "NAN", "na", " NA", "NA ", "-9990", "1.5", "1.#INDX", "-NaN-"] {
             assert!(!set.contains(s.as_bytes()), "{s:?}");
         }
         let none = NaSet::new(false, &[]);
