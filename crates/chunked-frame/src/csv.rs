@@ -560,9 +560,8 @@ fn parse_unquoted(
         let mut start = 0;
         let mut field = 0;
         if let Some(last) = last_wanted {
-            while field <= last {
+            for &slot in &slot_of[..=last] {
                 let end = memchr::memchr(delimiter, &line[start..]).map_or(line.len(), |k| start + k);
-                let slot = slot_of[field];
                 if slot != usize::MAX {
                     builders[slot].push(&line[start..end], false).ok()?;
                 }

@@ -235,3 +235,34 @@ fn partials_combined_equal_the_computed_result_bit_for_bit() {
     let computed = query.compute(&Executor::new(Strategy::Graph, 2).unwrap()).unwrap();
     assert_eq!(combined, computed);
 }
+
+#[test]
+fn a_group_of_exactly_ddof_values_has_a_null_variance_not_nan() {
+    // pandas: NaN, its missing value; here null, so that it is skipped
+    // and shown as missing, unlike the NaN of a computation.
+    let file = TempCsv::new("ddof.csv", b"k,v\na,1\nb,2\nb,4\nc,5\nc,6\nc,10\n");
+    let exec = Executor::sequential();
+    for blocksize in [1 << 20, 5] {
+        let got = read_csv(file.path(), CsvOptions::default().blocksize(blocksize))
+            .unwrap()
+            .groupby(&["k"])
+            .agg(&[("v", Agg::Var(1)), ("v", Agg::Std(1)), ("v", Agg::Var(2)), ("v", Agg::Var(0))])
+            .compute(&exec)
+            .unwrap();
+        let column = |name: &str| -> Vec<Value> {
+            let c = got.column(name).unwrap();
+            (0..c.len()).map(|i| c.get(i)).collect()
+        };
+        // var ddof 1: a has one value (null); b 2; c 7.
+        assert_eq!(column("v_var")[..1], [Value::Null]);
+        let var = got.columns()[1].clone();
+        assert!(var.is_null(0) && !var.is_null(1) && !var.is_null(2), "blocksize {blocksize}");
+        assert_eq!((var.get(1), var.get(2)), (Value::Float(2.0), Value::Float(7.0)));
+        assert!(got.columns()[2].is_null(0), "std of one value");
+        // ddof 2: a and b (two values) are null, c is 14; ddof 0: a is 0.
+        let var2 = &got.columns()[3];
+        assert!(var2.is_null(0) && var2.is_null(1), "blocksize {blocksize}");
+        assert_eq!(var2.get(2), Value::Float(14.0));
+        assert_eq!(got.columns()[4].get(0), Value::Float(0.0));
+    }
+}
