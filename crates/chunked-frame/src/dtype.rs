@@ -2,7 +2,8 @@
 
 use std::fmt;
 
-/// A column's type. Every column is nullable: an empty field is null.
+/// A column's type. Every column is nullable: an empty field, and any
+/// other missing-value text ([`crate::CsvOptions::na_values`]), is null.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum DType {

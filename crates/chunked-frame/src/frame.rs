@@ -96,6 +96,11 @@ impl LazyFrame {
     }
 
     /// The schema after the operations; errors on an unknown column.
+    ///
+    /// Types come from the sample (or the overrides): an inferred int64
+    /// column that meets a float further on is float64 in what a
+    /// computation returns, as pandas reads it, while this still says
+    /// int64. [`LazyFrame::head`] has the types of the partitions it read.
     pub fn schema(&self) -> Result<Schema> {
         let mut schema = self.source.schema();
         for op in &self.ops {

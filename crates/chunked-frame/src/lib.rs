@@ -9,6 +9,15 @@
 //! the columns the query uses, filters, and aggregates partially; partial
 //! aggregates merge in a tree. Memory is bounded by the partitions in flight.
 //!
+//! Where pandas reads a file, the answer is pandas': its missing-value
+//! texts (`NA`, `NaN`, `null`, ..., [`DEFAULT_NA_VALUES`]) are null in every
+//! column type; an int column meeting `5.5` after the sample becomes
+//! float64; a byte-order mark, lone `\r` line ends and `"JFK"x` read as in
+//! pandas; group sums, minima and maxima of int columns are int; a
+//! comparison with null is false except under `ne`. A value no type of its
+//! column can hold is an error naming the file, line, column, value and the
+//! option that would read it.
+//!
 //! ```
 //! use chunked_frame::{col, read_csv, CsvOptions};
 //! use executors::{Executor, Strategy};
