@@ -1,8 +1,9 @@
 //! Typed columns built from field text, as pandas reads them: texts of the
 //! missing-value set are null in every type; an int64 column whose type
 //! was inferred becomes float64 at its first non-integer number; any other
-//! value that does not parse is an error naming the value and the option
-//! that would read it. Strings are interned in a dictionary whose short
+//! value that does not parse (an integer past int64 included, which a
+//! float would round) is an error naming the value and the option that
+//! would read it. Strings are interned in a dictionary whose short
 //! keys (up to seven bytes) are looked up as one packed integer.
 
 use std::collections::HashMap;
@@ -110,7 +111,10 @@ impl<'a> Builder<'a> {
                 if let Some(x) = crate::parse::int(text) {
                     v.push(x);
                     valid.push(true);
-                } else if let (Some(x), false) = (crate::parse::float(text), forced) {
+                } else if let (Some(x), false, false) =
+                    (crate::parse::float(text), forced, crate::parse::is_integer_text(text))
+                {
+                    // A float, not an integer past int64 (which would lose digits).
                     self.widen();
                     if let Data::Float64(v, valid, _) = &mut self.data {
                         v.push(x);

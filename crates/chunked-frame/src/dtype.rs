@@ -90,6 +90,11 @@ impl Inference {
         self.seen = true;
         if self.int && crate::parse::int(field).is_none() {
             self.int = false;
+            // An integer past int64 would lose digits as a float: text, as
+            // pandas reads a column that starts with one.
+            if crate::parse::is_integer_text(field) {
+                self.float = false;
+            }
         }
         if self.float && !self.int && crate::parse::float(field).is_none() {
             self.float = false;

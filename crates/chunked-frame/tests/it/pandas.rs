@@ -225,3 +225,31 @@ fn comparisons_with_null_follow_pandas_and_ne_is_not_eq() {
     assert_eq!(kept(nan.clone().ne(lit(1.0))), w(&[1, 2, 0]));
     assert_eq!(kept(nan.eq(lit(1.0)).not()), w(&[1, 2, 0]));
 }
+
+#[test]
+fn integers_at_the_edges_of_int64_and_with_spaces_read_as_pandas_reads_them() {
+    // pandas: int64 [i64::MAX, i64::MIN, 5].
+    let file = TempCsv::new("int-edges.csv", b"a\n9223372036854775807\n-9223372036854775808\n 5\t\n");
+    let got = read(&file, CsvOptions::default());
+    assert_eq!(dtypes(&got), [DType::Int64]);
+    assert_eq!(column(&got, "a"), [Value::Int(i64::MAX), Value::Int(i64::MIN), Value::Int(5)]);
+    // Past int64, a float would round the digits away: pandas reads a
+    // column starting with one as text, and so does this reader.
+    let file = TempCsv::new("int-past.csv", b"a\n99999999999999999999\n1\n");
+    let got = read(&file, CsvOptions::default());
+    assert_eq!(column(&got, "a"), [Value::Str("99999999999999999999".into()), Value::Str("1".into())]);
+    // After the sample, it is an error rather than a rounded float.
+    let mut text = String::from("a\n");
+    for i in 0..200 {
+        text.push_str(&format!("{i}\n"));
+    }
+    text.push_str("9223372036854775808\n");
+    let file = TempCsv::new("int-past-late.csv", text.as_bytes());
+    let options = CsvOptions { sample_bytes: 100, ..CsvOptions::default() };
+    let err = read_csv(file.path(), options).unwrap().compute(&Executor::sequential()).unwrap_err();
+    let message = err.to_string();
+    assert!(
+        message.contains("line 202") && message.contains("\"9223372036854775808\" is not a valid int64"),
+        "{message}"
+    );
+}
