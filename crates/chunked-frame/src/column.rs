@@ -156,6 +156,17 @@ impl Column {
         }
     }
 
+    /// Row `i` as an integer, for int64 and bool columns; `None` if null
+    /// or of another type.
+    #[inline]
+    pub(crate) fn i64_at(&self, i: usize) -> Option<i64> {
+        match self {
+            Self::Int64 { values, valid } => (valid.is_empty() || valid[i]).then(|| values[i]),
+            Self::Bool { values, valid } => (valid.is_empty() || valid[i]).then(|| i64::from(values[i])),
+            _ => None,
+        }
+    }
+
     /// The non-null values as floats (numeric columns; empty for strings).
     pub fn into_values(self) -> Vec<f64> {
         (0..self.len()).filter_map(|i| self.f64_at(i)).collect()
@@ -189,8 +200,33 @@ impl Column {
         self.filter(&keep)
     }
 
-    /// This column followed by `other` (same type).
+    /// The column as float64, when it is int64 (a partition read before
+    /// the column met its first non-integer number); nulls stay null.
+    pub(crate) fn widened(&self) -> Option<Column> {
+        match self {
+            Self::Int64 { values, valid } => Some(Self::Float64 {
+                // `as` rounds to the nearest float, as parsing the text would.
+                values: values
+                    .iter()
+                    .enumerate()
+                    .map(|(i, &x)| if valid.is_empty() || valid[i] { x as f64 } else { f64::NAN })
+                    .collect(),
+                valid: valid.clone(),
+            }),
+            _ => None,
+        }
+    }
+
+    /// This column followed by `other`, of the same type, or one an int64
+    /// column of a read widens to float64 in another partition: then the
+    /// result is float64, as pandas reads the whole column.
     pub(crate) fn append(&mut self, other: &Column) {
+        if let (Self::Float64 { .. }, Some(wide)) = (&*self, other.widened()) {
+            return self.append(&wide);
+        }
+        if let (Some(wide), Self::Float64 { .. }) = (self.widened(), other) {
+            *self = wide;
+        }
         fn extend_valid(a: &mut Vec<bool>, a_len: usize, b: &[bool], b_len: usize) {
             if a.is_empty() && b.is_empty() {
                 return;

@@ -9,16 +9,17 @@
 //! holding a double quote anywhere is read as a single partition (one fast
 //! scan decides), and a file without quotes is split.
 
-use std::collections::HashMap;
 use std::fs::File;
-use std::hash::BuildHasherDefault;
 use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::column::{Column, NULL_CODE};
+use crate::builder::Builder;
+use crate::column::Column;
 use crate::dtype::{DType, Field, Inference, Schema};
 use crate::error::{FrameError, Result, RowProblem};
+use crate::na::NaSet;
+use crate::tokenizer::{Tokenizer, unescape};
 
 /// What to do with a row that does not fit the schema.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -45,6 +46,14 @@ pub struct CsvOptions {
     pub delimiter: u8,
     /// What to do with bad rows.
     pub bad_rows: BadRows,
+    /// Texts read as null besides pandas' defaults (pandas' `na_values`).
+    pub na_values: Vec<String>,
+    /// Whether pandas' default missing-value texts ([`crate::DEFAULT_NA_VALUES`]:
+    /// the empty field, `NA`, `NaN`, `null`, ...) are null (pandas'
+    /// `keep_default_na`; default true). When false, only
+    /// [`CsvOptions::na_values`] are null, and an empty field is an empty
+    /// string, or an error in a numeric column, unless listed there.
+    pub keep_default_na: bool,
 }
 
 impl Default for CsvOptions {
@@ -56,6 +65,8 @@ impl Default for CsvOptions {
             sample_bytes: 256 << 10,
             delimiter: b',',
             bad_rows: BadRows::Error,
+            na_values: Vec::new(),
+            keep_default_na: true,
         }
     }
 }
@@ -84,6 +95,19 @@ impl CsvOptions {
         self.bad_rows = policy;
         self
     }
+
+    /// Adds texts read as null in every column (pandas' `na_values`).
+    pub fn na_values(mut self, values: &[&str]) -> Self {
+        self.na_values.extend(values.iter().map(|v| (*v).to_owned()));
+        self
+    }
+
+    /// Whether pandas' default missing-value texts are null (pandas'
+    /// `keep_default_na`).
+    pub fn keep_default_na(mut self, keep: bool) -> Self {
+        self.keep_default_na = keep;
+        self
+    }
 }
 
 /// A file's byte range whose rows one task parses.
@@ -108,6 +132,13 @@ pub(crate) struct Source {
     pub(crate) partitions: Vec<Partition>,
     /// Per file: whether it holds a double quote (and is read unsplit).
     pub(crate) quoted: Vec<bool>,
+    /// Per file: its line end, `\n` (with or without `\r` before it) or a
+    /// lone `\r`.
+    pub(crate) eol: Vec<u8>,
+    /// Per column of the header: whether the user set its type.
+    pub(crate) forced: Vec<bool>,
+    /// The texts read as null.
+    pub(crate) na: NaSet,
     pub(crate) options: CsvOptions,
     /// The pattern the user gave, for plans.
     pub(crate) pattern: String,
@@ -117,25 +148,6 @@ impl Source {
     /// The schema the frame exposes (after `usecols`).
     pub(crate) fn schema(&self) -> Schema {
         Schema { fields: self.visible.iter().map(|&i| self.file_schema.fields[i].clone()).collect() }
-    }
-}
-
-type Fnv = BuildHasherDefault<FnvHasher>;
-
-/// FNV-1a for dictionary lookups: fast on short keys.
-#[derive(Default)]
-pub(crate) struct FnvHasher(u64);
-
-impl std::hash::Hasher for FnvHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
-        for &b in bytes {
-            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-        }
-        self.0 = h;
     }
 }
 
@@ -149,8 +161,8 @@ pub(crate) fn open(pattern: &str, options: CsvOptions) -> Result<Source> {
         return Err(FrameError::Option { name: "blocksize", message: "must be at least 1 byte".into() });
     }
     let files = resolve(pattern)?;
-    let (header, header_len) = read_header(&files[0], options.delimiter)?;
-    let names: Vec<String> = header;
+    let na = NaSet::new(options.keep_default_na, &options.na_values);
+    let (names, header_len, eol0) = read_header(&files[0], options.delimiter)?;
     for (i, a) in names.iter().enumerate() {
         if let Some(j) = names[i + 1..].iter().position(|b| b == a) {
             return Err(FrameError::DuplicateColumn {
@@ -162,14 +174,17 @@ pub(crate) fn open(pattern: &str, options: CsvOptions) -> Result<Source> {
         }
     }
     let mut header_lens = vec![header_len];
+    let mut eol = vec![eol0];
     for f in &files[1..] {
-        let (h, len) = read_header(f, options.delimiter)?;
+        let (h, len, e) = read_header(f, options.delimiter)?;
         if h != names {
             return Err(FrameError::HeaderMismatch { path: f.clone(), first: files[0].clone() });
         }
         header_lens.push(len);
+        eol.push(e);
     }
-    let mut schema = infer(&files[0], header_len, &names, &options)?;
+    let mut schema = infer(&files[0], header_len, eol0, &names, &options, &na)?;
+    let mut forced = vec![false; names.len()];
     for (name, dtype) in &options.dtypes {
         let i = names.iter().position(|n| n == name).ok_or_else(|| FrameError::UnknownOptionColumn {
             option: "dtype",
@@ -177,6 +192,7 @@ pub(crate) fn open(pattern: &str, options: CsvOptions) -> Result<Source> {
             path: files[0].clone(),
         })?;
         schema.fields[i].dtype = *dtype;
+        forced[i] = true;
     }
     let visible = match &options.usecols {
         None => (0..names.len()).collect(),
@@ -219,6 +235,9 @@ pub(crate) fn open(pattern: &str, options: CsvOptions) -> Result<Source> {
         visible,
         partitions,
         quoted,
+        eol,
+        forced,
+        na,
         options,
         pattern: pattern.to_owned(),
     })
@@ -241,23 +260,36 @@ fn resolve(pattern: &str) -> Result<Vec<PathBuf>> {
     }
 }
 
-/// The header's names and its length in bytes (with the newline).
-fn read_header(path: &Path, delimiter: u8) -> Result<(Vec<String>, u64)> {
+/// UTF-8's byte-order mark, skipped before the header.
+const BOM: &[u8] = b"\xef\xbb\xbf";
+
+/// The header's names, its length in bytes (with a byte-order mark before
+/// it and the line end after it), and the file's line end: `\r` when the
+/// first line ends with a lone `\r` (old Mac files, which pandas reads),
+/// `\n` otherwise.
+fn read_header(path: &Path, delimiter: u8) -> Result<(Vec<String>, u64, u8)> {
     let mut f = File::open(path).map_err(io(path))?;
     let mut buf = Vec::new();
     let mut chunk = vec![0u8; 64 << 10];
+    // Read to the first line end and the byte after it.
     loop {
         let n = f.read(&mut chunk).map_err(io(path))?;
         buf.extend_from_slice(&chunk[..n]);
-        if n == 0 || memchr::memchr(b'\n', &buf).is_some() {
+        let found = memchr::memchr2(b'\n', b'\r', &buf).is_some_and(|k| k + 1 < buf.len());
+        if n == 0 || found {
             break;
         }
     }
     if buf.is_empty() {
         return Err(FrameError::Empty { path: path.to_owned() });
     }
+    let skip = if buf.starts_with(BOM) { BOM.len() } else { 0 };
+    let eol = match memchr::memchr2(b'\n', b'\r', &buf[skip..]) {
+        Some(k) if buf[skip + k] == b'\r' && buf.get(skip + k + 1) != Some(&b'\n') => b'\r',
+        _ => b'\n',
+    };
     let mut fields = Vec::new();
-    let mut tok = Tokenizer::new(&buf, 0, delimiter);
+    let mut tok = Tokenizer::new(&buf, skip, delimiter, eol);
     let end = tok.record(&mut |_, field: &[u8], quoted| {
         fields.push(if quoted { unescape(field) } else { field.to_vec() });
     });
@@ -273,7 +305,7 @@ fn read_header(path: &Path, delimiter: u8) -> Result<(Vec<String>, u64)> {
             column: None,
             problem: RowProblem::Utf8,
         })?;
-    Ok((names, end as u64))
+    Ok((names, end as u64, eol))
 }
 
 /// Whether the file holds a double quote anywhere.
@@ -293,13 +325,20 @@ fn contains_quote(path: &Path) -> Result<bool> {
 
 /// Infers each column's type from the complete rows in the first
 /// `sample_bytes` after the header.
-fn infer(path: &Path, header_len: u64, names: &[String], options: &CsvOptions) -> Result<Schema> {
+fn infer(
+    path: &Path,
+    header_len: u64,
+    eol: u8,
+    names: &[String],
+    options: &CsvOptions,
+    na: &NaSet,
+) -> Result<Schema> {
     let mut f = File::open(path).map_err(io(path))?;
     f.seek(SeekFrom::Start(header_len)).map_err(io(path))?;
     let mut buf = Vec::new();
     f.take(options.sample_bytes as u64).read_to_end(&mut buf).map_err(io(path))?;
     let mut inference = vec![Inference::default(); names.len()];
-    let mut tok = Tokenizer::new(&buf, 0, options.delimiter);
+    let mut tok = Tokenizer::new(&buf, 0, options.delimiter, eol);
     while tok.pos < buf.len() {
         let mut row: Vec<(usize, Vec<u8>)> = Vec::new();
         let Ok(end) = tok.record(&mut |j, field: &[u8], quoted| {
@@ -307,14 +346,14 @@ fn infer(path: &Path, header_len: u64, names: &[String], options: &CsvOptions) -
         }) else {
             break; // a row cut by the sample's end
         };
-        if end >= buf.len() && buf.last() != Some(&b'\n') {
+        if end >= buf.len() && buf.last() != Some(&eol) {
             break; // the last, cut row
         }
         if row.len() != names.len() {
             continue; // reported when the data is read
         }
         for (j, v) in row {
-            if !v.is_empty() {
+            if !na.contains(&v) {
                 inference[j].observe(&v);
             }
         }
@@ -326,264 +365,6 @@ fn infer(path: &Path, header_len: u64, names: &[String], options: &CsvOptions) -
             .map(|(n, i)| Field { name: n.clone(), dtype: i.dtype() })
             .collect(),
     })
-}
-
-/// Removes the quoting of a quoted field's inside: `""` becomes `"`.
-fn unescape(field: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(field.len());
-    let mut i = 0;
-    while i < field.len() {
-        out.push(field[i]);
-        i += if field[i] == b'"' && field.get(i + 1) == Some(&b'"') { 2 } else { 1 };
-    }
-    out
-}
-
-/// Splits records into fields, RFC 4180 style: fields may be quoted, a
-/// quoted field may hold delimiters, newlines and doubled quotes.
-struct Tokenizer<'a> {
-    buf: &'a [u8],
-    pos: usize,
-    delimiter: u8,
-}
-
-impl<'a> Tokenizer<'a> {
-    fn new(buf: &'a [u8], pos: usize, delimiter: u8) -> Self {
-        Self { buf, pos, delimiter }
-    }
-
-    /// Calls `field(index, bytes, quoted)` for each field of the record at
-    /// `pos` and moves past it; returns the position after the record.
-    /// `bytes` of a quoted field are its inside, still escaped.
-    #[inline]
-    fn record(
-        &mut self,
-        field: &mut dyn FnMut(usize, &'a [u8], bool),
-    ) -> std::result::Result<usize, RowProblem> {
-        let buf = self.buf;
-        let mut i = self.pos;
-        let mut j = 0;
-        loop {
-            if i < buf.len() && buf[i] == b'"' {
-                // Quoted: to the closing quote not followed by another.
-                let start = i + 1;
-                let mut k = start;
-                loop {
-                    match memchr::memchr(b'"', &buf[k..]) {
-                        None => return Err(RowProblem::UnclosedQuote),
-                        Some(off) => {
-                            let q = k + off;
-                            if buf.get(q + 1) == Some(&b'"') {
-                                k = q + 2;
-                            } else {
-                                field(j, &buf[start..q], true);
-                                i = q + 1;
-                                break;
-                            }
-                        }
-                    }
-                }
-                // After the closing quote: a delimiter, a line end, or the end.
-                while i < buf.len() && buf[i] != self.delimiter && buf[i] != b'\n' {
-                    i += 1; // tolerate junk such as `"a"b` by dropping it
-                }
-            } else {
-                let rest = &buf[i..];
-                let len = memchr::memchr2(self.delimiter, b'\n', rest).unwrap_or(rest.len());
-                let mut value = &rest[..len];
-                if value.last() == Some(&b'\r') && rest.get(len) != Some(&self.delimiter) {
-                    value = &value[..value.len() - 1];
-                }
-                field(j, value, false);
-                i += len;
-            }
-            j += 1;
-            if i >= buf.len() {
-                self.pos = buf.len();
-                return Ok(buf.len());
-            }
-            if buf[i] == b'\n' {
-                self.pos = i + 1;
-                return Ok(i + 1);
-            }
-            i += 1; // the delimiter
-            if i >= buf.len() {
-                field(j, &[], false); // a trailing delimiter ends with an empty field
-                self.pos = buf.len();
-                return Ok(buf.len());
-            }
-        }
-    }
-}
-
-/// A column being built from field text.
-enum Builder {
-    Int64(Vec<i64>, Vec<bool>, bool),
-    Float64(Vec<f64>, Vec<bool>, bool),
-    Bool(Vec<bool>, Vec<bool>, bool),
-    Str(Dictionary, Vec<u32>),
-}
-
-/// Distinct strings and their codes. Strings of up to seven bytes (airport
-/// codes, flags) are looked up as one packed integer, longer ones by bytes.
-#[derive(Default)]
-struct Dictionary {
-    short: HashMap<u64, u32, BuildHasherDefault<PackedHasher>>,
-    long: HashMap<Vec<u8>, u32, Fnv>,
-    strings: Vec<String>,
-}
-
-impl Dictionary {
-    #[inline]
-    fn code(&mut self, text: &[u8]) -> std::result::Result<u32, RowProblem> {
-        if text.len() <= 7 {
-            let mut packed = (text.len() as u64) << 56;
-            for (i, &b) in text.iter().enumerate() {
-                packed |= u64::from(b) << (8 * i);
-            }
-            if let Some(&c) = self.short.get(&packed) {
-                return Ok(c);
-            }
-            let c = self.add(text)?;
-            self.short.insert(packed, c);
-            Ok(c)
-        } else {
-            if let Some(&c) = self.long.get(text) {
-                return Ok(c);
-            }
-            let c = self.add(text)?;
-            self.long.insert(text.to_vec(), c);
-            Ok(c)
-        }
-    }
-
-    fn add(&mut self, text: &[u8]) -> std::result::Result<u32, RowProblem> {
-        let s = std::str::from_utf8(text).map_err(|_| RowProblem::Utf8)?;
-        self.strings.push(s.to_owned());
-        Ok(self.strings.len() as u32 - 1)
-    }
-}
-
-/// A hasher for packed short strings: one multiply, high bits.
-#[derive(Default)]
-struct PackedHasher(u64);
-
-impl std::hash::Hasher for PackedHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-        }
-    }
-    fn write_u64(&mut self, n: u64) {
-        let h = (n ^ (n >> 29)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-        self.0 = h ^ (h >> 32);
-    }
-}
-
-impl Builder {
-    fn new(dtype: DType) -> Self {
-        match dtype {
-            DType::Int64 => Self::Int64(Vec::new(), Vec::new(), false),
-            DType::Float64 => Self::Float64(Vec::new(), Vec::new(), false),
-            DType::Bool => Self::Bool(Vec::new(), Vec::new(), false),
-            DType::Str => Self::Str(Dictionary::default(), Vec::new()),
-        }
-    }
-
-    /// Adds one field; on failure nothing is added.
-    #[inline]
-    fn push(&mut self, field: &[u8], quoted: bool) -> std::result::Result<(), RowProblem> {
-        fn parse_error(field: &[u8], dtype: DType) -> RowProblem {
-            let hint = match dtype {
-                DType::Int64 | DType::Bool => {
-                    " (the type was inferred from a sample; override it with a dtype)"
-                }
-                _ => "",
-            };
-            RowProblem::Parse { value: String::from_utf8_lossy(field).into_owned(), dtype, hint }
-        }
-        let null = field.is_empty();
-        match self {
-            Self::Int64(v, valid, any_null) => {
-                let x = if null {
-                    0
-                } else {
-                    crate::parse::int(field).ok_or_else(|| parse_error(field, DType::Int64))?
-                };
-                v.push(x);
-                valid.push(!null);
-                *any_null |= null;
-            }
-            Self::Float64(v, valid, any_null) => {
-                let x = if null {
-                    f64::NAN
-                } else {
-                    crate::parse::float(field).ok_or_else(|| parse_error(field, DType::Float64))?
-                };
-                v.push(x);
-                valid.push(!null);
-                *any_null |= null;
-            }
-            Self::Bool(v, valid, any_null) => {
-                let x = if null {
-                    false
-                } else {
-                    crate::parse::boolean(field).ok_or_else(|| parse_error(field, DType::Bool))?
-                };
-                v.push(x);
-                valid.push(!null);
-                *any_null |= null;
-            }
-            Self::Str(dict, codes) => {
-                if null {
-                    codes.push(NULL_CODE);
-                    return Ok(());
-                }
-                let owned;
-                let text: &[u8] = if quoted && memchr::memchr(b'"', field).is_some() {
-                    owned = unescape(field);
-                    &owned
-                } else {
-                    field
-                };
-                let code = dict.code(text)?;
-                codes.push(code);
-            }
-        }
-        Ok(())
-    }
-
-    /// Removes the last `n` values (those of a row being dropped).
-    fn truncate(&mut self, len: usize) {
-        match self {
-            Self::Int64(v, valid, _) => {
-                v.truncate(len);
-                valid.truncate(len);
-            }
-            Self::Float64(v, valid, _) => {
-                v.truncate(len);
-                valid.truncate(len);
-            }
-            Self::Bool(v, valid, _) => {
-                v.truncate(len);
-                valid.truncate(len);
-            }
-            Self::Str(_, codes) => codes.truncate(len),
-        }
-    }
-
-    fn finish(self) -> Column {
-        let keep = |valid: Vec<bool>, any_null: bool| if any_null { valid } else { Vec::new() };
-        match self {
-            Self::Int64(values, valid, n) => Column::Int64 { values, valid: keep(valid, n) },
-            Self::Float64(values, valid, n) => Column::Float64 { values, valid: keep(valid, n) },
-            Self::Bool(values, valid, n) => Column::Bool { values, valid: keep(valid, n) },
-            Self::Str(dict, codes) => Column::Str { dict: dict.strings, codes },
-        }
-    }
 }
 
 /// The columns one partition yields, in the order of `columns`.
@@ -621,6 +402,8 @@ fn parse_partition_in(
     buf: &mut Vec<u8>,
 ) -> Result<Parsed> {
     let path = &source.files[part.file];
+    let eol = source.eol[part.file];
+    let na = &source.na;
     let ncols = source.file_schema.fields.len();
     let mut f = File::open(path).map_err(io(path))?;
     let size = f.metadata().map_err(io(path))?.len();
@@ -631,14 +414,14 @@ fn parse_partition_in(
     buf.reserve((part.end - read_from) as usize + (64 << 10));
     (&mut f).take(part.end - read_from).read_to_end(buf).map_err(io(path))?;
     // Finish the last row: read on to the next newline.
-    if part.end < size && buf.last() != Some(&b'\n') {
+    if part.end < size && buf.last() != Some(&eol) {
         let mut chunk = vec![0u8; 64 << 10];
         loop {
             let n = f.read(&mut chunk).map_err(io(path))?;
             if n == 0 {
                 break;
             }
-            match memchr::memchr(b'\n', &chunk[..n]) {
+            match memchr::memchr(eol, &chunk[..n]) {
                 Some(k) => {
                     buf.extend_from_slice(&chunk[..=k]);
                     break;
@@ -651,7 +434,7 @@ fn parse_partition_in(
     let first = if header_end {
         0
     } else {
-        match memchr::memchr(b'\n', buf) {
+        match memchr::memchr(eol, buf) {
             Some(k) => k + 1,
             None => buf.len(),
         }
@@ -664,14 +447,17 @@ fn parse_partition_in(
         slot_of[c] = k;
     }
     let new_builders = || -> Vec<Builder> {
-        columns.iter().map(|&c| Builder::new(source.file_schema.fields[c].dtype)).collect()
+        columns
+            .iter()
+            .map(|&c| Builder::new(source.file_schema.fields[c].dtype, source.forced[c], na))
+            .collect()
     };
     let mut builders = new_builders();
     // Files without quotes take the fast path; any anomaly there sends the
     // partition through the general tokenizer, which reports it.
     if !source.quoted[part.file] {
         let fast =
-            parse_unquoted(buf, first, limit, ncols, &slot_of, &mut builders, source.options.delimiter);
+            parse_unquoted(buf, first, limit, ncols, &slot_of, &mut builders, source.options.delimiter, eol);
         if let Some(rows) = fast {
             return Ok(Parsed {
                 columns: builders.into_iter().map(Builder::finish).collect(),
@@ -683,12 +469,12 @@ fn parse_partition_in(
     }
     let mut rows = 0usize;
     let mut skipped = 0u64;
-    let mut tok = Tokenizer::new(buf, first, source.options.delimiter);
+    let mut tok = Tokenizer::new(buf, first, source.options.delimiter, eol);
     while tok.pos < limit && tok.pos < buf.len() {
         let row_start = tok.pos;
         // A blank line is no row.
         let blank = match buf[row_start] {
-            b'\n' => Some(1),
+            b if b == eol => Some(1),
             b'\r' if buf.get(row_start + 1) == Some(&b'\n') => Some(2),
             _ => None,
         };
@@ -725,7 +511,7 @@ fn parse_partition_in(
                 }
             }
             _ => {
-                let line = line_of(path, read_from + row_start as u64)?;
+                let line = line_of(path, read_from + row_start as u64, eol)?;
                 return Err(FrameError::Row {
                     path: path.clone(),
                     line,
@@ -742,23 +528,29 @@ fn parse_partition_in(
 /// only the wanted ones looked at, the others counted. `None` at the first
 /// row that is not clean (wrong field count, a value that does not parse),
 /// for the general path to report or skip.
+// Not inlined, and separate arguments rather than a struct: measured
+// with callgrind, either costs the field loop a few instructions per field
+// (register spills in the larger caller).
+#[inline(never)]
+#[allow(clippy::too_many_arguments)]
 fn parse_unquoted(
     buf: &[u8],
     first: usize,
     limit: usize,
     ncols: usize,
     slot_of: &[usize],
-    builders: &mut [Builder],
+    builders: &mut [Builder<'_>],
     delimiter: u8,
+    eol: u8,
 ) -> Option<usize> {
     let last_wanted = slot_of.iter().rposition(|&s| s != usize::MAX);
     let mut pos = first;
     let mut rows = 0;
     while pos < limit && pos < buf.len() {
-        let line_end = memchr::memchr(b'\n', &buf[pos..]).map_or(buf.len(), |k| pos + k);
+        let line_end = memchr::memchr(eol, &buf[pos..]).map_or(buf.len(), |k| pos + k);
         let mut line = &buf[pos..line_end];
         pos = line_end + 1;
-        if line.last() == Some(&b'\r') {
+        if eol == b'\n' && line.last() == Some(&b'\r') {
             line = &line[..line.len() - 1];
         }
         if line.is_empty() {
@@ -768,9 +560,8 @@ fn parse_unquoted(
         let mut start = 0;
         let mut field = 0;
         if let Some(last) = last_wanted {
-            while field <= last {
+            for &slot in &slot_of[..=last] {
                 let end = memchr::memchr(delimiter, &line[start..]).map_or(line.len(), |k| start + k);
-                let slot = slot_of[field];
                 if slot != usize::MAX {
                     builders[slot].push(&line[start..end], false).ok()?;
                 }
@@ -802,7 +593,7 @@ fn starts_data(source: &Source, part: &Partition) -> bool {
 }
 
 /// The 1-based line of a byte offset: one more than the newlines before it.
-fn line_of(path: &Path, offset: u64) -> Result<u64> {
+fn line_of(path: &Path, offset: u64, eol: u8) -> Result<u64> {
     let mut f = File::open(path).map_err(io(path))?;
     let mut buf = vec![0u8; 1 << 20];
     let mut left = offset;
@@ -813,7 +604,7 @@ fn line_of(path: &Path, offset: u64) -> Result<u64> {
         if n == 0 {
             break;
         }
-        lines += memchr::memchr_iter(b'\n', &buf[..n]).count() as u64;
+        lines += memchr::memchr_iter(eol, &buf[..n]).count() as u64;
         left -= n as u64;
     }
     Ok(lines)

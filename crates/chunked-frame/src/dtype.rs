@@ -2,7 +2,8 @@
 
 use std::fmt;
 
-/// A column's type. Every column is nullable: an empty field is null.
+/// A column's type. Every column is nullable: an empty field, and any
+/// other missing-value text ([`crate::CsvOptions::na_values`]), is null.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum DType {
@@ -89,6 +90,11 @@ impl Inference {
         self.seen = true;
         if self.int && crate::parse::int(field).is_none() {
             self.int = false;
+            // An integer past int64 would lose digits as a float: text, as
+            // pandas reads a column that starts with one.
+            if crate::parse::is_integer_text(field) {
+                self.float = false;
+            }
         }
         if self.float && !self.int && crate::parse::float(field).is_none() {
             self.float = false;

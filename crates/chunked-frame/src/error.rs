@@ -128,6 +128,10 @@ pub enum RowProblem {
     /// A string column holds bytes that are not UTF-8.
     #[error("invalid UTF-8")]
     Utf8,
+    /// A partition holds more distinct strings in one column than codes
+    /// (about four billion).
+    #[error("more distinct strings than a column can hold (2^32 - 1)")]
+    TooManyStrings,
     /// A quoted field is never closed.
     #[error("a quoted field is not closed before the end of the file")]
     UnclosedQuote,

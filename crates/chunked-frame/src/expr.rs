@@ -1,6 +1,13 @@
 //! Expressions over columns: column references, literals, arithmetic,
 //! comparisons, `isin`, `between`, `is_null` and boolean logic, evaluated on
-//! one partition at a time. Comparisons with null are false, as in pandas.
+//! one partition at a time.
+//!
+//! Null follows pandas, where a missing value is NaN: a comparison with
+//! null (or NaN) is false under `eq`, `lt`, `le`, `gt`, `ge`, `isin` and
+//! `between`, and true under `ne` (pandas' `NaN != 5` is true). So
+//! `ne(x)` and `eq(x).not()` agree on every row, while `lt(x).not()` keeps
+//! the nulls that `ge(x)` drops, as `~(s < x)` and `s >= x` differ in
+//! pandas. `not` flips every row of its condition.
 
 use std::borrow::Cow;
 use std::collections::HashSet;
@@ -386,6 +393,8 @@ fn numeric(e: &Expr, v: Evaluated<'_>, n: usize) -> Result<Vec<Option<f64>>> {
 
 fn compare(a: &Expr, b: &Expr, op: CmpOp, frame: &DataFrame) -> Result<Vec<bool>> {
     let n = frame.height();
+    // A row with null or NaN on either side: true for `ne` only.
+    let unordered = op == CmpOp::Ne;
     let test = |o: std::cmp::Ordering| match op {
         CmpOp::Eq => o.is_eq(),
         CmpOp::Ne => o.is_ne(),
@@ -399,7 +408,10 @@ fn compare(a: &Expr, b: &Expr, op: CmpOp, frame: &DataFrame) -> Result<Vec<bool>
     if let (Evaluated::Column(c), Evaluated::Scalar(Value::Str(s))) = (&x, &y) {
         if let Column::Str { dict, codes } = c.as_ref() {
             let hit: Vec<bool> = dict.iter().map(|d| test(d.as_str().cmp(s.as_str()))).collect();
-            return Ok(codes.iter().map(|&c| c != NULL_CODE && hit[c as usize]).collect());
+            return Ok(codes
+                .iter()
+                .map(|&c| if c == NULL_CODE { unordered } else { hit[c as usize] })
+                .collect());
         }
         return Err(type_error(a, c.dtype(), "comparison with a string"));
     }
@@ -408,7 +420,7 @@ fn compare(a: &Expr, b: &Expr, op: CmpOp, frame: &DataFrame) -> Result<Vec<bool>
             return Ok((0..n)
                 .map(|i| match (c.get(i), d.get(i)) {
                     (Value::Str(p), Value::Str(q)) => test(p.cmp(&q)),
-                    _ => false,
+                    _ => unordered,
                 })
                 .collect());
         }
@@ -419,8 +431,8 @@ fn compare(a: &Expr, b: &Expr, op: CmpOp, frame: &DataFrame) -> Result<Vec<bool>
         .iter()
         .zip(&ys)
         .map(|(p, q)| match (p, q) {
-            (Some(p), Some(q)) => p.partial_cmp(q).is_some_and(test),
-            _ => false,
+            (Some(p), Some(q)) => p.partial_cmp(q).map_or(unordered, test),
+            _ => unordered,
         })
         .collect())
 }

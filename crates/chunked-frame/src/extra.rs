@@ -3,14 +3,15 @@
 
 use std::io::Write;
 use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use executors::{Executor, Graph};
 
 use crate::column::{Column, DataFrame, Value};
 use crate::dtype::DType;
 use crate::error::{FrameError, Result};
-use crate::frame::{LazyFrame, finish, keep_error};
+use crate::failure::Failures;
+use crate::frame::LazyFrame;
 
 /// Points of a partition's distribution kept for approximate quantiles.
 const SKETCH: usize = 1024;
@@ -37,12 +38,12 @@ impl LazyFrame {
         let select: Vec<&str> = numeric.iter().map(String::as_str).collect();
         let frame = self.clone().select(&select);
         let run = frame.partition_runner()?;
-        let errors = Arc::new(Mutex::new(None));
+        let errors = Arc::new(Failures::new(self.partitions()));
         let g = Graph::new();
         let task = {
-            let errors = errors.clone();
+            let (errors, run) = (errors.clone(), run.clone());
             g.delayed1("read-sketch", move |p: &usize| {
-                keep_error(&errors, run(*p).map(|f| f.columns().iter().map(Sketch::of).collect::<Vec<_>>()))
+                errors.keep(*p, run(*p).map(|f| f.columns().iter().map(Sketch::of).collect::<Vec<_>>()))
             })
         };
         let merge = g.delayed_n("merge", |parts: &[&Vec<Sketch>]| {
@@ -59,7 +60,7 @@ impl LazyFrame {
             Ok::<_, String>(out)
         });
         let parts: Vec<_> = (0..self.partitions()).map(|p| task.call(&g.value(p))).collect();
-        let sketches = finish(merge.call(&parts).compute(exec), &errors)?;
+        let sketches = errors.finish(merge.call(&parts).compute(exec), |q| run(q).map(drop))?;
         let stats = ["count", "mean", "std", "min", "25%", "50%", "75%", "max"];
         let mut names = vec!["statistic".to_owned()];
         let mut columns = vec![Column::Str {
@@ -94,11 +95,11 @@ impl LazyFrame {
         let run = self.clone().select(&names).partition_runner()?;
         let files: Vec<std::path::PathBuf> =
             (0..self.partitions()).map(|p| dir.join(format!("part-{p:05}.csv"))).collect();
-        let errors = Mutex::new(None);
+        let errors = Failures::new(files.len());
         let out = exec.map((0..files.len()).collect(), |p| {
-            keep_error(&errors, run(p).and_then(|frame| frame.write_csv_file(&files[p])))
+            errors.keep(p, run(p).and_then(|frame| frame.write_csv_file(&files[p])))
         });
-        finish(out, &errors)?;
+        errors.finish(out, |q| run(q).map(drop))?;
         Ok(files)
     }
 }
@@ -118,8 +119,10 @@ impl LazyFrame {
         let batch = exec.workers().max(1);
         for first in (0..self.partitions()).step_by(batch) {
             let parts: Vec<usize> = (first..(first + batch).min(self.partitions())).collect();
-            let errors = Mutex::new(None);
-            let frames = finish(exec.map(parts, |p| keep_error(&errors, run(p))), &errors)?;
+            let errors = Failures::new(self.partitions());
+            // Earlier batches succeeded: only this batch's partitions are read again.
+            let recheck = |q: usize| if q < first { Ok(()) } else { run(q).map(drop) };
+            let frames = errors.finish(exec.map(parts, |p| errors.keep(p, run(p))), recheck)?;
             for f in frames {
                 f.write_rows(&mut out).map_err(io)?;
             }

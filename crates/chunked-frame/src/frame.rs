@@ -3,7 +3,7 @@
 //! run as a task graph on any executor: one task per partition (read,
 //! filter, partial aggregate), a tree of merges, a final step.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use executors::{Delayed, Executor, Graph, RankDir};
 
@@ -12,6 +12,7 @@ use crate::csv::{self, CsvOptions, Parsed, Source};
 use crate::dtype::{DType, Schema};
 use crate::error::{FrameError, Result};
 use crate::expr::{Expr, eval, mask};
+use crate::failure::Failures;
 use crate::groupby::{self, Agg, Partial, Spec};
 
 /// Reads one CSV file or a glob of them, lazily: the header is read and the
@@ -95,6 +96,11 @@ impl LazyFrame {
     }
 
     /// The schema after the operations; errors on an unknown column.
+    ///
+    /// Types come from the sample (or the overrides): an inferred int64
+    /// column that meets a float further on is float64 in what a
+    /// computation returns, as pandas reads it, while this still says
+    /// int64. [`LazyFrame::head`] has the types of the partitions it read.
     pub fn schema(&self) -> Result<Schema> {
         let mut schema = self.source.schema();
         for op in &self.ops {
@@ -113,13 +119,13 @@ impl LazyFrame {
         let schema = self.schema()?;
         let needed = self.needed(&schema.names())?;
         let run = self.runner(needed);
-        let errors = Arc::new(Mutex::new(None));
+        let errors = Arc::new(Failures::new(self.partitions()));
         let g = Graph::new();
         let task = {
-            let errors = errors.clone();
+            let (errors, run) = (errors.clone(), run.clone());
             let select = Op::Select(schema.names());
             g.delayed1("read-filter", move |p: &usize| {
-                keep_error(&errors, run.chunk(*p).and_then(|(f, s)| Ok((apply(f, &select)?, s))))
+                errors.keep(*p, run.chunk(*p).and_then(|(f, s)| Ok((apply(f, &select)?, s))))
             })
         };
         let concat = g.delayed_n("concat", |parts: &[&(DataFrame, u64)]| {
@@ -134,7 +140,7 @@ impl LazyFrame {
         let parts: Vec<Delayed<(DataFrame, u64)>> =
             (0..self.source.partitions.len()).map(|p| task.call(&g.value(p))).collect();
         let all = concat.call(&parts);
-        let (frame, skipped) = finish(all.compute(exec), &errors)?;
+        let (frame, skipped) = errors.finish(all.compute(exec), |q| run.check(q))?;
         Ok((frame, ReadStats { partitions: parts.len(), skipped_rows: skipped }))
     }
 
@@ -143,17 +149,15 @@ impl LazyFrame {
         self.schema()?;
         let needed = self.needed(&[])?;
         let run = self.runner(needed);
-        let errors = Arc::new(Mutex::new(None));
+        let errors = Arc::new(Failures::new(self.partitions()));
         let g = Graph::new();
         let task = {
-            let errors = errors.clone();
-            g.delayed1("read-count", move |p: &usize| {
-                keep_error(&errors, run.chunk(*p).map(|(f, _)| f.height()))
-            })
+            let (errors, run) = (errors.clone(), run.clone());
+            g.delayed1("read-count", move |p: &usize| errors.keep(*p, run.chunk(*p).map(|(f, _)| f.height())))
         };
         let sum = g.delayed_n("sum", |xs: &[&usize]| Ok::<_, String>(xs.iter().copied().sum::<usize>()));
         let parts: Vec<_> = (0..self.source.partitions.len()).map(|p| task.call(&g.value(p))).collect();
-        finish(sum.call(&parts).compute(exec), &errors)
+        errors.finish(sum.call(&parts).compute(exec), |q| run.check(q))
     }
 
     /// The first `n` rows: partitions are read in order, only as far as needed.
@@ -167,10 +171,11 @@ impl LazyFrame {
                 break;
             }
             // One partition at a time, on the executor's threads.
-            let errors = Mutex::new(None);
+            let errors = Failures::new(self.partitions());
             let chunk =
-                exec.map(vec![p], |p| keep_error(&errors, run.chunk(p).and_then(|(f, _)| apply(f, &select))));
-            out.append(&finish(chunk, &errors)?[0]);
+                exec.map(vec![p], |p| errors.keep(p, run.chunk(p).and_then(|(f, _)| apply(f, &select))));
+            // The partitions before `p` succeeded: none to read again.
+            out.append(&errors.finish(chunk, |_| Ok(()))?[0]);
         }
         Ok(out.head(n))
     }
@@ -243,10 +248,10 @@ impl LazyFrame {
     /// order), for tasks outside this module.
     pub(crate) fn partition_runner(
         &self,
-    ) -> Result<impl Fn(usize) -> Result<DataFrame> + Send + Sync + 'static> {
+    ) -> Result<impl Fn(usize) -> Result<DataFrame> + Send + Sync + Clone + 'static> {
         let schema = self.schema()?;
         let run = self.runner(self.needed(&schema.names())?);
-        let select = Op::Select(schema.names());
+        let select = Arc::new(Op::Select(schema.names()));
         Ok(move |p: usize| run.chunk(p).and_then(|(f, _)| apply(f, &select)))
     }
 
@@ -377,12 +382,12 @@ impl Aggregation {
         }
         let run = self.frame.runner(self.frame.needed(&self.inputs())?);
         let spec = Arc::new(self.spec());
-        let errors = Arc::new(Mutex::new(None));
+        let errors = Arc::new(Failures::new(self.partitions()));
         let g = Graph::new();
         let task = {
-            let (errors, spec) = (errors.clone(), spec.clone());
+            let (errors, spec, run) = (errors.clone(), spec.clone(), run.clone());
             g.delayed1("read-filter-partial", move |p: &usize| {
-                keep_error(&errors, run.chunk(*p).and_then(|(f, _)| groupby::partial(&f, &spec)))
+                errors.keep(*p, run.chunk(*p).and_then(|(f, _)| groupby::partial(&f, &spec)))
             })
         };
         let merge = {
@@ -403,14 +408,14 @@ impl Aggregation {
                 .collect();
         }
         let out = finish.call(&level[0]);
-        Ok(Planned { graph: g, out, errors })
+        Ok(Planned { graph: g, out, errors, run })
     }
 
     /// Computes the aggregation: one row per group, sorted by key; groups
     /// whose key is null are left out, as pandas does.
     pub fn compute(&self, exec: &Executor) -> Result<DataFrame> {
-        let Planned { out, errors, .. } = self.graph()?;
-        finish(out.compute(exec), &errors)
+        let Planned { out, errors, run, .. } = self.graph()?;
+        errors.finish(out.compute(exec), |q| run.check(q))
     }
 
     /// Number of partitions, hence of [`Aggregation::partial`] calls.
@@ -480,12 +485,13 @@ impl Aggregation {
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PartialAggregate(Partial);
 
-/// A group-by's task graph, its output node, and where tasks leave their
-/// typed errors.
+/// A group-by's task graph, its output node, where tasks leave their
+/// typed errors, and what reads a partition again.
 struct Planned {
     graph: Graph,
     out: Delayed<DataFrame>,
-    errors: Arc<Mutex<Option<FrameError>>>,
+    errors: Arc<Failures>,
+    run: Arc<Runner>,
 }
 
 /// What a partition task needs: the source, the operations, the columns.
@@ -512,6 +518,11 @@ impl Runner {
             frame = apply(frame, op)?;
         }
         Ok((frame, skipped))
+    }
+
+    /// Reads partition `p` again, for its error only.
+    fn check(&self, p: usize) -> Result<()> {
+        self.chunk(p).map(drop)
     }
 }
 
@@ -602,27 +613,4 @@ fn empty_frame(schema: &Schema) -> DataFrame {
         schema.names(),
         schema.fields.iter().map(|f| crate::Column::empty(f.dtype)).collect(),
     )
-}
-
-/// Keeps a task's typed error aside (the graph carries only its message).
-pub(crate) fn keep_error<T>(
-    slot: &Mutex<Option<FrameError>>,
-    r: Result<T>,
-) -> std::result::Result<T, String> {
-    r.map_err(|e| {
-        let message = e.to_string();
-        let mut slot = slot.lock().unwrap_or_else(|p| p.into_inner());
-        if slot.is_none() {
-            *slot = Some(e);
-        }
-        message
-    })
-}
-
-/// The computed value, or the typed error a task kept aside.
-pub(crate) fn finish<T>(
-    r: std::result::Result<T, executors::ExecError>,
-    errors: &Mutex<Option<FrameError>>,
-) -> Result<T> {
-    r.map_err(|e| errors.lock().unwrap_or_else(|p| p.into_inner()).take().unwrap_or(FrameError::Exec(e)))
 }

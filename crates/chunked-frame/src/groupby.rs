@@ -1,6 +1,11 @@
 //! Group-by aggregation: per-partition partial states (count, sum, mean,
 //! M2, min, max per group and column), merged pairwise by Chan et al.'s
 //! formulas in a tree reduction, then finished into a frame sorted by key.
+//!
+//! As in pandas, the sum, minimum and maximum of an int64 (or bool) column
+//! are int64, summed exactly; a column that widened to float64 in some
+//! partition (see `builder.rs`) is float64 for every group, and so is a key
+//! column: int keys of the other partitions are merged as floats.
 
 use std::collections::HashMap;
 
@@ -65,7 +70,9 @@ impl Key {
     }
 }
 
-/// Running statistics of one column in one group.
+/// Running statistics of one column in one group. Of the sums and
+/// extremes, the integer ones count while the column is int64 (the
+/// partial's `ints`), the float ones otherwise.
 #[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Stats {
     count: u64,
@@ -74,11 +81,24 @@ pub(crate) struct Stats {
     m2: f64,
     min: f64,
     max: f64,
+    isum: i128,
+    imin: i64,
+    imax: i64,
 }
 
 impl Default for Stats {
     fn default() -> Self {
-        Self { count: 0, sum: 0.0, mean: 0.0, m2: 0.0, min: f64::INFINITY, max: f64::NEG_INFINITY }
+        Self {
+            count: 0,
+            sum: 0.0,
+            mean: 0.0,
+            m2: 0.0,
+            min: f64::INFINITY,
+            max: f64::NEG_INFINITY,
+            isum: 0,
+            imin: i64::MAX,
+            imax: i64::MIN,
+        }
     }
 }
 
@@ -101,6 +121,19 @@ impl Stats {
         self.sum += o.sum;
         self.min = self.min.min(o.min);
         self.max = self.max.max(o.max);
+        self.isum += o.isum;
+        self.imin = self.imin.min(o.imin);
+        self.imax = self.imax.max(o.imax);
+    }
+
+    /// The float sum and extremes from the integer ones, for a column that
+    /// is float64 in another partition.
+    fn to_float(mut self) -> Self {
+        if self.count > 0 {
+            // `as` rounds to the nearest float, as parsing the text would.
+            (self.sum, self.min, self.max) = (self.isum as f64, self.imin as f64, self.imax as f64);
+        }
+        self
     }
 }
 
@@ -113,6 +146,11 @@ pub(crate) struct Partial {
     sizes: Vec<u64>,
     /// `stats[g * columns + c]`.
     stats: Vec<Stats>,
+    /// The key columns' types in the partitions merged (empty: none yet).
+    key_types: Vec<DType>,
+    /// Per value column: whether it is int64 (or bool) in every partition
+    /// merged (empty: none yet).
+    ints: Vec<bool>,
 }
 
 /// The shape of a group-by: key columns, value columns, aggregations.
@@ -159,7 +197,11 @@ pub(crate) fn partial(frame: &DataFrame, spec: &Spec) -> Result<Partial> {
     }
     let n = frame.height();
     // Group of each row (usize::MAX: a null key, left out as pandas does).
-    let mut out = Partial::default();
+    let mut out = Partial {
+        key_types: key_cols.iter().map(|c| c.dtype()).collect(),
+        ints: value_cols.iter().map(|c| matches!(c.dtype(), DType::Int64 | DType::Bool)).collect(),
+        ..Partial::default()
+    };
     let mut group_of = vec![usize::MAX; n];
     if let [Column::Str { dict, codes }] = key_cols[..] {
         // One string key: group by dictionary code, no hashing per row.
@@ -189,22 +231,38 @@ pub(crate) fn partial(frame: &DataFrame, spec: &Spec) -> Result<Partial> {
     }
     // Two passes per column: sums, then squared deviations from the mean.
     for (c, col) in value_cols.iter().enumerate() {
-        for (i, &g) in group_of.iter().enumerate() {
-            if g == usize::MAX {
-                continue;
+        if out.ints[c] {
+            for (i, &g) in group_of.iter().enumerate() {
+                if g == usize::MAX {
+                    continue;
+                }
+                if let Some(x) = col.i64_at(i) {
+                    let s = &mut out.stats[g * m + c];
+                    s.count += 1;
+                    s.isum += i128::from(x);
+                    s.imin = s.imin.min(x);
+                    s.imax = s.imax.max(x);
+                }
             }
-            if let Some(x) = col.f64_at(i) {
-                let s = &mut out.stats[g * m + c];
-                s.count += 1;
-                s.sum += x;
-                s.min = s.min.min(x);
-                s.max = s.max.max(x);
+        } else {
+            for (i, &g) in group_of.iter().enumerate() {
+                if g == usize::MAX {
+                    continue;
+                }
+                if let Some(x) = col.f64_at(i) {
+                    let s = &mut out.stats[g * m + c];
+                    s.count += 1;
+                    s.sum += x;
+                    s.min = s.min.min(x);
+                    s.max = s.max.max(x);
+                }
             }
         }
         for g in 0..out.keys.len() {
             let s = &mut out.stats[g * m + c];
             if s.count > 0 {
-                s.mean = s.sum / s.count as f64;
+                let sum = if out.ints[c] { s.isum as f64 } else { s.sum };
+                s.mean = sum / s.count as f64;
             }
         }
         for (i, &g) in group_of.iter().enumerate() {
@@ -249,8 +307,30 @@ impl Partial {
         g
     }
 
-    /// Merges `other` into `self`.
+    /// Merges `other` into `self`, widening int key and value columns to
+    /// float where the other side has them as float.
     pub(crate) fn merge(mut self, other: &Partial, columns: usize) -> Partial {
+        if self.key_types.is_empty() && self.ints.is_empty() {
+            return other.clone();
+        }
+        if other.key_types.is_empty() && other.ints.is_empty() {
+            return self;
+        }
+        let key_types: Vec<DType> = self
+            .key_types
+            .iter()
+            .zip(&other.key_types)
+            .map(|(&a, &b)| if a == b { a } else { DType::Float64 })
+            .collect();
+        let ints: Vec<bool> = self.ints.iter().zip(&other.ints).map(|(&a, &b)| a && b).collect();
+        self = self.retyped(&key_types, &ints, columns);
+        let widened;
+        let other = if other.key_types != key_types || other.ints != ints {
+            widened = other.clone().retyped(&key_types, &ints, columns);
+            &widened
+        } else {
+            other
+        };
         for (h, key) in other.keys.iter().enumerate() {
             let g = self.group(key.clone(), columns);
             self.sizes[g] += other.sizes[h];
@@ -262,9 +342,41 @@ impl Partial {
         self
     }
 
+    /// The same groups with int keys as floats where `key_types` says
+    /// float64, and float sums and extremes where `ints` says float. Int
+    /// keys that become equal floats (beyond 2^53) merge their groups.
+    fn retyped(self, key_types: &[DType], ints: &[bool], columns: usize) -> Partial {
+        if self.key_types == key_types && self.ints == ints {
+            return self;
+        }
+        let mut out = Partial { key_types: key_types.to_vec(), ints: ints.to_vec(), ..Partial::default() };
+        for (h, key) in self.keys.into_iter().enumerate() {
+            let key = key
+                .into_iter()
+                .zip(key_types)
+                .map(|(k, t)| match (k, t) {
+                    // `as` rounds to the nearest float, as parsing the text would.
+                    (Key::Int(v), DType::Float64) => Key::Float((v as f64).to_bits()),
+                    (k, _) => k,
+                })
+                .collect();
+            let g = out.group(key, columns);
+            out.sizes[g] += self.sizes[h];
+            for (c, (&was, &is)) in self.ints.iter().zip(ints).enumerate() {
+                let o = self.stats[h * columns + c];
+                let o = if was && !is { o.to_float() } else { o };
+                out.stats[g * columns + c].merge(&o);
+            }
+        }
+        out
+    }
+
     /// The result frame: keys then aggregations, sorted by key.
+    /// `key_types` are the schema's, for a result of no partition.
     pub(crate) fn finish(&self, spec: &Spec, key_types: &[DType]) -> DataFrame {
         let m = spec.columns.len();
+        let key_types = if self.key_types.is_empty() { key_types } else { &self.key_types };
+        let int = |c: usize| self.ints.get(c).copied().unwrap_or(false);
         let mut order: Vec<usize> = (0..self.keys.len()).collect();
         order.sort_by(|&a, &b| {
             let ka: Vec<Value> = self.keys[a].iter().map(Key::value).collect();
@@ -288,14 +400,29 @@ impl Partial {
                     values: order.iter().map(|&g| self.stats[g * m + c].count as i64).collect(),
                     valid: vec![],
                 },
+                (Agg::Sum | Agg::Min | Agg::Max, Some(c)) if int(*c) => {
+                    let vals: Vec<Option<i128>> = order
+                        .iter()
+                        .map(|&g| {
+                            let s = &self.stats[g * m + c];
+                            match agg {
+                                Agg::Sum => Some(s.isum),
+                                Agg::Min => (s.count > 0).then_some(i128::from(s.imin)),
+                                _ => (s.count > 0).then_some(i128::from(s.imax)),
+                            }
+                        })
+                        .collect();
+                    int_column(&vals)
+                }
                 (_, Some(c)) => {
                     let vals: Vec<Option<f64>> = order
                         .iter()
                         .map(|&g| {
                             let s = &self.stats[g * m + c];
                             let n = s.count as f64;
+                            let sum = if int(*c) { s.isum as f64 } else { s.sum };
                             match agg {
-                                Agg::Mean => (s.count > 0).then(|| s.sum / n),
+                                Agg::Mean => (s.count > 0).then(|| sum / n),
                                 Agg::Sum => Some(s.sum),
                                 Agg::Min => (s.count > 0).then_some(s.min),
                                 Agg::Max => (s.count > 0).then_some(s.max),
@@ -321,6 +448,21 @@ impl Partial {
             columns.push(column);
         }
         DataFrame::from_parts(names, columns)
+    }
+}
+
+/// An int64 column of integer results (null where `None`), or float64 when
+/// some sum does not fit in 64 bits.
+fn int_column(vals: &[Option<i128>]) -> Column {
+    let valid =
+        if vals.iter().all(Option::is_some) { vec![] } else { vals.iter().map(Option::is_some).collect() };
+    let fits: Option<Vec<i64>> = vals.iter().map(|v| i64::try_from(v.unwrap_or(0)).ok()).collect();
+    match fits {
+        Some(values) => Column::Int64 { values, valid },
+        // An exact sum past i64: the nearest floats rather than a wrapped integer.
+        None => {
+            Column::Float64 { values: vals.iter().map(|v| v.map_or(f64::NAN, |x| x as f64)).collect(), valid }
+        }
     }
 }
 

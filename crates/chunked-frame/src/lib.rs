@@ -9,6 +9,15 @@
 //! the columns the query uses, filters, and aggregates partially; partial
 //! aggregates merge in a tree. Memory is bounded by the partitions in flight.
 //!
+//! Where pandas reads a file, the answer is pandas': its missing-value
+//! texts (`NA`, `NaN`, `null`, ..., [`DEFAULT_NA_VALUES`]) are null in every
+//! column type; an int column meeting `5.5` after the sample becomes
+//! float64; a byte-order mark, lone `\r` line ends and `"JFK"x` read as in
+//! pandas; group sums, minima and maxima of int columns are int; a
+//! comparison with null is false except under `ne`. A value no type of its
+//! column can hold is an error naming the file, line, column, value and the
+//! option that would read it.
+//!
 //! ```
 //! use chunked_frame::{col, read_csv, CsvOptions};
 //! use executors::{Executor, Strategy};
@@ -27,16 +36,20 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod builder;
 mod column;
 mod csv;
 mod dtype;
 mod error;
 mod expr;
 mod extra;
+mod failure;
 pub mod flights;
 mod frame;
 mod groupby;
+mod na;
 mod parse;
+mod tokenizer;
 
 pub use column::{Column, DataFrame, NULL_CODE, Value};
 pub use csv::{BadRows, CsvOptions, Partition};
@@ -45,3 +58,4 @@ pub use error::{FrameError, Result, RowProblem};
 pub use expr::{ArithOp, CmpOp, Expr, col, lit};
 pub use frame::{Aggregation, GroupBy, LazyFrame, PartialAggregate, ReadStats, read_csv};
 pub use groupby::Agg;
+pub use na::DEFAULT_NA_VALUES;

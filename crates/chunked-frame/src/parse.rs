@@ -1,9 +1,41 @@
 //! Parsing of field text into values: integers, floats and booleans, with
-//! the forms pandas reads (`12`, `-3`, `1.5e3`, `nan`, `True`).
+//! the forms pandas reads (`12`, `-3`, `1.5e3`, `inf`, `True`).
 
-/// An integer: optional sign, then decimal digits; nothing else.
+/// An integer: optional sign, then decimal digits, with spaces or tabs
+/// around them allowed, as pandas reads them; nothing else.
 #[inline]
 pub(crate) fn int(s: &[u8]) -> Option<i64> {
+    match exact_int(s) {
+        Some(v) => Some(v),
+        None if s.first().is_some_and(is_blank) || s.last().is_some_and(is_blank) => exact_int(trim(s)),
+        None => None,
+    }
+}
+
+/// Whether `s` is an integer's text, whatever its size: a sign, digits.
+pub(crate) fn is_integer_text(s: &[u8]) -> bool {
+    let s = trim(s);
+    let digits = match s.first() {
+        Some(b'-' | b'+') => &s[1..],
+        _ => s,
+    };
+    !digits.is_empty() && digits.iter().all(u8::is_ascii_digit)
+}
+
+fn is_blank(b: &u8) -> bool {
+    matches!(b, b' ' | b'\t')
+}
+
+fn trim(s: &[u8]) -> &[u8] {
+    let start = s.iter().position(|b| !is_blank(b)).unwrap_or(s.len());
+    let end = s.iter().rposition(|b| !is_blank(b)).map_or(start, |e| e + 1);
+    &s[start..end]
+}
+
+/// Sign and digits, nothing else; accumulated negatively so that
+/// `i64::MIN` parses.
+#[inline]
+fn exact_int(s: &[u8]) -> Option<i64> {
     let (neg, digits) = match s.first()? {
         b'-' => (true, &s[1..]),
         b'+' => (false, &s[1..]),
@@ -18,19 +50,21 @@ pub(crate) fn int(s: &[u8]) -> Option<i64> {
         if d > 9 {
             return None;
         }
-        v = v.checked_mul(10)?.checked_add(i64::from(d))?;
+        v = v.checked_mul(10)?.checked_sub(i64::from(d))?;
     }
-    Some(if neg { -v } else { v })
+    if neg { Some(v) } else { v.checked_neg() }
 }
 
-/// A float, as Rust's parser reads it (decimal, exponent, `inf`, `nan`).
+/// A float, as Rust's parser reads it (decimal, exponent, `inf`), except
+/// that NaN spellings are no float: as in pandas, `nan` and `NaN` are
+/// missing values (see `na.rs`), and `NAN` is text.
 #[inline]
 pub(crate) fn float(s: &[u8]) -> Option<f64> {
     // A fast path for the common `-12.0` / `34` forms: digits, one point.
     if let Some(v) = simple_decimal(s) {
         return Some(v);
     }
-    std::str::from_utf8(s).ok()?.trim().parse().ok()
+    std::str::from_utf8(s).ok()?.trim().parse::<f64>().ok().filter(|v| !v.is_nan())
 }
 
 /// `[-+]digits[.digits]` with at most 15 significant digits, computed
@@ -97,9 +131,15 @@ mod tests {
         assert_eq!(int(b"+7"), Some(7));
         assert_eq!(int(b"0005"), Some(5));
         assert_eq!(int(b"9223372036854775807"), Some(i64::MAX));
-        for bad in [&b""[..], b"-", b"1.0", b"12a", b" 1", b"99999999999999999999"] {
+        assert_eq!(int(b"-9223372036854775808"), Some(i64::MIN));
+        assert_eq!(int(b" 5\t"), Some(5));
+        for bad in
+            [&b""[..], b"-", b"1.0", b"12a", b"1 2", b" ", b"9223372036854775808", b"99999999999999999999"]
+        {
             assert_eq!(int(bad), None, "{bad:?}");
         }
+        assert!(is_integer_text(b"99999999999999999999") && is_integer_text(b" -1"));
+        assert!(!is_integer_text(b"1.0") && !is_integer_text(b"-") && !is_integer_text(b""));
     }
 
     #[test]
@@ -108,7 +148,9 @@ mod tests {
             assert_eq!(float(s.as_bytes()).map(f64::to_bits), s.parse::<f64>().ok().map(f64::to_bits), "{s}");
         }
         assert_eq!(float(b"1e3"), Some(1000.0));
-        assert!(float(b"nan").unwrap().is_nan());
+        assert_eq!(float(b"nan"), None);
+        assert_eq!(float(b"-NaN"), None);
+        assert_eq!(float(b"-inf"), Some(f64::NEG_INFINITY));
         assert_eq!(float(b"abc"), None);
         assert_eq!(float(b"1.2.3"), None);
     }

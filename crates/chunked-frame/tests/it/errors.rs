@@ -50,29 +50,57 @@ fn wrong_field_count_names_file_and_line() {
 }
 
 #[test]
-fn a_value_that_does_not_parse_names_line_and_column() {
+fn a_value_that_does_not_parse_names_line_column_value_and_the_fix() {
     let mut text = String::from("id,v\n");
     for i in 0..5000 {
         text.push_str(&format!("{i},{i}\n"));
     }
-    text.push_str("5000,12.5\n"); // past the inference sample
+    text.push_str("5000,12.5\n5001,JFK\n5002,xyz\n"); // past the inference sample
     let file = TempCsv::new("parse.csv", text.as_bytes());
     let err = compute_err(&file, CsvOptions::default().blocksize(10_000).tap_sample(1000));
     match &err {
         FrameError::Row {
             line,
             column: Some(c),
-            problem: RowProblem::Parse { dtype: DType::Int64, .. },
+            // The column widened at 12.5, so the dtype is float64 by now.
+            problem: RowProblem::Parse { dtype: DType::Float64, value, .. },
             ..
         } => {
-            assert_eq!((*line, c.as_str()), (5002, "v"));
+            assert_eq!((*line, c.as_str(), value.as_str()), (5003, "v", "JFK"));
         }
         other => panic!("{other:?}"),
     }
-    assert!(err.to_string().contains("override it with a dtype"), "{err}");
+    let message = err.to_string();
+    assert!(message.contains("parse.csv, line 5003, column \"v\""), "{message}");
+    assert!(message.contains("CsvOptions::dtype(column, DType::Str)"), "{message}");
     // The override fixes it.
-    let f = read_csv(file.path(), CsvOptions::default().dtype("v", DType::Float64)).unwrap();
-    assert_eq!(f.len(&Executor::sequential()).unwrap(), 5001);
+    let f = read_csv(file.path(), CsvOptions::default().dtype("v", DType::Str)).unwrap();
+    assert_eq!(f.len(&Executor::sequential()).unwrap(), 5003);
+}
+
+#[test]
+fn a_forced_numeric_type_reports_the_first_bad_value_even_inside_the_sample() {
+    // The sample sees the strings; the user forces int64 anyway.
+    let file = TempCsv::new("forced.csv", b"k,v\na,1\nb,2\nc,two\nd,x\ne,5.5\n");
+    for blocksize in [1 << 20, 6] {
+        let err = compute_err(&file, CsvOptions::default().dtype("v", DType::Int64).blocksize(blocksize));
+        match &err {
+            FrameError::Row {
+                line: 4, column: Some(c), problem: RowProblem::Parse { value, .. }, ..
+            } => {
+                assert_eq!((c.as_str(), value.as_str()), ("v", "two"))
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(err.to_string().contains("set with CsvOptions::dtype"), "{err}");
+    }
+    // A forced int64 column does not widen: 5.5 is an error there.
+    let file = TempCsv::new("forced-float.csv", b"v\n1\n5.5\n");
+    let err = compute_err(&file, CsvOptions::default().dtype("v", DType::Int64));
+    assert!(
+        matches!(&err, FrameError::Row { line: 3, problem: RowProblem::Parse { value, .. }, .. } if value == "5.5"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -134,4 +162,34 @@ fn frames_of_mismatched_parts_are_refused() {
     let err = DataFrame::new(vec!["a".into()], vec![a.clone(), a.clone()]).unwrap_err();
     assert!(err.to_string().contains("1 names for 2 columns"), "{err}");
     assert_eq!(DataFrame::new(vec!["a".into()], vec![a]).unwrap().height(), 2);
+}
+
+#[test]
+fn the_first_bad_line_is_reported_whatever_order_partitions_run_in() {
+    // Bad values in every partition but the first; the first bad one is on line 60.
+    let mut text = String::from("k,v\n");
+    for i in 0..2000 {
+        let bad = i >= 58 && i % 50 == 8;
+        text.push_str(&if bad { format!("{i},bad{i}\n") } else { format!("{i},{i}\n") });
+    }
+    let file = TempCsv::new("first-bad.csv", text.as_bytes());
+    let options = CsvOptions::default().blocksize(300).dtype("v", DType::Int64);
+    for exec in [
+        Executor::new(executors::Strategy::Graph, 2).unwrap(),
+        Executor::new(executors::Strategy::Pool, 2).unwrap(),
+    ] {
+        let frame = read_csv(file.path(), options.clone()).unwrap();
+        assert!(frame.partitions() > 20);
+        let errs = [
+            frame.compute(&exec).unwrap_err(),
+            frame.clone().groupby(&["k"]).sum("v").compute(&exec).unwrap_err(),
+            frame.describe(&exec).unwrap_err(),
+        ];
+        for err in errs {
+            assert!(
+                matches!(&err, FrameError::Row { line: 60, problem: RowProblem::Parse { value, .. }, .. } if value == "bad58"),
+                "{err}"
+            );
+        }
+    }
 }

@@ -3,6 +3,7 @@
 
 mod errors;
 mod fuzz;
+mod pandas;
 mod queries;
 mod reading;
 mod surface;

@@ -159,7 +159,7 @@ fn filters_select_and_derived_columns() {
     assert!(got.column("c").unwrap().is_null(1));
     let got = f().filter(col("a").between(2, 3).or(col("name").eq("x"))).len(&exec).unwrap();
     assert_eq!(got, 4);
-    assert_eq!(f().filter(col("name").ne("x")).len(&exec).unwrap(), 1, "null is neither equal nor unequal");
+    assert_eq!(f().filter(col("name").ne("x")).len(&exec).unwrap(), 2, "y and null, as in pandas");
     assert_eq!(f().filter(col("b").le(2.5)).len(&exec).unwrap(), 2);
     assert_eq!(f().filter(col("name").is_null()).len(&exec).unwrap(), 1);
     let head = f().head(3, &exec).unwrap();
@@ -178,14 +178,15 @@ fn group_by_several_keys_and_int_keys() {
         .sum("v")
         .compute(&exec)
         .unwrap();
-    // The row with a null key is left out, as pandas does.
+    // The row with a null key is left out, as pandas does; sums of an int
+    // column are ints.
     let rows: Vec<Vec<Value>> = (0..got.height()).map(|i| got.row(i)).collect();
     assert_eq!(
         rows,
         [
-            vec![Value::Str("a".into()), Value::Int(1), Value::Float(6.0)],
-            vec![Value::Str("a".into()), Value::Int(2), Value::Float(3.0)],
-            vec![Value::Str("b".into()), Value::Int(1), Value::Float(2.0)],
+            vec![Value::Str("a".into()), Value::Int(1), Value::Int(6)],
+            vec![Value::Str("a".into()), Value::Int(2), Value::Int(3)],
+            vec![Value::Str("b".into()), Value::Int(1), Value::Int(2)],
         ]
     );
 }
@@ -233,4 +234,35 @@ fn partials_combined_equal_the_computed_result_bit_for_bit() {
     let combined = query.combine(parts).unwrap();
     let computed = query.compute(&Executor::new(Strategy::Graph, 2).unwrap()).unwrap();
     assert_eq!(combined, computed);
+}
+
+#[test]
+fn a_group_of_exactly_ddof_values_has_a_null_variance_not_nan() {
+    // pandas: NaN, its missing value; here null, so that it is skipped
+    // and shown as missing, unlike the NaN of a computation.
+    let file = TempCsv::new("ddof.csv", b"k,v\na,1\nb,2\nb,4\nc,5\nc,6\nc,10\n");
+    let exec = Executor::sequential();
+    for blocksize in [1 << 20, 5] {
+        let got = read_csv(file.path(), CsvOptions::default().blocksize(blocksize))
+            .unwrap()
+            .groupby(&["k"])
+            .agg(&[("v", Agg::Var(1)), ("v", Agg::Std(1)), ("v", Agg::Var(2)), ("v", Agg::Var(0))])
+            .compute(&exec)
+            .unwrap();
+        let column = |name: &str| -> Vec<Value> {
+            let c = got.column(name).unwrap();
+            (0..c.len()).map(|i| c.get(i)).collect()
+        };
+        // var ddof 1: a has one value (null); b 2; c 7.
+        assert_eq!(column("v_var")[..1], [Value::Null]);
+        let var = got.columns()[1].clone();
+        assert!(var.is_null(0) && !var.is_null(1) && !var.is_null(2), "blocksize {blocksize}");
+        assert_eq!((var.get(1), var.get(2)), (Value::Float(2.0), Value::Float(7.0)));
+        assert!(got.columns()[2].is_null(0), "std of one value");
+        // ddof 2: a and b (two values) are null, c is 14; ddof 0: a is 0.
+        let var2 = &got.columns()[3];
+        assert!(var2.is_null(0) && var2.is_null(1), "blocksize {blocksize}");
+        assert_eq!(var2.get(2), Value::Float(14.0));
+        assert_eq!(got.columns()[4].get(0), Value::Float(0.0));
+    }
 }

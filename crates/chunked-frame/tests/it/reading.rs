@@ -61,3 +61,48 @@ fn crlf_line_ends_and_a_missing_final_newline() {
     assert_eq!(got.row(0), [Value::Int(1), Value::Str("x".into())]);
     assert_eq!(got.row(1), [Value::Int(2), Value::Str("y".into())]);
 }
+
+#[test]
+fn a_last_line_ending_in_a_delimiter_without_a_newline_keeps_its_empty_last_field() {
+    // Unquoted (split, fast path) and quoted (one partition, tokenizer).
+    for (name, text) in [("trail.csv", &b"a,b,c\n1,2,\n3,4,"[..]), ("trail-q.csv", b"a,b,c\n\"1\",2,\n3,4,")]
+    {
+        let file = TempCsv::new(name, text);
+        for blocksize in [1 << 20, 4] {
+            let got = read_csv(file.path(), CsvOptions::default().blocksize(blocksize))
+                .unwrap()
+                .compute(&Executor::sequential())
+                .unwrap();
+            assert_eq!(got.height(), 2, "{name}");
+            assert_eq!(
+                got.row(1),
+                [Value::Int(3), Value::Int(4), Value::Null],
+                "{name}, blocksize {blocksize}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_query_parses_only_the_columns_it_needs() {
+    // Column `bad` holds text where its forced type wants integers: any
+    // query that parses it fails, so the queries that succeed did not.
+    for (name, text) in [
+        ("proj.csv", &b"k,bad,v\na,x,1\nb,y,2\na,z,3\n"[..]),
+        ("proj-q.csv", b"k,bad,v\n\"a\",x,1\nb,\"y\",2\na,z,3\n"),
+    ] {
+        let file = TempCsv::new(name, text);
+        let frame =
+            || read_csv(file.path(), CsvOptions::default().dtype("bad", DType::Int64).blocksize(9)).unwrap();
+        let exec = Executor::sequential();
+        assert_eq!(frame().len(&exec).unwrap(), 3, "{name}");
+        let got = frame().filter(chunked_frame::col("k").eq("a")).select(&["v"]).compute(&exec).unwrap();
+        assert_eq!(got.height(), 2, "{name}");
+        let sums = frame().groupby(&["k"]).sum("v").compute(&exec).unwrap();
+        assert_eq!(sums.row(0), [Value::Str("a".into()), Value::Int(4)], "{name}");
+        assert_eq!(frame().select(&["k"]).head(3, &exec).unwrap().height(), 3, "{name}");
+        // Reading it is an error, so the test above can fail.
+        assert!(frame().select(&["bad"]).compute(&exec).is_err(), "{name}");
+        assert!(frame().filter(chunked_frame::col("bad").gt(0)).len(&exec).is_err(), "{name}");
+    }
+}

@@ -1,0 +1,255 @@
+//! The reader against pandas: each expectation here is what pandas 3.1's
+//! `read_csv` gives for the same bytes (checked by hand with pandas; the
+//! tests do not need it): missing values, widening of int columns, the
+//! byte-order mark, lone `\r` line ends, text after a closing quote.
+
+use chunked_frame::{CsvOptions, DEFAULT_NA_VALUES, DType, DataFrame, Value, col, read_csv};
+use executors::{Executor, Strategy};
+
+use crate::TempCsv;
+
+fn read(file: &TempCsv, options: CsvOptions) -> DataFrame {
+    read_csv(file.path(), options).unwrap().compute(&Executor::new(Strategy::Graph, 2).unwrap()).unwrap()
+}
+
+fn dtypes(frame: &DataFrame) -> Vec<DType> {
+    frame.columns().iter().map(|c| c.dtype()).collect()
+}
+
+fn column(frame: &DataFrame, name: &str) -> Vec<Value> {
+    let c = frame.column(name).unwrap();
+    (0..c.len()).map(|i| c.get(i)).collect()
+}
+
+#[test]
+fn pandas_default_missing_values_are_null_in_every_column_type() {
+    // One row per default NA text, in an int, a float, a bool and a string column.
+    let mut text = String::from("i,x,b,s\n1,1.5,True,JFK\n");
+    for na in DEFAULT_NA_VALUES {
+        text.push_str(&format!("{na},{na},{na},{na}\n"));
+    }
+    text.push_str("2,2.5,False,\"NA\"\n"); // quoted, still missing, as in pandas
+    let file = TempCsv::new("na-defaults.csv", text.as_bytes());
+    for blocksize in [1 << 20, 7] {
+        let got = read(&file, CsvOptions::default().blocksize(blocksize));
+        assert_eq!(dtypes(&got), [DType::Int64, DType::Float64, DType::Bool, DType::Str]);
+        assert_eq!(got.height(), DEFAULT_NA_VALUES.len() + 2);
+        for (j, c) in got.columns().iter().enumerate() {
+            let nulls: Vec<usize> = (0..c.len()).filter(|&i| c.is_null(i)).collect();
+            let want: Vec<usize> = if j == 3 {
+                (1..got.height()).collect() // the quoted "NA" of the last row too
+            } else {
+                (1..=DEFAULT_NA_VALUES.len()).collect()
+            };
+            assert_eq!(nulls, want, "column {j}, blocksize {blocksize}");
+        }
+    }
+}
+
+#[test]
+fn a_nan_delay_is_skipped_by_the_group_mean_and_na_keeps_the_column_numeric() {
+    let file =
+        TempCsv::new("na-mean.csv", b"ORIGIN,DELAY,N\nJFK,10,1\nJFK,NaN,NA\nJFK,20,3\nLGA,nan,4\nLGA,n/a,\n");
+    let exec = Executor::new(Strategy::Pool, 2).unwrap();
+    let frame = read_csv(file.path(), CsvOptions::default().blocksize(12)).unwrap();
+    let schema = frame.schema().unwrap();
+    assert_eq!(
+        schema.fields.iter().map(|f| f.dtype).collect::<Vec<_>>(),
+        [DType::Str, DType::Int64, DType::Int64]
+    );
+    let got = frame.groupby(&["ORIGIN"]).mean("DELAY").compute(&exec).unwrap();
+    // pandas: JFK 15.0, LGA NaN (no value).
+    assert_eq!(column(&got, "DELAY_mean"), [Value::Float(15.0), Value::Null]);
+}
+
+#[test]
+fn na_values_add_texts_and_keep_default_na_turns_the_list_off() {
+    let file = TempCsv::new("na-options.csv", b"a,b,s\n1,-999,x\n2,3,NA\n-999,,\n");
+    let got = read(&file, CsvOptions::default().na_values(&["-999", "x"]));
+    // pandas: a [1, 2, NaN], b [NaN, 3, NaN], s [NaN, NaN, NaN].
+    assert_eq!(column(&got, "a"), [Value::Int(1), Value::Int(2), Value::Null]);
+    assert_eq!(column(&got, "b"), [Value::Null, Value::Int(3), Value::Null]);
+    assert_eq!(column(&got, "s"), [Value::Null, Value::Null, Value::Null]);
+    // keep_default_na=False: NA and the empty field are text (pandas: an
+    // object column), so column b is strings too.
+    let got = read(&file, CsvOptions::default().keep_default_na(false));
+    assert_eq!(dtypes(&got), [DType::Int64, DType::Str, DType::Str]);
+    assert_eq!(column(&got, "s")[1..], [Value::Str("NA".into()), Value::Str(String::new())]);
+    // ... unless listed again.
+    let got = read(&file, CsvOptions::default().keep_default_na(false).na_values(&[""]));
+    assert_eq!(dtypes(&got), [DType::Int64, DType::Int64, DType::Str]);
+    assert_eq!(column(&got, "s")[1..], [Value::Str("NA".into()), Value::Null]);
+}
+
+#[test]
+fn nan_spellings_pandas_does_not_list_are_text_not_numbers() {
+    // pandas reads NAN (upper case) as a string: no numeric column.
+    let file = TempCsv::new("nan-upper.csv", b"x\n1.5\nNAN\n");
+    let got = read(&file, CsvOptions::default());
+    assert_eq!(dtypes(&got), [DType::Str]);
+}
+
+#[test]
+fn an_int_column_meeting_a_float_after_the_sample_becomes_float64() {
+    let mut text = String::from("k,v\n");
+    for i in 0..3000 {
+        text.push_str(&format!("{},{i}\n", i % 3));
+    }
+    text.push_str("1,5.5\n");
+    let file = TempCsv::new("widen.csv", text.as_bytes());
+    let sample = CsvOptions { sample_bytes: 500, ..CsvOptions::default() };
+    let exec = Executor::new(Strategy::WorkQueue, 2).unwrap();
+    for blocksize in [1 << 20, 4096, 700] {
+        let options = sample.clone().blocksize(blocksize);
+        assert_eq!(
+            read_csv(file.path(), options.clone()).unwrap().schema().unwrap().fields[1].dtype,
+            DType::Int64
+        );
+        let all = read(&file, options.clone());
+        assert_eq!(dtypes(&all), [DType::Int64, DType::Float64], "blocksize {blocksize}");
+        assert_eq!(all.row(3000), [Value::Int(1), Value::Float(5.5)]);
+        assert_eq!(all.row(7), [Value::Int(1), Value::Float(7.0)]);
+        let frame = read_csv(file.path(), options).unwrap();
+        let sums = frame.groupby(&["k"]).agg(&[("v", chunked_frame::Agg::Sum)]).compute(&exec).unwrap();
+        let want = (0..3000).filter(|i| i % 3 == 1).sum::<i64>() as f64 + 5.5;
+        assert_eq!(column(&sums, "v_sum")[1], Value::Float(want), "blocksize {blocksize}");
+    }
+}
+
+#[test]
+fn a_byte_order_mark_before_the_header_is_skipped() {
+    let file = TempCsv::new("bom.csv", b"\xef\xbb\xbfa,b\n1,2\n");
+    let frame = read_csv(file.path(), CsvOptions::default()).unwrap();
+    assert_eq!(frame.schema().unwrap().names(), ["a", "b"]);
+    assert_eq!(frame.filter(col("a").eq(1)).len(&Executor::sequential()).unwrap(), 1);
+}
+
+#[test]
+fn lone_carriage_returns_end_lines_as_in_pandas() {
+    let file = TempCsv::new("cr.csv", b"a,b\r1,x\r2,y\r\r3,z");
+    for blocksize in [1 << 20, 3] {
+        let got = read(&file, CsvOptions::default().blocksize(blocksize));
+        assert_eq!(got.height(), 3, "blocksize {blocksize}");
+        assert_eq!(column(&got, "a"), [Value::Int(1), Value::Int(2), Value::Int(3)]);
+        assert_eq!(
+            column(&got, "b"),
+            [Value::Str("x".into()), Value::Str("y".into()), Value::Str("z".into())]
+        );
+    }
+    let bad = TempCsv::new("cr-bad.csv", b"a,b\r1,x\r2\r");
+    let err =
+        read_csv(bad.path(), CsvOptions::default()).unwrap().compute(&Executor::sequential()).unwrap_err();
+    assert!(err.to_string().contains("cr-bad.csv, line 3"), "{err}");
+}
+
+#[test]
+fn text_after_a_closing_quote_belongs_to_the_field() {
+    let file = TempCsv::new("junk.csv", b"a,b\n\"JFK\"x,\"5\"6\n\"LGA\",\"7\"\r\n");
+    let got = read(&file, CsvOptions::default());
+    // pandas: a ["JFKx", "LGA"], b [56, 7].
+    assert_eq!(column(&got, "a"), [Value::Str("JFKx".into()), Value::Str("LGA".into())]);
+    assert_eq!(column(&got, "b"), [Value::Int(56), Value::Int(7)]);
+}
+
+#[test]
+fn integer_sums_minima_and_maxima_stay_int64_and_exact() {
+    // 2^53 + 1 has no float: a float sum would be off by one.
+    let file = TempCsv::new("int-sums.csv", b"k,v\na,9007199254740993\na,2\nb,-5\nb,\nc,\n");
+    let exec = Executor::new(Strategy::Graph, 2).unwrap();
+    for blocksize in [1 << 20, 9] {
+        let got = read_csv(file.path(), CsvOptions::default().blocksize(blocksize))
+            .unwrap()
+            .groupby(&["k"])
+            .agg(&[
+                ("v", chunked_frame::Agg::Sum),
+                ("v", chunked_frame::Agg::Min),
+                ("v", chunked_frame::Agg::Max),
+                ("v", chunked_frame::Agg::Mean),
+            ])
+            .compute(&exec)
+            .unwrap();
+        // pandas (v read as int64 with dtype="Int64"): sums 9007199254740995,
+        // -5, 0; minima 2, -5, <NA>; maxima 9007199254740993, -5, <NA>.
+        assert_eq!(dtypes(&got), [DType::Str, DType::Int64, DType::Int64, DType::Int64, DType::Float64]);
+        assert_eq!(column(&got, "v_sum"), [Value::Int(9_007_199_254_740_995), Value::Int(-5), Value::Int(0)]);
+        assert_eq!(column(&got, "v_min"), [Value::Int(2), Value::Int(-5), Value::Null]);
+        assert_eq!(column(&got, "v_max"), [Value::Int(9_007_199_254_740_993), Value::Int(-5), Value::Null]);
+        assert_eq!(column(&got, "v_mean")[1..], [Value::Float(-5.0), Value::Null]);
+    }
+}
+
+#[test]
+fn a_key_column_that_widens_in_one_partition_groups_equal_values_together() {
+    let mut text = String::from("k,v\n");
+    for i in 0..300 {
+        text.push_str(&format!("{},1\n", i % 2));
+    }
+    text.push_str("1.0,1\n1.5,1\n");
+    let file = TempCsv::new("widen-key.csv", text.as_bytes());
+    let options = CsvOptions { sample_bytes: 100, ..CsvOptions::default() }.blocksize(200);
+    let frame = read_csv(file.path(), options).unwrap();
+    assert!(frame.partitions() > 3);
+    let got = frame.groupby(&["k"]).size().compute(&Executor::new(Strategy::Graph, 2).unwrap()).unwrap();
+    assert_eq!(column(&got, "k"), [Value::Float(0.0), Value::Float(1.0), Value::Float(1.5)]);
+    assert_eq!(column(&got, "size"), [Value::Int(150), Value::Int(151), Value::Int(1)]);
+}
+
+#[test]
+fn comparisons_with_null_follow_pandas_and_ne_is_not_eq() {
+    use chunked_frame::{Expr, lit};
+    let file = TempCsv::new("cmp.csv", b"v,s,w\n1,x,1\n,,2\n3,y,\n");
+    let exec = Executor::sequential();
+    let kept = |e: Expr| -> Vec<Value> {
+        let got = read_csv(file.path(), CsvOptions::default()).unwrap().filter(e).compute(&exec).unwrap();
+        column(&got, "w")
+    };
+    let w = |xs: &[i64]| -> Vec<Value> {
+        xs.iter().map(|&x| if x == 0 { Value::Null } else { Value::Int(x) }).collect()
+    };
+    // pandas, v = [1, NaN, 3]: v != 1 [F, T, T]; ~(v == 1) the same;
+    // v < 2 [T, F, F]; ~(v >= 2) [T, T, F]; isin([1]) [T, F, F];
+    // between(0, 5) [T, F, T]. Row 3's w is null, shown as 0 here.
+    assert_eq!(kept(col("v").ne(1)), w(&[2, 0]));
+    assert_eq!(kept(col("v").eq(1).not()), w(&[2, 0]));
+    assert_eq!(kept(col("v").lt(2)), w(&[1]));
+    assert_eq!(kept(col("v").ge(2).not()), w(&[1, 2]));
+    assert_eq!(kept(col("v").isin([1])), w(&[1]));
+    assert_eq!(kept(col("v").between(0, 5)), w(&[1, 0]));
+    // Strings, against a constant and a column.
+    assert_eq!(kept(col("s").ne("x")), w(&[2, 0]));
+    assert_eq!(kept(col("s").eq("x").not()), w(&[2, 0]));
+    assert_eq!(kept(col("s").ne(col("s"))), w(&[2]));
+    // Against a column with nulls and NaN from arithmetic (0 / 0).
+    assert_eq!(kept(col("v").ne(col("w"))), w(&[2, 0]));
+    let nan = (col("v") - col("v")) / (col("v") - col("v"));
+    assert_eq!(kept(nan.clone().ne(lit(1.0))), w(&[1, 2, 0]));
+    assert_eq!(kept(nan.eq(lit(1.0)).not()), w(&[1, 2, 0]));
+}
+
+#[test]
+fn integers_at_the_edges_of_int64_and_with_spaces_read_as_pandas_reads_them() {
+    // pandas: int64 [i64::MAX, i64::MIN, 5].
+    let file = TempCsv::new("int-edges.csv", b"a\n9223372036854775807\n-9223372036854775808\n 5\t\n");
+    let got = read(&file, CsvOptions::default());
+    assert_eq!(dtypes(&got), [DType::Int64]);
+    assert_eq!(column(&got, "a"), [Value::Int(i64::MAX), Value::Int(i64::MIN), Value::Int(5)]);
+    // Past int64, a float would round the digits away: pandas reads a
+    // column starting with one as text, and so does this reader.
+    let file = TempCsv::new("int-past.csv", b"a\n99999999999999999999\n1\n");
+    let got = read(&file, CsvOptions::default());
+    assert_eq!(column(&got, "a"), [Value::Str("99999999999999999999".into()), Value::Str("1".into())]);
+    // After the sample, it is an error rather than a rounded float.
+    let mut text = String::from("a\n");
+    for i in 0..200 {
+        text.push_str(&format!("{i}\n"));
+    }
+    text.push_str("9223372036854775808\n");
+    let file = TempCsv::new("int-past-late.csv", text.as_bytes());
+    let options = CsvOptions { sample_bytes: 100, ..CsvOptions::default() };
+    let err = read_csv(file.path(), options).unwrap().compute(&Executor::sequential()).unwrap_err();
+    let message = err.to_string();
+    assert!(
+        message.contains("line 202") && message.contains("\"9223372036854775808\" is not a valid int64"),
+        "{message}"
+    );
+}
