@@ -486,10 +486,12 @@ fn parse_partition_in(
         let mut problem: Option<(usize, RowProblem)> = None;
         let result = tok.record(&mut |j, field, quoted| {
             count = j + 1;
-            if problem.is_none() && j < ncols && slot_of[j] != usize::MAX {
-                if let Err(p) = builders[slot_of[j]].push(field, quoted) {
-                    problem = Some((j, p));
-                }
+            if problem.is_none()
+                && j < ncols
+                && slot_of[j] != usize::MAX
+                && let Err(p) = builders[slot_of[j]].push(field, quoted)
+            {
+                problem = Some((j, p));
             }
         });
         let row_problem = match result {

@@ -178,10 +178,10 @@ impl Expr {
     pub fn columns(&self) -> Vec<String> {
         let mut out = Vec::new();
         self.visit(&mut |e| {
-            if let Expr::Col(c) = e {
-                if !out.contains(c) {
-                    out.push(c.clone());
-                }
+            if let Expr::Col(c) = e
+                && !out.contains(c)
+            {
+                out.push(c.clone());
             }
         });
         out
@@ -415,15 +415,15 @@ fn compare(a: &Expr, b: &Expr, op: CmpOp, frame: &DataFrame) -> Result<Vec<bool>
         }
         return Err(type_error(a, c.dtype(), "comparison with a string"));
     }
-    if let (Evaluated::Column(c), Evaluated::Column(d)) = (&x, &y) {
-        if let (Column::Str { .. }, Column::Str { .. }) = (c.as_ref(), d.as_ref()) {
-            return Ok((0..n)
-                .map(|i| match (c.get(i), d.get(i)) {
-                    (Value::Str(p), Value::Str(q)) => test(p.cmp(&q)),
-                    _ => unordered,
-                })
-                .collect());
-        }
+    if let (Evaluated::Column(c), Evaluated::Column(d)) = (&x, &y)
+        && let (Column::Str { .. }, Column::Str { .. }) = (c.as_ref(), d.as_ref())
+    {
+        return Ok((0..n)
+            .map(|i| match (c.get(i), d.get(i)) {
+                (Value::Str(p), Value::Str(q)) => test(p.cmp(&q)),
+                _ => unordered,
+            })
+            .collect());
     }
     let xs = numeric(a, x, n)?;
     let ys = numeric(b, y, n)?;
