@@ -84,3 +84,35 @@ fn a_file_without_the_talks_dtype_columns_still_answers_the_query() {
     assert_eq!(means["LGA"], -2.0);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn the_graph_section_computes_the_talks_total() {
+    let dir = std::env::temp_dir().join(format!("xtask-demo-graph-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let json = dir.join("out.json");
+    let out = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["demo", "graph", "--nap-ms", "1", "--json"])
+        .arg(&json)
+        .arg("--drawing")
+        .arg(dir.join("graph"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let doc: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    assert_eq!(doc["results"]["graph_total"], 1_075_425_552);
+    let timings = doc["timings_s"]["graph"].as_object().unwrap();
+    let labels: Vec<&str> = timings.keys().map(String::as_str).collect();
+    for want in
+        ["plain calls", "graph, synchronous", "graph, threaded, 2 workers", "graph, threaded, 5 workers"]
+    {
+        assert!(labels.contains(&want), "{labels:?}");
+    }
+    // Drawn left to right: one inc, five each of mul and exp, and ten adds
+    // (five of the branches, five of the sum).
+    let dot = std::fs::read_to_string(dir.join("graph.dot")).unwrap();
+    assert!(dot.contains("rankdir=LR"));
+    for (name, count) in [("inc", 1), ("mul", 5), ("exp", 5), ("add", 10)] {
+        assert_eq!(dot.matches(&format!("label=\"{name}\"")).count(), count, "{name}: {dot}");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
