@@ -141,16 +141,7 @@ pub(crate) fn run(args: Args) -> Result<()> {
         Choice::Mpi => return run_mpi(&plan, &args, run),
     };
     let exec = Executor::new(strategy, args.workers.unwrap_or_else(talk::cores)).context("--workers")?;
-    // Everything about the output is checked before the first run starts.
-    let output = match &args.out {
-        Some(path) => Output::check(path)?,
-        None => Output::stdout(),
-    };
-    let journal = match output.file() {
-        Some(file) => Some(open_journal(file, args.resume, run)?),
-        None if args.resume => bail!("--resume needs --out to be a regular file"),
-        None => None,
-    };
+    let (output, journal) = prepare_output(&args, run)?;
     let start = std::time::Instant::now();
     let indices: Vec<usize> = (0..plan.len()).collect();
     let rows = match &journal {
@@ -322,7 +313,7 @@ fn run_mpi(plan: &SweepPlan, args: &Args, run: Vec<(String, String)>) -> Result<
     // Only rank 0 looks at the output; the workers serve whichever map it
     // runs. Every rank must enter the same maps, so when rank 0 cannot go
     // on it releases the workers with an empty map first.
-    let prepared = if mpi.rank() == 0 { Some(prepare_mpi_output(args, run)) } else { None };
+    let prepared = if mpi.rank() == 0 { Some(prepare_output(args, run)) } else { None };
     let (output, journal) = match prepared {
         Some(Err(e)) => {
             mpi.map(Vec::<()>::new(), |()| Ok::<_, String>(()))?;
@@ -346,9 +337,9 @@ fn run_mpi(plan: &SweepPlan, args: &Args, run: Vec<(String, String)>) -> Result<
     Ok(())
 }
 
-/// Rank 0's output and journal.
-#[cfg(feature = "mpi")]
-fn prepare_mpi_output(args: &Args, run: Vec<(String, String)>) -> Result<(Output, Option<Journal>)> {
+/// The sweep's output and, for a regular file, its journal (opened and
+/// locked): everything about them is checked before the first run starts.
+fn prepare_output(args: &Args, run: Vec<(String, String)>) -> Result<(Output, Option<Journal>)> {
     let output = match &args.out {
         Some(path) => Output::check(path)?,
         None => Output::stdout(),

@@ -246,24 +246,32 @@ fn a_bad_output_path_fails_before_any_run() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
-#[test]
-fn a_second_run_on_the_same_output_fails_at_once() {
-    let dir = scratch("twice");
-    let out = dir.join("res.csv");
-    let journal = dir.join("res.csv.journal");
-    let mut first = xtask()
+/// Starts the SWEEP sequentially into `out` and returns once its journal
+/// has `lines` lines (the header and rows).
+fn sweep_until_journaled(out: &Path, lines_wanted: usize) -> std::process::Child {
+    let journal = PathBuf::from(format!("{}.journal", out.display()));
+    let mut child = xtask()
         .arg("sim")
         .args(SWEEP)
         .args(["--executor", "sequential", "--out"])
-        .arg(&out)
+        .arg(out)
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
     let start = Instant::now();
-    while lines(&journal) < 3 {
+    while lines(&journal) < lines_wanted {
         assert!(start.elapsed() < Duration::from_secs(120), "no progress in the journal");
+        assert!(child.try_wait().unwrap().is_none(), "the sweep ended before it was journaled");
         std::thread::sleep(Duration::from_millis(2));
     }
+    child
+}
+
+#[test]
+fn a_second_run_on_the_same_output_fails_at_once() {
+    let dir = scratch("twice");
+    let out = dir.join("res.csv");
+    let mut first = sweep_until_journaled(&out, 3);
     // Through another name of the same file, too.
     let link = dir.join("link.csv");
     std::os::unix::fs::symlink(&out, &link).unwrap();
@@ -287,20 +295,8 @@ fn a_journal_of_another_sweep_is_not_resumed() {
     let dir = scratch("other-sweep");
     let out = dir.join("res.csv");
     let journal = dir.join("res.csv.journal");
-    // A journal as a killed 3-trial sweep leaves it.
-    let mut child = xtask()
-        .arg("sim")
-        .args(SWEEP)
-        .args(["--executor", "sequential", "--out"])
-        .arg(&out)
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let start = Instant::now();
-    while lines(&journal) < 5 {
-        assert!(start.elapsed() < Duration::from_secs(120), "no progress in the journal");
-        std::thread::sleep(Duration::from_millis(2));
-    }
+    // A journal as a killed sweep leaves it.
+    let mut child = sweep_until_journaled(&out, 5);
     child.kill().unwrap();
     child.wait().unwrap();
     let kept = std::fs::read_to_string(&journal).unwrap();
