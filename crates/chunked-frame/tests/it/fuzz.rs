@@ -9,7 +9,16 @@ use proptest::prelude::*;
 use crate::TempCsv;
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig {
+        cases: 200,
+        // Failing cases are kept under the workspace's target/, not in the
+        // sources, and replayed first on the next run.
+        failure_persistence: Some(Box::new(proptest::test_runner::FileFailurePersistence::Direct(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../target/proptest-regressions/chunked-frame-fuzz.txt"
+        )))),
+        ..ProptestConfig::default()
+    })]
 
     #[test]
     fn arbitrary_bytes_give_a_frame_or_an_error(
