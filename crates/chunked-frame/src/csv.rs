@@ -388,7 +388,7 @@ pub(crate) fn parse_partition(source: &Arc<Source>, part: &Partition, columns: &
         let out = parse_partition_in(source, part, columns, &mut buf);
         // Keep the buffer unless it grew far beyond a partition (a huge
         // unsplit file), so that idle threads do not hold on to it.
-        if buf.capacity() <= 2 * source.options.blocksize.max(1 << 20) {
+        if buf.capacity() <= source.options.blocksize.max(1 << 20).saturating_mul(2) {
             b.replace(buf);
         }
         out
