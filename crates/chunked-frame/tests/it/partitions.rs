@@ -45,3 +45,30 @@ fn an_integer_past_int64_fails_alike_however_the_file_is_partitioned() {
         assert!(err.to_string().contains("is not a valid int64"), "blocksize {blocksize}: {err}");
     }
 }
+
+#[test]
+fn a_partition_task_reads_only_its_byte_range_and_the_rest_of_its_last_row() {
+    // About 300 KB of rows of uneven length, read in 4 KiB partitions: far
+    // more than a partition, and more than the 64 KiB the reader reads at a
+    // time to finish a row.
+    let mut text = String::from("id,name,value\n");
+    let mut longest = 0;
+    for i in 0..12_000u32 {
+        let line = format!("{i},{},{}.25\n", "x".repeat((i * 7 % 31) as usize), i % 1000);
+        longest = longest.max(line.len());
+        text.push_str(&line);
+    }
+    let file = TempCsv::new("byte-ranges.csv", text.as_bytes());
+    let blocksize = 4096;
+    let frame = read_csv(file.path(), CsvOptions::default().blocksize(blocksize)).unwrap();
+    let (got, stats) = frame.compute_with_stats(&Executor::sequential()).unwrap();
+    assert_eq!(got.height(), 12_000);
+    assert!(stats.partitions >= 70, "{} partitions", stats.partitions);
+    // Its range, the byte before it, and at most one line past its end.
+    let bound = u64::try_from(blocksize + 1 + longest).unwrap();
+    assert!(
+        (4096..=bound).contains(&stats.most_bytes_read),
+        "a partition read {} bytes; its range is {blocksize} and the longest line {longest}",
+        stats.most_bytes_read
+    );
+}
