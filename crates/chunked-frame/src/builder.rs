@@ -2,8 +2,9 @@
 //! missing-value set are null in every type; an int64 column whose type
 //! was inferred becomes float64 at its first non-integer number; any other
 //! value that does not parse (an integer past int64 included, which a
-//! float would round) is an error naming the value and the option that
-//! would read it. Strings are interned in a dictionary whose short
+//! float would round, also once the column has widened, so that a read
+//! fails alike however it is partitioned) is an error naming the value and
+//! the option that would read it. Strings are interned in a dictionary whose short
 //! keys (up to seven bytes) are looked up as one packed integer.
 
 use std::collections::HashMap;
@@ -20,6 +21,9 @@ pub(crate) struct Builder<'a> {
     data: Data,
     /// Whether the user set the type (then it never widens).
     forced: bool,
+    /// Whether the column was an inferred int64 that widened to float64:
+    /// integers past int64 stay errors in it, as before it widened.
+    widened: bool,
     /// The texts read as null.
     na: &'a NaSet,
 }
@@ -40,7 +44,7 @@ impl<'a> Builder<'a> {
             DType::Bool => Data::Bool(Vec::new(), Vec::new(), false),
             DType::Str => Data::Str(Dictionary::default(), Vec::new()),
         };
-        Self { data, forced, na }
+        Self { data, forced, widened: false, na }
     }
 
     /// Adds one field; on failure nothing is added. The common cases (a
@@ -63,7 +67,9 @@ impl<'a> Builder<'a> {
                 }
             }
             Data::Float64(v, valid, _) if !na.has_float() => {
-                if let Some(x) = crate::parse::float(field) {
+                if let Some(x) = crate::parse::float(field)
+                    && !(self.widened && rounds_an_integer(field))
+                {
                     v.push(x);
                     valid.push(true);
                     return Ok(());
@@ -125,6 +131,9 @@ impl<'a> Builder<'a> {
                 }
             }
             Data::Float64(v, valid, _) => {
+                if self.widened && rounds_an_integer(text) {
+                    return Err(parse_error(text, DType::Int64, forced));
+                }
                 let x = crate::parse::float(text).ok_or_else(|| parse_error(text, DType::Float64, forced))?;
                 v.push(x);
                 valid.push(true);
@@ -167,6 +176,7 @@ impl<'a> Builder<'a> {
             let values =
                 v.iter().zip(valid.iter()).map(|(&x, &ok)| if ok { x as f64 } else { f64::NAN }).collect();
             self.data = Data::Float64(values, std::mem::take(valid), *any_null);
+            self.widened = true;
         }
     }
 
@@ -199,6 +209,13 @@ impl<'a> Builder<'a> {
             Data::Str(dict, codes) => Column::Str { dict: dict.strings, codes },
         }
     }
+}
+
+/// Whether `text` is an integer past int64, which a float would round (at
+/// least 19 characters: shorter integers fit).
+#[inline]
+fn rounds_an_integer(text: &[u8]) -> bool {
+    text.len() >= 19 && crate::parse::is_integer_text(text) && crate::parse::int(text).is_none()
 }
 
 /// The error for a value of no type the column can take, with the option

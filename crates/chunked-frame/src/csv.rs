@@ -372,6 +372,9 @@ pub(crate) struct Parsed {
     pub(crate) columns: Vec<Column>,
     pub(crate) rows: usize,
     pub(crate) skipped: u64,
+    /// Bytes of the file the partition read into memory: its range, the
+    /// byte before it, and the rest of its last row.
+    pub(crate) bytes: usize,
 }
 
 /// Reads and parses one partition, materializing only `columns` (positions
@@ -388,7 +391,7 @@ pub(crate) fn parse_partition(source: &Arc<Source>, part: &Partition, columns: &
         let out = parse_partition_in(source, part, columns, &mut buf);
         // Keep the buffer unless it grew far beyond a partition (a huge
         // unsplit file), so that idle threads do not hold on to it.
-        if buf.capacity() <= 2 * source.options.blocksize.max(1 << 20) {
+        if buf.capacity() <= source.options.blocksize.max(1 << 20).saturating_mul(2) {
             b.replace(buf);
         }
         out
@@ -431,6 +434,7 @@ fn parse_partition_in(
         }
     }
     let buf: &[u8] = buf;
+    let bytes = buf.len();
     let first = if header_end {
         0
     } else {
@@ -463,6 +467,7 @@ fn parse_partition_in(
                 columns: builders.into_iter().map(Builder::finish).collect(),
                 rows,
                 skipped: 0,
+                bytes,
             });
         }
         builders = new_builders();
@@ -523,7 +528,7 @@ fn parse_partition_in(
             }
         }
     }
-    Ok(Parsed { columns: builders.into_iter().map(Builder::finish).collect(), rows, skipped })
+    Ok(Parsed { columns: builders.into_iter().map(Builder::finish).collect(), rows, skipped, bytes })
 }
 
 /// Parses rows of a file without quotes: fields split at every delimiter,

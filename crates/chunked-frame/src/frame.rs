@@ -40,6 +40,22 @@ pub struct ReadStats {
     pub partitions: usize,
     /// Rows left out under [`crate::BadRows::Skip`].
     pub skipped_rows: u64,
+    /// The most bytes of a file that one partition task read into memory:
+    /// its byte range, the byte before it (to see whether a row starts
+    /// there) and the rest of its last row; never the whole file unless
+    /// the file is one partition.
+    pub most_bytes_read: u64,
+}
+
+impl ReadStats {
+    /// The counts of two sets of partitions together.
+    fn merge(self, other: ReadStats) -> ReadStats {
+        ReadStats {
+            partitions: self.partitions + other.partitions,
+            skipped_rows: self.skipped_rows + other.skipped_rows,
+            most_bytes_read: self.most_bytes_read.max(other.most_bytes_read),
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -128,20 +144,19 @@ impl LazyFrame {
                 errors.keep(*p, run.chunk(*p).and_then(|(f, s)| Ok((apply(f, &select)?, s))))
             })
         };
-        let concat = g.delayed_n("concat", |parts: &[&(DataFrame, u64)]| {
+        let concat = g.delayed_n("concat", |parts: &[&(DataFrame, ReadStats)]| {
             let mut out = DataFrame::default();
-            let mut skipped = 0;
+            let mut stats = ReadStats::default();
             for (f, s) in parts {
                 out.append(f);
-                skipped += s;
+                stats = stats.merge(*s);
             }
-            Ok::<_, String>((out, skipped))
+            Ok::<_, String>((out, stats))
         });
-        let parts: Vec<Delayed<(DataFrame, u64)>> =
+        let parts: Vec<Delayed<(DataFrame, ReadStats)>> =
             (0..self.source.partitions.len()).map(|p| task.call(&g.value(p))).collect();
         let all = concat.call(&parts);
-        let (frame, skipped) = errors.finish(all.compute(exec), |q| run.check(q))?;
-        Ok((frame, ReadStats { partitions: parts.len(), skipped_rows: skipped }))
+        errors.finish(all.compute(exec), |q| run.check(q))
     }
 
     /// Number of rows.
@@ -503,10 +518,11 @@ struct Runner {
 }
 
 impl Runner {
-    /// Reads partition `p` and applies the operations.
-    fn chunk(&self, p: usize) -> Result<(DataFrame, u64)> {
+    /// Reads partition `p` and applies the operations; with what it read.
+    fn chunk(&self, p: usize) -> Result<(DataFrame, ReadStats)> {
         let part = &self.source.partitions[p];
-        let Parsed { columns, rows, skipped } = csv::parse_partition(&self.source, part, &self.columns)?;
+        let Parsed { columns, rows, skipped, bytes } =
+            csv::parse_partition(&self.source, part, &self.columns)?;
         let names: Vec<String> =
             self.columns.iter().map(|&i| self.source.file_schema.fields[i].name.clone()).collect();
         let mut frame = if columns.is_empty() {
@@ -517,7 +533,8 @@ impl Runner {
         for op in &self.ops {
             frame = apply(frame, op)?;
         }
-        Ok((frame, skipped))
+        // `as`: a buffer's length fits a u64.
+        Ok((frame, ReadStats { partitions: 1, skipped_rows: skipped, most_bytes_read: bytes as u64 }))
     }
 
     /// Reads partition `p` again, for its error only.

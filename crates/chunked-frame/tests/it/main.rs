@@ -4,6 +4,7 @@
 mod errors;
 mod fuzz;
 mod pandas;
+mod partitions;
 mod queries;
 mod reading;
 mod surface;

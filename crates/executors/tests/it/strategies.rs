@@ -7,26 +7,41 @@ use std::time::Duration;
 use executors::{ExecError, Executor, OnError, Progress, Strategy};
 use queue_sim::{Network, RngKind, Stop, Sweep, TrialResult};
 
-/// The talk's experiment, shortened: servers 1, 2, 3 x 100 seeds.
+/// The talk's experiment as the talk runs it: an M/M/c queue (arrivals 0.2,
+/// services 0.1) with servers 1, 2, 3 x 100 seeds from 0, each to time
+/// 10 000, drawn as Ciw draws (about 3 s for all the runs below in debug).
 fn talk_sweep() -> Sweep {
     Sweep {
         network: Network::mmc(0.2, 0.1, 1),
         servers: vec![1, 2, 3],
         trials: 100,
         seed: 0,
-        stop: Stop::MaxTime(2_000.0),
+        stop: Stop::MaxTime(10_000.0),
         rng: RngKind::Ciw,
     }
 }
 
-fn bits(rows: &[TrialResult]) -> Vec<(Option<usize>, u64, usize, Option<u64>)> {
-    rows.iter().map(|r| (r.servers, r.seed, r.records, r.mean_wait.map(f64::to_bits))).collect()
+type Bits = (Option<usize>, u64, usize, Option<u64>, Option<u64>);
+
+fn bits(rows: &[TrialResult]) -> Vec<Bits> {
+    rows.iter()
+        .map(|r| {
+            (r.servers, r.seed, r.records, r.mean_wait.map(f64::to_bits), r.utilisation.map(f64::to_bits))
+        })
+        .collect()
 }
 
 #[test]
 fn the_talks_experiment_is_identical_under_every_strategy_and_worker_count() {
     let trials = talk_sweep().trials().unwrap();
     let reference: Vec<TrialResult> = trials.iter().map(|t| t.run().unwrap()).collect();
+    // Seed 0 of each server count is the run Ciw 3.2.7 prints in the talk:
+    // ciw.seed(0); simulate_until_max_time(10000); mean wait over the records.
+    let seed0: Vec<(Option<usize>, Option<f64>)> =
+        reference.iter().filter(|r| r.seed == 0).map(|r| (r.servers, r.mean_wait)).collect();
+    let ciw = [(1, 2550.409459799068), (2, 341.37299886697014), (3, 3.3866903406358757)];
+    assert_eq!(seed0, ciw.map(|(c, w)| (Some(c), Some(w))));
+    assert_eq!(reference.len(), 300);
     for strategy in Strategy::ALL {
         for workers in [1, 2, 3, 8] {
             let exec = Executor::new(strategy, workers).unwrap().progress(Progress::Hidden);

@@ -316,3 +316,97 @@ fn every_way_of_counting_customers_stops_where_ciw_stops() {
         assert_eq!(stopped_by_customers(net, seed, stop), want, "{stop:?}");
     }
 }
+
+#[test]
+fn customers_blocked_at_once_are_let_in_first_blocked_first_in_as_in_ciw() {
+    // A 3-server node sends everyone to a 1-server node with no queue room.
+    let golden = ciw_rows("heavy_blocking");
+    let blocking = Blocking::of(&golden);
+    // The golden itself must keep what this test is about: several
+    // customers blocked at the first node at the same time, many times.
+    assert_eq!(blocking.most_at_once(1), 3, "three customers blocked at node 1 at once");
+    assert!(
+        blocking.started_behind(1) >= 100,
+        "blocks that began behind another: {}",
+        blocking.started_behind(1)
+    );
+    assert!(blocking.released_in_order, "Ciw lets blocked customers in first blocked, first in");
+    assert_same_records("heavy_blocking");
+}
+
+#[test]
+fn blocking_chains_across_three_nodes_equal_ciw_record_for_record() {
+    // 2 servers -> 1 server, no queue room -> 1 slower server, no queue room.
+    let golden = ciw_rows("blocking_chain");
+    let blocking = Blocking::of(&golden);
+    assert!(blocking.most_at_once(1) >= 2, "two customers blocked at node 1 at once");
+    assert!(blocking.most_at_once(2) >= 1, "a customer blocked at node 2");
+    // One departure from node 3 lets node 2's blocked customer in, which
+    // lets node 1's blocked customer in, at one instant.
+    assert!(blocking.chains >= 50, "chain releases: {}", blocking.chains);
+    assert!(blocking.released_in_order, "Ciw lets blocked customers in first blocked, first in");
+    assert_same_records("blocking_chain");
+}
+
+/// What the records of a run (rows as `ciw_rows` gives them) say about
+/// blocking after service: a record's customer was blocked from its
+/// `service_end_date` to its `exit_date` when its `time_blocked` is positive.
+struct Blocking {
+    /// Per node (from 1): (most customers blocked there at one time, blocks
+    /// that began while another customer there was blocked).
+    per_node: std::collections::BTreeMap<u32, (usize, usize)>,
+    /// Instants at which customers blocked at two or more nodes were let go.
+    chains: usize,
+    /// Whether, at every node, customers blocked for the same destination
+    /// left in the order they were blocked.
+    released_in_order: bool,
+}
+
+impl Blocking {
+    fn of(rows: &[Vec<String>]) -> Blocking {
+        // (node, destination) -> blocked intervals.
+        let mut intervals: std::collections::BTreeMap<(u32, String), Vec<(f64, f64)>> = Default::default();
+        let mut released_at: Vec<(f64, u32)> = Vec::new();
+        for row in rows {
+            let blocked = row[8].parse::<f64>().is_ok_and(|t| t > 0.0);
+            if row[14] != "service" || !blocked {
+                continue;
+            }
+            let node: u32 = row[2].parse().unwrap();
+            let (start, end): (f64, f64) = (row[7].parse().unwrap(), row[9].parse().unwrap());
+            intervals.entry((node, row[10].clone())).or_default().push((start, end));
+            released_at.push((end, node));
+        }
+        let mut per_node = std::collections::BTreeMap::new();
+        let mut released_in_order = true;
+        for ((node, _), blocks) in &mut intervals {
+            blocks.sort_by(|a, b| a.partial_cmp(b).unwrap());
+            released_in_order &= blocks.windows(2).all(|w| w[0].1 <= w[1].1);
+            // Sweep the starts and ends in time order, ends first at a tie.
+            let mut events: Vec<(f64, i32)> = blocks.iter().flat_map(|&(s, e)| [(s, 1), (e, -1)]).collect();
+            events.sort_by(|a, b| a.partial_cmp(b).unwrap());
+            let (mut now, entry) = (0usize, per_node.entry(*node).or_insert((0, 0)));
+            for (_, step) in events {
+                if step > 0 {
+                    entry.1 += usize::from(now > 0);
+                    now += 1;
+                    entry.0 = entry.0.max(now);
+                } else {
+                    now -= 1;
+                }
+            }
+        }
+        released_at.sort_by(|a, b| a.partial_cmp(b).unwrap());
+        released_at.dedup();
+        let chains = released_at.windows(2).filter(|w| w[0].0 == w[1].0 && w[0].1 != w[1].1).count();
+        Blocking { per_node, chains, released_in_order }
+    }
+
+    fn most_at_once(&self, node: u32) -> usize {
+        self.per_node.get(&node).map_or(0, |n| n.0)
+    }
+
+    fn started_behind(&self, node: u32) -> usize {
+        self.per_node.get(&node).map_or(0, |n| n.1)
+    }
+}

@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 
 use proptest::prelude::*;
-use proptest::test_runner::Config;
+use proptest::test_runner::{Config, FileFailurePersistence};
 use queue_sim::{
     ClassAtNode, CustomerClass, Distribution, Network, NodeSpec, RandomSource, Record, RecordType, RngKind,
     Servers, Simulation,
@@ -271,8 +271,16 @@ fn same_records(a: &[Record], b: &[Record]) -> bool {
 }
 
 fn config(cases: u32) -> Config {
-    // No regression files: failures print the model and seed instead.
-    Config { cases, failure_persistence: None, ..Config::default() }
+    Config {
+        cases,
+        // Failing cases are kept under the workspace's target/, not in the
+        // sources, and replayed first on the next run.
+        failure_persistence: Some(Box::new(FileFailurePersistence::Direct(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../target/proptest-regressions/queue-sim-properties.txt"
+        )))),
+        ..Config::default()
+    }
 }
 
 proptest! {
