@@ -312,16 +312,40 @@ where
 
 #[cfg(test)]
 mod tests {
+    use std::sync::Arc;
+
     use super::{Executor, Strategy};
 
+    /// Linux's count of this process's threads.
+    fn threads_of_this_process() -> usize {
+        let status = std::fs::read_to_string("/proc/self/status").unwrap();
+        let line = status.lines().find(|l| l.starts_with("Threads:")).unwrap();
+        line.split_whitespace().nth(1).unwrap().parse().unwrap()
+    }
+
     #[test]
-    fn the_pool_starts_no_more_threads_than_a_batch_has_tasks() {
+    fn no_strategy_starts_more_threads_than_a_batch_has_tasks() {
         let exec = Executor::new(Strategy::Pool, 10_000).unwrap();
         let threads = exec.map(vec![(); 3], |()| Ok::<_, String>(rayon::current_num_threads())).unwrap();
         assert_eq!(threads, [3, 3, 3]);
         // A bigger batch grows the pool, up to the workers asked for.
         let threads = exec.map(vec![(); 5], |()| Ok::<_, String>(rayon::current_num_threads())).unwrap();
         assert_eq!(threads, [5; 5]);
+        // The work queue and the graph scheduler too: while their three
+        // tasks run (together, then a while), the process has a few dozen
+        // threads at most (this test harness's included), not 10 000.
+        for strategy in [Strategy::WorkQueue, Strategy::Graph] {
+            let exec = Executor::new(strategy, 10_000).unwrap();
+            let together = Arc::new(std::sync::Barrier::new(3));
+            let counts = exec
+                .map(vec![(); 3], |()| {
+                    together.wait();
+                    std::thread::sleep(std::time::Duration::from_millis(100));
+                    Ok::<_, String>(threads_of_this_process())
+                })
+                .unwrap();
+            assert!(counts.iter().all(|&n| n < 64), "{strategy}: {counts:?} threads");
+        }
         let small = Executor::new(Strategy::Pool, 2).unwrap();
         let threads = small.map(vec![(); 50], |()| Ok::<_, String>(rayon::current_num_threads())).unwrap();
         assert!(threads.iter().all(|&n| n == 2), "{threads:?}");

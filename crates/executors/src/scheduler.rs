@@ -115,6 +115,9 @@ pub(crate) fn execute(
     });
     let wake = Condvar::new();
     let shared = Shared { plan, dependents: &dependents, state: &state, wake: &wake, on_error, run };
+    // More threads than tasks would only wait: start no more than the tasks.
+    let tasks = needed.iter().filter(|&&x| x).count();
+    let workers = if workers == 0 { 0 } else { workers.min(tasks).max(1) };
     if workers == 0 {
         shared.work(0);
     } else {

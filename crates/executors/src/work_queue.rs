@@ -44,6 +44,8 @@ where
     R: Send,
 {
     let n = inputs.len();
+    // More workers than tasks would only take a STOP: start no more than the tasks.
+    let workers = workers.min(n).max(1);
     let (work_tx, work_rx) = unbounded::<Work<T>>();
     let (done_tx, done_rx) = unbounded::<Done<R>>();
     for (position, (index, input)) in inputs.into_iter().enumerate() {
