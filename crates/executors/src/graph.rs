@@ -10,6 +10,7 @@
 //! `key` module). Nodes only take earlier nodes as arguments, so a graph
 //! cannot have a cycle.
 
+use std::collections::HashMap;
 use std::fmt::{Display, Write as _};
 use std::marker::PhantomData;
 use std::path::{Path, PathBuf};
@@ -41,6 +42,9 @@ struct Inner {
     nodes: Vec<Node>,
     keys: Keys,
     functions: u64,
+    /// The literals by identity (type and bytes), with their values, to
+    /// find one equal to a new literal.
+    literals: HashMap<Identity, Vec<(usize, Value)>>,
 }
 
 /// A lazy task graph. Cloning gives another handle on the same graph.
@@ -135,7 +139,7 @@ impl<T> IntoDelayed<T> for &Delayed<T> {
     }
 }
 
-impl<T: Serialize + Send + Sync + 'static> IntoDelayed<T> for T {
+impl<T: Serialize + PartialEq + Send + Sync + 'static> IntoDelayed<T> for T {
     fn into_delayed(self, graph: &Graph) -> Delayed<T> {
         graph.value(self)
     }
@@ -278,31 +282,49 @@ impl Graph {
         self.len() == 0
     }
 
-    /// A literal value as a node. Values of one type whose serializations
-    /// (bincode) are equal are one node: every bit of a float counts, so
-    /// NaN, inf and -0.0 are distinct values. A value that cannot be
-    /// serialized is a node of its own.
-    pub fn value<T: Serialize + Send + Sync + 'static>(&self, v: T) -> Delayed<T> {
+    /// A literal value as a node. Values of one type that are equal (`==`,
+    /// or both unequal to themselves as NaN is) and serialize (bincode) to
+    /// the same bytes are one node: every bit of a float counts, so NaN, inf
+    /// and -0.0 are distinct values, and so are
+    /// two values whose serializations agree but which differ (a field left
+    /// out by `#[serde(skip)]`). A value that cannot be serialized is a node
+    /// of its own.
+    pub fn value<T: Serialize + PartialEq + Send + Sync + 'static>(&self, v: T) -> Delayed<T> {
         let type_name = std::any::type_name::<T>();
-        let label = literal_label(&v);
         let bytes = bincode::serialize(&v).ok();
-        let value: Value = Arc::new(v);
-        let func: NodeFn = Arc::new(move |_| Ok(value.clone()));
+        let label = literal_label(&v, type_name, bytes.as_deref());
+        let value = Arc::new(v);
         let mut inner = self.lock();
         let mut h = Fnv::new();
         h.write(type_name.as_bytes());
-        let identity = match bytes {
-            Some(bytes) => {
-                h.write(&bytes);
-                Some(Identity::Literal { ty: std::any::TypeId::of::<T>(), bytes: bytes.into() })
-            }
-            None => {
-                h.write(b"\0unkeyable");
-                h.write(&inner.keys.next_serial().to_le_bytes());
-                None
-            }
-        };
-        let id = inner.insert(identity, "literal", &h, label, true, Vec::new(), func);
+        let identity = bytes.map(|bytes| {
+            h.write(&bytes);
+            Identity::Literal { ty: std::any::TypeId::of::<T>(), bytes: bytes.into() }
+        });
+        // Among the literals with these bytes, one equal to this value; `==`
+        // decides, except for values not equal to themselves (NaN), where
+        // equal bytes do. Equal bytes but different values happen when the
+        // serialization leaves something out.
+        let candidates =
+            identity.as_ref().and_then(|i| inner.literals.get(i)).map(Vec::as_slice).unwrap_or(&[]);
+        let equal = candidates.iter().find(|(_, x)| {
+            x.downcast_ref::<T>()
+                .is_some_and(|x| *x == *value || (not_reflexive(x) && not_reflexive(&*value)))
+        });
+        if let Some(&(found, _)) = equal {
+            return Delayed { graph: self.clone(), id: found, _type: PhantomData };
+        }
+        if identity.is_none() || !candidates.is_empty() {
+            h.write(b"\0unshared");
+            h.write(&inner.keys.next_serial().to_le_bytes());
+        }
+        let as_value: Value = value;
+        let output = as_value.clone();
+        let func: NodeFn = Arc::new(move |_| Ok(output.clone()));
+        let id = inner.insert(None, "literal", &h, label, true, Vec::new(), func);
+        if let Some(identity) = identity {
+            inner.literals.entry(identity).or_default().push((id, as_value));
+        }
         Delayed { graph: self.clone(), id, _type: PhantomData }
     }
 
@@ -559,9 +581,43 @@ impl Inner {
     }
 }
 
-/// A literal's label in drawings: its JSON text, cut to 24 characters.
-fn literal_label<T: Serialize>(v: &T) -> String {
-    let text = serde_json::to_string(v).unwrap_or_else(|_| "?".to_owned());
+/// Whether `x` is unequal to itself, as NaN is.
+#[allow(clippy::eq_op)] // comparing a value with itself is the point
+fn not_reflexive<T: PartialEq>(x: &T) -> bool {
+    x != x
+}
+
+/// A type's name without module paths:
+/// `alloc::vec::Vec<alloc::string::String>` -> `Vec<String>`.
+fn without_paths(type_name: &str) -> String {
+    let mut out = String::new();
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut String| {
+        out.push_str(word.rsplit("::").next().unwrap_or(word));
+        word.clear();
+    };
+    for c in type_name.chars() {
+        if matches!(c, '<' | '>' | ',' | ' ' | '(' | ')' | '[' | ']' | ';' | '&') {
+            flush(&mut word, &mut out);
+            out.push(c);
+        } else {
+            word.push(c);
+        }
+    }
+    flush(&mut word, &mut out);
+    out
+}
+
+/// A literal's label in drawings: its JSON text, cut to 24 characters; for
+/// a value whose serialization is over a kilobyte (or fails), its type and
+/// size instead, so that a big literal is not written out for a label.
+fn literal_label<T: Serialize>(v: &T, type_name: &str, bytes: Option<&[u8]>) -> String {
+    let short_type = without_paths(type_name);
+    let text = match bytes {
+        Some(b) if b.len() <= 1024 => serde_json::to_string(v).unwrap_or_else(|_| "?".to_owned()),
+        Some(b) => return format!("{short_type} ({} bytes)", b.len()),
+        None => return short_type,
+    };
     if text.chars().count() > 24 {
         let mut label: String = text.chars().take(21).collect();
         label.push_str("...");

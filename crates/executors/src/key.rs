@@ -1,7 +1,8 @@
 //! Node identity and keys of the task graph. A node that may be shared (a
 //! literal, a pure call) is found again by its full identity, compared
 //! exactly: a literal by its type and its bincode bytes (which keep every
-//! bit of a float, so NaN, inf and -0.0 are three values), a call by its
+//! bit of a float, so NaN, inf and -0.0 are three values) and then by `==`
+//! among the literals with those bytes (`Graph::value`), a call by its
 //! function and its arguments' nodes. A key is a readable name derived from
 //! a 64-bit hash of the identity; two different nodes whose hashes collide
 //! still get different keys (a suffix `-2`, `-3`... on the later one), so a

@@ -68,7 +68,7 @@ impl Graph {
     /// ```
     pub fn sum<T, I>(&self, items: I) -> Delayed<T>
     where
-        T: Operand + Add<Output = T> + Default + Serialize,
+        T: Operand + Add<Output = T> + Default + Serialize + PartialEq,
         I: IntoIterator,
         I::Item: Borrow<Delayed<T>>,
     {
@@ -133,7 +133,7 @@ macro_rules! binary_operator {
         impl<A, B> $trait<B> for &Delayed<A>
         where
             A: Operand + $trait<B>,
-            B: Operand + Serialize,
+            B: Operand + Serialize + PartialEq,
             A::Output: Send + Sync + 'static,
         {
             type Output = Delayed<A::Output>;
@@ -145,7 +145,7 @@ macro_rules! binary_operator {
         impl<A, B> $trait<B> for Delayed<A>
         where
             A: Operand + $trait<B>,
-            B: Operand + Serialize,
+            B: Operand + Serialize + PartialEq,
             A::Output: Send + Sync + 'static,
         {
             type Output = Delayed<A::Output>;

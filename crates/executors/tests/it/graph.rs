@@ -278,12 +278,46 @@ fn literals_that_differ_in_any_bit_are_different_nodes() {
 }
 
 /// A value whose serialization always fails.
+#[derive(PartialEq)]
 struct Unkeyable(u32);
 
 impl serde::Serialize for Unkeyable {
     fn serialize<S: serde::Serializer>(&self, _: S) -> Result<S::Ok, S::Error> {
         Err(serde::ser::Error::custom("not serializable"))
     }
+}
+
+/// A value whose serialization leaves a field out.
+#[derive(serde::Serialize, PartialEq)]
+struct Param {
+    name: &'static str,
+    #[serde(skip)]
+    factor: f64,
+}
+
+#[test]
+fn literals_whose_serializations_agree_but_which_differ_are_different_nodes() {
+    let g = Graph::new();
+    let scale = g.delayed1("scale", |p: &Param| Ok::<_, String>(p.factor * 10.0)).pure();
+    let a = scale.call(Param { name: "x", factor: 1.0 });
+    let b = scale.call(Param { name: "x", factor: 2.0 });
+    assert_eq!(g.compute(&[&a, &b], &Executor::sequential()).unwrap(), [10.0, 20.0]);
+    assert_eq!(g.len(), 4, "two literals, two calls");
+    // An equal value is still shared, and so is its pure call.
+    let c = scale.call(Param { name: "x", factor: 2.0 });
+    assert_eq!(c.key(), b.key());
+    assert_eq!(g.len(), 4);
+}
+
+#[test]
+fn a_big_literal_is_labelled_by_its_type_and_size() {
+    let g = Graph::new();
+    let big = g.value(vec![0.5f64; 100_000]);
+    let dot = g.to_dot(&[big.node()], executors::RankDir::LeftRight);
+    assert!(dot.contains("label=\"Vec<f64> (800008 bytes)\""), "{dot}");
+    let words = g.value(vec!["word".to_owned(); 1000]);
+    let dot = g.to_dot(&[words.node()], executors::RankDir::LeftRight);
+    assert!(dot.contains("label=\"Vec<String> (12008 bytes)\""), "{dot}");
 }
 
 #[test]
