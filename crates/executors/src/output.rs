@@ -11,15 +11,19 @@
 //!   run leaves the old file as it was;
 //! - through a symbolic link: the link's final target is the file replaced,
 //!   the link stays;
-//! - straight to a device, a pipe or a socket, and to anything under `/dev`
-//!   or `/proc` (`/dev/stdout`, `/proc/self/fd/1`, `/dev/null`), which are
-//!   opened and written as they are, never replaced; `-` and the names of
-//!   standard output go to this process's standard output.
+//! - straight to a device, a pipe or a socket (`/dev/null`, a FIFO), which
+//!   are opened and written as they are, never replaced;
+//! - to this process's standard output or error for `-`, `/dev/stdout`,
+//!   `/dev/stderr`, `/dev/fd/1`, `/proc/self/fd/2` and the like, and
+//!   appended to any other open descriptor named through `/dev/fd/N` or
+//!   `/proc/PID/fd/N`, as a shell's `>>` would.
+//!
+//! A regular file is replaced whole wherever it lives (`/dev/shm` too).
 
 use std::fs::{OpenOptions, Permissions};
 use std::io::{BufWriter, Write};
 use std::os::unix::fs::PermissionsExt;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 /// Why an output cannot be written.
 #[derive(Debug, thiserror::Error)]
@@ -44,8 +48,12 @@ pub struct Output {
 enum Dest {
     /// This process's standard output.
     Stdout,
-    /// A device, pipe or special file, opened and written as it is.
+    /// This process's standard error.
+    Stderr,
+    /// A device, pipe or socket, opened and written as it is.
     Through(PathBuf),
+    /// An open descriptor named through `/proc` or `/dev/fd`, appended to.
+    Descriptor(PathBuf),
     /// A regular file (maybe not there yet), replaced whole.
     File(PathBuf),
 }
@@ -71,10 +79,11 @@ impl Output {
         }
         let dest = match resolve(path).map_err(&fail)? {
             Resolved::Stdout => Dest::Stdout,
+            Resolved::Stderr => Dest::Stderr,
             // The kernel follows these links itself (a pipe's has no path).
-            Resolved::Special => match std::fs::metadata(path) {
+            Resolved::Descriptor(fd) => match std::fs::metadata(&fd) {
                 Ok(m) if m.is_dir() => return Err(fail("it is a directory".into())),
-                Ok(_) => Dest::Through(path.to_owned()),
+                Ok(_) => Dest::Descriptor(fd),
                 Err(e) => return Err(fail(e.to_string())),
             },
             Resolved::Path(target) => match std::fs::metadata(&target) {
@@ -127,8 +136,17 @@ impl Output {
                 let mut out = BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
                 write(&mut out).and_then(|()| out.flush()).map_err(|e| fail(e.to_string()))
             }
-            Dest::Through(path) => {
-                let file = OpenOptions::new().write(true).open(path).map_err(|e| fail(e.to_string()))?;
+            Dest::Stderr => {
+                let mut out = BufWriter::with_capacity(1 << 16, std::io::stderr().lock());
+                write(&mut out).and_then(|()| out.flush()).map_err(|e| fail(e.to_string()))
+            }
+            Dest::Through(path) | Dest::Descriptor(path) => {
+                let append = matches!(self.dest, Dest::Descriptor(_));
+                let file = OpenOptions::new()
+                    .write(true)
+                    .append(append)
+                    .open(path)
+                    .map_err(|e| fail(e.to_string()))?;
                 let mut out = BufWriter::with_capacity(1 << 20, file);
                 write(&mut out).and_then(|()| out.flush()).map_err(|e| fail(e.to_string()))
             }
@@ -168,21 +186,24 @@ fn parent(path: &Path) -> &Path {
 enum Resolved {
     /// At a name of standard output.
     Stdout,
-    /// Under `/dev` or `/proc`.
-    Special,
+    /// At a name of standard error.
+    Stderr,
+    /// At another open descriptor, `/proc/PID/fd/N` or `/dev/fd/N`.
+    Descriptor(PathBuf),
     /// At this path, which may not exist.
     Path(PathBuf),
 }
 
-/// Follows symbolic links from `path` to what they finally name.
+/// Follows symbolic links from `path` to what they finally name, stopping
+/// at a descriptor's name (whose link the kernel resolves, even for a pipe).
 fn resolve(path: &Path) -> Result<Resolved, String> {
     let mut current = path.to_owned();
     for _ in 0..MAX_LINKS {
-        if is_stdout(&current) {
-            return Ok(Resolved::Stdout);
-        }
-        if is_special_dir(&current) {
-            return Ok(Resolved::Special);
+        match descriptor(&current) {
+            Some(1) => return Ok(Resolved::Stdout),
+            Some(2) => return Ok(Resolved::Stderr),
+            Some(_) => return Ok(Resolved::Descriptor(current)),
+            None => {}
         }
         match std::fs::symlink_metadata(&current) {
             Ok(m) if m.file_type().is_symlink() => {
@@ -195,17 +216,27 @@ fn resolve(path: &Path) -> Result<Resolved, String> {
     Err(format!("more than {MAX_LINKS} symbolic links"))
 }
 
-/// Whether `path` lies under `/dev` or `/proc`, whose files are never replaced.
-fn is_special_dir(path: &Path) -> bool {
-    let mut parts = path.components();
-    matches!(parts.next(), Some(Component::RootDir))
-        && matches!(parts.next(), Some(Component::Normal(top)) if top == "dev" || top == "proc")
-}
-
-/// Whether `path` names this process's standard output.
-fn is_stdout(path: &Path) -> bool {
-    ["/dev/stdout", "/dev/fd/1", "/proc/self/fd/1"].iter().any(|name| path == Path::new(name))
-        || path == Path::new(&format!("/proc/{}/fd/1", std::process::id()))
+/// The descriptor of this process that `path` names, if it names one:
+/// `/dev/stdout` and `/dev/stderr`, `/dev/fd/N`, `/proc/self/fd/N`,
+/// `/proc/thread-self/fd/N` and `/proc/<this process>/fd/N`. Another
+/// process's descriptor counts as a descriptor other than 1 and 2.
+fn descriptor(path: &Path) -> Option<u64> {
+    match path.to_str()? {
+        "/dev/stdout" => return Some(1),
+        "/dev/stderr" => return Some(2),
+        _ => {}
+    }
+    let parts: Vec<&str> = path.to_str()?.split('/').collect();
+    let number = |n: &str| n.parse::<u64>().ok();
+    let own = |who: &str| who == "self" || who == "thread-self" || who == std::process::id().to_string();
+    match parts.as_slice() {
+        ["", "dev", "fd", n] => number(n),
+        ["", "proc", who, "fd", n] if own(who) => number(n),
+        // Another process's descriptor: never its standard streams' handles here.
+        ["", "proc", who, "fd", n] if who.parse::<u64>().is_ok() => number(n).map(|_| u64::MAX),
+        ["", "proc", _, "task", _, "fd", n] => number(n).map(|_| u64::MAX),
+        _ => None,
+    }
 }
 
 #[cfg(test)]

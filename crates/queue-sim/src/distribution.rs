@@ -156,7 +156,11 @@ impl PartialEq for CustomDistribution {
     }
 }
 
+/// The most phases an Erlang may have: each draw sums that many exponentials.
+pub const MAX_ERLANG_PHASES: u32 = 1_000_000;
+
 /// What is wrong with a distribution's parameters.
+
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ParameterError {
@@ -361,6 +365,15 @@ impl Distribution {
                 positive("rate", *rate)?;
                 if *phases == 0 {
                     return Err(ParameterError::NotPositive { name: "phases", value: 0.0 });
+                }
+                // Each draw sums `phases` exponentials, as Ciw's does: beyond a
+                // million a single draw would take longer than a whole run.
+                if *phases > MAX_ERLANG_PHASES {
+                    return Err(ParameterError::TooLarge {
+                        name: "phases",
+                        value: f64::from(*phases),
+                        max: f64::from(MAX_ERLANG_PHASES),
+                    });
                 }
                 Ok(())
             }

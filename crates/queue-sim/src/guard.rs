@@ -8,18 +8,20 @@ use crate::node::NodeState;
 /// Events between two checks.
 pub(crate) const CHECK_EVERY: u64 = 1 << 16;
 
-/// Events a run may process unless told otherwise: 100 million, some
-/// seconds of work (the talk's trial is about 4000 events, the engine
-/// benchmark's longest runs 4 million). A run that would need more stops
-/// with [`crate::SimError::EventBudget`], before it fills memory with
-/// customers or records; raise it with
+/// Events a run may process unless told otherwise: 25 million, about a
+/// second of work (the talk's trial is about 4000 events, the engine
+/// benchmark's longest runs 6 million). A run that would need more stops
+/// with [`crate::SimError::EventBudget`] before it fills memory with
+/// customers or records (each event may keep a record or a waiting
+/// customer, 60 to 110 bytes: at most about 2.5 GB a run); raise it with
 /// [`crate::Simulation::with_event_budget`].
-pub const DEFAULT_EVENT_BUDGET: u64 = 100_000_000;
+pub const DEFAULT_EVENT_BUDGET: u64 = 25_000_000;
 
 /// Events in a row at one instant beyond which time counts as standing
 /// still. Legitimate bursts at one instant (simultaneous arrivals of many
-/// streams, customers passing through zero-time services) are far shorter.
-pub(crate) const STALL_EVENTS: u64 = 10_000_000;
+/// streams, customers passing through zero-time services) are far shorter;
+/// a zero-time cycle reaches it with about 100 MB of records.
+pub(crate) const STALL_EVENTS: u64 = 1_000_000;
 
 /// What a run is counting, for the deadlock check.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -67,7 +67,9 @@ mod stats;
 mod sweep;
 pub mod theory;
 
-pub use distribution::{CustomDistribution, Distribution, ParameterError, TimeDistribution};
+pub use distribution::{
+    CustomDistribution, Distribution, MAX_ERLANG_PHASES, ParameterError, TimeDistribution,
+};
 pub use error::{ModelError, SimError};
 pub use guard::DEFAULT_EVENT_BUDGET;
 pub use network::{ClassAtNode, CustomerClass, Network, NodeSpec, Servers};

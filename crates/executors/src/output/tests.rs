@@ -2,7 +2,7 @@
 //! and what is refused before any work.
 
 use std::os::unix::fs::PermissionsExt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use super::{Dest, Output};
 
@@ -101,7 +101,7 @@ fn devices_pipes_and_links_to_them_are_written_straight() {
     let link = d.path().join("null.csv");
     std::os::unix::fs::symlink("/dev/null", &link).unwrap();
     let out = Output::check(&link).unwrap();
-    assert_eq!(out.dest, Dest::Through(link.clone()), "opened as given: the kernel follows the link");
+    assert_eq!(out.dest, Dest::Through(Path::new("/dev/null").to_owned()));
     write(&out, "gone\n").unwrap();
     assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
 
@@ -118,17 +118,56 @@ fn devices_pipes_and_links_to_them_are_written_straight() {
 }
 
 #[test]
-fn names_of_standard_output_go_to_standard_output() {
-    for name in ["-", "/dev/stdout", "/dev/fd/1", "/proc/self/fd/1"] {
+fn names_of_standard_output_and_error_go_to_them() {
+    for name in ["-", "/dev/stdout", "/dev/fd/1", "/proc/self/fd/1", "/proc/thread-self/fd/1"] {
         assert_eq!(Output::check(Path::new(name)).unwrap().dest, Dest::Stdout, "{name}");
+    }
+    let own = format!("/proc/{}/fd/1", std::process::id());
+    assert_eq!(Output::check(Path::new(&own)).unwrap().dest, Dest::Stdout);
+    for name in ["/dev/stderr", "/dev/fd/2", "/proc/self/fd/2"] {
+        assert_eq!(Output::check(Path::new(name)).unwrap().dest, Dest::Stderr, "{name}");
     }
     let d = dir();
     let link = d.path().join("out.csv");
     std::os::unix::fs::symlink("/dev/stdout", &link).unwrap();
     assert_eq!(Output::check(&link).unwrap().dest, Dest::Stdout);
-    // Other descriptors are opened as they are, never replaced.
-    let out = Output::check(Path::new("/proc/self/fd/2")).unwrap();
-    assert_eq!(out.dest, Dest::Through(Path::new("/proc/self/fd/2").to_owned()));
+}
+
+#[test]
+fn another_open_descriptor_is_appended_to_never_replaced() {
+    use std::os::fd::AsRawFd;
+    let d = dir();
+    let log = d.path().join("log.txt");
+    std::fs::write(&log, "kept line\n").unwrap();
+    // As a shell's `3>>log.txt` would leave it open.
+    let file = std::fs::OpenOptions::new().append(true).open(&log).unwrap();
+    let name = PathBuf::from(format!("/proc/self/fd/{}", file.as_raw_fd()));
+    let out = Output::check(&name).unwrap();
+    assert_eq!(out.dest, Dest::Descriptor(name.clone()));
+    write(&out, "rows\n").unwrap();
+    assert_eq!(std::fs::read_to_string(&log).unwrap(), "kept line\nrows\n");
+    let via_dev = PathBuf::from(format!("/dev/fd/{}", file.as_raw_fd()));
+    write(&Output::check(&via_dev).unwrap(), "more\n").unwrap();
+    assert_eq!(std::fs::read_to_string(&log).unwrap(), "kept line\nrows\nmore\n");
+    assert_eq!(names(d.path()), ["log.txt"], "no file besides it");
+}
+
+#[test]
+fn a_regular_file_under_dev_is_replaced_whole() {
+    let shm = Path::new("/dev/shm");
+    if !shm.is_dir() {
+        return; // no tmpfs here
+    }
+    let d = tempfile::tempdir_in(shm).unwrap();
+    let old = d.path().join("old.csv");
+    std::fs::write(&old, "X".repeat(5000)).unwrap();
+    let out = Output::check(&old).unwrap();
+    assert_eq!(out.file(), Some(old.as_path()));
+    write(&out, "short\n").unwrap();
+    assert_eq!(std::fs::read_to_string(&old).unwrap(), "short\n", "no old tail left");
+    let new = d.path().join("new.csv");
+    write(&Output::check(&new).unwrap(), "new\n").unwrap();
+    assert_eq!(std::fs::read_to_string(&new).unwrap(), "new\n");
 }
 
 #[test]

@@ -294,3 +294,29 @@ fn infinite_values_are_accepted_where_ciw_accepts_them_and_nan_is_not() {
     let back = Network::from_toml_str(&net.to_toml_string().unwrap()).unwrap();
     assert_eq!(back, net);
 }
+
+#[test]
+fn an_erlang_whose_every_draw_would_take_longer_than_a_run_is_refused() {
+    // Each draw sums `phases` exponentials (as Ciw's does): u32::MAX phases
+    // spun the CPU for minutes a draw.
+    let net = Network::single_node(
+        Distribution::Erlang { rate: 1e9, phases: u32::MAX },
+        Distribution::exponential(1.0),
+        Servers::Finite(1),
+    );
+    let err = net.validate().unwrap_err();
+    let ModelError::Distribution { node: 0, class: 0, role: "arrival", problem } = err else {
+        panic!("{err:?}")
+    };
+    assert!(matches!(problem, ParameterError::TooLarge { name: "phases", .. }), "{problem:?}");
+    // The most phases allowed still run, in both modes.
+    let mut net = net;
+    net.classes[0].nodes[0].arrival = Some(Distribution::Erlang {
+        rate: f64::from(queue_sim::MAX_ERLANG_PHASES),
+        phases: queue_sim::MAX_ERLANG_PHASES,
+    });
+    for rng in [RngKind::Pcg, RngKind::Ciw] {
+        let out = simulate(&net, rng, 1, Stop::MaxTime(3.0)).unwrap();
+        assert!(!out.records.is_empty(), "{rng}");
+    }
+}
