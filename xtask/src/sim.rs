@@ -159,7 +159,7 @@ pub(crate) fn run(args: Args) -> Result<()> {
     }
     output.write(|w| write_rows(w, &rows))?;
     if let Some(journal) = journal {
-        journal.remove()?;
+        finish_journal(journal);
     }
     Ok(())
 }
@@ -229,10 +229,19 @@ fn open_journal(file: &Path, resume: bool, run: Vec<(String, String)>) -> Result
     let path = journal_path(file);
     let existed = path.exists();
     let journal = Journal::open(&JournalSpec { path: path.clone(), resume, run })?;
-    if existed && !resume {
-        eprintln!("note: starting afresh; {} is replaced (use --resume to continue it)", path.display());
+    if resume && !existed {
+        eprintln!("note: there is no {} to resume; starting afresh", path.display());
     }
     Ok(journal)
+}
+
+/// Removes the journal of a sweep whose rows are written; the rows are
+/// safe, so a journal that cannot be removed is only a warning.
+fn finish_journal(journal: Journal) {
+    let path = journal.path().to_owned();
+    if let Err(e) = journal.remove() {
+        eprintln!("warning: the rows are written, but {} could not be removed: {e}", path.display());
+    }
 }
 
 /// A journaled row must be the row of its run: its server count and seed.
@@ -332,7 +341,7 @@ fn run_mpi(plan: &SweepPlan, args: &Args, run: Vec<(String, String)>) -> Result<
     }
     output.write(|w| write_rows(w, &rows))?;
     if let Some(journal) = journal {
-        journal.remove()?;
+        finish_journal(journal);
     }
     Ok(())
 }

@@ -138,12 +138,27 @@ pub struct Journal {
 
 impl Journal {
     /// Opens the journal `spec` names and locks it. Afresh, an existing
-    /// journal is emptied (a file that is not a journal is refused, never
-    /// emptied); on resume, a journal of another run is refused, naming
-    /// the option that differs. A missing file starts a new journal either
-    /// way. Fails at once if another run holds the journal.
+    /// journal with only its header is emptied, while one holding results
+    /// is refused (resume it or delete it: finished work is never thrown
+    /// away unasked), and a file that is not a journal, a link or a special
+    /// file is refused and left alone; on resume, a journal of another run is
+    /// refused, naming the option that differs. A missing file starts a new
+    /// journal either way. Fails at once if another run holds the journal.
     pub fn open(spec: &JournalSpec) -> Result<Self, ExecError> {
         let path = spec.path.as_path();
+        // Never through a link or into a special file: a journal is a
+        // regular file of its own.
+        match std::fs::symlink_metadata(path) {
+            Ok(m) if !m.file_type().is_file() => {
+                return Err(error(
+                    path,
+                    "exists and is not a regular file (a link, directory or device); it was left alone \
+                     (move it away, or write elsewhere)"
+                        .into(),
+                ));
+            }
+            _ => {}
+        }
         let mut file = OpenOptions::new()
             .read(true)
             .create(true)
@@ -170,6 +185,14 @@ impl Journal {
                 ));
             }
             Some(Ok(h)) if spec.resume => compare_runs(path, &h.run, &spec.run)?,
+            Some(Ok(_)) if has_entries(&mut file, path)? => {
+                return Err(error(
+                    path,
+                    "holds finished results of an earlier run: continue it by resuming, \
+                     or delete the journal to start afresh"
+                        .into(),
+                ));
+            }
             _ => {
                 // Afresh, or nothing to resume: a new journal.
                 file.set_len(0).map_err(|e| io_error(path, e))?;
@@ -258,6 +281,17 @@ fn read_header(file: &mut File, path: &Path) -> Result<Option<Result<Header, ()>
         .ok()
         .filter(|h| h.journal == MAGIC && h.format == FORMAT && line.ends_with(b"\n"));
     Ok(Some(header.ok_or(())))
+}
+
+/// Whether the journal holds a line after its header.
+fn has_entries(file: &mut File, path: &Path) -> Result<bool, ExecError> {
+    file.seek(SeekFrom::Start(0)).map_err(|e| io_error(path, e))?;
+    let mut reader = BufReader::new(&*file);
+    let mut header = Vec::new();
+    reader.read_until(b'\n', &mut header).map_err(|e| io_error(path, e))?;
+    let mut next = [0u8; 1];
+    let more = std::io::Read::read(&mut reader, &mut next).map_err(|e| io_error(path, e))?;
+    Ok(more > 0)
 }
 
 /// Refuses to resume a journal whose run differs from this one.

@@ -22,7 +22,7 @@
 
 use std::fs::{OpenOptions, Permissions};
 use std::io::{BufWriter, Write};
-use std::os::unix::fs::PermissionsExt;
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
 /// Why an output cannot be written.
@@ -89,6 +89,16 @@ impl Output {
             Resolved::Path(target) => match std::fs::metadata(&target) {
                 Ok(m) if m.is_dir() => return Err(fail("it is a directory".into())),
                 Ok(m) if !m.is_file() => Dest::Through(target),
+                // Replacing the file would leave its other names with the
+                // old contents: never silently.
+                Ok(m) if m.nlink() > 1 => {
+                    return Err(fail(format!(
+                        "{} has {} hard links, which replacing it would break \
+                         (the other names would keep the old contents): remove the other links, or write elsewhere",
+                        target.display(),
+                        m.nlink()
+                    )));
+                }
                 Ok(_) => Dest::File(target),
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => Dest::File(target),
                 Err(e) => return Err(fail(e.to_string())),

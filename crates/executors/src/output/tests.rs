@@ -192,3 +192,14 @@ fn bad_places_fail_at_once_naming_the_path() {
     let err = Output::check(&a).unwrap_err();
     assert!(err.to_string().contains("symbolic links"), "{err}");
 }
+
+#[test]
+fn a_file_with_other_hard_links_is_refused_not_split() {
+    let d = dir();
+    let (a, b) = (d.path().join("a.csv"), d.path().join("b.csv"));
+    std::fs::write(&a, "old\n").unwrap();
+    std::fs::hard_link(&a, &b).unwrap();
+    let err = Output::check(&b).unwrap_err();
+    assert!(err.to_string().contains("2 hard links"), "{err}");
+    assert_eq!(std::fs::read_to_string(&a).unwrap(), "old\n");
+}

@@ -203,3 +203,35 @@ fn a_second_run_on_a_journal_in_use_fails_at_once() {
     again.remove().unwrap();
     assert!(!path.exists());
 }
+
+#[test]
+fn finished_results_are_never_thrown_away_unasked() {
+    let path = journal("keep");
+    let entries = "{\"i\":0,\"r\":[0,0.0]}\n";
+    std::fs::write(&path, with_header(entries)).unwrap();
+    let err = Journal::open(&spec(&path, false)).unwrap_err();
+    assert!(err.to_string().contains("holds finished results"), "{err}");
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), with_header(entries));
+    // A journal with only its header holds nothing: afresh empties it.
+    std::fs::write(&path, with_header("")).unwrap();
+    Journal::open(&spec(&path, false)).unwrap().remove().unwrap();
+}
+
+#[test]
+fn a_journal_that_is_a_link_or_not_a_file_is_refused_and_left_alone() {
+    let dir = std::env::temp_dir().join(format!("executors-journal-link-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let user = dir.join("users-file");
+    std::fs::write(&user, "").unwrap();
+    let link = dir.join("res.csv.journal");
+    std::os::unix::fs::symlink(&user, &link).unwrap();
+    for resume in [false, true] {
+        let err = Journal::open(&spec(&link, resume)).unwrap_err();
+        assert!(err.to_string().contains("not a regular file"), "{err}");
+    }
+    assert_eq!(std::fs::read_to_string(&user).unwrap(), "", "the user's file is untouched");
+    assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+    let err = Journal::open(&spec(&dir, false)).unwrap_err();
+    assert!(err.to_string().contains("not a regular file"), "{err}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
