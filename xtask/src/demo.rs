@@ -184,6 +184,13 @@ pub(crate) fn write_json(path: &std::path::Path, doc: &Value) -> Result<()> {
     Ok(())
 }
 
+/// A figure for the JSON: a number, or for infinities and NaN (which JSON
+/// numbers cannot hold) the text the demo prints, `inf`, `-inf` or `NaN`,
+/// so that they stay apart instead of all becoming `null`.
+pub(crate) fn number(x: f64) -> Value {
+    if x.is_finite() { json!(x) } else { json!(x.to_string()) }
+}
+
 /// The process's peak resident memory in MB (Linux's `VmHWM`).
 pub(crate) fn peak_rss_mb() -> Option<f64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;

@@ -12,7 +12,7 @@ use chunked_array::{Array, Chunks, Plan, random};
 use executors::{Executor, Progress, RankDir, Strategy};
 use serde_json::{Value, json};
 
-use crate::demo::peak_rss_mb;
+use crate::demo::{number, peak_rss_mb};
 
 /// Options of `cargo xtask demo array`.
 #[derive(clap::Args, Clone, Debug)]
@@ -123,9 +123,9 @@ pub(crate) fn run(args: &ArrayArgs) -> Result<Value> {
             "size": n,
             "chunks": array.chunks(),
             "seed": args.seed,
-            "mean": mean_value,
-            "std": std_value,
-            "c": c_value,
+            "mean": number(mean_value),
+            "std": number(std_value),
+            "c": number(c_value),
         },
         "timings_s": {
             "executor": args.executor.name(),
@@ -219,9 +219,9 @@ pub(crate) fn run_mpi(args: &ArrayArgs) -> Result<()> {
                 "size": n,
                 "chunks": array.chunks(),
                 "seed": args.seed,
-                "mean": mean_value,
-                "std": std_value,
-                "c": c_value,
+                "mean": number(mean_value),
+                "std": number(std_value),
+                "c": number(c_value),
             } },
             "timings_s": { "array": {
                 "executor": "mpi",

@@ -11,7 +11,7 @@ use chunked_frame::{Aggregation, Column, CsvOptions, DType, col, read_csv};
 use executors::{Executor, Progress, RankDir};
 use serde_json::{Map, Value, json};
 
-use crate::demo::peak_rss_mb;
+use crate::demo::{number, peak_rss_mb};
 
 /// Runs the section on `csv`; returns (results, timings) for the JSON.
 pub(crate) fn run(csv: &Path, blocksize: usize, exec: &Executor, drawing: &Path) -> Result<(Value, Value)> {
@@ -108,11 +108,15 @@ fn query(csv: &Path, blocksize: usize) -> Result<Aggregation> {
 /// The means by airport, for the JSON.
 fn means(result: &chunked_frame::DataFrame) -> Map<String, Value> {
     let mut means = Map::new();
-    if let (Some(keys), Some(Column::Float64 { values, .. })) =
+    if let (Some(keys), Some(column @ Column::Float64 { .. })) =
         (result.column("ORIGIN_AIRPORT"), result.column("DEPARTURE_DELAY_mean"))
     {
-        for (i, v) in values.iter().enumerate() {
-            means.insert(keys.get(i).to_string(), json!(v));
+        for i in 0..column.len() {
+            let mean = match column.get(i) {
+                chunked_frame::Value::Float(x) => number(x),
+                _ => Value::Null, // no delay to average
+            };
+            means.insert(keys.get(i).to_string(), mean);
         }
     }
     means

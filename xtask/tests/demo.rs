@@ -116,3 +116,19 @@ fn the_graph_section_computes_the_talks_total() {
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn infinite_means_stay_apart_from_missing_ones_in_the_json() {
+    let dir = std::env::temp_dir().join(format!("xtask-demo-inf-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (csv, json) = (dir.join("inf.csv"), dir.join("out.json"));
+    std::fs::write(&csv, "ORIGIN_AIRPORT,DEPARTURE_DELAY\nJFK,inf\nJFK,1\nLGA,-inf\nEWR,\n").unwrap();
+    let out = demo_dataframe(&csv, &json);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let doc: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    let means = &doc["results"]["dataframe"]["means"];
+    assert_eq!(means["JFK"], "inf");
+    assert_eq!(means["LGA"], "-inf");
+    assert!(means["EWR"].is_null(), "{means}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
