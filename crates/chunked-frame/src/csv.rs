@@ -255,7 +255,21 @@ fn resolve(pattern: &str) -> Result<Vec<PathBuf>> {
         Ok(files)
     } else {
         let p = PathBuf::from(pattern);
-        std::fs::metadata(&p).map_err(io(&p))?;
+        let meta = std::fs::metadata(&p).map_err(io(&p))?;
+        // Partitions are byte ranges, read by opening the file once each: a
+        // pipe or a device would be read once and then wait for ever.
+        if !meta.is_file() {
+            let what = if meta.is_dir() { "a directory" } else { "not a regular file (a pipe or a device)" };
+            return Err(FrameError::Io {
+                path: p,
+                source: std::io::Error::new(
+                    std::io::ErrorKind::InvalidInput,
+                    format!(
+                        "{what}: read_csv reads byte ranges of regular files; copy the data to a file first"
+                    ),
+                ),
+            });
+        }
         Ok(vec![p])
     }
 }

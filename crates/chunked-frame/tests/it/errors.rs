@@ -193,3 +193,18 @@ fn the_first_bad_line_is_reported_whatever_order_partitions_run_in() {
         }
     }
 }
+
+#[test]
+fn a_pipe_or_a_directory_is_refused_at_once_not_waited_on() {
+    let dir = std::env::temp_dir().join(format!("chunked-frame-fifo-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let fifo = dir.join("data.csv");
+    assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    let err =
+        chunked_frame::read_csv(fifo.to_str().unwrap(), chunked_frame::CsvOptions::default()).unwrap_err();
+    assert!(err.to_string().contains("not a regular file") && err.to_string().contains("data.csv"), "{err}");
+    let err =
+        chunked_frame::read_csv(dir.to_str().unwrap(), chunked_frame::CsvOptions::default()).unwrap_err();
+    assert!(err.to_string().contains("a directory"), "{err}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
