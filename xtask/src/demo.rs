@@ -24,7 +24,7 @@
 //! generator, not numpy's, so their values differ from dask's while their
 //! statistics agree.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
@@ -56,9 +56,12 @@ pub(crate) struct Args {
     /// How long each function of the sleeping graph sleeps, in milliseconds.
     #[arg(long, default_value_t = 500)]
     nap_ms: u64,
-    /// Where the graph's drawing goes (`.dot`, and `.svg` with Graphviz).
-    #[arg(long, default_value = "target/demo/graph")]
-    drawing: PathBuf,
+    /// Stem of the drawings: `<stem>-graph`, `<stem>-flights`,
+    /// `<stem>-array-mean-std` and `<stem>-array-c`, each `.dot` and (with
+    /// Graphviz) `.svg`; an existing directory gets `<dir>/talk-...`.
+    /// Default: `target/demo/talk` (its folder is created if missing).
+    #[arg(long)]
+    drawing: Option<PathBuf>,
     /// The flights CSV for the dataframe section (generated on first use).
     #[arg(long, default_value = crate::gen_data::DEFAULT_PATH)]
     csv: PathBuf,
@@ -101,11 +104,16 @@ pub(crate) fn run(args: Args) -> Result<()> {
     if let Some(path) = &args.json {
         Output::check(path)?;
     }
-    if let Some(dir) = args.drawing.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)
-            .with_context(|| format!("--drawing: cannot create {}", dir.display()))?;
-    }
-    Output::check(&args.drawing.with_extension("dot")).context("--drawing")?;
+    let stem = match &args.drawing {
+        Some(path) if path.is_dir() => path.join("talk"),
+        Some(path) => path.clone(),
+        None => {
+            let dir = Path::new(DEFAULT_DRAWINGS).parent().expect("the default has a folder");
+            std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+            PathBuf::from(DEFAULT_DRAWINGS)
+        }
+    };
+    Output::check(&drawing_stem(&stem, "graph.dot")).context("--drawing")?;
     let strategy = match args.executor {
         crate::sim::Choice::Local(s) => s,
         crate::sim::Choice::Mpi if args.section == Some(Section::Dataframe) => {
@@ -120,7 +128,7 @@ pub(crate) fn run(args: Args) -> Result<()> {
                 executor: Strategy::Sequential,
                 workers: Some(1),
                 json: args.json.clone(),
-                drawing: args.drawing.with_file_name("array"),
+                drawing: drawing_stem(&stem, "array"),
             };
             return crate::demo_array::run_mpi(&array);
         }
@@ -139,19 +147,15 @@ pub(crate) fn run(args: Args) -> Result<()> {
         executors_section(&args, &mut results, &mut timings)?;
     }
     if wants(Section::Graph) {
-        graph(&args, &mut results, &mut timings)?;
+        graph(&args, &stem, &mut results, &mut timings)?;
     }
     if wants(Section::Dataframe) {
         if args.csv.as_os_str() == crate::gen_data::DEFAULT_PATH {
             crate::gen_data::ensure(&args.csv)?;
         }
         let exec = Executor::new(strategy, args.workers.unwrap_or_else(talk::cores))?;
-        let (r, t) = crate::demo_frame::run(
-            &args.csv,
-            args.blocksize,
-            &exec,
-            &args.drawing.with_file_name("flights"),
-        )?;
+        let (r, t) =
+            crate::demo_frame::run(&args.csv, args.blocksize, &exec, &drawing_stem(&stem, "flights"))?;
         results.insert("dataframe".into(), r);
         timings.insert("dataframe".into(), t);
     }
@@ -163,7 +167,7 @@ pub(crate) fn run(args: Args) -> Result<()> {
             executor: strategy,
             workers: args.workers,
             json: None, // the demo writes one JSON for every section
-            drawing: args.drawing.with_file_name("array"),
+            drawing: drawing_stem(&stem, "array"),
         };
         let doc = crate::demo_array::run(&array)?;
         results.insert("array".into(), doc["results"].clone());
@@ -182,6 +186,26 @@ pub(crate) fn write_json(path: &std::path::Path, doc: &Value) -> Result<()> {
     println!();
     println!("Figures written to {}", path.display());
     Ok(())
+}
+
+/// Where the drawings go unless `--drawing` says otherwise.
+const DEFAULT_DRAWINGS: &str = "target/demo/talk";
+
+/// The drawing `<stem>-<name>`.
+pub(crate) fn drawing_stem(stem: &Path, name: &str) -> PathBuf {
+    let mut path = stem.as_os_str().to_owned();
+    path.push("-");
+    path.push(name);
+    PathBuf::from(path)
+}
+
+/// Where a drawing went, for printing.
+pub(crate) fn described(drawing: &executors::Drawing) -> String {
+    match (&drawing.svg, &drawing.note) {
+        (Some(svg), _) => format!("{} and {}", drawing.dot.display(), svg.display()),
+        (None, Some(note)) => format!("{} ({note})", drawing.dot.display()),
+        (None, None) => drawing.dot.display().to_string(),
+    }
 }
 
 /// A figure for the JSON: a number, or for infinities and NaN (which JSON
@@ -341,7 +365,12 @@ fn executors_section(
     Ok(())
 }
 
-fn graph(args: &Args, results: &mut Map<String, Value>, timings: &mut Map<String, Value>) -> Result<()> {
+fn graph(
+    args: &Args,
+    stem: &Path,
+    results: &mut Map<String, Value>,
+    timings: &mut Map<String, Value>,
+) -> Result<()> {
     let nap = Duration::from_millis(args.nap_ms);
     println!();
     println!(
@@ -371,7 +400,7 @@ fn graph(args: &Args, results: &mut Map<String, Value>, timings: &mut Map<String
     table.insert("plain calls".into(), json!(time));
 
     let (g, total) = talk::sleeping_graph(nap);
-    let drawing = g.visualize(&[total.node()], RankDir::LeftRight, &args.drawing)?;
+    let drawing = g.visualize(&[total.node()], RankDir::LeftRight, &drawing_stem(stem, "graph"))?;
     let width = usize::try_from(talk::BRANCHES)?;
     let mut value = None;
     for (label, exec) in [
@@ -397,15 +426,7 @@ fn graph(args: &Args, results: &mut Map<String, Value>, timings: &mut Map<String
         16 * args.nap_ms,
         4 * args.nap_ms
     );
-    match &drawing.svg {
-        Some(svg) => {
-            println!("total.visualize(rankdir=\"LR\"): {} and {}", drawing.dot.display(), svg.display())
-        }
-        None => println!(
-            "total.visualize(rankdir=\"LR\"): {} (install Graphviz for an SVG: apt-get install graphviz)",
-            drawing.dot.display()
-        ),
-    }
+    println!("total.visualize(rankdir=\"LR\"): {}", described(&drawing));
     results.insert("graph_total".into(), json!(value));
     timings.insert("graph".into(), Value::Object(table));
     Ok(())

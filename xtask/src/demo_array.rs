@@ -7,7 +7,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use chunked_array::{Array, Chunks, Plan, random};
 use executors::{Executor, Progress, RankDir, Strategy};
 use serde_json::{Value, json};
@@ -41,8 +41,8 @@ pub(crate) struct ArrayArgs {
     pub(crate) json: Option<PathBuf>,
     /// Where the drawings go: `<stem>-mean-std` (both outputs in one graph,
     /// as `dask.visualize(*[mean, std])`) and `<stem>-c` (`.dot`, and
-    /// `.svg` with Graphviz).
-    #[arg(long, default_value = "target/demo/array")]
+    /// `.svg` with Graphviz); the demo passes `<its stem>-array`.
+    #[arg(long, default_value = "target/demo/talk-array")]
     pub(crate) drawing: PathBuf,
 }
 
@@ -78,13 +78,10 @@ pub(crate) fn run(args: &ArrayArgs) -> Result<Value> {
         exec.workers(),
     );
     let (mean, std) = (array.mean(), array.std(0));
-    if let Some(dir) = args.drawing.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    }
     draw(
         "mean and std (one graph: they share the array's blocks)",
         &[&mean, &std],
-        &stem(&args.drawing, "mean-std"),
+        &crate::demo::drawing_stem(&args.drawing, "mean-std"),
     )?;
 
     let start = Instant::now();
@@ -107,7 +104,7 @@ pub(crate) fn run(args: &ArrayArgs) -> Result<Value> {
     let a = random::standard_normal(args.seed.wrapping_add(1), &[n, n], chunks.clone())?;
     let b = random::standard_normal(args.seed.wrapping_add(2), &[n], chunks)?;
     let c = ((a.dot(&b)?.sum() / a.mean())? * b.var(0))?;
-    draw("C", &[&c], &stem(&args.drawing, "c"))?;
+    draw("C", &[&c], &crate::demo::drawing_stem(&args.drawing, "c"))?;
     let start = Instant::now();
     let c_value = c.compute_scalar(&exec)?;
     let c_time = start.elapsed().as_secs_f64();
@@ -157,6 +154,7 @@ pub(crate) fn run(args: &ArrayArgs) -> Result<Value> {
 pub(crate) fn run_mpi(args: &ArrayArgs) -> Result<()> {
     use chunked_array::Distributed;
 
+    use anyhow::Context as _;
     let mpi = executors::mpi::Mpi::initialize().context("MPI is already initialized")?;
     let n = args.size;
     let chunks = chunks(args.chunk);
@@ -260,26 +258,10 @@ fn block_shape(array: &Array) -> String {
     sides.join(" x ")
 }
 
-/// `<stem>-<suffix>`, beside `stem`.
-fn stem(stem: &Path, suffix: &str) -> PathBuf {
-    let name = stem.file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "array".into());
-    stem.with_file_name(format!("{name}-{suffix}"))
-}
-
 /// Draws the graph of `arrays` and says where.
 fn draw(what: &str, arrays: &[&Array], stem: &Path) -> Result<()> {
     let plan = Plan::new(arrays);
     let drawing = plan.visualize(RankDir::LeftRight, stem)?;
-    match &drawing.svg {
-        Some(svg) => {
-            println!(
-                "Graph of {what} ({} tasks): {} and {}",
-                plan.len(),
-                drawing.dot.display(),
-                svg.display()
-            )
-        }
-        None => println!("Graph of {what} ({} tasks): {}", plan.len(), drawing.dot.display()),
-    }
+    println!("Graph of {what} ({} tasks): {}", plan.len(), crate::demo::described(&drawing));
     Ok(())
 }

@@ -49,14 +49,8 @@ pub(crate) fn run(csv: &Path, blocksize: usize, exec: &Executor, drawing: &Path)
     for line in delays.explain()?.lines() {
         println!("    {line}");
     }
-    if let Some(dir) = drawing.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)?;
-    }
     let drawn = delays.visualize(RankDir::TopBottom, drawing)?;
-    match &drawn.svg {
-        Some(svg) => println!("Its task graph: {} and {}", drawn.dot.display(), svg.display()),
-        None => println!("Its task graph: {}", drawn.dot.display()),
-    }
+    println!("Its task graph (mean_delay.visualize()): {}", crate::demo::described(&drawn));
     println!();
     let start = Instant::now();
     let result = delays.compute(&exec.clone().progress(Progress::Hidden))?;

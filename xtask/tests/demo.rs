@@ -94,7 +94,7 @@ fn the_graph_section_computes_the_talks_total() {
         .args(["demo", "graph", "--nap-ms", "1", "--json"])
         .arg(&json)
         .arg("--drawing")
-        .arg(dir.join("graph"))
+        .arg(dir.join("talk"))
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
@@ -109,7 +109,7 @@ fn the_graph_section_computes_the_talks_total() {
     }
     // Drawn left to right: one inc, five each of mul and exp, and ten adds
     // (five of the branches, five of the sum).
-    let dot = std::fs::read_to_string(dir.join("graph.dot")).unwrap();
+    let dot = std::fs::read_to_string(dir.join("talk-graph.dot")).unwrap();
     assert!(dot.contains("rankdir=LR"));
     for (name, count) in [("inc", 1), ("mul", 5), ("exp", 5), ("add", 10)] {
         assert_eq!(dot.matches(&format!("label=\"{name}\"")).count(), count, "{name}: {dot}");
@@ -130,5 +130,29 @@ fn infinite_means_stay_apart_from_missing_ones_in_the_json() {
     assert_eq!(means["JFK"], "inf");
     assert_eq!(means["LGA"], "-inf");
     assert!(means["EWR"].is_null(), "{means}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn drawings_are_named_after_the_stem_asked_for_and_nothing_else_is_created() {
+    let dir = std::env::temp_dir().join(format!("xtask-demo-stem-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let run = |drawing: &std::path::Path| {
+        Command::new(env!("CARGO_BIN_EXE_xtask"))
+            .args(["demo", "graph", "--nap-ms", "0", "--drawing"])
+            .arg(drawing)
+            .output()
+            .unwrap()
+    };
+    // A stem with dots keeps them; a directory gets talk-*.
+    assert!(run(&dir.join("run.v2")).status.success());
+    assert!(dir.join("run.v2-graph.dot").is_file());
+    assert!(run(&dir).status.success());
+    assert!(dir.join("talk-graph.dot").is_file());
+    // A missing folder is an error, not created on a typo.
+    let out = run(&dir.join("no-such-folder/x"));
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no-such-folder"));
+    assert!(!dir.join("no-such-folder").exists());
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -21,6 +21,7 @@ use serde::Serialize;
 use crate::error::{ExecError, TaskError};
 use crate::executor::{Executor, Slots, Strategy, run_catching};
 use crate::key::{FnIdentity, Fnv, Identity, Keys};
+use crate::output::Output;
 use crate::scheduler::{Failure, Plan, Value, execute};
 
 type NodeFn = Arc<dyn Fn(&[Value]) -> Result<Value, String> + Send + Sync>;
@@ -258,8 +259,11 @@ pub enum RankDir {
 pub struct Drawing {
     /// The Graphviz source.
     pub dot: PathBuf,
-    /// The SVG, when the `dot` program was found.
+    /// The SVG, when the `dot` program was found and the graph is small
+    /// enough to lay out.
     pub svg: Option<PathBuf>,
+    /// Why there is no SVG, when there is none.
+    pub note: Option<String>,
 }
 
 impl Graph {
@@ -536,22 +540,56 @@ impl Graph {
     }
 
     /// Writes `<stem>.dot` and, when Graphviz's `dot` is on `PATH`,
-    /// `<stem>.svg` (dask's `visualize`).
+    /// `<stem>.svg` (dask's `visualize`). A stem ending in `.dot` or `.svg`
+    /// loses that ending; any other is kept whole (`run.v2` gives
+    /// `run.v2.dot`). Both files are written as every output is
+    /// ([`crate::output::Output`]). Graphs of more than
+    /// [`Graph::MAX_SVG_NODES`] nodes get no SVG: Graphviz's layout time
+    /// grows faster than the graph (minutes for a few thousand nodes).
     pub fn visualize(&self, outputs: &[NodeId], rankdir: RankDir, stem: &Path) -> std::io::Result<Drawing> {
-        let dot_path = stem.with_extension("dot");
+        let dot_path = with_ending(stem, "dot");
+        let svg_path = with_ending(stem, "svg");
         let source = self.to_dot(outputs, rankdir);
-        std::fs::write(&dot_path, &source)?;
-        let svg_path = stem.with_extension("svg");
-        let svg = std::process::Command::new("dot")
-            .arg("-Tsvg")
-            .arg(&dot_path)
-            .arg("-o")
-            .arg(&svg_path)
-            .status()
-            .ok()
-            .filter(|s| s.success())
-            .map(|_| svg_path);
-        Ok(Drawing { dot: dot_path, svg })
+        let nodes = source.matches(" [label=").count();
+        Output::check(&dot_path)
+            .and_then(|out| out.write(|w| w.write_all(source.as_bytes())))
+            .map_err(std::io::Error::other)?;
+        if nodes > Self::MAX_SVG_NODES {
+            let note = format!("no SVG: {nodes} nodes are more than {} to lay out", Self::MAX_SVG_NODES);
+            return Ok(Drawing { dot: dot_path, svg: None, note: Some(note) });
+        }
+        let Ok(laid_out) = std::process::Command::new("dot").arg("-Tsvg").arg(&dot_path).output() else {
+            let note = "no SVG: Graphviz's `dot` is not installed (apt-get install graphviz)".to_owned();
+            return Ok(Drawing { dot: dot_path, svg: None, note: Some(note) });
+        };
+        if !laid_out.status.success() {
+            let why = String::from_utf8_lossy(&laid_out.stderr).trim().to_owned();
+            return Ok(Drawing {
+                dot: dot_path,
+                svg: None,
+                note: Some(format!("no SVG: dot failed: {why}")),
+            });
+        }
+        Output::check(&svg_path)
+            .and_then(|out| out.write(|w| w.write_all(&laid_out.stdout)))
+            .map_err(std::io::Error::other)?;
+        Ok(Drawing { dot: dot_path, svg: Some(svg_path), note: None })
+    }
+
+    /// The most nodes [`Graph::visualize`] lays out as SVG.
+    pub const MAX_SVG_NODES: usize = 1000;
+}
+
+/// `stem` with this ending: `.dot` or `.svg` replaced, anything else kept.
+fn with_ending(stem: &Path, ending: &str) -> PathBuf {
+    let replace = stem.extension().is_some_and(|e| e == "dot" || e == "svg");
+    if replace {
+        stem.with_extension(ending)
+    } else {
+        let mut name = stem.as_os_str().to_owned();
+        name.push(".");
+        name.push(ending);
+        PathBuf::from(name)
     }
 }
 

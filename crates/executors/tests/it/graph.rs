@@ -398,3 +398,18 @@ fn a_run_counts_its_tasks_not_its_outputs() {
         assert_eq!(*counts.started.lock().unwrap(), [7]);
     }
 }
+
+#[test]
+fn a_graph_too_big_to_lay_out_gets_its_dot_file_and_no_svg() {
+    let g = Graph::new();
+    let inc = g.delayed1("inc", |x: &u32| Ok::<_, String>(x + 1));
+    let nodes: Vec<_> = (0..600u32).map(|i| inc.call(i)).collect();
+    let ids: Vec<_> = nodes.iter().map(|n| n.node()).collect();
+    let dir = tempfile::tempdir().unwrap();
+    let drawing = g.visualize(&ids, executors::RankDir::LeftRight, &dir.path().join("big.v1")).unwrap();
+    assert_eq!(drawing.dot, dir.path().join("big.v1.dot"), "a stem's dots are kept");
+    assert!(drawing.dot.is_file());
+    assert_eq!(drawing.svg, None);
+    let note = drawing.note.unwrap();
+    assert!(note.contains("1200 nodes") && note.contains("1000"), "{note}");
+}
