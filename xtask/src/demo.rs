@@ -100,6 +100,9 @@ enum Section {
 }
 
 pub(crate) fn run(args: Args) -> Result<()> {
+    if args.workers == Some(0) {
+        bail!("--workers: the number of workers must be at least 1");
+    }
     // A bad --json or --drawing fails now, not after the demo.
     if let Some(path) = &args.json {
         Output::check(path)?;

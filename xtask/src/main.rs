@@ -35,11 +35,22 @@ enum Task {
 }
 
 fn main() -> anyhow::Result<()> {
-    match Cli::parse().task {
+    let done = match Cli::parse().task {
         Task::Demo(args) => demo::run(args),
         Task::Sim(args) => sim::run(args),
         Task::Bench(args) => bench::run(args),
         Task::GenData(args) => gen_data::run(args),
         Task::MpiSelftest(args) => sim::selftest(args),
+    };
+    // A reader that went away (`xtask sim | head`) ends the program quietly,
+    // as it ends other Unix tools, with the status of a SIGPIPE.
+    if let Err(e) = &done
+        && e.chain().any(|cause| {
+            cause.downcast_ref::<executors::output::OutputError>().and_then(|o| o.kind)
+                == Some(std::io::ErrorKind::BrokenPipe)
+        })
+    {
+        std::process::exit(141);
     }
+    done
 }

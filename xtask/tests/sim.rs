@@ -362,3 +362,21 @@ fn report_time_works_with_out() {
     assert_eq!(lines(&out), 7);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn a_reader_that_goes_away_ends_the_run_quietly() {
+    use std::io::BufRead;
+    let mut child = xtask()
+        .args(["sim", "--trials", "20000", "--max-time", "100"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
+    assert!(first.starts_with("servers,seed"), "{first}");
+    // The reader is dropped here, as `| head -1` would go.
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(141), "{:?}", out.status);
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "", "no message for a closed pipe");
+}

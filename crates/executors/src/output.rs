@@ -34,6 +34,9 @@ pub struct OutputError {
     pub path: PathBuf,
     /// What is wrong with it.
     pub problem: String,
+    /// The kind of the system's error, when one caused it (a reader that
+    /// went away is `BrokenPipe`, which command-line tools end on quietly).
+    pub kind: Option<std::io::ErrorKind>,
 }
 
 /// A checked destination for a result.
@@ -70,7 +73,7 @@ impl Output {
     /// Checks that a result can be written to `path` (`-` is standard
     /// output), before any work is done for it.
     pub fn check(path: &Path) -> Result<Self, OutputError> {
-        let fail = |problem: String| OutputError { path: path.to_owned(), problem };
+        let fail = |problem: String| OutputError { path: path.to_owned(), problem, kind: None };
         if path.as_os_str() == "-" {
             return Ok(Self::stdout());
         }
@@ -140,25 +143,26 @@ impl Output {
         &self,
         write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
     ) -> Result<(), OutputError> {
-        let fail = |problem: String| OutputError { path: self.given.clone(), problem };
+        let fail = |problem: String| OutputError { path: self.given.clone(), problem, kind: None };
+        let io = |e: std::io::Error| OutputError {
+            path: self.given.clone(),
+            problem: e.to_string(),
+            kind: Some(e.kind()),
+        };
         match &self.dest {
             Dest::Stdout => {
                 let mut out = BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
-                write(&mut out).and_then(|()| out.flush()).map_err(|e| fail(e.to_string()))
+                write(&mut out).and_then(|()| out.flush()).map_err(io)
             }
             Dest::Stderr => {
                 let mut out = BufWriter::with_capacity(1 << 16, std::io::stderr().lock());
-                write(&mut out).and_then(|()| out.flush()).map_err(|e| fail(e.to_string()))
+                write(&mut out).and_then(|()| out.flush()).map_err(io)
             }
             Dest::Through(path) | Dest::Descriptor(path) => {
                 let append = matches!(self.dest, Dest::Descriptor(_));
-                let file = OpenOptions::new()
-                    .write(true)
-                    .append(append)
-                    .open(path)
-                    .map_err(|e| fail(e.to_string()))?;
+                let file = OpenOptions::new().write(true).append(append).open(path).map_err(io)?;
                 let mut out = BufWriter::with_capacity(1 << 20, file);
-                write(&mut out).and_then(|()| out.flush()).map_err(|e| fail(e.to_string()))
+                write(&mut out).and_then(|()| out.flush()).map_err(io)
             }
             Dest::File(target) => {
                 // Keep an existing file's permissions; a new one gets the
@@ -174,7 +178,7 @@ impl Output {
                         fail(format!("cannot create a temporary file in {}: {e}", parent(target).display()))
                     })?;
                 let mut out = BufWriter::with_capacity(1 << 20, temp);
-                write(&mut out).and_then(|()| out.flush()).map_err(|e| fail(e.to_string()))?;
+                write(&mut out).and_then(|()| out.flush()).map_err(io)?;
                 let temp = out.into_inner().map_err(|e| fail(e.into_error().to_string()))?;
                 temp.as_file().sync_all().map_err(|e| fail(e.to_string()))?;
                 temp.persist(target).map_err(|e| fail(e.error.to_string()))?;
