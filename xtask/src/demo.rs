@@ -105,7 +105,7 @@ pub(crate) fn run(args: Args) -> Result<()> {
     }
     // A bad --json or --drawing fails now, not after the demo.
     if let Some(path) = &args.json {
-        Output::check(path)?;
+        Output::check(path)?.refuse_input(&args.csv, "flights CSV")?;
     }
     let stem = match &args.drawing {
         Some(path) if path.is_dir() => path.join("talk"),

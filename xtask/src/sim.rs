@@ -354,6 +354,9 @@ fn prepare_output(args: &Args, run: Vec<(String, String)>) -> Result<(Output, Op
         Some(path) => Output::check(path)?,
         None => Output::stdout(),
     };
+    if let Some(model) = &args.model {
+        output.refuse_input(model, "model file")?;
+    }
     let journal = match output.file() {
         Some(file) => Some(open_journal(file, args.resume, run)?),
         None if args.resume => bail!("--resume needs --out to be a regular file"),

@@ -380,3 +380,26 @@ fn a_reader_that_goes_away_ends_the_run_quietly() {
     assert_eq!(out.status.code(), Some(141), "{:?}", out.status);
     assert_eq!(String::from_utf8_lossy(&out.stderr), "", "no message for a closed pipe");
 }
+
+#[test]
+fn an_output_that_is_the_model_is_refused() {
+    let dir = scratch("model-out");
+    let model = dir.join("model.toml");
+    std::fs::copy(concat!(env!("CARGO_MANIFEST_DIR"), "/../data/models/clinic.toml"), &model).unwrap();
+    let before = std::fs::read_to_string(&model).unwrap();
+    let link = dir.join("same.toml");
+    std::os::unix::fs::symlink(&model, &link).unwrap();
+    for out in [&model, &link] {
+        let run = xtask()
+            .args(["sim", "--trials", "1", "--max-time", "10", "--model"])
+            .arg(&model)
+            .arg("--out")
+            .arg(out)
+            .output()
+            .unwrap();
+        let stderr = failed(&run);
+        assert!(stderr.contains("it is the model file"), "{stderr}");
+    }
+    assert_eq!(std::fs::read_to_string(&model).unwrap(), before);
+    std::fs::remove_dir_all(&dir).unwrap();
+}

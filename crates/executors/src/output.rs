@@ -132,6 +132,24 @@ impl Output {
         }
     }
 
+    /// Refuses an output that is one of the run's inputs (the same file,
+    /// under any name): writing it would replace the input.
+    pub fn refuse_input(&self, input: &Path, what: &str) -> Result<(), OutputError> {
+        let Dest::File(target) = &self.dest else { return Ok(()) };
+        let (Ok(a), Ok(b)) = (std::fs::metadata(target), std::fs::metadata(input)) else { return Ok(()) };
+        if (a.dev(), a.ino()) == (b.dev(), b.ino()) {
+            return Err(OutputError {
+                path: self.given.clone(),
+                problem: format!(
+                    "it is the {what} ({}): writing it would replace the input",
+                    input.display()
+                ),
+                kind: None,
+            });
+        }
+        Ok(())
+    }
+
     /// The path as the user gave it.
     pub fn path(&self) -> &Path {
         &self.given
