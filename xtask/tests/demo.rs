@@ -156,3 +156,17 @@ fn drawings_are_named_after_the_stem_asked_for_and_nothing_else_is_created() {
     assert!(!dir.join("no-such-folder").exists());
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn zero_trials_print_empty_tables_instead_of_panicking() {
+    for section in ["queueing", "executors"] {
+        let out = Command::new(env!("CARGO_BIN_EXE_xtask"))
+            .env("RUST_BACKTRACE", "0")
+            .args(["demo", section, "--trials", "0"])
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{section}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{section}: {stderr}");
+    }
+}
