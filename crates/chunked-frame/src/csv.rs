@@ -36,8 +36,12 @@ pub enum BadRows {
 pub struct CsvOptions {
     /// Bytes per partition (default 64 MiB).
     pub blocksize: usize,
-    /// Types to use instead of the inferred ones, by column name.
+    /// Types to use instead of the inferred ones, by column name; a name
+    /// the file does not have is an error (a typo is caught).
     pub dtypes: Vec<(String, DType)>,
+    /// Types to use for the columns of these names that the file has, as
+    /// pandas' `dtype` mapping does: names it does not have are ignored.
+    pub dtypes_if_present: Vec<(String, DType)>,
     /// Only these columns exist for the query (all when `None`).
     pub usecols: Option<Vec<String>>,
     /// Bytes of the first file sampled to infer types (default 256 KiB).
@@ -61,6 +65,7 @@ impl Default for CsvOptions {
         Self {
             blocksize: 64 << 20,
             dtypes: Vec::new(),
+            dtypes_if_present: Vec::new(),
             usecols: None,
             sample_bytes: 256 << 10,
             delimiter: b',',
@@ -81,6 +86,13 @@ impl CsvOptions {
     /// Overrides the type of a column.
     pub fn dtype(mut self, column: &str, dtype: DType) -> Self {
         self.dtypes.push((column.to_owned(), dtype));
+        self
+    }
+
+    /// Overrides the type of a column if the file has it (pandas' `dtype`
+    /// mapping, which ignores absent names); see [`CsvOptions::dtype`].
+    pub fn dtype_if_present(mut self, column: &str, dtype: DType) -> Self {
+        self.dtypes_if_present.push((column.to_owned(), dtype));
         self
     }
 
@@ -193,6 +205,12 @@ pub(crate) fn open(pattern: &str, options: CsvOptions) -> Result<Source> {
         })?;
         schema.fields[i].dtype = *dtype;
         forced[i] = true;
+    }
+    for (name, dtype) in &options.dtypes_if_present {
+        if let Some(i) = names.iter().position(|n| n == name) {
+            schema.fields[i].dtype = *dtype;
+            forced[i] = true;
+        }
     }
     let visible = match &options.usecols {
         None => (0..names.len()).collect(),

@@ -208,3 +208,25 @@ fn a_pipe_or_a_directory_is_refused_at_once_not_waited_on() {
     assert!(err.to_string().contains("a directory"), "{err}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn dtype_if_present_ignores_absent_names_as_pandas_does_and_dtype_does_not() {
+    let dir = std::env::temp_dir().join(format!("chunked-frame-dtype-if-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("t.csv");
+    std::fs::write(&path, "a,b\n0005,1\n0010,2\n").unwrap();
+    let path = path.to_str().unwrap();
+    let options = chunked_frame::CsvOptions::default()
+        .dtype_if_present("a", chunked_frame::DType::Str)
+        .dtype_if_present("not_there", chunked_frame::DType::Float64);
+    let schema = chunked_frame::read_csv(path, options).unwrap().schema().unwrap();
+    let a = schema.fields.iter().find(|f| f.name == "a").unwrap();
+    assert_eq!(a.dtype, chunked_frame::DType::Str, "leading zeros kept as text");
+    let err = chunked_frame::read_csv(
+        path,
+        chunked_frame::CsvOptions::default().dtype("not_there", chunked_frame::DType::Str),
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("not_there"), "{err}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
