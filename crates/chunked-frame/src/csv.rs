@@ -327,9 +327,11 @@ fn read_header(path: &Path, delimiter: u8) -> Result<(Vec<String>, u64, u8)> {
     });
     let end =
         end.map_err(|problem| FrameError::Row { path: path.to_owned(), line: 1, column: None, problem })?;
+    // Names keep their spaces, as pandas keeps them (` a ` is not `a`);
+    // only the carriage return of a CRLF line end goes.
     let names = fields
         .into_iter()
-        .map(|f| String::from_utf8(f).map(|s| s.trim().to_owned()))
+        .map(|f| String::from_utf8(f).map(|s| s.strip_suffix('\r').map_or_else(|| s.clone(), str::to_owned)))
         .collect::<std::result::Result<Vec<_>, _>>()
         .map_err(|_| FrameError::Row {
             path: path.to_owned(),

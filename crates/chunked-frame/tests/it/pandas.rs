@@ -253,3 +253,13 @@ fn integers_at_the_edges_of_int64_and_with_spaces_read_as_pandas_reads_them() {
         "{message}"
     );
 }
+
+#[test]
+fn header_names_keep_their_spaces_and_lose_only_a_crlf() {
+    // pandas: [' a ', ' b'] and ['a', 'b'].
+    let spaced = TempCsv::new("spaced", b" a , b\n1,2\n");
+    let frame = read(&spaced, CsvOptions::default());
+    assert_eq!(frame.names(), [" a ", " b"]);
+    let crlf = TempCsv::new("crlf-header", b"a,b\r\n1,2\r\n");
+    assert_eq!(read(&crlf, CsvOptions::default()).names(), ["a", "b"]);
+}
