@@ -263,3 +263,12 @@ fn header_names_keep_their_spaces_and_lose_only_a_crlf() {
     let crlf = TempCsv::new("crlf-header", b"a,b\r\n1,2\r\n");
     assert_eq!(read(&crlf, CsvOptions::default()).names(), ["a", "b"]);
 }
+
+#[test]
+fn a_file_mixing_line_endings_is_an_error_that_says_so() {
+    let mixed = TempCsv::new("mixed-eol", b"ORIGIN_AIRPORT,DEPARTURE_DELAY\nJFK,1\nLGA,2\rEWR,3\n");
+    let err = read_csv(mixed.path(), CsvOptions::default())
+        .and_then(|f| f.compute(&Executor::sequential()))
+        .unwrap_err();
+    assert!(err.to_string().contains("mixes line endings") && err.to_string().contains("line 3"), "{err}");
+}
