@@ -511,10 +511,12 @@ fn parse_partition_in(
     let mut tok = Tokenizer::new(buf, first, source.options.delimiter, eol);
     while tok.pos < limit && tok.pos < buf.len() {
         let row_start = tok.pos;
-        // A blank line is no row.
+        // A blank line is no row; nor is one of spaces and tabs only, as
+        // pandas skips it.
         let blank = match buf[row_start] {
             b if b == eol => Some(1),
             b'\r' if buf.get(row_start + 1) == Some(&b'\n') => Some(2),
+            b' ' | b'\t' => blank_line_len(&buf[row_start..], eol),
             _ => None,
         };
         if let Some(len) = blank {
@@ -594,8 +596,10 @@ fn parse_unquoted(
         if eol == b'\n' && line.last() == Some(&b'\r') {
             line = &line[..line.len() - 1];
         }
-        if line.is_empty() {
-            continue; // a blank line is no row
+        if line.is_empty()
+            || (matches!(line[0], b' ' | b'\t') && line.iter().all(|&b| b == b' ' || b == b'\t'))
+        {
+            continue; // a blank line is no row, nor one of spaces and tabs only (as pandas)
         }
         // The wanted fields, in order.
         let mut start = 0;
@@ -626,6 +630,18 @@ fn parse_unquoted(
         rows += 1;
     }
     Some(rows)
+}
+
+/// The length, line end included, of a line of spaces and tabs only at the
+/// start of `rest`; `None` when the line holds anything else.
+fn blank_line_len(rest: &[u8], eol: u8) -> Option<usize> {
+    let end = rest.iter().position(|&b| b != b' ' && b != b'\t').unwrap_or(rest.len());
+    match rest.get(end) {
+        None => Some(end),
+        Some(&b) if b == eol => Some(end + 1),
+        Some(b'\r') if eol == b'\n' && rest.get(end + 1) == Some(&b'\n') => Some(end + 2),
+        Some(_) => None,
+    }
 }
 
 /// Whether `part.start` is the first byte after the header (a row starts there).

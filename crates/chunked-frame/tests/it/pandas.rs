@@ -272,3 +272,24 @@ fn a_file_mixing_line_endings_is_an_error_that_says_so() {
         .unwrap_err();
     assert!(err.to_string().contains("mixes line endings") && err.to_string().contains("line 3"), "{err}");
 }
+
+#[test]
+fn lines_of_spaces_and_tabs_only_are_skipped_as_blank() {
+    // pandas: [[1, 2], [3, 4], [5, 6]]; quoted and unquoted paths alike.
+    for (name, text) in [
+        ("ws-plain", &b"a,b\n1,2\n  \n3,4\n\t \r\n5,6\n   "[..]),
+        ("ws-quoted", &b"a,b\n\"1\",2\n  \n3,4\n\t \r\n5,6\n   "[..]),
+    ] {
+        let file = TempCsv::new(name, text);
+        let frame = read(&file, CsvOptions::default());
+        assert_eq!(column(&frame, "a"), [Value::Int(1), Value::Int(3), Value::Int(5)], "{name}");
+        for blocksize in [1, 3, 7] {
+            let parts = read(&file, CsvOptions::default().blocksize(blocksize));
+            assert_eq!(
+                column(&parts, "b"),
+                [Value::Int(2), Value::Int(4), Value::Int(6)],
+                "{name} {blocksize}"
+            );
+        }
+    }
+}
