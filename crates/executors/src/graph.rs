@@ -1,6 +1,7 @@
 //! The lazy task graph, after `dask.delayed`: wrapped functions record nodes
 //! instead of running; [`Graph::compute`] runs what the outputs need, once,
-//! under the synchronous or the threaded scheduler; [`Graph::to_dot`] draws it.
+//! under the synchronous or the threaded scheduler; `drawing.rs` draws it
+//! ([`Graph::to_dot`], [`Graph::visualize`]).
 //!
 //! Purity, as in dask: a call is impure by default, so every call is a node
 //! of its own (its key is the function's name and a unique hash). A
@@ -11,23 +12,35 @@
 //! cannot have a cycle.
 
 use std::collections::HashMap;
-use std::fmt::{Display, Write as _};
+use std::fmt::Display;
 use std::marker::PhantomData;
-use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use serde::Serialize;
 
 use crate::error::{ExecError, TaskError};
 use crate::executor::{Executor, Slots, Strategy, run_catching};
-use crate::key::{FnIdentity, Fnv, Identity, Keys};
-use crate::output::Output;
+use crate::key::{FnIdentity, Fnv, Identity, Keys, literal_label};
 use crate::scheduler::{Failure, Plan, Value, execute};
 
 type NodeFn = Arc<dyn Fn(&[Value]) -> Result<Value, String> + Send + Sync>;
 type Fn1<A, R> = Arc<dyn Fn(&A) -> Result<R, String> + Send + Sync>;
 type Fn2<A, B, R> = Arc<dyn Fn(&A, &B) -> Result<R, String> + Send + Sync>;
 type FnN<A, R> = Arc<dyn Fn(&[&A]) -> Result<R, String> + Send + Sync>;
+
+/// A node as a drawing shows it (see `Graph::subgraph`).
+pub(crate) struct DrawnNode {
+    /// Its key, the drawing's node name.
+    pub(crate) key: String,
+    /// Its function's name or its literal's text.
+    pub(crate) label: String,
+    /// Whether it is a literal.
+    pub(crate) literal: bool,
+    /// Whether it is one of the outputs drawn.
+    pub(crate) output: bool,
+    /// Its arguments' keys.
+    pub(crate) deps: Vec<String>,
+}
 
 struct Node {
     key: String,
@@ -244,28 +257,6 @@ pub(crate) fn downcast<T: 'static>(v: &Value) -> &T {
     v.downcast_ref::<T>().expect("node inputs have the types their handles say")
 }
 
-/// Direction of a drawing, Graphviz's `rankdir`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum RankDir {
-    /// Top to bottom.
-    #[default]
-    TopBottom,
-    /// Left to right.
-    LeftRight,
-}
-
-/// The files [`Graph::visualize`] wrote.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Drawing {
-    /// The Graphviz source.
-    pub dot: PathBuf,
-    /// The SVG, when the `dot` program was found and the graph is small
-    /// enough to lay out.
-    pub svg: Option<PathBuf>,
-    /// Why there is no SVG, when there is none.
-    pub note: Option<String>,
-}
-
 impl Graph {
     /// An empty graph.
     pub fn new() -> Self {
@@ -274,6 +265,33 @@ impl Graph {
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
         self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The nodes the outputs need, in creation order, for drawings: each
+    /// with its key, label, whether it is a literal, whether it is an
+    /// output, and its arguments' positions in this list.
+    pub(crate) fn subgraph(&self, outputs: &[NodeId]) -> Vec<DrawnNode> {
+        let inner = self.lock();
+        let mut needed = vec![false; inner.nodes.len()];
+        let mut stack: Vec<usize> = outputs.iter().map(|o| o.0).collect();
+        while let Some(t) = stack.pop() {
+            if !std::mem::replace(&mut needed[t], true) {
+                stack.extend(inner.nodes[t].deps.iter().copied());
+            }
+        }
+        inner
+            .nodes
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| needed[*i])
+            .map(|(id, node)| DrawnNode {
+                key: node.key.clone(),
+                label: node.label.clone(),
+                literal: node.literal,
+                output: outputs.iter().any(|o| o.0 == id),
+                deps: node.deps.iter().map(|&d| inner.nodes[d].key.clone()).collect(),
+            })
+            .collect()
     }
 
     /// Number of nodes.
@@ -502,95 +520,6 @@ impl Graph {
             Failure::Run(e) => e,
         })
     }
-
-    /// The graph the outputs need, in Graphviz's DOT language: calls as
-    /// ellipses labelled with their function, literals as boxes, outputs
-    /// doubled. Node names are the keys.
-    pub fn to_dot(&self, outputs: &[NodeId], rankdir: RankDir) -> String {
-        let inner = self.lock();
-        let mut needed = vec![false; inner.nodes.len()];
-        let mut stack: Vec<usize> = outputs.iter().map(|o| o.0).collect();
-        while let Some(t) = stack.pop() {
-            if !std::mem::replace(&mut needed[t], true) {
-                stack.extend(inner.nodes[t].deps.iter().copied());
-            }
-        }
-        let dir = match rankdir {
-            RankDir::TopBottom => "TB",
-            RankDir::LeftRight => "LR",
-        };
-        let mut out = format!("digraph {{\n  rankdir={dir};\n");
-        for (id, node) in inner.nodes.iter().enumerate().filter(|(i, _)| needed[*i]) {
-            let shape = if node.literal { "box" } else { "ellipse" };
-            let peripheries = if outputs.iter().any(|o| o.0 == id) { ", peripheries=2" } else { "" };
-            let _ = writeln!(
-                out,
-                "  \"{}\" [label=\"{}\", shape={shape}{peripheries}];",
-                escape(&node.key),
-                escape(&node.label)
-            );
-        }
-        for (_, node) in inner.nodes.iter().enumerate().filter(|(i, _)| needed[*i]) {
-            for &d in &node.deps {
-                let _ = writeln!(out, "  \"{}\" -> \"{}\";", escape(&inner.nodes[d].key), escape(&node.key));
-            }
-        }
-        out.push_str("}\n");
-        out
-    }
-
-    /// Writes `<stem>.dot` and, when Graphviz's `dot` is on `PATH`,
-    /// `<stem>.svg` (dask's `visualize`). A stem ending in `.dot` or `.svg`
-    /// loses that ending; any other is kept whole (`run.v2` gives
-    /// `run.v2.dot`). Both files are written as every output is
-    /// ([`crate::output::Output`]). Graphs of more than
-    /// [`Graph::MAX_SVG_NODES`] nodes get no SVG: Graphviz's layout time
-    /// grows faster than the graph (minutes for a few thousand nodes).
-    pub fn visualize(&self, outputs: &[NodeId], rankdir: RankDir, stem: &Path) -> std::io::Result<Drawing> {
-        let dot_path = with_ending(stem, "dot");
-        let svg_path = with_ending(stem, "svg");
-        let source = self.to_dot(outputs, rankdir);
-        let nodes = source.matches(" [label=").count();
-        Output::check(&dot_path)
-            .and_then(|out| out.write(|w| w.write_all(source.as_bytes())))
-            .map_err(std::io::Error::other)?;
-        if nodes > Self::MAX_SVG_NODES {
-            let note = format!("no SVG: {nodes} nodes are more than {} to lay out", Self::MAX_SVG_NODES);
-            return Ok(Drawing { dot: dot_path, svg: None, note: Some(note) });
-        }
-        let Ok(laid_out) = std::process::Command::new("dot").arg("-Tsvg").arg(&dot_path).output() else {
-            let note = "no SVG: Graphviz's `dot` is not installed (apt-get install graphviz)".to_owned();
-            return Ok(Drawing { dot: dot_path, svg: None, note: Some(note) });
-        };
-        if !laid_out.status.success() {
-            let why = String::from_utf8_lossy(&laid_out.stderr).trim().to_owned();
-            return Ok(Drawing {
-                dot: dot_path,
-                svg: None,
-                note: Some(format!("no SVG: dot failed: {why}")),
-            });
-        }
-        Output::check(&svg_path)
-            .and_then(|out| out.write(|w| w.write_all(&laid_out.stdout)))
-            .map_err(std::io::Error::other)?;
-        Ok(Drawing { dot: dot_path, svg: Some(svg_path), note: None })
-    }
-
-    /// The most nodes [`Graph::visualize`] lays out as SVG.
-    pub const MAX_SVG_NODES: usize = 1000;
-}
-
-/// `stem` with this ending: `.dot` or `.svg` replaced, anything else kept.
-fn with_ending(stem: &Path, ending: &str) -> PathBuf {
-    let replace = stem.extension().is_some_and(|e| e == "dot" || e == "svg");
-    if replace {
-        stem.with_extension(ending)
-    } else {
-        let mut name = stem.as_os_str().to_owned();
-        name.push(".");
-        name.push(ending);
-        PathBuf::from(name)
-    }
 }
 
 impl Inner {
@@ -623,50 +552,6 @@ impl Inner {
 #[allow(clippy::eq_op)] // comparing a value with itself is the point
 fn not_reflexive<T: PartialEq>(x: &T) -> bool {
     x != x
-}
-
-/// A type's name without module paths:
-/// `alloc::vec::Vec<alloc::string::String>` -> `Vec<String>`.
-fn without_paths(type_name: &str) -> String {
-    let mut out = String::new();
-    let mut word = String::new();
-    let flush = |word: &mut String, out: &mut String| {
-        out.push_str(word.rsplit("::").next().unwrap_or(word));
-        word.clear();
-    };
-    for c in type_name.chars() {
-        if matches!(c, '<' | '>' | ',' | ' ' | '(' | ')' | '[' | ']' | ';' | '&') {
-            flush(&mut word, &mut out);
-            out.push(c);
-        } else {
-            word.push(c);
-        }
-    }
-    flush(&mut word, &mut out);
-    out
-}
-
-/// A literal's label in drawings: its JSON text, cut to 24 characters; for
-/// a value whose serialization is over a kilobyte (or fails), its type and
-/// size instead, so that a big literal is not written out for a label.
-fn literal_label<T: Serialize>(v: &T, type_name: &str, bytes: Option<&[u8]>) -> String {
-    let short_type = without_paths(type_name);
-    let text = match bytes {
-        Some(b) if b.len() <= 1024 => serde_json::to_string(v).unwrap_or_else(|_| "?".to_owned()),
-        Some(b) => return format!("{short_type} ({} bytes)", b.len()),
-        None => return short_type,
-    };
-    if text.chars().count() > 24 {
-        let mut label: String = text.chars().take(21).collect();
-        label.push_str("...");
-        label
-    } else {
-        text
-    }
-}
-
-fn escape(s: &str) -> String {
-    s.replace('\\', "\\\\").replace('"', "\\\"")
 }
 
 fn errors_to_exec(mut errors: Vec<TaskError>, exec: &Executor) -> ExecError {

@@ -106,3 +106,43 @@ impl Fnv {
         self.0
     }
 }
+
+/// A type's name without module paths:
+/// `alloc::vec::Vec<alloc::string::String>` -> `Vec<String>`.
+pub(crate) fn without_paths(type_name: &str) -> String {
+    let mut out = String::new();
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut String| {
+        out.push_str(word.rsplit("::").next().unwrap_or(word));
+        word.clear();
+    };
+    for c in type_name.chars() {
+        if matches!(c, '<' | '>' | ',' | ' ' | '(' | ')' | '[' | ']' | ';' | '&') {
+            flush(&mut word, &mut out);
+            out.push(c);
+        } else {
+            word.push(c);
+        }
+    }
+    flush(&mut word, &mut out);
+    out
+}
+
+/// A literal's label in drawings: its JSON text, cut to 24 characters; for
+/// a value whose serialization is over a kilobyte (or fails), its type and
+/// size instead, so that a big literal is not written out for a label.
+pub(crate) fn literal_label<T: serde::Serialize>(v: &T, type_name: &str, bytes: Option<&[u8]>) -> String {
+    let short_type = without_paths(type_name);
+    let text = match bytes {
+        Some(b) if b.len() <= 1024 => serde_json::to_string(v).unwrap_or_else(|_| "?".to_owned()),
+        Some(b) => return format!("{short_type} ({} bytes)", b.len()),
+        None => return short_type,
+    };
+    if text.chars().count() > 24 {
+        let mut label: String = text.chars().take(21).collect();
+        label.push_str("...");
+        label
+    } else {
+        text
+    }
+}

@@ -28,6 +28,7 @@
 
 mod callback;
 pub mod checkpoint;
+mod drawing;
 mod error;
 mod executor;
 mod graph;
@@ -41,7 +42,8 @@ mod spawn;
 mod work_queue;
 
 pub use callback::{Callback, Profiler, Progress, TaskSpan};
+pub use drawing::{Drawing, RankDir};
 pub use error::{ExecError, TaskError};
 pub use executor::{Executor, OnError, Strategy};
-pub use graph::{Delayed, Delayed1, Delayed2, DelayedN, Drawing, Graph, IntoDelayed, NodeId, RankDir};
+pub use graph::{Delayed, Delayed1, Delayed2, DelayedN, Graph, IntoDelayed, NodeId};
 pub use ops::Operand;
