@@ -80,6 +80,10 @@ impl Output {
         if path.as_os_str().is_empty() {
             return Err(fail("the path is empty".into()));
         }
+        // `x/` names a directory, even when there is no such thing yet.
+        if path.as_os_str().as_encoded_bytes().ends_with(b"/") && !path.is_dir() {
+            return Err(fail("it ends with / but is not a directory".into()));
+        }
         let dest = match resolve(path).map_err(&fail)? {
             Resolved::Stdout => Dest::Stdout,
             Resolved::Stderr => Dest::Stderr,
@@ -102,7 +106,12 @@ impl Output {
                         m.nlink()
                     )));
                 }
-                Ok(_) => Dest::File(target),
+                // Writable to us, as `>` would need it (a read-only file of
+                // another user's is not silently replaced).
+                Ok(_) => match OpenOptions::new().write(true).open(&target) {
+                    Ok(_) => Dest::File(target),
+                    Err(e) => return Err(fail(format!("{}: {e}", target.display()))),
+                },
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => Dest::File(target),
                 Err(e) => return Err(fail(e.to_string())),
             },
@@ -135,7 +144,11 @@ impl Output {
     /// Refuses an output that is one of the run's inputs (the same file,
     /// under any name): writing it would replace the input.
     pub fn refuse_input(&self, input: &Path, what: &str) -> Result<(), OutputError> {
-        let Dest::File(target) = &self.dest else { return Ok(()) };
+        let target = match &self.dest {
+            Dest::File(target) | Dest::Descriptor(target) | Dest::Through(target) => target.as_path(),
+            Dest::Stdout => Path::new("/proc/self/fd/1"),
+            Dest::Stderr => Path::new("/proc/self/fd/2"),
+        };
         let (Ok(a), Ok(b)) = (std::fs::metadata(target), std::fs::metadata(input)) else { return Ok(()) };
         if (a.dev(), a.ino()) == (b.dev(), b.ino()) {
             return Err(OutputError {
@@ -169,6 +182,10 @@ impl Output {
         };
         match &self.dest {
             Dest::Stdout => {
+                // A closed standard output swallows writes without an error.
+                if std::fs::metadata("/proc/self/fd/1").is_err() && Path::new("/proc/self").exists() {
+                    return Err(fail("standard output is closed".into()));
+                }
                 let mut out = BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
                 write(&mut out).and_then(|()| out.flush()).map_err(io)
             }
@@ -186,9 +203,9 @@ impl Output {
                 // Keep an existing file's permissions; a new one gets the
                 // usual 0666 less the umask.
                 let mode = std::fs::metadata(target).map_or(0o666, |m| m.permissions().mode() & 0o7777);
-                let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                // A short name of its own, whatever the length of the target's.
                 let temp = tempfile::Builder::new()
-                    .prefix(&format!(".{name}."))
+                    .prefix(".xtask-output-")
                     .suffix(".tmp")
                     .permissions(Permissions::from_mode(mode))
                     .tempfile_in(parent(target))
@@ -231,6 +248,11 @@ enum Resolved {
 fn resolve(path: &Path) -> Result<Resolved, String> {
     let mut current = path.to_owned();
     for _ in 0..MAX_LINKS {
+        // The folder's own links, `.` and `//` resolved, so that `/dev/./fd/1`,
+        // `fd/1` in `/dev` and a link to `/dev/fd` all name a descriptor.
+        if let (Some(name), Ok(dir)) = (current.file_name(), std::fs::canonicalize(parent(&current))) {
+            current = dir.join(name);
+        }
         match descriptor(&current) {
             Some(1) => return Ok(Resolved::Stdout),
             Some(2) => return Ok(Resolved::Stderr),
@@ -266,6 +288,7 @@ fn descriptor(path: &Path) -> Option<u64> {
         ["", "proc", who, "fd", n] if own(who) => number(n),
         // Another process's descriptor: never its standard streams' handles here.
         ["", "proc", who, "fd", n] if who.parse::<u64>().is_ok() => number(n).map(|_| u64::MAX),
+        ["", "proc", who, "task", _, "fd", n] if own(who) => number(n),
         ["", "proc", _, "task", _, "fd", n] => number(n).map(|_| u64::MAX),
         _ => None,
     }
