@@ -304,13 +304,13 @@ impl Graph {
         self.len() == 0
     }
 
-    /// A literal value as a node. Values of one type that are equal (`==`,
-    /// or both unequal to themselves as NaN is) and serialize (bincode) to
-    /// the same bytes are one node: every bit of a float counts, so NaN, inf
-    /// and -0.0 are distinct values, and so are
-    /// two values whose serializations agree but which differ (a field left
-    /// out by `#[serde(skip)]`). A value that cannot be serialized is a node
-    /// of its own.
+    /// A literal value as a node. Values of one type that are equal (`==`)
+    /// and serialize (bincode) to the same bytes are one node: every bit of
+    /// a float counts, so inf and -0.0 are distinct values; a value holding
+    /// a NaN (never `==` to anything) is a node of its own, and so are two
+    /// values whose serializations agree but which differ (a field left out
+    /// by `#[serde(skip)]`). A value that cannot be serialized is a node of
+    /// its own.
     pub fn value<T: Serialize + PartialEq + Send + Sync + 'static>(&self, v: T) -> Delayed<T> {
         let type_name = std::any::type_name::<T>();
         let bytes = bincode::serialize(&v).ok();
@@ -323,16 +323,13 @@ impl Graph {
             h.write(&bytes);
             Identity::Literal { ty: std::any::TypeId::of::<T>(), bytes: bytes.into() }
         });
-        // Among the literals with these bytes, one equal to this value; `==`
-        // decides, except for values not equal to themselves (NaN), where
-        // equal bytes do. Equal bytes but different values happen when the
-        // serialization leaves something out.
+        // Among the literals with these bytes, one equal (`==`) to this value.
+        // Equal bytes but different values happen when the serialization
+        // leaves something out; a value not equal to itself (holding a NaN)
+        // is never shared, since `==` cannot tell it from another.
         let candidates =
             identity.as_ref().and_then(|i| inner.literals.get(i)).map(Vec::as_slice).unwrap_or(&[]);
-        let equal = candidates.iter().find(|(_, x)| {
-            x.downcast_ref::<T>()
-                .is_some_and(|x| *x == *value || (not_reflexive(x) && not_reflexive(&*value)))
-        });
+        let equal = candidates.iter().find(|(_, x)| x.downcast_ref::<T>().is_some_and(|x| *x == *value));
         if let Some(&(found, _)) = equal {
             return Delayed { graph: self.clone(), id: found, _type: PhantomData };
         }
@@ -546,12 +543,6 @@ impl Inner {
         self.nodes.push(Node { key, label, literal, deps, func });
         id
     }
-}
-
-/// Whether `x` is unequal to itself, as NaN is.
-#[allow(clippy::eq_op)] // comparing a value with itself is the point
-fn not_reflexive<T: PartialEq>(x: &T) -> bool {
-    x != x
 }
 
 fn errors_to_exec(mut errors: Vec<TaskError>, exec: &Executor) -> ExecError {

@@ -270,11 +270,15 @@ fn literals_that_differ_in_any_bit_are_different_nodes() {
     let h = Graph::new();
     let _nan = h.value(f64::NAN);
     assert_eq!(h.value(f64::INFINITY).compute(&Executor::sequential()).unwrap(), f64::INFINITY);
-    // Equal values, and equal values of other types, as expected.
-    assert_eq!(g.value(f64::NAN).key(), nodes[0].key());
-    assert_eq!(g.len(), specials.len());
-    assert_ne!(g.value(1.0f32).key(), nodes[5].key());
+    // A NaN is never shared (nothing is == to it, so a struct holding one
+    // could not be told from another whose serialization leaves a field out).
+    assert_ne!(g.value(f64::NAN).key(), nodes[0].key());
     assert_eq!(g.len(), specials.len() + 1);
+    // Equal values share.
+    assert_eq!(g.value(1.0f64).key(), nodes[5].key());
+    assert_eq!(g.len(), specials.len() + 1);
+    assert_ne!(g.value(1.0f32).key(), nodes[5].key());
+    assert_eq!(g.len(), specials.len() + 2);
 }
 
 /// A value whose serialization always fails.
@@ -307,6 +311,23 @@ fn literals_whose_serializations_agree_but_which_differ_are_different_nodes() {
     let c = scale.call(Param { name: "x", factor: 2.0 });
     assert_eq!(c.key(), b.key());
     assert_eq!(g.len(), 4);
+}
+
+/// A value holding a NaN, with a field its serialization leaves out.
+#[derive(serde::Serialize, PartialEq, Debug, Clone)]
+struct Noisy {
+    a: f64,
+    #[serde(skip)]
+    b: i32,
+}
+
+#[test]
+fn values_holding_nan_are_never_merged_even_when_their_bytes_agree() {
+    let g = Graph::new();
+    let one = g.value(Noisy { a: f64::NAN, b: 1 });
+    let two = g.value(Noisy { a: f64::NAN, b: 2 });
+    assert_ne!(one.key(), two.key());
+    assert_eq!(two.compute(&Executor::sequential()).unwrap().b, 2);
 }
 
 #[test]
