@@ -35,6 +35,7 @@ enum Task {
 }
 
 fn main() -> anyhow::Result<()> {
+    quiet_on_closed_output();
     let done = match Cli::parse().task {
         Task::Demo(args) => demo::run(args),
         Task::Sim(args) => sim::run(args),
@@ -53,4 +54,30 @@ fn main() -> anyhow::Result<()> {
         std::process::exit(141);
     }
     done
+}
+
+/// `println!` panics when standard output is a closed pipe or a full disk:
+/// end quietly with SIGPIPE's status (141) for the pipe, as other Unix
+/// tools do, and with a one-line error for anything else, instead of a
+/// panic's message and backtrace.
+fn quiet_on_closed_output() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let message = info
+            .payload()
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| info.payload().downcast_ref::<&str>().copied())
+            .unwrap_or("");
+        if let Some(why) = message.strip_prefix("failed printing to std") {
+            if why.contains("Broken pipe") {
+                std::process::exit(141);
+            }
+            // Standard error may be what failed: try it once, then leave.
+            use std::io::Write as _;
+            let _ = writeln!(std::io::stderr(), "Error: cannot write to std{why}");
+            std::process::exit(1);
+        }
+        default(info);
+    }));
 }

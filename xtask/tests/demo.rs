@@ -170,3 +170,27 @@ fn zero_trials_print_empty_tables_instead_of_panicking() {
         assert!(!stderr.contains("panicked"), "{section}: {stderr}");
     }
 }
+
+#[test]
+fn a_closed_pipe_or_a_full_disk_ends_the_demo_without_a_panic() {
+    use std::io::BufRead;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["demo", "queueing", "--trials", "300"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(141), "{:?}", out.status);
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+    let full = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["demo", "queueing", "--trials", "2"])
+        .stdout(std::fs::File::create("/dev/full").unwrap())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&full.stderr);
+    assert_eq!(full.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("cannot write") && !stderr.contains("panicked"), "{stderr}");
+}
