@@ -79,7 +79,10 @@ impl Graph {
             let note = format!("no SVG: {nodes} nodes are more than {} to lay out", Self::MAX_SVG_NODES);
             return Ok(Drawing { dot: dot_path, svg: None, note: Some(note) });
         }
-        let Ok(laid_out) = std::process::Command::new("dot").arg("-Tsvg").arg(&dot_path).output() else {
+        // The source goes to `dot` on its standard input: the DOT file may be
+        // a pipe or a descriptor that cannot be read back, and a stem could
+        // start with `-`.
+        let Ok(laid_out) = lay_out(&source) else {
             let note = "no SVG: Graphviz's `dot` is not installed (apt-get install graphviz)".to_owned();
             return Ok(Drawing { dot: dot_path, svg: None, note: Some(note) });
         };
@@ -99,6 +102,28 @@ impl Graph {
 
     /// The most nodes [`Graph::visualize`] lays out as SVG.
     pub const MAX_SVG_NODES: usize = 1000;
+}
+
+/// Runs `dot -Tsvg` on `source`, fed through its standard input by a
+/// thread of its own (so that a big graph cannot fill both pipes at once).
+fn lay_out(source: &str) -> std::io::Result<std::process::Output> {
+    use std::io::Write as _;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new("dot")
+        .arg("-Tsvg")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()?;
+    let mut stdin = child.stdin.take().expect("piped");
+    let source = source.to_owned();
+    let feeder = std::thread::Builder::new()
+        .name("executors-dot-input".into())
+        .spawn(move || stdin.write_all(source.as_bytes()))?;
+    let out = child.wait_with_output()?;
+    // A failed write shows as dot's failure, with its message.
+    let _ = feeder.join();
+    Ok(out)
 }
 
 /// `stem` with this ending: `.dot` or `.svg` replaced, anything else kept.

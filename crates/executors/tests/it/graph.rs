@@ -434,3 +434,24 @@ fn a_graph_too_big_to_lay_out_gets_its_dot_file_and_no_svg() {
     let note = drawing.note.unwrap();
     assert!(note.contains("1200 nodes") && note.contains("1000"), "{note}");
 }
+
+#[test]
+fn a_drawing_into_a_pipe_is_laid_out_from_the_source_not_read_back() {
+    let g = Graph::new();
+    let inc = g.delayed1("inc", |x: &u32| Ok::<_, String>(x + 1));
+    let out = inc.call(1);
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("piped.dot");
+    assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read_to_string(fifo).unwrap())
+    };
+    // It used to run `dot` on the pipe's path, which waited for ever for a writer.
+    let drawing =
+        g.visualize(&[out.node()], executors::RankDir::LeftRight, &dir.path().join("piped")).unwrap();
+    assert!(reader.join().unwrap().starts_with("digraph"));
+    if let Some(svg) = drawing.svg {
+        assert!(std::fs::read_to_string(svg).unwrap().contains("<svg"));
+    }
+}
