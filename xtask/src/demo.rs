@@ -116,7 +116,7 @@ pub(crate) fn run(args: Args) -> Result<()> {
             PathBuf::from(DEFAULT_DRAWINGS)
         }
     };
-    Output::check(&drawing_stem(&stem, "graph.dot")).context("--drawing")?;
+    check_drawings(&stem, &args)?;
     let strategy = match args.executor {
         crate::sim::Choice::Local(s) => s,
         crate::sim::Choice::Mpi if args.section == Some(Section::Dataframe) => {
@@ -188,6 +188,31 @@ pub(crate) fn write_json(path: &std::path::Path, doc: &Value) -> Result<()> {
     Output::check(path)?.write(|w| w.write_all(text.as_bytes()))?;
     println!();
     println!("Figures written to {}", path.display());
+    Ok(())
+}
+
+/// The drawings the demo may write, after the stem (`<stem>-<name>.dot`,
+/// `.svg`).
+const DRAWINGS: [&str; 4] = ["graph", "flights", "array-mean-std", "array-c"];
+
+/// Checks every drawing the demo may write before any work: each can be
+/// written, none is the flights CSV, none is the `--json` file.
+fn check_drawings(stem: &Path, args: &Args) -> Result<()> {
+    let place = |p: &Path| -> Option<PathBuf> {
+        let dir = p.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        Some(std::fs::canonicalize(dir).ok()?.join(p.file_name()?))
+    };
+    let json = args.json.as_deref().and_then(place);
+    for name in DRAWINGS {
+        for ending in ["dot", "svg"] {
+            let path = drawing_stem(stem, &format!("{name}.{ending}"));
+            let output = Output::check(&path).context("--drawing")?;
+            output.refuse_input(&args.csv, "flights CSV").context("--drawing")?;
+            if json.is_some() && place(&path) == json {
+                bail!("--drawing: {} is also the --json file", path.display());
+            }
+        }
+    }
     Ok(())
 }
 

@@ -194,3 +194,34 @@ fn a_closed_pipe_or_a_full_disk_ends_the_demo_without_a_panic() {
     assert_eq!(full.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("cannot write") && !stderr.contains("panicked"), "{stderr}");
 }
+
+#[test]
+fn a_drawing_that_would_replace_the_input_or_the_json_is_refused() {
+    let dir = std::env::temp_dir().join(format!("xtask-demo-draw-in-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    // The CSV is where the dataframe cell's drawing would go.
+    let csv = dir.join("zz-flights.dot");
+    std::fs::write(&csv, flights(&[("JFK", "1")])).unwrap();
+    let before = std::fs::read_to_string(&csv).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["demo", "dataframe", "--csv"])
+        .arg(&csv)
+        .arg("--drawing")
+        .arg(dir.join("zz"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success() && stderr.contains("flights CSV"), "{stderr}");
+    assert_eq!(std::fs::read_to_string(&csv).unwrap(), before);
+    // The JSON where a drawing would go.
+    let out = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["demo", "graph", "--nap-ms", "0", "--json"])
+        .arg(dir.join("dd-graph.dot"))
+        .arg("--drawing")
+        .arg(dir.join("dd"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success() && stderr.contains("also the --json file"), "{stderr}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
