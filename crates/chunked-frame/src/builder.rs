@@ -221,11 +221,11 @@ fn rounds_an_integer(text: &[u8]) -> bool {
 /// The error for a value of no type the column can take, with the option
 /// that would read it.
 fn parse_error(text: &[u8], dtype: DType, forced: bool) -> RowProblem {
-    let hint = if text.contains(&b'\r') {
-        // A lone carriage return inside a field: the file's line ends are
-        // LF (or CRLF) but this one is a bare CR.
-        " (the value holds a carriage return: the file mixes line endings, a lone CR where its \
-         other lines end with LF; convert it to one style, e.g. with dos2unix or tr)"
+    let hint = if text.contains(&b'\r') || text.contains(&b'\n') {
+        // A line end inside a field: the file mixes line endings (its
+        // header's style is the one used to split it).
+        " (the value holds a line end: the file mixes line endings, CR, LF or CRLF, \
+         and is split at its header's; convert it to one style, e.g. with dos2unix or tr)"
     } else if forced {
         " (the type was set with CsvOptions::dtype; set DType::Str to read the text, \
          or list the value in CsvOptions::na_values to read it as null)"

@@ -227,6 +227,7 @@ pub(crate) fn open(pattern: &str, options: CsvOptions) -> Result<Source> {
     };
     let mut partitions = Vec::new();
     let mut quoted = Vec::new();
+    let mut count: u64 = 0;
     for (fi, f) in files.iter().enumerate() {
         let size = std::fs::metadata(f).map_err(io(f))?.len();
         let start = header_lens[fi];
@@ -236,6 +237,18 @@ pub(crate) fn open(pattern: &str, options: CsvOptions) -> Result<Source> {
             continue; // header only: no rows
         }
         let step = if split { options.blocksize as u64 } else { u64::MAX };
+        // Each partition is a task with its buffers: refuse a blocksize that
+        // would cut the files into more than can be planned in memory.
+        count = count.saturating_add((size - start).div_ceil(step.max(1)));
+        if count > MAX_PARTITIONS {
+            return Err(FrameError::Option {
+                name: "blocksize",
+                message: format!(
+                    "{} bytes cuts the files into more than {MAX_PARTITIONS} partitions; use a larger blocksize",
+                    options.blocksize
+                ),
+            });
+        }
         let mut s = start;
         while s < size {
             let e = s.saturating_add(step).min(size);
@@ -291,6 +304,9 @@ fn resolve(pattern: &str) -> Result<Vec<PathBuf>> {
         Ok(vec![p])
     }
 }
+
+/// The most partitions a read may plan (each is a task and a buffer).
+const MAX_PARTITIONS: u64 = 1 << 20;
 
 /// UTF-8's byte-order mark, skipped before the header.
 const BOM: &[u8] = b"\xef\xbb\xbf";

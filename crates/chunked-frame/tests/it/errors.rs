@@ -230,3 +230,25 @@ fn dtype_if_present_ignores_absent_names_as_pandas_does_and_dtype_does_not() {
     assert!(err.to_string().contains("not_there"), "{err}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn a_blocksize_that_would_make_millions_of_partitions_is_refused() {
+    let dir = std::env::temp_dir().join(format!("chunked-frame-many-parts-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("big.csv");
+    // 2.2 MB at one byte a partition: more than 2^20 partitions.
+    let mut text = String::from("a,b\n");
+    while text.len() < 2_200_000 {
+        text.push_str("1,2\n");
+    }
+    std::fs::write(&path, &text).unwrap();
+    let err =
+        chunked_frame::read_csv(path.to_str().unwrap(), chunked_frame::CsvOptions::default().blocksize(1))
+            .unwrap_err();
+    assert!(err.to_string().contains("blocksize") && err.to_string().contains("larger"), "{err}");
+    assert!(
+        chunked_frame::read_csv(path.to_str().unwrap(), chunked_frame::CsvOptions::default().blocksize(4))
+            .is_ok()
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
