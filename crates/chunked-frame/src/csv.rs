@@ -305,6 +305,24 @@ fn resolve(pattern: &str) -> Result<Vec<PathBuf>> {
     }
 }
 
+/// Where the header starts: after a byte-order mark and any blank lines
+/// (empty, or spaces and tabs only), which pandas skips too.
+fn header_start(buf: &[u8]) -> usize {
+    let mut p = if buf.starts_with(BOM) { BOM.len() } else { 0 };
+    loop {
+        let rest = &buf[p..];
+        let text = rest.iter().position(|&b| b != b' ' && b != b'\t').unwrap_or(rest.len());
+        match rest.get(text) {
+            Some(b'\n') => p += text + 1,
+            Some(b'\r') if rest.get(text + 1) == Some(&b'\n') => p += text + 2,
+            Some(b'\r') => p += text + 1,
+            // Spaces to the end of the file: no header.
+            None => return buf.len(),
+            Some(_) => return p,
+        }
+    }
+}
+
 /// The most partitions a read may plan (each is a task and a buffer).
 const MAX_PARTITIONS: u64 = 1 << 20;
 
@@ -319,19 +337,20 @@ fn read_header(path: &Path, delimiter: u8) -> Result<(Vec<String>, u64, u8)> {
     let mut f = File::open(path).map_err(io(path))?;
     let mut buf = Vec::new();
     let mut chunk = vec![0u8; 64 << 10];
-    // Read to the first line end and the byte after it.
+    // Read to the header's line end and the byte after it.
     loop {
         let n = f.read(&mut chunk).map_err(io(path))?;
         buf.extend_from_slice(&chunk[..n]);
-        let found = memchr::memchr2(b'\n', b'\r', &buf).is_some_and(|k| k + 1 < buf.len());
+        let start = header_start(&buf);
+        let found = memchr::memchr2(b'\n', b'\r', &buf[start..]).is_some_and(|k| start + k + 1 < buf.len());
         if n == 0 || found {
             break;
         }
     }
-    if buf.is_empty() {
+    let skip = header_start(&buf);
+    if skip >= buf.len() {
         return Err(FrameError::Empty { path: path.to_owned() });
     }
-    let skip = if buf.starts_with(BOM) { BOM.len() } else { 0 };
     let eol = match memchr::memchr2(b'\n', b'\r', &buf[skip..]) {
         Some(k) if buf[skip + k] == b'\r' && buf.get(skip + k + 1) != Some(&b'\n') => b'\r',
         _ => b'\n',

@@ -293,3 +293,21 @@ fn lines_of_spaces_and_tabs_only_are_skipped_as_blank() {
         }
     }
 }
+
+#[test]
+fn blank_lines_before_the_header_are_skipped() {
+    // pandas reads all three as the header a,b and one row.
+    for (name, text) in [
+        ("blank-first", &b"\n\na,b\n1,2\n"[..]),
+        ("spaces-first", &b"   \n\t\r\na,b\n1,2\n"[..]),
+        ("bom-blank-first", &b"\xef\xbb\xbf\na,b\n1,2\n"[..]),
+    ] {
+        let file = TempCsv::new(name, text);
+        let frame = read(&file, CsvOptions::default());
+        assert_eq!(frame.names(), ["a", "b"], "{name}");
+        assert_eq!(column(&frame, "b"), [Value::Int(2)], "{name}");
+    }
+    // Nothing but blank lines is an empty file.
+    let blank = TempCsv::new("only-blank", b"\n  \n");
+    assert!(read_csv(blank.path(), CsvOptions::default()).unwrap_err().to_string().contains("empty"));
+}
