@@ -164,7 +164,7 @@ impl Source {
 }
 
 fn io(path: &Path) -> impl Fn(std::io::Error) -> FrameError + '_ {
-    move |source| FrameError::Io { path: path.to_owned(), source }
+    move |source| FrameError::Io { path: path.to_owned(), error: source }
 }
 
 /// Resolves a path or glob, reads headers, infers the schema, plans partitions.
@@ -293,7 +293,7 @@ fn resolve(pattern: &str) -> Result<Vec<PathBuf>> {
             let what = if meta.is_dir() { "a directory" } else { "not a regular file (a pipe or a device)" };
             return Err(FrameError::Io {
                 path: p,
-                source: std::io::Error::new(
+                error: std::io::Error::new(
                     std::io::ErrorKind::InvalidInput,
                     format!(
                         "{what}: read_csv reads byte ranges of regular files; copy the data to a file first"

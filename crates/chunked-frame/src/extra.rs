@@ -89,7 +89,8 @@ impl LazyFrame {
     /// the directory `dir` (created), each written by its own task, so that
     /// memory stays bounded. Returns the files written.
     pub fn to_csv_partitions(&self, dir: &Path, exec: &Executor) -> Result<Vec<std::path::PathBuf>> {
-        std::fs::create_dir_all(dir).map_err(|source| FrameError::Io { path: dir.to_owned(), source })?;
+        std::fs::create_dir_all(dir)
+            .map_err(|source| FrameError::Io { path: dir.to_owned(), error: source })?;
         let schema = self.schema()?;
         let names: Vec<&str> = schema.fields.iter().map(|f| f.name.as_str()).collect();
         let run = self.clone().select(&names).partition_runner()?;
@@ -112,7 +113,7 @@ impl LazyFrame {
         let schema = self.schema()?;
         let names: Vec<&str> = schema.fields.iter().map(|f| f.name.as_str()).collect();
         let run = self.clone().select(&names).partition_runner()?;
-        let io = |source| FrameError::Io { path: path.to_owned(), source };
+        let io = |source| FrameError::Io { path: path.to_owned(), error: source };
         let mut out = std::io::BufWriter::new(std::fs::File::create(path).map_err(io)?);
         out.write_all((names.iter().map(|n| quote(n)).collect::<Vec<_>>().join(",") + "\n").as_bytes())
             .map_err(io)?;
@@ -202,7 +203,7 @@ impl DataFrame {
 
     /// Writes the frame to a CSV file (see [`DataFrame::write_csv`]).
     pub fn write_csv_file(&self, path: &Path) -> Result<()> {
-        let io = |source| FrameError::Io { path: path.to_owned(), source };
+        let io = |source| FrameError::Io { path: path.to_owned(), error: source };
         let mut f = std::io::BufWriter::new(std::fs::File::create(path).map_err(io)?);
         self.write_csv(&mut f).map_err(io)?;
         f.flush().map_err(io)

@@ -280,7 +280,7 @@ impl LazyFrame {
         let (graph, out) = self.scan_graph();
         graph
             .visualize(&[out], rankdir, stem)
-            .map_err(|source| FrameError::Io { path: stem.to_owned(), source })
+            .map_err(|source| FrameError::Io { path: stem.to_owned(), error: source })
     }
 
     /// The task graph of [`LazyFrame::compute`], in DOT.
@@ -479,7 +479,7 @@ impl Aggregation {
         let Planned { graph, out, .. } = self.graph()?;
         graph
             .visualize(&[out.node()], rankdir, stem)
-            .map_err(|source| FrameError::Io { path: stem.to_owned(), source })
+            .map_err(|source| FrameError::Io { path: stem.to_owned(), error: source })
     }
 
     /// The optimised plan, as text.
