@@ -97,6 +97,7 @@ pub(crate) fn run(args: Args) -> Result<()> {
         }
         return Ok(());
     }
+    std::fs::create_dir_all(&out_dir).with_context(|| format!("creating {}", out_dir.display()))?;
     cmd.arg("--output").arg(&out_dir);
     println!("Mutating {} in {krate}, budget {} min, {} job(s)", files.join(" "), args.budget, args.jobs);
     let budget = Duration::from_secs(args.budget.saturating_mul(60));
