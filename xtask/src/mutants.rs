@@ -42,6 +42,11 @@ pub(crate) struct Args {
     /// Only list the mutants that would be tested.
     #[arg(long)]
     list: bool,
+    /// Skip the mutants caught (or unviable) in the previous run of this
+    /// crate: after adding tests, re-runs just the survivors and the
+    /// mutants not reached.
+    #[arg(long)]
+    iterate: bool,
 }
 
 /// The crates and their default files, where the results go, and where the
@@ -86,6 +91,9 @@ pub(crate) fn run(args: Args) -> Result<()> {
     cmd.current_dir(&root).args(["mutants", "--package", krate, "--jobs", &args.jobs.to_string()]);
     for file in &files {
         cmd.args(["--file", file]);
+    }
+    if args.iterate {
+        cmd.arg("--iterate");
     }
     if let Some(timeout) = args.timeout {
         cmd.args(["--timeout", &timeout.to_string()]);

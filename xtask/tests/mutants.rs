@@ -33,6 +33,7 @@ fn help_documents_the_crates_files_budget_and_results() {
         "--budget",
         "--file",
         "--jobs",
+        "--iterate",
         "src/routing.rs",
         "src/work_queue.rs",
         "src/tokenizer.rs",
