@@ -1,12 +1,13 @@
 //! Routing as Ciw routes: which uniform draw picks which destination, and
 //! when a departure draws at all. A scripted random source stands in for the
-//! generator so that the draws are exact and can be counted.
+//! generator so that the draws are exact and can be counted. And which models
+//! the check before a run to a customer count calls traps.
 
 use std::cell::Cell;
 use std::rc::Rc;
 
 use queue_sim::{
-    ClassAtNode, CustomerClass, Distribution, Network, NodeSpec, RandomSource, Servers, Simulation,
+    ClassAtNode, CustomerClass, Distribution, Network, NodeSpec, RandomSource, Servers, SimError, Simulation,
 };
 
 /// Returns `value` for every uniform draw and counts them. The models below
@@ -109,4 +110,35 @@ fn a_departure_draws_unless_every_entry_of_its_row_is_exactly_zero() {
     // A row of zeros, or no routing at all, sends everyone out without a draw.
     assert_eq!(run(1, vec![vec![0.0]], 0.5, 4.75), (vec![(1, -1); 4], 0));
     assert_eq!(run(1, vec![], 0.5, 4.75), (vec![(1, -1); 4], 0));
+}
+
+/// Runs `network(nodes, routing)` to `customers` completions with the default
+/// generator.
+fn run_to_customers(nodes: usize, routing: Vec<Vec<f64>>, customers: u64) -> Result<u64, SimError> {
+    let mut sim = Simulation::new(&network(nodes, routing), 1)?;
+    sim.run_until_customers(customers)?;
+    Ok(sim.completed())
+}
+
+#[test]
+fn a_node_that_sends_some_customers_back_and_lets_the_rest_out_is_no_trap() {
+    // Half come back for another service, half leave: a count is reached.
+    assert_eq!(run_to_customers(1, vec![vec![0.5]], 10).unwrap(), 10);
+    // Everyone comes back: nobody ever completes, and the run says so.
+    let err = run_to_customers(1, vec![vec![1.0]], 10).unwrap_err();
+    assert!(matches!(err, SimError::NoExit { class: 0, node: 0 }), "{err:?}");
+}
+
+#[test]
+fn a_route_too_unlikely_to_move_the_running_sum_cannot_trap_customers() {
+    // Node 2 keeps whoever enters it for ever. Node 1 sends to it with a
+    // probability that vanishes when added to the 0.5 before it, so no draw
+    // can ever pick it (as in Ciw's walk): running to a count is allowed.
+    let tiny = 1e-17;
+    assert_eq!(0.5 + tiny, 0.5, "the case meant: the running sum does not move");
+    let trap = vec![0.0, 1.0];
+    assert_eq!(run_to_customers(2, vec![vec![0.5, tiny], trap.clone()], 10).unwrap(), 10);
+    // With a probability that counts, node 2 is reachable and traps.
+    let err = run_to_customers(2, vec![vec![0.5, 0.25], trap], 10).unwrap_err();
+    assert!(matches!(err, SimError::NoExit { class: 0, node: 1 }), "{err:?}");
 }
