@@ -112,10 +112,9 @@ fn a_departure_draws_unless_every_entry_of_its_row_is_exactly_zero() {
     assert_eq!(run(1, vec![], 0.5, 4.75), (vec![(1, -1); 4], 0));
 }
 
-/// Runs `network(nodes, routing)` to `customers` completions with the default
-/// generator.
-fn run_to_customers(nodes: usize, routing: Vec<Vec<f64>>, customers: u64) -> Result<u64, SimError> {
-    let mut sim = Simulation::new(&network(nodes, routing), 1)?;
+/// Runs `network` to `customers` completions with the default generator.
+fn run_to_customers(network: &Network, customers: u64) -> Result<u64, SimError> {
+    let mut sim = Simulation::new(network, 1)?;
     sim.run_until_customers(customers)?;
     Ok(sim.completed())
 }
@@ -123,9 +122,9 @@ fn run_to_customers(nodes: usize, routing: Vec<Vec<f64>>, customers: u64) -> Res
 #[test]
 fn a_node_that_sends_some_customers_back_and_lets_the_rest_out_is_no_trap() {
     // Half come back for another service, half leave: a count is reached.
-    assert_eq!(run_to_customers(1, vec![vec![0.5]], 10).unwrap(), 10);
+    assert_eq!(run_to_customers(&network(1, vec![vec![0.5]]), 10).unwrap(), 10);
     // Everyone comes back: nobody ever completes, and the run says so.
-    let err = run_to_customers(1, vec![vec![1.0]], 10).unwrap_err();
+    let err = run_to_customers(&network(1, vec![vec![1.0]]), 10).unwrap_err();
     assert!(matches!(err, SimError::NoExit { class: 0, node: 0 }), "{err:?}");
 }
 
@@ -137,8 +136,22 @@ fn a_route_too_unlikely_to_move_the_running_sum_cannot_trap_customers() {
     let tiny = 1e-17;
     assert_eq!(0.5 + tiny, 0.5, "the case meant: the running sum does not move");
     let trap = vec![0.0, 1.0];
-    assert_eq!(run_to_customers(2, vec![vec![0.5, tiny], trap.clone()], 10).unwrap(), 10);
+    assert_eq!(run_to_customers(&network(2, vec![vec![0.5, tiny], trap.clone()]), 10).unwrap(), 10);
     // With a probability that counts, node 2 is reachable and traps.
-    let err = run_to_customers(2, vec![vec![0.5, 0.25], trap], 10).unwrap_err();
+    let err = run_to_customers(&network(2, vec![vec![0.5, 0.25], trap]), 10).unwrap_err();
     assert!(matches!(err, SimError::NoExit { class: 0, node: 1 }), "{err:?}");
+}
+
+#[test]
+fn a_route_of_probability_zero_cannot_trap_customers() {
+    // Node 1 keeps whoever enters it for ever, but nobody arrives there from
+    // outside, and node 2 (where customers arrive) sends to it with
+    // probability 0: half go back to node 2, half leave.
+    let mut net = network(2, vec![vec![1.0, 0.0], vec![0.0, 0.5]]);
+    net.classes[0].nodes[1].arrival = net.classes[0].nodes[0].arrival.take();
+    assert_eq!(run_to_customers(&net, 10).unwrap(), 10);
+    // Any positive probability of going there makes it a trap.
+    net.classes[0].routing[1][0] = 0.25;
+    let err = run_to_customers(&net, 10).unwrap_err();
+    assert!(matches!(err, SimError::NoExit { class: 0, node: 0 }), "{err:?}");
 }
