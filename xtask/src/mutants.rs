@@ -114,7 +114,7 @@ pub(crate) fn run(args: Args) -> Result<()> {
     if stopped {
         println!("Budget of {} min spent: stopped the run; outcomes so far are kept.", args.budget);
     }
-    print_counts(&results.join("outcomes.json"));
+    print_counts(&results);
     println!("Results: {} (missed.txt lists the survivors)", results.display());
     // cargo-mutants exits non-zero when mutants are missed or time out;
     // that is a finding, reported above, not a failure of this task.
@@ -177,28 +177,26 @@ fn stop(child: &mut Child) -> Result<ExitStatus> {
 /// Sends `signal` to the process group `group` (`-PGID`) with kill(1); a
 /// group already gone is not an error.
 fn signal_group(signal: &str, group: &str) {
-    let _ = Command::new("kill").args([signal, "--", group]).status();
+    let _ = Command::new("kill").args([signal, "--", group]).stderr(std::process::Stdio::null()).status();
 }
 
-/// Prints the caught/missed/timeout/unviable counts of an outcomes.json.
-fn print_counts(outcomes: &Path) {
-    let Ok(text) = std::fs::read_to_string(outcomes) else {
-        println!("No outcomes yet ({} is missing).", outcomes.display());
-        return;
+/// Prints the caught/missed/timeout/unviable counts of `results`'
+/// outcomes.json, out of the mutants found (mutants.json).
+fn print_counts(results: &Path) {
+    let read = |name: &str| {
+        let text = std::fs::read_to_string(results.join(name)).ok()?;
+        serde_json::from_str::<serde_json::Value>(&text).ok()
     };
-    let Ok(json) = serde_json::from_str::<serde_json::Value>(&text) else {
-        println!("{} is not JSON.", outcomes.display());
+    let Some(json) = read("outcomes.json") else {
+        println!("No outcomes yet ({} is missing or not JSON).", results.join("outcomes.json").display());
         return;
     };
     let count = |key: &str| json.get(key).and_then(serde_json::Value::as_u64).unwrap_or(0);
-    let tested = json.get("outcomes").and_then(serde_json::Value::as_array).map_or(0, |o| o.len());
+    let [caught, missed, timeout, unviable] = ["caught", "missed", "timeout", "unviable"].map(count);
+    let tested = caught + missed + timeout + unviable;
+    let found = read("mutants.json").and_then(|m| m.as_array().map(Vec::len));
+    let found = found.map_or_else(|| "?".to_owned(), |n| n.to_string());
     println!(
-        "Mutants: {} in total, {} caught, {} missed, {} timeout, {} unviable ({} outcomes recorded, baseline included)",
-        count("total_mutants"),
-        count("caught"),
-        count("missed"),
-        count("timeout"),
-        count("unviable"),
-        tested,
+        "Mutants: {tested} of {found} tested: {caught} caught, {missed} missed, {timeout} timeout, {unviable} unviable"
     );
 }
