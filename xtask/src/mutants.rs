@@ -43,8 +43,8 @@ pub(crate) struct Args {
     #[arg(long)]
     list: bool,
     /// Skip the mutants caught (or unviable) in the previous run of this
-    /// crate: after adding tests, re-runs just the survivors and the
-    /// mutants not reached.
+    /// crate (the last one only, whatever its files): after adding tests,
+    /// re-runs just the survivors and the mutants not reached.
     #[arg(long)]
     iterate: bool,
 }
@@ -98,6 +98,9 @@ pub(crate) fn run(args: Args) -> Result<()> {
     if let Some(timeout) = args.timeout {
         cmd.args(["--timeout", &timeout.to_string()]);
     }
+    // `--list --iterate` reads the previous outcomes from here too.
+    std::fs::create_dir_all(&out_dir).with_context(|| format!("creating {}", out_dir.display()))?;
+    cmd.arg("--output").arg(&out_dir);
     if args.list {
         let status = cmd.arg("--list").status().context("running `cargo mutants --list`")?;
         if !status.success() {
@@ -105,8 +108,6 @@ pub(crate) fn run(args: Args) -> Result<()> {
         }
         return Ok(());
     }
-    std::fs::create_dir_all(&out_dir).with_context(|| format!("creating {}", out_dir.display()))?;
-    cmd.arg("--output").arg(&out_dir);
     println!("Mutating {} in {krate}, budget {} min, {} job(s)", files.join(" "), args.budget, args.jobs);
     let budget = Duration::from_secs(args.budget.saturating_mul(60));
     let (status, stopped) = run_within(cmd, budget)?;
