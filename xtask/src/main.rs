@@ -6,6 +6,7 @@ mod demo;
 mod demo_array;
 mod demo_frame;
 mod gen_data;
+mod mutants;
 mod sim;
 mod talk;
 
@@ -28,6 +29,8 @@ enum Task {
     Bench(bench::Args),
     /// Write the synthetic flights file.
     GenData(gen_data::Args),
+    /// Mutation-test a crate's core files with cargo-mutants within a time budget.
+    Mutants(mutants::Args),
     /// Check the MPI backend under mpirun: squares of 0..tasks, one task
     /// panicking if asked (used by the MPI tests).
     #[command(hide = true)]
@@ -41,6 +44,7 @@ fn main() -> anyhow::Result<()> {
         Task::Sim(args) => sim::run(args),
         Task::Bench(args) => bench::run(args),
         Task::GenData(args) => gen_data::run(args),
+        Task::Mutants(args) => mutants::run(args),
         Task::MpiSelftest(args) => sim::selftest(args),
     };
     // A reader that went away (`xtask sim | head`) ends the program quietly,

@@ -1,8 +1,10 @@
 //! Integration tests of the queueing engine: Ciw parity, queueing theory,
-//! bad input, determinism, model files, sizes and runs that would never end.
+//! bad input, determinism, model files, sizes, runs that would never end and
+//! the draws routing makes.
 
 mod ciw;
 mod model;
 mod properties;
+mod routing;
 mod runaway;
 mod theory;
