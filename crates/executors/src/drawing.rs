@@ -75,24 +75,27 @@ impl Graph {
         Output::check(&dot_path)
             .and_then(|out| out.write(|w| w.write_all(source.as_bytes())))
             .map_err(std::io::Error::other)?;
+        // Without an SVG, say why, and say so when an older one is there
+        // (it is left as it was: it no longer matches the DOT file).
+        let without = |why: String| {
+            let stale = if std::fs::metadata(&svg_path).is_ok_and(|m| m.is_file()) {
+                format!("; the older {} no longer matches it", svg_path.display())
+            } else {
+                String::new()
+            };
+            Ok(Drawing { dot: dot_path.clone(), svg: None, note: Some(format!("no SVG: {why}{stale}")) })
+        };
         if nodes > Self::MAX_SVG_NODES {
-            let note = format!("no SVG: {nodes} nodes are more than {} to lay out", Self::MAX_SVG_NODES);
-            return Ok(Drawing { dot: dot_path, svg: None, note: Some(note) });
+            return without(format!("{nodes} nodes are more than {} to lay out", Self::MAX_SVG_NODES));
         }
         // The source goes to `dot` on its standard input: the DOT file may be
         // a pipe or a descriptor that cannot be read back, and a stem could
         // start with `-`.
         let Ok(laid_out) = lay_out(&source) else {
-            let note = "no SVG: Graphviz's `dot` is not installed (apt-get install graphviz)".to_owned();
-            return Ok(Drawing { dot: dot_path, svg: None, note: Some(note) });
+            return without("Graphviz's `dot` is not installed (apt-get install graphviz)".to_owned());
         };
         if !laid_out.status.success() {
-            let why = String::from_utf8_lossy(&laid_out.stderr).trim().to_owned();
-            return Ok(Drawing {
-                dot: dot_path,
-                svg: None,
-                note: Some(format!("no SVG: dot failed: {why}")),
-            });
+            return without(format!("dot failed: {}", String::from_utf8_lossy(&laid_out.stderr).trim()));
         }
         Output::check(&svg_path)
             .and_then(|out| out.write(|w| w.write_all(&laid_out.stdout)))

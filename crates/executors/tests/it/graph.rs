@@ -433,6 +433,10 @@ fn a_graph_too_big_to_lay_out_gets_its_dot_file_and_no_svg() {
     assert_eq!(drawing.svg, None);
     let note = drawing.note.unwrap();
     assert!(note.contains("1200 nodes") && note.contains("1000"), "{note}");
+    // An SVG of an earlier, smaller graph at that stem is said to be stale.
+    std::fs::write(dir.path().join("big.v1.svg"), "<svg/>").unwrap();
+    let again = g.visualize(&ids, executors::RankDir::LeftRight, &dir.path().join("big.v1")).unwrap();
+    assert!(again.note.unwrap().contains("no longer matches"));
 }
 
 #[test]
