@@ -123,6 +123,12 @@ impl Output {
                 Ok(_) => return Err(fail(format!("{} is not a directory", dir.display()))),
                 Err(_) => return Err(fail(format!("the directory {} does not exist", dir.display()))),
             }
+            // /dev and /proc hold devices and the kernel's files, not results
+            // (root may create regular files in /dev; /dev/shm is fine).
+            let home = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_owned());
+            if home == Path::new("/dev") || home.starts_with("/proc") {
+                return Err(fail(format!("{} holds devices, not result files", home.display())));
+            }
             // Files can be created there: try one, which is removed at once.
             tempfile::Builder::new()
                 .prefix(".write-check.")

@@ -246,3 +246,12 @@ fn an_output_that_is_an_input_is_refused_under_any_name() {
     assert!(err.to_string().contains("it is the model"), "{err}");
     assert_eq!(std::fs::read_to_string(&input).unwrap(), "model");
 }
+
+#[test]
+fn no_result_file_is_created_among_the_devices() {
+    for name in ["/dev/null-graph.dot", "/proc/self/result.csv"] {
+        let err = Output::check(Path::new(name)).unwrap_err();
+        assert!(err.to_string().contains("devices, not result files"), "{name}: {err}");
+        assert!(!Path::new(name).exists());
+    }
+}
