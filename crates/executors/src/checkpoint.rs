@@ -283,15 +283,16 @@ fn read_header(file: &mut File, path: &Path) -> Result<Option<Result<Header, ()>
     Ok(Some(header.ok_or(())))
 }
 
-/// Whether the journal holds a line after its header.
+/// Whether the journal holds a complete line after its header (a line cut
+/// short by a kill is no finished result).
 fn has_entries(file: &mut File, path: &Path) -> Result<bool, ExecError> {
     file.seek(SeekFrom::Start(0)).map_err(|e| io_error(path, e))?;
     let mut reader = BufReader::new(&*file);
-    let mut header = Vec::new();
-    reader.read_until(b'\n', &mut header).map_err(|e| io_error(path, e))?;
-    let mut next = [0u8; 1];
-    let more = std::io::Read::read(&mut reader, &mut next).map_err(|e| io_error(path, e))?;
-    Ok(more > 0)
+    let mut line = Vec::new();
+    reader.read_until(b'\n', &mut line).map_err(|e| io_error(path, e))?;
+    line.clear();
+    reader.read_until(b'\n', &mut line).map_err(|e| io_error(path, e))?;
+    Ok(line.ends_with(b"\n"))
 }
 
 /// Refuses to resume a journal whose run differs from this one.
