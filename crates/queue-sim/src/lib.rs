@@ -53,16 +53,12 @@
 //! cycles, blocking deadlocks under a customer count).
 
 mod distribution;
+mod engine;
 mod error;
-mod event_queue;
-mod guard;
 mod network;
-mod node;
 mod python_random;
 mod random;
 mod record;
-mod routing;
-mod simulation;
 mod stats;
 mod sweep;
 pub mod theory;
@@ -70,12 +66,11 @@ pub mod theory;
 pub use distribution::{
     CustomDistribution, Distribution, MAX_ERLANG_PHASES, ParameterError, TimeDistribution,
 };
+pub use engine::{DEFAULT_EVENT_BUDGET, Outcome, Simulation, Stop, simulate, simulate_with_budget};
 pub use error::{ModelError, SimError};
-pub use guard::DEFAULT_EVENT_BUDGET;
 pub use network::{ClassAtNode, CustomerClass, Network, NodeSpec, Servers};
 pub use python_random::PythonRandom;
 pub use random::{Pcg, RandomSource, RngKind, running_sums};
 pub use record::{CSV_HEADER, Record, RecordType, mean_wait, write_csv};
-pub use simulation::{Outcome, Simulation, Stop, simulate, simulate_with_budget};
 pub use stats::Describe;
 pub use sweep::{Sweep, SweepError, SweepPlan, Trial, TrialResult};

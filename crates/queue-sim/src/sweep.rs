@@ -8,12 +8,12 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::engine::DEFAULT_EVENT_BUDGET;
+use crate::engine::{Stop, simulate, simulate_with_budget};
 use crate::error::{ModelError, SimError};
-use crate::guard::DEFAULT_EVENT_BUDGET;
 use crate::network::{Network, Servers};
 use crate::random::RngKind;
 use crate::record::Record;
-use crate::simulation::{Stop, simulate, simulate_with_budget};
 
 /// A sweep: `network` with each server count in `servers` (applied to every
 /// node; empty keeps the model's), `trials` runs each, trial `i` seeded

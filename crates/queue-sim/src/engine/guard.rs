@@ -3,7 +3,7 @@
 //! count. The engine asks for a check only every [`CHECK_EVERY`] events (one
 //! compare an event), so none of it costs anything measurable per event.
 
-use crate::node::NodeState;
+use super::node::NodeState;
 
 /// Events between two checks.
 pub(crate) const CHECK_EVERY: u64 = 1 << 16;

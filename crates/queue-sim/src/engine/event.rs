@@ -1,0 +1,10 @@
+//! What an event does: the closed set of event kinds the engine handles.
+
+/// What an event does.
+#[derive(Clone, Copy, Debug)]
+pub(super) enum EventKind {
+    /// An external arrival of one (node, class) stream.
+    Arrival { stream: u32 },
+    /// The end of a customer's service where it is.
+    ServiceEnd { customer: u32 },
+}

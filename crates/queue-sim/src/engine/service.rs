@@ -1,0 +1,132 @@
+//! Services: a customer joins a node, starts service, finishes, is routed,
+//! is blocked or leaves. This file sequences Ciw's draw order (service time
+//! before the next arrival's, routing before the next queued service, and
+//! so on: see the crate docs); the Ciw golden tests guard it.
+
+use crate::error::SimError;
+use crate::random::RandomSource;
+use crate::record::{Record, RecordType};
+
+use super::customers::NO_SERVER;
+use super::event::EventKind;
+use super::state::Simulation;
+
+impl<R: RandomSource> Simulation<R> {
+    /// A customer enters `node`: into service if a server is free, else the queue.
+    pub(super) fn accept(&mut self, node: usize, customer: u32) -> Result<(), SimError> {
+        let state = &mut self.nodes[node];
+        let c = &mut self.customers[customer];
+        c.node = node as u32;
+        c.arrival = self.now;
+        c.queue_size_at_arrival = state.in_node;
+        state.in_node += 1;
+        if state.servers.is_none() {
+            return self.start_service(node, customer, NO_SERVER);
+        }
+        match state.free_servers.take_lowest() {
+            Some(server) => self.start_service(node, customer, server),
+            None => {
+                state.waiting.push_back(customer);
+                Ok(())
+            }
+        }
+    }
+
+    pub(super) fn start_service(&mut self, node: usize, customer: u32, server: u32) -> Result<(), SimError> {
+        let class = self.customers[customer].class as usize;
+        let duration = self.services[node * self.classes + class].sample(&mut self.rng);
+        if duration.is_nan() || duration < 0.0 {
+            return Err(SimError::InvalidSample { node, class, role: "service", value: duration });
+        }
+        let c = &mut self.customers[customer];
+        c.server = server;
+        c.service_start = self.now;
+        c.service_end = self.now + duration;
+        let end = c.service_end;
+        if server != NO_SERVER {
+            self.nodes[node].times.start(server, self.now);
+        }
+        // An infinite service time (possible with extreme parameters) never
+        // ends, as in Ciw: the customer keeps its server.
+        if end.is_finite() {
+            self.push_event(end, EventKind::ServiceEnd { customer });
+        } else if server != NO_SERVER {
+            self.nodes[node].endless += 1;
+        }
+        Ok(())
+    }
+
+    pub(super) fn finish_service(&mut self, customer: u32) -> Result<(), SimError> {
+        let c = &self.customers[customer];
+        let (node, class) = (c.node as usize, c.class as usize);
+        let next = self.routes.choose(class, node, &mut self.rng);
+        self.customers[customer].destination = next.map_or(-1, |d| d as i32 + 1);
+        if let Some(dest) = next {
+            let d = &mut self.nodes[dest];
+            if d.full() {
+                // Blocked after service: keep the server until `dest` has room.
+                d.blocked.push_back((node as u32, customer));
+                self.blocked += 1;
+                return Ok(());
+            }
+        }
+        self.release(node, customer, next)
+    }
+
+    /// `customer` leaves `node` for `next` (`None`: the exit), in Ciw's order:
+    /// write the record, free the server and start the next queued service,
+    /// accept at the next node, then let in whoever is blocked waiting for room.
+    pub(super) fn release(
+        &mut self,
+        node: usize,
+        customer: u32,
+        next: Option<usize>,
+    ) -> Result<(), SimError> {
+        let now = self.now;
+        let state = &mut self.nodes[node];
+        state.in_node -= 1;
+        let c = &self.customers[customer];
+        self.records.push(Record {
+            id_number: c.id,
+            customer_class: c.class,
+            original_customer_class: c.class,
+            node: node as u32 + 1,
+            arrival_date: c.arrival,
+            waiting_time: c.service_start - c.arrival,
+            service_start_date: c.service_start,
+            service_time: c.service_end - c.service_start,
+            service_end_date: c.service_end,
+            time_blocked: now - c.service_end,
+            exit_date: now,
+            destination: Some(c.destination),
+            queue_size_at_arrival: c.queue_size_at_arrival,
+            queue_size_at_departure: Some(state.in_node),
+            server_id: (c.server != NO_SERVER).then(|| c.server + 1),
+            record_type: RecordType::Service,
+        });
+        let server = c.server;
+        if server != NO_SERVER {
+            let waiting = state.waiting.pop_front();
+            state.times.end(server, c.service_start, now, waiting.is_none());
+            match waiting {
+                Some(waiting) => self.start_service(node, waiting, server)?,
+                None => state.free_servers.put(server),
+            }
+        }
+        match next {
+            Some(dest) => self.accept(dest, customer)?,
+            None => {
+                self.completed += 1;
+                self.customers.remove(customer);
+            }
+        }
+        let state = &mut self.nodes[node];
+        if !state.full()
+            && let Some((from, blocked)) = state.blocked.pop_front()
+        {
+            self.blocked -= 1;
+            self.release(from as usize, blocked, Some(node))?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,274 @@
+//! The state of a running simulation ([`Simulation`]): clock, generator,
+//! event queue, model tables, node states, customers, records and counters;
+//! its constructors and the accessors users read results through. What
+//! happens at each event lives in the feature files beside this one.
+
+use crate::distribution::Sampler;
+use crate::error::SimError;
+use crate::network::Network;
+use crate::python_random::PythonRandom;
+use crate::random::{Pcg, RandomSource};
+use crate::record::Record;
+
+use super::customers::Customers;
+use super::event::EventKind;
+use super::event_queue::EventQueue;
+use super::guard::{Count, DEFAULT_EVENT_BUDGET, Guard};
+use super::node::NodeState;
+use super::routing::Routes;
+use super::stop::Outcome;
+
+/// A running simulation of a [`Network`], drawing from `R`.
+///
+/// Runs are resumable: [`Simulation::run_until`] a time, look at the records,
+/// then run on to a later time or a number of customers.
+///
+/// ```
+/// use queue_sim::{Network, Simulation};
+/// let mut sim = Simulation::new(&Network::mmc(0.2, 0.1, 3), 0)?;
+/// sim.run_until(1000.0)?;
+/// let first = sim.records().len();
+/// sim.run_until(2000.0)?;
+/// assert!(sim.records().len() > first);
+/// # Ok::<(), queue_sim::SimError>(())
+/// ```
+///
+/// # Runs that would never end
+///
+/// A run stops with an error rather than run for ever: after its event
+/// budget ([`Simulation::with_event_budget`], by default
+/// [`DEFAULT_EVENT_BUDGET`](crate::DEFAULT_EVENT_BUDGET)), or before it starts
+/// when the arrivals expected up to its stopping time or the count it runs to
+/// exceed the budget ([`SimError::ExpectedEvents`],
+/// [`SimError::CountBeyondBudget`]); when millions of events in a row
+/// happen at one instant, as in a zero-time cycle ([`SimError::Stalled`]);
+/// and, running to a number of customers, when a blocking deadlock leaves
+/// the count no way to grow ([`SimError::Deadlock`]). These checks run every
+/// 65536 events. After an error the simulation is left mid-event: read its
+/// records, but do not run it on.
+#[derive(Debug)]
+pub struct Simulation<R: RandomSource = Pcg> {
+    pub(super) rng: R,
+    pub(super) now: f64,
+    pub(super) events: EventQueue<EventKind>,
+    pub(super) classes: usize,
+    pub(super) nodes: Vec<NodeState>,
+    pub(super) customers: Customers,
+    /// Per (node, class), node-major: external inter-arrival samplers.
+    pub(super) arrivals: Vec<Option<Sampler>>,
+    /// The nodes with external arrivals, for the deadlock check.
+    pub(super) arrival_nodes: Vec<usize>,
+    /// Per (node, class), node-major.
+    pub(super) services: Vec<Sampler>,
+    /// Where a customer goes after service.
+    pub(super) routes: Routes,
+    pub(super) records: Vec<Record>,
+    /// One arrival stream only: its next arrival waits in the queue's slot.
+    pub(super) single_stream: bool,
+    pub(super) arrived: u64,
+    pub(super) accepted: u64,
+    pub(super) completed: u64,
+    pub(super) processed: u64,
+    /// Customers blocked after service, waiting for room elsewhere.
+    pub(super) blocked: u64,
+    /// Utilisation summed as Ciw sums it.
+    pub(super) ciw: bool,
+    pub(super) guard: Guard,
+}
+
+impl Simulation<Pcg> {
+    /// A simulation of `network` with the default generator seeded by `seed`.
+    pub fn new(network: &Network, seed: u64) -> Result<Self, SimError> {
+        Self::with_rng(network, Pcg::new(seed))
+    }
+}
+
+impl Simulation<PythonRandom> {
+    /// A simulation that draws exactly as Ciw 3.2.7 after `ciw.seed(seed)`.
+    pub fn ciw(network: &Network, seed: u64) -> Result<Self, SimError> {
+        Self::with_rng(network, PythonRandom::new(seed))
+    }
+}
+
+impl<R: RandomSource> Simulation<R> {
+    /// A simulation of `network` drawing from `rng`. The first inter-arrival
+    /// time of every (node, class) stream is drawn here, node by node and
+    /// class by class, as Ciw draws them when it builds a simulation.
+    ///
+    /// When `rng` follows Ciw's conventions
+    /// ([`RandomSource::ciw_conventions`], true for [`PythonRandom`]), the
+    /// classes at each node are drawn in order of their names, sorted as
+    /// Python sorts strings (by code point, so `"Class 10"` comes before
+    /// `"Class 2"`), since Ciw numbers classes by their sorted names;
+    /// classes with the same name keep their order in the model. Classes
+    /// keep their numbers in the model (records give
+    /// `network.classes` indices) either way.
+    pub fn with_rng(network: &Network, rng: R) -> Result<Self, SimError> {
+        network.validate()?;
+        let classes = network.classes.len();
+        let n = network.nodes.len();
+        let mut arrivals = Vec::with_capacity(n * classes);
+        let mut services = Vec::with_capacity(n * classes);
+        for node in 0..n {
+            for class in &network.classes {
+                let at = &class.nodes[node];
+                arrivals.push(at.arrival.clone().map(Sampler::new));
+                services.push(Sampler::new(at.service.clone()));
+            }
+        }
+        let routes = Routes::new(network)?;
+        let nodes = network
+            .nodes
+            .iter()
+            .enumerate()
+            .map(|(i, spec)| NodeState::new(i, spec))
+            .collect::<Result<_, _>>()?;
+        let arrival_nodes =
+            (0..n).filter(|&i| (0..classes).any(|k| arrivals[i * classes + k].is_some())).collect();
+        let ciw = rng.ciw_conventions();
+        let mut order: Vec<usize> = (0..classes).collect();
+        if ciw {
+            // Stable: classes with equal names keep their order.
+            order.sort_by(|&a, &b| network.classes[a].name.cmp(&network.classes[b].name));
+        }
+        let mut sim = Self {
+            rng,
+            now: 0.0,
+            events: EventQueue::new(),
+            classes,
+            nodes,
+            customers: Customers::default(),
+            arrivals,
+            arrival_nodes,
+            services,
+            routes,
+            records: Vec::new(),
+            single_stream: false,
+            arrived: 0,
+            accepted: 0,
+            completed: 0,
+            processed: 0,
+            blocked: 0,
+            ciw,
+            guard: Guard::new(DEFAULT_EVENT_BUDGET),
+        };
+        sim.single_stream = sim.arrivals.iter().flatten().count() == 1;
+        for node in 0..n {
+            for &class in &order {
+                let stream = node * classes + class;
+                if sim.arrivals[stream].is_some() {
+                    sim.schedule_arrival(stream, 0.0)?;
+                }
+            }
+        }
+        Ok(sim)
+    }
+
+    /// Sets the most events this simulation may process in all (by default
+    /// [`DEFAULT_EVENT_BUDGET`](crate::DEFAULT_EVENT_BUDGET)); a run that
+    /// needs more stops with [`SimError::EventBudget`], or before it starts
+    /// when it can tell ([`SimError::ExpectedEvents`],
+    /// [`SimError::CountBeyondBudget`]).
+    ///
+    /// ```
+    /// use queue_sim::{Network, SimError, Simulation};
+    /// let net = Network::mmc(0.2, 0.1, 3);
+    /// // About 2000 arrivals expected by time 10000: too many for 1000 events.
+    /// let mut sim = Simulation::new(&net, 0)?.with_event_budget(1000);
+    /// assert!(matches!(sim.run_until(10_000.0), Err(SimError::ExpectedEvents { .. })));
+    /// # Ok::<(), SimError>(())
+    /// ```
+    pub fn with_event_budget(mut self, budget: u64) -> Self {
+        self.guard.set_budget(budget, self.processed);
+        self
+    }
+
+    /// The most events this simulation may process in all.
+    pub fn event_budget(&self) -> u64 {
+        self.guard.budget
+    }
+
+    /// The simulation clock.
+    pub fn now(&self) -> f64 {
+        self.now
+    }
+
+    /// The records so far, in the order services ended.
+    pub fn records(&self) -> &[Record] {
+        &self.records
+    }
+
+    /// Removes and returns the records so far, so that a long run can stream
+    /// them out in bounded memory.
+    pub fn take_records(&mut self) -> Vec<Record> {
+        std::mem::take(&mut self.records)
+    }
+
+    /// Customers that have completed their journey.
+    pub fn completed(&self) -> u64 {
+        self.completed
+    }
+
+    /// Events processed so far (arrivals and service ends).
+    pub fn events_processed(&self) -> u64 {
+        self.processed
+    }
+
+    /// Customers that have left the network: completed, or rejected on
+    /// arrival (what [`Stop::MaxFinished`] counts).
+    pub fn finished(&self) -> u64 {
+        self.count(Count::Finished)
+    }
+
+    /// Customers that have arrived from outside, rejected ones included.
+    pub fn arrived(&self) -> u64 {
+        self.arrived
+    }
+
+    /// Customers that have arrived from outside and were not rejected.
+    pub fn accepted(&self) -> u64 {
+        self.accepted
+    }
+
+    /// Customers at each node now (waiting, in service or blocked).
+    pub fn customers_at_nodes(&self) -> Vec<u32> {
+        self.nodes.iter().map(|n| n.in_node).collect()
+    }
+
+    /// Per node, busy server time over total server time up to the clock
+    /// (Ciw's `server_utilisation`); `None` for infinite-server nodes.
+    ///
+    /// Busy times are added server by server; when the generator follows
+    /// Ciw's conventions ([`RandomSource::ciw_conventions`]), the total
+    /// time is summed server by server too, so that a run's utilisation
+    /// equals Ciw's to the last bit as computed by Ciw on CPython 3.11 or
+    /// earlier (from 3.12, Python's `sum` of floats compensates rounding,
+    /// which can change the last digits). Unlike Ciw, which adds the
+    /// services under way to its servers' busy times at the end of every
+    /// `simulate_until_max_time` call, so that a paused and resumed run
+    /// counts them twice, this is what a single run to the clock gives.
+    pub fn utilisation(&self) -> Vec<Option<f64>> {
+        self.nodes.iter().map(|node| node.utilisation(self.now, self.ciw)).collect()
+    }
+
+    /// Ends the run, keeping its records and utilisation.
+    pub fn into_outcome(self) -> Outcome {
+        let utilisation = self.utilisation();
+        Outcome { records: self.records, utilisation, end_time: self.now }
+    }
+
+    /// The current value of a count.
+    pub(super) fn count(&self, count: Count) -> u64 {
+        match count {
+            Count::Completed => self.completed,
+            Count::Finished => self.completed + (self.arrived - self.accepted),
+            Count::Accepted => self.accepted,
+            Count::Arrived => self.arrived,
+        }
+    }
+
+    #[inline(always)]
+    pub(super) fn push_event(&mut self, time: f64, kind: EventKind) {
+        self.events.push(time, kind);
+    }
+}
