@@ -34,6 +34,7 @@ pub struct Network {
 /// One service node.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct NodeSpec {
     /// Number of servers: an integer, or `"inf"` in a model file.
     pub servers: Servers,
@@ -42,6 +43,50 @@ pub struct NodeSpec {
     /// rejected and recorded; a transfer to a full node blocks its server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub queue_capacity: Option<usize>,
+    /// What a customer arriving here does to one of lower priority in
+    /// service when every server is busy (the second part of Ciw's
+    /// `priority_classes`, per node): in a model file `false` (the default:
+    /// it waits), `"resample"`, `"restart"`, `"resume"` or `"reroute"`.
+    #[serde(default, skip_serializing_if = "Preemption::is_off")]
+    pub priority_preemption: Preemption,
+}
+
+/// Preemption by priority at a node (Ciw's options). The customer taken out
+/// of service gets an "interrupted service" record and waits at the front
+/// of its priority's queue, to be served again with:
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Preemption {
+    /// No preemption: a customer of higher priority waits for a free
+    /// server, ahead of those of lower priority.
+    #[default]
+    Off,
+    /// a new service time, drawn when its service starts again;
+    Resample,
+    /// the service time it had, from the start;
+    Restart,
+    /// what was left of its service time;
+    Resume,
+    /// no more service here: it is routed on at once, as if its service had
+    /// ended (Ciw's `next_node_for_rerouting`), whatever room its
+    /// destination has.
+    Reroute,
+}
+
+impl Preemption {
+    /// Ciw's name (`false` for [`Preemption::Off`]).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Off => "false",
+            Self::Resample => "resample",
+            Self::Restart => "restart",
+            Self::Resume => "resume",
+            Self::Reroute => "reroute",
+        }
+    }
+
+    fn is_off(&self) -> bool {
+        *self == Self::Off
+    }
 }
 
 /// The servers of a node.
@@ -56,6 +101,7 @@ pub enum Servers {
 /// A customer class: how it arrives at, is served at and moves between nodes.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CustomerClass {
     /// A name for output; records carry the class number.
     #[serde(default = "default_class_name")]
@@ -67,6 +113,17 @@ pub struct CustomerClass {
     /// after one service.
     #[serde(default)]
     pub routing: Vec<Vec<f64>>,
+    /// Priority (Ciw's `priority_classes`): a waiting customer of a lower
+    /// number is served before any of a higher one; 0 (the default) is
+    /// served first. Classes of equal priority share one queue in arrival
+    /// order. Only the order of the numbers matters: priorities 0, 5 and 9
+    /// behave as 0, 1 and 2 (Ciw itself needs 0, 1, 2, ...).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub priority: u32,
+}
+
+fn is_zero(x: &u32) -> bool {
+    *x == 0
 }
 
 fn default_class_name() -> String {
@@ -85,6 +142,29 @@ pub struct ClassAtNode {
 }
 
 impl NodeSpec {
+    /// A node with `servers` servers, an unlimited queue and no preemption.
+    ///
+    /// ```
+    /// use queue_sim::{NodeSpec, Preemption, Servers};
+    /// let node = NodeSpec::new(Servers::Finite(2)).with_queue_capacity(5).with_preemption(Preemption::Resume);
+    /// assert_eq!(node.queue_capacity, Some(5));
+    /// ```
+    pub fn new(servers: Servers) -> Self {
+        Self { servers, queue_capacity: None, priority_preemption: Preemption::Off }
+    }
+
+    /// The node with room for `capacity` customers waiting besides the servers.
+    pub fn with_queue_capacity(mut self, capacity: usize) -> Self {
+        self.queue_capacity = Some(capacity);
+        self
+    }
+
+    /// The node with preemption by priority.
+    pub fn with_preemption(mut self, preemption: Preemption) -> Self {
+        self.priority_preemption = preemption;
+        self
+    }
+
     /// The number of servers as the engine holds it: `None` for infinite.
     /// Errors if it is 0 or does not fit a `u32`; `node` names the node.
     pub(crate) fn server_count(&self, node: usize) -> Result<Option<u32>, ModelError> {
@@ -97,6 +177,21 @@ impl NodeSpec {
                 max: u32::MAX,
             }),
         }
+    }
+}
+
+impl CustomerClass {
+    /// A class named `name` with its distributions at each node and its
+    /// routing matrix (empty: everyone leaves after one service), of
+    /// priority 0.
+    pub fn new(name: impl Into<String>, nodes: Vec<ClassAtNode>, routing: Vec<Vec<f64>>) -> Self {
+        Self { name: name.into(), nodes, routing, priority: 0 }
+    }
+
+    /// The class with priority `priority` (0 is served first).
+    pub fn with_priority(mut self, priority: u32) -> Self {
+        self.priority = priority;
+        self
     }
 }
 
@@ -140,20 +235,20 @@ impl Network {
             service: Distribution::exponential(service_rate),
         };
         Self {
-            nodes: vec![NodeSpec { servers: Servers::Finite(servers), queue_capacity: None }; nodes],
-            classes: vec![CustomerClass { name: default_class_name(), nodes: vec![at_node; nodes], routing }],
+            nodes: vec![NodeSpec::new(Servers::Finite(servers)); nodes],
+            classes: vec![CustomerClass::new(default_class_name(), vec![at_node; nodes], routing)],
         }
     }
 
     /// One node, one class, with the given distributions.
     pub fn single_node(arrival: Distribution, service: Distribution, servers: Servers) -> Self {
         Self {
-            nodes: vec![NodeSpec { servers, queue_capacity: None }],
-            classes: vec![CustomerClass {
-                name: default_class_name(),
-                nodes: vec![ClassAtNode { arrival: Some(arrival), service }],
-                routing: vec![vec![0.0]],
-            }],
+            nodes: vec![NodeSpec::new(servers)],
+            classes: vec![CustomerClass::new(
+                default_class_name(),
+                vec![ClassAtNode { arrival: Some(arrival), service }],
+                vec![vec![0.0]],
+            )],
         }
     }
 
@@ -296,6 +391,48 @@ impl<'de> Deserialize<'de> for Servers {
                     _ => {
                         Err(E::custom(format!("number of servers must be an integer or \"inf\", got {v:?}")))
                     }
+                }
+            }
+        }
+        d.deserialize_any(Visitor)
+    }
+}
+
+impl Serialize for Preemption {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Off => s.serialize_bool(false),
+            other => s.serialize_str(other.as_str()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Preemption {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = Preemption;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("false, \"resample\", \"restart\", \"resume\" or \"reroute\"")
+            }
+            fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Preemption, E> {
+                if v {
+                    Err(E::custom(
+                        "priority_preemption = true does not say how to preempt: use \"resample\", \"restart\", \"resume\" or \"reroute\"",
+                    ))
+                } else {
+                    Ok(Preemption::Off)
+                }
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Preemption, E> {
+                match v {
+                    "resample" => Ok(Preemption::Resample),
+                    "restart" => Ok(Preemption::Restart),
+                    "resume" => Ok(Preemption::Resume),
+                    "reroute" => Ok(Preemption::Reroute),
+                    _ => Err(E::custom(format!(
+                        "priority_preemption must be false, \"resample\", \"restart\", \"resume\" or \"reroute\", got {v:?}"
+                    ))),
                 }
             }
         }

@@ -13,6 +13,12 @@ pub enum RecordType {
     Service,
     /// An external arrival turned away from a full node.
     Rejection,
+    /// A service cut short by a customer of higher priority (Ciw's
+    /// "interrupted service"): no service end, no time blocked; the exit
+    /// date is the time of the interruption, the service time the one the
+    /// service had, and the destination, when preemption reroutes, where the
+    /// customer went.
+    InterruptedService,
 }
 
 impl RecordType {
@@ -21,6 +27,7 @@ impl RecordType {
         match self {
             Self::Service => "service",
             Self::Rejection => "rejection",
+            Self::InterruptedService => "interrupted service",
         }
     }
 }

@@ -21,7 +21,11 @@ impl<R: RandomSource> Simulation<R> {
         if time.is_finite() {
             // `as`: validation keeps the number of streams within a u32.
             let kind = EventKind::Arrival { stream: stream as u32 };
-            if self.single_stream { self.events.push_slot(time, kind) } else { self.push_event(time, kind) }
+            if self.single_stream {
+                self.events.push_slot(time, kind);
+            } else {
+                self.events.push(time, kind);
+            }
         }
         Ok(())
     }
@@ -55,7 +59,7 @@ impl<R: RandomSource> Simulation<R> {
             });
         } else {
             self.accepted += 1;
-            let customer = self.customers.insert(id, class as u32, node, self.now)?;
+            let customer = self.customers.insert(id, class as u32, self.lane_of[class], node, self.now)?;
             self.accept(node, customer)?;
         }
         self.schedule_arrival(stream, time)

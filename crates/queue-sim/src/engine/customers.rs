@@ -6,21 +6,40 @@ use crate::error::SimError;
 
 /// No server: a customer at an infinite-server node, or not yet served.
 pub(super) const NO_SERVER: u32 = u32::MAX;
+/// No pending service end: the customer waits, is blocked, or its service
+/// never ends.
+pub(super) const NO_EVENT: u64 = u64::MAX;
 
 /// One customer in the network.
 #[derive(Clone, Copy, Debug)]
 pub(super) struct Customer {
+    /// Ciw's `id_number`: the order of arrival from outside, from 1.
     pub(super) id: u64,
-    pub(super) class: u32,
-    /// The node it is at.
-    pub(super) node: u32,
-    pub(super) server: u32,
+    /// The scheduling number of its pending service end ([`NO_EVENT`] if
+    /// none): a popped service end with another number is stale.
+    pub(super) end_seq: u64,
     pub(super) arrival: f64,
     pub(super) service_start: f64,
     pub(super) service_end: f64,
+    /// The length of its current (or, interrupted, next) service as drawn
+    /// or carried over: Ciw's `service_time`, which an interruption record
+    /// reports.
+    pub(super) service_time: f64,
+    pub(super) class: u32,
+    /// Its queue at a node: the rank of its class's priority (0 first).
+    pub(super) lane: u32,
+    /// The node it is at.
+    pub(super) node: u32,
+    pub(super) server: u32,
     pub(super) queue_size_at_arrival: u32,
     /// Next node from 1, or -1 for the exit.
     pub(super) destination: i32,
+    /// Its service here was interrupted by a customer of higher priority;
+    /// it waits to be served again.
+    pub(super) interrupted: bool,
+    /// Its service has ended and it waits for room at its destination,
+    /// keeping its server.
+    pub(super) blocked: bool,
 }
 
 /// The customers present, by slot number.
@@ -31,20 +50,32 @@ pub(super) struct Customers {
 }
 
 impl Customers {
-    /// A new customer `id` of `class`, arriving from outside at `node` at
+    /// A new customer `id` of `class` (served in priority `lane`), arriving from outside at `node` at
     /// `now`; its slot number. Errors when u32::MAX - 1 customers are
     /// present already, so that a node's count of customers fits a u32 too.
-    pub(super) fn insert(&mut self, id: u64, class: u32, node: usize, now: f64) -> Result<u32, SimError> {
+    pub(super) fn insert(
+        &mut self,
+        id: u64,
+        class: u32,
+        lane: u32,
+        node: usize,
+        now: f64,
+    ) -> Result<u32, SimError> {
         let c = Customer {
             id,
-            class,
-            node: 0,
-            server: NO_SERVER,
+            end_seq: NO_EVENT,
             arrival: 0.0,
             service_start: 0.0,
             service_end: 0.0,
+            service_time: 0.0,
+            class,
+            lane,
+            node: 0,
+            server: NO_SERVER,
             queue_size_at_arrival: 0,
             destination: -1,
+            interrupted: false,
+            blocked: false,
         };
         match self.free.pop() {
             Some(slot) => {

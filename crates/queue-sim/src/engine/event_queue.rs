@@ -29,6 +29,14 @@ impl<K> Event<K> {
         f64::from_bits(self.time_bits)
     }
 
+    /// Its scheduling number: unique among the events of its queue, so a
+    /// holder of it can tell whether an event is still the one it
+    /// scheduled (a service end made stale by preemption is not).
+    #[inline(always)]
+    pub(crate) fn seq(&self) -> u64 {
+        self.seq
+    }
+
     /// Whether `self` comes first. Written without short-circuits so that it
     /// compiles to flag arithmetic rather than branches, which mispredict on
     /// random times.
@@ -93,14 +101,17 @@ impl<K: Copy> EventQueue<K> {
     }
 
     /// Schedules `kind` at `time`: finite, and not before the last event
-    /// taken out.
+    /// taken out. Returns the event's scheduling number ([`Event::seq`]),
+    /// which no other event of this queue has.
     #[inline(always)]
-    pub(crate) fn push(&mut self, time: f64, kind: K) {
+    pub(crate) fn push(&mut self, time: f64, kind: K) -> u64 {
         let event = self.event(time, kind);
+        let seq = event.seq;
         match &mut self.store {
             Store::Heap(heap) => heap.push(event),
             Store::Radix(radix) => radix.push(event),
         }
+        seq
     }
 
     /// Removes and returns the earliest event if it happens before `limit`.

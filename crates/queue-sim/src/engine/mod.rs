@@ -21,6 +21,8 @@ mod event;
 mod event_queue;
 mod guard;
 mod node;
+mod preemption;
+mod queue;
 mod routing;
 mod run;
 mod service;

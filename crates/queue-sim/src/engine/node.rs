@@ -6,7 +6,12 @@ use std::cmp::Reverse;
 use std::collections::{BinaryHeap, VecDeque};
 
 use crate::error::ModelError;
-use crate::network::NodeSpec;
+use crate::network::{NodeSpec, Preemption};
+
+use super::queue::Waiting;
+
+/// No customer: a free server in [`NodeState::held`].
+pub(crate) const NOBODY: u32 = u32::MAX;
 
 #[derive(Clone, Debug)]
 pub(crate) struct NodeState {
@@ -16,7 +21,14 @@ pub(crate) struct NodeState {
     pub(crate) capacity: usize,
     /// Customers at the node: waiting, in service or blocked.
     pub(crate) in_node: u32,
-    pub(crate) waiting: VecDeque<u32>,
+    /// Customers waiting for a server, by priority.
+    pub(crate) waiting: Waiting,
+    /// Preemption by priority here.
+    pub(crate) preemption: Preemption,
+    /// With preemption, the customer each server holds (slot numbers,
+    /// [`NOBODY`] when free), grown to the highest server used; empty
+    /// without preemption.
+    pub(crate) held: Vec<u32>,
     /// Free servers, lowest number first.
     pub(crate) free_servers: FreeServers,
     /// Busy time of each server used so far.
@@ -29,8 +41,9 @@ pub(crate) struct NodeState {
 }
 
 impl NodeState {
-    /// The state of node `node` at time 0.
-    pub(crate) fn new(node: usize, spec: &NodeSpec) -> Result<Self, ModelError> {
+    /// The state of node `node` at time 0; `lanes`: the number of
+    /// distinct priorities in the model.
+    pub(crate) fn new(node: usize, spec: &NodeSpec, lanes: usize) -> Result<Self, ModelError> {
         let servers = spec.server_count(node)?;
         let capacity = match (servers, spec.queue_capacity) {
             // `as`: a u32 fits a usize on 32- and 64-bit targets.
@@ -41,12 +54,34 @@ impl NodeState {
             servers,
             capacity,
             in_node: 0,
-            waiting: VecDeque::new(),
+            waiting: Waiting::new(lanes),
+            // Infinite servers: nobody ever waits, so nobody is preempted.
+            preemption: if servers.is_some() { spec.priority_preemption } else { Preemption::Off },
+            held: Vec::new(),
             free_servers: FreeServers::all(servers.unwrap_or(0)),
             times: ServerTimes::default(),
             blocked: VecDeque::new(),
             endless: 0,
         })
+    }
+
+    /// With preemption, notes that `server` serves `customer`.
+    pub(crate) fn hold(&mut self, server: u32, customer: u32) {
+        // `as`: u32 to usize widens.
+        let i = server as usize;
+        if i >= self.held.len() {
+            self.held.resize(i + 1, NOBODY);
+        }
+        self.held[i] = customer;
+    }
+
+    /// `server` is free.
+    #[inline]
+    pub(crate) fn free(&mut self, server: u32) {
+        self.free_servers.put(server);
+        if let Some(held) = self.held.get_mut(server as usize) {
+            *held = NOBODY;
+        }
     }
 
     /// Whether the node holds as many customers as it can.

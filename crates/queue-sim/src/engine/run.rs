@@ -189,7 +189,16 @@ impl<R: RandomSource> Simulation<R> {
         self.records.reserve((expected.total * 1.05).clamp(0.0, 1e6) as usize);
         expected
     }
+
+    /// Handles one event: skips it if it is stale (a service end whose
+    /// service was interrupted), runs the periodic guard check when due,
+    /// then hands it to the file that handles its kind.
     fn handle(&mut self, event: Event<EventKind>) -> Result<(), SimError> {
+        if let EventKind::ServiceEnd { customer } = event.kind
+            && self.customers[customer].end_seq != event.seq()
+        {
+            return Ok(());
+        }
         if self.processed >= self.guard.next_check {
             self.check(&event)?;
         }

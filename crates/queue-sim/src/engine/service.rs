@@ -1,21 +1,27 @@
 //! Services: a customer joins a node, starts service, finishes, is routed,
 //! is blocked or leaves. This file sequences Ciw's draw order (service time
 //! before the next arrival's, routing before the next queued service, and
-//! so on: see the crate docs); the Ciw golden tests guard it.
+//! so on: see the crate docs); the Ciw golden tests guard it. Preemption
+//! (`preemption.rs`) is entered from [`Simulation::accept`].
 
 use crate::error::SimError;
+use crate::network::Preemption;
 use crate::random::RandomSource;
 use crate::record::{Record, RecordType};
 
-use super::customers::NO_SERVER;
+use super::customers::{NO_EVENT, NO_SERVER};
 use super::event::EventKind;
 use super::state::Simulation;
 
 impl<R: RandomSource> Simulation<R> {
-    /// A customer enters `node`: into service if a server is free, else the queue.
+    /// A customer enters `node`: into service if a server is free, else the
+    /// queue of its priority, where it may preempt a customer of lower
+    /// priority (Ciw's `accept` and `begin_service_if_possible_accept`).
     pub(super) fn accept(&mut self, node: usize, customer: u32) -> Result<(), SimError> {
         let state = &mut self.nodes[node];
         let c = &mut self.customers[customer];
+        // `as` (here and for node numbers below): validation keeps node
+        // numbers within a u32 and an i32.
         c.node = node as u32;
         c.arrival = self.now;
         c.queue_size_at_arrival = state.in_node;
@@ -23,48 +29,76 @@ impl<R: RandomSource> Simulation<R> {
         if state.servers.is_none() {
             return self.start_service(node, customer, NO_SERVER);
         }
+        // Nobody waits while a server is free, so the customer to serve is
+        // the one arriving, as Ciw's `choose_next_customer` finds.
         match state.free_servers.take_lowest() {
             Some(server) => self.start_service(node, customer, server),
             None => {
-                state.waiting.push_back(customer);
+                state.waiting.push_back(c.lane, customer);
+                if state.preemption != Preemption::Off {
+                    self.decide_preempt(node)?;
+                }
                 Ok(())
             }
         }
     }
 
+    /// `customer` starts service at `node` on `server` (`NO_SERVER` at an
+    /// infinite-server node): a new service time is drawn, unless its
+    /// service was interrupted and restarts or resumes.
     pub(super) fn start_service(&mut self, node: usize, customer: u32, server: u32) -> Result<(), SimError> {
-        let class = self.customers[customer].class as usize;
-        let duration = self.services[node * self.classes + class].sample(&mut self.rng);
-        if duration.is_nan() || duration < 0.0 {
-            return Err(SimError::InvalidSample { node, class, role: "service", value: duration });
-        }
+        let c = &self.customers[customer];
+        let class = c.class as usize;
+        let duration = if c.interrupted && self.nodes[node].preemption != Preemption::Resample {
+            // Restart: the time it had; resume: what was left of it.
+            c.service_time
+        } else {
+            let d = self.services[node * self.classes + class].sample(&mut self.rng);
+            if d.is_nan() || d < 0.0 {
+                return Err(SimError::InvalidSample { node, class, role: "service", value: d });
+            }
+            d
+        };
         let c = &mut self.customers[customer];
+        c.interrupted = false;
         c.server = server;
         c.service_start = self.now;
+        c.service_time = duration;
         c.service_end = self.now + duration;
         let end = c.service_end;
+        let state = &mut self.nodes[node];
         if server != NO_SERVER {
-            self.nodes[node].times.start(server, self.now);
+            state.times.start(server, self.now);
+            if state.preemption != Preemption::Off {
+                state.hold(server, customer);
+            }
         }
         // An infinite service time (possible with extreme parameters) never
         // ends, as in Ciw: the customer keeps its server.
         if end.is_finite() {
-            self.push_event(end, EventKind::ServiceEnd { customer });
-        } else if server != NO_SERVER {
-            self.nodes[node].endless += 1;
+            self.customers[customer].end_seq = self.events.push(end, EventKind::ServiceEnd { customer });
+        } else {
+            self.customers[customer].end_seq = NO_EVENT;
+            if server != NO_SERVER {
+                state.endless += 1;
+            }
         }
         Ok(())
     }
 
+    /// `customer`'s service ends: route it, then release it or block it.
     pub(super) fn finish_service(&mut self, customer: u32) -> Result<(), SimError> {
-        let c = &self.customers[customer];
+        let c = &mut self.customers[customer];
+        c.end_seq = NO_EVENT;
         let (node, class) = (c.node as usize, c.class as usize);
         let next = self.routes.choose(class, node, &mut self.rng);
-        self.customers[customer].destination = next.map_or(-1, |d| d as i32 + 1);
+        let c = &mut self.customers[customer];
+        c.destination = next.map_or(-1, |d| d as i32 + 1);
         if let Some(dest) = next {
             let d = &mut self.nodes[dest];
             if d.full() {
                 // Blocked after service: keep the server until `dest` has room.
+                c.blocked = true;
                 d.blocked.push_back((node as u32, customer));
                 self.blocked += 1;
                 return Ok(());
@@ -76,16 +110,12 @@ impl<R: RandomSource> Simulation<R> {
     /// `customer` leaves `node` for `next` (`None`: the exit), in Ciw's order:
     /// write the record, free the server and start the next queued service,
     /// accept at the next node, then let in whoever is blocked waiting for room.
-    pub(super) fn release(
-        &mut self,
-        node: usize,
-        customer: u32,
-        next: Option<usize>,
-    ) -> Result<(), SimError> {
+    pub(super) fn release(&mut self, node: usize, customer: u32, next: Option<usize>) -> Result<(), SimError> {
         let now = self.now;
         let state = &mut self.nodes[node];
         state.in_node -= 1;
-        let c = &self.customers[customer];
+        let c = &mut self.customers[customer];
+        c.blocked = false;
         self.records.push(Record {
             id_number: c.id,
             customer_class: c.class,
@@ -110,7 +140,7 @@ impl<R: RandomSource> Simulation<R> {
             state.times.end(server, c.service_start, now, waiting.is_none());
             match waiting {
                 Some(waiting) => self.start_service(node, waiting, server)?,
-                None => state.free_servers.put(server),
+                None => state.free(server),
             }
         }
         match next {

@@ -52,6 +52,8 @@ pub struct Simulation<R: RandomSource = Pcg> {
     pub(super) now: f64,
     pub(super) events: EventQueue<EventKind>,
     pub(super) classes: usize,
+    /// Per class, its priority lane: the rank of its priority (0 first).
+    pub(super) lane_of: Vec<u32>,
     pub(super) nodes: Vec<NodeState>,
     pub(super) customers: Customers,
     /// Per (node, class), node-major: external inter-arrival samplers.
@@ -117,11 +119,22 @@ impl<R: RandomSource> Simulation<R> {
             }
         }
         let routes = Routes::new(network)?;
+        // Each class's priority as a rank among the distinct priorities.
+        let mut priorities: Vec<u32> = network.classes.iter().map(|c| c.priority).collect();
+        priorities.sort_unstable();
+        priorities.dedup();
+        let lanes = priorities.len();
+        let lane_of = network
+            .classes
+            .iter()
+            // `as`: at most as many ranks as classes, which fit a u32.
+            .map(|c| priorities.partition_point(|&p| p < c.priority) as u32)
+            .collect();
         let nodes = network
             .nodes
             .iter()
             .enumerate()
-            .map(|(i, spec)| NodeState::new(i, spec))
+            .map(|(i, spec)| NodeState::new(i, spec, lanes))
             .collect::<Result<_, _>>()?;
         let arrival_nodes =
             (0..n).filter(|&i| (0..classes).any(|k| arrivals[i * classes + k].is_some())).collect();
@@ -136,6 +149,7 @@ impl<R: RandomSource> Simulation<R> {
             now: 0.0,
             events: EventQueue::new(),
             classes,
+            lane_of,
             nodes,
             customers: Customers::default(),
             arrivals,
@@ -265,10 +279,5 @@ impl<R: RandomSource> Simulation<R> {
             Count::Accepted => self.accepted,
             Count::Arrived => self.arrived,
         }
-    }
-
-    #[inline(always)]
-    pub(super) fn push_event(&mut self, time: f64, kind: EventKind) {
-        self.events.push(time, kind);
     }
 }

@@ -63,12 +63,18 @@ def network(model):
     arrivals = {k: [dist(a["arrival"]) if "arrival" in a else None for a in c["nodes"]] for k, c in classes.items()}
     services = {k: [dist(a["service"]) for a in c["nodes"]] for k, c in classes.items()}
     routing = {k: c.get("routing") or [[0.0] * n for _ in range(n)] for k, c in classes.items()}
+    extra = {}
+    priorities = {k: c.get("priority", 0) for k, c in classes.items()}
+    preemption = [s.get("priority_preemption", False) for s in nodes]
+    if any(p != 0 for p in priorities.values()) or any(preemption):
+        extra["priority_classes"] = (priorities, preemption) if any(preemption) else priorities
     return ciw.create_network(
         arrival_distributions=arrivals,
         service_distributions=services,
         number_of_servers=servers,
         queue_capacities=caps,
         routing=routing,
+        **extra,
     )
 
 

@@ -78,8 +78,10 @@ fn rust_rows(model: &str) -> Vec<Vec<String>> {
     rows
 }
 
-fn key(row: &[String]) -> (u64, f64, u32) {
-    (row[0].parse().unwrap(), row[3].parse().unwrap(), row[2].parse().unwrap())
+/// Customer, arrival at the node, node, then exit date: an interrupted
+/// service and the service that completes it share the first three.
+fn key(row: &[String]) -> (u64, f64, u32, f64) {
+    (row[0].parse().unwrap(), row[3].parse().unwrap(), row[2].parse().unwrap(), row[9].parse().unwrap())
 }
 
 fn ciw_rows(model: &str) -> Vec<Vec<String>> {
@@ -159,6 +161,32 @@ fn the_shipped_clinic_model_gives_ciws_records() {
 #[test]
 fn certain_pmfs_draw_nothing_and_infinite_sequential_times_stop_as_in_ciw() {
     assert_same_records("certain_and_infinite");
+}
+
+#[test]
+fn priority_classes_are_served_best_first_as_in_ciw() {
+    // Three classes, two sharing priority 1, no preemption.
+    assert_same_records("priorities");
+}
+
+#[test]
+fn preemption_that_resamples_equals_ciw_record_for_record() {
+    assert_same_records("preempt_resample");
+}
+
+#[test]
+fn preemption_that_restarts_equals_ciw_record_for_record() {
+    assert_same_records("preempt_restart");
+}
+
+#[test]
+fn preemption_that_resumes_equals_ciw_record_for_record() {
+    assert_same_records("preempt_resume");
+}
+
+#[test]
+fn preemption_that_reroutes_equals_ciw_record_for_record() {
+    assert_same_records("preempt_reroute");
 }
 
 #[test]

@@ -16,14 +16,14 @@ use queue_sim::{
 fn sample_network() -> Network {
     Network {
         nodes: vec![
-            NodeSpec { servers: Servers::Finite(2), queue_capacity: Some(3) },
-            NodeSpec { servers: Servers::Infinite, queue_capacity: None },
-            NodeSpec { servers: Servers::Finite(3), queue_capacity: None },
+            NodeSpec::new(Servers::Finite(2)).with_queue_capacity(3),
+            NodeSpec::new(Servers::Infinite),
+            NodeSpec::new(Servers::Finite(3)),
         ],
         classes: vec![
-            CustomerClass {
-                name: "Walk-in".to_owned(),
-                nodes: vec![
+            CustomerClass::new(
+                "Walk-in",
+                vec![
                     ClassAtNode {
                         arrival: Some(Distribution::exponential(1.0 / 3.0)),
                         service: Distribution::Gamma { shape: 2.5, scale: 0.3 },
@@ -34,11 +34,11 @@ fn sample_network() -> Network {
                     },
                     ClassAtNode { arrival: None, service: Distribution::Weibull { scale: 0.8, shape: 1.5 } },
                 ],
-                routing: vec![vec![0.1, 0.3, 0.2], vec![0.0, 0.0, 0.5], vec![0.25, 0.0, 0.0]],
-            },
-            CustomerClass {
-                name: "Booked, \"priority\"".to_owned(),
-                nodes: vec![
+                vec![vec![0.1, 0.3, 0.2], vec![0.0, 0.0, 0.5], vec![0.25, 0.0, 0.0]],
+            ),
+            CustomerClass::new(
+                "Booked, \"priority\"",
+                vec![
                     ClassAtNode {
                         arrival: Some(Distribution::Erlang { rate: 3.0, phases: 2 }),
                         service: Distribution::Triangular { lower: 0.1, mode: 0.4, upper: 1.2 },
@@ -55,8 +55,8 @@ fn sample_network() -> Network {
                         service: Distribution::Pmf { values: vec![0.2, 0.6], probs: vec![0.25, 0.75] },
                     },
                 ],
-                routing: vec![vec![0.0, 0.5, 0.5], vec![0.2, 0.0, 0.2], vec![0.0, 0.1, 0.0]],
-            },
+                vec![vec![0.0, 0.5, 0.5], vec![0.2, 0.0, 0.2], vec![0.0, 0.1, 0.0]],
+            ),
         ],
     }
 }
@@ -69,20 +69,20 @@ fn base_network() -> Network {
     };
     Network {
         nodes: vec![
-            NodeSpec { servers: Servers::Finite(1), queue_capacity: None },
-            NodeSpec { servers: Servers::Finite(2), queue_capacity: Some(4) },
+            NodeSpec::new(Servers::Finite(1)),
+            NodeSpec::new(Servers::Finite(2)).with_queue_capacity(4),
         ],
         classes: vec![
-            CustomerClass {
-                name: "A".to_owned(),
-                nodes: vec![at(Some(0.5), 1.0), at(None, 1.5)],
-                routing: vec![vec![0.0, 0.5], vec![0.0, 0.0]],
-            },
-            CustomerClass {
-                name: "B".to_owned(),
-                nodes: vec![at(None, 2.0), at(Some(0.25), 1.0)],
-                routing: vec![vec![0.0, 0.0], vec![0.3, 0.0]],
-            },
+            CustomerClass::new(
+                "A",
+                vec![at(Some(0.5), 1.0), at(None, 1.5)],
+                vec![vec![0.0, 0.5], vec![0.0, 0.0]],
+            ),
+            CustomerClass::new(
+                "B",
+                vec![at(None, 2.0), at(Some(0.25), 1.0)],
+                vec![vec![0.0, 0.0], vec![0.3, 0.0]],
+            ),
         ],
     }
 }
@@ -163,8 +163,8 @@ fn hand_written_toml_reads_servers_and_defaults() {
         ]
     "#;
     let net = Network::from_toml_str(text).unwrap();
-    assert_eq!(net.nodes[0], NodeSpec { servers: Servers::Infinite, queue_capacity: None });
-    assert_eq!(net.nodes[1], NodeSpec { servers: Servers::Finite(2), queue_capacity: Some(5) });
+    assert_eq!(net.nodes[0], NodeSpec::new(Servers::Infinite));
+    assert_eq!(net.nodes[1], NodeSpec::new(Servers::Finite(2)).with_queue_capacity(5));
     assert_eq!(net.classes[0].name, "Customer", "default class name");
     assert_eq!(net.classes[0].nodes[0].arrival, Some(Distribution::exponential(2.0)));
     assert_eq!(net.classes[0].nodes[1].arrival, None);

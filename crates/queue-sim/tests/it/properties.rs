@@ -38,8 +38,10 @@ fn inter_arrival_time() -> impl Strategy<Value = Distribution> {
 
 fn node_spec() -> impl Strategy<Value = NodeSpec> {
     let servers = prop_oneof![3 => (1usize..=4).prop_map(Servers::Finite), 1 => Just(Servers::Infinite)];
-    (servers, prop::option::of(0usize..=3))
-        .prop_map(|(servers, queue_capacity)| NodeSpec { servers, queue_capacity })
+    (servers, prop::option::of(0usize..=3)).prop_map(|(servers, queue_capacity)| match queue_capacity {
+        Some(q) => NodeSpec::new(servers).with_queue_capacity(q),
+        None => NodeSpec::new(servers),
+    })
 }
 
 /// A routing matrix whose rows sum to at most 0.9 (or, now and then, an empty
@@ -59,11 +61,8 @@ fn routing(n: usize) -> impl Strategy<Value = Vec<Vec<f64>>> {
 fn class(n: usize) -> impl Strategy<Value = CustomerClass> {
     let at = (prop::option::of(inter_arrival_time()), service_time())
         .prop_map(|(arrival, service)| ClassAtNode { arrival, service });
-    (prop::collection::vec(at, n), routing(n)).prop_map(|(nodes, routing)| CustomerClass {
-        name: "Customer".to_owned(),
-        nodes,
-        routing,
-    })
+    (prop::collection::vec(at, n), routing(n))
+        .prop_map(|(nodes, routing)| CustomerClass::new("Customer".to_owned(), nodes, routing))
 }
 
 fn network() -> impl Strategy<Value = Network> {

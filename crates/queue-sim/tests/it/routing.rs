@@ -53,12 +53,8 @@ fn network(nodes: usize, routing: Vec<Vec<f64>>) -> Network {
         service: Distribution::Deterministic { value: 0.5 },
     };
     Network {
-        nodes: vec![NodeSpec { servers: Servers::Finite(1), queue_capacity: None }; nodes],
-        classes: vec![CustomerClass {
-            name: "Customer".to_owned(),
-            nodes: (0..nodes).map(at).collect(),
-            routing,
-        }],
+        nodes: vec![NodeSpec::new(Servers::Finite(1)); nodes],
+        classes: vec![CustomerClass::new("Customer".to_owned(), (0..nodes).map(at).collect(), routing)],
     }
 }
 

@@ -12,11 +12,14 @@ fn at(arrival: Option<Distribution>, service: Distribution) -> ClassAtNode {
 }
 
 fn node(servers: Servers, queue_capacity: Option<usize>) -> NodeSpec {
-    NodeSpec { servers, queue_capacity }
+    match queue_capacity {
+        Some(q) => NodeSpec::new(servers).with_queue_capacity(q),
+        None => NodeSpec::new(servers),
+    }
 }
 
 fn one_class(nodes: Vec<NodeSpec>, at_nodes: Vec<ClassAtNode>, routing: Vec<Vec<f64>>) -> Network {
-    Network { nodes, classes: vec![CustomerClass { name: "Customer".to_owned(), nodes: at_nodes, routing }] }
+    Network { nodes, classes: vec![CustomerClass::new("Customer".to_owned(), at_nodes, routing)] }
 }
 
 #[test]

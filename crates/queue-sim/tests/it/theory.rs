@@ -219,13 +219,10 @@ fn tandem_jackson_network_mean_sojourn_is_sum_of_node_sojourns() {
     let stations = [(0.5, 1usize), (0.25, 2), (0.2, 3)];
     let n = stations.len();
     let net = Network {
-        nodes: stations
-            .iter()
-            .map(|&(_, c)| NodeSpec { servers: Servers::Finite(c), queue_capacity: None })
-            .collect(),
-        classes: vec![CustomerClass {
-            name: "Customer".to_owned(),
-            nodes: stations
+        nodes: stations.iter().map(|&(_, c)| NodeSpec::new(Servers::Finite(c))).collect(),
+        classes: vec![CustomerClass::new(
+            "Customer".to_owned(),
+            stations
                 .iter()
                 .enumerate()
                 .map(|(i, &(mu, _))| ClassAtNode {
@@ -233,8 +230,8 @@ fn tandem_jackson_network_mean_sojourn_is_sum_of_node_sojourns() {
                     service: Distribution::exponential(mu),
                 })
                 .collect(),
-            routing: (0..n).map(|i| (0..n).map(|j| if j == i + 1 { 1.0 } else { 0.0 }).collect()).collect(),
-        }],
+            (0..n).map(|i| (0..n).map(|j| if j == i + 1 { 1.0 } else { 0.0 }).collect()).collect(),
+        )],
     };
     net.validate().unwrap();
     let theory: f64 = stations

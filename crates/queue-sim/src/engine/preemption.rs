@@ -1,0 +1,137 @@
+//! Preemption by priority (Ciw's `decide_preempt` and `preempt`): when a
+//! customer joins a node whose servers are all busy, and the node preempts,
+//! the next customer to serve takes the server of the customer of the worst
+//! priority in service (the latest started among those, the lowest server
+//! on a tie, as Ciw's `max` over its server list), whose service is
+//! interrupted: it waits again at the front of its lane, or is rerouted.
+//!
+//! Draws, in Ciw's order: with `"reroute"`, the routing draw for the
+//! interrupted customer and then its accept at the destination; then the
+//! service time of the customer taking the server.
+//!
+//! Two choices where Ciw 3.2.7 misbehaves: a customer blocked after its
+//! service (it holds its server until its destination has room) is never
+//! interrupted here, where Ciw interrupts it and later serves it again while
+//! it is still queued for its destination; and a customer rerouted to the
+//! node it was interrupted at queues there behind the customer that took its
+//! server, where Ciw briefly frees the server and draws the newcomer's
+//! service time twice.
+
+use crate::error::SimError;
+use crate::network::Preemption;
+use crate::random::RandomSource;
+use crate::record::{Record, RecordType};
+
+use super::customers::{NO_EVENT, NO_SERVER};
+use super::node::NOBODY;
+use super::state::Simulation;
+
+impl<R: RandomSource> Simulation<R> {
+    /// Every server of `node` is busy and a customer has just joined its
+    /// queue: if the next customer to serve has a better priority than the
+    /// worst in service, it takes that one's server.
+    pub(super) fn decide_preempt(&mut self, node: usize) -> Result<(), SimError> {
+        let state = &self.nodes[node];
+        let Some((lane, next)) = state.waiting.front() else { return Ok(()) };
+        // The worst lane in service, then the latest start, then the lowest
+        // server; blocked customers have finished their service.
+        let mut victim: Option<(u32, f64, u32, u32)> = None;
+        for (server, &held) in (0u32..).zip(&state.held) {
+            if held == NOBODY {
+                continue;
+            }
+            let c = &self.customers[held];
+            if c.blocked {
+                continue;
+            }
+            let better = match victim {
+                None => true,
+                Some((l, start, _, _)) => c.lane > l || (c.lane == l && c.service_start > start),
+            };
+            if better {
+                victim = Some((c.lane, c.service_start, server, held));
+            }
+        }
+        match victim {
+            Some((worst, _, server, held)) if lane < worst => self.preempt(node, held, server, lane, next),
+            _ => Ok(()),
+        }
+    }
+
+    /// `next` (waiting in `lane`) takes `server` from `victim`.
+    fn preempt(&mut self, node: usize, victim: u32, server: u32, lane: u32, next: u32) -> Result<(), SimError> {
+        let now = self.now;
+        let mode = self.nodes[node].preemption;
+        let popped = self.nodes[node].waiting.pop_front();
+        debug_assert_eq!(popped, Some(next), "the next customer is the front of the best lane {lane}");
+        let c = &mut self.customers[victim];
+        // Its pending service end is stale from now on.
+        c.end_seq = NO_EVENT;
+        if !c.service_end.is_finite() {
+            self.nodes[node].endless -= 1;
+        }
+        let destination = if mode == Preemption::Reroute {
+            let class = c.class as usize;
+            let to = self.routes.choose(class, node, &mut self.rng);
+            // `as`: validation keeps node numbers within an i32.
+            Some(to.map_or(-1, |d| d as i32 + 1))
+        } else {
+            None
+        };
+        let c = &self.customers[victim];
+        self.records.push(Record {
+            id_number: c.id,
+            customer_class: c.class,
+            original_customer_class: c.class,
+            node: node as u32 + 1,
+            arrival_date: c.arrival,
+            waiting_time: c.service_start - c.arrival,
+            service_start_date: c.service_start,
+            service_time: c.service_time,
+            service_end_date: f64::NAN,
+            time_blocked: f64::NAN,
+            exit_date: now,
+            destination,
+            queue_size_at_arrival: c.queue_size_at_arrival,
+            queue_size_at_departure: None,
+            server_id: Some(server + 1),
+            record_type: RecordType::InterruptedService,
+        });
+        let started = c.service_start;
+        let state = &mut self.nodes[node];
+        // Ciw adds nothing to the server's busy time for an interrupted
+        // service (its `detatch_server` subtracts two cleared dates), but
+        // does for a rerouted one; in Ciw mode so does this engine.
+        if !self.ciw || mode == Preemption::Reroute {
+            state.times.end(server, started, now, false);
+        }
+        // The server is `next`'s from now on (its service time is drawn
+        // below, after any draws of the rerouted customer).
+        state.hold(server, next);
+        if let Some(to) = destination {
+            state.in_node -= 1;
+            let c = &mut self.customers[victim];
+            c.server = NO_SERVER;
+            // `as`: a destination is -1 or a node number from 1.
+            match to {
+                -1 => {
+                    self.completed += 1;
+                    self.customers.remove(victim);
+                }
+                d => self.accept(d as usize - 1, victim)?,
+            }
+        } else {
+            let c = &mut self.customers[victim];
+            c.server = NO_SERVER;
+            c.interrupted = true;
+            // Resume: what is left; restart keeps its service time;
+            // resample draws anew when it starts again.
+            if mode == Preemption::Resume {
+                c.service_time = c.service_end - now;
+            }
+            let lane = c.lane;
+            self.nodes[node].waiting.push_front(lane, victim);
+        }
+        self.start_service(node, next, server)
+    }
+}

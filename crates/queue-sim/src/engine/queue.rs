@@ -1,0 +1,82 @@
+//! The customers waiting at a node for a server: one first-in-first-out
+//! queue per priority, the best priority served first (Ciw's per-priority
+//! lists in `Node.individuals`). The queue of priority 0 sits apart from the
+//! others so that a model without priorities pays nothing for them.
+
+use std::collections::VecDeque;
+
+/// Waiting customers (slot numbers) by priority lane, 0 served first.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Waiting {
+    /// Lane 0: the only one in a model without priorities.
+    first: VecDeque<u32>,
+    /// Lanes 1, 2, ...: empty in a model without priorities.
+    rest: Vec<VecDeque<u32>>,
+}
+
+impl Waiting {
+    /// Queues for `lanes` priorities (at least one).
+    pub(crate) fn new(lanes: usize) -> Self {
+        Self { first: VecDeque::new(), rest: vec![VecDeque::new(); lanes.saturating_sub(1)] }
+    }
+
+    fn lane(&mut self, lane: u32) -> &mut VecDeque<u32> {
+        match lane {
+            0 => &mut self.first,
+            // `as`: u32 to usize widens; lanes come from the model's classes.
+            l => &mut self.rest[l as usize - 1],
+        }
+    }
+
+    /// `customer` joins the back of its lane.
+    #[inline]
+    pub(crate) fn push_back(&mut self, lane: u32, customer: u32) {
+        if lane == 0 { self.first.push_back(customer) } else { self.lane(lane).push_back(customer) }
+    }
+
+    /// `customer` goes back to the front of its lane (a customer whose
+    /// service was interrupted joined before everyone waiting in its lane).
+    pub(crate) fn push_front(&mut self, lane: u32, customer: u32) {
+        self.lane(lane).push_front(customer);
+    }
+
+    /// Takes the next customer to serve: the front of the best non-empty lane.
+    #[inline]
+    pub(crate) fn pop_front(&mut self) -> Option<u32> {
+        match self.first.pop_front() {
+            Some(c) => Some(c),
+            None if self.rest.is_empty() => None,
+            None => self.rest.iter_mut().find_map(VecDeque::pop_front),
+        }
+    }
+
+    /// The next customer to serve and its lane, left in place.
+    pub(crate) fn front(&self) -> Option<(u32, u32)> {
+        std::iter::once(&self.first)
+            .chain(&self.rest)
+            .zip(0u32..)
+            .find_map(|(queue, lane)| queue.front().map(|&c| (lane, c)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Waiting;
+
+    #[test]
+    fn the_best_lane_is_served_first_and_each_lane_in_arrival_order() {
+        let mut w = Waiting::new(3);
+        w.push_back(2, 10);
+        w.push_back(1, 20);
+        w.push_back(1, 21);
+        w.push_back(2, 11);
+        assert_eq!(w.front(), Some((1, 20)));
+        w.push_front(1, 19);
+        assert_eq!(w.front(), Some((1, 19)));
+        let order: Vec<u32> = std::iter::from_fn(|| w.pop_front()).collect();
+        assert_eq!(order, [19, 20, 21, 10, 11]);
+        assert_eq!(w.front(), None);
+        w.push_back(0, 5);
+        assert_eq!(w.front(), Some((0, 5)));
+    }
+}
