@@ -59,6 +59,8 @@ impl<R: RandomSource> Simulation<R> {
     }
 
     /// `next` (waiting in `lane`) takes `server` from `victim`.
+    #[cold]
+    #[inline(never)]
     fn preempt(&mut self, node: usize, victim: u32, server: u32, lane: u32, next: u32) -> Result<(), SimError> {
         let now = self.now;
         let mode = self.nodes[node].preemption;
@@ -133,5 +135,26 @@ impl<R: RandomSource> Simulation<R> {
             self.nodes[node].waiting.push_front(lane, victim);
         }
         self.start_service(node, next, server)
+    }
+
+    /// The service time of an interrupted customer starting again at
+    /// `node`: the one it had (restart), what was left of it (resume), or a
+    /// new draw (resample, and a customer whose node no longer preempts).
+    #[cold]
+    #[inline(never)]
+    pub(super) fn service_time_after_interruption(&mut self, node: usize, customer: u32) -> Result<f64, SimError> {
+        let c = &mut self.customers[customer];
+        c.interrupted = false;
+        match self.nodes[node].preemption {
+            Preemption::Restart | Preemption::Resume => Ok(c.service_time),
+            _ => {
+                let class = c.class as usize;
+                let d = self.services[node * self.classes + class].sample(&mut self.rng);
+                if d.is_nan() || d < 0.0 {
+                    return Err(SimError::InvalidSample { node, class, role: "service", value: d });
+                }
+                Ok(d)
+            }
+        }
     }
 }

@@ -80,7 +80,7 @@ impl Routes {
 
     /// Draws the next node of a customer of `class` leaving `node`, as Ciw
     /// does; `None` is the exit.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn choose<R: RandomSource>(&self, class: usize, node: usize, rng: &mut R) -> Option<usize> {
         let (sums, targets, draws) = self.row(class, node);
         if !draws {

@@ -194,7 +194,8 @@ impl<R: RandomSource> Simulation<R> {
     /// service was interrupted), runs the periodic guard check when due,
     /// then hands it to the file that handles its kind.
     fn handle(&mut self, event: Event<EventKind>) -> Result<(), SimError> {
-        if let EventKind::ServiceEnd { customer } = event.kind
+        if self.preemptive
+            && let EventKind::ServiceEnd { customer } = event.kind
             && self.customers[customer].end_seq != event.seq()
         {
             return Ok(());

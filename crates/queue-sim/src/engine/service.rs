@@ -48,39 +48,41 @@ impl<R: RandomSource> Simulation<R> {
     /// service was interrupted and restarts or resumes.
     pub(super) fn start_service(&mut self, node: usize, customer: u32, server: u32) -> Result<(), SimError> {
         let c = &self.customers[customer];
-        let class = c.class as usize;
-        let duration = if c.interrupted && self.nodes[node].preemption != Preemption::Resample {
-            // Restart: the time it had; resume: what was left of it.
-            c.service_time
+        let duration = if c.interrupted {
+            self.service_time_after_interruption(node, customer)?
         } else {
+            let class = c.class as usize;
             let d = self.services[node * self.classes + class].sample(&mut self.rng);
             if d.is_nan() || d < 0.0 {
                 return Err(SimError::InvalidSample { node, class, role: "service", value: d });
             }
             d
         };
+        let now = self.now;
         let c = &mut self.customers[customer];
-        c.interrupted = false;
         c.server = server;
-        c.service_start = self.now;
+        c.service_start = now;
         c.service_time = duration;
-        c.service_end = self.now + duration;
+        c.service_end = now + duration;
         let end = c.service_end;
-        let state = &mut self.nodes[node];
         if server != NO_SERVER {
-            state.times.start(server, self.now);
-            if state.preemption != Preemption::Off {
+            let state = &mut self.nodes[node];
+            state.times.start(server, now);
+            if self.preemptive {
                 state.hold(server, customer);
             }
         }
         // An infinite service time (possible with extreme parameters) never
         // ends, as in Ciw: the customer keeps its server.
         if end.is_finite() {
-            self.customers[customer].end_seq = self.events.push(end, EventKind::ServiceEnd { customer });
+            let seq = self.events.push(end, EventKind::ServiceEnd { customer });
+            if self.preemptive {
+                self.customers[customer].end_seq = seq;
+            }
         } else {
             self.customers[customer].end_seq = NO_EVENT;
             if server != NO_SERVER {
-                state.endless += 1;
+                self.nodes[node].endless += 1;
             }
         }
         Ok(())
@@ -88,8 +90,7 @@ impl<R: RandomSource> Simulation<R> {
 
     /// `customer`'s service ends: route it, then release it or block it.
     pub(super) fn finish_service(&mut self, customer: u32) -> Result<(), SimError> {
-        let c = &mut self.customers[customer];
-        c.end_seq = NO_EVENT;
+        let c = &self.customers[customer];
         let (node, class) = (c.node as usize, c.class as usize);
         let next = self.routes.choose(class, node, &mut self.rng);
         let c = &mut self.customers[customer];
@@ -114,8 +115,7 @@ impl<R: RandomSource> Simulation<R> {
         let now = self.now;
         let state = &mut self.nodes[node];
         state.in_node -= 1;
-        let c = &mut self.customers[customer];
-        c.blocked = false;
+        let c = &self.customers[customer];
         self.records.push(Record {
             id_number: c.id,
             customer_class: c.class,
@@ -155,6 +155,7 @@ impl<R: RandomSource> Simulation<R> {
             && let Some((from, blocked)) = state.blocked.pop_front()
         {
             self.blocked -= 1;
+            self.customers[blocked].blocked = false;
             self.release(from as usize, blocked, Some(node))?;
         }
         Ok(())

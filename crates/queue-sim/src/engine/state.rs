@@ -5,7 +5,7 @@
 
 use crate::distribution::Sampler;
 use crate::error::SimError;
-use crate::network::Network;
+use crate::network::{Network, Preemption};
 use crate::python_random::PythonRandom;
 use crate::random::{Pcg, RandomSource};
 use crate::record::Record;
@@ -54,6 +54,8 @@ pub struct Simulation<R: RandomSource = Pcg> {
     pub(super) classes: usize,
     /// Per class, its priority lane: the rank of its priority (0 first).
     pub(super) lane_of: Vec<u32>,
+    /// Some node preempts: service ends can go stale.
+    pub(super) preemptive: bool,
     pub(super) nodes: Vec<NodeState>,
     pub(super) customers: Customers,
     /// Per (node, class), node-major: external inter-arrival samplers.
@@ -130,12 +132,13 @@ impl<R: RandomSource> Simulation<R> {
             // `as`: at most as many ranks as classes, which fit a u32.
             .map(|c| priorities.partition_point(|&p| p < c.priority) as u32)
             .collect();
-        let nodes = network
+        let nodes: Vec<NodeState> = network
             .nodes
             .iter()
             .enumerate()
             .map(|(i, spec)| NodeState::new(i, spec, lanes))
             .collect::<Result<_, _>>()?;
+        let preemptive = nodes.iter().any(|n| n.preemption != Preemption::Off);
         let arrival_nodes =
             (0..n).filter(|&i| (0..classes).any(|k| arrivals[i * classes + k].is_some())).collect();
         let ciw = rng.ciw_conventions();
@@ -150,6 +153,7 @@ impl<R: RandomSource> Simulation<R> {
             events: EventQueue::new(),
             classes,
             lane_of,
+            preemptive,
             nodes,
             customers: Customers::default(),
             arrivals,
