@@ -54,18 +54,24 @@ pub(crate) fn run(args: &Args, sizes: &Sizes, report: &mut Report) -> Result<()>
     let _ = std::fs::remove_dir_all(&scratch);
     let (m, cc) = (median(&moments), median(&c));
     let peak = peaks.iter().copied().fold(0.0, f64::max);
-    println!("  {:>20}: mean+std {m:.3} s ({})", "chunked-array", spread(&moments, 1.0, 3));
-    println!("  {:>20}: C {cc:.3} s ({}), peak {peak:.0} MB", "", spread(&c, 1.0, 3));
+    println!(
+        "  {:>20}: mean+std {m:.3} s ({}); C {cc:.3} s ({}); peak {peak:.0} MB",
+        "chunked-array",
+        spread(&moments, 1.0, 3),
+        spread(&c, 1.0, 3)
+    );
     report.measured("array.mean_std_s", "s", "chunked-array", FRESH, moments);
     report.measured("array.c_s", "s", "chunked-array", FRESH, c);
     report
         .measured("array.peak_mb", "MB", "chunked-array", "largest of the runs", peaks)
         .target("at most 300 MB", peak <= 300.0);
+    let mut shown = Vec::new();
     for (key, label) in [("mean", "mean"), ("std", "std"), ("c", "C")] {
         let x = values[key].as_f64().unwrap_or(f64::NAN);
-        println!("  {:>20}: {label} {x:.12e}", "");
+        shown.push(format!("{label} {x:.12e}"));
         report.derived(&format!("array.value_{key}"), "", "chunked-array", x);
     }
+    println!("  {:>20}: {}", "values", shown.join(", "));
 
     for (cell, key, label, target) in [("moments", "mean_std", "mean+std", 5.0), ("c", "c", "C", 4.0)] {
         let ours = if cell == "c" { cc } else { m };

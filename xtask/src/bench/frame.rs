@@ -49,7 +49,9 @@ pub(crate) fn run(args: &Args, sizes: &Sizes, report: &mut Report) -> Result<()>
         .target("at most 250 MB", peak <= 250.0);
     for peer in ["polars", "dask", "pandas"] {
         match peer_runs(args, peer, path, n) {
-            Ok((version, times, peaks, means)) => {
+            Ok((doc, times, peaks, means)) => {
+                report.versions_from(peer, &doc);
+                let version = doc["version"].as_str().unwrap_or("?");
                 let (t, mb) = (median(&times), peaks.iter().copied().fold(0.0, f64::max));
                 println!(
                     "  {:>24}: {t:>7.3} s, peak {mb:>5.0} MB ({:.2}x our time; {})",
@@ -144,22 +146,21 @@ fn ours(csv: &str, runs: usize) -> Result<(Vec<f64>, Vec<f64>, Means)> {
     Ok((times, peaks, means))
 }
 
-/// A peer's version, times, peak memories and means, from `runs` fresh
-/// processes.
-fn peer_runs(args: &Args, peer: &str, csv: &str, runs: usize) -> Result<(String, Vec<f64>, Vec<f64>, Means)> {
-    let (mut version, mut times, mut peaks, mut means) =
-        (String::new(), Vec::new(), Vec::new(), Means::new());
+/// A peer's last report (its versions), times, peak memories and means,
+/// from `runs` fresh processes.
+fn peer_runs(args: &Args, peer: &str, csv: &str, runs: usize) -> Result<(Value, Vec<f64>, Vec<f64>, Means)> {
+    let (mut last, mut times, mut peaks, mut means) = (Value::Null, Vec::new(), Vec::new(), Means::new());
     for _ in 0..runs.max(1) {
         let doc = last_json(&python(args, PEER, &[peer, csv], peer)?)?;
-        version = doc["version"].as_str().unwrap_or("?").to_owned();
         times.push(doc["seconds"].as_f64().unwrap_or(f64::NAN));
         peaks.push(doc["peak_mb"].as_f64().unwrap_or(f64::NAN));
         means = means_of(&doc["means"]);
         if peer == "polars" && doc["threads"] != json!(2) {
             bail!("polars ran {} threads, not 2 (POLARS_MAX_THREADS)", doc["threads"]);
         }
+        last = doc;
     }
-    Ok((version, times, peaks, means))
+    Ok((last, times, peaks, means))
 }
 
 fn means_of(v: &Value) -> Means {
@@ -177,7 +178,7 @@ fn compare_means(report: &mut Report, peer: &str, ours: &Means, theirs: &Means) 
     let show = |m: &Means| m.iter().map(|(k, x)| format!("{k} {x}")).collect::<Vec<_>>().join(", ");
     if peer == "pandas" || !equal {
         println!(
-            "  means {} {peer}'s to the last digit: ours {}; {peer}'s {}",
+            "  the means {} those of {peer} to the last digit: ours {}; {peer} {}",
             if equal { "equal" } else { "DIFFER from" },
             show(ours),
             show(theirs)
