@@ -189,7 +189,7 @@ fn compare_means(report: &mut Report, peer: &str, ours: &Means, theirs: &Means) 
 }
 
 /// A small generated flights file for `--quick`, written on first use.
-fn small_file(rows: u64) -> Result<PathBuf> {
+pub(super) fn small_file(rows: u64) -> Result<PathBuf> {
     let path = PathBuf::from(format!("data/generated/flights-{rows}.csv"));
     if !path.exists() {
         std::fs::create_dir_all("data/generated")?;

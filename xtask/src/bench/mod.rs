@@ -6,6 +6,7 @@
 //! OUT` writes them all; `--quick` runs small sizes for a smoke test.
 
 mod array;
+mod demo;
 mod engine;
 mod executors;
 mod frame;
@@ -24,7 +25,7 @@ pub(crate) use report::{Report, median, spread};
 /// Options of `cargo xtask bench`.
 #[derive(clap::Args)]
 pub(crate) struct Args {
-    /// Run one part only: engine, executors, mpi, frame or array.
+    /// Run one part only: engine, executors, mpi, frame, array or demo.
     section: Option<Section>,
     /// Also write every figure measured to this JSON file (checked before
     /// the run starts): samples, medians, ratios, targets, peers' versions.
@@ -72,6 +73,8 @@ enum Section {
     Frame,
     /// The chunked array against dask.
     Array,
+    /// The whole demo's time (`cargo xtask demo`).
+    Demo,
 }
 
 /// The sizes of one run: the README's, or small ones with `--quick`.
@@ -102,6 +105,8 @@ pub(crate) struct Sizes {
     pub(crate) array: (usize, usize),
     /// Fresh processes per array cell.
     pub(crate) array_repeats: usize,
+    /// Runs of the whole demo.
+    pub(crate) demo_repeats: usize,
 }
 
 impl Sizes {
@@ -121,6 +126,7 @@ impl Sizes {
             frame_rows: q.then_some(20_000),
             array: if q { (1000, 250) } else { (10_000, 2500) },
             array_repeats: if q { 1 } else { 5 },
+            demo_repeats: 1,
         }
     }
 }
@@ -157,6 +163,10 @@ pub(crate) fn run(args: Args) -> Result<()> {
     if wants(Section::Array) {
         println!();
         array::run(&args, &sizes, &mut report)?;
+    }
+    if wants(Section::Demo) {
+        println!();
+        demo::run(&sizes, &mut report)?;
     }
     if let Some(output) = output {
         let (date, unix) = today();
