@@ -180,6 +180,8 @@ pub(crate) fn run(args: Args) -> Result<()> {
             "mpi_feature": cfg!(feature = "mpi"),
             "quick": args.quick,
             "peer_threads": PEER_THREADS_TEXT,
+            "git_commit": first_line("git", &["rev-parse", "HEAD"]),
+            "rustc": first_line("rustc", &["--version"]),
         });
         let text = serde_json::to_string_pretty(&report.to_json(meta))? + "\n";
         output.write(|w| w.write_all(text.as_bytes()))?;
@@ -245,6 +247,13 @@ fn find_python(explicit: Option<&Path>) -> PathBuf {
     "python3".into()
 }
 
+/// The first line a command prints, if it runs (from the workspace).
+fn first_line(program: &str, argv: &[&str]) -> Option<String> {
+    let out = Command::new(program).args(argv).current_dir(env!("CARGO_MANIFEST_DIR")).output().ok()?;
+    let text = String::from_utf8(out.stdout).ok()?;
+    out.status.success().then(|| text.lines().next().unwrap_or("").to_owned())
+}
+
 /// A one-line description of the machine for the figures.
 fn machine() -> String {
     let cpu = std::fs::read_to_string("/proc/cpuinfo")
@@ -256,7 +265,12 @@ fn machine() -> String {
         })
         .unwrap_or_else(|| "unknown CPU".into());
     let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
-    format!("{cpu}, {cores} cores")
+    let memory = std::fs::read_to_string("/proc/meminfo").ok().and_then(|s| {
+        let kb: f64 =
+            s.lines().find(|l| l.starts_with("MemTotal:"))?.split_whitespace().nth(1)?.parse().ok()?;
+        Some(format!(", {:.0} GiB", kb / (1024.0 * 1024.0)))
+    });
+    format!("{cpu}, {cores} cores{}", memory.unwrap_or_default())
 }
 
 /// Today's date in UTC (`YYYY-MM-DD`) and the seconds since 1970.
