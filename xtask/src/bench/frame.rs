@@ -170,11 +170,13 @@ fn means_of(v: &Value) -> Means {
 }
 
 /// Records whether our means equal a peer's to the last digit (the same
-/// airports, the same `f64`s), and prints the comparison with pandas'.
+/// airports, the same finite `f64`s), and prints the comparison with pandas'.
 fn compare_means(report: &mut Report, peer: &str, ours: &Means, theirs: &Means) {
     let equal = !ours.is_empty()
         && ours.len() == theirs.len()
-        && ours.iter().all(|(k, x)| theirs.get(k).is_some_and(|y| x.to_bits() == y.to_bits()));
+        && ours
+            .iter()
+            .all(|(k, x)| theirs.get(k).is_some_and(|y| x.is_finite() && x.to_bits() == y.to_bits()));
     let show = |m: &Means| m.iter().map(|(k, x)| format!("{k} {x}")).collect::<Vec<_>>().join(", ");
     if peer == "pandas" || !equal {
         println!(
@@ -197,3 +199,6 @@ pub(super) fn small_file(rows: u64) -> Result<PathBuf> {
     }
     Ok(path)
 }
+
+#[cfg(test)]
+mod tests;
