@@ -1,6 +1,8 @@
-//! `cargo xtask bench --quick --json OUT` end to end on the cheapest
-//! section: every figure it prints is in the JSON, with positive values,
-//! and a peer that cannot run is recorded as skipped, not left out.
+//! `cargo xtask bench --quick --json OUT` end to end on the two cheapest
+//! sections (engine, executors; a few seconds in a debug build): every
+//! figure they print is in the JSON, with positive values, a peer that
+//! cannot run is recorded as skipped, not left out, and a bad path fails
+//! before any work.
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -82,5 +84,43 @@ fn a_bad_json_path_fails_before_the_bench_starts() {
     assert!(stderr.contains("missing-folder"), "{stderr}");
     let stdout = String::from_utf8_lossy(&run.stdout);
     assert!(!stdout.contains("queue-sim"), "the bench ran before the path was checked: {stdout}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn the_quick_executors_bench_records_dask_as_skipped_and_the_speedups() {
+    let dir = scratch("executors");
+    let out = dir.join("bench.json");
+    let run = xtask()
+        .args(["bench", "executors", "--quick", "--python", "/nonexistent/python", "--json"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let doc: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    let figures = doc["figures"].as_array().unwrap();
+    let named =
+        |name: &str| figures.iter().find(|f| f["name"] == name).unwrap_or_else(|| panic!("no {name}"));
+    for name in [
+        "executors.dask_delayed_call_small_us",
+        "executors.dask_sleeping_2w_s",
+        "executors.dask_sleeping_16w_s",
+    ] {
+        assert!(named(name)["skipped"].is_string(), "{}", named(name));
+        assert_eq!(named(name)["who"], "dask");
+    }
+    for strategy in ["work_queue", "pool", "graph"] {
+        for part in ["talk", "big"] {
+            let f = named(&format!("executors.{part}_speedup_{strategy}"));
+            assert!(f["value"].as_f64().is_some_and(|x| x > 0.0), "{f}");
+            assert!(f["target"]["met"].is_boolean(), "{f}");
+        }
+        assert!(
+            named(&format!("executors.overhead_{strategy}_us"))["value"].as_f64().is_some_and(|x| x > 0.0)
+        );
+    }
+    for name in ["executors.delayed_call_us", "executors.sleeping_2w_s", "executors.sleeping_16w_s"] {
+        assert!(named(name)["value"].as_f64().is_some_and(|x| x > 0.0), "{}", named(name));
+    }
     std::fs::remove_dir_all(&dir).unwrap();
 }
