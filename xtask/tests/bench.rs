@@ -84,6 +84,11 @@ fn a_bad_json_path_fails_before_the_bench_starts() {
     assert!(stderr.contains("missing-folder"), "{stderr}");
     let stdout = String::from_utf8_lossy(&run.stdout);
     assert!(!stdout.contains("queue-sim"), "the bench ran before the path was checked: {stdout}");
+    // Standard output holds the tables: the JSON would be mixed into them.
+    let run = xtask().args(["bench", "engine", "--quick", "--json", "-"]).output().unwrap();
+    assert!(!run.status.success());
+    assert!(String::from_utf8_lossy(&run.stderr).contains("--json -"));
+    assert!(run.stdout.is_empty());
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

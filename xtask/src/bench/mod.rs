@@ -133,6 +133,9 @@ impl Sizes {
 
 pub(crate) fn run(args: Args) -> Result<()> {
     // A bad --json fails now, not after the benchmark.
+    if args.json.as_deref() == Some(Path::new("-")) {
+        bail!("--json -: the bench prints its tables on standard output; name a file for the JSON");
+    }
     let output = args.json.as_deref().map(Output::check).transpose()?;
     if let Some(output) = &output {
         output.refuse_input(Path::new(crate::gen_data::DEFAULT_PATH), "flights CSV")?;
