@@ -1,0 +1,65 @@
+"""The talk's flights query (read, isin, group-by mean) under one peer, for
+`cargo xtask bench frame`, which runs it in a fresh process per repeat.
+
+Usage: python3 frame_peer.py polars|dask|pandas CSV
+Prints one JSON line: the peer's version, CPython's, the query's time
+(from before the read to the computed means), the process's peak resident
+memory, the means by airport (repr: every digit) and the peer's threads.
+Threads: polars' pool from POLARS_MAX_THREADS (the bench sets 2), dask's
+threaded scheduler with num_workers=2, pandas one thread.
+"""
+import json
+import platform
+import resource
+import sys
+import time
+
+peer, csv = sys.argv[1], sys.argv[2]
+strings = ["ORIGIN_AIRPORT", "DESTINATION_AIRPORT", "TAIL_NUMBER", "CANCELLATION_REASON", "AIRLINE"]
+nyc = ["JFK", "LGA", "EWR"]
+
+if peer == "polars":
+    import polars as pl
+
+    version, threads = pl.__version__, pl.thread_pool_size()
+    start = time.perf_counter()
+    means = (
+        pl.scan_csv(csv, schema_overrides={c: pl.Utf8 for c in strings})
+        .filter(pl.col("ORIGIN_AIRPORT").is_in(nyc))
+        .group_by("ORIGIN_AIRPORT")
+        .agg(pl.col("DEPARTURE_DELAY").mean())
+        .collect()
+    )
+    seconds = time.perf_counter() - start
+    means = dict(zip(means["ORIGIN_AIRPORT"].to_list(), means["DEPARTURE_DELAY"].to_list()))
+elif peer == "dask":
+    import dask
+    import dask.dataframe as dd
+
+    version, threads = dask.__version__, 2
+    start = time.perf_counter()
+    df = dd.read_csv(csv, dtype={c: str for c in strings}, low_memory=False)
+    means = df[df.ORIGIN_AIRPORT.isin(nyc)].groupby("ORIGIN_AIRPORT")["DEPARTURE_DELAY"].mean()
+    means = means.compute(scheduler="threads", num_workers=threads)
+    seconds = time.perf_counter() - start
+    means = means.to_dict()
+elif peer == "pandas":
+    import pandas as pd
+
+    version, threads = pd.__version__, 1
+    start = time.perf_counter()
+    df = pd.read_csv(csv, dtype={c: str for c in strings}, low_memory=False)
+    means = df[df.ORIGIN_AIRPORT.isin(nyc)].groupby("ORIGIN_AIRPORT")["DEPARTURE_DELAY"].mean()
+    seconds = time.perf_counter() - start
+    means = means.to_dict()
+else:
+    sys.exit(f"unknown peer {peer}: polars, dask or pandas")
+
+print(json.dumps({
+    "version": version,
+    "python": platform.python_version(),
+    "threads": threads,
+    "seconds": seconds,
+    "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    "means": {k: (float(v) if v == v else None) for k, v in means.items()},
+}))
