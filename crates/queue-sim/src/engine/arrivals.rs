@@ -59,7 +59,7 @@ impl<R: RandomSource> Simulation<R> {
             });
         } else {
             self.accepted += 1;
-            let customer = self.customers.insert(id, class as u32, self.lane_of[class], node, self.now)?;
+            let customer = self.customers.insert(id, class as u32, node, self.now)?;
             self.accept(node, customer)?;
         }
         self.schedule_arrival(stream, time)

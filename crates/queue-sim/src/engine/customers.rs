@@ -10,7 +10,7 @@ pub(super) const NO_SERVER: u32 = u32::MAX;
 /// never ends.
 pub(super) const NO_EVENT: u64 = u64::MAX;
 
-/// One customer in the network.
+/// One customer in the network (64 bytes: one cache line).
 #[derive(Clone, Copy, Debug)]
 pub(super) struct Customer {
     /// Ciw's `id_number`: the order of arrival from outside, from 1.
@@ -20,14 +20,12 @@ pub(super) struct Customer {
     pub(super) end_seq: u64,
     pub(super) arrival: f64,
     pub(super) service_start: f64,
-    pub(super) service_end: f64,
     /// The length of its current (or, interrupted, next) service as drawn
     /// or carried over: Ciw's `service_time`, which an interruption record
-    /// reports.
+    /// reports. The service ends at `service_start + service_time`
+    /// ([`Customer::service_end`]), computed as Ciw computes it.
     pub(super) service_time: f64,
     pub(super) class: u32,
-    /// Its queue at a node: the rank of its class's priority (0 first).
-    pub(super) lane: u32,
     /// The node it is at.
     pub(super) node: u32,
     pub(super) server: u32,
@@ -42,6 +40,14 @@ pub(super) struct Customer {
     pub(super) blocked: bool,
 }
 
+impl Customer {
+    /// When its service ends (or ended).
+    #[inline(always)]
+    pub(super) fn service_end(&self) -> f64 {
+        self.service_start + self.service_time
+    }
+}
+
 /// The customers present, by slot number.
 #[derive(Debug, Default)]
 pub(super) struct Customers {
@@ -50,14 +56,13 @@ pub(super) struct Customers {
 }
 
 impl Customers {
-    /// A new customer `id` of `class` (served in priority `lane`), arriving from outside at `node` at
+    /// A new customer `id` of `class`, arriving from outside at `node` at
     /// `now`; its slot number. Errors when u32::MAX - 1 customers are
     /// present already, so that a node's count of customers fits a u32 too.
     pub(super) fn insert(
         &mut self,
         id: u64,
         class: u32,
-        lane: u32,
         node: usize,
         now: f64,
     ) -> Result<u32, SimError> {
@@ -66,10 +71,8 @@ impl Customers {
             end_seq: NO_EVENT,
             arrival: 0.0,
             service_start: 0.0,
-            service_end: 0.0,
             service_time: 0.0,
             class,
-            lane,
             node: 0,
             server: NO_SERVER,
             queue_size_at_arrival: 0,

@@ -28,10 +28,13 @@ use super::state::Simulation;
 
 impl<R: RandomSource> Simulation<R> {
     /// Every server of `node` is busy and a customer has just joined its
-    /// queue: if the next customer to serve has a better priority than the
+    /// queue: if the node preempts and the next customer to serve has a better priority than the
     /// worst in service, it takes that one's server.
     pub(super) fn decide_preempt(&mut self, node: usize) -> Result<(), SimError> {
         let state = &self.nodes[node];
+        if state.preemption == Preemption::Off {
+            return Ok(());
+        }
         let Some((lane, next)) = state.waiting.front() else { return Ok(()) };
         // The worst lane in service, then the latest start, then the lowest
         // server; blocked customers have finished their service.
@@ -44,12 +47,13 @@ impl<R: RandomSource> Simulation<R> {
             if c.blocked {
                 continue;
             }
+            let lane = self.lane_of[c.class as usize];
             let better = match victim {
                 None => true,
-                Some((l, start, _, _)) => c.lane > l || (c.lane == l && c.service_start > start),
+                Some((l, start, _, _)) => lane > l || (lane == l && c.service_start > start),
             };
             if better {
-                victim = Some((c.lane, c.service_start, server, held));
+                victim = Some((lane, c.service_start, server, held));
             }
         }
         match victim {
@@ -69,7 +73,7 @@ impl<R: RandomSource> Simulation<R> {
         let c = &mut self.customers[victim];
         // Its pending service end is stale from now on.
         c.end_seq = NO_EVENT;
-        if !c.service_end.is_finite() {
+        if !c.service_end().is_finite() {
             self.nodes[node].endless -= 1;
         }
         let destination = if mode == Preemption::Reroute {
@@ -129,9 +133,9 @@ impl<R: RandomSource> Simulation<R> {
             // Resume: what is left; restart keeps its service time;
             // resample draws anew when it starts again.
             if mode == Preemption::Resume {
-                c.service_time = c.service_end - now;
+                c.service_time = c.service_end() - now;
             }
-            let lane = c.lane;
+            let lane = self.lane_of[c.class as usize];
             self.nodes[node].waiting.push_front(lane, victim);
         }
         self.start_service(node, next, server)
@@ -155,6 +159,16 @@ impl<R: RandomSource> Simulation<R> {
                 }
                 Ok(d)
             }
+        }
+    }
+
+    /// In a model that preempts, what a service start must leave behind:
+    /// the server's customer, and the customer's pending service end.
+    #[inline(never)]
+    pub(super) fn note_service(&mut self, node: usize, customer: u32, server: u32, seq: u64) {
+        self.customers[customer].end_seq = seq;
+        if server != NO_SERVER {
+            self.nodes[node].hold(server, customer);
         }
     }
 }

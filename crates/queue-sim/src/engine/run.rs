@@ -190,16 +190,9 @@ impl<R: RandomSource> Simulation<R> {
         expected
     }
 
-    /// Handles one event: skips it if it is stale (a service end whose
-    /// service was interrupted), runs the periodic guard check when due,
-    /// then hands it to the file that handles its kind.
+    /// Handles one event: runs the periodic guard check when due, then hands
+    /// the event to the file that handles its kind.
     fn handle(&mut self, event: Event<EventKind>) -> Result<(), SimError> {
-        if self.preemptive
-            && let EventKind::ServiceEnd { customer } = event.kind
-            && self.customers[customer].end_seq != event.seq()
-        {
-            return Ok(());
-        }
         if self.processed >= self.guard.next_check {
             self.check(&event)?;
         }
@@ -207,7 +200,7 @@ impl<R: RandomSource> Simulation<R> {
         self.processed += 1;
         match event.kind {
             EventKind::Arrival { stream } => self.external_arrival(stream as usize, event.time()),
-            EventKind::ServiceEnd { customer } => self.finish_service(customer),
+            EventKind::ServiceEnd { customer } => self.finish_service(customer, event.seq()),
         }
     }
 

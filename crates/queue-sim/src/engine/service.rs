@@ -5,7 +5,6 @@
 //! (`preemption.rs`) is entered from [`Simulation::accept`].
 
 use crate::error::SimError;
-use crate::network::Preemption;
 use crate::random::RandomSource;
 use crate::record::{Record, RecordType};
 
@@ -33,12 +32,13 @@ impl<R: RandomSource> Simulation<R> {
         // the one arriving, as Ciw's `choose_next_customer` finds.
         match state.free_servers.take_lowest() {
             Some(server) => self.start_service(node, customer, server),
-            None => {
-                state.waiting.push_back(c.lane, customer);
-                if state.preemption != Preemption::Off {
-                    self.decide_preempt(node)?;
-                }
+            None if !self.preemptive => {
+                state.waiting.push_back(self.lane_of[c.class as usize], customer);
                 Ok(())
+            }
+            None => {
+                state.waiting.push_back(self.lane_of[c.class as usize], customer);
+                self.decide_preempt(node)
             }
         }
     }
@@ -63,34 +63,44 @@ impl<R: RandomSource> Simulation<R> {
         c.server = server;
         c.service_start = now;
         c.service_time = duration;
-        c.service_end = now + duration;
-        let end = c.service_end;
+        let end = c.service_end();
         if server != NO_SERVER {
-            let state = &mut self.nodes[node];
-            state.times.start(server, now);
-            if self.preemptive {
-                state.hold(server, customer);
-            }
+            self.nodes[node].times.start(server, now);
         }
-        // An infinite service time (possible with extreme parameters) never
-        // ends, as in Ciw: the customer keeps its server.
         if end.is_finite() {
             let seq = self.events.push(end, EventKind::ServiceEnd { customer });
             if self.preemptive {
-                self.customers[customer].end_seq = seq;
+                self.note_service(node, customer, server, seq);
             }
         } else {
-            self.customers[customer].end_seq = NO_EVENT;
-            if server != NO_SERVER {
-                self.nodes[node].endless += 1;
-            }
+            self.endless_service(node, customer, server);
         }
         Ok(())
     }
 
+    /// A service that never ends (an infinite time, possible with extreme
+    /// parameters), as in Ciw: the customer keeps its server for ever.
+    #[cold]
+    #[inline(never)]
+    fn endless_service(&mut self, node: usize, customer: u32, server: u32) {
+        if self.preemptive {
+            self.note_service(node, customer, server, NO_EVENT);
+        }
+        if server != NO_SERVER {
+            self.nodes[node].endless += 1;
+        }
+    }
+
     /// `customer`'s service ends: route it, then release it or block it.
-    pub(super) fn finish_service(&mut self, customer: u32) -> Result<(), SimError> {
+    /// `seq` is the event's scheduling number: a service end whose service
+    /// was interrupted since is stale and does nothing (it still moves the
+    /// clock, to a time no later than the next event's).
+    pub(super) fn finish_service(&mut self, customer: u32, seq: u64) -> Result<(), SimError> {
         let c = &self.customers[customer];
+        if self.preemptive && c.end_seq != seq {
+            self.processed -= 1;
+            return Ok(());
+        }
         let (node, class) = (c.node as usize, c.class as usize);
         let next = self.routes.choose(class, node, &mut self.rng);
         let c = &mut self.customers[customer];
@@ -124,9 +134,9 @@ impl<R: RandomSource> Simulation<R> {
             arrival_date: c.arrival,
             waiting_time: c.service_start - c.arrival,
             service_start_date: c.service_start,
-            service_time: c.service_end - c.service_start,
-            service_end_date: c.service_end,
-            time_blocked: now - c.service_end,
+            service_time: c.service_end() - c.service_start,
+            service_end_date: c.service_end(),
+            time_blocked: now - c.service_end(),
             exit_date: now,
             destination: Some(c.destination),
             queue_size_at_arrival: c.queue_size_at_arrival,
