@@ -19,12 +19,9 @@ pub enum ModelError {
     /// No class arrives anywhere, so nothing would ever happen.
     #[error("no class has an arrival distribution at any node")]
     NoArrivals,
-    /// A node has zero servers.
-    #[error("node {node}: number of servers must be at least 1 (or \"inf\")")]
-    ZeroServers {
-        /// The node.
-        node: usize,
-    },
+    /// The system capacity is zero (Ciw requires a positive integer).
+    #[error("system_capacity must be at least 1 (leave it out for no limit)")]
+    ZeroSystemCapacity,
     /// A node has more servers than the engine can number.
     #[error(
         "node {node}: {servers} servers is more than the {max} the engine supports (use \"inf\" for a server per customer)"

@@ -24,7 +24,13 @@ pub(crate) const MAX_CLASSES: usize = u32::MAX as usize;
 /// from 1 as Ciw does.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Network {
+    /// Most customers in the whole network at once (Ciw's
+    /// `system_capacity`); an external arrival beyond it is rejected and
+    /// recorded as a rejection at the node it arrived at. Absent: no limit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub system_capacity: Option<u64>,
     /// The service nodes.
     pub nodes: Vec<NodeSpec>,
     /// The customer classes; at least one.
@@ -36,7 +42,8 @@ pub struct Network {
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct NodeSpec {
-    /// Number of servers: an integer, or `"inf"` in a model file.
+    /// Number of servers: an integer, or `"inf"` in a model file. Zero
+    /// servers is allowed, as in Ciw: customers wait there for ever.
     pub servers: Servers,
     /// Room in the queue besides the servers (Ciw's `queue_capacities`);
     /// absent means unlimited. An external arrival to a full node is
@@ -92,7 +99,7 @@ impl Preemption {
 /// The servers of a node.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Servers {
-    /// This many servers (at least 1).
+    /// This many servers (0: nobody is ever served).
     Finite(usize),
     /// A server for every customer: nobody waits.
     Infinite,
@@ -166,11 +173,10 @@ impl NodeSpec {
     }
 
     /// The number of servers as the engine holds it: `None` for infinite.
-    /// Errors if it is 0 or does not fit a `u32`; `node` names the node.
+    /// Errors if it does not fit a `u32`; `node` names the node.
     pub(crate) fn server_count(&self, node: usize) -> Result<Option<u32>, ModelError> {
         match self.servers {
             Servers::Infinite => Ok(None),
-            Servers::Finite(0) => Err(ModelError::ZeroServers { node }),
             Servers::Finite(c) => u32::try_from(c).map(Some).map_err(|_| ModelError::TooManyServers {
                 node,
                 servers: c,
@@ -196,6 +202,22 @@ impl CustomerClass {
 }
 
 impl Network {
+    /// A network of `nodes` and `classes`, with no system capacity.
+    pub fn new(nodes: Vec<NodeSpec>, classes: Vec<CustomerClass>) -> Self {
+        Self { system_capacity: None, nodes, classes }
+    }
+
+    /// The network with room for at most `capacity` customers at once.
+    ///
+    /// ```
+    /// let net = queue_sim::Network::mmc(0.2, 0.1, 3).with_system_capacity(10);
+    /// assert_eq!(net.system_capacity, Some(10));
+    /// ```
+    pub fn with_system_capacity(mut self, capacity: u64) -> Self {
+        self.system_capacity = Some(capacity);
+        self
+    }
+
     /// The M/M/c queue the talk simulates: one node, `servers` servers,
     /// exponential arrivals and services.
     ///
@@ -234,22 +256,22 @@ impl Network {
             arrival: Some(Distribution::exponential(arrival_rate)),
             service: Distribution::exponential(service_rate),
         };
-        Self {
-            nodes: vec![NodeSpec::new(Servers::Finite(servers)); nodes],
-            classes: vec![CustomerClass::new(default_class_name(), vec![at_node; nodes], routing)],
-        }
+        Self::new(
+            vec![NodeSpec::new(Servers::Finite(servers)); nodes],
+            vec![CustomerClass::new(default_class_name(), vec![at_node; nodes], routing)],
+        )
     }
 
     /// One node, one class, with the given distributions.
     pub fn single_node(arrival: Distribution, service: Distribution, servers: Servers) -> Self {
-        Self {
-            nodes: vec![NodeSpec::new(servers)],
-            classes: vec![CustomerClass::new(
+        Self::new(
+            vec![NodeSpec::new(servers)],
+            vec![CustomerClass::new(
                 default_class_name(),
                 vec![ClassAtNode { arrival: Some(arrival), service }],
                 vec![vec![0.0]],
             )],
-        }
+        )
     }
 
     /// Reads a model from a TOML file.
@@ -280,6 +302,9 @@ impl Network {
         }
         if self.classes.is_empty() {
             return Err(ModelError::NoClasses);
+        }
+        if self.system_capacity == Some(0) {
+            return Err(ModelError::ZeroSystemCapacity);
         }
         let n = self.nodes.len();
         if n > MAX_NODES {

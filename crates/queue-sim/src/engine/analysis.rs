@@ -30,15 +30,17 @@ impl<R: RandomSource> Simulation<R> {
     }
 
     /// Per node, whether a customer of `class` there can leave the network
-    /// (directly or after more nodes), by fixpoint.
+    /// (directly or after more nodes), by fixpoint. Nobody leaves a node
+    /// with zero servers.
     pub(super) fn exits(&self, class: usize) -> Vec<bool> {
         let n = self.nodes.len();
-        let mut exits: Vec<bool> = (0..n).map(|i| self.routes.leaves(class, i)).collect();
+        let serves = |i: usize| self.nodes[i].servers != Some(0);
+        let mut exits: Vec<bool> = (0..n).map(|i| serves(i) && self.routes.leaves(class, i)).collect();
         let mut changed = true;
         while changed {
             changed = false;
             for i in 0..n {
-                if !exits[i] && self.routes.destinations(class, i).any(|d| exits[d]) {
+                if !exits[i] && serves(i) && self.routes.destinations(class, i).any(|d| exits[d]) {
                     exits[i] = true;
                     changed = true;
                 }

@@ -37,7 +37,9 @@ impl<R: RandomSource> Simulation<R> {
         let state = &self.nodes[node];
         // `as` (here and for node and class numbers below): validation keeps
         // nodes and classes within a u32, and node numbers within an i32.
-        if state.full() {
+        // The customers in the network, as Ciw counts them for its system
+        // capacity: accepted and not yet gone.
+        if state.full() || self.accepted - self.completed >= self.system_capacity {
             let queue_size_at_arrival = state.in_node;
             self.records.push(Record {
                 id_number: id,

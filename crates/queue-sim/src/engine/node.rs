@@ -92,7 +92,7 @@ impl NodeState {
     }
 
     /// Busy server time over total server time up to `now`, with services
-    /// under way counted up to `now`; `None` for infinite servers.
+    /// under way counted up to `now`; `None` for infinite or zero servers.
     ///
     /// `ciw_sum`: add the servers' total times one by one, as Ciw's
     /// `find_server_utilisation` does with `sum`, rather than multiply.
@@ -101,7 +101,8 @@ impl NodeState {
     /// then `sum` do (on CPython before 3.12, whose `sum` of floats adds
     /// left to right).
     pub(crate) fn utilisation(&self, now: f64, ciw_sum: bool) -> Option<f64> {
-        let c = self.servers?;
+        // No servers: no utilisation, as Ciw's `None`.
+        let c = self.servers.filter(|&c| c > 0)?;
         if now <= 0.0 {
             return Some(0.0);
         }

@@ -129,7 +129,7 @@ impl<R: RandomSource> Simulation<R> {
                     if self.arrivals[node * self.classes + class].is_none() {
                         continue;
                     }
-                    if exits[node] || state.capacity != usize::MAX {
+                    if exits[node] || state.capacity != usize::MAX || self.system_capacity != u64::MAX {
                         return self.run_to(Count::Finished, n);
                     }
                     trapped.get_or_insert((class, node));

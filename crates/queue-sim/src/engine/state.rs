@@ -56,6 +56,8 @@ pub struct Simulation<R: RandomSource = Pcg> {
     pub(super) lane_of: Vec<u32>,
     /// Some node preempts: service ends can go stale.
     pub(super) preemptive: bool,
+    /// Most customers in the network at once (`u64::MAX`: no limit).
+    pub(super) system_capacity: u64,
     pub(super) nodes: Vec<NodeState>,
     pub(super) customers: Customers,
     /// Per (node, class), node-major: external inter-arrival samplers.
@@ -154,6 +156,7 @@ impl<R: RandomSource> Simulation<R> {
             classes,
             lane_of,
             preemptive,
+            system_capacity: network.system_capacity.unwrap_or(u64::MAX),
             nodes,
             customers: Customers::default(),
             arrivals,

@@ -20,6 +20,13 @@ import ciw
 SEED = 7
 MAX_TIME = 200.0
 COUNT = 300
+# Models whose runs to a count of customers are not compared, and why.
+NO_COUNTS = {
+    # queue-sim refuses to run to a count of customers when a class can
+    # reach a node it can never leave (here a node with zero servers): the
+    # count might never be reached. Ciw runs on.
+    "zero_servers": ["Complete"],
+}
 
 
 def dist(d):
@@ -68,6 +75,8 @@ def network(model):
     preemption = [s.get("priority_preemption", False) for s in nodes]
     if any(p != 0 for p in priorities.values()) or any(preemption):
         extra["priority_classes"] = (priorities, preemption) if any(preemption) else priorities
+    if "system_capacity" in model:
+        extra["system_capacity"] = model["system_capacity"]
     return ciw.create_network(
         arrival_distributions=arrivals,
         service_distributions=services,
@@ -113,6 +122,8 @@ for path in sorted(glob.glob("*.toml")):
     # Runs to a number of customers: record count, rejections, the sum of
     # the waits added smallest first, the longest wait, and the clock.
     for method in ["Complete", "Finish", "Arrive", "Accept"]:
+        if method in NO_COUNTS.get(model_name, []):
+            continue
         ciw.seed(SEED)
         Q = ciw.Simulation(network(model))
         Q.simulate_until_max_customers(COUNT, method=method)

@@ -190,6 +190,16 @@ fn preemption_that_reroutes_equals_ciw_record_for_record() {
 }
 
 #[test]
+fn a_system_capacity_rejects_arrivals_as_in_ciw() {
+    assert_same_records("system_capacity");
+}
+
+#[test]
+fn a_node_with_zero_servers_keeps_its_customers_as_in_ciw() {
+    assert_same_records("zero_servers");
+}
+
+#[test]
 fn an_mm3_queue_equals_ciw_record_for_record() {
     assert_same_records("mm3");
 }

@@ -14,13 +14,13 @@ use queue_sim::{
 /// Three nodes (finite with a queue capacity, infinite, finite), two classes
 /// with feedback routing, and most kinds of distribution.
 fn sample_network() -> Network {
-    Network {
-        nodes: vec![
+    Network::new(
+        vec![
             NodeSpec::new(Servers::Finite(2)).with_queue_capacity(3),
             NodeSpec::new(Servers::Infinite),
             NodeSpec::new(Servers::Finite(3)),
         ],
-        classes: vec![
+        vec![
             CustomerClass::new(
                 "Walk-in",
                 vec![
@@ -58,7 +58,7 @@ fn sample_network() -> Network {
                 vec![vec![0.0, 0.5, 0.5], vec![0.2, 0.0, 0.2], vec![0.0, 0.1, 0.0]],
             ),
         ],
-    }
+    )
 }
 
 /// A valid network to break: two nodes, two classes, exponential times.
@@ -67,12 +67,9 @@ fn base_network() -> Network {
         arrival: arrival.map(Distribution::exponential),
         service: Distribution::exponential(service),
     };
-    Network {
-        nodes: vec![
-            NodeSpec::new(Servers::Finite(1)),
-            NodeSpec::new(Servers::Finite(2)).with_queue_capacity(4),
-        ],
-        classes: vec![
+    Network::new(
+        vec![NodeSpec::new(Servers::Finite(1)), NodeSpec::new(Servers::Finite(2)).with_queue_capacity(4)],
+        vec![
             CustomerClass::new(
                 "A",
                 vec![at(Some(0.5), 1.0), at(None, 1.5)],
@@ -84,7 +81,7 @@ fn base_network() -> Network {
                 vec![vec![0.0, 0.0], vec![0.3, 0.0]],
             ),
         ],
-    }
+    )
 }
 
 /// A file name under the temporary directory that no other test or process uses.
@@ -215,16 +212,16 @@ fn missing_model_file_is_an_io_error_naming_the_path() {
 #[test]
 fn invalid_model_file_names_the_file_and_the_problem() {
     let mut net = base_network();
-    net.nodes[1].servers = Servers::Finite(0);
+    net.classes[0].routing[1][0] = 1.5;
     let path = temp_path("invalid");
     std::fs::write(&path, net.to_toml_string().unwrap()).unwrap();
     let err = Network::from_toml_file(&path).unwrap_err();
     std::fs::remove_file(&path).unwrap();
     assert!(
-        matches!(&err, ModelError::InFile { path: p, error } if *p == path && matches!(**error, ModelError::ZeroServers { node: 1 })),
+        matches!(&err, ModelError::InFile { path: p, error } if *p == path && matches!(**error, ModelError::RoutingRowSum { class: 0, from: 1, .. })),
         "{err:?}"
     );
-    assert_mentions(&err, &[&path.display().to_string(), "node 1", "servers"]);
+    assert_mentions(&err, &[&path.display().to_string(), "class 0", "1.5"]);
 }
 
 #[test]
@@ -353,12 +350,34 @@ fn bad_parameters_of_other_distributions_are_named() {
 }
 
 #[test]
-fn zero_servers_names_the_node() {
+fn zero_servers_are_a_valid_node_where_customers_wait_for_ever() {
     let mut net = base_network();
     net.nodes[1].servers = Servers::Finite(0);
+    net.validate().unwrap();
+    let out = queue_sim::simulate(&net, queue_sim::RngKind::Pcg, 3, queue_sim::Stop::MaxTime(200.0)).unwrap();
+    assert!(out.records.iter().all(|r| r.node != 2 || r.record_type == queue_sim::RecordType::Rejection));
+    assert!(
+        out.records.iter().any(|r| r.node == 2),
+        "class B arrives at node 1 and is rejected once it is full"
+    );
+    assert_eq!(out.utilisation[1], None, "no servers, no utilisation (Ciw's None)");
+    // Running to a count of completed customers is refused: class B can
+    // reach a node it never leaves.
+    let err =
+        queue_sim::simulate(&net, queue_sim::RngKind::Pcg, 3, queue_sim::Stop::MaxCustomers(50)).unwrap_err();
+    assert!(matches!(err, queue_sim::SimError::NoExit { node: 1, .. }), "{err:?}");
+}
+
+#[test]
+fn a_system_capacity_of_zero_is_refused() {
+    let net = base_network().with_system_capacity(0);
     let err = validation_error(&net);
-    assert!(matches!(err, ModelError::ZeroServers { node: 1 }), "{err:?}");
-    assert_mentions(&err, &["node 1", "servers"]);
+    assert!(matches!(err, ModelError::ZeroSystemCapacity), "{err:?}");
+    assert_mentions(&err, &["system_capacity"]);
+    let net = Network::from_toml_str("system_capacity = 4\n[[nodes]]\nservers = 1\n[[classes]]\nnodes = [{ arrival = { type = \"exponential\", rate = 1.0 }, service = { type = \"exponential\", rate = 2.0 } }]\n").unwrap();
+    assert_eq!(net.system_capacity, Some(4));
+    let text = net.to_toml_string().unwrap();
+    assert!(text.starts_with("system_capacity = 4"), "{text}");
 }
 
 #[test]

@@ -73,7 +73,7 @@ fn network() -> impl Strategy<Value = Network> {
             if classes.iter().all(|c| c.nodes.iter().all(|at| at.arrival.is_none())) {
                 classes[0].nodes[0].arrival = Some(Distribution::exponential(0.5));
             }
-            Network { nodes, classes }
+            Network::new(nodes, classes)
         })
 }
 

@@ -52,10 +52,10 @@ fn network(nodes: usize, routing: Vec<Vec<f64>>) -> Network {
         arrival: (node == 0).then_some(Distribution::Deterministic { value: 1.0 }),
         service: Distribution::Deterministic { value: 0.5 },
     };
-    Network {
-        nodes: vec![NodeSpec::new(Servers::Finite(1)); nodes],
-        classes: vec![CustomerClass::new("Customer".to_owned(), (0..nodes).map(at).collect(), routing)],
-    }
+    Network::new(
+        vec![NodeSpec::new(Servers::Finite(1)); nodes],
+        vec![CustomerClass::new("Customer".to_owned(), (0..nodes).map(at).collect(), routing)],
+    )
 }
 
 /// The (node, destination) of each service that ended by `until` (nodes

@@ -19,7 +19,7 @@ fn node(servers: Servers, queue_capacity: Option<usize>) -> NodeSpec {
 }
 
 fn one_class(nodes: Vec<NodeSpec>, at_nodes: Vec<ClassAtNode>, routing: Vec<Vec<f64>>) -> Network {
-    Network { nodes, classes: vec![CustomerClass::new("Customer".to_owned(), at_nodes, routing)] }
+    Network::new(nodes, vec![CustomerClass::new("Customer".to_owned(), at_nodes, routing)])
 }
 
 #[test]

@@ -218,9 +218,9 @@ fn tandem_jackson_network_mean_sojourn_is_sum_of_node_sojourns() {
     // (service rate, servers) per node; loads 0.6, 0.6, 0.5.
     let stations = [(0.5, 1usize), (0.25, 2), (0.2, 3)];
     let n = stations.len();
-    let net = Network {
-        nodes: stations.iter().map(|&(_, c)| NodeSpec::new(Servers::Finite(c))).collect(),
-        classes: vec![CustomerClass::new(
+    let net = Network::new(
+        stations.iter().map(|&(_, c)| NodeSpec::new(Servers::Finite(c))).collect(),
+        vec![CustomerClass::new(
             "Customer".to_owned(),
             stations
                 .iter()
@@ -232,7 +232,7 @@ fn tandem_jackson_network_mean_sojourn_is_sum_of_node_sojourns() {
                 .collect(),
             (0..n).map(|i| (0..n).map(|j| if j == i + 1 { 1.0 } else { 0.0 }).collect()).collect(),
         )],
-    };
+    );
     net.validate().unwrap();
     let theory: f64 = stations
         .iter()
