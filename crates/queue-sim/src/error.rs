@@ -19,6 +19,18 @@ pub enum ModelError {
     /// No class arrives anywhere, so nothing would ever happen.
     #[error("no class has an arrival distribution at any node")]
     NoArrivals,
+    /// A baulking table is empty or holds a probability outside [0, 1].
+    #[error("node {node}, class {class}: baulking probs {}", match index { Some(i) => format!("[{i}] = {value} is not a probability in [0, 1]"), None => "must hold at least one probability".to_owned() })]
+    Baulking {
+        /// The node (from 0).
+        node: usize,
+        /// The class (from 0).
+        class: usize,
+        /// The bad entry; `None` for an empty table.
+        index: Option<usize>,
+        /// Its value.
+        value: f64,
+    },
     /// The system capacity is zero (Ciw requires a positive integer).
     #[error("system_capacity must be at least 1 (leave it out for no limit)")]
     ZeroSystemCapacity,
@@ -174,6 +186,22 @@ pub enum SimError {
         class: usize,
         /// `"arrival"` or `"service"`.
         role: &'static str,
+        /// The value.
+        value: f64,
+    },
+    /// A user function gave a probability outside [0, 1] (or NaN).
+    #[error(
+        "node {node}, class {class}, time {time}: the {role} function gave probability {value}, not in [0, 1]"
+    )]
+    InvalidProbability {
+        /// The node (from 0).
+        node: usize,
+        /// The class (from 0).
+        class: usize,
+        /// `"baulking"`.
+        role: &'static str,
+        /// The time.
+        time: f64,
         /// The value.
         value: f64,
     },

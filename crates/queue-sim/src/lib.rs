@@ -52,6 +52,7 @@
 //! the node and the time: see [`Simulation`] (event budget, zero-time
 //! cycles, blocking deadlocks under a customer count).
 
+mod behaviour;
 mod distribution;
 mod engine;
 mod error;
@@ -63,6 +64,7 @@ mod stats;
 mod sweep;
 pub mod theory;
 
+pub use behaviour::{ArrivalState, Baulking, BaulkingFunction, CustomBaulking};
 pub use distribution::{
     CustomDistribution, Distribution, MAX_ERLANG_PHASES, ParameterError, TimeDistribution,
 };

@@ -5,6 +5,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use crate::behaviour::Baulking;
 use crate::distribution::{Distribution, ParameterError};
 use crate::error::ModelError;
 
@@ -140,12 +141,17 @@ fn default_class_name() -> String {
 /// A class's distributions at one node.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ClassAtNode {
     /// External inter-arrival times; absent means no external arrivals.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arrival: Option<Distribution>,
     /// Service times.
     pub service: Distribution,
+    /// Baulking of arrivals from outside (Ciw's `baulking_functions`);
+    /// absent: nobody baulks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baulking: Option<Baulking>,
 }
 
 impl NodeSpec {
@@ -183,6 +189,19 @@ impl NodeSpec {
                 max: u32::MAX,
             }),
         }
+    }
+}
+
+impl ClassAtNode {
+    /// External arrivals (`None`: none) and services, nothing else.
+    pub fn new(arrival: Option<Distribution>, service: Distribution) -> Self {
+        Self { arrival, service, baulking: None }
+    }
+
+    /// The same with baulking of its arrivals.
+    pub fn with_baulking(mut self, baulking: Baulking) -> Self {
+        self.baulking = Some(baulking);
+        self
     }
 }
 
@@ -252,10 +271,10 @@ impl Network {
                 row
             })
             .collect();
-        let at_node = ClassAtNode {
-            arrival: Some(Distribution::exponential(arrival_rate)),
-            service: Distribution::exponential(service_rate),
-        };
+        let at_node = ClassAtNode::new(
+            Some(Distribution::exponential(arrival_rate)),
+            Distribution::exponential(service_rate),
+        );
         Self::new(
             vec![NodeSpec::new(Servers::Finite(servers)); nodes],
             vec![CustomerClass::new(default_class_name(), vec![at_node; nodes], routing)],
@@ -268,7 +287,7 @@ impl Network {
             vec![NodeSpec::new(servers)],
             vec![CustomerClass::new(
                 default_class_name(),
-                vec![ClassAtNode { arrival: Some(arrival), service }],
+                vec![ClassAtNode::new(Some(arrival), service)],
                 vec![vec![0.0]],
             )],
         )
@@ -341,6 +360,9 @@ impl Network {
                     }
                 }
                 check(&at.service, node, class, "service")?;
+                if let Some((index, value)) = at.baulking.as_ref().and_then(Baulking::invalid_entry) {
+                    return Err(ModelError::Baulking { node, class, index, value });
+                }
             }
             if !c.routing.is_empty() {
                 if c.routing.len() != n {

@@ -19,6 +19,8 @@ pub enum RecordType {
     /// service had, and the destination, when preemption reroutes, where the
     /// customer went.
     InterruptedService,
+    /// An external arrival that chose not to join (Ciw's "baulk").
+    Baulk,
 }
 
 impl RecordType {
@@ -28,6 +30,7 @@ impl RecordType {
             Self::Service => "service",
             Self::Rejection => "rejection",
             Self::InterruptedService => "interrupted service",
+            Self::Baulk => "baulk",
         }
     }
 }

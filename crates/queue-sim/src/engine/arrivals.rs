@@ -1,6 +1,7 @@
 //! External arrivals: drawing each stream's next inter-arrival time and
-//! admitting (or rejecting) the customer who arrives.
+//! admitting, rejecting or losing (baulking) the customer who arrives.
 
+use crate::behaviour::ArrivalState;
 use crate::error::SimError;
 use crate::random::RandomSource;
 use crate::record::{Record, RecordType};
@@ -30,40 +31,76 @@ impl<R: RandomSource> Simulation<R> {
         Ok(())
     }
 
+    /// An arrival from outside of `stream`: rejected if its node or the
+    /// network is full, else it may baulk (one draw, where its class
+    /// baulks at the node), else it joins the node; then the stream's next
+    /// arrival is drawn. Ciw's order.
     pub(super) fn external_arrival(&mut self, stream: usize, time: f64) -> Result<(), SimError> {
         let (node, class) = (stream / self.classes, stream % self.classes);
         self.arrived += 1;
         let id = self.arrived;
-        let state = &self.nodes[node];
-        // `as` (here and for node and class numbers below): validation keeps
-        // nodes and classes within a u32, and node numbers within an i32.
         // The customers in the network, as Ciw counts them for its system
         // capacity: accepted and not yet gone.
-        if state.full() || self.accepted - self.completed >= self.system_capacity {
-            let queue_size_at_arrival = state.in_node;
-            self.records.push(Record {
-                id_number: id,
-                customer_class: class as u32,
-                original_customer_class: class as u32,
-                node: node as u32 + 1,
-                arrival_date: self.now,
-                waiting_time: f64::NAN,
-                service_start_date: f64::NAN,
-                service_time: f64::NAN,
-                service_end_date: f64::NAN,
-                time_blocked: f64::NAN,
-                exit_date: self.now,
-                destination: None,
-                queue_size_at_arrival,
-                queue_size_at_departure: None,
-                server_id: None,
-                record_type: RecordType::Rejection,
-            });
+        if self.nodes[node].full() || self.accepted - self.completed >= self.system_capacity {
+            self.turned_away(id, node, class, RecordType::Rejection);
+        } else if !self.baulking.is_empty() && self.baulks(stream)? {
+            self.turned_away(id, node, class, RecordType::Baulk);
         } else {
             self.accepted += 1;
+            // `as`: validation keeps classes within a u32.
             let customer = self.customers.insert(id, class as u32, node, self.now)?;
             self.accept(node, customer)?;
         }
         self.schedule_arrival(stream, time)
+    }
+
+    /// Whether the arrival of `stream` baulks: one draw where its class
+    /// baulks at its node (even at probability 0 or 1, as Ciw), none
+    /// elsewhere.
+    fn baulks(&mut self, stream: usize) -> Result<bool, SimError> {
+        let Some(baulking) = &self.baulking[stream] else { return Ok(false) };
+        let (node, class) = (stream / self.classes, stream % self.classes);
+        let at = ArrivalState {
+            now: self.now,
+            node,
+            class,
+            present: self.nodes[node].in_node,
+            in_system: self.accepted - self.completed,
+        };
+        let p = baulking.probability(&at);
+        if !(0.0..=1.0).contains(&p) {
+            return Err(SimError::InvalidProbability {
+                node,
+                class,
+                role: "baulking",
+                time: self.now,
+                value: p,
+            });
+        }
+        Ok(self.rng.uniform01() < p)
+    }
+
+    /// Records an arrival that does not join `node`: rejected, or baulking.
+    fn turned_away(&mut self, id: u64, node: usize, class: usize, record_type: RecordType) {
+        // `as`: validation keeps nodes and classes within a u32, and node
+        // numbers within an i32.
+        self.records.push(Record {
+            id_number: id,
+            customer_class: class as u32,
+            original_customer_class: class as u32,
+            node: node as u32 + 1,
+            arrival_date: self.now,
+            waiting_time: f64::NAN,
+            service_start_date: f64::NAN,
+            service_time: f64::NAN,
+            service_end_date: f64::NAN,
+            time_blocked: f64::NAN,
+            exit_date: self.now,
+            destination: None,
+            queue_size_at_arrival: self.nodes[node].in_node,
+            queue_size_at_departure: None,
+            server_id: None,
+            record_type,
+        });
     }
 }

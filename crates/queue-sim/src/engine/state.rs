@@ -3,6 +3,7 @@
 //! its constructors and the accessors users read results through. What
 //! happens at each event lives in the feature files beside this one.
 
+use crate::behaviour::Baulking;
 use crate::distribution::Sampler;
 use crate::error::SimError;
 use crate::network::{Network, Preemption};
@@ -58,6 +59,9 @@ pub struct Simulation<R: RandomSource = Pcg> {
     pub(super) preemptive: bool,
     /// Most customers in the network at once (`u64::MAX`: no limit).
     pub(super) system_capacity: u64,
+    /// Per (node, class), node-major, its baulking; empty when no class
+    /// baulks anywhere.
+    pub(super) baulking: Vec<Option<Baulking>>,
     pub(super) nodes: Vec<NodeState>,
     pub(super) customers: Customers,
     /// Per (node, class), node-major: external inter-arrival samplers.
@@ -143,6 +147,12 @@ impl<R: RandomSource> Simulation<R> {
         let preemptive = nodes.iter().any(|n| n.preemption != Preemption::Off);
         let arrival_nodes =
             (0..n).filter(|&i| (0..classes).any(|k| arrivals[i * classes + k].is_some())).collect();
+        let mut baulking = Vec::new();
+        if network.classes.iter().any(|c| c.nodes.iter().any(|at| at.baulking.is_some())) {
+            for node in 0..n {
+                baulking.extend(network.classes.iter().map(|c| c.nodes[node].baulking.clone()));
+            }
+        }
         let ciw = rng.ciw_conventions();
         let mut order: Vec<usize> = (0..classes).collect();
         if ciw {
@@ -157,6 +167,7 @@ impl<R: RandomSource> Simulation<R> {
             lane_of,
             preemptive,
             system_capacity: network.system_capacity.unwrap_or(u64::MAX),
+            baulking,
             nodes,
             customers: Customers::default(),
             arrivals,

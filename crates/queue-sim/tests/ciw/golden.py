@@ -61,6 +61,11 @@ def dist(d):
     raise ValueError(t)
 
 
+def table(probs):
+    """A baulking function: probs[n] with n present, the last beyond."""
+    return lambda n, Q=None, next_ind=None, next_node=None: probs[min(n, len(probs) - 1)]
+
+
 def network(model):
     nodes = model["nodes"]
     n = len(nodes)
@@ -75,6 +80,11 @@ def network(model):
     preemption = [s.get("priority_preemption", False) for s in nodes]
     if any(p != 0 for p in priorities.values()) or any(preemption):
         extra["priority_classes"] = (priorities, preemption) if any(preemption) else priorities
+    if any("baulking" in a for c in classes.values() for a in c["nodes"]):
+        extra["baulking_functions"] = {
+            k: [table(a["baulking"]["probs"]) if "baulking" in a else None for a in c["nodes"]]
+            for k, c in classes.items()
+        }
     if "system_capacity" in model:
         extra["system_capacity"] = model["system_capacity"]
     return ciw.create_network(

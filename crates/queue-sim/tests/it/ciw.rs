@@ -200,6 +200,13 @@ fn a_node_with_zero_servers_keeps_its_customers_as_in_ciw() {
 }
 
 #[test]
+fn baulking_tables_equal_ciw_record_for_record() {
+    // One draw per arrival from outside where its class baulks, after the
+    // capacity check; transfers never baulk.
+    assert_same_records("baulking");
+}
+
+#[test]
 fn an_mm3_queue_equals_ciw_record_for_record() {
     assert_same_records("mm3");
 }

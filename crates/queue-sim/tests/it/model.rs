@@ -24,36 +24,33 @@ fn sample_network() -> Network {
             CustomerClass::new(
                 "Walk-in",
                 vec![
-                    ClassAtNode {
-                        arrival: Some(Distribution::exponential(1.0 / 3.0)),
-                        service: Distribution::Gamma { shape: 2.5, scale: 0.3 },
-                    },
-                    ClassAtNode {
-                        arrival: Some(Distribution::Uniform { lower: 0.5, upper: 3.0 }),
-                        service: Distribution::Lognormal { mean: 0.1, sd: 0.5 },
-                    },
-                    ClassAtNode { arrival: None, service: Distribution::Weibull { scale: 0.8, shape: 1.5 } },
+                    ClassAtNode::new(
+                        Some(Distribution::exponential(1.0 / 3.0)),
+                        Distribution::Gamma { shape: 2.5, scale: 0.3 },
+                    ),
+                    ClassAtNode::new(
+                        Some(Distribution::Uniform { lower: 0.5, upper: 3.0 }),
+                        Distribution::Lognormal { mean: 0.1, sd: 0.5 },
+                    ),
+                    ClassAtNode::new(None, Distribution::Weibull { scale: 0.8, shape: 1.5 }),
                 ],
                 vec![vec![0.1, 0.3, 0.2], vec![0.0, 0.0, 0.5], vec![0.25, 0.0, 0.0]],
             ),
             CustomerClass::new(
                 "Booked, \"priority\"",
                 vec![
-                    ClassAtNode {
-                        arrival: Some(Distribution::Erlang { rate: 3.0, phases: 2 }),
-                        service: Distribution::Triangular { lower: 0.1, mode: 0.4, upper: 1.2 },
-                    },
-                    ClassAtNode {
-                        arrival: Some(Distribution::Empirical { observations: vec![1.5, 2.25, 7.0e-3] }),
-                        service: Distribution::HyperExponential {
-                            rates: vec![1.0, 4.0],
-                            probs: vec![0.3, 0.7],
-                        },
-                    },
-                    ClassAtNode {
-                        arrival: Some(Distribution::Sequential { values: vec![0.0, 2.0, 1.0e-7] }),
-                        service: Distribution::Pmf { values: vec![0.2, 0.6], probs: vec![0.25, 0.75] },
-                    },
+                    ClassAtNode::new(
+                        Some(Distribution::Erlang { rate: 3.0, phases: 2 }),
+                        Distribution::Triangular { lower: 0.1, mode: 0.4, upper: 1.2 },
+                    ),
+                    ClassAtNode::new(
+                        Some(Distribution::Empirical { observations: vec![1.5, 2.25, 7.0e-3] }),
+                        Distribution::HyperExponential { rates: vec![1.0, 4.0], probs: vec![0.3, 0.7] },
+                    ),
+                    ClassAtNode::new(
+                        Some(Distribution::Sequential { values: vec![0.0, 2.0, 1.0e-7] }),
+                        Distribution::Pmf { values: vec![0.2, 0.6], probs: vec![0.25, 0.75] },
+                    ),
                 ],
                 vec![vec![0.0, 0.5, 0.5], vec![0.2, 0.0, 0.2], vec![0.0, 0.1, 0.0]],
             ),
@@ -63,9 +60,8 @@ fn sample_network() -> Network {
 
 /// A valid network to break: two nodes, two classes, exponential times.
 fn base_network() -> Network {
-    let at = |arrival: Option<f64>, service: f64| ClassAtNode {
-        arrival: arrival.map(Distribution::exponential),
-        service: Distribution::exponential(service),
+    let at = |arrival: Option<f64>, service: f64| {
+        ClassAtNode::new(arrival.map(Distribution::exponential), Distribution::exponential(service))
     };
     Network::new(
         vec![NodeSpec::new(Servers::Finite(1)), NodeSpec::new(Servers::Finite(2)).with_queue_capacity(4)],

@@ -60,7 +60,7 @@ fn routing(n: usize) -> impl Strategy<Value = Vec<Vec<f64>>> {
 
 fn class(n: usize) -> impl Strategy<Value = CustomerClass> {
     let at = (prop::option::of(inter_arrival_time()), service_time())
-        .prop_map(|(arrival, service)| ClassAtNode { arrival, service });
+        .prop_map(|(arrival, service)| ClassAtNode::new(arrival, service));
     (prop::collection::vec(at, n), routing(n))
         .prop_map(|(nodes, routing)| CustomerClass::new("Customer".to_owned(), nodes, routing))
 }

@@ -48,9 +48,11 @@ impl RandomSource for Scripted {
 /// after one service); arrivals every time unit at the first node only,
 /// services of half a unit everywhere.
 fn network(nodes: usize, routing: Vec<Vec<f64>>) -> Network {
-    let at = |node: usize| ClassAtNode {
-        arrival: (node == 0).then_some(Distribution::Deterministic { value: 1.0 }),
-        service: Distribution::Deterministic { value: 0.5 },
+    let at = |node: usize| {
+        ClassAtNode::new(
+            (node == 0).then_some(Distribution::Deterministic { value: 1.0 }),
+            Distribution::Deterministic { value: 0.5 },
+        )
     };
     Network::new(
         vec![NodeSpec::new(Servers::Finite(1)); nodes],

@@ -8,7 +8,7 @@ use queue_sim::{
 };
 
 fn at(arrival: Option<Distribution>, service: Distribution) -> ClassAtNode {
-    ClassAtNode { arrival, service }
+    ClassAtNode::new(arrival, service)
 }
 
 fn node(servers: Servers, queue_capacity: Option<usize>) -> NodeSpec {

@@ -225,9 +225,11 @@ fn tandem_jackson_network_mean_sojourn_is_sum_of_node_sojourns() {
             stations
                 .iter()
                 .enumerate()
-                .map(|(i, &(mu, _))| ClassAtNode {
-                    arrival: (i == 0).then(|| Distribution::exponential(lambda)),
-                    service: Distribution::exponential(mu),
+                .map(|(i, &(mu, _))| {
+                    ClassAtNode::new(
+                        (i == 0).then(|| Distribution::exponential(lambda)),
+                        Distribution::exponential(mu),
+                    )
                 })
                 .collect(),
             (0..n).map(|i| (0..n).map(|j| if j == i + 1 { 1.0 } else { 0.0 }).collect()).collect(),

@@ -1,0 +1,146 @@
+//! What customers decide for themselves: baulking (Ciw's
+//! `baulking_functions`), as a table of probabilities in model files or any
+//! function in the API.
+
+use std::fmt;
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+/// Whether a customer arriving from outside at a node baulks (leaves at
+/// once, recorded as a "baulk"): with a probability that depends on the
+/// customers present there, as Ciw's `baulking_functions`. Ciw draws one
+/// random number for every such arrival (after the capacity checks: a
+/// rejected arrival draws nothing), whatever the probability; so does this
+/// engine. Customers moving between nodes never baulk.
+///
+/// In a model file, per class and node: `baulking = { probs = [p0, p1, ...] }`,
+/// the probability of baulking when 0, 1, ... customers are present; the
+/// last value holds for any larger number.
+///
+/// ```
+/// use queue_sim::{Baulking, Network};
+/// let mut net = Network::mmc(1.0, 1.0, 1);
+/// // Never when the node is empty, half the time with one present, always
+/// // from two on.
+/// net.classes[0].nodes[0].baulking = Some(Baulking::table(vec![0.0, 0.5, 1.0]));
+/// // Or any function of the number present (and, through
+/// // `Baulking::custom`, of more of the state):
+/// net.classes[0].nodes[0].baulking = Some(Baulking::from_fn(|present| if present >= 4 { 1.0 } else { 0.0 }));
+/// assert!(net.validate().is_ok());
+/// ```
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Baulking {
+    /// `probs[n]`: the probability of baulking with `n` customers present;
+    /// the last entry holds beyond. Each in [0, 1]; at least one.
+    Table {
+        /// The probabilities by number present.
+        probs: Vec<f64>,
+    },
+    /// A user function (not expressible in a model file).
+    #[serde(skip)]
+    Custom(CustomBaulking),
+}
+
+/// What a baulking function sees of an arrival.
+#[derive(Clone, Copy, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct ArrivalState {
+    /// The time of the arrival.
+    pub now: f64,
+    /// The node it arrives at (from 0).
+    pub node: usize,
+    /// Its class (from 0, the model's order).
+    pub class: usize,
+    /// Customers at the node (waiting, in service or blocked): Ciw's
+    /// `number_of_individuals`, the first argument of its functions.
+    pub present: u32,
+    /// Customers in the whole network.
+    pub in_system: u64,
+}
+
+/// A user baulking function: the probability that an arrival baulks.
+///
+/// ```
+/// use queue_sim::{ArrivalState, BaulkingFunction};
+/// /// Baulks when the node holds more than twice its servers' worth.
+/// #[derive(Debug)]
+/// struct Crowded { servers: u32 }
+/// impl BaulkingFunction for Crowded {
+///     fn probability(&self, at: &ArrivalState) -> f64 {
+///         if at.present > 2 * self.servers { 1.0 } else { 0.0 }
+///     }
+/// }
+/// ```
+pub trait BaulkingFunction: fmt::Debug + Send + Sync {
+    /// The probability, in [0, 1], that this arrival baulks; anything else
+    /// stops the run with [`SimError::InvalidProbability`](crate::SimError::InvalidProbability).
+    fn probability(&self, at: &ArrivalState) -> f64;
+}
+
+/// A shared handle on a [`BaulkingFunction`]. Two handles are equal when
+/// they share the object.
+#[derive(Clone, Debug)]
+pub struct CustomBaulking(pub Arc<dyn BaulkingFunction>);
+
+impl PartialEq for CustomBaulking {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+/// A closure of the number present, as a [`BaulkingFunction`].
+struct ByPresent<F>(F);
+
+impl<F> fmt::Debug for ByPresent<F> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("baulking function of the number present")
+    }
+}
+
+impl<F: Fn(u32) -> f64 + Send + Sync> BaulkingFunction for ByPresent<F> {
+    fn probability(&self, at: &ArrivalState) -> f64 {
+        (self.0)(at.present)
+    }
+}
+
+impl Baulking {
+    /// Baulking with `probs[n]` when `n` customers are present (the last
+    /// value beyond).
+    pub fn table(probs: Vec<f64>) -> Self {
+        Self::Table { probs }
+    }
+
+    /// Baulking with probability `f(customers present)`, as Ciw's
+    /// functions of `n`.
+    pub fn from_fn(f: impl Fn(u32) -> f64 + Send + Sync + 'static) -> Self {
+        Self::Custom(CustomBaulking(Arc::new(ByPresent(f))))
+    }
+
+    /// Baulking decided by any [`BaulkingFunction`].
+    pub fn custom(f: impl BaulkingFunction + 'static) -> Self {
+        Self::Custom(CustomBaulking(Arc::new(f)))
+    }
+
+    /// The probability of baulking for this arrival.
+    pub(crate) fn probability(&self, at: &ArrivalState) -> f64 {
+        match self {
+            // `as`: u32 to usize widens; a table is never empty once valid.
+            Self::Table { probs } => probs[(at.present as usize).min(probs.len() - 1)],
+            Self::Custom(f) => f.0.probability(at),
+        }
+    }
+
+    /// What is wrong with a table, if anything: (index, value) of a bad
+    /// entry, or `None` for an empty table.
+    pub(crate) fn invalid_entry(&self) -> Option<(Option<usize>, f64)> {
+        match self {
+            Self::Table { probs } if probs.is_empty() => Some((None, f64::NAN)),
+            Self::Table { probs } => {
+                probs.iter().position(|p| !(0.0..=1.0).contains(p)).map(|i| (Some(i), probs[i]))
+            }
+            Self::Custom(_) => None,
+        }
+    }
+}
