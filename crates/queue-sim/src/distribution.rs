@@ -311,6 +311,26 @@ impl Distribution {
         Self::Custom(CustomDistribution(Arc::new(d)))
     }
 
+    /// Its name in model files (`"exponential"`, ...; `"custom"`).
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::Exponential { .. } => "exponential",
+            Self::Uniform { .. } => "uniform",
+            Self::Deterministic { .. } => "deterministic",
+            Self::Triangular { .. } => "triangular",
+            Self::Gamma { .. } => "gamma",
+            Self::Weibull { .. } => "weibull",
+            Self::Normal { .. } => "normal",
+            Self::Lognormal { .. } => "lognormal",
+            Self::Erlang { .. } => "erlang",
+            Self::HyperExponential { .. } => "hyper_exponential",
+            Self::Empirical { .. } => "empirical",
+            Self::Sequential { .. } => "sequential",
+            Self::Pmf { .. } => "pmf",
+            Self::Custom(_) => "custom",
+        }
+    }
+
     /// Checks the parameters.
     pub fn validate(&self) -> Result<(), ParameterError> {
         match self {

@@ -31,6 +31,31 @@ pub enum ModelError {
         /// Its value.
         value: f64,
     },
+    /// A batch distribution of a kind that gives fractions.
+    #[error(
+        "node {node}, class {class}: batch sizes must be whole numbers, which a {distribution} distribution does not give (use deterministic, sequential, empirical or pmf)"
+    )]
+    BatchNotWhole {
+        /// The node (from 0).
+        node: usize,
+        /// The class (from 0).
+        class: usize,
+        /// The distribution's kind, as in model files.
+        distribution: &'static str,
+    },
+    /// A batch distribution that can give a size that is not a whole number
+    /// from 0 to `max`.
+    #[error("node {node}, class {class}: batch size {value} is not a whole number from 0 to {max}")]
+    BatchSize {
+        /// The node (from 0).
+        node: usize,
+        /// The class (from 0).
+        class: usize,
+        /// The bad size.
+        value: f64,
+        /// The largest size allowed.
+        max: u32,
+    },
     /// The system capacity is zero (Ciw requires a positive integer).
     #[error("system_capacity must be at least 1 (leave it out for no limit)")]
     ZeroSystemCapacity,
@@ -74,7 +99,7 @@ pub enum ModelError {
         node: usize,
         /// The class.
         class: usize,
-        /// `"arrival"` or `"service"`.
+        /// `"arrival"`, `"service"` or `"batch"`.
         role: &'static str,
         /// What is wrong.
         problem: ParameterError,
@@ -177,14 +202,15 @@ pub enum SimError {
         /// The clock.
         now: f64,
     },
-    /// A custom distribution returned a negative or NaN time.
-    #[error("node {node}, class {class}: {role} distribution gave invalid time {value}")]
+    /// A custom distribution returned a negative or NaN time, or a batch
+    /// size that is not a whole number from 0 to [`MAX_BATCH`](crate::MAX_BATCH).
+    #[error("node {node}, class {class}: {role} distribution gave invalid {} {value}", if *role == "batch" { "batch size" } else { "time" })]
     InvalidSample {
         /// The node (from 0).
         node: usize,
         /// The class (from 0).
         class: usize,
-        /// `"arrival"` or `"service"`.
+        /// `"arrival"`, `"service"` or `"batch"`.
         role: &'static str,
         /// The value.
         value: f64,

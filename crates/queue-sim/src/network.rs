@@ -152,7 +152,17 @@ pub struct ClassAtNode {
     /// absent: nobody baulks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub baulking: Option<Baulking>,
+    /// Customers per arrival from outside (Ciw's `batching_distributions`):
+    /// a distribution of whole numbers from 0 to [`MAX_BATCH`]
+    /// (deterministic, sequential, empirical, pmf, or a custom one checked
+    /// as it draws); absent: one. Drawn before the customers exist, as Ciw;
+    /// a deterministic size draws nothing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub batch: Option<Distribution>,
 }
+
+/// The largest batch one arrival may bring.
+pub const MAX_BATCH: u32 = 1_000_000;
 
 impl NodeSpec {
     /// A node with `servers` servers, an unlimited queue and no preemption.
@@ -195,7 +205,13 @@ impl NodeSpec {
 impl ClassAtNode {
     /// External arrivals (`None`: none) and services, nothing else.
     pub fn new(arrival: Option<Distribution>, service: Distribution) -> Self {
-        Self { arrival, service, baulking: None }
+        Self { arrival, service, baulking: None, batch: None }
+    }
+
+    /// The same with arrivals in batches of sizes drawn from `batch`.
+    pub fn with_batch(mut self, batch: Distribution) -> Self {
+        self.batch = Some(batch);
+        self
     }
 
     /// The same with baulking of its arrivals.
@@ -363,6 +379,10 @@ impl Network {
                 if let Some((index, value)) = at.baulking.as_ref().and_then(Baulking::invalid_entry) {
                     return Err(ModelError::Baulking { node, class, index, value });
                 }
+                if let Some(batch) = &at.batch {
+                    check(batch, node, class, "batch")?;
+                    check_batch(batch, node, class)?;
+                }
             }
             if !c.routing.is_empty() {
                 if c.routing.len() != n {
@@ -398,6 +418,21 @@ impl Network {
             return Err(ModelError::NoArrivals);
         }
         Ok(())
+    }
+}
+
+/// A batch distribution must give whole numbers from 0 to [`MAX_BATCH`].
+fn check_batch(d: &Distribution, node: usize, class: usize) -> Result<(), ModelError> {
+    let values: &[f64] = match d {
+        Distribution::Deterministic { value } => std::slice::from_ref(value),
+        Distribution::Sequential { values } | Distribution::Pmf { values, .. } => values,
+        Distribution::Empirical { observations } => observations,
+        Distribution::Custom(_) => &[],
+        other => return Err(ModelError::BatchNotWhole { node, class, distribution: other.name() }),
+    };
+    match values.iter().find(|&&v| !(v.fract() == 0.0 && (0.0..=f64::from(MAX_BATCH)).contains(&v))) {
+        Some(&value) => Err(ModelError::BatchSize { node, class, value, max: MAX_BATCH }),
+        None => Ok(()),
     }
 }
 

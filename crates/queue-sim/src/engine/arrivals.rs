@@ -3,6 +3,7 @@
 
 use crate::behaviour::ArrivalState;
 use crate::error::SimError;
+use crate::network::MAX_BATCH;
 use crate::random::RandomSource;
 use crate::record::{Record, RecordType};
 
@@ -31,12 +32,26 @@ impl<R: RandomSource> Simulation<R> {
         Ok(())
     }
 
-    /// An arrival from outside of `stream`: rejected if its node or the
-    /// network is full, else it may baulk (one draw, where its class
-    /// baulks at the node), else it joins the node; then the stream's next
-    /// arrival is drawn. Ciw's order.
+    /// An arrival from outside of `stream`: its batch size is drawn (where
+    /// the class arrives in batches), then each customer of the batch is
+    /// rejected if its node or the network is full, else may baulk (one
+    /// draw, where its class baulks at the node), else joins the node; then
+    /// the stream's next arrival is drawn. Ciw's order.
     pub(super) fn external_arrival(&mut self, stream: usize, time: f64) -> Result<(), SimError> {
         let (node, class) = (stream / self.classes, stream % self.classes);
+        if self.batches.is_empty() {
+            self.admit(stream, node, class)?;
+        } else {
+            for _ in 0..self.batch_size(stream, node, class)? {
+                self.admit(stream, node, class)?;
+            }
+        }
+        self.schedule_arrival(stream, time)
+    }
+
+    /// One customer arrives from outside at `node`.
+    #[inline(always)]
+    fn admit(&mut self, stream: usize, node: usize, class: usize) -> Result<(), SimError> {
         self.arrived += 1;
         let id = self.arrived;
         // The customers in the network, as Ciw counts them for its system
@@ -51,7 +66,19 @@ impl<R: RandomSource> Simulation<R> {
             let customer = self.customers.insert(id, class as u32, node, self.now)?;
             self.accept(node, customer)?;
         }
-        self.schedule_arrival(stream, time)
+        Ok(())
+    }
+
+    /// The number of customers this arrival of `stream` brings: 1 unless
+    /// its class arrives in batches there.
+    fn batch_size(&mut self, stream: usize, node: usize, class: usize) -> Result<u32, SimError> {
+        let Some(sampler) = self.batches[stream].as_mut() else { return Ok(1) };
+        let size = sampler.sample(&mut self.rng);
+        if !(size.fract() == 0.0 && (0.0..=f64::from(MAX_BATCH)).contains(&size)) {
+            return Err(SimError::InvalidSample { node, class, role: "batch", value: size });
+        }
+        // `as`: a whole number in [0, MAX_BATCH] converts exactly.
+        Ok(size as u32)
     }
 
     /// Whether the arrival of `stream` baulks: one draw where its class

@@ -62,6 +62,9 @@ pub struct Simulation<R: RandomSource = Pcg> {
     /// Per (node, class), node-major, its baulking; empty when no class
     /// baulks anywhere.
     pub(super) baulking: Vec<Option<Baulking>>,
+    /// Per (node, class), node-major, its batch sizes; empty when every
+    /// arrival brings one customer.
+    pub(super) batches: Vec<Option<Sampler>>,
     pub(super) nodes: Vec<NodeState>,
     pub(super) customers: Customers,
     /// Per (node, class), node-major: external inter-arrival samplers.
@@ -153,6 +156,12 @@ impl<R: RandomSource> Simulation<R> {
                 baulking.extend(network.classes.iter().map(|c| c.nodes[node].baulking.clone()));
             }
         }
+        let mut batches = Vec::new();
+        if network.classes.iter().any(|c| c.nodes.iter().any(|at| at.batch.is_some())) {
+            for node in 0..n {
+                batches.extend(network.classes.iter().map(|c| c.nodes[node].batch.clone().map(Sampler::new)));
+            }
+        }
         let ciw = rng.ciw_conventions();
         let mut order: Vec<usize> = (0..classes).collect();
         if ciw {
@@ -168,6 +177,7 @@ impl<R: RandomSource> Simulation<R> {
             preemptive,
             system_capacity: network.system_capacity.unwrap_or(u64::MAX),
             baulking,
+            batches,
             nodes,
             customers: Customers::default(),
             arrivals,

@@ -61,6 +61,21 @@ def dist(d):
     raise ValueError(t)
 
 
+D1 = ciw.dists.Deterministic(value=1)
+
+
+def whole(d):
+    """A batch distribution with Python ints, as Ciw requires of batch sizes."""
+    d = dict(d)
+    for key in ("value",):
+        if key in d:
+            d[key] = int(d[key])
+    for key in ("values", "observations"):
+        if key in d:
+            d[key] = [int(v) for v in d[key]]
+    return d
+
+
 def table(probs):
     """A baulking function: probs[n] with n present, the last beyond."""
     return lambda n, Q=None, next_ind=None, next_node=None: probs[min(n, len(probs) - 1)]
@@ -83,6 +98,11 @@ def network(model):
     if any("baulking" in a for c in classes.values() for a in c["nodes"]):
         extra["baulking_functions"] = {
             k: [table(a["baulking"]["probs"]) if "baulking" in a else None for a in c["nodes"]]
+            for k, c in classes.items()
+        }
+    if any("batch" in a for c in classes.values() for a in c["nodes"]):
+        extra["batching_distributions"] = {
+            k: [dist(whole(a["batch"])) if "batch" in a else D1 for a in c["nodes"]]
             for k, c in classes.items()
         }
     if "system_capacity" in model:

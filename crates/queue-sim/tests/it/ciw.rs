@@ -207,6 +207,13 @@ fn baulking_tables_equal_ciw_record_for_record() {
 }
 
 #[test]
+fn batch_arrivals_equal_ciw_record_for_record() {
+    // The size is drawn first; a queue capacity turns away the end of a
+    // batch; baulking draws per customer of the batch.
+    assert_same_records("batching");
+}
+
+#[test]
 fn an_mm3_queue_equals_ciw_record_for_record() {
     assert_same_records("mm3");
 }

@@ -2,6 +2,7 @@
 //! bad input, determinism, model files, sizes, runs that would never end and
 //! the draws routing makes.
 
+mod batching;
 mod baulking;
 mod ciw;
 mod model;
