@@ -56,6 +56,48 @@ pub enum ModelError {
         /// The largest size allowed.
         max: u32,
     },
+    /// Two classes share a name, which a class change cannot tell apart.
+    #[error("two classes are named {name:?}: class changes name their class, so names must be unique")]
+    DuplicateClassName {
+        /// The name.
+        name: String,
+    },
+    /// A class change names a class the model does not have.
+    #[error("node {node}, class {class}: {key} names class {name:?}, which the model does not have")]
+    UnknownClass {
+        /// The node (from 0).
+        node: usize,
+        /// The class (from 0).
+        class: usize,
+        /// The key that names it.
+        key: &'static str,
+        /// The unknown name.
+        name: String,
+    },
+    /// A class-change probability outside [0, 1].
+    #[error(
+        "node {node}, class {class}: class_after_service gives {name:?} probability {value}, not in [0, 1]"
+    )]
+    ClassChangeProbability {
+        /// The node (from 0).
+        node: usize,
+        /// The class (from 0).
+        class: usize,
+        /// The class it names.
+        name: String,
+        /// The probability.
+        value: f64,
+    },
+    /// Class-change probabilities that do not sum to 1.
+    #[error("node {node}, class {class}: class_after_service probabilities sum to {sum}, not 1")]
+    ClassChangeSum {
+        /// The node (from 0).
+        node: usize,
+        /// The class (from 0).
+        class: usize,
+        /// Their sum.
+        sum: f64,
+    },
     /// The system capacity is zero (Ciw requires a positive integer).
     #[error("system_capacity must be at least 1 (leave it out for no limit)")]
     ZeroSystemCapacity,

@@ -1,6 +1,7 @@
 //! The model: nodes, customer classes, their distributions and routing, the
 //! checks that turn bad input into a [`ModelError`], and model files in TOML.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -159,6 +160,15 @@ pub struct ClassAtNode {
     /// a deterministic size draws nothing.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub batch: Option<Distribution>,
+    /// The class a customer of this class takes after its service here
+    /// (Ciw's `class_change_matrices`): class name to probability, summing
+    /// to 1; it is routed and served on as its new class. Ciw draws one
+    /// random number for it (in the order of the sorted class names, none
+    /// when the last of them is certain). At a node where some class has a
+    /// table, a class without one keeps its class, drawing as Ciw's
+    /// identity row does.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub class_after_service: Option<BTreeMap<String, f64>>,
 }
 
 /// The largest batch one arrival may bring.
@@ -205,7 +215,17 @@ impl NodeSpec {
 impl ClassAtNode {
     /// External arrivals (`None`: none) and services, nothing else.
     pub fn new(arrival: Option<Distribution>, service: Distribution) -> Self {
-        Self { arrival, service, baulking: None, batch: None }
+        Self { arrival, service, baulking: None, batch: None, class_after_service: None }
+    }
+
+    /// The same with a change of class after service: `(class name,
+    /// probability)` pairs summing to 1.
+    pub fn with_class_after_service<S: Into<String>>(
+        mut self,
+        table: impl IntoIterator<Item = (S, f64)>,
+    ) -> Self {
+        self.class_after_service = Some(table.into_iter().map(|(name, p)| (name.into(), p)).collect());
+        self
     }
 
     /// The same with arrivals in batches of sizes drawn from `batch`.
@@ -416,6 +436,47 @@ impl Network {
         }
         if !any_arrivals {
             return Err(ModelError::NoArrivals);
+        }
+        self.check_class_changes()
+    }
+
+    /// Class changes name classes: the names must be unique and known, the
+    /// probabilities in [0, 1] and summing to 1.
+    fn check_class_changes(&self) -> Result<(), ModelError> {
+        let tables = || {
+            self.classes.iter().enumerate().flat_map(|(class, c)| {
+                c.nodes.iter().enumerate().filter_map(move |(node, at)| {
+                    at.class_after_service.as_ref().map(|t| (node, class, "class_after_service", t))
+                })
+            })
+        };
+        if tables().next().is_none() {
+            return Ok(());
+        }
+        let mut names: Vec<&str> = self.classes.iter().map(|c| c.name.as_str()).collect();
+        names.sort_unstable();
+        if let Some(w) = names.windows(2).find(|w| w[0] == w[1]) {
+            return Err(ModelError::DuplicateClassName { name: w[0].to_owned() });
+        }
+        for (node, class, key, table) in tables() {
+            let mut sum = 0.0;
+            for (name, &p) in table {
+                if names.binary_search(&name.as_str()).is_err() {
+                    return Err(ModelError::UnknownClass { node, class, key, name: name.clone() });
+                }
+                if !(0.0..=1.0).contains(&p) {
+                    return Err(ModelError::ClassChangeProbability {
+                        node,
+                        class,
+                        name: name.clone(),
+                        value: p,
+                    });
+                }
+                sum += p;
+            }
+            if (sum - 1.0).abs() > 1e-9 {
+                return Err(ModelError::ClassChangeSum { node, class, sum });
+            }
         }
         Ok(())
     }

@@ -53,6 +53,13 @@ impl Customer {
 pub(super) struct Customers {
     slots: Vec<Customer>,
     free: Vec<u32>,
+    /// Per slot, in a model whose customers change class (empty
+    /// otherwise): the classes records report, as Ciw's `previous_class`
+    /// (the class before the last change, or its class if none) and
+    /// `original_class` (its class when it joined its node).
+    memory: Vec<[u32; 2]>,
+    /// Whether `memory` is kept.
+    remember: bool,
 }
 
 impl Customers {
@@ -74,10 +81,10 @@ impl Customers {
             interrupted: false,
             blocked: false,
         };
-        match self.free.pop() {
+        let slot = match self.free.pop() {
             Some(slot) => {
                 self.slots[slot as usize] = c;
-                Ok(slot)
+                slot
             }
             None => {
                 let slot = u32::try_from(self.slots.len())
@@ -85,9 +92,52 @@ impl Customers {
                     .filter(|&slot| slot < u32::MAX)
                     .ok_or(SimError::TooManyCustomers { node, time: now, max: u32::MAX - 1 })?;
                 self.slots.push(c);
-                Ok(slot)
+                if self.remember {
+                    self.memory.push([class, class]);
+                }
+                slot
             }
+        };
+        if self.remember {
+            self.memory[slot as usize] = [class, class];
         }
+        Ok(slot)
+    }
+
+    /// Keeps the classes records report, for a model whose customers
+    /// change class.
+    pub(super) fn remember_classes(&mut self) {
+        self.remember = true;
+    }
+
+    /// The classes a record of `slot` reports: (Ciw's `previous_class`,
+    /// `original_class`).
+    #[inline]
+    pub(super) fn record_classes(&self, slot: u32) -> (u32, u32) {
+        if self.remember {
+            let [previous, original] = self.memory[slot as usize];
+            (previous, original)
+        } else {
+            let class = self.slots[slot as usize].class;
+            (class, class)
+        }
+    }
+
+    /// `slot` joins a node: its class now is the one records there call
+    /// original.
+    #[inline]
+    pub(super) fn joined(&mut self, slot: u32) {
+        if self.remember {
+            self.memory[slot as usize][1] = self.slots[slot as usize].class;
+        }
+    }
+
+    /// `slot` changes to class `to` (after service: records keep the class
+    /// it had as `previous_class`).
+    pub(super) fn change_class(&mut self, slot: u32, to: u32) {
+        let c = &mut self.slots[slot as usize];
+        self.memory[slot as usize][0] = c.class;
+        c.class = to;
     }
 
     /// The customer in `slot` has left the network: its slot is free.

@@ -16,6 +16,7 @@
 
 mod analysis;
 mod arrivals;
+mod class_change;
 mod customers;
 mod event;
 mod event_queue;

@@ -91,11 +91,12 @@ impl<R: RandomSource> Simulation<R> {
         } else {
             None
         };
+        let (customer_class, original_customer_class) = self.customers.record_classes(victim);
         let c = &self.customers[victim];
         self.records.push(Record {
             id_number: c.id,
-            customer_class: c.class,
-            original_customer_class: c.class,
+            customer_class,
+            original_customer_class,
             node: node as u32 + 1,
             arrival_date: c.arrival,
             waiting_time: c.service_start - c.arrival,

@@ -17,6 +17,7 @@ impl<R: RandomSource> Simulation<R> {
     /// queue of its priority, where it may preempt a customer of lower
     /// priority (Ciw's `accept` and `begin_service_if_possible_accept`).
     pub(super) fn accept(&mut self, node: usize, customer: u32) -> Result<(), SimError> {
+        self.customers.joined(customer);
         let state = &mut self.nodes[node];
         let c = &mut self.customers[customer];
         // `as` (here and for node numbers below): validation keeps node
@@ -101,7 +102,15 @@ impl<R: RandomSource> Simulation<R> {
             self.processed -= 1;
             return Ok(());
         }
-        let (node, class) = (c.node as usize, c.class as usize);
+        let (node, mut class) = (c.node as usize, c.class as usize);
+        if !self.class_change.is_empty()
+            && let Some(table) = &self.class_change[node * self.classes + class]
+        {
+            let to = table.choose(&mut self.rng);
+            self.customers.change_class(customer, to);
+            // `as`: u32 to usize widens.
+            class = to as usize;
+        }
         let next = self.routes.choose(class, node, &mut self.rng);
         let c = &mut self.customers[customer];
         c.destination = next.map_or(-1, |d| d as i32 + 1);
@@ -130,11 +139,12 @@ impl<R: RandomSource> Simulation<R> {
         let now = self.now;
         let state = &mut self.nodes[node];
         state.in_node -= 1;
+        let (customer_class, original_customer_class) = self.customers.record_classes(customer);
         let c = &self.customers[customer];
         self.records.push(Record {
             id_number: c.id,
-            customer_class: c.class,
-            original_customer_class: c.class,
+            customer_class,
+            original_customer_class,
             node: node as u32 + 1,
             arrival_date: c.arrival,
             waiting_time: c.service_start - c.arrival,

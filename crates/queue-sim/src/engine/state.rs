@@ -11,6 +11,7 @@ use crate::python_random::PythonRandom;
 use crate::random::{Pcg, RandomSource};
 use crate::record::Record;
 
+use super::class_change::{self, ClassTable};
 use super::customers::Customers;
 use super::event::EventKind;
 use super::event_queue::EventQueue;
@@ -65,6 +66,9 @@ pub struct Simulation<R: RandomSource = Pcg> {
     /// Per (node, class), node-major, its batch sizes; empty when every
     /// arrival brings one customer.
     pub(super) batches: Vec<Option<Sampler>>,
+    /// Per (node, class), node-major, its class change after service;
+    /// empty when nobody changes class.
+    pub(super) class_change: Vec<Option<ClassTable>>,
     pub(super) nodes: Vec<NodeState>,
     pub(super) customers: Customers,
     /// Per (node, class), node-major: external inter-arrival samplers.
@@ -162,6 +166,11 @@ impl<R: RandomSource> Simulation<R> {
                 batches.extend(network.classes.iter().map(|c| c.nodes[node].batch.clone().map(Sampler::new)));
             }
         }
+        let class_change = class_change::tables(network);
+        let mut customers = Customers::default();
+        if !class_change.is_empty() {
+            customers.remember_classes();
+        }
         let ciw = rng.ciw_conventions();
         let mut order: Vec<usize> = (0..classes).collect();
         if ciw {
@@ -178,8 +187,9 @@ impl<R: RandomSource> Simulation<R> {
             system_capacity: network.system_capacity.unwrap_or(u64::MAX),
             baulking,
             batches,
+            class_change,
             nodes,
-            customers: Customers::default(),
+            customers,
             arrivals,
             arrival_nodes,
             services,

@@ -105,6 +105,18 @@ def network(model):
             k: [dist(whole(a["batch"])) if "batch" in a else D1 for a in c["nodes"]]
             for k, c in classes.items()
         }
+    if any("class_after_service" in a for c in classes.values() for a in c["nodes"]):
+        matrices = []
+        for i in range(n):
+            if not any("class_after_service" in c["nodes"][i] for c in classes.values()):
+                matrices.append({})
+                continue
+            matrix = {}
+            for k, c in classes.items():
+                row = c["nodes"][i].get("class_after_service", {k: 1.0})
+                matrix[k] = {to: row.get(to, 0.0) for to in classes}
+            matrices.append(matrix)
+        extra["class_change_matrices"] = matrices
     if "system_capacity" in model:
         extra["system_capacity"] = model["system_capacity"]
     return ciw.create_network(
@@ -138,13 +150,13 @@ for path in sorted(glob.glob("*.toml")):
         w.writerow(["id_number", "customer_class", "node", "arrival_date", "waiting_time",
                     "service_start_date", "service_time", "service_end_date", "time_blocked",
                     "exit_date", "destination", "queue_size_at_arrival", "queue_size_at_departure",
-                    "server_id", "record_type"])
+                    "server_id", "record_type", "original_customer_class"])
         for r in Q.get_all_records():
             w.writerow([r.id_number, names.index(r.customer_class), r.node, field(r.arrival_date),
                         field(r.waiting_time), field(r.service_start_date), field(r.service_time),
                         field(r.service_end_date), field(r.time_blocked), field(r.exit_date),
                         field(r.destination), r.queue_size_at_arrival, field(r.queue_size_at_departure),
-                        field(r.server_id), r.record_type])
+                        field(r.server_id), r.record_type, names.index(r.original_customer_class)])
     print(out, len(Q.get_all_records()), "records")
     model_name = path.replace(".toml", "")
     for i, nd in enumerate(Q.transitive_nodes):

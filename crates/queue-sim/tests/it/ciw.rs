@@ -71,6 +71,7 @@ fn rust_rows(model: &str) -> Vec<Vec<String>> {
                 opt(r.queue_size_at_departure.map(|d| d.to_string())),
                 opt(r.server_id.map(|d| d.to_string())),
                 r.record_type.as_str().to_owned(),
+                class_number[r.original_customer_class as usize].to_string(),
             ]
         })
         .collect();
@@ -211,6 +212,12 @@ fn batch_arrivals_equal_ciw_record_for_record() {
     // The size is drawn first; a queue capacity turns away the end of a
     // batch; baulking draws per customer of the batch.
     assert_same_records("batching");
+}
+
+#[test]
+fn class_changes_after_service_equal_ciw_record_for_record() {
+    // Records report Ciw's previous_class and original_class.
+    assert_same_records("class_change");
 }
 
 #[test]

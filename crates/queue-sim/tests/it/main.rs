@@ -5,6 +5,7 @@
 mod batching;
 mod baulking;
 mod ciw;
+mod class_change;
 mod model;
 mod properties;
 mod routing;

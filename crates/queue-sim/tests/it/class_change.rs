@@ -1,0 +1,92 @@
+//! Class change after service: the new class routes and is served on; the
+//! tables are checked; records report the classes Ciw reports.
+
+use queue_sim::{
+    ClassAtNode, CustomerClass, Distribution, ModelError, Network, NodeSpec, RecordType, RngKind, Servers,
+    Stop, simulate,
+};
+
+/// Class "A" arrives at node 0 every 1.0 and becomes "B" after service;
+/// "A" would leave, "B" goes on to node 1, where it takes 0.25.
+fn a_becomes_b(table: Vec<(&str, f64)>) -> Network {
+    let det = |v: f64| Distribution::Deterministic { value: v };
+    Network::new(
+        vec![NodeSpec::new(Servers::Infinite), NodeSpec::new(Servers::Infinite)],
+        vec![
+            CustomerClass::new(
+                "A",
+                vec![
+                    ClassAtNode::new(Some(det(1.0)), det(0.5)).with_class_after_service(table),
+                    ClassAtNode::new(None, det(9.0)),
+                ],
+                vec![vec![0.0, 0.0], vec![0.0, 0.0]],
+            ),
+            CustomerClass::new(
+                "B",
+                vec![ClassAtNode::new(None, det(0.5)), ClassAtNode::new(None, det(0.25))],
+                vec![vec![0.0, 1.0], vec![0.0, 0.0]],
+            ),
+        ],
+    )
+}
+
+#[test]
+fn the_new_class_is_routed_and_served_as_itself() {
+    let out = simulate(&a_becomes_b(vec![("B", 1.0)]), RngKind::Pcg, 0, Stop::MaxTime(1.9)).unwrap();
+    let rows: Vec<(u32, u32, u32, f64, i32)> = out
+        .records
+        .iter()
+        .map(|r| {
+            (r.node, r.customer_class, r.original_customer_class, r.service_time, r.destination.unwrap())
+        })
+        .collect();
+    // At node 1 (from 1 in records) served as A, leaving for node 2 as B;
+    // at node 2 served for B's 0.25. Ciw reports `previous_class` (A: the
+    // class before the last change, node 2 changing none) and the class on
+    // joining the node (B).
+    assert_eq!(rows, [(1, 0, 0, 0.5, 2), (2, 0, 1, 0.25, -1)]);
+}
+
+#[test]
+fn staying_in_class_for_sure_changes_nothing() {
+    let out = simulate(&a_becomes_b(vec![("A", 1.0)]), RngKind::Ciw, 3, Stop::MaxTime(6.0)).unwrap();
+    assert!(out.records.iter().all(|r| r.node == 1 && r.customer_class == 0 && r.destination == Some(-1)));
+    assert_eq!(out.records.len(), 5);
+}
+
+#[test]
+fn a_mixed_table_sends_each_share_its_way() {
+    let out = simulate(&a_becomes_b(vec![("A", 0.7), ("B", 0.3)]), RngKind::Pcg, 9, Stop::MaxTime(20_000.0))
+        .unwrap();
+    let first: Vec<_> =
+        out.records.iter().filter(|r| r.node == 1 && r.record_type == RecordType::Service).collect();
+    let to_b = first.iter().filter(|r| r.destination == Some(2)).count() as f64 / first.len() as f64;
+    // 20 000 Bernoulli(0.3) draws: standard error 0.0032.
+    assert!((to_b - 0.3).abs() < 5.0 * 0.0033, "{to_b}");
+}
+
+#[test]
+fn bad_tables_are_errors_naming_node_class_and_name() {
+    let err = a_becomes_b(vec![("C", 1.0)]).validate().unwrap_err();
+    assert!(
+        matches!(&err, ModelError::UnknownClass { node: 0, class: 0, name, .. } if name == "C"),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("\"C\""), "{err}");
+    let err = a_becomes_b(vec![("A", 0.5), ("B", 0.4)]).validate().unwrap_err();
+    assert!(matches!(err, ModelError::ClassChangeSum { node: 0, class: 0, .. }), "{err:?}");
+    let err = a_becomes_b(vec![("A", -0.5), ("B", 1.5)]).validate().unwrap_err();
+    assert!(matches!(err, ModelError::ClassChangeProbability { .. }), "{err:?}");
+    let mut net = a_becomes_b(vec![("B", 1.0)]);
+    net.classes[1].name = "A".to_owned();
+    let err = net.validate().unwrap_err();
+    assert!(matches!(&err, ModelError::DuplicateClassName { name } if name == "A"), "{err:?}");
+}
+
+#[test]
+fn class_changes_in_model_files() {
+    let net = a_becomes_b(vec![("A", 0.25), ("B", 0.75)]);
+    let text = net.to_toml_string().unwrap();
+    assert!(text.contains("class_after_service"), "{text}");
+    assert_eq!(Network::from_toml_str(&text).unwrap(), net);
+}
