@@ -98,6 +98,20 @@ pub enum ModelError {
         /// Their sum.
         sum: f64,
     },
+    /// A reneging destination beyond the last node.
+    #[error(
+        "node {node}, class {class}: reneging_destination {to} is not a node (the network has {nodes}, numbered from 0)"
+    )]
+    RenegingDestination {
+        /// The node (from 0).
+        node: usize,
+        /// The class (from 0).
+        class: usize,
+        /// The destination given.
+        to: usize,
+        /// The number of nodes.
+        nodes: usize,
+    },
     /// The system capacity is zero (Ciw requires a positive integer).
     #[error("system_capacity must be at least 1 (leave it out for no limit)")]
     ZeroSystemCapacity,

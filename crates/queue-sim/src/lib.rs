@@ -70,7 +70,9 @@ pub use distribution::{
 };
 pub use engine::{DEFAULT_EVENT_BUDGET, Outcome, Simulation, Stop, simulate, simulate_with_budget};
 pub use error::{ModelError, SimError};
-pub use network::{ClassAtNode, CustomerClass, MAX_BATCH, Network, NodeSpec, Preemption, Servers};
+pub use network::{
+    ClassAtNode, CustomerClass, Destination, MAX_BATCH, Network, NodeSpec, Preemption, Servers,
+};
 pub use python_random::PythonRandom;
 pub use random::{Pcg, RandomSource, RngKind, running_sums};
 pub use record::{CSV_HEADER, Record, RecordType, mean_wait, write_csv};

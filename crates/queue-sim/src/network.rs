@@ -169,6 +169,28 @@ pub struct ClassAtNode {
     /// identity row does.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub class_after_service: Option<BTreeMap<String, f64>>,
+    /// How long a customer of this class waits here before it gives up and
+    /// leaves the queue (Ciw's `reneging_time_distributions`), drawn every
+    /// time it joins the node, before its service time, as Ciw draws it;
+    /// a customer whose service starts first does not renege. Absent: it
+    /// waits for ever. Recorded as a "renege".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reneging: Option<Distribution>,
+    /// Where a customer who reneges goes (jockeying, Ciw's
+    /// `next_node_for_jockeying`): a node, which takes it whatever its
+    /// room, as Ciw; or the exit (the default). In a model file a node
+    /// number from 0 or `"exit"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reneging_destination: Option<Destination>,
+}
+
+/// Where a customer goes: a node (from 0) or out of the network.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Destination {
+    /// A node, numbered from 0.
+    Node(usize),
+    /// Out of the network.
+    Exit,
 }
 
 /// The largest batch one arrival may bring.
@@ -215,7 +237,23 @@ impl NodeSpec {
 impl ClassAtNode {
     /// External arrivals (`None`: none) and services, nothing else.
     pub fn new(arrival: Option<Distribution>, service: Distribution) -> Self {
-        Self { arrival, service, baulking: None, batch: None, class_after_service: None }
+        Self {
+            arrival,
+            service,
+            baulking: None,
+            batch: None,
+            class_after_service: None,
+            reneging: None,
+            reneging_destination: None,
+        }
+    }
+
+    /// The same with reneging after waiting times drawn from `patience`,
+    /// to `destination` (`None`: the exit).
+    pub fn with_reneging(mut self, patience: Distribution, destination: Option<usize>) -> Self {
+        self.reneging = Some(patience);
+        self.reneging_destination = destination.map(Destination::Node);
+        self
     }
 
     /// The same with a change of class after service: `(class name,
@@ -399,6 +437,14 @@ impl Network {
                 if let Some((index, value)) = at.baulking.as_ref().and_then(Baulking::invalid_entry) {
                     return Err(ModelError::Baulking { node, class, index, value });
                 }
+                if let Some(patience) = &at.reneging {
+                    check(patience, node, class, "reneging")?;
+                }
+                if let Some(Destination::Node(to)) = at.reneging_destination
+                    && to >= n
+                {
+                    return Err(ModelError::RenegingDestination { node, class, to, nodes: n });
+                }
                 if let Some(batch) = &at.batch {
                     check(batch, node, class, "batch")?;
                     check_batch(batch, node, class)?;
@@ -575,6 +621,46 @@ impl<'de> Deserialize<'de> for Preemption {
                     "reroute" => Ok(Preemption::Reroute),
                     _ => Err(E::custom(format!(
                         "priority_preemption must be false, \"resample\", \"restart\", \"resume\" or \"reroute\", got {v:?}"
+                    ))),
+                }
+            }
+        }
+        d.deserialize_any(Visitor)
+    }
+}
+
+impl Serialize for Destination {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Node(i) => s.serialize_u64(u64::try_from(*i).map_err(serde::ser::Error::custom)?),
+            Self::Exit => s.serialize_str("exit"),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Destination {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = Destination;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a node number from 0 or \"exit\"")
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Destination, E> {
+                usize::try_from(v).map(Destination::Node).map_err(|_| {
+                    E::custom(format!("a destination must be a node number from 0 or \"exit\", got {v}"))
+                })
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Destination, E> {
+                usize::try_from(v)
+                    .map(Destination::Node)
+                    .map_err(|_| E::custom(format!("node number {v} does not fit this platform's integers")))
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Destination, E> {
+                match v {
+                    "exit" => Ok(Destination::Exit),
+                    _ => Err(E::custom(format!(
+                        "a destination must be a node number from 0 or \"exit\", got {v:?}"
                     ))),
                 }
             }

@@ -21,6 +21,9 @@ pub enum RecordType {
     InterruptedService,
     /// An external arrival that chose not to join (Ciw's "baulk").
     Baulk,
+    /// A customer who gave up waiting (Ciw's "renege"): its waiting time is
+    /// how long it waited; no service.
+    Renege,
 }
 
 impl RecordType {
@@ -31,6 +34,7 @@ impl RecordType {
             Self::Rejection => "rejection",
             Self::InterruptedService => "interrupted service",
             Self::Baulk => "baulk",
+            Self::Renege => "renege",
         }
     }
 }

@@ -54,9 +54,7 @@ impl<R: RandomSource> Simulation<R> {
     fn admit(&mut self, stream: usize, node: usize, class: usize) -> Result<(), SimError> {
         self.arrived += 1;
         let id = self.arrived;
-        // The customers in the network, as Ciw counts them for its system
-        // capacity: accepted and not yet gone.
-        if self.nodes[node].full() || self.accepted - self.completed >= self.system_capacity {
+        if self.nodes[node].full() || self.in_system() >= self.system_capacity {
             self.turned_away(id, node, class, RecordType::Rejection);
         } else if !self.baulking.is_empty() && self.baulks(stream)? {
             self.turned_away(id, node, class, RecordType::Baulk);
@@ -92,7 +90,7 @@ impl<R: RandomSource> Simulation<R> {
             node,
             class,
             present: self.nodes[node].in_node,
-            in_system: self.accepted - self.completed,
+            in_system: self.in_system(),
         };
         let p = baulking.probability(&at);
         if !(0.0..=1.0).contains(&p) {

@@ -48,18 +48,38 @@ impl Customer {
     }
 }
 
+/// What a customer carries only in models that use it (class changes,
+/// reneging): kept beside the slab so that the common model's customers
+/// stay one cache line.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Extra {
+    /// Ciw's `previous_class`: the class before the last change (or its
+    /// class if none), which records report.
+    pub(super) previous_class: u32,
+    /// Ciw's `original_class`: its class when it joined its node.
+    pub(super) original_class: u32,
+    /// When it reneges from the queue it waits in (infinite: never).
+    pub(super) renege_at: f64,
+    /// The scheduling number of its pending renege ([`NO_EVENT`] if none).
+    pub(super) renege_seq: u64,
+}
+
+impl Extra {
+    fn new(class: u32) -> Self {
+        Self { previous_class: class, original_class: class, renege_at: f64::INFINITY, renege_seq: NO_EVENT }
+    }
+}
+
 /// The customers present, by slot number.
 #[derive(Debug, Default)]
 pub(super) struct Customers {
     slots: Vec<Customer>,
     free: Vec<u32>,
-    /// Per slot, in a model whose customers change class (empty
-    /// otherwise): the classes records report, as Ciw's `previous_class`
-    /// (the class before the last change, or its class if none) and
-    /// `original_class` (its class when it joined its node).
-    memory: Vec<[u32; 2]>,
-    /// Whether `memory` is kept.
-    remember: bool,
+    /// Per slot, when kept (`keep_extra`), what [`Extra`] holds; empty
+    /// otherwise.
+    extra: Vec<Extra>,
+    /// Whether `extra` is kept.
+    keep_extra: bool,
 }
 
 impl Customers {
@@ -92,31 +112,37 @@ impl Customers {
                     .filter(|&slot| slot < u32::MAX)
                     .ok_or(SimError::TooManyCustomers { node, time: now, max: u32::MAX - 1 })?;
                 self.slots.push(c);
-                if self.remember {
-                    self.memory.push([class, class]);
+                if self.keep_extra {
+                    self.extra.push(Extra::new(class));
                 }
                 slot
             }
         };
-        if self.remember {
-            self.memory[slot as usize] = [class, class];
+        if self.keep_extra {
+            self.extra[slot as usize] = Extra::new(class);
         }
         Ok(slot)
     }
 
-    /// Keeps the classes records report, for a model whose customers
-    /// change class.
-    pub(super) fn remember_classes(&mut self) {
-        self.remember = true;
+    /// Keeps each customer's [`Extra`], for a model whose customers change
+    /// class or renege.
+    pub(super) fn keep_extra(&mut self) {
+        self.keep_extra = true;
+    }
+
+    /// `slot`'s [`Extra`]; only in a model that keeps it.
+    #[inline]
+    pub(super) fn extra(&mut self, slot: u32) -> &mut Extra {
+        &mut self.extra[slot as usize]
     }
 
     /// The classes a record of `slot` reports: (Ciw's `previous_class`,
     /// `original_class`).
     #[inline]
     pub(super) fn record_classes(&self, slot: u32) -> (u32, u32) {
-        if self.remember {
-            let [previous, original] = self.memory[slot as usize];
-            (previous, original)
+        if self.keep_extra {
+            let e = &self.extra[slot as usize];
+            (e.previous_class, e.original_class)
         } else {
             let class = self.slots[slot as usize].class;
             (class, class)
@@ -127,8 +153,8 @@ impl Customers {
     /// original.
     #[inline]
     pub(super) fn joined(&mut self, slot: u32) {
-        if self.remember {
-            self.memory[slot as usize][1] = self.slots[slot as usize].class;
+        if self.keep_extra {
+            self.extra[slot as usize].original_class = self.slots[slot as usize].class;
         }
     }
 
@@ -136,7 +162,7 @@ impl Customers {
     /// it had as `previous_class`).
     pub(super) fn change_class(&mut self, slot: u32, to: u32) {
         let c = &mut self.slots[slot as usize];
-        self.memory[slot as usize][0] = c.class;
+        self.extra[slot as usize].previous_class = c.class;
         c.class = to;
     }
 
@@ -146,7 +172,6 @@ impl Customers {
         self.free.push(slot);
     }
 }
-
 impl std::ops::Index<u32> for Customers {
     type Output = Customer;
 

@@ -7,4 +7,6 @@ pub(super) enum EventKind {
     Arrival { stream: u32 },
     /// The end of a customer's service where it is.
     ServiceEnd { customer: u32 },
+    /// A waiting customer gives up (stale once its service starts).
+    Renege { customer: u32 },
 }

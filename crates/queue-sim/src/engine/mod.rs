@@ -24,6 +24,7 @@ mod guard;
 mod node;
 mod preemption;
 mod queue;
+mod reneging;
 mod routing;
 mod run;
 mod service;

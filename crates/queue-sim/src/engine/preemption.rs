@@ -145,6 +145,9 @@ impl<R: RandomSource> Simulation<R> {
             }
             let lane = self.lane_of[c.class as usize];
             self.nodes[node].waiting.push_front(lane, victim);
+            if !self.reneging.is_empty() {
+                self.schedule_renege(victim);
+            }
         }
         self.start_service(node, next, server)
     }

@@ -40,6 +40,16 @@ impl Waiting {
         self.lane(lane).push_front(customer);
     }
 
+    /// Takes `customer` out of `lane` (a customer who reneges); whether it
+    /// was there.
+    pub(crate) fn remove(&mut self, lane: u32, customer: u32) -> bool {
+        let queue = self.lane(lane);
+        match queue.iter().position(|&c| c == customer) {
+            Some(i) => queue.remove(i).is_some(),
+            None => false,
+        }
+    }
+
     /// Takes the next customer to serve: the front of the best non-empty lane.
     #[inline]
     pub(crate) fn pop_front(&mut self) -> Option<u32> {
@@ -75,6 +85,12 @@ mod tests {
         assert_eq!(w.front(), Some((1, 19)));
         let order: Vec<u32> = std::iter::from_fn(|| w.pop_front()).collect();
         assert_eq!(order, [19, 20, 21, 10, 11]);
+        w.push_back(1, 7);
+        w.push_back(1, 8);
+        assert!(w.remove(1, 7));
+        assert!(!w.remove(1, 7));
+        assert!(!w.remove(2, 8));
+        assert_eq!(w.pop_front(), Some(8));
         assert_eq!(w.front(), None);
         w.push_back(0, 5);
         assert_eq!(w.front(), Some((0, 5)));

@@ -201,6 +201,7 @@ impl<R: RandomSource> Simulation<R> {
         match event.kind {
             EventKind::Arrival { stream } => self.external_arrival(stream as usize, event.time()),
             EventKind::ServiceEnd { customer } => self.finish_service(customer, event.seq()),
+            EventKind::Renege { customer } => self.renege(customer, event.seq()),
         }
     }
 
@@ -215,7 +216,7 @@ impl<R: RandomSource> Simulation<R> {
                 let stream = stream as usize;
                 (stream / self.classes, stream % self.classes)
             }
-            EventKind::ServiceEnd { customer } => {
+            EventKind::ServiceEnd { customer } | EventKind::Renege { customer } => {
                 let c = &self.customers[customer];
                 (c.node as usize, c.class as usize)
             }

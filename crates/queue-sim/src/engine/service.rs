@@ -26,6 +26,11 @@ impl<R: RandomSource> Simulation<R> {
         c.arrival = self.now;
         c.queue_size_at_arrival = state.in_node;
         state.in_node += 1;
+        if !self.reneging.is_empty() {
+            self.draw_patience(node, customer)?;
+        }
+        let state = &mut self.nodes[node];
+        let c = &self.customers[customer];
         if state.servers.is_none() {
             return self.start_service(node, customer, NO_SERVER);
         }
@@ -33,12 +38,15 @@ impl<R: RandomSource> Simulation<R> {
         // the one arriving, as Ciw's `choose_next_customer` finds.
         match state.free_servers.take_lowest() {
             Some(server) => self.start_service(node, customer, server),
-            None if !self.preemptive => {
+            None if !self.preemptive && self.reneging.is_empty() => {
                 state.waiting.push_back(self.lane_of[c.class as usize], customer);
                 Ok(())
             }
             None => {
                 state.waiting.push_back(self.lane_of[c.class as usize], customer);
+                if !self.reneging.is_empty() {
+                    self.schedule_renege(customer);
+                }
                 self.decide_preempt(node)
             }
         }
@@ -59,6 +67,9 @@ impl<R: RandomSource> Simulation<R> {
             }
             d
         };
+        if !self.reneging.is_empty() {
+            self.cancel_renege(customer);
+        }
         let now = self.now;
         let c = &mut self.customers[customer];
         c.server = server;
@@ -175,6 +186,12 @@ impl<R: RandomSource> Simulation<R> {
                 self.customers.remove(customer);
             }
         }
+        self.let_blocked_in(node)
+    }
+
+    /// Lets in the customer blocked longest waiting for room at `node`, if
+    /// it has room (Ciw's `release_blocked_individual`).
+    pub(super) fn let_blocked_in(&mut self, node: usize) -> Result<(), SimError> {
         let state = &mut self.nodes[node];
         if !state.full()
             && let Some((from, blocked)) = state.blocked.pop_front()

@@ -6,7 +6,7 @@
 use crate::behaviour::Baulking;
 use crate::distribution::Sampler;
 use crate::error::SimError;
-use crate::network::{Network, Preemption};
+use crate::network::{Destination, Network, Preemption};
 use crate::python_random::PythonRandom;
 use crate::random::{Pcg, RandomSource};
 use crate::record::Record;
@@ -69,6 +69,12 @@ pub struct Simulation<R: RandomSource = Pcg> {
     /// Per (node, class), node-major, its class change after service;
     /// empty when nobody changes class.
     pub(super) class_change: Vec<Option<ClassTable>>,
+    /// Per (node, class), node-major, its patience; empty when nobody
+    /// reneges.
+    pub(super) reneging: Vec<Option<Sampler>>,
+    /// Per (node, class), node-major, where a customer who reneges goes
+    /// (`None`: the exit).
+    pub(super) jockey_to: Vec<Option<usize>>,
     pub(super) nodes: Vec<NodeState>,
     pub(super) customers: Customers,
     /// Per (node, class), node-major: external inter-arrival samplers.
@@ -88,6 +94,9 @@ pub struct Simulation<R: RandomSource = Pcg> {
     pub(super) processed: u64,
     /// Customers blocked after service, waiting for room elsewhere.
     pub(super) blocked: u64,
+    /// Accepted customers who left the network without completing (they
+    /// reneged to the exit).
+    pub(super) left_early: u64,
     /// Utilisation summed as Ciw sums it.
     pub(super) ciw: bool,
     pub(super) guard: Guard,
@@ -167,9 +176,22 @@ impl<R: RandomSource> Simulation<R> {
             }
         }
         let class_change = class_change::tables(network);
+        let (mut reneging, mut jockey_to) = (Vec::new(), Vec::new());
+        if network.classes.iter().any(|c| c.nodes.iter().any(|at| at.reneging.is_some())) {
+            for node in 0..n {
+                for c in &network.classes {
+                    let at = &c.nodes[node];
+                    reneging.push(at.reneging.clone().map(Sampler::new));
+                    jockey_to.push(match at.reneging_destination {
+                        Some(Destination::Node(to)) => Some(to),
+                        Some(Destination::Exit) | None => None,
+                    });
+                }
+            }
+        }
         let mut customers = Customers::default();
-        if !class_change.is_empty() {
-            customers.remember_classes();
+        if !class_change.is_empty() || !reneging.is_empty() {
+            customers.keep_extra();
         }
         let ciw = rng.ciw_conventions();
         let mut order: Vec<usize> = (0..classes).collect();
@@ -188,6 +210,8 @@ impl<R: RandomSource> Simulation<R> {
             baulking,
             batches,
             class_change,
+            reneging,
+            jockey_to,
             nodes,
             customers,
             arrivals,
@@ -201,6 +225,7 @@ impl<R: RandomSource> Simulation<R> {
             completed: 0,
             processed: 0,
             blocked: 0,
+            left_early: 0,
             ciw,
             guard: Guard::new(DEFAULT_EVENT_BUDGET),
         };
@@ -309,11 +334,18 @@ impl<R: RandomSource> Simulation<R> {
         Outcome { records: self.records, utilisation, end_time: self.now }
     }
 
+    /// The customers in the network now, as Ciw counts them for its system
+    /// capacity: accepted and not yet gone.
+    #[inline]
+    pub(super) fn in_system(&self) -> u64 {
+        self.accepted - self.completed - self.left_early
+    }
+
     /// The current value of a count.
     pub(super) fn count(&self, count: Count) -> u64 {
         match count {
             Count::Completed => self.completed,
-            Count::Finished => self.completed + (self.arrived - self.accepted),
+            Count::Finished => self.completed + (self.arrived - self.accepted) + self.left_early,
             Count::Accepted => self.accepted,
             Count::Arrived => self.arrived,
         }

@@ -64,6 +64,23 @@ def dist(d):
 D1 = ciw.dists.Deterministic(value=1)
 
 
+def jockey(d):
+    """A reneging destination: a node number from 0, or None for the exit."""
+    return None if d == "exit" else d
+
+
+class Jockeying(ciw.routing.TransitionMatrix):
+    """A transition matrix whose reneging customers go to given nodes."""
+
+    def __init__(self, matrix, destinations):
+        super().__init__(transition_matrix=matrix)
+        self.destinations = destinations
+
+    def next_node_for_jockeying(self, ind, node_id):
+        d = self.destinations[node_id - 1]
+        return self.simulation.nodes[-1] if d is None else self.simulation.nodes[d + 1]
+
+
 def whole(d):
     """A batch distribution with Python ints, as Ciw requires of batch sizes."""
     d = dict(d)
@@ -117,6 +134,14 @@ def network(model):
                 matrix[k] = {to: row.get(to, 0.0) for to in classes}
             matrices.append(matrix)
         extra["class_change_matrices"] = matrices
+    if any("reneging" in a for c in classes.values() for a in c["nodes"]):
+        extra["reneging_time_distributions"] = {
+            k: [dist(a["reneging"]) if "reneging" in a else None for a in c["nodes"]] for k, c in classes.items()
+        }
+        routing = {
+            k: Jockeying(routing[k], [jockey(a.get("reneging_destination", "exit")) for a in c["nodes"]])
+            for k, c in classes.items()
+        }
     if "system_capacity" in model:
         extra["system_capacity"] = model["system_capacity"]
     return ciw.create_network(

@@ -221,6 +221,11 @@ fn class_changes_after_service_equal_ciw_record_for_record() {
 }
 
 #[test]
+fn reneging_and_jockeying_equal_ciw_record_for_record() {
+    assert_same_records("reneging");
+}
+
+#[test]
 fn an_mm3_queue_equals_ciw_record_for_record() {
     assert_same_records("mm3");
 }
