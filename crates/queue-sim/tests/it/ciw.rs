@@ -226,6 +226,16 @@ fn reneging_and_jockeying_equal_ciw_record_for_record() {
 }
 
 #[test]
+fn every_customer_behaviour_at_once_equals_ciw_record_for_record() {
+    // data/models/customer_behaviour.toml: priorities with preemption,
+    // baulking, reneging with jockeying, batches, class change, a system
+    // capacity.
+    assert_same_records("customer_behaviour");
+    let shipped = format!("{}/../../data/models/customer_behaviour.toml", env!("CARGO_MANIFEST_DIR"));
+    assert_eq!(Network::from_toml_file(shipped).unwrap(), golden_model("customer_behaviour"));
+}
+
+#[test]
 fn an_mm3_queue_equals_ciw_record_for_record() {
     assert_same_records("mm3");
 }

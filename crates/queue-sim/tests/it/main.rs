@@ -8,6 +8,7 @@ mod ciw;
 mod class_change;
 mod model;
 mod properties;
+mod reneging;
 mod routing;
 mod runaway;
 mod theory;
