@@ -1,11 +1,13 @@
-//! What customers decide for themselves: baulking (Ciw's
+//! Behaviour given as data or as user functions: baulking (Ciw's
 //! `baulking_functions`), as a table of probabilities in model files or any
-//! function in the API.
+//! function in the API; service disciplines (Ciw's `service_disciplines`).
 
 use std::fmt;
 use std::sync::Arc;
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::random::RandomSource;
 
 /// Whether a customer arriving from outside at a node baulks (leaves at
 /// once, recorded as a "baulk"): with a probability that depends on the
@@ -141,6 +143,124 @@ impl Baulking {
                 probs.iter().position(|p| !(0.0..=1.0).contains(p)).map(|i| (Some(i), probs[i]))
             }
             Self::Custom(_) => None,
+        }
+    }
+}
+
+/// The order in which a node serves the customers waiting in one priority
+/// (Ciw's `service_disciplines`): first come first served (the default),
+/// last come first served, service in random order (one random number each
+/// time Ciw's `choose_next_customer` runs, even for a single customer), or
+/// any [`ServiceDiscipline`]. In a model file `discipline = "fifo" | "lifo"
+/// | "siro"`.
+///
+/// ```
+/// use queue_sim::{Discipline, Network};
+/// let mut net = Network::mmc(0.9, 1.0, 1);
+/// net.nodes[0].discipline = Discipline::Lifo;
+/// assert!(net.validate().is_ok());
+/// ```
+#[derive(Clone, Debug, Default, PartialEq)]
+pub enum Discipline {
+    /// First in, first out: Ciw's `FIFO`.
+    #[default]
+    Fifo,
+    /// Last in, first out: Ciw's `LIFO`.
+    Lifo,
+    /// Service in random order: Ciw's `SIRO`.
+    Siro,
+    /// A user function (not expressible in a model file).
+    Custom(CustomDiscipline),
+}
+
+impl Discipline {
+    /// A discipline decided by any [`ServiceDiscipline`].
+    pub fn custom(d: impl ServiceDiscipline + 'static) -> Self {
+        Self::Custom(CustomDiscipline(Arc::new(d)))
+    }
+
+    /// Its name in model files (`"custom"` for a user function).
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Fifo => "fifo",
+            Self::Lifo => "lifo",
+            Self::Siro => "siro",
+            Self::Custom(_) => "custom",
+        }
+    }
+
+    /// Whether it is the default, first in first out.
+    pub fn is_fifo(&self) -> bool {
+        matches!(self, Self::Fifo)
+    }
+}
+
+/// A customer waiting for service, as a [`ServiceDiscipline`] sees it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct QueuedCustomer {
+    /// Its number (Ciw's `id_number`), from 1 in order of arrival from outside.
+    pub id: u64,
+    /// Its class (from 0, the model's order).
+    pub class: usize,
+    /// When it joined the node.
+    pub arrival: f64,
+}
+
+/// A user service discipline: which of the customers waiting in the best
+/// priority (in the order they joined, Ciw's list) to serve next.
+///
+/// ```
+/// use queue_sim::{QueuedCustomer, RandomSource, ServiceDiscipline};
+/// /// Serves the customer of the lowest class number first, then FIFO.
+/// #[derive(Debug)]
+/// struct LowestClass;
+/// impl ServiceDiscipline for LowestClass {
+///     fn choose(&self, waiting: &[QueuedCustomer], _now: f64, _rng: &mut dyn RandomSource) -> usize {
+///         (0..waiting.len()).min_by_key(|&i| waiting[i].class).unwrap_or(0)
+///     }
+/// }
+/// ```
+pub trait ServiceDiscipline: fmt::Debug + Send + Sync {
+    /// The index in `waiting` (never empty) of the customer to serve; an
+    /// index beyond it stops the run with
+    /// [`SimError::InvalidChoice`](crate::SimError::InvalidChoice). Random
+    /// choices must draw from `rng`, so that runs stay reproducible.
+    fn choose(&self, waiting: &[QueuedCustomer], now: f64, rng: &mut dyn RandomSource) -> usize;
+}
+
+/// A shared handle on a [`ServiceDiscipline`]. Two handles are equal when
+/// they share the object.
+#[derive(Clone, Debug)]
+pub struct CustomDiscipline(pub Arc<dyn ServiceDiscipline>);
+
+impl PartialEq for CustomDiscipline {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl Serialize for Discipline {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Custom(_) => Err(serde::ser::Error::custom(
+                "a custom service discipline cannot be written to a model file",
+            )),
+            d => s.serialize_str(d.as_str()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Discipline {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let name = String::deserialize(d)?;
+        match name.as_str() {
+            "fifo" => Ok(Self::Fifo),
+            "lifo" => Ok(Self::Lifo),
+            "siro" => Ok(Self::Siro),
+            other => Err(serde::de::Error::custom(format!(
+                "discipline must be \"fifo\", \"lifo\" or \"siro\", got {other:?}"
+            ))),
         }
     }
 }

@@ -271,6 +271,20 @@ pub enum SimError {
         /// The value.
         value: f64,
     },
+    /// A user service discipline chose a customer beyond those waiting.
+    #[error(
+        "node {node}, time {time}: the service discipline chose customer {index} of the {waiting} waiting"
+    )]
+    InvalidChoice {
+        /// The node (from 0).
+        node: usize,
+        /// The time.
+        time: f64,
+        /// The index it gave.
+        index: usize,
+        /// How many were waiting.
+        waiting: usize,
+    },
     /// A user function gave a probability outside [0, 1] (or NaN).
     #[error(
         "node {node}, class {class}, time {time}: the {role} function gave probability {value}, not in [0, 1]"

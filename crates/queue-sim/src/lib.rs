@@ -64,7 +64,10 @@ mod stats;
 mod sweep;
 pub mod theory;
 
-pub use behaviour::{ArrivalState, Baulking, BaulkingFunction, CustomBaulking};
+pub use behaviour::{
+    ArrivalState, Baulking, BaulkingFunction, CustomBaulking, CustomDiscipline, Discipline, QueuedCustomer,
+    ServiceDiscipline,
+};
 pub use distribution::{
     CustomDistribution, Distribution, MAX_ERLANG_PHASES, ParameterError, TimeDistribution,
 };

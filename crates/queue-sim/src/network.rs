@@ -6,7 +6,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::behaviour::Baulking;
+use crate::behaviour::{Baulking, Discipline};
 use crate::distribution::{Distribution, ParameterError};
 use crate::error::ModelError;
 
@@ -58,6 +58,11 @@ pub struct NodeSpec {
     /// it waits), `"resample"`, `"restart"`, `"resume"` or `"reroute"`.
     #[serde(default, skip_serializing_if = "Preemption::is_off")]
     pub priority_preemption: Preemption,
+    /// The order of service within a priority (Ciw's
+    /// `service_disciplines`); in a model file `"fifo"` (the default),
+    /// `"lifo"` or `"siro"`.
+    #[serde(default, skip_serializing_if = "Discipline::is_fifo")]
+    pub discipline: Discipline,
 }
 
 /// Preemption by priority at a node (Ciw's options). The customer taken out
@@ -205,7 +210,18 @@ impl NodeSpec {
     /// assert_eq!(node.queue_capacity, Some(5));
     /// ```
     pub fn new(servers: Servers) -> Self {
-        Self { servers, queue_capacity: None, priority_preemption: Preemption::Off }
+        Self {
+            servers,
+            queue_capacity: None,
+            priority_preemption: Preemption::Off,
+            discipline: Discipline::Fifo,
+        }
+    }
+
+    /// The node with another service discipline.
+    pub fn with_discipline(mut self, discipline: Discipline) -> Self {
+        self.discipline = discipline;
+        self
     }
 
     /// The node with room for `capacity` customers waiting besides the servers.

@@ -18,6 +18,7 @@ mod analysis;
 mod arrivals;
 mod class_change;
 mod customers;
+mod discipline;
 mod event;
 mod event_queue;
 mod guard;

@@ -5,6 +5,7 @@
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, VecDeque};
 
+use crate::behaviour::Discipline;
 use crate::error::ModelError;
 use crate::network::{NodeSpec, Preemption};
 
@@ -25,6 +26,9 @@ pub(crate) struct NodeState {
     pub(crate) waiting: Waiting,
     /// Preemption by priority here.
     pub(crate) preemption: Preemption,
+    /// The order of service within a priority; FIFO at infinite servers,
+    /// where nobody waits.
+    pub(crate) discipline: Discipline,
     /// With preemption, the customer each server holds (slot numbers,
     /// [`NOBODY`] when free), grown to the highest server used; empty
     /// without preemption.
@@ -57,6 +61,7 @@ impl NodeState {
             waiting: Waiting::new(lanes),
             // Infinite servers: nobody ever waits, so nobody is preempted.
             preemption: if servers.is_some() { spec.priority_preemption } else { Preemption::Off },
+            discipline: if servers.is_some() { spec.discipline.clone() } else { Discipline::Fifo },
             held: Vec::new(),
             free_servers: FreeServers::all(servers.unwrap_or(0)),
             times: ServerTimes::default(),

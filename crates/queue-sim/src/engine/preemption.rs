@@ -23,19 +23,21 @@ use crate::random::RandomSource;
 use crate::record::{Record, RecordType};
 
 use super::customers::{NO_EVENT, NO_SERVER};
+use super::discipline::Chosen;
 use super::node::NOBODY;
 use super::state::Simulation;
 
 impl<R: RandomSource> Simulation<R> {
     /// Every server of `node` is busy and a customer has just joined its
-    /// queue: if the node preempts and the next customer to serve has a better priority than the
-    /// worst in service, it takes that one's server.
-    pub(super) fn decide_preempt(&mut self, node: usize) -> Result<(), SimError> {
+    /// queue: if the node preempts and `next`, the customer its discipline
+    /// would serve next, has a better priority than the worst in service, it
+    /// takes that one's server.
+    pub(super) fn decide_preempt(&mut self, node: usize, next: Chosen) -> Result<(), SimError> {
         let state = &self.nodes[node];
         if state.preemption == Preemption::Off {
             return Ok(());
         }
-        let Some((lane, next)) = state.waiting.front() else { return Ok(()) };
+        let lane = next.lane;
         // The worst lane in service, then the latest start, then the lowest
         // server; blocked customers have finished their service.
         let mut victim: Option<(u32, f64, u32, u32)> = None;
@@ -57,26 +59,20 @@ impl<R: RandomSource> Simulation<R> {
             }
         }
         match victim {
-            Some((worst, _, server, held)) if lane < worst => self.preempt(node, held, server, lane, next),
+            Some((worst, _, server, held)) if lane < worst => self.preempt(node, held, server, next),
             _ => Ok(()),
         }
     }
 
-    /// `next` (waiting in `lane`) takes `server` from `victim`.
+    /// `next` (waiting) takes `server` from `victim`.
     #[cold]
     #[inline(never)]
-    fn preempt(
-        &mut self,
-        node: usize,
-        victim: u32,
-        server: u32,
-        lane: u32,
-        next: u32,
-    ) -> Result<(), SimError> {
+    fn preempt(&mut self, node: usize, victim: u32, server: u32, chosen: Chosen) -> Result<(), SimError> {
         let now = self.now;
         let mode = self.nodes[node].preemption;
-        let popped = self.nodes[node].waiting.pop_front();
-        debug_assert_eq!(popped, Some(next), "the next customer is the front of the best lane {lane}");
+        let next = chosen.customer;
+        let taken = self.nodes[node].waiting.take(chosen.lane, chosen.place);
+        debug_assert_eq!(taken, Some(next), "the chosen customer waits where it was chosen");
         let c = &mut self.customers[victim];
         // Its pending service end is stale from now on.
         c.end_seq = NO_EVENT;

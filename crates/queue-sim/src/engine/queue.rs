@@ -60,12 +60,35 @@ impl Waiting {
         }
     }
 
-    /// The next customer to serve and its lane, left in place.
-    pub(crate) fn front(&self) -> Option<(u32, u32)> {
+    /// The best non-empty lane and its length.
+    pub(crate) fn best(&self) -> Option<(u32, usize)> {
         std::iter::once(&self.first)
             .chain(&self.rest)
             .zip(0u32..)
-            .find_map(|(queue, lane)| queue.front().map(|&c| (lane, c)))
+            .find_map(|(queue, lane)| (!queue.is_empty()).then_some((lane, queue.len())))
+    }
+
+    /// The customer at place `i` of `lane`, in the order they joined.
+    pub(crate) fn get(&self, lane: u32, i: usize) -> u32 {
+        match lane {
+            0 => self.first[i],
+            // `as`: u32 to usize widens.
+            l => self.rest[l as usize - 1][i],
+        }
+    }
+
+    /// Takes the customer at place `i` of `lane` out.
+    pub(crate) fn take(&mut self, lane: u32, i: usize) -> Option<u32> {
+        self.lane(lane).remove(i)
+    }
+
+    /// The customers of `lane`, in the order they joined.
+    pub(crate) fn iter(&self, lane: u32) -> impl Iterator<Item = u32> + '_ {
+        match lane {
+            0 => self.first.iter().copied(),
+            // `as`: u32 to usize widens.
+            l => self.rest[l as usize - 1].iter().copied(),
+        }
     }
 }
 
@@ -80,9 +103,9 @@ mod tests {
         w.push_back(1, 20);
         w.push_back(1, 21);
         w.push_back(2, 11);
-        assert_eq!(w.front(), Some((1, 20)));
+        assert_eq!((w.best(), w.get(1, 0)), (Some((1, 2)), 20));
         w.push_front(1, 19);
-        assert_eq!(w.front(), Some((1, 19)));
+        assert_eq!((w.best(), w.get(1, 0)), (Some((1, 3)), 19));
         let order: Vec<u32> = std::iter::from_fn(|| w.pop_front()).collect();
         assert_eq!(order, [19, 20, 21, 10, 11]);
         w.push_back(1, 7);
@@ -91,8 +114,17 @@ mod tests {
         assert!(!w.remove(1, 7));
         assert!(!w.remove(2, 8));
         assert_eq!(w.pop_front(), Some(8));
-        assert_eq!(w.front(), None);
+        w.push_back(2, 30);
+        w.push_back(2, 31);
+        w.push_back(2, 32);
+        assert_eq!(w.best(), Some((2, 3)));
+        assert_eq!(w.get(2, 1), 31);
+        assert_eq!(w.iter(2).collect::<Vec<_>>(), [30, 31, 32]);
+        assert_eq!(w.take(2, 1), Some(31));
+        assert_eq!(w.iter(2).collect::<Vec<_>>(), [30, 32]);
+        assert_eq!((w.pop_front(), w.pop_front(), w.pop_front()), (Some(30), Some(32), None));
+        assert_eq!(w.best(), None);
         w.push_back(0, 5);
-        assert_eq!(w.front(), Some((0, 5)));
+        assert_eq!((w.best(), w.get(0, 0)), (Some((0, 1)), 5));
     }
 }

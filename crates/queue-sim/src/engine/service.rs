@@ -35,19 +35,31 @@ impl<R: RandomSource> Simulation<R> {
             return self.start_service(node, customer, NO_SERVER);
         }
         // Nobody waits while a server is free, so the customer to serve is
-        // the one arriving, as Ciw's `choose_next_customer` finds.
+        // the one arriving, as Ciw's `choose_next_customer` finds; a
+        // discipline other than FIFO is still asked, as Ciw asks it.
+        let lane = self.lane_of[c.class as usize];
+        let fifo = state.discipline.is_fifo();
         match state.free_servers.take_lowest() {
-            Some(server) => self.start_service(node, customer, server),
-            None if !self.preemptive && self.reneging.is_empty() => {
-                state.waiting.push_back(self.lane_of[c.class as usize], customer);
+            Some(server) if fifo => self.start_service(node, customer, server),
+            Some(server) => {
+                state.waiting.push_back(lane, customer);
+                let next = self.take_waiting(node)?.unwrap_or(customer);
+                self.start_service(node, next, server)
+            }
+            None if fifo && !self.preemptive && self.reneging.is_empty() => {
+                state.waiting.push_back(lane, customer);
                 Ok(())
             }
             None => {
-                state.waiting.push_back(self.lane_of[c.class as usize], customer);
+                state.waiting.push_back(lane, customer);
                 if !self.reneging.is_empty() {
                     self.schedule_renege(customer);
                 }
-                self.decide_preempt(node)
+                let next = if fifo && !self.preemptive { None } else { self.choose_waiting(node)? };
+                match next {
+                    Some(next) if self.preemptive => self.decide_preempt(node, next),
+                    _ => Ok(()),
+                }
             }
         }
     }
@@ -170,10 +182,12 @@ impl<R: RandomSource> Simulation<R> {
             server_id: (c.server != NO_SERVER).then(|| c.server + 1),
             record_type: RecordType::Service,
         });
-        let server = c.server;
+        let (server, started) = (c.server, c.service_start);
         if server != NO_SERVER {
-            let waiting = state.waiting.pop_front();
-            state.times.end(server, c.service_start, now, waiting.is_none());
+            let waiting =
+                if state.discipline.is_fifo() { state.waiting.pop_front() } else { self.take_waiting(node)? };
+            let state = &mut self.nodes[node];
+            state.times.end(server, started, now, waiting.is_none());
             match waiting {
                 Some(waiting) => self.start_service(node, waiting, server)?,
                 None => state.free(server),

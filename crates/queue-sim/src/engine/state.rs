@@ -3,7 +3,7 @@
 //! its constructors and the accessors users read results through. What
 //! happens at each event lives in the feature files beside this one.
 
-use crate::behaviour::Baulking;
+use crate::behaviour::{Baulking, QueuedCustomer};
 use crate::distribution::Sampler;
 use crate::error::SimError;
 use crate::network::{Destination, Network, Preemption};
@@ -69,6 +69,8 @@ pub struct Simulation<R: RandomSource = Pcg> {
     /// Per (node, class), node-major, its class change after service;
     /// empty when nobody changes class.
     pub(super) class_change: Vec<Option<ClassTable>>,
+    /// Scratch room for what a user service discipline sees.
+    pub(super) queued: Vec<QueuedCustomer>,
     /// Per (node, class), node-major, its patience; empty when nobody
     /// reneges.
     pub(super) reneging: Vec<Option<Sampler>>,
@@ -212,6 +214,7 @@ impl<R: RandomSource> Simulation<R> {
             class_change,
             reneging,
             jockey_to,
+            queued: Vec::new(),
             nodes,
             customers,
             arrivals,

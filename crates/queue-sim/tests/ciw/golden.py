@@ -142,6 +142,9 @@ def network(model):
             k: Jockeying(routing[k], [jockey(a.get("reneging_destination", "exit")) for a in c["nodes"]])
             for k, c in classes.items()
         }
+    if any("discipline" in s for s in nodes):
+        named = {"fifo": ciw.disciplines.FIFO, "lifo": ciw.disciplines.LIFO, "siro": ciw.disciplines.SIRO}
+        extra["service_disciplines"] = [named[s.get("discipline", "fifo")] for s in nodes]
     if "system_capacity" in model:
         extra["system_capacity"] = model["system_capacity"]
     return ciw.create_network(

@@ -236,6 +236,13 @@ fn every_customer_behaviour_at_once_equals_ciw_record_for_record() {
 }
 
 #[test]
+fn lifo_and_siro_disciplines_equal_ciw_record_for_record() {
+    // SIRO draws each time Ciw chooses, even among one, and its choice is
+    // the customer that may preempt.
+    assert_same_records("disciplines");
+}
+
+#[test]
 fn an_mm3_queue_equals_ciw_record_for_record() {
     assert_same_records("mm3");
 }
