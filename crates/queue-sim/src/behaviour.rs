@@ -1,6 +1,7 @@
 //! Behaviour given as data or as user functions: baulking (Ciw's
 //! `baulking_functions`), as a table of probabilities in model files or any
-//! function in the API; service disciplines (Ciw's `service_disciplines`).
+//! function in the API; service disciplines (Ciw's `service_disciplines`);
+//! server priorities (Ciw's `server_priority_functions`).
 
 use std::fmt;
 use std::sync::Arc;
@@ -260,6 +261,113 @@ impl<'de> Deserialize<'de> for Discipline {
             "siro" => Ok(Self::Siro),
             other => Err(serde::de::Error::custom(format!(
                 "discipline must be \"fifo\", \"lifo\" or \"siro\", got {other:?}"
+            ))),
+        }
+    }
+}
+
+/// Which free server a customer who joins a node takes (Ciw's
+/// `server_priority_functions`: the free server of the lowest priority
+/// value, the lowest numbered among equals). A server freed by a service
+/// end takes the next customer itself, as in Ciw. In a model file
+/// `server_priority = "lowest_id" | "highest_id" | "least_busy"`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub enum ServerPriority {
+    /// The lowest-numbered free server (Ciw's default).
+    #[default]
+    LowestId,
+    /// The highest-numbered free server.
+    HighestId,
+    /// The free server with the least busy time so far (its finished
+    /// services, as Ciw's `Server.busy_time`), balancing the work.
+    LeastBusy,
+    /// A user function (not expressible in a model file).
+    Custom(CustomServerPriority),
+}
+
+/// A server, as a [`ServerPriorityFunction`] sees it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct ServerState {
+    /// Its number, from 1 as Ciw's `id_number`.
+    pub id: u32,
+    /// The time it spent on services that have ended (Ciw's `busy_time`).
+    pub busy_time: f64,
+}
+
+/// A user server priority: lower values are taken first.
+///
+/// ```
+/// use queue_sim::{QueuedCustomer, ServerPriorityFunction, ServerState};
+/// /// Class 0 prefers the last servers, the others the first ones.
+/// #[derive(Debug)]
+/// struct ByClass;
+/// impl ServerPriorityFunction for ByClass {
+///     fn priority(&self, server: &ServerState, customer: &QueuedCustomer) -> f64 {
+///         let id = f64::from(server.id);
+///         if customer.class == 0 { -id } else { id }
+///     }
+/// }
+/// ```
+pub trait ServerPriorityFunction: fmt::Debug + Send + Sync {
+    /// The priority of `server` for `customer` (lower first; NaN stops the
+    /// run with [`SimError::InvalidPriority`](crate::SimError::InvalidPriority)).
+    fn priority(&self, server: &ServerState, customer: &QueuedCustomer) -> f64;
+}
+
+/// A shared handle on a [`ServerPriorityFunction`]. Two handles are equal
+/// when they share the object.
+#[derive(Clone, Debug)]
+pub struct CustomServerPriority(pub Arc<dyn ServerPriorityFunction>);
+
+impl PartialEq for CustomServerPriority {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl ServerPriority {
+    /// A priority given by any [`ServerPriorityFunction`].
+    pub fn custom(f: impl ServerPriorityFunction + 'static) -> Self {
+        Self::Custom(CustomServerPriority(Arc::new(f)))
+    }
+
+    /// Its name in model files (`"custom"` for a user function).
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::LowestId => "lowest_id",
+            Self::HighestId => "highest_id",
+            Self::LeastBusy => "least_busy",
+            Self::Custom(_) => "custom",
+        }
+    }
+
+    /// Whether it is Ciw's default, the lowest-numbered free server.
+    pub fn is_lowest_id(&self) -> bool {
+        matches!(self, Self::LowestId)
+    }
+}
+
+impl Serialize for ServerPriority {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Custom(_) => {
+                Err(serde::ser::Error::custom("a custom server priority cannot be written to a model file"))
+            }
+            p => s.serialize_str(p.as_str()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ServerPriority {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let name = String::deserialize(d)?;
+        match name.as_str() {
+            "lowest_id" => Ok(Self::LowestId),
+            "highest_id" => Ok(Self::HighestId),
+            "least_busy" => Ok(Self::LeastBusy),
+            other => Err(serde::de::Error::custom(format!(
+                "server_priority must be \"lowest_id\", \"highest_id\" or \"least_busy\", got {other:?}"
             ))),
         }
     }

@@ -112,6 +112,19 @@ pub enum ModelError {
         /// The number of nodes.
         nodes: usize,
     },
+    /// A node with a server priority other than the lowest number has more
+    /// servers than such a node may have.
+    #[error(
+        "node {node}: a server priority other than \"lowest_id\" looks at every free server, so at most {max} servers, not {servers}"
+    )]
+    TooManyPrioritisedServers {
+        /// The node.
+        node: usize,
+        /// The number asked for.
+        servers: usize,
+        /// The most allowed.
+        max: usize,
+    },
     /// The system capacity is zero (Ciw requires a positive integer).
     #[error("system_capacity must be at least 1 (leave it out for no limit)")]
     ZeroSystemCapacity,
@@ -284,6 +297,16 @@ pub enum SimError {
         index: usize,
         /// How many were waiting.
         waiting: usize,
+    },
+    /// A user server priority gave NaN.
+    #[error("node {node}, time {time}: the server priority of server {server} is NaN")]
+    InvalidPriority {
+        /// The node (from 0).
+        node: usize,
+        /// The time.
+        time: f64,
+        /// The server (from 1).
+        server: u32,
     },
     /// A user function gave a probability outside [0, 1] (or NaN).
     #[error(

@@ -65,8 +65,8 @@ mod sweep;
 pub mod theory;
 
 pub use behaviour::{
-    ArrivalState, Baulking, BaulkingFunction, CustomBaulking, CustomDiscipline, Discipline, QueuedCustomer,
-    ServiceDiscipline,
+    ArrivalState, Baulking, BaulkingFunction, CustomBaulking, CustomDiscipline, CustomServerPriority,
+    Discipline, QueuedCustomer, ServerPriority, ServerPriorityFunction, ServerState, ServiceDiscipline,
 };
 pub use distribution::{
     CustomDistribution, Distribution, MAX_ERLANG_PHASES, ParameterError, TimeDistribution,
@@ -74,7 +74,8 @@ pub use distribution::{
 pub use engine::{DEFAULT_EVENT_BUDGET, Outcome, Simulation, Stop, simulate, simulate_with_budget};
 pub use error::{ModelError, SimError};
 pub use network::{
-    ClassAtNode, CustomerClass, Destination, MAX_BATCH, Network, NodeSpec, Preemption, Servers,
+    ClassAtNode, CustomerClass, Destination, MAX_BATCH, MAX_PRIORITISED_SERVERS, Network, NodeSpec,
+    Preemption, Servers,
 };
 pub use python_random::PythonRandom;
 pub use random::{Pcg, RandomSource, RngKind, running_sums};

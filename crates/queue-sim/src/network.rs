@@ -6,7 +6,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::behaviour::{Baulking, Discipline};
+use crate::behaviour::{Baulking, Discipline, ServerPriority};
 use crate::distribution::{Distribution, ParameterError};
 use crate::error::ModelError;
 
@@ -63,7 +63,17 @@ pub struct NodeSpec {
     /// `"lifo"` or `"siro"`.
     #[serde(default, skip_serializing_if = "Discipline::is_fifo")]
     pub discipline: Discipline,
+    /// Which free server a customer who joins takes (Ciw's
+    /// `server_priority_functions`); in a model file `"lowest_id"` (the
+    /// default), `"highest_id"` or `"least_busy"`. Other than the default,
+    /// the node may have at most [`MAX_PRIORITISED_SERVERS`] servers.
+    #[serde(default, skip_serializing_if = "ServerPriority::is_lowest_id")]
+    pub server_priority: ServerPriority,
 }
+
+/// The most servers a node with a server priority other than the lowest
+/// number may have (each join looks at every free server).
+pub const MAX_PRIORITISED_SERVERS: usize = 1 << 16;
 
 /// Preemption by priority at a node (Ciw's options). The customer taken out
 /// of service gets an "interrupted service" record and waits at the front
@@ -215,7 +225,14 @@ impl NodeSpec {
             queue_capacity: None,
             priority_preemption: Preemption::Off,
             discipline: Discipline::Fifo,
+            server_priority: ServerPriority::LowestId,
         }
+    }
+
+    /// The node with another server priority.
+    pub fn with_server_priority(mut self, priority: ServerPriority) -> Self {
+        self.server_priority = priority;
+        self
     }
 
     /// The node with another service discipline.
@@ -435,6 +452,16 @@ impl Network {
         }
         for (node, spec) in self.nodes.iter().enumerate() {
             spec.server_count(node)?;
+            if let Servers::Finite(c) = spec.servers
+                && c > MAX_PRIORITISED_SERVERS
+                && !spec.server_priority.is_lowest_id()
+            {
+                return Err(ModelError::TooManyPrioritisedServers {
+                    node,
+                    servers: c,
+                    max: MAX_PRIORITISED_SERVERS,
+                });
+            }
         }
         let mut any_arrivals = false;
         for (class, c) in self.classes.iter().enumerate() {

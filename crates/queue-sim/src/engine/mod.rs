@@ -28,6 +28,7 @@ mod queue;
 mod reneging;
 mod routing;
 mod run;
+mod server_priority;
 mod service;
 mod state;
 mod stop;

@@ -5,7 +5,7 @@
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, VecDeque};
 
-use crate::behaviour::Discipline;
+use crate::behaviour::{Discipline, ServerPriority};
 use crate::error::ModelError;
 use crate::network::{NodeSpec, Preemption};
 
@@ -29,6 +29,8 @@ pub(crate) struct NodeState {
     /// The order of service within a priority; FIFO at infinite servers,
     /// where nobody waits.
     pub(crate) discipline: Discipline,
+    /// Which free server a joining customer takes.
+    pub(crate) server_priority: ServerPriority,
     /// With preemption, the customer each server holds (slot numbers,
     /// [`NOBODY`] when free), grown to the highest server used; empty
     /// without preemption.
@@ -62,8 +64,14 @@ impl NodeState {
             // Infinite servers: nobody ever waits, so nobody is preempted.
             preemption: if servers.is_some() { spec.priority_preemption } else { Preemption::Off },
             discipline: if servers.is_some() { spec.discipline.clone() } else { Discipline::Fifo },
+            server_priority: spec.server_priority.clone(),
             held: Vec::new(),
-            free_servers: FreeServers::all(servers.unwrap_or(0)),
+            free_servers: if spec.server_priority.is_lowest_id() {
+                FreeServers::all(servers.unwrap_or(0))
+            } else {
+                // Validation keeps such nodes small (`as`: u32 to usize widens).
+                FreeServers::Flags(vec![true; servers.unwrap_or(0) as usize])
+            },
             times: ServerTimes::default(),
             blocked: VecDeque::new(),
             endless: 0,
@@ -218,6 +226,11 @@ impl ServerTimes {
         }
     }
 
+    /// The busy time of `server`'s finished services (Ciw's `busy_time`).
+    pub(crate) fn finished(&self, server: u32) -> f64 {
+        self.servers.get(server as usize).map_or(0.0, |t| t.busy)
+    }
+
     /// Busy time up to `now` summed server by server, counting the services
     /// under way up to `now`.
     fn busy_up_to(&self, now: f64) -> f64 {
@@ -236,7 +249,14 @@ impl ServerTimes {
 #[derive(Clone, Debug)]
 pub(crate) enum FreeServers {
     Mask(u64),
-    Heap { freed: BinaryHeap<Reverse<u32>>, fresh: u32, servers: u32 },
+    Heap {
+        freed: BinaryHeap<Reverse<u32>>,
+        fresh: u32,
+        servers: u32,
+    },
+    /// Per server, whether it is free: for nodes that choose among free
+    /// servers by a priority (at most `MAX_PRIORITISED_SERVERS`).
+    Flags(Vec<bool>),
 }
 
 impl FreeServers {
@@ -270,6 +290,27 @@ impl FreeServers {
                 }
                 None => None,
             },
+            Self::Flags(free) => {
+                let s = free.iter().position(|&f| f)?;
+                free[s] = false;
+                // `as`: validation keeps such nodes below 2^16 servers.
+                Some(s as u32)
+            }
+        }
+    }
+
+    /// The free servers, lowest first, of a node that chooses by a
+    /// priority (none otherwise).
+    pub(crate) fn prioritised(&self) -> impl Iterator<Item = u32> + '_ {
+        let flags: &[bool] = if let Self::Flags(free) = self { free } else { &[] };
+        // `as`: validation keeps such nodes below 2^16 servers.
+        flags.iter().enumerate().filter(|(_, f)| **f).map(|(s, _)| s as u32)
+    }
+
+    /// Takes `server`, free, of a node that chooses by a priority.
+    pub(crate) fn take(&mut self, server: u32) {
+        if let Self::Flags(free) = self {
+            free[server as usize] = false;
         }
     }
 
@@ -279,6 +320,7 @@ impl FreeServers {
         match self {
             Self::Mask(m) => *m |= 1 << server,
             Self::Heap { freed, .. } => freed.push(Reverse(server)),
+            Self::Flags(free) => free[server as usize] = true,
         }
     }
 }

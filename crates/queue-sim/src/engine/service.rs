@@ -39,7 +39,13 @@ impl<R: RandomSource> Simulation<R> {
         // discipline other than FIFO is still asked, as Ciw asks it.
         let lane = self.lane_of[c.class as usize];
         let fifo = state.discipline.is_fifo();
-        match state.free_servers.take_lowest() {
+        let free = if state.server_priority.is_lowest_id() {
+            state.free_servers.take_lowest()
+        } else {
+            self.take_prioritised_server(node, customer)?
+        };
+        let state = &mut self.nodes[node];
+        match free {
             Some(server) if fifo => self.start_service(node, customer, server),
             Some(server) => {
                 state.waiting.push_back(lane, customer);
