@@ -4,6 +4,7 @@
 
 mod ciw;
 mod model;
+mod priorities;
 mod properties;
 mod routing;
 mod runaway;
