@@ -14,6 +14,8 @@ use queue_sim::{
     Servers, Simulation,
 };
 
+mod preemption;
+
 const MAX_TIME: f64 = 200.0;
 
 fn service_time() -> impl Strategy<Value = Distribution> {
