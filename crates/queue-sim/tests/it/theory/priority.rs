@@ -24,10 +24,17 @@
 //! with sum_{i <= k} rho_i / mu_i for the numerator when services are
 //! exponential. With exponential services a resampled service has the law
 //! of the rest of the interrupted one, so "resample" obeys it too.
+//! Preemptive resume, c exponential servers of one rate mu (J. P. Buzen and
+//! A. B. Bondi, "The response times of priority classes under preemptive
+//! resume in M/M/m queues", Oper. Res. 31 (1983) 456-465): the customers of
+//! the k best classes never wait for worse ones, so their number is that of
+//! an M/M/c queue fed at L_k = sum_{i <= k} lambda_i, and by Little's law
+//!   T_k = (L_k T(L_k) - L_{k-1} T(L_{k-1})) / lambda_k,
+//! T(L) the M/M/c mean sojourn at arrival rate L.
 
 use std::collections::HashMap;
 
-use queue_sim::theory::{erlang_c, mmc_mean_wait};
+use queue_sim::theory::{erlang_c, mmc_mean_sojourn, mmc_mean_wait};
 use queue_sim::{
     ClassAtNode, CustomerClass, Distribution, Network, NodeSpec, Preemption, Record, RecordType, RngKind,
     Servers, Stop, simulate,
@@ -113,6 +120,23 @@ fn preemptive_resume_mm1(streams: &[Stream]) -> Vec<f64> {
         sigma += s.lambda / s.mu;
         residual += s.lambda / s.mu / s.mu;
         sojourns[i] = (1.0 / s.mu) / (1.0 - before) + residual / ((1.0 - before) * (1.0 - sigma));
+    }
+    sojourns
+}
+
+/// Buzen and Bondi's preemptive-resume M/M/c mean sojourn per class, one
+/// service rate.
+fn preemptive_resume_mmc(streams: &[Stream], servers: u32) -> Vec<f64> {
+    let mu = streams[0].mu;
+    assert!(streams.iter().all(|s| s.mu == mu), "one service rate for all classes");
+    let mut sojourns = vec![0.0; streams.len()];
+    // Arrival rate of the classes so far, times their M/M/c mean sojourn.
+    let (mut rate, mut rate_times_sojourn) = (0.0, 0.0);
+    for (i, s) in by_priority(streams) {
+        rate += s.lambda;
+        let total = rate * mmc_mean_sojourn(rate, mu, servers).expect("stable");
+        sojourns[i] = (total - rate_times_sojourn) / s.lambda;
+        rate_times_sojourn = total;
     }
     sojourns
 }
@@ -245,6 +269,28 @@ fn check_preemptive_mm1(preemption: Preemption) {
                 preemption.as_str(),
                 streams[class]
             ),
+            theory[class],
+            0.1,
+        );
+    }
+}
+
+#[test]
+fn preemptive_resume_mm2_sojourns_match_buzen_bondi() {
+    // c = 2, mu = 1, lambda 0.5 (best), 0.4, 0.5, under Ciw's generator:
+    // sojourns 1.067, 1.488, 3.233.
+    let streams = [
+        Stream { lambda: 0.4, mu: 1.0, priority: 1 },
+        Stream { lambda: 0.5, mu: 1.0, priority: 2 },
+        Stream { lambda: 0.5, mu: 1.0, priority: 0 },
+    ];
+    let theory = preemptive_resume_mmc(&streams, 2);
+    // The best class alone is an M/M/2 queue.
+    assert!((theory[2] - mmc_mean_sojourn(0.5, 1.0, 2).unwrap()).abs() < 1e-12);
+    let net = network(&streams, 2, Preemption::Resume);
+    for (class, est) in replicate(&net, RngKind::Ciw, 20_000.0, 40, sojourn).iter().enumerate() {
+        est.assert_matches(
+            &format!("preemptive M/M/2 class {class} ({:?}) mean sojourn", streams[class]),
             theory[class],
             0.1,
         );
