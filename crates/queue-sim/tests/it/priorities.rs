@@ -446,3 +446,66 @@ fn a_model_file_gives_the_same_priorities_and_preemption() {
     let built = run(&low_then_high(Preemption::Resume), 30.0);
     assert_records("model file", &file.records, &built.records);
 }
+
+#[test]
+fn reroute_to_the_same_node_waits_behind_the_customer_that_took_the_server() {
+    // Low always goes back to node 1. Interrupted at 5, it arrives again at
+    // once and waits behind High (5..7), then is served with new draws of
+    // its sequence: 7..10 (3), 10..20 (10), 20..23 (3).
+    let mut net = low_then_high(Preemption::Reroute);
+    net.classes[0].routing = vec![vec![1.0]];
+    let out = run(&net, 30.0);
+    let again = |arrival: f64, start: f64, service: f64, found: u32| {
+        Visit { arrival, start, service, exit: start + service, to: Some(1), found, ..LOW }.served()
+    };
+    assert_records(
+        "reroute to the same node",
+        &out.records,
+        &[
+            low_interrupted_at_5(Some(1)),
+            HIGH.served(),
+            again(5.0, 7.0, 3.0, 1),
+            again(10.0, 10.0, 10.0, 0),
+            again(20.0, 20.0, 3.0, 0),
+        ],
+    );
+}
+
+#[test]
+fn a_customer_blocked_after_its_service_is_not_interrupted() {
+    // Node 2 (one server, no room to wait) serves Filler (id 2) 2..12. Low
+    // (id 1) is served 1..4 at node 1 and then blocked there, holding its
+    // server, until node 2 frees at 12. High (id 3) arriving at 5 waits for
+    // that server instead of taking it (Ciw 3.2.7 would interrupt Low), and
+    // is served 12..14; Low is served 12..16 at node 2.
+    let net = Network {
+        nodes: vec![
+            NodeSpec::new(Servers::Finite(1)).with_preemption(Preemption::Resume),
+            NodeSpec::new(Servers::Finite(1)).with_queue_capacity(0),
+        ],
+        classes: vec![
+            class("Low", 1, &[1.0], vec![fixed(3.0), fixed(4.0)], vec![vec![0.0, 1.0], vec![0.0, 0.0]]),
+            CustomerClass::new(
+                "Filler",
+                vec![
+                    ClassAtNode { arrival: None, service: fixed(1.0) },
+                    ClassAtNode { arrival: Some(at(&[2.0])), service: fixed(10.0) },
+                ],
+                vec![],
+            )
+            .with_priority(1),
+            class("High", 0, &[5.0], vec![fixed(2.0), fixed(1.0)], vec![]),
+        ],
+    };
+    let out = run(&net, 30.0);
+    let filler = Visit { id: 2, class: 1, node: 2, arrival: 2.0, start: 2.0, exit: 12.0, ..LOW };
+    let blocked = Visit { service: 3.0, exit: 12.0, to: Some(2), left: Some(1), ..LOW };
+    let high = Visit { id: 3, class: 2, start: 12.0, exit: 14.0, left: Some(0), ..HIGH };
+    let at_2 = Visit { node: 2, arrival: 12.0, start: 12.0, service: 4.0, exit: 16.0, ..LOW };
+    assert_records(
+        "blocked, not interrupted",
+        &out.records,
+        &[filler.served(), blocked.record(RecordType::Service, 4.0), high.served(), at_2.served()],
+    );
+    assert_eq!(out.records[1].time_blocked, 8.0);
+}

@@ -8,7 +8,8 @@
 //! priority taking the server from the worst in service, node occupancy
 //! within servers plus queue capacity (except for rerouted customers, who
 //! enter full nodes, as in Ciw) and customers conserved; and runs paused and
-//! resumed give the same records.
+//! resumed give the same records, only the order of priority numbers
+//! matters, and nothing is preempted when all priorities are equal.
 
 use std::collections::HashMap;
 
@@ -589,5 +590,42 @@ proptest! {
         prop_assert_eq!(&whole.utilisation, &resumed.utilisation);
         prop_assert_eq!((whole.arrived, whole.completed), (resumed.arrived, resumed.completed));
         prop_assert_eq!(&whole.present, &resumed.present);
+    }
+}
+
+proptest! {
+    #![proptest_config(config(48))]
+
+    #[test]
+    fn only_the_order_of_priorities_matters(
+        net in network(),
+        rng in rng_kind(),
+        seed in any::<u64>(),
+        scale in 1u32..1000,
+        offset in 0u32..1000,
+    ) {
+        let mut spread = net.clone();
+        for c in &mut spread.classes {
+            c.priority = c.priority * scale + offset;
+        }
+        let a = run(&net, rng, seed, &[MAX_TIME]);
+        let b = run(&spread, rng, seed, &[MAX_TIME]);
+        prop_assert!(same_records(&a.records, &b.records), "priorities times {} plus {} changed the records", scale, offset);
+    }
+
+    #[test]
+    fn equal_priorities_never_preempt(net in network(), rng in rng_kind(), seed in any::<u64>(), priority in 0u32..3) {
+        let mut same = net.clone();
+        for c in &mut same.classes {
+            c.priority = priority;
+        }
+        let mut off = same.clone();
+        for node in &mut off.nodes {
+            node.priority_preemption = Preemption::Off;
+        }
+        let a = run(&same, rng, seed, &[MAX_TIME]);
+        let b = run(&off, rng, seed, &[MAX_TIME]);
+        prop_assert!(a.records.iter().all(|r| r.record_type != RecordType::InterruptedService));
+        prop_assert!(same_records(&a.records, &b.records), "preemption changed a model of one priority");
     }
 }
