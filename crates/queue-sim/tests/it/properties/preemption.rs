@@ -15,7 +15,8 @@ use std::collections::HashMap;
 
 use proptest::prelude::*;
 use queue_sim::{
-    ClassAtNode, CustomerClass, Distribution, Network, NodeSpec, Preemption, Record, RecordType, Servers,
+    ClassAtNode, CustomerClass, Distribution, Network, NodeSpec, Preemption, Record, RecordType, RngKind,
+    Servers,
 };
 
 use super::{
@@ -627,5 +628,41 @@ proptest! {
         let b = run(&off, rng, seed, &[MAX_TIME]);
         prop_assert!(a.records.iter().all(|r| r.record_type != RecordType::InterruptedService));
         prop_assert!(same_records(&a.records, &b.records), "preemption changed a model of one priority");
+    }
+}
+
+/// Beyond 64 servers a node keeps its free servers in a heap rather than a
+/// bit mask: the properties hold there too, in every preemption mode.
+#[test]
+fn many_servers_keep_the_properties() {
+    let class = |name: &str, rate: f64, priority: u32| {
+        CustomerClass::new(
+            name,
+            vec![ClassAtNode {
+                arrival: Some(Distribution::exponential(rate)),
+                service: Distribution::exponential(0.15),
+            }],
+            vec![],
+        )
+        .with_priority(priority)
+    };
+    for mode in [Preemption::Resume, Preemption::Restart, Preemption::Resample, Preemption::Reroute] {
+        // 73 Erlangs offered to 66 servers with room for 10 more.
+        let net = Network {
+            nodes: vec![NodeSpec::new(Servers::Finite(66)).with_queue_capacity(10).with_preemption(mode)],
+            classes: vec![class("A", 4.0, 0), class("B", 4.0, 1), class("C", 3.0, 2)],
+        };
+        for rng in [RngKind::Pcg, RngKind::Ciw] {
+            let run = run(&net, rng, 3, &[MAX_TIME]);
+            let cut = run.records.iter().filter(|r| r.record_type == RecordType::InterruptedService).count();
+            assert!(cut > 100, "{mode:?} {rng:?}: only {cut} interruptions");
+            assert!(
+                run.records.iter().any(|r| r.server_id == Some(66)),
+                "{mode:?} {rng:?}: server 66 unused"
+            );
+            if let Err(e) = check_run(&net, &run) {
+                panic!("{mode:?} {rng:?}: {e}");
+            }
+        }
     }
 }
