@@ -509,3 +509,33 @@ fn a_customer_blocked_after_its_service_is_not_interrupted() {
     );
     assert_eq!(out.records[1].time_blocked, 8.0);
 }
+
+#[test]
+fn every_mode_and_priority_survives_a_model_file_and_bad_modes_are_refused() {
+    let modes =
+        [Preemption::Off, Preemption::Resample, Preemption::Restart, Preemption::Resume, Preemption::Reroute];
+    let net = Network {
+        nodes: modes.iter().map(|&m| NodeSpec::new(Servers::Finite(2)).with_preemption(m)).collect(),
+        classes: vec![
+            class("Low", 7, &[1.0], vec![fixed(1.0); 5], vec![vec![0.0, 0.5, 0.0, 0.0, 0.0]; 5]),
+            class("High", 0, &[2.0], vec![fixed(1.0); 5], vec![]),
+        ],
+    };
+    let text = net.to_toml_string().unwrap();
+    assert_eq!(Network::from_toml_str(&text).unwrap(), net, "round trip through:\n{text}");
+    assert_eq!(text.matches("priority_preemption").count(), 4, "Off is the default, left out:\n{text}");
+
+    let model = |mode: &str| {
+        format!(
+            "[[nodes]]\nservers = 1\npriority_preemption = {mode}\n\n[[classes]]\nnodes = [{{ arrival = {{ type = \"deterministic\", value = 1.0 }}, service = {{ type = \"deterministic\", value = 0.5 }} }}]\n"
+        )
+    };
+    assert_eq!(
+        Network::from_toml_str(&model("false")).unwrap().nodes[0].priority_preemption,
+        Preemption::Off
+    );
+    for (bad, says) in [("true", "does not say how to preempt"), ("\"pause\"", "got \"pause\"")] {
+        let err = Network::from_toml_str(&model(bad)).unwrap_err().to_string();
+        assert!(err.contains(says) && err.contains("priority_preemption"), "{bad}: {err}");
+    }
+}
