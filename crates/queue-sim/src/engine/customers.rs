@@ -59,7 +59,13 @@ impl Customers {
     /// A new customer `id` of `class`, arriving from outside at `node` at
     /// `now`; its slot number. Errors when u32::MAX - 1 customers are
     /// present already, so that a node's count of customers fits a u32 too.
-    pub(super) fn insert(&mut self, id: u64, class: u32, node: usize, now: f64) -> Result<u32, SimError> {
+    pub(super) fn insert(
+        &mut self,
+        id: u64,
+        class: u32,
+        node: usize,
+        now: f64,
+    ) -> Result<u32, SimError> {
         let c = Customer {
             id,
             end_seq: NO_EVENT,

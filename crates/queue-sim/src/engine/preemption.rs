@@ -65,14 +65,7 @@ impl<R: RandomSource> Simulation<R> {
     /// `next` (waiting in `lane`) takes `server` from `victim`.
     #[cold]
     #[inline(never)]
-    fn preempt(
-        &mut self,
-        node: usize,
-        victim: u32,
-        server: u32,
-        lane: u32,
-        next: u32,
-    ) -> Result<(), SimError> {
+    fn preempt(&mut self, node: usize, victim: u32, server: u32, lane: u32, next: u32) -> Result<(), SimError> {
         let now = self.now;
         let mode = self.nodes[node].preemption;
         let popped = self.nodes[node].waiting.pop_front();
@@ -153,11 +146,7 @@ impl<R: RandomSource> Simulation<R> {
     /// new draw (resample, and a customer whose node no longer preempts).
     #[cold]
     #[inline(never)]
-    pub(super) fn service_time_after_interruption(
-        &mut self,
-        node: usize,
-        customer: u32,
-    ) -> Result<f64, SimError> {
+    pub(super) fn service_time_after_interruption(&mut self, node: usize, customer: u32) -> Result<f64, SimError> {
         let c = &mut self.customers[customer];
         c.interrupted = false;
         match self.nodes[node].preemption {

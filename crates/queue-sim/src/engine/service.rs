@@ -121,12 +121,7 @@ impl<R: RandomSource> Simulation<R> {
     /// `customer` leaves `node` for `next` (`None`: the exit), in Ciw's order:
     /// write the record, free the server and start the next queued service,
     /// accept at the next node, then let in whoever is blocked waiting for room.
-    pub(super) fn release(
-        &mut self,
-        node: usize,
-        customer: u32,
-        next: Option<usize>,
-    ) -> Result<(), SimError> {
+    pub(super) fn release(&mut self, node: usize, customer: u32, next: Option<usize>) -> Result<(), SimError> {
         let now = self.now;
         let state = &mut self.nodes[node];
         state.in_node -= 1;
