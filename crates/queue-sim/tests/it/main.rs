@@ -1,6 +1,6 @@
 //! Integration tests of the queueing engine: Ciw parity, queueing theory,
-//! bad input, determinism, model files, sizes, runs that would never end and
-//! the draws routing makes.
+//! bad input, determinism, model files, sizes, runs that would never end,
+//! the draws routing makes, and priorities and preemption worked by hand.
 
 mod batching;
 mod baulking;
@@ -8,6 +8,7 @@ mod ciw;
 mod class_change;
 mod disciplines;
 mod model;
+mod priorities;
 mod properties;
 mod reneging;
 mod routing;

@@ -3,7 +3,7 @@
 //! routing, both generators): times are ordered and non-negative, records
 //! come in exit order, each customer's visits chain up, servers serve one
 //! customer at a time in arrival order, utilisation is a fraction, and
-//! customers are conserved.
+//! customers are conserved. With priorities and preemption: `preemption.rs`.
 
 use std::collections::HashMap;
 
@@ -13,6 +13,8 @@ use queue_sim::{
     ClassAtNode, CustomerClass, Distribution, Network, NodeSpec, RandomSource, Record, RecordType, RngKind,
     Servers, Simulation,
 };
+
+mod preemption;
 
 const MAX_TIME: f64 = 200.0;
 

@@ -1,5 +1,5 @@
-//! Simulation against queueing theory (M/M/c, M/M/1, M/M/inf, M/G/1 and a
-//! tandem Jackson network), with fixed seeds and tolerances from confidence
+//! Simulation against queueing theory (M/M/c, M/M/1, M/M/inf, M/G/1, a
+//! tandem Jackson network, and priority classes in `priority.rs`), with fixed seeds and tolerances from confidence
 //! intervals over independent replications; and the closed forms themselves.
 
 use std::collections::HashMap;
@@ -12,6 +12,8 @@ use queue_sim::{
     ClassAtNode, CustomerClass, Distribution, Network, NodeSpec, Record, RecordType, RngKind, Servers,
     Simulation, Stop, simulate,
 };
+
+mod priority;
 
 /// Half-width of the acceptance interval in standard errors. The seeds are
 /// fixed, so a pass is deterministic; z this large means a correct engine
