@@ -42,7 +42,7 @@ fn class(
     let nodes = services
         .into_iter()
         .enumerate()
-        .map(|(i, service)| ClassAtNode { arrival: (i == 0).then(|| at(arrivals)), service })
+        .map(|(i, service)| ClassAtNode::new((i == 0).then(|| at(arrivals)), service))
         .collect();
     CustomerClass::new(name, nodes, routing).with_priority(priority)
 }
@@ -147,13 +147,13 @@ fn run(net: &Network, until: f64) -> Run {
 /// with services 10 then 3 (a resample draws the 3), class 1 "High"
 /// (priority 0) arrives at 5 with service 2. Both leave after service.
 fn low_then_high(mode: Preemption) -> Network {
-    Network {
-        nodes: vec![NodeSpec::new(Servers::Finite(1)).with_preemption(mode)],
-        classes: vec![
+    Network::new(
+        vec![NodeSpec::new(Servers::Finite(1)).with_preemption(mode)],
+        vec![
             class("Low", 1, &[1.0], vec![seq(&[10.0, 3.0])], vec![]),
             class("High", 0, &[5.0], vec![fixed(2.0)], vec![]),
         ],
-    }
+    )
 }
 
 /// Low (id 1) arrives at 1 to an empty node and starts at once on server 1.
@@ -284,19 +284,19 @@ fn equal_priority_never_preempts() {
 /// or when it is interrupted there.
 fn reroute_net(capacity: Option<usize>) -> Network {
     let second = NodeSpec::new(Servers::Finite(1));
-    Network {
-        nodes: vec![
+    Network::new(
+        vec![
             NodeSpec::new(Servers::Finite(1)).with_preemption(Preemption::Reroute),
             match capacity {
                 Some(q) => second.with_queue_capacity(q),
                 None => second,
             },
         ],
-        classes: vec![
+        vec![
             class("Low", 1, &[1.0], vec![fixed(10.0), fixed(4.0)], vec![vec![0.0, 1.0], vec![0.0, 0.0]]),
             class("High", 0, &[5.0], vec![fixed(2.0), fixed(1.0)], vec![]),
         ],
-    }
+    )
 }
 
 #[test]
@@ -333,10 +333,7 @@ fn reroute_ignores_the_capacity_of_the_destination() {
     let mut net = reroute_net(Some(0));
     net.classes.push(CustomerClass::new(
         "Filler",
-        vec![
-            ClassAtNode { arrival: None, service: fixed(1.0) },
-            ClassAtNode { arrival: Some(at(&[2.0])), service: fixed(10.0) },
-        ],
+        vec![ClassAtNode::new(None, fixed(1.0)), ClassAtNode::new(Some(at(&[2.0])), fixed(10.0))],
         vec![],
     ));
     let out = run(&net, 30.0);
@@ -358,14 +355,14 @@ fn the_worst_priority_in_service_is_interrupted_then_the_latest_started() {
     // Low's server although Middle started later: High 3..5, Low 5..15 on
     // server 1, Middle 2..12.
     let two = NodeSpec::new(Servers::Finite(2)).with_preemption(Preemption::Restart);
-    let net = Network {
-        nodes: vec![two.clone()],
-        classes: vec![
+    let net = Network::new(
+        vec![two.clone()],
+        vec![
             class("Low", 2, &[1.0], vec![fixed(10.0)], vec![]),
             class("Middle", 1, &[2.0], vec![fixed(10.0)], vec![]),
             class("High", 0, &[3.0], vec![fixed(2.0)], vec![]),
         ],
-    };
+    );
     let out = run(&net, 30.0);
     let middle = Visit {
         id: 2,
@@ -392,13 +389,13 @@ fn the_worst_priority_in_service_is_interrupted_then_the_latest_started() {
     );
 
     // Two Lows (at 1 and 2): High takes the server of the later one.
-    let net = Network {
-        nodes: vec![two],
-        classes: vec![
+    let net = Network::new(
+        vec![two],
+        vec![
             class("Low", 2, &[1.0, 2.0], vec![fixed(10.0)], vec![]),
             class("High", 0, &[3.0], vec![fixed(2.0)], vec![]),
         ],
-    };
+    );
     let out = run(&net, 30.0);
     let low2 = Visit { id: 2, arrival: 2.0, start: 2.0, found: 1, server: 2, ..LOW };
     let high = Visit {
@@ -478,25 +475,22 @@ fn a_customer_blocked_after_its_service_is_not_interrupted() {
     // server, until node 2 frees at 12. High (id 3) arriving at 5 waits for
     // that server instead of taking it (Ciw 3.2.7 would interrupt Low), and
     // is served 12..14; Low is served 12..16 at node 2.
-    let net = Network {
-        nodes: vec![
+    let net = Network::new(
+        vec![
             NodeSpec::new(Servers::Finite(1)).with_preemption(Preemption::Resume),
             NodeSpec::new(Servers::Finite(1)).with_queue_capacity(0),
         ],
-        classes: vec![
+        vec![
             class("Low", 1, &[1.0], vec![fixed(3.0), fixed(4.0)], vec![vec![0.0, 1.0], vec![0.0, 0.0]]),
             CustomerClass::new(
                 "Filler",
-                vec![
-                    ClassAtNode { arrival: None, service: fixed(1.0) },
-                    ClassAtNode { arrival: Some(at(&[2.0])), service: fixed(10.0) },
-                ],
+                vec![ClassAtNode::new(None, fixed(1.0)), ClassAtNode::new(Some(at(&[2.0])), fixed(10.0))],
                 vec![],
             )
             .with_priority(1),
             class("High", 0, &[5.0], vec![fixed(2.0), fixed(1.0)], vec![]),
         ],
-    };
+    );
     let out = run(&net, 30.0);
     let filler = Visit { id: 2, class: 1, node: 2, arrival: 2.0, start: 2.0, exit: 12.0, ..LOW };
     let blocked = Visit { service: 3.0, exit: 12.0, to: Some(2), left: Some(1), ..LOW };
@@ -514,13 +508,13 @@ fn a_customer_blocked_after_its_service_is_not_interrupted() {
 fn every_mode_and_priority_survives_a_model_file_and_bad_modes_are_refused() {
     let modes =
         [Preemption::Off, Preemption::Resample, Preemption::Restart, Preemption::Resume, Preemption::Reroute];
-    let net = Network {
-        nodes: modes.iter().map(|&m| NodeSpec::new(Servers::Finite(2)).with_preemption(m)).collect(),
-        classes: vec![
+    let net = Network::new(
+        modes.iter().map(|&m| NodeSpec::new(Servers::Finite(2)).with_preemption(m)).collect(),
+        vec![
             class("Low", 7, &[1.0], vec![fixed(1.0); 5], vec![vec![0.0, 0.5, 0.0, 0.0, 0.0]; 5]),
             class("High", 0, &[2.0], vec![fixed(1.0); 5], vec![]),
         ],
-    };
+    );
     let text = net.to_toml_string().unwrap();
     assert_eq!(Network::from_toml_str(&text).unwrap(), net, "round trip through:\n{text}");
     assert_eq!(text.matches("priority_preemption").count(), 4, "Off is the default, left out:\n{text}");

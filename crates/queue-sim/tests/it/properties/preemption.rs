@@ -49,7 +49,7 @@ fn node_spec() -> impl Strategy<Value = NodeSpec> {
 /// customers of different priorities meet.
 fn class(n: usize) -> impl Strategy<Value = CustomerClass> {
     let arrival = prop_oneof![3 => inter_arrival_time().prop_map(Some), 1 => Just(None)];
-    let at = (arrival, service_time()).prop_map(|(arrival, service)| ClassAtNode { arrival, service });
+    let at = (arrival, service_time()).prop_map(|(arrival, service)| ClassAtNode::new(arrival, service));
     (prop::collection::vec(at, n), routing(n), 0u32..=2).prop_map(|(nodes, routing, priority)| {
         CustomerClass::new("Customer", nodes, routing).with_priority(priority)
     })
@@ -64,7 +64,7 @@ fn network() -> impl Strategy<Value = Network> {
             if classes.iter().all(|c| c.nodes.iter().all(|at| at.arrival.is_none())) {
                 classes[0].nodes[0].arrival = Some(Distribution::exponential(0.8));
             }
-            Network { nodes, classes }
+            Network::new(nodes, classes)
         })
 }
 
@@ -638,20 +638,17 @@ fn many_servers_keep_the_properties() {
     let class = |name: &str, rate: f64, priority: u32| {
         CustomerClass::new(
             name,
-            vec![ClassAtNode {
-                arrival: Some(Distribution::exponential(rate)),
-                service: Distribution::exponential(0.15),
-            }],
+            vec![ClassAtNode::new(Some(Distribution::exponential(rate)), Distribution::exponential(0.15))],
             vec![],
         )
         .with_priority(priority)
     };
     for mode in [Preemption::Resume, Preemption::Restart, Preemption::Resample, Preemption::Reroute] {
         // 73 Erlangs offered to 66 servers with room for 10 more.
-        let net = Network {
-            nodes: vec![NodeSpec::new(Servers::Finite(66)).with_queue_capacity(10).with_preemption(mode)],
-            classes: vec![class("A", 4.0, 0), class("B", 4.0, 1), class("C", 3.0, 2)],
-        };
+        let net = Network::new(
+            vec![NodeSpec::new(Servers::Finite(66)).with_queue_capacity(10).with_preemption(mode)],
+            vec![class("A", 4.0, 0), class("B", 4.0, 1), class("C", 3.0, 2)],
+        );
         for rng in [RngKind::Pcg, RngKind::Ciw] {
             let run = run(&net, rng, 3, &[MAX_TIME]);
             let cut = run.records.iter().filter(|r| r.record_type == RecordType::InterruptedService).count();

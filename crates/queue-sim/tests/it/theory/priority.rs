@@ -53,24 +53,24 @@ struct Stream {
 
 /// One node of `servers` servers fed by `streams` (class `i` is stream `i`).
 fn network(streams: &[Stream], servers: usize, preemption: Preemption) -> Network {
-    Network {
-        nodes: vec![NodeSpec::new(Servers::Finite(servers)).with_preemption(preemption)],
-        classes: streams
+    Network::new(
+        vec![NodeSpec::new(Servers::Finite(servers)).with_preemption(preemption)],
+        streams
             .iter()
             .enumerate()
             .map(|(i, s)| {
                 CustomerClass::new(
                     format!("Class {i}"),
-                    vec![ClassAtNode {
-                        arrival: Some(Distribution::exponential(s.lambda)),
-                        service: Distribution::exponential(s.mu),
-                    }],
+                    vec![ClassAtNode::new(
+                        Some(Distribution::exponential(s.lambda)),
+                        Distribution::exponential(s.mu),
+                    )],
                     vec![],
                 )
                 .with_priority(s.priority)
             })
             .collect(),
-    }
+    )
 }
 
 /// The streams from the best priority to the worst (stream order on a tie,
