@@ -145,6 +145,13 @@ def network(model):
     if any("discipline" in s for s in nodes):
         named = {"fifo": ciw.disciplines.FIFO, "lifo": ciw.disciplines.LIFO, "siro": ciw.disciplines.SIRO}
         extra["service_disciplines"] = [named[s.get("discipline", "fifo")] for s in nodes]
+    if any("server_priority" in s for s in nodes):
+        named = {
+            "lowest_id": None,
+            "highest_id": lambda srv, ind: -srv.id_number,
+            "least_busy": lambda srv, ind: srv.busy_time,
+        }
+        extra["server_priority_functions"] = [named[s.get("server_priority", "lowest_id")] for s in nodes]
     if "system_capacity" in model:
         extra["system_capacity"] = model["system_capacity"]
     return ciw.create_network(

@@ -243,6 +243,11 @@ fn lifo_and_siro_disciplines_equal_ciw_record_for_record() {
 }
 
 #[test]
+fn server_priorities_equal_ciw_record_for_record() {
+    assert_same_records("server_priority");
+}
+
+#[test]
 fn an_mm3_queue_equals_ciw_record_for_record() {
     assert_same_records("mm3");
 }

@@ -13,4 +13,5 @@ mod properties;
 mod reneging;
 mod routing;
 mod runaway;
+mod server_priority;
 mod theory;
