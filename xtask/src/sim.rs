@@ -65,6 +65,14 @@ pub(crate) struct Args {
     /// Continue a killed run: keep the rows in `<out>.journal`, run the rest.
     #[arg(long, requires = "out")]
     resume: bool,
+    /// Also write every record of every run to this CSV file: the columns
+    /// `servers,seed` then Ciw's record fields (floats in shortest
+    /// round-trip form, classes by name, nodes from 1, -1 for the exit),
+    /// runs in sweep order, each run's records in the order they happened.
+    /// The sweep then runs in chunks whose records are streamed out; its rows
+    /// are not journaled (no --resume).
+    #[arg(long, conflicts_with = "resume")]
+    records: Option<PathBuf>,
     /// Print the sweep's wall time to standard error.
     #[arg(long)]
     report_time: bool,
@@ -139,9 +147,29 @@ pub(crate) fn run(args: Args) -> Result<()> {
     let run = journal_run(&sweep);
     let strategy = match args.executor {
         Choice::Local(s) => s,
+        Choice::Mpi if args.records.is_some() => {
+            bail!("--records is not available with --executor mpi: run the sweep with a local executor")
+        }
         Choice::Mpi => return run_mpi(&plan, &args, run),
     };
     let exec = Executor::new(strategy, args.workers.unwrap_or_else(talk::cores)).context("--workers")?;
+    if let Some(path) = &args.records {
+        let output = match &args.out {
+            Some(out) => Output::check(out)?,
+            None => Output::stdout(),
+        };
+        if let Some(model) = &args.model {
+            output.refuse_input(model, "model file")?;
+        }
+        let records = records_output(&args, path, &output)?;
+        let start = std::time::Instant::now();
+        let rows = sweep_with_records(&plan, &exec, &records, &sweep.network)?;
+        if args.report_time {
+            report_time(rows.len(), start.elapsed(), &strategy.to_string(), false);
+        }
+        output.write(|w| write_rows(w, &rows))?;
+        return Ok(());
+    }
     let (output, journal) = prepare_output(&args, run)?;
     let start = std::time::Instant::now();
     let indices: Vec<usize> = (0..plan.len()).collect();
@@ -163,6 +191,62 @@ pub(crate) fn run(args: Args) -> Result<()> {
         finish_journal(journal);
     }
     Ok(())
+}
+
+/// Checks `--records PATH` before any work: writable, not the model, not
+/// the rows' own output.
+fn records_output(args: &Args, path: &Path, rows: &Output) -> Result<Output> {
+    let records = Output::check(path)?;
+    if let Some(model) = &args.model {
+        records.refuse_input(model, "model file")?;
+    }
+    if records.same_destination(rows) {
+        bail!(
+            "--records {} would write where the rows go ({}): give the records a place of their own",
+            path.display(),
+            args.out.as_deref().map_or_else(|| "standard output".into(), |p| p.display().to_string())
+        );
+    }
+    Ok(records)
+}
+
+/// Runs the sweep in chunks, streaming every record to `records` in sweep
+/// order, and returns the rows. Memory holds one chunk's records at a time.
+fn sweep_with_records(
+    plan: &SweepPlan,
+    exec: &Executor,
+    records: &Output,
+    network: &Network,
+) -> Result<Vec<TrialResult>> {
+    // Enough runs a chunk to keep every worker busy, few enough to bound memory.
+    let chunk = 64 * exec.workers().max(1);
+    let names: Vec<String> = network.classes.iter().map(|c| c.name.clone()).collect();
+    let mut rows = Vec::with_capacity(plan.len());
+    let mut failure = None;
+    let written = records.write(|w| {
+        writeln!(w, "servers,seed,{}", queue_sim::CSV_HEADER.join(","))?;
+        for start in (0..plan.len()).step_by(chunk) {
+            let indices: Vec<usize> = (start..plan.len().min(start + chunk)).collect();
+            let runs = match exec.map(indices, |i| plan.run_with_records(i)) {
+                Ok(runs) => runs,
+                Err(e) => {
+                    failure = Some(e);
+                    return Err(std::io::Error::other("the sweep failed"));
+                }
+            };
+            for (row, recs) in runs {
+                let lead = [row.servers.map(|c| c.to_string()).unwrap_or_default(), row.seed.to_string()];
+                queue_sim::write_csv_rows(&recs, &names, &lead, &mut *w).map_err(std::io::Error::other)?;
+                rows.push(row);
+            }
+        }
+        Ok(())
+    });
+    if let Some(e) = failure {
+        return Err(e.into());
+    }
+    written?;
+    Ok(rows)
 }
 
 /// What a sweep's journal is checked against on resume: everything that

@@ -169,6 +169,13 @@ impl Output {
         Ok(())
     }
 
+    /// Whether two outputs write to the same place (the same file under
+    /// any name, or both to standard output or standard error): two
+    /// results written there would replace or garble each other.
+    pub fn same_destination(&self, other: &Output) -> bool {
+        self.dest == other.dest
+    }
+
     /// The path as the user gave it.
     pub fn path(&self) -> &Path {
         &self.given

@@ -79,6 +79,6 @@ pub use network::{
 };
 pub use python_random::PythonRandom;
 pub use random::{Pcg, RandomSource, RngKind, running_sums};
-pub use record::{CSV_HEADER, Record, RecordType, mean_wait, write_csv};
+pub use record::{CSV_HEADER, Record, RecordType, mean_wait, write_csv, write_csv_rows};
 pub use stats::Describe;
 pub use sweep::{Sweep, SweepError, SweepPlan, Trial, TrialResult};

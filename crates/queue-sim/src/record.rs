@@ -104,31 +104,53 @@ pub const CSV_HEADER: [&str; 16] = [
 pub fn write_csv<W: Write>(records: &[Record], class_names: &[String], out: W) -> csv::Result<()> {
     let mut w = csv::Writer::from_writer(out);
     w.write_record(CSV_HEADER)?;
-    let class = |c: u32| class_names.get(c as usize).cloned().unwrap_or_else(|| c.to_string());
-    let float = |x: f64| if x.is_nan() { String::new() } else { x.to_string() };
-    let opt = |x: Option<String>| x.unwrap_or_default();
     for r in records {
-        w.write_record([
-            r.id_number.to_string(),
-            class(r.customer_class),
-            class(r.original_customer_class),
-            r.node.to_string(),
-            float(r.arrival_date),
-            float(r.waiting_time),
-            float(r.service_start_date),
-            float(r.service_time),
-            float(r.service_end_date),
-            float(r.time_blocked),
-            float(r.exit_date),
-            opt(r.destination.map(|d| d.to_string())),
-            r.queue_size_at_arrival.to_string(),
-            opt(r.queue_size_at_departure.map(|d| d.to_string())),
-            opt(r.server_id.map(|d| d.to_string())),
-            r.record_type.as_str().to_owned(),
-        ])?;
+        w.write_record(fields(r, class_names))?;
     }
     w.flush()?;
     Ok(())
+}
+
+/// Writes records as CSV rows without a header, each after the fields of
+/// `lead` (a sweep writes its server count and seed there), so that the
+/// records of many runs stream into one file.
+pub fn write_csv_rows<W: Write>(
+    records: &[Record],
+    class_names: &[String],
+    lead: &[String],
+    out: W,
+) -> csv::Result<()> {
+    let mut w = csv::WriterBuilder::new().has_headers(false).from_writer(out);
+    for r in records {
+        w.write_record(lead.iter().cloned().chain(fields(r, class_names)))?;
+    }
+    w.flush()?;
+    Ok(())
+}
+
+/// A record's fields in [`CSV_HEADER`]'s order.
+fn fields(r: &Record, class_names: &[String]) -> [String; 16] {
+    let class = |c: u32| class_names.get(c as usize).cloned().unwrap_or_else(|| c.to_string());
+    let float = |x: f64| if x.is_nan() { String::new() } else { x.to_string() };
+    let opt = |x: Option<String>| x.unwrap_or_default();
+    [
+        r.id_number.to_string(),
+        class(r.customer_class),
+        class(r.original_customer_class),
+        r.node.to_string(),
+        float(r.arrival_date),
+        float(r.waiting_time),
+        float(r.service_start_date),
+        float(r.service_time),
+        float(r.service_end_date),
+        float(r.time_blocked),
+        float(r.exit_date),
+        opt(r.destination.map(|d| d.to_string())),
+        r.queue_size_at_arrival.to_string(),
+        opt(r.queue_size_at_departure.map(|d| d.to_string())),
+        opt(r.server_id.map(|d| d.to_string())),
+        r.record_type.as_str().to_owned(),
+    ]
 }
 
 /// Mean waiting time over the service records, summed in record order as

@@ -221,6 +221,11 @@ impl SweepPlan {
 
     /// Runs run `index` until it stops.
     pub fn run(&self, index: usize) -> Result<TrialResult, SimError> {
+        self.run_with_records(index).map(|(row, _)| row)
+    }
+
+    /// Runs run `index` until it stops, keeping its records too.
+    pub fn run_with_records(&self, index: usize) -> Result<(TrialResult, Vec<Record>), SimError> {
         let (servers, seed) = self.key(index);
         let trials = usize::try_from(self.trials).expect("checked by plan");
         result(&self.models[index / trials].1, servers, seed, self.stop, self.rng, self.budget)
@@ -231,6 +236,7 @@ impl Trial {
     /// Runs the trial until it stops.
     pub fn run(&self) -> Result<TrialResult, SimError> {
         result(&self.network, self.servers, self.seed, self.stop, self.rng, DEFAULT_EVENT_BUDGET)
+            .map(|(row, _)| row)
     }
 
     /// Runs the trial and keeps every record.
@@ -239,7 +245,7 @@ impl Trial {
     }
 }
 
-/// Runs one model and reduces its records to a row.
+/// Runs one model and reduces its records to a row (and gives them back).
 fn result(
     network: &Network,
     servers: Option<usize>,
@@ -247,15 +253,16 @@ fn result(
     stop: Stop,
     rng: RngKind,
     budget: u64,
-) -> Result<TrialResult, SimError> {
+) -> Result<(TrialResult, Vec<Record>), SimError> {
     let out = simulate_with_budget(network, rng, seed, stop, budget)?;
-    Ok(TrialResult {
+    let row = TrialResult {
         servers,
         seed,
         records: out.records.len(),
         mean_wait: Some(crate::record::mean_wait(&out.records)).filter(|w| !w.is_nan()),
         utilisation: out.utilisation[0],
-    })
+    };
+    Ok((row, out.records))
 }
 
 #[cfg(test)]
