@@ -63,8 +63,106 @@ pub(crate) fn run(args: &Args, sizes: &Sizes, report: &mut Report) -> Result<()>
     }
     println!();
 
+    behaviour(args, sizes, report)?;
+    println!();
+
     scaling(sizes, report)
 }
+
+/// The horizon of each run of the customer-behaviour model.
+const BEHAVIOUR_TIME: f64 = 2_000.0;
+
+/// data/models/customer_behaviour.toml (priorities with preemption,
+/// baulking, reneging, batches, class change, a system capacity) against
+/// Ciw on the same model file, translated by the golden-file script.
+fn behaviour(args: &Args, sizes: &Sizes, report: &mut Report) -> Result<()> {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../data/models/customer_behaviour.toml");
+    let net = Network::from_toml_file(path)?;
+    let runs = (sizes.trials / 10).max(3);
+    let events = std::cell::Cell::new(0u64);
+    let pcg = trial_times(&net, runs, |net, seed| {
+        let mut sim = Simulation::new(net, seed)?;
+        sim.run_until(BEHAVIOUR_TIME)?;
+        events.set(events.get() + sim.events_processed());
+        Ok(sim.records().len())
+    })?;
+    let events = events.get();
+    let rate = events as f64 / pcg.iter().sum::<f64>() / 1e6;
+    let ciw_mode = trial_times(&net, runs, |net, seed| {
+        let mut sim = Simulation::<PythonRandom>::ciw(net, seed)?;
+        sim.run_until(BEHAVIOUR_TIME)?;
+        Ok(sim.records().len())
+    })?;
+    println!(
+        "Every customer behaviour at once (data/models/customer_behaviour.toml), max_time {BEHAVIOUR_TIME}, \
+         full records; median of {runs} seeds (Ciw: of {}), each side in one warm process",
+        sizes.ciw_trials.min(runs)
+    );
+    let (p, c) = (median(&pcg), median(&ciw_mode));
+    println!(
+        "  queue-sim, pcg generator: {:>10.1} us ({}), {rate:.1} million events a second",
+        p * 1e6,
+        spread(&pcg, 1e6, 1)
+    );
+    println!("  queue-sim, ciw generator: {:>10.1} us ({})", c * 1e6, spread(&ciw_mode, 1e6, 1));
+    let us = |v: &[f64]| v.iter().map(|x| x * 1e6).collect::<Vec<_>>();
+    report.measured("engine.behaviour_events_meps", "million events/s", "queue-sim", WARM, vec![rate]);
+    let horizon = BEHAVIOUR_TIME.to_string();
+    let trials = sizes.ciw_trials.min(runs).to_string();
+    match python(args, CIW_MODEL_SCRIPT, &[path, &horizon, &trials, GOLDEN_DIR], "ciw==3.2.7")
+        .and_then(|t| last_json(&t))
+    {
+        Ok(doc) => {
+            let times: Vec<f64> = doc["samples"]
+                .as_array()
+                .map(|a| a.iter().filter_map(|x| x.as_f64()).collect())
+                .unwrap_or_default();
+            let t = median(&times);
+            let (r_pcg, r_ciw) = (t / p, t / c);
+            report
+                .measured("engine.behaviour_pcg_us", "us", "queue-sim", WARM, us(&pcg))
+                .ratio(r_pcg, "Ciw's median / ours")
+                .target("at least 100x", r_pcg >= 100.0);
+            report
+                .measured("engine.behaviour_ciw_rng_us", "us", "queue-sim", WARM, us(&ciw_mode))
+                .ratio(r_ciw, "Ciw's median / ours");
+            report.measured("engine.behaviour_ciw_us", "us", "ciw", WARM, us(&times));
+            println!("  Ciw (same run)          : {:>10.1} us ({})", t * 1e6, spread(&times, 1e6, 1));
+            println!(
+                "  ratio Ciw / queue-sim   : {r_pcg:.0}x (pcg), {r_ciw:.0}x (ciw generator) (target: 100x)"
+            );
+        }
+        Err(why) => {
+            report.measured("engine.behaviour_pcg_us", "us", "queue-sim", WARM, us(&pcg));
+            report.measured("engine.behaviour_ciw_rng_us", "us", "queue-sim", WARM, us(&ciw_mode));
+            report.skipped("engine.behaviour_ciw_us", "us", "ciw", &format!("{why:#}"));
+            println!("  Ciw: skipped ({why:#})");
+        }
+    }
+    Ok(())
+}
+
+/// Where `golden.py` lives: its `network()` turns a model file into Ciw's.
+const GOLDEN_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../crates/queue-sim/tests/ciw");
+
+/// Times Ciw on a model file: argv model, max_time, runs, golden.py's folder.
+const CIW_MODEL_SCRIPT: &str = r#"
+import sys, time, json, tomllib
+sys.path.insert(0, sys.argv[4])
+import ciw, golden
+with open(sys.argv[1], "rb") as f:
+    model = tomllib.load(f)
+horizon, n = float(sys.argv[2]), int(sys.argv[3])
+times = []
+for seed in range(n):
+    t = time.perf_counter()
+    ciw.seed(seed)
+    Q = ciw.Simulation(golden.network(model))
+    Q.simulate_until_max_time(horizon)
+    Q.get_all_records()
+    times.append(time.perf_counter() - t)
+print(json.dumps({"version": ciw.__version__, "samples": times}))
+"#;
 
 /// Events a second as networks grow, in nodes and in servers, each run
 /// about 4 million events long (times `sizes.events`).

@@ -1,5 +1,8 @@
 """Writes the Ciw 3.2.7 records that the Ciw-compatibility tests compare with.
 
+`network(model)` turns a parsed model file into a Ciw network; the engine
+benchmark imports it to time Ciw on the same model.
+
 Run from this folder with Ciw installed (pip install ciw==3.2.7), on
 CPython 3.11 (from 3.12, `sum` of floats compensates rounding, which changes
 the last digits of Ciw's utilisation):
@@ -170,52 +173,58 @@ def field(x):
     return repr(x)
 
 
-utilisation = []
-counts = []
-for path in sorted(glob.glob("*.toml")):
-    with open(path, "rb") as f:
-        model = tomllib.load(f)
-    names = sorted(c["name"] for c in model["classes"])
-    ciw.seed(SEED)
-    Q = ciw.Simulation(network(model))
-    Q.simulate_until_max_time(MAX_TIME)
-    out = path.replace(".toml", ".csv")
-    with open(out, "w", newline="") as f:
-        w = csv.writer(f)
-        w.writerow(["id_number", "customer_class", "node", "arrival_date", "waiting_time",
-                    "service_start_date", "service_time", "service_end_date", "time_blocked",
-                    "exit_date", "destination", "queue_size_at_arrival", "queue_size_at_departure",
-                    "server_id", "record_type", "original_customer_class"])
-        for r in Q.get_all_records():
-            w.writerow([r.id_number, names.index(r.customer_class), r.node, field(r.arrival_date),
-                        field(r.waiting_time), field(r.service_start_date), field(r.service_time),
-                        field(r.service_end_date), field(r.time_blocked), field(r.exit_date),
-                        field(r.destination), r.queue_size_at_arrival, field(r.queue_size_at_departure),
-                        field(r.server_id), r.record_type, names.index(r.original_customer_class)])
-    print(out, len(Q.get_all_records()), "records")
-    model_name = path.replace(".toml", "")
-    for i, nd in enumerate(Q.transitive_nodes):
-        utilisation.append([model_name, i + 1, field(nd.server_utilisation)])
-    # Runs to a number of customers: record count, rejections, the sum of
-    # the waits added smallest first, the longest wait, and the clock.
-    for method in ["Complete", "Finish", "Arrive", "Accept"]:
-        if method in NO_COUNTS.get(model_name, []):
-            continue
+def main():
+    """Writes every golden file of this folder."""
+    utilisation = []
+    counts = []
+    for path in sorted(glob.glob("*.toml")):
+        with open(path, "rb") as f:
+            model = tomllib.load(f)
+        names = sorted(c["name"] for c in model["classes"])
         ciw.seed(SEED)
         Q = ciw.Simulation(network(model))
-        Q.simulate_until_max_customers(COUNT, method=method)
-        recs = Q.get_all_records()
-        waits = sorted(r.waiting_time for r in recs if r.record_type == "service")
-        rejections = sum(r.record_type == "rejection" for r in recs)
-        counts.append([model_name, SEED, method, COUNT, len(recs), rejections, repr(sum(waits)),
-                       repr(max(waits)), repr(Q.current_time)])
+        Q.simulate_until_max_time(MAX_TIME)
+        out = path.replace(".toml", ".csv")
+        with open(out, "w", newline="") as f:
+            w = csv.writer(f)
+            w.writerow(["id_number", "customer_class", "node", "arrival_date", "waiting_time",
+                        "service_start_date", "service_time", "service_end_date", "time_blocked",
+                        "exit_date", "destination", "queue_size_at_arrival", "queue_size_at_departure",
+                        "server_id", "record_type", "original_customer_class"])
+            for r in Q.get_all_records():
+                w.writerow([r.id_number, names.index(r.customer_class), r.node, field(r.arrival_date),
+                            field(r.waiting_time), field(r.service_start_date), field(r.service_time),
+                            field(r.service_end_date), field(r.time_blocked), field(r.exit_date),
+                            field(r.destination), r.queue_size_at_arrival, field(r.queue_size_at_departure),
+                            field(r.server_id), r.record_type, names.index(r.original_customer_class)])
+        print(out, len(Q.get_all_records()), "records")
+        model_name = path.replace(".toml", "")
+        for i, nd in enumerate(Q.transitive_nodes):
+            utilisation.append([model_name, i + 1, field(nd.server_utilisation)])
+        # Runs to a number of customers: record count, rejections, the sum of
+        # the waits added smallest first, the longest wait, and the clock.
+        for method in ["Complete", "Finish", "Arrive", "Accept"]:
+            if method in NO_COUNTS.get(model_name, []):
+                continue
+            ciw.seed(SEED)
+            Q = ciw.Simulation(network(model))
+            Q.simulate_until_max_customers(COUNT, method=method)
+            recs = Q.get_all_records()
+            waits = sorted(r.waiting_time for r in recs if r.record_type == "service")
+            rejections = sum(r.record_type == "rejection" for r in recs)
+            counts.append([model_name, SEED, method, COUNT, len(recs), rejections, repr(sum(waits)),
+                           repr(max(waits)), repr(Q.current_time)])
 
-with open("utilisation.csv", "w", newline="") as f:
-    w = csv.writer(f)
-    w.writerow(["model", "node", "utilisation"])
-    w.writerows(utilisation)
-with open("counts.csv", "w", newline="") as f:
-    w = csv.writer(f)
-    w.writerow(["model", "seed", "method", "count", "records", "rejections", "sum_sorted_waits",
-                "max_wait", "current_time"])
-    w.writerows(counts)
+    with open("utilisation.csv", "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["model", "node", "utilisation"])
+        w.writerows(utilisation)
+    with open("counts.csv", "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["model", "seed", "method", "count", "records", "rejections", "sum_sorted_waits",
+                    "max_wait", "current_time"])
+        w.writerows(counts)
+
+
+if __name__ == "__main__":
+    main()
