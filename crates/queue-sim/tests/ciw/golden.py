@@ -58,6 +58,12 @@ def dist(d):
         return D.Sequential(sequence=d["values"])
     if t == "pmf":
         return D.Pmf(values=d["values"], probs=d["probs"])
+    if t == "phase_type":
+        return D.PhaseType(initial_state=d["initial_state"], absorbing_matrix=d["absorbing_matrix"])
+    if t == "coxian":
+        return D.Coxian(rates=d["rates"], probs=d["probs"])
+    if t == "hyper_erlang":
+        return D.HyperErlang(rates=d["rates"], probs=d["probs"], phase_lengths=d["phase_lengths"])
     raise ValueError(t)
 
 

@@ -6,6 +6,7 @@ mod batching;
 mod baulking;
 mod ciw;
 mod class_change;
+mod distributions;
 mod model;
 mod properties;
 mod routing;

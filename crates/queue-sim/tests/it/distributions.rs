@@ -1,0 +1,219 @@
+//! Ciw's phase-type, mixture, combined and whole-number distributions as
+//! model files write them: tables that read back to what was written, and
+//! parameters that are refused with the parameter named.
+
+use queue_sim::{Distribution, ParameterError};
+use serde::{Deserialize, Serialize};
+
+/// A distribution as the value of a key, as in a model file.
+#[derive(Debug, Serialize, Deserialize)]
+struct Holder {
+    d: Distribution,
+}
+
+fn parse(text: &str) -> Distribution {
+    toml::from_str::<Holder>(text).unwrap_or_else(|e| panic!("{text}: {e}")).d
+}
+
+/// Written as TOML and read back, the distribution is unchanged.
+fn assert_round_trip(d: &Distribution) {
+    let text = toml::to_string(&Holder { d: d.clone() }).unwrap();
+    assert_eq!(&parse(&text), d, "{text}");
+}
+
+#[test]
+fn phase_type_family_tables_read_and_round_trip() {
+    let cases = [
+        (
+            r#"d = { type = "phase_type", initial_state = [0.5, 0.5, 0.0], absorbing_matrix = [[-2.0, 1.0, 1.0], [0.0, -3.0, 3.0], [0.0, 0.0, 0.0]] }"#,
+            Distribution::PhaseType {
+                initial_state: vec![0.5, 0.5, 0.0],
+                absorbing_matrix: vec![vec![-2.0, 1.0, 1.0], vec![0.0, -3.0, 3.0], vec![0.0, 0.0, 0.0]],
+            },
+        ),
+        (
+            r#"d = { type = "coxian", rates = [1.0, 2.0], probs = [0.25, 1.0] }"#,
+            Distribution::Coxian { rates: vec![1.0, 2.0], probs: vec![0.25, 1.0] },
+        ),
+        (
+            r#"d = { type = "hyper_erlang", rates = [1.0, 2.0], probs = [0.25, 0.75], phase_lengths = [2, 3] }"#,
+            Distribution::HyperErlang {
+                rates: vec![1.0, 2.0],
+                probs: vec![0.25, 0.75],
+                phase_lengths: vec![2, 3],
+            },
+        ),
+    ];
+    for (text, want) in cases {
+        let d = parse(text);
+        assert_eq!(d, want);
+        assert!(d.validate().is_ok(), "{d:?}");
+        assert_round_trip(&d);
+    }
+}
+
+fn phase_type(initial_state: &[f64], rows: &[&[f64]]) -> Distribution {
+    Distribution::PhaseType {
+        initial_state: initial_state.to_vec(),
+        absorbing_matrix: rows.iter().map(|r| r.to_vec()).collect(),
+    }
+}
+
+/// A distribution, a test of the problem it must be refused for, and a part
+/// of that problem's message.
+type Refusal = (Distribution, fn(&ParameterError) -> bool, &'static str);
+
+/// Each distribution is refused for the expected problem.
+fn assert_refused(cases: Vec<Refusal>) {
+    for (d, is_expected, msg) in cases {
+        let problem = d.validate().expect_err(&format!("{d:?} should be refused"));
+        assert!(is_expected(&problem), "{d:?}: {problem:?}");
+        let shown = problem.to_string();
+        assert!(shown.contains(msg), "{d:?}: {shown}");
+    }
+}
+
+#[test]
+fn bad_phase_type_parameters_are_named() {
+    use ParameterError as E;
+    let ok_rows: &[&[f64]] = &[&[-1.0, 1.0], &[0.0, 0.0]];
+    assert_refused(vec![
+        (
+            phase_type(&[0.5, 0.4], ok_rows),
+            |e| matches!(e, E::NotNormalised { name: "initial_state", .. }),
+            "`initial_state` must sum to 1",
+        ),
+        (
+            phase_type(&[1.5, -0.5], ok_rows),
+            |e| matches!(e, E::OutOfRange { name: "initial_state", .. }),
+            "must be in [0, 1]",
+        ),
+        (
+            phase_type(&[1.0], &[&[0.0]]),
+            |e| matches!(e, E::TooShort { name: "initial_state", len: 1, min: 2 }),
+            "at least 2",
+        ),
+        (
+            phase_type(&[1.0, 0.0, 0.0], ok_rows),
+            |e| matches!(e, E::LengthMismatch { b: "absorbing_matrix", b_len: 2, .. }),
+            "`absorbing_matrix` has 2",
+        ),
+        (
+            phase_type(&[1.0, 0.0], &[&[-1.0, 1.0], &[0.0]]),
+            |e| matches!(e, E::MatrixShape { row: 1, len: 1, expected: 2, .. }),
+            "row 1 of `absorbing_matrix` has 1 entries",
+        ),
+        (
+            phase_type(&[1.0, 0.0], &[&[-1.0, 2.0], &[0.0, 0.0]]),
+            |e| matches!(e, E::RowSum { row: 0, .. }),
+            "row 0 of `absorbing_matrix` must sum to 0",
+        ),
+        (
+            phase_type(&[1.0, 0.0, 0.0], &[&[1.0, -2.0, 1.0], &[0.0, -1.0, 1.0], &[0.0, 0.0, 0.0]]),
+            |e| matches!(e, E::Negative { name: "absorbing_matrix", .. }),
+            "non-negative",
+        ),
+        (
+            phase_type(&[1.0, 0.0], &[&[-1.0, 1.0], &[1.0, -1.0]]),
+            |e| matches!(e, E::NotAbsorbing { column: 0, .. }),
+            "last row",
+        ),
+        (
+            phase_type(&[1.0, 0.0, 0.0], &[&[-1.0, 0.0, 1.0], &[0.0, 0.0, 0.0], &[0.0, 0.0, 0.0]]),
+            |e| matches!(e, E::NeverAbsorbed { state: 1 }),
+            "state 1",
+        ),
+        (
+            phase_type(&[1.0, 0.0], &[&[-f64::INFINITY, f64::INFINITY], &[0.0, 0.0]]),
+            |e| matches!(e, E::NotFinite { name: "absorbing_matrix", .. }),
+            "finite",
+        ),
+        (
+            Distribution::Coxian { rates: vec![1.0, 2.0], probs: vec![0.5, 0.5] },
+            |e| matches!(e, E::LastNotCertain { .. }),
+            "last entry of `probs` must be 1",
+        ),
+        (
+            Distribution::Coxian { rates: vec![1.0, 0.0], probs: vec![0.5, 1.0] },
+            |e| matches!(e, E::NotPositive { name: "rates", .. }),
+            "`rates` must be positive",
+        ),
+        (
+            Distribution::Coxian { rates: vec![1.0, 2.0], probs: vec![1.5, 1.0] },
+            |e| matches!(e, E::OutOfRange { name: "probs", .. }),
+            "`probs` must be in [0, 1]",
+        ),
+        (
+            Distribution::Coxian { rates: vec![1.0], probs: vec![0.5, 1.0] },
+            |e| matches!(e, E::LengthMismatch { .. }),
+            "`probs` has 2",
+        ),
+        (
+            Distribution::Coxian { rates: vec![], probs: vec![] },
+            |e| matches!(e, E::Empty { name: "rates" }),
+            "`rates` must not be empty",
+        ),
+        (
+            Distribution::HyperErlang {
+                rates: vec![1.0, 2.0],
+                probs: vec![0.5, 0.5],
+                phase_lengths: vec![1, 0],
+            },
+            |e| matches!(e, E::NotPositive { name: "phase_lengths", .. }),
+            "`phase_lengths` must be positive",
+        ),
+        (
+            Distribution::HyperErlang {
+                rates: vec![1.0, 2.0],
+                probs: vec![0.5, 0.6],
+                phase_lengths: vec![1, 1],
+            },
+            |e| matches!(e, E::NotNormalised { name: "probs", .. }),
+            "must sum to 1",
+        ),
+        (
+            Distribution::HyperErlang {
+                rates: vec![1.0, 2.0],
+                probs: vec![0.5, 0.5],
+                phase_lengths: vec![1],
+            },
+            |e| matches!(e, E::LengthMismatch { b: "phase_lengths", .. }),
+            "`phase_lengths` has 1",
+        ),
+        (
+            Distribution::HyperErlang {
+                rates: vec![1.0, 2.0],
+                probs: vec![0.5, 0.5],
+                phase_lengths: vec![600_000, 600_000],
+            },
+            |e| matches!(e, E::TooLarge { name: "phase_lengths", .. }),
+            "at most",
+        ),
+    ]);
+    let big = Distribution::MAX_PHASE_TYPE_STATES + 1;
+    let mut rows = vec![vec![0.0; big]; big];
+    for (i, row) in rows.iter_mut().enumerate().take(big - 1) {
+        row[i] = -1.0;
+        row[big - 1] = 1.0;
+    }
+    let mut initial = vec![0.0; big];
+    initial[0] = 1.0;
+    let d = Distribution::PhaseType { initial_state: initial, absorbing_matrix: rows };
+    assert!(matches!(d.validate(), Err(ParameterError::TooLarge { name: "initial_state", .. })));
+}
+
+#[test]
+fn a_bad_phase_type_in_a_model_file_is_a_model_error_naming_where() {
+    let text = r#"
+[[nodes]]
+servers = 1
+
+[[classes]]
+name = "Customer"
+nodes = [
+  { arrival = { type = "exponential", rate = 1.0 }, service = { type = "coxian", rates = [1.0, 2.0], probs = [0.5, 0.5] } },
+]
+"#;
+    let err = queue_sim::Network::from_toml_str(text).unwrap_err().to_string();
+    assert!(err.contains("service") && err.contains("last entry of `probs` must be 1"), "{err}");
+}
