@@ -7,11 +7,13 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 mod check;
+mod compose;
 mod phase_type;
 mod sampler;
 
 pub use check::ParameterError;
 use check::{all_non_negative_or_inf, finite, non_negative, non_negative_or_inf, positive, probabilities};
+pub use compose::CombineOp;
 pub(crate) use sampler::Sampler;
 
 use crate::random::RandomSource;
@@ -149,6 +151,29 @@ pub enum Distribution {
         /// [`MAX_ERLANG_PHASES`] in all.
         phase_lengths: Vec<u32>,
     },
+    /// A mixture: a draw from `dists[i]` chosen with probability `probs[i]`,
+    /// as Ciw's `MixtureDistribution`. The choice is one uniform `u` and
+    /// the first component whose running sum of probabilities exceeds `u`
+    /// times their total (Python's `random.choices`), drawn even when one
+    /// probability is 1.
+    Mixture {
+        /// The components; each valid.
+        dists: Vec<Distribution>,
+        /// Their probabilities; summing to 1.
+        probs: Vec<f64>,
+    },
+    /// Two independent draws combined, `first` drawn first, as Ciw's
+    /// `CombinedDistribution` (`d1 + d2`, `d1 - d2`, `d1 * d2`, `d1 / d2`).
+    /// Only the result must be a valid time: a negative one (or a division
+    /// by 0) stops the simulation with an error, as Ciw raises one.
+    Combined {
+        /// How the draws combine: `"add"`, `"sub"`, `"mul"` or `"div"`.
+        op: CombineOp,
+        /// The distribution drawn first; valid.
+        first: Box<Distribution>,
+        /// The distribution drawn second; valid.
+        second: Box<Distribution>,
+    },
     /// A user-supplied distribution (not expressible in a model file).
     #[serde(skip)]
     Custom(CustomDistribution),
@@ -245,6 +270,8 @@ impl Distribution {
             Self::PhaseType { .. } => "phase_type",
             Self::Coxian { .. } => "coxian",
             Self::HyperErlang { .. } => "hyper_erlang",
+            Self::Mixture { .. } => "mixture",
+            Self::Combined { .. } => "combined",
             Self::Custom(_) => "custom",
         }
     }
@@ -335,6 +362,8 @@ impl Distribution {
             Self::HyperErlang { rates, probs, phase_lengths } => {
                 phase_type::check_hyper_erlang(rates, probs, phase_lengths)
             }
+            Self::Mixture { dists, probs } => compose::check_mixture(dists, probs),
+            Self::Combined { first, second, .. } => compose::check_combined(first, second),
             Self::Custom(_) => Ok(()),
         }
     }
@@ -362,6 +391,10 @@ impl Distribution {
             Self::Pmf { values, probs } => values.iter().zip(probs).map(|(v, p)| v * p).sum(),
             Self::PhaseType { .. } | Self::Coxian { .. } | Self::HyperErlang { .. } => {
                 return self.phase_moments().map(|(m, _)| m);
+            }
+            Self::Mixture { dists, probs } => return compose::mixture_moments(dists, probs).map(|(m, _)| m),
+            Self::Combined { op, first, second } => {
+                return compose::combined_moments(*op, first, second).map(|(m, _)| m);
             }
             Self::Custom(c) => return c.0.mean(),
         })
@@ -403,6 +436,10 @@ impl Distribution {
             Self::PhaseType { .. } | Self::Coxian { .. } | Self::HyperErlang { .. } => {
                 return self.phase_moments().map(|(_, v)| v);
             }
+            Self::Mixture { dists, probs } => return compose::mixture_moments(dists, probs).map(|(_, v)| v),
+            Self::Combined { op, first, second } => {
+                return compose::combined_moments(*op, first, second).map(|(_, v)| v);
+            }
             Self::Custom(c) => return c.0.variance(),
         })
     }
@@ -419,6 +456,10 @@ impl Distribution {
             Self::Pmf { values, probs } => values.iter().zip(probs).all(|(&v, &p)| v == 0.0 || p == 0.0),
             // Only a draw that starts in the absorbing state is 0.
             Self::PhaseType { initial_state, .. } => certain_last(initial_state),
+            Self::Mixture { dists, probs } => {
+                dists.iter().zip(probs).all(|(d, &p)| p == 0.0 || d.always_zero())
+            }
+            Self::Combined { op, first, second } => compose::combined_always_zero(*op, first, second),
             Self::Custom(c) => c.0.upper_limit() == Some(0.0),
             _ => false,
         }

@@ -66,7 +66,7 @@ pub mod theory;
 
 pub use behaviour::{ArrivalState, Baulking, BaulkingFunction, CustomBaulking};
 pub use distribution::{
-    CustomDistribution, Distribution, MAX_ERLANG_PHASES, ParameterError, TimeDistribution,
+    CombineOp, CustomDistribution, Distribution, MAX_ERLANG_PHASES, ParameterError, TimeDistribution,
 };
 pub use engine::{DEFAULT_EVENT_BUDGET, Outcome, Simulation, Stop, simulate, simulate_with_budget};
 pub use error::{ModelError, SimError};

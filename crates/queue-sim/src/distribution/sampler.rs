@@ -13,7 +13,8 @@ pub(crate) struct Sampler {
     dist: Distribution,
     /// Position in a [`Distribution::Sequential`].
     position: usize,
-    /// Running sums of the probabilities of a pmf or hyper-exponential.
+    /// Running sums of the probabilities of a pmf, hyper-exponential or
+    /// mixture.
     running_sums: Vec<f64>,
     /// A pmf whose last value is certain: Ciw's `random_choice` draws nothing.
     certain: bool,
@@ -29,14 +30,16 @@ pub(crate) struct Sampler {
 enum Parts {
     /// The absorbing chain of a phase-type, Coxian or hyper-Erlang.
     Chain(PhaseChain),
+    /// The components of a mixture, or the two parts of a combination.
+    Samplers(Vec<Sampler>),
 }
 
 impl Sampler {
     pub(crate) fn new(dist: Distribution) -> Self {
         let running_sums = match &dist {
-            Distribution::HyperExponential { probs, .. } | Distribution::Pmf { probs, .. } => {
-                running_sums(probs)
-            }
+            Distribution::HyperExponential { probs, .. }
+            | Distribution::Pmf { probs, .. }
+            | Distribution::Mixture { probs, .. } => running_sums(probs),
             _ => Vec::new(),
         };
         let mean = if let Distribution::Exponential { rate } = dist { 1.0 / rate } else { f64::NAN };
@@ -52,6 +55,13 @@ impl Sampler {
             Distribution::HyperErlang { rates, probs, phase_lengths } => {
                 Some(Parts::Chain(PhaseChain::hyper_erlang(rates, probs, phase_lengths)))
             }
+            Distribution::Mixture { dists, .. } => {
+                Some(Parts::Samplers(dists.iter().cloned().map(Sampler::new).collect()))
+            }
+            Distribution::Combined { first, second, .. } => Some(Parts::Samplers(vec![
+                Sampler::new(first.as_ref().clone()),
+                Sampler::new(second.as_ref().clone()),
+            ])),
             _ => None,
         };
         Self { dist, position: 0, running_sums, certain, mean, parts: parts.map(Box::new) }
@@ -112,9 +122,29 @@ impl Sampler {
                 match self.parts.as_deref() {
                     Some(Parts::Chain(chain)) => chain.sample(rng),
                     // Built with the chain in `new`.
-                    None => f64::NAN,
+                    _ => f64::NAN,
                 }
             }
+            Distribution::Mixture { .. } => {
+                // Python's `random.choices(dists, probs)`: one uniform times
+                // the total, then `bisect_right` over the running sums with
+                // the last component as the upper bound.
+                let sums = &self.running_sums;
+                let x = rng.uniform01() * sums[sums.len() - 1];
+                let i = sums[..sums.len() - 1].partition_point(|&c| c <= x);
+                match self.parts.as_deref_mut() {
+                    Some(Parts::Samplers(parts)) => parts[i].sample(rng),
+                    _ => f64::NAN,
+                }
+            }
+            Distribution::Combined { op, .. } => match self.parts.as_deref_mut() {
+                // Ciw's `operator(d1.sample(), d2.sample())`: first, then second.
+                Some(Parts::Samplers(parts)) => {
+                    let a = parts[0].sample(rng);
+                    op.apply(a, parts[1].sample(rng))
+                }
+                _ => f64::NAN,
+            },
             Distribution::Custom(c) => c.0.sample(rng as &mut dyn RandomSource),
         }
     }

@@ -232,3 +232,116 @@ fn custom_distributions_draw_through_the_source() {
 const BRANCHING_MEAN: f64 = 0.396111111111111;
 /// The same's `.variance`.
 const BRANCHING_VARIANCE: f64 = 0.18510524691358018;
+
+/// Every uniform is `u`; exponentials by inversion of it.
+struct Fixed(f64);
+
+impl RandomSource for Fixed {
+    fn uniform01(&mut self) -> f64 {
+        self.0
+    }
+    fn exponential(&mut self, rate: f64) -> f64 {
+        -(1.0 - self.0).ln() / rate
+    }
+    fn normal(&mut self, mean: f64, _: f64) -> f64 {
+        mean
+    }
+    fn gamma(&mut self, shape: f64, scale: f64) -> f64 {
+        shape * scale
+    }
+    fn weibull(&mut self, scale: f64, _: f64) -> f64 {
+        scale
+    }
+    fn triangular(&mut self, _: f64, mode: f64, _: f64) -> f64 {
+        mode
+    }
+}
+
+fn det(value: f64) -> Distribution {
+    Distribution::Deterministic { value }
+}
+
+#[test]
+fn a_mixture_chooses_as_pythons_choices_not_as_ciws_random_choice() {
+    // random.choices bisects to the right: u * total equal to a running sum
+    // picks the next component (random_choice would pick this one).
+    let d = Distribution::Mixture { dists: vec![det(1.0), det(2.0)], probs: vec![0.5, 0.5] };
+    assert_eq!(Sampler::new(d.clone()).sample(&mut Fixed(0.5)), 2.0);
+    assert_eq!(Sampler::new(d.clone()).sample(&mut Fixed(0.4999)), 1.0);
+    // The largest uniform picks the last component.
+    assert_eq!(Sampler::new(d).sample(&mut Fixed(0.9999999999999999)), 2.0);
+}
+
+#[test]
+fn a_mixture_draws_its_choice_even_when_one_component_is_certain() {
+    let d = Distribution::Mixture { dists: vec![det(0.5), det(1.0), det(2.0)], probs: vec![1.0, 0.0, 0.0] };
+    let mut rng = PythonRandom::new(5);
+    let mut py = rng.clone();
+    assert_eq!(Sampler::new(d).sample(&mut rng), 0.5);
+    let _ = py.uniform01();
+    assert_eq!(rng.uniform01(), py.uniform01());
+}
+
+#[test]
+fn a_combination_draws_first_then_second() {
+    let d = Distribution::Combined {
+        op: CombineOp::Sub,
+        first: Box::new(Distribution::exponential(1.0)),
+        second: Box::new(Distribution::Uniform { lower: 0.0, upper: 0.1 }),
+    };
+    let mut rng = PythonRandom::new(2);
+    let mut py = rng.clone();
+    let got = Sampler::new(d).sample(&mut rng);
+    let a = py.exponential(1.0);
+    let b = py.uniform(0.0, 0.1);
+    assert_eq!(got, a - b);
+    assert!(CombineOp::Div.apply(1.0, 0.0).is_nan());
+    assert_eq!(CombineOp::Div.apply(3.0, 2.0), 1.5);
+}
+
+#[test]
+fn mixtures_and_combinations_match_their_moments() {
+    let exp = |rate| Box::new(Distribution::exponential(rate));
+    let dists = [
+        Distribution::Mixture {
+            dists: vec![Distribution::exponential(3.0), branching_phase_type(), det(0.7)],
+            probs: vec![0.5, 0.3, 0.2],
+        },
+        Distribution::Combined { op: CombineOp::Add, first: exp(2.0), second: Box::new(det(0.1)) },
+        Distribution::Combined {
+            op: CombineOp::Sub,
+            first: Box::new(Distribution::Uniform { lower: 2.0, upper: 3.0 }),
+            second: exp(2.0),
+        },
+        Distribution::Combined {
+            op: CombineOp::Mul,
+            first: Box::new(Distribution::Uniform { lower: 0.5, upper: 1.5 }),
+            second: exp(1.0),
+        },
+        Distribution::Combined { op: CombineOp::Div, first: exp(1.0), second: Box::new(det(4.0)) },
+    ];
+    let n = 200_000;
+    for d in &dists {
+        assert_moments(d, sample_mean_var_with(d, n, &mut Pcg::new(11)), n);
+    }
+    // Dividing by a random divisor has no exact moments here (Ciw reports
+    // the delta-method approximation).
+    let ratio = Distribution::Combined { op: CombineOp::Div, first: exp(1.0), second: exp(1.0) };
+    assert_eq!((ratio.mean(), ratio.variance()), (None, None));
+}
+
+#[test]
+fn mixtures_and_combinations_know_when_they_are_always_zero() {
+    let zero = || Box::new(det(0.0));
+    let one = || Box::new(det(1.0));
+    let mix = |probs: Vec<f64>| Distribution::Mixture { dists: vec![det(0.0), det(1.0)], probs };
+    assert!(mix(vec![1.0, 0.0]).always_zero());
+    assert!(!mix(vec![0.5, 0.5]).always_zero());
+    let comb = |op, first, second| Distribution::Combined { op, first, second };
+    assert!(comb(CombineOp::Add, zero(), zero()).always_zero());
+    assert!(!comb(CombineOp::Add, zero(), one()).always_zero());
+    assert!(comb(CombineOp::Mul, one(), zero()).always_zero());
+    assert!(comb(CombineOp::Sub, zero(), one()).always_zero());
+    assert!(comb(CombineOp::Div, zero(), one()).always_zero());
+    assert!(!comb(CombineOp::Div, one(), zero()).always_zero());
+}

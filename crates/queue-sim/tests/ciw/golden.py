@@ -64,6 +64,12 @@ def dist(d):
         return D.Coxian(rates=d["rates"], probs=d["probs"])
     if t == "hyper_erlang":
         return D.HyperErlang(rates=d["rates"], probs=d["probs"], phase_lengths=d["phase_lengths"])
+    if t == "mixture":
+        return D.MixtureDistribution(dists=[dist(x) for x in d["dists"]], probs=d["probs"])
+    if t == "combined":
+        import operator
+        op = {"add": operator.add, "sub": operator.sub, "mul": operator.mul, "div": operator.truediv}[d["op"]]
+        return op(dist(d["first"]), dist(d["second"]))
     raise ValueError(t)
 
 

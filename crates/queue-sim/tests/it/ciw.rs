@@ -488,3 +488,17 @@ fn hyper_erlang_times_equal_ciw_record_for_record() {
     // A branch with probability 0 first: the branch is still drawn for.
     assert_same_records("dist_hyper_erlang");
 }
+
+#[test]
+fn mixture_times_equal_ciw_record_for_record() {
+    // Components with state (a Coxian, a sequential), a nested mixture,
+    // and a certain component that still costs Ciw its choice draw.
+    assert_same_records("dist_mixture");
+}
+
+#[test]
+fn combined_times_equal_ciw_record_for_record() {
+    // Each operator, the first part drawn before the second, and a
+    // combination nested in another.
+    assert_same_records("dist_combined");
+}

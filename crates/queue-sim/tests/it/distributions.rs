@@ -2,7 +2,9 @@
 //! model files write them: tables that read back to what was written, and
 //! parameters that are refused with the parameter named.
 
-use queue_sim::{Distribution, ParameterError};
+use queue_sim::{
+    CombineOp, Distribution, Network, ParameterError, RngKind, Servers, SimError, Stop, simulate,
+};
 use serde::{Deserialize, Serialize};
 
 /// A distribution as the value of a key, as in a model file.
@@ -216,4 +218,134 @@ nodes = [
 "#;
     let err = queue_sim::Network::from_toml_str(text).unwrap_err().to_string();
     assert!(err.contains("service") && err.contains("last entry of `probs` must be 1"), "{err}");
+}
+
+#[test]
+fn mixture_and_combined_tables_read_and_round_trip() {
+    let cases = [
+        (
+            r#"d = { type = "mixture", probs = [0.25, 0.75], dists = [{ type = "exponential", rate = 2.0 }, { type = "deterministic", value = 0.5 }] }"#,
+            Distribution::Mixture {
+                dists: vec![Distribution::exponential(2.0), Distribution::deterministic(0.5)],
+                probs: vec![0.25, 0.75],
+            },
+        ),
+        (
+            r#"d = { type = "combined", op = "div", first = { type = "exponential", rate = 2.0 }, second = { type = "combined", op = "add", first = { type = "deterministic", value = 1.0 }, second = { type = "uniform", lower = 0.0, upper = 1.0 } } }"#,
+            Distribution::Combined {
+                op: CombineOp::Div,
+                first: Box::new(Distribution::exponential(2.0)),
+                second: Box::new(Distribution::Combined {
+                    op: CombineOp::Add,
+                    first: Box::new(Distribution::deterministic(1.0)),
+                    second: Box::new(Distribution::Uniform { lower: 0.0, upper: 1.0 }),
+                }),
+            },
+        ),
+    ];
+    for (text, want) in cases {
+        let d = parse(text);
+        assert_eq!(d, want);
+        assert!(d.validate().is_ok(), "{d:?}");
+        assert_round_trip(&d);
+    }
+    for op in ["add", "sub", "mul", "div"] {
+        let text = format!(
+            r#"d = {{ type = "combined", op = "{op}", first = {{ type = "deterministic", value = 1.0 }}, second = {{ type = "deterministic", value = 2.0 }} }}"#
+        );
+        assert_round_trip(&parse(&text));
+    }
+    let unknown = r#"d = { type = "combined", op = "pow", first = { type = "deterministic", value = 1.0 }, second = { type = "deterministic", value = 2.0 } }"#;
+    let err = toml::from_str::<Holder>(unknown).unwrap_err().to_string();
+    assert!(err.contains("pow"), "{err}");
+}
+
+#[test]
+fn bad_mixture_and_combined_parameters_are_named_down_to_the_part() {
+    use ParameterError as E;
+    let bad = || Distribution::exponential(-1.0);
+    let ok = || Distribution::exponential(1.0);
+    assert_refused(vec![
+        (
+            Distribution::Mixture { dists: vec![ok(), bad()], probs: vec![0.5, 0.5] },
+            |e| matches!(e, E::Part { name: "dists", index: Some(1), problem } if matches!(**problem, E::NotPositive { name: "rate", .. })),
+            "in `dists`[1]: parameter `rate` must be positive",
+        ),
+        (
+            Distribution::Mixture { dists: vec![ok(), ok()], probs: vec![0.5, 0.4] },
+            |e| matches!(e, E::NotNormalised { name: "probs", .. }),
+            "must sum to 1",
+        ),
+        (
+            Distribution::Mixture { dists: vec![ok()], probs: vec![0.5, 0.5] },
+            |e| matches!(e, E::LengthMismatch { a: "dists", .. }),
+            "`dists` has 1 entries but `probs` has 2",
+        ),
+        (
+            Distribution::Mixture { dists: vec![], probs: vec![] },
+            |e| matches!(e, E::Empty { name: "dists" }),
+            "`dists` must not be empty",
+        ),
+        (
+            Distribution::Combined { op: CombineOp::Add, first: Box::new(ok()), second: Box::new(bad()) },
+            |e| matches!(e, E::Part { name: "second", index: None, .. }),
+            "in `second`: parameter `rate`",
+        ),
+        (
+            Distribution::Combined {
+                op: CombineOp::Mul,
+                first: Box::new(Distribution::Combined {
+                    op: CombineOp::Add,
+                    first: Box::new(bad()),
+                    second: Box::new(ok()),
+                }),
+                second: Box::new(ok()),
+            },
+            |e| matches!(e, E::Part { name: "first", .. }),
+            "in `first`: in `first`: parameter `rate`",
+        ),
+    ]);
+}
+
+/// A run of a one-server node with exponential arrivals and these services.
+fn run_with_service(service: Distribution, rng: RngKind) -> Result<usize, SimError> {
+    let net = Network::single_node(Distribution::exponential(1.0), service, Servers::Finite(1));
+    simulate(&net, rng, 1, Stop::MaxTime(50.0)).map(|out| out.records.len())
+}
+
+#[test]
+fn a_combination_that_goes_negative_or_divides_by_zero_stops_the_run_as_in_ciw() {
+    // Ciw's `_sample` raises "Invalid time sampled." on the combined value.
+    let minus = Distribution::Combined {
+        op: CombineOp::Sub,
+        first: Box::new(Distribution::deterministic(1.0)),
+        second: Box::new(Distribution::deterministic(1.5)),
+    };
+    // Python raises ZeroDivisionError.
+    let by_zero = Distribution::Combined {
+        op: CombineOp::Div,
+        first: Box::new(Distribution::deterministic(1.0)),
+        second: Box::new(Distribution::deterministic(0.0)),
+    };
+    for rng in [RngKind::Ciw, RngKind::Pcg] {
+        let err = run_with_service(minus.clone(), rng).unwrap_err();
+        assert!(matches!(err, SimError::InvalidSample { role: "service", value: -0.5, .. }), "{err:?}");
+        let err = run_with_service(by_zero.clone(), rng).unwrap_err();
+        assert!(
+            matches!(err, SimError::InvalidSample { role: "service", value, .. } if value.is_nan()),
+            "{err:?}"
+        );
+    }
+    // Only the result is checked: parts may be negative, as in Ciw, whose
+    // combinations call the parts' `sample`, not `_sample`.
+    let negative_part = || {
+        Box::new(Distribution::Combined {
+            op: CombineOp::Sub,
+            first: Box::new(Distribution::deterministic(0.25)),
+            second: Box::new(Distribution::deterministic(0.5)),
+        })
+    };
+    let fine = Distribution::Combined { op: CombineOp::Mul, first: negative_part(), second: negative_part() };
+    assert_eq!(fine.mean(), Some(0.0625));
+    assert!(run_with_service(fine, RngKind::Ciw).unwrap() > 10);
 }
