@@ -174,6 +174,29 @@ pub enum Distribution {
         /// The distribution drawn second; valid.
         second: Box<Distribution>,
     },
+    /// Poisson with mean `rate`: whole numbers from 0, mainly for batch
+    /// sizes. Ciw draws it from its numpy stream; in Ciw mode this crate
+    /// does not yet draw it as Ciw does (see [`RandomSource::poisson`]).
+    Poisson {
+        /// The mean; positive, at most [`Distribution::MAX_POISSON_RATE`].
+        rate: f64,
+    },
+    /// Geometric: the number of trials up to and including the first
+    /// success, from 1, mainly for batch sizes. Not yet drawn as Ciw draws
+    /// it in Ciw mode (see [`RandomSource::geometric`]).
+    Geometric {
+        /// The probability of success; in `[1e-12, 1)` (Ciw requires
+        /// `(0, 1)`; below 1e-12 the sampler cannot work).
+        prob: f64,
+    },
+    /// Binomial: successes in `n` trials, mainly for batch sizes. Not yet
+    /// drawn as Ciw draws it in Ciw mode (see [`RandomSource::binomial`]).
+    Binomial {
+        /// The number of trials; at least 1.
+        n: u32,
+        /// The probability of success; in `(0, 1)`, as Ciw.
+        prob: f64,
+    },
     /// A user-supplied distribution (not expressible in a model file).
     #[serde(skip)]
     Custom(CustomDistribution),
@@ -236,6 +259,13 @@ impl Distribution {
     /// may have: its moments solve a dense linear system of that size.
     pub const MAX_PHASE_TYPE_STATES: usize = 500;
 
+    /// The largest Poisson mean: numpy's (which Ciw draws with), below
+    /// `rand_distr`'s.
+    pub const MAX_POISSON_RATE: f64 = 9.223372006484771e18;
+
+    /// The smallest geometric probability: below it `1 - prob` rounds to 1.
+    pub const MIN_GEOMETRIC_PROB: f64 = 1e-12;
+
     /// Exponential with the given rate.
     pub fn exponential(rate: f64) -> Self {
         Self::Exponential { rate }
@@ -272,6 +302,9 @@ impl Distribution {
             Self::HyperErlang { .. } => "hyper_erlang",
             Self::Mixture { .. } => "mixture",
             Self::Combined { .. } => "combined",
+            Self::Poisson { .. } => "poisson",
+            Self::Geometric { .. } => "geometric",
+            Self::Binomial { .. } => "binomial",
             Self::Custom(_) => "custom",
         }
     }
@@ -364,6 +397,34 @@ impl Distribution {
             }
             Self::Mixture { dists, probs } => compose::check_mixture(dists, probs),
             Self::Combined { first, second, .. } => compose::check_combined(first, second),
+            Self::Poisson { rate } => {
+                positive("rate", *rate)?;
+                if *rate > Self::MAX_POISSON_RATE {
+                    return Err(ParameterError::TooLarge {
+                        name: "rate",
+                        value: *rate,
+                        max: Self::MAX_POISSON_RATE,
+                    });
+                }
+                Ok(())
+            }
+            Self::Geometric { prob } => {
+                if (Self::MIN_GEOMETRIC_PROB..1.0).contains(&finite("prob", *prob)?) {
+                    Ok(())
+                } else {
+                    Err(ParameterError::OutOfRange { name: "prob", value: *prob, range: "[1e-12, 1)" })
+                }
+            }
+            Self::Binomial { n, prob } => {
+                if *n == 0 {
+                    return Err(ParameterError::NotPositive { name: "n", value: 0.0 });
+                }
+                if finite("prob", *prob)? > 0.0 && *prob < 1.0 {
+                    Ok(())
+                } else {
+                    Err(ParameterError::OutOfRange { name: "prob", value: *prob, range: "(0, 1)" })
+                }
+            }
             Self::Custom(_) => Ok(()),
         }
     }
@@ -396,6 +457,9 @@ impl Distribution {
             Self::Combined { op, first, second } => {
                 return compose::combined_moments(*op, first, second).map(|(m, _)| m);
             }
+            Self::Poisson { rate } => *rate,
+            Self::Geometric { prob } => 1.0 / prob,
+            Self::Binomial { n, prob } => f64::from(*n) * prob,
             Self::Custom(c) => return c.0.mean(),
         })
     }
@@ -440,6 +504,9 @@ impl Distribution {
             Self::Combined { op, first, second } => {
                 return compose::combined_moments(*op, first, second).map(|(_, v)| v);
             }
+            Self::Poisson { rate } => *rate,
+            Self::Geometric { prob } => (1.0 - prob) / (prob * prob),
+            Self::Binomial { n, prob } => f64::from(*n) * prob * (1.0 - prob),
             Self::Custom(c) => return c.0.variance(),
         })
     }

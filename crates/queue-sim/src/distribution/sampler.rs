@@ -145,6 +145,9 @@ impl Sampler {
                 }
                 _ => f64::NAN,
             },
+            Distribution::Poisson { rate } => rng.poisson(*rate),
+            Distribution::Geometric { prob } => rng.geometric(*prob),
+            Distribution::Binomial { n, prob } => rng.binomial(*n, *prob),
             Distribution::Custom(c) => c.0.sample(rng as &mut dyn RandomSource),
         }
     }

@@ -345,3 +345,71 @@ fn mixtures_and_combinations_know_when_they_are_always_zero() {
     assert!(comb(CombineOp::Div, zero(), one()).always_zero());
     assert!(!comb(CombineOp::Div, one(), zero()).always_zero());
 }
+
+/// Python's stream behind the trait's required methods only: the whole-number
+/// draws take the trait's default, `rand_distr` fed with these uniforms.
+struct OnlyRequired(PythonRandom);
+
+impl RandomSource for OnlyRequired {
+    fn uniform01(&mut self) -> f64 {
+        self.0.uniform01()
+    }
+    fn exponential(&mut self, rate: f64) -> f64 {
+        self.0.exponential(rate)
+    }
+    fn normal(&mut self, mean: f64, sd: f64) -> f64 {
+        self.0.normal(mean, sd)
+    }
+    fn gamma(&mut self, shape: f64, scale: f64) -> f64 {
+        self.0.gamma(shape, scale)
+    }
+    fn weibull(&mut self, scale: f64, shape: f64) -> f64 {
+        self.0.weibull(scale, shape)
+    }
+    fn triangular(&mut self, lower: f64, mode: f64, upper: f64) -> f64 {
+        self.0.triangular(lower, mode, upper)
+    }
+}
+
+fn whole_number_family() -> [Distribution; 7] {
+    [
+        Distribution::Poisson { rate: 3.5 },
+        // rand_distr switches algorithm at a mean of 12.
+        Distribution::Poisson { rate: 40.0 },
+        Distribution::Geometric { prob: 0.3 },
+        Distribution::Geometric { prob: 0.8 },
+        Distribution::Binomial { n: 10, prob: 0.25 },
+        // And binomials with n p above 10 to BTPE.
+        Distribution::Binomial { n: 200, prob: 0.4 },
+        Distribution::Binomial { n: 1, prob: 0.3 },
+    ]
+}
+
+#[test]
+fn whole_number_draws_are_whole_and_match_their_moments_from_every_source() {
+    let n = 200_000;
+    for d in &whole_number_family() {
+        let mut s = Sampler::new(d.clone());
+        let mut rng = Pcg::new(4);
+        assert!((0..1000).all(|_| {
+            let x = s.sample(&mut rng);
+            x.fract() == 0.0 && x >= 0.0
+        }));
+        assert_moments(d, sample_mean_var_with(d, n, &mut Pcg::new(11)), n);
+        assert_moments(d, sample_mean_var_with(d, n, &mut PythonRandom::new(11)), n);
+        assert_moments(d, sample_mean_var_with(d, n, &mut OnlyRequired(PythonRandom::new(11))), n);
+    }
+    assert!(Sampler::new(Distribution::Geometric { prob: 0.5 }).sample(&mut Pcg::new(1)) >= 1.0);
+}
+
+#[test]
+fn whole_number_draws_leave_pythons_stream_alone_in_ciw_mode() {
+    // Ciw draws them from numpy's stream, not from `random`: the draws
+    // around them must stay aligned with Ciw's.
+    let mut rng = PythonRandom::new(9);
+    let mut py = rng.clone();
+    for d in whole_number_family() {
+        let _ = Sampler::new(d).sample(&mut rng);
+    }
+    assert_eq!(rng.uniform01(), py.uniform01());
+}

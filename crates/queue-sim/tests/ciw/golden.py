@@ -70,6 +70,14 @@ def dist(d):
         import operator
         op = {"add": operator.add, "sub": operator.sub, "mul": operator.mul, "div": operator.truediv}[d["op"]]
         return op(dist(d["first"]), dist(d["second"]))
+    # Drawn from Ciw's numpy stream: queue-sim does not match these yet, so
+    # no golden model uses them.
+    if t == "poisson":
+        return D.Poisson(rate=d["rate"])
+    if t == "geometric":
+        return D.Geometric(prob=d["prob"])
+    if t == "binomial":
+        return D.Binomial(n=d["n"], prob=d["prob"])
     raise ValueError(t)
 
 

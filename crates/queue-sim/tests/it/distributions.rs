@@ -349,3 +349,99 @@ fn a_combination_that_goes_negative_or_divides_by_zero_stops_the_run_as_in_ciw()
     assert_eq!(fine.mean(), Some(0.0625));
     assert!(run_with_service(fine, RngKind::Ciw).unwrap() > 10);
 }
+
+#[test]
+fn whole_number_tables_read_and_round_trip() {
+    let cases = [
+        (r#"d = { type = "poisson", rate = 2.5 }"#, Distribution::Poisson { rate: 2.5 }),
+        (r#"d = { type = "geometric", prob = 0.25 }"#, Distribution::Geometric { prob: 0.25 }),
+        (r#"d = { type = "binomial", n = 12, prob = 0.5 }"#, Distribution::Binomial { n: 12, prob: 0.5 }),
+    ];
+    for (text, want) in cases {
+        let d = parse(text);
+        assert_eq!(d, want);
+        assert!(d.validate().is_ok(), "{d:?}");
+        assert_round_trip(&d);
+    }
+    // A negative or fractional number of trials is not a u32.
+    for n in ["-1", "2.5"] {
+        let text = format!(r#"d = {{ type = "binomial", n = {n}, prob = 0.5 }}"#);
+        assert!(toml::from_str::<Holder>(&text).is_err(), "{text}");
+    }
+}
+
+#[test]
+fn bad_whole_number_parameters_are_named() {
+    use ParameterError as E;
+    assert_refused(vec![
+        (
+            Distribution::Poisson { rate: 0.0 },
+            |e| matches!(e, E::NotPositive { name: "rate", .. }),
+            "`rate` must be positive",
+        ),
+        (
+            Distribution::Poisson { rate: f64::NAN },
+            |e| matches!(e, E::NotFinite { name: "rate", .. }),
+            "finite",
+        ),
+        (Distribution::Poisson { rate: 1e19 }, |e| matches!(e, E::TooLarge { name: "rate", .. }), "at most"),
+        (
+            Distribution::Geometric { prob: 0.0 },
+            |e| matches!(e, E::OutOfRange { name: "prob", .. }),
+            "`prob` must be in [1e-12, 1)",
+        ),
+        (
+            Distribution::Geometric { prob: 1.0 },
+            |e| matches!(e, E::OutOfRange { name: "prob", .. }),
+            "[1e-12, 1)",
+        ),
+        (
+            Distribution::Geometric { prob: 1e-300 },
+            |e| matches!(e, E::OutOfRange { name: "prob", .. }),
+            "[1e-12, 1)",
+        ),
+        (
+            Distribution::Binomial { n: 0, prob: 0.5 },
+            |e| matches!(e, E::NotPositive { name: "n", .. }),
+            "`n` must be positive",
+        ),
+        (
+            Distribution::Binomial { n: 3, prob: 1.0 },
+            |e| matches!(e, E::OutOfRange { name: "prob", .. }),
+            "`prob` must be in (0, 1)",
+        ),
+        (
+            Distribution::Binomial { n: 3, prob: -0.5 },
+            |e| matches!(e, E::OutOfRange { name: "prob", .. }),
+            "(0, 1)",
+        ),
+    ]);
+    assert_eq!(Distribution::Poisson { rate: Distribution::MAX_POISSON_RATE }.validate(), Ok(()));
+    assert_eq!(Distribution::Geometric { prob: Distribution::MIN_GEOMETRIC_PROB }.validate(), Ok(()));
+}
+
+#[test]
+fn whole_number_service_times_run_in_both_modes_and_leave_ciws_stream_alone() {
+    let poisson = Distribution::Poisson { rate: 0.5 };
+    for rng in [RngKind::Pcg, RngKind::Ciw] {
+        let net = Network::single_node(Distribution::exponential(1.0), poisson.clone(), Servers::Finite(2));
+        let out = simulate(&net, rng, 3, Stop::MaxTime(100.0)).unwrap();
+        assert!(out.records.len() > 50);
+        // Ciw mode reports end minus start, as Ciw: whole up to rounding.
+        assert!(out.records.iter().all(|r| (r.service_time - r.service_time.round()).abs() < 1e-9), "{rng}");
+        assert!(out.records.iter().any(|r| r.service_time >= 1.0), "{rng}");
+    }
+    // In Ciw mode they come from a stream of their own (Ciw's numpy one):
+    // the arrivals drawn from Python's stream are those of a model whose
+    // services draw nothing.
+    let arrivals = |service: Distribution| {
+        let net = Network::single_node(Distribution::exponential(1.0), service, Servers::Infinite);
+        let out = simulate(&net, RngKind::Ciw, 3, Stop::MaxTime(100.0)).unwrap();
+        let mut dates: Vec<f64> = out.records.iter().map(|r| r.arrival_date).collect();
+        dates.sort_by(f64::total_cmp);
+        dates
+    };
+    let with_binomial = arrivals(Distribution::Binomial { n: 4, prob: 0.5 });
+    assert!(with_binomial.len() > 50);
+    assert_eq!(with_binomial, arrivals(Distribution::deterministic(1.0)));
+}
