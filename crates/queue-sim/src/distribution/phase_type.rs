@@ -100,9 +100,13 @@ pub(super) fn check_coxian(rates: &[f64], probs: &[f64]) -> Result<(), Parameter
         });
     }
     probs.iter().try_for_each(|&p| probability("probs", p))?;
-    match probs.last() {
-        Some(&value) if value != 1.0 => Err(ParameterError::LastNotCertain { value }),
-        _ => Ok(()),
+    if let Some(&value) = probs.last().filter(|&&p| p != 1.0) {
+        return Err(ParameterError::LastNotCertain { value });
+    }
+    // Rates so small that both exits of a phase round to 0 leave it never.
+    match rates.iter().zip(probs).position(|(&r, &p)| (1.0 - p) * r <= 0.0 && p * r <= 0.0) {
+        Some(state) => Err(ParameterError::NeverAbsorbed { state }),
+        None => Ok(()),
     }
 }
 
@@ -341,6 +345,10 @@ impl PhaseChain {
         while state != absorbing {
             let (lo, hi) = (self.starts[state], self.starts[state + 1]);
             let exits = &self.exits[lo..hi];
+            if exits.is_empty() {
+                // Checked parameters never get here: a state never left.
+                return f64::NAN;
+            }
             if ciw {
                 let mut best = f64::INFINITY;
                 let mut next = exits[0].to;

@@ -156,6 +156,12 @@ fn bad_phase_type_parameters_are_named() {
             "`rates` must not be empty",
         ),
         (
+            // Both exits of phase 0 round to a rate of 0.
+            Distribution::Coxian { rates: vec![5e-324, 1.0], probs: vec![0.5, 1.0] },
+            |e| matches!(e, E::NeverAbsorbed { state: 0 }),
+            "state 0",
+        ),
+        (
             Distribution::HyperErlang {
                 rates: vec![1.0, 2.0],
                 probs: vec![0.5, 0.5],
