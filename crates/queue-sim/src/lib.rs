@@ -38,7 +38,8 @@
 //!
 //! In that mode, records are bit-identical to Ciw 3.2.7 after `ciw.seed(s)`
 //! for networks of nodes with finite or infinite servers, any of the
-//! distributions here, probabilistic routing, several classes and queue
+//! distributions here (but Poisson, geometric and binomial, which Ciw draws
+//! from numpy's generator: not yet reproduced), probabilistic routing, several classes and queue
 //! capacities, **as long as no two events fall at the same instant**:
 //! Ciw breaks such ties with a random draw, this engine by scheduling order.
 //! Exponential and other continuous distributions tie with probability zero;
