@@ -6,7 +6,17 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use crate::random::{RandomSource, running_sums};
+mod check;
+mod compose;
+mod phase_type;
+mod sampler;
+
+pub use check::ParameterError;
+use check::{all_non_negative_or_inf, finite, non_negative, non_negative_or_inf, positive, probabilities};
+pub use compose::CombineOp;
+pub(crate) use sampler::Sampler;
+
+use crate::random::RandomSource;
 
 /// A distribution of non-negative times. In a model file each is a table
 /// tagged by `type`, e.g. `{ type = "exponential", rate = 0.2 }`.
@@ -107,6 +117,86 @@ pub enum Distribution {
         /// Their probabilities; summing to 1.
         probs: Vec<f64>,
     },
+    /// Phase-type: the time an absorbing continuous-time Markov chain takes
+    /// to reach its last state, as Ciw's `PhaseType`.
+    PhaseType {
+        /// The probability of starting in each state, the absorbing (last)
+        /// one included; summing to 1.
+        initial_state: Vec<f64>,
+        /// The generator: rates between states off the diagonal
+        /// (non-negative), each row summing to 0, the last row (the
+        /// absorbing state) all zeros, every state able to reach the last;
+        /// at most [`Distribution::MAX_PHASE_TYPE_STATES`] states.
+        absorbing_matrix: Vec<Vec<f64>>,
+    },
+    /// Coxian: phases in series, phase `i` lasting an exponential time with
+    /// rate `rates[i]` and ending the draw with probability `probs[i]`, as
+    /// Ciw's `Coxian` (a phase-type distribution).
+    Coxian {
+        /// The rate of each phase; each positive.
+        rates: Vec<f64>,
+        /// The probability of absorption after each phase, in `[0, 1]`; the
+        /// last is 1.
+        probs: Vec<f64>,
+    },
+    /// Hyper-Erlang: an Erlang with `phase_lengths[i]` phases of rate
+    /// `rates[i]` chosen with probability `probs[i]`, as Ciw's
+    /// `HyperErlang` (a phase-type distribution).
+    HyperErlang {
+        /// The rate of each branch's phases; each positive.
+        rates: Vec<f64>,
+        /// The probability of each branch; summing to 1.
+        probs: Vec<f64>,
+        /// The number of phases of each branch; each at least 1, at most
+        /// [`MAX_ERLANG_PHASES`] in all.
+        phase_lengths: Vec<u32>,
+    },
+    /// A mixture: a draw from `dists[i]` chosen with probability `probs[i]`,
+    /// as Ciw's `MixtureDistribution`. The choice is one uniform `u` and
+    /// the first component whose running sum of probabilities exceeds `u`
+    /// times their total (Python's `random.choices`), drawn even when one
+    /// probability is 1.
+    Mixture {
+        /// The components; each valid.
+        dists: Vec<Distribution>,
+        /// Their probabilities; summing to 1.
+        probs: Vec<f64>,
+    },
+    /// Two independent draws combined, `first` drawn first, as Ciw's
+    /// `CombinedDistribution` (`d1 + d2`, `d1 - d2`, `d1 * d2`, `d1 / d2`).
+    /// Only the result must be a valid time: a negative one (or a division
+    /// by 0) stops the simulation with an error, as Ciw raises one.
+    Combined {
+        /// How the draws combine: `"add"`, `"sub"`, `"mul"` or `"div"`.
+        op: CombineOp,
+        /// The distribution drawn first; valid.
+        first: Box<Distribution>,
+        /// The distribution drawn second; valid.
+        second: Box<Distribution>,
+    },
+    /// Poisson with mean `rate`: whole numbers from 0, mainly for batch
+    /// sizes. Ciw draws it from its numpy stream; in Ciw mode this crate
+    /// does not yet draw it as Ciw does (see [`RandomSource::poisson`]).
+    Poisson {
+        /// The mean; positive, at most [`Distribution::MAX_POISSON_RATE`].
+        rate: f64,
+    },
+    /// Geometric: the number of trials up to and including the first
+    /// success, from 1, mainly for batch sizes. Not yet drawn as Ciw draws
+    /// it in Ciw mode (see [`RandomSource::geometric`]).
+    Geometric {
+        /// The probability of success; in `[1e-12, 1)` (Ciw requires
+        /// `(0, 1)`; below 1e-12 the sampler cannot work).
+        prob: f64,
+    },
+    /// Binomial: successes in `n` trials, mainly for batch sizes. Not yet
+    /// drawn as Ciw draws it in Ciw mode (see [`RandomSource::binomial`]).
+    Binomial {
+        /// The number of trials; at least 1.
+        n: u32,
+        /// The probability of success; in `(0, 1)`, as Ciw.
+        prob: f64,
+    },
     /// A user-supplied distribution (not expressible in a model file).
     #[serde(skip)]
     Custom(CustomDistribution),
@@ -159,142 +249,22 @@ impl PartialEq for CustomDistribution {
 /// The most phases an Erlang may have: each draw sums that many exponentials.
 pub const MAX_ERLANG_PHASES: u32 = 1_000_000;
 
-/// What is wrong with a distribution's parameters.
-
-#[derive(Clone, Debug, PartialEq, thiserror::Error)]
-#[non_exhaustive]
-pub enum ParameterError {
-    /// A parameter is NaN or infinite.
-    #[error("parameter `{name}` must be finite, got {value}")]
-    NotFinite {
-        /// The parameter's name.
-        name: &'static str,
-        /// Its value.
-        value: f64,
-    },
-    /// A parameter that must be positive is not.
-    #[error("parameter `{name}` must be positive, got {value}")]
-    NotPositive {
-        /// The parameter's name.
-        name: &'static str,
-        /// Its value.
-        value: f64,
-    },
-    /// A parameter that must be non-negative is negative.
-    #[error("parameter `{name}` must be non-negative, got {value}")]
-    Negative {
-        /// The parameter's name.
-        name: &'static str,
-        /// Its value.
-        value: f64,
-    },
-    /// Parameters that must be ordered are not.
-    #[error("parameters must satisfy {relation}")]
-    Order {
-        /// The relation that fails, e.g. `lower <= mode <= upper`.
-        relation: &'static str,
-    },
-    /// A list that must not be empty is empty.
-    #[error("parameter `{name}` must not be empty")]
-    Empty {
-        /// The parameter's name.
-        name: &'static str,
-    },
-    /// Two lists that must have the same length do not.
-    #[error("`{a}` has {a_len} entries but `{b}` has {b_len}")]
-    LengthMismatch {
-        /// First list.
-        a: &'static str,
-        /// Its length.
-        a_len: usize,
-        /// Second list.
-        b: &'static str,
-        /// Its length.
-        b_len: usize,
-    },
-    /// Probabilities do not sum to 1.
-    #[error("parameter `{name}` must sum to 1, sums to {sum}")]
-    NotNormalised {
-        /// The parameter's name.
-        name: &'static str,
-        /// The sum.
-        sum: f64,
-    },
-    /// A parameter above the largest value the sampler handles.
-    #[error("parameter `{name}` must be at most {max:e}, got {value:e}")]
-    TooLarge {
-        /// The parameter's name.
-        name: &'static str,
-        /// Its value.
-        value: f64,
-        /// The largest value allowed.
-        max: f64,
-    },
-    /// A truncated normal whose mass above 0 is too small to sample.
-    #[error("normal with mean {mean} and sd {sd} is almost never positive (truncation at 0 would never end)")]
-    HopelessTruncation {
-        /// The mean.
-        mean: f64,
-        /// The standard deviation.
-        sd: f64,
-    },
-}
-
-fn finite(name: &'static str, value: f64) -> Result<f64, ParameterError> {
-    if value.is_finite() { Ok(value) } else { Err(ParameterError::NotFinite { name, value }) }
-}
-
-fn positive(name: &'static str, value: f64) -> Result<(), ParameterError> {
-    if finite(name, value)? > 0.0 { Ok(()) } else { Err(ParameterError::NotPositive { name, value }) }
-}
-
-fn non_negative(name: &'static str, value: f64) -> Result<(), ParameterError> {
-    if finite(name, value)? >= 0.0 { Ok(()) } else { Err(ParameterError::Negative { name, value }) }
-}
-
-/// Non-negative, `+inf` allowed (NaN is not).
-fn non_negative_or_inf(name: &'static str, value: f64) -> Result<(), ParameterError> {
-    if value == f64::INFINITY { Ok(()) } else { non_negative(name, value) }
-}
-
-/// Non-empty, each value non-negative or `+inf`.
-fn all_non_negative_or_inf(name: &'static str, values: &[f64]) -> Result<(), ParameterError> {
-    if values.is_empty() {
-        return Err(ParameterError::Empty { name });
-    }
-    values.iter().try_for_each(|&v| non_negative_or_inf(name, v))
-}
-
-/// Non-empty, each value non-negative and finite.
-fn all_non_negative(name: &'static str, values: &[f64]) -> Result<(), ParameterError> {
-    if values.is_empty() {
-        return Err(ParameterError::Empty { name });
-    }
-    values.iter().try_for_each(|&v| non_negative(name, v))
-}
-
-fn probabilities(values_name: &'static str, values_len: usize, probs: &[f64]) -> Result<(), ParameterError> {
-    if probs.len() != values_len {
-        return Err(ParameterError::LengthMismatch {
-            a: values_name,
-            a_len: values_len,
-            b: "probs",
-            b_len: probs.len(),
-        });
-    }
-    all_non_negative("probs", probs)?;
-    let sum: f64 = probs.iter().sum();
-    if (sum - 1.0).abs() > 1e-9 {
-        return Err(ParameterError::NotNormalised { name: "probs", sum });
-    }
-    Ok(())
-}
-
 impl Distribution {
     /// The largest gamma shape: above it, `2 * shape - 1` overflows in
     /// Python's `gammavariate` (which Ciw mode follows), whose rejection loop
     /// then never accepts.
     pub const MAX_GAMMA_SHAPE: f64 = f64::MAX / 2.0;
+
+    /// The most states (absorbing included) a [`Distribution::PhaseType`]
+    /// may have: its moments solve a dense linear system of that size.
+    pub const MAX_PHASE_TYPE_STATES: usize = 500;
+
+    /// The largest Poisson mean: numpy's (which Ciw draws with), below
+    /// `rand_distr`'s.
+    pub const MAX_POISSON_RATE: f64 = 9.223372006484771e18;
+
+    /// The smallest geometric probability: below it `1 - prob` rounds to 1.
+    pub const MIN_GEOMETRIC_PROB: f64 = 1e-12;
 
     /// Exponential with the given rate.
     pub fn exponential(rate: f64) -> Self {
@@ -327,6 +297,14 @@ impl Distribution {
             Self::Empirical { .. } => "empirical",
             Self::Sequential { .. } => "sequential",
             Self::Pmf { .. } => "pmf",
+            Self::PhaseType { .. } => "phase_type",
+            Self::Coxian { .. } => "coxian",
+            Self::HyperErlang { .. } => "hyper_erlang",
+            Self::Mixture { .. } => "mixture",
+            Self::Combined { .. } => "combined",
+            Self::Poisson { .. } => "poisson",
+            Self::Geometric { .. } => "geometric",
+            Self::Binomial { .. } => "binomial",
             Self::Custom(_) => "custom",
         }
     }
@@ -410,6 +388,43 @@ impl Distribution {
                 all_non_negative_or_inf("values", values)?;
                 probabilities("values", values.len(), probs)
             }
+            Self::PhaseType { initial_state, absorbing_matrix } => {
+                phase_type::check_phase_type(initial_state, absorbing_matrix)
+            }
+            Self::Coxian { rates, probs } => phase_type::check_coxian(rates, probs),
+            Self::HyperErlang { rates, probs, phase_lengths } => {
+                phase_type::check_hyper_erlang(rates, probs, phase_lengths)
+            }
+            Self::Mixture { dists, probs } => compose::check_mixture(dists, probs),
+            Self::Combined { first, second, .. } => compose::check_combined(first, second),
+            Self::Poisson { rate } => {
+                positive("rate", *rate)?;
+                if *rate > Self::MAX_POISSON_RATE {
+                    return Err(ParameterError::TooLarge {
+                        name: "rate",
+                        value: *rate,
+                        max: Self::MAX_POISSON_RATE,
+                    });
+                }
+                Ok(())
+            }
+            Self::Geometric { prob } => {
+                if (Self::MIN_GEOMETRIC_PROB..1.0).contains(&finite("prob", *prob)?) {
+                    Ok(())
+                } else {
+                    Err(ParameterError::OutOfRange { name: "prob", value: *prob, range: "[1e-12, 1)" })
+                }
+            }
+            Self::Binomial { n, prob } => {
+                if *n == 0 {
+                    return Err(ParameterError::NotPositive { name: "n", value: 0.0 });
+                }
+                if finite("prob", *prob)? > 0.0 && *prob < 1.0 {
+                    Ok(())
+                } else {
+                    Err(ParameterError::OutOfRange { name: "prob", value: *prob, range: "(0, 1)" })
+                }
+            }
             Self::Custom(_) => Ok(()),
         }
     }
@@ -435,6 +450,16 @@ impl Distribution {
                 v.iter().sum::<f64>() / v.len() as f64
             }
             Self::Pmf { values, probs } => values.iter().zip(probs).map(|(v, p)| v * p).sum(),
+            Self::PhaseType { .. } | Self::Coxian { .. } | Self::HyperErlang { .. } => {
+                return self.phase_moments().map(|(m, _)| m);
+            }
+            Self::Mixture { dists, probs } => return compose::mixture_moments(dists, probs).map(|(m, _)| m),
+            Self::Combined { op, first, second } => {
+                return compose::combined_moments(*op, first, second).map(|(m, _)| m);
+            }
+            Self::Poisson { rate } => *rate,
+            Self::Geometric { prob } => 1.0 / prob,
+            Self::Binomial { n, prob } => f64::from(*n) * prob,
             Self::Custom(c) => return c.0.mean(),
         })
     }
@@ -472,6 +497,16 @@ impl Distribution {
                 let m: f64 = values.iter().zip(probs).map(|(v, p)| v * p).sum();
                 values.iter().zip(probs).map(|(v, p)| p * (v - m).powi(2)).sum()
             }
+            Self::PhaseType { .. } | Self::Coxian { .. } | Self::HyperErlang { .. } => {
+                return self.phase_moments().map(|(_, v)| v);
+            }
+            Self::Mixture { dists, probs } => return compose::mixture_moments(dists, probs).map(|(_, v)| v),
+            Self::Combined { op, first, second } => {
+                return compose::combined_moments(*op, first, second).map(|(_, v)| v);
+            }
+            Self::Poisson { rate } => *rate,
+            Self::Geometric { prob } => (1.0 - prob) / (prob * prob),
+            Self::Binomial { n, prob } => f64::from(*n) * prob * (1.0 - prob),
             Self::Custom(c) => return c.0.variance(),
         })
     }
@@ -486,8 +521,30 @@ impl Distribution {
                 v.iter().all(|&x| x == 0.0)
             }
             Self::Pmf { values, probs } => values.iter().zip(probs).all(|(&v, &p)| v == 0.0 || p == 0.0),
+            // Only a draw that starts in the absorbing state is 0.
+            Self::PhaseType { initial_state, .. } => certain_last(initial_state),
+            Self::Mixture { dists, probs } => {
+                dists.iter().zip(probs).all(|(d, &p)| p == 0.0 || d.always_zero())
+            }
+            Self::Combined { op, first, second } => compose::combined_always_zero(*op, first, second),
             Self::Custom(c) => c.0.upper_limit() == Some(0.0),
             _ => false,
+        }
+    }
+
+    /// Mean and variance of a valid phase-type distribution (none for
+    /// invalid parameters or other variants).
+    fn phase_moments(&self) -> Option<(f64, f64)> {
+        self.validate().ok()?;
+        match self {
+            Self::PhaseType { initial_state, absorbing_matrix } => {
+                Some(phase_type::phase_type_moments(initial_state, absorbing_matrix))
+            }
+            Self::Coxian { rates, probs } => Some(phase_type::coxian_moments(rates, probs)),
+            Self::HyperErlang { rates, probs, phase_lengths } => {
+                Some(phase_type::hyper_erlang_moments(rates, probs, phase_lengths))
+            }
+            _ => None,
         }
     }
 }
@@ -508,92 +565,6 @@ fn truncation_terms(mean: f64, sd: f64) -> (f64, f64) {
     let phi = (-0.5 * z * z).exp() / (2.0 * std::f64::consts::PI).sqrt();
     let cdf = 0.5 * (1.0 + statrs::function::erf::erf(z / std::f64::consts::SQRT_2));
     (z, phi / cdf)
-}
-
-/// A distribution ready to draw from, with the per-simulation state some
-/// variants carry (the position of a [`Distribution::Sequential`]), as Ciw
-/// deep-copies its distributions into each simulation.
-#[derive(Clone, Debug)]
-pub(crate) struct Sampler {
-    dist: Distribution,
-    /// Position in a [`Distribution::Sequential`].
-    position: usize,
-    /// Running sums of the probabilities of a pmf or hyper-exponential.
-    running_sums: Vec<f64>,
-    /// A pmf whose last value is certain: Ciw's `random_choice` draws nothing.
-    certain: bool,
-    /// `1 / rate` of an exponential, computed once.
-    mean: f64,
-}
-
-impl Sampler {
-    pub(crate) fn new(dist: Distribution) -> Self {
-        let running_sums = match &dist {
-            Distribution::HyperExponential { probs, .. } | Distribution::Pmf { probs, .. } => {
-                running_sums(probs)
-            }
-            _ => Vec::new(),
-        };
-        let mean = if let Distribution::Exponential { rate } = dist { 1.0 / rate } else { f64::NAN };
-        let certain = match &dist {
-            Distribution::Pmf { probs, .. } => certain_last(probs),
-            _ => false,
-        };
-        Self { dist, position: 0, running_sums, certain, mean }
-    }
-
-    /// The distribution's mean, where known.
-    pub(crate) fn dist_mean(&self) -> Option<f64> {
-        self.dist.mean()
-    }
-
-    /// One draw, consuming exactly the uniforms Ciw's sampler consumes.
-    #[inline]
-    pub(crate) fn sample<R: RandomSource>(&mut self, rng: &mut R) -> f64 {
-        match &self.dist {
-            Distribution::Exponential { rate } => rng.exponential_with_mean(*rate, self.mean),
-            Distribution::Uniform { lower, upper } => rng.uniform(*lower, *upper),
-            Distribution::Deterministic { value } => *value,
-            Distribution::Triangular { lower, mode, upper } => rng.triangular(*lower, *mode, *upper),
-            Distribution::Gamma { shape, scale } => rng.gamma(*shape, *scale),
-            Distribution::Weibull { scale, shape } => rng.weibull(*scale, *shape),
-            Distribution::Normal { mean, sd } => loop {
-                let x = rng.normal(*mean, *sd);
-                if x > 0.0 {
-                    break x;
-                }
-            },
-            Distribution::Lognormal { mean, sd } => rng.lognormal(*mean, *sd),
-            Distribution::Erlang { rate, phases } => {
-                // Ciw samples Erlang as a phase-type distribution: one draw
-                // picks the (only) starting phase, then one exponential a phase.
-                let _ = rng.uniform01();
-                let mut total = 0.0;
-                for _ in 0..*phases {
-                    total += rng.exponential(*rate);
-                }
-                total
-            }
-            Distribution::HyperExponential { rates, .. } => {
-                let phase = rng.weighted_index(&self.running_sums);
-                rng.exponential(rates[phase])
-            }
-            Distribution::Empirical { observations } => observations[rng.index(observations.len())],
-            Distribution::Sequential { values } => {
-                let v = values[self.position];
-                self.position = (self.position + 1) % values.len();
-                v
-            }
-            Distribution::Pmf { values, .. } => {
-                if self.certain {
-                    values[values.len() - 1]
-                } else {
-                    values[rng.weighted_index(&self.running_sums)]
-                }
-            }
-            Distribution::Custom(c) => c.0.sample(rng as &mut dyn RandomSource),
-        }
-    }
 }
 
 #[cfg(test)]

@@ -38,7 +38,8 @@
 //!
 //! In that mode, records are bit-identical to Ciw 3.2.7 after `ciw.seed(s)`
 //! for networks of nodes with finite or infinite servers, any of the
-//! distributions here, probabilistic routing, several classes and queue
+//! distributions here (but Poisson, geometric and binomial, which Ciw draws
+//! from numpy's generator: not yet reproduced), probabilistic routing, several classes and queue
 //! capacities, **as long as no two events fall at the same instant**:
 //! Ciw breaks such ties with a random draw, this engine by scheduling order.
 //! Exponential and other continuous distributions tie with probability zero;
@@ -69,7 +70,7 @@ pub use behaviour::{
     Discipline, QueuedCustomer, ServerPriority, ServerPriorityFunction, ServerState, ServiceDiscipline,
 };
 pub use distribution::{
-    CustomDistribution, Distribution, MAX_ERLANG_PHASES, ParameterError, TimeDistribution,
+    CombineOp, CustomDistribution, Distribution, MAX_ERLANG_PHASES, ParameterError, TimeDistribution,
 };
 pub use engine::{DEFAULT_EVENT_BUDGET, Outcome, Simulation, Stop, simulate, simulate_with_budget};
 pub use error::{ModelError, SimError};

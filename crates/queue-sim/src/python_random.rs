@@ -3,7 +3,7 @@
 //! (`random()`, `expovariate`, `normalvariate`, `gammavariate`, ...), which is
 //! what Ciw draws with. This is the generator behind [`crate::RngKind::Ciw`].
 
-use crate::random::RandomSource;
+use crate::random::{Pcg, RandomSource};
 
 const N: usize = 624;
 const M: usize = 397;
@@ -23,6 +23,9 @@ const LOWER_MASK: u32 = 0x7fff_ffff;
 pub struct PythonRandom {
     state: Box<[u32; N]>,
     index: usize,
+    /// Stands in for Ciw's numpy stream (`ciw.rng`) for the Poisson,
+    /// geometric and binomial draws, seeded alike; not numpy's generator.
+    numpy_stand_in: Pcg,
 }
 
 impl std::fmt::Debug for PythonRandom {
@@ -41,9 +44,12 @@ impl PythonRandom {
         if hi == 0 { Self::from_key(&[lo]) } else { Self::from_key(&[lo, hi]) }
     }
 
-    /// Seeds by MT19937's `init_by_array` over `key`.
+    /// Seeds by MT19937's `init_by_array` over `key`. The stand-in for
+    /// Ciw's numpy stream is seeded with the key's first two words (as the
+    /// `u64` that [`PythonRandom::new`] splits into them).
     pub fn from_key(key: &[u32]) -> Self {
-        let mut mt = Self::from_u32(19_650_218);
+        let seed = key.iter().take(2).rev().fold(0u64, |acc, &w| (acc << 32) | u64::from(w));
+        let mut mt = Self::from_u32(19_650_218, seed);
         let s = &mut mt.state;
         let (mut i, mut j) = (1usize, 0usize);
         let len = key.len().max(1);
@@ -75,15 +81,16 @@ impl PythonRandom {
         mt
     }
 
-    /// MT19937's `init_genrand`.
-    fn from_u32(seed: u32) -> Self {
+    /// MT19937's `init_genrand` (and the stand-in stream seeded with
+    /// `stand_in_seed`).
+    fn from_u32(seed: u32, stand_in_seed: u64) -> Self {
         let mut state = Box::new([0u32; N]);
         state[0] = seed;
         for i in 1..N {
             let prev = state[i - 1];
             state[i] = 1_812_433_253u32.wrapping_mul(prev ^ (prev >> 30)).wrapping_add(i as u32);
         }
-        Self { state, index: N }
+        Self { state, index: N, numpy_stand_in: Pcg::new(stand_in_seed) }
     }
 
     fn twist(&mut self) {
@@ -192,6 +199,21 @@ impl RandomSource for PythonRandom {
     fn weibull(&mut self, scale: f64, shape: f64) -> f64 {
         let u = 1.0 - self.uniform01();
         scale * (-u.ln()).powf(1.0 / shape)
+    }
+
+    /// NOT yet Ciw-exact: Ciw draws from numpy (`ciw.rng.poisson`); this draws from a seeded PCG stand-in.
+    fn poisson(&mut self, rate: f64) -> f64 {
+        self.numpy_stand_in.poisson(rate)
+    }
+
+    /// NOT yet Ciw-exact: Ciw draws from numpy (`ciw.rng.geometric`); this draws from a seeded PCG stand-in.
+    fn geometric(&mut self, prob: f64) -> f64 {
+        self.numpy_stand_in.geometric(prob)
+    }
+
+    /// NOT yet Ciw-exact: Ciw draws from numpy (`ciw.rng.binomial`); this draws from a seeded PCG stand-in.
+    fn binomial(&mut self, n: u32, prob: f64) -> f64 {
+        self.numpy_stand_in.binomial(n, prob)
     }
 
     /// `random.triangular(lower, upper, mode)`.

@@ -2,7 +2,7 @@
 //! default PCG generator and the choice between it and the Ciw-compatible one.
 
 use rand::{Rng, RngCore};
-use rand_distr::{Distribution as _, Exp1, Gamma, StandardNormal};
+use rand_distr::{Binomial, Distribution as _, Exp1, Gamma, Geometric, Poisson, StandardNormal};
 use rand_pcg::Pcg64Mcg;
 use serde::{Deserialize, Serialize};
 
@@ -72,6 +72,50 @@ pub trait RandomSource {
             running_sums.partition_point(|&c| u > c)
         };
         below.min(running_sums.len() - 1)
+    }
+    /// A Poisson draw with mean `rate`: a whole number, as an `f64`. Ciw
+    /// draws these (for batch sizes) from its numpy stream `ciw.rng`, not
+    /// from Python's `random`. By default, `rand_distr`'s sampler fed with
+    /// this source's uniforms; NaN for a `rate` it refuses.
+    fn poisson(&mut self, rate: f64) -> f64 {
+        Poisson::new(rate).map_or(f64::NAN, |d| d.sample(&mut Uniforms(self)))
+    }
+    /// A geometric draw: the number of Bernoulli trials with success
+    /// probability `prob` up to and including the first success (from 1, as
+    /// numpy's `geometric`, which Ciw uses). By default, from `rand_distr`
+    /// fed with this source's uniforms; NaN for a `prob` it refuses.
+    fn geometric(&mut self, prob: f64) -> f64 {
+        Geometric::new(prob).map_or(f64::NAN, |d| d.sample(&mut Uniforms(self)).saturating_add(1) as f64)
+    }
+    /// A binomial draw: successes in `n` trials with success probability
+    /// `prob`. By default, from `rand_distr` fed with this source's
+    /// uniforms; NaN for a `prob` it refuses.
+    fn binomial(&mut self, n: u32, prob: f64) -> f64 {
+        Binomial::new(u64::from(n), prob).map_or(f64::NAN, |d| d.sample(&mut Uniforms(self)) as f64)
+    }
+}
+
+/// A [`RandomSource`] as the bit generator `rand_distr` samples with: each
+/// 32-bit word is the top 32 bits of one uniform draw's 53, a 64-bit word
+/// two such (ziggurat samplers read the low bits too, so they must be random).
+struct Uniforms<'a, R: RandomSource + ?Sized>(&'a mut R);
+
+impl<R: RandomSource + ?Sized> RngCore for Uniforms<'_, R> {
+    fn next_u32(&mut self) -> u32 {
+        // A uniform draw is k / 2^53 for a whole k below 2^53: u * 2^32 is
+        // below 2^32 and its whole part is k's top 32 bits.
+        (self.0.uniform01() * 4_294_967_296.0) as u32
+    }
+
+    fn next_u64(&mut self) -> u64 {
+        (u64::from(self.next_u32()) << 32) | u64::from(self.next_u32())
+    }
+
+    fn fill_bytes(&mut self, dst: &mut [u8]) {
+        for chunk in dst.chunks_mut(8) {
+            let bytes = self.next_u64().to_le_bytes();
+            chunk.copy_from_slice(&bytes[..chunk.len()]);
+        }
     }
 }
 
@@ -184,6 +228,18 @@ impl RandomSource for Pcg {
     fn weibull(&mut self, scale: f64, shape: f64) -> f64 {
         let u = 1.0 - self.uniform01();
         scale * (-u.ln()).powf(1.0 / shape)
+    }
+
+    fn poisson(&mut self, rate: f64) -> f64 {
+        Poisson::new(rate).map_or(f64::NAN, |d| d.sample(&mut self.inner))
+    }
+
+    fn geometric(&mut self, prob: f64) -> f64 {
+        Geometric::new(prob).map_or(f64::NAN, |d| d.sample(&mut self.inner).saturating_add(1) as f64)
+    }
+
+    fn binomial(&mut self, n: u32, prob: f64) -> f64 {
+        Binomial::new(u64::from(n), prob).map_or(f64::NAN, |d| d.sample(&mut self.inner) as f64)
     }
 
     fn triangular(&mut self, lower: f64, mode: f64, upper: f64) -> f64 {

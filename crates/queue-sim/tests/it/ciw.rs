@@ -496,3 +496,36 @@ impl Blocking {
         self.per_node.get(&node).map_or(0, |n| n.1)
     }
 }
+
+#[test]
+fn phase_type_times_equal_ciw_record_for_record() {
+    // Several exits per state (the smallest exponential wins), a return to
+    // an earlier state, and draws that start absorbed (gaps of 0).
+    assert_same_records("dist_phase_type");
+}
+
+#[test]
+fn coxian_times_equal_ciw_record_for_record() {
+    // Exits with a probability of 0 draw nothing, as in Ciw's matrix.
+    assert_same_records("dist_coxian");
+}
+
+#[test]
+fn hyper_erlang_times_equal_ciw_record_for_record() {
+    // A branch with probability 0 first: the branch is still drawn for.
+    assert_same_records("dist_hyper_erlang");
+}
+
+#[test]
+fn mixture_times_equal_ciw_record_for_record() {
+    // Components with state (a Coxian, a sequential), a nested mixture,
+    // and a certain component that still costs Ciw its choice draw.
+    assert_same_records("dist_mixture");
+}
+
+#[test]
+fn combined_times_equal_ciw_record_for_record() {
+    // Each operator, the first part drawn before the second, and a
+    // combination nested in another.
+    assert_same_records("dist_combined");
+}

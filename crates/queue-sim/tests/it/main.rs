@@ -7,6 +7,7 @@ mod baulking;
 mod ciw;
 mod class_change;
 mod disciplines;
+mod distributions;
 mod model;
 mod priorities;
 mod properties;

@@ -242,11 +242,11 @@ fn unknown_distribution_type_is_rejected() {
 servers = 1
 
 [[classes]]
-nodes = [{ arrival = { type = "poisson", rate = 1.0 }, service = { type = "exponential", rate = 1.0 } }]
+nodes = [{ arrival = { type = "pareto", rate = 1.0 }, service = { type = "exponential", rate = 1.0 } }]
 "#;
     let err = Network::from_toml_str(text).unwrap_err();
     assert!(matches!(err, ModelError::Parse { .. }), "{err:?}");
-    assert_mentions(&err, &["poisson", "line 6"]);
+    assert_mentions(&err, &["pareto", "line 6"]);
 }
 
 #[test]
