@@ -170,8 +170,8 @@ pub struct ClassAtNode {
     pub baulking: Option<Baulking>,
     /// Customers per arrival from outside (Ciw's `batching_distributions`):
     /// a distribution of whole numbers from 0 to [`MAX_BATCH`]
-    /// (deterministic, sequential, empirical, pmf, or a custom one checked
-    /// as it draws); absent: one. Drawn before the customers exist, as Ciw;
+    /// (deterministic, sequential, empirical, pmf, poisson, geometric,
+    /// binomial, or a custom one checked as it draws); absent: one. Drawn before the customers exist, as Ciw;
     /// a deterministic size draws nothing.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub batch: Option<Distribution>,
@@ -577,7 +577,11 @@ fn check_batch(d: &Distribution, node: usize, class: usize) -> Result<(), ModelE
         Distribution::Deterministic { value } => std::slice::from_ref(value),
         Distribution::Sequential { values } | Distribution::Pmf { values, .. } => values,
         Distribution::Empirical { observations } => observations,
-        Distribution::Custom(_) => &[],
+        // Whole numbers by construction; a size beyond MAX_BATCH stops the run.
+        Distribution::Custom(_)
+        | Distribution::Poisson { .. }
+        | Distribution::Geometric { .. }
+        | Distribution::Binomial { .. } => &[],
         other => return Err(ModelError::BatchNotWhole { node, class, distribution: other.name() }),
     };
     match values.iter().find(|&&v| !(v.fract() == 0.0 && (0.0..=f64::from(MAX_BATCH)).contains(&v))) {

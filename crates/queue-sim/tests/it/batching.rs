@@ -104,3 +104,46 @@ fn batches_in_model_files() {
     );
     assert_eq!(Network::from_toml_str(&net.to_toml_string().unwrap()).unwrap(), net);
 }
+
+/// M^X/M/1 with geometric batches (sizes from 1, success probability `p`):
+/// mean number in the system L = rho (E[X^2] + E[X]) / (2 E[X] (1 - rho)),
+/// rho = lambda E[X] / mu (Gross et al., Fundamentals of Queueing Theory,
+/// section 3.2.1), so a customer's mean sojourn is L / (lambda E[X]).
+#[test]
+fn geometric_batches_into_mm1_give_the_mx_m_1_sojourn() {
+    let (lambda, mu, p) = (0.3, 1.0, 0.5);
+    let (ex, ex2) = (1.0 / p, (2.0 - p) / (p * p));
+    let rho = lambda * ex / mu;
+    let want = rho * (ex2 + ex) / (2.0 * ex * (1.0 - rho)) / (lambda * ex);
+    let mut net = Network::mmc(lambda, mu, 1);
+    net.classes[0].nodes[0].batch = Some(Distribution::Geometric { prob: p });
+    let means: Vec<f64> = (0..20)
+        .map(|seed| {
+            let out = simulate(&net, RngKind::Pcg, seed, Stop::MaxTime(20_500.0)).unwrap();
+            let sojourns: Vec<f64> = out
+                .records
+                .iter()
+                .filter(|r| r.arrival_date > 500.0)
+                .map(|r| r.exit_date - r.arrival_date)
+                .collect();
+            sojourns.iter().sum::<f64>() / sojourns.len() as f64
+        })
+        .collect();
+    let n = means.len() as f64;
+    let mean = means.iter().sum::<f64>() / n;
+    let se = (means.iter().map(|m| (m - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt() / n.sqrt();
+    assert!((mean - want).abs() < 5.0 * se, "sojourn {mean} (se {se}) against {want}");
+}
+
+#[test]
+fn poisson_and_binomial_batch_sizes_are_whole_numbers_by_construction() {
+    for batch in [Distribution::Poisson { rate: 2.0 }, Distribution::Binomial { n: 4, prob: 0.5 }] {
+        let net = batched(batch.clone());
+        net.validate().unwrap();
+        let mut sim = queue_sim::Simulation::new(&net, 1).unwrap();
+        sim.run_until(1000.5).unwrap();
+        // About two customers an arrival, 1000 arrivals.
+        let per = sim.arrived() as f64 / 1000.0;
+        assert!((per - 2.0).abs() < 0.2, "{batch:?}: {per} a batch");
+    }
+}
