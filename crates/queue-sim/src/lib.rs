@@ -57,6 +57,7 @@ mod distribution;
 mod engine;
 mod error;
 mod network;
+mod numpy_random;
 mod python_random;
 mod random;
 mod record;
@@ -71,6 +72,7 @@ pub use distribution::{
 pub use engine::{DEFAULT_EVENT_BUDGET, Outcome, Simulation, Stop, simulate, simulate_with_budget};
 pub use error::{ModelError, SimError};
 pub use network::{ClassAtNode, CustomerClass, Network, NodeSpec, Preemption, Servers};
+pub use numpy_random::{NumpyParamError, NumpyRandom};
 pub use python_random::PythonRandom;
 pub use random::{Pcg, RandomSource, RngKind, running_sums};
 pub use record::{CSV_HEADER, Record, RecordType, mean_wait, write_csv};
