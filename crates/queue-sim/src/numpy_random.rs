@@ -198,9 +198,9 @@ impl NumpyRandom {
             let u = self.random() - 0.5;
             let v = self.random();
             let us = 0.5 - u.abs();
-            // A huge or infinite value (us == 0) saturates, as the C cast
-            // does on x86-64, and is rejected below by `k < 0` or returned.
-            let k = ((2.0 * a / us + b) * u + lam + 0.43).floor() as i64;
+            // Beyond i64 (us near 0, or lam near its maximum) this is
+            // i64::MIN, as numpy's C cast on x86-64, and so rejected below.
+            let k = c_cast_i64(((2.0 * a / us + b) * u + lam + 0.43).floor());
             if us >= 0.07 && v <= vr {
                 return k;
             }
@@ -227,26 +227,12 @@ impl NumpyRandom {
             return Err(NumpyParamError::GeometricP(p));
         }
         if p >= 0.333_333_333_333_333_3 {
-            Ok(self.geometric_search(p))
+            Ok(geometric_search(self.random(), p))
         } else {
             let z = (-self.standard_exponential() / (-p).ln_1p()).ceil();
             // 2^63, the first double above i64::MAX: numpy caps there.
             Ok(if z >= 9.223_372_036_854_776e18 { i64::MAX } else { z as i64 })
         }
-    }
-
-    fn geometric_search(&mut self, p: f64) -> i64 {
-        let u = self.random();
-        let q = 1.0 - p;
-        let mut x = 1;
-        let mut prod = p;
-        let mut sum = p;
-        while u > sum {
-            prod *= q;
-            sum += prod;
-            x += 1;
-        }
-        x
     }
 
     /// A binomial variate: successes in `n` trials of probability `p` (numpy:
@@ -377,7 +363,8 @@ impl NumpyRandom {
             }
             // Explicit ratio f(y) / f(m) by recursion.
             let ratio = r / q;
-            let a = ratio * (n + 1) as f64;
+            // numpy's `n + 1` in 64-bit integers (wraps for n = i64::MAX).
+            let a = ratio * n.wrapping_add(1) as f64;
             let mut f = 1.0;
             if m < y {
                 for i in m + 1..=y {
@@ -394,6 +381,40 @@ impl NumpyRandom {
             return s.finish(n, p, y);
         }
     }
+}
+
+/// numpy's sequential search for the geometric: the first `x` whose
+/// cumulative probability, summed term by term, reaches `u`.
+///
+/// For about a quarter of the `p` in [1/3, 1) the sum stops growing a few
+/// 2^-53 short of 1; a `u` above it (a chance below 1e-15 per draw) makes
+/// numpy loop for ever. Here the search stops at the first term that no
+/// longer changes the sum and returns its `x`: the one place this generator
+/// departs from numpy, which returns nothing there.
+fn geometric_search(u: f64, p: f64) -> i64 {
+    let q = 1.0 - p;
+    let mut x = 1;
+    let mut prod = p;
+    let mut sum = p;
+    while u > sum {
+        prod *= q;
+        let next = sum + prod;
+        x += 1;
+        if next == sum {
+            break;
+        }
+        sum = next;
+    }
+    x
+}
+
+/// C's conversion of a double to `int64_t` as compiled for x86-64 (numpy's
+/// `(RAND_INT_TYPE)floor(...)`): exact in range, `i64::MIN` (the "integer
+/// indefinite" value) for NaN and anything outside, where Rust's `as` would
+/// saturate.
+fn c_cast_i64(x: f64) -> i64 {
+    // -2^63 is in range; 2^63 is the first double above i64::MAX.
+    if (-9.223_372_036_854_776e18..9.223_372_036_854_776e18).contains(&x) { x as i64 } else { i64::MIN }
 }
 
 /// BTPE's set-up for one `(n, p)`: the mode, the triangle, parallelograms

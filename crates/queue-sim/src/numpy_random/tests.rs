@@ -123,7 +123,9 @@ fn check_fifty(kind: &str) {
     }
 }
 
-// numpy: lam 0.5, 3.0, 9.99 (multiplication) and 10.0, 37.5, 1e4 (PTRS).
+// numpy: lam 0.5, 3.0, 9.99 (multiplication) and 10.0, 37.5, 1e4, 1e18 and
+// the largest lam (PTRS), with seeds 1143 and 1792 at the largest lam, where
+// a candidate beyond i64 must be rejected as numpy's C cast rejects it.
 #[test]
 fn poisson_draws_match_numpy() {
     check_fifty("poisson");
@@ -236,4 +238,27 @@ fn loggam_is_log_gamma() {
         }
         assert!((loggam(x) - fact.ln()).abs() < 1e-12 * fact.ln().max(1.0), "x {x}");
     }
+}
+
+#[test]
+fn geometric_search_stops_where_numpy_would_loop_for_ever() {
+    // For p = 0.33363333333333334 numpy's running sum stops at
+    // 0.9999999999999993; the largest uniform, 1 - 2^-53, is above it. The
+    // 91st term is the first that leaves the sum unchanged.
+    let u = 1.0 - f64::EPSILON / 2.0;
+    assert_eq!(geometric_search(u, 0.333_633_333_333_333_34), 91);
+    // Where the sum reaches 1 the search ends normally.
+    assert_eq!(geometric_search(u, 0.9), 16);
+    assert_eq!(geometric_search(0.0, 0.5), 1);
+}
+
+#[test]
+fn out_of_range_casts_are_x86_64_integer_indefinite() {
+    assert_eq!(c_cast_i64(-3.0), -3);
+    assert_eq!(c_cast_i64(-9.223_372_036_854_776e18), i64::MIN);
+    // The largest double below 2^63.
+    assert_eq!(c_cast_i64(9.223_372_036_854_775e18), 9_223_372_036_854_774_784);
+    assert_eq!(c_cast_i64(9.223_372_036_854_776e18), i64::MIN);
+    assert_eq!(c_cast_i64(f64::INFINITY), i64::MIN);
+    assert_eq!(c_cast_i64(f64::NAN), i64::MIN);
 }

@@ -38,9 +38,14 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 CRATE = os.path.dirname(os.path.dirname(HERE))
 
 SEEDS = [0, 1, 7, 12345, 2**40]
-POISSON = [0.5, 3.0, 9.99, 10.0, 37.5, 1e4]
+POISSON = [0.5, 3.0, 9.99, 10.0, 37.5, 1e4, 1e18, 9.223372006484771e18]
 GEOMETRIC = [0.05, 0.3, 1 / 3, 0.5, 0.9, 1.0]
 BINOMIAL = [(1, 0.5), (10, 0.3), (40, 0.7), (200, 0.05), (1000, 0.5)]
+# Seeds whose first fifty poisson(POISSON_LAM_MAX) draws include a PTRS
+# candidate beyond int64, which numpy's C cast (on x86-64) turns into
+# INT64_MIN and so rejects.
+LAM_MAX = 9.223372006484771e18
+LAM_MAX_SEEDS = [1143, 1792]
 # One generator, these draws in turn: Ciw shares `ciw.rng` across distributions.
 MIX = [
     ("poisson", (3.0,)),
@@ -114,6 +119,10 @@ def golden_rows():
                 v = draw(g, op, params)
                 toks.append(f"{op}:{fmt_params(params)}:{v!r}")
         rows.append(f"{seed};mix;;" + " ".join(toks))
+    for seed in LAM_MAX_SEEDS:
+        g = np.random.default_rng(seed)
+        vals = [int(g.poisson(LAM_MAX)) for _ in range(50)]
+        rows.append(f"{seed};poisson;{LAM_MAX!r};" + " ".join(map(str, vals)))
     for seed, op, params in SUMS:
         g = np.random.default_rng(seed)
         total = sum(draw(g, op, params) for _ in range(SUM_COUNT))
