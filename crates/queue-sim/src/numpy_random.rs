@@ -25,7 +25,17 @@
 //! * The variates follow numpy's `distributions.c` operation by operation
 //!   (same conversions between integers and doubles, same order of
 //!   floating-point operations, the same libm `exp`, `log`, `log1p`), so
-//!   draws and the number of words they use are identical.
+//!   draws and the number of words they use are identical. The exponential
+//!   ziggurat's tables (`ziggurat.rs`) are read out of numpy's compiled
+//!   library by `golden.py`: the acceptance bounds cannot be recomputed
+//!   exactly from the published construction.
+//!
+//! Limits of "bit for bit": `exp`, `log` and `log1p` are the platform's libm,
+//! as in numpy, so the two agree where they share one (glibc on Linux, where
+//! the goldens were made). Doubles beyond `i64` convert as numpy's C does on
+//! x86-64 (to `i64::MIN`, see `c_cast_i64`). numpy's geometric search can
+//! loop for ever with a chance below 1e-15 per draw; this one stops there
+//! (see `geometric_search`).
 
 mod ziggurat;
 
