@@ -58,6 +58,7 @@ mod distribution;
 mod engine;
 mod error;
 mod network;
+mod numpy_random;
 mod python_random;
 mod random;
 mod record;
@@ -78,6 +79,7 @@ pub use network::{
     ClassAtNode, CustomerClass, Destination, MAX_BATCH, MAX_PRIORITISED_SERVERS, Network, NodeSpec,
     Preemption, Servers,
 };
+pub use numpy_random::{NumpyParamError, NumpyRandom};
 pub use python_random::PythonRandom;
 pub use random::{Pcg, RandomSource, RngKind, running_sums};
 pub use record::{CSV_HEADER, Record, RecordType, mean_wait, write_csv, write_csv_rows};

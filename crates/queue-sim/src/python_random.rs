@@ -3,7 +3,8 @@
 //! (`random()`, `expovariate`, `normalvariate`, `gammavariate`, ...), which is
 //! what Ciw draws with. This is the generator behind [`crate::RngKind::Ciw`].
 
-use crate::random::{Pcg, RandomSource};
+use crate::numpy_random::NumpyRandom;
+use crate::random::RandomSource;
 
 const N: usize = 624;
 const M: usize = 397;
@@ -23,9 +24,9 @@ const LOWER_MASK: u32 = 0x7fff_ffff;
 pub struct PythonRandom {
     state: Box<[u32; N]>,
     index: usize,
-    /// Stands in for Ciw's numpy stream (`ciw.rng`) for the Poisson,
-    /// geometric and binomial draws, seeded alike; not numpy's generator.
-    numpy_stand_in: Pcg,
+    /// Ciw's numpy stream (`ciw.rng = numpy.random.default_rng(seed)`),
+    /// from which Ciw draws Poisson, geometric and binomial variates.
+    numpy: NumpyRandom,
 }
 
 impl std::fmt::Debug for PythonRandom {
@@ -44,9 +45,9 @@ impl PythonRandom {
         if hi == 0 { Self::from_key(&[lo]) } else { Self::from_key(&[lo, hi]) }
     }
 
-    /// Seeds by MT19937's `init_by_array` over `key`. The stand-in for
-    /// Ciw's numpy stream is seeded with the key's first two words (as the
-    /// `u64` that [`PythonRandom::new`] splits into them).
+    /// Seeds by MT19937's `init_by_array` over `key`. Ciw's numpy stream is
+    /// seeded with the key's first two words (as the `u64` that
+    /// [`PythonRandom::new`] splits into them), as `ciw.seed` seeds both.
     pub fn from_key(key: &[u32]) -> Self {
         let seed = key.iter().take(2).rev().fold(0u64, |acc, &w| (acc << 32) | u64::from(w));
         let mut mt = Self::from_u32(19_650_218, seed);
@@ -81,16 +82,16 @@ impl PythonRandom {
         mt
     }
 
-    /// MT19937's `init_genrand` (and the stand-in stream seeded with
-    /// `stand_in_seed`).
-    fn from_u32(seed: u32, stand_in_seed: u64) -> Self {
+    /// MT19937's `init_genrand` (and numpy's stream seeded with
+    /// `numpy_seed`).
+    fn from_u32(seed: u32, numpy_seed: u64) -> Self {
         let mut state = Box::new([0u32; N]);
         state[0] = seed;
         for i in 1..N {
             let prev = state[i - 1];
             state[i] = 1_812_433_253u32.wrapping_mul(prev ^ (prev >> 30)).wrapping_add(i as u32);
         }
-        Self { state, index: N, numpy_stand_in: Pcg::new(stand_in_seed) }
+        Self { state, index: N, numpy: NumpyRandom::new(numpy_seed) }
     }
 
     fn twist(&mut self) {
@@ -201,19 +202,20 @@ impl RandomSource for PythonRandom {
         scale * (-u.ln()).powf(1.0 / shape)
     }
 
-    /// NOT yet Ciw-exact: Ciw draws from numpy (`ciw.rng.poisson`); this draws from a seeded PCG stand-in.
+    /// Ciw's `ciw.rng.poisson(rate)`, from numpy's stream (NaN for a rate
+    /// numpy refuses, which validation keeps out).
     fn poisson(&mut self, rate: f64) -> f64 {
-        self.numpy_stand_in.poisson(rate)
+        self.numpy.poisson(rate).map_or(f64::NAN, |k| k as f64)
     }
 
-    /// NOT yet Ciw-exact: Ciw draws from numpy (`ciw.rng.geometric`); this draws from a seeded PCG stand-in.
+    /// Ciw's `ciw.rng.geometric(prob)`, from numpy's stream.
     fn geometric(&mut self, prob: f64) -> f64 {
-        self.numpy_stand_in.geometric(prob)
+        self.numpy.geometric(prob).map_or(f64::NAN, |k| k as f64)
     }
 
-    /// NOT yet Ciw-exact: Ciw draws from numpy (`ciw.rng.binomial`); this draws from a seeded PCG stand-in.
+    /// Ciw's `ciw.rng.binomial(n, prob)`, from numpy's stream.
     fn binomial(&mut self, n: u32, prob: f64) -> f64 {
-        self.numpy_stand_in.binomial(n, prob)
+        self.numpy.binomial(i64::from(n), prob).map_or(f64::NAN, |k| k as f64)
     }
 
     /// `random.triangular(lower, upper, mode)`.

@@ -248,6 +248,13 @@ fn server_priorities_equal_ciw_record_for_record() {
 }
 
 #[test]
+fn batch_sizes_from_numpys_stream_equal_ciw_record_for_record() {
+    // Poisson, geometric and binomial sizes come from ciw.rng, numpy's
+    // default_rng(seed), beside Python's random.
+    assert_same_records("batching_numpy");
+}
+
+#[test]
 fn an_mm3_queue_equals_ciw_record_for_record() {
     assert_same_records("mm3");
 }
