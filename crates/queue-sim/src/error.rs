@@ -219,6 +219,18 @@ pub enum ModelError {
         /// The sum.
         sum: f64,
     },
+    /// A router is invalid.
+    #[error("class {class}, node {node}: {router} router: {problem}")]
+    Router {
+        /// The class.
+        class: usize,
+        /// The node it routes from.
+        node: usize,
+        /// The router's kind, as in model files.
+        router: &'static str,
+        /// What is wrong.
+        problem: RouterProblem,
+    },
     /// A model file could not be read.
     #[error("cannot read model file {}", path.display())]
     Io {
@@ -242,6 +254,31 @@ pub enum ModelError {
         path: Option<PathBuf>,
         /// The parser's message, with line and column.
         message: String,
+    },
+}
+
+/// What is wrong with a router.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum RouterProblem {
+    /// It names a node the network does not have.
+    #[error("node {to} is not in the network (it has {nodes}, numbered from 0)")]
+    NoSuchNode {
+        /// The node named.
+        to: usize,
+        /// The number of nodes.
+        nodes: usize,
+    },
+    /// It has no nodes to choose from.
+    #[error("it has no destinations")]
+    Empty,
+    /// Destinations and probabilities of different lengths.
+    #[error("{destinations} destinations but {probs} probabilities")]
+    Lengths {
+        /// Destinations given.
+        destinations: usize,
+        /// Probabilities given.
+        probs: usize,
     },
 }
 
@@ -297,6 +334,22 @@ pub enum SimError {
         index: usize,
         /// How many were waiting.
         waiting: usize,
+    },
+    /// A user router sent a customer to a node the network does not have.
+    #[error(
+        "node {node}, class {class}, time {time}: the router sent a customer to node {to}, but the network has {nodes} (numbered from 0)"
+    )]
+    InvalidRoute {
+        /// The node it left (from 0).
+        node: usize,
+        /// Its class (from 0).
+        class: usize,
+        /// The node named.
+        to: usize,
+        /// The number of nodes.
+        nodes: usize,
+        /// The time.
+        time: f64,
     },
     /// A user server priority gave NaN.
     #[error("node {node}, time {time}: the server priority of server {server} is NaN")]

@@ -62,6 +62,7 @@ mod numpy_random;
 mod python_random;
 mod random;
 mod record;
+mod routers;
 mod stats;
 mod sweep;
 pub mod theory;
@@ -74,14 +75,14 @@ pub use distribution::{
     CombineOp, CustomDistribution, Distribution, MAX_ERLANG_PHASES, ParameterError, TimeDistribution,
 };
 pub use engine::{DEFAULT_EVENT_BUDGET, Outcome, Simulation, Stop, simulate, simulate_with_budget};
-pub use error::{ModelError, SimError};
+pub use error::{ModelError, RouterProblem, SimError};
 pub use network::{
-    ClassAtNode, CustomerClass, Destination, MAX_BATCH, MAX_PRIORITISED_SERVERS, Network, NodeSpec,
-    Preemption, Servers,
+    ClassAtNode, CustomerClass, MAX_BATCH, MAX_PRIORITISED_SERVERS, Network, NodeSpec, Preemption, Servers,
 };
 pub use numpy_random::{NumpyParamError, NumpyRandom};
 pub use python_random::PythonRandom;
 pub use random::{Pcg, RandomSource, RngKind, running_sums};
 pub use record::{CSV_HEADER, Record, RecordType, mean_wait, write_csv, write_csv_rows};
+pub use routers::{CustomRouter, Destination, NetworkState, Router, RouterFunction, Routing, TieBreak};
 pub use stats::Describe;
 pub use sweep::{Sweep, SweepError, SweepPlan, Trial, TrialResult};

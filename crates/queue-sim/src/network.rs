@@ -8,7 +8,8 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::behaviour::{Baulking, Discipline, ServerPriority};
 use crate::distribution::{Distribution, ParameterError};
-use crate::error::ModelError;
+use crate::error::{ModelError, RouterProblem};
+use crate::routers::{Destination, Router, Routing};
 
 /// Most nodes a network may have: records number nodes from 1 and give the
 /// destination as an `i32` (`as`: a positive `i32` fits a `usize` on every
@@ -132,11 +133,12 @@ pub struct CustomerClass {
     pub name: String,
     /// Per node, in node order: arrival and service distributions.
     pub nodes: Vec<ClassAtNode>,
-    /// Row `i` gives the probabilities of moving from node `i` to each node;
-    /// what is left of a row leaves the system. Empty means everyone leaves
-    /// after one service.
-    #[serde(default)]
-    pub routing: Vec<Vec<f64>>,
+    /// Where the class goes after each service: a transition matrix (row
+    /// `i` gives the probabilities of moving from node `i` to each node,
+    /// what is left of a row leaving; empty: everyone leaves after one
+    /// service) or a router per node ([`Routing`]).
+    #[serde(default, skip_serializing_if = "Routing::is_empty")]
+    pub routing: Routing,
     /// Priority (Ciw's `priority_classes`): a waiting customer of a lower
     /// number is served before any of a higher one; 0 (the default) is
     /// served first. Classes of equal priority share one queue in arrival
@@ -197,15 +199,6 @@ pub struct ClassAtNode {
     /// number from 0 or `"exit"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reneging_destination: Option<Destination>,
-}
-
-/// Where a customer goes: a node (from 0) or out of the network.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Destination {
-    /// A node, numbered from 0.
-    Node(usize),
-    /// Out of the network.
-    Exit,
 }
 
 /// The largest batch one arrival may bring.
@@ -316,8 +309,8 @@ impl CustomerClass {
     /// A class named `name` with its distributions at each node and its
     /// routing matrix (empty: everyone leaves after one service), of
     /// priority 0.
-    pub fn new(name: impl Into<String>, nodes: Vec<ClassAtNode>, routing: Vec<Vec<f64>>) -> Self {
-        Self { name: name.into(), nodes, routing, priority: 0 }
+    pub fn new(name: impl Into<String>, nodes: Vec<ClassAtNode>, routing: impl Into<Routing>) -> Self {
+        Self { name: name.into(), nodes, routing: routing.into(), priority: 0 }
     }
 
     /// The class with priority `priority` (0 is served first).
@@ -371,7 +364,7 @@ impl Network {
     /// assert!(net.validate().is_ok());
     /// ```
     pub fn ring(nodes: usize, arrival_rate: f64, service_rate: f64, servers: usize, onward: f64) -> Self {
-        let routing = (0..nodes)
+        let routing: Vec<Vec<f64>> = (0..nodes)
             .map(|i| {
                 let mut row = vec![0.0; nodes];
                 row[(i + 1) % nodes] = onward;
@@ -493,35 +486,7 @@ impl Network {
                     check_batch(batch, node, class)?;
                 }
             }
-            if !c.routing.is_empty() {
-                if c.routing.len() != n {
-                    return Err(ModelError::RoutingShape {
-                        class,
-                        row: None,
-                        expected: n,
-                        found: c.routing.len(),
-                    });
-                }
-                for (row, r) in c.routing.iter().enumerate() {
-                    if r.len() != n {
-                        return Err(ModelError::RoutingShape {
-                            class,
-                            row: Some(row),
-                            expected: n,
-                            found: r.len(),
-                        });
-                    }
-                    for (to, &p) in r.iter().enumerate() {
-                        if !(p.is_finite() && p >= 0.0) {
-                            return Err(ModelError::RoutingProbability { class, from: row, to, value: p });
-                        }
-                    }
-                    let sum: f64 = r.iter().sum();
-                    if sum > 1.0 + 1e-12 {
-                        return Err(ModelError::RoutingRowSum { class, from: row, sum });
-                    }
-                }
-            }
+            check_routing(&c.routing, class, n)?;
         }
         if !any_arrivals {
             return Err(ModelError::NoArrivals);
@@ -568,6 +533,83 @@ impl Network {
             }
         }
         Ok(())
+    }
+}
+
+/// A class's routing: a square matrix of probabilities with rows summing
+/// to at most 1, or a valid router per node.
+fn check_routing(routing: &Routing, class: usize, n: usize) -> Result<(), ModelError> {
+    let shape = |row, found| ModelError::RoutingShape { class, row, expected: n, found };
+    let probabilities = |from: usize, to: &[usize], probs: &[f64]| {
+        for (&to, &p) in to.iter().zip(probs) {
+            if !(p.is_finite() && (0.0..=1.0).contains(&p)) {
+                return Err(ModelError::RoutingProbability { class, from, to, value: p });
+            }
+        }
+        let sum: f64 = probs.iter().sum();
+        if sum > 1.0 + 1e-12 {
+            return Err(ModelError::RoutingRowSum { class, from, sum });
+        }
+        Ok(())
+    };
+    match routing {
+        Routing::Matrix(m) if m.is_empty() => Ok(()),
+        Routing::Matrix(m) => {
+            if m.len() != n {
+                return Err(shape(None, m.len()));
+            }
+            let all: Vec<usize> = (0..n).collect();
+            for (row, r) in m.iter().enumerate() {
+                if r.len() != n {
+                    return Err(shape(Some(row), r.len()));
+                }
+                probabilities(row, &all, r)?;
+            }
+            Ok(())
+        }
+        Routing::Routers(routers) => {
+            if routers.len() != n {
+                return Err(shape(None, routers.len()));
+            }
+            for (node, router) in routers.iter().enumerate() {
+                let bad = |problem: RouterProblem| ModelError::Router {
+                    class,
+                    node,
+                    router: router.name(),
+                    problem,
+                };
+                let nodes: &[usize] = match router {
+                    Router::Probabilistic { destinations, probs } => {
+                        if destinations.len() != probs.len() {
+                            return Err(bad(RouterProblem::Lengths {
+                                destinations: destinations.len(),
+                                probs: probs.len(),
+                            }));
+                        }
+                        destinations
+                    }
+                    Router::Direct { to: Destination::Node(to) } => std::slice::from_ref(to),
+                    Router::JoinShortestQueue { destinations, .. }
+                    | Router::LoadBalancing { destinations, .. } => destinations,
+                    Router::Cycle { cycle } => cycle,
+                    _ => &[],
+                };
+                if let Some(&to) = nodes.iter().find(|&&to| to >= n) {
+                    return Err(bad(RouterProblem::NoSuchNode { to, nodes: n }));
+                }
+                let needs_some = matches!(
+                    router,
+                    Router::JoinShortestQueue { .. } | Router::LoadBalancing { .. } | Router::Cycle { .. }
+                );
+                if needs_some && nodes.is_empty() {
+                    return Err(bad(RouterProblem::Empty));
+                }
+                if let Router::Probabilistic { destinations, probs } = router {
+                    probabilities(node, destinations, probs)?;
+                }
+            }
+            Ok(())
+        }
     }
 }
 
@@ -668,46 +710,6 @@ impl<'de> Deserialize<'de> for Preemption {
                     "reroute" => Ok(Preemption::Reroute),
                     _ => Err(E::custom(format!(
                         "priority_preemption must be false, \"resample\", \"restart\", \"resume\" or \"reroute\", got {v:?}"
-                    ))),
-                }
-            }
-        }
-        d.deserialize_any(Visitor)
-    }
-}
-
-impl Serialize for Destination {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::Node(i) => s.serialize_u64(u64::try_from(*i).map_err(serde::ser::Error::custom)?),
-            Self::Exit => s.serialize_str("exit"),
-        }
-    }
-}
-
-impl<'de> Deserialize<'de> for Destination {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl serde::de::Visitor<'_> for Visitor {
-            type Value = Destination;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a node number from 0 or \"exit\"")
-            }
-            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Destination, E> {
-                usize::try_from(v).map(Destination::Node).map_err(|_| {
-                    E::custom(format!("a destination must be a node number from 0 or \"exit\", got {v}"))
-                })
-            }
-            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Destination, E> {
-                usize::try_from(v)
-                    .map(Destination::Node)
-                    .map_err(|_| E::custom(format!("node number {v} does not fit this platform's integers")))
-            }
-            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Destination, E> {
-                match v {
-                    "exit" => Ok(Destination::Exit),
-                    _ => Err(E::custom(format!(
-                        "a destination must be a node number from 0 or \"exit\", got {v:?}"
                     ))),
                 }
             }

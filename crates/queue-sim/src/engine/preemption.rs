@@ -81,7 +81,8 @@ impl<R: RandomSource> Simulation<R> {
         }
         let destination = if mode == Preemption::Reroute {
             let class = c.class as usize;
-            let to = self.routes.choose(class, node, &mut self.rng);
+            let who = (c.id, c.arrival);
+            let to = self.routes.choose(class, node, &mut self.rng, &self.nodes, who, now)?;
             // `as`: validation keeps node numbers within an i32.
             Some(to.map_or(-1, |d| d as i32 + 1))
         } else {

@@ -40,6 +40,13 @@ impl Waiting {
         self.lane(lane).push_front(customer);
     }
 
+    /// The number waiting, in every lane.
+    pub(crate) fn len(&self) -> u32 {
+        let n = self.first.len() + self.rest.iter().map(std::collections::VecDeque::len).sum::<usize>();
+        // Customers at a node fit a u32 (the slab stops below u32::MAX).
+        u32::try_from(n).unwrap_or(u32::MAX)
+    }
+
     /// Takes `customer` out of `lane` (a customer who reneges); whether it
     /// was there.
     pub(crate) fn remove(&mut self, lane: u32, customer: u32) -> bool {

@@ -140,7 +140,8 @@ impl<R: RandomSource> Simulation<R> {
             // `as`: u32 to usize widens.
             class = to as usize;
         }
-        let next = self.routes.choose(class, node, &mut self.rng);
+        let who = (self.customers[customer].id, self.customers[customer].arrival);
+        let next = self.routes.choose(class, node, &mut self.rng, &self.nodes, who, self.now)?;
         let c = &mut self.customers[customer];
         c.destination = next.map_or(-1, |d| d as i32 + 1);
         if let Some(dest) = next {

@@ -6,10 +6,11 @@
 use crate::behaviour::{Baulking, QueuedCustomer};
 use crate::distribution::Sampler;
 use crate::error::SimError;
-use crate::network::{Destination, Network, Preemption};
+use crate::network::{Network, Preemption};
 use crate::python_random::PythonRandom;
 use crate::random::{Pcg, RandomSource};
 use crate::record::Record;
+use crate::routers::Destination;
 
 use super::class_change::{self, ClassTable};
 use super::customers::Customers;

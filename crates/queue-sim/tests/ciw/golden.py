@@ -116,6 +116,30 @@ def whole(d):
     return d
 
 
+def router(r):
+    """One of Ciw's routers from a router table (nodes from 0 in the file)."""
+    R, t = ciw.routing, r["type"]
+    if t == "probabilistic":
+        return R.Probabilistic(destinations=[d + 1 for d in r["destinations"]], probs=[float(p) for p in r["probs"]])
+    if t == "direct":
+        return R.Leave() if r["to"] == "exit" else R.Direct(to=r["to"] + 1)
+    if t == "leave":
+        return R.Leave()
+    if t in ("join_shortest_queue", "load_balancing"):
+        kind = R.JoinShortestQueue if t == "join_shortest_queue" else R.LoadBalancing
+        return kind(destinations=[d + 1 for d in r["destinations"]], tie_break=r.get("tie_break", "random"))
+    if t == "cycle":
+        return R.Cycle(cycle=[d + 1 for d in r["cycle"]])
+    raise ValueError(t)
+
+
+def routers(routing):
+    """A transition matrix as it is, or a list of router tables as NetworkRouting."""
+    if routing and isinstance(routing[0], dict):
+        return ciw.routing.NetworkRouting(routers=[router(r) for r in routing])
+    return routing
+
+
 def table(probs):
     """A baulking function: probs[n] with n present, the last beyond."""
     return lambda n, Q=None, next_ind=None, next_node=None: probs[min(n, len(probs) - 1)]
@@ -129,7 +153,7 @@ def network(model):
     caps = [s.get("queue_capacity", float("inf")) for s in nodes]
     arrivals = {k: [dist(a["arrival"]) if "arrival" in a else None for a in c["nodes"]] for k, c in classes.items()}
     services = {k: [dist(a["service"]) for a in c["nodes"]] for k, c in classes.items()}
-    routing = {k: c.get("routing") or [[0.0] * n for _ in range(n)] for k, c in classes.items()}
+    routing = {k: routers(c.get("routing") or [[0.0] * n for _ in range(n)]) for k, c in classes.items()}
     extra = {}
     priorities = {k: c.get("priority", 0) for k, c in classes.items()}
     preemption = [s.get("priority_preemption", False) for s in nodes]

@@ -18,7 +18,7 @@ fn batched(batch: Distribution) -> Network {
                 )
                 .with_batch(batch),
             ],
-            vec![],
+            queue_sim::Routing::default(),
         )],
     )
 }

@@ -255,6 +255,13 @@ fn batch_sizes_from_numpys_stream_equal_ciw_record_for_record() {
 }
 
 #[test]
+fn routing_objects_equal_ciw_record_for_record() {
+    // Join the shortest queue, load balancing, probabilistic, direct,
+    // cycle and leave routers.
+    assert_same_records("routing_objects");
+}
+
+#[test]
 fn an_mm3_queue_equals_ciw_record_for_record() {
     assert_same_records("mm3");
 }

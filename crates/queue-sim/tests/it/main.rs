@@ -12,6 +12,7 @@ mod model;
 mod priorities;
 mod properties;
 mod reneging;
+mod routers;
 mod routing;
 mod runaway;
 mod server_priority;

@@ -208,13 +208,13 @@ fn missing_model_file_is_an_io_error_naming_the_path() {
 #[test]
 fn invalid_model_file_names_the_file_and_the_problem() {
     let mut net = base_network();
-    net.classes[0].routing[1][0] = 1.5;
+    net.classes[0].routing.matrix_mut().unwrap()[1][0] = 1.5;
     let path = temp_path("invalid");
     std::fs::write(&path, net.to_toml_string().unwrap()).unwrap();
     let err = Network::from_toml_file(&path).unwrap_err();
     std::fs::remove_file(&path).unwrap();
     assert!(
-        matches!(&err, ModelError::InFile { path: p, error } if *p == path && matches!(**error, ModelError::RoutingRowSum { class: 0, from: 1, .. })),
+        matches!(&err, ModelError::InFile { path: p, error } if *p == path && matches!(**error, ModelError::RoutingProbability { class: 0, from: 1, to: 0, .. })),
         "{err:?}"
     );
     assert_mentions(&err, &[&path.display().to_string(), "class 0", "1.5"]);
@@ -380,7 +380,7 @@ fn a_system_capacity_of_zero_is_refused() {
 fn routing_probabilities_must_be_in_unit_interval() {
     for bad in [-0.1, f64::NAN, f64::INFINITY] {
         let mut net = base_network();
-        net.classes[1].routing[0][1] = bad;
+        net.classes[1].routing.matrix_mut().unwrap()[0][1] = bad;
         let err = validation_error(&net);
         assert!(
             matches!(err, ModelError::RoutingProbability { class: 1, from: 0, to: 1, value } if value.to_bits() == bad.to_bits()),
@@ -393,7 +393,7 @@ fn routing_probabilities_must_be_in_unit_interval() {
 #[test]
 fn routing_row_summing_above_one_is_rejected() {
     let mut net = base_network();
-    net.classes[0].routing[1] = vec![0.6, 0.5];
+    net.classes[0].routing.matrix_mut().unwrap()[1] = vec![0.6, 0.5];
     let err = validation_error(&net);
     assert!(
         matches!(err, ModelError::RoutingRowSum { class: 0, from: 1, sum } if (sum - 1.1).abs() < 1e-12),
@@ -403,14 +403,14 @@ fn routing_row_summing_above_one_is_rejected() {
 
     // A row summing to exactly 1 (everyone moves on) is fine.
     let mut net = base_network();
-    net.classes[0].routing[0] = vec![0.25, 0.75];
+    net.classes[0].routing.matrix_mut().unwrap()[0] = vec![0.25, 0.75];
     net.validate().unwrap();
 }
 
 #[test]
 fn routing_matrix_shape_must_match_nodes() {
     let mut net = base_network();
-    net.classes[1].routing.pop();
+    net.classes[1].routing.matrix_mut().unwrap().pop();
     let err = validation_error(&net);
     assert!(
         matches!(err, ModelError::RoutingShape { class: 1, row: None, expected: 2, found: 1 }),
@@ -419,7 +419,7 @@ fn routing_matrix_shape_must_match_nodes() {
     assert_mentions(&err, &["class 1", "routing matrix", "1 entries", "expected 2"]);
 
     let mut net = base_network();
-    net.classes[0].routing[1].push(0.0);
+    net.classes[0].routing.matrix_mut().unwrap()[1].push(0.0);
     let err = validation_error(&net);
     assert!(
         matches!(err, ModelError::RoutingShape { class: 0, row: Some(1), expected: 2, found: 3 }),
@@ -429,7 +429,7 @@ fn routing_matrix_shape_must_match_nodes() {
 
     // An empty matrix means everyone leaves after one service.
     let mut net = base_network();
-    net.classes[0].routing.clear();
+    net.classes[0].routing = queue_sim::Routing::default();
     net.validate().unwrap();
 }
 
@@ -812,7 +812,7 @@ fn gaps_too_small_to_move_the_clock_stall_with_an_error() {
 #[test]
 fn running_to_a_customer_count_refuses_a_trap() {
     let mut net = Network::mmc(0.2, 0.1, 2);
-    net.classes[0].routing = vec![vec![1.0]];
+    net.classes[0].routing = queue_sim::Routing::Matrix(vec![vec![1.0]]);
     let mut sim = Simulation::new(&net, 0).unwrap();
     let err = sim.run_until_customers(10).unwrap_err();
     assert!(matches!(err, SimError::NoExit { class: 0, node: 0 }), "{err:?}");

@@ -317,7 +317,7 @@ fn reroute_sends_the_interrupted_customer_on_at_once() {
 #[test]
 fn reroute_to_the_exit_completes_the_customer() {
     let mut net = reroute_net(None);
-    net.classes[0].routing = vec![];
+    net.classes[0].routing = queue_sim::Routing::Matrix(vec![]);
     let out = run(&net, 30.0);
     let high = Visit { left: Some(0), ..HIGH };
     assert_records("reroute to the exit", &out.records, &[low_interrupted_at_5(Some(-1)), high.served()]);
@@ -334,7 +334,7 @@ fn reroute_ignores_the_capacity_of_the_destination() {
     net.classes.push(CustomerClass::new(
         "Filler",
         vec![ClassAtNode::new(None, fixed(1.0)), ClassAtNode::new(Some(at(&[2.0])), fixed(10.0))],
-        vec![],
+        queue_sim::Routing::default(),
     ));
     let out = run(&net, 30.0);
     let high = Visit { id: 3, left: Some(0), ..HIGH };
@@ -450,7 +450,7 @@ fn reroute_to_the_same_node_waits_behind_the_customer_that_took_the_server() {
     // once and waits behind High (5..7), then is served with new draws of
     // its sequence: 7..10 (3), 10..20 (10), 20..23 (3).
     let mut net = low_then_high(Preemption::Reroute);
-    net.classes[0].routing = vec![vec![1.0]];
+    net.classes[0].routing = queue_sim::Routing::Matrix(vec![vec![1.0]]);
     let out = run(&net, 30.0);
     let again = |arrival: f64, start: f64, service: f64, found: u32| {
         Visit { arrival, start, service, exit: start + service, to: Some(1), found, ..LOW }.served()
@@ -485,7 +485,7 @@ fn a_customer_blocked_after_its_service_is_not_interrupted() {
             CustomerClass::new(
                 "Filler",
                 vec![ClassAtNode::new(None, fixed(1.0)), ClassAtNode::new(Some(at(&[2.0])), fixed(10.0))],
-                vec![],
+                queue_sim::Routing::default(),
             )
             .with_priority(1),
             class("High", 0, &[5.0], vec![fixed(2.0), fixed(1.0)], vec![]),

@@ -149,7 +149,7 @@ fn a_route_of_probability_zero_cannot_trap_customers() {
     net.classes[0].nodes[1].arrival = net.classes[0].nodes[0].arrival.take();
     assert_eq!(run_to_customers(&net, 10).unwrap(), 10);
     // Any positive probability of going there makes it a trap.
-    net.classes[0].routing[1][0] = 0.25;
+    net.classes[0].routing.matrix_mut().unwrap()[1][0] = 0.25;
     let err = run_to_customers(&net, 10).unwrap_err();
     assert!(matches!(err, SimError::NoExit { class: 0, node: 0 }), "{err:?}");
 }

@@ -29,7 +29,7 @@ fn server_counts_beyond_u32_are_an_error_not_truncated() {
         let mut net = Network::mmc(0.2, 0.1, 1);
         net.nodes.push(node(Servers::Finite(servers), None));
         net.classes[0].nodes.push(at(None, Distribution::exponential(1.0)));
-        net.classes[0].routing = vec![vec![0.0, 0.0]; 2];
+        net.classes[0].routing = queue_sim::Routing::Matrix(vec![vec![0.0, 0.0]; 2]);
         let err = net.validate().unwrap_err();
         assert!(
             matches!(err, ModelError::TooManyServers { node: 1, servers: s, max: u32::MAX } if s == servers),
@@ -171,7 +171,8 @@ fn a_deadlock_with_customers_still_able_to_complete_is_not_an_error() {
     let mut net = mutual_blocking();
     net.nodes.push(node(Servers::Finite(1), None));
     net.classes[0].nodes.push(at(Some(Distribution::exponential(0.5)), Distribution::exponential(1.0)));
-    net.classes[0].routing = vec![vec![0.0, 0.5, 0.0], vec![0.5, 0.0, 0.0], vec![0.0, 0.0, 0.0]];
+    net.classes[0].routing =
+        queue_sim::Routing::Matrix(vec![vec![0.0, 0.5, 0.0], vec![0.5, 0.0, 0.0], vec![0.0, 0.0, 0.0]]);
     let mut sim = Simulation::new(&net, 1).unwrap();
     sim.run(Stop::MaxCustomers(50_000)).unwrap();
     assert_eq!(sim.completed(), 50_000);
@@ -181,7 +182,7 @@ fn a_deadlock_with_customers_still_able_to_complete_is_not_an_error() {
 fn running_to_a_number_finished_refuses_a_model_where_nobody_can_finish() {
     // Everyone loops for ever and nobody is turned away.
     let mut net = Network::mmc(0.2, 0.1, 2);
-    net.classes[0].routing = vec![vec![1.0]];
+    net.classes[0].routing = queue_sim::Routing::Matrix(vec![vec![1.0]]);
     let mut sim = Simulation::new(&net, 0).unwrap();
     let err = sim.run(Stop::MaxFinished(10)).unwrap_err();
     assert!(matches!(err, SimError::NoExit { class: 0, node: 0 }), "{err:?}");

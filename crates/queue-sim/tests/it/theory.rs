@@ -234,7 +234,9 @@ fn tandem_jackson_network_mean_sojourn_is_sum_of_node_sojourns() {
                     )
                 })
                 .collect(),
-            (0..n).map(|i| (0..n).map(|j| if j == i + 1 { 1.0 } else { 0.0 }).collect()).collect(),
+            (0..n)
+                .map(|i| (0..n).map(|j| if j == i + 1 { 1.0 } else { 0.0 }).collect())
+                .collect::<Vec<Vec<f64>>>(),
         )],
     );
     net.validate().unwrap();
