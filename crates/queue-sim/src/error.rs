@@ -74,6 +74,17 @@ pub enum ModelError {
         /// The unknown name.
         name: String,
     },
+    /// A change of class while waiting names an unknown class, or has a bad
+    /// distribution.
+    #[error("class {class}: class_change_while_waiting to {name:?}: {}", match problem { Some(p) => p.to_string(), None => "the model has no class of that name".to_owned() })]
+    WaitingChange {
+        /// The class (from 0).
+        class: usize,
+        /// The class it would change to.
+        name: String,
+        /// What is wrong with its distribution; `None`: the name is unknown.
+        problem: Option<ParameterError>,
+    },
     /// A class-change probability outside [0, 1].
     #[error(
         "node {node}, class {class}: class_after_service gives {name:?} probability {value}, not in [0, 1]"

@@ -146,6 +146,16 @@ pub struct CustomerClass {
     /// behave as 0, 1 and 2 (Ciw itself needs 0, 1, 2, ...).
     #[serde(default, skip_serializing_if = "is_zero")]
     pub priority: u32,
+    /// Changes of class while waiting (Ciw's
+    /// `class_change_time_distributions`): for each other class by name,
+    /// the time a waiting customer of this class takes to become it. Each
+    /// time a customer joins a node (any node, once any class has such a
+    /// table) every distribution of its class is drawn, in the order of the
+    /// sorted class names, and the soonest change is pending while it waits
+    /// at a node with finite servers; it moves to its new priority's queue
+    /// (at the back) and may preempt. Absent: none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub class_change_while_waiting: Option<BTreeMap<String, Distribution>>,
 }
 
 fn is_zero(x: &u32) -> bool {
@@ -309,8 +319,30 @@ impl CustomerClass {
     /// A class named `name` with its distributions at each node and its
     /// routing matrix (empty: everyone leaves after one service), of
     /// priority 0.
-    pub fn new(name: impl Into<String>, nodes: Vec<ClassAtNode>, routing: impl Into<Routing>) -> Self {
-        Self { name: name.into(), nodes, routing: routing.into(), priority: 0 }
+    pub fn new(name: impl Into<String>, nodes: Vec<ClassAtNode>, routing: Vec<Vec<f64>>) -> Self {
+        Self {
+            name: name.into(),
+            nodes,
+            routing: Routing::Matrix(routing),
+            priority: 0,
+            class_change_while_waiting: None,
+        }
+    }
+
+    /// The class routed by `routing`: a matrix, or a router per node.
+    pub fn with_routing(mut self, routing: impl Into<Routing>) -> Self {
+        self.routing = routing.into();
+        self
+    }
+
+    /// The class with changes of class while waiting: `(class name, time to
+    /// change)` pairs.
+    pub fn with_class_change_while_waiting<S: Into<String>>(
+        mut self,
+        changes: impl IntoIterator<Item = (S, Distribution)>,
+    ) -> Self {
+        self.class_change_while_waiting = Some(changes.into_iter().map(|(n, d)| (n.into(), d)).collect());
+        self
     }
 
     /// The class with priority `priority` (0 is served first).
@@ -504,7 +536,13 @@ impl Network {
                 })
             })
         };
-        if tables().next().is_none() {
+        let waiting = || {
+            self.classes
+                .iter()
+                .enumerate()
+                .filter_map(|(class, c)| c.class_change_while_waiting.as_ref().map(|t| (class, t)))
+        };
+        if tables().next().is_none() && waiting().next().is_none() {
             return Ok(());
         }
         let mut names: Vec<&str> = self.classes.iter().map(|c| c.name.as_str()).collect();
@@ -530,6 +568,18 @@ impl Network {
             }
             if (sum - 1.0).abs() > 1e-9 {
                 return Err(ModelError::ClassChangeSum { node, class, sum });
+            }
+        }
+        for (class, table) in waiting() {
+            for (name, d) in table {
+                if names.binary_search(&name.as_str()).is_err() {
+                    return Err(ModelError::WaitingChange { class, name: name.clone(), problem: None });
+                }
+                d.validate().map_err(|problem| ModelError::WaitingChange {
+                    class,
+                    name: name.clone(),
+                    problem: Some(problem),
+                })?;
             }
         }
         Ok(())

@@ -62,11 +62,25 @@ pub(super) struct Extra {
     pub(super) renege_at: f64,
     /// The scheduling number of its pending renege ([`NO_EVENT`] if none).
     pub(super) renege_seq: u64,
+    /// When it changes class while waiting (infinite: never), and to which.
+    pub(super) change_at: f64,
+    /// The class it changes to then.
+    pub(super) change_to: u32,
+    /// The scheduling number of its pending change ([`NO_EVENT`] if none).
+    pub(super) change_seq: u64,
 }
 
 impl Extra {
     fn new(class: u32) -> Self {
-        Self { previous_class: class, original_class: class, renege_at: f64::INFINITY, renege_seq: NO_EVENT }
+        Self {
+            previous_class: class,
+            original_class: class,
+            renege_at: f64::INFINITY,
+            renege_seq: NO_EVENT,
+            change_at: f64::INFINITY,
+            change_to: class,
+            change_seq: NO_EVENT,
+        }
     }
 }
 
@@ -156,6 +170,13 @@ impl Customers {
         if self.keep_extra {
             self.extra[slot as usize].original_class = self.slots[slot as usize].class;
         }
+    }
+
+    /// `slot` changes to class `to` while waiting: records give the new
+    /// class (Ciw sets `previous_class` to it too).
+    pub(super) fn change_class_while_waiting(&mut self, slot: u32, to: u32) {
+        self.slots[slot as usize].class = to;
+        self.extra[slot as usize].previous_class = to;
     }
 
     /// `slot` changes to class `to` (after service: records keep the class

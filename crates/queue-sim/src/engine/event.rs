@@ -9,4 +9,6 @@ pub(super) enum EventKind {
     ServiceEnd { customer: u32 },
     /// A waiting customer gives up (stale once its service starts).
     Renege { customer: u32 },
+    /// A waiting customer changes class (stale once its service starts).
+    ClassChange { customer: u32 },
 }

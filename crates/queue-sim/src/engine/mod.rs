@@ -32,6 +32,7 @@ mod server_priority;
 mod service;
 mod state;
 mod stop;
+mod waiting_change;
 
 pub use guard::DEFAULT_EVENT_BUDGET;
 pub use run::{simulate, simulate_with_budget};

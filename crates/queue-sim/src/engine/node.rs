@@ -97,6 +97,11 @@ impl NodeState {
         }
     }
 
+    /// Whether the node has infinite servers (nobody waits there).
+    pub(crate) fn is_infinite(&self) -> bool {
+        self.servers.is_none()
+    }
+
     /// Whether the node holds as many customers as it can.
     #[inline]
     pub(crate) fn full(&self) -> bool {

@@ -145,7 +145,15 @@ impl<R: RandomSource> Simulation<R> {
             if !self.reneging.is_empty() {
                 self.schedule_renege(victim);
             }
+            // Ciw's `decide_class_change` for the interrupted customer.
+            if !self.waiting_changes.is_empty() {
+                self.draw_class_change(node, victim)?;
+                self.schedule_class_change(victim);
+            }
         }
+        // Ciw's `preempt` draws the newcomer a new service time even when it
+        // was itself interrupted before (its restart or resume is lost).
+        self.customers[next].interrupted = false;
         self.start_service(node, next, server)
     }
 

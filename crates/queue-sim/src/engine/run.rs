@@ -202,6 +202,7 @@ impl<R: RandomSource> Simulation<R> {
             EventKind::Arrival { stream } => self.external_arrival(stream as usize, event.time()),
             EventKind::ServiceEnd { customer } => self.finish_service(customer, event.seq()),
             EventKind::Renege { customer } => self.renege(customer, event.seq()),
+            EventKind::ClassChange { customer } => self.change_class_while_waiting(customer, event.seq()),
         }
     }
 
@@ -216,7 +217,9 @@ impl<R: RandomSource> Simulation<R> {
                 let stream = stream as usize;
                 (stream / self.classes, stream % self.classes)
             }
-            EventKind::ServiceEnd { customer } | EventKind::Renege { customer } => {
+            EventKind::ServiceEnd { customer }
+            | EventKind::Renege { customer }
+            | EventKind::ClassChange { customer } => {
                 let c = &self.customers[customer];
                 (c.node as usize, c.class as usize)
             }

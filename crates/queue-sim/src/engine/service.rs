@@ -29,6 +29,9 @@ impl<R: RandomSource> Simulation<R> {
         if !self.reneging.is_empty() {
             self.draw_patience(node, customer)?;
         }
+        if !self.waiting_changes.is_empty() {
+            self.draw_class_change(node, customer)?;
+        }
         let state = &mut self.nodes[node];
         let c = &self.customers[customer];
         if state.servers.is_none() {
@@ -52,7 +55,11 @@ impl<R: RandomSource> Simulation<R> {
                 let next = self.take_waiting(node)?.unwrap_or(customer);
                 self.start_service(node, next, server)
             }
-            None if fifo && !self.preemptive && self.reneging.is_empty() => {
+            None if fifo
+                && !self.preemptive
+                && self.reneging.is_empty()
+                && self.waiting_changes.is_empty() =>
+            {
                 state.waiting.push_back(lane, customer);
                 Ok(())
             }
@@ -60,6 +67,9 @@ impl<R: RandomSource> Simulation<R> {
                 state.waiting.push_back(lane, customer);
                 if !self.reneging.is_empty() {
                     self.schedule_renege(customer);
+                }
+                if !self.waiting_changes.is_empty() {
+                    self.schedule_class_change(customer);
                 }
                 let next = if fifo && !self.preemptive { None } else { self.choose_waiting(node)? };
                 match next {
@@ -87,6 +97,9 @@ impl<R: RandomSource> Simulation<R> {
         };
         if !self.reneging.is_empty() {
             self.cancel_renege(customer);
+        }
+        if !self.waiting_changes.is_empty() {
+            self.cancel_class_change(customer);
         }
         let now = self.now;
         let c = &mut self.customers[customer];

@@ -70,6 +70,9 @@ pub struct Simulation<R: RandomSource = Pcg> {
     /// Per (node, class), node-major, its class change after service;
     /// empty when nobody changes class.
     pub(super) class_change: Vec<Option<ClassTable>>,
+    /// Per class, its changes of class while waiting: (class it becomes,
+    /// time to it), in sorted-name order; empty when no class has any.
+    pub(super) waiting_changes: Vec<Vec<(u32, Sampler)>>,
     /// Scratch room for what a user service discipline sees.
     pub(super) queued: Vec<QueuedCustomer>,
     /// Per (node, class), node-major, its patience; empty when nobody
@@ -192,8 +195,26 @@ impl<R: RandomSource> Simulation<R> {
                 }
             }
         }
+        let mut waiting_changes = Vec::new();
+        if network.classes.iter().any(|c| c.class_change_while_waiting.is_some()) {
+            let mut order: Vec<usize> = (0..classes).collect();
+            order.sort_by(|&a, &b| network.classes[a].name.cmp(&network.classes[b].name));
+            for c in &network.classes {
+                let table = c.class_change_while_waiting.as_ref();
+                waiting_changes.push(
+                    order
+                        .iter()
+                        .filter_map(|&k| {
+                            let d = table?.get(&network.classes[k].name)?;
+                            // `as`: validation keeps classes within a u32.
+                            Some((k as u32, Sampler::new(d.clone())))
+                        })
+                        .collect(),
+                );
+            }
+        }
         let mut customers = Customers::default();
-        if !class_change.is_empty() || !reneging.is_empty() {
+        if !class_change.is_empty() || !reneging.is_empty() || !waiting_changes.is_empty() {
             customers.keep_extra();
         }
         let ciw = rng.ciw_conventions();
@@ -216,6 +237,7 @@ impl<R: RandomSource> Simulation<R> {
             reneging,
             jockey_to,
             queued: Vec::new(),
+            waiting_changes,
             nodes,
             customers,
             arrivals,

@@ -199,6 +199,12 @@ def network(model):
             "least_busy": lambda srv, ind: srv.busy_time,
         }
         extra["server_priority_functions"] = [named[s.get("server_priority", "lowest_id")] for s in nodes]
+    if any("class_change_while_waiting" in c for c in classes.values()):
+        extra["class_change_time_distributions"] = {
+            k: {to: dist(d) for to, d in c["class_change_while_waiting"].items()}
+            for k, c in classes.items()
+            if "class_change_while_waiting" in c
+        }
     if "system_capacity" in model:
         extra["system_capacity"] = model["system_capacity"]
     return ciw.create_network(

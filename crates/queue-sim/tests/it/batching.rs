@@ -18,7 +18,7 @@ fn batched(batch: Distribution) -> Network {
                 )
                 .with_batch(batch),
             ],
-            queue_sim::Routing::default(),
+            vec![],
         )],
     )
 }

@@ -262,6 +262,13 @@ fn routing_objects_equal_ciw_record_for_record() {
 }
 
 #[test]
+fn class_changes_while_waiting_equal_ciw_record_for_record() {
+    // Draws at every join of every node; a change of priority moves the
+    // customer to the back of its new queue and may preempt.
+    assert_same_records("waiting_change");
+}
+
+#[test]
 fn an_mm3_queue_equals_ciw_record_for_record() {
     assert_same_records("mm3");
 }

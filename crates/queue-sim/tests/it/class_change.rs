@@ -90,3 +90,71 @@ fn class_changes_in_model_files() {
     assert!(text.contains("class_after_service"), "{text}");
     assert_eq!(Network::from_toml_str(&text).unwrap(), net);
 }
+
+/// One server busy for 10 with "Low" (priority 1); "Waiting" (priority 1)
+/// arrives at 1 and becomes "High" (priority 0) after 2 while it waits.
+fn promoted(preemption: queue_sim::Preemption) -> Network {
+    let det = |v: f64| Distribution::Deterministic { value: v };
+    let once = |t: f64| Distribution::Sequential { values: vec![t, f64::INFINITY] };
+    Network::new(
+        vec![NodeSpec::new(Servers::Finite(1)).with_preemption(preemption)],
+        vec![
+            CustomerClass::new("Low", vec![ClassAtNode::new(Some(once(0.5)), det(10.0))], vec![])
+                .with_priority(1),
+            CustomerClass::new("Waiting", vec![ClassAtNode::new(Some(once(1.0)), det(1.0))], vec![])
+                .with_priority(1)
+                .with_class_change_while_waiting([("High", det(2.0))]),
+            CustomerClass::new("High", vec![ClassAtNode::new(None, det(1.0))], vec![]).with_priority(0),
+        ],
+    )
+}
+
+#[test]
+fn a_customer_promoted_while_waiting_preempts_and_records_its_new_class() {
+    let out =
+        simulate(&promoted(queue_sim::Preemption::Resume), RngKind::Pcg, 0, Stop::MaxTime(30.0)).unwrap();
+    let rows: Vec<(u64, u32, u32, RecordType, f64)> = out
+        .records
+        .iter()
+        .map(|r| (r.id_number, r.customer_class, r.original_customer_class, r.record_type, r.exit_date))
+        .collect();
+    // At 3 the waiting customer becomes High and interrupts Low, which
+    // resumes at 4 for what it had left (7.5).
+    assert_eq!(
+        rows,
+        [
+            (1, 0, 0, RecordType::InterruptedService, 3.0),
+            (2, 2, 1, RecordType::Service, 4.0),
+            (1, 0, 0, RecordType::Service, 11.5),
+        ]
+    );
+}
+
+#[test]
+fn without_preemption_a_promoted_customer_still_waits_for_the_server() {
+    let out = simulate(&promoted(queue_sim::Preemption::Off), RngKind::Pcg, 0, Stop::MaxTime(30.0)).unwrap();
+    let rows: Vec<(u64, u32, f64)> =
+        out.records.iter().map(|r| (r.id_number, r.customer_class, r.exit_date)).collect();
+    assert_eq!(rows, [(1, 0, 10.5), (2, 2, 11.5)]);
+}
+
+#[test]
+fn changes_while_waiting_are_checked_and_written_to_model_files() {
+    let net = promoted(queue_sim::Preemption::Off);
+    let text = net.to_toml_string().unwrap();
+    assert!(text.contains("class_change_while_waiting"), "{text}");
+    assert_eq!(Network::from_toml_str(&text).unwrap(), net);
+    let mut bad = net.clone();
+    bad.classes[1] =
+        bad.classes[1].clone().with_class_change_while_waiting([("Nobody", Distribution::exponential(1.0))]);
+    let err = bad.validate().unwrap_err();
+    assert!(
+        matches!(&err, ModelError::WaitingChange { class: 1, name, problem: None } if name == "Nobody"),
+        "{err:?}"
+    );
+    let mut bad = net;
+    bad.classes[1] =
+        bad.classes[1].clone().with_class_change_while_waiting([("High", Distribution::exponential(-2.0))]);
+    let err = bad.validate().unwrap_err();
+    assert!(matches!(&err, ModelError::WaitingChange { class: 1, problem: Some(_), .. }), "{err:?}");
+}

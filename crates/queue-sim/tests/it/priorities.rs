@@ -334,7 +334,7 @@ fn reroute_ignores_the_capacity_of_the_destination() {
     net.classes.push(CustomerClass::new(
         "Filler",
         vec![ClassAtNode::new(None, fixed(1.0)), ClassAtNode::new(Some(at(&[2.0])), fixed(10.0))],
-        queue_sim::Routing::default(),
+        vec![],
     ));
     let out = run(&net, 30.0);
     let high = Visit { id: 3, left: Some(0), ..HIGH };
@@ -485,7 +485,7 @@ fn a_customer_blocked_after_its_service_is_not_interrupted() {
             CustomerClass::new(
                 "Filler",
                 vec![ClassAtNode::new(None, fixed(1.0)), ClassAtNode::new(Some(at(&[2.0])), fixed(10.0))],
-                queue_sim::Routing::default(),
+                vec![],
             )
             .with_priority(1),
             class("High", 0, &[5.0], vec![fixed(2.0), fixed(1.0)], vec![]),

@@ -79,7 +79,7 @@ fn jockeying(destination: Option<usize>) -> Network {
                     .with_reneging(det(1.0), destination),
                 ClassAtNode::new(None, det(0.25)),
             ],
-            queue_sim::Routing::default(),
+            vec![],
         )],
     )
 }
@@ -128,7 +128,7 @@ fn a_customer_interrupted_after_its_patience_ran_out_reneges_at_once() {
             CustomerClass::new(
                 "Low",
                 vec![ClassAtNode::new(Some(never), det(10.0)).with_reneging(det(1.0), None)],
-                queue_sim::Routing::default(),
+                vec![],
             )
             .with_priority(1),
             CustomerClass::new(
@@ -137,7 +137,7 @@ fn a_customer_interrupted_after_its_patience_ran_out_reneges_at_once() {
                     Some(Distribution::Sequential { values: vec![3.0, f64::INFINITY] }),
                     det(1.0),
                 )],
-                queue_sim::Routing::default(),
+                vec![],
             ),
         ],
     );

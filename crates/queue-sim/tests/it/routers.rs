@@ -13,15 +13,18 @@ fn three(routers: Vec<Router>, slow: f64) -> Network {
     let det = |v: f64| Distribution::Deterministic { value: v };
     Network::new(
         vec![NodeSpec::new(Servers::Finite(1)); 3],
-        vec![CustomerClass::new(
-            "Customer",
-            vec![
-                ClassAtNode::new(Some(det(1.0)), det(0.5)),
-                ClassAtNode::new(None, det(slow)),
-                ClassAtNode::new(None, det(0.1)),
-            ],
-            routers,
-        )],
+        vec![
+            CustomerClass::new(
+                "Customer",
+                vec![
+                    ClassAtNode::new(Some(det(1.0)), det(0.5)),
+                    ClassAtNode::new(None, det(slow)),
+                    ClassAtNode::new(None, det(0.1)),
+                ],
+                vec![],
+            )
+            .with_routing(routers),
+        ],
     )
 }
 
@@ -123,7 +126,7 @@ fn a_user_router_naming_no_node_stops_the_run() {
 
 #[test]
 fn a_probabilistic_router_sends_as_the_same_matrix_row() {
-    let mut matrix = three(Vec::new(), 0.2);
+    let mut matrix = three(vec![], 0.2);
     matrix.classes[0].routing = Routing::Matrix(vec![vec![0.0, 0.3, 0.5], vec![0.0; 3], vec![0.0; 3]]);
     let routers = three(
         vec![

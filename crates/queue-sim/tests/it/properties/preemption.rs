@@ -639,7 +639,7 @@ fn many_servers_keep_the_properties() {
         CustomerClass::new(
             name,
             vec![ClassAtNode::new(Some(Distribution::exponential(rate)), Distribution::exponential(0.15))],
-            queue_sim::Routing::default(),
+            vec![],
         )
         .with_priority(priority)
     };

@@ -65,7 +65,7 @@ fn network(streams: &[Stream], servers: usize, preemption: Preemption) -> Networ
                         Some(Distribution::exponential(s.lambda)),
                         Distribution::exponential(s.mu),
                     )],
-                    queue_sim::Routing::default(),
+                    vec![],
                 )
                 .with_priority(s.priority)
             })
