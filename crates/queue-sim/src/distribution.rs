@@ -16,6 +16,7 @@ use check::{all_non_negative_or_inf, finite, non_negative, non_negative_or_inf, 
 pub use compose::CombineOp;
 pub(crate) use sampler::Sampler;
 
+use crate::behaviour::QueuedCustomer;
 use crate::random::RandomSource;
 
 /// A distribution of non-negative times. In a model file each is a table
@@ -220,6 +221,16 @@ pub enum Distribution {
 pub trait TimeDistribution: fmt::Debug + Send + Sync {
     /// One draw. A negative or NaN value stops the simulation with an error.
     fn sample(&self, rng: &mut dyn RandomSource) -> f64;
+    /// One draw at simulation time `now`, for `customer` where there is one
+    /// (a service time or a patience; not an inter-arrival time or a batch
+    /// size), as Ciw's `sample(t, ind)`, so that a distribution can depend
+    /// on the time of day or on who is served. By default, [`sample`]
+    /// (`TimeDistribution::sample`). Inside a mixture or a combination of
+    /// distributions, only `sample` is called.
+    fn sample_at(&self, now: f64, customer: Option<&QueuedCustomer>, rng: &mut dyn RandomSource) -> f64 {
+        let _ = (now, customer);
+        self.sample(rng)
+    }
     /// The mean, where known.
     fn mean(&self) -> Option<f64> {
         None

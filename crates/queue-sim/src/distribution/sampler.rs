@@ -3,6 +3,7 @@
 
 use super::phase_type::PhaseChain;
 use super::{Distribution, certain_last};
+use crate::behaviour::QueuedCustomer;
 use crate::random::{RandomSource, running_sums};
 
 /// A distribution ready to draw from, with the per-simulation state some
@@ -70,6 +71,21 @@ impl Sampler {
     /// The distribution's mean, where known.
     pub(crate) fn dist_mean(&self) -> Option<f64> {
         self.dist.mean()
+    }
+
+    /// One draw at time `now` for the customer `who` gives (called only for
+    /// a custom distribution), as Ciw's `sample(t, ind)`.
+    #[inline]
+    pub(crate) fn sample_at<R: RandomSource>(
+        &mut self,
+        now: f64,
+        who: impl FnOnce() -> Option<QueuedCustomer>,
+        rng: &mut R,
+    ) -> f64 {
+        match &self.dist {
+            Distribution::Custom(c) => c.0.sample_at(now, who().as_ref(), rng as &mut dyn RandomSource),
+            _ => self.sample(rng),
+        }
     }
 
     /// One draw, consuming exactly the uniforms Ciw's sampler consumes.

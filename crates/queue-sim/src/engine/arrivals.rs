@@ -14,7 +14,7 @@ impl<R: RandomSource> Simulation<R> {
     /// Draws the next inter-arrival time of `stream` and schedules it after `from`.
     pub(super) fn schedule_arrival(&mut self, stream: usize, from: f64) -> Result<(), SimError> {
         let Some(sampler) = self.arrivals[stream].as_mut() else { return Ok(()) };
-        let gap = sampler.sample(&mut self.rng);
+        let gap = sampler.sample_at(self.now, || None, &mut self.rng);
         if gap.is_nan() || gap < 0.0 {
             let (node, class) = (stream / self.classes, stream % self.classes);
             return Err(SimError::InvalidSample { node, class, role: "arrival", value: gap });
@@ -71,7 +71,7 @@ impl<R: RandomSource> Simulation<R> {
     /// its class arrives in batches there.
     fn batch_size(&mut self, stream: usize, node: usize, class: usize) -> Result<u32, SimError> {
         let Some(sampler) = self.batches[stream].as_mut() else { return Ok(1) };
-        let size = sampler.sample(&mut self.rng);
+        let size = sampler.sample_at(self.now, || None, &mut self.rng);
         if !(size.fract() == 0.0 && (0.0..=f64::from(MAX_BATCH)).contains(&size)) {
             return Err(SimError::InvalidSample { node, class, role: "batch", value: size });
         }

@@ -17,6 +17,7 @@
 //! server, where Ciw briefly frees the server and draws the newcomer's
 //! service time twice.
 
+use crate::behaviour::QueuedCustomer;
 use crate::error::SimError;
 use crate::network::Preemption;
 use crate::random::RandomSource;
@@ -173,7 +174,12 @@ impl<R: RandomSource> Simulation<R> {
             Preemption::Restart | Preemption::Resume => Ok(c.service_time),
             _ => {
                 let class = c.class as usize;
-                let d = self.services[node * self.classes + class].sample(&mut self.rng);
+                let who = QueuedCustomer { id: c.id, class, arrival: c.arrival };
+                let d = self.services[node * self.classes + class].sample_at(
+                    self.now,
+                    || Some(who),
+                    &mut self.rng,
+                );
                 if d.is_nan() || d < 0.0 {
                     return Err(SimError::InvalidSample { node, class, role: "service", value: d });
                 }

@@ -12,6 +12,7 @@
 //! after its patience ran out reneges at once; Ciw schedules the renege at
 //! the past date, which moves its clock backwards.
 
+use crate::behaviour::QueuedCustomer;
 use crate::error::SimError;
 use crate::random::RandomSource;
 use crate::record::{Record, RecordType};
@@ -24,10 +25,12 @@ impl<R: RandomSource> Simulation<R> {
     /// `customer` has just joined `node`: draws when it would renege there
     /// (no draw where its class does not renege).
     pub(super) fn draw_patience(&mut self, node: usize, customer: u32) -> Result<(), SimError> {
-        let class = self.customers[customer].class as usize;
+        let c = &self.customers[customer];
+        let class = c.class as usize;
+        let who = QueuedCustomer { id: c.id, class, arrival: c.arrival };
         let at = match self.reneging[node * self.classes + class].as_mut() {
             Some(patience) => {
-                let t = patience.sample(&mut self.rng);
+                let t = patience.sample_at(self.now, || Some(who), &mut self.rng);
                 if t.is_nan() || t < 0.0 {
                     return Err(SimError::InvalidSample { node, class, role: "reneging", value: t });
                 }

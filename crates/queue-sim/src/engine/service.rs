@@ -4,6 +4,7 @@
 //! so on: see the crate docs); the Ciw golden tests guard it. Preemption
 //! (`preemption.rs`) is entered from [`Simulation::accept`].
 
+use crate::behaviour::QueuedCustomer;
 use crate::error::SimError;
 use crate::random::RandomSource;
 use crate::record::{Record, RecordType};
@@ -89,7 +90,8 @@ impl<R: RandomSource> Simulation<R> {
             self.service_time_after_interruption(node, customer)?
         } else {
             let class = c.class as usize;
-            let d = self.services[node * self.classes + class].sample(&mut self.rng);
+            let (now, who) = (self.now, QueuedCustomer { id: c.id, class, arrival: c.arrival });
+            let d = self.services[node * self.classes + class].sample_at(now, || Some(who), &mut self.rng);
             if d.is_nan() || d < 0.0 {
                 return Err(SimError::InvalidSample { node, class, role: "service", value: d });
             }

@@ -451,3 +451,54 @@ fn whole_number_service_times_run_in_both_modes_and_leave_ciws_stream_alone() {
     assert!(with_binomial.len() > 50);
     assert_eq!(with_binomial, arrivals(Distribution::deterministic(1.0)));
 }
+
+/// Service takes 1 before time 50 and 2 after; class 1 takes 3 always.
+#[derive(Debug)]
+struct RushHour;
+
+impl queue_sim::TimeDistribution for RushHour {
+    fn sample(&self, _: &mut dyn queue_sim::RandomSource) -> f64 {
+        panic!("the engine asks with the time and the customer")
+    }
+    fn sample_at(
+        &self,
+        now: f64,
+        who: Option<&queue_sim::QueuedCustomer>,
+        _: &mut dyn queue_sim::RandomSource,
+    ) -> f64 {
+        match who {
+            Some(c) if c.class == 1 => 3.0,
+            Some(c) => {
+                assert!(c.arrival <= now);
+                if now < 50.0 { 1.0 } else { 2.0 }
+            }
+            None => panic!("a service time is drawn for a customer"),
+        }
+    }
+}
+
+#[test]
+fn a_custom_distribution_sees_the_time_and_the_customer() {
+    use queue_sim::{ClassAtNode, CustomerClass, Network, NodeSpec, RngKind, Servers, Stop, simulate};
+    let every = |v: f64| Some(Distribution::Deterministic { value: v });
+    let service = Distribution::custom(RushHour);
+    let net = Network::new(
+        vec![NodeSpec::new(Servers::Infinite)],
+        vec![
+            CustomerClass::new("A", vec![ClassAtNode::new(every(10.0), service.clone())], vec![]),
+            CustomerClass::new("B", vec![ClassAtNode::new(every(25.0), service)], vec![]),
+        ],
+    );
+    let out = simulate(&net, RngKind::Pcg, 0, Stop::MaxTime(100.0)).unwrap();
+    for r in &out.records {
+        let want = if r.customer_class == 1 {
+            3.0
+        } else if r.arrival_date < 50.0 {
+            1.0
+        } else {
+            2.0
+        };
+        assert_eq!(r.service_time, want, "{r:?}");
+    }
+    assert!(out.records.len() > 10);
+}
