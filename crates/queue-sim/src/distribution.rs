@@ -224,8 +224,8 @@ pub trait TimeDistribution: fmt::Debug + Send + Sync {
     /// One draw at simulation time `now`, for `customer` where there is one
     /// (a service time or a patience; not an inter-arrival time or a batch
     /// size), as Ciw's `sample(t, ind)`, so that a distribution can depend
-    /// on the time of day or on who is served. By default, [`sample`]
-    /// (`TimeDistribution::sample`). Inside a mixture or a combination of
+    /// on the time of day or on who is served. By default,
+    /// [`sample`](TimeDistribution::sample). Inside a mixture or a combination of
     /// distributions, only `sample` is called.
     fn sample_at(&self, now: f64, customer: Option<&QueuedCustomer>, rng: &mut dyn RandomSource) -> f64 {
         let _ = (now, customer);

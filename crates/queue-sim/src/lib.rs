@@ -4,8 +4,9 @@
 //!
 //! A [`Network`] has nodes (servers, optional queue capacity) and customer
 //! classes (per-node arrival and service [`Distribution`]s, a routing
-//! matrix). A [`Simulation`] runs it from a seed and writes one [`Record`] per
-//! service, with Ciw's fields.
+//! matrix or [`Router`]s). A [`Simulation`] runs it from a seed and writes
+//! one [`Record`] per service (and per rejection, baulk, renege and
+//! interrupted service), with Ciw's fields.
 //!
 //! ```
 //! use queue_sim::{mean_wait, Network, Simulation};
@@ -16,6 +17,51 @@
 //! sim.run_until(10_000.0)?;
 //! let w = mean_wait(sim.records());
 //! assert!(w > 0.0 && w < 20.0);
+//! # Ok::<(), queue_sim::SimError>(())
+//! ```
+//!
+//! # How customers behave
+//!
+//! Ciw's customer-side features, each also a key of the TOML model files
+//! (see [`ClassAtNode`], [`CustomerClass`], [`NodeSpec`], [`Network`]):
+//! priorities and [`Preemption`]; [`Baulking`]; reneging
+//! ([`ClassAtNode::with_reneging`]) to a [`Destination`]; class change after
+//! service ([`ClassAtNode::with_class_after_service`]) and while waiting
+//! ([`CustomerClass::with_class_change_while_waiting`]); batch arrivals
+//! ([`ClassAtNode::with_batch`]); a system capacity; service
+//! [`Discipline`]s; [`ServerPriority`]; [`Router`]s. User functions plug in
+//! where Ciw takes Python functions ([`BaulkingFunction`],
+//! [`ServiceDiscipline`], [`ServerPriorityFunction`], [`RouterFunction`],
+//! [`TimeDistribution::sample_at`]).
+//!
+//! ```
+//! use queue_sim::{
+//!     Baulking, ClassAtNode, CustomerClass, Distribution, Network, NodeSpec, Preemption, RecordType, RngKind,
+//!     Servers, Stop, simulate,
+//! };
+//! let exp = Distribution::exponential;
+//! // One doctor; urgent patients (priority 0) interrupt routine ones, who
+//! // resume later; routine patients baulk at a crowd and renege after a
+//! // wait of Exp(0.2), and some come in pairs.
+//! let net = Network::new(
+//!     vec![NodeSpec::new(Servers::Finite(1)).with_preemption(Preemption::Resume)],
+//!     vec![
+//!         CustomerClass::new("Urgent", vec![ClassAtNode::new(Some(exp(0.2)), exp(2.0))], vec![]),
+//!         CustomerClass::new(
+//!             "Routine",
+//!             vec![ClassAtNode::new(Some(exp(0.5)), exp(1.0))
+//!                 .with_baulking(Baulking::table(vec![0.0, 0.0, 0.3, 0.8]))
+//!                 .with_reneging(exp(0.2), None)
+//!                 .with_batch(Distribution::Pmf { values: vec![1.0, 2.0], probs: vec![0.8, 0.2] })],
+//!             vec![],
+//!         )
+//!         .with_priority(1),
+//!     ],
+//! );
+//! let out = simulate(&net, RngKind::Ciw, 1, Stop::MaxTime(500.0))?;
+//! for kind in [RecordType::InterruptedService, RecordType::Baulk, RecordType::Renege] {
+//!     assert!(out.records.iter().any(|r| r.record_type == kind), "{kind:?}");
+//! }
 //! # Ok::<(), queue_sim::SimError>(())
 //! ```
 //!
@@ -37,11 +83,12 @@
 //! sums it.
 //!
 //! In that mode, records are bit-identical to Ciw 3.2.7 after `ciw.seed(s)`
-//! for networks of nodes with finite or infinite servers, any of the
-//! distributions here (but Poisson, geometric and binomial, which Ciw draws
-//! from numpy's generator: not yet reproduced), probabilistic routing, several classes and queue
-//! capacities, **as long as no two events fall at the same instant**:
-//! Ciw breaks such ties with a random draw, this engine by scheduling order.
+//! for networks of any of the features and distributions here (Poisson,
+//! geometric and binomial come from Ciw's second stream, numpy's
+//! `default_rng(s)`, reproduced by [`NumpyRandom`]), **as long as no two
+//! events fall at the same instant**: Ciw breaks such ties with a random
+//! draw, this engine by scheduling order. Where Ciw 3.2.7 misbehaves, this
+//! engine does not follow it; the README lists those cases.
 //! Exponential and other continuous distributions tie with probability zero;
 //! deterministic, empirical, sequential and pmf times can tie. Records come
 //! in the order services end; Ciw's `get_all_records` lists them customer by

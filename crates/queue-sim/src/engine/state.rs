@@ -318,7 +318,7 @@ impl<R: RandomSource> Simulation<R> {
     }
 
     /// Customers that have left the network: completed, or rejected on
-    /// arrival (what [`Stop::MaxFinished`] counts).
+    /// arrival (what [`Stop::MaxFinished`](crate::Stop::MaxFinished) counts).
     pub fn finished(&self) -> u64 {
         self.count(Count::Finished)
     }
