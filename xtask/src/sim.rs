@@ -68,7 +68,8 @@ pub(crate) struct Args {
     /// Also write every record of every run to this CSV file: the columns
     /// `servers,seed` then Ciw's record fields (floats in shortest
     /// round-trip form, classes by name, nodes from 1, -1 for the exit),
-    /// runs in sweep order, each run's records in the order they happened.
+    /// runs in sweep order, each run's records in the order Ciw's
+    /// `get_all_records()` lists them.
     /// The sweep then runs in chunks whose records are streamed out; its rows
     /// are not journaled (no --resume).
     #[arg(long, conflicts_with = "resume")]

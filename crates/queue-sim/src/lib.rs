@@ -91,8 +91,8 @@
 //! engine does not follow it; the README lists those cases.
 //! Exponential and other continuous distributions tie with probability zero;
 //! deterministic, empirical, sequential and pmf times can tie. Records come
-//! in the order services end; Ciw's `get_all_records` lists them customer by
-//! customer, which is the same order for a single node.
+//! in the order events happen; [`Simulation::records_in_ciw_order`] lists
+//! them customer by customer as Ciw's `get_all_records` does.
 //!
 //! # Runs that never end
 //!

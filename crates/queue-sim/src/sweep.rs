@@ -9,7 +9,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::engine::DEFAULT_EVENT_BUDGET;
-use crate::engine::{Stop, simulate, simulate_with_budget};
+use crate::engine::{Stop, simulate, simulate_ordered};
 use crate::error::{ModelError, SimError};
 use crate::network::{Network, Servers};
 use crate::random::RngKind;
@@ -221,21 +221,27 @@ impl SweepPlan {
 
     /// Runs run `index` until it stops.
     pub fn run(&self, index: usize) -> Result<TrialResult, SimError> {
-        self.run_with_records(index).map(|(row, _)| row)
+        let (servers, seed) = self.key(index);
+        let trials = usize::try_from(self.trials).expect("checked by plan");
+        let network = &self.models[index / trials].1;
+        result(network, servers, seed, self.stop, self.rng, self.budget, false).map(|(row, _)| row)
     }
 
-    /// Runs run `index` until it stops, keeping its records too.
+    /// Runs run `index` until it stops, keeping its records too, in Ciw's
+    /// `get_all_records()` order (see
+    /// [`Simulation::records_in_ciw_order`](crate::Simulation::records_in_ciw_order)).
     pub fn run_with_records(&self, index: usize) -> Result<(TrialResult, Vec<Record>), SimError> {
         let (servers, seed) = self.key(index);
         let trials = usize::try_from(self.trials).expect("checked by plan");
-        result(&self.models[index / trials].1, servers, seed, self.stop, self.rng, self.budget)
+        let network = &self.models[index / trials].1;
+        result(network, servers, seed, self.stop, self.rng, self.budget, true)
     }
 }
 
 impl Trial {
     /// Runs the trial until it stops.
     pub fn run(&self) -> Result<TrialResult, SimError> {
-        result(&self.network, self.servers, self.seed, self.stop, self.rng, DEFAULT_EVENT_BUDGET)
+        result(&self.network, self.servers, self.seed, self.stop, self.rng, DEFAULT_EVENT_BUDGET, false)
             .map(|(row, _)| row)
     }
 
@@ -245,7 +251,8 @@ impl Trial {
     }
 }
 
-/// Runs one model and reduces its records to a row (and gives them back).
+/// Runs one model and reduces its records to a row (and gives them back,
+/// in Ciw's order when `ciw_order`).
 fn result(
     network: &Network,
     servers: Option<usize>,
@@ -253,8 +260,9 @@ fn result(
     stop: Stop,
     rng: RngKind,
     budget: u64,
+    ciw_order: bool,
 ) -> Result<(TrialResult, Vec<Record>), SimError> {
-    let out = simulate_with_budget(network, rng, seed, stop, budget)?;
+    let out = simulate_ordered(network, rng, seed, stop, budget, ciw_order)?;
     let row = TrialResult {
         servers,
         seed,

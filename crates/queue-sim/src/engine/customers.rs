@@ -68,6 +68,10 @@ pub(super) struct Extra {
     pub(super) change_to: u32,
     /// The scheduling number of its pending change ([`NO_EVENT`] if none).
     pub(super) change_seq: u64,
+    /// When it last moved to the back of another priority's queue by a
+    /// change of class while waiting (NaN: not since it joined its node);
+    /// Ciw's list order at the node follows it.
+    pub(super) requeued_at: f64,
 }
 
 impl Extra {
@@ -80,6 +84,7 @@ impl Extra {
             change_at: f64::INFINITY,
             change_to: class,
             change_seq: NO_EVENT,
+            requeued_at: f64::NAN,
         }
     }
 }
@@ -168,8 +173,30 @@ impl Customers {
     #[inline]
     pub(super) fn joined(&mut self, slot: u32) {
         if self.keep_extra {
-            self.extra[slot as usize].original_class = self.slots[slot as usize].class;
+            let e = &mut self.extra[slot as usize];
+            e.original_class = self.slots[slot as usize].class;
+            e.requeued_at = f64::NAN;
         }
+    }
+
+    /// When `slot` last took its place in its node's list, as Ciw keeps it:
+    /// when it joined, or when a change of class while waiting moved it.
+    pub(super) fn listed_at(&self, slot: u32) -> f64 {
+        let c = &self.slots[slot as usize];
+        match self.extra.get(slot as usize) {
+            Some(e) if self.keep_extra && !e.requeued_at.is_nan() => e.requeued_at,
+            _ => c.arrival,
+        }
+    }
+
+    /// The slots of the customers in the network now.
+    pub(super) fn live(&self) -> impl Iterator<Item = u32> + '_ {
+        let mut free = vec![false; self.slots.len()];
+        for &f in &self.free {
+            free[f as usize] = true;
+        }
+        // `as`: slot numbers fit a u32 (the slab stops below u32::MAX).
+        (0..self.slots.len()).filter(move |&i| !free[i]).map(|i| i as u32)
     }
 
     /// `slot` changes to class `to` while waiting: records give the new

@@ -16,6 +16,7 @@
 
 mod analysis;
 mod arrivals;
+mod ciw_order;
 mod class_change;
 mod customers;
 mod discipline;
@@ -35,6 +36,7 @@ mod stop;
 mod waiting_change;
 
 pub use guard::DEFAULT_EVENT_BUDGET;
+pub(crate) use run::simulate_ordered;
 pub use run::{simulate, simulate_with_budget};
 pub use state::Simulation;
 pub use stop::{Outcome, Stop};

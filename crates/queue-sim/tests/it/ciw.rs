@@ -47,12 +47,18 @@ fn ciw_class_numbers(net: &Network) -> Vec<usize> {
 /// classes by Ciw's number).
 fn rust_rows(model: &str) -> Vec<Vec<String>> {
     let net = golden_model(model);
-    let class_number = ciw_class_numbers(&net);
     let out = simulate(&net, RngKind::Ciw, 7, Stop::MaxTime(200.0)).unwrap();
+    let mut rows = as_rows(&net, &out.records);
+    rows.sort_by(|a, b| key(a).partial_cmp(&key(b)).unwrap());
+    rows
+}
+
+/// Records as rows of the golden files, in the order given.
+fn as_rows(net: &Network, records: &[queue_sim::Record]) -> Vec<Vec<String>> {
+    let class_number = ciw_class_numbers(net);
     let float = |x: f64| if x.is_nan() { String::new() } else { format!("{x:?}") };
     let opt = |x: Option<String>| x.unwrap_or_default();
-    let mut rows: Vec<Vec<String>> = out
-        .records
+    records
         .iter()
         .map(|r| {
             vec![
@@ -74,15 +80,62 @@ fn rust_rows(model: &str) -> Vec<Vec<String>> {
                 class_number[r.original_customer_class as usize].to_string(),
             ]
         })
-        .collect();
-    rows.sort_by(|a, b| key(a).partial_cmp(&key(b)).unwrap());
-    rows
+        .collect()
 }
 
 /// Customer, arrival at the node, node, then exit date: an interrupted
 /// service and the service that completes it share the first three.
 fn key(row: &[String]) -> (u64, f64, u32, f64) {
     (row[0].parse().unwrap(), row[3].parse().unwrap(), row[2].parse().unwrap(), row[9].parse().unwrap())
+}
+
+/// Ciw's rows in the order `get_all_records()` listed them.
+fn ciw_rows_in_order(model: &str) -> Vec<Vec<String>> {
+    golden_csv(model)
+        .records()
+        .map(|r| {
+            r.unwrap()
+                .iter()
+                .map(|f| match f.parse::<f64>() {
+                    Ok(x) if f.contains('.') || f.contains('e') => format!("{x:?}"),
+                    _ => f.to_owned(),
+                })
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn records_in_ciws_order_list_every_golden_model_as_get_all_records_does() {
+    let dir = format!("{}/tests/ciw", env!("CARGO_MANIFEST_DIR"));
+    let mut checked = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "toml") {
+            continue;
+        }
+        let model = path.file_stem().unwrap().to_str().unwrap().to_owned();
+        let net = golden_model(&model);
+        let mut sim = Simulation::ciw(&net, 7).unwrap();
+        sim.run_until(200.0).unwrap();
+        let ours = as_rows(&net, &sim.records_in_ciw_order(None));
+        assert_eq!(ours, ciw_rows_in_order(&model), "{model}: records in Ciw's order");
+        checked += 1;
+    }
+    assert!(checked >= 30, "{checked} models");
+}
+
+#[test]
+fn records_in_ciws_order_keep_only_the_types_asked_for() {
+    let net = golden_model("reneging");
+    let mut sim = Simulation::ciw(&net, 7).unwrap();
+    sim.run_until(200.0).unwrap();
+    let reneges = sim.records_in_ciw_order(Some(&[queue_sim::RecordType::Renege]));
+    assert!(!reneges.is_empty());
+    assert!(reneges.iter().all(|r| r.record_type == queue_sim::RecordType::Renege));
+    let all = sim.records_in_ciw_order(None);
+    let count = all.iter().filter(|r| r.record_type == queue_sim::RecordType::Renege).count();
+    assert_eq!(reneges.len(), count);
 }
 
 fn ciw_rows(model: &str) -> Vec<Vec<String>> {
