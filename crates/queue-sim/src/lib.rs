@@ -130,6 +130,9 @@ pub use numpy_random::{NumpyParamError, NumpyRandom};
 pub use python_random::PythonRandom;
 pub use random::{Pcg, RandomSource, RngKind, running_sums};
 pub use record::{CSV_HEADER, Record, RecordType, mean_wait, write_csv, write_csv_rows};
-pub use routers::{CustomRouter, Destination, NetworkState, Router, RouterFunction, Routing, TieBreak};
+pub use routers::{
+    Choice, CustomRoute, CustomRouter, Destination, NetworkState, ProcessRouting, RouteFunction, Router,
+    RouterFunction, Routing, Rule, TieBreak,
+};
 pub use stats::Describe;
 pub use sweep::{Sweep, SweepError, SweepPlan, Trial, TrialResult};

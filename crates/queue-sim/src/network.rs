@@ -617,6 +617,7 @@ fn check_routing(routing: &Routing, class: usize, n: usize) -> Result<(), ModelE
             }
             Ok(())
         }
+        Routing::Process(_) => Ok(()),
         Routing::Routers(routers) => {
             if routers.len() != n {
                 return Err(shape(None, routers.len()));

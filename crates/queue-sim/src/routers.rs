@@ -41,6 +41,91 @@ pub enum Routing {
     Matrix(Vec<Vec<f64>>),
     /// One router per node.
     Routers(Vec<Router>),
+    /// A route per customer, drawn when it arrives (Ciw's `ProcessBased`
+    /// and `FlexibleProcessBased`; not expressible in a model file).
+    Process(ProcessRouting),
+}
+
+/// Process-based routing: a function gives each customer arriving from
+/// outside its route, the stages it visits after the node it arrives at;
+/// once the route is used up it leaves. Ciw calls the function when the
+/// customer is created, before the capacity and baulking checks, so a
+/// rejected customer's route is drawn too; so does this engine. A customer
+/// preempted with `"reroute"` takes its next stage too, as in Ciw.
+///
+/// ```
+/// use queue_sim::{ProcessRouting, QueuedCustomer, RandomSource, RouteFunction};
+/// /// Class 0 visits node 1 then node 2; the others node 2 twice.
+/// #[derive(Debug)]
+/// struct Pathway;
+/// impl RouteFunction for Pathway {
+///     fn route(&self, c: &QueuedCustomer, _node: usize, _rng: &mut dyn RandomSource) -> Vec<Vec<usize>> {
+///         if c.class == 0 { vec![vec![1], vec![2]] } else { vec![vec![2], vec![2]] }
+///     }
+/// }
+/// let fixed = ProcessRouting::fixed(Pathway);
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub struct ProcessRouting {
+    /// The route function.
+    pub function: CustomRoute,
+    /// For a flexible route (stages of several nodes), how a node is chosen
+    /// within a stage and when the stage is done; `None`: each stage is
+    /// its first node, taken without a draw (Ciw's `ProcessBased`).
+    pub flexible: Option<(Choice, Rule)>,
+}
+
+/// How a flexible route chooses within a stage (Ciw's `choice`); each draws
+/// one random number, even for a stage of one node.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Choice {
+    /// At random (`'random'`).
+    Random,
+    /// The node with the fewest waiting, ties at random (`'jsq'`).
+    ShortestQueue,
+    /// The node with the fewest present, ties at random (`'lb'`).
+    LoadBalancing,
+}
+
+/// When a stage of a flexible route is done (Ciw's `rule`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Rule {
+    /// After visiting any one of its nodes (`'any'`).
+    Any,
+    /// After visiting all of its nodes, one at a time (`'all'`).
+    All,
+}
+
+/// A user route function (see [`ProcessRouting`]).
+pub trait RouteFunction: fmt::Debug + Send + Sync {
+    /// The route of `customer`, arriving from outside at `node` now: the
+    /// stages it visits after `node`, each a list of nodes (from 0). A node
+    /// beyond the network stops the run with
+    /// [`SimError::InvalidRoute`](crate::SimError::InvalidRoute).
+    fn route(&self, customer: &QueuedCustomer, node: usize, rng: &mut dyn RandomSource) -> Vec<Vec<usize>>;
+}
+
+/// A shared handle on a [`RouteFunction`]. Two handles are equal when they
+/// share the object.
+#[derive(Clone, Debug)]
+pub struct CustomRoute(pub Arc<dyn RouteFunction>);
+
+impl PartialEq for CustomRoute {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl ProcessRouting {
+    /// Ciw's `ProcessBased`: each stage's first node, no draws.
+    pub fn fixed(f: impl RouteFunction + 'static) -> Self {
+        Self { function: CustomRoute(Arc::new(f)), flexible: None }
+    }
+
+    /// Ciw's `FlexibleProcessBased(route_function, rule, choice)`.
+    pub fn flexible(f: impl RouteFunction + 'static, choice: Choice, rule: Rule) -> Self {
+        Self { function: CustomRoute(Arc::new(f)), flexible: Some((choice, rule)) }
+    }
 }
 
 impl Default for Routing {
@@ -66,7 +151,7 @@ impl Routing {
     pub fn matrix_mut(&mut self) -> Option<&mut Vec<Vec<f64>>> {
         match self {
             Self::Matrix(m) => Some(m),
-            Self::Routers(_) => None,
+            Self::Routers(_) | Self::Process(_) => None,
         }
     }
 
@@ -241,6 +326,9 @@ impl Serialize for Routing {
         match self {
             Self::Matrix(m) => m.serialize(s),
             Self::Routers(r) => r.serialize(s),
+            Self::Process(_) => {
+                Err(serde::ser::Error::custom("process-based routing cannot be written to a model file"))
+            }
         }
     }
 }

@@ -54,6 +54,7 @@ impl<R: RandomSource> Simulation<R> {
     fn admit(&mut self, stream: usize, node: usize, class: usize) -> Result<(), SimError> {
         self.arrived += 1;
         let id = self.arrived;
+        let route = if self.process.is_empty() { None } else { self.draw_route(id, class, node)? };
         if self.nodes[node].full() || self.in_system() >= self.system_capacity {
             self.turned_away(id, node, class, RecordType::Rejection);
         } else if !self.baulking.is_empty() && self.baulks(stream)? {
@@ -62,6 +63,11 @@ impl<R: RandomSource> Simulation<R> {
             self.accepted += 1;
             // `as`: validation keeps classes within a u32.
             let customer = self.customers.insert(id, class as u32, node, self.now)?;
+            if !self.process.is_empty() {
+                // Other classes keep an empty route: a class change into a
+                // process-based class then leaves at once.
+                self.keep_route(customer, route.unwrap_or_default());
+            }
             self.accept(node, customer)?;
         }
         Ok(())

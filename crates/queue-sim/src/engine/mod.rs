@@ -25,6 +25,7 @@ mod event_queue;
 mod guard;
 mod node;
 mod preemption;
+mod process;
 mod queue;
 mod reneging;
 mod routing;

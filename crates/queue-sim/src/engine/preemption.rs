@@ -82,8 +82,7 @@ impl<R: RandomSource> Simulation<R> {
         }
         let destination = if mode == Preemption::Reroute {
             let class = c.class as usize;
-            let who = (c.id, c.arrival);
-            let to = self.routes.choose(class, node, &mut self.rng, &self.nodes, who, now)?;
+            let to = self.next_node(victim, class, node)?;
             // `as`: validation keeps node numbers within an i32.
             Some(to.map_or(-1, |d| d as i32 + 1))
         } else {

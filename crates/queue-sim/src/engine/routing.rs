@@ -61,6 +61,8 @@ enum Kind {
     Cycle,
     /// A user router.
     Custom(u32),
+    /// Process-based: the customer's own route (handled by the engine).
+    Process,
 }
 
 impl Routes {
@@ -90,6 +92,9 @@ impl Routes {
                         routes.add_probabilistic(&all[..row.len()], row, true);
                     }
                     Routing::Routers(routers) => routes.add_router(&routers[node]),
+                    // Chosen per customer in `engine/process.rs`; for the
+                    // model checks, a rule that could go anywhere.
+                    Routing::Process(_) => routes.rows.push(Row { start: 0, len: 0, kind: Kind::Process }),
                 }
             }
         }
@@ -200,6 +205,7 @@ impl Routes {
         let targets = &self.targets[row.start..row.start + row.len];
         let chosen = match row.kind {
             Kind::Table { .. } => unreachable!("probabilistic rows are chosen in `choose`"),
+            Kind::Process => unreachable!("process-based routes are followed by the engine"),
             Kind::Direct => targets[0],
             Kind::Shortest { present, random } => {
                 let size = |t: u32| {
@@ -250,7 +256,7 @@ impl Routes {
                 let n = sums.len();
                 !draws || n == 1 || sums[n - 1] > sums[n - 2]
             }
-            Kind::Custom(_) => true,
+            Kind::Custom(_) | Kind::Process => true,
             Kind::Direct | Kind::Shortest { .. } | Kind::Cycle => false,
         }
     }
@@ -264,7 +270,7 @@ impl Routes {
                 let p = if k == 0 { sums[0] } else { sums[k] - sums[k - 1] };
                 (t != EXIT && p > 0.0).then_some(t as usize)
             })),
-            Kind::Custom(_) => Box::new(0..self.nodes),
+            Kind::Custom(_) | Kind::Process => Box::new(0..self.nodes),
             Kind::Direct | Kind::Shortest { .. } | Kind::Cycle => {
                 Box::new(targets.iter().map(|&t| t as usize))
             }

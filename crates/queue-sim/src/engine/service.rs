@@ -155,8 +155,7 @@ impl<R: RandomSource> Simulation<R> {
             // `as`: u32 to usize widens.
             class = to as usize;
         }
-        let who = (self.customers[customer].id, self.customers[customer].arrival);
-        let next = self.routes.choose(class, node, &mut self.rng, &self.nodes, who, self.now)?;
+        let next = self.next_node(customer, class, node)?;
         let c = &mut self.customers[customer];
         c.destination = next.map_or(-1, |d| d as i32 + 1);
         if let Some(dest) = next {

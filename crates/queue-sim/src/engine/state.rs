@@ -4,13 +4,15 @@
 //! happens at each event lives in the feature files beside this one.
 
 use crate::behaviour::{Baulking, QueuedCustomer};
+use std::collections::VecDeque;
+
 use crate::distribution::Sampler;
 use crate::error::SimError;
 use crate::network::{Network, Preemption};
 use crate::python_random::PythonRandom;
 use crate::random::{Pcg, RandomSource};
 use crate::record::Record;
-use crate::routers::Destination;
+use crate::routers::{Destination, ProcessRouting, Routing};
 
 use super::class_change::{self, ClassTable};
 use super::customers::Customers;
@@ -73,6 +75,10 @@ pub struct Simulation<R: RandomSource = Pcg> {
     /// Per class, its changes of class while waiting: (class it becomes,
     /// time to it), in sorted-name order; empty when no class has any.
     pub(super) waiting_changes: Vec<Vec<(u32, Sampler)>>,
+    /// Per class, its process-based routing; empty when no class has one.
+    pub(super) process: Vec<Option<ProcessRouting>>,
+    /// Per customer slot, the rest of its route (process-based classes).
+    pub(super) process_routes: Vec<VecDeque<Vec<u32>>>,
     /// Scratch room for what a user service discipline sees.
     pub(super) queued: Vec<QueuedCustomer>,
     /// Per (node, class), node-major, its patience; empty when nobody
@@ -213,6 +219,16 @@ impl<R: RandomSource> Simulation<R> {
                 );
             }
         }
+        let process: Vec<Option<ProcessRouting>> =
+            if network.classes.iter().any(|c| matches!(c.routing, Routing::Process(_))) {
+                network
+                    .classes
+                    .iter()
+                    .map(|c| if let Routing::Process(p) = &c.routing { Some(p.clone()) } else { None })
+                    .collect()
+            } else {
+                Vec::new()
+            };
         let mut customers = Customers::default();
         if !class_change.is_empty() || !reneging.is_empty() || !waiting_changes.is_empty() {
             customers.keep_extra();
@@ -237,6 +253,8 @@ impl<R: RandomSource> Simulation<R> {
             reneging,
             jockey_to,
             queued: Vec::new(),
+            process,
+            process_routes: Vec::new(),
             waiting_changes,
             nodes,
             customers,

@@ -205,6 +205,13 @@ def network(model):
             for k, c in classes.items()
             if "class_change_while_waiting" in c
         }
+    if model.get("_process"):
+        R = ciw.routing
+        routing = {
+            "A": R.ProcessBased(lambda ind, sim: [2, 3] if ind.id_number % 2 else [3]),
+            "B": R.FlexibleProcessBased(lambda ind, sim: [[2, 3], [1, 3]], rule="any", choice="random"),
+            "C": R.FlexibleProcessBased(lambda ind, sim: [[2, 3]], rule="all", choice="jsq"),
+        }
     if "system_capacity" in model:
         extra["system_capacity"] = model["system_capacity"]
     return ciw.create_network(
@@ -230,6 +237,8 @@ def main():
     for path in sorted(glob.glob("*.toml")):
         with open(path, "rb") as f:
             model = tomllib.load(f)
+        # The process-based model's routes are functions (see its file).
+        model["_process"] = path == "process_routes.toml"
         names = sorted(c["name"] for c in model["classes"])
         ciw.seed(SEED)
         Q = ciw.Simulation(network(model))

@@ -27,7 +27,18 @@ fn mmc_record_counts_equal_ciw() {
 
 fn golden_model(model: &str) -> Network {
     let path = format!("{}/tests/ciw/{model}.toml", env!("CARGO_MANIFEST_DIR"));
-    Network::from_toml_file(&path).unwrap()
+    let mut net = Network::from_toml_file(&path).unwrap();
+    if model == "process_routes" {
+        // Its routes are functions, as golden.py gives Ciw (see the file).
+        use queue_sim::{Choice, ProcessRouting, Routing, Rule};
+        net.classes[0].routing = Routing::Process(ProcessRouting::fixed(RouteA));
+        let b = Stages(vec![vec![1, 2], vec![0, 2]]);
+        net.classes[1].routing = Routing::Process(ProcessRouting::flexible(b, Choice::Random, Rule::Any));
+        let c = Stages(vec![vec![1, 2]]);
+        net.classes[2].routing =
+            Routing::Process(ProcessRouting::flexible(c, Choice::ShortestQueue, Rule::All));
+    }
+    net
 }
 
 fn golden_csv(name: &str) -> csv::Reader<std::fs::File> {
@@ -319,6 +330,43 @@ fn class_changes_while_waiting_equal_ciw_record_for_record() {
     // Draws at every join of every node; a change of priority moves the
     // customer to the back of its new queue and may preempt.
     assert_same_records("waiting_change");
+}
+
+/// Class A of `process_routes.toml`: nodes 1 then 2 for odd ids, 2 for even.
+#[derive(Debug)]
+struct RouteA;
+
+impl queue_sim::RouteFunction for RouteA {
+    fn route(
+        &self,
+        c: &queue_sim::QueuedCustomer,
+        _: usize,
+        _: &mut dyn queue_sim::RandomSource,
+    ) -> Vec<Vec<usize>> {
+        if c.id % 2 == 1 { vec![vec![1], vec![2]] } else { vec![vec![2]] }
+    }
+}
+
+/// Classes B and C of `process_routes.toml`.
+#[derive(Debug)]
+struct Stages(Vec<Vec<usize>>);
+
+impl queue_sim::RouteFunction for Stages {
+    fn route(
+        &self,
+        _: &queue_sim::QueuedCustomer,
+        _: usize,
+        _: &mut dyn queue_sim::RandomSource,
+    ) -> Vec<Vec<usize>> {
+        self.0.clone()
+    }
+}
+
+#[test]
+fn process_based_routes_equal_ciw_record_for_record() {
+    // Fixed routes (no draws) and flexible ones choosing at random or by
+    // the shortest queue, done after any node of a stage or after all.
+    assert_same_records("process_routes");
 }
 
 #[test]
