@@ -75,7 +75,7 @@ impl Sampler {
 
     /// One draw at time `now` for the customer `who` gives (called only for
     /// a custom distribution), as Ciw's `sample(t, ind)`.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn sample_at<R: RandomSource>(
         &mut self,
         now: f64,
@@ -89,8 +89,19 @@ impl Sampler {
     }
 
     /// One draw, consuming exactly the uniforms Ciw's sampler consumes.
+    /// The exponential, by far the most common, is drawn inline; the others
+    /// out of line.
     #[inline]
     pub(crate) fn sample<R: RandomSource>(&mut self, rng: &mut R) -> f64 {
+        if let Distribution::Exponential { rate } = self.dist {
+            return rng.exponential_with_mean(rate, self.mean);
+        }
+        self.sample_other(rng)
+    }
+
+    /// [`Sampler::sample`] for every distribution but the exponential.
+    #[inline(never)]
+    fn sample_other<R: RandomSource>(&mut self, rng: &mut R) -> f64 {
         match &self.dist {
             Distribution::Exponential { rate } => rng.exponential_with_mean(*rate, self.mean),
             Distribution::Uniform { lower, upper } => rng.uniform(*lower, *upper),

@@ -52,6 +52,24 @@ impl<R: RandomSource> Simulation<R> {
     /// One customer arrives from outside at `node`.
     #[inline(always)]
     fn admit(&mut self, stream: usize, node: usize, class: usize) -> Result<(), SimError> {
+        if self.plain {
+            self.arrived += 1;
+            let id = self.arrived;
+            if self.nodes[node].full() {
+                self.turned_away(id, node, class, RecordType::Rejection);
+                return Ok(());
+            }
+            self.accepted += 1;
+            // `as`: validation keeps classes within a u32.
+            let customer = self.customers.insert(id, class as u32, node, self.now)?;
+            return self.accept(node, customer);
+        }
+        self.admit_with_features(stream, node, class)
+    }
+
+    /// [`Simulation::admit`] with route functions, a system capacity or
+    /// baulking.
+    fn admit_with_features(&mut self, stream: usize, node: usize, class: usize) -> Result<(), SimError> {
         self.arrived += 1;
         let id = self.arrived;
         let route = if self.process.is_empty() { None } else { self.draw_route(id, class, node)? };

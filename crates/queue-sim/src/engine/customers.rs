@@ -105,6 +105,7 @@ impl Customers {
     /// A new customer `id` of `class`, arriving from outside at `node` at
     /// `now`; its slot number. Errors when u32::MAX - 1 customers are
     /// present already, so that a node's count of customers fits a u32 too.
+    #[inline]
     pub(super) fn insert(&mut self, id: u64, class: u32, node: usize, now: f64) -> Result<u32, SimError> {
         let c = Customer {
             id,
@@ -131,16 +132,24 @@ impl Customers {
                     .filter(|&slot| slot < u32::MAX)
                     .ok_or(SimError::TooManyCustomers { node, time: now, max: u32::MAX - 1 })?;
                 self.slots.push(c);
-                if self.keep_extra {
-                    self.extra.push(Extra::new(class));
-                }
                 slot
             }
         };
         if self.keep_extra {
-            self.extra[slot as usize] = Extra::new(class);
+            self.set_extra(slot, class);
         }
         Ok(slot)
+    }
+
+    /// A new customer of `class` in `slot`: its [`Extra`] afresh.
+    #[cold]
+    #[inline(never)]
+    fn set_extra(&mut self, slot: u32, class: u32) {
+        let i = slot as usize;
+        if self.extra.len() <= i {
+            self.extra.resize(i + 1, Extra::new(class));
+        }
+        self.extra[i] = Extra::new(class);
     }
 
     /// Keeps each customer's [`Extra`], for a model whose customers change

@@ -247,6 +247,16 @@ impl ServerTimes {
     }
 }
 
+/// The lowest free server of a node chosen by a priority, taken.
+#[cold]
+#[inline(never)]
+fn take_first_flag(free: &mut [bool]) -> Option<u32> {
+    let s = free.iter().position(|&f| f)?;
+    free[s] = false;
+    // `as`: validation keeps such nodes below 2^16 servers.
+    Some(s as u32)
+}
+
 /// The free servers of a node, lowest number first: a bit mask for up to
 /// 64 servers (one instruction to take the lowest); beyond, the servers
 /// never used yet (from `fresh` on) and a min-heap of those freed since, so
@@ -275,7 +285,7 @@ impl FreeServers {
     }
 
     /// Takes the lowest-numbered free server.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn take_lowest(&mut self) -> Option<u32> {
         match self {
             Self::Mask(m) => {
@@ -295,12 +305,7 @@ impl FreeServers {
                 }
                 None => None,
             },
-            Self::Flags(free) => {
-                let s = free.iter().position(|&f| f)?;
-                free[s] = false;
-                // `as`: validation keeps such nodes below 2^16 servers.
-                Some(s as u32)
-            }
+            Self::Flags(free) => take_first_flag(free),
         }
     }
 

@@ -27,7 +27,8 @@ impl<R: RandomSource> Simulation<R> {
         if !self.process.is_empty() && self.process[class].is_some() {
             return self.next_stage(customer, class, node);
         }
-        let who = (self.customers[customer].id, self.customers[customer].arrival);
+        let customers = &self.customers;
+        let who = || (customers[customer].id, customers[customer].arrival);
         self.routes.choose(class, node, &mut self.rng, &self.nodes, who, self.now)
     }
 

@@ -60,6 +60,7 @@ impl<R: RandomSource> Simulation<R> {
     }
 
     /// The renege event `seq` of `customer`, unless stale.
+    #[inline(never)]
     pub(super) fn renege(&mut self, customer: u32, seq: u64) -> Result<(), SimError> {
         if self.customers.extra(customer).renege_seq != seq {
             self.processed -= 1;

@@ -160,7 +160,7 @@ impl Routes {
         (row, &self.sums[span.clone()], &self.targets[span])
     }
 
-    /// The next node of customer `who` (its number and when it joined) of
+    /// The next node of the customer `who` gives (its number and when it joined) of
     /// `class` leaving `node`, as Ciw's router draws it; `None` is the
     /// exit. `nodes` are the nodes' states (for queue lengths), `now` the
     /// time.
@@ -171,7 +171,7 @@ impl Routes {
         node: usize,
         rng: &mut R,
         nodes: &[NodeState],
-        who: (u64, f64),
+        who: impl FnOnce() -> (u64, f64),
         now: f64,
     ) -> Result<Option<usize>, SimError> {
         let index = class * self.nodes + node;
@@ -184,7 +184,7 @@ impl Routes {
             let target = self.targets[span.clone()][rng.weighted_index(&self.sums[span])];
             return Ok((target != EXIT).then_some(target as usize));
         }
-        self.choose_by_rule(index, class, node, rng, nodes, who, now)
+        self.choose_by_rule(index, class, node, rng, nodes, who(), now)
     }
 
     /// [`Routes::choose`] for the routers other than probabilistic ones.

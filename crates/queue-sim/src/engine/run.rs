@@ -220,8 +220,18 @@ impl<R: RandomSource> Simulation<R> {
         match event.kind {
             EventKind::Arrival { stream } => self.external_arrival(stream as usize, event.time()),
             EventKind::ServiceEnd { customer } => self.finish_service(customer, event.seq()),
-            EventKind::Renege { customer } => self.renege(customer, event.seq()),
-            EventKind::ClassChange { customer } => self.change_class_while_waiting(customer, event.seq()),
+            other => self.handle_waiting_event(other, event.seq()),
+        }
+    }
+
+    /// The events of waiting customers (reneges, changes of class), out of
+    /// the common path.
+    #[inline(never)]
+    fn handle_waiting_event(&mut self, kind: EventKind, seq: u64) -> Result<(), SimError> {
+        match kind {
+            EventKind::Renege { customer } => self.renege(customer, seq),
+            EventKind::ClassChange { customer } => self.change_class_while_waiting(customer, seq),
+            EventKind::Arrival { .. } | EventKind::ServiceEnd { .. } => unreachable!("handled by `handle`"),
         }
     }
 

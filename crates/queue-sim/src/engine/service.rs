@@ -17,7 +17,67 @@ impl<R: RandomSource> Simulation<R> {
     /// A customer enters `node`: into service if a server is free, else the
     /// queue of its priority, where it may preempt a customer of lower
     /// priority (Ciw's `accept` and `begin_service_if_possible_accept`).
+    #[inline(always)]
     pub(super) fn accept(&mut self, node: usize, customer: u32) -> Result<(), SimError> {
+        if self.plain {
+            return self.accept_plain(node, customer);
+        }
+        self.accept_with_features(node, customer)
+    }
+
+    /// [`Simulation::accept`] in a model that uses none of the optional
+    /// features: a free server or the back of the one queue.
+    #[inline(always)]
+    fn accept_plain(&mut self, node: usize, customer: u32) -> Result<(), SimError> {
+        let state = &mut self.nodes[node];
+        let c = &mut self.customers[customer];
+        // `as`: validation keeps node numbers within a u32.
+        c.node = node as u32;
+        c.arrival = self.now;
+        c.queue_size_at_arrival = state.in_node;
+        state.in_node += 1;
+        if state.servers.is_none() {
+            return self.start_plain_service(node, customer, NO_SERVER);
+        }
+        match state.free_servers.take_lowest() {
+            Some(server) => self.start_plain_service(node, customer, server),
+            None => {
+                state.waiting.push_back(0, customer);
+                Ok(())
+            }
+        }
+    }
+
+    /// [`Simulation::start_service`] in a model that uses none of the
+    /// optional features: a new service time, a pending service end.
+    #[inline(always)]
+    fn start_plain_service(&mut self, node: usize, customer: u32, server: u32) -> Result<(), SimError> {
+        let c = &self.customers[customer];
+        let class = c.class as usize;
+        let (now, who) = (self.now, QueuedCustomer { id: c.id, class, arrival: c.arrival });
+        let duration = self.services[node * self.classes + class].sample_at(now, || Some(who), &mut self.rng);
+        if duration.is_nan() || duration < 0.0 {
+            return Err(SimError::InvalidSample { node, class, role: "service", value: duration });
+        }
+        let c = &mut self.customers[customer];
+        c.server = server;
+        c.service_start = now;
+        c.service_time = duration;
+        let end = c.service_end();
+        if server != NO_SERVER {
+            self.nodes[node].times.start(server, now);
+        }
+        if end.is_finite() {
+            self.events.push(end, EventKind::ServiceEnd { customer });
+        } else {
+            self.endless_service(node, customer, server);
+        }
+        Ok(())
+    }
+
+    /// [`Simulation::accept`] with Ciw's optional features: patience and
+    /// class-change draws, disciplines, server priorities, preemption.
+    fn accept_with_features(&mut self, node: usize, customer: u32) -> Result<(), SimError> {
         self.customers.joined(customer);
         let state = &mut self.nodes[node];
         let c = &mut self.customers[customer];
@@ -97,11 +157,8 @@ impl<R: RandomSource> Simulation<R> {
             }
             d
         };
-        if !self.reneging.is_empty() {
-            self.cancel_renege(customer);
-        }
-        if !self.waiting_changes.is_empty() {
-            self.cancel_class_change(customer);
+        if !self.plain {
+            self.cancel_waiting_events(customer);
         }
         let now = self.now;
         let c = &mut self.customers[customer];
@@ -123,6 +180,17 @@ impl<R: RandomSource> Simulation<R> {
         Ok(())
     }
 
+    /// A customer whose service starts no longer waits: its pending renege
+    /// and change of class, if any, are stale.
+    fn cancel_waiting_events(&mut self, customer: u32) {
+        if !self.reneging.is_empty() {
+            self.cancel_renege(customer);
+        }
+        if !self.waiting_changes.is_empty() {
+            self.cancel_class_change(customer);
+        }
+    }
+
     /// A service that never ends (an infinite time, possible with extreme
     /// parameters), as in Ciw: the customer keeps its server for ever.
     #[cold]
@@ -142,20 +210,27 @@ impl<R: RandomSource> Simulation<R> {
     /// clock, to a time no later than the next event's).
     pub(super) fn finish_service(&mut self, customer: u32, seq: u64) -> Result<(), SimError> {
         let c = &self.customers[customer];
-        if self.preemptive && c.end_seq != seq {
-            self.processed -= 1;
-            return Ok(());
-        }
-        let (node, mut class) = (c.node as usize, c.class as usize);
-        if !self.class_change.is_empty()
-            && let Some(table) = &self.class_change[node * self.classes + class]
-        {
-            let to = table.choose(&mut self.rng);
-            self.customers.change_class(customer, to);
-            // `as`: u32 to usize widens.
-            class = to as usize;
-        }
-        let next = self.next_node(customer, class, node)?;
+        let (node, class) = (c.node as usize, c.class as usize);
+        let next = if self.plain {
+            let customers = &self.customers;
+            let who = || (customers[customer].id, customers[customer].arrival);
+            self.routes.choose(class, node, &mut self.rng, &self.nodes, who, self.now)?
+        } else {
+            if self.preemptive && c.end_seq != seq {
+                self.processed -= 1;
+                return Ok(());
+            }
+            let mut class = class;
+            if !self.class_change.is_empty()
+                && let Some(table) = &self.class_change[node * self.classes + class]
+            {
+                let to = table.choose(&mut self.rng);
+                self.customers.change_class(customer, to);
+                // `as`: u32 to usize widens.
+                class = to as usize;
+            }
+            self.next_node(customer, class, node)?
+        };
         let c = &mut self.customers[customer];
         c.destination = next.map_or(-1, |d| d as i32 + 1);
         if let Some(dest) = next {
@@ -210,6 +285,7 @@ impl<R: RandomSource> Simulation<R> {
             let state = &mut self.nodes[node];
             state.times.end(server, started, now, waiting.is_none());
             match waiting {
+                Some(waiting) if self.plain => self.start_plain_service(node, waiting, server)?,
                 Some(waiting) => self.start_service(node, waiting, server)?,
                 None => state.free(server),
             }
@@ -226,8 +302,12 @@ impl<R: RandomSource> Simulation<R> {
 
     /// Lets in the customer blocked longest waiting for room at `node`, if
     /// it has room (Ciw's `release_blocked_individual`).
+    #[inline(always)]
     pub(super) fn let_blocked_in(&mut self, node: usize) -> Result<(), SimError> {
         let state = &mut self.nodes[node];
+        if state.blocked.is_empty() {
+            return Ok(());
+        }
         if !state.full()
             && let Some((from, blocked)) = state.blocked.pop_front()
         {

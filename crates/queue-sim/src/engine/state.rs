@@ -75,6 +75,11 @@ pub struct Simulation<R: RandomSource = Pcg> {
     /// Per class, its changes of class while waiting: (class it becomes,
     /// time to it), in sorted-name order; empty when no class has any.
     pub(super) waiting_changes: Vec<Vec<(u32, Sampler)>>,
+    /// The model uses none of the optional features (priorities,
+    /// preemption, baulking, batches, reneging, class changes, a system
+    /// capacity, disciplines other than FIFO, server priorities, process
+    /// routes): the engine takes its short paths.
+    pub(super) plain: bool,
     /// Per class, its process-based routing; empty when no class has one.
     pub(super) process: Vec<Option<ProcessRouting>>,
     /// Per customer slot, the rest of its route (process-based classes).
@@ -253,6 +258,7 @@ impl<R: RandomSource> Simulation<R> {
             reneging,
             jockey_to,
             queued: Vec::new(),
+            plain: false,
             process,
             process_routes: Vec::new(),
             waiting_changes,
@@ -274,6 +280,16 @@ impl<R: RandomSource> Simulation<R> {
             guard: Guard::new(DEFAULT_EVENT_BUDGET),
         };
         sim.single_stream = sim.arrivals.iter().flatten().count() == 1;
+        sim.plain = lanes == 1
+            && !sim.preemptive
+            && sim.baulking.is_empty()
+            && sim.batches.is_empty()
+            && sim.class_change.is_empty()
+            && sim.reneging.is_empty()
+            && sim.waiting_changes.is_empty()
+            && sim.process.is_empty()
+            && sim.system_capacity == u64::MAX
+            && sim.nodes.iter().all(|n| n.discipline.is_fifo() && n.server_priority.is_lowest_id());
         for node in 0..n {
             for &class in &order {
                 let stream = node * classes + class;

@@ -60,6 +60,7 @@ impl<R: RandomSource> Simulation<R> {
     }
 
     /// The change-of-class event `seq` of `customer`, unless stale.
+    #[inline(never)]
     pub(super) fn change_class_while_waiting(&mut self, customer: u32, seq: u64) -> Result<(), SimError> {
         let extra = *self.customers.extra(customer);
         if extra.change_seq != seq {
