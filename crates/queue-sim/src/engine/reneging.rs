@@ -66,7 +66,9 @@ impl<R: RandomSource> Simulation<R> {
             self.processed -= 1;
             return Ok(());
         }
-        self.cancel_renege(customer);
+        // It leaves the queue: neither its renege nor a change of class
+        // while waiting is pending any more.
+        self.cancel_waiting_events(customer);
         let now = self.now;
         let c = &self.customers[customer];
         let (node, class) = (c.node as usize, c.class as usize);

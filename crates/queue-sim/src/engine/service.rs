@@ -182,7 +182,7 @@ impl<R: RandomSource> Simulation<R> {
 
     /// A customer whose service starts no longer waits: its pending renege
     /// and change of class, if any, are stale.
-    fn cancel_waiting_events(&mut self, customer: u32) {
+    pub(super) fn cancel_waiting_events(&mut self, customer: u32) {
         if !self.reneging.is_empty() {
             self.cancel_renege(customer);
         }

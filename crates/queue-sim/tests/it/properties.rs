@@ -14,6 +14,7 @@ use queue_sim::{
     Servers, Simulation,
 };
 
+mod behaviour;
 mod preemption;
 
 const MAX_TIME: f64 = 200.0;

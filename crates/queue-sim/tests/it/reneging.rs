@@ -190,3 +190,29 @@ fn a_custom_patience_giving_nan_stops_the_run() {
     let err = simulate(&net, RngKind::Pcg, 0, Stop::MaxTime(10.0)).unwrap_err();
     assert!(matches!(err, SimError::InvalidSample { role: "reneging", .. }), "{err:?}");
 }
+
+#[test]
+fn a_customer_who_reneges_has_no_change_of_class_left_pending() {
+    // One server busy until 10.5 with "B"; "A" arrives at 1, would renege
+    // at 2 and change class at 3: it reneges, and nothing happens to it at
+    // 3 (nobody is queued in its name).
+    let det = |v: f64| Distribution::Deterministic { value: v };
+    let once = |t: f64| Distribution::Sequential { values: vec![t, f64::INFINITY] };
+    let net = Network::new(
+        vec![NodeSpec::new(Servers::Finite(1))],
+        vec![
+            CustomerClass::new(
+                "A",
+                vec![ClassAtNode::new(Some(once(1.0)), det(1.0)).with_reneging(det(1.0), None)],
+                vec![],
+            )
+            .with_class_change_while_waiting([("B", det(2.0))]),
+            CustomerClass::new("B", vec![ClassAtNode::new(Some(once(0.5)), det(10.0))], vec![])
+                .with_priority(1),
+        ],
+    );
+    let out = simulate(&net, RngKind::Pcg, 0, Stop::MaxTime(30.0)).unwrap();
+    let rows: Vec<(u64, u32, RecordType, f64)> =
+        out.records.iter().map(|r| (r.id_number, r.customer_class, r.record_type, r.exit_date)).collect();
+    assert_eq!(rows, [(2, 0, RecordType::Renege, 2.0), (1, 1, RecordType::Service, 10.5)]);
+}
