@@ -170,7 +170,9 @@ fn check_record(r: &Record) -> Result<(), String> {
 /// No server serves two customers at once (services include their time
 /// blocked; interrupted services end at the interruption).
 fn check_servers(records: &[Record]) -> Result<(), String> {
-    let mut busy: HashMap<(u32, u32), Vec<(f64, f64, u64)>> = HashMap::new();
+    // Per (node, server), its spans: (start, end, customer).
+    type Spans = Vec<(f64, f64, u64)>;
+    let mut busy: HashMap<(u32, u32), Spans> = HashMap::new();
     for r in records {
         if let (Some(s), RecordType::Service | RecordType::InterruptedService) = (r.server_id, r.record_type)
         {
