@@ -241,3 +241,58 @@ fn a_cycle_among_nodes_with_no_way_out_is_a_trap() {
     let err = simulate(&net, RngKind::Pcg, 0, Stop::MaxCustomers(10)).unwrap_err();
     assert!(matches!(err, SimError::NoExit { class: 0, .. }), "{err:?}");
 }
+
+/// Join the shortest of two M/M/1 queues (arrivals at rate `lambda` to a
+/// dispatcher, each queue served at rate 1): its mean sojourn lies strictly
+/// between the pooled M/M/2's (one queue for both servers, the best any
+/// dispatcher can do) and that of two independent M/M/1 queues fed at
+/// random (no information used). At lambda = 1.6: 1/(1 - 0.8) = 5 for the
+/// random split; the M/M/2 gives 2.78; JSQ is known to come close to the
+/// pooled queue (Winston 1977, Flatto and McKean 1977).
+#[test]
+fn join_the_shortest_of_two_queues_lies_between_pooling_and_random_splitting() {
+    let lambda = 1.6;
+    let exp = Distribution::exponential;
+    let net = Network::new(
+        vec![
+            NodeSpec::new(Servers::Infinite),
+            NodeSpec::new(Servers::Finite(1)),
+            NodeSpec::new(Servers::Finite(1)),
+        ],
+        vec![
+            CustomerClass::new(
+                "Customer",
+                vec![
+                    // A dispatcher that takes no time.
+                    ClassAtNode::new(Some(exp(lambda)), Distribution::Deterministic { value: 0.0 }),
+                    ClassAtNode::new(None, exp(1.0)),
+                    ClassAtNode::new(None, exp(1.0)),
+                ],
+                vec![],
+            )
+            .with_routing(vec![
+                Router::JoinShortestQueue { destinations: vec![1, 2], tie_break: TieBreak::Random },
+                Router::Leave,
+                Router::Leave,
+            ]),
+        ],
+    );
+    let means: Vec<f64> = (0..10)
+        .map(|seed| {
+            let out = simulate(&net, RngKind::Pcg, seed, Stop::MaxTime(20_500.0)).unwrap();
+            let s: Vec<f64> = out
+                .records
+                .iter()
+                .filter(|r| r.node > 1 && r.arrival_date > 500.0)
+                .map(|r| r.exit_date - r.arrival_date)
+                .collect();
+            s.iter().sum::<f64>() / s.len() as f64
+        })
+        .collect();
+    let mean = means.iter().sum::<f64>() / means.len() as f64;
+    let pooled = queue_sim::theory::mmc_mean_sojourn(lambda, 1.0, 2).unwrap();
+    let split = 1.0 / (1.0 - lambda / 2.0);
+    assert!(pooled < mean && mean < split, "JSQ {mean}, M/M/2 {pooled}, random split {split}");
+    // Much closer to pooling than to splitting.
+    assert!(mean - pooled < 0.25 * (split - pooled), "JSQ {mean}, M/M/2 {pooled}, random split {split}");
+}
