@@ -88,26 +88,16 @@ impl<R: RandomSource> Simulation<R> {
         } else {
             None
         };
-        let (customer_class, original_customer_class) = self.customers.record_classes(victim);
         let c = &self.customers[victim];
-        self.records.push(Record {
-            id_number: c.id,
-            customer_class,
-            original_customer_class,
-            node: node as u32 + 1,
-            arrival_date: c.arrival,
+        let record = Record {
             waiting_time: c.service_start - c.arrival,
             service_start_date: c.service_start,
             service_time: c.service_time,
-            service_end_date: f64::NAN,
-            time_blocked: f64::NAN,
-            exit_date: now,
             destination,
-            queue_size_at_arrival: c.queue_size_at_arrival,
-            queue_size_at_departure: None,
             server_id: Some(server + 1),
-            record_type: RecordType::InterruptedService,
-        });
+            ..self.record_of(victim, node, RecordType::InterruptedService)
+        };
+        self.records.push(record);
         let started = c.service_start;
         let state = &mut self.nodes[node];
         // Ciw adds nothing to the server's busy time for an interrupted

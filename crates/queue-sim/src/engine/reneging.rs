@@ -78,28 +78,14 @@ impl<R: RandomSource> Simulation<R> {
         let found = state.waiting.remove(lane, customer);
         debug_assert!(found, "a pending renege belongs to a waiting customer");
         state.in_node -= 1;
-        let (customer_class, original_customer_class) = self.customers.record_classes(customer);
         let c = &self.customers[customer];
-        // `as`: validation keeps node numbers within a u32.
-        self.records.push(Record {
-            id_number: c.id,
-            customer_class,
-            original_customer_class,
-            node: node as u32 + 1,
-            arrival_date: c.arrival,
+        // Ciw writes the destination attribute, cleared since its last node.
+        let record = Record {
             waiting_time: now - c.arrival,
-            service_start_date: f64::NAN,
-            service_time: f64::NAN,
-            service_end_date: f64::NAN,
-            time_blocked: f64::NAN,
-            exit_date: now,
-            // Ciw writes the destination attribute, cleared since its last node.
-            destination: None,
-            queue_size_at_arrival: c.queue_size_at_arrival,
-            queue_size_at_departure: Some(state.in_node),
-            server_id: None,
-            record_type: RecordType::Renege,
-        });
+            queue_size_at_departure: Some(self.nodes[node].in_node),
+            ..self.record_of(customer, node, RecordType::Renege)
+        };
+        self.records.push(record);
         match self.jockey_to[node * self.classes + class] {
             Some(to) => self.accept(to, customer)?,
             None => {

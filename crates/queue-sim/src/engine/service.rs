@@ -52,13 +52,8 @@ impl<R: RandomSource> Simulation<R> {
     /// optional features: a new service time, a pending service end.
     #[inline(always)]
     fn start_plain_service(&mut self, node: usize, customer: u32, server: u32) -> Result<(), SimError> {
-        let c = &self.customers[customer];
-        let class = c.class as usize;
-        let (now, who) = (self.now, QueuedCustomer { id: c.id, class, arrival: c.arrival });
-        let duration = self.services[node * self.classes + class].sample_at(now, || Some(who), &mut self.rng);
-        if duration.is_nan() || duration < 0.0 {
-            return Err(SimError::InvalidSample { node, class, role: "service", value: duration });
-        }
+        let duration = self.draw_service_time(node, customer)?;
+        let now = self.now;
         let c = &mut self.customers[customer];
         c.server = server;
         c.service_start = now;
@@ -149,13 +144,7 @@ impl<R: RandomSource> Simulation<R> {
         let duration = if c.interrupted {
             self.service_time_after_interruption(node, customer)?
         } else {
-            let class = c.class as usize;
-            let (now, who) = (self.now, QueuedCustomer { id: c.id, class, arrival: c.arrival });
-            let d = self.services[node * self.classes + class].sample_at(now, || Some(who), &mut self.rng);
-            if d.is_nan() || d < 0.0 {
-                return Err(SimError::InvalidSample { node, class, role: "service", value: d });
-            }
-            d
+            self.draw_service_time(node, customer)?
         };
         if !self.plain {
             self.cancel_waiting_events(customer);
@@ -178,6 +167,20 @@ impl<R: RandomSource> Simulation<R> {
             self.endless_service(node, customer, server);
         }
         Ok(())
+    }
+
+    /// A new service time for `customer` at `node` (a negative or NaN one
+    /// from a user distribution is an error).
+    #[inline(always)]
+    fn draw_service_time(&mut self, node: usize, customer: u32) -> Result<f64, SimError> {
+        let c = &self.customers[customer];
+        let class = c.class as usize;
+        let (now, who) = (self.now, QueuedCustomer { id: c.id, class, arrival: c.arrival });
+        let d = self.services[node * self.classes + class].sample_at(now, || Some(who), &mut self.rng);
+        if d.is_nan() || d < 0.0 {
+            return Err(SimError::InvalidSample { node, class, role: "service", value: d });
+        }
+        Ok(d)
     }
 
     /// A customer whose service starts no longer waits: its pending renege
@@ -258,26 +261,20 @@ impl<R: RandomSource> Simulation<R> {
         let now = self.now;
         let state = &mut self.nodes[node];
         state.in_node -= 1;
-        let (customer_class, original_customer_class) = self.customers.record_classes(customer);
         let c = &self.customers[customer];
-        self.records.push(Record {
-            id_number: c.id,
-            customer_class,
-            original_customer_class,
-            node: node as u32 + 1,
-            arrival_date: c.arrival,
+        let record = Record {
             waiting_time: c.service_start - c.arrival,
             service_start_date: c.service_start,
             service_time: c.service_end() - c.service_start,
             service_end_date: c.service_end(),
             time_blocked: now - c.service_end(),
-            exit_date: now,
             destination: Some(c.destination),
-            queue_size_at_arrival: c.queue_size_at_arrival,
-            queue_size_at_departure: Some(state.in_node),
+            queue_size_at_departure: Some(self.nodes[node].in_node),
             server_id: (c.server != NO_SERVER).then(|| c.server + 1),
-            record_type: RecordType::Service,
-        });
+            ..self.record_of(customer, node, RecordType::Service)
+        };
+        self.records.push(record);
+        let state = &mut self.nodes[node];
         let (server, started) = (c.server, c.service_start);
         if server != NO_SERVER {
             let waiting =

@@ -11,7 +11,7 @@ use crate::error::SimError;
 use crate::network::{Network, Preemption};
 use crate::python_random::PythonRandom;
 use crate::random::{Pcg, RandomSource};
-use crate::record::Record;
+use crate::record::{Record, RecordType};
 use crate::routers::{Destination, ProcessRouting, Routing};
 
 use super::class_change::{self, ClassTable};
@@ -392,6 +392,34 @@ impl<R: RandomSource> Simulation<R> {
     pub fn into_outcome(self) -> Outcome {
         let utilisation = self.utilisation();
         Outcome { records: self.records, utilisation, end_time: self.now }
+    }
+
+    /// A record of `customer` leaving `node` now as `record_type`: who it
+    /// is, its classes, when it arrived and how many it found there; the
+    /// service fields NaN and the rest empty, for the caller to fill.
+    #[inline(always)]
+    pub(super) fn record_of(&self, customer: u32, node: usize, record_type: RecordType) -> Record {
+        let (customer_class, original_customer_class) = self.customers.record_classes(customer);
+        let c = &self.customers[customer];
+        Record {
+            id_number: c.id,
+            customer_class,
+            original_customer_class,
+            // `as`: validation keeps node numbers within a u32.
+            node: node as u32 + 1,
+            arrival_date: c.arrival,
+            waiting_time: f64::NAN,
+            service_start_date: f64::NAN,
+            service_time: f64::NAN,
+            service_end_date: f64::NAN,
+            time_blocked: f64::NAN,
+            exit_date: self.now,
+            destination: None,
+            queue_size_at_arrival: c.queue_size_at_arrival,
+            queue_size_at_departure: None,
+            server_id: None,
+            record_type,
+        }
     }
 
     /// The customers in the network now, as Ciw counts them for its system
