@@ -119,3 +119,67 @@ fn reneging_nobody_served_waited_longer_than_their_patience() {
     let reneged: Vec<f64> = of(RecordType::Renege).collect();
     assert_eq!(reneged, [5.999999999999999, 5.999999999999999, 6.0, 6.0]);
 }
+
+// docs/Guides/CustomerClasses/change-class-after-service.rst:
+//     N = ciw.create_network(
+//         arrival_distributions={'C1': [Exponential(rate=5)], 'C2': [None], 'C3': [None]},
+//         service_distributions={'C1': [Exponential(rate=10)], 'C2': [...same], 'C3': [...same]},
+//         routing={'C1': [[1.0]], 'C2': [[1.0]], 'C3': [[1.0]]},
+//         class_change_matrices=[{'C1': {'C1': 0.0, 'C2': 0.5, 'C3': 0.5},
+//                                 'C2': {'C1': 0.5, 'C2': 0.0, 'C3': 0.5},
+//                                 'C3': {'C1': 0.5, 'C2': 0.5, 'C3': 0.0}}],
+//         number_of_servers=[1])
+//     ciw.seed(1); Q = ciw.Simulation(N); Q.simulate_until_max_time(50.0)
+//     Counter([r.customer_class for r in recs])
+//     # docs and Ciw 3.2.7: Counter({'C1': 251, 'C3': 115, 'C2': 107})
+#[test]
+fn class_change_after_service_customers_who_arrive_as_c1_are_served_as_c2_and_c3() {
+    let names = ["C1", "C2", "C3"];
+    let classes = names
+        .iter()
+        .map(|&name| {
+            let arrival = (name == "C1").then(|| exp(5.0));
+            let table = names.iter().map(|&to| (to, if to == name { 0.0 } else { 0.5 }));
+            let at = ClassAtNode::new(arrival, exp(10.0)).with_class_after_service(table);
+            CustomerClass::new(name, vec![at], vec![vec![1.0]])
+        })
+        .collect();
+    let recs = ciw_records(&Network::new(one_node(1), classes), 1, 50.0);
+    let count = |c| recs.iter().filter(|r| r.customer_class == c).count();
+    assert_eq!((count(0), count(1), count(2)), (251, 107, 115));
+}
+
+// docs/Guides/CustomerClasses/change-class-while-queueing.rst:
+//     N = ciw.create_network(
+//         arrival_distributions={'P0': [Exponential(5)], 'P1': [Exponential(5)]},
+//         service_distributions={'P0': [Exponential(6)], 'P1': [Exponential(6)]},
+//         number_of_servers=[2], priority_classes={'P0': 0, 'P1': 1},
+//         class_change_time_distributions={'P1': {'P0': Deterministic(1.5)}})
+//     ciw.seed(0); Q = ciw.Simulation(N); Q.simulate_until_max_time(100)
+//     len([r.waiting_time for r in recs if r.customer_class == 'P1'])   # docs and Ciw 3.2.7: 421
+//     [r for r in recs if r.customer_class == 'P1' and r.waiting_time >= 1.5]   # []
+//     number_P0, number_P1   # docs and Ciw 3.2.7: (563, 421)
+#[test]
+fn class_change_while_queueing_low_priority_customers_who_wait_long_are_promoted() {
+    let class =
+        |name: &str| CustomerClass::new(name, vec![ClassAtNode::new(Some(exp(5.0)), exp(6.0))], vec![]);
+    let net = Network::new(
+        one_node(2),
+        vec![
+            class("P0"),
+            class("P1")
+                .with_priority(1)
+                .with_class_change_while_waiting([("P0", Distribution::deterministic(1.5))]),
+        ],
+    );
+    let recs = ciw_records(&net, 0, 100.0);
+    assert!(recs.iter().all(|r| r.record_type == RecordType::Service));
+    let count = |c| recs.iter().filter(|r| r.customer_class == c).count();
+    assert_eq!((count(0), count(1)), (563, 421));
+    assert!(!recs.iter().any(|r| r.customer_class == 1 && r.waiting_time >= 1.5));
+    // Not printed in the docs: 82 customers arrived as P1 and were served
+    // as P0 (Ciw 3.2.7: `original_customer_class == 'P1'` and
+    // `customer_class == 'P0'`).
+    let promoted = recs.iter().filter(|r| r.customer_class == 0 && r.original_customer_class == 1).count();
+    assert_eq!(promoted, 82);
+}
