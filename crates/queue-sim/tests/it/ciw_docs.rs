@@ -4,8 +4,8 @@
 //! `repr()` of Ciw 3.2.7's results on CPython 3.11).
 
 use queue_sim::{
-    Baulking, ClassAtNode, CustomerClass, Distribution, Network, NodeSpec, Record, RecordType, Servers,
-    Simulation,
+    Baulking, ClassAtNode, CustomerClass, Distribution, Network, NodeSpec, QueuedCustomer, RandomSource,
+    Record, RecordType, Servers, Simulation, TimeDistribution,
 };
 
 fn exp(rate: f64) -> Distribution {
@@ -182,4 +182,67 @@ fn class_change_while_queueing_low_priority_customers_who_wait_long_are_promoted
     // `customer_class == 'P0'`).
     let promoted = recs.iter().filter(|r| r.customer_class == 0 && r.original_customer_class == 1).count();
     assert_eq!(promoted, 82);
+}
+
+// docs/Guides/Arrivals/batching.rst (no seed: nothing is random):
+//     N = ciw.create_network(arrival_distributions=[Deterministic(value=18.5)],
+//         service_distributions=[Deterministic(value=3.0)],
+//         batching_distributions=[Deterministic(value=3)], number_of_servers=[1])
+//     Q = ciw.Simulation(N); Q.simulate_until_max_time(30.0)
+//     [r.arrival_date for r in recs]   # docs and Ciw 3.2.7: [18.5, 18.5, 18.5]
+//     [r.waiting_time for r in recs]   # docs and Ciw 3.2.7: [0.0, 3.0, 6.0]
+#[test]
+fn batch_arrivals_three_customers_arrive_at_once_and_two_wait() {
+    let at = ClassAtNode::new(Some(Distribution::deterministic(18.5)), Distribution::deterministic(3.0))
+        .with_batch(Distribution::deterministic(3.0));
+    let net = Network::new(one_node(1), vec![CustomerClass::new("Class 0", vec![at], vec![])]);
+    let recs = ciw_records(&net, 0, 30.0);
+    assert_eq!(recs.iter().map(|r| r.arrival_date).collect::<Vec<_>>(), [18.5, 18.5, 18.5]);
+    assert_eq!(recs.iter().map(|r| r.waiting_time).collect::<Vec<_>>(), [0.0, 3.0, 6.0]);
+    assert_eq!(recs.iter().map(|r| r.id_number).collect::<Vec<_>>(), [1, 2, 3]);
+}
+
+/// Ciw's `TimeDependentBatches` of the docs: batches of 2 before time 10,
+/// of 1 after.
+#[derive(Debug)]
+struct TimeDependentBatches;
+
+impl TimeDistribution for TimeDependentBatches {
+    fn sample(&self, _: &mut dyn RandomSource) -> f64 {
+        unreachable!("batch sizes are drawn with the time")
+    }
+
+    fn sample_at(&self, now: f64, _: Option<&QueuedCustomer>, _: &mut dyn RandomSource) -> f64 {
+        if now < 10.0 { 2.0 } else { 1.0 }
+    }
+}
+
+// docs/Guides/Arrivals/batching.rst, "How to Set Time Dependent Batches":
+//     class TimeDependentBatches(ciw.dists.Distribution):
+//         def sample(self, t, ind=None):
+//             return 2 if t < 10.0 else 1    # (two ifs in the docs)
+//     N = ciw.create_network(arrival_distributions=[Deterministic(value=3.0)],
+//         service_distributions=[Deterministic(value=0.5)],
+//         batching_distributions=[TimeDependentBatches()], number_of_servers=[1])
+//     Q = ciw.Simulation(N); Q.simulate_until_max_time(16.0)
+//     len(Q.nodes[-1].all_individuals)   # docs and Ciw 3.2.7: 8
+#[test]
+fn time_dependent_batches_pairs_before_time_ten_then_single_customers() {
+    let at = ClassAtNode::new(Some(Distribution::deterministic(3.0)), Distribution::deterministic(0.5))
+        .with_batch(Distribution::custom(TimeDependentBatches));
+    let net = Network::new(one_node(1), vec![CustomerClass::new("Class 0", vec![at], vec![])]);
+    let mut sim = Simulation::ciw(&net, 0).unwrap();
+    sim.run_until(16.0).unwrap();
+    assert_eq!(sim.completed(), 8);
+    // Not printed in the docs; Ciw 3.2.7's (id_number, arrival_date, waiting_time):
+    // [(1, 3.0, 0.0), (2, 3.0, 0.5), (3, 6.0, 0.0), (4, 6.0, 0.5),
+    //  (5, 9.0, 0.0), (6, 9.0, 0.5), (7, 12.0, 0.0), (8, 15.0, 0.0)]
+    let seen: Vec<(u64, f64, f64)> = sim
+        .records_in_ciw_order(None)
+        .iter()
+        .map(|r| (r.id_number, r.arrival_date, r.waiting_time))
+        .collect();
+    let ciw = [(1, 3.0, 0.0), (2, 3.0, 0.5), (3, 6.0, 0.0), (4, 6.0, 0.5), (5, 9.0, 0.0), (6, 9.0, 0.5)];
+    assert_eq!(seen[..6], ciw);
+    assert_eq!(seen[6..], [(7, 12.0, 0.0), (8, 15.0, 0.0)]);
 }
