@@ -5,7 +5,8 @@
 
 use queue_sim::{
     Baulking, ClassAtNode, CustomerClass, Distribution, Network, NodeSpec, QueuedCustomer, RandomSource,
-    Record, RecordType, Servers, Simulation, TimeDistribution,
+    Record, RecordType, ServerPriority, ServerPriorityFunction, ServerState, Servers, Simulation,
+    TimeDistribution,
 };
 
 fn exp(rate: f64) -> Distribution {
@@ -338,4 +339,118 @@ fn system_capacity_the_system_never_holds_more_than_four() {
         .map(|r| r.id_number)
         .collect::<std::collections::BTreeSet<_>>();
     assert_eq!(u64::try_from(accepted_before.len()).unwrap(), sim.accepted());
+}
+
+/// Ciw's `[srv.utilisation for srv in Q.nodes[1].servers]` after
+/// `simulate_until_max_time(max_time)` for a network of one node of
+/// `servers` servers: each server's busy time, added service by service in
+/// the order services end, plus the service under way at `max_time`, over
+/// `max_time`. The services under way are read from a longer run of the
+/// same model and seed.
+fn server_utilisations(net: &Network, seed: u64, max_time: f64, servers: u32) -> Vec<f64> {
+    let mut sim = Simulation::ciw(net, seed).unwrap();
+    sim.run_until(max_time + 100.0).unwrap();
+    (1..=servers)
+        .map(|id| {
+            let mut busy = 0.0;
+            for r in
+                sim.records().iter().filter(|r| r.server_id == Some(id) && r.service_start_date < max_time)
+            {
+                busy += if r.exit_date < max_time {
+                    r.exit_date - r.service_start_date
+                } else {
+                    max_time - r.service_start_date
+                };
+            }
+            busy / max_time
+        })
+        .collect()
+}
+
+fn mm3_servers(priority: ServerPriority) -> Network {
+    Network::new(
+        vec![NodeSpec::new(Servers::Finite(3)).with_server_priority(priority)],
+        vec![CustomerClass::new("Class 0", vec![ClassAtNode::new(Some(exp(1.0)), exp(2.0))], vec![])],
+    )
+}
+
+// docs/Guides/Services/server_priority.rst:
+//     N = ciw.create_network(arrival_distributions=[Exponential(rate=1)],
+//         service_distributions=[Exponential(rate=2)], number_of_servers=[3])
+//     ciw.seed(0); Q = ciw.Simulation(N); Q.simulate_until_max_time(1000)
+//     [srv.utilisation for srv in Q.nodes[1].servers]
+//     # docs: [0.31849424..., 0.14376176..., 0.04196395...]
+#[test]
+fn server_priority_by_default_the_first_server_is_the_busiest() {
+    let used = server_utilisations(&mm3_servers(ServerPriority::LowestId), 0, 1000.0, 3);
+    assert_eq!(used, [0.3184942440259139, 0.1437617661984246, 0.04196395909329539]);
+}
+
+/// The docs' `server_busy_time(server, ind)`: `server.busy_time`.
+#[derive(Debug)]
+struct ServerBusyTime;
+
+impl ServerPriorityFunction for ServerBusyTime {
+    fn priority(&self, server: &ServerState, _: &QueuedCustomer) -> f64 {
+        server.busy_time
+    }
+}
+
+// docs/Guides/Services/server_priority.rst:
+//     def server_busy_time(server, ind):
+//         return server.busy_time
+//     (the same network with server_priority_functions=[server_busy_time])
+//     ciw.seed(0); Q = ciw.Simulation(N); Q.simulate_until_max_time(1000)
+//     [srv.utilisation for srv in Q.nodes[1].servers]
+//     # docs: [0.16784616..., 0.16882711..., 0.16754668...]
+#[test]
+fn server_priority_by_busy_time_evens_out_the_work() {
+    let ciw = [0.16784616228588892, 0.16882711899030475, 0.1675466880414403];
+    let used = server_utilisations(&mm3_servers(ServerPriority::custom(ServerBusyTime)), 0, 1000.0, 3);
+    assert_eq!(used, ciw);
+    // The built-in least-busy priority is the same rule.
+    assert_eq!(server_utilisations(&mm3_servers(ServerPriority::LeastBusy), 0, 1000.0, 3), ciw);
+}
+
+/// The docs' `custom_server_priority(srv, ind)`: class 0 prefers servers
+/// 1, 3, 2 in that order; class 1 servers 2, 3, 1.
+#[derive(Debug)]
+struct ByClass;
+
+impl ServerPriorityFunction for ByClass {
+    fn priority(&self, server: &ServerState, customer: &QueuedCustomer) -> f64 {
+        let order: [f64; 3] = if customer.class == 0 { [0.0, 2.0, 1.0] } else { [2.0, 0.0, 1.0] };
+        order[usize::try_from(server.id - 1).unwrap()]
+    }
+}
+
+// docs/Guides/Services/server_priority.rst, "Prioritising Using the Individual":
+//     def custom_server_priority(srv, ind):
+//         if ind.customer_class == 'Class 0':
+//             priorities = {1: 0, 2: 2, 3: 1}; return priorities[srv.id_number]
+//         if ind.customer_class == 'Class 1':
+//             priorities = {1: 2, 2: 0, 3: 1}; return priorities[srv.id_number]
+//     N = ciw.create_network(
+//         arrival_distributions={'Class 0': [Exponential(1)], 'Class 1': [Exponential(1)]},
+//         service_distributions={'Class 0': [Exponential(2)], 'Class 1': [Exponential(2)]},
+//         number_of_servers=[3], server_priority_functions=[custom_server_priority])
+//     ciw.seed(0); Q = ciw.Simulation(N); Q.simulate_until_max_time(1000)
+//     [srv.utilisation for srv in Q.nodes[1].servers]
+//     # docs: [0.36132860..., 0.36679394..., 0.25802026...]
+//     # and with arrival rates 1.5 and 0.5: [0.44765005..., 0.26787548..., 0.29112382...]
+#[test]
+fn server_priority_by_customer_class_each_class_has_its_own_server() {
+    let net = |rate_0, rate_1| {
+        let class = |name: &str, rate| {
+            CustomerClass::new(name, vec![ClassAtNode::new(Some(exp(rate)), exp(2.0))], vec![])
+        };
+        Network::new(
+            vec![NodeSpec::new(Servers::Finite(3)).with_server_priority(ServerPriority::custom(ByClass))],
+            vec![class("Class 0", rate_0), class("Class 1", rate_1)],
+        )
+    };
+    let even = server_utilisations(&net(1.0, 1.0), 0, 1000.0, 3);
+    assert_eq!(even, [0.36132860028585134, 0.3667939476202799, 0.2580202674603771]);
+    let skewed = server_utilisations(&net(1.5, 0.5), 0, 1000.0, 3);
+    assert_eq!(skewed, [0.447650059165907, 0.2678754897968868, 0.29112382084389343]);
 }
