@@ -4,9 +4,9 @@
 //! `repr()` of Ciw 3.2.7's results on CPython 3.11).
 
 use queue_sim::{
-    Baulking, ClassAtNode, CustomerClass, Distribution, Network, NodeSpec, QueuedCustomer, RandomSource,
-    Record, RecordType, ServerPriority, ServerPriorityFunction, ServerState, Servers, Simulation,
-    TimeDistribution,
+    Baulking, ClassAtNode, CustomerClass, Destination, Distribution, Network, NetworkState, NodeSpec,
+    QueuedCustomer, RandomSource, Record, RecordType, Router, RouterFunction, ServerPriority,
+    ServerPriorityFunction, ServerState, Servers, Simulation, TimeDistribution,
 };
 
 fn exp(rate: f64) -> Distribution {
@@ -453,4 +453,127 @@ fn server_priority_by_customer_class_each_class_has_its_own_server() {
     assert_eq!(even, [0.36132860028585134, 0.3667939476202799, 0.2580202674603771]);
     let skewed = server_utilisations(&net(1.5, 0.5), 0, 1000.0, 3);
     assert_eq!(skewed, [0.447650059165907, 0.2678754897968868, 0.29112382084389343]);
+}
+
+/// The number of records at each node (from 1), as
+/// `sorted(Counter(r.node for r in recs).items())`.
+fn records_per_node(recs: &[Record], nodes: u32) -> Vec<(u32, usize)> {
+    (1..=nodes).map(|node| (node, recs.iter().filter(|r| r.node == node).count())).collect()
+}
+
+// docs/Guides/Routing/routing_objects.rst (the docs build the network and
+// print nothing; the seed, horizon and values below are Ciw 3.2.7's for
+// this network after `ciw.seed(0)`, `simulate_until_max_time(100)`):
+//     R = ciw.routing.NetworkRouting(routers=[
+//         ciw.routing.Direct(to=2),
+//         ciw.routing.Probabilistic(destinations=[1, 3, 4], probs=[0.1, 0.5, 0.4]),
+//         ciw.routing.Probabilistic(destinations=[3], probs=[0.25]),
+//         ciw.routing.Leave()])
+//     N = ciw.create_network(arrival_distributions=[Exponential(rate=1)] * 4,
+//         service_distributions=[Exponential(rate=2)] * 4,
+//         number_of_servers=[1, 2, 3, 1], routing=R)
+//     sorted(Counter(r.node for r in recs).items())   # [(1, 137), (2, 222), (3, 277), (4, 180)]
+//     sum(r.waiting_time for r in recs) / len(recs)   # 0.7302557423699183
+#[test]
+fn routing_objects_direct_probabilistic_and_leave_routers_per_node() {
+    let routers = vec![
+        Router::Direct { to: Destination::Node(1) },
+        Router::Probabilistic { destinations: vec![0, 2, 3], probs: vec![0.1, 0.5, 0.4] },
+        Router::Probabilistic { destinations: vec![2], probs: vec![0.25] },
+        Router::Leave,
+    ];
+    let at = || ClassAtNode::new(Some(exp(1.0)), exp(2.0));
+    let net = Network::new(
+        [1, 2, 3, 1].map(|c| NodeSpec::new(Servers::Finite(c))).to_vec(),
+        vec![CustomerClass::new("Class 0", vec![at(), at(), at(), at()], vec![]).with_routing(routers)],
+    );
+    let recs = ciw_records(&net, 0, 100.0);
+    assert_eq!(records_per_node(&recs, 4), [(1, 137), (2, 222), (3, 277), (4, 180)]);
+    assert_eq!(mean(recs.iter().map(|r| r.waiting_time)), 0.7302557423699183);
+}
+
+// docs/Guides/Routing/routing_objects.rst, routing by class (again built
+// and not run in the docs; Ciw 3.2.7's values after `ciw.seed(0)`,
+// `simulate_until_max_time(100)`):
+//     N = ciw.create_network(
+//         arrival_distributions={"Class 0": [Exponential(rate=1)], "Class 1": [Exponential(rate=3)]},
+//         service_distributions={"Class 0": [Exponential(rate=2)], "Class 1": [Exponential(rate=2)]},
+//         number_of_servers=[2],
+//         routing={"Class 0": ciw.routing.NetworkRouting(routers=[ciw.routing.Leave()]),
+//                  "Class 1": ciw.routing.TransitionMatrix(transition_matrix=[[0.3]])})
+//     sorted(Counter((r.customer_class, r.destination) for r in recs).items())
+//     # [(('Class 0', -1), 87), (('Class 1', -1), 193), (('Class 1', 1), 80)]
+//     sum(r.waiting_time for r in recs) / len(recs)   # 11.582172904549715
+#[test]
+fn routing_objects_each_class_its_own_routing() {
+    let at = |rate| vec![ClassAtNode::new(Some(exp(rate)), exp(2.0))];
+    let net = Network::new(
+        one_node(2),
+        vec![
+            CustomerClass::new("Class 0", at(1.0), vec![]).with_routing(vec![Router::Leave]),
+            CustomerClass::new("Class 1", at(3.0), vec![vec![0.3]]),
+        ],
+    );
+    let recs = ciw_records(&net, 0, 100.0);
+    let count =
+        |class, to| recs.iter().filter(|r| r.customer_class == class && r.destination == Some(to)).count();
+    assert_eq!((count(0, -1), count(0, 1), count(1, -1), count(1, 1)), (87, 0, 193, 80));
+    assert_eq!(mean(recs.iter().map(|r| r.waiting_time)), 11.582172904549715);
+}
+
+/// The docs' `CustomRouting` out of node 1: before time 50 to node 2 if it
+/// is empty, else to node 3; from time 50 to node 4.
+#[derive(Debug)]
+struct CustomRouting;
+
+impl RouterFunction for CustomRouting {
+    fn next(
+        &self,
+        _: &QueuedCustomer,
+        _: usize,
+        net: &NetworkState,
+        _: &mut dyn RandomSource,
+    ) -> Destination {
+        if net.now() >= 50.0 {
+            Destination::Node(3)
+        } else if net.present(1) == 0 {
+            Destination::Node(1)
+        } else {
+            Destination::Node(2)
+        }
+    }
+}
+
+// docs/Guides/Routing/custom_routing.rst:
+//     class CustomRouting(ciw.routing.NodeRouting):
+//         def next_node(self, ind):
+//             if self.node.now >= 50: return self.simulation.nodes[4]
+//             if self.simulation.nodes[2].number_of_individuals == 0: return self.simulation.nodes[2]
+//             return self.simulation.nodes[3]
+//     N = ciw.create_network(arrival_distributions=[Exponential(rate=1), None, None, None],
+//         service_distributions=[Deterministic(value=0.2)] * 4, number_of_servers=[3, 1, 1, 1],
+//         routing=ciw.routing.NetworkRouting(routers=[CustomRouting(), Leave(), Leave(), Leave()]))
+//     ciw.seed(0); Q = ciw.Simulation(N); Q.simulate_until_max_time(100)
+//     all(r.service_start_date >= 50 for r in recs if r.node == 4)    # True
+//     all(r.service_start_date <= 50 for r in recs if r.node in [2, 3])    # True
+//     all(r.queue_size_at_arrival == 0 for r in recs if r.node == 2)    # True
+//     # not printed in the docs, Ciw 3.2.7:
+//     sorted(Counter(r.node for r in recs).items())   # [(1, 87), (2, 39), (3, 3), (4, 45)]
+//     sum(r.waiting_time for r in recs)               # 0.306540223707799
+#[test]
+fn custom_routing_to_node_2_when_empty_and_to_node_4_after_time_50() {
+    let fixed = || Distribution::deterministic(0.2);
+    let mut nodes = vec![ClassAtNode::new(Some(exp(1.0)), fixed())];
+    nodes.extend((0..3).map(|_| ClassAtNode::new(None, fixed())));
+    let routers = vec![Router::custom(CustomRouting), Router::Leave, Router::Leave, Router::Leave];
+    let net = Network::new(
+        [3, 1, 1, 1].map(|c| NodeSpec::new(Servers::Finite(c))).to_vec(),
+        vec![CustomerClass::new("Class 0", nodes, vec![]).with_routing(routers)],
+    );
+    let recs = ciw_records(&net, 0, 100.0);
+    assert!(recs.iter().filter(|r| r.node == 4).all(|r| r.service_start_date >= 50.0));
+    assert!(recs.iter().filter(|r| r.node == 2 || r.node == 3).all(|r| r.service_start_date <= 50.0));
+    assert!(recs.iter().filter(|r| r.node == 2).all(|r| r.queue_size_at_arrival == 0));
+    assert_eq!(records_per_node(&recs, 4), [(1, 87), (2, 39), (3, 3), (4, 45)]);
+    assert_eq!(recs.iter().fold(0.0, |sum, r| sum + r.waiting_time), 0.306540223707799);
 }
