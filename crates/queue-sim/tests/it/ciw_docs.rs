@@ -4,9 +4,10 @@
 //! `repr()` of Ciw 3.2.7's results on CPython 3.11).
 
 use queue_sim::{
-    Baulking, ClassAtNode, CustomerClass, Destination, Distribution, Network, NetworkState, NodeSpec,
-    QueuedCustomer, RandomSource, Record, RecordType, Router, RouterFunction, ServerPriority,
-    ServerPriorityFunction, ServerState, Servers, Simulation, TimeDistribution,
+    Baulking, Choice, ClassAtNode, CustomerClass, Destination, Distribution, Network, NetworkState, NodeSpec,
+    ProcessRouting, QueuedCustomer, RandomSource, Record, RecordType, RouteFunction, Router, RouterFunction,
+    Routing, Rule, ServerPriority, ServerPriorityFunction, ServerState, Servers, Simulation,
+    TimeDistribution,
 };
 
 fn exp(rate: f64) -> Distribution {
@@ -576,4 +577,169 @@ fn custom_routing_to_node_2_when_empty_and_to_node_4_after_time_50() {
     assert!(recs.iter().filter(|r| r.node == 2).all(|r| r.queue_size_at_arrival == 0));
     assert_eq!(records_per_node(&recs, 4), [(1, 87), (2, 39), (3, 3), (4, 45)]);
     assert_eq!(recs.iter().fold(0.0, |sum, r| sum + r.waiting_time), 0.306540223707799);
+}
+
+// docs/Guides/Queues/queue_capacities.rst:
+//     N = ciw.create_network(
+//         arrival_distributions=[Exponential(rate=2), Exponential(rate=1)],
+//         service_distributions=[Exponential(rate=1), Exponential(rate=1)],
+//         routing=[[0.0, 0.5], [0.0, 0.0]], number_of_servers=[3, 2],
+//         queue_capacities=[float('inf'), 10])
+//     ciw.seed(0); Q = ciw.Simulation(N); Q.simulate_until_max_time(100)
+//     Q.get_all_records(only=['rejection'])[0]
+//     # docs and Ciw 3.2.7: Record(id_number=283, customer_class='Customer', ..., node=2,
+//     #   arrival_date=86.79600309018552, waiting_time=nan, ..., exit_date=86.79600309018552,
+//     #   destination=nan, queue_size_at_arrival=12, queue_size_at_departure=nan, server_id=nan,
+//     #   record_type='rejection')
+//     Q.get_all_records(only=['service'])[381]
+//     # docs: Record(id_number=281, ..., node=1, arrival_date=86.47159..., waiting_time=0.23440...,
+//     #   service_start_date=86.70600..., service_time=0.60807..., service_end_date=87.31407...,
+//     #   time_blocked=0.75070..., exit_date=88.06478..., destination=2, queue_size_at_arrival=4,
+//     #   queue_size_at_departure=2, server_id=3, record_type='service')
+#[test]
+fn queue_capacities_a_rejection_and_a_customer_blocked_after_service() {
+    let at = |rate| ClassAtNode::new(Some(exp(rate)), exp(1.0));
+    let net = Network::new(
+        vec![NodeSpec::new(Servers::Finite(3)), NodeSpec::new(Servers::Finite(2)).with_queue_capacity(10)],
+        vec![CustomerClass::new("Customer", vec![at(2.0), at(1.0)], vec![vec![0.0, 0.5], vec![0.0, 0.0]])],
+    );
+    let mut sim = Simulation::ciw(&net, 0).unwrap();
+    sim.run_until(100.0).unwrap();
+    let rejections = sim.records_in_ciw_order(Some(&[RecordType::Rejection]));
+    // Not printed in the docs: Ciw 3.2.7 has 5 rejection records.
+    assert_eq!(rejections.len(), 5);
+    let rejected = Record {
+        id_number: 283,
+        customer_class: 0,
+        original_customer_class: 0,
+        node: 2,
+        arrival_date: 86.79600309018552,
+        waiting_time: f64::NAN,
+        service_start_date: f64::NAN,
+        service_time: f64::NAN,
+        service_end_date: f64::NAN,
+        time_blocked: f64::NAN,
+        exit_date: 86.79600309018552,
+        destination: None,
+        queue_size_at_arrival: 12,
+        queue_size_at_departure: None,
+        server_id: None,
+        record_type: RecordType::Rejection,
+    };
+    // Debug forms: NaN fields, which `==` never equates.
+    assert_eq!(format!("{:?}", rejections[0]), format!("{rejected:?}"));
+    let blocked = Record {
+        id_number: 281,
+        customer_class: 0,
+        original_customer_class: 0,
+        node: 1,
+        arrival_date: 86.47159563260503,
+        waiting_time: 0.23440800156484443,
+        service_start_date: 86.70600363416987,
+        service_time: 0.6080763379283525,
+        service_end_date: 87.31407997209823,
+        time_blocked: 0.7507016571852461,
+        exit_date: 88.06478162928347,
+        destination: Some(2),
+        queue_size_at_arrival: 4,
+        queue_size_at_departure: Some(2),
+        server_id: Some(3),
+        record_type: RecordType::Service,
+    };
+    assert_eq!(sim.records_in_ciw_order(Some(&[RecordType::Service]))[381], blocked);
+}
+
+/// The nodes each customer who left the network visited (Ciw's
+/// `[[dr.node for dr in ind.data_records] for ind in Q.nodes[-1].all_individuals]`),
+/// in the order they left.
+fn routes_of_those_who_left(recs: &[Record]) -> Vec<Vec<u32>> {
+    recs.iter()
+        .filter(|r| r.destination == Some(-1))
+        .map(|last| recs.iter().filter(|r| r.id_number == last.id_number).map(|r| r.node).collect())
+        .collect()
+}
+
+/// The docs' `repeating_route`: `[1, 1]`, node 1 twice more.
+#[derive(Debug)]
+struct RepeatingRoute;
+
+impl RouteFunction for RepeatingRoute {
+    fn route(&self, _: &QueuedCustomer, _: usize, _: &mut dyn RandomSource) -> Vec<Vec<usize>> {
+        vec![vec![0], vec![0]]
+    }
+}
+
+// docs/Guides/Routing/process_based.rst:
+//     def repeating_route(ind, simulation):
+//         return [1, 1]
+//     N = ciw.create_network(arrival_distributions=[Exponential(rate=1)],
+//         service_distributions=[Exponential(rate=2)], number_of_servers=[1],
+//         routing=ciw.routing.ProcessBased(repeating_route))
+//     ciw.seed(0); Q = ciw.Simulation(N); Q.simulate_until_max_time(100.0)
+//     inds = Q.nodes[-1].all_individuals
+//     set([tuple(dr.node for dr in ind.data_records) for ind in inds])   # {(1, 1, 1)}
+//     len(inds)   # not printed in the docs; Ciw 3.2.7: 48
+#[test]
+fn process_based_routing_every_customer_is_served_three_times_at_node_1() {
+    let net = Network::new(
+        one_node(1),
+        vec![
+            CustomerClass::new("Class 0", vec![ClassAtNode::new(Some(exp(1.0)), exp(2.0))], vec![])
+                .with_routing(Routing::Process(ProcessRouting::fixed(RepeatingRoute))),
+        ],
+    );
+    let mut sim = Simulation::ciw(&net, 0).unwrap();
+    sim.run_until(100.0).unwrap();
+    let routes = routes_of_those_who_left(sim.records());
+    assert_eq!(routes.len(), 48);
+    assert!(routes.iter().all(|route| route == &[1, 1, 1]));
+}
+
+/// The docs' flexible route: one of nodes 1 and 2, then node 3, then one
+/// of nodes 1 and 2 (or both, by the rule).
+#[derive(Debug)]
+struct TwoChoices;
+
+impl RouteFunction for TwoChoices {
+    fn route(&self, _: &QueuedCustomer, _: usize, _: &mut dyn RandomSource) -> Vec<Vec<usize>> {
+        vec![vec![0, 1], vec![2], vec![0, 1]]
+    }
+}
+
+// docs/Guides/Routing/process_based.rst, flexible process-based routing:
+//     def routing_function(ind, simulation):
+//         return [[1, 2], [3], [1, 2]]
+//     N = ciw.create_network(arrival_distributions=[None, None, None, Exponential(rate=1)],
+//         service_distributions=[Exponential(rate=2)] * 4, number_of_servers=[1, 1, 1, 1],
+//         routing=ciw.routing.FlexibleProcessBased(route_function=routing_function,
+//                                                   rule='any', choice='random'))   # then rule='all'
+//     ciw.seed(0); Q = ciw.Simulation(N); Q.simulate_until_max_customers(6)
+//     [[dr.node for dr in ind.data_records] for ind in Q.nodes[-1].all_individuals]
+//     # docs and Ciw 3.2.7, printed one route a line: see below
+#[test]
+fn flexible_process_based_routing_any_or_all_of_each_stage() {
+    let routes = |rule| {
+        let mut nodes: Vec<ClassAtNode> = (0..3).map(|_| ClassAtNode::new(None, exp(2.0))).collect();
+        nodes.push(ClassAtNode::new(Some(exp(1.0)), exp(2.0)));
+        let routing = Routing::Process(ProcessRouting::flexible(TwoChoices, Choice::Random, rule));
+        let net = Network::new(
+            (0..4).map(|_| NodeSpec::new(Servers::Finite(1))).collect(),
+            vec![CustomerClass::new("Class 0", nodes, vec![]).with_routing(routing)],
+        );
+        let mut sim = Simulation::ciw(&net, 0).unwrap();
+        sim.run_until_finished(6).unwrap();
+        routes_of_those_who_left(sim.records())
+    };
+    let any: [&[u32]; 6] =
+        [&[4, 2, 3, 2], &[4, 1, 3, 1], &[4, 1, 3, 1], &[4, 1, 3, 1], &[4, 2, 3, 1], &[4, 2, 3, 1]];
+    assert_eq!(routes(Rule::Any), any);
+    let all: [&[u32]; 6] = [
+        &[4, 2, 1, 3, 2, 1],
+        &[4, 1, 2, 3, 2, 1],
+        &[4, 2, 1, 3, 2, 1],
+        &[4, 1, 2, 3, 2, 1],
+        &[4, 1, 2, 3, 1, 2],
+        &[4, 1, 2, 3, 2, 1],
+    ];
+    assert_eq!(routes(Rule::All), all);
 }
