@@ -5,6 +5,7 @@
 mod batching;
 mod baulking;
 mod ciw;
+mod ciw_docs;
 mod class_change;
 mod disciplines;
 mod distributions;
