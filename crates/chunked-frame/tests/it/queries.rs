@@ -266,3 +266,37 @@ fn a_group_of_exactly_ddof_values_has_a_null_variance_not_nan() {
         assert_eq!(got.columns()[4].get(0), Value::Float(0.0));
     }
 }
+
+#[test]
+fn a_group_by_over_several_value_columns_keeps_each_columns_statistics_apart() {
+    // Two int and two float value columns, three groups: every group's
+    // statistics of each column are its own, whatever the partitions.
+    let csv = "k,a,b,x,y\np,1,10,0.5,100.5\nq,2,20,1.5,200.5\np,3,30,2.5,300.5\nr,4,40,3.5,400.5\nq,5,50,4.5,500.5\n";
+    let file = TempCsv::new("columns.csv", csv.as_bytes());
+    let aggs = [
+        ("a", Agg::Sum),
+        ("b", Agg::Sum),
+        ("x", Agg::Mean),
+        ("y", Agg::Mean),
+        ("b", Agg::Min),
+        ("y", Agg::Max),
+    ];
+    let (i, f, s) = (Value::Int, Value::Float, |k: &str| Value::Str(k.into()));
+    let want = [
+        vec![s("p"), i(4), i(40), f(1.5), f(200.5), i(10), f(300.5)],
+        vec![s("q"), i(7), i(70), f(3.0), f(350.5), i(20), f(500.5)],
+        vec![s("r"), i(4), i(40), f(3.5), f(400.5), i(40), f(400.5)],
+    ];
+    for exec in executors() {
+        for blocksize in [1 << 20, 24] {
+            let got = read_csv(file.path(), CsvOptions::default().blocksize(blocksize))
+                .unwrap()
+                .groupby(&["k"])
+                .agg(&aggs)
+                .compute(&exec)
+                .unwrap();
+            let rows: Vec<Vec<Value>> = (0..got.height()).map(|r| got.row(r)).collect();
+            assert_eq!(rows, want, "blocksize {blocksize}");
+        }
+    }
+}
