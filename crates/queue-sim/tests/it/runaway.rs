@@ -381,3 +381,29 @@ fn a_finite_queue_still_filling_behind_a_server_held_for_ever_is_no_deadlock_for
     let err = sim.run(Stop::MaxCustomers(10)).unwrap_err();
     assert!(matches!(err, SimError::Deadlock { node: 0, count: "complete", .. }), "{err:?}");
 }
+
+#[test]
+fn a_deadlock_is_reported_only_once_the_customers_outside_it_have_left() {
+    // The mutual-blocking pair, with node 0 sending half its customers to
+    // a third node of unlimited servers that holds each for 10 000. The
+    // pair soon deadlocks, but customers at node 2 will still complete:
+    // the run is frozen only once the last of them has left, after 10 000.
+    let service = || Distribution::exponential(1.0);
+    let net = one_class(
+        vec![
+            node(Servers::Finite(1), Some(0)),
+            node(Servers::Finite(1), Some(0)),
+            node(Servers::Infinite, None),
+        ],
+        vec![
+            at(Some(Distribution::exponential(100.0)), service()),
+            at(Some(Distribution::exponential(100.0)), service()),
+            at(None, Distribution::deterministic(10_000.0)),
+        ],
+        vec![vec![0.0, 0.5, 0.5], vec![0.5, 0.0, 0.0], vec![0.0, 0.0, 0.0]],
+    );
+    let mut sim = Simulation::new(&net, 1).unwrap();
+    let err = sim.run(Stop::MaxCustomers(1_000_000)).unwrap_err();
+    let SimError::Deadlock { node: 0, time, count: "complete" } = err else { panic!("{err:?}") };
+    assert!(time > 10_000.0, "deadlock reported at {time}, with customers still at node 2");
+}
