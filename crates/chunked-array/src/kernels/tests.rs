@@ -104,3 +104,46 @@ fn extrema_propagate_nan() {
     let Partial::Min(m) = s.finish() else { panic!("min") };
     assert!(m[[]].is_nan());
 }
+
+#[test]
+fn pairwise_dot_of_long_vectors_adds_both_halves() {
+    // Past 128 elements the dot product is split in halves: exact on
+    // small integers, as a plain loop is.
+    for n in [129, 1000, 4099] {
+        let a: Vec<f64> = (0..n).map(|i| (i % 17) as f64).collect();
+        let b: Vec<f64> = (0..n).map(|i| (i % 5) as f64 - 2.0).collect();
+        let plain: f64 = a.iter().zip(&b).map(|(x, y)| x * y).sum();
+        assert_eq!(pairwise_dot(&a, &b), plain, "n = {n}");
+    }
+}
+
+#[test]
+fn a_sum_fed_tile_by_tile_keeps_what_rounding_drops() {
+    // 1e16 + 1 rounds to 1e16 (floats there are 2 apart); Neumaier's
+    // compensation keeps the 1 whichever of the two is the larger so far,
+    // so the sum of the three tiles is 1, where plain addition gives 0.
+    for tiles in [[1e16, 1.0, -1e16], [1.0, 1e16, -1e16]] {
+        let mut sink = SinkState::new(SinkKind::All(Acc::Sum), &[3], Vec::new());
+        for (k, t) in tiles.iter().enumerate() {
+            sink.feed(&[*t], 1, 1, k);
+        }
+        let Partial::Sum(s) = sink.finish() else { panic!("sum") };
+        assert_eq!(s[[]], 1.0, "tiles {tiles:?}");
+    }
+}
+
+#[test]
+fn a_vector_dot_fed_in_segments_pairs_each_segment_with_its_own_part_of_the_other() {
+    // A vector block of 10 against its segment of the other vector, fed in
+    // tiles of 4, 4 and 2 elements starting at elements 0, 4 and 8.
+    let x: Vec<f64> = (1..=10).map(f64::from).collect();
+    let y: Vec<f64> = (0..10).map(|i| f64::from(i * i % 7) - 3.0).collect();
+    let mut sink = SinkState::new(SinkKind::Inner, &[10], y.clone());
+    for at in [0, 4, 8] {
+        let tile = &x[at..(at + 4).min(10)];
+        sink.feed(tile, 1, tile.len(), at);
+    }
+    let Partial::Sum(dot) = sink.finish() else { panic!("sum") };
+    let plain: f64 = x.iter().zip(&y).map(|(a, b)| a * b).sum();
+    assert_eq!(dot[[]], plain);
+}

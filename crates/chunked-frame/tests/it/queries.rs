@@ -266,3 +266,81 @@ fn a_group_of_exactly_ddof_values_has_a_null_variance_not_nan() {
         assert_eq!(got.columns()[4].get(0), Value::Float(0.0));
     }
 }
+
+#[test]
+fn a_group_by_over_several_value_columns_keeps_each_columns_statistics_apart() {
+    // Two int and two float value columns, three groups: every group's
+    // statistics of each column are its own, whatever the partitions.
+    let csv = "k,a,b,x,y\np,1,10,0.5,100.5\nq,2,20,1.5,200.5\np,3,30,2.5,300.5\nr,4,40,3.5,400.5\nq,5,50,4.5,500.5\n";
+    let file = TempCsv::new("columns.csv", csv.as_bytes());
+    let aggs = [
+        ("a", Agg::Sum),
+        ("b", Agg::Sum),
+        ("x", Agg::Mean),
+        ("y", Agg::Mean),
+        ("b", Agg::Min),
+        ("y", Agg::Max),
+        ("a", Agg::Var(1)),
+        ("y", Agg::Var(1)),
+    ];
+    let (i, f, s) = (Value::Int, Value::Float, |k: &str| Value::Str(k.into()));
+    // The variance of r's single value (ddof 1) is null.
+    let want = [
+        vec![s("p"), i(4), i(40), f(1.5), f(200.5), i(10), f(300.5), f(2.0), f(20000.0)],
+        vec![s("q"), i(7), i(70), f(3.0), f(350.5), i(20), f(500.5), f(4.5), f(45000.0)],
+        vec![s("r"), i(4), i(40), f(3.5), f(400.5), i(40), f(400.5), Value::Null, Value::Null],
+    ];
+    for exec in executors() {
+        for blocksize in [1 << 20, 24] {
+            let got = read_csv(file.path(), CsvOptions::default().blocksize(blocksize))
+                .unwrap()
+                .groupby(&["k"])
+                .agg(&aggs)
+                .compute(&exec)
+                .unwrap();
+            let rows: Vec<Vec<Value>> = (0..got.height()).map(|r| got.row(r)).collect();
+            assert_eq!(rows, want, "blocksize {blocksize}");
+        }
+    }
+}
+
+#[test]
+fn a_column_float_in_one_partition_and_int_in_later_ones_sums_as_float() {
+    // The sample (500 bytes) sees ints; a float in the middle of the file
+    // makes its partition's column float64, and the int partials after it
+    // are widened when they are merged into it.
+    let mut text = String::from("k,v\n");
+    for i in 0..3000 {
+        if i == 1500 {
+            text.push_str("1,5.5\n");
+        }
+        text.push_str(&format!("{},{i}\n", i % 3));
+    }
+    let file = TempCsv::new("widen_middle.csv", text.as_bytes());
+    let want = (0..3000).filter(|i| i % 3 == 1).sum::<i64>() as f64 + 5.5;
+    for exec in executors() {
+        for blocksize in [4096, 700] {
+            let options = CsvOptions { sample_bytes: 500, ..CsvOptions::default() }.blocksize(blocksize);
+            let got =
+                read_csv(file.path(), options).unwrap().groupby(&["k"]).sum("v").compute(&exec).unwrap();
+            assert_eq!(got.row(1), [Value::Int(1), Value::Float(want)], "blocksize {blocksize}");
+        }
+    }
+}
+
+#[test]
+fn the_variance_of_values_far_from_zero_is_computed_from_deviations() {
+    // 1e15 + 1..4: the deviations from the mean are exact, the squares of
+    // the values are not (Σx² - nμ² would lose the answer).
+    let file = TempCsv::new(
+        "offset.csv",
+        b"k,v\na,1000000000000001\na,1000000000000002\na,1000000000000003\na,1000000000000004\n",
+    );
+    let got = read_csv(file.path(), CsvOptions::default())
+        .unwrap()
+        .groupby(&["k"])
+        .agg(&[("v", Agg::Var(1))])
+        .compute(&Executor::sequential())
+        .unwrap();
+    assert_eq!(got.row(0)[1], Value::Float(5.0 / 3.0));
+}

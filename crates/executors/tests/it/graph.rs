@@ -459,3 +459,60 @@ fn a_drawing_into_a_pipe_is_laid_out_from_the_source_not_read_back() {
         assert!(std::fs::read_to_string(svg).unwrap().contains("<svg"));
     }
 }
+
+/// A value that counts its drops.
+struct Counted(Arc<AtomicUsize>);
+
+impl Drop for Counted {
+    fn drop(&mut self) {
+        self.0.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+#[test]
+fn an_input_is_dropped_as_soon_as_its_last_consumer_has_run() {
+    // load -> size -> later: by the time `later` runs, `load`'s value has
+    // had its only consumer and is gone (memory bounded by the tasks in
+    // flight, as in dask), not kept until the whole graph ends.
+    let g = Graph::new();
+    let drops = Arc::new(AtomicUsize::new(0));
+    let d = drops.clone();
+    let load = g.delayed1("load", move |_: &u8| Ok::<_, String>(Counted(d.clone())));
+    let size = g.delayed1("size", |_: &Counted| Ok::<_, String>(1usize));
+    let seen = drops.clone();
+    let later = g.delayed1("later", move |_: &usize| Ok::<_, String>(seen.load(Ordering::SeqCst)));
+    let out = later.call(&size.call(&load.call(&g.value(0u8))));
+    for exec in [Executor::sequential(), Executor::new(Strategy::Graph, 1).unwrap()] {
+        drops.store(0, Ordering::SeqCst);
+        assert_eq!(out.compute(&exec).unwrap(), 1, "load's value was dropped before `later` ran");
+    }
+}
+
+#[test]
+fn the_tasks_one_task_releases_run_at_once_on_idle_workers() {
+    // One root, four consumers of it, four workers: the root takes long
+    // enough for the other three workers to be idle, waiting; when it ends
+    // they are woken for the consumers it made ready. Each consumer waits
+    // (up to 3 s) for all four to be running together.
+    let g = Graph::new();
+    let root = g.delayed1("root", |x: &u32| {
+        std::thread::sleep(Duration::from_millis(200));
+        Ok::<_, String>(*x)
+    });
+    let i = Arc::new(AtomicUsize::new(0));
+    let meet = g.delayed1("meet", move |_: &u32| {
+        i.fetch_add(1, Ordering::SeqCst);
+        let deadline = std::time::Instant::now() + Duration::from_secs(3);
+        while i.load(Ordering::SeqCst) < 4 && std::time::Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        Ok::<_, String>(i.load(Ordering::SeqCst) >= 4)
+    });
+    // Calls are impure: four nodes, ready together when the root ends.
+    let r = root.call(&g.value(7u32));
+    let meets: Vec<_> = (0..4).map(|_| meet.call(&r)).collect();
+    let refs: Vec<_> = meets.iter().collect();
+    let exec = Executor::new(Strategy::Graph, 4).unwrap();
+    let got = g.compute(&refs, &exec).unwrap();
+    assert_eq!(got, [true; 4], "all four ran together");
+}

@@ -324,3 +324,90 @@ fn an_erlang_whose_every_draw_would_take_longer_than_a_run_is_refused() {
         assert!(!out.records.is_empty(), "{rng}");
     }
 }
+
+#[test]
+fn customers_blocked_behind_a_slow_service_for_a_million_events_are_neither_deadlock_nor_stall() {
+    // Node 0 (no waiting room) serves in 0.001 and sends everyone to node 1
+    // (no waiting room either), which takes 1000: the next customer waits
+    // blocked at node 0 while 200 arrivals a time unit are turned away. No
+    // customer completes for 200 000 events at a time, over 1.2 million
+    // events in all, yet every service ends: the run reaches its count.
+    let net = one_class(
+        vec![node(Servers::Finite(1), Some(0)), node(Servers::Finite(1), Some(0))],
+        vec![
+            at(Some(Distribution::deterministic(0.005)), Distribution::deterministic(0.001)),
+            at(None, Distribution::deterministic(1000.0)),
+        ],
+        vec![vec![0.0, 1.0], vec![0.0, 0.0]],
+    );
+    let mut sim = Simulation::new(&net, 0).unwrap();
+    sim.run(Stop::MaxCustomers(6)).unwrap();
+    assert_eq!(sim.completed(), 6);
+    assert!(sim.events_processed() > 1_100_000, "{}", sim.events_processed());
+}
+
+#[test]
+fn a_burst_of_nine_hundred_thousand_events_at_one_instant_is_no_stall() {
+    // As in `bursts_at_one_instant_that_end_are_not_stalls`, with 300 000
+    // customers: 900 000 events at t = 1, just under the million events in
+    // a row that count as time standing still.
+    let mut gaps = vec![0.0; 300_000];
+    gaps[0] = 1.0;
+    gaps.push(1e9);
+    let net = one_class(
+        vec![node(Servers::Infinite, None), node(Servers::Infinite, None)],
+        vec![
+            at(Some(Distribution::Sequential { values: gaps }), Distribution::deterministic(0.0)),
+            at(None, Distribution::deterministic(0.0)),
+        ],
+        vec![vec![0.0, 1.0], vec![0.0, 0.0]],
+    );
+    let out = simulate(&net, RngKind::Pcg, 0, Stop::MaxTime(10.0)).unwrap();
+    assert_eq!(out.records.len(), 600_000);
+}
+
+#[test]
+fn a_finite_queue_still_filling_behind_a_server_held_for_ever_is_no_deadlock_for_a_finished_count() {
+    // The one server is held for ever from the first arrival; 150 000 more
+    // queue (no one finishes for over two checks of the engine), then the
+    // queue is full and rejections finish: a run to a number finished ends.
+    let net = one_class(
+        vec![node(Servers::Finite(1), Some(150_000))],
+        vec![at(Some(Distribution::deterministic(1.0)), Distribution::deterministic(f64::INFINITY))],
+        vec![vec![0.0]],
+    );
+    let mut sim = Simulation::new(&net, 0).unwrap();
+    sim.run(Stop::MaxFinished(10)).unwrap();
+    assert_eq!(sim.finished(), 10);
+    assert_eq!(sim.arrived() - sim.accepted(), 10);
+    // A run to a number completed is a deadlock there.
+    let mut sim = Simulation::new(&net, 0).unwrap();
+    let err = sim.run(Stop::MaxCustomers(10)).unwrap_err();
+    assert!(matches!(err, SimError::Deadlock { node: 0, count: "complete", .. }), "{err:?}");
+}
+
+#[test]
+fn a_deadlock_is_reported_only_once_the_customers_outside_it_have_left() {
+    // The mutual-blocking pair, with node 0 sending half its customers to
+    // a third node of unlimited servers that holds each for 10 000. The
+    // pair soon deadlocks, but customers at node 2 will still complete:
+    // the run is frozen only once the last of them has left, after 10 000.
+    let service = || Distribution::exponential(1.0);
+    let net = one_class(
+        vec![
+            node(Servers::Finite(1), Some(0)),
+            node(Servers::Finite(1), Some(0)),
+            node(Servers::Infinite, None),
+        ],
+        vec![
+            at(Some(Distribution::exponential(100.0)), service()),
+            at(Some(Distribution::exponential(100.0)), service()),
+            at(None, Distribution::deterministic(10_000.0)),
+        ],
+        vec![vec![0.0, 0.5, 0.5], vec![0.5, 0.0, 0.0], vec![0.0, 0.0, 0.0]],
+    );
+    let mut sim = Simulation::new(&net, 1).unwrap();
+    let err = sim.run(Stop::MaxCustomers(1_000_000)).unwrap_err();
+    let SimError::Deadlock { node: 0, time, count: "complete" } = err else { panic!("{err:?}") };
+    assert!(time > 10_000.0, "deadlock reported at {time}, with customers still at node 2");
+}
