@@ -11,7 +11,18 @@ use anyhow::{Context, Result, bail};
 /// The crates with core logic worth mutating, each with its default files
 /// (relative to the crate's directory).
 const CORE_FILES: &[(&str, &[&str])] = &[
-    ("queue-sim", &["src/event_queue.rs", "src/routing.rs", "src/python_random.rs", "src/simulation.rs"]),
+    (
+        "queue-sim",
+        &[
+            "src/engine/event_queue.rs",
+            "src/engine/routing.rs",
+            "src/python_random.rs",
+            "src/engine/service.rs",
+            "src/engine/preemption.rs",
+            "src/engine/reneging.rs",
+            "src/engine/arrivals.rs",
+        ],
+    ),
     ("executors", &["src/work_queue.rs", "src/scheduler.rs"]),
     ("chunked-frame", &["src/tokenizer.rs", "src/groupby.rs"]),
     ("chunked-array", &["src/kernels.rs"]),
