@@ -8,6 +8,7 @@ mod ciw;
 mod class_change;
 mod disciplines;
 mod distributions;
+mod hostile;
 mod model;
 mod priorities;
 mod properties;
