@@ -368,7 +368,7 @@ fn an_empty_user_route_means_leave_after_the_first_node() {
 }
 
 #[test]
-fn duplicate_class_names_are_refused() {
+fn duplicate_class_names_named_by_a_class_change_are_refused() {
     let text = r#"
 [[nodes]]
 servers = 1
@@ -380,6 +380,18 @@ name = "A"
 nodes = [{ arrival = { type = "exponential", rate = 1.0 }, service = { type = "exponential", rate = 2.0 } }]
 "#;
     let err = Network::from_toml_str(text).expect_err("two classes named A");
+    assert!(err.to_string().contains("\"A\""), "{err}");
+}
+
+#[test]
+#[ignore = "defect: two classes of the same name are accepted when nothing names them (records and Ciw's numbering can't tell them apart)"]
+fn duplicate_class_names_are_refused() {
+    let class = r#"
+[[classes]]
+name = "A"
+nodes = [{ arrival = { type = "exponential", rate = 1.0 }, service = { type = "exponential", rate = 2.0 } }]"#;
+    let text = format!("[[nodes]]\nservers = 1\n{class}\n{class}\n");
+    let err = Network::from_toml_str(&text).expect_err("two classes named A");
     assert!(err.to_string().contains("\"A\""), "{err}");
 }
 
@@ -473,4 +485,58 @@ fn lifo_after_preemption_serves_the_customer_who_joined_last_as_ciw_does() {
             assert!(start(2) > Some(13.0), "{mode:?} {rng:?}: customer 2 went first");
         }
     }
+}
+
+/// The most customers in the network at once, by the records: each
+/// customer is in from its first arrival until it leaves (served or
+/// rerouted out, reneging out of a node with no reneging destination), or
+/// until `end`. `stays` says whether a renege record sends its customer on.
+fn most_present(records: &[Record], end: f64, stays: impl Fn(&Record) -> bool) -> usize {
+    let mut spans: HashMap<u64, (f64, f64)> = HashMap::new();
+    for r in records {
+        if matches!(r.record_type, RecordType::Rejection | RecordType::Baulk) {
+            continue;
+        }
+        let span = spans.entry(r.id_number).or_insert((r.arrival_date, end));
+        span.0 = span.0.min(r.arrival_date);
+        let out = match r.record_type {
+            RecordType::Renege => !stays(r),
+            _ => holds_server(r) && r.destination == Some(-1),
+        };
+        if out {
+            span.1 = r.exit_date;
+        }
+    }
+    spans.values().map(|&(t, _)| spans.values().filter(|&&(a, b)| a <= t && b > t).count()).max().unwrap_or(0)
+}
+
+#[test]
+fn the_system_capacity_holds_under_every_behaviour() {
+    for mode in MODES {
+        let net = everything(mode);
+        for seed in 0..4 {
+            let out = simulate(&net, RngKind::Ciw, seed, Stop::MaxTime(300.0)).unwrap();
+            // Only class Hi at the first node reneges to another node.
+            let most = most_present(&out.records, 300.0, |r| (r.customer_class, r.node) == (0, 1));
+            assert!(most <= 9, "{mode} seed {seed}: {most} in a network for 9");
+            assert!(most >= 8, "{mode} seed {seed}: the capacity is never approached ({most})");
+        }
+    }
+}
+
+#[test]
+fn a_run_stopped_at_a_count_continues_to_a_time_as_one_run_would() {
+    let net = everything_served("resume");
+    let mut stopped = Simulation::ciw(&net, 5).unwrap();
+    stopped.run(Stop::MaxCustomers(40)).unwrap();
+    let at = stopped.now();
+    let err = stopped.run_until(at / 2.0).expect_err("a time in the past");
+    assert!(err.to_string().contains("past") || err.to_string().contains(&format!("{at}")), "{err}");
+    stopped.run(Stop::MaxCustomers(10)).unwrap();
+    assert_eq!(stopped.now(), at, "a count already reached moves nothing");
+    stopped.run_until(200.0).unwrap();
+    let mut whole = Simulation::ciw(&net, 5).unwrap();
+    whole.run_until(200.0).unwrap();
+    assert_eq!(format!("{:?}", stopped.records()), format!("{:?}", whole.records()));
+    check_records(stopped.records(), &node_servers(&net), "continued");
 }
