@@ -155,7 +155,7 @@ fn every_behaviour_at_once_keeps_the_records_consistent() {
     for mode in MODES {
         let net = everything(mode);
         for rng in [RngKind::Pcg, RngKind::Ciw] {
-            for seed in 0..4 {
+            for seed in 0..8 {
                 let out = simulate(&net, rng, seed, Stop::MaxTime(300.0)).unwrap();
                 check_records(&out.records, &node_servers(&net), &format!("{mode} {rng:?} seed {seed}"));
                 for u in out.utilisation.iter().flatten() {
@@ -515,7 +515,7 @@ fn most_present(records: &[Record], end: f64, stays: impl Fn(&Record) -> bool) -
 fn the_system_capacity_holds_under_every_behaviour() {
     for mode in MODES {
         let net = everything(mode);
-        for seed in 0..4 {
+        for seed in 0..8 {
             let out = simulate(&net, RngKind::Ciw, seed, Stop::MaxTime(300.0)).unwrap();
             // Only class Hi at the first node reneges to another node.
             let most = most_present(&out.records, 300.0, |r| (r.customer_class, r.node) == (0, 1));
