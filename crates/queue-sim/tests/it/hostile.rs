@@ -611,3 +611,23 @@ fn a_batch_distribution_beyond_the_largest_batch_is_refused_up_front() {
         assert!(matches!(err, ModelError::BatchSize { .. }), "{batch:?}: {err:?}");
     }
 }
+
+#[test]
+#[ignore = "defect: keys that can have no effect (reneging_destination without reneging, batch or baulking where the class never arrives from outside) are accepted silently"]
+fn keys_that_can_have_no_effect_are_refused() {
+    let model = |extra: &str| {
+        format!(
+            "[[nodes]]\nservers = 1\n[[nodes]]\nservers = 1\n[[classes]]\nname = \"A\"\nrouting = [[0.0, 1.0], [0.0, 0.0]]\nnodes = [ {{ arrival = {{ type = \"exponential\", rate = 1.0 }}, service = {{ type = \"exponential\", rate = 2.0 }} }}, {{ service = {{ type = \"exponential\", rate = 2.0 }}{extra} }} ]\n"
+        )
+    };
+    // The same model without the key loads, so only the key is at fault.
+    assert!(Network::from_toml_str(&model("")).is_ok());
+    for extra in [
+        ", reneging_destination = 0",
+        ", batch = { type = \"deterministic\", value = 5.0 }",
+        ", baulking = { probs = [1.0] }",
+    ] {
+        let err = Network::from_toml_str(&model(extra)).expect_err(extra);
+        assert!(err.to_string().contains("node 1"), "{extra}: {err}");
+    }
+}
