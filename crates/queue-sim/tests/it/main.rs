@@ -9,6 +9,7 @@ mod ciw_docs;
 mod class_change;
 mod disciplines;
 mod distributions;
+mod hostile;
 mod model;
 mod priorities;
 mod properties;
