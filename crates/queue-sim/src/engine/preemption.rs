@@ -131,7 +131,11 @@ impl<R: RandomSource> Simulation<R> {
                 c.service_time = c.service_end() - now;
             }
             let lane = self.lane_of[c.class as usize];
-            self.nodes[node].waiting.push_front(lane, victim);
+            // It keeps its place among the waiting, in the order customers
+            // took their places here (ties in order of arrival from outside).
+            let customers = &self.customers;
+            let key = |slot: u32| (customers.listed_at(slot), customers[slot].id);
+            self.nodes[node].waiting.insert_by_key(lane, victim, key);
             if !self.reneging.is_empty() {
                 self.schedule_renege(victim);
             }

@@ -34,10 +34,15 @@ impl Waiting {
         if lane == 0 { self.first.push_back(customer) } else { self.lane(lane).push_back(customer) }
     }
 
-    /// `customer` goes back to the front of its lane (a customer whose
-    /// service was interrupted joined before everyone waiting in its lane).
-    pub(crate) fn push_front(&mut self, lane: u32, customer: u32) {
-        self.lane(lane).push_front(customer);
+    /// `customer` goes back into its lane at the place its `key` gives
+    /// (a customer whose service was interrupted keeps its place among
+    /// those waiting, in the order they took their places: Ciw's list
+    /// order), after everyone with a key not above its own.
+    pub(crate) fn insert_by_key<K: PartialOrd>(&mut self, lane: u32, customer: u32, key: impl Fn(u32) -> K) {
+        let queue = self.lane(lane);
+        let mine = key(customer);
+        let place = queue.partition_point(|&c| key(c) <= mine);
+        queue.insert(place, customer);
     }
 
     /// The number waiting, in every lane.
@@ -111,7 +116,7 @@ mod tests {
         w.push_back(1, 21);
         w.push_back(2, 11);
         assert_eq!((w.best(), w.get(1, 0)), (Some((1, 2)), 20));
-        w.push_front(1, 19);
+        w.insert_by_key(1, 19, |c| c);
         assert_eq!((w.best(), w.get(1, 0)), (Some((1, 3)), 19));
         let order: Vec<u32> = std::iter::from_fn(|| w.pop_front()).collect();
         assert_eq!(order, [19, 20, 21, 10, 11]);

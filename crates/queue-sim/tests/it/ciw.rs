@@ -370,6 +370,12 @@ fn process_based_routes_equal_ciw_record_for_record() {
 }
 
 #[test]
+fn lifo_and_siro_with_preemption_equal_ciw_record_for_record() {
+    // An interrupted customer keeps its place among those waiting.
+    assert_same_records("disciplines_preempt");
+}
+
+#[test]
 fn an_mm3_queue_equals_ciw_record_for_record() {
     assert_same_records("mm3");
 }

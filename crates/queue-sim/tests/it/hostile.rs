@@ -460,7 +460,7 @@ fn lifo_preempted(mode: Preemption) -> Network {
 }
 
 #[test]
-#[ignore = "defect: a preempted customer goes to the front of its lane, so LIFO (and SIRO's draw) see another order than Ciw"]
+
 fn lifo_after_preemption_serves_the_customer_who_joined_last_as_ciw_does() {
     // At 11 LIFO takes customer 3 (joined at 3) before customer 2 (joined
     // at 2); customer 4 interrupts it at 12 and leaves at 13. Customer 3
