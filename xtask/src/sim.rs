@@ -201,6 +201,15 @@ fn records_output(args: &Args, path: &Path, rows: &Output) -> Result<Output> {
     if let Some(model) = &args.model {
         records.refuse_input(model, "model file")?;
     }
+    if let Some(out) = &args.out
+        && records.same_destination(&Output::check(&journal_path(out))?)
+    {
+        bail!(
+            "--records {} would write over the journal of --out {}: give the records a place of their own",
+            path.display(),
+            out.display()
+        );
+    }
     if records.same_destination(rows) {
         bail!(
             "--records {} would write where the rows go ({}): give the records a place of their own",

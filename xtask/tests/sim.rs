@@ -462,7 +462,12 @@ fn records_of_every_run_equal_ciws_records_line_by_line() {
         assert_eq!((a[13], a[14], a[15], a[16], a[17]), (b[10], b[11], b[12], b[13], b[14]));
     }
     assert!(ours.iter().any(|r| r[1] == "8"), "run 1 (seed 8) follows");
-    // The records and the rows cannot share a destination.
+    // The records and the rows (or the rows' journal) cannot share a destination.
     let err = failed(&sim(&["--records", "/dev/stdout"]));
     assert!(err.contains("--records"), "{err}");
+    let out = dir.join("rows.csv");
+    let journal = dir.join("rows.csv.journal");
+    let err = failed(&sim(&["--out", out.to_str().unwrap(), "--records", journal.to_str().unwrap()]));
+    assert!(err.contains("journal"), "{err}");
+    assert!(!journal.exists() && !out.exists(), "nothing written");
 }

@@ -321,7 +321,7 @@ pub enum SimError {
     },
     /// A custom distribution returned a negative or NaN time, or a batch
     /// size that is not a whole number from 0 to [`MAX_BATCH`](crate::MAX_BATCH).
-    #[error("node {node}, class {class}: {role} distribution gave invalid {} {value}", if *role == "batch" { "batch size" } else { "time" })]
+    #[error("node {node}, class {class}: {role} distribution gave invalid {} {value}", if *role == "batch" { format!("batch size (not a whole number from 0 to {})", crate::MAX_BATCH) } else { "time".to_owned() })]
     InvalidSample {
         /// The node (from 0).
         node: usize,
@@ -359,6 +359,20 @@ pub enum SimError {
         to: usize,
         /// The number of nodes.
         nodes: usize,
+        /// The time.
+        time: f64,
+    },
+    /// A user route function gave a route with a stage of no nodes.
+    #[error(
+        "node {node}, class {class}, time {time}: the route function gave stage {stage} (from 0) with no nodes"
+    )]
+    EmptyRouteStage {
+        /// The node the customer arrived at (from 0).
+        node: usize,
+        /// Its class (from 0).
+        class: usize,
+        /// The empty stage's place in the route (from 0).
+        stage: usize,
         /// The time.
         time: f64,
     },

@@ -670,7 +670,16 @@ fn check_batch(d: &Distribution, node: usize, class: usize) -> Result<(), ModelE
         Distribution::Deterministic { value } => std::slice::from_ref(value),
         Distribution::Sequential { values } | Distribution::Pmf { values, .. } => values,
         Distribution::Empirical { observations } => observations,
-        // Whole numbers by construction; a size beyond MAX_BATCH stops the run.
+        // Whole numbers by construction. A binomial of more trials than
+        // MAX_BATCH, or a Poisson whose mean is half of it or more, would
+        // give batches beyond it; refused here rather than mid-run. Rarer
+        // sizes beyond it (a long geometric tail) stop the run with an error.
+        Distribution::Binomial { n, .. } if *n > MAX_BATCH => {
+            return Err(ModelError::BatchSize { node, class, value: f64::from(*n), max: MAX_BATCH });
+        }
+        Distribution::Poisson { rate } if *rate >= f64::from(MAX_BATCH) / 2.0 => {
+            return Err(ModelError::BatchSize { node, class, value: *rate, max: MAX_BATCH });
+        }
         Distribution::Custom(_)
         | Distribution::Poisson { .. }
         | Distribution::Geometric { .. }

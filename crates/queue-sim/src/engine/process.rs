@@ -47,7 +47,10 @@ impl<R: RandomSource> Simulation<R> {
         let stages = f.0.route(&customer, node, &mut self.rng);
         let nodes = self.nodes.len();
         let mut route = VecDeque::with_capacity(stages.len());
-        for stage in stages {
+        for (place, stage) in stages.into_iter().enumerate() {
+            if stage.is_empty() {
+                return Err(SimError::EmptyRouteStage { node, class, stage: place, time: self.now });
+            }
             if let Some(&to) = stage.iter().find(|&&to| to >= nodes) {
                 return Err(SimError::InvalidRoute { node, class, to, nodes, time: self.now });
             }

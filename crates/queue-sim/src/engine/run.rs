@@ -137,8 +137,9 @@ impl<R: RandomSource> Simulation<R> {
     /// (Ciw's method "Finish"); the clock stays at the last event.
     ///
     /// Errors with [`SimError::NoExit`] if no arrival can ever finish: from
-    /// every node where a class arrives, that class can never leave, and the
-    /// node has no capacity limit to turn arrivals away.
+    /// every node where a class arrives, that class can never leave, and
+    /// nothing turns arrivals away or lets them go early (no capacity limit,
+    /// no baulking, no reneging).
     pub fn run_until_finished(&mut self, n: u64) -> Result<(), SimError> {
         if self.count(Count::Finished) < n {
             let mut trapped = None;
@@ -148,7 +149,14 @@ impl<R: RandomSource> Simulation<R> {
                     if self.arrivals[node * self.classes + class].is_none() {
                         continue;
                     }
-                    if exits[node] || state.capacity != usize::MAX || self.system_capacity != u64::MAX {
+                    let stream = node * self.classes + class;
+                    let leaves_early = self.baulking.get(stream).is_some_and(Option::is_some)
+                        || self.reneging.get(stream).is_some_and(Option::is_some);
+                    if exits[node]
+                        || leaves_early
+                        || state.capacity != usize::MAX
+                        || self.system_capacity != u64::MAX
+                    {
                         return self.run_to(Count::Finished, n);
                     }
                     trapped.get_or_insert((class, node));

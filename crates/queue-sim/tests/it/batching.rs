@@ -89,7 +89,7 @@ fn a_custom_batch_distribution_giving_a_fraction_stops_the_run() {
     let err =
         simulate(&batched(Distribution::custom(Halves)), RngKind::Pcg, 0, Stop::MaxTime(5.0)).unwrap_err();
     assert!(matches!(err, SimError::InvalidSample { role: "batch", value, .. } if value == 1.5), "{err:?}");
-    assert!(err.to_string().contains("batch size 1.5"), "{err}");
+    assert!(err.to_string().contains("batch size (not a whole number from 0 to 1000000) 1.5"), "{err}");
 }
 
 #[test]

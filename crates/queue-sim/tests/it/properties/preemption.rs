@@ -323,29 +323,33 @@ fn check_first_come_first_served(net: &Network, visits: &[Visit]) -> Result<(), 
     Ok(())
 }
 
-/// A customer interrupted at a node waits at the front of its priority's
-/// queue: nobody of its priority already waiting there starts before it.
-fn check_interrupted_go_first(net: &Network, visits: &[Visit]) -> Result<(), TestCaseError> {
-    // Per (node, priority): (from, to, after an interruption).
-    type Lane = Vec<(f64, f64, bool)>;
+/// A customer interrupted at a node keeps its place in its priority's
+/// queue, the order customers joined the node (Ciw's list order): nobody of
+/// its priority who joined after it and was waiting when it was interrupted
+/// starts before it.
+fn check_interrupted_keep_their_place(net: &Network, visits: &[Visit]) -> Result<(), TestCaseError> {
+    // Per (node, priority): (from, to, after an interruption, joined).
+    type Lane = Vec<(f64, f64, bool, f64)>;
     let mut lanes: HashMap<(u32, u32), Lane> = HashMap::new();
     for v in visits {
         let r = v.first();
         let priority = net.classes[r.customer_class as usize].priority;
         let lane = lanes.entry((r.node, priority)).or_default();
-        lane.extend(v.waits().enumerate().map(|(i, (from, to))| (from, to, i > 0)));
+        lane.extend(v.waits().enumerate().map(|(i, (from, to))| (from, to, i > 0, r.arrival_date)));
     }
     for ((node, priority), lane) in lanes {
-        for &(cut, again, _) in lane.iter().filter(|w| w.2) {
-            for &(from, to, _) in &lane {
+        for &(cut, again, _, joined) in lane.iter().filter(|w| w.2) {
+            for &(from, to, _, other_joined) in &lane {
                 prop_assert!(
-                    !(from < cut && cut < to && to < again),
-                    "node {} priority {}: interrupted at {} and served again at {}, but one waiting from {} \
-                     started before it, at {}",
+                    !(other_joined > joined && from < cut && cut < to && to < again),
+                    "node {} priority {}: joined at {}, interrupted at {} and served again at {}, but one who \
+                     joined after it, at {}, and waited from {} started before it, at {}",
                     node,
                     priority,
+                    joined,
                     cut,
                     again,
+                    other_joined,
                     from,
                     to
                 );
@@ -533,7 +537,7 @@ fn check_run(net: &Network, run: &Run) -> Result<(), TestCaseError> {
     let visits = visits(net, run)?;
     check_priorities(net, &visits)?;
     check_first_come_first_served(net, &visits)?;
-    check_interrupted_go_first(net, &visits)?;
+    check_interrupted_keep_their_place(net, &visits)?;
     check_interruptions(net, run)?;
     check_victims(net, run)?;
     check_servers(run)?;
