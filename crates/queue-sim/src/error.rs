@@ -136,6 +136,18 @@ pub enum ModelError {
         /// The most allowed.
         max: usize,
     },
+    /// A key that would have no effect where it stands (likely a mistake).
+    #[error("node {node}, class {class}: {key} has no effect here: {why}")]
+    NoEffect {
+        /// The node (from 0).
+        node: usize,
+        /// The class (from 0).
+        class: usize,
+        /// The key.
+        key: &'static str,
+        /// Why it would do nothing.
+        why: &'static str,
+    },
     /// The system capacity is zero (Ciw requires a positive integer).
     #[error("system_capacity must be at least 1 (leave it out for no limit)")]
     ZeroSystemCapacity,

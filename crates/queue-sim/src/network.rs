@@ -513,6 +513,14 @@ impl Network {
                 {
                     return Err(ModelError::RenegingDestination { node, class, to, nodes: n });
                 }
+                // A key that would do nothing is more likely a mistake. (A
+                // batch or baulking table where the class has no arrivals
+                // from outside does nothing too, but Ciw takes them, one per
+                // node, so a model translated from Ciw may hold them.)
+                if at.reneging_destination.is_some() && at.reneging.is_none() {
+                    let why = "the class does not renege there (no reneging)";
+                    return Err(ModelError::NoEffect { node, class, key: "reneging_destination", why });
+                }
                 if let Some(batch) = &at.batch {
                     check(batch, node, class, "batch")?;
                     check_batch(batch, node, class)?;

@@ -19,6 +19,14 @@ pub(crate) struct ClassTable {
 }
 
 impl ClassTable {
+    /// The classes it can give (positive probability).
+    pub(crate) fn possible(&self) -> impl Iterator<Item = u32> + '_ {
+        self.sums.iter().enumerate().filter_map(move |(i, &sum)| {
+            let p = if i == 0 { sum } else { sum - self.sums[i - 1] };
+            (p > 0.0).then_some(self.targets[i])
+        })
+    }
+
     /// The next class.
     pub(crate) fn choose<R: RandomSource>(&self, rng: &mut R) -> u32 {
         if self.certain {
