@@ -385,8 +385,6 @@ nodes = [{ arrival = { type = "exponential", rate = 1.0 }, service = { type = "e
 }
 
 #[test]
-#[test]
-
 fn customers_who_renege_out_of_a_node_with_no_servers_finish() {
     // Everyone waits at a node with no servers and reneges out after 1:
     // every customer finishes (Ciw's method "Finish" counts those who
@@ -400,7 +398,6 @@ fn customers_who_renege_out_of_a_node_with_no_servers_finish() {
 }
 
 #[test]
-
 fn a_trap_reached_through_a_class_change_is_refused_up_front() {
     // Class A is served at node 0 and becomes B, whose routing sends it to
     // node 1, which has no servers: nobody ever completes.
@@ -450,7 +447,6 @@ fn lifo_preempted(mode: Preemption) -> Network {
 }
 
 #[test]
-
 fn lifo_after_preemption_serves_the_customer_who_joined_last_as_ciw_does() {
     // At 11 LIFO takes customer 3 (joined at 3) before customer 2 (joined
     // at 2); customer 4 interrupts it at 12 and leaves at 13. Customer 3
@@ -591,7 +587,6 @@ fn user_disciplines_and_server_priorities_equal_the_named_ones_under_every_behav
 }
 
 #[test]
-
 fn a_batch_distribution_beyond_the_largest_batch_is_refused_up_front() {
     for batch in [Distribution::Binomial { n: 4_000_000_000, prob: 0.5 }, Distribution::Poisson { rate: 1e9 }]
     {
@@ -603,7 +598,6 @@ fn a_batch_distribution_beyond_the_largest_batch_is_refused_up_front() {
 }
 
 #[test]
-
 fn a_reneging_destination_without_reneging_is_refused() {
     let model = |extra: &str| {
         format!(
