@@ -91,7 +91,7 @@ impl Sampler {
     /// One draw, consuming exactly the uniforms Ciw's sampler consumes.
     /// The exponential, by far the most common, is drawn inline; the others
     /// out of line.
-    #[inline]
+    #[inline(never)]
     pub(crate) fn sample<R: RandomSource>(&mut self, rng: &mut R) -> f64 {
         if let Distribution::Exponential { rate } = self.dist {
             return rng.exponential_with_mean(rate, self.mean);
