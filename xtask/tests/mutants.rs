@@ -34,7 +34,7 @@ fn help_documents_the_crates_files_budget_and_results() {
         "--file",
         "--jobs",
         "--iterate",
-        "src/routing.rs",
+        "src/engine/routing.rs",
         "src/work_queue.rs",
         "src/tokenizer.rs",
         "src/kernels.rs",
@@ -51,6 +51,6 @@ fn without_a_crate_it_lists_the_crates_and_their_default_files() {
     let out = xtask(&["mutants"]);
     assert!(out.status.success());
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("queue-sim") && text.contains("src/event_queue.rs"), "{text}");
+    assert!(text.contains("queue-sim") && text.contains("src/engine/event_queue.rs"), "{text}");
     assert!(text.contains("chunked-array") && text.contains("src/kernels.rs"), "{text}");
 }
