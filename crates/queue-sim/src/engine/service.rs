@@ -53,15 +53,7 @@ impl<R: RandomSource> Simulation<R> {
     #[inline(always)]
     fn start_plain_service(&mut self, node: usize, customer: u32, server: u32) -> Result<(), SimError> {
         let duration = self.draw_service_time(node, customer)?;
-        let now = self.now;
-        let c = &mut self.customers[customer];
-        c.server = server;
-        c.service_start = now;
-        c.service_time = duration;
-        let end = c.service_end();
-        if server != NO_SERVER {
-            self.nodes[node].times.start(server, now);
-        }
+        let end = self.occupy(node, customer, server, duration);
         if end.is_finite() {
             self.events.push(end, EventKind::ServiceEnd { customer });
         } else {
@@ -149,15 +141,7 @@ impl<R: RandomSource> Simulation<R> {
         if !self.plain {
             self.cancel_waiting_events(customer);
         }
-        let now = self.now;
-        let c = &mut self.customers[customer];
-        c.server = server;
-        c.service_start = now;
-        c.service_time = duration;
-        let end = c.service_end();
-        if server != NO_SERVER {
-            self.nodes[node].times.start(server, now);
-        }
+        let end = self.occupy(node, customer, server, duration);
         if end.is_finite() {
             let seq = self.events.push(end, EventKind::ServiceEnd { customer });
             if self.preemptive {
@@ -167,6 +151,22 @@ impl<R: RandomSource> Simulation<R> {
             self.endless_service(node, customer, server);
         }
         Ok(())
+    }
+
+    /// `customer` starts a service of `duration` at `node` on `server` (its
+    /// busy time counted from now); when it ends.
+    #[inline(always)]
+    fn occupy(&mut self, node: usize, customer: u32, server: u32, duration: f64) -> f64 {
+        let now = self.now;
+        let c = &mut self.customers[customer];
+        c.server = server;
+        c.service_start = now;
+        c.service_time = duration;
+        let end = c.service_end();
+        if server != NO_SERVER {
+            self.nodes[node].times.start(server, now);
+        }
+        end
     }
 
     /// A new service time for `customer` at `node` (a negative or NaN one
