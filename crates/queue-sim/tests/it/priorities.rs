@@ -533,3 +533,32 @@ fn every_mode_and_priority_survives_a_model_file_and_bad_modes_are_refused() {
         assert!(err.contains(says) && err.contains("priority_preemption"), "{bad}: {err}");
     }
 }
+
+#[test]
+fn among_customers_who_started_at_the_same_instant_the_lowest_server_is_interrupted() {
+    // Two low-priority customers arrive together at 1 (a batch of two) and
+    // start at once on servers 1 and 2; a high-priority one arrives at 2.
+    // Ciw's `max` over its server list keeps the first of equal start dates:
+    // server 1's customer is interrupted.
+    let det = |v: f64| Distribution::Deterministic { value: v };
+    let once = |t: f64| Distribution::Sequential { values: vec![t, f64::INFINITY] };
+    let net = Network::new(
+        vec![NodeSpec::new(Servers::Finite(2)).with_preemption(Preemption::Resume)],
+        vec![
+            CustomerClass::new(
+                "Low",
+                vec![ClassAtNode::new(Some(once(1.0)), det(10.0)).with_batch(det(2.0))],
+                vec![],
+            )
+            .with_priority(1),
+            CustomerClass::new("High", vec![ClassAtNode::new(Some(once(2.0)), det(1.0))], vec![]),
+        ],
+    );
+    let out = queue_sim::simulate(&net, queue_sim::RngKind::Pcg, 0, queue_sim::Stop::MaxTime(30.0)).unwrap();
+    let cut = out
+        .records
+        .iter()
+        .find(|r| r.record_type == RecordType::InterruptedService)
+        .expect("an interruption");
+    assert_eq!((cut.id_number, cut.server_id, cut.exit_date), (1, Some(1), 2.0));
+}
