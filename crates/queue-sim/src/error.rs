@@ -19,6 +19,14 @@ pub enum ModelError {
     /// No class arrives anywhere, so nothing would ever happen.
     #[error("no class has an arrival distribution at any node")]
     NoArrivals,
+    /// A server schedule that cannot be followed.
+    #[error("node {node}: the server schedule {problem}")]
+    Schedule {
+        /// The node (from 0).
+        node: usize,
+        /// What is wrong.
+        problem: crate::schedule::ScheduleProblem,
+    },
     /// A baulking table is empty or holds a probability outside [0, 1].
     #[error("node {node}, class {class}: baulking probs {}", match index { Some(i) => format!("[{i}] = {value} is not a probability in [0, 1]"), None => "must hold at least one probability".to_owned() })]
     Baulking {
@@ -320,6 +328,14 @@ impl ModelError {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum SimError {
+    /// A scheduled node has given out more server ids than it can number.
+    #[error("node {node}: more than 2^32 servers have come on duty by time {time}")]
+    ServerIds {
+        /// The node (from 0).
+        node: usize,
+        /// When.
+        time: f64,
+    },
     /// The stopping time is not a positive finite number.
     #[error("max_time must be positive and finite, got {0}")]
     MaxTime(f64),

@@ -110,6 +110,7 @@ mod python_random;
 mod random;
 mod record;
 mod routers;
+mod schedule;
 mod stats;
 mod sweep;
 pub mod theory;
@@ -134,5 +135,6 @@ pub use routers::{
     Choice, CustomRoute, CustomRouter, Destination, NetworkState, ProcessRouting, RouteFunction, Router,
     RouterFunction, Routing, Rule, TieBreak,
 };
+pub use schedule::{Schedule, ScheduleProblem};
 pub use stats::Describe;
 pub use sweep::{Sweep, SweepError, SweepPlan, Trial, TrialResult};

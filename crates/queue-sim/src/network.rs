@@ -10,6 +10,7 @@ use crate::behaviour::{Baulking, Discipline, ServerPriority};
 use crate::distribution::{Distribution, ParameterError};
 use crate::error::{ModelError, RouterProblem};
 use crate::routers::{Destination, Router, Routing};
+use crate::schedule::Schedule;
 
 /// Most nodes a network may have: records number nodes from 1 and give the
 /// destination as an `i32` (`as`: a positive `i32` fits a `usize` on every
@@ -109,18 +110,21 @@ impl Preemption {
         }
     }
 
-    fn is_off(&self) -> bool {
+    pub(crate) fn is_off(&self) -> bool {
         *self == Self::Off
     }
 }
 
 /// The servers of a node.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum Servers {
     /// This many servers (0: nobody is ever served).
     Finite(usize),
     /// A server for every customer: nobody waits.
     Infinite,
+    /// Servers in shifts ([`Schedule`]).
+    Schedule(Schedule),
 }
 
 /// A customer class: how it arrives at, is served at and moves between nodes.
@@ -261,6 +265,8 @@ impl NodeSpec {
     pub(crate) fn server_count(&self, node: usize) -> Result<Option<u32>, ModelError> {
         match self.servers {
             Servers::Infinite => Ok(None),
+            // A schedule starts with no servers, as Ciw's.
+            Servers::Schedule(_) => Ok(Some(0)),
             Servers::Finite(c) => u32::try_from(c).map(Some).map_err(|_| ModelError::TooManyServers {
                 node,
                 servers: c,
@@ -477,6 +483,9 @@ impl Network {
         }
         for (node, spec) in self.nodes.iter().enumerate() {
             spec.server_count(node)?;
+            if let Servers::Schedule(schedule) = &spec.servers {
+                schedule.check().map_err(|problem| ModelError::Schedule { node, problem })?;
+            }
             if let Servers::Finite(c) = spec.servers
                 && c > MAX_PRIORITISED_SERVERS
                 && !spec.server_priority.is_lowest_id()
@@ -709,6 +718,12 @@ impl Serialize for Servers {
         match self {
             Self::Finite(c) => s.serialize_u64(u64::try_from(*c).map_err(serde::ser::Error::custom)?),
             Self::Infinite => s.serialize_str("inf"),
+            Self::Schedule(schedule) => {
+                use serde::ser::SerializeMap;
+                let mut map = s.serialize_map(Some(1))?;
+                map.serialize_entry("schedule", schedule)?;
+                map.end()
+            }
         }
     }
 }
@@ -716,10 +731,22 @@ impl Serialize for Servers {
 impl<'de> Deserialize<'de> for Servers {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct Visitor;
-        impl serde::de::Visitor<'_> for Visitor {
+        impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = Servers;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a number of servers or \"inf\"")
+                f.write_str("a number of servers, \"inf\" or { schedule = { ... } }")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Servers, A::Error> {
+                #[derive(Deserialize)]
+                #[serde(deny_unknown_fields)]
+                enum Timed {
+                    #[serde(rename = "schedule")]
+                    Schedule(Schedule),
+                }
+                let timed = Timed::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+                match timed {
+                    Timed::Schedule(s) => Ok(Servers::Schedule(s)),
+                }
             }
             fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Servers, E> {
                 usize::try_from(v).map(Servers::Finite).map_err(|_| {

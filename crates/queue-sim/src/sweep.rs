@@ -152,7 +152,8 @@ impl Sweep {
             network.validate().map_err(|error| SweepError::Model { servers: count, error })?;
             let servers = match network.nodes[0].servers {
                 Servers::Finite(c) => Some(c),
-                Servers::Infinite => None,
+                // Infinite, or a schedule: no one number (the row says so).
+                Servers::Infinite | Servers::Schedule(_) => None,
             };
             models.push((servers, network));
         }

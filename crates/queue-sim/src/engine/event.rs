@@ -11,4 +11,6 @@ pub(super) enum EventKind {
     Renege { customer: u32 },
     /// A waiting customer changes class (stale once its service starts).
     ClassChange { customer: u32 },
+    /// The servers of a scheduled node change shift.
+    ShiftChange { node: u32 },
 }

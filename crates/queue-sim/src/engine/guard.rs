@@ -131,7 +131,12 @@ pub(crate) fn deadlocked(nodes: &[NodeState]) -> Vec<bool> {
         }
     }
     let mut dead: Vec<bool> =
-        nodes.iter().zip(&held).map(|(node, &h)| node.servers.is_some_and(|c| h == u64::from(c))).collect();
+        // A scheduled node gets new servers at its next shift.
+        nodes
+            .iter()
+            .zip(&held)
+            .map(|(node, &h)| node.shifts.is_none() && node.servers.is_some_and(|c| h == u64::from(c)))
+            .collect();
     // A node with a customer blocked on a live node may come back to life.
     let mut changed = true;
     while changed {

@@ -32,6 +32,7 @@ mod routing;
 mod run;
 mod server_priority;
 mod service;
+mod shifts;
 mod state;
 mod stop;
 mod waiting_change;

@@ -7,9 +7,10 @@ use std::collections::{BinaryHeap, VecDeque};
 
 use crate::behaviour::{Discipline, ServerPriority};
 use crate::error::ModelError;
-use crate::network::{NodeSpec, Preemption};
+use crate::network::{NodeSpec, Preemption, Servers};
 
 use super::queue::Waiting;
+use super::shifts::Shifts;
 
 /// No customer: a free server in [`NodeState::held`].
 pub(crate) const NOBODY: u32 = u32::MAX;
@@ -44,6 +45,8 @@ pub(crate) struct NodeState {
     pub(crate) blocked: VecDeque<(u32, u32)>,
     /// Servers held for ever by services that never end (an infinite time).
     pub(crate) endless: u32,
+    /// The shifts of a node with a server schedule.
+    pub(crate) shifts: Option<Box<Shifts>>,
 }
 
 impl NodeState {
@@ -51,7 +54,14 @@ impl NodeState {
     /// distinct priorities in the model.
     pub(crate) fn new(node: usize, spec: &NodeSpec, lanes: usize) -> Result<Self, ModelError> {
         let servers = spec.server_count(node)?;
+        let shifts = match &spec.servers {
+            Servers::Schedule(schedule) => Some(Box::new(Shifts::new(schedule))),
+            _ => None,
+        };
         let capacity = match (servers, spec.queue_capacity) {
+            // A scheduled node holds its queue capacity, servers included:
+            // Ciw adds the servers it has at the start, none.
+            (_, Some(q)) if shifts.is_some() => q,
             // `as`: a u32 fits a usize on 32- and 64-bit targets.
             (Some(c), Some(q)) => (c as usize).saturating_add(q),
             _ => usize::MAX,
@@ -70,11 +80,12 @@ impl NodeState {
                 FreeServers::all(servers.unwrap_or(0))
             } else {
                 // Validation keeps such nodes small (`as`: u32 to usize widens).
-                FreeServers::Flags(vec![true; servers.unwrap_or(0) as usize])
+                FreeServers::Flags { first: 0, free: vec![true; servers.unwrap_or(0) as usize] }
             },
             times: ServerTimes::default(),
             blocked: VecDeque::new(),
             endless: 0,
+            shifts,
         })
     }
 
@@ -119,6 +130,9 @@ impl NodeState {
     /// then `sum` do (on CPython before 3.12, whose `sum` of floats adds
     /// left to right).
     pub(crate) fn utilisation(&self, now: f64, ciw_sum: bool) -> Option<f64> {
+        if let Some(shifts) = &self.shifts {
+            return shifts.utilisation(now, &self.times);
+        }
         // No servers: no utilisation, as Ciw's `None`.
         let c = self.servers.filter(|&c| c > 0)?;
         if now <= 0.0 {
@@ -236,6 +250,15 @@ impl ServerTimes {
         self.servers.get(server as usize).map_or(0.0, |t| t.busy)
     }
 
+    /// Busy time of `server` up to `now`, counting its service under way.
+    pub(crate) fn busy_up_to_one(&self, server: u32, now: f64) -> f64 {
+        match self.servers.get(server as usize) {
+            Some(time) if time.start.is_nan() => time.busy,
+            Some(time) => time.busy + (now - time.start),
+            None => 0.0,
+        }
+    }
+
     /// Busy time up to `now` summed server by server, counting the services
     /// under way up to `now`.
     fn busy_up_to(&self, now: f64) -> f64 {
@@ -269,9 +292,13 @@ pub(crate) enum FreeServers {
         fresh: u32,
         servers: u32,
     },
-    /// Per server, whether it is free: for nodes that choose among free
-    /// servers by a priority (at most `MAX_PRIORITISED_SERVERS`).
-    Flags(Vec<bool>),
+    /// Per server from `first` on, whether it is free: for nodes that
+    /// choose among free servers by a priority (at most
+    /// `MAX_PRIORITISED_SERVERS` at once).
+    Flags {
+        first: u32,
+        free: Vec<bool>,
+    },
 }
 
 impl FreeServers {
@@ -305,22 +332,41 @@ impl FreeServers {
                 }
                 None => None,
             },
-            Self::Flags(free) => take_first_flag(free),
+            Self::Flags { first, free } => take_first_flag(free).map(|s| s + *first),
+        }
+    }
+
+    /// No server free, of the same kind.
+    pub(crate) fn emptied(&self) -> Self {
+        match self {
+            Self::Flags { .. } => Self::Flags { first: 0, free: Vec::new() },
+            _ => Self::Mask(0),
+        }
+    }
+
+    /// Servers `first..end` free (the servers of a new shift), of the same
+    /// kind.
+    pub(crate) fn range(&self, first: u32, end: u32) -> Self {
+        match self {
+            // `as`: u32 to usize widens.
+            Self::Flags { .. } => Self::Flags { first, free: vec![true; (end - first) as usize] },
+            _ => Self::Heap { freed: BinaryHeap::new(), fresh: first, servers: end },
         }
     }
 
     /// The free servers, lowest first, of a node that chooses by a
     /// priority (none otherwise).
     pub(crate) fn prioritised(&self) -> impl Iterator<Item = u32> + '_ {
-        let flags: &[bool] = if let Self::Flags(free) = self { free } else { &[] };
-        // `as`: validation keeps such nodes below 2^16 servers.
-        flags.iter().enumerate().filter(|(_, f)| **f).map(|(s, _)| s as u32)
+        let (first, flags): (u32, &[bool]) =
+            if let Self::Flags { first, free } = self { (*first, free) } else { (0, &[]) };
+        // `as`: validation keeps such nodes below 2^16 servers at once.
+        flags.iter().enumerate().filter(|(_, f)| **f).map(move |(s, _)| first + s as u32)
     }
 
     /// Takes `server`, free, of a node that chooses by a priority.
     pub(crate) fn take(&mut self, server: u32) {
-        if let Self::Flags(free) = self {
-            free[server as usize] = false;
+        if let Self::Flags { first, free } = self {
+            free[(server - *first) as usize] = false;
         }
     }
 
@@ -330,7 +376,7 @@ impl FreeServers {
         match self {
             Self::Mask(m) => *m |= 1 << server,
             Self::Heap { freed, .. } => freed.push(Reverse(server)),
-            Self::Flags(free) => free[server as usize] = true,
+            Self::Flags { first, free } => free[(server - *first) as usize] = true,
         }
     }
 }

@@ -35,7 +35,8 @@ impl<R: RandomSource> Simulation<R> {
     /// takes that one's server.
     pub(super) fn decide_preempt(&mut self, node: usize, next: Chosen) -> Result<(), SimError> {
         let state = &self.nodes[node];
-        if state.preemption == Preemption::Off {
+        // Ciw preempts only where the current number of servers is not 0.
+        if state.preemption == Preemption::Off || state.servers == Some(0) {
             return Ok(());
         }
         let lane = next.lane;

@@ -138,6 +138,12 @@ impl<R: RandomSource> Simulation<R> {
         } else {
             self.draw_service_time(node, customer)?
         };
+        self.start_service_lasting(node, customer, server, duration);
+        Ok(())
+    }
+
+    /// `customer` starts a service of `duration` at `node` on `server`.
+    pub(super) fn start_service_lasting(&mut self, node: usize, customer: u32, server: u32, duration: f64) {
         if !self.plain {
             self.cancel_waiting_events(customer);
         }
@@ -150,7 +156,6 @@ impl<R: RandomSource> Simulation<R> {
         } else {
             self.endless_service(node, customer, server);
         }
-        Ok(())
     }
 
     /// `customer` starts a service of `duration` at `node` on `server` (its
@@ -172,7 +177,7 @@ impl<R: RandomSource> Simulation<R> {
     /// A new service time for `customer` at `node` (a negative or NaN one
     /// from a user distribution is an error).
     #[inline(always)]
-    fn draw_service_time(&mut self, node: usize, customer: u32) -> Result<f64, SimError> {
+    pub(super) fn draw_service_time(&mut self, node: usize, customer: u32) -> Result<f64, SimError> {
         let c = &self.customers[customer];
         let class = c.class as usize;
         let (now, who) = (self.now, QueuedCustomer { id: c.id, class, arrival: c.arrival });
@@ -276,7 +281,9 @@ impl<R: RandomSource> Simulation<R> {
         self.records.push(record);
         let state = &mut self.nodes[node];
         let (server, started) = (c.server, c.service_start);
-        if server != NO_SERVER {
+        if server != NO_SERVER && state.shifts.is_some() {
+            self.release_scheduled_server(node, server, started)?;
+        } else if server != NO_SERVER {
             let waiting =
                 if state.discipline.is_fifo() { state.waiting.pop_front() } else { self.take_waiting(node)? };
             let state = &mut self.nodes[node];

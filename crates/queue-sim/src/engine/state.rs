@@ -177,7 +177,9 @@ impl<R: RandomSource> Simulation<R> {
             .enumerate()
             .map(|(i, spec)| NodeState::new(i, spec, lanes))
             .collect::<Result<_, _>>()?;
-        let preemptive = nodes.iter().any(|n| n.preemption != Preemption::Off);
+        // Schedules interrupt services too, and need to know who each
+        // server holds.
+        let preemptive = nodes.iter().any(|n| n.preemption != Preemption::Off || n.shifts.is_some());
         let arrival_nodes =
             (0..n).filter(|&i| (0..classes).any(|k| arrivals[i * classes + k].is_some())).collect();
         let mut baulking = Vec::new();
@@ -289,6 +291,7 @@ impl<R: RandomSource> Simulation<R> {
             && sim.waiting_changes.is_empty()
             && sim.process.is_empty()
             && sim.system_capacity == u64::MAX
+            && sim.nodes.iter().all(|n| n.shifts.is_none())
             && sim.nodes.iter().all(|n| n.discipline.is_fifo() && n.server_priority.is_lowest_id());
         for node in 0..n {
             for &class in &order {
@@ -296,6 +299,12 @@ impl<R: RandomSource> Simulation<R> {
                 if sim.arrivals[stream].is_some() {
                     sim.schedule_arrival(stream, 0.0)?;
                 }
+            }
+        }
+        for node in 0..n {
+            if let Some(shifts) = &sim.nodes[node].shifts {
+                // `as`: validation keeps node numbers within a u32.
+                sim.events.push(shifts.first_change(), EventKind::ShiftChange { node: node as u32 });
             }
         }
         Ok(sim)
@@ -386,6 +395,24 @@ impl<R: RandomSource> Simulation<R> {
     /// counts them twice, this is what a single run to the clock gives.
     pub fn utilisation(&self) -> Vec<Option<f64>> {
         self.nodes.iter().map(|node| node.utilisation(self.now, self.ciw)).collect()
+    }
+
+    /// Per node, Ciw's `overtime`: for each server of a scheduled node that
+    /// has gone off duty so far, in the order they went, how long after its
+    /// shift ended it finished its last customer (0 for a server that was
+    /// free, or whose customer was interrupted). Empty for other nodes.
+    ///
+    /// ```
+    /// use queue_sim::{Distribution, Network, NodeSpec, Schedule, Servers, Simulation};
+    /// let mut net = Network::mmc(1.0, 1.5, 1);
+    /// net.nodes[0] = NodeSpec::new(Servers::Schedule(Schedule::new(vec![2, 1], vec![5.0, 10.0])));
+    /// let mut sim = Simulation::new(&net, 1)?;
+    /// sim.run_until(100.0)?;
+    /// assert!(sim.overtime()[0].len() >= 19 && sim.overtime()[0].iter().all(|&t| t >= 0.0));
+    /// # Ok::<(), queue_sim::SimError>(())
+    /// ```
+    pub fn overtime(&self) -> Vec<&[f64]> {
+        self.nodes.iter().map(|node| node.overtime()).collect()
     }
 
     /// Ends the run, keeping its records and utilisation.

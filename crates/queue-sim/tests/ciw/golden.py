@@ -10,7 +10,8 @@ the last digits of Ciw's utilisation):
 Each MODEL.toml gives MODEL.csv: Ciw's records for ciw.seed(SEED), max_time
 MAX_TIME, floats in repr (shortest round-trip) form, classes by their index
 among the sorted class names (Ciw's numbering). utilisation.csv has each
-run's `server_utilisation` per node; counts.csv what runs to a number of
+run's `server_utilisation` per node; overtime.csv each scheduled node's
+`overtime` list; counts.csv what runs to a number of
 customers leave, for every method of `simulate_until_max_customers`.
 """
 import csv
@@ -145,11 +146,25 @@ def table(probs):
     return lambda n, Q=None, next_ind=None, next_node=None: probs[min(n, len(probs) - 1)]
 
 
+def number_of_servers(s):
+    if s == "inf":
+        return float("inf")
+    if isinstance(s, dict) and "schedule" in s:
+        d = s["schedule"]
+        return ciw.Schedule(
+            numbers_of_servers=d["numbers_of_servers"],
+            shift_end_dates=d["shift_end_dates"],
+            preemption=d.get("preemption", False),
+            offset=float(d.get("offset", 0.0)),
+        )
+    return s
+
+
 def network(model):
     nodes = model["nodes"]
     n = len(nodes)
     classes = {c["name"]: c for c in model["classes"]}
-    servers = [float("inf") if s["servers"] == "inf" else s["servers"] for s in nodes]
+    servers = [number_of_servers(s["servers"]) for s in nodes]
     caps = [s.get("queue_capacity", float("inf")) for s in nodes]
     arrivals = {k: [dist(a["arrival"]) if "arrival" in a else None for a in c["nodes"]] for k, c in classes.items()}
     services = {k: [dist(a["service"]) for a in c["nodes"]] for k, c in classes.items()}
@@ -233,6 +248,7 @@ def field(x):
 def main():
     """Writes every golden file of this folder."""
     utilisation = []
+    overtime = []
     counts = []
     for path in sorted(glob.glob("*.toml")):
         with open(path, "rb") as f:
@@ -260,6 +276,8 @@ def main():
         model_name = path.replace(".toml", "")
         for i, nd in enumerate(Q.transitive_nodes):
             utilisation.append([model_name, i + 1, field(nd.server_utilisation)])
+            for k, t in enumerate(nd.overtime):
+                overtime.append([model_name, i + 1, k, repr(t)])
         # Runs to a number of customers: record count, rejections, the sum of
         # the waits added smallest first, the longest wait, and the clock.
         for method in ["Complete", "Finish", "Arrive", "Accept"]:
@@ -278,6 +296,10 @@ def main():
         w = csv.writer(f)
         w.writerow(["model", "node", "utilisation"])
         w.writerows(utilisation)
+    with open("overtime.csv", "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["model", "node", "index", "overtime"])
+        w.writerows(overtime)
     with open("counts.csv", "w", newline="") as f:
         w = csv.writer(f)
         w.writerow(["model", "seed", "method", "count", "records", "rejections", "sum_sorted_waits",

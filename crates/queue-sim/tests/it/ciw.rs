@@ -657,3 +657,43 @@ fn combined_times_equal_ciw_record_for_record() {
     // combination nested in another.
     assert_same_records("dist_combined");
 }
+
+#[test]
+fn a_server_schedule_without_preemption_equals_ciw_record_for_record() {
+    // Shifts of 2, 1 and 3 servers; busy servers finish their customer
+    // after their shift ends; new ids at every change.
+    assert_same_records("schedule_overtime");
+}
+
+#[test]
+fn schedules_that_interrupt_services_equal_ciw_record_for_record() {
+    for mode in ["resample", "restart", "resume", "reroute"] {
+        assert_same_records(&format!("schedule_{mode}"));
+    }
+}
+
+#[test]
+fn overtime_of_servers_off_duty_equals_ciws() {
+    // Node.overtime after simulate_until_max_time(200), seed 7: per server
+    // gone off duty, how long it served after its shift ended.
+    let rows: Vec<csv::StringRecord> = golden_csv("overtime").records().map(Result::unwrap).collect();
+    let models: std::collections::BTreeSet<String> = rows.iter().map(|r| r[0].to_owned()).collect();
+    assert!(models.len() >= 5, "{models:?}");
+    let mut positive = 0;
+    for model in models {
+        let net = golden_model(&model);
+        let mut sim = queue_sim::Simulation::ciw(&net, 7).unwrap();
+        sim.run_until(200.0).unwrap();
+        let ours = sim.overtime();
+        for node in 1..=net.nodes.len() {
+            let want: Vec<f64> = rows
+                .iter()
+                .filter(|r| r[0] == model && r[1].parse::<usize>().unwrap() == node)
+                .map(|r| r[3].parse().unwrap())
+                .collect();
+            assert_eq!(ours[node - 1], want.as_slice(), "{model}, node {node}");
+            positive += want.iter().filter(|&&t| t > 0.0).count();
+        }
+    }
+    assert!(positive >= 5, "some servers work overtime");
+}

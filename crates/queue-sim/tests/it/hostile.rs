@@ -145,7 +145,7 @@ fn node_servers(net: &Network) -> Vec<Option<usize>> {
         .iter()
         .map(|n| match n.servers {
             Servers::Finite(c) => Some(c),
-            Servers::Infinite => None,
+            _ => None,
         })
         .collect()
 }

@@ -116,8 +116,8 @@ fn run(net: &Network, rng: RngKind, seed: u64, stops: &[f64]) -> Run {
 
 /// Room at a node (servers plus queue), if limited.
 fn capacity(spec: &NodeSpec) -> Option<usize> {
-    match (spec.servers, spec.queue_capacity) {
-        (Servers::Finite(c), Some(q)) => Some(c + q),
+    match (&spec.servers, spec.queue_capacity) {
+        (&Servers::Finite(c), Some(q)) => Some(c + q),
         _ => None,
     }
 }
@@ -155,6 +155,7 @@ fn check_record(net: &Network, r: &Record) -> Result<(), TestCaseError> {
                     prop_assert_eq!(r.server_id, None);
                     prop_assert_eq!(r.waiting_time, 0.0);
                 }
+                _ => unreachable!("the generator makes no schedules"),
             }
             if let Some(cap) = capacity(spec) {
                 prop_assert!((r.queue_size_at_arrival as usize) < cap, "admitted to a full node: {:?}", r);
@@ -256,6 +257,7 @@ fn check_run(net: &Network, run: &Run) -> Result<(), TestCaseError> {
                 prop_assert!((0.0..=1.0).contains(&u), "utilisation {} outside [0, 1]", u);
             }
             Servers::Infinite => prop_assert_eq!(*u, None),
+            _ => unreachable!("the generator makes no schedules"),
         }
     }
 

@@ -133,6 +133,7 @@ fn check_record(net: &Network, r: &Record) -> Result<(), TestCaseError> {
                     prop_assert_eq!(r.server_id, None);
                     prop_assert_eq!(r.waiting_time, 0.0);
                 }
+                _ => unreachable!("the generator makes no schedules"),
             }
         }
         RecordType::Rejection => {
@@ -551,6 +552,7 @@ fn check_run(net: &Network, run: &Run) -> Result<(), TestCaseError> {
                 prop_assert!((0.0..=1.0).contains(&u), "utilisation {} outside [0, 1]", u);
             }
             Servers::Infinite => prop_assert_eq!(*u, None),
+            _ => unreachable!("the generator makes no schedules"),
         }
     }
 

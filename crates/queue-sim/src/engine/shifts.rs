@@ -1,0 +1,345 @@
+//! Server schedules at run time (Ciw's `change_shift`,
+//! `take_servers_off_duty`, `add_new_servers`, `kill_server` and
+//! `begin_service_if_possible_change_shift`): at each change of shift every
+//! server goes off duty and the new shift's servers come on with new ids.
+//!
+//! Servers are numbered as Ciw numbers them (from 0 here, from 1 in
+//! records), and ids only grow, so the servers on duty are always the ids
+//! from `first_on_duty` on; an id below it is off duty and goes when its
+//! customer leaves (overtime). Without preemption a change of shift lets
+//! busy servers finish; with it, each customer in service is interrupted
+//! (an "interrupted service" record) and waits in `interrupted`, served
+//! again before anyone waiting, or is rerouted at once.
+//!
+//! Two choices where Ciw 3.2.7 misbehaves (README, "Known differences"): a
+//! customer blocked after its service keeps its server until it leaves, as
+//! without preemption, where Ciw interrupts it while it is still queued for
+//! its destination; and an off-duty server whose customer is let in by
+//! another node's event is retired at that moment, where Ciw dates it by
+//! its own node's next event.
+
+use crate::error::SimError;
+use crate::network::Preemption;
+use crate::random::RandomSource;
+use crate::record::{Record, RecordType};
+use crate::schedule::Schedule;
+
+use super::customers::{NO_EVENT, NO_SERVER};
+use super::event::EventKind;
+use super::node::{NOBODY, NodeState, ServerTimes};
+use super::state::Simulation;
+
+/// The shifts of one scheduled node.
+#[derive(Clone, Debug)]
+pub(crate) struct Shifts {
+    schedule: Schedule,
+    /// The next change of shift to compute ([`Schedule::change`]).
+    next_change: u64,
+    /// Servers in the shift after the current one.
+    next_c: u32,
+    /// Servers in the current shift (Ciw's `c`).
+    pub(crate) c: u32,
+    /// The first id of the current shift's servers.
+    pub(crate) first_on_duty: u32,
+    /// One past the highest id given so far.
+    next_id: u32,
+    /// When the current shift's servers came on duty.
+    on_duty_since: f64,
+    /// When the last change of shift happened (Ciw's `shift_end` of every
+    /// server then on the list).
+    last_change: f64,
+    /// Off-duty servers still serving, by id: (id, when it came on duty).
+    off_duty: Vec<(u32, f64)>,
+    /// Customers whose service a change of shift interrupted, in the order
+    /// they are served again (Ciw's `interrupted_individuals`).
+    pub(crate) interrupted: Vec<u32>,
+    /// Servers gone off duty, in the order they went: (busy time, total time).
+    retired: Vec<(f64, f64)>,
+    /// Ciw's `overtime`: per retired server, how long after its shift ended.
+    pub(crate) overtime: Vec<f64>,
+}
+
+impl Shifts {
+    /// The shifts of `schedule`, before its first change (no servers).
+    pub(crate) fn new(schedule: &Schedule) -> Self {
+        // Validation keeps every number of servers within a u32.
+        let first = u32::try_from(schedule.numbers_of_servers[0]).unwrap_or(u32::MAX);
+        Self {
+            schedule: schedule.clone(),
+            next_change: 0,
+            next_c: first,
+            c: 0,
+            first_on_duty: 0,
+            next_id: 0,
+            on_duty_since: 0.0,
+            last_change: 0.0,
+            off_duty: Vec::new(),
+            interrupted: Vec::new(),
+            retired: Vec::new(),
+            overtime: Vec::new(),
+        }
+    }
+
+    /// When the first change of shift happens.
+    pub(crate) fn first_change(&self) -> f64 {
+        self.schedule.offset
+    }
+
+    /// Whether any shift has servers.
+    pub(crate) fn ever_serves(&self) -> bool {
+        self.schedule.numbers_of_servers.iter().any(|&c| c > 0)
+    }
+
+    /// Utilisation as Ciw's `find_server_utilisation` sums it for a
+    /// scheduled node: the retired servers in the order they went, then
+    /// the servers present, by id, each up to `now`; `None` when the
+    /// current shift has no servers (as Ciw).
+    pub(crate) fn utilisation(&self, now: f64, times: &ServerTimes) -> Option<f64> {
+        if self.c == 0 {
+            return None;
+        }
+        let (mut busy, mut total) = (0.0, 0.0);
+        for &(b, t) in &self.retired {
+            busy += b;
+            total += t;
+        }
+        let present = self
+            .off_duty
+            .iter()
+            .copied()
+            .chain((self.first_on_duty..self.next_id).map(|id| (id, self.on_duty_since)));
+        for (id, since) in present {
+            busy += times.busy_up_to_one(id, now);
+            total += now - since;
+        }
+        Some(busy / total)
+    }
+
+    /// Retires server `id`, off duty, at `now`.
+    fn retire(&mut self, id: u32, since: f64, now: f64, times: &ServerTimes) {
+        self.retired.push((times.finished(id), now - since));
+        self.overtime.push(now - self.last_change);
+    }
+}
+
+impl<R: RandomSource> Simulation<R> {
+    /// The servers of `node` change shift (Ciw's `change_shift`).
+    pub(super) fn change_shift(&mut self, node: usize) -> Result<(), SimError> {
+        let now = self.now;
+        let state = &mut self.nodes[node];
+        let Some(sh) = state.shifts.as_mut() else { return Ok(()) };
+        sh.c = sh.next_c;
+        let (date, next) = sh.schedule.change(sh.next_change);
+        sh.next_change += 1;
+        sh.next_c = u32::try_from(next).unwrap_or(u32::MAX);
+        sh.last_change = now;
+        let mode = sh.schedule.preemption;
+        // `as`: validation keeps node numbers within a u32.
+        self.events.push(date, EventKind::ShiftChange { node: node as u32 });
+        self.take_off_duty(node, mode)?;
+        self.bring_on_duty(node)
+    }
+
+    /// Every server of `node` goes off duty (Ciw's `take_servers_off_duty`
+    /// then its `kill_server` calls).
+    fn take_off_duty(&mut self, node: usize, mode: Preemption) -> Result<(), SimError> {
+        let now = self.now;
+        let state = &mut self.nodes[node];
+        let Some(sh) = state.shifts.as_mut() else { return Ok(()) };
+        let (first, end, since) = (sh.first_on_duty, sh.next_id, sh.on_duty_since);
+        // Nobody takes a server of the ending shift from now on.
+        state.free_servers = state.free_servers.emptied();
+        // Server by server in Ciw's list order (ids), each retired as it
+        // goes: free ones at once, busy ones after their interruption, or
+        // when their customer leaves.
+        for id in first..end {
+            let state = &mut self.nodes[node];
+            let customer = state.held.get(id as usize).copied().unwrap_or(NOBODY);
+            if customer != NOBODY {
+                if mode == Preemption::Off || self.customers[customer].blocked {
+                    state.shifts.as_mut().expect("scheduled").off_duty.push((id, since));
+                    continue;
+                }
+                self.interrupt_for_shift(node, customer, id, mode)?;
+            }
+            let state = &mut self.nodes[node];
+            state.shifts.as_mut().expect("scheduled").retire(id, since, now, &state.times);
+        }
+        let state = &mut self.nodes[node];
+        let sh = state.shifts.as_mut().expect("scheduled");
+        sh.off_duty.sort_unstable_by_key(|&(id, _)| id);
+        if mode != Preemption::Off && sh.interrupted.len() > 1 {
+            // Ciw's `sort_interrupted_individuals`: by priority, then
+            // arrival at the node; stable.
+            let mut interrupted = std::mem::take(&mut sh.interrupted);
+            let (customers, lane_of) = (&self.customers, &self.lane_of);
+            interrupted.sort_by(|&a, &b| {
+                let (a, b) = (&customers[a], &customers[b]);
+                (lane_of[a.class as usize], a.arrival)
+                    .partial_cmp(&(lane_of[b.class as usize], b.arrival))
+                    .unwrap_or(std::cmp::Ordering::Equal)
+            });
+            self.nodes[node].shifts.as_mut().expect("scheduled").interrupted = interrupted;
+        }
+        Ok(())
+    }
+
+    /// A change of shift interrupts `customer`'s service on server `id`:
+    /// an "interrupted service" record, then it waits to be served again
+    /// or, with `"reroute"`, goes on at once.
+    fn interrupt_for_shift(
+        &mut self,
+        node: usize,
+        customer: u32,
+        id: u32,
+        mode: Preemption,
+    ) -> Result<(), SimError> {
+        let now = self.now;
+        let c = &mut self.customers[customer];
+        // Its pending service end is stale from now on.
+        c.end_seq = NO_EVENT;
+        if !c.service_end().is_finite() {
+            self.nodes[node].endless -= 1;
+        }
+        let destination = if mode == Preemption::Reroute {
+            let class = c.class as usize;
+            let to = self.next_node(customer, class, node)?;
+            // `as`: validation keeps node numbers within an i32.
+            Some(to.map_or(-1, |d| d as i32 + 1))
+        } else {
+            None
+        };
+        let c = &self.customers[customer];
+        let record = Record {
+            waiting_time: c.service_start - c.arrival,
+            service_start_date: c.service_start,
+            service_time: c.service_time,
+            destination,
+            server_id: Some(id + 1),
+            ..self.record_of(customer, node, RecordType::InterruptedService)
+        };
+        self.records.push(record);
+        let started = c.service_start;
+        let state = &mut self.nodes[node];
+        if let Some(held) = state.held.get_mut(id as usize) {
+            *held = NOBODY;
+        }
+        match destination {
+            Some(to) => {
+                // Rerouted: its server was busy until now (Ciw's release
+                // detaches it), and it leaves the node at once.
+                state.times.end(id, started, now, true);
+                state.in_node -= 1;
+                self.customers[customer].server = NO_SERVER;
+                // `as`: a destination is -1 or a node number from 1.
+                match to {
+                    -1 => {
+                        self.completed += 1;
+                        self.customers.remove(customer);
+                    }
+                    d => self.accept(d as usize - 1, customer)?,
+                }
+            }
+            None => {
+                let c = &mut self.customers[customer];
+                c.server = NO_SERVER;
+                c.interrupted = true;
+                if mode == Preemption::Resume {
+                    c.service_time = c.service_end() - now;
+                }
+                state.shifts.as_mut().expect("scheduled").interrupted.push(customer);
+            }
+        }
+        Ok(())
+    }
+
+    /// The new shift's servers come on duty and serve the interrupted
+    /// customers first, then whoever the discipline chooses (Ciw's
+    /// `add_new_servers` and `begin_service_if_possible_change_shift`).
+    fn bring_on_duty(&mut self, node: usize) -> Result<(), SimError> {
+        let now = self.now;
+        let state = &mut self.nodes[node];
+        let Some(sh) = state.shifts.as_mut() else { return Ok(()) };
+        let first = sh.next_id;
+        let Some(end) = first.checked_add(sh.c).filter(|&e| e < NO_SERVER) else {
+            return Err(SimError::ServerIds { node, time: now });
+        };
+        sh.first_on_duty = first;
+        sh.next_id = end;
+        sh.on_duty_since = now;
+        state.servers = Some(sh.c);
+        state.free_servers = state.free_servers.range(first, end);
+        for _ in first..end {
+            let state = &mut self.nodes[node];
+            let sh = state.shifts.as_mut().expect("scheduled");
+            if !sh.interrupted.is_empty() {
+                let customer = sh.interrupted.remove(0);
+                let server = state.free_servers.take_lowest().expect("a server of the new shift");
+                self.serve_again(node, customer, server)?;
+                continue;
+            }
+            let Some(customer) = self.take_waiting(node)? else { break };
+            let server = self.nodes[node].free_servers.take_lowest().expect("a server of the new shift");
+            self.start_service(node, customer, server)?;
+        }
+        Ok(())
+    }
+
+    /// `customer`, interrupted by a change of shift, is served again on
+    /// `server` (Ciw's `begin_interrupted_individuals_service`).
+    fn serve_again(&mut self, node: usize, customer: u32, server: u32) -> Result<(), SimError> {
+        let mode = self.nodes[node].shifts.as_ref().map_or(Preemption::Resample, |s| s.schedule.preemption);
+        self.customers[customer].interrupted = false;
+        let duration = match mode {
+            Preemption::Restart | Preemption::Resume => self.customers[customer].service_time,
+            _ => self.draw_service_time(node, customer)?,
+        };
+        self.start_service_lasting(node, customer, server, duration);
+        Ok(())
+    }
+
+    /// `server` of scheduled `node` has finished its customer's service
+    /// (started at `started`): an off-duty server goes; one on duty serves
+    /// an interrupted customer first, then whoever waits.
+    #[cold]
+    #[inline(never)]
+    pub(super) fn release_scheduled_server(
+        &mut self,
+        node: usize,
+        server: u32,
+        started: f64,
+    ) -> Result<(), SimError> {
+        let now = self.now;
+        let state = &mut self.nodes[node];
+        state.times.end(server, started, now, true);
+        let sh = state.shifts.as_mut().expect("scheduled");
+        if server < sh.first_on_duty {
+            if let Some(place) = sh.off_duty.iter().position(|&(id, _)| id == server) {
+                let (_, since) = sh.off_duty.remove(place);
+                sh.retire(server, since, now, &state.times);
+            }
+            if let Some(held) = state.held.get_mut(server as usize) {
+                *held = NOBODY;
+            }
+            return Ok(());
+        }
+        if !sh.interrupted.is_empty() {
+            let customer = sh.interrupted.remove(0);
+            return self.serve_again(node, customer, server);
+        }
+        match self.take_waiting(node)? {
+            Some(waiting) => self.start_service(node, waiting, server),
+            None => {
+                self.nodes[node].free(server);
+                Ok(())
+            }
+        }
+    }
+}
+
+impl NodeState {
+    /// Ciw's `overtime` of a scheduled node (empty otherwise).
+    pub(crate) fn overtime(&self) -> &[f64] {
+        self.shifts.as_ref().map_or(&[], |s| &s.overtime)
+    }
+}
