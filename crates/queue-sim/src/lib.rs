@@ -135,6 +135,6 @@ pub use routers::{
     Choice, CustomRoute, CustomRouter, Destination, NetworkState, ProcessRouting, RouteFunction, Router,
     RouterFunction, Routing, Rule, TieBreak,
 };
-pub use schedule::{Schedule, ScheduleProblem};
+pub use schedule::{Schedule, ScheduleProblem, Slotted};
 pub use stats::Describe;
 pub use sweep::{Sweep, SweepError, SweepPlan, Trial, TrialResult};

@@ -10,7 +10,7 @@ use crate::behaviour::{Baulking, Discipline, ServerPriority};
 use crate::distribution::{Distribution, ParameterError};
 use crate::error::{ModelError, RouterProblem};
 use crate::routers::{Destination, Router, Routing};
-use crate::schedule::Schedule;
+use crate::schedule::{Schedule, Slotted};
 
 /// Most nodes a network may have: records number nodes from 1 and give the
 /// destination as an `i32` (`as`: a positive `i32` fits a `usize` on every
@@ -125,6 +125,8 @@ pub enum Servers {
     Infinite,
     /// Servers in shifts ([`Schedule`]).
     Schedule(Schedule),
+    /// Services that start only at slot times ([`Slotted`]).
+    Slotted(Slotted),
 }
 
 /// A customer class: how it arrives at, is served at and moves between nodes.
@@ -266,7 +268,7 @@ impl NodeSpec {
         match self.servers {
             Servers::Infinite => Ok(None),
             // A schedule starts with no servers, as Ciw's.
-            Servers::Schedule(_) => Ok(Some(0)),
+            Servers::Schedule(_) | Servers::Slotted(_) => Ok(Some(0)),
             Servers::Finite(c) => u32::try_from(c).map(Some).map_err(|_| ModelError::TooManyServers {
                 node,
                 servers: c,
@@ -485,6 +487,9 @@ impl Network {
             spec.server_count(node)?;
             if let Servers::Schedule(schedule) = &spec.servers {
                 schedule.check().map_err(|problem| ModelError::Schedule { node, problem })?;
+            }
+            if let Servers::Slotted(slotted) = &spec.servers {
+                slotted.check().map_err(|problem| ModelError::Schedule { node, problem })?;
             }
             if let Servers::Finite(c) = spec.servers
                 && c > MAX_PRIORITISED_SERVERS
@@ -724,6 +729,12 @@ impl Serialize for Servers {
                 map.serialize_entry("schedule", schedule)?;
                 map.end()
             }
+            Self::Slotted(slotted) => {
+                use serde::ser::SerializeMap;
+                let mut map = s.serialize_map(Some(1))?;
+                map.serialize_entry("slotted", slotted)?;
+                map.end()
+            }
         }
     }
 }
@@ -734,7 +745,7 @@ impl<'de> Deserialize<'de> for Servers {
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = Servers;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a number of servers, \"inf\" or { schedule = { ... } }")
+                f.write_str("a number of servers, \"inf\", { schedule = { ... } } or { slotted = { ... } }")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Servers, A::Error> {
                 #[derive(Deserialize)]
@@ -742,10 +753,13 @@ impl<'de> Deserialize<'de> for Servers {
                 enum Timed {
                     #[serde(rename = "schedule")]
                     Schedule(Schedule),
+                    #[serde(rename = "slotted")]
+                    Slotted(Slotted),
                 }
                 let timed = Timed::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
                 match timed {
                     Timed::Schedule(s) => Ok(Servers::Schedule(s)),
+                    Timed::Slotted(s) => Ok(Servers::Slotted(s)),
                 }
             }
             fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Servers, E> {

@@ -1,5 +1,6 @@
 //! Server schedules (Ciw's `ciw.Schedule`): the number of servers at a node
-//! changes with the time of day, in shifts repeated in a cycle.
+//! changes with the time of day, in shifts repeated in a cycle; and slotted
+//! services (Ciw's `ciw.Slotted`): services start only at given times.
 
 use serde::{Deserialize, Serialize};
 
@@ -77,6 +78,10 @@ pub enum ScheduleProblem {
     /// An offset that is negative or not finite.
     #[error("offset {0} must be finite and not negative")]
     Offset(f64),
+    /// Preemption that slots do not allow: any without `capacitated`, and
+    /// `"reroute"` (as Ciw).
+    #[error("slots cannot preempt with {0:?} (only capacitated slots preempt, and never by rerouting)")]
+    SlotPreemption(&'static str),
     /// More servers in a shift than the engine numbers.
     #[error("numbers_of_servers[{index}] = {servers} is more than {max}")]
     TooManyServers {
@@ -154,6 +159,99 @@ impl Schedule {
     }
 }
 
+/// Slotted services (Ciw's `ciw.Slotted(slots, slot_sizes, capacitated,
+/// preemption, offset)`): services start only at the slot times, up to
+/// `slot_sizes[i]` at `slots[i]`, in a cycle as long as the last slot time,
+/// shifted by `offset`. Customers wait between slots; a service, once
+/// started, runs to its end whatever the slots do (there are no servers:
+/// records have no server id and the node no utilisation, as in Ciw).
+///
+/// `capacitated`: a slot starts only as many services as its size leaves
+/// room for beside those still under way; with `preemption` (capacitated
+/// only, not `"reroute"`), a slot smaller than the services under way
+/// interrupts the latest arrivals of the worst priority, who are served
+/// again first at the next slots.
+///
+/// In a model file:
+/// `servers = { slotted = { slots = [1.5, 4.0], slot_sizes = [2, 3], capacitated = true, preemption = "resume", offset = 0.0 } }`.
+///
+/// ```
+/// use queue_sim::Slotted;
+/// let slots = Slotted::new(vec![1.5, 4.0], vec![2, 3]);
+/// assert!(slots.check().is_ok());
+/// ```
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct Slotted {
+    /// When services may start, increasing; the last is the cycle's length.
+    pub slots: Vec<f64>,
+    /// How many services may start at each slot.
+    pub slot_sizes: Vec<usize>,
+    /// Whether a slot's size counts the services still under way.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub capacitated: bool,
+    /// What a capacitated slot does to services beyond its size.
+    #[serde(default, skip_serializing_if = "Preemption::is_off")]
+    pub preemption: Preemption,
+    /// When the cycle starts.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub offset: f64,
+}
+
+fn is_false(x: &bool) -> bool {
+    !*x
+}
+
+impl Slotted {
+    /// Slots at `slots` of `slot_sizes` services, not capacitated, without
+    /// preemption, from time 0.
+    pub fn new(slots: Vec<f64>, slot_sizes: Vec<usize>) -> Self {
+        Self { slots, slot_sizes, capacitated: false, preemption: Preemption::Off, offset: 0.0 }
+    }
+
+    /// The slots, capacitated, with `preemption`.
+    pub fn capacitated(mut self, preemption: Preemption) -> Self {
+        self.capacitated = true;
+        self.preemption = preemption;
+        self
+    }
+
+    /// The slots starting at `offset`.
+    pub fn with_offset(mut self, offset: f64) -> Self {
+        self.offset = offset;
+        self
+    }
+
+    /// Checks the slots (reusing [`ScheduleProblem`], whose end dates are
+    /// here the slot times and numbers of servers the slot sizes).
+    pub fn check(&self) -> Result<(), ScheduleProblem> {
+        let as_schedule = Schedule {
+            numbers_of_servers: self.slot_sizes.clone(),
+            shift_end_dates: self.slots.clone(),
+            preemption: Preemption::Off,
+            offset: self.offset,
+        };
+        as_schedule.check()?;
+        match self.preemption {
+            Preemption::Off => Ok(()),
+            Preemption::Reroute => Err(ScheduleProblem::SlotPreemption("reroute")),
+            _ if !self.capacitated => Err(ScheduleProblem::SlotPreemption(self.preemption.as_str())),
+            _ => Ok(()),
+        }
+    }
+
+    /// The `k`-th slot (from 0): its time and size, as Ciw's generator
+    /// gives them.
+    pub(crate) fn slot(&self, k: u64) -> (f64, usize) {
+        let n = self.slots.len() as u64;
+        let cycle = self.slots.last().copied().unwrap_or(0.0);
+        // `as`: as in `Schedule::change`.
+        let date = self.offset + self.slots[(k % n) as usize] + (k / n) as f64 * cycle;
+        (date, self.slot_sizes[(k % n) as usize])
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -163,6 +261,20 @@ mod tests {
         let s = Schedule::new(vec![2, 1, 3], vec![10.0, 25.0, 30.0]).with_offset(5.0);
         let got: Vec<(f64, usize)> = (0..7).map(|k| s.change(k)).collect();
         assert_eq!(got, [(15.0, 1), (30.0, 3), (35.0, 2), (45.0, 1), (60.0, 3), (65.0, 2), (75.0, 1)]);
+    }
+
+    #[test]
+    fn slots_follow_ciws_generator() {
+        let s = Slotted::new(vec![1.5, 4.0], vec![2, 3]).with_offset(1.0);
+        let got: Vec<(f64, usize)> = (0..5).map(|k| s.slot(k)).collect();
+        assert_eq!(got, [(2.5, 2), (5.0, 3), (6.5, 2), (9.0, 3), (10.5, 2)]);
+        assert_eq!(
+            Slotted::new(vec![1.0], vec![1]).capacitated(Preemption::Reroute).check(),
+            Err(ScheduleProblem::SlotPreemption("reroute"))
+        );
+        let mut uncapped = Slotted::new(vec![1.0], vec![1]);
+        uncapped.preemption = Preemption::Resume;
+        assert_eq!(uncapped.check(), Err(ScheduleProblem::SlotPreemption("resume")));
     }
 
     #[test]

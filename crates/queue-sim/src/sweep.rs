@@ -153,7 +153,7 @@ impl Sweep {
             let servers = match network.nodes[0].servers {
                 Servers::Finite(c) => Some(c),
                 // Infinite, or a schedule: no one number (the row says so).
-                Servers::Infinite | Servers::Schedule(_) => None,
+                Servers::Infinite | Servers::Schedule(_) | Servers::Slotted(_) => None,
             };
             models.push((servers, network));
         }

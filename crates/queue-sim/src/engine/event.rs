@@ -13,4 +13,6 @@ pub(super) enum EventKind {
     ClassChange { customer: u32 },
     /// The servers of a scheduled node change shift.
     ShiftChange { node: u32 },
+    /// A slot of a slotted node starts services.
+    Slot { node: u32 },
 }

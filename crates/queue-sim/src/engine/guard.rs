@@ -135,7 +135,9 @@ pub(crate) fn deadlocked(nodes: &[NodeState]) -> Vec<bool> {
         nodes
             .iter()
             .zip(&held)
-            .map(|(node, &h)| node.shifts.is_none() && node.servers.is_some_and(|c| h == u64::from(c)))
+            .map(|(node, &h)| {
+                node.shifts.is_none() && node.slots.is_none() && node.servers.is_some_and(|c| h == u64::from(c))
+            })
             .collect();
     // A node with a customer blocked on a live node may come back to life.
     let mut changed = true;

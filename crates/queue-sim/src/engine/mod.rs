@@ -33,6 +33,7 @@ mod run;
 mod server_priority;
 mod service;
 mod shifts;
+mod slots;
 mod state;
 mod stop;
 mod waiting_change;

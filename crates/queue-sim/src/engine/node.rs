@@ -11,6 +11,7 @@ use crate::network::{NodeSpec, Preemption, Servers};
 
 use super::queue::Waiting;
 use super::shifts::Shifts;
+use super::slots::Slots;
 
 /// No customer: a free server in [`NodeState::held`].
 pub(crate) const NOBODY: u32 = u32::MAX;
@@ -47,6 +48,8 @@ pub(crate) struct NodeState {
     pub(crate) endless: u32,
     /// The shifts of a node with a server schedule.
     pub(crate) shifts: Option<Box<Shifts>>,
+    /// The slots of a slotted node, and when the first is.
+    pub(crate) slots: Option<(Box<Slots>, f64)>,
 }
 
 impl NodeState {
@@ -58,10 +61,17 @@ impl NodeState {
             Servers::Schedule(schedule) => Some(Box::new(Shifts::new(schedule))),
             _ => None,
         };
+        let slots = match &spec.servers {
+            Servers::Slotted(slotted) => {
+                let (slots, first) = Slots::new(slotted);
+                Some((Box::new(slots), first))
+            }
+            _ => None,
+        };
         let capacity = match (servers, spec.queue_capacity) {
-            // A scheduled node holds its queue capacity, servers included:
-            // Ciw adds the servers it has at the start, none.
-            (_, Some(q)) if shifts.is_some() => q,
+            // A scheduled or slotted node holds its queue capacity, servers
+            // included: Ciw adds the servers it has at the start, none.
+            (_, Some(q)) if shifts.is_some() || slots.is_some() => q,
             // `as`: a u32 fits a usize on 32- and 64-bit targets.
             (Some(c), Some(q)) => (c as usize).saturating_add(q),
             _ => usize::MAX,
@@ -86,6 +96,7 @@ impl NodeState {
             blocked: VecDeque::new(),
             endless: 0,
             shifts,
+            slots,
         })
     }
 

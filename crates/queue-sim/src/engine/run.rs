@@ -241,6 +241,7 @@ impl<R: RandomSource> Simulation<R> {
             EventKind::ClassChange { customer } => self.change_class_while_waiting(customer, seq),
             // `as`: u32 to usize widens.
             EventKind::ShiftChange { node } => self.change_shift(node as usize),
+            EventKind::Slot { node } => self.slot(node as usize),
             EventKind::Arrival { .. } | EventKind::ServiceEnd { .. } => unreachable!("handled by `handle`"),
         }
     }
@@ -262,7 +263,7 @@ impl<R: RandomSource> Simulation<R> {
                 let c = &self.customers[customer];
                 (c.node as usize, c.class as usize)
             }
-            EventKind::ShiftChange { node } => (node as usize, 0),
+            EventKind::ShiftChange { node } | EventKind::Slot { node } => (node as usize, 0),
         };
         match self.guard.check(self.processed, time) {
             Some(Alarm::Budget) => {

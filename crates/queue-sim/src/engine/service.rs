@@ -281,9 +281,13 @@ impl<R: RandomSource> Simulation<R> {
         self.records.push(record);
         let state = &mut self.nodes[node];
         let (server, started) = (c.server, c.service_start);
-        if server != NO_SERVER && state.shifts.is_some() {
+        if server == NO_SERVER {
+            if let Some((slots, _)) = &mut state.slots {
+                slots.leave(customer);
+            }
+        } else if state.shifts.is_some() {
             self.release_scheduled_server(node, server, started)?;
-        } else if server != NO_SERVER {
+        } else {
             let waiting =
                 if state.discipline.is_fifo() { state.waiting.pop_front() } else { self.take_waiting(node)? };
             let state = &mut self.nodes[node];

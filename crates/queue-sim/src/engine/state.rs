@@ -179,7 +179,8 @@ impl<R: RandomSource> Simulation<R> {
             .collect::<Result<_, _>>()?;
         // Schedules interrupt services too, and need to know who each
         // server holds.
-        let preemptive = nodes.iter().any(|n| n.preemption != Preemption::Off || n.shifts.is_some());
+        let preemptive =
+            nodes.iter().any(|n| n.preemption != Preemption::Off || n.shifts.is_some() || n.slots.is_some());
         let arrival_nodes =
             (0..n).filter(|&i| (0..classes).any(|k| arrivals[i * classes + k].is_some())).collect();
         let mut baulking = Vec::new();
@@ -291,7 +292,7 @@ impl<R: RandomSource> Simulation<R> {
             && sim.waiting_changes.is_empty()
             && sim.process.is_empty()
             && sim.system_capacity == u64::MAX
-            && sim.nodes.iter().all(|n| n.shifts.is_none())
+            && sim.nodes.iter().all(|n| n.shifts.is_none() && n.slots.is_none())
             && sim.nodes.iter().all(|n| n.discipline.is_fifo() && n.server_priority.is_lowest_id());
         for node in 0..n {
             for &class in &order {
@@ -305,6 +306,10 @@ impl<R: RandomSource> Simulation<R> {
             if let Some(shifts) = &sim.nodes[node].shifts {
                 // `as`: validation keeps node numbers within a u32.
                 sim.events.push(shifts.first_change(), EventKind::ShiftChange { node: node as u32 });
+            }
+            if let Some((_, first)) = &sim.nodes[node].slots {
+                // `as`: validation keeps node numbers within a u32.
+                sim.events.push(*first, EventKind::Slot { node: node as u32 });
             }
         }
         Ok(sim)

@@ -157,6 +157,15 @@ def number_of_servers(s):
             preemption=d.get("preemption", False),
             offset=float(d.get("offset", 0.0)),
         )
+    if isinstance(s, dict) and "slotted" in s:
+        d = s["slotted"]
+        return ciw.Slotted(
+            slots=d["slots"],
+            slot_sizes=d["slot_sizes"],
+            capacitated=d.get("capacitated", False),
+            preemption=d.get("preemption", False),
+            offset=float(d.get("offset", 0.0)),
+        )
     return s
 
 

@@ -697,3 +697,13 @@ fn overtime_of_servers_off_duty_equals_ciws() {
     }
     assert!(positive >= 5, "some servers work overtime");
 }
+
+#[test]
+fn slotted_services_equal_ciw_record_for_record() {
+    // Services start only at slot times; capacitated slots count those
+    // under way, and with preemption interrupt the latest arrivals.
+    assert_same_records("slotted");
+    for mode in ["false", "resample", "restart", "resume"] {
+        assert_same_records(&format!("slotted_capacitated_{mode}"));
+    }
+}
