@@ -28,17 +28,24 @@ impl<R: RandomSource> Simulation<R> {
     /// ```
     pub fn records_in_ciw_order(&self, only: Option<&[RecordType]>) -> Vec<Record> {
         // Customers still in the network, in Ciw's list order.
-        let mut present: Vec<(u32, u32, f64, u64)> = self
+        // Where the engine counts places in lists (models with Ciw's ties),
+        // that order; otherwise the time of joining, then the id.
+        let mut present: Vec<(u32, u32, f64, u64, u64)> = self
             .customers
             .live()
             .map(|slot| {
                 let c = &self.customers[slot];
+                let listed = self.customers.list_order(slot);
                 // `as`: u32 to usize widens.
-                (c.node, self.lane_of[c.class as usize], self.customers.listed_at(slot), c.id)
+                (c.node, self.lane_of[c.class as usize], self.customers.listed_at(slot), listed, c.id)
             })
             .collect();
-        present.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)).then(a.2.total_cmp(&b.2)).then(a.3.cmp(&b.3)));
-        let mut rank: HashMap<u64, usize> = present.iter().enumerate().map(|(i, p)| (p.3, i)).collect();
+        if self.ties {
+            present.sort_by_key(|p| (p.0, p.1, p.3));
+        } else {
+            present.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)).then(a.2.total_cmp(&b.2)).then(a.4.cmp(&b.4)));
+        }
+        let mut rank: HashMap<u64, usize> = present.iter().enumerate().map(|(i, p)| (p.4, i)).collect();
         // Those who left: after them, in the order of their last records.
         let first_gone = present.len();
         for (i, r) in self.records.iter().enumerate().rev() {

@@ -72,6 +72,9 @@ pub(super) struct Extra {
     /// change of class while waiting (NaN: not since it joined its node);
     /// Ciw's list order at the node follows it.
     pub(super) requeued_at: f64,
+    /// When it took its place in its node's list, in the order of all such
+    /// moves (Ciw's list order at the node, for breaking ties).
+    pub(super) listed: u64,
 }
 
 impl Extra {
@@ -85,6 +88,7 @@ impl Extra {
             change_to: class,
             change_seq: NO_EVENT,
             requeued_at: f64::NAN,
+            listed: 0,
         }
     }
 }
@@ -99,6 +103,8 @@ pub(super) struct Customers {
     extra: Vec<Extra>,
     /// Whether `extra` is kept.
     keep_extra: bool,
+    /// Places taken in nodes' lists so far ([`Extra::listed`]).
+    listings: u64,
 }
 
 impl Customers {
@@ -158,6 +164,12 @@ impl Customers {
         self.keep_extra = true;
     }
 
+    /// `slot`'s [`Extra`], to read; only in a model that keeps it.
+    #[inline]
+    pub(super) fn extra_of(&self, slot: u32) -> &Extra {
+        &self.extra[slot as usize]
+    }
+
     /// `slot`'s [`Extra`]; only in a model that keeps it.
     #[inline]
     pub(super) fn extra(&mut self, slot: u32) -> &mut Extra {
@@ -185,7 +197,24 @@ impl Customers {
             let e = &mut self.extra[slot as usize];
             e.original_class = self.slots[slot as usize].class;
             e.requeued_at = f64::NAN;
+            e.listed = self.listings;
+            self.listings += 1;
         }
+    }
+
+    /// `slot` moves to the back of another list of its node (a change of
+    /// class while waiting) at `now`.
+    pub(super) fn requeued(&mut self, slot: u32, now: f64) {
+        let e = &mut self.extra[slot as usize];
+        e.requeued_at = now;
+        e.listed = self.listings;
+        self.listings += 1;
+    }
+
+    /// The order of `slot`'s place among its node's customers of its
+    /// priority (Ciw's list order); 0 in a model that keeps no [`Extra`].
+    pub(super) fn list_order(&self, slot: u32) -> u64 {
+        if self.keep_extra { self.extra[slot as usize].listed } else { 0 }
     }
 
     /// When `slot` last took its place in its node's list, as Ciw keeps it:

@@ -114,6 +114,15 @@ impl<K: Copy> EventQueue<K> {
         seq
     }
 
+    /// Puts back an event taken out at the current time, with its own
+    /// scheduling number, so that it keeps its place.
+    pub(crate) fn reinsert(&mut self, event: Event<K>) {
+        match &mut self.store {
+            Store::Heap(heap) => heap.push(event),
+            Store::Radix(radix) => radix.push(event),
+        }
+    }
+
     /// Removes and returns the earliest event if it happens before `limit`.
     #[inline(always)]
     pub(crate) fn pop_before(&mut self, limit: f64) -> Option<Event<K>> {

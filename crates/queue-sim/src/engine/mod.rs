@@ -36,6 +36,7 @@ mod shifts;
 mod slots;
 mod state;
 mod stop;
+mod ties;
 mod waiting_change;
 
 pub use guard::DEFAULT_EVENT_BUDGET;

@@ -112,9 +112,10 @@ impl<R: RandomSource> Simulation<R> {
                 max_time,
             });
         }
-        while let Some(event) = self.events.pop_before(max_time) {
+        while let Some(event) = self.next_event(max_time) {
             self.handle(event)?;
         }
+        self.draw_for_next();
         self.now = max_time;
         Ok(())
     }
@@ -188,9 +189,10 @@ impl<R: RandomSource> Simulation<R> {
 
     fn run_while(&mut self, count: Count, n: u64) -> Result<(), SimError> {
         while self.count(count) < n {
-            let Some(event) = self.events.pop() else { break };
+            let Some(event) = self.next_event(f64::INFINITY) else { break };
             self.handle(event)?;
         }
+        self.draw_for_next();
         Ok(())
     }
 

@@ -17,11 +17,12 @@ use crate::routers::{Destination, ProcessRouting, Routing};
 use super::class_change::{self, ClassTable};
 use super::customers::Customers;
 use super::event::EventKind;
-use super::event_queue::EventQueue;
+use super::event_queue::{Event, EventQueue};
 use super::guard::{Count, DEFAULT_EVENT_BUDGET, Guard};
 use super::node::NodeState;
 use super::routing::Routes;
 use super::stop::Outcome;
+use super::ties;
 
 /// A running simulation of a [`Network`], drawing from `R`.
 ///
@@ -117,6 +118,13 @@ pub struct Simulation<R: RandomSource = Pcg> {
     /// Utilisation summed as Ciw sums it.
     pub(super) ciw: bool,
     pub(super) guard: Guard,
+    /// Simultaneous events are broken as Ciw breaks them (Ciw mode, in a
+    /// model that can have them: see `ties.rs`).
+    pub(super) ties: bool,
+    /// Scratch room for the events of one instant.
+    pub(super) frontier: Vec<Event<EventKind>>,
+    /// Per class, its place in sorted name order (Ciw's order of classes).
+    pub(super) class_rank: Vec<u32>,
 }
 
 impl Simulation<Pcg> {
@@ -247,6 +255,15 @@ impl<R: RandomSource> Simulation<R> {
             // Stable: classes with equal names keep their order.
             order.sort_by(|&a, &b| network.classes[a].name.cmp(&network.classes[b].name));
         }
+        let mut class_rank = vec![0u32; classes];
+        for (rank, &class) in (0u32..).zip(&order) {
+            class_rank[class] = rank;
+        }
+        let ties = ciw && ties::can_tie(network);
+        if ties {
+            // Ciw's list order at a node, for breaking ties.
+            customers.keep_extra();
+        }
         let mut sim = Self {
             rng,
             now: 0.0,
@@ -281,9 +298,13 @@ impl<R: RandomSource> Simulation<R> {
             left_early: 0,
             ciw,
             guard: Guard::new(DEFAULT_EVENT_BUDGET),
+            ties,
+            frontier: Vec::new(),
+            class_rank,
         };
         sim.single_stream = sim.arrivals.iter().flatten().count() == 1;
-        sim.plain = lanes == 1
+        sim.plain = !ties
+            && lanes == 1
             && !sim.preemptive
             && sim.baulking.is_empty()
             && sim.batches.is_empty()

@@ -77,7 +77,7 @@ impl<R: RandomSource> Simulation<R> {
             let state = &mut self.nodes[node];
             state.waiting.remove(old, customer);
             state.waiting.push_back(new, customer);
-            self.customers.extra(customer).requeued_at = self.now;
+            self.customers.requeued(customer, self.now);
             if self.preemptive {
                 let place = self.nodes[node].waiting.iter(new).count() - 1;
                 self.decide_preempt(node, Chosen { lane: new, place, customer })?;

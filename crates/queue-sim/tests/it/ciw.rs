@@ -1,6 +1,9 @@
 //! Ciw-compatible mode: values Ciw 3.2.7 itself prints, compared exactly.
 
-use queue_sim::{Network, RngKind, Simulation, Stop, mean_wait, simulate};
+use queue_sim::{
+    ClassAtNode, CustomerClass, Distribution, Network, NodeSpec, RngKind, Servers, Simulation, Stop,
+    mean_wait, simulate,
+};
 
 fn ciw_mean_wait(servers: usize) -> f64 {
     let out = simulate(&Network::mmc(0.2, 0.1, servers), RngKind::Ciw, 0, Stop::MaxTime(10_000.0)).unwrap();
@@ -706,4 +709,58 @@ fn slotted_services_equal_ciw_record_for_record() {
     for mode in ["false", "resample", "restart", "resume"] {
         assert_same_records(&format!("slotted_capacitated_{mode}"));
     }
+}
+
+#[test]
+fn simultaneous_events_are_broken_as_ciw_breaks_them() {
+    // Deterministic, sequential and pmf times make events meet: Ciw draws
+    // among nodes, then among customers, at its moments.
+    assert_same_records("ties_deterministic");
+    // Two schedules changing shift at the same instants from time 0, and a
+    // slotted node whose services end together.
+    assert_same_records("ties_schedules");
+}
+
+#[test]
+fn ciws_own_simultaneous_events_example_gives_ciws_records_for_every_seed() {
+    // Ciw's test_simultaneous_events_example over 2000 seeds: which of the
+    // two customers ending service at once goes first decides who is fed
+    // back, seed by seed; paused at 15 and 25, Ciw draws a pending tie
+    // again when the run continues.
+    let net = Network::new(
+        vec![NodeSpec::new(Servers::Finite(2)), NodeSpec::new(Servers::Finite(1))],
+        vec![CustomerClass::new(
+            "Class 0",
+            vec![
+                ClassAtNode::new(Some(Distribution::deterministic(10.0)), Distribution::deterministic(5.0)),
+                ClassAtNode::new(None, Distribution::deterministic(5.0)),
+            ],
+            vec![vec![1.0, 0.0], vec![0.0, 0.0]],
+        )],
+    );
+    let runs = |sim: &queue_sim::Simulation<queue_sim::PythonRandom>| {
+        let recs = sim.records_in_ciw_order(None);
+        recs.iter()
+            .map(|r| format!("{}:{:?}:{:?}", r.id_number, r.arrival_date, r.exit_date))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let mut kinds = std::collections::BTreeSet::new();
+    let mut seeds = 0;
+    for row in golden_csv("simultaneous").records() {
+        let row = row.unwrap();
+        let seed: u64 = row[0].parse().unwrap();
+        let mut sim = queue_sim::Simulation::ciw(&net, seed).unwrap();
+        sim.run_until(36.0).unwrap();
+        assert_eq!(runs(&sim), &row[1], "seed {seed}");
+        kinds.insert(row[1].to_owned());
+        let mut sim = queue_sim::Simulation::ciw(&net, seed).unwrap();
+        for t in [15.0, 25.0, 36.0] {
+            sim.run_until(t).unwrap();
+        }
+        assert_eq!(runs(&sim), &row[2], "seed {seed}, paused");
+        seeds += 1;
+    }
+    assert_eq!(seeds, 2000);
+    assert!(kinds.len() >= 3, "the seeds give different orders: {kinds:?}");
 }

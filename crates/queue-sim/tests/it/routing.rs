@@ -46,12 +46,13 @@ impl RandomSource for Scripted {
 
 /// `nodes` one-server nodes with these routing rows (none: everyone leaves
 /// after one service); arrivals every time unit at the first node only,
-/// services of half a unit everywhere.
+/// services of 0.4 units everywhere (so that no two events meet, which in
+/// Ciw mode would draw to break the tie).
 fn network(nodes: usize, routing: Vec<Vec<f64>>) -> Network {
     let at = |node: usize| {
         ClassAtNode::new(
             (node == 0).then_some(Distribution::Deterministic { value: 1.0 }),
-            Distribution::Deterministic { value: 0.5 },
+            Distribution::Deterministic { value: 0.4 },
         )
     };
     Network::new(
@@ -76,7 +77,7 @@ fn run(nodes: usize, routing: Vec<Vec<f64>>, u: f64, until: f64) -> (Vec<(u32, i
 fn a_draw_picks_the_first_entry_whose_running_sum_reaches_it() {
     // From node 1: to node 1 with probability 0, to node 2 with 0.5, else out.
     let rows = || vec![vec![0.0, 0.5], vec![0.0, 0.0]];
-    // Customers arrive at 1, 2, 3, 4; services end half a unit later.
+    // Customers arrive at 1, 2, 3, 4; services end 0.4 later.
     let (to, draws) = run(2, rows(), 0.25, 4.75);
     // Node 1 sends each to node 2 (a draw), node 2 lets it out (no draw).
     assert_eq!(to, [(1, 2), (2, -1), (1, 2), (2, -1), (1, 2), (2, -1), (1, 2)]);
@@ -91,7 +92,7 @@ fn a_draw_picks_the_first_entry_whose_running_sum_reaches_it() {
 fn a_draw_of_exactly_zero_stops_on_the_first_entry_even_at_probability_zero() {
     // Ciw's walk (`while u > running sum`) stops at once when u is 0, so the
     // customer goes back to node 1, though that entry's probability is 0.
-    let (to, draws) = run(2, vec![vec![0.0, 0.5], vec![0.0, 0.0]], 0.0, 2.75);
+    let (to, draws) = run(2, vec![vec![0.0, 0.5], vec![0.0, 0.0]], 0.0, 2.3);
     assert_eq!(to, [(1, 1); 3]);
     assert_eq!(draws, 3);
 }
