@@ -19,6 +19,14 @@ pub enum ModelError {
     /// No class arrives anywhere, so nothing would ever happen.
     #[error("no class has an arrival distribution at any node")]
     NoArrivals,
+    /// A processor-sharing node that cannot work as asked.
+    #[error("node {node}: processor sharing: {problem}")]
+    ProcessorSharing {
+        /// The node (from 0).
+        node: usize,
+        /// What is wrong.
+        problem: &'static str,
+    },
     /// A server schedule that cannot be followed.
     #[error("node {node}: the server schedule {problem}")]
     Schedule {

@@ -71,6 +71,28 @@ pub struct NodeSpec {
     /// the node may have at most [`MAX_PRIORITISED_SERVERS`] servers.
     #[serde(default, skip_serializing_if = "ServerPriority::is_lowest_id")]
     pub server_priority: ServerPriority,
+    /// Processor sharing (Ciw's `PSNode`): up to `servers` customers share
+    /// one service at once, each served at rate `ps_threshold / max(n,
+    /// ps_threshold)` while `n` are served; the others wait in order of
+    /// arrival. In a model file `processor_sharing = true`.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub processor_sharing: bool,
+    /// Ciw's `ps_threshold`: how many customers the shared service serves
+    /// at full speed (1 by default; at least 1).
+    #[serde(default = "one", skip_serializing_if = "is_one")]
+    pub ps_threshold: u32,
+}
+
+fn is_false(x: &bool) -> bool {
+    !*x
+}
+
+fn one() -> u32 {
+    1
+}
+
+fn is_one(x: &u32) -> bool {
+    *x == 1
 }
 
 /// The most servers a node with a server priority other than the lowest
@@ -235,7 +257,17 @@ impl NodeSpec {
             priority_preemption: Preemption::Off,
             discipline: Discipline::Fifo,
             server_priority: ServerPriority::LowestId,
+            processor_sharing: false,
+            ps_threshold: 1,
         }
+    }
+
+    /// The node with processor sharing ([`NodeSpec::processor_sharing`])
+    /// and Ciw's `ps_threshold`.
+    pub fn with_processor_sharing(mut self, threshold: u32) -> Self {
+        self.processor_sharing = true;
+        self.ps_threshold = threshold;
+        self
     }
 
     /// The node with another server priority.
@@ -490,6 +522,22 @@ impl Network {
             }
             if let Servers::Slotted(slotted) = &spec.servers {
                 slotted.check().map_err(|problem| ModelError::Schedule { node, problem })?;
+            }
+            if spec.processor_sharing {
+                let problem = if spec.ps_threshold == 0 {
+                    Some("ps_threshold must be at least 1")
+                } else if matches!(spec.servers, Servers::Schedule(_) | Servers::Slotted(_)) {
+                    Some("a shared service cannot follow a server schedule or slots")
+                } else if self.classes.iter().any(|c| c.priority != self.classes[0].priority) {
+                    Some(
+                        "classes of different priorities cannot share a service (Ciw serves the wrong customer)",
+                    )
+                } else {
+                    None
+                };
+                if let Some(problem) = problem {
+                    return Err(ModelError::ProcessorSharing { node, problem });
+                }
             }
             if let Servers::Finite(c) = spec.servers
                 && c > MAX_PRIORITISED_SERVERS

@@ -68,6 +68,9 @@ impl<R: RandomSource> Simulation<R> {
     /// Whether anyone is ever served at `node`.
     fn serves(&self, node: usize) -> bool {
         let state = &self.nodes[node];
+        if let Some(shared) = &state.shared {
+            return shared.serves();
+        }
         state.servers != Some(0)
             || state.shifts.as_ref().is_some_and(|s| s.ever_serves())
             || state.slots.as_ref().is_some_and(|(s, _)| s.ever_serves())

@@ -26,6 +26,7 @@ mod guard;
 mod node;
 mod preemption;
 mod process;
+mod processor_sharing;
 mod queue;
 mod reneging;
 mod routing;

@@ -9,6 +9,7 @@ use crate::behaviour::{Discipline, ServerPriority};
 use crate::error::ModelError;
 use crate::network::{NodeSpec, Preemption, Servers};
 
+use super::processor_sharing::Shared;
 use super::queue::Waiting;
 use super::shifts::Shifts;
 use super::slots::Slots;
@@ -50,6 +51,9 @@ pub(crate) struct NodeState {
     pub(crate) shifts: Option<Box<Shifts>>,
     /// The slots of a slotted node, and when the first is.
     pub(crate) slots: Option<(Box<Slots>, f64)>,
+    /// The shared service of a processor-sharing node (whose `servers`
+    /// are then `None`: it serves like an infinite-server node).
+    pub(crate) shared: Option<Box<Shared>>,
 }
 
 impl NodeState {
@@ -76,6 +80,8 @@ impl NodeState {
             (Some(c), Some(q)) => (c as usize).saturating_add(q),
             _ => usize::MAX,
         };
+        let shared = spec.processor_sharing.then(|| Box::new(Shared::new(servers, spec.ps_threshold)));
+        let servers = if shared.is_some() { None } else { servers };
         Ok(Self {
             servers,
             capacity,
@@ -97,6 +103,7 @@ impl NodeState {
             endless: 0,
             shifts,
             slots,
+            shared,
         })
     }
 

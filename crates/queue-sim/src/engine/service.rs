@@ -74,6 +74,9 @@ impl<R: RandomSource> Simulation<R> {
         c.arrival = self.now;
         c.queue_size_at_arrival = state.in_node;
         state.in_node += 1;
+        if state.shared.is_some() {
+            return self.share_accept(node, customer);
+        }
         if !self.reneging.is_empty() {
             self.draw_patience(node, customer)?;
         }
@@ -267,7 +270,7 @@ impl<R: RandomSource> Simulation<R> {
         let state = &mut self.nodes[node];
         state.in_node -= 1;
         let c = &self.customers[customer];
-        let record = Record {
+        let mut record = Record {
             waiting_time: c.service_start - c.arrival,
             service_start_date: c.service_start,
             service_time: c.service_end() - c.service_start,
@@ -278,7 +281,11 @@ impl<R: RandomSource> Simulation<R> {
             server_id: (c.server != NO_SERVER).then(|| c.server + 1),
             ..self.record_of(customer, node, RecordType::Service)
         };
+        if self.nodes[node].shared.is_some() {
+            self.share_release(node, customer, &mut record)?;
+        }
         self.records.push(record);
+        let c = &self.customers[customer];
         let state = &mut self.nodes[node];
         let (server, started) = (c.server, c.service_start);
         if server == NO_SERVER {

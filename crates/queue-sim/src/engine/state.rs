@@ -187,8 +187,9 @@ impl<R: RandomSource> Simulation<R> {
             .collect::<Result<_, _>>()?;
         // Schedules interrupt services too, and need to know who each
         // server holds.
-        let preemptive =
-            nodes.iter().any(|n| n.preemption != Preemption::Off || n.shifts.is_some() || n.slots.is_some());
+        let preemptive = nodes.iter().any(|n| {
+            n.preemption != Preemption::Off || n.shifts.is_some() || n.slots.is_some() || n.shared.is_some()
+        });
         let arrival_nodes =
             (0..n).filter(|&i| (0..classes).any(|k| arrivals[i * classes + k].is_some())).collect();
         let mut baulking = Vec::new();
@@ -313,7 +314,7 @@ impl<R: RandomSource> Simulation<R> {
             && sim.waiting_changes.is_empty()
             && sim.process.is_empty()
             && sim.system_capacity == u64::MAX
-            && sim.nodes.iter().all(|n| n.shifts.is_none() && n.slots.is_none())
+            && sim.nodes.iter().all(|n| n.shifts.is_none() && n.slots.is_none() && n.shared.is_none())
             && sim.nodes.iter().all(|n| n.discipline.is_fifo() && n.server_priority.is_lowest_id());
         for node in 0..n {
             for &class in &order {

@@ -238,6 +238,8 @@ def network(model):
         }
     if "system_capacity" in model:
         extra["system_capacity"] = model["system_capacity"]
+    if any("ps_threshold" in s for s in nodes):
+        extra["ps_thresholds"] = [s.get("ps_threshold", 1) for s in nodes]
     return ciw.create_network(
         arrival_distributions=arrivals,
         service_distributions=services,
@@ -246,6 +248,14 @@ def network(model):
         routing=routing,
         **extra,
     )
+
+
+def simulation(model):
+    """A Ciw simulation of the model: processor-sharing nodes are PSNodes."""
+    if any(s.get("processor_sharing") for s in model["nodes"]):
+        kinds = [ciw.PSNode if s.get("processor_sharing") else ciw.Node for s in model["nodes"]]
+        return ciw.Simulation(network(model), node_class=kinds)
+    return ciw.Simulation(network(model))
 
 
 def field(x):
@@ -299,7 +309,7 @@ def main():
         model["_process"] = path == "process_routes.toml"
         names = sorted(c["name"] for c in model["classes"])
         ciw.seed(SEED)
-        Q = ciw.Simulation(network(model))
+        Q = simulation(model)
         Q.simulate_until_max_time(MAX_TIME)
         out = path.replace(".toml", ".csv")
         with open(out, "w", newline="") as f:
@@ -326,7 +336,7 @@ def main():
             if method in NO_COUNTS.get(model_name, []):
                 continue
             ciw.seed(SEED)
-            Q = ciw.Simulation(network(model))
+            Q = simulation(model)
             Q.simulate_until_max_customers(COUNT, method=method)
             recs = Q.get_all_records()
             waits = sorted(r.waiting_time for r in recs if r.record_type == "service")

@@ -764,3 +764,10 @@ fn ciws_own_simultaneous_events_example_gives_ciws_records_for_every_seed() {
     assert_eq!(seeds, 2000);
     assert!(kinds.len() >= 3, "the seeds give different orders: {kinds:?}");
 }
+
+#[test]
+fn processor_sharing_equals_ciw_record_for_record() {
+    // Ciw's PSNode: a shared service for up to 3, one for any number with
+    // ps_threshold 2, feedback, blocking behind them.
+    assert_same_records("processor_sharing");
+}
