@@ -336,6 +336,13 @@ impl ModelError {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum SimError {
+    /// A state tracker that does not fit the network, or a bad
+    /// observation period.
+    #[error("{0}")]
+    Tracker(crate::tracker::TrackerError),
+    /// State probabilities asked of a simulation without a tracker.
+    #[error("the simulation has no state tracker (Simulation::with_tracker)")]
+    NoTracker,
     /// A scheduled node has given out more server ids than it can number.
     #[error("node {node}: more than 2^32 servers have come on duty by time {time}")]
     ServerIds {

@@ -114,6 +114,7 @@ mod schedule;
 mod stats;
 mod sweep;
 pub mod theory;
+mod tracker;
 
 pub use behaviour::{
     ArrivalState, Baulking, BaulkingFunction, CustomBaulking, CustomDiscipline, CustomServerPriority,
@@ -138,3 +139,4 @@ pub use routers::{
 pub use schedule::{Schedule, ScheduleProblem, Slotted};
 pub use stats::Describe;
 pub use sweep::{Sweep, SweepError, SweepPlan, Trial, TrialResult};
+pub use tracker::{History, State, Tracker, TrackerError};

@@ -38,6 +38,7 @@ mod slots;
 mod state;
 mod stop;
 mod ties;
+mod tracking;
 mod waiting_change;
 
 pub use guard::DEFAULT_EVENT_BUDGET;

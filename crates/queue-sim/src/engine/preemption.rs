@@ -114,6 +114,10 @@ impl<R: RandomSource> Simulation<R> {
             state.in_node -= 1;
             let c = &mut self.customers[victim];
             c.server = NO_SERVER;
+            if let Some(tracking) = &mut self.tracking {
+                // `as`: a destination is -1 or a node number from 1.
+                tracking.release(node, c.class as usize, (to > 0).then(|| to as usize - 1), false);
+            }
             // `as`: a destination is -1 or a node number from 1.
             match to {
                 -1 => {

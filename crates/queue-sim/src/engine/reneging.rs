@@ -86,6 +86,9 @@ impl<R: RandomSource> Simulation<R> {
             ..self.record_of(customer, node, RecordType::Renege)
         };
         self.records.push(record);
+        if let Some(tracking) = &mut self.tracking {
+            tracking.release(node, class, self.jockey_to[node * self.classes + class], false);
+        }
         match self.jockey_to[node * self.classes + class] {
             Some(to) => self.accept(to, customer)?,
             None => {

@@ -228,10 +228,14 @@ impl<R: RandomSource> Simulation<R> {
         self.now = event.time();
         self.processed += 1;
         match event.kind {
-            EventKind::Arrival { stream } => self.external_arrival(stream as usize, event.time()),
-            EventKind::ServiceEnd { customer } => self.finish_service(customer, event.seq()),
-            other => self.handle_waiting_event(other, event.seq()),
+            EventKind::Arrival { stream } => self.external_arrival(stream as usize, event.time())?,
+            EventKind::ServiceEnd { customer } => self.finish_service(customer, event.seq())?,
+            other => self.handle_waiting_event(other, event.seq())?,
         }
+        if let Some(tracking) = &mut self.tracking {
+            tracking.timestamp(self.now);
+        }
+        Ok(())
     }
 
     /// The events of waiting customers (reneges, changes of class), out of

@@ -74,6 +74,10 @@ impl<R: RandomSource> Simulation<R> {
         c.arrival = self.now;
         c.queue_size_at_arrival = state.in_node;
         state.in_node += 1;
+        if let Some(tracking) = &mut self.tracking {
+            tracking.accept(node, c.class as usize);
+        }
+        let state = &mut self.nodes[node];
         if state.shared.is_some() {
             return self.share_accept(node, customer);
         }
@@ -251,6 +255,9 @@ impl<R: RandomSource> Simulation<R> {
                 c.blocked = true;
                 d.blocked.push_back((node as u32, customer));
                 self.blocked += 1;
+                if let Some(tracking) = &mut self.tracking {
+                    tracking.block(node, dest);
+                }
                 return Ok(());
             }
         }
@@ -269,6 +276,11 @@ impl<R: RandomSource> Simulation<R> {
         let now = self.now;
         let state = &mut self.nodes[node];
         state.in_node -= 1;
+        let c = &mut self.customers[customer];
+        let was_blocked = std::mem::take(&mut c.blocked);
+        if let Some(tracking) = &mut self.tracking {
+            tracking.release(node, c.class as usize, next, was_blocked);
+        }
         let c = &self.customers[customer];
         let mut record = Record {
             waiting_time: c.service_start - c.arrival,
@@ -327,7 +339,7 @@ impl<R: RandomSource> Simulation<R> {
             && let Some((from, blocked)) = state.blocked.pop_front()
         {
             self.blocked -= 1;
-            self.customers[blocked].blocked = false;
+            // `release` clears its blocked flag.
             self.release(from as usize, blocked, Some(node))?;
         }
         Ok(())

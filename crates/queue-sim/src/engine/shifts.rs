@@ -230,7 +230,12 @@ impl<R: RandomSource> Simulation<R> {
                 // detaches it), and it leaves the node at once.
                 state.times.end(id, started, now, true);
                 state.in_node -= 1;
-                self.customers[customer].server = NO_SERVER;
+                let c = &mut self.customers[customer];
+                c.server = NO_SERVER;
+                if let Some(tracking) = &mut self.tracking {
+                    // `as`: a destination is -1 or a node number from 1.
+                    tracking.release(node, c.class as usize, (to > 0).then(|| to as usize - 1), false);
+                }
                 // `as`: a destination is -1 or a node number from 1.
                 match to {
                     -1 => {

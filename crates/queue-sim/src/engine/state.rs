@@ -23,6 +23,7 @@ use super::node::NodeState;
 use super::routing::Routes;
 use super::stop::Outcome;
 use super::ties;
+use super::tracking::Tracking;
 
 /// A running simulation of a [`Network`], drawing from `R`.
 ///
@@ -125,6 +126,8 @@ pub struct Simulation<R: RandomSource = Pcg> {
     pub(super) frontier: Vec<Event<EventKind>>,
     /// Per class, its place in sorted name order (Ciw's order of classes).
     pub(super) class_rank: Vec<u32>,
+    /// The state tracker, if any.
+    pub(super) tracking: Option<Box<Tracking>>,
 }
 
 impl Simulation<Pcg> {
@@ -302,6 +305,7 @@ impl<R: RandomSource> Simulation<R> {
             ties,
             frontier: Vec::new(),
             class_rank,
+            tracking: None,
         };
         sim.single_stream = sim.arrivals.iter().flatten().count() == 1;
         sim.plain = !ties

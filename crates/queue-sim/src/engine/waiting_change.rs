@@ -70,7 +70,7 @@ impl<R: RandomSource> Simulation<R> {
         self.cancel_class_change(customer);
         let c = &self.customers[customer];
         // `as`: u32 to usize widens.
-        let (node, old) = (c.node as usize, self.lane_of[c.class as usize]);
+        let (node, old, from) = (c.node as usize, self.lane_of[c.class as usize], c.class as usize);
         self.customers.change_class_while_waiting(customer, extra.change_to);
         let new = self.lane_of[extra.change_to as usize];
         if new != old {
@@ -82,6 +82,9 @@ impl<R: RandomSource> Simulation<R> {
                 let place = self.nodes[node].waiting.iter(new).count() - 1;
                 self.decide_preempt(node, Chosen { lane: new, place, customer })?;
             }
+        }
+        if let Some(tracking) = &mut self.tracking {
+            tracking.class_change(node, from, extra.change_to as usize);
         }
         self.draw_class_change(node, customer)?;
         if self.customers[customer].server == super::customers::NO_SERVER && !self.nodes[node].is_infinite() {

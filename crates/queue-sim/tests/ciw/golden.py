@@ -250,18 +250,55 @@ def network(model):
     )
 
 
-def simulation(model):
+def simulation(model, **options):
     """A Ciw simulation of the model: processor-sharing nodes are PSNodes."""
     if any(s.get("processor_sharing") for s in model["nodes"]):
-        kinds = [ciw.PSNode if s.get("processor_sharing") else ciw.Node for s in model["nodes"]]
-        return ciw.Simulation(network(model), node_class=kinds)
-    return ciw.Simulation(network(model))
+        options["node_class"] = [ciw.PSNode if s.get("processor_sharing") else ciw.Node for s in model["nodes"]]
+    return ciw.Simulation(network(model), **options)
 
 
 def field(x):
     if x is None or x is False or (isinstance(x, float) and math.isnan(x)):
         return ""
     return repr(x)
+
+
+# Models whose state trackers are compared (trackers.csv), and the trackers
+# by the names `cargo xtask sim --tracker` takes.
+TRACKED = ["blocking_tandem", "heavy_blocking", "reneging", "waiting_change", "processor_sharing", "priorities"]
+TRACKERS = {
+    "system": lambda: ciw.trackers.SystemPopulation(),
+    "node": lambda: ciw.trackers.NodePopulation(),
+    "subset:1,0": lambda: ciw.trackers.NodePopulationSubset([1, 0]),
+    "groups:0;1": lambda: ciw.trackers.GroupedNodePopulation([[0], [1]]),
+    "node_class": lambda: ciw.trackers.NodeClassMatrix(),
+    "naive_blocking": lambda: ciw.trackers.NaiveBlocking(),
+    "matrix_blocking": lambda: ciw.trackers.MatrixBlocking(),
+}
+
+
+def trackers():
+    """trackers.csv: for each model of TRACKED and each tracker, Ciw's
+    history (time, state) and state_probabilities over (0, 200) and
+    (50, 150), seed SEED, max_time MAX_TIME."""
+    rows = []
+    for name in TRACKED:
+        with open(name + ".toml", "rb") as f:
+            model = tomllib.load(f)
+        model["_process"] = False
+        for label, make in TRACKERS.items():
+            ciw.seed(SEED)
+            Q = simulation(model, tracker=make())
+            Q.simulate_until_max_time(MAX_TIME)
+            for t, state in Q.statetracker.history:
+                rows.append([name, label, "history", repr(t), str(state)])
+            for period in [(0, MAX_TIME), (50, 150)]:
+                for state, p in Q.statetracker.state_probabilities(observation_period=period).items():
+                    rows.append([name, label, f"probability {period[0]:g} {period[1]:g}", str(state), repr(p)])
+    with open("trackers.csv", "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["model", "tracker", "kind", "key", "value"])
+        w.writerows(rows)
 
 
 def simultaneous():
@@ -345,6 +382,7 @@ def main():
                            repr(max(waits)), repr(Q.current_time)])
 
     simultaneous()
+    trackers()
 
     with open("utilisation.csv", "w", newline="") as f:
         w = csv.writer(f)

@@ -771,3 +771,42 @@ fn processor_sharing_equals_ciw_record_for_record() {
     // ps_threshold 2, feedback, blocking behind them.
     assert_same_records("processor_sharing");
 }
+
+#[test]
+fn state_trackers_equal_ciws_history_and_state_probabilities() {
+    // trackers.csv: per model and tracker, Ciw's history and its
+    // state_probabilities over (0, 200) and (50, 150), seed 7.
+    let rows: Vec<csv::StringRecord> = golden_csv("trackers").records().map(Result::unwrap).collect();
+    let mut pairs: Vec<(String, String)> = rows.iter().map(|r| (r[0].to_owned(), r[1].to_owned())).collect();
+    pairs.dedup();
+    assert!(pairs.len() >= 35, "{}", pairs.len());
+    for (model, label) in pairs {
+        let net = golden_model(&model);
+        let tracker = queue_sim::Tracker::parse(&label).unwrap();
+        let mut sim = Simulation::ciw(&net, 7).unwrap().with_tracker(tracker).unwrap();
+        sim.run_until(200.0).unwrap();
+        let history = sim.history().unwrap();
+        let want: Vec<(f64, String)> = rows
+            .iter()
+            .filter(|r| r[0] == model && r[1] == label && &r[2] == "history")
+            .map(|r| (r[3].parse().unwrap(), r[4].to_owned()))
+            .collect();
+        let ours: Vec<(f64, String)> = history.changes().map(|(t, s)| (t, history.display(s))).collect();
+        assert_eq!(ours, want, "{model}, {label}: history");
+        for (start, end) in [(0.0, 200.0), (50.0, 150.0)] {
+            let kind = format!("probability {start} {end}");
+            let want: Vec<(String, f64)> = rows
+                .iter()
+                .filter(|r| r[0] == model && r[1] == label && r[2] == kind)
+                .map(|r| (r[3].to_owned(), r[4].parse().unwrap()))
+                .collect();
+            let ours: Vec<(String, f64)> = sim
+                .state_probabilities(start, end)
+                .unwrap()
+                .iter()
+                .map(|(s, p)| (history.display(s), *p))
+                .collect();
+            assert_eq!(ours, want, "{model}, {label}: {kind}");
+        }
+    }
+}
