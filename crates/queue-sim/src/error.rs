@@ -340,6 +340,16 @@ pub enum SimError {
     /// observation period.
     #[error("{0}")]
     Tracker(crate::tracker::TrackerError),
+    /// A run until deadlock of a network that cannot deadlock: no node
+    /// has a limited capacity, so nobody is ever blocked.
+    #[error("the network cannot deadlock: no node has a queue capacity, so nobody is ever blocked")]
+    CannotDeadlock,
+    /// A run until deadlock whose events ran out first.
+    #[error("no event is left at time {time} and the network is not deadlocked")]
+    NoEventsLeft {
+        /// The clock.
+        time: f64,
+    },
     /// State probabilities asked of a simulation without a tracker.
     #[error("the simulation has no state tracker (Simulation::with_tracker)")]
     NoTracker,

@@ -122,8 +122,14 @@ impl Guard {
 /// deadlocked nodes (the largest such set). No service ever ends at them
 /// again, and none of their customers ever leaves: a full one stays full
 /// for ever. (A customer is only ever blocked waiting for a full node.)
-pub(crate) fn deadlocked(nodes: &[NodeState]) -> Vec<bool> {
-    let mut held: Vec<u64> = nodes.iter().map(|n| u64::from(n.endless)).collect();
+///
+/// Without `count_endless`, only blocking counts, and a node needs a
+/// server to be deadlocked: Ciw's deadlock (a knot in its digraph of
+/// servers, an edge from each server whose customer is blocked to every
+/// server of the node it waits for).
+pub(crate) fn deadlocked(nodes: &[NodeState], count_endless: bool) -> Vec<bool> {
+    let mut held: Vec<u64> =
+        nodes.iter().map(|n| if count_endless { u64::from(n.endless) } else { 0 }).collect();
     for node in nodes {
         for &(from, _) in &node.blocked {
             // `as`: u32 to usize widens.
@@ -136,7 +142,9 @@ pub(crate) fn deadlocked(nodes: &[NodeState]) -> Vec<bool> {
             .iter()
             .zip(&held)
             .map(|(node, &h)| {
-                node.shifts.is_none() && node.slots.is_none() && node.servers.is_some_and(|c| h == u64::from(c))
+                node.shifts.is_none()
+                    && node.slots.is_none()
+                    && node.servers.is_some_and(|c| (count_endless || c > 0) && h == u64::from(c))
             })
             .collect();
     // A node with a customer blocked on a live node may come back to life.
@@ -167,7 +175,7 @@ pub(crate) fn frozen(nodes: &[NodeState], arrival_nodes: &[usize], count: Count)
     if count == Count::Arrived {
         return None;
     }
-    let dead = deadlocked(nodes);
+    let dead = deadlocked(nodes, true);
     let first = dead.iter().position(|&d| d)?;
     let stuck = nodes.iter().zip(&dead).all(|(node, &d)| d || node.in_node == 0)
         && arrival_nodes.iter().all(|&i| dead[i]);

@@ -19,6 +19,7 @@ mod arrivals;
 mod ciw_order;
 mod class_change;
 mod customers;
+mod deadlock;
 mod discipline;
 mod event;
 mod event_queue;

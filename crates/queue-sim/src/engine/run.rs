@@ -221,7 +221,7 @@ impl<R: RandomSource> Simulation<R> {
 
     /// Handles one event: runs the periodic guard check when due, then hands
     /// the event to the file that handles its kind.
-    fn handle(&mut self, event: Event<EventKind>) -> Result<(), SimError> {
+    pub(super) fn handle(&mut self, event: Event<EventKind>) -> Result<(), SimError> {
         if self.processed >= self.guard.next_check {
             self.check(&event)?;
         }

@@ -255,6 +255,7 @@ impl<R: RandomSource> Simulation<R> {
                 c.blocked = true;
                 d.blocked.push_back((node as u32, customer));
                 self.blocked += 1;
+                self.newly_blocked = true;
                 if let Some(tracking) = &mut self.tracking {
                     tracking.block(node, dest);
                 }

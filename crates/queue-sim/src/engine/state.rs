@@ -128,6 +128,9 @@ pub struct Simulation<R: RandomSource = Pcg> {
     pub(super) class_rank: Vec<u32>,
     /// The state tracker, if any.
     pub(super) tracking: Option<Box<Tracking>>,
+    /// A customer was blocked during the current event (Ciw's
+    /// `unchecked_blockage`).
+    pub(super) newly_blocked: bool,
 }
 
 impl Simulation<Pcg> {
@@ -306,6 +309,7 @@ impl<R: RandomSource> Simulation<R> {
             frontier: Vec::new(),
             class_rank,
             tracking: None,
+            newly_blocked: false,
         };
         sim.single_stream = sim.arrivals.iter().flatten().count() == 1;
         sim.plain = !ties

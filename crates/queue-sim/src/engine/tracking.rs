@@ -27,6 +27,9 @@ pub(crate) struct Tracking {
     increment: i64,
     scratch: Vec<i64>,
     pub(crate) history: History,
+    /// After a run until deadlock: per state, the time from its first
+    /// visit to the deadlock.
+    pub(crate) times_to_deadlock: Vec<(State, f64)>,
 }
 
 impl Tracking {
@@ -62,6 +65,7 @@ impl Tracking {
             blocked,
             increment: 1,
             scratch: Vec::new(),
+            times_to_deadlock: Vec::new(),
         };
         let mut start = Vec::new();
         t.key(&mut start);
@@ -150,6 +154,13 @@ impl Tracking {
             }
         }
         out.extend_from_slice(&self.counters);
+    }
+
+    /// The state now.
+    pub(crate) fn state(&self) -> State {
+        let mut out = Vec::new();
+        self.key(&mut out);
+        State(out)
     }
 
     /// After an event at `time`: the state joins the history if it changed

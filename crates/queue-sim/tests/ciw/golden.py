@@ -30,6 +30,10 @@ NO_COUNTS = {
     # reach a node it can never leave (here a node with zero servers): the
     # count might never be reached. Ciw runs on.
     "zero_servers": ["Complete"],
+    # Deadlocked networks never complete or accept more customers: Ciw runs
+    # for ever (queue-sim stops with SimError::Deadlock).
+    "deadlock_single": ["Complete", "Accept"],
+    "deadlock_pair": ["Complete", "Accept"],
 }
 
 
@@ -301,6 +305,33 @@ def trackers():
         w.writerows(rows)
 
 
+def deadlocks():
+    """deadlock.csv: for the deadlock_* models and seeds 0 to 99, Ciw's
+    time of deadlock (simulate_until_deadlock with a StateDigraph detector
+    and a NodePopulation tracker), and for seeds 0 to 4 its
+    times_to_deadlock, in its order."""
+    rows = []
+    for name in ["deadlock_single", "deadlock_pair"]:
+        with open(name + ".toml", "rb") as f:
+            model = tomllib.load(f)
+        for seed in range(100):
+            ciw.seed(seed)
+            Q = ciw.Simulation(
+                network(model), deadlock_detector=ciw.deadlock.StateDigraph(), tracker=ciw.trackers.NodePopulation()
+            )
+            Q.simulate_until_deadlock()
+            # The time of deadlock: Ciw's current_time has moved on to the
+            # next event's date; the time to deadlock from time 0 is it.
+            rows.append([name, seed, "time", "", repr(max(Q.times_to_deadlock.values()))])
+            if seed < 5:
+                for state, t in Q.times_to_deadlock.items():
+                    rows.append([name, seed, "state", str(state), repr(t)])
+    with open("deadlock.csv", "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["model", "seed", "kind", "state", "value"])
+        w.writerows(rows)
+
+
 def simultaneous():
     """simultaneous.csv: Ciw's test_simultaneous_events_example (Det(10)
     arrivals, Det(5) services fed back to node 1 with two servers, max_time
@@ -383,6 +414,7 @@ def main():
 
     simultaneous()
     trackers()
+    deadlocks()
 
     with open("utilisation.csv", "w", newline="") as f:
         w = csv.writer(f)

@@ -810,3 +810,38 @@ fn state_trackers_equal_ciws_history_and_state_probabilities() {
         }
     }
 }
+
+#[test]
+fn runs_until_deadlock_stop_when_ciw_finds_its_knot() {
+    // deadlock.csv: simulate_until_deadlock with Ciw's StateDigraph, seeds
+    // 0 to 99, and times_to_deadlock (NodePopulation) for seeds 0 to 4.
+    let rows: Vec<csv::StringRecord> = golden_csv("deadlock").records().map(Result::unwrap).collect();
+    let mut runs = 0;
+    for row in rows.iter().filter(|r| &r[2] == "time") {
+        let (model, seed): (&str, u64) = (&row[0], row[1].parse().unwrap());
+        let net = golden_model(model);
+        let mut sim =
+            Simulation::ciw(&net, seed).unwrap().with_tracker(queue_sim::Tracker::NodePopulation).unwrap();
+        let when = sim.run_until_deadlock().unwrap();
+        assert_eq!(when, row[4].parse::<f64>().unwrap(), "{model}, seed {seed}");
+        let want: Vec<(String, f64)> = rows
+            .iter()
+            .filter(|r| &r[0] == model && r[1] == row[1] && &r[2] == "state")
+            .map(|r| (r[3].to_owned(), r[4].parse().unwrap()))
+            .collect();
+        if !want.is_empty() {
+            let history = sim.history().unwrap();
+            let ours: Vec<(String, f64)> =
+                sim.times_to_deadlock().iter().map(|(s, t)| (history.display(s), *t)).collect();
+            assert_eq!(ours, want, "{model}, seed {seed}: times to deadlock");
+        }
+        runs += 1;
+    }
+    assert_eq!(runs, 200);
+}
+
+#[test]
+fn a_network_that_cannot_block_cannot_deadlock() {
+    let mut sim = Simulation::ciw(&Network::mmc(1.0, 2.0, 1), 0).unwrap();
+    assert!(matches!(sim.run_until_deadlock(), Err(queue_sim::SimError::CannotDeadlock)));
+}

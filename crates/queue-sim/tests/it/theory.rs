@@ -15,6 +15,7 @@ use queue_sim::{
 
 mod priority;
 mod sharing;
+mod trackers;
 
 /// Half-width of the acceptance interval in standard errors. The seeds are
 /// fixed, so a pass is deterministic; z this large means a correct engine
