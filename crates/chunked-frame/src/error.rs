@@ -98,6 +98,25 @@ pub enum FrameError {
         /// What is wrong.
         message: String,
     },
+    /// A quantile level outside `[0, 1]` (or NaN).
+    #[error("quantile {q} of column {column:?} is outside [0, 1]")]
+    Quantile {
+        /// The value column.
+        column: String,
+        /// The level asked for.
+        q: f64,
+    },
+    /// A group-by's medians, quantiles or `nunique` counts would hold more
+    /// values than [`crate::Aggregation::max_held_values`] allows.
+    #[error(
+        "the group-by holds {held} values for its medians, quantiles and nunique counts, more than its limit of {limit}; raise Aggregation::max_held_values or aggregate fewer rows"
+    )]
+    TooManyHeldValues {
+        /// Values held when the limit was passed.
+        held: u64,
+        /// The limit.
+        limit: u64,
+    },
     /// The executor failed (a task panicked, or workers were misconfigured).
     #[error(transparent)]
     Exec(#[from] executors::ExecError),

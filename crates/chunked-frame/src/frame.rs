@@ -85,6 +85,7 @@ pub struct Aggregation {
     frame: LazyFrame,
     keys: Vec<String>,
     aggs: Vec<(String, Agg)>,
+    max_held: u64,
 }
 
 impl LazyFrame {
@@ -308,6 +309,7 @@ impl GroupBy {
             frame: self.frame,
             keys: self.keys,
             aggs: aggs.iter().map(|(c, a)| ((*c).to_owned(), *a)).collect(),
+            max_held: crate::held::DEFAULT_MAX_HELD_VALUES,
         }
     }
 
@@ -353,8 +355,27 @@ impl GroupBy {
 }
 
 impl Aggregation {
+    /// The most values the aggregation may hold at once for its medians,
+    /// quantiles and `nunique` counts (every non-null value of a median's
+    /// or quantile's column, every distinct value of a `nunique`'s, over
+    /// all groups); beyond it the computation stops with
+    /// [`FrameError::TooManyHeldValues`]. Default 2^27 (about 1 GiB).
+    pub fn max_held_values(mut self, limit: u64) -> Self {
+        self.max_held = limit;
+        self
+    }
+
     fn spec(&self) -> Spec {
-        Spec::new(self.keys.clone(), &self.aggs)
+        let mut spec = Spec::new(self.keys.clone(), &self.aggs);
+        spec.max_held = self.max_held;
+        if let Ok(schema) = self.frame.schema() {
+            spec.value_types = spec
+                .columns
+                .iter()
+                .map(|c| schema.index_of(c).map_or(DType::Float64, |i| schema.fields[i].dtype))
+                .collect();
+        }
+        spec
     }
 
     fn inputs(&self) -> Vec<String> {
@@ -381,18 +402,18 @@ impl Aggregation {
     fn graph(&self) -> Result<Planned> {
         let key_types = self.key_types()?;
         let schema = self.frame.schema()?;
-        for c in &self.spec().columns {
-            let f = schema
-                .fields
-                .iter()
-                .find(|f| &f.name == c)
+        let spec = self.spec();
+        for c in &spec.columns {
+            schema
+                .index_of(c)
                 .ok_or_else(|| FrameError::UnknownColumn { name: c.clone(), available: schema.names() })?;
-            if f.dtype == DType::Str {
-                return Err(FrameError::Type {
-                    column: c.clone(),
-                    dtype: DType::Str,
-                    operation: "numeric aggregation".into(),
-                });
+        }
+        spec.check_strings(|c| spec.value_types[c])?;
+        for (c, agg) in &self.aggs {
+            if let Agg::Quantile(q) = agg
+                && !(0.0..=1.0).contains(q)
+            {
+                return Err(FrameError::Quantile { column: c.clone(), q: *q });
             }
         }
         let run = self.frame.runner(self.frame.needed(&self.inputs())?);
@@ -411,7 +432,12 @@ impl Aggregation {
         };
         let finish = {
             let spec = spec.clone();
-            g.delayed1("finish", move |p: &Partial| Ok::<_, String>(p.finish(&spec, &key_types)))
+            g.delayed1("finish", move |p: &Partial| {
+                Ok::<_, String>(match p.overflow() {
+                    Some(over) => Err(over),
+                    None => Ok(p.finish(&spec, &key_types)),
+                })
+            })
         };
         let parts = self.frame.source.partitions.len();
         let mut level: Vec<Delayed<Partial>> = (0..parts).map(|p| task.call(&g.value(p))).collect();
@@ -430,7 +456,7 @@ impl Aggregation {
     /// whose key is null are left out, as pandas does.
     pub fn compute(&self, exec: &Executor) -> Result<DataFrame> {
         let Planned { out, errors, run, .. } = self.graph()?;
-        errors.finish(out.compute(exec), |q| run.check(q))
+        errors.finish(out.compute(exec), |q| run.check(q))?.map_err(held_error)
     }
 
     /// Number of partitions, hence of [`Aggregation::partial`] calls.
@@ -464,6 +490,9 @@ impl Aggregation {
                 .map(|pair| if let [a, b] = pair { a.clone().merge(b, m) } else { pair[0].clone() })
                 .collect();
         }
+        if let Some(over) = level[0].overflow() {
+            return Err(held_error(over));
+        }
         Ok(level[0].finish(&spec, &self.key_types()?))
     }
 
@@ -496,6 +525,11 @@ impl Aggregation {
     }
 }
 
+/// The error of a kept state past its limit: `(held, limit)`.
+fn held_error((held, limit): (u64, u64)) -> FrameError {
+    FrameError::TooManyHeldValues { held, limit }
+}
+
 /// One partition's share of an aggregation ([`Aggregation::partial`]).
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PartialAggregate(Partial);
@@ -504,7 +538,8 @@ pub struct PartialAggregate(Partial);
 /// typed errors, and what reads a partition again.
 struct Planned {
     graph: Graph,
-    out: Delayed<DataFrame>,
+    /// The result, or `(values held, limit)` past the limit.
+    out: Delayed<std::result::Result<DataFrame, (u64, u64)>>,
     errors: Arc<Failures>,
     run: Arc<Runner>,
 }

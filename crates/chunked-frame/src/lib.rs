@@ -36,6 +36,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod aggs;
 mod builder;
 mod column;
 mod csv;
@@ -47,6 +48,7 @@ mod failure;
 pub mod flights;
 mod frame;
 mod groupby;
+mod held;
 mod na;
 mod parse;
 mod tokenizer;
@@ -58,4 +60,5 @@ pub use error::{FrameError, Result, RowProblem};
 pub use expr::{ArithOp, CmpOp, Expr, col, lit};
 pub use frame::{Aggregation, GroupBy, LazyFrame, PartialAggregate, ReadStats, read_csv};
 pub use groupby::Agg;
+pub use held::DEFAULT_MAX_HELD_VALUES;
 pub use na::DEFAULT_NA_VALUES;
