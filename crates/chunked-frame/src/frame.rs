@@ -58,11 +58,16 @@ impl ReadStats {
     }
 }
 
+/// An operation of a lazy frame, applied to each partition in turn.
 #[derive(Clone, Debug, PartialEq)]
-enum Op {
+pub(crate) enum Op {
     Filter(Expr),
     Select(Vec<String>),
     WithColumn(String, Expr),
+    /// A broadcast join with a small table (`join.rs`).
+    Join(Arc<crate::join::Broadcast>),
+    /// A user function (`map.rs`).
+    Map(Arc<crate::map::MapPartitions>),
 }
 
 /// A lazy frame: nothing is read until a computing method is called.
@@ -89,6 +94,12 @@ pub struct Aggregation {
 }
 
 impl LazyFrame {
+    /// The frame with one more operation.
+    pub(crate) fn with_op(mut self, op: Op) -> Self {
+        self.ops.push(op);
+        self
+    }
+
     /// Keeps the rows where `predicate` holds.
     pub fn filter(mut self, predicate: Expr) -> Self {
         self.ops.push(Op::Filter(predicate));
@@ -209,6 +220,8 @@ impl LazyFrame {
                 Op::Filter(e) => format!("Filter {e}"),
                 Op::Select(c) => format!("Select [{}]", c.join(", ")),
                 Op::WithColumn(n, e) => format!("WithColumn {n} = {e}"),
+                Op::Join(j) => j.explain(),
+                Op::Map(m) => format!("MapPartitions {} -> [{}]", m.name, m.schema.names().join(", ")),
             });
         }
         let needed = self.needed(outputs)?;
@@ -231,13 +244,22 @@ impl LazyFrame {
     /// need, through the operations (projection pushdown).
     fn needed(&self, outputs: &[String]) -> Result<Vec<usize>> {
         let mut wanted: Vec<String> = outputs.to_vec();
-        for op in self.ops.iter().rev() {
+        for (i, op) in self.ops.iter().enumerate().rev() {
             match op {
                 Op::Filter(e) => wanted.extend(e.columns()),
                 Op::Select(_) => {}
                 Op::WithColumn(name, e) => {
                     wanted.retain(|w| w != name);
                     wanted.extend(e.columns());
+                }
+                Op::Join(j) => wanted = j.inputs(&wanted),
+                Op::Map(_) => {
+                    // The function may read any column it gets.
+                    let mut schema = self.source.schema();
+                    for op in &self.ops[..i] {
+                        schema = step_schema(schema, op)?;
+                    }
+                    wanted = schema.names();
                 }
             }
         }
@@ -566,10 +588,27 @@ impl Runner {
             DataFrame::from_parts(names, columns)
         };
         for op in &self.ops {
-            frame = apply(frame, op)?;
+            frame = match op {
+                Op::Map(m) => m.call(frame, &self.place(p))?,
+                _ => apply(frame, op)?,
+            };
         }
         // `as`: a buffer's length fits a u64.
         Ok((frame, ReadStats { partitions: 1, skipped_rows: skipped, most_bytes_read: bytes as u64 }))
+    }
+
+    /// Partition `p`'s number, file and byte range, for messages.
+    fn place(&self, p: usize) -> crate::map::Place {
+        let part = &self.source.partitions[p];
+        crate::map::Place {
+            partition: p,
+            location: format!(
+                "{}, bytes {}..{}",
+                self.source.files[part.file].display(),
+                part.start,
+                part.end
+            ),
+        }
     }
 
     /// Reads partition `p` again, for its error only.
@@ -619,6 +658,8 @@ fn apply(frame: DataFrame, op: &Op) -> Result<DataFrame> {
             }
             DataFrame::from_parts(names, columns)
         }
+        Op::Join(j) => j.apply(frame)?,
+        Op::Map(m) => m.call(frame, &crate::map::Place { partition: 0, location: "a frame".into() })?,
     })
 }
 
@@ -656,6 +697,8 @@ fn step_schema(mut schema: Schema, op: &Op) -> Result<Schema> {
                 None => schema.fields.push(crate::Field { name: name.clone(), dtype }),
             }
         }
+        Op::Join(j) => schema = j.schema(&schema)?,
+        Op::Map(m) => schema = m.schema.clone(),
     }
     Ok(schema)
 }

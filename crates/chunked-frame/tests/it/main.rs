@@ -4,6 +4,7 @@
 mod analyses;
 mod errors;
 mod fuzz;
+mod joins;
 mod pandas;
 mod partitions;
 mod queries;

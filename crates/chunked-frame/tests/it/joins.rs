@@ -1,0 +1,118 @@
+//! Broadcast joins against pandas' `merge` (goldens of
+//! `tests/pandas/golden.py`), under every partitioning and executor, and
+//! their errors.
+
+use chunked_frame::{CsvOptions, DataFrame, FrameError, JoinOptions, JoinType, LazyFrame, read_csv};
+use executors::Executor;
+
+use crate::analyses::{BLOCKSIZES, assert_pandas, dir, executors};
+
+fn left(blocksize: usize) -> LazyFrame {
+    read_csv(&format!("{}/left.csv", dir()), CsvOptions::default().blocksize(blocksize)).unwrap()
+}
+
+fn right() -> DataFrame {
+    read_csv(&format!("{}/right.csv", dir()), CsvOptions::default())
+        .unwrap()
+        .compute(&Executor::sequential())
+        .unwrap()
+}
+
+/// The right table with only these columns, renamed.
+fn columns(frame: &DataFrame, names: &[(&str, &str)]) -> DataFrame {
+    DataFrame::new(
+        names.iter().map(|(_, to)| (*to).to_owned()).collect(),
+        names.iter().map(|(from, _)| frame.column(from).unwrap().clone()).collect(),
+    )
+    .unwrap()
+}
+
+fn check(right: &DataFrame, options: JoinOptions, golden: &str) {
+    for blocksize in BLOCKSIZES {
+        for (e, exec) in executors().iter().enumerate() {
+            let got = left(blocksize).merge(right, options.clone()).unwrap().compute(exec).unwrap();
+            assert_pandas(&got, golden, &format!("blocksize {blocksize}, executor {e}"));
+        }
+    }
+}
+
+#[test]
+fn a_join_on_one_string_key_is_pandas_merge_inner_and_left() {
+    let names = columns(&right(), &[("IATA_CODE", "IATA_CODE"), ("name", "name")]);
+    let on = JoinOptions::left_right(&["code"], &["IATA_CODE"]);
+    check(&names, on.clone().how(JoinType::Left), "join_left_code.csv");
+    check(&names, on, "join_inner_code.csv");
+}
+
+#[test]
+fn a_join_on_two_keys_with_repeated_right_keys_is_pandas_merge() {
+    let r = columns(&right(), &[("IATA_CODE", "code"), ("n", "n"), ("name", "name"), ("rank", "rank")]);
+    check(&r, JoinOptions::on(&["code", "n"]).how(JoinType::Left), "join_left_code_n.csv");
+    check(&r, JoinOptions::on(&["code", "n"]), "join_inner_code_n.csv");
+}
+
+#[test]
+fn a_join_reads_only_the_columns_the_query_needs_and_groups_by_a_joined_column() {
+    let names = columns(&right(), &[("IATA_CODE", "IATA_CODE"), ("name", "airline")]);
+    let joined = left(41)
+        .merge(&names, JoinOptions::left_right(&["code"], &["IATA_CODE"]).how(JoinType::Left))
+        .unwrap();
+    let agg = joined.groupby(&["airline"]).mean("delay");
+    let plan = agg.explain().unwrap();
+    assert!(plan.contains("parse [code, delay] (2 of 4 columns)"), "{plan}");
+    assert!(plan.contains("BroadcastJoin Left on [code] = [IATA_CODE]"), "{plan}");
+    let got = agg.compute(&Executor::sequential()).unwrap();
+    // Every airline with a flight of a known code: three are in left.csv's codes.
+    let airlines: Vec<String> = (0..got.height()).map(|i| got.row(i)[0].to_string()).collect();
+    assert_eq!(
+        airlines,
+        [
+            "American Airlines Inc.",
+            "American Airlines Inc. (2)",
+            "Delta Air Lines Inc.",
+            "Nobody",
+            "Southwest Airlines Co.",
+            "United Air Lines Inc.",
+            "United Air Lines Inc. (3)"
+        ]
+    );
+}
+
+#[test]
+fn a_right_side_past_its_limit_and_keys_that_cannot_match_are_typed_errors() {
+    let r = right();
+    let err = left(1 << 20)
+        .merge(&r, JoinOptions::left_right(&["code"], &["IATA_CODE"]).max_right_rows(7))
+        .unwrap_err();
+    assert!(matches!(err, FrameError::JoinTooLarge { rows: 8, limit: 7 }), "{err}");
+    assert!(err.to_string().contains("only a small table"), "{err}");
+    assert!(
+        left(1 << 20).merge(&r, JoinOptions::left_right(&["code"], &["IATA_CODE"]).max_right_rows(8)).is_ok()
+    );
+    let err = left(1 << 20).merge(&r, JoinOptions::left_right(&["code"], &["rank"])).unwrap_err();
+    assert!(
+        matches!(err, FrameError::JoinKeyTypes { ref left, ref right, .. } if left == "code" && right == "rank"),
+        "{err}"
+    );
+    let err = left(1 << 20).merge(&r, JoinOptions::left_right(&["code"], &["nope"])).unwrap_err();
+    assert!(matches!(err, FrameError::UnknownColumn { ref name, .. } if name == "nope"), "{err}");
+    let err = left(1 << 20).merge(&r, JoinOptions::left_right(&["code", "n"], &["IATA_CODE"])).unwrap_err();
+    assert!(err.to_string().contains("2 left keys for 1 right keys"), "{err}");
+}
+
+#[test]
+fn int_and_float_keys_of_equal_value_match() {
+    let file = crate::TempCsv::new("join-num.csv", b"k,v\n1,a\n2,b\n3,c\n,d\n");
+    let small = crate::TempCsv::new("join-num-small.csv", b"k,w\n1.0,x\n2.5,y\n3,z\n");
+    let small =
+        read_csv(small.path(), CsvOptions::default()).unwrap().compute(&Executor::sequential()).unwrap();
+    let got = read_csv(file.path(), CsvOptions::default().blocksize(5))
+        .unwrap()
+        .merge(&small, JoinOptions::on(&["k"]))
+        .unwrap()
+        .compute(&Executor::sequential())
+        .unwrap();
+    // An int64 key 1 meets the float64 key 1.0; 2 meets nothing.
+    let w: Vec<String> = (0..got.height()).map(|i| got.row(i)[2].to_string()).collect();
+    assert_eq!(w, ["x", "z"]);
+}
