@@ -5,6 +5,7 @@ mod analyses;
 mod errors;
 mod fuzz;
 mod joins;
+mod map;
 mod pandas;
 mod partitions;
 mod queries;
