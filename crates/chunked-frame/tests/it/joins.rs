@@ -116,3 +116,48 @@ fn int_and_float_keys_of_equal_value_match() {
     let w: Vec<String> = (0..got.height()).map(|i| got.row(i)[2].to_string()).collect();
     assert_eq!(w, ["x", "z"]);
 }
+
+#[test]
+fn generated_flights_join_the_generated_airlines_and_airports() {
+    use chunked_frame::{Value, col, flights};
+    let (mut f, mut a, mut p) = (Vec::new(), Vec::new(), Vec::new());
+    flights::write_synthetic(&mut f, 3000, 7).unwrap();
+    flights::write_airlines(&mut a).unwrap();
+    flights::write_airports(&mut p).unwrap();
+    let (f, a, p) = (
+        crate::TempCsv::new("gen-flights.csv", &f),
+        crate::TempCsv::new("gen-airlines.csv", &a),
+        crate::TempCsv::new("gen-airports.csv", &p),
+    );
+    let exec = Executor::sequential();
+    let airlines = read_csv(a.path(), CsvOptions::default()).unwrap().compute(&exec).unwrap();
+    let airports = read_csv(p.path(), CsvOptions::default()).unwrap().compute(&exec).unwrap();
+    assert_eq!(airlines.names(), ["IATA_CODE", "AIRLINE"]);
+    assert_eq!(
+        airports.names(),
+        ["IATA_CODE", "AIRPORT", "CITY", "STATE", "COUNTRY", "LATITUDE", "LONGITUDE"]
+    );
+    assert_eq!((airlines.height(), airports.height()), (14, 322));
+    let flights = read_csv(f.path(), CsvOptions::default().blocksize(20_000)).unwrap();
+    // Every flight has a named airline: the left join adds no null.
+    let named = flights
+        .clone()
+        .merge(&airlines, JoinOptions::left_right(&["AIRLINE"], &["IATA_CODE"]).how(JoinType::Left))
+        .unwrap();
+    assert_eq!(named.clone().filter(col("AIRLINE_y").is_null()).len(&exec).unwrap(), 0);
+    assert_eq!(named.len(&exec).unwrap(), 3000);
+    // Origins get a state, but October's numeric airport ids match nothing,
+    // as in the real data.
+    let states = flights
+        .clone()
+        .merge(
+            &airports.clone(),
+            JoinOptions::left_right(&["ORIGIN_AIRPORT"], &["IATA_CODE"]).how(JoinType::Left),
+        )
+        .unwrap();
+    let october = flights.clone().filter(col("MONTH").eq(10)).len(&exec).unwrap();
+    assert!(october > 0);
+    assert_eq!(states.clone().filter(col("STATE").is_null()).len(&exec).unwrap(), october);
+    let jfk = states.filter(col("ORIGIN_AIRPORT").eq("JFK")).head(1, &exec).unwrap();
+    assert_eq!(jfk.column("STATE").unwrap().get(0), Value::Str("NY".into()));
+}
