@@ -221,7 +221,10 @@ impl LazyFrame {
                 Op::Select(c) => format!("Select [{}]", c.join(", ")),
                 Op::WithColumn(n, e) => format!("WithColumn {n} = {e}"),
                 Op::Join(j) => j.explain(),
-                Op::Map(m) => format!("MapPartitions {} -> [{}]", m.name, m.schema.names().join(", ")),
+                Op::Map(m) => match &m.reads {
+                    Some(reads) => format!("{} [{}]", m.name, reads.join(", ")),
+                    None => format!("MapPartitions {} -> [{}]", m.name, m.schema.names().join(", ")),
+                },
             });
         }
         let needed = self.needed(outputs)?;
@@ -253,6 +256,7 @@ impl LazyFrame {
                     wanted.extend(e.columns());
                 }
                 Op::Join(j) => wanted = j.inputs(&wanted),
+                Op::Map(m) if m.reads.is_some() => wanted.extend(m.reads.iter().flatten().cloned()),
                 Op::Map(_) => {
                     // The function may read any column it gets.
                     let mut schema = self.source.schema();

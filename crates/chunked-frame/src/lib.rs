@@ -52,6 +52,7 @@ mod held;
 mod join;
 mod map;
 mod na;
+mod ops;
 mod parse;
 mod tokenizer;
 
@@ -66,3 +67,4 @@ pub use held::DEFAULT_MAX_HELD_VALUES;
 pub use join::{DEFAULT_MAX_RIGHT_ROWS, JoinOptions, JoinType};
 pub use map::MapError;
 pub use na::DEFAULT_NA_VALUES;
+pub use ops::{DropHow, Keep, NaPosition, SortOptions};

@@ -57,6 +57,11 @@ pub(crate) struct MapPartitions {
     pub(crate) name: String,
     f: Box<PartitionFn>,
     pub(crate) schema: Schema,
+    /// `None` for a user's function, which gets every column and returns
+    /// the declared ones; for this crate's own row operations
+    /// (`dropna`...), the columns they read, every other column passing
+    /// through unchanged (so projection pushdown goes on through them).
+    pub(crate) reads: Option<Vec<String>>,
 }
 
 impl std::fmt::Debug for MapPartitions {
@@ -84,7 +89,18 @@ impl MapPartitions {
         f: impl Fn(DataFrame) -> std::result::Result<DataFrame, MapError> + Send + Sync + 'static,
         schema: Schema,
     ) -> Arc<Self> {
-        Arc::new(Self { name: name.to_owned(), f: Box::new(f), schema })
+        Arc::new(Self { name: name.to_owned(), f: Box::new(f), schema, reads: None })
+    }
+
+    /// A row operation of this crate that reads `reads` and keeps the
+    /// columns it gets (whichever the query needs), with `schema` after it.
+    pub(crate) fn passthrough(
+        name: &str,
+        f: impl Fn(DataFrame) -> std::result::Result<DataFrame, MapError> + Send + Sync + 'static,
+        schema: Schema,
+        reads: Vec<String>,
+    ) -> Arc<Self> {
+        Arc::new(Self { name: name.to_owned(), f: Box::new(f), schema, reads: Some(reads) })
     }
 
     /// Applies the function to one partition and checks what it returns
@@ -98,6 +114,9 @@ impl MapPartitions {
             message,
         };
         let out = (self.f)(frame).map_err(|e| fail(e.to_string()))?;
+        if self.reads.is_some() {
+            return Ok(out);
+        }
         let numeric = |t: DType| matches!(t, DType::Int64 | DType::Float64);
         let fits = out.names().len() == self.schema.fields.len()
             && out.names().iter().zip(out.columns()).zip(&self.schema.fields).all(|((n, c), f)| {

@@ -153,3 +153,125 @@ fn agg_each_names_outputs_as_pandas_flattens_its_columns() {
         assert!(same(&got.row(i)[2], &row[1]) && same(&got.row(i)[4], &row[7]), "row {i}");
     }
 }
+
+/// `groups.csv` computed, with `r`.
+fn computed(blocksize: usize, exec: &Executor) -> DataFrame {
+    groups(blocksize).compute(exec).unwrap()
+}
+
+#[test]
+fn row_operations_on_a_computed_frame_are_pandas() {
+    use chunked_frame::{DropHow, Keep, NaPosition, SortOptions};
+    for blocksize in BLOCKSIZES {
+        for (e, exec) in executors().iter().enumerate() {
+            let df = computed(blocksize, exec);
+            let context = format!("blocksize {blocksize}, executor {e}");
+            let check = |got: chunked_frame::Result<DataFrame>, name: &str| {
+                assert_pandas(&got.unwrap(), name, &context)
+            };
+            check(df.sort_values(&["v"], &SortOptions::default()), "sort_v.csv");
+            check(df.sort_values(&["k", "v"], &SortOptions::per_key(&[true, false])), "sort_k_v_desc.csv");
+            check(
+                df.sort_values(
+                    &["s", "i"],
+                    &SortOptions::per_key(&[false, true]).na_position(NaPosition::First),
+                ),
+                "sort_s_i_first.csv",
+            );
+            check(df.drop_duplicates(None, Keep::First), "dedup_all.csv");
+            check(df.drop_duplicates(Some(&["k", "s"]), Keep::Last), "dedup_k_s_last.csv");
+            check(df.drop_duplicates(Some(&["k", "v"]), Keep::None), "dedup_k_v_none.csv");
+            check(df.dropna(None, DropHow::Any), "dropna_any.csv");
+            check(df.dropna(Some(&["v", "s"]), DropHow::All), "dropna_v_s_all.csv");
+            check(
+                df.fillna(&[
+                    ("v", Value::Float(0.5)),
+                    ("i", Value::Int(0)),
+                    ("s", Value::Str("none".into())),
+                    ("r", Value::Float(-1.0)),
+                ]),
+                "fillna.csv",
+            );
+            check(Ok(df.tail(7)), "tail7.csv");
+        }
+    }
+}
+
+#[test]
+fn row_operations_refuse_unknown_columns_and_mismatched_options() {
+    use chunked_frame::{FrameError, Keep, SortOptions};
+    let df = computed(1 << 20, &Executor::sequential());
+    let err = df.sort_values(&["nope"], &SortOptions::default()).unwrap_err();
+    assert!(matches!(err, FrameError::UnknownColumn { ref name, .. } if name == "nope"), "{err}");
+    let err = df.sort_values(&["k", "v"], &SortOptions::per_key(&[true, false, true])).unwrap_err();
+    assert!(err.to_string().contains("3 directions for 2 sort keys"), "{err}");
+    let err = df.fillna(&[("i", Value::Str("zero".into()))]).unwrap_err();
+    assert!(err.to_string().contains("column \"i\" is int64: fillna with Str(\"zero\")"), "{err}");
+    assert!(df.drop_duplicates(Some(&["k", "nope"]), Keep::First).is_err());
+    // An int column filled with a float is float64, as in pandas.
+    let filled = df.fillna(&[("i", Value::Float(0.5))]).unwrap();
+    assert_eq!(filled.column("i").unwrap().dtype(), chunked_frame::DType::Float64);
+    assert_eq!(df.tail(10_000).height(), df.height());
+    assert_eq!(df.tail(0).height(), 0);
+}
+
+#[test]
+fn lazy_row_operations_are_pandas_under_every_partitioning() {
+    use chunked_frame::{DropHow, Keep};
+    let fills = [
+        ("v", Value::Float(0.5)),
+        ("i", Value::Int(0)),
+        ("s", Value::Str("none".into())),
+        ("r", Value::Float(-1.0)),
+    ];
+    for blocksize in BLOCKSIZES {
+        for (e, exec) in executors().iter().enumerate() {
+            let context = format!("blocksize {blocksize}, executor {e}");
+            let lazy = groups(blocksize);
+            assert_pandas(
+                &lazy.clone().dropna(None, DropHow::Any).unwrap().compute(exec).unwrap(),
+                "dropna_any.csv",
+                &context,
+            );
+            assert_pandas(
+                &lazy.clone().dropna(Some(&["v", "s"]), DropHow::All).unwrap().compute(exec).unwrap(),
+                "dropna_v_s_all.csv",
+                &context,
+            );
+            assert_pandas(
+                &lazy.clone().fillna(&fills).unwrap().compute(exec).unwrap(),
+                "fillna.csv",
+                &context,
+            );
+            assert_pandas(&lazy.tail(7, exec).unwrap(), "tail7.csv", &context);
+            assert_pandas(&lazy.drop_duplicates(None, Keep::First, exec).unwrap(), "dedup_all.csv", &context);
+            assert_pandas(
+                &lazy.drop_duplicates(Some(&["k", "s"]), Keep::Last, exec).unwrap(),
+                "dedup_k_s_last.csv",
+                &context,
+            );
+            assert_pandas(
+                &lazy.drop_duplicates(Some(&["k", "v"]), Keep::None, exec).unwrap(),
+                "dedup_k_v_none.csv",
+                &context,
+            );
+        }
+    }
+}
+
+#[test]
+fn lazy_dropna_and_fillna_read_only_the_columns_they_need() {
+    let path = format!("{}/groups.csv", dir());
+    let lazy = read_csv(&path, CsvOptions::default())
+        .unwrap()
+        .dropna(Some(&["v"]), chunked_frame::DropHow::Any)
+        .unwrap()
+        .fillna(&[("i", Value::Int(0))])
+        .unwrap()
+        .select(&["k", "i"]);
+    let plan = lazy.explain().unwrap();
+    assert!(plan.contains("parse [k, v, i] (3 of 7 columns)") && plan.contains("dropna [v]"), "{plan}");
+    let err = groups(1 << 20).fillna(&[("s", Value::Int(0))]).unwrap_err();
+    assert!(err.to_string().contains("column \"s\" is string: fillna with Int(0)"), "{err}");
+    assert!(groups(1 << 20).dropna(Some(&["nope"]), chunked_frame::DropHow::Any).is_err());
+}

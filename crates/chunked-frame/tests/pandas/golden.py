@@ -138,6 +138,9 @@ def write_ops():
     df.drop_duplicates(subset=["k", "s"], keep="last").to_csv(
         "dedup_k_s_last.csv", index=False, float_format=repr_float
     )
+    df.drop_duplicates(subset=["k", "v"], keep=False).to_csv(
+        "dedup_k_v_none.csv", index=False, float_format=repr_float
+    )
     df.dropna().to_csv("dropna_any.csv", index=False, float_format=repr_float)
     df.dropna(subset=["v", "s"], how="all").to_csv("dropna_v_s_all.csv", index=False, float_format=repr_float)
     df.fillna({"v": 0.5, "i": 0, "s": "none", "r": -1.0}).to_csv(
