@@ -365,12 +365,13 @@ impl Broadcast {
                 }
             }
         }
-        let mut names: Vec<String> = frame.names().iter().map(|n| self.out_name(n)).collect();
+        let (names, columns) = frame.into_parts();
+        let mut names: Vec<String> = names.iter().map(|n| self.out_name(n)).collect();
         let mut columns: Vec<Column> = if one_each {
             // Every left row once, in order: the left columns as they are.
-            frame.columns().to_vec()
+            columns
         } else {
-            frame.columns().iter().map(|c| take(c, &left_rows)).collect()
+            columns.iter().map(|c| take(c, &left_rows)).collect()
         };
         names.extend(self.right.names().iter().cloned());
         columns.extend(self.right.columns().iter().map(|c| take(c, &right_rows)));

@@ -9,6 +9,14 @@
 //! the columns the query uses, filters, and aggregates partially; partial
 //! aggregates merge in a tree. Memory is bounded by the partitions in flight.
 //!
+//! The analyses users run next are pandas' too, and tested against pandas'
+//! results: exact group-by medians and quantiles, `nunique`, first and
+//! last ([`Agg`], [`GroupBy::agg_each`] for several aggregations of several
+//! columns in one pass); joins with a small table ([`LazyFrame::merge`], a
+//! broadcast hash join; a join of two large inputs is not supported);
+//! [`LazyFrame::map_partitions`]; and [`DataFrame::sort_values`],
+//! `drop_duplicates`, `dropna`, `fillna` and `tail`.
+//!
 //! Where pandas reads a file, the answer is pandas': its missing-value
 //! texts (`NA`, `NaN`, `null`, ..., [`DEFAULT_NA_VALUES`]) are null in every
 //! column type; an int column meeting `5.5` after the sample becomes

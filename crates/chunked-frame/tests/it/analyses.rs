@@ -275,3 +275,20 @@ fn lazy_dropna_and_fillna_read_only_the_columns_they_need() {
     assert!(err.to_string().contains("column \"s\" is string: fillna with Int(0)"), "{err}");
     assert!(groups(1 << 20).dropna(Some(&["nope"]), chunked_frame::DropHow::Any).is_err());
 }
+
+#[test]
+fn held_aggregations_from_partials_shipped_elsewhere_equal_compute() {
+    let exec = Executor::new(Strategy::Graph, 2).unwrap();
+    let agg = groups(41).groupby(&["k"]).agg_each(&[
+        ("v", &[Agg::Median, Agg::Quantile(0.3), Agg::First, Agg::Last]),
+        ("s", &[Agg::Nunique, Agg::Last]),
+    ]);
+    // Each partition's share as MPI ships it: through bincode.
+    let parts: Vec<_> = (0..agg.partitions())
+        .map(|p| {
+            let part = agg.partial(p).unwrap();
+            bincode::deserialize(&bincode::serialize(&part).unwrap()).unwrap()
+        })
+        .collect();
+    assert_eq!(agg.combine(parts).unwrap(), agg.compute(&exec).unwrap());
+}
