@@ -364,7 +364,10 @@ pub(crate) fn partial(frame: &DataFrame, spec: &Spec) -> Result<Partial> {
                 if g == usize::MAX {
                     continue;
                 }
-                if let Some(x) = col.f64_at(i) {
+                // NaN (from arithmetic such as 0 / 0) is missing, as in pandas.
+                if let Some(x) = col.f64_at(i)
+                    && !x.is_nan()
+                {
                     let s = &mut out.stats[g * m + c];
                     s.count += 1;
                     s.sum += x;
@@ -384,7 +387,9 @@ pub(crate) fn partial(frame: &DataFrame, spec: &Spec) -> Result<Partial> {
             if g == usize::MAX {
                 continue;
             }
-            if let Some(x) = col.f64_at(i) {
+            if let Some(x) = col.f64_at(i)
+                && !x.is_nan()
+            {
                 let s = &mut out.stats[g * m + c];
                 s.m2 += (x - s.mean) * (x - s.mean);
             }

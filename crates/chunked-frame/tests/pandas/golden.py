@@ -97,6 +97,12 @@ def write_groupby():
         out[f"r_quantile_{q:g}"] = g["r"].quantile(q)
     out.reset_index().to_csv("groupby_k.csv", index=False, float_format=repr_float)
 
+    # Running statistics skip NaN as pandas does (r has NaN from 0 / 0 and inf).
+    # r2 = x / (y + 1) is finite: its means and deviations compare within 1e-12.
+    df["r2"] = df["x"] / (df["y"] + 1)
+    stats = flat(g.agg({"r": ["count", "mean", "sum", "min", "max"], "r2": ["count", "mean", "sum", "var", "std"]}))
+    stats.reset_index().to_csv("groupby_stats.csv", index=False, float_format=repr_float)
+
     two = flat(df.groupby(["k", "k2"]).agg({"v": ["median", "first"], "i": ["last", "nunique"]}))
     two["v_quantile_0.3"] = df.groupby(["k", "k2"])["v"].quantile(0.3)
     two.reset_index().to_csv("groupby_k_k2.csv", index=False, float_format=repr_float)
