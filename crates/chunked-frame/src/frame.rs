@@ -385,7 +385,8 @@ impl Aggregation {
     /// quantiles and `nunique` counts (every non-null value of a median's
     /// or quantile's column, every distinct value of a `nunique`'s, over
     /// all groups); beyond it the computation stops with
-    /// [`FrameError::TooManyHeldValues`]. Default 2^27 (about 1 GiB).
+    /// [`FrameError::TooManyHeldValues`]. Default
+    /// [`crate::DEFAULT_MAX_HELD_VALUES`] (2^27: 1 GiB of floats).
     pub fn max_held_values(mut self, limit: u64) -> Self {
         self.max_held = limit;
         self

@@ -338,3 +338,18 @@ fn running_statistics_skip_nan_as_pandas_does() {
         }
     }
 }
+
+#[test]
+fn held_aggregations_of_no_rows_are_an_empty_frame_of_their_types() {
+    use chunked_frame::DType;
+    let got = groups(41)
+        .filter(col("x").gt(100))
+        .groupby(&["k"])
+        .agg_each(&[("i", &[Agg::First, Agg::Median, Agg::Nunique]), ("s", &[Agg::Last])])
+        .compute(&Executor::new(Strategy::Graph, 2).unwrap())
+        .unwrap();
+    assert_eq!(got.height(), 0);
+    assert_eq!(got.names(), ["k", "i_first", "i_median", "i_nunique", "s_last"]);
+    let dtypes: Vec<DType> = got.columns().iter().map(|c| c.dtype()).collect();
+    assert_eq!(dtypes, [DType::Str, DType::Int64, DType::Float64, DType::Int64, DType::Str]);
+}
