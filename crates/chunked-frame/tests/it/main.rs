@@ -2,6 +2,7 @@
 //! independent in-memory computation under every executor, bad input.
 
 mod analyses;
+mod analyses_props;
 mod errors;
 mod fuzz;
 mod joins;
