@@ -160,7 +160,7 @@ impl DataFrame {
     }
 
     /// The rows at `order`, in that order.
-    pub(crate) fn take(&self, order: &[usize]) -> DataFrame {
+    fn take(&self, order: &[usize]) -> DataFrame {
         let columns = self
             .columns()
             .iter()

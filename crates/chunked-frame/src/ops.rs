@@ -128,7 +128,7 @@ impl DataFrame {
                         }
                     }
                     (false, false) => {
-                        let o = c.get(a).partial_cmp(&c.get(b)).unwrap_or(Ordering::Equal);
+                        let o = compare(c, a, b);
                         if asc { o } else { o.reverse() }
                     }
                 };
@@ -138,7 +138,8 @@ impl DataFrame {
             }
             Ordering::Equal
         });
-        Ok(self.take(&order))
+        let columns = self.columns().iter().map(|c| take(c, &order)).collect();
+        DataFrame::new(self.names().to_vec(), columns)
     }
 
     /// The rows without duplicates among the `subset` columns (every
@@ -225,6 +226,33 @@ impl DataFrame {
             None => Ok(self.columns().iter().collect()),
             Some(names) => names.iter().map(|n| self.lookup(n)).collect(),
         }
+    }
+}
+
+/// Rows `a` and `b` of `c`, both present, in order (strings by bytes,
+/// which is Python's order of code points).
+fn compare(c: &Column, a: usize, b: usize) -> Ordering {
+    match c {
+        Column::Int64 { values, .. } => values[a].cmp(&values[b]),
+        Column::Float64 { values, .. } => values[a].partial_cmp(&values[b]).unwrap_or(Ordering::Equal),
+        Column::Bool { values, .. } => values[a].cmp(&values[b]),
+        Column::Str { dict, codes } => dict[codes[a] as usize].cmp(&dict[codes[b] as usize]),
+    }
+}
+
+/// The rows `order` of `c`, in that order.
+fn take(c: &Column, order: &[usize]) -> Column {
+    fn pick<T: Copy>(v: &[T], order: &[usize]) -> Vec<T> {
+        order.iter().map(|&i| v[i]).collect()
+    }
+    let valid = |valid: &[bool]| if valid.is_empty() { Vec::new() } else { pick(valid, order) };
+    match c {
+        Column::Int64 { values, valid: v } => Column::Int64 { values: pick(values, order), valid: valid(v) },
+        Column::Float64 { values, valid: v } => {
+            Column::Float64 { values: pick(values, order), valid: valid(v) }
+        }
+        Column::Bool { values, valid: v } => Column::Bool { values: pick(values, order), valid: valid(v) },
+        Column::Str { dict, codes } => Column::Str { dict: dict.clone(), codes: pick(codes, order) },
     }
 }
 
