@@ -381,10 +381,12 @@ impl GroupBy {
 }
 
 impl Aggregation {
-    /// The most values the aggregation may hold at once for its medians,
-    /// quantiles and `nunique` counts (every non-null value of a median's
-    /// or quantile's column, every distinct value of a `nunique`'s, over
-    /// all groups); beyond it the computation stops with
+    /// The most values a partial state of the aggregation may hold for
+    /// its medians, quantiles and `nunique` counts (every non-null value
+    /// of a median's or quantile's column, every distinct value of a
+    /// `nunique`'s, over all groups; a merge holds two states and its
+    /// result, so memory peaks near three times this); beyond it the
+    /// computation stops with
     /// [`FrameError::TooManyHeldValues`]. Default
     /// [`crate::DEFAULT_MAX_HELD_VALUES`] (2^27: 1 GiB of floats).
     pub fn max_held_values(mut self, limit: u64) -> Self {

@@ -6,11 +6,13 @@
 //! aggregations cost nothing more.
 //!
 //! Results are exact: a group's values are all kept until the finish. The
-//! values held at once by a computation (for every group and column, the
-//! values a median or quantile needs and the distinct values `nunique`
-//! needs) are bounded by [`crate::Aggregation::max_held_values`], beyond
-//! which the computation stops with [`crate::FrameError::TooManyHeldValues`]
-//! instead of exhausting memory.
+//! values one partial state holds (a partition's, or the merge of several:
+//! for every group and column, the values a median or quantile needs and
+//! the distinct values `nunique` needs) are bounded by
+//! [`crate::Aggregation::max_held_values`], beyond which the computation
+//! stops with [`crate::FrameError::TooManyHeldValues`] instead of
+//! exhausting memory. A merge holds its two inputs and its result at once,
+//! so memory peaks near three times the bound.
 
 use std::collections::HashSet;
 
