@@ -666,7 +666,11 @@ fn apply(frame: DataFrame, op: &Op) -> Result<DataFrame> {
             DataFrame::from_parts(names, columns)
         }
         Op::Join(j) => j.apply(frame)?,
-        Op::Map(m) => m.call(frame, &crate::map::Place { partition: 0, location: "a frame".into() })?,
+        // `Runner::chunk` applies map operations itself, with their
+        // partition; any other caller has a single frame.
+        Op::Map(m) => {
+            m.call(frame, &crate::map::Place { partition: 0, location: "a single frame".into() })?
+        }
     })
 }
 

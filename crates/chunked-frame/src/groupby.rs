@@ -2,6 +2,10 @@
 //! M2, min, max per group and column), merged pairwise by Chan et al.'s
 //! formulas in a tree reduction, then finished into a frame sorted by key.
 //!
+//! Median, quantiles, `nunique`, first and last keep more than running
+//! statistics: their state is `held.rs`'s, allocated only when asked for.
+//! NaN is a missing value, skipped as null is, as in pandas.
+//!
 //! As in pandas, the sum, minimum and maximum of an int64 (or bool) column
 //! are int64, summed exactly; a column that widened to float64 in some
 //! partition (see `builder.rs`) is float64 for every group, and so is a key
