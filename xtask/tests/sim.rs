@@ -471,3 +471,30 @@ fn records_of_every_run_equal_ciws_records_line_by_line() {
     assert!(err.contains("journal"), "{err}");
     assert!(!journal.exists() && !out.exists(), "nothing written");
 }
+
+#[test]
+fn gen_data_writes_the_airlines_and_airports_tables_beside_the_flights() {
+    let dir = scratch("gen-tables");
+    let out =
+        xtask().arg("gen-data").args(["--rows", "10", "--out"]).arg(dir.join("f.csv")).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let airlines = std::fs::read_to_string(dir.join("airlines.csv")).unwrap();
+    let airports = std::fs::read_to_string(dir.join("airports.csv")).unwrap();
+    assert!(airlines.starts_with("IATA_CODE,AIRLINE\n") && airlines.contains("\nB6,JetBlue Airways\n"));
+    assert!(airports.starts_with("IATA_CODE,AIRPORT,CITY,STATE,COUNTRY,LATITUDE,LONGITUDE\n"));
+    assert_eq!((lines(&dir.join("airlines.csv")), lines(&dir.join("airports.csv"))), (15, 323));
+    // --tables puts them elsewhere.
+    let other = scratch("gen-tables-other");
+    let out = xtask()
+        .arg("gen-data")
+        .args(["--rows", "10", "--out"])
+        .arg(dir.join("g.csv"))
+        .arg("--tables")
+        .arg(&other)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(lines(&other.join("airports.csv")), 323);
+    std::fs::remove_dir_all(dir).unwrap();
+    std::fs::remove_dir_all(other).unwrap();
+}

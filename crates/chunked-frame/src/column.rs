@@ -321,6 +321,11 @@ impl DataFrame {
         Self { names, columns, height }
     }
 
+    /// The names and columns, taken apart.
+    pub(crate) fn into_parts(self) -> (Vec<String>, Vec<Column>) {
+        (self.names, self.columns)
+    }
+
     /// A frame of `height` rows and no column.
     pub(crate) fn rows_only(height: usize) -> Self {
         Self { names: Vec::new(), columns: Vec::new(), height }

@@ -98,6 +98,61 @@ pub enum FrameError {
         /// What is wrong.
         message: String,
     },
+    /// A quantile level outside `[0, 1]` (or NaN).
+    #[error("quantile {q} of column {column:?} is outside [0, 1]")]
+    Quantile {
+        /// The value column.
+        column: String,
+        /// The level asked for.
+        q: f64,
+    },
+    /// A group-by's medians, quantiles or `nunique` counts would hold more
+    /// values than [`crate::Aggregation::max_held_values`] allows.
+    #[error(
+        "the group-by holds {held} values for its medians, quantiles and nunique counts, more than its limit of {limit}; raise Aggregation::max_held_values or aggregate fewer rows"
+    )]
+    TooManyHeldValues {
+        /// Values held when the limit was passed.
+        held: u64,
+        /// The limit.
+        limit: u64,
+    },
+    /// The small side of a broadcast join has more rows than allowed (a
+    /// join of two large inputs is not supported).
+    #[error(
+        "the right side of the join has {rows} rows, more than its limit of {limit}: only a small table is joined (broadcast to every partition); raise JoinOptions::max_right_rows if it fits in memory"
+    )]
+    JoinTooLarge {
+        /// Rows of the right side.
+        rows: usize,
+        /// The limit.
+        limit: usize,
+    },
+    /// Join keys of types that cannot match (a string with a number, say).
+    #[error("join key {left:?} is {left_dtype} but right key {right:?} is {right_dtype}: they cannot match")]
+    JoinKeyTypes {
+        /// The left key.
+        left: String,
+        /// Its type.
+        left_dtype: crate::DType,
+        /// The right key.
+        right: String,
+        /// Its type.
+        right_dtype: crate::DType,
+    },
+    /// The function of a `map_partitions` call failed on a partition, or
+    /// returned columns other than the declared schema.
+    #[error("map_partitions {name:?} failed on partition {partition} ({location}): {message}")]
+    MapPartitions {
+        /// The name given to the call.
+        name: String,
+        /// The partition, from 0.
+        partition: usize,
+        /// Its file and byte range.
+        location: String,
+        /// What went wrong.
+        message: String,
+    },
     /// The executor failed (a task panicked, or workers were misconfigured).
     #[error(transparent)]
     Exec(#[from] executors::ExecError),

@@ -214,7 +214,7 @@ fn quote(s: &str) -> String {
     if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_owned() }
 }
 
-fn column_from_values(dtype: DType, values: &[Value]) -> Column {
+pub(crate) fn column_from_values(dtype: DType, values: &[Value]) -> Column {
     let valid: Vec<bool> = values.iter().map(|v| *v != Value::Null).collect();
     let valid = if valid.iter().all(|v| *v) { Vec::new() } else { valid };
     match dtype {

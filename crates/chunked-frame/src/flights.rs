@@ -79,6 +79,118 @@ fn airports() -> Vec<String> {
     out
 }
 
+/// The airlines of the flights, as the real `airlines.csv` names them
+/// (`IATA_CODE,AIRLINE`).
+pub const AIRLINE_NAMES: [(&str, &str); 14] = [
+    ("UA", "United Air Lines Inc."),
+    ("AA", "American Airlines Inc."),
+    ("US", "US Airways Inc."),
+    ("F9", "Frontier Airlines Inc."),
+    ("B6", "JetBlue Airways"),
+    ("OO", "Skywest Airlines Inc."),
+    ("AS", "Alaska Airlines Inc."),
+    ("NK", "Spirit Air Lines"),
+    ("WN", "Southwest Airlines Co."),
+    ("DL", "Delta Air Lines Inc."),
+    ("EV", "Atlantic Southeast Airlines"),
+    ("HA", "Hawaiian Airlines Inc."),
+    ("MQ", "American Eagle Airlines Inc."),
+    ("VX", "Virgin America"),
+];
+
+/// The hubs as the real `airports.csv` has them: name, city, state,
+/// latitude, longitude.
+const HUB_DETAILS: [(&str, &str, &str, f64, f64); 30] = [
+    ("Hartsfield-Jackson Atlanta International Airport", "Atlanta", "GA", 33.64044, -84.42694),
+    ("Chicago O'Hare International Airport", "Chicago", "IL", 41.9796, -87.90446),
+    ("Dallas/Fort Worth International Airport", "Dallas-Fort Worth", "TX", 32.89595, -97.0372),
+    ("Denver International Airport", "Denver", "CO", 39.85841, -104.667),
+    ("Los Angeles International Airport", "Los Angeles", "CA", 33.94254, -118.40807),
+    ("San Francisco International Airport", "San Francisco", "CA", 37.619, -122.37484),
+    ("Phoenix Sky Harbor International Airport", "Phoenix", "AZ", 33.43417, -112.00806),
+    ("George Bush Intercontinental Airport", "Houston", "TX", 29.98047, -95.33972),
+    ("McCarran International Airport", "Las Vegas", "NV", 36.08036, -115.15233),
+    ("Minneapolis-Saint Paul International Airport", "Minneapolis", "MN", 44.88055, -93.21692),
+    ("Orlando International Airport", "Orlando", "FL", 28.42889, -81.31603),
+    ("Seattle-Tacoma International Airport", "Seattle", "WA", 47.44898, -122.30931),
+    ("Detroit Metropolitan Airport", "Detroit", "MI", 42.21206, -83.34884),
+    ("Gen. Edward Lawrence Logan International Airport", "Boston", "MA", 42.36435, -71.00518),
+    ("Newark Liberty International Airport", "Newark", "NJ", 40.6925, -74.16866),
+    ("Charlotte Douglas International Airport", "Charlotte", "NC", 35.21401, -80.94313),
+    ("LaGuardia Airport (Marine Air Terminal)", "New York", "NY", 40.77724, -73.87261),
+    ("Salt Lake City International Airport", "Salt Lake City", "UT", 40.78839, -111.97777),
+    (
+        "John F. Kennedy International Airport (New York International Airport)",
+        "New York",
+        "NY",
+        40.63975,
+        -73.77893,
+    ),
+    ("Baltimore-Washington International Airport", "Baltimore", "MD", 39.1754, -76.6682),
+    ("Chicago Midway International Airport", "Chicago", "IL", 41.78598, -87.75242),
+    ("Ronald Reagan Washington National Airport", "Arlington", "VA", 38.85208, -77.03772),
+    ("Fort Lauderdale-Hollywood International Airport", "Ft. Lauderdale", "FL", 26.07258, -80.15275),
+    ("San Diego International Airport (Lindbergh Field)", "San Diego", "CA", 32.73356, -117.18966),
+    ("Miami International Airport", "Miami", "FL", 25.79325, -80.29056),
+    ("Philadelphia International Airport", "Philadelphia", "PA", 39.87195, -75.24114),
+    ("Tampa International Airport", "Tampa", "FL", 27.97547, -82.53325),
+    ("Dallas Love Field", "Dallas", "TX", 32.84711, -96.85177),
+    ("William P. Hobby Airport", "Houston", "TX", 29.64542, -95.27889),
+    ("Nashville International Airport", "Nashville", "TN", 36.12448, -86.67818),
+];
+
+/// States given to the generated airports, in turn.
+const STATES: [&str; 20] = [
+    "AK", "AL", "AR", "IA", "ID", "KS", "KY", "LA", "ME", "MO", "MS", "MT", "ND", "NE", "NM", "OK", "OR",
+    "SD", "WI", "WY",
+];
+
+/// Writes the airlines table of the real dataset's `airlines.csv`
+/// (`IATA_CODE,AIRLINE`): the 14 airlines of the flights.
+pub fn write_airlines(out: &mut dyn Write) -> std::io::Result<()> {
+    writeln!(out, "IATA_CODE,AIRLINE")?;
+    for (code, name) in AIRLINE_NAMES {
+        writeln!(out, "{code},{name}")?;
+    }
+    Ok(())
+}
+
+/// Writes the airports table with the columns of the real dataset's
+/// `airports.csv` (`IATA_CODE,AIRPORT,CITY,STATE,COUNTRY,LATITUDE,LONGITUDE`):
+/// the 322 airports of the flights, the hubs as the real file has them,
+/// the others with generated names, states and coordinates. As in the
+/// real file, the last three have no coordinates, and October's numeric
+/// airport ids are not in it (a join on them finds nothing).
+pub fn write_airports(out: &mut dyn Write) -> std::io::Result<()> {
+    writeln!(out, "IATA_CODE,AIRPORT,CITY,STATE,COUNTRY,LATITUDE,LONGITUDE")?;
+    let airports = airports();
+    for (i, code) in airports.iter().enumerate() {
+        match HUB_DETAILS.get(i) {
+            Some((name, city, state, lat, lon)) => {
+                writeln!(out, "{code},{name},{city},{state},USA,{lat},{lon}")?;
+            }
+            None if i + 3 >= airports.len() => {
+                writeln!(
+                    out,
+                    "{code},{code} Regional Airport,{code} City,{},USA,,",
+                    STATES[i % STATES.len()]
+                )?;
+            }
+            None => {
+                // Deterministic coordinates within the contiguous states.
+                // `as`: i is below 322.
+                let (lat, lon) = (25.0 + (i * 37 % 240) as f64 / 10.0, -124.0 + (i * 53 % 560) as f64 / 10.0);
+                writeln!(
+                    out,
+                    "{code},{code} Regional Airport,{code} City,{},USA,{lat:.5},{lon:.5}",
+                    STATES[i % STATES.len()]
+                )?;
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Writes `rows` synthetic flights to `out`, deterministically from `seed`.
 pub fn write_synthetic(out: &mut dyn Write, rows: u64, seed: u64) -> std::io::Result<()> {
     let mut rng = Pcg64Mcg::seed_from_u64(seed);

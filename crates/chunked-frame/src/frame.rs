@@ -58,11 +58,16 @@ impl ReadStats {
     }
 }
 
+/// An operation of a lazy frame, applied to each partition in turn.
 #[derive(Clone, Debug, PartialEq)]
-enum Op {
+pub(crate) enum Op {
     Filter(Expr),
     Select(Vec<String>),
     WithColumn(String, Expr),
+    /// A broadcast join with a small table (`join.rs`).
+    Join(Arc<crate::join::Broadcast>),
+    /// A user function (`map.rs`).
+    Map(Arc<crate::map::MapPartitions>),
 }
 
 /// A lazy frame: nothing is read until a computing method is called.
@@ -85,9 +90,16 @@ pub struct Aggregation {
     frame: LazyFrame,
     keys: Vec<String>,
     aggs: Vec<(String, Agg)>,
+    max_held: u64,
 }
 
 impl LazyFrame {
+    /// The frame with one more operation.
+    pub(crate) fn with_op(mut self, op: Op) -> Self {
+        self.ops.push(op);
+        self
+    }
+
     /// Keeps the rows where `predicate` holds.
     pub fn filter(mut self, predicate: Expr) -> Self {
         self.ops.push(Op::Filter(predicate));
@@ -208,6 +220,11 @@ impl LazyFrame {
                 Op::Filter(e) => format!("Filter {e}"),
                 Op::Select(c) => format!("Select [{}]", c.join(", ")),
                 Op::WithColumn(n, e) => format!("WithColumn {n} = {e}"),
+                Op::Join(j) => j.explain(),
+                Op::Map(m) => match &m.reads {
+                    Some(reads) => format!("{} [{}]", m.name, reads.join(", ")),
+                    None => format!("MapPartitions {} -> [{}]", m.name, m.schema.names().join(", ")),
+                },
             });
         }
         let needed = self.needed(outputs)?;
@@ -230,13 +247,23 @@ impl LazyFrame {
     /// need, through the operations (projection pushdown).
     fn needed(&self, outputs: &[String]) -> Result<Vec<usize>> {
         let mut wanted: Vec<String> = outputs.to_vec();
-        for op in self.ops.iter().rev() {
+        for (i, op) in self.ops.iter().enumerate().rev() {
             match op {
                 Op::Filter(e) => wanted.extend(e.columns()),
                 Op::Select(_) => {}
                 Op::WithColumn(name, e) => {
                     wanted.retain(|w| w != name);
                     wanted.extend(e.columns());
+                }
+                Op::Join(j) => wanted = j.inputs(&wanted),
+                Op::Map(m) if m.reads.is_some() => wanted.extend(m.reads.iter().flatten().cloned()),
+                Op::Map(_) => {
+                    // The function may read any column it gets.
+                    let mut schema = self.source.schema();
+                    for op in &self.ops[..i] {
+                        schema = step_schema(schema, op)?;
+                    }
+                    wanted = schema.names();
                 }
             }
         }
@@ -308,6 +335,7 @@ impl GroupBy {
             frame: self.frame,
             keys: self.keys,
             aggs: aggs.iter().map(|(c, a)| ((*c).to_owned(), *a)).collect(),
+            max_held: crate::held::DEFAULT_MAX_HELD_VALUES,
         }
     }
 
@@ -353,8 +381,30 @@ impl GroupBy {
 }
 
 impl Aggregation {
+    /// The most values a partial state of the aggregation may hold for
+    /// its medians, quantiles and `nunique` counts (every non-null value
+    /// of a median's or quantile's column, every distinct value of a
+    /// `nunique`'s, over all groups; a merge holds two states and its
+    /// result, so memory peaks near three times this); beyond it the
+    /// computation stops with
+    /// [`FrameError::TooManyHeldValues`]. Default
+    /// [`crate::DEFAULT_MAX_HELD_VALUES`] (2^27: 1 GiB of floats).
+    pub fn max_held_values(mut self, limit: u64) -> Self {
+        self.max_held = limit;
+        self
+    }
+
     fn spec(&self) -> Spec {
-        Spec::new(self.keys.clone(), &self.aggs)
+        let mut spec = Spec::new(self.keys.clone(), &self.aggs);
+        spec.max_held = self.max_held;
+        if let Ok(schema) = self.frame.schema() {
+            spec.value_types = spec
+                .columns
+                .iter()
+                .map(|c| schema.index_of(c).map_or(DType::Float64, |i| schema.fields[i].dtype))
+                .collect();
+        }
+        spec
     }
 
     fn inputs(&self) -> Vec<String> {
@@ -381,18 +431,18 @@ impl Aggregation {
     fn graph(&self) -> Result<Planned> {
         let key_types = self.key_types()?;
         let schema = self.frame.schema()?;
-        for c in &self.spec().columns {
-            let f = schema
-                .fields
-                .iter()
-                .find(|f| &f.name == c)
+        let spec = self.spec();
+        for c in &spec.columns {
+            schema
+                .index_of(c)
                 .ok_or_else(|| FrameError::UnknownColumn { name: c.clone(), available: schema.names() })?;
-            if f.dtype == DType::Str {
-                return Err(FrameError::Type {
-                    column: c.clone(),
-                    dtype: DType::Str,
-                    operation: "numeric aggregation".into(),
-                });
+        }
+        spec.check_strings(|c| spec.value_types[c])?;
+        for (c, agg) in &self.aggs {
+            if let Agg::Quantile(q) = agg
+                && !(0.0..=1.0).contains(q)
+            {
+                return Err(FrameError::Quantile { column: c.clone(), q: *q });
             }
         }
         let run = self.frame.runner(self.frame.needed(&self.inputs())?);
@@ -411,7 +461,12 @@ impl Aggregation {
         };
         let finish = {
             let spec = spec.clone();
-            g.delayed1("finish", move |p: &Partial| Ok::<_, String>(p.finish(&spec, &key_types)))
+            g.delayed1("finish", move |p: &Partial| {
+                Ok::<_, String>(match p.overflow() {
+                    Some(over) => Err(over),
+                    None => Ok(p.finish(&spec, &key_types)),
+                })
+            })
         };
         let parts = self.frame.source.partitions.len();
         let mut level: Vec<Delayed<Partial>> = (0..parts).map(|p| task.call(&g.value(p))).collect();
@@ -430,7 +485,7 @@ impl Aggregation {
     /// whose key is null are left out, as pandas does.
     pub fn compute(&self, exec: &Executor) -> Result<DataFrame> {
         let Planned { out, errors, run, .. } = self.graph()?;
-        errors.finish(out.compute(exec), |q| run.check(q))
+        errors.finish(out.compute(exec), |q| run.check(q))?.map_err(held_error)
     }
 
     /// Number of partitions, hence of [`Aggregation::partial`] calls.
@@ -464,6 +519,9 @@ impl Aggregation {
                 .map(|pair| if let [a, b] = pair { a.clone().merge(b, m) } else { pair[0].clone() })
                 .collect();
         }
+        if let Some(over) = level[0].overflow() {
+            return Err(held_error(over));
+        }
         Ok(level[0].finish(&spec, &self.key_types()?))
     }
 
@@ -496,6 +554,11 @@ impl Aggregation {
     }
 }
 
+/// The error of a kept state past its limit: `(held, limit)`.
+fn held_error((held, limit): (u64, u64)) -> FrameError {
+    FrameError::TooManyHeldValues { held, limit }
+}
+
 /// One partition's share of an aggregation ([`Aggregation::partial`]).
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PartialAggregate(Partial);
@@ -504,7 +567,8 @@ pub struct PartialAggregate(Partial);
 /// typed errors, and what reads a partition again.
 struct Planned {
     graph: Graph,
-    out: Delayed<DataFrame>,
+    /// The result, or `(values held, limit)` past the limit.
+    out: Delayed<std::result::Result<DataFrame, (u64, u64)>>,
     errors: Arc<Failures>,
     run: Arc<Runner>,
 }
@@ -531,10 +595,27 @@ impl Runner {
             DataFrame::from_parts(names, columns)
         };
         for op in &self.ops {
-            frame = apply(frame, op)?;
+            frame = match op {
+                Op::Map(m) => m.call(frame, &self.place(p))?,
+                _ => apply(frame, op)?,
+            };
         }
         // `as`: a buffer's length fits a u64.
         Ok((frame, ReadStats { partitions: 1, skipped_rows: skipped, most_bytes_read: bytes as u64 }))
+    }
+
+    /// Partition `p`'s number, file and byte range, for messages.
+    fn place(&self, p: usize) -> crate::map::Place {
+        let part = &self.source.partitions[p];
+        crate::map::Place {
+            partition: p,
+            location: format!(
+                "{}, bytes {}..{}",
+                self.source.files[part.file].display(),
+                part.start,
+                part.end
+            ),
+        }
     }
 
     /// Reads partition `p` again, for its error only.
@@ -584,6 +665,12 @@ fn apply(frame: DataFrame, op: &Op) -> Result<DataFrame> {
             }
             DataFrame::from_parts(names, columns)
         }
+        Op::Join(j) => j.apply(frame)?,
+        // `Runner::chunk` applies map operations itself, with their
+        // partition; any other caller has a single frame.
+        Op::Map(m) => {
+            m.call(frame, &crate::map::Place { partition: 0, location: "a single frame".into() })?
+        }
     })
 }
 
@@ -621,6 +708,8 @@ fn step_schema(mut schema: Schema, op: &Op) -> Result<Schema> {
                 None => schema.fields.push(crate::Field { name: name.clone(), dtype }),
             }
         }
+        Op::Join(j) => schema = j.schema(&schema)?,
+        Op::Map(m) => schema = m.schema.clone(),
     }
     Ok(schema)
 }

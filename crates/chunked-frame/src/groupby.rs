@@ -2,6 +2,10 @@
 //! M2, min, max per group and column), merged pairwise by Chan et al.'s
 //! formulas in a tree reduction, then finished into a frame sorted by key.
 //!
+//! Median, quantiles, `nunique`, first and last keep more than running
+//! statistics: their state is `held.rs`'s, allocated only when asked for.
+//! NaN is a missing value, skipped as null is, as in pandas.
+//!
 //! As in pandas, the sum, minimum and maximum of an int64 (or bool) column
 //! are int64, summed exactly; a column that widened to float64 in some
 //! partition (see `builder.rs`) is float64 for every group, and so is a key
@@ -12,9 +16,15 @@ use std::collections::HashMap;
 use crate::column::{Column, DataFrame, NULL_CODE, Value};
 use crate::dtype::DType;
 use crate::error::{FrameError, Result};
+use crate::held::{self, Held, Needs};
 
 /// An aggregation of a group's values.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+///
+/// Missing values (null, and NaN as pandas counts it) are skipped by every
+/// aggregation but [`Agg::Size`]. Median, quantiles, `nunique`, first and
+/// last keep values per group (see [`crate::Aggregation::max_held_values`]);
+/// the others keep a few running numbers.
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Agg {
     /// Mean of the non-null values.
     Mean,
@@ -32,6 +42,21 @@ pub enum Agg {
     Var(u32),
     /// Standard deviation with `ddof` (pandas: 1).
     Std(u32),
+    /// The median, exact: the middle value, or the mean of the two middle
+    /// values (pandas' `median`); float64.
+    Median,
+    /// The `q` quantile (`0 <= q <= 1`), exact, interpolated linearly
+    /// between order statistics as pandas' default `interpolation="linear"`;
+    /// float64.
+    Quantile(f64),
+    /// The number of distinct non-null values (pandas' `nunique`); int64.
+    Nunique,
+    /// The first non-null value in file order (pandas' `first`); the
+    /// column's type.
+    First,
+    /// The last non-null value in file order (pandas' `last`); the column's
+    /// type.
+    Last,
 }
 
 impl Agg {
@@ -46,6 +71,35 @@ impl Agg {
             Self::Max => "max",
             Self::Var(_) => "var",
             Self::Std(_) => "std",
+            Self::Median => "median",
+            Self::Quantile(_) => "quantile",
+            Self::Nunique => "nunique",
+            Self::First => "first",
+            Self::Last => "last",
+        }
+    }
+
+    /// The suffix of the output column: the name, and for a quantile its
+    /// level too (`quantile_0.25`).
+    pub fn label(self) -> String {
+        match self {
+            Self::Quantile(q) => format!("quantile_{q}"),
+            _ => self.name().to_owned(),
+        }
+    }
+
+    /// Whether it applies to string columns too (count, size, nunique,
+    /// first, last), as in pandas.
+    pub fn takes_strings(self) -> bool {
+        matches!(self, Self::Count | Self::Size | Self::Nunique | Self::First | Self::Last)
+    }
+
+    /// What the aggregation keeps per group beyond running statistics.
+    pub(crate) fn needs(self) -> Needs {
+        Needs {
+            values: matches!(self, Self::Median | Self::Quantile(_)),
+            distinct: self == Self::Nunique,
+            ends: matches!(self, Self::First | Self::Last),
         }
     }
 }
@@ -60,7 +114,7 @@ pub(crate) enum Key {
 }
 
 impl Key {
-    fn value(&self) -> Value {
+    pub(crate) fn value(&self) -> Value {
         match self {
             Key::Int(v) => Value::Int(*v),
             Key::Float(b) => Value::Float(f64::from_bits(*b)),
@@ -151,6 +205,17 @@ pub(crate) struct Partial {
     /// Per value column: whether it is int64 (or bool) in every partition
     /// merged (empty: none yet).
     ints: Vec<bool>,
+    /// `held[g * columns + c]`, when some aggregation keeps values
+    /// (empty otherwise).
+    held: Vec<Held>,
+    /// Whether some aggregation keeps values (then `held` has a slot per
+    /// group and column).
+    keeps: bool,
+    /// The most values `held` may hold.
+    limit: u64,
+    /// Values held, when more than the limit: the result is then an error
+    /// and `held` is freed.
+    overflow: Option<u64>,
 }
 
 /// The shape of a group-by: key columns, value columns, aggregations.
@@ -161,6 +226,13 @@ pub(crate) struct Spec {
     pub(crate) columns: Vec<String>,
     /// (value column index, aggregation, output name)
     pub(crate) outputs: Vec<(Option<usize>, Agg, String)>,
+    /// Per value column, what its aggregations keep per group (empty when
+    /// none keeps anything).
+    pub(crate) needs: Vec<Needs>,
+    /// The value columns' types in the schema (empty: unknown).
+    pub(crate) value_types: Vec<DType>,
+    /// The most values held at once ([`crate::Aggregation::max_held_values`]).
+    pub(crate) max_held: u64,
 }
 
 impl Spec {
@@ -176,9 +248,46 @@ impl Spec {
                 columns.push(c.clone());
                 columns.len() - 1
             });
-            outputs.push((Some(i), *agg, format!("{c}_{}", agg.name())));
+            outputs.push((Some(i), *agg, format!("{c}_{}", agg.label())));
         }
-        Self { keys, columns, outputs }
+        let mut needs = vec![Needs::default(); columns.len()];
+        for (c, agg, _) in &outputs {
+            if let Some(c) = c {
+                let n = agg.needs();
+                let slot: &mut Needs = &mut needs[*c];
+                slot.values |= n.values;
+                slot.distinct |= n.distinct;
+                slot.ends |= n.ends;
+            }
+        }
+        if !needs.iter().any(|n| n.any()) {
+            needs.clear();
+        }
+        Self {
+            keys,
+            columns,
+            outputs,
+            needs,
+            value_types: Vec::new(),
+            max_held: held::DEFAULT_MAX_HELD_VALUES,
+        }
+    }
+
+    /// The aggregations of string columns that do not apply to strings.
+    pub(crate) fn check_strings(&self, dtype_of: impl Fn(usize) -> DType) -> Result<()> {
+        for (c, agg, _) in &self.outputs {
+            if let Some(c) = c
+                && dtype_of(*c) == DType::Str
+                && !agg.takes_strings()
+            {
+                return Err(FrameError::Type {
+                    column: self.columns[*c].clone(),
+                    dtype: DType::Str,
+                    operation: format!("the {} aggregation", agg.name()),
+                });
+            }
+        }
+        Ok(())
     }
 }
 
@@ -186,20 +295,14 @@ impl Spec {
 pub(crate) fn partial(frame: &DataFrame, spec: &Spec) -> Result<Partial> {
     let key_cols: Vec<&Column> = spec.keys.iter().map(|k| lookup(frame, k)).collect::<Result<_>>()?;
     let value_cols: Vec<&Column> = spec.columns.iter().map(|k| lookup(frame, k)).collect::<Result<_>>()?;
-    for (name, c) in spec.columns.iter().zip(&value_cols) {
-        if c.dtype() == DType::Str {
-            return Err(FrameError::Type {
-                column: name.clone(),
-                dtype: DType::Str,
-                operation: "aggregation".into(),
-            });
-        }
-    }
+    spec.check_strings(|c| value_cols[c].dtype())?;
     let n = frame.height();
     // Group of each row (usize::MAX: a null key, left out as pandas does).
     let mut out = Partial {
         key_types: key_cols.iter().map(|c| c.dtype()).collect(),
         ints: value_cols.iter().map(|c| matches!(c.dtype(), DType::Int64 | DType::Bool)).collect(),
+        keeps: !spec.needs.is_empty(),
+        limit: spec.max_held,
         ..Partial::default()
     };
     let mut group_of = vec![usize::MAX; n];
@@ -229,8 +332,24 @@ pub(crate) fn partial(frame: &DataFrame, spec: &Spec) -> Result<Partial> {
             out.sizes[g] += 1;
         }
     }
+    if out.keeps {
+        let groups = out.keys.len();
+        for (c, col) in value_cols.iter().enumerate() {
+            held::collect(&mut out.held, m, c, col, &group_of, groups, spec.needs[c]);
+        }
+        out.check_held();
+    }
     // Two passes per column: sums, then squared deviations from the mean.
     for (c, col) in value_cols.iter().enumerate() {
+        if let Column::Str { codes, .. } = col {
+            // Only counts apply to strings.
+            for (&code, &g) in codes.iter().zip(&group_of) {
+                if g != usize::MAX && code != NULL_CODE {
+                    out.stats[g * m + c].count += 1;
+                }
+            }
+            continue;
+        }
         if out.ints[c] {
             for (i, &g) in group_of.iter().enumerate() {
                 if g == usize::MAX {
@@ -249,7 +368,10 @@ pub(crate) fn partial(frame: &DataFrame, spec: &Spec) -> Result<Partial> {
                 if g == usize::MAX {
                     continue;
                 }
-                if let Some(x) = col.f64_at(i) {
+                // NaN (from arithmetic such as 0 / 0) is missing, as in pandas.
+                if let Some(x) = col.f64_at(i)
+                    && !x.is_nan()
+                {
                     let s = &mut out.stats[g * m + c];
                     s.count += 1;
                     s.sum += x;
@@ -269,7 +391,9 @@ pub(crate) fn partial(frame: &DataFrame, spec: &Spec) -> Result<Partial> {
             if g == usize::MAX {
                 continue;
             }
-            if let Some(x) = col.f64_at(i) {
+            if let Some(x) = col.f64_at(i)
+                && !x.is_nan()
+            {
                 let s = &mut out.stats[g * m + c];
                 s.m2 += (x - s.mean) * (x - s.mean);
             }
@@ -304,7 +428,28 @@ impl Partial {
         self.keys.push(key);
         self.sizes.push(0);
         self.stats.extend(std::iter::repeat_n(Stats::default(), columns));
+        if self.keeps {
+            self.held.extend(std::iter::repeat_n(Held::default(), columns));
+        }
         g
+    }
+
+    /// Frees the held values and marks the result an error once they
+    /// number more than the limit.
+    fn check_held(&mut self) {
+        if self.overflow.is_none() {
+            let held: u64 = self.held.iter().map(Held::size).sum();
+            if held <= self.limit {
+                return;
+            }
+            self.overflow = Some(held);
+        }
+        self.held.iter_mut().for_each(Held::clear);
+    }
+
+    /// `(values held, limit)` when a kept state passed its limit.
+    pub(crate) fn overflow(&self) -> Option<(u64, u64)> {
+        self.overflow.map(|held| (held, self.limit))
     }
 
     /// Merges `other` into `self`, widening int key and value columns to
@@ -331,13 +476,23 @@ impl Partial {
         } else {
             other
         };
+        if let Some(o) = other.overflow {
+            self.overflow = Some(self.overflow.unwrap_or(0).saturating_add(o));
+        }
+        let keeps = self.keeps && other.keeps && self.overflow.is_none();
         for (h, key) in other.keys.iter().enumerate() {
             let g = self.group(key.clone(), columns);
             self.sizes[g] += other.sizes[h];
             for c in 0..columns {
                 let o = other.stats[h * columns + c];
                 self.stats[g * columns + c].merge(&o);
+                if keeps {
+                    self.held[g * columns + c].merge(&other.held[h * columns + c]);
+                }
             }
+        }
+        if self.keeps {
+            self.check_held();
         }
         self
     }
@@ -349,7 +504,15 @@ impl Partial {
         if self.key_types == key_types && self.ints == ints {
             return self;
         }
-        let mut out = Partial { key_types: key_types.to_vec(), ints: ints.to_vec(), ..Partial::default() };
+        let mut out = Partial {
+            key_types: key_types.to_vec(),
+            ints: ints.to_vec(),
+            keeps: self.keeps,
+            limit: self.limit,
+            overflow: self.overflow,
+            ..Partial::default()
+        };
+        let mut held = self.held.into_iter();
         for (h, key) in self.keys.into_iter().enumerate() {
             let key = key
                 .into_iter()
@@ -366,6 +529,10 @@ impl Partial {
                 let o = self.stats[h * columns + c];
                 let o = if was && !is { o.to_float() } else { o };
                 out.stats[g * columns + c].merge(&o);
+                if let Some(kept) = held.next() {
+                    let kept = if was && !is { kept.into_float() } else { kept };
+                    out.held[g * columns + c].merge(&kept);
+                }
             }
         }
         out
@@ -392,6 +559,16 @@ impl Partial {
         for (col, agg, name) in &spec.outputs {
             names.push(name.clone());
             let column = match (agg, col) {
+                (Agg::Median | Agg::Quantile(_) | Agg::Nunique | Agg::First | Agg::Last, Some(c)) => {
+                    // A column read as int64 by the schema is float64 when
+                    // some partition widened it.
+                    let dtype = match spec.value_types.get(*c) {
+                        Some(DType::Int64) if !self.ints.is_empty() && !int(*c) => DType::Float64,
+                        Some(t) => *t,
+                        None => DType::Float64,
+                    };
+                    held::column(*agg, dtype, order.iter().map(|&g| &self.held[g * m + c]))
+                }
                 (Agg::Size, _) => Column::Int64 {
                     values: order.iter().map(|&g| self.sizes[g] as i64).collect(),
                     valid: vec![],
@@ -430,7 +607,7 @@ impl Partial {
                                 Agg::Std(d) => {
                                     (n > f64::from(*d)).then(|| (s.m2 / (n - f64::from(*d))).sqrt())
                                 }
-                                Agg::Count | Agg::Size => unreachable!("handled above"),
+                                _ => unreachable!("handled above"),
                             }
                         })
                         .collect();

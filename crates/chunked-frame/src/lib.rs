@@ -9,6 +9,14 @@
 //! the columns the query uses, filters, and aggregates partially; partial
 //! aggregates merge in a tree. Memory is bounded by the partitions in flight.
 //!
+//! The analyses users run next are pandas' too, and tested against pandas'
+//! results: exact group-by medians and quantiles, `nunique`, first and
+//! last ([`Agg`], [`GroupBy::agg_each`] for several aggregations of several
+//! columns in one pass); joins with a small table ([`LazyFrame::merge`], a
+//! broadcast hash join; a join of two large inputs is not supported);
+//! [`LazyFrame::map_partitions`]; and [`DataFrame::sort_values`],
+//! `drop_duplicates`, `dropna`, `fillna` and `tail`.
+//!
 //! Where pandas reads a file, the answer is pandas': its missing-value
 //! texts (`NA`, `NaN`, `null`, ..., [`DEFAULT_NA_VALUES`]) are null in every
 //! column type; an int column meeting `5.5` after the sample becomes
@@ -36,6 +44,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod aggs;
 mod builder;
 mod column;
 mod csv;
@@ -47,7 +56,11 @@ mod failure;
 pub mod flights;
 mod frame;
 mod groupby;
+mod held;
+mod join;
+mod map;
 mod na;
+mod ops;
 mod parse;
 mod tokenizer;
 
@@ -58,4 +71,8 @@ pub use error::{FrameError, Result, RowProblem};
 pub use expr::{ArithOp, CmpOp, Expr, col, lit};
 pub use frame::{Aggregation, GroupBy, LazyFrame, PartialAggregate, ReadStats, read_csv};
 pub use groupby::Agg;
+pub use held::DEFAULT_MAX_HELD_VALUES;
+pub use join::{DEFAULT_MAX_RIGHT_ROWS, JoinOptions, JoinType};
+pub use map::MapError;
 pub use na::DEFAULT_NA_VALUES;
+pub use ops::{DropHow, Keep, NaPosition, SortOptions};

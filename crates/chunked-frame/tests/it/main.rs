@@ -1,8 +1,12 @@
 //! Integration tests of the chunked dataframe: reading, queries against an
 //! independent in-memory computation under every executor, bad input.
 
+mod analyses;
+mod analyses_props;
 mod errors;
 mod fuzz;
+mod joins;
+mod map;
 mod pandas;
 mod partitions;
 mod queries;
