@@ -74,6 +74,22 @@ pub(crate) struct Args {
     /// are not journaled (no --resume).
     #[arg(long, conflicts_with = "resume")]
     records: Option<PathBuf>,
+    /// Run each trial until its network deadlocks (Ciw's
+    /// `simulate_until_deadlock`) instead of to a time or a count; the rows
+    /// gain a column `time_to_deadlock`, counted from 0.
+    #[arg(long, conflicts_with_all = ["max_time", "max_customers"])]
+    until_deadlock: bool,
+    /// Also write each run's state probabilities over the whole run (Ciw's
+    /// `state_probabilities`) to this CSV file: rows
+    /// `servers,seed,state,probability`, states as Ciw prints them, runs in
+    /// sweep order. Needs --tracker; the rows are not journaled.
+    #[arg(long, requires = "tracker", conflicts_with_all = ["resume", "records"])]
+    state_probabilities: Option<PathBuf>,
+    /// The state tracker for --state-probabilities: system, node,
+    /// subset:0,2 (nodes from 0), groups:0,1;2, node_class,
+    /// naive_blocking or matrix_blocking (Ciw's trackers).
+    #[arg(long, requires = "state_probabilities", value_parser = parse_tracker)]
+    tracker: Option<queue_sim::Tracker>,
     /// Print the sweep's wall time to standard error.
     #[arg(long)]
     report_time: bool,
@@ -154,6 +170,24 @@ pub(crate) fn run(args: Args) -> Result<()> {
         Choice::Mpi => return run_mpi(&plan, &args, run),
     };
     let exec = Executor::new(strategy, args.workers.unwrap_or_else(talk::cores)).context("--workers")?;
+    if let (Some(path), Some(tracker)) = (&args.state_probabilities, &args.tracker) {
+        tracker.check(sweep.network.nodes.len()).context("--tracker")?;
+        let output = match &args.out {
+            Some(out) => Output::check(out)?,
+            None => Output::stdout(),
+        };
+        if let Some(model) = &args.model {
+            output.refuse_input(model, "model file")?;
+        }
+        let shares = side_output(&args, path, &output, "--state-probabilities")?;
+        let start = std::time::Instant::now();
+        let rows = sweep_with_states(&plan, &exec, &shares, tracker)?;
+        if args.report_time {
+            report_time(rows.len(), start.elapsed(), &strategy.to_string(), false);
+        }
+        output.write(|w| write_rows(w, &rows))?;
+        return Ok(());
+    }
     if let Some(path) = &args.records {
         let output = match &args.out {
             Some(out) => Output::check(out)?,
@@ -162,7 +196,7 @@ pub(crate) fn run(args: Args) -> Result<()> {
         if let Some(model) = &args.model {
             output.refuse_input(model, "model file")?;
         }
-        let records = records_output(&args, path, &output)?;
+        let records = side_output(&args, path, &output, "--records")?;
         let start = std::time::Instant::now();
         let rows = sweep_with_records(&plan, &exec, &records, &sweep.network)?;
         if args.report_time {
@@ -194,9 +228,10 @@ pub(crate) fn run(args: Args) -> Result<()> {
     Ok(())
 }
 
-/// Checks `--records PATH` before any work: writable, not the model, not
-/// the rows' own output.
-fn records_output(args: &Args, path: &Path, rows: &Output) -> Result<Output> {
+/// Checks a second output (`--records PATH`, `--state-probabilities
+/// PATH`, named by `flag`) before any work: writable, not the model, not
+/// the rows' own output nor their journal.
+fn side_output(args: &Args, path: &Path, rows: &Output, flag: &str) -> Result<Output> {
     let records = Output::check(path)?;
     if let Some(model) = &args.model {
         records.refuse_input(model, "model file")?;
@@ -205,19 +240,63 @@ fn records_output(args: &Args, path: &Path, rows: &Output) -> Result<Output> {
         && records.same_destination(&Output::check(&journal_path(out))?)
     {
         bail!(
-            "--records {} would write over the journal of --out {}: give the records a place of their own",
+            "{flag} {} would write over the journal of --out {}: give it a place of its own",
             path.display(),
             out.display()
         );
     }
     if records.same_destination(rows) {
         bail!(
-            "--records {} would write where the rows go ({}): give the records a place of their own",
+            "{flag} {} would write where the rows go ({}): give it a place of its own",
             path.display(),
             args.out.as_deref().map_or_else(|| "standard output".into(), |p| p.display().to_string())
         );
     }
     Ok(records)
+}
+
+fn parse_tracker(text: &str) -> Result<queue_sim::Tracker, String> {
+    queue_sim::Tracker::parse(text)
+}
+
+/// Runs the sweep in chunks with `tracker`, streaming each run's state
+/// probabilities to `out` in sweep order, and returns the rows.
+fn sweep_with_states(
+    plan: &SweepPlan,
+    exec: &Executor,
+    out: &Output,
+    tracker: &queue_sim::Tracker,
+) -> Result<Vec<TrialResult>> {
+    let chunk = 64 * exec.workers().max(1);
+    let mut rows = Vec::with_capacity(plan.len());
+    let mut failure = None;
+    let written = out.write(|w| {
+        writeln!(w, "servers,seed,state,probability")?;
+        for start in (0..plan.len()).step_by(chunk) {
+            let indices: Vec<usize> = (start..plan.len().min(start + chunk)).collect();
+            let runs = match exec.map(indices, |i| plan.run_tracked(i, tracker)) {
+                Ok(runs) => runs,
+                Err(e) => {
+                    failure = Some(e);
+                    return Err(std::io::Error::other("the sweep failed"));
+                }
+            };
+            for (row, shares) in runs {
+                let servers = row.servers.map(|c| c.to_string()).unwrap_or_default();
+                for (state, p) in shares {
+                    // States hold commas: quoted, as CSV quotes them.
+                    writeln!(w, "{servers},{},\"{state}\",{p:?}", row.seed)?;
+                }
+                rows.push(row);
+            }
+        }
+        Ok(())
+    });
+    if let Some(e) = failure {
+        return Err(e.into());
+    }
+    written?;
+    Ok(rows)
 }
 
 /// Runs the sweep in chunks, streaming every record to `records` in sweep
@@ -270,6 +349,7 @@ fn journal_run(sweep: &Sweep) -> Vec<(String, String)> {
         Stop::MaxArrivals(n) => format!("--max-customers {n} --count arrive"),
         Stop::MaxAccepted(n) => format!("--max-customers {n} --count accept"),
         Stop::MaxFinished(n) => format!("--max-customers {n} --count finish"),
+        _ => "--until-deadlock".to_owned(),
     };
     [
         ("the model (--model, or the rates)", format!("{:016x}", fnv1a(&model))),
@@ -378,6 +458,9 @@ enum Count {
 impl Args {
     /// When each run stops.
     fn stop(&self) -> Stop {
+        if self.until_deadlock {
+            return Stop::Deadlock;
+        }
         match (self.max_customers, self.count) {
             (None, _) => Stop::MaxTime(self.max_time),
             (Some(n), Count::Complete) => Stop::MaxCustomers(n),
@@ -477,11 +560,14 @@ fn journal_path(out: &std::path::Path) -> PathBuf {
 /// Writes sweep rows; floats in shortest round-trip form, NaN and infinite
 /// servers as empty fields.
 pub(crate) fn write_rows(out: &mut dyn Write, rows: &[TrialResult]) -> std::io::Result<()> {
-    writeln!(out, "servers,seed,records,mean_wait,utilisation")?;
+    // Runs until deadlock say when.
+    let deadlock = rows.iter().any(|r| r.time_to_deadlock.is_some());
+    let extra = if deadlock { ",time_to_deadlock" } else { "" };
+    writeln!(out, "servers,seed,records,mean_wait,utilisation{extra}")?;
     let opt = |x: Option<String>| x.unwrap_or_default();
     for r in rows {
         let wait = r.mean_wait.map(|w| format!("{w:?}")).unwrap_or_default();
-        writeln!(
+        write!(
             out,
             "{},{},{},{},{}",
             opt(r.servers.map(|c| c.to_string())),
@@ -490,6 +576,10 @@ pub(crate) fn write_rows(out: &mut dyn Write, rows: &[TrialResult]) -> std::io::
             wait,
             opt(r.utilisation.map(|u| format!("{u:?}")))
         )?;
+        if deadlock {
+            write!(out, ",{}", opt(r.time_to_deadlock.map(|t| format!("{t:?}"))))?;
+        }
+        writeln!(out)?;
     }
     Ok(())
 }

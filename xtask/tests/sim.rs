@@ -498,3 +498,59 @@ fn gen_data_writes_the_airlines_and_airports_tables_beside_the_flights() {
     std::fs::remove_dir_all(dir).unwrap();
     std::fs::remove_dir_all(other).unwrap();
 }
+
+#[test]
+fn runs_until_deadlock_report_ciws_time_of_deadlock() {
+    let model = concat!(env!("CARGO_MANIFEST_DIR"), "/../crates/queue-sim/tests/ciw/deadlock_pair.toml");
+    let out = xtask()
+        .args([
+            "sim",
+            "--model",
+            model,
+            "--until-deadlock",
+            "--trials",
+            "3",
+            "--rng",
+            "ciw",
+            "--executor",
+            "sequential",
+        ])
+        .output()
+        .unwrap();
+    let text = ok(&out);
+    let mut lines = text.lines();
+    assert_eq!(lines.next(), Some("servers,seed,records,mean_wait,utilisation,time_to_deadlock"));
+    // Ciw 3.2.7's times of deadlock for ciw.seed(0), (1), (2) (deadlock.csv).
+    let times: Vec<&str> = lines.map(|l| l.rsplit(',').next().unwrap()).collect();
+    assert_eq!(times, ["30.229817628155455", "19.196333900435086", "69.63117695745608"]);
+    // A network where nobody is ever blocked cannot deadlock: said at once.
+    let err = failed(&xtask().args(["sim", "--servers", "1", "--until-deadlock"]).output().unwrap());
+    assert!(err.contains("cannot deadlock"), "{err}");
+}
+
+#[test]
+fn state_probabilities_are_written_per_run_and_sum_to_one() {
+    let dir = scratch("states");
+    let path = dir.join("states.csv");
+    let out = sim(&["--state-probabilities", path.to_str().unwrap(), "--tracker", "system", "--rng", "ciw"]);
+    ok(&out);
+    let text = std::fs::read_to_string(&path).unwrap();
+    let mut lines = text.lines();
+    assert_eq!(lines.next(), Some("servers,seed,state,probability"));
+    let mut sums = std::collections::BTreeMap::new();
+    for line in lines {
+        let f: Vec<&str> = line.split(',').collect();
+        assert!(f[2].starts_with('"') && f[2].ends_with('"'), "{line}");
+        *sums.entry((f[0].to_owned(), f[1].to_owned())).or_insert(0.0) += f[3].parse::<f64>().unwrap();
+    }
+    assert_eq!(sums.len(), 6, "2 server counts x 3 trials");
+    for (run, sum) in sums {
+        assert!((sum - 1.0).abs() < 1e-12, "{run:?}: {sum}");
+    }
+    // A tracker of a node the model lacks fails before any run.
+    let err = failed(&sim(&["--state-probabilities", path.to_str().unwrap(), "--tracker", "subset:4"]));
+    assert!(err.contains("observes node 4"), "{err}");
+    let err = failed(&sim(&["--state-probabilities", path.to_str().unwrap(), "--tracker", "everything"]));
+    assert!(err.contains("unknown tracker"), "{err}");
+    std::fs::remove_dir_all(dir).unwrap();
+}

@@ -9,11 +9,13 @@
 use serde::{Deserialize, Serialize};
 
 use crate::engine::DEFAULT_EVENT_BUDGET;
-use crate::engine::{Stop, simulate, simulate_ordered};
+use crate::engine::{Outcome, Simulation, Stop, simulate, simulate_ordered};
 use crate::error::{ModelError, SimError};
 use crate::network::{Network, Servers};
-use crate::random::RngKind;
+use crate::python_random::PythonRandom;
+use crate::random::{Pcg, RandomSource, RngKind};
 use crate::record::Record;
+use crate::tracker::Tracker;
 
 /// A sweep: `network` with each server count in `servers` (applied to every
 /// node; empty keeps the model's), `trials` runs each, trial `i` seeded
@@ -101,6 +103,8 @@ pub struct TrialResult {
     pub mean_wait: Option<f64>,
     /// Utilisation of the first node; `None` when infinite.
     pub utilisation: Option<f64>,
+    /// Run until deadlock ([`Stop::Deadlock`]): when it deadlocked, from 0.
+    pub time_to_deadlock: Option<f64>,
 }
 
 /// A checked sweep: one model per server count and the number of runs.
@@ -137,6 +141,9 @@ impl Sweep {
             && !(t > 0.0 && t.is_finite())
         {
             return Err(SweepError::Stop(SimError::MaxTime(t)));
+        }
+        if self.stop == Stop::Deadlock && self.network.nodes.iter().all(|n| n.queue_capacity.is_none()) {
+            return Err(SweepError::Stop(SimError::CannotDeadlock));
         }
         if self.trials > 0 && self.seed.checked_add(self.trials - 1).is_none() {
             return Err(SweepError::SeedOverflow { seed: self.seed, trials: self.trials });
@@ -228,6 +235,32 @@ impl SweepPlan {
         result(network, servers, seed, self.stop, self.rng, self.budget, false).map(|(row, _)| row)
     }
 
+    /// Runs run `index` with a state tracker: its row, and the share of
+    /// the whole run (from 0 to where it stopped) spent in each state, in
+    /// order of first visit, states as Ciw prints them (Ciw's
+    /// `state_probabilities`).
+    pub fn run_tracked(
+        &self,
+        index: usize,
+        tracker: &Tracker,
+    ) -> Result<(TrialResult, Vec<(String, f64)>), SimError> {
+        let (servers, seed) = self.key(index);
+        let trials = usize::try_from(self.trials).expect("checked by plan");
+        let network = &self.models[index / trials].1;
+        let (out, shares) = match self.rng {
+            RngKind::Pcg => {
+                tracked(Simulation::with_rng(network, Pcg::new(seed))?, self.stop, self.budget, tracker)?
+            }
+            RngKind::Ciw => tracked(
+                Simulation::with_rng(network, PythonRandom::new(seed))?,
+                self.stop,
+                self.budget,
+                tracker,
+            )?,
+        };
+        Ok((row_of(&out, servers, seed, self.stop), shares))
+    }
+
     /// Runs run `index` until it stops, keeping its records too, in Ciw's
     /// `get_all_records()` order (see
     /// [`Simulation::records_in_ciw_order`](crate::Simulation::records_in_ciw_order)).
@@ -264,14 +297,36 @@ fn result(
     ciw_order: bool,
 ) -> Result<(TrialResult, Vec<Record>), SimError> {
     let out = simulate_ordered(network, rng, seed, stop, budget, ciw_order)?;
-    let row = TrialResult {
+    let row = row_of(&out, servers, seed, stop);
+    Ok((row, out.records))
+}
+
+/// The row of a finished run.
+fn row_of(out: &Outcome, servers: Option<usize>, seed: u64, stop: Stop) -> TrialResult {
+    TrialResult {
         servers,
         seed,
         records: out.records.len(),
         mean_wait: Some(crate::record::mean_wait(&out.records)).filter(|w| !w.is_nan()),
         utilisation: out.utilisation[0],
-    };
-    Ok((row, out.records))
+        time_to_deadlock: (stop == Stop::Deadlock).then_some(out.end_time),
+    }
+}
+
+/// Runs `sim` with `tracker` to `stop`: its outcome and its state
+/// probabilities over the whole run.
+fn tracked<R: RandomSource>(
+    sim: Simulation<R>,
+    stop: Stop,
+    budget: u64,
+    tracker: &Tracker,
+) -> Result<(Outcome, Vec<(String, f64)>), SimError> {
+    let mut sim = sim.with_event_budget(budget).with_tracker(tracker.clone())?;
+    sim.run(stop)?;
+    let shares = sim.state_probabilities(0.0, sim.now())?;
+    let history = sim.history().expect("a tracker was set");
+    let shares = shares.iter().map(|(s, p)| (history.display(s), *p)).collect();
+    Ok((sim.into_outcome(), shares))
 }
 
 #[cfg(test)]

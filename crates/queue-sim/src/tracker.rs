@@ -63,7 +63,7 @@ impl Tracker {
     }
 
     /// Checks the tracker against a network of `nodes` nodes.
-    pub(crate) fn check(&self, nodes: usize) -> Result<(), TrackerError> {
+    pub fn check(&self, nodes: usize) -> Result<(), TrackerError> {
         let listed: Vec<usize> = match self {
             Self::NodePopulationSubset(list) => list.clone(),
             Self::GroupedNodePopulation(groups) => groups.iter().flatten().copied().collect(),

@@ -88,6 +88,7 @@ impl<R: RandomSource> Simulation<R> {
             Stop::MaxFinished(n) => self.run_until_finished(n),
             Stop::MaxArrivals(n) => self.run_to(Count::Arrived, n),
             Stop::MaxAccepted(n) => self.run_to(Count::Accepted, n),
+            Stop::Deadlock => self.run_until_deadlock().map(|_| ()),
         }
     }
 

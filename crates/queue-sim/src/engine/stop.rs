@@ -6,7 +6,7 @@ use crate::record::Record;
 
 /// When to stop a run. In a model file or JSON: `{ max_time = 10000.0 }`,
 /// `{ max_customers = 500 }`, `{ max_finished = 500 }`,
-/// `{ max_arrivals = 500 }` or `{ max_accepted = 500 }`.
+/// `{ max_arrivals = 500 }`, `{ max_accepted = 500 }` or `"deadlock"`.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Stop {
@@ -27,6 +27,10 @@ pub enum Stop {
     /// Run until this many customers have arrived from outside and been
     /// accepted, not rejected (Ciw's method "Accept").
     MaxAccepted(u64),
+    /// Run until the network deadlocks (Ciw's `simulate_until_deadlock`;
+    /// see [`Simulation::run_until_deadlock`](crate::Simulation::run_until_deadlock)):
+    /// the clock ends at the time of deadlock.
+    Deadlock,
 }
 
 /// What a finished run leaves: its records and per-node utilisation.
