@@ -111,6 +111,7 @@ mod random;
 mod record;
 mod routers;
 mod stats;
+mod summary;
 mod sweep;
 pub mod theory;
 
@@ -135,4 +136,5 @@ pub use routers::{
     RouterFunction, Routing, Rule, TieBreak,
 };
 pub use stats::Describe;
+pub use summary::{CellStats, Estimate, RunStats, Statistic, SummaryError, SummaryLine, Window, summarise};
 pub use sweep::{Sweep, SweepError, SweepPlan, Trial, TrialResult};
