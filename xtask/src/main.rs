@@ -8,6 +8,7 @@ mod demo_frame;
 mod gen_data;
 mod mutants;
 mod sim;
+mod sim_summary;
 mod talk;
 
 use clap::{Parser, Subcommand};

@@ -77,6 +77,18 @@ pub(crate) struct Args {
     /// Print the sweep's wall time to standard error.
     #[arg(long)]
     report_time: bool,
+    /// Write a summary across runs instead of one row per run: per server
+    /// count, node and class (all classes, then each when there are
+    /// several), each statistic's mean with a 95% confidence interval
+    /// (Student t), standard deviation and quantiles, and queueing theory's
+    /// value where one exists. As a table (the default) or as CSV.
+    #[arg(long, value_enum, num_args = 0..=1, require_equals = true, default_missing_value = "table",
+          conflicts_with_all = ["resume", "records"])]
+    summary: Option<crate::sim_summary::Format>,
+    /// Leave out customers who arrived before this time from every
+    /// statistic of --summary (the warm-up of steady-state estimates).
+    #[arg(long, default_value_t = 0.0, allow_negative_numbers = true)]
+    warmup: f64,
     /// Events a run may take before it stops with an error (a guard against
     /// runs that would never end).
     #[arg(long, default_value_t = queue_sim::DEFAULT_EVENT_BUDGET)]
@@ -141,6 +153,9 @@ pub(crate) fn run(args: Args) -> Result<()> {
         rng: args.rng,
     };
     sweep.network.validate().context("invalid model")?;
+    if args.summary.is_none() && args.warmup != 0.0 {
+        bail!("--warmup applies to --summary: add --summary");
+    }
     let plan = sweep.plan().context("invalid sweep")?.event_budget(args.event_budget);
     // The row, the executor's copies of it, the index and its task, twice
     // over: the graph strategy was measured at 1.4 times the rows and tasks.
@@ -151,9 +166,15 @@ pub(crate) fn run(args: Args) -> Result<()> {
         Choice::Mpi if args.records.is_some() => {
             bail!("--records is not available with --executor mpi: run the sweep with a local executor")
         }
+        Choice::Mpi if args.summary.is_some() => {
+            bail!("--summary is not available with --executor mpi: run the sweep with a local executor")
+        }
         Choice::Mpi => return run_mpi(&plan, &args, run),
     };
     let exec = Executor::new(strategy, args.workers.unwrap_or_else(talk::cores)).context("--workers")?;
+    if let Some(format) = args.summary {
+        return summarise(&args, &sweep, &plan, &exec, format);
+    }
     if let Some(path) = &args.records {
         let output = match &args.out {
             Some(out) => Output::check(out)?,
@@ -191,6 +212,41 @@ pub(crate) fn run(args: Args) -> Result<()> {
     if let Some(journal) = journal {
         finish_journal(journal);
     }
+    Ok(())
+}
+
+/// `--summary`: the sweep's statistics across runs, to `--out` or standard output.
+fn summarise(
+    args: &Args,
+    sweep: &Sweep,
+    plan: &SweepPlan,
+    exec: &Executor,
+    format: crate::sim_summary::Format,
+) -> Result<()> {
+    let setup = crate::sim_summary::Setup {
+        network: &sweep.network,
+        servers: &sweep.servers,
+        trials: sweep.trials,
+        stop: sweep.stop,
+        warmup: args.warmup,
+        mmc: args.model.is_none().then_some((args.arrival_rate, args.service_rate)),
+    };
+    setup.check()?;
+    let output = match &args.out {
+        Some(path) => Output::check(path)?,
+        None => Output::stdout(),
+    };
+    if let Some(model) = &args.model {
+        output.refuse_input(model, "model file")?;
+    }
+    let start = std::time::Instant::now();
+    let (rows, groups) = setup.run(plan, exec)?;
+    if args.report_time {
+        report_time(rows.len(), start.elapsed(), &exec.strategy().to_string(), false);
+    }
+    let mut text = Vec::new();
+    setup.write(&mut text, &groups, format)?;
+    output.write(|w| w.write_all(&text))?;
     Ok(())
 }
 

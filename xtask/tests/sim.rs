@@ -471,3 +471,66 @@ fn records_of_every_run_equal_ciws_records_line_by_line() {
     assert!(err.contains("journal"), "{err}");
     assert!(!journal.exists() && !out.exists(), "nothing written");
 }
+
+#[test]
+fn a_summary_gives_each_statistic_per_server_count_with_an_interval_and_theory() {
+    let out = xtask()
+        .args(["sim", "--servers", "1,3", "--trials", "40", "--max-time", "5000", "--warmup", "500"])
+        .args(["--summary=csv", "--executor", "work-queue", "--workers", "2"])
+        .output()
+        .unwrap();
+    let text = ok(&out);
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "servers,node,class,statistic,runs,mean,ci95_low,ci95_high,std,min,q25,median,q75,max,theory"
+    );
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    // 2 server counts x 8 statistics, one class (all).
+    assert_eq!(rows.len(), 16, "{text}");
+    let get = |servers: &str, statistic: &str| {
+        let row = rows.iter().find(|r| r[0] == servers && r[3] == statistic).unwrap();
+        let f = |i: usize| row[i].parse::<f64>().unwrap_or(f64::NAN);
+        (row[4].to_owned(), f(5), f(6), f(7), f(14))
+    };
+    let (runs, mean, low, high, theory) = get("3", "mean_wait");
+    assert_eq!(runs, "40");
+    assert!((theory - 40.0 / 9.0).abs() < 1e-12, "Erlang C beside the estimate: {theory}");
+    assert!(low < mean && mean < high && low <= theory && theory <= high, "{low} {mean} {high}");
+    let (_, util, ..) = get("1", "utilisation");
+    assert!(util > 0.99, "c = 1 is saturated after the warm-up: {util}");
+    let (.., theory) = get("1", "mean_wait");
+    assert!(theory.is_nan(), "no steady state for c = 1");
+    // The readable table has the same content, aligned.
+    let table = ok(&sim(&["--summary", "--warmup", "50"]));
+    assert!(table.lines().next().unwrap().split_whitespace().eq([
+        "servers",
+        "node",
+        "class",
+        "statistic",
+        "runs",
+        "mean",
+        "ci95_low",
+        "ci95_high",
+        "std",
+        "min",
+        "q25",
+        "median",
+        "q75",
+        "max",
+        "theory"
+    ]));
+    assert!(table.contains("customers who arrived before 50 left out"), "{table}");
+}
+
+#[test]
+fn a_warmup_that_cannot_apply_is_refused_before_any_run() {
+    let err = failed(&sim(&["--summary", "--warmup", "200"]));
+    assert!(err.contains("--warmup") && err.contains("200"), "{err}");
+    let err = failed(&sim(&["--summary", "--warmup", "-1"]));
+    assert!(err.contains("--warmup"), "{err}");
+    let err = failed(&sim(&["--warmup", "10"]));
+    assert!(err.contains("--summary"), "{err}");
+    let err = failed(&sim(&["--summary", "--records", "/dev/null"]));
+    assert!(err.contains("--records"), "{err}");
+}

@@ -6,11 +6,12 @@
 //! [`summarise`]).
 //!
 //! The warm-up drops every record of a customer who arrived in the system
-//! before it (the customer's earliest recorded arrival), from every
-//! statistic: the standard practice for steady-state estimates (Law,
-//! *Simulation Modeling and Analysis*; Ciw's documentation on simulation
-//! practice). Rates (utilisation, throughput) are then taken over the
-//! window from the warm-up to the end of the run.
+//! before it (the customer's earliest recorded arrival) from every
+//! statistic of customers: the standard practice for steady-state
+//! estimates (Law, *Simulation Modeling and Analysis*; Ciw's documentation
+//! on simulation practice). Rates are taken over the window from the
+//! warm-up to the end of the run; utilisation, a time average, counts the
+//! server time inside that window, of every customer.
 
 use std::collections::HashMap;
 
@@ -91,10 +92,12 @@ pub struct CellStats {
     pub mean_wait: f64,
     /// Mean service time of the completed services; NaN with none.
     pub mean_service: f64,
-    /// Share of the node's server time spent serving (completed and
-    /// interrupted services, this class's only for a class); `None` at a
-    /// node with infinite servers. Services still under way at the end
-    /// are not in the records and do not count.
+    /// Share of the node's server time inside the window spent serving
+    /// (completed and interrupted services, this class's only for a class,
+    /// of every customer: a time average drops the warm-up period, not the
+    /// customers then present); `None` at a node with infinite servers.
+    /// Services still under way at the end are not in the records and do
+    /// not count.
     pub utilisation: Option<f64>,
     /// Completed services per unit of time over the window.
     pub throughput: f64,
@@ -240,9 +243,6 @@ impl RunStats {
             }
         }
         for r in records {
-            if arrived[&r.id_number] < window.warmup {
-                continue;
-            }
             let node = usize::try_from(r.node).ok().filter(|&n| (1..=servers.len()).contains(&n));
             let Some(node) = node else {
                 return Err(SummaryError::Node { id: r.id_number, node: r.node, nodes: servers.len() });
@@ -250,16 +250,29 @@ impl RunStats {
             let base = (node - 1) * per_node;
             let class_cell =
                 usize::try_from(r.customer_class).ok().filter(|&c| c < classes).map(|c| base + 1 + c);
+            // Server time is counted inside the window, whoever was served.
+            let in_window = match r.record_type {
+                RecordType::Service | RecordType::InterruptedService => {
+                    let start = r.service_start_date.max(window.warmup);
+                    let end = (r.service_start_date + r.service_time).min(window.end);
+                    (end - start).max(0.0)
+                }
+                _ => 0.0,
+            };
+            let counted = arrived[&r.id_number] >= window.warmup;
             for i in std::iter::once(base).chain(class_cell) {
+                busy[i] += in_window;
+                if !counted {
+                    continue;
+                }
                 let cell = &mut cells[i];
                 match r.record_type {
                     RecordType::Service => {
                         cell.services += 1;
                         cell.mean_wait += r.waiting_time;
                         cell.mean_service += r.service_time;
-                        busy[i] += r.service_time;
                     }
-                    RecordType::InterruptedService => busy[i] += r.service_time,
+                    RecordType::InterruptedService => {}
                     RecordType::Rejection => cell.rejections += 1,
                     RecordType::Baulk => cell.baulks += 1,
                     RecordType::Renege => cell.reneges += 1,

@@ -44,6 +44,9 @@ fn a_run_is_summarised_per_node_and_class_after_the_warmup() {
         rec(5, 0, 1, 9.0, nan, nan, Baulk),
         rec(6, 1, 1, 9.5, 2.0, nan, Renege),
         rec(7, 1, 1, 11.0, 0.0, 0.5, InterruptedService),
+        // Arrived before the warm-up, served across it: not a customer of
+        // the window, but its server time inside the window counts.
+        rec(8, 0, 1, 3.0, 1.0, 2.0, Service),
     ];
     let window = Window::new(5.0, 15.0).unwrap();
     let stats = RunStats::from_records(&records, &[Some(2), None], 2, window).unwrap();
@@ -52,11 +55,11 @@ fn a_run_is_summarised_per_node_and_class_after_the_warmup() {
     let all = &stats.cells[0];
     assert_eq!((all.services, all.rejections, all.baulks, all.reneges), (2, 1, 1, 1));
     assert_eq!((all.mean_wait, all.mean_service, all.throughput), (2.0, 2.0, 0.2));
-    // Busy 3 + 1 + 0.5 over 2 servers x 10 time units.
-    assert_eq!(all.utilisation, Some(0.225));
+    // Busy 3 + 1 + 0.5 + 1 (of customer 8) over 2 servers x 10 time units.
+    assert_eq!(all.utilisation, Some(0.275));
     let first = &stats.cells[1];
     assert_eq!((first.services, first.mean_wait, first.mean_service), (1, 1.0, 3.0));
-    assert_eq!((first.rejections, first.baulks, first.reneges, first.utilisation), (0, 1, 0, Some(0.15)));
+    assert_eq!((first.rejections, first.baulks, first.reneges, first.utilisation), (0, 1, 0, Some(0.2)));
     let second = &stats.cells[2];
     assert_eq!((second.services, second.mean_wait, second.mean_service), (1, 3.0, 1.0));
     assert_eq!((second.rejections, second.baulks, second.reneges), (1, 0, 1));
@@ -72,7 +75,7 @@ fn a_run_is_summarised_per_node_and_class_after_the_warmup() {
     // Without a warm-up customer 1 counts.
     let stats =
         RunStats::from_records(&records, &[Some(2), None], 2, Window::new(0.0, 15.0).unwrap()).unwrap();
-    assert_eq!(stats.cells[0].services, 3);
+    assert_eq!(stats.cells[0].services, 4);
     assert_eq!(stats.cells[3].services, 2);
 }
 
