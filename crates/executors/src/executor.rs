@@ -243,7 +243,7 @@ impl Executor {
             }
             Strategy::Graph => crate::graph::run_batch(inputs, self, &task)?,
         };
-        hooks.finish();
+        hooks.finish(slots.iter().any(|s| !matches!(s, Some(Ok(_)))));
         collect(slots, &indices, self.on_error)
     }
 }
