@@ -109,7 +109,7 @@ impl Setup<'_> {
     }
 
     /// Theory's value of a statistic of the M/M/c queue, where it exists.
-    fn theory(&self, servers: Option<usize>, node: u32, statistic: Statistic) -> Option<f64> {
+    pub(crate) fn theory(&self, servers: Option<usize>, node: u32, statistic: Statistic) -> Option<f64> {
         let (lambda, mu) = self.mmc?;
         let c = u32::try_from(servers?).ok()?;
         if node != 1 {

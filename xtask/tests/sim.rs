@@ -5,6 +5,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+#[path = "common/browser.rs"]
+mod browser;
+
 fn xtask() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_xtask"));
     c.env("RUST_BACKTRACE", "0");
@@ -533,4 +536,55 @@ fn a_warmup_that_cannot_apply_is_refused_before_any_run() {
     assert!(err.contains("--summary"), "{err}");
     let err = failed(&sim(&["--summary", "--records", "/dev/null"]));
     assert!(err.contains("--records"), "{err}");
+}
+
+#[test]
+fn a_sweep_report_opens_in_a_browser_with_every_picture() {
+    let dir = scratch("html-report");
+    let (html, plots) = (dir.join("sweep.html"), dir.join("plots"));
+    let out = xtask()
+        .args(["sim", "--trials", "20", "--max-time", "3000", "--warmup", "300", "--workers", "2"])
+        .args(["--report", html.to_str().unwrap(), "--plots", plots.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let rows = ok(&out);
+    assert_eq!(rows.lines().count(), 1 + 60, "the rows still go to standard output");
+    let text = std::fs::read_to_string(&html).unwrap();
+    assert_eq!(text.matches("<svg").count(), 3, "box plot, customers in system, task stream");
+    for remote in ["<script", "src=", "href=", "@import"] {
+        assert!(!text.contains(remote), "{remote}");
+    }
+    for fact in ["<td>strategy</td><td>pool</td>", "<td>workers</td><td>2</td>", "<td>tasks</td><td>60</td>"]
+    {
+        assert!(text.contains(fact), "{fact}");
+    }
+    assert!(text.contains("<td>peak memory</td><td>") && text.contains("MB resident"));
+    // One bar per run in the task stream.
+    assert_eq!(text.matches("<rect class=\"task\"").count(), 60);
+    let mut files: Vec<String> =
+        std::fs::read_dir(&plots).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+    files.sort();
+    assert_eq!(files, ["in-system.svg", "mean-wait.svg", "task-stream.svg"]);
+    let png = Path::new(env!("CARGO_TARGET_TMPDIR")).join("sim-report.png");
+    if let Some((dom, console)) = browser::chromium(&html, &png) {
+        assert_eq!(dom.matches("<svg").count(), 3, "the browser built every picture");
+        assert!(console.is_empty(), "console messages: {console}");
+        // A blank page of this size compresses to a few kilobytes.
+        let size = std::fs::metadata(&png).unwrap().len();
+        assert!(size > 40_000, "the screenshot looks blank: {size} bytes");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn report_and_plots_paths_are_checked_before_any_run() {
+    let err = failed(&sim(&["--report", "/nonexistent-dir/r.html"]));
+    assert!(err.contains("--report") && err.contains("/nonexistent-dir"), "{err}");
+    let dir = scratch("plots-file");
+    let file = dir.join("a-file");
+    std::fs::write(&file, "mine").unwrap();
+    let err = failed(&sim(&["--plots", file.to_str().unwrap()]));
+    assert!(err.contains("--plots"), "{err}");
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "mine");
+    std::fs::remove_dir_all(&dir).unwrap();
 }

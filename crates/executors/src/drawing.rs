@@ -58,7 +58,12 @@ impl Graph {
             let peripheries = if node.output { ", peripheries=2" } else { "" };
             let fill = match options.color {
                 NodeColor::Plain => String::new(),
-                NodeColor::Order => format!(", style=filled, fillcolor=\"{}\"", viridis(i as f64 / last)),
+                NodeColor::Order => {
+                    let t = i as f64 / last;
+                    // White text on the darker blues.
+                    let text = if t < 0.4 { ", fontcolor=\"white\"" } else { "" };
+                    format!(", style=filled, fillcolor=\"{}\"{text}", viridis(t))
+                }
             };
             let _ = writeln!(
                 out,

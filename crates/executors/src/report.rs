@@ -15,8 +15,10 @@ use crate::stream::escape;
 /// let mut report = executors::Report::new("Sweep");
 /// report.fact("workers", "2");
 /// report.section("Task stream", "", "<svg xmlns=\"http://www.w3.org/2000/svg\"></svg>");
+/// report.text("Summary", "", "a < b");
 /// let html = report.to_html();
 /// assert!(html.contains("<td>workers</td><td>2</td>") && html.contains("<svg"));
+/// assert!(html.contains("<pre>a &lt; b</pre>"));
 /// ```
 #[derive(Clone, Debug, Default)]
 pub struct Report {
@@ -30,6 +32,7 @@ struct Section {
     heading: String,
     note: String,
     svg: String,
+    text: String,
 }
 
 impl Report {
@@ -48,7 +51,27 @@ impl Report {
     /// picture (an SVG document; its XML prologue and doctype are dropped
     /// so that it can stand inline; empty for none).
     pub fn section(&mut self, heading: &str, note: &str, svg: &str) -> &mut Self {
-        self.sections.push(Section { heading: heading.to_owned(), note: note.to_owned(), svg: inline(svg) });
+        let svg = inline(svg);
+        self.sections.push(Section {
+            heading: heading.to_owned(),
+            note: note.to_owned(),
+            svg,
+            text: String::new(),
+        });
+        self
+    }
+
+    /// Adds a section of preformatted text (a table printed in columns).
+    pub fn text(&mut self, heading: &str, note: &str, text: &str) -> &mut Self {
+        let (heading, note, text) = (heading.to_owned(), note.to_owned(), text.to_owned());
+        self.sections.push(Section { heading, note, svg: String::new(), text });
+        self
+    }
+
+    /// Appends `other`'s facts and sections to this report's.
+    pub fn append(&mut self, other: Report) -> &mut Self {
+        self.facts.extend(other.facts);
+        self.sections.extend(other.sections);
         self
     }
 
@@ -72,6 +95,7 @@ impl Report {
              <style>\nbody {{ font-family: sans-serif; margin: 2em auto; max-width: 1000px; color: #222; }}\n\
              table {{ border-collapse: collapse; }} td {{ padding: 2px 12px 2px 0; }}\n\
              td:first-child {{ color: #555; }}\n\
+             pre {{ overflow-x: auto; font-size: 12px; background: #f7f7f7; padding: 8px; }}\n\
              .picture {{ overflow-x: auto; margin: 0.5em 0 2em; }} .picture svg {{ max-width: 100%; height: auto; }}\n\
              </style>\n</head>\n<body>\n<h1>{title}</h1>\n<table class=\"summary\">\n"
         );
@@ -83,6 +107,9 @@ impl Report {
             let _ = writeln!(html, "<section>\n<h2>{}</h2>", escape(&s.heading));
             if !s.note.is_empty() {
                 let _ = writeln!(html, "<p>{}</p>", escape(&s.note));
+            }
+            if !s.text.is_empty() {
+                let _ = writeln!(html, "<pre>{}</pre>", escape(&s.text));
             }
             if !s.svg.is_empty() {
                 let _ = writeln!(html, "<div class=\"picture\">\n{}\n</div>", s.svg);

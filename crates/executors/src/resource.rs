@@ -12,9 +12,11 @@ use crate::callback::{Callback, Profiler};
 pub struct ResourceSample {
     /// When it was taken, from the profiler's origin.
     pub at: Duration,
-    /// CPU time used by every thread of the process since the previous
-    /// sample, as a percentage of the time between them (200 is two cores
-    /// busy; the first sample of a run has 0).
+    /// CPU time used by every thread of the process over the last 100 ms
+    /// or so (since the earliest sample of the run within that span), as
+    /// a percentage of that time: 200 is two cores busy; the first sample
+    /// of a run has 0. (Linux counts CPU time in 10 ms ticks: over shorter
+    /// spans the figure would jump between 0 and 100 per thread.)
     pub cpu_percent: f64,
     /// Resident memory (`VmRSS`), in bytes.
     pub memory_bytes: u64,
@@ -126,15 +128,15 @@ impl ResourceProfiler {
         let thread = std::thread::Builder::new()
             .name("executors-resources".into())
             .spawn(move || {
-                let mut last = None;
+                let mut history = std::collections::VecDeque::new();
                 loop {
-                    last = take_sample(origin, last, &samples);
+                    take_sample(origin, &mut history, &samples);
                     match stopped.recv_timeout(interval) {
                         Err(crossbeam_channel::RecvTimeoutError::Timeout) => {}
                         _ => break,
                     }
                 }
-                take_sample(origin, last, &samples);
+                take_sample(origin, &mut history, &samples);
             })
             .map_err(|e| ResourceError::Spawn(e.to_string()))?;
         *running = Some(Running { stop, thread });
@@ -169,26 +171,36 @@ impl Callback for ResourceProfiler {
     }
 }
 
-/// Takes a sample; `last` is the previous sample's time and CPU ticks.
+/// The span CPU use is measured over: Linux counts CPU time in ticks of
+/// 10 ms, so that over a shorter span a busy thread reads 0% or 100%.
+const CPU_SPAN: Duration = Duration::from_millis(100);
+
+/// Takes a sample; `history` holds the times and CPU ticks of the
+/// samples of this run within the last [`CPU_SPAN`] or so.
 fn take_sample(
     origin: Instant,
-    last: Option<(Instant, u64)>,
+    history: &mut std::collections::VecDeque<(Instant, u64)>,
     samples: &Mutex<Vec<ResourceSample>>,
-) -> Option<(Instant, u64)> {
+) {
     let now = Instant::now();
-    let ticks = read_cpu_ticks().ok()?;
-    let memory_bytes = read_resident().ok()?;
-    let cpu_percent = match last {
-        Some((then, before)) if now > then => {
+    let (Ok(ticks), Ok(memory_bytes)) = (read_cpu_ticks(), read_resident()) else {
+        return;
+    };
+    // Keep one sample at least CPU_SPAN old, if there is one.
+    while history.len() > 1 && history.get(1).is_some_and(|&(t, _)| now.duration_since(t) >= CPU_SPAN) {
+        history.pop_front();
+    }
+    let cpu_percent = match history.front() {
+        Some(&(then, before)) if now > then => {
             // Linux reports CPU time in USER_HZ ticks, 100 a second.
             let busy = ticks.saturating_sub(before) as f64 / 100.0;
             100.0 * busy / (now - then).as_secs_f64()
         }
         _ => 0.0,
     };
+    history.push_back((now, ticks));
     let at = now.saturating_duration_since(origin);
     samples.lock().unwrap_or_else(|e| e.into_inner()).push(ResourceSample { at, cpu_percent, memory_bytes });
-    Some((now, ticks))
 }
 
 /// User plus system CPU time of every thread of the process, in ticks.
