@@ -257,6 +257,59 @@ pub(crate) fn step_lines(
     })
 }
 
+/// Points of `series` (a name and its (x, y) points) in one figure, each
+/// series its colour, drawn small and half transparent so that dense
+/// clouds stay readable.
+pub(crate) fn scatter(
+    title: &str,
+    x_label: &str,
+    y_label: &str,
+    series: &[(String, Vec<(f64, f64)>)],
+) -> Result<String> {
+    let xs = series.iter().flat_map(|s| s.1.iter().map(|p| p.0));
+    let ys = series.iter().flat_map(|s| s.1.iter().map(|p| p.1));
+    let x_high = xs.filter(|x| x.is_finite()).fold(0.0, f64::max).max(1e-9);
+    let y_high = ys.filter(|y| y.is_finite()).fold(0.0, f64::max).max(1e-9);
+    svg((820, 480), |root| {
+        let err = |e: DrawingAreaErrorKind<_>| anyhow!("{e}");
+        let mut chart = ChartBuilder::on(root)
+            .caption(title, ("sans-serif", 20))
+            .margin(16)
+            .margin_right(40)
+            .x_label_area_size(48)
+            .y_label_area_size(70)
+            .build_cartesian_2d(0.0..x_high, 0.0..y_high * 1.05)
+            .map_err(err)?;
+        chart
+            .configure_mesh()
+            .x_label_formatter(&|x| short(*x))
+            .y_label_formatter(&|y| short(*y))
+            .x_desc(x_label)
+            .y_desc(y_label)
+            .axis_desc_style(("sans-serif", 15))
+            .draw()
+            .map_err(err)?;
+        for (i, (name, points)) in series.iter().enumerate() {
+            let c = colour(i);
+            let finite = points.iter().copied().filter(|(x, y)| x.is_finite() && y.is_finite());
+            chart
+                .draw_series(finite.map(|p| Circle::new(p, 1, c.mix(0.5).filled())))
+                .map_err(err)?
+                .label(name.clone())
+                .legend(move |(x, y)| Circle::new((x + 10, y), 4, c.filled()));
+        }
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperLeft)
+            .background_style(WHITE.mix(0.9))
+            .border_style(BLACK.mix(0.4))
+            .label_font(("sans-serif", 14))
+            .draw()
+            .map_err(err)?;
+        Ok(())
+    })
+}
+
 /// An axis label: no decimals for whole numbers.
 fn short(v: f64) -> String {
     if v.fract() == 0.0 && v.abs() < 1e15 { format!("{v:.0}") } else { format!("{v}") }
@@ -289,6 +342,7 @@ pub(crate) fn bar_chart(title: &str, y_label: &str, bars: &[(String, f64)]) -> R
                     String::new()
                 }
             })
+            .y_label_formatter(&|y| short(*y))
             .y_desc(y_label)
             .axis_desc_style(("sans-serif", 15))
             .draw()
@@ -356,6 +410,18 @@ mod tests {
             assert!(says(&svg, &format!("c = {}", c + 1)));
         }
         assert!(says(&svg, "time") && says(&svg, "customers"));
+    }
+
+    #[test]
+    fn a_scatter_draws_every_finite_point_with_a_legend() {
+        let series = vec![
+            ("c = 1".to_owned(), vec![(1.0, 2.0), (2.0, 3.0), (3.0, f64::NAN)]),
+            ("c = 3".to_owned(), vec![(1.0, 0.5)]),
+        ];
+        let svg = scatter("Waits", "arrival time", "waiting time", &series).unwrap();
+        // Three finite points and two legend marks.
+        assert_eq!(svg.matches("<circle").count(), 3 + 2);
+        assert!(says(&svg, "c = 1") && says(&svg, "c = 3") && says(&svg, "arrival time"));
     }
 
     #[test]

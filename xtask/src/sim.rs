@@ -96,7 +96,8 @@ pub(crate) struct Args {
     #[arg(long, conflicts_with_all = ["resume", "records"])]
     report: Option<PathBuf>,
     /// Also write the report's pictures as SVG files into this directory
-    /// (created if missing): mean-wait.svg, in-system.svg, task-stream.svg.
+    /// (created if missing): mean-wait.svg, in-system.svg, waits.svg and
+    /// task-stream.svg.
     #[arg(long, conflicts_with_all = ["resume", "records"])]
     plots: Option<PathBuf>,
     /// Events a run may take before it stops with an error (a guard against

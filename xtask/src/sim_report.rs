@@ -24,7 +24,7 @@ pub(crate) struct Picture {
 }
 
 /// The pictures' file names in `--plots DIR`.
-pub(crate) const FILES: [&str; 3] = ["mean-wait.svg", "in-system.svg", "task-stream.svg"];
+pub(crate) const FILES: [&str; 4] = ["mean-wait.svg", "in-system.svg", "waits.svg", "task-stream.svg"];
 
 /// Checks every file `--plots DIR` will write (creating DIR when missing)
 /// and the report's path, before any run.
@@ -117,8 +117,27 @@ pub(crate) fn pictures(
             svg: plots::step_lines("Customers in the system against time", "time", "customers in the system", &series)?,
         });
     }
+    let mut waits = Vec::new();
+    for (k, g) in groups.iter().enumerate().take(6) {
+        let network = with_servers(setup.network, setup.servers.get(k).copied());
+        let run = queue_sim::simulate(&network, rng, seed, setup.stop)?;
+        let points = (run.records.iter())
+            .filter(|r| r.node == 1 && r.record_type == queue_sim::RecordType::Service)
+            .map(|r| (r.arrival_date, r.waiting_time))
+            .collect();
+        waits.push((g.servers.map_or_else(|| "c = inf".to_owned(), |c| format!("c = {c}")), points));
+    }
     out.push(Picture {
         file: FILES[2],
+        heading: "Waiting time against arrival time".into(),
+        note: format!(
+            "The same runs (seed {seed}): each point is a customer served at node 1, its wait against the time it \
+             arrived; the warm-up shows as the early stretch before waits settle."
+        ),
+        svg: plots::scatter("Waiting time against arrival time", "arrival time", "waiting time", &waits)?,
+    });
+    out.push(Picture {
+        file: FILES[3],
         heading: "Task stream and resources".into(),
         note:
             "One row per worker, one bar per run (hover for its key and duration); the process's CPU use and \

@@ -550,7 +550,7 @@ fn a_sweep_report_opens_in_a_browser_with_every_picture() {
     let rows = ok(&out);
     assert_eq!(rows.lines().count(), 1 + 60, "the rows still go to standard output");
     let text = std::fs::read_to_string(&html).unwrap();
-    assert_eq!(text.matches("<svg").count(), 3, "box plot, customers in system, task stream");
+    assert_eq!(text.matches("<svg").count(), 4, "box plot, customers in system, waits, task stream");
     for remote in ["<script", "src=", "href=", "@import"] {
         assert!(!text.contains(remote), "{remote}");
     }
@@ -564,10 +564,10 @@ fn a_sweep_report_opens_in_a_browser_with_every_picture() {
     let mut files: Vec<String> =
         std::fs::read_dir(&plots).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
     files.sort();
-    assert_eq!(files, ["in-system.svg", "mean-wait.svg", "task-stream.svg"]);
+    assert_eq!(files, ["in-system.svg", "mean-wait.svg", "task-stream.svg", "waits.svg"]);
     let png = Path::new(env!("CARGO_TARGET_TMPDIR")).join("sim-report.png");
     if let Some((dom, console)) = browser::chromium(&html, &png) {
-        assert_eq!(dom.matches("<svg").count(), 3, "the browser built every picture");
+        assert_eq!(dom.matches("<svg").count(), 4, "the browser built every picture");
         assert!(console.is_empty(), "console messages: {console}");
         // A blank page of this size compresses to a few kilobytes.
         let size = std::fs::metadata(&png).unwrap().len();
