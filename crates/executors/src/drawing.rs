@@ -29,8 +29,11 @@ pub struct Drawing {
     /// The SVG, when the `dot` program was found and the graph is small
     /// enough to lay out.
     pub svg: Option<PathBuf>,
-    /// Why there is no SVG, when there is none.
+    /// Why there is no SVG (or PNG, PDF), when there is none.
     pub note: Option<String>,
+    /// The PNG or PDF, when the stem ended in `.png` or `.pdf` and
+    /// Graphviz laid it out.
+    pub picture: Option<PathBuf>,
 }
 
 impl Graph {
@@ -84,14 +87,28 @@ impl Graph {
     /// Writes `<stem>.dot` and `<stem>.svg` (dask's `visualize`), the SVG
     /// laid out by Graphviz's `dot` when it is on `PATH`, else by the
     /// built-in layout (feature `layout`), else not written (a note says
-    /// why). [`Graph::render`] writes one file in the format its name
-    /// ends with. A stem ending in `.dot` or `.svg`
-    /// loses that ending; any other is kept whole (`run.v2` gives
-    /// `run.v2.dot`). Both files are written as every output is
+    /// why). A stem ending in `.png` or `.pdf` gives `<stem without it>.dot`
+    /// and that picture, through Graphviz ([`Drawing::picture`]; without
+    /// Graphviz a note says so); [`Graph::render`] writes the one file its
+    /// name asks for. A stem ending in `.dot` or `.svg` loses that ending;
+    /// any other is kept whole (`run.v2` gives `run.v2.dot`). Both files are written as every output is
     /// ([`crate::output::Output`]). Graphs of more than
     /// [`Graph::MAX_SVG_NODES`] nodes get no SVG: Graphviz's layout time
     /// grows faster than the graph (minutes for a few thousand nodes).
     pub fn visualize(&self, outputs: &[NodeId], rankdir: RankDir, stem: &Path) -> std::io::Result<Drawing> {
+        if let Some(format @ (DrawFormat::Png | DrawFormat::Pdf)) = DrawFormat::of(stem) {
+            let dot = stem.with_extension("dot");
+            let options = DrawOptions { rankdir, ..DrawOptions::default() };
+            self.render(outputs, &options, &dot).map_err(std::io::Error::other)?;
+            let name = if format == DrawFormat::Png { "PNG" } else { "PDF" };
+            return match self.render(outputs, &options, stem) {
+                Ok(()) => Ok(Drawing { dot, svg: None, note: None, picture: Some(stem.to_owned()) }),
+                Err(DrawError::Output(e)) => Err(std::io::Error::other(e)),
+                Err(e) => {
+                    Ok(Drawing { dot, svg: None, note: Some(format!("no {name}: {e}")), picture: None })
+                }
+            };
+        }
         let dot_path = with_ending(stem, "dot");
         let svg_path = with_ending(stem, "svg");
         let source = self.to_dot(outputs, rankdir);
@@ -107,7 +124,12 @@ impl Graph {
             } else {
                 String::new()
             };
-            Ok(Drawing { dot: dot_path.clone(), svg: None, note: Some(format!("no SVG: {why}{stale}")) })
+            Ok(Drawing {
+                dot: dot_path.clone(),
+                svg: None,
+                note: Some(format!("no SVG: {why}{stale}")),
+                picture: None,
+            })
         };
         if nodes > Self::MAX_SVG_NODES {
             return without(format!("{nodes} nodes are more than {} to lay out", Self::MAX_SVG_NODES));
@@ -134,7 +156,7 @@ impl Graph {
         Output::check(&svg_path)
             .and_then(|out| out.write(|w| w.write_all(&svg)))
             .map_err(std::io::Error::other)?;
-        Ok(Drawing { dot: dot_path, svg: Some(svg_path), note: None })
+        Ok(Drawing { dot: dot_path, svg: Some(svg_path), note: None, picture: None })
     }
 
     /// The most nodes [`Graph::visualize`] lays out as SVG.

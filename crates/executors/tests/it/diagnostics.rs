@@ -249,3 +249,23 @@ fn without_the_layout_feature_the_builtin_layout_is_a_typed_error() {
     let options = DrawOptions { layout: Layout::Builtin, ..DrawOptions::default() };
     assert!(matches!(g.to_svg(&[out], &options), Err(DrawError::NoBuiltinLayout)));
 }
+
+#[test]
+fn visualize_with_a_png_or_pdf_stem_writes_the_dot_and_that_picture() {
+    let (g, out) = small_graph();
+    let dir = tempfile::tempdir().unwrap();
+    let graphviz = std::process::Command::new("dot").arg("-V").output().is_ok_and(|o| o.status.success());
+    for (name, magic) in [("talk.png", &b"\x89PNG"[..]), ("talk.pdf", &b"%PDF"[..])] {
+        let drawing = g.visualize(&[out], executors::RankDir::LeftRight, &dir.path().join(name)).unwrap();
+        assert_eq!(drawing.dot, dir.path().join("talk.dot"));
+        assert!(std::fs::read_to_string(&drawing.dot).unwrap().starts_with("digraph"));
+        assert_eq!(drawing.svg, None);
+        if graphviz {
+            assert_eq!(drawing.picture.as_deref(), Some(dir.path().join(name).as_path()));
+            assert!(std::fs::read(dir.path().join(name)).unwrap().starts_with(magic), "{name}");
+        } else {
+            assert!(drawing.note.unwrap().contains("Graphviz"));
+        }
+    }
+    assert!(!dir.path().join("talk.png.dot").exists(), "the ending is honoured, not kept");
+}
