@@ -549,6 +549,9 @@ fn a_sweep_report_opens_in_a_browser_with_every_picture() {
         .unwrap();
     let rows = ok(&out);
     assert_eq!(rows.lines().count(), 1 + 60, "the rows still go to standard output");
+    let plain =
+        xtask().args(["sim", "--trials", "20", "--max-time", "3000", "--workers", "2"]).output().unwrap();
+    assert_eq!(rows, ok(&plain), "the same rows as without a report, bit for bit");
     let text = std::fs::read_to_string(&html).unwrap();
     assert_eq!(text.matches("<svg").count(), 4, "box plot, customers in system, waits, task stream");
     for remote in ["<script", "src=", "href=", "@import"] {

@@ -58,7 +58,9 @@ impl Default for StreamLayout {
 }
 
 /// Draws the task stream of `spans` and, when there are samples, the CPU
-/// and memory panels under it, as a standalone SVG document. Times are
+/// and memory panels under it, as a standalone SVG document. Beyond 5000
+/// tasks, touching successful tasks of one kind on one worker share a bar
+/// (`class="tasks"`, its `data-count` and tooltip say how many). Times are
 /// the profilers' (give the resource profiler the task profiler's origin:
 /// [`ResourceProfiler::aligned_with`](crate::ResourceProfiler::aligned_with)).
 ///
@@ -140,22 +142,58 @@ pub fn task_stream_svg(
             bg = if i % 2 == 0 { "#f4f4f4" } else { "#fbfbfb" },
         );
     }
-    for s in spans {
+    // Beyond MAX_BARS tasks, neighbouring successful tasks of one kind on
+    // one worker that touch within a pixel are drawn as one bar.
+    let merge = spans.len() > MAX_BARS;
+    let mut sorted: Vec<&TaskSpan> = spans.iter().collect();
+    if merge {
+        sorted.sort_by_key(|s| (s.worker, s.start));
+    }
+    let h = layout.row - 4.0;
+    let mut group: Option<Group> = None;
+    for s in sorted {
         let row = workers.binary_search(&s.worker).unwrap_or(0);
-        let y = top + layout.row * row as f64 + 2.0;
         let (a, b) = (x(secs(s.start)), x(secs(s.end)));
-        let colour = PALETTE[kinds[key_kind(&s.key)] % PALETTE.len()];
+        let kind = kinds[key_kind(&s.key)];
+        if merge && s.ok {
+            if let Some(g) = group.as_mut().filter(|g| g.row == row && g.kind == kind && a <= g.end + 1.0) {
+                g.end = g.end.max(b);
+                g.count += 1;
+                g.busy += s.end.saturating_sub(s.start);
+                g.last = s.key.clone();
+                continue;
+            }
+            if let Some(g) = group.take() {
+                g.draw(&mut svg, top, layout.row, h, &order);
+            }
+            let busy = s.end.saturating_sub(s.start);
+            group = Some(Group {
+                row,
+                kind,
+                start: a,
+                end: b,
+                count: 1,
+                busy,
+                first: s.key.clone(),
+                last: s.key.clone(),
+            });
+            continue;
+        }
+        let y = top + layout.row * row as f64 + 2.0;
+        let colour = PALETTE[kind % PALETTE.len()];
         let outline = if s.ok { "" } else { r#" stroke="black" stroke-width="1.5" stroke-dasharray="3,2""# };
         let _ = writeln!(
             svg,
             r#"<rect class="task" x="{a:.2}" y="{y:.1}" width="{bw:.2}" height="{h:.1}" fill="{colour}"{outline}><title>{key}: {d} on worker {w}{failed}</title></rect>"#,
             bw = (b - a).max(0.75),
-            h = layout.row - 4.0,
             key = escape(&s.key),
             d = duration(s.end.saturating_sub(s.start)),
             w = s.worker,
             failed = if s.ok { "" } else { " (failed)" },
         );
+    }
+    if let Some(g) = group {
+        g.draw(&mut svg, top, layout.row, h, &order);
     }
     time_axis(&mut svg, axis_y, t0, t1, &x, left, plot);
     for (i, kind) in order.iter().enumerate() {
@@ -181,6 +219,48 @@ pub fn task_stream_svg(
     }
     svg.push_str("</svg>\n");
     svg
+}
+
+/// The most tasks drawn one bar each; beyond, touching tasks of a kind
+/// on a worker share a bar (a picture of a million bars helps no one).
+pub(crate) const MAX_BARS: usize = 5000;
+
+/// Tasks drawn as one bar.
+struct Group {
+    row: usize,
+    kind: usize,
+    start: f64,
+    end: f64,
+    count: usize,
+    busy: Duration,
+    first: String,
+    last: String,
+}
+
+impl Group {
+    fn draw(&self, svg: &mut String, top: f64, row_height: f64, h: f64, kinds: &[&str]) {
+        let y = top + row_height * self.row as f64 + 2.0;
+        let colour = PALETTE[self.kind % PALETTE.len()];
+        let title = if self.count == 1 {
+            format!("{}: {}", escape(&self.first), duration(self.busy))
+        } else {
+            format!(
+                "{} {} tasks, {} busy, {} to {}",
+                self.count,
+                escape(kinds[self.kind]),
+                duration(self.busy),
+                escape(&self.first),
+                escape(&self.last)
+            )
+        };
+        let _ = writeln!(
+            svg,
+            r#"<rect class="tasks" data-count="{n}" x="{a:.2}" y="{y:.1}" width="{bw:.2}" height="{h:.1}" fill="{colour}"><title>{title}</title></rect>"#,
+            n = self.count,
+            a = self.start,
+            bw = (self.end - self.start).max(0.75),
+        );
+    }
 }
 
 /// A resource panel: a frame, a y axis from 0, the curve, the time axis.

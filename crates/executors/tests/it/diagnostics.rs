@@ -269,3 +269,28 @@ fn visualize_with_a_png_or_pdf_stem_writes_the_dot_and_that_picture() {
     }
     assert!(!dir.path().join("talk.png.dot").exists(), "the ending is honoured, not kept");
 }
+
+#[test]
+fn a_stream_of_very_many_tasks_draws_touching_ones_as_one_bar() {
+    // 40 000 tasks of 10 us back to back on 2 workers, one failing.
+    let spans: Vec<TaskSpan> = (0..40_000u64)
+        .map(|i| TaskSpan {
+            key: format!("task-{i}"),
+            worker: (i % 2) as usize,
+            start: Duration::from_micros(i / 2 * 10),
+            end: Duration::from_micros(i / 2 * 10 + 10),
+            ok: i != 777,
+        })
+        .collect();
+    let svg = task_stream_svg(&spans, &[], "many", Default::default());
+    let singles = svg.matches("<rect class=\"task\"").count();
+    let groups: Vec<usize> = svg
+        .match_indices("data-count=\"")
+        .map(|(i, _)| svg[i + 12..].split('"').next().unwrap().parse().unwrap())
+        .collect();
+    assert_eq!(singles, 1, "the failed task keeps its own bar");
+    assert_eq!(groups.iter().sum::<usize>() + singles, spans.len(), "every task is in a bar");
+    assert!(groups.len() <= 4, "touching tasks share bars: {} bars", groups.len());
+    assert!(svg.len() < 100_000, "{} bytes", svg.len());
+    assert!(svg.contains("tasks, ") && svg.contains(" busy, task-0 to "));
+}
