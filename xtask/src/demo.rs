@@ -211,6 +211,10 @@ pub(crate) fn run(args: Args) -> Result<()> {
         };
         let doc = crate::demo_array::run(&array)?;
         if let Some(report) = report.as_mut() {
+            let exec =
+                Executor::new(strategy, args.workers.unwrap_or_else(talk::cores))?.progress(Progress::Hidden);
+            let chunks = args.chunk.map_or_else(chunked_array::Chunks::default, chunked_array::Chunks::Size);
+            report.histogram(args.seed, args.size, chunks, &exec)?;
             let drawings = drawing_stem(&stem, "array");
             report
                 .drawing_file("Array: graph of mean and std together", &drawing_stem(&drawings, "mean-std"));
