@@ -78,6 +78,11 @@ pub(crate) struct Args {
     /// Seed of the arrays.
     #[arg(long, default_value_t = 0)]
     seed: u64,
+    /// Also write a self-contained HTML performance report of the demo:
+    /// each section's plots, task streams (with CPU and memory) and task
+    /// graphs.
+    #[arg(long)]
+    report: Option<PathBuf>,
     /// Executor for the dataframe and array sections; `mpi` under mpirun with a build
     /// with `--features mpi` (one section: demo dataframe or demo array).
     #[arg(long, default_value = "graph")]
@@ -117,6 +122,16 @@ pub(crate) fn run(args: Args) -> Result<()> {
         }
     };
     check_drawings(&stem, &args)?;
+    if let Some(path) = &args.report {
+        let output = Output::check(path).context("--report")?;
+        output.refuse_input(&args.csv, "flights CSV").context("--report")?;
+        if let Some(json) = &args.json
+            && output.same_destination(&Output::check(json)?)
+        {
+            bail!("--report {} is also the --json file", path.display());
+        }
+    }
+    let mut report = args.report.as_ref().map(|_| crate::demo_report::DemoReport::new());
     let strategy = match args.executor {
         crate::sim::Choice::Local(s) => s,
         crate::sim::Choice::Mpi if args.section == Some(Section::Dataframe) => {
@@ -139,26 +154,48 @@ pub(crate) fn run(args: Args) -> Result<()> {
             bail!("--executor mpi runs the dataframe and array sections only: demo dataframe, demo array")
         }
     };
+    if args.report.is_some() && !matches!(args.executor, crate::sim::Choice::Local(_)) {
+        bail!("--report is not available with --executor mpi");
+    }
     let wants = |s: Section| args.section.is_none_or(|x| x == s);
     let mut results = Map::new();
     let mut timings = Map::new();
     println!("# Parallelisation in Rust: the talk, replayed");
     if wants(Section::Queueing) {
-        queueing(&args, &mut results, &mut timings)?;
+        queueing(&args, &mut results, &mut timings, report.as_mut())?;
     }
     if wants(Section::Executors) {
-        executors_section(&args, &mut results, &mut timings)?;
+        executors_section(&args, &mut results, &mut timings, report.as_mut())?;
     }
     if wants(Section::Graph) {
-        graph(&args, &stem, &mut results, &mut timings)?;
+        graph(&args, &stem, &mut results, &mut timings, report.as_mut())?;
     }
     if wants(Section::Dataframe) {
         if args.csv.as_os_str() == crate::gen_data::DEFAULT_PATH {
             crate::gen_data::ensure(&args.csv)?;
         }
         let exec = Executor::new(strategy, args.workers.unwrap_or_else(talk::cores))?;
+        let (exec, profilers) = match &report {
+            Some(_) => {
+                let (exec, p) = crate::demo_report::DemoReport::profiled(exec)?;
+                (exec, Some(p))
+            }
+            None => (exec, None),
+        };
         let (r, t) =
             crate::demo_frame::run(&args.csv, args.blocksize, &exec, &drawing_stem(&stem, "flights"))?;
+        if let (Some(report), Some(profilers)) = (report.as_mut(), profilers) {
+            report.airports(&r)?;
+            report.stream(
+                "Dataframe: task stream",
+                "The flights query: one bar per partition read, filtered and aggregated, then the merges.",
+                &profilers,
+            );
+            report.drawing_file(
+                "Dataframe: task graph (mean_delay.visualize())",
+                &drawing_stem(&stem, "flights"),
+            );
+        }
         results.insert("dataframe".into(), r);
         timings.insert("dataframe".into(), t);
     }
@@ -173,11 +210,44 @@ pub(crate) fn run(args: Args) -> Result<()> {
             drawing: drawing_stem(&stem, "array"),
         };
         let doc = crate::demo_array::run(&array)?;
+        if let Some(report) = report.as_mut() {
+            let exec =
+                Executor::new(strategy, args.workers.unwrap_or_else(talk::cores))?.progress(Progress::Hidden);
+            let chunks = args.chunk.map_or_else(chunked_array::Chunks::default, chunked_array::Chunks::Size);
+            report.histogram(args.seed, args.size, chunks, &exec)?;
+            let drawings = drawing_stem(&stem, "array");
+            report
+                .drawing_file("Array: graph of mean and std together", &drawing_stem(&drawings, "mean-std"));
+            report.drawing_file("Array: graph of C", &drawing_stem(&drawings, "c"));
+        }
         results.insert("array".into(), doc["results"].clone());
         timings.insert("array".into(), doc["timings_s"].clone());
     }
     if let Some(path) = &args.json {
         write_json(path, &json!({ "results": results, "timings_s": timings }))?;
+    }
+    if let (Some(report), Some(path)) = (report, &args.report) {
+        let workers = args.workers.unwrap_or_else(talk::cores);
+        let facts = [
+            (
+                "sections",
+                args.section.map_or_else(
+                    || "all".to_owned(),
+                    |s| {
+                        clap::ValueEnum::to_possible_value(&s)
+                            .map_or_else(String::new, |v| v.get_name().to_owned())
+                    },
+                ),
+            ),
+            ("generator", args.rng.to_string()),
+            ("trials per server count", args.trials.to_string()),
+            ("workers", workers.to_string()),
+            (
+                "strategy of the profiled runs",
+                "graph (the dataframe and array sections: --executor)".to_owned(),
+            ),
+        ];
+        report.finish(path, &facts)?;
     }
     Ok(())
 }
@@ -251,7 +321,12 @@ pub(crate) fn peak_rss_mb() -> Option<f64> {
     Some(kb / 1024.0)
 }
 
-fn queueing(args: &Args, results: &mut Map<String, Value>, timings: &mut Map<String, Value>) -> Result<()> {
+fn queueing(
+    args: &Args,
+    results: &mut Map<String, Value>,
+    timings: &mut Map<String, Value>,
+    report: Option<&mut crate::demo_report::DemoReport>,
+) -> Result<()> {
     println!();
     println!(
         "## An M/M/c queue: arrivals at rate {ARRIVAL_RATE}, services at rate {SERVICE_RATE}, \
@@ -290,6 +365,9 @@ fn queueing(args: &Args, results: &mut Map<String, Value>, timings: &mut Map<Str
     );
     println!();
     let per_servers = describe_table(&rows)?;
+    if let Some(report) = report {
+        report.queueing(&rows, args.rng)?;
+    }
     let erlang = theory::mmc_mean_wait(ARRIVAL_RATE, SERVICE_RATE, 3);
     println!();
     match (erlang, per_servers.get("3").and_then(|d| d["mean"].as_f64())) {
@@ -348,6 +426,7 @@ fn executors_section(
     args: &Args,
     results: &mut Map<String, Value>,
     timings: &mut Map<String, Value>,
+    mut report: Option<&mut crate::demo_report::DemoReport>,
 ) -> Result<()> {
     let workers = args.workers.unwrap_or_else(talk::cores);
     let trials = talk_trials(args)?;
@@ -365,9 +444,24 @@ fn executors_section(
     let mut table = Map::new();
     for strategy in Strategy::ALL {
         let exec = Executor::new(strategy, workers)?.progress(Progress::Hidden);
+        // The graph strategy's run is profiled for the report.
+        let (exec, profilers) = match &report {
+            Some(_) if strategy == Strategy::Graph => {
+                let (exec, p) = crate::demo_report::DemoReport::profiled(exec)?;
+                (exec, Some(p))
+            }
+            _ => (exec, None),
+        };
         let start = Instant::now();
         let rows = exec.map(trials.clone(), |t| t.run())?;
         let time = start.elapsed().as_secs_f64();
+        if let (Some(report), Some(profilers)) = (report.as_deref_mut(), &profilers) {
+            report.stream(
+                "Executors: task stream of the graph strategy",
+                "The talk's experiment (one bar per run) on the graph scheduler's workers.",
+                profilers,
+            );
+        }
         if strategy == Strategy::Sequential {
             sequential_time = time;
         }
@@ -398,6 +492,7 @@ fn graph(
     stem: &Path,
     results: &mut Map<String, Value>,
     timings: &mut Map<String, Value>,
+    mut report: Option<&mut crate::demo_report::DemoReport>,
 ) -> Result<()> {
     let nap = Duration::from_millis(args.nap_ms);
     println!();
@@ -436,9 +531,24 @@ fn graph(
         ("graph, threaded, 2 workers".to_owned(), Executor::new(Strategy::Graph, 2)?),
         (format!("graph, threaded, {width} workers"), Executor::new(Strategy::Graph, width)?),
     ] {
+        // The widest run is profiled for the report.
+        let (exec, profilers) = match &report {
+            Some(_) if exec.workers() == width => {
+                let (exec, p) = crate::demo_report::DemoReport::profiled(exec)?;
+                (exec, Some(p))
+            }
+            _ => (exec, None),
+        };
         let start = Instant::now();
         let got = total.compute(&exec.progress(Progress::Hidden))?;
         let time = start.elapsed().as_secs_f64();
+        if let (Some(report), Some(profilers)) = (report.as_deref_mut(), &profilers) {
+            report.stream(
+                &format!("Graph: task stream, {width} workers"),
+                "The sleeping inc/add/mul/exp graph: bars coloured by function; the critical path is four calls long.",
+                profilers,
+            );
+        }
         println!("{label:>32} {:>12}", ms(time));
         table.insert(label.clone(), json!(time));
         if got != plain {
@@ -455,6 +565,9 @@ fn graph(
         4 * args.nap_ms
     );
     println!("total.visualize(rankdir=\"LR\"): {}", described(&drawing));
+    if let Some(report) = report {
+        report.graph("Graph: total.visualize(rankdir=\"LR\", color=\"order\")", &g, &[total.node()]);
+    }
     results.insert("graph_total".into(), json!(value));
     timings.insert("graph".into(), Value::Object(table));
     Ok(())

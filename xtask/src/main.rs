@@ -5,9 +5,13 @@ mod bench;
 mod demo;
 mod demo_array;
 mod demo_frame;
+mod demo_report;
 mod gen_data;
 mod mutants;
+mod plots;
 mod sim;
+mod sim_report;
+mod sim_summary;
 mod talk;
 
 use clap::{Parser, Subcommand};

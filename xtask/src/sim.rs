@@ -83,7 +83,7 @@ pub(crate) struct Args {
     /// `state_probabilities`) to this CSV file: rows
     /// `servers,seed,state,probability`, states as Ciw prints them, runs in
     /// sweep order. Needs --tracker; the rows are not journaled.
-    #[arg(long, requires = "tracker", conflicts_with_all = ["resume", "records"])]
+    #[arg(long, requires = "tracker", conflicts_with_all = ["resume", "records", "summary", "report", "plots"])]
     state_probabilities: Option<PathBuf>,
     /// The state tracker for --state-probabilities: system, node,
     /// subset:0,2 (nodes from 0), groups:0,1;2, node_class,
@@ -93,6 +93,29 @@ pub(crate) struct Args {
     /// Print the sweep's wall time to standard error.
     #[arg(long)]
     report_time: bool,
+    /// Write a summary across runs instead of one row per run: per server
+    /// count, node and class (all classes, then each when there are
+    /// several), each statistic's mean with a 95% confidence interval
+    /// (Student t), standard deviation and quantiles, and queueing theory's
+    /// value where one exists. As a table (the default) or as CSV.
+    #[arg(long, value_enum, num_args = 0..=1, require_equals = true, default_missing_value = "table",
+          conflicts_with_all = ["resume", "records"])]
+    summary: Option<crate::sim_summary::Format>,
+    /// Leave out customers who arrived before this time from every
+    /// statistic of --summary, --report and --plots (the warm-up of
+    /// steady-state estimates).
+    #[arg(long, default_value_t = 0.0, allow_negative_numbers = true)]
+    warmup: f64,
+    /// Also write a self-contained HTML report of the sweep: its facts,
+    /// the summary, the box plots of mean wait, customers in the system
+    /// against time, and the task stream with CPU and memory.
+    #[arg(long, conflicts_with_all = ["resume", "records"])]
+    report: Option<PathBuf>,
+    /// Also write the report's pictures as SVG files into this directory
+    /// (created if missing): mean-wait.svg, in-system.svg, waits.svg and
+    /// task-stream.svg.
+    #[arg(long, conflicts_with_all = ["resume", "records"])]
+    plots: Option<PathBuf>,
     /// Events a run may take before it stops with an error (a guard against
     /// runs that would never end).
     #[arg(long, default_value_t = queue_sim::DEFAULT_EVENT_BUDGET)]
@@ -157,6 +180,9 @@ pub(crate) fn run(args: Args) -> Result<()> {
         rng: args.rng,
     };
     sweep.network.validate().context("invalid model")?;
+    if args.summary.is_none() && args.report.is_none() && args.plots.is_none() && args.warmup != 0.0 {
+        bail!("--warmup applies to --summary, --report and --plots: add one of them");
+    }
     let plan = sweep.plan().context("invalid sweep")?.event_budget(args.event_budget);
     // The row, the executor's copies of it, the index and its task, twice
     // over: the graph strategy was measured at 1.4 times the rows and tasks.
@@ -164,8 +190,15 @@ pub(crate) fn run(args: Args) -> Result<()> {
     let run = journal_run(&sweep);
     let strategy = match args.executor {
         Choice::Local(s) => s,
-        Choice::Mpi if args.records.is_some() => {
-            bail!("--records is not available with --executor mpi: run the sweep with a local executor")
+        Choice::Mpi if args.records.is_some() || args.state_probabilities.is_some() => {
+            bail!(
+                "--records and --state-probabilities are not available with --executor mpi: run the sweep with a local executor"
+            )
+        }
+        Choice::Mpi if args.summary.is_some() || args.report.is_some() || args.plots.is_some() => {
+            bail!(
+                "--summary, --report and --plots are not available with --executor mpi: run the sweep with a local executor"
+            )
         }
         Choice::Mpi => return run_mpi(&plan, &args, run),
     };
@@ -187,6 +220,9 @@ pub(crate) fn run(args: Args) -> Result<()> {
         }
         output.write(|w| write_rows(w, &rows))?;
         return Ok(());
+    }
+    if args.summary.is_some() || args.report.is_some() || args.plots.is_some() {
+        return summarise(&args, &sweep, &plan, &exec);
     }
     if let Some(path) = &args.records {
         let output = match &args.out {
@@ -224,6 +260,95 @@ pub(crate) fn run(args: Args) -> Result<()> {
     output.write(|w| write_rows(w, &rows))?;
     if let Some(journal) = journal {
         finish_journal(journal);
+    }
+    Ok(())
+}
+
+/// `--summary`, `--report`, `--plots`: the sweep run keeping each run's
+/// statistics; the summary (or the rows) to `--out` or standard output,
+/// the pictures and the report to their files.
+fn summarise(args: &Args, sweep: &Sweep, plan: &SweepPlan, exec: &Executor) -> Result<()> {
+    use crate::sim_summary::Format;
+    let setup = crate::sim_summary::Setup {
+        network: &sweep.network,
+        servers: &sweep.servers,
+        trials: sweep.trials,
+        stop: sweep.stop,
+        warmup: args.warmup,
+        mmc: args.model.is_none().then_some((args.arrival_rate, args.service_rate)),
+    };
+    setup.check()?;
+    let output = match &args.out {
+        Some(path) => Output::check(path)?,
+        None => Output::stdout(),
+    };
+    if let Some(model) = &args.model {
+        output.refuse_input(model, "model file")?;
+    }
+    crate::sim_report::check(args.plots.as_deref(), args.report.as_deref(), args.model.as_deref())?;
+    let pictures_wanted = args.report.is_some() || args.plots.is_some();
+    let profilers = crate::sim_report::Profilers::new()?;
+    let exec = if pictures_wanted {
+        exec.clone().with_callback(profilers.tasks.clone()).with_callback(profilers.resources.clone())
+    } else {
+        exec.clone()
+    };
+    let start = std::time::Instant::now();
+    let (rows, groups) = setup.run(plan, &exec)?;
+    let wall = start.elapsed();
+    if args.report_time {
+        report_time(rows.len(), wall, &exec.strategy().to_string(), false);
+    }
+    let mut text = Vec::new();
+    match args.summary {
+        Some(format) => setup.write(&mut text, &groups, format)?,
+        None => write_rows(&mut text, &rows)?,
+    }
+    output.write(|w| w.write_all(&text))?;
+    if !pictures_wanted {
+        return Ok(());
+    }
+    let pictures = crate::sim_report::pictures(&setup, &groups, args.rng, args.seed, &profilers)?;
+    if let Some(dir) = &args.plots {
+        for path in crate::sim_report::write_plots(dir, &pictures)? {
+            eprintln!("plot written to {}", path.display());
+        }
+    }
+    if let Some(path) = &args.report {
+        let mut table = Vec::new();
+        setup.write(&mut table, &groups, Format::Table)?;
+        let peak = profilers.resources.peak_memory().map(|b| b as f64 / 1e6);
+        let model = match &args.model {
+            Some(m) => m.display().to_string(),
+            None => format!(
+                "M/M/c, arrivals at rate {}, services at rate {}",
+                args.arrival_rate, args.service_rate
+            ),
+        };
+        let facts = [
+            ("model", model),
+            ("servers", setup.servers.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")),
+            (
+                "runs",
+                format!("{} ({} per server count, seeds from {})", rows.len(), sweep.trials, sweep.seed),
+            ),
+            ("stop", format!("{:?}", sweep.stop)),
+            ("warm-up", args.warmup.to_string()),
+            ("generator", args.rng.to_string()),
+            ("strategy", exec.strategy().to_string()),
+            ("workers", exec.workers().to_string()),
+            ("tasks", profilers.tasks.spans().len().to_string()),
+            ("wall time", format!("{:.3} s", wall.as_secs_f64())),
+            ("peak memory", peak.map_or_else(|| "unknown".into(), |mb| format!("{mb:.1} MB resident"))),
+        ];
+        let report = crate::sim_report::report(
+            "Simulation sweep",
+            &facts,
+            &String::from_utf8_lossy(&table),
+            &pictures,
+        );
+        report.write(&Output::check(path)?)?;
+        eprintln!("report written to {}", path.display());
     }
     Ok(())
 }

@@ -225,3 +225,63 @@ fn a_drawing_that_would_replace_the_input_or_the_json_is_refused() {
     assert!(!out.status.success() && stderr.contains("also the --json file"), "{stderr}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[path = "common/browser.rs"]
+mod browser;
+
+#[test]
+fn the_demo_report_holds_each_sections_plots_streams_and_graphs() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("flights.csv");
+    std::fs::write(&csv, flights(&[("JFK", "10"), ("LGA", "4"), ("EWR", "7"), ("BOS", "99"), ("JFK", "20")]))
+        .unwrap();
+    let run = |section: &str, extra: &[&str], html: &std::path::Path| {
+        let out = Command::new(env!("CARGO_BIN_EXE_xtask"))
+            .args(["demo", section, "--workers", "2", "--trials", "8", "--nap-ms", "5", "--csv"])
+            .arg(&csv)
+            .arg("--drawing")
+            .arg(dir.path())
+            .arg("--report")
+            .arg(html)
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        std::fs::read_to_string(html).unwrap()
+    };
+    let html = run("dataframe", &[], &dir.path().join("frame.html"));
+    assert!(html.contains("<h2>Dataframe: mean departure delay per airport</h2>"));
+    assert!(html.contains("<h2>Dataframe: task stream</h2>") && html.contains("<rect class=\"task\""));
+    // The three New York airports, one bar each; Boston is filtered out.
+    for airport in ["EWR", "JFK", "LGA"] {
+        assert!(html.contains(&format!("\n{airport}\n</text>")), "{airport}");
+    }
+    assert!(!html.contains("\nBOS\n"));
+
+    let html = run("graph", &[], &dir.path().join("graph.html"));
+    assert!(html.contains("<td>tasks profiled</td><td>26</td>"), "the widest run's 26 tasks");
+    assert_eq!(html.matches("<rect class=\"task\"").count(), 26);
+    assert!(html.contains("color=&quot;order&quot;"));
+    assert_eq!(html.matches("<svg").count(), 2, "task stream and graph");
+    for remote in ["<script", "src=", "href=", "@import"] {
+        assert!(!html.contains(remote), "{remote}");
+    }
+    let png = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("demo-report.png");
+    if let Some((dom, console)) = browser::chromium(&dir.path().join("graph.html"), &png) {
+        assert_eq!(dom.matches("<svg").count(), 2);
+        assert!(console.is_empty(), "console messages: {console}");
+        let size = std::fs::metadata(&png).unwrap().len();
+        assert!(size > 40_000, "the screenshot looks blank: {size} bytes");
+    }
+
+    let html = run("array", &["--size", "200", "--chunk", "50"], &dir.path().join("array.html"));
+    assert!(html.contains("<h2>Array: histogram of the sampled normal values</h2>"));
+    assert!(html.contains("200 x 200 standard normal values") && html.contains("17 reductions in one graph"));
+    // 18 bins: below -4, sixteen half units, from 4 up.
+    assert!(html.contains("\n&lt; -4\n</text>") && html.contains("\n≥ 4\n</text>"), "{html}");
+    assert!(html.contains("<h2>Array: graph of C</h2>"));
+
+    let html = run("queueing", &[], &dir.path().join("queueing.html"));
+    assert!(html.contains("<h2>Queueing: mean wait per run</h2>") && html.contains("Erlang C"));
+    assert!(html.contains("<h2>Queueing: customers in the system</h2>"));
+}

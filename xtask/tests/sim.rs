@@ -5,6 +5,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+#[path = "common/browser.rs"]
+mod browser;
+
 fn xtask() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_xtask"));
     c.env("RUST_BACKTRACE", "0");
@@ -473,30 +476,120 @@ fn records_of_every_run_equal_ciws_records_line_by_line() {
 }
 
 #[test]
-fn gen_data_writes_the_airlines_and_airports_tables_beside_the_flights() {
-    let dir = scratch("gen-tables");
-    let out =
-        xtask().arg("gen-data").args(["--rows", "10", "--out"]).arg(dir.join("f.csv")).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let airlines = std::fs::read_to_string(dir.join("airlines.csv")).unwrap();
-    let airports = std::fs::read_to_string(dir.join("airports.csv")).unwrap();
-    assert!(airlines.starts_with("IATA_CODE,AIRLINE\n") && airlines.contains("\nB6,JetBlue Airways\n"));
-    assert!(airports.starts_with("IATA_CODE,AIRPORT,CITY,STATE,COUNTRY,LATITUDE,LONGITUDE\n"));
-    assert_eq!((lines(&dir.join("airlines.csv")), lines(&dir.join("airports.csv"))), (15, 323));
-    // --tables puts them elsewhere.
-    let other = scratch("gen-tables-other");
+fn a_summary_gives_each_statistic_per_server_count_with_an_interval_and_theory() {
     let out = xtask()
-        .arg("gen-data")
-        .args(["--rows", "10", "--out"])
-        .arg(dir.join("g.csv"))
-        .arg("--tables")
-        .arg(&other)
+        .args(["sim", "--servers", "1,3", "--trials", "40", "--max-time", "5000", "--warmup", "500"])
+        .args(["--summary=csv", "--executor", "work-queue", "--workers", "2"])
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert_eq!(lines(&other.join("airports.csv")), 323);
-    std::fs::remove_dir_all(dir).unwrap();
-    std::fs::remove_dir_all(other).unwrap();
+    let text = ok(&out);
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "servers,node,class,statistic,runs,mean,ci95_low,ci95_high,std,min,q25,median,q75,max,theory"
+    );
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    // 2 server counts x 8 statistics, one class (all).
+    assert_eq!(rows.len(), 16, "{text}");
+    let get = |servers: &str, statistic: &str| {
+        let row = rows.iter().find(|r| r[0] == servers && r[3] == statistic).unwrap();
+        let f = |i: usize| row[i].parse::<f64>().unwrap_or(f64::NAN);
+        (row[4].to_owned(), f(5), f(6), f(7), f(14))
+    };
+    let (runs, mean, low, high, theory) = get("3", "mean_wait");
+    assert_eq!(runs, "40");
+    assert!((theory - 40.0 / 9.0).abs() < 1e-12, "Erlang C beside the estimate: {theory}");
+    assert!(low < mean && mean < high && low <= theory && theory <= high, "{low} {mean} {high}");
+    let (_, util, ..) = get("1", "utilisation");
+    assert!(util > 0.99, "c = 1 is saturated after the warm-up: {util}");
+    let (.., theory) = get("1", "mean_wait");
+    assert!(theory.is_nan(), "no steady state for c = 1");
+    // The readable table has the same content, aligned.
+    let table = ok(&sim(&["--summary", "--warmup", "50"]));
+    assert!(table.lines().next().unwrap().split_whitespace().eq([
+        "servers",
+        "node",
+        "class",
+        "statistic",
+        "runs",
+        "mean",
+        "ci95_low",
+        "ci95_high",
+        "std",
+        "min",
+        "q25",
+        "median",
+        "q75",
+        "max",
+        "theory"
+    ]));
+    assert!(table.contains("customers who arrived before 50 left out"), "{table}");
+}
+
+#[test]
+fn a_warmup_that_cannot_apply_is_refused_before_any_run() {
+    let err = failed(&sim(&["--summary", "--warmup", "200"]));
+    assert!(err.contains("--warmup") && err.contains("200"), "{err}");
+    let err = failed(&sim(&["--summary", "--warmup", "-1"]));
+    assert!(err.contains("--warmup"), "{err}");
+    let err = failed(&sim(&["--warmup", "10"]));
+    assert!(err.contains("--summary"), "{err}");
+    let err = failed(&sim(&["--summary", "--records", "/dev/null"]));
+    assert!(err.contains("--records"), "{err}");
+}
+
+#[test]
+fn a_sweep_report_opens_in_a_browser_with_every_picture() {
+    let dir = scratch("html-report");
+    let (html, plots) = (dir.join("sweep.html"), dir.join("plots"));
+    let out = xtask()
+        .args(["sim", "--trials", "20", "--max-time", "3000", "--warmup", "300", "--workers", "2"])
+        .args(["--report", html.to_str().unwrap(), "--plots", plots.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let rows = ok(&out);
+    assert_eq!(rows.lines().count(), 1 + 60, "the rows still go to standard output");
+    let plain =
+        xtask().args(["sim", "--trials", "20", "--max-time", "3000", "--workers", "2"]).output().unwrap();
+    assert_eq!(rows, ok(&plain), "the same rows as without a report, bit for bit");
+    let text = std::fs::read_to_string(&html).unwrap();
+    assert_eq!(text.matches("<svg").count(), 4, "box plot, customers in system, waits, task stream");
+    for remote in ["<script", "src=", "href=", "@import"] {
+        assert!(!text.contains(remote), "{remote}");
+    }
+    for fact in ["<td>strategy</td><td>pool</td>", "<td>workers</td><td>2</td>", "<td>tasks</td><td>60</td>"]
+    {
+        assert!(text.contains(fact), "{fact}");
+    }
+    assert!(text.contains("<td>peak memory</td><td>") && text.contains("MB resident"));
+    // One bar per run in the task stream.
+    assert_eq!(text.matches("<rect class=\"task\"").count(), 60);
+    let mut files: Vec<String> =
+        std::fs::read_dir(&plots).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+    files.sort();
+    assert_eq!(files, ["in-system.svg", "mean-wait.svg", "task-stream.svg", "waits.svg"]);
+    let png = Path::new(env!("CARGO_TARGET_TMPDIR")).join("sim-report.png");
+    if let Some((dom, console)) = browser::chromium(&html, &png) {
+        assert_eq!(dom.matches("<svg").count(), 4, "the browser built every picture");
+        assert!(console.is_empty(), "console messages: {console}");
+        // A blank page of this size compresses to a few kilobytes.
+        let size = std::fs::metadata(&png).unwrap().len();
+        assert!(size > 40_000, "the screenshot looks blank: {size} bytes");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn report_and_plots_paths_are_checked_before_any_run() {
+    let err = failed(&sim(&["--report", "/nonexistent-dir/r.html"]));
+    assert!(err.contains("--report") && err.contains("/nonexistent-dir"), "{err}");
+    let dir = scratch("plots-file");
+    let file = dir.join("a-file");
+    std::fs::write(&file, "mine").unwrap();
+    let err = failed(&sim(&["--plots", file.to_str().unwrap()]));
+    assert!(err.contains("--plots"), "{err}");
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "mine");
+    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
@@ -553,4 +646,31 @@ fn state_probabilities_are_written_per_run_and_sum_to_one() {
     let err = failed(&sim(&["--state-probabilities", path.to_str().unwrap(), "--tracker", "everything"]));
     assert!(err.contains("unknown tracker"), "{err}");
     std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn gen_data_writes_the_airlines_and_airports_tables_beside_the_flights() {
+    let dir = scratch("gen-tables");
+    let out =
+        xtask().arg("gen-data").args(["--rows", "10", "--out"]).arg(dir.join("f.csv")).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let airlines = std::fs::read_to_string(dir.join("airlines.csv")).unwrap();
+    let airports = std::fs::read_to_string(dir.join("airports.csv")).unwrap();
+    assert!(airlines.starts_with("IATA_CODE,AIRLINE\n") && airlines.contains("\nB6,JetBlue Airways\n"));
+    assert!(airports.starts_with("IATA_CODE,AIRPORT,CITY,STATE,COUNTRY,LATITUDE,LONGITUDE\n"));
+    assert_eq!((lines(&dir.join("airlines.csv")), lines(&dir.join("airports.csv"))), (15, 323));
+    // --tables puts them elsewhere.
+    let other = scratch("gen-tables-other");
+    let out = xtask()
+        .arg("gen-data")
+        .args(["--rows", "10", "--out"])
+        .arg(dir.join("g.csv"))
+        .arg("--tables")
+        .arg(&other)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(lines(&other.join("airports.csv")), 323);
+    std::fs::remove_dir_all(dir).unwrap();
+    std::fs::remove_dir_all(other).unwrap();
 }

@@ -1,5 +1,5 @@
-//! Scheduler callbacks (dask's `pretask` and `posttask`), the [`Profiler`]
-//! built on them, and the progress bar.
+//! Scheduler callbacks (dask's `start`, `pretask`, `posttask` and
+//! `finish`), the [`Profiler`] built on them, and the progress bar.
 
 use std::io::IsTerminal;
 use std::sync::{Arc, Mutex};
@@ -16,6 +16,10 @@ pub trait Callback: Send + Sync {
     fn pretask(&self, _key: &str, _worker: usize) {}
     /// After it ends; `ok` is false when it failed or panicked.
     fn posttask(&self, _key: &str, _worker: usize, _ok: bool) {}
+    /// After a run's last task, from the calling thread, before its
+    /// result is returned (dask's `finish`); `failed` when a task failed
+    /// or was lost.
+    fn finish(&self, _failed: bool) {}
 }
 
 /// One task as the [`Profiler`] saw it.
@@ -61,6 +65,11 @@ impl Profiler {
     /// A profiler whose clock starts now.
     pub fn new() -> Self {
         Self { origin: Instant::now(), open: Mutex::new(Vec::new()), spans: Mutex::new(Vec::new()) }
+    }
+
+    /// The instant task times are counted from.
+    pub fn origin(&self) -> Instant {
+        self.origin
     }
 
     /// The tasks finished so far, in the order they finished.
@@ -168,9 +177,13 @@ impl Hooks {
         }
     }
 
-    pub(crate) fn finish(&self) {
+    /// Ends the run: clears the bar and tells the callbacks.
+    pub(crate) fn finish(&self, failed: bool) {
         if let Some(b) = &self.bar {
             b.bar.finish_and_clear();
+        }
+        for c in self.callbacks.iter() {
+            c.finish(failed);
         }
     }
 }
@@ -195,7 +208,7 @@ mod tests {
         hooks.post(&|| "task-1".to_owned(), 0, true);
         assert!(bar.shown.load(std::sync::atomic::Ordering::Relaxed));
         assert_eq!(bar.bar.position(), 2);
-        hooks.finish();
+        hooks.finish(false);
         assert!(bar.bar.is_finished());
     }
 }

@@ -235,15 +235,17 @@ impl Executor {
         };
         let indices: Vec<usize> = inputs.iter().map(|(i, _)| *i).collect();
         let slots = match self.strategy {
-            Strategy::Sequential => inputs.into_iter().map(|(i, x)| task(i, x, 0)).collect(),
-            Strategy::WorkQueue => crate::work_queue::run(inputs, self.workers, &task)?,
-            Strategy::Pool => {
-                let pool = self.pool(inputs.len())?;
-                run_pool(inputs, &pool, &task)
-            }
-            Strategy::Graph => crate::graph::run_batch(inputs, self, &task)?,
+            Strategy::Sequential => Ok(inputs.into_iter().map(|(i, x)| task(i, x, 0)).collect()),
+            Strategy::WorkQueue => crate::work_queue::run(inputs, self.workers, &task),
+            Strategy::Pool => self.pool(inputs.len()).map(|pool| run_pool(inputs, &pool, &task)),
+            Strategy::Graph => crate::graph::run_batch(inputs, self, &task),
         };
-        hooks.finish();
+        // The callbacks hear of the finish however the run ended.
+        hooks.finish(
+            slots.as_ref().is_ok_and(|slots| slots.iter().any(|s| !matches!(s, Some(Ok(_)))))
+                || slots.is_err(),
+        );
+        let slots = slots?;
         collect(slots, &indices, self.on_error)
     }
 }

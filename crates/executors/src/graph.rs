@@ -511,7 +511,7 @@ impl Graph {
         };
         let workers = if exec.strategy() == Strategy::Sequential { 0 } else { exec.workers() };
         let result = execute(&plan, workers, exec.failure_policy(), &run);
-        hooks.finish();
+        hooks.finish(result.is_err());
         result.map_err(|failure| match failure {
             Failure::Tasks(errors) => errors_to_exec(errors, exec),
             Failure::Run(e) => e,

@@ -12,8 +12,11 @@
 //!   [`Graph::to_dot`] draws them.
 //! - Failures name the task ([`TaskError`]); a run stops promptly by
 //!   default or keeps going ([`OnError`]); panics are caught.
-//! - [`Callback`]s run around every task; [`Profiler`] records them; a
-//!   progress bar appears for long runs on a terminal.
+//! - [`Callback`]s run around every task and at a run's start and finish;
+//!   [`Profiler`] records the tasks, [`ResourceProfiler`] samples CPU and
+//!   memory; [`task_stream_svg`] draws both, [`Report`] gathers pictures
+//!   into one self-contained HTML file; a progress bar appears for long
+//!   runs on a terminal.
 //! - [`checkpoint`] appends finished results to a file so that a killed
 //!   sweep resumes where it stopped; [`output`] writes result files whole
 //!   or not at all, checked before the work starts.
@@ -37,13 +40,19 @@ mod key;
 pub mod mpi;
 mod ops;
 pub mod output;
+mod report;
+mod resource;
 mod scheduler;
 mod spawn;
+mod stream;
 mod work_queue;
 
 pub use callback::{Callback, Profiler, Progress, TaskSpan};
-pub use drawing::{Drawing, RankDir};
+pub use drawing::{DrawError, DrawFormat, DrawOptions, Drawing, Layout, NodeColor, RankDir};
 pub use error::{ExecError, TaskError};
 pub use executor::{Executor, OnError, Strategy};
 pub use graph::{Delayed, Delayed1, Delayed2, DelayedN, Graph, IntoDelayed, NodeId};
 pub use ops::Operand;
+pub use report::Report;
+pub use resource::{DEFAULT_INTERVAL, ResourceError, ResourceProfiler, ResourceSample};
+pub use stream::{PALETTE, StreamLayout, escape, key_kind, task_stream_svg};

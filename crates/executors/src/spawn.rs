@@ -129,6 +129,32 @@ mod tests {
         }
     }
 
+    /// Counts finishes, and failed ones.
+    #[derive(Default)]
+    struct Finishes(AtomicUsize, AtomicUsize);
+
+    impl crate::Callback for Finishes {
+        fn finish(&self, failed: bool) {
+            self.0.fetch_add(1, Ordering::Relaxed);
+            self.1.fetch_add(usize::from(failed), Ordering::Relaxed);
+        }
+    }
+
+    #[test]
+    fn callbacks_hear_the_finish_of_a_run_whose_workers_could_not_start() {
+        for strategy in [Strategy::WorkQueue, Strategy::Pool, Strategy::Graph] {
+            let finishes = std::sync::Arc::new(Finishes::default());
+            let exec = Executor::new(strategy, 3)
+                .unwrap()
+                .progress(Progress::Hidden)
+                .with_callback(finishes.clone());
+            fail_after(1);
+            assert!(matches!(exec.map((0..20).collect(), slow), Err(ExecError::Spawn { .. })), "{strategy}");
+            let seen = (finishes.0.load(Ordering::Relaxed), finishes.1.load(Ordering::Relaxed));
+            assert_eq!(seen, (1, 1), "{strategy}: one finish, failed");
+        }
+    }
+
     #[test]
     fn a_graph_whose_scheduler_thread_cannot_start_is_an_error() {
         let g = Graph::new();

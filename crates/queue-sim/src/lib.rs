@@ -112,6 +112,7 @@ mod record;
 mod routers;
 mod schedule;
 mod stats;
+mod summary;
 mod sweep;
 pub mod theory;
 mod tracker;
@@ -138,5 +139,6 @@ pub use routers::{
 };
 pub use schedule::{Schedule, ScheduleProblem, Slotted};
 pub use stats::Describe;
+pub use summary::{CellStats, Estimate, RunStats, Statistic, SummaryError, SummaryLine, Window, summarise};
 pub use sweep::{Sweep, SweepError, SweepPlan, Trial, TrialResult};
 pub use tracker::{History, State, Tracker, TrackerError};

@@ -2,6 +2,7 @@
 //! callbacks and checkpoints.
 
 mod checkpoint;
+mod diagnostics;
 mod graph;
 mod lost;
 mod ops;

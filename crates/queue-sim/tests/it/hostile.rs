@@ -216,6 +216,7 @@ fn counts_add_up_under_every_behaviour() {
                     records.iter().filter(|r| holds_server(r) && r.destination == Some(-1)).count() as u64;
                 assert_eq!(completed, served_out, "{what}: completed vs services leaving");
                 let n = match stop {
+                    Stop::Deadlock => unreachable!("no run here stops at a deadlock"),
                     Stop::MaxCustomers(n) => (completed, n),
                     Stop::MaxFinished(n) => (finished, n),
                     Stop::MaxArrivals(n) => (arrived, n),

@@ -1,0 +1,436 @@
+//! Pictures of results, drawn with `plotters` as SVG text: box plots of a
+//! per-run statistic per server count (with the runs as points, the mean
+//! with its confidence interval and theory's value), the number of
+//! customers in the system against time, and bar charts. Colours are the
+//! Okabe–Ito palette (`executors::PALETTE`), safe for colour-blind readers.
+
+use anyhow::{Result, anyhow};
+use executors::PALETTE;
+use plotters::coord::Shift;
+use plotters::coord::types::RangedCoordf64;
+use plotters::prelude::*;
+
+/// One box of a box plot.
+pub(crate) struct BoxData {
+    /// Label on the x axis.
+    pub(crate) label: String,
+    /// The runs' values (NaN left out).
+    pub(crate) values: Vec<f64>,
+    /// Mean and half-width of its confidence interval.
+    pub(crate) mean_ci: Option<(f64, f64)>,
+    /// Theory's value, where one exists.
+    pub(crate) theory: Option<f64>,
+}
+
+/// A colour of the palette.
+fn colour(i: usize) -> RGBColor {
+    let hex = PALETTE[i % PALETTE.len()].trim_start_matches('#');
+    let v = u32::from_str_radix(hex, 16).unwrap_or(0);
+    // Each byte of the 24-bit colour.
+    RGBColor((v >> 16) as u8, (v >> 8) as u8, v as u8)
+}
+
+/// Draws into an SVG string of `size` pixels.
+fn svg(size: (u32, u32), draw: impl FnOnce(&DrawingArea<SVGBackend, Shift>) -> Result<()>) -> Result<String> {
+    let mut text = String::new();
+    {
+        let root = SVGBackend::with_string(&mut text, size).into_drawing_area();
+        root.fill(&WHITE).map_err(|e| anyhow!("{e}"))?;
+        draw(&root)?;
+        root.present().map_err(|e| anyhow!("{e}"))?;
+    }
+    Ok(text)
+}
+
+/// Quartiles by linear interpolation of sorted values.
+fn quartiles(sorted: &[f64]) -> [f64; 5] {
+    let q = |p: f64| {
+        let pos = p * (sorted.len() - 1) as f64;
+        let (lo, hi) = (pos.floor() as usize, pos.ceil() as usize);
+        sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo as f64)
+    };
+    [sorted[0], q(0.25), q(0.5), q(0.75), sorted[sorted.len() - 1]]
+}
+
+/// Box plots of `boxes` side by side: box from the first to the third
+/// quartile, a line at the median, whiskers to the extremes, every run a
+/// point, the mean with its confidence interval as an error bar beside
+/// the box, theory as a red diamond. A logarithmic y axis when the values
+/// span more than a factor of 20.
+pub(crate) fn box_plot(title: &str, y_label: &str, boxes: &[BoxData]) -> Result<String> {
+    let all: Vec<f64> = boxes
+        .iter()
+        .flat_map(|b| b.values.iter().copied().chain(b.theory).chain(b.mean_ci.map(|(m, h)| m - h.max(0.0))))
+        .filter(|v| v.is_finite())
+        .collect();
+    let low = all.iter().copied().fold(f64::INFINITY, f64::min);
+    let high = all.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let (low, high) = if low.is_finite() { (low, high) } else { (0.0, 1.0) };
+    let log = low > 0.0 && high / low > 20.0;
+    let n = boxes.len().max(1) as f64;
+    let labels: Vec<String> = boxes.iter().map(|b| b.label.clone()).collect();
+    let x_format = move |x: &f64| {
+        let i = x.round();
+        if (x - i).abs() < 1e-6 && i >= 0.0 {
+            labels.get(i as usize).cloned().unwrap_or_default()
+        } else {
+            String::new()
+        }
+    };
+    svg((820, 520), |root| {
+        let mut builder = ChartBuilder::on(root);
+        builder.caption(title, ("sans-serif", 20)).margin(16).x_label_area_size(48).y_label_area_size(80);
+        let x_range = -0.5..(n - 0.5);
+        if log {
+            let mut chart = builder
+                .build_cartesian_2d(x_range, (low / 1.5..high * 1.5).log_scale())
+                .map_err(|e| anyhow!("{e}"))?;
+            chart
+                .configure_mesh()
+                .disable_x_mesh()
+                .x_labels(boxes.len().max(2))
+                .x_label_formatter(&x_format)
+                .y_label_formatter(&|y| short(*y))
+                .x_desc("servers")
+                .y_desc(format!("{y_label} (log scale)"))
+                .axis_desc_style(("sans-serif", 15))
+                .draw()
+                .map_err(|e| anyhow!("{e}"))?;
+            draw_boxes(&mut chart, boxes)
+        } else {
+            let pad = (high - low).max(1e-9) * 0.08;
+            let mut chart = builder
+                .build_cartesian_2d(x_range, (low - pad).min(0.0)..high + pad)
+                .map_err(|e| anyhow!("{e}"))?;
+            chart
+                .configure_mesh()
+                .disable_x_mesh()
+                .x_labels(boxes.len().max(2))
+                .x_label_formatter(&x_format)
+                .y_label_formatter(&|y| short(*y))
+                .x_desc("servers")
+                .y_desc(y_label)
+                .axis_desc_style(("sans-serif", 15))
+                .draw()
+                .map_err(|e| anyhow!("{e}"))?;
+            draw_boxes(&mut chart, boxes)
+        }
+    })
+}
+
+/// The boxes, points, intervals and theory marks of [`box_plot`], on either axis.
+fn draw_boxes<'a, Y>(
+    chart: &mut ChartContext<'a, SVGBackend<'a>, Cartesian2d<RangedCoordf64, Y>>,
+    boxes: &[BoxData],
+) -> Result<()>
+where
+    Y: Ranged<ValueType = f64>,
+{
+    let err = |e: DrawingAreaErrorKind<_>| anyhow!("{e}");
+    let mut theory_shown = false;
+    let mut mean_shown = false;
+    for (i, b) in boxes.iter().enumerate() {
+        let x = i as f64;
+        let mut sorted: Vec<f64> = b.values.iter().copied().filter(|v| v.is_finite()).collect();
+        sorted.sort_by(f64::total_cmp);
+        let fill = colour(i);
+        if !sorted.is_empty() {
+            let [min, q1, med, q3, max] = quartiles(&sorted);
+            chart
+                .draw_series([Rectangle::new([(x - 0.22, q1), (x + 0.22, q3)], fill.mix(0.25).filled())])
+                .map_err(err)?;
+            chart
+                .draw_series([Rectangle::new([(x - 0.22, q1), (x + 0.22, q3)], fill.stroke_width(2))])
+                .map_err(err)?;
+            for (a, b) in [((x - 0.22, med), (x + 0.22, med)), ((x, q3), (x, max)), ((x, q1), (x, min))] {
+                chart.draw_series([PathElement::new(vec![a, b], fill.stroke_width(2))]).map_err(err)?;
+            }
+            for y in [min, max] {
+                chart
+                    .draw_series([PathElement::new(vec![(x - 0.1, y), (x + 0.1, y)], fill.stroke_width(2))])
+                    .map_err(err)?;
+            }
+            // Each run a point, spread across the box by a fixed sequence.
+            let points = sorted.iter().enumerate().map(|(k, &v)| {
+                let jitter = ((k as f64 * 0.618_033_988_75).fract() - 0.5) * 0.3;
+                Circle::new((x + jitter, v), 2, fill.mix(0.6).filled())
+            });
+            let series = chart.draw_series(points).map_err(err)?;
+            if i == 0 {
+                series
+                    .label("runs (box: quartiles, whiskers: extremes)")
+                    .legend(move |(x, y)| Circle::new((x + 10, y), 3, fill.filled()));
+            }
+        }
+        if let Some((mean, half)) = b.mean_ci.filter(|(m, _)| m.is_finite()) {
+            let half = if half.is_finite() { half } else { 0.0 };
+            let xm = x + 0.33;
+            chart
+                .draw_series([PathElement::new(
+                    vec![(xm, mean - half), (xm, mean + half)],
+                    BLACK.stroke_width(2),
+                )])
+                .map_err(err)?;
+            let series = chart.draw_series([Circle::new((xm, mean), 4, BLACK.filled())]).map_err(err)?;
+            if !mean_shown {
+                mean_shown = true;
+                series
+                    .label("mean and 95% confidence interval")
+                    .legend(|(x, y)| Circle::new((x + 10, y), 4, BLACK.filled()));
+            }
+        }
+        if let Some(t) = b.theory {
+            let red = RGBColor(0xD5, 0x5E, 0x00);
+            let series = chart.draw_series([TriangleMarker::new((x, t), 8, red.filled())]).map_err(err)?;
+            if !theory_shown {
+                theory_shown = true;
+                series
+                    .label("Erlang C (steady state)")
+                    .legend(move |(x, y)| TriangleMarker::new((x + 10, y), 6, red.filled()));
+            }
+        }
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperRight)
+        .background_style(WHITE.mix(0.9))
+        .border_style(BLACK.mix(0.4))
+        .label_font(("sans-serif", 13))
+        .draw()
+        .map_err(err)?;
+    Ok(())
+}
+
+/// Lines of `series` (a name and its (x, y) points, drawn as steps) in one figure.
+pub(crate) fn step_lines(
+    title: &str,
+    x_label: &str,
+    y_label: &str,
+    series: &[(String, Vec<(f64, f64)>)],
+) -> Result<String> {
+    let xs = series.iter().flat_map(|s| s.1.iter().map(|p| p.0));
+    let ys = series.iter().flat_map(|s| s.1.iter().map(|p| p.1));
+    let x_high = xs.fold(0.0, f64::max).max(1e-9);
+    let y_high = ys.fold(0.0, f64::max).max(1.0);
+    svg((820, 480), |root| {
+        let err = |e: DrawingAreaErrorKind<_>| anyhow!("{e}");
+        let mut chart = ChartBuilder::on(root)
+            .caption(title, ("sans-serif", 20))
+            .margin(16)
+            .margin_right(40)
+            .x_label_area_size(48)
+            .y_label_area_size(70)
+            .build_cartesian_2d(0.0..x_high, 0.0..y_high * 1.05)
+            .map_err(err)?;
+        chart
+            .configure_mesh()
+            .x_label_formatter(&|x| short(*x))
+            .y_label_formatter(&|y| short(*y))
+            .x_desc(x_label)
+            .y_desc(y_label)
+            .axis_desc_style(("sans-serif", 15))
+            .draw()
+            .map_err(err)?;
+        for (i, (name, points)) in series.iter().enumerate() {
+            let c = colour(i);
+            let mut steps = Vec::with_capacity(points.len() * 2);
+            for w in points.windows(2) {
+                steps.push(w[0]);
+                steps.push((w[1].0, w[0].1));
+            }
+            steps.extend(points.last());
+            chart
+                .draw_series(LineSeries::new(steps, c.stroke_width(2)))
+                .map_err(err)?
+                .label(name.clone())
+                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], c.stroke_width(3)));
+        }
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperLeft)
+            .background_style(WHITE.mix(0.9))
+            .border_style(BLACK.mix(0.4))
+            .label_font(("sans-serif", 14))
+            .draw()
+            .map_err(err)?;
+        Ok(())
+    })
+}
+
+/// Points of `series` (a name and its (x, y) points) in one figure, each
+/// series its colour, drawn small and half transparent so that dense
+/// clouds stay readable.
+pub(crate) fn scatter(
+    title: &str,
+    x_label: &str,
+    y_label: &str,
+    series: &[(String, Vec<(f64, f64)>)],
+) -> Result<String> {
+    let xs = series.iter().flat_map(|s| s.1.iter().map(|p| p.0));
+    let ys = series.iter().flat_map(|s| s.1.iter().map(|p| p.1));
+    let x_high = xs.filter(|x| x.is_finite()).fold(0.0, f64::max).max(1e-9);
+    let y_high = ys.filter(|y| y.is_finite()).fold(0.0, f64::max).max(1e-9);
+    svg((820, 480), |root| {
+        let err = |e: DrawingAreaErrorKind<_>| anyhow!("{e}");
+        let mut chart = ChartBuilder::on(root)
+            .caption(title, ("sans-serif", 20))
+            .margin(16)
+            .margin_right(40)
+            .x_label_area_size(48)
+            .y_label_area_size(70)
+            .build_cartesian_2d(0.0..x_high, 0.0..y_high * 1.05)
+            .map_err(err)?;
+        chart
+            .configure_mesh()
+            .x_label_formatter(&|x| short(*x))
+            .y_label_formatter(&|y| short(*y))
+            .x_desc(x_label)
+            .y_desc(y_label)
+            .axis_desc_style(("sans-serif", 15))
+            .draw()
+            .map_err(err)?;
+        for (i, (name, points)) in series.iter().enumerate() {
+            let c = colour(i);
+            let finite = points.iter().copied().filter(|(x, y)| x.is_finite() && y.is_finite());
+            chart
+                .draw_series(finite.map(|p| Circle::new(p, 1, c.mix(0.5).filled())))
+                .map_err(err)?
+                .label(name.clone())
+                .legend(move |(x, y)| Circle::new((x + 10, y), 4, c.filled()));
+        }
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperLeft)
+            .background_style(WHITE.mix(0.9))
+            .border_style(BLACK.mix(0.4))
+            .label_font(("sans-serif", 14))
+            .draw()
+            .map_err(err)?;
+        Ok(())
+    })
+}
+
+/// An axis label: no decimals for whole numbers.
+fn short(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e15 { format!("{v:.0}") } else { format!("{v}") }
+}
+
+/// A bar chart: one bar per label, its value written above it.
+pub(crate) fn bar_chart(title: &str, y_label: &str, bars: &[(String, f64)]) -> Result<String> {
+    let high = bars.iter().map(|b| b.1).fold(0.0, f64::max).max(1e-9);
+    let low = bars.iter().map(|b| b.1).fold(0.0, f64::min);
+    let labels: Vec<String> = bars.iter().map(|b| b.0.clone()).collect();
+    let n = bars.len().max(1) as f64;
+    svg((820, 480), |root| {
+        let err = |e: DrawingAreaErrorKind<_>| anyhow!("{e}");
+        let mut chart = ChartBuilder::on(root)
+            .caption(title, ("sans-serif", 20))
+            .margin(16)
+            .x_label_area_size(48)
+            .y_label_area_size(70)
+            .build_cartesian_2d(-0.5..(n - 0.5), low * 1.15..high * 1.15)
+            .map_err(err)?;
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .x_labels(bars.len().max(2))
+            .x_label_formatter(&|x: &f64| {
+                let i = x.round();
+                if (x - i).abs() < 1e-6 && i >= 0.0 {
+                    labels.get(i as usize).cloned().unwrap_or_default()
+                } else {
+                    String::new()
+                }
+            })
+            .y_label_formatter(&|y| short(*y))
+            .y_desc(y_label)
+            .axis_desc_style(("sans-serif", 15))
+            .draw()
+            .map_err(err)?;
+        for (i, (_, v)) in bars.iter().enumerate() {
+            let x = i as f64;
+            chart
+                .draw_series([Rectangle::new([(x - 0.35, 0.0), (x + 0.35, *v)], colour(0).filled())])
+                .map_err(err)?;
+            let above = if *v >= 0.0 { *v + (high - low) * 0.03 } else { *v - (high - low) * 0.03 };
+            chart
+                .draw_series([Text::new(format!("{v:.1}"), (x - 0.18, above), ("sans-serif", 13))])
+                .map_err(err)?;
+        }
+        Ok(())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Whether a `<text>` element of `svg` says `want`.
+    fn says(svg: &str, want: &str) -> bool {
+        svg.split("<text").skip(1).any(|t| {
+            let body = t.split_once('>').map_or("", |(_, b)| b);
+            body.split("</text>").next().is_some_and(|b| b.trim() == want)
+        })
+    }
+
+    fn boxes(spread: f64) -> Vec<BoxData> {
+        (1..=3)
+            .map(|c| BoxData {
+                label: c.to_string(),
+                values: (0..10).map(|k| spread.powi(3 - c) * (1.0 + f64::from(k) / 10.0)).collect(),
+                mean_ci: Some((spread.powi(3 - c) * 1.45, 0.1)),
+                theory: (c == 3).then_some(1.4),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_box_plot_has_a_box_per_server_count_every_run_and_labelled_axes() {
+        let svg = box_plot("Mean wait", "mean wait", &boxes(100.0)).unwrap();
+        assert_eq!(svg.matches("opacity=\"0.25\"").count(), 3, "one box per server count");
+        // 30 runs, 3 means, and 2 of the legend's marks.
+        assert_eq!(svg.matches("<circle").count(), 30 + 3 + 2);
+        // The theory value and its legend mark.
+        assert_eq!(svg.matches("<polygon").count(), 2);
+        for text in ["servers", "mean wait (log scale)", "Erlang C (steady state)", "1", "2", "3"] {
+            assert!(says(&svg, text), "{text}");
+        }
+        let linear = box_plot("Mean wait", "mean wait", &boxes(1.5)).unwrap();
+        assert!(!linear.contains("log scale") && says(&linear, "mean wait"));
+    }
+
+    #[test]
+    fn step_lines_draw_each_series_with_its_name() {
+        let series: Vec<(String, Vec<(f64, f64)>)> = (1..=3)
+            .map(|c| (format!("c = {c}"), vec![(0.0, 0.0), (5.0, f64::from(c)), (10.0, 1.0)]))
+            .collect();
+        let svg = step_lines("In system", "time", "customers", &series).unwrap();
+        for (c, colour) in PALETTE.iter().take(3).enumerate() {
+            assert!(svg.contains(&format!("stroke=\"{colour}\"")), "series {c}");
+            assert!(says(&svg, &format!("c = {}", c + 1)));
+        }
+        assert!(says(&svg, "time") && says(&svg, "customers"));
+    }
+
+    #[test]
+    fn a_scatter_draws_every_finite_point_with_a_legend() {
+        let series = vec![
+            ("c = 1".to_owned(), vec![(1.0, 2.0), (2.0, 3.0), (3.0, f64::NAN)]),
+            ("c = 3".to_owned(), vec![(1.0, 0.5)]),
+        ];
+        let svg = scatter("Waits", "arrival time", "waiting time", &series).unwrap();
+        // Three finite points and two legend marks.
+        assert_eq!(svg.matches("<circle").count(), 3 + 2);
+        assert!(says(&svg, "c = 1") && says(&svg, "c = 3") && says(&svg, "arrival time"));
+    }
+
+    #[test]
+    fn a_bar_chart_has_a_bar_and_a_value_per_label() {
+        let bars = [("EWR".to_owned(), 12.5), ("JFK".to_owned(), 9.0), ("LGA".to_owned(), 7.25)];
+        let svg = bar_chart("Mean delay", "minutes", &bars).unwrap();
+        assert_eq!(svg.matches(&format!("fill=\"{}\"", PALETTE[0])).count(), 3);
+        for text in ["EWR", "LGA", "12.5", "7.2", "minutes"] {
+            assert!(says(&svg, text), "{text}");
+        }
+    }
+}
