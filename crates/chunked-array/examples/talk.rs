@@ -31,7 +31,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         for _ in 0..5 {
             let start = Instant::now();
             let x = random::standard_normal(0, &[n, n], chunks.clone())?;
-            values = compute_scalars(&[&x.mean(), &x.std(0)], &exec)?;
+            values = compute_scalars(&[&x.mean(..)?, &x.std(..)?], &exec)?;
             times.push(start.elapsed().as_secs_f64());
         }
         println!(
@@ -48,7 +48,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             let start = Instant::now();
             let a = random::standard_normal(1, &[n, n], chunks.clone())?;
             let b = random::standard_normal(2, &[n], chunks.clone())?;
-            let c = ((a.dot(&b)?.sum() / a.mean())? * b.var(0))?;
+            let c = ((a.dot(&b)?.sum(..)? / a.mean(..)?)? * b.var(..)?)?;
             value = c.compute_scalar(&exec)?;
             times.push(start.elapsed().as_secs_f64());
         }

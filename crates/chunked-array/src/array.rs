@@ -13,9 +13,8 @@ use crate::chunks::{self, Chunks, Grid};
 use crate::error::ArrayError;
 use crate::random::Stream;
 
-/// A lazy chunked array of `f64` with at most two dimensions (a scalar, a
-/// vector or a matrix), cut into blocks along every axis, as a
-/// `dask.array.Array`. Cloning is cheap (the expression is shared).
+/// A lazy chunked array of `f64` with any number of dimensions (up to
+/// [`MAX_DIMS`]), cut into blocks along every axis, as a `dask.array.Array`. Cloning is cheap (the expression is shared).
 ///
 /// Element-wise operations with another array return a `Result` (shapes
 /// are checked when the expression is built, and a mismatch names both
@@ -54,12 +53,13 @@ pub(crate) enum Op {
     Unary(Unary, Array),
     /// An element-wise function of two arrays, broadcast together.
     Binary(Binary, Array, Array),
-    /// Axes reversed.
-    Transpose(Array),
+    /// Axes permuted: axis `k` of the result is axis `perm[k]` of the input.
+    Transpose(Array, Vec<usize>),
     /// The same values, other blocks.
     Rechunk(Array),
-    /// A reduction over every axis (`None`) or one.
-    Reduce { input: Array, axis: Option<usize>, stat: Stat },
+    /// A reduction over some axes (sorted, distinct; all of them for a full
+    /// reduction).
+    Reduce { input: Array, axes: Vec<usize>, stat: Stat },
     /// `dot` of a matrix or vector with a matrix or vector.
     Dot(Array, Array),
 }
@@ -157,6 +157,11 @@ impl Stat {
             Self::Max => "max",
         }
     }
+
+    /// Whether the statistic has no value over no elements (numpy raises).
+    pub(crate) fn needs_elements(self) -> bool {
+        matches!(self, Self::Min | Self::Max)
+    }
 }
 
 static NEXT_ID: AtomicU64 = AtomicU64::new(1);
@@ -205,7 +210,7 @@ impl Array {
             Op::FromArray(_) => "array",
             Op::Unary(u, _) => u.name(),
             Op::Binary(b, _, _) => b.name(),
-            Op::Transpose(_) => "transpose",
+            Op::Transpose(..) => "transpose",
             Op::Rechunk(_) => "rechunk",
             Op::Reduce { stat, .. } => stat.name(),
             Op::Dot(..) => "dot",
@@ -217,7 +222,7 @@ impl Array {
         &self.node.shape
     }
 
-    /// The number of dimensions (0, 1 or 2).
+    /// The number of dimensions.
     pub fn ndim(&self) -> usize {
         self.node.shape.len()
     }
@@ -362,129 +367,10 @@ impl Array {
 
     // ----- layout -----
 
-    /// The transpose (numpy's `.T`: axes reversed; a vector or a scalar is
-    /// returned as it is). Lazy: a block of the result is a block of the
-    /// input read transposed.
-    pub fn transpose(&self) -> Array {
-        if self.ndim() < 2 {
-            return self.clone();
-        }
-        let shape: Vec<usize> = self.node.shape.iter().rev().copied().collect();
-        let chunks: Vec<Vec<usize>> = self.node.grid.chunks.iter().rev().cloned().collect();
-        Array::from_parts(shape, chunks, Op::Transpose(self.clone()))
-    }
-
-    /// Short for [`Array::transpose`].
-    pub fn t(&self) -> Array {
-        self.transpose()
-    }
-
     /// The same values cut into other blocks.
     pub fn rechunk(&self, chunks: impl Into<Chunks>) -> Result<Array, ArrayError> {
         let resolved = chunks::resolve(&chunks.into(), self.shape())?;
         Ok(Array::from_parts(self.node.shape.clone(), resolved, Op::Rechunk(self.clone())))
-    }
-
-    // ----- reductions -----
-
-    fn reduce(&self, axis: Option<usize>, stat: Stat) -> Result<Array, ArrayError> {
-        if let Some(a) = axis
-            && a >= self.ndim()
-        {
-            return Err(ArrayError::AxisOutOfRange { axis: a, shape: self.node.shape.clone() });
-        }
-        if matches!(stat, Stat::Min | Stat::Max) {
-            let reduced = match axis {
-                None => self.size(),
-                Some(a) => self.node.shape[a],
-            };
-            if reduced == 0 {
-                return Err(ArrayError::EmptyReduction {
-                    op: stat.name(),
-                    shape: self.node.shape.clone(),
-                    axis,
-                });
-            }
-        }
-        Ok(self.reduced(axis, stat))
-    }
-
-    /// The reduction node, without checks.
-    fn reduced(&self, axis: Option<usize>, stat: Stat) -> Array {
-        let (shape, chunks) = match axis {
-            None => (Vec::new(), Vec::new()),
-            Some(a) => {
-                let mut shape = self.node.shape.clone();
-                let mut chunks = self.node.grid.chunks.clone();
-                shape.remove(a);
-                chunks.remove(a);
-                (shape, chunks)
-            }
-        };
-        Array::from_parts(shape, chunks, Op::Reduce { input: self.clone(), axis, stat })
-    }
-
-    /// The sum of every element (0 for an empty array), a 0-dimensional
-    /// array. Pairwise within blocks, tree-reduced across them.
-    pub fn sum(&self) -> Array {
-        self.reduced(None, Stat::Sum)
-    }
-
-    /// The mean of every element (NaN for an empty array, as numpy).
-    /// Computed from partial moments merged with Chan et al.'s formula.
-    pub fn mean(&self) -> Array {
-        self.reduced(None, Stat::Mean)
-    }
-
-    /// The variance, `sum((x - mean)^2) / (n - ddof)` (numpy's `var`,
-    /// `ddof = 0` by default there; NaN or inf when `n <= ddof`, as numpy).
-    pub fn var(&self, ddof: usize) -> Array {
-        self.reduced(None, Stat::Var(ddof))
-    }
-
-    /// The standard deviation, the square root of [`Array::var`].
-    pub fn std(&self, ddof: usize) -> Array {
-        self.reduced(None, Stat::Std(ddof))
-    }
-
-    /// The smallest element; an error for an empty array (as numpy).
-    pub fn min(&self) -> Result<Array, ArrayError> {
-        self.reduce(None, Stat::Min)
-    }
-
-    /// The largest element; an error for an empty array (as numpy).
-    pub fn max(&self) -> Result<Array, ArrayError> {
-        self.reduce(None, Stat::Max)
-    }
-
-    /// The sums along `axis` (numpy's `sum(axis=...)`).
-    pub fn sum_axis(&self, axis: usize) -> Result<Array, ArrayError> {
-        self.reduce(Some(axis), Stat::Sum)
-    }
-
-    /// The means along `axis`.
-    pub fn mean_axis(&self, axis: usize) -> Result<Array, ArrayError> {
-        self.reduce(Some(axis), Stat::Mean)
-    }
-
-    /// The variances along `axis`.
-    pub fn var_axis(&self, axis: usize, ddof: usize) -> Result<Array, ArrayError> {
-        self.reduce(Some(axis), Stat::Var(ddof))
-    }
-
-    /// The standard deviations along `axis`.
-    pub fn std_axis(&self, axis: usize, ddof: usize) -> Result<Array, ArrayError> {
-        self.reduce(Some(axis), Stat::Std(ddof))
-    }
-
-    /// The minima along `axis`; an error if that axis is empty.
-    pub fn min_axis(&self, axis: usize) -> Result<Array, ArrayError> {
-        self.reduce(Some(axis), Stat::Min)
-    }
-
-    /// The maxima along `axis`; an error if that axis is empty.
-    pub fn max_axis(&self, axis: usize) -> Result<Array, ArrayError> {
-        self.reduce(Some(axis), Stat::Max)
     }
 
     // ----- products -----
@@ -516,6 +402,14 @@ impl Array {
 
     fn product(&self, op: &'static str, other: &Array) -> Result<Array, ArrayError> {
         let (a, b) = (self.shape(), other.shape());
+        if a.len() > 2 || b.len() > 2 {
+            return Err(ArrayError::NotAligned {
+                op,
+                left: a.to_vec(),
+                right: b.to_vec(),
+                reason: "products of arrays of more than two dimensions are not supported".into(),
+            });
+        }
         let k_left = a[a.len() - 1];
         let k_right = b[0];
         if k_left != k_right {
@@ -556,9 +450,13 @@ impl Array {
     }
 }
 
-/// At most two dimensions, and a number of elements that fits a `usize`.
+/// The most dimensions an array may have (numpy's limit is 64).
+pub const MAX_DIMS: usize = 32;
+
+/// At most [`MAX_DIMS`] dimensions, and a number of elements that fits a
+/// `usize`.
 pub(crate) fn check_shape(shape: &[usize]) -> Result<(), ArrayError> {
-    if shape.len() > 2 {
+    if shape.len() > MAX_DIMS {
         return Err(ArrayError::TooManyDims { shape: shape.to_vec() });
     }
     if shape.iter().try_fold(1usize, |n, &d| n.checked_mul(d)).is_none() {

@@ -56,23 +56,33 @@ pub enum ArrayError {
         /// The array's shape.
         shape: Vec<usize>,
     },
-    /// More than two dimensions (this crate handles scalars, vectors and
-    /// matrices).
-    #[error("shape {} has {} dimensions; at most 2 are supported", Shape(.shape), .shape.len())]
+    /// More than [`crate::MAX_DIMS`] dimensions.
+    #[error("shape {} has {} dimensions; at most {} are supported", Shape(.shape), .shape.len(), crate::MAX_DIMS)]
     TooManyDims {
         /// The shape asked for.
         shape: Vec<usize>,
     },
     /// A minimum or maximum over no elements (numpy raises too: these
     /// reductions have no identity).
-    #[error("zero-size array to reduction operation {op} which has no identity (shape {}, axis {axis:?})", Shape(.shape))]
+    #[error("zero-size array to reduction operation {op} which has no identity (shape {}, axes {axes:?})", Shape(.shape))]
     EmptyReduction {
         /// `min` or `max`.
         op: &'static str,
         /// The array's shape.
         shape: Vec<usize>,
-        /// The axis reduced, or `None` for all.
-        axis: Option<usize>,
+        /// The axes reduced.
+        axes: Vec<usize>,
+    },
+    /// An axis named twice where each may appear once (the axes of a
+    /// reduction, a permutation of `transpose`).
+    #[error("repeated axis {axis} in {op} of an array of shape {}", Shape(.shape))]
+    RepeatedAxis {
+        /// The operation, e.g. `sum` or `transpose`.
+        op: &'static str,
+        /// The axis named twice.
+        axis: usize,
+        /// The array's shape.
+        shape: Vec<usize>,
     },
     /// A parameter out of its domain (a negative standard deviation, a
     /// non-finite or zero `arange` step, a byte target of zero, a shape

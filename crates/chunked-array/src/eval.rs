@@ -118,10 +118,7 @@ pub(crate) fn leaf_blocks(
     match a.op() {
         Op::Random { .. } | Op::Full(_) | Op::Arange { .. } | Op::FromArray(_) => {}
         Op::Unary(_, x) | Op::Rechunk(x) => leaf_blocks(x, region, materialized, out),
-        Op::Transpose(x) => {
-            let r: Vec<_> = region.iter().rev().cloned().collect();
-            leaf_blocks(x, &r, materialized, out);
-        }
+        Op::Transpose(x, perm) => leaf_blocks(x, &unpermute(perm, region), materialized, out),
         Op::Binary(_, x, y) => {
             for operand in [x, y] {
                 let r = project(operand.shape(), a.shape(), region);
@@ -164,19 +161,9 @@ pub(crate) fn eval(a: &Array, region: &[Range<usize>], cx: &Leaves<'_>) -> Resul
     match a.op() {
         Op::Random { stream, .. } => {
             let mut data = vec![0.0; shape.iter().product()];
-            match region {
-                [] => stream.fill(0, &mut data),
-                [r] => stream.fill(r.start as u64, &mut data),
-                [rows, cols] => {
-                    let ncols = a.shape()[1];
-                    if !cols.is_empty() {
-                        for (k, row) in data.chunks_exact_mut(cols.len()).enumerate() {
-                            stream.fill(((rows.start + k) * ncols + cols.start) as u64, row);
-                        }
-                    }
-                }
-                _ => return Err("more than two dimensions".into()),
-            }
+            // Element `flat` of the whole array, row-major: a row of the
+            // region is a run of consecutive indices.
+            fill_rows(a.shape(), region, &mut data, |flat, row| stream.fill(flat as u64, row));
             ArrayD::from_shape_vec(IxDyn(&shape), data).map_err(|e| e.to_string())
         }
         Op::Full(v) => Ok(ArrayD::from_elem(IxDyn(&shape), *v)),
@@ -192,10 +179,9 @@ pub(crate) fn eval(a: &Array, region: &[Range<usize>], cx: &Leaves<'_>) -> Resul
             Ok(v)
         }
         Op::Rechunk(x) => eval(x, region, cx),
-        Op::Transpose(x) => {
-            let r: Vec<_> = region.iter().rev().cloned().collect();
-            let v = eval(x, &r, cx)?;
-            Ok(v.reversed_axes().as_standard_layout().into_owned())
+        Op::Transpose(x, perm) => {
+            let v = eval(x, &unpermute(perm, region), cx)?;
+            Ok(v.permuted_axes(IxDyn(perm)).as_standard_layout().into_owned())
         }
         Op::Binary(op, x, y) => {
             // An operand that does not span the result's rows reads the same
@@ -230,11 +216,56 @@ pub(crate) fn eval(a: &Array, region: &[Range<usize>], cx: &Leaves<'_>) -> Resul
                     let (p, q) = (p.view(), q.view());
                     let bp = p.broadcast(dim.clone()).ok_or("operands do not broadcast")?;
                     let bq = q.broadcast(dim).ok_or("operands do not broadcast")?;
-                    Ok(Zip::from(&bp).and(&bq).map_collect(|&p, &q| f(p, q)))
+                    let out = Zip::from(&bp).and(&bq).map_collect(|&p, &q| f(p, q));
+                    // Broadcast operands may lead Zip to a column-major result.
+                    Ok(if out.is_standard_layout() { out } else { out.as_standard_layout().into_owned() })
                 }
             }
         }
         Op::Reduce { .. } | Op::Dot(..) => Err("a reduction is read from its blocks".into()),
+    }
+}
+
+/// The region of a transpose's input that a region of its result reads.
+fn unpermute(perm: &[usize], region: &[Range<usize>]) -> Vec<Range<usize>> {
+    let mut r = vec![0..0; region.len()];
+    for (k, &p) in perm.iter().enumerate() {
+        r[p] = region[k].clone();
+    }
+    r
+}
+
+/// Calls `f(flat, row)` for every row (run along the last axis) of `data`,
+/// the values of `region` of an array of `shape` in row-major order, with
+/// the flat row-major index in the whole array of the row's first element.
+pub(crate) fn fill_rows(
+    shape: &[usize],
+    region: &[Range<usize>],
+    data: &mut [f64],
+    mut f: impl FnMut(usize, &mut [f64]),
+) {
+    let Some((last, lead)) = region.split_last() else {
+        f(0, data);
+        return;
+    };
+    if last.is_empty() || data.is_empty() {
+        return;
+    }
+    let mut strides = vec![1usize; shape.len()];
+    for d in (0..shape.len().saturating_sub(1)).rev() {
+        strides[d] = strides[d + 1] * shape[d + 1];
+    }
+    let mut idx: Vec<usize> = lead.iter().map(|r| r.start).collect();
+    for row in data.chunks_exact_mut(last.len()) {
+        let flat: usize = idx.iter().zip(&strides).map(|(i, s)| i * s).sum::<usize>() + last.start;
+        f(flat, row);
+        for d in (0..lead.len()).rev() {
+            idx[d] += 1;
+            if idx[d] < lead[d].end {
+                break;
+            }
+            idx[d] = lead[d].start;
+        }
     }
 }
 

@@ -46,7 +46,7 @@ const FAN_IN: usize = 4;
 /// use chunked_array::{Plan, random};
 /// use executors::{Executor, RankDir, Strategy};
 /// let x = random::standard_normal(0, &[100, 100], 50)?;
-/// let (mean, std) = (x.mean(), x.std(0));
+/// let (mean, std) = (x.mean(..)?, x.std(..)?);
 /// let plan = Plan::new(&[&mean, &std]);
 /// // Four blocks, each generated once and reduced to moments in one task,
 /// // one combine, then the two results.
@@ -267,7 +267,7 @@ fn fusable(a: &Array) -> bool {
 fn children(a: &Array) -> Vec<&Array> {
     match a.op() {
         Op::Random { .. } | Op::Full(_) | Op::Arange { .. } | Op::FromArray(_) => vec![],
-        Op::Unary(_, x) | Op::Transpose(x) | Op::Rechunk(x) => vec![x],
+        Op::Unary(_, x) | Op::Transpose(x, _) | Op::Rechunk(x) => vec![x],
         Op::Reduce { input, .. } => vec![input],
         Op::Binary(_, x, y) | Op::Dot(x, y) => vec![x, y],
     }
@@ -307,13 +307,14 @@ fn dot_mode(x: &Array, y: &Array) -> DotMode {
     DotMode::Sink { primary: primary.clone(), secondary: secondary.clone(), kind }
 }
 
-/// The sink of a reduction of `input` along `axis`.
-fn reduce_kind(input: &Array, axis: Option<usize>, stat: Stat) -> SinkKind {
+/// The sink of a reduction of `input` over `axes` (sorted, distinct).
+fn reduce_kind(input: &Array, axes: &[usize], stat: Stat) -> SinkKind {
     let acc = Acc::of(stat);
-    match (input.ndim(), axis) {
-        (2, Some(0)) => SinkKind::Columns(acc),
-        (2, Some(1)) => SinkKind::Rows(acc),
-        _ => SinkKind::All(acc),
+    match (input.ndim(), axes) {
+        (n, _) if axes.len() == n => SinkKind::All(acc),
+        (2, [0]) => SinkKind::Columns(acc),
+        (2, [1]) => SinkKind::Rows(acc),
+        _ => SinkKind::Axes(acc, axes.iter().fold(0u64, |m, &a| m | 1 << a)),
     }
 }
 
@@ -332,7 +333,7 @@ impl Lowering {
         for a in &order {
             match a.op() {
                 Op::Random { .. } | Op::Full(_) | Op::Arange { .. } | Op::FromArray(_) => {}
-                Op::Unary(_, x) | Op::Transpose(x) | Op::Rechunk(x) => push(x, a, Role::Fused),
+                Op::Unary(_, x) | Op::Transpose(x, _) | Op::Rechunk(x) => push(x, a, Role::Fused),
                 Op::Binary(_, x, y) => {
                     push(x, a, Role::Fused);
                     push(y, a, Role::Fused);
@@ -375,8 +376,8 @@ impl Lowering {
             let mut specs: Vec<SinkSpec> = Vec::new();
             for u in list {
                 let spec = match (u.role, u.parent.op()) {
-                    (Role::ReduceInput, Op::Reduce { axis, stat, .. }) => {
-                        let kind = reduce_kind(a, *axis, *stat);
+                    (Role::ReduceInput, Op::Reduce { axes, stat, .. }) => {
+                        let kind = reduce_kind(a, axes, *stat);
                         SinkSpec { kind, other: None, key: SinkKey::Reduce(kind) }
                     }
                     (Role::DotPrimary, Op::Dot(x, y)) => match dot_mode(x, y) {
@@ -433,7 +434,7 @@ impl Lowering {
         let order = std::mem::take(&mut self.order);
         for a in &order {
             match a.op() {
-                Op::Reduce { input, axis, stat } => self.reduce(a, input, *axis, *stat),
+                Op::Reduce { input, axes, stat } => self.reduce(a, input, axes, *stat),
                 Op::Dot(x, y) => self.dot(a, x, y),
                 _ => {}
             }
@@ -536,16 +537,12 @@ impl Lowering {
 
     /// A reduction: the input's block tasks feed a sink; partials are
     /// tree-merged per output block and finished.
-    fn reduce(&mut self, r: &Array, input: &Array, axis: Option<usize>, stat: Stat) {
-        let kind = reduce_kind(input, axis, stat);
+    fn reduce(&mut self, r: &Array, input: &Array, axes: &[usize], stat: Stat) {
+        let kind = reduce_kind(input, axes, stat);
         let slot = self.slot(input, SinkKey::Reduce(kind));
         let in_grid = input.grid().clone();
         let out_of = |idx: &[usize]| -> Vec<usize> {
-            match kind {
-                SinkKind::Columns(_) => vec![idx[1]],
-                SinkKind::Rows(_) => vec![idx[0]],
-                _ => vec![],
-            }
+            idx.iter().enumerate().filter(|(d, _)| !axes.contains(d)).map(|(_, &i)| i).collect()
         };
         let roots = self.trees_for(input, slot, kind.name(), &in_grid, r.grid(), out_of);
         let mut blocks = Vec::with_capacity(roots.len());
@@ -740,6 +737,50 @@ fn product(a: ArrayD<f64>, b: ArrayD<f64>) -> Result<ArrayD<f64>, String> {
     })
 }
 
+/// The tiles of a block of three or more dimensions, in row-major order:
+/// slabs along the first axis whose trailing extent fits a tile, each cut
+/// along that axis into pieces of about `TILE` elements.
+fn tiles(region: &[Range<usize>]) -> Vec<Vec<Range<usize>>> {
+    // The first axis `k` whose trailing axes (k + 1..) fit a tile; a tile
+    // spans `step` indices of axis k and one of every axis before it.
+    let mut k = region.len() - 1;
+    let mut trailing = 1usize;
+    while k > 0 && trailing.saturating_mul(region[k].len()) <= TILE {
+        trailing *= region[k].len();
+        k -= 1;
+    }
+    let step = (TILE / trailing.max(1)).max(1);
+    let mut out = Vec::new();
+    let lead = &region[..k];
+    if region.iter().any(|r| r.is_empty()) {
+        return vec![region.to_vec()];
+    }
+    let mut idx: Vec<usize> = lead.iter().map(|r| r.start).collect();
+    loop {
+        let mut at = region[k].start;
+        while at < region[k].end {
+            let end = (at + step).min(region[k].end);
+            let mut t: Vec<Range<usize>> = idx.iter().map(|&i| i..i + 1).collect();
+            t.push(at..end);
+            t.extend(region[k + 1..].iter().cloned());
+            out.push(t);
+            at = end;
+        }
+        let mut d = lead.len();
+        loop {
+            if d == 0 {
+                return out;
+            }
+            d -= 1;
+            idx[d] += 1;
+            if idx[d] < lead[d].end {
+                break;
+            }
+            idx[d] = lead[d].start;
+        }
+    }
+}
+
 /// One block task of a root.
 struct BlockTask {
     array: Array,
@@ -781,7 +822,16 @@ impl BlockTask {
                 _ => (1, 1),
             };
             for s in &mut states {
-                s.feed(values, h, w, at);
+                if s.wants_region() {
+                    let local: Vec<Range<usize>> = tile
+                        .iter()
+                        .zip(&self.region)
+                        .map(|(t, b)| t.start - b.start..t.end - b.start)
+                        .collect();
+                    s.feed_region(values, &local);
+                } else {
+                    s.feed(values, h, w, at);
+                }
             }
             if self.materialize {
                 data.extend_from_slice(values);
@@ -810,7 +860,11 @@ impl BlockTask {
                     at = end;
                 }
             }
-            _ => return Err("more than two dimensions".into()),
+            region => {
+                for tile in tiles(region) {
+                    feed(&tile, 0)?;
+                }
+            }
         }
         let block = if self.materialize {
             Some(Arc::new(ArrayD::from_shape_vec(IxDyn(&shape), data).map_err(|e| e.to_string())?))

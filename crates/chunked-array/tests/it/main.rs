@@ -8,6 +8,7 @@ mod distributed;
 mod errors;
 mod graph;
 mod invariance;
+mod ndim;
 mod pinned;
 mod properties;
 mod statistics;

@@ -30,11 +30,11 @@ fn pinned() -> Vec<(&'static str, Array)> {
         ("normal", m.clone()),
         ("uniform", u.clone()),
         ("vector", v.clone()),
-        ("mean", n.mean()),
-        ("std", n.std(0)),
-        ("sum_axis0", n.sum_axis(0).unwrap()),
-        ("var_axis1", m.var_axis(1, 1).unwrap()),
-        ("max_axis0", u.max_axis(0).unwrap()),
+        ("mean", n.mean(..).unwrap()),
+        ("std", n.std_ddof(.., 0).unwrap()),
+        ("sum_axis0", n.sum(0).unwrap()),
+        ("var_axis1", m.var_ddof(1, 1).unwrap()),
+        ("max_axis0", u.max(0).unwrap()),
     ]
 }
 
