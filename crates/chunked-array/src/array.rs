@@ -57,6 +57,10 @@ pub(crate) enum Op {
     Transpose(Array, Vec<usize>),
     /// The same values, other blocks.
     Rechunk(Array),
+    /// Basic indexing: slices, integers, new axes.
+    Index(Array, crate::index::IndexMap),
+    /// Arrays joined along an axis.
+    Concat(Vec<Array>, usize),
     /// A reduction over some axes (sorted, distinct; all of them for a full
     /// reduction).
     Reduce { input: Array, axes: Vec<usize>, stat: Stat },
@@ -212,6 +216,8 @@ impl Array {
             Op::Binary(b, _, _) => b.name(),
             Op::Transpose(..) => "transpose",
             Op::Rechunk(_) => "rechunk",
+            Op::Index(..) => "getitem",
+            Op::Concat(..) => "concatenate",
             Op::Reduce { stat, .. } => stat.name(),
             Op::Dot(..) => "dot",
         }

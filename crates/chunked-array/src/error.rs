@@ -84,6 +84,25 @@ pub enum ArrayError {
         /// The array's shape.
         shape: Vec<usize>,
     },
+    /// An index that does not fit the array: a step of 0, several
+    /// ellipses, more indices than axes.
+    #[error("invalid index into an array of shape {}: {reason}", Shape(.shape))]
+    InvalidIndex {
+        /// The array's shape.
+        shape: Vec<usize>,
+        /// What is wrong.
+        reason: String,
+    },
+    /// An integer index beyond its axis.
+    #[error("index {index} is out of bounds for axis {axis} with size {len}")]
+    IndexOutOfRange {
+        /// The index as given.
+        index: isize,
+        /// The axis.
+        axis: usize,
+        /// The axis' length.
+        len: usize,
+    },
     /// A parameter out of its domain (a negative standard deviation, a
     /// non-finite or zero `arange` step, a byte target of zero, a shape
     /// whose number of elements overflows).

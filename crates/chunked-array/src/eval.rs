@@ -118,6 +118,12 @@ pub(crate) fn leaf_blocks(
     match a.op() {
         Op::Random { .. } | Op::Full(_) | Op::Arange { .. } | Op::FromArray(_) => {}
         Op::Unary(_, x) | Op::Rechunk(x) => leaf_blocks(x, region, materialized, out),
+        Op::Index(x, map) => leaf_blocks(x, &crate::index::input_region(map, region), materialized, out),
+        Op::Concat(inputs, axis) => {
+            for (x, r) in crate::join::parts(inputs, *axis, region) {
+                leaf_blocks(x, &r, materialized, out);
+            }
+        }
         Op::Transpose(x, perm) => leaf_blocks(x, &unpermute(perm, region), materialized, out),
         Op::Binary(_, x, y) => {
             for operand in [x, y] {
@@ -179,6 +185,18 @@ pub(crate) fn eval(a: &Array, region: &[Range<usize>], cx: &Leaves<'_>) -> Resul
             Ok(v)
         }
         Op::Rechunk(x) => eval(x, region, cx),
+        Op::Index(x, map) => crate::index::eval_index(map, region, &mut |r| eval(x, r, cx)),
+        Op::Concat(inputs, axis) => {
+            let mut out = ArrayD::zeros(IxDyn(&shape));
+            let mut at = 0;
+            for (x, r) in crate::join::parts(inputs, *axis, region) {
+                let v = eval(x, &r, cx)?;
+                let n = r[*axis].len();
+                out.slice_axis_mut(ndarray::Axis(*axis), Slice::from(at..at + n)).assign(&v);
+                at += n;
+            }
+            Ok(out)
+        }
         Op::Transpose(x, perm) => {
             let v = eval(x, &unpermute(perm, region), cx)?;
             Ok(v.permuted_axes(IxDyn(perm)).as_standard_layout().into_owned())

@@ -66,6 +66,8 @@ mod creation;
 mod distributed;
 mod error;
 mod eval;
+mod index;
+mod join;
 mod kernels;
 mod layout;
 mod ops;
@@ -83,6 +85,8 @@ pub use chunks::{Chunks, DEFAULT_CHUNK_BYTES, MAX_BLOCKS};
 pub use creation::{arange, from_array, full, ones, zeros};
 pub use distributed::{Distributed, UnitPartial};
 pub use error::{ArrayError, Shape};
+pub use index::Index;
+pub use join::{concatenate, stack};
 pub use plan::Plan;
 pub use reduce::Axes;
 

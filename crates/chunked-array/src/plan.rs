@@ -267,7 +267,8 @@ fn fusable(a: &Array) -> bool {
 fn children(a: &Array) -> Vec<&Array> {
     match a.op() {
         Op::Random { .. } | Op::Full(_) | Op::Arange { .. } | Op::FromArray(_) => vec![],
-        Op::Unary(_, x) | Op::Transpose(x, _) | Op::Rechunk(x) => vec![x],
+        Op::Unary(_, x) | Op::Transpose(x, _) | Op::Rechunk(x) | Op::Index(x, _) => vec![x],
+        Op::Concat(inputs, _) => inputs.iter().collect(),
         Op::Reduce { input, .. } => vec![input],
         Op::Binary(_, x, y) | Op::Dot(x, y) => vec![x, y],
     }
@@ -333,7 +334,14 @@ impl Lowering {
         for a in &order {
             match a.op() {
                 Op::Random { .. } | Op::Full(_) | Op::Arange { .. } | Op::FromArray(_) => {}
-                Op::Unary(_, x) | Op::Transpose(x, _) | Op::Rechunk(x) => push(x, a, Role::Fused),
+                Op::Unary(_, x) | Op::Transpose(x, _) | Op::Rechunk(x) | Op::Index(x, _) => {
+                    push(x, a, Role::Fused)
+                }
+                Op::Concat(inputs, _) => {
+                    for x in inputs {
+                        push(x, a, Role::Fused);
+                    }
+                }
                 Op::Binary(_, x, y) => {
                     push(x, a, Role::Fused);
                     push(y, a, Role::Fused);

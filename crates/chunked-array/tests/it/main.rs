@@ -7,6 +7,7 @@ mod dense;
 mod distributed;
 mod errors;
 mod graph;
+mod indexing;
 mod invariance;
 mod ndim;
 mod pinned;
