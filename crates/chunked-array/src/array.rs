@@ -49,6 +49,8 @@ pub(crate) enum Op {
     Arange { start: f64, step: f64 },
     /// An in-memory array, cut into blocks.
     FromArray(Arc<ArrayD<f64>>),
+    /// An `.npy` file, read block by block.
+    Npy(Arc<crate::npy::NpySource>),
     /// An element-wise function of one array.
     Unary(Unary, Array),
     /// An element-wise function of two arrays, broadcast together.
@@ -212,6 +214,7 @@ impl Array {
             Op::Full(_) => "full",
             Op::Arange { .. } => "arange",
             Op::FromArray(_) => "array",
+            Op::Npy(_) => "from-npy",
             Op::Unary(u, _) => u.name(),
             Op::Binary(b, _, _) => b.name(),
             Op::Transpose(..) => "transpose",

@@ -103,6 +103,23 @@ pub enum ArrayError {
         /// The axis' length.
         len: usize,
     },
+    /// An `.npy` file that cannot be read or written, or is not one this
+    /// crate reads.
+    #[error("{}: {reason}", path.display())]
+    Npy {
+        /// The file.
+        path: std::path::PathBuf,
+        /// What went wrong.
+        reason: String,
+    },
+    /// A result larger than the memory budget given to `compute_within`.
+    #[error("the result of shape {} takes {} bytes, more than the budget of {budget} bytes: write it with to_npy (or store) instead", Shape(.shape), .shape.iter().try_fold(8usize, |n, &d| n.checked_mul(d)).map_or_else(|| "more than 2^64".to_owned(), |b| b.to_string()))]
+    TooLarge {
+        /// The result's shape.
+        shape: Vec<usize>,
+        /// The budget in bytes.
+        budget: usize,
+    },
     /// A parameter out of its domain (a negative standard deviation, a
     /// non-finite or zero `arange` step, a byte target of zero, a shape
     /// whose number of elements overflows).

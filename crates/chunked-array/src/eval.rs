@@ -116,7 +116,7 @@ pub(crate) fn leaf_blocks(
         return;
     }
     match a.op() {
-        Op::Random { .. } | Op::Full(_) | Op::Arange { .. } | Op::FromArray(_) => {}
+        Op::Random { .. } | Op::Full(_) | Op::Arange { .. } | Op::FromArray(_) | Op::Npy(_) => {}
         Op::Unary(_, x) | Op::Rechunk(x) => leaf_blocks(x, region, materialized, out),
         Op::Index(x, map) => leaf_blocks(x, &crate::index::input_region(map, region), materialized, out),
         Op::Concat(inputs, axis) => {
@@ -179,6 +179,11 @@ pub(crate) fn eval(a: &Array, region: &[Range<usize>], cx: &Leaves<'_>) -> Resul
             ArrayD::from_shape_vec(IxDyn(&shape), data).map_err(|e| e.to_string())
         }
         Op::FromArray(x) => Ok(slice(x, region)),
+        Op::Npy(source) => {
+            let mut data = vec![0.0; shape.iter().product()];
+            source.read(region, &mut data)?;
+            ArrayD::from_shape_vec(IxDyn(&shape), data).map_err(|e| e.to_string())
+        }
         Op::Unary(op, x) => {
             let mut v = eval(x, region, cx)?;
             apply_unary(*op, &mut v);
@@ -262,11 +267,27 @@ pub(crate) fn fill_rows(
     data: &mut [f64],
     mut f: impl FnMut(usize, &mut [f64]),
 ) {
+    let w = region.last().map_or(1, |r| r.len());
+    if w == 0 {
+        return;
+    }
+    let mut rows = data.chunks_exact_mut(w);
+    walk_rows(shape, region, |flat| {
+        if let Some(row) = rows.next() {
+            f(flat, row);
+        }
+    });
+}
+
+/// Calls `f(flat)` for every row (run along the last axis) of `region` of
+/// an array of `shape`, in row-major order, with the flat index of the
+/// row's first element (once, with 0, for a 0-dimensional array).
+pub(crate) fn walk_rows(shape: &[usize], region: &[Range<usize>], mut f: impl FnMut(usize)) {
     let Some((last, lead)) = region.split_last() else {
-        f(0, data);
+        f(0);
         return;
     };
-    if last.is_empty() || data.is_empty() {
+    if last.is_empty() || lead.iter().any(|r| r.is_empty()) {
         return;
     }
     let mut strides = vec![1usize; shape.len()];
@@ -274,10 +295,15 @@ pub(crate) fn fill_rows(
         strides[d] = strides[d + 1] * shape[d + 1];
     }
     let mut idx: Vec<usize> = lead.iter().map(|r| r.start).collect();
-    for row in data.chunks_exact_mut(last.len()) {
+    loop {
         let flat: usize = idx.iter().zip(&strides).map(|(i, s)| i * s).sum::<usize>() + last.start;
-        f(flat, row);
-        for d in (0..lead.len()).rev() {
+        f(flat);
+        let mut d = lead.len();
+        loop {
+            if d == 0 {
+                return;
+            }
+            d -= 1;
             idx[d] += 1;
             if idx[d] < lead[d].end {
                 break;
@@ -285,6 +311,18 @@ pub(crate) fn fill_rows(
             idx[d] = lead[d].start;
         }
     }
+}
+
+/// The runs of consecutive flat indices of `region` of an array of
+/// `shape`, as (first flat index, length), in row-major order.
+pub(crate) fn runs(shape: &[usize], region: &[Range<usize>]) -> Vec<(usize, usize)> {
+    let w = region.last().map_or(1, |r| r.len());
+    let mut out: Vec<(usize, usize)> = Vec::new();
+    walk_rows(shape, region, |flat| match out.last_mut() {
+        Some((start, len)) if *start + *len == flat => *len += w,
+        _ => out.push((flat, w)),
+    });
+    out
 }
 
 /// A copy of `region` of an in-memory array, in standard layout.

@@ -70,10 +70,12 @@ mod index;
 mod join;
 mod kernels;
 mod layout;
+mod npy;
 mod ops;
 mod plan;
 pub mod random;
 mod reduce;
+mod store;
 
 use std::path::Path;
 
@@ -87,8 +89,10 @@ pub use distributed::{Distributed, UnitPartial};
 pub use error::{ArrayError, Shape};
 pub use index::Index;
 pub use join::{concatenate, stack};
+pub use npy::from_npy;
 pub use plan::Plan;
 pub use reduce::Axes;
+pub use store::BlockWriter;
 
 /// Computes several arrays in one run (dask's `compute(a, b)`): what they
 /// share is computed once. Results come in the order given.

@@ -155,6 +155,33 @@ impl Plan {
     }
 }
 
+impl Plan {
+    /// Runs the graph with every output block handed to `writer` as soon as
+    /// it is computed, then dropped.
+    pub(crate) fn store(
+        &self,
+        writer: Arc<dyn crate::store::BlockWriter>,
+        exec: &Executor,
+    ) -> Result<(), ArrayError> {
+        let mut stores = Vec::new();
+        for o in &self.outputs {
+            for (flat, block) in o.blocks.iter().enumerate() {
+                let region = o.grid.region(&o.grid.unflatten(flat));
+                let w = writer.clone();
+                let f = self.graph.delayed1("store", move |p: &Piece| -> Result<Piece, String> {
+                    let block = p.block.as_ref().ok_or("no block to store")?;
+                    w.write_block(&region, block.view())?;
+                    Ok(Piece::default())
+                });
+                stores.push(f.call(block));
+            }
+        }
+        let refs: Vec<&Delayed<Piece>> = stores.iter().collect();
+        self.graph.compute(&refs, exec)?;
+        Ok(())
+    }
+}
+
 fn internal(message: &str) -> ArrayError {
     ArrayError::Exec(ExecError::Graph(format!("chunked-array: {message}")))
 }
@@ -266,7 +293,7 @@ fn fusable(a: &Array) -> bool {
 
 fn children(a: &Array) -> Vec<&Array> {
     match a.op() {
-        Op::Random { .. } | Op::Full(_) | Op::Arange { .. } | Op::FromArray(_) => vec![],
+        Op::Random { .. } | Op::Full(_) | Op::Arange { .. } | Op::FromArray(_) | Op::Npy(_) => vec![],
         Op::Unary(_, x) | Op::Transpose(x, _) | Op::Rechunk(x) | Op::Index(x, _) => vec![x],
         Op::Concat(inputs, _) => inputs.iter().collect(),
         Op::Reduce { input, .. } => vec![input],
@@ -333,7 +360,7 @@ impl Lowering {
         };
         for a in &order {
             match a.op() {
-                Op::Random { .. } | Op::Full(_) | Op::Arange { .. } | Op::FromArray(_) => {}
+                Op::Random { .. } | Op::Full(_) | Op::Arange { .. } | Op::FromArray(_) | Op::Npy(_) => {}
                 Op::Unary(_, x) | Op::Transpose(x, _) | Op::Rechunk(x) | Op::Index(x, _) => {
                     push(x, a, Role::Fused)
                 }

@@ -10,6 +10,7 @@ mod graph;
 mod indexing;
 mod invariance;
 mod ndim;
+mod numpy;
 mod pinned;
 mod properties;
 mod statistics;

@@ -1,0 +1,213 @@
+//! Against numpy: golden files written by `tests/numpy/golden.py` (numpy's
+//! own `.npy` files, read here with `from_npy`) for slicing, joining,
+//! transposes and reductions over axis tuples with NaN, under several
+//! chunkings; and `.npy` files written here, which that script loads in
+//! numpy (`from_rust.npy`, rewritten with `UPDATE_GOLDEN=1`).
+
+use std::path::PathBuf;
+
+use chunked_array::{Array, ArrayError, Chunks, Index, concatenate, from_npy, stack};
+use executors::Executor;
+use ndarray::ArrayD;
+
+use crate::assert_close;
+
+fn golden(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/numpy/golden").join(format!("{name}.npy"))
+}
+
+fn load(name: &str) -> ArrayD<f64> {
+    eval(&from_npy(golden(name), Chunks::auto()).unwrap())
+}
+
+fn eval(a: &Array) -> ArrayD<f64> {
+    a.compute(&Executor::sequential()).unwrap()
+}
+
+fn chunkings() -> Vec<Chunks> {
+    vec![Chunks::Size(1), Chunks::Size(2), Chunks::Sizes(vec![3, 4, 5]), Chunks::auto()]
+}
+
+#[test]
+fn slicing_joining_and_transposes_equal_numpy() {
+    for chunks in chunkings() {
+        let x = from_npy(golden("x"), chunks.clone()).unwrap();
+        let y = from_npy(golden("y"), Chunks::Size(3)).unwrap();
+        let i = |a: &Array, idx: &[Index]| a.index(idx).unwrap();
+        let cases = [
+            ("slice_a", i(&x, &[Index::range(1, 4, 1), Index::step(.., -2), Index::At(3)])),
+            ("slice_b", i(&x, &[Index::At(-1), Index::NewAxis, Index::range(2, 7, 3)])),
+            ("slice_c", i(&x, &[Index::step(.., 2), Index::range(1, -1, 1), Index::step(.., -3)])),
+            ("slice_d", i(&x, &[Index::Ellipsis, Index::At(0)])),
+            ("slice_e", i(&x, &[Index::range(-2, -6, -1), Index::At(4), Index::range(-1, -8, -2)])),
+            ("concat0", concatenate(&[x.clone(), y.clone(), x.clone()], 0).unwrap()),
+            ("concat2", concatenate(&[i(&x, &[Index::range(None, 4, 1)]), y.clone()], 2).unwrap()),
+            (
+                "stack1",
+                stack(&[i(&x, &[Index::At(0)]), i(&y, &[Index::At(0)]), i(&x, &[Index::At(1)])], 1).unwrap(),
+            ),
+            ("transpose201", x.transpose_axes(&[2, 0, 1]).unwrap()),
+        ];
+        for (name, a) in cases {
+            // Selections move values: equal bit for bit, NaN where numpy's is.
+            let (got, want) = (eval(&a), load(name));
+            assert_eq!(got.shape(), want.shape(), "{name} {chunks:?}");
+            for (g, w) in got.iter().zip(&want) {
+                assert_eq!(g.to_bits(), w.to_bits(), "{name} {chunks:?}");
+            }
+        }
+    }
+}
+
+#[test]
+fn reductions_over_axis_tuples_with_nan_equal_numpy() {
+    let axes: [(&str, Option<Vec<usize>>); 4] =
+        [("0", Some(vec![0])), ("12", Some(vec![1, 2])), ("02", Some(vec![0, 2])), ("all", None)];
+    for chunks in chunkings() {
+        let x = from_npy(golden("x"), chunks.clone()).unwrap();
+        for (key, ax) in &axes {
+            let a = || -> chunked_array::Axes { ax.clone().map_or(chunked_array::Axes::All, Into::into) };
+            let cases = [
+                ("sum", x.sum(a()).unwrap()),
+                ("mean", x.mean(a()).unwrap()),
+                ("std", x.std(a()).unwrap()),
+                ("var1", x.var_ddof(a(), 1).unwrap()),
+                ("min", x.min(a()).unwrap()),
+                ("max", x.max(a()).unwrap()),
+            ];
+            for (stat, r) in cases {
+                let want = load(&format!("{stat}_{key}"));
+                assert_close(&eval(&r), &want, 1e-13);
+            }
+        }
+    }
+}
+
+#[test]
+fn numpy_dtypes_and_orders_load_as_f64() {
+    let want = load("small");
+    for name in ["small_f4_fortran", "small_i4", "small_f8_big"] {
+        for chunks in [Chunks::Size(1), Chunks::Size(2), Chunks::auto()] {
+            assert_eq!(eval(&from_npy(golden(name), chunks).unwrap()), want, "{name}");
+        }
+    }
+}
+
+#[test]
+fn files_written_here_are_the_ones_numpy_checked() {
+    // golden.py asserts that numpy loads from_rust.npy as x[:, ::2] * 2 + 1.
+    let exec = Executor::new(executors::Strategy::Graph, 3).unwrap();
+    let x = from_npy(golden("x"), Chunks::Size(2)).unwrap();
+    let result = &x.index(&[Index::full(), Index::step(.., 2)]).unwrap() * 2.0 + 1.0;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("from_rust.npy");
+    result.to_npy(&path, &exec).unwrap();
+    let written = std::fs::read(&path).unwrap();
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::write(golden("from_rust"), &written).unwrap();
+    }
+    assert_eq!(written, std::fs::read(golden("from_rust")).unwrap(), "to_npy's bytes changed");
+    // And it reads back here under another chunking (NaN included).
+    let back = eval(&from_npy(&path, Chunks::Size(3)).unwrap());
+    let bits = |a: &ArrayD<f64>| a.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+    assert_eq!(bits(&back), bits(&eval(&result)));
+}
+
+#[test]
+fn bad_npy_files_are_typed_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("missing.npy");
+    assert!(matches!(from_npy(&missing, 2), Err(ArrayError::Npy { .. })));
+    let text = dir.path().join("text.npy");
+    std::fs::write(&text, b"hello, this is not numpy").unwrap();
+    let e = from_npy(&text, 2).unwrap_err();
+    assert!(e.to_string().contains("not an .npy file"), "{e}");
+    // A header promising more data than the file holds.
+    let mut short = std::fs::read(golden("small")).unwrap();
+    short.truncate(short.len() - 8);
+    let cut = dir.path().join("short.npy");
+    std::fs::write(&cut, &short).unwrap();
+    let e = from_npy(&cut, 2).unwrap_err();
+    assert!(e.to_string().contains("needs more data"), "{e}");
+    // An unsupported dtype.
+    let mut complex = std::fs::read(golden("small")).unwrap();
+    let at = complex.windows(3).position(|w| w == b"<f8").unwrap();
+    complex[at..at + 3].copy_from_slice(b"<c8");
+    let c = dir.path().join("complex.npy");
+    std::fs::write(&c, &complex).unwrap();
+    let e = from_npy(&c, 2).unwrap_err();
+    assert!(e.to_string().contains("dtype \"<c8\" is not supported"), "{e}");
+}
+
+#[test]
+fn results_beyond_a_memory_budget_suggest_to_npy() {
+    let exec = Executor::sequential();
+    let a = chunked_array::random::standard_normal(0, &[1000, 1000], 250).unwrap();
+    let e = a.compute_within(&exec, 1 << 20).unwrap_err();
+    assert!(matches!(e, ArrayError::TooLarge { budget: 1_048_576, .. }));
+    assert!(e.to_string().contains("takes 8000000 bytes"), "{e}");
+    assert!(e.to_string().contains("to_npy"), "{e}");
+    assert_eq!(a.mean(..).unwrap().compute_within(&exec, 8).unwrap().len(), 1);
+}
+
+/// Records the regions it is given; fails on a block when asked to.
+struct Recorder {
+    seen: std::sync::Mutex<Vec<Vec<std::ops::Range<usize>>>>,
+    fail_at: Option<usize>,
+}
+
+impl chunked_array::BlockWriter for Recorder {
+    fn write_block(
+        &self,
+        region: &[std::ops::Range<usize>],
+        block: ndarray::ArrayViewD<'_, f64>,
+    ) -> Result<(), String> {
+        let lens: Vec<usize> = region.iter().map(|r| r.len()).collect();
+        assert_eq!(block.shape(), lens.as_slice());
+        if self.fail_at == Some(region[0].start) {
+            return Err(format!("disk full at row {}", region[0].start));
+        }
+        self.seen.lock().unwrap().push(region.to_vec());
+        Ok(())
+    }
+}
+
+#[test]
+fn store_hands_every_block_to_the_writer_once() {
+    let a = chunked_array::random::uniform(1, 0.0, 1.0, &[10, 9, 4], [3, 4, 4]).unwrap();
+    for exec in crate::executors() {
+        let rec = std::sync::Arc::new(Recorder { seen: Default::default(), fail_at: None });
+        a.store(rec.clone(), &exec).unwrap();
+        let mut seen = rec.seen.lock().unwrap().clone();
+        seen.sort_by_key(|r| (r[0].start, r[1].start));
+        assert_eq!(seen.len(), a.num_blocks());
+        assert_eq!(seen[0], vec![0..3, 0..4, 0..4]);
+        assert_eq!(seen[seen.len() - 1], vec![9..10, 8..9, 0..4]);
+    }
+    let failing = std::sync::Arc::new(Recorder { seen: Default::default(), fail_at: Some(6) });
+    let e = a.store(failing, &Executor::sequential()).unwrap_err();
+    assert!(e.to_string().contains("disk full at row 6"), "{e}");
+}
+
+#[test]
+fn empty_and_zero_dimensional_arrays_round_trip() {
+    let exec = Executor::sequential();
+    let dir = tempfile::tempdir().unwrap();
+    for shape in [vec![0, 3], vec![], vec![4]] {
+        let path = dir.path().join("a.npy");
+        let a = chunked_array::full(&shape, 2.5, 2).unwrap();
+        a.to_npy(&path, &exec).unwrap();
+        assert_eq!(eval(&from_npy(&path, 2).unwrap()), eval(&a), "{shape:?}");
+    }
+    // A failed write leaves the target as it was: the source file is cut
+    // short after it was opened, so reading its blocks fails midway.
+    let keep = dir.path().join("keep.npy");
+    std::fs::write(&keep, b"old").unwrap();
+    let source = dir.path().join("source.npy");
+    chunked_array::full(&[100, 10], 1.0, 10).unwrap().to_npy(&source, &exec).unwrap();
+    let a = from_npy(&source, 10).unwrap();
+    std::fs::OpenOptions::new().write(true).open(&source).unwrap().set_len(400).unwrap();
+    let e = a.to_npy(&keep, &exec).unwrap_err();
+    assert!(e.to_string().contains("source.npy"), "{e}");
+    assert_eq!(std::fs::read(&keep).unwrap(), b"old");
+}

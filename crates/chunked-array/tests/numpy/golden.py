@@ -1,0 +1,69 @@
+"""Golden files for chunked-array's numpy comparisons (tests/it/numpy.rs).
+
+Run from anywhere with numpy installed:  python golden.py
+Writes inputs (in several dtypes and orders) and numpy's results of the same
+slicing, joining and reductions into golden/, and checks that from_rust.npy
+(written by chunked-array's to_npy, see UPDATE_GOLDEN in numpy.rs) loads in
+numpy with the values it should hold.  Tests read only the committed files.
+"""
+import os
+
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+OUT = os.path.join(HERE, "golden")
+os.makedirs(OUT, exist_ok=True)
+
+
+def save(name, a):
+    np.save(os.path.join(OUT, name + ".npy"), np.asarray(a, dtype=np.float64))
+
+
+rng = np.random.default_rng(20261130)
+x = rng.standard_normal((5, 6, 7))
+x[1, 2, 3] = np.nan
+x[4, 0, 6] = np.nan
+x[2, 5, 0] = np.nan
+y = rng.standard_normal((4, 6, 7))
+save("x", x)
+save("y", y)
+
+# Other dtypes and layouts of one small array.
+small = np.arange(24, dtype=np.float64).reshape(2, 3, 4) * 2 - 7
+np.save(os.path.join(OUT, "small_f4_fortran.npy"), np.asfortranarray(small.astype(np.float32)))
+np.save(os.path.join(OUT, "small_i4.npy"), small.astype(np.int32))
+np.save(os.path.join(OUT, "small_f8_big.npy"), small.astype(">f8"))
+save("small", small)
+
+# Slicing.
+save("slice_a", x[1:4, ::-2, 3])
+save("slice_b", x[-1, None, 2:7:3])
+save("slice_c", x[::2, 1:-1, ::-3])
+save("slice_d", x[..., 0])
+save("slice_e", x[-2:-6:-1, 4, -1:-8:-2])
+
+# Joining and transposing.
+save("concat0", np.concatenate([x, y, x], axis=0))
+save("concat2", np.concatenate([x[:4], y], axis=2))
+save("stack1", np.stack([x[0], y[0], x[1]], axis=1))
+save("transpose201", x.transpose(2, 0, 1))
+
+# Reductions over axis tuples, NaN propagating as numpy's.
+AXES = {"0": (0,), "12": (1, 2), "02": (0, 2), "all": None}
+for key, axes in AXES.items():
+    save(f"sum_{key}", np.sum(x, axis=axes))
+    save(f"mean_{key}", np.mean(x, axis=axes))
+    save(f"std_{key}", np.std(x, axis=axes))
+    save(f"var1_{key}", np.var(x, axis=axes, ddof=1))
+    save(f"min_{key}", np.min(x, axis=axes))
+    save(f"max_{key}", np.max(x, axis=axes))
+
+# The file chunked-array wrote must hold x[:, ::2] * 2 + 1, bit for bit.
+written = os.path.join(OUT, "from_rust.npy")
+if os.path.exists(written):
+    got = np.load(written)
+    want = x[:, ::2] * 2 + 1
+    assert got.dtype == np.float64 and got.shape == want.shape, (got.dtype, got.shape)
+    assert np.array_equal(got, want, equal_nan=True), "from_rust.npy differs"
+    print("from_rust.npy loads in numpy with the expected values")
+print("golden files written to", OUT)
