@@ -66,6 +66,9 @@ pub(crate) enum Op {
     /// A reduction over some axes (sorted, distinct; all of them for a full
     /// reduction).
     Reduce { input: Array, axes: Vec<usize>, stat: Stat },
+    /// numpy's `where(cond, x, y)`: `x` where `cond` is non-zero, else `y`,
+    /// the three broadcast together.
+    Where(Array, Array, Array),
     /// `dot` of a matrix or vector with a matrix or vector.
     Dot(Array, Array),
 }
@@ -93,6 +96,28 @@ pub(crate) enum Unary {
     ScalarDiv(f64),
     /// `x.powf(c)`.
     Powf(f64),
+    /// `ln(1 + x)`, accurate near 0.
+    Log1p,
+    /// `e^x - 1`, accurate near 0.
+    Expm1,
+    /// `tan x`.
+    Tan,
+    /// The largest integer not above `x`.
+    Floor,
+    /// The smallest integer not below `x`.
+    Ceil,
+    /// Rounded half to even (numpy's `round`).
+    Round,
+    /// -1, 0 or 1 (NaN for NaN), numpy's `sign`.
+    Sign,
+    /// 1 where NaN, else 0.
+    IsNan,
+    /// 1 where finite, else 0.
+    IsFinite,
+    /// NaN replaced by a value (the other values kept).
+    NanTo(f64),
+    /// `min(max(x, lo), hi)`, NaN kept (numpy's `clip`).
+    Clip(f64, f64),
 }
 
 impl Unary {
@@ -111,6 +136,17 @@ impl Unary {
             Self::ScalarSub(_) => "sub",
             Self::DivScalar(_) | Self::ScalarDiv(_) => "truediv",
             Self::Powf(_) => "pow",
+            Self::Log1p => "log1p",
+            Self::Expm1 => "expm1",
+            Self::Tan => "tan",
+            Self::Floor => "floor",
+            Self::Ceil => "ceil",
+            Self::Round => "round",
+            Self::Sign => "sign",
+            Self::IsNan => "isnan",
+            Self::IsFinite => "isfinite",
+            Self::NanTo(_) => "nan_to_num",
+            Self::Clip(..) => "clip",
         }
     }
 }
@@ -125,6 +161,13 @@ pub(crate) enum Binary {
     Pow,
     Maximum,
     Minimum,
+    /// Comparisons: 1 where true, else 0 (NaN compares false, but unequal).
+    Greater,
+    GreaterEqual,
+    Less,
+    LessEqual,
+    Equal,
+    NotEqual,
 }
 
 impl Binary {
@@ -137,6 +180,12 @@ impl Binary {
             Self::Pow => "pow",
             Self::Maximum => "maximum",
             Self::Minimum => "minimum",
+            Self::Greater => "greater",
+            Self::GreaterEqual => "greater_equal",
+            Self::Less => "less",
+            Self::LessEqual => "less_equal",
+            Self::Equal => "equal",
+            Self::NotEqual => "not_equal",
         }
     }
 }
@@ -217,6 +266,7 @@ impl Array {
             Op::Npy(_) => "from-npy",
             Op::Unary(u, _) => u.name(),
             Op::Binary(b, _, _) => b.name(),
+            Op::Where(..) => "where",
             Op::Transpose(..) => "transpose",
             Op::Rechunk(_) => "rechunk",
             Op::Index(..) => "getitem",
@@ -258,7 +308,7 @@ impl Array {
 
     // ----- element-wise, with scalars -----
 
-    fn unary(&self, op: Unary) -> Array {
+    pub(crate) fn unary(&self, op: Unary) -> Array {
         Array::from_parts(self.node.shape.clone(), self.node.grid.chunks.clone(), Op::Unary(op, self.clone()))
     }
 
@@ -329,10 +379,10 @@ impl Array {
 
     // ----- element-wise, with arrays (broadcasting) -----
 
-    fn binary(&self, op: Binary, other: &Array) -> Result<Array, ArrayError> {
+    pub(crate) fn binary(&self, op: Binary, other: &Array) -> Result<Array, ArrayError> {
         let shape = broadcast_shapes(op.name(), self.shape(), other.shape())?;
         check_shape(&shape)?;
-        let chunks = broadcast_chunks(&shape, self, other);
+        let chunks = broadcast_chunks(&shape, &[self, other]);
         Ok(Array::from_parts(shape, chunks, Op::Binary(op, self.clone(), other.clone())))
     }
 
@@ -496,13 +546,13 @@ pub(crate) fn broadcast_shapes(op: &'static str, a: &[usize], b: &[usize]) -> Re
     Ok(out)
 }
 
-/// The blocks of a broadcast result: along every axis, those of an operand
-/// that spans the axis (the left one when both do).
-fn broadcast_chunks(shape: &[usize], a: &Array, b: &Array) -> Vec<Vec<usize>> {
+/// The blocks of a broadcast result: along every axis, those of the first
+/// operand that spans the axis.
+pub(crate) fn broadcast_chunks(shape: &[usize], operands: &[&Array]) -> Vec<Vec<usize>> {
     let n = shape.len();
     (0..n)
         .map(|d| {
-            for x in [a, b] {
+            for x in operands {
                 let m = x.ndim();
                 if d + m >= n && x.shape()[d + m - n] == shape[d] {
                     return x.chunks()[d + m - n].clone();

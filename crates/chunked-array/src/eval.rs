@@ -125,6 +125,12 @@ pub(crate) fn leaf_blocks(
             }
         }
         Op::Transpose(x, perm) => leaf_blocks(x, &unpermute(perm, region), materialized, out),
+        Op::Where(c, x, y) => {
+            for operand in [c, x, y] {
+                let r = project(operand.shape(), a.shape(), region);
+                leaf_blocks(operand, &r, materialized, out);
+            }
+        }
         Op::Binary(_, x, y) => {
             for operand in [x, y] {
                 let r = project(operand.shape(), a.shape(), region);
@@ -244,6 +250,17 @@ pub(crate) fn eval(a: &Array, region: &[Range<usize>], cx: &Leaves<'_>) -> Resul
                     Ok(if out.is_standard_layout() { out } else { out.as_standard_layout().into_owned() })
                 }
             }
+        }
+        Op::Where(c, x, y) => {
+            let dim = IxDyn(&shape);
+            let vals = [c, x, y].map(|o| eval(o, &project(o.shape(), a.shape(), region), cx));
+            let [vc, vx, vy] = vals;
+            let (vc, vx, vy) = (vc?, vx?, vy?);
+            let bc = vc.broadcast(dim.clone()).ok_or("operands do not broadcast")?;
+            let bx = vx.broadcast(dim.clone()).ok_or("operands do not broadcast")?;
+            let by = vy.broadcast(dim).ok_or("operands do not broadcast")?;
+            let out = Zip::from(&bc).and(&bx).and(&by).map_collect(|&c, &x, &y| if c != 0.0 { x } else { y });
+            Ok(if out.is_standard_layout() { out } else { out.as_standard_layout().into_owned() })
         }
         Op::Reduce { .. } | Op::Dot(..) => Err("a reduction is read from its blocks".into()),
     }
@@ -381,6 +398,33 @@ fn apply_unary(op: Unary, x: &mut ArrayD<f64>) {
         Unary::DivScalar(c) => x.mapv_inplace(|v| v / c),
         Unary::ScalarDiv(c) => x.mapv_inplace(|v| c / v),
         Unary::Powf(c) => x.mapv_inplace(|v| v.powf(c)),
+        Unary::Log1p => x.mapv_inplace(f64::ln_1p),
+        Unary::Expm1 => x.mapv_inplace(f64::exp_m1),
+        Unary::Tan => x.mapv_inplace(f64::tan),
+        Unary::Floor => x.mapv_inplace(f64::floor),
+        Unary::Ceil => x.mapv_inplace(f64::ceil),
+        Unary::Round => x.mapv_inplace(f64::round_ties_even),
+        Unary::Sign => x.mapv_inplace(|v| {
+            if v > 0.0 {
+                1.0
+            } else if v < 0.0 {
+                -1.0
+            } else {
+                v
+            }
+        }),
+        Unary::IsNan => x.mapv_inplace(|v| f64::from(u8::from(v.is_nan()))),
+        Unary::IsFinite => x.mapv_inplace(|v| f64::from(u8::from(v.is_finite()))),
+        Unary::NanTo(c) => x.mapv_inplace(|v| if v.is_nan() { c } else { v }),
+        Unary::Clip(lo, hi) => x.mapv_inplace(|v| {
+            if v < lo {
+                lo
+            } else if v > hi {
+                hi
+            } else {
+                v
+            }
+        }),
     }
 }
 
@@ -393,5 +437,11 @@ fn binary_fn(op: Binary) -> fn(f64, f64) -> f64 {
         Binary::Pow => f64::powf,
         Binary::Maximum => nan_max,
         Binary::Minimum => nan_min,
+        Binary::Greater => |p, q| f64::from(u8::from(p > q)),
+        Binary::GreaterEqual => |p, q| f64::from(u8::from(p >= q)),
+        Binary::Less => |p, q| f64::from(u8::from(p < q)),
+        Binary::LessEqual => |p, q| f64::from(u8::from(p <= q)),
+        Binary::Equal => |p, q| f64::from(u8::from(p == q)),
+        Binary::NotEqual => |p, q| f64::from(u8::from(p != q)),
     }
 }

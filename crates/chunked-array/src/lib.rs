@@ -70,12 +70,14 @@ mod index;
 mod join;
 mod kernels;
 mod layout;
+mod nanreduce;
 mod npy;
 mod ops;
 mod plan;
 pub mod random;
 mod reduce;
 mod store;
+mod ufuncs;
 
 use std::path::Path;
 
@@ -93,6 +95,7 @@ pub use npy::from_npy;
 pub use plan::Plan;
 pub use reduce::Axes;
 pub use store::BlockWriter;
+pub use ufuncs::where_;
 
 /// Computes several arrays in one run (dask's `compute(a, b)`): what they
 /// share is computed once. Results come in the order given.

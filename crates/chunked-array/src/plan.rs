@@ -298,6 +298,7 @@ fn children(a: &Array) -> Vec<&Array> {
         Op::Concat(inputs, _) => inputs.iter().collect(),
         Op::Reduce { input, .. } => vec![input],
         Op::Binary(_, x, y) | Op::Dot(x, y) => vec![x, y],
+        Op::Where(c, x, y) => vec![c, x, y],
     }
 }
 
@@ -372,6 +373,11 @@ impl Lowering {
                 Op::Binary(_, x, y) => {
                     push(x, a, Role::Fused);
                     push(y, a, Role::Fused);
+                }
+                Op::Where(c, x, y) => {
+                    for o in [c, x, y] {
+                        push(o, a, Role::Fused);
+                    }
                 }
                 Op::Reduce { input, .. } => push(input, a, Role::ReduceInput),
                 Op::Dot(x, y) => match dot_mode(x, y) {

@@ -77,6 +77,25 @@ impl Array {
         Ok(())
     }
 
+    /// Computes the array and keeps it in memory, cut as before (dask's
+    /// `persist`): later computations read its blocks instead of
+    /// recomputing it.
+    ///
+    /// ```
+    /// use executors::Executor;
+    /// let exec = Executor::sequential();
+    /// let x = chunked_array::random::standard_normal(0, &[100, 10], 30)?;
+    /// let kept = (&x - &x.mean(0)?)?.persist(&exec)?;
+    /// assert_eq!(kept.chunks(), x.chunks());
+    /// assert!(kept.mean(..)?.compute_scalar(&exec)?.abs() < 1e-12);
+    /// # Ok::<(), chunked_array::ArrayError>(())
+    /// ```
+    pub fn persist(&self, exec: &Executor) -> Result<Array, ArrayError> {
+        let values = self.compute(exec)?;
+        let chunks = crate::Chunks::Explicit(self.chunks().to_vec());
+        Array::source(self.shape(), chunks, crate::array::Op::FromArray(Arc::new(values)))
+    }
+
     /// [`Array::compute`], refused with [`ArrayError::TooLarge`] before any
     /// work when the result would take more than `budget_bytes` of memory
     /// (write such a result with [`Array::to_npy`] or [`Array::store`]).

@@ -211,3 +211,49 @@ fn empty_and_zero_dimensional_arrays_round_trip() {
     assert!(e.to_string().contains("source.npy"), "{e}");
     assert_eq!(std::fs::read(&keep).unwrap(), b"old");
 }
+
+#[test]
+fn nan_ignoring_reductions_equal_numpy() {
+    let axes: [(&str, chunked_array::Axes); 4] =
+        [("0", 0.into()), ("12", [1, 2].into()), ("02", [0, 2].into()), ("all", chunked_array::Axes::All)];
+    for chunks in chunkings() {
+        let x = from_npy(golden("x"), chunks.clone()).unwrap();
+        for (key, ax) in &axes {
+            let cases = [
+                ("nansum", x.nansum(ax.clone()).unwrap()),
+                ("nanmean", x.nanmean(ax.clone()).unwrap()),
+                ("nanstd", x.nanstd(ax.clone()).unwrap()),
+                ("nanvar1", x.nanvar_ddof(ax.clone(), 1).unwrap()),
+                ("nanmin", x.nanmin(ax.clone()).unwrap()),
+                ("nanmax", x.nanmax(ax.clone()).unwrap()),
+            ];
+            for (stat, r) in cases {
+                assert_close(&eval(&r), &load(&format!("{stat}_{key}")), 1e-13);
+            }
+        }
+        // A lane of NaN only gives NaN, as numpy (which warns).
+        let z = from_npy(golden("z"), chunks).unwrap();
+        assert_close(&eval(&z.nanmean(0).unwrap()), &load("z_nanmean_0"), 1e-13);
+        assert_close(&eval(&z.nanmin(0).unwrap()), &load("z_nanmin_0"), 0.0);
+        assert_close(&eval(&z.nanvar_ddof(0, 1).unwrap()), &load("z_nanvar1_0"), 1e-13);
+    }
+    let empty = chunked_array::zeros(&[0, 3], 2).unwrap();
+    assert!(matches!(empty.nanmax(0), Err(ArrayError::EmptyReduction { op: "nanmax", .. })));
+}
+
+#[test]
+fn ufuncs_and_where_equal_numpy() {
+    let x = from_npy(golden("x"), Chunks::Size(2)).unwrap();
+    let mask = x.greater(&chunked_array::full(&[], 0.2, 1).unwrap()).unwrap();
+    let parts = [
+        x.abs().log1p(),
+        x.expm1(),
+        x.clip(-0.5, 0.7).unwrap(),
+        (&x * 3.0).round(),
+        x.sign(),
+        x.isnan(),
+        chunked_array::where_(&mask, &x, &-&x).unwrap(),
+    ];
+    assert_close(&eval(&stack(&parts, 0).unwrap()), &load("ufuncs"), 1e-15);
+    assert!(x.clip(1.0, 0.0).is_err());
+}

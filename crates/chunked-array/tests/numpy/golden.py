@@ -58,6 +58,29 @@ for key, axes in AXES.items():
     save(f"min_{key}", np.min(x, axis=axes))
     save(f"max_{key}", np.max(x, axis=axes))
 
+# NaN-ignoring reductions, numpy's ufuncs and where over the same data.
+for key, axes in AXES.items():
+    save(f"nansum_{key}", np.nansum(x, axis=axes))
+    save(f"nanmean_{key}", np.nanmean(x, axis=axes))
+    save(f"nanstd_{key}", np.nanstd(x, axis=axes))
+    save(f"nanvar1_{key}", np.nanvar(x, axis=axes, ddof=1))
+    save(f"nanmin_{key}", np.nanmin(x, axis=axes))
+    save(f"nanmax_{key}", np.nanmax(x, axis=axes))
+# A lane of NaN only: nanmean, nanmin are NaN there (numpy warns).
+z = x.copy()
+z[:, 3, 4] = np.nan
+with np.errstate(all="ignore"):
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        save("z", z)
+        save("z_nanmean_0", np.nanmean(z, axis=0))
+        save("z_nanmin_0", np.nanmin(z, axis=0))
+        save("z_nanvar1_0", np.nanvar(z, axis=0, ddof=1))
+save("ufuncs", np.stack([np.log1p(np.abs(x)), np.expm1(x), np.clip(x, -0.5, 0.7), np.round(x * 3), np.sign(x),
+                         np.isnan(x).astype(float), np.where(x > 0.2, x, -x)]))
+
 # The file chunked-array wrote must hold x[:, ::2] * 2 + 1, bit for bit.
 written = os.path.join(OUT, "from_rust.npy")
 if os.path.exists(written):
