@@ -6,6 +6,7 @@
 mod dense;
 mod distributed;
 mod errors;
+mod generators;
 mod graph;
 mod indexing;
 mod invariance;
