@@ -69,6 +69,8 @@ pub(crate) enum Op {
     /// numpy's `where(cond, x, y)`: `x` where `cond` is non-zero, else `y`,
     /// the three broadcast together.
     Where(Array, Array, Array),
+    /// A function of the inputs' blocks (`map_blocks`, `blockwise`).
+    Blockwise(Vec<Array>, crate::blockwise::BlockOp),
     /// `dot` of a matrix or vector with a matrix or vector.
     Dot(Array, Array),
 }
@@ -267,6 +269,7 @@ impl Array {
             Op::Unary(u, _) => u.name(),
             Op::Binary(b, _, _) => b.name(),
             Op::Where(..) => "where",
+            Op::Blockwise(..) => "blockwise",
             Op::Transpose(..) => "transpose",
             Op::Rechunk(_) => "rechunk",
             Op::Index(..) => "getitem",

@@ -83,7 +83,7 @@ impl Operand {
 
 /// Whether `a` is read from its blocks.
 pub(crate) fn is_leaf(a: &Array, materialized: &HashSet<u64>) -> bool {
-    matches!(a.op(), Op::Reduce { .. } | Op::Dot(..)) || materialized.contains(&a.id())
+    matches!(a.op(), Op::Reduce { .. } | Op::Dot(..) | Op::Blockwise(..)) || materialized.contains(&a.id())
 }
 
 /// The lengths of a region.
@@ -137,7 +137,7 @@ pub(crate) fn leaf_blocks(
                 leaf_blocks(operand, &r, materialized, out);
             }
         }
-        Op::Reduce { .. } | Op::Dot(..) => {}
+        Op::Reduce { .. } | Op::Dot(..) | Op::Blockwise(..) => {}
     }
 }
 
@@ -262,7 +262,9 @@ pub(crate) fn eval(a: &Array, region: &[Range<usize>], cx: &Leaves<'_>) -> Resul
             let out = Zip::from(&bc).and(&bx).and(&by).map_collect(|&c, &x, &y| if c != 0.0 { x } else { y });
             Ok(if out.is_standard_layout() { out } else { out.as_standard_layout().into_owned() })
         }
-        Op::Reduce { .. } | Op::Dot(..) => Err("a reduction is read from its blocks".into()),
+        Op::Reduce { .. } | Op::Dot(..) | Op::Blockwise(..) => {
+            Err("a reduction is read from its blocks".into())
+        }
     }
 }
 

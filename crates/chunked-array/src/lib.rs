@@ -61,6 +61,7 @@
 //! array are errors, as numpy raises.
 
 mod array;
+mod blockwise;
 mod chunks;
 mod creation;
 mod distributed;
@@ -74,6 +75,7 @@ mod nanreduce;
 mod npy;
 mod ops;
 mod plan;
+mod quantile;
 pub mod random;
 mod reduce;
 mod store;
@@ -85,6 +87,7 @@ use executors::{Drawing, Executor, RankDir};
 use ndarray::ArrayD;
 
 pub use array::{Array, MAX_DIMS};
+pub use blockwise::{BlockFn, blockwise};
 pub use chunks::{Chunks, DEFAULT_CHUNK_BYTES, MAX_BLOCKS};
 pub use creation::{arange, from_array, full, ones, zeros};
 pub use distributed::{Distributed, UnitPartial};

@@ -288,7 +288,7 @@ enum FirstLayer {
 }
 
 fn fusable(a: &Array) -> bool {
-    !matches!(a.op(), Op::Reduce { .. } | Op::Dot(..))
+    !matches!(a.op(), Op::Reduce { .. } | Op::Dot(..) | Op::Blockwise(..))
 }
 
 fn children(a: &Array) -> Vec<&Array> {
@@ -299,6 +299,7 @@ fn children(a: &Array) -> Vec<&Array> {
         Op::Reduce { input, .. } => vec![input],
         Op::Binary(_, x, y) | Op::Dot(x, y) => vec![x, y],
         Op::Where(c, x, y) => vec![c, x, y],
+        Op::Blockwise(inputs, _) => inputs.iter().collect(),
     }
 }
 
@@ -377,6 +378,11 @@ impl Lowering {
                 Op::Where(c, x, y) => {
                     for o in [c, x, y] {
                         push(o, a, Role::Fused);
+                    }
+                }
+                Op::Blockwise(inputs, _) => {
+                    for x in inputs {
+                        push(x, a, Role::ProductOperand);
                     }
                 }
                 Op::Reduce { input, .. } => push(input, a, Role::ReduceInput),
@@ -477,6 +483,7 @@ impl Lowering {
             match a.op() {
                 Op::Reduce { input, axes, stat } => self.reduce(a, input, axes, *stat),
                 Op::Dot(x, y) => self.dot(a, x, y),
+                Op::Blockwise(inputs, f) => self.blockwise(a, inputs, f.0.clone()),
                 _ => {}
             }
             let is_root =
@@ -677,6 +684,41 @@ impl Lowering {
             blocks.push(f.call(&root));
         }
         self.blocks.insert(d.id(), blocks);
+    }
+
+    /// A task per output block: the inputs' regions of the first input's
+    /// block, evaluated, then the function.
+    fn blockwise(&mut self, out: &Array, inputs: &[Array], f: crate::blockwise::BlockFn) {
+        let in_grid = inputs[0].grid().clone();
+        let out_grid = out.grid().clone();
+        let mut blocks = Vec::with_capacity(out_grid.len());
+        for flat in 0..out_grid.len() {
+            let region = in_grid.region(&in_grid.unflatten(flat));
+            let want = lens(&out_grid.region(&out_grid.unflatten(flat)));
+            let mut needed = Vec::new();
+            for x in inputs {
+                leaf_blocks(x, &region, &self.materialized, &mut needed);
+            }
+            let (deps, index) = self.inputs(needed);
+            let (inputs, f, mat) = (inputs.to_vec(), f.clone(), self.materialized.clone());
+            let run: TaskFn = Arc::new(move |args: &[&Piece]| {
+                let cx = Leaves::new(&mat, args, &index);
+                let values = inputs.iter().map(|x| eval(x, &region, &cx)).collect::<Result<Vec<_>, _>>()?;
+                let views: Vec<_> = values.iter().map(ArrayD::view).collect();
+                let block = f(&views)?;
+                if block.shape() != want.as_slice() {
+                    return Err(format!(
+                        "the block function returned shape {:?} for block {flat}, whose shape is {want:?}",
+                        block.shape()
+                    ));
+                }
+                let block =
+                    if block.is_standard_layout() { block } else { block.as_standard_layout().into_owned() };
+                Ok(Piece { block: Some(Arc::new(block)), partials: Vec::new() })
+            });
+            blocks.push(self.task("blockwise", &deps, run));
+        }
+        self.blocks.insert(out.id(), blocks);
     }
 
     /// A task per output block and block of the contracted axis (the left

@@ -257,3 +257,51 @@ fn ufuncs_and_where_equal_numpy() {
     assert_close(&eval(&stack(&parts, 0).unwrap()), &load("ufuncs"), 1e-15);
     assert!(x.clip(1.0, 0.0).is_err());
 }
+
+#[test]
+fn quantiles_equal_numpy() {
+    let axes: [(&str, chunked_array::Axes); 4] =
+        [("0", 0.into()), ("12", [1, 2].into()), ("02", [0, 2].into()), ("all", chunked_array::Axes::All)];
+    for chunks in chunkings() {
+        let y = from_npy(golden("y"), chunks.clone()).unwrap();
+        for (key, ax) in &axes {
+            for q in [0, 10, 25, 50, 90, 100] {
+                let got = eval(&y.quantile(f64::from(q) / 100.0, ax.clone()).unwrap());
+                assert_close(&got, &load(&format!("quantile_{q}_{key}")), 1e-14);
+            }
+        }
+        let x = from_npy(golden("x"), chunks).unwrap();
+        assert_close(&eval(&x.quantile(0.3, 2).unwrap()), &load("quantile_x_30_2"), 1e-14);
+        assert_close(&eval(&y.percentile(37.5, 1).unwrap()), &load("percentile_y_37_1"), 1e-14);
+    }
+    let y = from_npy(golden("y"), 2).unwrap();
+    assert!(matches!(y.quantile(1.5, 0), Err(ArrayError::InvalidParameter { .. })));
+    assert!(matches!(y.percentile(-1.0, 0), Err(ArrayError::InvalidParameter { .. })));
+    let empty = chunked_array::zeros(&[0, 3], 2).unwrap();
+    assert!(matches!(empty.quantile(0.5, 0), Err(ArrayError::EmptyReduction { op: "quantile", .. })));
+}
+
+#[test]
+fn map_blocks_and_blockwise_see_whole_blocks() {
+    let exec = Executor::new(executors::Strategy::Graph, 2).unwrap();
+    let x = from_npy(golden("y"), Chunks::Sizes(vec![3, 6, 7])).unwrap();
+    // Each block centred on its own mean: every block's sum is ~0.
+    let centred = x.map_blocks(|b| Ok(&b - b.mean().unwrap_or(0.0))).unwrap();
+    let sums = centred.map_blocks(|b| Ok(ArrayD::from_elem(b.raw_dim(), b.sum()))).unwrap();
+    assert!(eval(&sums).iter().all(|s| s.abs() < 1e-12));
+    // Downstream reductions read the blocks; any executor gives the same.
+    let m = centred.max(..).unwrap();
+    assert_eq!(m.compute(&exec).unwrap(), eval(&m));
+    // A wrong block shape is reported.
+    let bad = x.map_blocks(|_| Ok(ArrayD::zeros(ndarray::IxDyn(&[1])))).unwrap();
+    let e = bad.compute(&exec).unwrap_err();
+    assert!(e.to_string().contains("the block function returned shape [1]"), "{e}");
+    let f: chunked_array::BlockFn = std::sync::Arc::new(|b| Ok(b[0].to_owned()));
+    let e = chunked_array::blockwise(
+        f,
+        std::slice::from_ref(&x),
+        Chunks::Explicit(vec![vec![4], vec![6], vec![7]]),
+    )
+    .unwrap_err();
+    assert!(matches!(e, ArrayError::ChunksDoNotFit { .. }), "{e}");
+}

@@ -81,6 +81,13 @@ with np.errstate(all="ignore"):
 save("ufuncs", np.stack([np.log1p(np.abs(x)), np.expm1(x), np.clip(x, -0.5, 0.7), np.round(x * 3), np.sign(x),
                          np.isnan(x).astype(float), np.where(x > 0.2, x, -x)]))
 
+# Exact quantiles (linear method), NaN lanes NaN.
+for key, axes in AXES.items():
+    for q in (0.0, 0.1, 0.25, 0.5, 0.9, 1.0):
+        save(f"quantile_{int(q * 100)}_{key}", np.quantile(y, q, axis=axes))
+save("quantile_x_30_2", np.quantile(x, 0.3, axis=2))
+save("percentile_y_37_1", np.percentile(y, 37.5, axis=1))
+
 # The file chunked-array wrote must hold x[:, ::2] * 2 + 1, bit for bit.
 written = os.path.join(OUT, "from_rust.npy")
 if os.path.exists(written):
