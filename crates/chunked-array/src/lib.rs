@@ -60,6 +60,7 @@
 //! mean and variance of an empty array are NaN; `min`/`max` of an empty
 //! array are errors, as numpy raises.
 
+mod argreduce;
 mod array;
 mod blockwise;
 mod chunks;
@@ -78,6 +79,7 @@ mod plan;
 mod quantile;
 pub mod random;
 mod reduce;
+mod scan;
 mod store;
 mod ufuncs;
 

@@ -305,3 +305,37 @@ fn map_blocks_and_blockwise_see_whole_blocks() {
     .unwrap_err();
     assert!(matches!(e, ArrayError::ChunksDoNotFit { .. }), "{e}");
 }
+
+#[test]
+fn scans_products_and_arg_extremes_equal_numpy() {
+    for chunks in chunkings() {
+        let x = from_npy(golden("x"), chunks.clone()).unwrap();
+        let y = from_npy(golden("y"), chunks.clone()).unwrap();
+        let t = from_npy(golden("t"), chunks.clone()).unwrap();
+        for axis in 0..3 {
+            assert_close(&eval(&x.cumsum(axis).unwrap()), &load(&format!("cumsum_x_{axis}")), 1e-13);
+            let c = (&y * 0.5 + 1.0).cumprod(axis).unwrap();
+            assert_close(&eval(&c), &load(&format!("cumprod_y_{axis}")), 1e-13);
+            assert_eq!(eval(&x.argmin(Some(axis)).unwrap()), load(&format!("argmin_x_{axis}")), "{chunks:?}");
+            assert_eq!(eval(&y.argmax(Some(axis)).unwrap()), load(&format!("argmax_y_{axis}")));
+        }
+        assert_eq!(eval(&x.argmax(None).unwrap()), load("argmax_x_all"));
+        assert_eq!(eval(&y.argmin(None).unwrap()), load("argmin_y_all"));
+        assert_eq!(eval(&t.argmax(Some(1)).unwrap()), load("argmax_t_1"), "ties take the first");
+        assert_eq!(eval(&t.argmin(None).unwrap()), load("argmin_t_all"));
+        let p = &y * 0.3 + 1.0;
+        for (key, ax) in [
+            ("0", chunked_array::Axes::from(0)),
+            ("12", [1, 2].into()),
+            ("02", [0, 2].into()),
+            ("all", chunked_array::Axes::All),
+        ] {
+            assert_close(&eval(&p.prod(ax).unwrap()), &load(&format!("prod_{key}")), 1e-13);
+        }
+    }
+    let empty = chunked_array::zeros(&[0, 3], 2).unwrap();
+    assert_eq!(eval(&empty.prod(0).unwrap()).into_raw_vec_and_offset().0, vec![1.0; 3]);
+    assert_eq!(eval(&empty.cumsum(0).unwrap()).shape(), &[0, 3]);
+    assert!(matches!(empty.argmax(Some(0)), Err(ArrayError::EmptyReduction { op: "argmax", .. })));
+    assert!(matches!(empty.cumsum(2), Err(ArrayError::AxisOutOfRange { .. })));
+}

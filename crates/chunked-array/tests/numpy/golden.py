@@ -88,6 +88,21 @@ for key, axes in AXES.items():
 save("quantile_x_30_2", np.quantile(x, 0.3, axis=2))
 save("percentile_y_37_1", np.percentile(y, 37.5, axis=1))
 
+# Scans, products and arg-extremes (x has NaN; ties in t).
+for axis in (0, 1, 2):
+    save(f"cumsum_x_{axis}", np.cumsum(x, axis=axis))
+    save(f"cumprod_y_{axis}", np.cumprod(y * 0.5 + 1, axis=axis))
+    save(f"argmin_x_{axis}", np.argmin(x, axis=axis))
+    save(f"argmax_y_{axis}", np.argmax(y, axis=axis))
+save("argmax_x_all", np.argmax(x))
+save("argmin_y_all", np.argmin(y))
+t = np.round(y * 2)
+save("t", t)
+save("argmax_t_1", np.argmax(t, axis=1))
+save("argmin_t_all", np.argmin(t))
+for key, axes in AXES.items():
+    save(f"prod_{key}", np.prod(y * 0.3 + 1, axis=axes))
+
 # The file chunked-array wrote must hold x[:, ::2] * 2 + 1, bit for bit.
 written = os.path.join(OUT, "from_rust.npy")
 if os.path.exists(written):
