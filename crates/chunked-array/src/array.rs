@@ -61,6 +61,8 @@ pub(crate) enum Op {
     Rechunk(Array),
     /// Basic indexing: slices, integers, new axes.
     Index(Array, crate::index::IndexMap),
+    /// The same elements in another shape (row-major).
+    Reshape(Array),
     /// Arrays joined along an axis.
     Concat(Vec<Array>, usize),
     /// A reduction over some axes (sorted, distinct; all of them for a full
@@ -274,6 +276,7 @@ impl Array {
             Op::Rechunk(_) => "rechunk",
             Op::Index(..) => "getitem",
             Op::Concat(..) => "concatenate",
+            Op::Reshape(_) => "reshape",
             Op::Reduce { stat, .. } => stat.name(),
             Op::Dot(..) => "dot",
         }

@@ -119,6 +119,9 @@ pub(crate) fn leaf_blocks(
         Op::Random { .. } | Op::Full(_) | Op::Arange { .. } | Op::FromArray(_) | Op::Npy(_) => {}
         Op::Unary(_, x) | Op::Rechunk(x) => leaf_blocks(x, region, materialized, out),
         Op::Index(x, map) => leaf_blocks(x, &crate::index::input_region(map, region), materialized, out),
+        Op::Reshape(x) => {
+            leaf_blocks(x, &crate::reshape::input_region(x, a.shape(), region), materialized, out)
+        }
         Op::Concat(inputs, axis) => {
             for (x, r) in crate::join::parts(inputs, *axis, region) {
                 leaf_blocks(x, &r, materialized, out);
@@ -197,6 +200,7 @@ pub(crate) fn eval(a: &Array, region: &[Range<usize>], cx: &Leaves<'_>) -> Resul
         }
         Op::Rechunk(x) => eval(x, region, cx),
         Op::Index(x, map) => crate::index::eval_index(map, region, &mut |r| eval(x, r, cx)),
+        Op::Reshape(x) => crate::reshape::eval_reshape(x, a.shape(), region, &mut |r| eval(x, r, cx)),
         Op::Concat(inputs, axis) => {
             let mut out = ArrayD::zeros(IxDyn(&shape));
             let mut at = 0;

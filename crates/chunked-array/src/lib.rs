@@ -79,6 +79,7 @@ mod plan;
 mod quantile;
 pub mod random;
 mod reduce;
+mod reshape;
 mod scan;
 mod store;
 mod ufuncs;

@@ -294,7 +294,7 @@ fn fusable(a: &Array) -> bool {
 fn children(a: &Array) -> Vec<&Array> {
     match a.op() {
         Op::Random { .. } | Op::Full(_) | Op::Arange { .. } | Op::FromArray(_) | Op::Npy(_) => vec![],
-        Op::Unary(_, x) | Op::Transpose(x, _) | Op::Rechunk(x) | Op::Index(x, _) => vec![x],
+        Op::Unary(_, x) | Op::Transpose(x, _) | Op::Rechunk(x) | Op::Index(x, _) | Op::Reshape(x) => vec![x],
         Op::Concat(inputs, _) => inputs.iter().collect(),
         Op::Reduce { input, .. } => vec![input],
         Op::Binary(_, x, y) | Op::Dot(x, y) => vec![x, y],
@@ -363,7 +363,7 @@ impl Lowering {
         for a in &order {
             match a.op() {
                 Op::Random { .. } | Op::Full(_) | Op::Arange { .. } | Op::FromArray(_) | Op::Npy(_) => {}
-                Op::Unary(_, x) | Op::Transpose(x, _) | Op::Rechunk(x) | Op::Index(x, _) => {
+                Op::Unary(_, x) | Op::Transpose(x, _) | Op::Rechunk(x) | Op::Index(x, _) | Op::Reshape(x) => {
                     push(x, a, Role::Fused)
                 }
                 Op::Concat(inputs, _) => {

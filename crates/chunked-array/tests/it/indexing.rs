@@ -141,3 +141,41 @@ fn concatenate_and_stack_match_ndarray() {
     assert!(concatenate(std::slice::from_ref(&a), 3).is_err());
     assert!(stack(&[a.clone(), from_array(&y, 2).unwrap()], 0).is_err());
 }
+
+#[test]
+fn reshape_matches_ndarray_under_any_chunking() {
+    let x = grid(&[6, 4, 5]);
+    for chunks in chunkings() {
+        let a = from_array(&x, chunks.clone()).unwrap();
+        for shape in [vec![120], vec![4, 30], vec![2, 3, 4, 5], vec![12, 10], vec![1, 120, 1], vec![5, 24]] {
+            let want = x.clone().into_shape_with_order(IxDyn(&shape)).unwrap();
+            let r = a.reshape(&shape).unwrap();
+            assert_eq!(eval(&r), want, "{chunks:?} -> {shape:?}");
+            // A consumer cut otherwise reads arbitrary regions of it.
+            let other = from_array(&want, Chunks::Size(3)).unwrap();
+            assert_eq!(eval(&(&r - &other).unwrap()), ArrayD::<f64>::zeros(IxDyn(&shape)));
+            assert_eq!(eval(&r.sum(0).unwrap()), want.sum_axis(Axis(0)));
+        }
+        // Through a transpose, and back.
+        let t = a.transpose_axes(&[2, 0, 1]).unwrap().reshape(&[5, 24]).unwrap();
+        let want = x.clone().permuted_axes(IxDyn(&[2, 0, 1])).as_standard_layout().into_owned();
+        assert_eq!(eval(&t), want.into_shape_with_order(IxDyn(&[5, 24])).unwrap());
+        assert_eq!(eval(&a.ravel().unwrap().reshape(&[6, 4, 5]).unwrap()), x);
+    }
+    let s = from_array(&ArrayD::from_elem(IxDyn(&[]), 4.0), 1).unwrap();
+    assert_eq!(eval(&s.reshape(&[1, 1]).unwrap()), ArrayD::from_elem(IxDyn(&[1, 1]), 4.0));
+    let a = from_array(&x, 2).unwrap();
+    let e = a.reshape(&[7, 7]).unwrap_err();
+    assert!(e.to_string().contains("cannot reshape an array of size 120 into shape (7, 7)"), "{e}");
+    assert_eq!(eval(&from_array(&grid(&[0, 3]), 2).unwrap().reshape(&[3, 0]).unwrap()).shape(), &[3, 0]);
+}
+
+#[test]
+fn reshaped_blocks_are_whole_rows_of_both_shapes() {
+    let a = random::standard_normal(0, &[100, 60], [10, 60]).unwrap();
+    let r = a.reshape(&[50, 120]).unwrap();
+    assert!(r.chunks()[0].iter().all(|&n| n % 5 == 0 || n == r.chunks()[0][r.chunks()[0].len() - 1]));
+    assert_eq!(r.chunks()[1], vec![120]);
+    let full = eval(&a);
+    assert_eq!(eval(&r), full.into_shape_with_order(IxDyn(&[50, 120])).unwrap());
+}
