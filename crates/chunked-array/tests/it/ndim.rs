@@ -205,3 +205,58 @@ fn products_of_more_than_two_dimensions_are_typed_errors() {
     assert!(e.to_string().contains("more than two dimensions"), "{e}");
     assert!(m.matmul(&a).is_err());
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: 24,
+        failure_persistence: Some(Box::new(proptest::test_runner::FileFailurePersistence::Direct(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../target/proptest-regressions/chunked-array-ndim-ops.txt"
+        )))),
+        ..ProptestConfig::default()
+    })]
+
+    #[test]
+    fn slicing_joining_nan_reductions_and_quantiles_do_not_depend_on_chunking(
+        shape in prop::collection::vec(1usize..7, 3),
+        c1 in prop::collection::vec(1usize..5, 3),
+        c2 in prop::collection::vec(1usize..5, 3),
+        step in prop_oneof![Just(-3isize), Just(-1), Just(1), Just(2)],
+        start in -3isize..3,
+        mask in 1usize..8,
+        q in 0.0f64..=1.0,
+        seed in 0u64..100,
+    ) {
+        use chunked_array::{Index, concatenate, where_};
+        let axes: Vec<usize> = (0..3).filter(|d| mask >> d & 1 == 1).collect();
+        let exec = Executor::sequential();
+        let build = |chunks: &[usize]| {
+            let x = random::normal(seed, 0.0, 1.0, &shape, Chunks::Sizes(chunks.to_vec())).unwrap();
+            let nan = chunked_array::full(&[], f64::NAN, 1).unwrap();
+            let big = chunked_array::full(&[], 1.2, 1).unwrap();
+            let y = where_(&x.greater(&big).unwrap(), &nan, &x).unwrap();
+            let s = x.index(&[Index::full(), Index::range(start, None, step)]).unwrap();
+            vec![
+                s.clone(),
+                concatenate(&[x.clone(), s.index(&[Index::full(), Index::range(None, 1, 1)]).unwrap_or(x.clone())], 1).unwrap_or(s),
+                y.nanmean(axes.clone()).unwrap(),
+                y.nanstd(axes.clone()).unwrap(),
+                x.quantile(q, axes.clone()).unwrap(),
+                x.cumsum(axes[0]).unwrap(),
+                x.reshape(&[shape.iter().product()]).unwrap(),
+            ]
+        };
+        let (a, b) = (build(&c1), build(&c2));
+        let (refs_a, refs_b): (Vec<&Array>, Vec<&Array>) = (a.iter().collect(), b.iter().collect());
+        let (ra, rb) = (compute(&refs_a, &exec).unwrap(), compute(&refs_b, &exec).unwrap());
+        for (k, (x, y)) in ra.iter().zip(&rb).enumerate() {
+            if k == 0 || k == 1 || k == 4 || k == 6 {
+                // Selections are exact.
+                prop_assert_eq!(x.shape(), y.shape());
+                prop_assert!(x.iter().zip(y).all(|(p, q)| p.to_bits() == q.to_bits()), "output {}", k);
+            } else {
+                assert_close(x, y, 1e-12);
+            }
+        }
+    }
+}
