@@ -1,19 +1,33 @@
 //! A lazy chunked ndarray after `dask.array`: arrays of `f64` with any
-//! number of dimensions (up to [`MAX_DIMS`]) cut into blocks, whose expressions become task graphs
-//! run by the [`executors`] crate, with blocks held as [`ndarray`] arrays.
+//! number of dimensions (up to [`MAX_DIMS`]) cut into blocks, whose
+//! expressions become task graphs run by the [`executors`] crate, with
+//! blocks held as [`ndarray`] arrays.
 //!
-//! - Creation: [`random::normal`], [`random::standard_normal`],
-//!   [`random::uniform`] with a seed; [`zeros`], [`ones`], [`full`],
-//!   [`arange`]; [`from_array`]. Chunks are explicit or automatic by a byte
-//!   target ([`Chunks`], 128 MiB by default as in dask).
+//! - Creation: seeded [`random::normal`], [`random::standard_normal`],
+//!   [`random::uniform`], [`random::integers`], [`random::exponential`],
+//!   [`random::poisson`], [`random::binomial`], [`random::choice`];
+//!   [`zeros`], [`ones`], [`full`], [`arange`]; [`from_array`];
+//!   [`from_npy`]. Chunks are explicit or automatic by a byte target
+//!   ([`Chunks`], 128 MiB by default as in dask).
 //! - Element-wise arithmetic with scalars and arrays, broadcasting as numpy
 //!   (shapes aligned on the right, lengths equal or 1); `exp`, `log`,
-//!   `sqrt`, `abs`, ...; [`Array::transpose`], [`Array::transpose_axes`];
-//!   [`Array::rechunk`].
+//!   `log1p`, `expm1`, `sqrt`, `abs`, `clip`, `isnan`, comparisons,
+//!   [`where_`], ...
+//! - Layout: numpy's basic indexing ([`Array::index`] with [`Index`]:
+//!   steps, negative bounds, integers, `newaxis`, ellipsis),
+//!   [`concatenate`], [`stack`], [`Array::transpose_axes`],
+//!   [`Array::reshape`], [`Array::rechunk`].
 //! - Reductions over every axis (`..`), one (`0`) or several (`[0, 2]`),
 //!   see [`Axes`]: `sum`, `mean`, `var` and `std` (ddof 0 as numpy;
-//!   `var_ddof`, `std_ddof`), `min`, `max`; pairwise sums within blocks,
-//!   Chan et al.'s merge of partial moments, tree-reduced across blocks.
+//!   `var_ddof`, `std_ddof`), `min`, `max`, `prod`, their `nan*`
+//!   versions, `quantile`/`percentile` (exact); `argmin`/`argmax`;
+//!   `cumsum`/`cumprod` along an axis. Pairwise sums within blocks, Chan et
+//!   al.'s merge of partial moments, tree-reduced across blocks.
+//! - [`Array::map_blocks`] and [`blockwise`]: functions of whole blocks.
+//! - Results beyond memory: [`Array::to_npy`] and [`Array::store`] (a
+//!   [`BlockWriter`]) write block by block; [`Array::compute_within`]
+//!   refuses a result over a memory budget; [`Array::persist`] keeps a
+//!   computed array's blocks for later computations.
 //! - [`Array::dot`] / [`Array::matmul`]: matrix-vector, vector-matrix,
 //!   matrix-matrix, blockwise.
 //! - [`compute`] one or several arrays in one run on any executor
