@@ -394,7 +394,9 @@ impl SinkState {
                     }
                 }
             }
-            SinkKind::Axes(..) => {}
+            // Fed through `feed_region` (see `wants_region`), which knows
+            // the tile's place in the block.
+            SinkKind::Axes(..) => debug_assert!(false, "an axes sink is fed by region"),
             SinkKind::Inner => {
                 let d = pairwise_dot(data, &self.other[at..at + data.len()]);
                 neumaier(&mut self.a[0], &mut self.comp[0], d);

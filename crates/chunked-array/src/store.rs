@@ -62,7 +62,9 @@ impl Array {
             .tempfile_in(dir)
             .map_err(|e| fail(format!("cannot create a temporary file in {}: {e}", dir.display())))?;
         let header = crate::npy::header_bytes(self.shape());
-        let data = u64::try_from(self.nbytes()).map_err(|_| fail("too large".into()))?;
+        let data = self.size().checked_mul(size_of::<f64>()).and_then(|b| u64::try_from(b).ok()).ok_or_else(
+            || fail(format!("shape {} has more bytes than a file can hold", crate::Shape(self.shape()))),
+        )?;
         let file = temp.as_file();
         file.write_all_at(&header, 0).map_err(|e| fail(e.to_string()))?;
         file.set_len(header.len() as u64 + data).map_err(|e| fail(e.to_string()))?;
