@@ -112,6 +112,7 @@ impl LaneSink {
                     self.t_m2.clear();
                     self.t_m2.resize(tile_lanes, 0.0);
                     let (t_sum, t_m2) = (&self.t_sum, &mut self.t_m2);
+                    let inv = 1.0 / n2;
                     for_rows(data, &origin0, &mut self.idx, |row, idx| {
                         let base = lane_of(ts, &origin0, idx);
                         if step == 0 {
@@ -120,7 +121,7 @@ impl LaneSink {
                             for ((q, &s), &x) in
                                 t_m2[base..base + w].iter_mut().zip(&t_sum[base..base + w]).zip(row)
                             {
-                                let d = x - s / n2;
+                                let d = x - s * inv;
                                 *q += d * d;
                             }
                         }
@@ -136,6 +137,10 @@ impl LaneSink {
         // The tile's kept axes, odometer over them, tile lanes in order.
         let kept: Vec<usize> = (0..tile.len()).filter(|&d| !self.reduced[d]).collect();
         let mut idx: Vec<usize> = vec![0; kept.len()];
+        // Lanes of one tile have usually seen the same earlier tiles: the
+        // weights of the merge are then computed once, not per lane.
+        let inv_n2 = 1.0 / n2;
+        let (mut n1_of, mut inv_n1, mut w12) = (f64::NAN, 0.0, 0.0);
         for tl in 0..self.t_sum.len() {
             let bl: usize = kept.iter().zip(&idx).map(|(&d, &i)| (tile[d].start + i) * self.strides[d]).sum();
             let s2 = self.t_sum[tl];
@@ -148,8 +153,13 @@ impl LaneSink {
                     self.a[bl] = s2;
                     self.m2[bl] = q2;
                 } else {
-                    let delta = s2 / n2 - self.a[bl] / n1;
-                    self.m2[bl] += q2 + delta * delta * (n1 * n2 / (n1 + n2));
+                    if n1 != n1_of {
+                        n1_of = n1;
+                        inv_n1 = 1.0 / n1;
+                        w12 = n1 * n2 / (n1 + n2);
+                    }
+                    let delta = s2 * inv_n2 - self.a[bl] * inv_n1;
+                    self.m2[bl] += q2 + delta * delta * w12;
                     self.a[bl] += s2;
                 }
                 self.cnt[bl] = n1 + n2;
