@@ -94,3 +94,23 @@ fn a_plan_computes_again_and_draws_to_files() {
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn three_dimensional_reductions_stream_like_the_talks_cells() {
+    // trials x time x nodes, mean and std over trials: one generating task
+    // per block feeding both, combined per output block; no block is held.
+    let x = random::standard_normal(0, &[40, 30, 20], [10, 15, 20]).unwrap();
+    let plan = Plan::new(&[&x.mean(0).unwrap(), &x.std(0).unwrap()]);
+    let dot = plan.to_dot(RankDir::LeftRight);
+    // 4 x 2 blocks; each output block (2) merges its 4 partials once.
+    assert_eq!(labels(&dot, "normal-moments"), 8, "{dot}");
+    assert_eq!(labels(&dot, "moments-combine"), 2);
+    assert_eq!(labels(&dot, "mean"), 2);
+    assert_eq!(labels(&dot, "std"), 2);
+    assert_eq!(plan.len(), 8 + 2 + 4);
+    // A slice, a join and a reshape fuse into the reduction's tasks too.
+    let s = chunked_array::concatenate(&[x.clone(), x.clone()], 0).unwrap();
+    let r = s.reshape(&[80, 600]).unwrap().sum(1).unwrap();
+    let plan = Plan::new(&[&r]);
+    assert!(plan.to_dot(RankDir::LeftRight).contains("reshape-sum"), "{}", plan.to_dot(RankDir::LeftRight));
+}
