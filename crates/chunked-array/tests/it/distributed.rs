@@ -225,3 +225,21 @@ fn units_are_the_same_on_a_process_that_built_other_arrays_first() {
     let values = w_here.combine_scalars(partials(&w_there, 9)).unwrap();
     assert_eq!(values[0].to_bits(), here.compute_scalar(&Executor::sequential()).unwrap().to_bits());
 }
+
+#[test]
+fn n_dimensional_work_units_combine_to_compute_s_values() {
+    use chunked_array::{Index, concatenate};
+    let x = random::normal(3, 1.0, 2.0, &[12, 10, 8], [5, 4, 8]).unwrap();
+    let s = x.index(&[Index::step(.., -2), Index::full(), Index::range(1, None, 3)]).unwrap();
+    let outputs = [
+        x.mean(0).unwrap(),
+        x.std([0, 2]).unwrap(),
+        x.max(..).unwrap(),
+        s.sum(1).unwrap(),
+        concatenate(&[x.clone(), x.clone()], 1).unwrap().var(2).unwrap(),
+        x.nanmean(1).unwrap(),
+        x.map_blocks(|b| Ok(b.mapv(f64::abs))).unwrap().sum(..).unwrap(),
+    ];
+    let refs: Vec<&Array> = outputs.iter().collect();
+    assert_distributed_equals_compute(&refs, 9);
+}
