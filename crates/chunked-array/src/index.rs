@@ -225,14 +225,22 @@ fn slice_indices(start: Option<isize>, stop: Option<isize>, step: isize, n: usiz
         let v = if v < 0 { v.saturating_add(n) } else { v };
         v.clamp(lo, hi)
     };
+    // The distance and the step's size as u128: no overflow at any bound.
+    let count = |from: isize, to: isize| -> isize {
+        let wide = |v: isize| i128::try_from(v).unwrap_or(0);
+        let span = u128::try_from(wide(to) - wide(from)).unwrap_or(0);
+        let s = u128::try_from(step.unsigned_abs()).unwrap_or(u128::MAX);
+        // At most the span, which fits an isize.
+        isize::try_from(span.div_ceil(s)).unwrap_or(isize::MAX)
+    };
     let (first, len) = if step > 0 {
         let a = start.map_or(0, |v| clip(v, 0, n));
         let b = stop.map_or(n, |v| clip(v, 0, n));
-        (a, if b > a { (b - a + step - 1) / step } else { 0 })
+        (a, if b > a { count(a, b) } else { 0 })
     } else {
         let a = start.map_or(n - 1, |v| clip(v, -1, n - 1));
         let b = stop.map_or(-1, |v| clip(v, -1, n - 1));
-        (a, if a > b { (a - b + (-step) - 1) / (-step) } else { 0 })
+        (a, if a > b { count(b, a) } else { 0 })
     };
     if len == 0 {
         return (0, 0);

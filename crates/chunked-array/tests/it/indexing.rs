@@ -43,6 +43,11 @@ fn slices_with_steps_and_negative_bounds_are_numpy_s() {
         assert_eq!(get(Index::range(5, 2, 1)), Vec::<f64>::new());
         assert_eq!(get(Index::step(-20..-7, 2)), vec![0.0, 2.0]);
         assert_eq!(get(Index::step(..-8, -1)), vec![9.0, 8.0, 7.0, 6.0, 5.0, 4.0, 3.0]);
+        // Extreme steps and bounds neither overflow nor panic.
+        assert_eq!(get(Index::step(.., isize::MIN)), vec![9.0]);
+        assert_eq!(get(Index::step(.., isize::MAX)), vec![0.0]);
+        assert_eq!(get(Index::range(isize::MIN, isize::MAX, 4)), vec![0.0, 4.0, 8.0]);
+        assert_eq!(get(Index::range(isize::MAX, isize::MIN, -5)), vec![9.0, 4.0]);
     }
 }
 
