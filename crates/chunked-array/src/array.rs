@@ -122,6 +122,28 @@ pub(crate) enum Unary {
     NanTo(f64),
     /// `min(max(x, lo), hi)`, NaN kept (numpy's `clip`).
     Clip(f64, f64),
+    /// The base-2 logarithm.
+    Log2,
+    /// The base-10 logarithm.
+    Log10,
+    /// `2^x`.
+    Exp2,
+    /// The cube root.
+    Cbrt,
+    /// The hyperbolic sine.
+    Sinh,
+    /// The hyperbolic cosine.
+    Cosh,
+    /// The hyperbolic tangent.
+    Tanh,
+    /// The inverse sine (NaN outside [-1, 1]).
+    Arcsin,
+    /// The inverse cosine (NaN outside [-1, 1]).
+    Arccos,
+    /// The inverse tangent.
+    Arctan,
+    /// `1 / x`.
+    Reciprocal,
 }
 
 impl Unary {
@@ -151,6 +173,17 @@ impl Unary {
             Self::IsFinite => "isfinite",
             Self::NanTo(_) => "nan_to_num",
             Self::Clip(..) => "clip",
+            Self::Log2 => "log2",
+            Self::Log10 => "log10",
+            Self::Exp2 => "exp2",
+            Self::Cbrt => "cbrt",
+            Self::Sinh => "sinh",
+            Self::Cosh => "cosh",
+            Self::Tanh => "tanh",
+            Self::Arcsin => "arcsin",
+            Self::Arccos => "arccos",
+            Self::Arctan => "arctan",
+            Self::Reciprocal => "reciprocal",
         }
     }
 }

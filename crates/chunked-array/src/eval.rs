@@ -431,6 +431,17 @@ fn apply_unary(op: Unary, x: &mut ArrayD<f64>) {
                 v
             }
         }),
+        Unary::Log2 => x.mapv_inplace(f64::log2),
+        Unary::Log10 => x.mapv_inplace(f64::log10),
+        Unary::Exp2 => x.mapv_inplace(f64::exp2),
+        Unary::Cbrt => x.mapv_inplace(f64::cbrt),
+        Unary::Sinh => x.mapv_inplace(f64::sinh),
+        Unary::Cosh => x.mapv_inplace(f64::cosh),
+        Unary::Tanh => x.mapv_inplace(f64::tanh),
+        Unary::Arcsin => x.mapv_inplace(f64::asin),
+        Unary::Arccos => x.mapv_inplace(f64::acos),
+        Unary::Arctan => x.mapv_inplace(f64::atan),
+        Unary::Reciprocal => x.mapv_inplace(|v| 1.0 / v),
     }
 }
 

@@ -1,6 +1,7 @@
-//! More of numpy's element-wise functions: `log1p`, `expm1`, `tan`,
-//! `floor`, `ceil`, `round`, `sign`, `isnan`, `isfinite`, `nan_to_num`,
-//! `clip`, comparisons (1.0 where true, 0.0 where false, as a float mask)
+//! More of numpy's element-wise functions: `log1p`, `expm1`, `log2`,
+//! `log10`, `exp2`, `cbrt`, trigonometric and hyperbolic functions and
+//! their inverses, `reciprocal`, `floor`, `ceil`, `round`, `sign`, `isnan`,
+//! `isfinite`, `nan_to_num`, `clip`, comparisons (1.0 where true, 0.0 where false, as a float mask)
 //! and `where`.
 
 use crate::array::{Array, Binary, Op, Unary, broadcast_chunks, broadcast_shapes, check_shape};
@@ -65,6 +66,61 @@ impl Array {
             return Err(ArrayError::InvalidParameter { name: "clip bounds", value: format!("[{lo}, {hi}]") });
         }
         Ok(self.unary(Unary::Clip(lo, hi)))
+    }
+
+    /// The base-2 logarithm, element-wise (numpy's `log2`).
+    pub fn log2(&self) -> Array {
+        self.unary(Unary::Log2)
+    }
+
+    /// The base-10 logarithm, element-wise (numpy's `log10`).
+    pub fn log10(&self) -> Array {
+        self.unary(Unary::Log10)
+    }
+
+    /// `2^x`, element-wise (numpy's `exp2`).
+    pub fn exp2(&self) -> Array {
+        self.unary(Unary::Exp2)
+    }
+
+    /// The cube root, element-wise (numpy's `cbrt`).
+    pub fn cbrt(&self) -> Array {
+        self.unary(Unary::Cbrt)
+    }
+
+    /// The hyperbolic sine, element-wise (numpy's `sinh`).
+    pub fn sinh(&self) -> Array {
+        self.unary(Unary::Sinh)
+    }
+
+    /// The hyperbolic cosine, element-wise (numpy's `cosh`).
+    pub fn cosh(&self) -> Array {
+        self.unary(Unary::Cosh)
+    }
+
+    /// The hyperbolic tangent, element-wise (numpy's `tanh`).
+    pub fn tanh(&self) -> Array {
+        self.unary(Unary::Tanh)
+    }
+
+    /// The inverse sine (NaN outside [-1, 1]), element-wise (numpy's `arcsin`).
+    pub fn arcsin(&self) -> Array {
+        self.unary(Unary::Arcsin)
+    }
+
+    /// The inverse cosine (NaN outside [-1, 1]), element-wise (numpy's `arccos`).
+    pub fn arccos(&self) -> Array {
+        self.unary(Unary::Arccos)
+    }
+
+    /// The inverse tangent, element-wise (numpy's `arctan`).
+    pub fn arctan(&self) -> Array {
+        self.unary(Unary::Arctan)
+    }
+
+    /// `1 / x`, element-wise (numpy's `reciprocal`).
+    pub fn reciprocal(&self) -> Array {
+        self.unary(Unary::Reciprocal)
     }
 
     /// `self > other` as 1.0/0.0, broadcast.

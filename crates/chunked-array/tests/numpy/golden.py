@@ -80,6 +80,10 @@ with np.errstate(all="ignore"):
         save("z_nanvar1_0", np.nanvar(z, axis=0, ddof=1))
 save("ufuncs", np.stack([np.log1p(np.abs(x)), np.expm1(x), np.clip(x, -0.5, 0.7), np.round(x * 3), np.sign(x),
                          np.isnan(x).astype(float), np.where(x > 0.2, x, -x)]))
+with np.errstate(all="ignore"):
+    save("ufuncs2", np.stack([np.log2(np.abs(x)), np.log10(np.abs(x)), np.exp2(x), np.cbrt(x), np.sinh(x),
+                              np.cosh(x), np.tanh(x), np.arcsin(x), np.arccos(x), np.arctan(x), np.reciprocal(x),
+                              np.tan(x), np.floor(x), np.ceil(x), np.isfinite(x).astype(float)]))
 
 # Exact quantiles (linear method), NaN lanes NaN.
 for key, axes in AXES.items():
