@@ -29,13 +29,35 @@ impl Array {
     /// # Ok::<(), chunked_array::ArrayError>(())
     /// ```
     pub fn quantile(&self, q: f64, axes: impl Into<Axes>) -> Result<Array, ArrayError> {
+        self.quantile_of(q, axes.into(), false)
+    }
+
+    /// The `q`-quantile over `axes` of the elements that are not NaN
+    /// (numpy's `nanquantile`; NaN where a lane is all NaN).
+    pub fn nanquantile(&self, q: f64, axes: impl Into<Axes>) -> Result<Array, ArrayError> {
+        self.quantile_of(q, axes.into(), true)
+    }
+
+    /// The `p`-th percentile over `axes` of the elements that are not NaN
+    /// (numpy's `nanpercentile`).
+    pub fn nanpercentile(&self, p: f64, axes: impl Into<Axes>) -> Result<Array, ArrayError> {
+        if !(0.0..=100.0).contains(&p) {
+            return Err(ArrayError::InvalidParameter {
+                name: "percentile",
+                value: format!("{p} is not in [0, 100]"),
+            });
+        }
+        self.nanquantile(p / 100.0, axes)
+    }
+
+    fn quantile_of(&self, q: f64, axes: Axes, skip_nan: bool) -> Result<Array, ArrayError> {
         if !(0.0..=1.0).contains(&q) {
             return Err(ArrayError::InvalidParameter {
                 name: "quantile",
                 value: format!("{q} is not in [0, 1]"),
             });
         }
-        let axes = self.resolve_axes("quantile", axes.into())?;
+        let axes = self.resolve_axes("quantile", axes)?;
         let lane: usize = axes.iter().map(|&a| self.shape()[a]).product();
         if lane == 0 {
             return Err(ArrayError::EmptyReduction { op: "quantile", shape: self.shape().to_vec(), axes });
@@ -58,7 +80,9 @@ impl Array {
             out_chunks[a] = vec![1];
         }
         let reduced = axes.clone();
-        let f = Arc::new(move |blocks: &[ArrayViewD<'_, f64>]| Ok(quantile_block(&blocks[0], &reduced, q)));
+        let f = Arc::new(move |blocks: &[ArrayViewD<'_, f64>]| {
+            Ok(quantile_block(&blocks[0], &reduced, q, skip_nan))
+        });
         let kept = blockwise(f, &[whole], Chunks::Explicit(out_chunks))?;
         let index: Vec<Index> =
             (0..self.ndim()).map(|d| if axes.contains(&d) { Index::At(0) } else { Index::full() }).collect();
@@ -80,7 +104,7 @@ impl Array {
 
 /// The quantile of every lane of a block whose reduced axes are whole; the
 /// result keeps those axes with length 1.
-fn quantile_block(block: &ArrayViewD<'_, f64>, axes: &[usize], q: f64) -> ArrayD<f64> {
+fn quantile_block(block: &ArrayViewD<'_, f64>, axes: &[usize], q: f64, skip_nan: bool) -> ArrayD<f64> {
     let nd = block.ndim();
     let kept: Vec<usize> = (0..nd).filter(|d| !axes.contains(d)).collect();
     let perm: Vec<usize> = kept.iter().chain(axes).copied().collect();
@@ -88,7 +112,18 @@ fn quantile_block(block: &ArrayViewD<'_, f64>, axes: &[usize], q: f64) -> ArrayD
     let values: Vec<f64> = moved.iter().copied().collect();
     let lane: usize = axes.iter().map(|&a| block.shape()[a]).product();
     let mut values = values;
-    let out: Vec<f64> = values.chunks_exact_mut(lane.max(1)).map(|l| lane_quantile(l, q)).collect();
+    let out: Vec<f64> = values
+        .chunks_exact_mut(lane.max(1))
+        .map(|l| {
+            if !skip_nan {
+                return lane_quantile(l, q);
+            }
+            // NaN sorted last by total order (numpy's NaN are positive).
+            l.sort_unstable_by(f64::total_cmp);
+            let n = l.partition_point(|v| !v.is_nan());
+            if n == 0 { f64::NAN } else { lane_quantile(&mut l[..n], q) }
+        })
+        .collect();
     let shape: Vec<usize> = (0..nd).map(|d| if axes.contains(&d) { 1 } else { block.shape()[d] }).collect();
     ArrayD::from_shape_vec(IxDyn(&shape), out).unwrap_or_else(|_| ArrayD::from_elem(IxDyn(&shape), f64::NAN))
 }

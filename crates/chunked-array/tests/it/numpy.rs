@@ -289,9 +289,13 @@ fn quantiles_equal_numpy() {
                 assert_close(&got, &load(&format!("quantile_{q}_{key}")), 1e-14);
             }
         }
-        let x = from_npy(golden("x"), chunks).unwrap();
+        let x = from_npy(golden("x"), chunks.clone()).unwrap();
         assert_close(&eval(&x.quantile(0.3, 2).unwrap()), &load("quantile_x_30_2"), 1e-14);
         assert_close(&eval(&y.percentile(37.5, 1).unwrap()), &load("percentile_y_37_1"), 1e-14);
+        let z = from_npy(golden("z"), chunks.clone()).unwrap();
+        assert_close(&eval(&z.nanquantile(0.3, 0).unwrap()), &load("nanquantile_z_30_0"), 1e-14);
+        assert_close(&eval(&x.nanquantile(0.75, [0, 2]).unwrap()), &load("nanquantile_x_75_02"), 1e-14);
+        assert_close(&eval(&x.nanpercentile(10.0, ..).unwrap()), &load("nanpercentile_x_10_all"), 1e-14);
     }
     let y = from_npy(golden("y"), 2).unwrap();
     assert!(matches!(y.quantile(1.5, 0), Err(ArrayError::InvalidParameter { .. })));

@@ -7,6 +7,7 @@ slicing, joining and reductions into golden/, and checks that from_rust.npy
 numpy with the values it should hold.  Tests read only the committed files.
 """
 import os
+import warnings
 
 import numpy as np
 
@@ -70,8 +71,6 @@ for key, axes in AXES.items():
 z = x.copy()
 z[:, 3, 4] = np.nan
 with np.errstate(all="ignore"):
-    import warnings
-
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         save("z", z)
@@ -91,6 +90,11 @@ for key, axes in AXES.items():
         save(f"quantile_{int(q * 100)}_{key}", np.quantile(y, q, axis=axes))
 save("quantile_x_30_2", np.quantile(x, 0.3, axis=2))
 save("percentile_y_37_1", np.percentile(y, 37.5, axis=1))
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    save("nanquantile_z_30_0", np.nanquantile(z, 0.3, axis=0))
+    save("nanquantile_x_75_02", np.nanquantile(x, 0.75, axis=(0, 2)))
+    save("nanpercentile_x_10_all", np.nanpercentile(x, 10))
 
 # Scans, products and arg-extremes (x has NaN; ties in t).
 for axis in (0, 1, 2):
