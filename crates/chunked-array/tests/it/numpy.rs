@@ -362,3 +362,17 @@ fn scans_products_and_arg_extremes_equal_numpy() {
     assert!(matches!(empty.argmax(Some(0)), Err(ArrayError::EmptyReduction { op: "argmax", .. })));
     assert!(matches!(empty.cumsum(2), Err(ArrayError::AxisOutOfRange { .. })));
 }
+
+#[test]
+fn a_file_can_be_rewritten_from_itself() {
+    // The result goes to a temporary file renamed over the target at the
+    // end; the source keeps reading the file it opened.
+    let exec = Executor::new(executors::Strategy::Graph, 2).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("x.npy");
+    let x = chunked_array::random::uniform(5, 0.0, 1.0, &[50, 40], 7).unwrap();
+    x.to_npy(&path, &exec).unwrap();
+    let doubled = &from_npy(&path, 9).unwrap() * 2.0;
+    doubled.to_npy(&path, &exec).unwrap();
+    assert_eq!(eval(&from_npy(&path, 11).unwrap()), eval(&x).mapv(|v| v * 2.0));
+}
