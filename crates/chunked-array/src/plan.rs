@@ -957,3 +957,6 @@ impl BlockTask {
         Ok(Piece { block, partials: states.into_iter().map(SinkState::finish).collect() })
     }
 }
+
+#[cfg(test)]
+mod tests;
