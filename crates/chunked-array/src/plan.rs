@@ -864,6 +864,49 @@ fn tiles(region: &[Range<usize>]) -> Vec<Vec<Range<usize>>> {
     }
 }
 
+/// Tiles of about `TILE` elements for a block that is only reduced: the
+/// last axis whole if it fits, then the reduced axes (last first), then the
+/// others, each taken whole while the tile fits and the first that does not
+/// fit cut; the tiles follow in row-major order of the tile grid.
+fn reduction_tiles(region: &[Range<usize>], reduced: u64) -> Vec<Vec<Range<usize>>> {
+    let n = region.len();
+    let lens: Vec<usize> = region.iter().map(Range::len).collect();
+    if lens.contains(&0) {
+        return vec![region.to_vec()];
+    }
+    let mut ext = vec![1usize; n];
+    let mut size = 1usize;
+    let last = n - 1;
+    let order = std::iter::once(last)
+        .chain((0..last).rev().filter(|&d| reduced >> d & 1 == 1))
+        .chain((0..last).rev().filter(|&d| reduced >> d & 1 == 0));
+    for d in order {
+        let room = (TILE / size).max(1);
+        ext[d] = lens[d].min(room);
+        size *= ext[d];
+        if ext[d] < lens[d] {
+            break;
+        }
+    }
+    let mut out = Vec::new();
+    let mut at: Vec<usize> = region.iter().map(|r| r.start).collect();
+    loop {
+        out.push((0..n).map(|d| at[d]..(at[d] + ext[d]).min(region[d].end)).collect());
+        let mut d = n;
+        loop {
+            if d == 0 {
+                return out;
+            }
+            d -= 1;
+            at[d] += ext[d];
+            if at[d] < region[d].end {
+                break;
+            }
+            at[d] = region[d].start;
+        }
+    }
+}
+
 /// One block task of a root.
 struct BlockTask {
     array: Array,
@@ -944,7 +987,19 @@ impl BlockTask {
                 }
             }
             region => {
-                for tile in tiles(region) {
+                // A block that is only reduced may be tiled in any order:
+                // tiles then run along the reduced axes, so that each of
+                // a tile's lanes receives many elements.
+                let reduced = self.sinks.iter().fold(0u64, |m, (k, _)| match k {
+                    SinkKind::Axes(_, mask) => m | mask,
+                    _ => m,
+                });
+                let tiles = if self.materialize || reduced == 0 {
+                    tiles(region)
+                } else {
+                    reduction_tiles(region, reduced)
+                };
+                for tile in tiles {
                     feed(&tile, 0)?;
                 }
             }
