@@ -73,6 +73,9 @@ pub(crate) enum Op {
     Where(Array, Array, Array),
     /// A function of the inputs' blocks (`map_blocks`, `blockwise`).
     Blockwise(Vec<Array>, crate::blockwise::BlockOp),
+    /// The exact `q`-quantile of every element (NaN ignored when
+    /// `skip_nan`), streamed.
+    Select { input: Array, q: f64, skip_nan: bool },
     /// `dot` of a matrix or vector with a matrix or vector.
     Dot(Array, Array),
 }
@@ -305,6 +308,7 @@ impl Array {
             Op::Binary(b, _, _) => b.name(),
             Op::Where(..) => "where",
             Op::Blockwise(..) => "blockwise",
+            Op::Select { .. } => "quantile",
             Op::Transpose(..) => "transpose",
             Op::Rechunk(_) => "rechunk",
             Op::Index(..) => "getitem",

@@ -83,7 +83,8 @@ impl Operand {
 
 /// Whether `a` is read from its blocks.
 pub(crate) fn is_leaf(a: &Array, materialized: &HashSet<u64>) -> bool {
-    matches!(a.op(), Op::Reduce { .. } | Op::Dot(..) | Op::Blockwise(..)) || materialized.contains(&a.id())
+    matches!(a.op(), Op::Reduce { .. } | Op::Dot(..) | Op::Blockwise(..) | Op::Select { .. })
+        || materialized.contains(&a.id())
 }
 
 /// The lengths of a region.
@@ -140,7 +141,7 @@ pub(crate) fn leaf_blocks(
                 leaf_blocks(operand, &r, materialized, out);
             }
         }
-        Op::Reduce { .. } | Op::Dot(..) | Op::Blockwise(..) => {}
+        Op::Reduce { .. } | Op::Dot(..) | Op::Blockwise(..) | Op::Select { .. } => {}
     }
 }
 
@@ -266,7 +267,7 @@ pub(crate) fn eval(a: &Array, region: &[Range<usize>], cx: &Leaves<'_>) -> Resul
             let out = Zip::from(&bc).and(&bx).and(&by).map_collect(|&c, &x, &y| if c != 0.0 { x } else { y });
             Ok(if out.is_standard_layout() { out } else { out.as_standard_layout().into_owned() })
         }
-        Op::Reduce { .. } | Op::Dot(..) | Op::Blockwise(..) => {
+        Op::Reduce { .. } | Op::Dot(..) | Op::Blockwise(..) | Op::Select { .. } => {
             Err("a reduction is read from its blocks".into())
         }
     }

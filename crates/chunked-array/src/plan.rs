@@ -288,7 +288,7 @@ enum FirstLayer {
 }
 
 fn fusable(a: &Array) -> bool {
-    !matches!(a.op(), Op::Reduce { .. } | Op::Dot(..) | Op::Blockwise(..))
+    !matches!(a.op(), Op::Reduce { .. } | Op::Dot(..) | Op::Blockwise(..) | Op::Select { .. })
 }
 
 fn children(a: &Array) -> Vec<&Array> {
@@ -300,6 +300,7 @@ fn children(a: &Array) -> Vec<&Array> {
         Op::Binary(_, x, y) | Op::Dot(x, y) => vec![x, y],
         Op::Where(c, x, y) => vec![c, x, y],
         Op::Blockwise(inputs, _) => inputs.iter().collect(),
+        Op::Select { input, .. } => vec![input],
     }
 }
 
@@ -385,6 +386,7 @@ impl Lowering {
                         push(x, a, Role::ProductOperand);
                     }
                 }
+                Op::Select { input, .. } => push(input, a, Role::ProductOperand),
                 Op::Reduce { input, .. } => push(input, a, Role::ReduceInput),
                 Op::Dot(x, y) => match dot_mode(x, y) {
                     DotMode::Sink { primary, secondary, .. } => {
@@ -484,6 +486,7 @@ impl Lowering {
                 Op::Reduce { input, axes, stat } => self.reduce(a, input, axes, *stat),
                 Op::Dot(x, y) => self.dot(a, x, y),
                 Op::Blockwise(inputs, f) => self.blockwise(a, inputs, f.0.clone()),
+                Op::Select { input, q, skip_nan } => self.select(a, input, *q, *skip_nan),
                 _ => {}
             }
             let is_root =
@@ -1012,6 +1015,8 @@ impl BlockTask {
         Ok(Piece { block, partials: states.into_iter().map(SinkState::finish).collect() })
     }
 }
+
+mod select;
 
 #[cfg(test)]
 mod tests;

@@ -1,15 +1,16 @@
 //! Exact quantiles (numpy's `quantile`/`percentile` with the default
-//! linear method) over any axes: the array is rechunked so that each lane
-//! (the elements reduced into one result) lies in one block, and each
-//! block's lanes are selected in place (`select_nth_unstable`), so memory
-//! holds a block of lanes at a time (the whole array for a quantile over
-//! every axis).
+//! linear method) over any axes. Over every axis the selection is streamed
+//! (`plan/select.rs`: a histogram of the elements, then only the elements
+//! of the buckets holding the answer). Over some axes the array is
+//! rechunked so that each lane (the elements reduced into one result) lies
+//! in one block, and each block's lanes are selected in place
+//! (`select_nth_unstable`), so memory holds a block of lanes at a time.
 
 use std::sync::Arc;
 
 use ndarray::{ArrayD, ArrayViewD, IxDyn};
 
-use crate::array::Array;
+use crate::array::{Array, Op};
 use crate::blockwise::blockwise;
 use crate::chunks::Chunks;
 use crate::error::ArrayError;
@@ -64,6 +65,14 @@ impl Array {
         }
         if axes.is_empty() {
             return Ok(self.clone());
+        }
+        if axes.len() == self.ndim() {
+            // Every element: streamed, by a histogram and a second pass.
+            return Ok(Array::from_parts(
+                Vec::new(),
+                Vec::new(),
+                Op::Select { input: self.clone(), q, skip_nan },
+            ));
         }
         // Every reduced axis whole in one block.
         let mut chunks = self.chunks().to_vec();

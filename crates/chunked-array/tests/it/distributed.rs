@@ -239,6 +239,8 @@ fn n_dimensional_work_units_combine_to_compute_s_values() {
         concatenate(&[x.clone(), x.clone()], 1).unwrap().var(2).unwrap(),
         x.nanmean(1).unwrap(),
         x.map_blocks(|b| Ok(b.mapv(f64::abs))).unwrap().sum(..).unwrap(),
+        x.quantile(0.4, ..).unwrap(),
+        x.quantile(0.9, [0, 2]).unwrap(),
     ];
     let refs: Vec<&Array> = outputs.iter().collect();
     assert_distributed_equals_compute(&refs, 9);

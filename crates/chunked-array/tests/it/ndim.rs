@@ -260,3 +260,55 @@ proptest! {
         }
     }
 }
+
+/// numpy's linear quantile of a list, by sorting.
+fn sorted_quantile(values: &[f64], q: f64) -> f64 {
+    let mut v = values.to_vec();
+    v.sort_by(f64::total_cmp);
+    let pos = q * (v.len() - 1) as f64;
+    let lo = pos.floor() as usize;
+    let hi = (lo + 1).min(v.len() - 1);
+    let t = pos - lo as f64;
+    let d = v[hi] - v[lo];
+    if t == 0.0 {
+        v[lo]
+    } else if t >= 0.5 {
+        v[hi] - d * (1.0 - t)
+    } else {
+        v[lo] + d * t
+    }
+}
+
+#[test]
+fn quantiles_over_every_element_are_exact_and_streamed() {
+    let exec = executors::Executor::new(executors::Strategy::Graph, 2).unwrap();
+    let x = random::normal(4, 3.0, 2.0, &[60, 50, 40], [20, 25, 40]).unwrap();
+    let dense: Vec<f64> = eval(&x).iter().copied().collect();
+    for q in [0.0, 1e-5, 0.1, 0.5, 0.731, 0.99, 1.0] {
+        let got = x.quantile(q, ..).unwrap().compute_scalar(&exec).unwrap();
+        assert_eq!(got, sorted_quantile(&dense, q), "q {q}");
+    }
+    // The graph: a histogram and a bucket pass per block, no block held.
+    let plan = chunked_array::Plan::new(&[&x.quantile(0.5, ..).unwrap()]);
+    let dot = plan.to_dot(executors::RankDir::LeftRight);
+    assert_eq!(dot.matches("label=\"quantile-histogram\"").count(), 6, "{dot}");
+    assert_eq!(dot.matches("label=\"quantile-bucket\"").count(), 6);
+    // Ties, signs, zeros and infinities; one bucket holding everything.
+    let v =
+        ndarray::arr1(&[2.0, -0.0, 0.0, f64::INFINITY, -3.5, 2.0, f64::NEG_INFINITY, 2.0, 1e-300, -1e300]);
+    let a = from_array(&v, 3).unwrap();
+    let values = v.to_vec();
+    for q in [0.0, 0.15, 0.5, 0.6, 0.95, 1.0] {
+        let got = a.quantile(q, ..).unwrap().compute_scalar(&exec).unwrap();
+        let want = sorted_quantile(&values, q);
+        assert!(got == want || (got.is_nan() && want.is_nan()), "q {q}: {got} vs {want}");
+    }
+    let same = chunked_array::full(&[1000], 7.25, 64).unwrap();
+    assert_eq!(same.quantile(0.3, ..).unwrap().compute_scalar(&exec).unwrap(), 7.25);
+    // NaN: numpy's quantile is NaN; nanquantile sets NaN aside; all NaN is NaN.
+    let with_nan = from_array(&ndarray::arr1(&[1.0, f64::NAN, 3.0, 2.0]), 2).unwrap();
+    assert!(with_nan.quantile(0.5, ..).unwrap().compute_scalar(&exec).unwrap().is_nan());
+    assert_eq!(with_nan.nanquantile(0.5, ..).unwrap().compute_scalar(&exec).unwrap(), 2.0);
+    let all_nan = chunked_array::full(&[3, 2], f64::NAN, 1).unwrap();
+    assert!(all_nan.nanquantile(0.5, ..).unwrap().compute_scalar(&exec).unwrap().is_nan());
+}
