@@ -337,3 +337,20 @@ fn compute_scalar_needs_a_scalar() {
         Err(ArrayError::NotScalar { .. })
     ));
 }
+
+#[test]
+fn an_outer_broadcast_of_a_column_and_a_row_reduces() {
+    // (n, 1) + (1, m): both operands broadcast, the result is built from
+    // two broadcast views; it must still be a row-major tile.
+    let col = from_array(&matrix(6, 1), 4).unwrap();
+    let row = from_array(&matrix(1, 5), 2).unwrap();
+    let outer = (&col + &row).unwrap();
+    let want = &matrix(6, 1) + &matrix(1, 5);
+    assert_close(&eval(&outer), &want, TOL);
+    assert_close(&scalar(eval_scalar(&outer.sum(..).unwrap())), &scalar(want.sum()), TOL);
+    assert_close(
+        &eval(&outer.max(0).unwrap()),
+        &want.fold_axis(Axis(0), f64::NEG_INFINITY, |a, &b| a.max(b)),
+        TOL,
+    );
+}
