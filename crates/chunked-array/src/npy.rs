@@ -104,22 +104,40 @@ impl NpySource {
     /// Reads `region` of the stored (C-order) array into `data`.
     pub(crate) fn read(&self, region: &[Range<usize>], data: &mut [f64]) -> Result<(), String> {
         let size = self.dtype.size();
-        let mut bytes = Vec::new();
-        let mut failure = None;
-        // Consecutive rows that are consecutive in the file are read at once.
-        let mut at = 0;
-        for (flat, len) in runs(&self.stored, region) {
-            bytes.resize(len * size, 0);
-            let pos = self.offset + (flat * size) as u64;
-            if let Err(e) = self.file.read_exact_at(&mut bytes, pos) {
-                failure = Some(format!("reading {}: {e}", self.path.display()));
-                break;
+        READ_BUFFER.with_borrow_mut(|bytes| {
+            // Consecutive rows that are consecutive in the file are read at
+            // once, into a buffer each worker thread keeps.
+            let mut at = 0;
+            for (flat, len) in runs(&self.stored, region) {
+                // Pieces of at most READ_PIECE bytes: the buffer stays small.
+                let mut done = 0;
+                while done < len {
+                    let k = (len - done).min(READ_PIECE / size);
+                    let n = k * size;
+                    if bytes.len() < n {
+                        bytes.resize(n, 0);
+                    }
+                    let pos = self.offset + ((flat + done) * size) as u64;
+                    self.file
+                        .read_exact_at(&mut bytes[..n], pos)
+                        .map_err(|e| format!("reading {}: {e}", self.path.display()))?;
+                    self.dtype.convert(self.big, &bytes[..n], &mut data[at..at + k]);
+                    at += k;
+                    done += k;
+                }
             }
-            self.dtype.convert(self.big, &bytes, &mut data[at..at + len]);
-            at += len;
-        }
-        failure.map_or(Ok(()), Err)
+            Ok(())
+        })
     }
+}
+
+/// The most bytes read at once.
+const READ_PIECE: usize = 1 << 20;
+
+thread_local! {
+    /// The bytes of the runs a thread reads, kept between reads (at most
+    /// `READ_PIECE`).
+    static READ_BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// The parsed header of an `.npy` file.

@@ -376,3 +376,21 @@ fn a_file_can_be_rewritten_from_itself() {
     doubled.to_npy(&path, &exec).unwrap();
     assert_eq!(eval(&from_npy(&path, 11).unwrap()), eval(&x).mapv(|v| v * 2.0));
 }
+
+#[test]
+fn long_contiguous_runs_read_back_whole() {
+    // 2.4 MB in one block: read in pieces of at most 1 MiB.
+    let exec = Executor::sequential();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("long.npy");
+    let x = chunked_array::random::uniform(8, -1.0, 1.0, &[300_000], 300_000).unwrap();
+    x.to_npy(&path, &exec).unwrap();
+    let back = from_npy(&path, 300_000).unwrap();
+    assert_eq!(back.num_blocks(), 1);
+    assert_eq!(eval(&back), eval(&x));
+    // A block function reads its whole block in one region.
+    let whole = back.map_blocks(|b| Ok(b.to_owned())).unwrap();
+    assert_eq!(eval(&whole), eval(&x));
+    let m = from_npy(&path, 300_000).unwrap().reshape(&[600, 500]).unwrap();
+    assert_eq!(eval(&m.index(&[Index::At(599)]).unwrap()).len(), 500);
+}
