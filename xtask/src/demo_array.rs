@@ -77,7 +77,7 @@ pub(crate) fn run(args: &ArrayArgs) -> Result<Value> {
         args.executor,
         exec.workers(),
     );
-    let (mean, std) = (array.mean(), array.std(0));
+    let (mean, std) = (array.mean(..)?, array.std(..)?);
     draw(
         "mean and std (one graph: they share the array's blocks)",
         &[&mean, &std],
@@ -103,7 +103,7 @@ pub(crate) fn run(args: &ArrayArgs) -> Result<Value> {
     println!();
     let a = random::standard_normal(args.seed.wrapping_add(1), &[n, n], chunks.clone())?;
     let b = random::standard_normal(args.seed.wrapping_add(2), &[n], chunks)?;
-    let c = ((a.dot(&b)?.sum() / a.mean())? * b.var(0))?;
+    let c = ((a.dot(&b)?.sum(..)? / a.mean(..)?)? * b.var(..)?)?;
     draw("C", &[&c], &crate::demo::drawing_stem(&args.drawing, "c"))?;
     let start = Instant::now();
     let c_value = c.compute_scalar(&exec)?;
@@ -159,10 +159,10 @@ pub(crate) fn run_mpi(args: &ArrayArgs) -> Result<()> {
     let n = args.size;
     let chunks = chunks(args.chunk);
     let array = random::standard_normal(args.seed, &[n, n], chunks.clone())?;
-    let (mean, std) = (array.mean(), array.std(0));
+    let (mean, std) = (array.mean(..)?, array.std(..)?);
     let a = random::standard_normal(args.seed.wrapping_add(1), &[n, n], chunks.clone())?;
     let b = random::standard_normal(args.seed.wrapping_add(2), &[n], chunks)?;
-    let c = ((a.dot(&b)?.sum() / a.mean())? * b.var(0))?;
+    let c = ((a.dot(&b)?.sum(..)? / a.mean(..)?)? * b.var(..)?)?;
 
     let start = Instant::now();
     let moments = Distributed::new(&[&mean, &std]);

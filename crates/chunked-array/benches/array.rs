@@ -28,15 +28,19 @@ fn cells(c: &mut Criterion) {
     group.bench_function(format!("mean_std_normal_{n}x{n}"), |bench| {
         bench.iter(|| {
             let x = random::standard_normal(0, &[n, n], chunk).expect("valid shape");
-            black_box(compute_scalars(&[&x.mean(), &x.std(0)], &exec).expect("computes"))
+            black_box(
+                compute_scalars(&[&x.mean(..).expect("reduces"), &x.std(..).expect("reduces")], &exec)
+                    .expect("computes"),
+            )
         })
     });
     group.bench_function(format!("talk_c_{n}x{n}"), |bench| {
         bench.iter(|| {
             let a = random::standard_normal(1, &[n, n], chunk).expect("valid shape");
             let b = random::standard_normal(2, &[n], chunk).expect("valid shape");
-            let c = ((a.dot(&b).expect("aligned").sum() / a.mean()).expect("scalars") * b.var(0))
-                .expect("scalars");
+            let (sum, mean) =
+                (a.dot(&b).expect("aligned").sum(..).expect("reduces"), a.mean(..).expect("reduces"));
+            let c = ((sum / mean).expect("scalars") * b.var(..).expect("reduces")).expect("scalars");
             black_box(c.compute_scalar(&exec).expect("computes"))
         })
     });

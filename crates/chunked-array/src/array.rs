@@ -13,9 +13,8 @@ use crate::chunks::{self, Chunks, Grid};
 use crate::error::ArrayError;
 use crate::random::Stream;
 
-/// A lazy chunked array of `f64` with at most two dimensions (a scalar, a
-/// vector or a matrix), cut into blocks along every axis, as a
-/// `dask.array.Array`. Cloning is cheap (the expression is shared).
+/// A lazy chunked array of `f64` with any number of dimensions (up to
+/// [`MAX_DIMS`]), cut into blocks along every axis, as a `dask.array.Array`. Cloning is cheap (the expression is shared).
 ///
 /// Element-wise operations with another array return a `Result` (shapes
 /// are checked when the expression is built, and a mismatch names both
@@ -50,16 +49,33 @@ pub(crate) enum Op {
     Arange { start: f64, step: f64 },
     /// An in-memory array, cut into blocks.
     FromArray(Arc<ArrayD<f64>>),
+    /// An `.npy` file, read block by block.
+    Npy(Arc<crate::npy::NpySource>),
     /// An element-wise function of one array.
     Unary(Unary, Array),
     /// An element-wise function of two arrays, broadcast together.
     Binary(Binary, Array, Array),
-    /// Axes reversed.
-    Transpose(Array),
+    /// Axes permuted: axis `k` of the result is axis `perm[k]` of the input.
+    Transpose(Array, Vec<usize>),
     /// The same values, other blocks.
     Rechunk(Array),
-    /// A reduction over every axis (`None`) or one.
-    Reduce { input: Array, axis: Option<usize>, stat: Stat },
+    /// Basic indexing: slices, integers, new axes.
+    Index(Array, crate::index::IndexMap),
+    /// The same elements in another shape (row-major).
+    Reshape(Array),
+    /// Arrays joined along an axis.
+    Concat(Vec<Array>, usize),
+    /// A reduction over some axes (sorted, distinct; all of them for a full
+    /// reduction).
+    Reduce { input: Array, axes: Vec<usize>, stat: Stat },
+    /// numpy's `where(cond, x, y)`: `x` where `cond` is non-zero, else `y`,
+    /// the three broadcast together.
+    Where(Array, Array, Array),
+    /// A function of the inputs' blocks (`map_blocks`, `blockwise`).
+    Blockwise(Vec<Array>, crate::blockwise::BlockOp),
+    /// The exact `q`-quantile of every element (NaN ignored when
+    /// `skip_nan`), streamed.
+    Select { input: Array, q: f64, skip_nan: bool },
     /// `dot` of a matrix or vector with a matrix or vector.
     Dot(Array, Array),
 }
@@ -87,6 +103,50 @@ pub(crate) enum Unary {
     ScalarDiv(f64),
     /// `x.powf(c)`.
     Powf(f64),
+    /// `ln(1 + x)`, accurate near 0.
+    Log1p,
+    /// `e^x - 1`, accurate near 0.
+    Expm1,
+    /// `tan x`.
+    Tan,
+    /// The largest integer not above `x`.
+    Floor,
+    /// The smallest integer not below `x`.
+    Ceil,
+    /// Rounded half to even (numpy's `round`).
+    Round,
+    /// -1, 0 or 1 (NaN for NaN), numpy's `sign`.
+    Sign,
+    /// 1 where NaN, else 0.
+    IsNan,
+    /// 1 where finite, else 0.
+    IsFinite,
+    /// NaN replaced by a value (the other values kept).
+    NanTo(f64),
+    /// `min(max(x, lo), hi)`, NaN kept (numpy's `clip`).
+    Clip(f64, f64),
+    /// The base-2 logarithm.
+    Log2,
+    /// The base-10 logarithm.
+    Log10,
+    /// `2^x`.
+    Exp2,
+    /// The cube root.
+    Cbrt,
+    /// The hyperbolic sine.
+    Sinh,
+    /// The hyperbolic cosine.
+    Cosh,
+    /// The hyperbolic tangent.
+    Tanh,
+    /// The inverse sine (NaN outside [-1, 1]).
+    Arcsin,
+    /// The inverse cosine (NaN outside [-1, 1]).
+    Arccos,
+    /// The inverse tangent.
+    Arctan,
+    /// `1 / x`.
+    Reciprocal,
 }
 
 impl Unary {
@@ -105,6 +165,28 @@ impl Unary {
             Self::ScalarSub(_) => "sub",
             Self::DivScalar(_) | Self::ScalarDiv(_) => "truediv",
             Self::Powf(_) => "pow",
+            Self::Log1p => "log1p",
+            Self::Expm1 => "expm1",
+            Self::Tan => "tan",
+            Self::Floor => "floor",
+            Self::Ceil => "ceil",
+            Self::Round => "round",
+            Self::Sign => "sign",
+            Self::IsNan => "isnan",
+            Self::IsFinite => "isfinite",
+            Self::NanTo(_) => "nan_to_num",
+            Self::Clip(..) => "clip",
+            Self::Log2 => "log2",
+            Self::Log10 => "log10",
+            Self::Exp2 => "exp2",
+            Self::Cbrt => "cbrt",
+            Self::Sinh => "sinh",
+            Self::Cosh => "cosh",
+            Self::Tanh => "tanh",
+            Self::Arcsin => "arcsin",
+            Self::Arccos => "arccos",
+            Self::Arctan => "arctan",
+            Self::Reciprocal => "reciprocal",
         }
     }
 }
@@ -119,6 +201,13 @@ pub(crate) enum Binary {
     Pow,
     Maximum,
     Minimum,
+    /// Comparisons: 1 where true, else 0 (NaN compares false, but unequal).
+    Greater,
+    GreaterEqual,
+    Less,
+    LessEqual,
+    Equal,
+    NotEqual,
 }
 
 impl Binary {
@@ -131,6 +220,12 @@ impl Binary {
             Self::Pow => "pow",
             Self::Maximum => "maximum",
             Self::Minimum => "minimum",
+            Self::Greater => "greater",
+            Self::GreaterEqual => "greater_equal",
+            Self::Less => "less",
+            Self::LessEqual => "less_equal",
+            Self::Equal => "equal",
+            Self::NotEqual => "not_equal",
         }
     }
 }
@@ -156,6 +251,11 @@ impl Stat {
             Self::Min => "min",
             Self::Max => "max",
         }
+    }
+
+    /// Whether the statistic has no value over no elements (numpy raises).
+    pub(crate) fn needs_elements(self) -> bool {
+        matches!(self, Self::Min | Self::Max)
     }
 }
 
@@ -203,10 +303,17 @@ impl Array {
             Op::Full(_) => "full",
             Op::Arange { .. } => "arange",
             Op::FromArray(_) => "array",
+            Op::Npy(_) => "from-npy",
             Op::Unary(u, _) => u.name(),
             Op::Binary(b, _, _) => b.name(),
-            Op::Transpose(_) => "transpose",
+            Op::Where(..) => "where",
+            Op::Blockwise(..) => "blockwise",
+            Op::Select { .. } => "quantile",
+            Op::Transpose(..) => "transpose",
             Op::Rechunk(_) => "rechunk",
+            Op::Index(..) => "getitem",
+            Op::Concat(..) => "concatenate",
+            Op::Reshape(_) => "reshape",
             Op::Reduce { stat, .. } => stat.name(),
             Op::Dot(..) => "dot",
         }
@@ -217,7 +324,7 @@ impl Array {
         &self.node.shape
     }
 
-    /// The number of dimensions (0, 1 or 2).
+    /// The number of dimensions.
     pub fn ndim(&self) -> usize {
         self.node.shape.len()
     }
@@ -244,7 +351,7 @@ impl Array {
 
     // ----- element-wise, with scalars -----
 
-    fn unary(&self, op: Unary) -> Array {
+    pub(crate) fn unary(&self, op: Unary) -> Array {
         Array::from_parts(self.node.shape.clone(), self.node.grid.chunks.clone(), Op::Unary(op, self.clone()))
     }
 
@@ -315,10 +422,10 @@ impl Array {
 
     // ----- element-wise, with arrays (broadcasting) -----
 
-    fn binary(&self, op: Binary, other: &Array) -> Result<Array, ArrayError> {
+    pub(crate) fn binary(&self, op: Binary, other: &Array) -> Result<Array, ArrayError> {
         let shape = broadcast_shapes(op.name(), self.shape(), other.shape())?;
         check_shape(&shape)?;
-        let chunks = broadcast_chunks(&shape, self, other);
+        let chunks = broadcast_chunks(&shape, &[self, other]);
         Ok(Array::from_parts(shape, chunks, Op::Binary(op, self.clone(), other.clone())))
     }
 
@@ -362,129 +469,10 @@ impl Array {
 
     // ----- layout -----
 
-    /// The transpose (numpy's `.T`: axes reversed; a vector or a scalar is
-    /// returned as it is). Lazy: a block of the result is a block of the
-    /// input read transposed.
-    pub fn transpose(&self) -> Array {
-        if self.ndim() < 2 {
-            return self.clone();
-        }
-        let shape: Vec<usize> = self.node.shape.iter().rev().copied().collect();
-        let chunks: Vec<Vec<usize>> = self.node.grid.chunks.iter().rev().cloned().collect();
-        Array::from_parts(shape, chunks, Op::Transpose(self.clone()))
-    }
-
-    /// Short for [`Array::transpose`].
-    pub fn t(&self) -> Array {
-        self.transpose()
-    }
-
     /// The same values cut into other blocks.
     pub fn rechunk(&self, chunks: impl Into<Chunks>) -> Result<Array, ArrayError> {
         let resolved = chunks::resolve(&chunks.into(), self.shape())?;
         Ok(Array::from_parts(self.node.shape.clone(), resolved, Op::Rechunk(self.clone())))
-    }
-
-    // ----- reductions -----
-
-    fn reduce(&self, axis: Option<usize>, stat: Stat) -> Result<Array, ArrayError> {
-        if let Some(a) = axis
-            && a >= self.ndim()
-        {
-            return Err(ArrayError::AxisOutOfRange { axis: a, shape: self.node.shape.clone() });
-        }
-        if matches!(stat, Stat::Min | Stat::Max) {
-            let reduced = match axis {
-                None => self.size(),
-                Some(a) => self.node.shape[a],
-            };
-            if reduced == 0 {
-                return Err(ArrayError::EmptyReduction {
-                    op: stat.name(),
-                    shape: self.node.shape.clone(),
-                    axis,
-                });
-            }
-        }
-        Ok(self.reduced(axis, stat))
-    }
-
-    /// The reduction node, without checks.
-    fn reduced(&self, axis: Option<usize>, stat: Stat) -> Array {
-        let (shape, chunks) = match axis {
-            None => (Vec::new(), Vec::new()),
-            Some(a) => {
-                let mut shape = self.node.shape.clone();
-                let mut chunks = self.node.grid.chunks.clone();
-                shape.remove(a);
-                chunks.remove(a);
-                (shape, chunks)
-            }
-        };
-        Array::from_parts(shape, chunks, Op::Reduce { input: self.clone(), axis, stat })
-    }
-
-    /// The sum of every element (0 for an empty array), a 0-dimensional
-    /// array. Pairwise within blocks, tree-reduced across them.
-    pub fn sum(&self) -> Array {
-        self.reduced(None, Stat::Sum)
-    }
-
-    /// The mean of every element (NaN for an empty array, as numpy).
-    /// Computed from partial moments merged with Chan et al.'s formula.
-    pub fn mean(&self) -> Array {
-        self.reduced(None, Stat::Mean)
-    }
-
-    /// The variance, `sum((x - mean)^2) / (n - ddof)` (numpy's `var`,
-    /// `ddof = 0` by default there; NaN or inf when `n <= ddof`, as numpy).
-    pub fn var(&self, ddof: usize) -> Array {
-        self.reduced(None, Stat::Var(ddof))
-    }
-
-    /// The standard deviation, the square root of [`Array::var`].
-    pub fn std(&self, ddof: usize) -> Array {
-        self.reduced(None, Stat::Std(ddof))
-    }
-
-    /// The smallest element; an error for an empty array (as numpy).
-    pub fn min(&self) -> Result<Array, ArrayError> {
-        self.reduce(None, Stat::Min)
-    }
-
-    /// The largest element; an error for an empty array (as numpy).
-    pub fn max(&self) -> Result<Array, ArrayError> {
-        self.reduce(None, Stat::Max)
-    }
-
-    /// The sums along `axis` (numpy's `sum(axis=...)`).
-    pub fn sum_axis(&self, axis: usize) -> Result<Array, ArrayError> {
-        self.reduce(Some(axis), Stat::Sum)
-    }
-
-    /// The means along `axis`.
-    pub fn mean_axis(&self, axis: usize) -> Result<Array, ArrayError> {
-        self.reduce(Some(axis), Stat::Mean)
-    }
-
-    /// The variances along `axis`.
-    pub fn var_axis(&self, axis: usize, ddof: usize) -> Result<Array, ArrayError> {
-        self.reduce(Some(axis), Stat::Var(ddof))
-    }
-
-    /// The standard deviations along `axis`.
-    pub fn std_axis(&self, axis: usize, ddof: usize) -> Result<Array, ArrayError> {
-        self.reduce(Some(axis), Stat::Std(ddof))
-    }
-
-    /// The minima along `axis`; an error if that axis is empty.
-    pub fn min_axis(&self, axis: usize) -> Result<Array, ArrayError> {
-        self.reduce(Some(axis), Stat::Min)
-    }
-
-    /// The maxima along `axis`; an error if that axis is empty.
-    pub fn max_axis(&self, axis: usize) -> Result<Array, ArrayError> {
-        self.reduce(Some(axis), Stat::Max)
     }
 
     // ----- products -----
@@ -516,6 +504,14 @@ impl Array {
 
     fn product(&self, op: &'static str, other: &Array) -> Result<Array, ArrayError> {
         let (a, b) = (self.shape(), other.shape());
+        if a.len() > 2 || b.len() > 2 {
+            return Err(ArrayError::NotAligned {
+                op,
+                left: a.to_vec(),
+                right: b.to_vec(),
+                reason: "products of arrays of more than two dimensions are not supported".into(),
+            });
+        }
         let k_left = a[a.len() - 1];
         let k_right = b[0];
         if k_left != k_right {
@@ -556,9 +552,13 @@ impl Array {
     }
 }
 
-/// At most two dimensions, and a number of elements that fits a `usize`.
+/// The most dimensions an array may have (numpy's limit is 64).
+pub const MAX_DIMS: usize = 32;
+
+/// At most [`MAX_DIMS`] dimensions, and a number of elements that fits a
+/// `usize`.
 pub(crate) fn check_shape(shape: &[usize]) -> Result<(), ArrayError> {
-    if shape.len() > 2 {
+    if shape.len() > MAX_DIMS {
         return Err(ArrayError::TooManyDims { shape: shape.to_vec() });
     }
     if shape.iter().try_fold(1usize, |n, &d| n.checked_mul(d)).is_none() {
@@ -589,13 +589,13 @@ pub(crate) fn broadcast_shapes(op: &'static str, a: &[usize], b: &[usize]) -> Re
     Ok(out)
 }
 
-/// The blocks of a broadcast result: along every axis, those of an operand
-/// that spans the axis (the left one when both do).
-fn broadcast_chunks(shape: &[usize], a: &Array, b: &Array) -> Vec<Vec<usize>> {
+/// The blocks of a broadcast result: along every axis, those of the first
+/// operand that spans the axis.
+pub(crate) fn broadcast_chunks(shape: &[usize], operands: &[&Array]) -> Vec<Vec<usize>> {
     let n = shape.len();
     (0..n)
         .map(|d| {
-            for x in [a, b] {
+            for x in operands {
                 let m = x.ndim();
                 if d + m >= n && x.shape()[d + m - n] == shape[d] {
                     return x.chunks()[d + m - n].clone();

@@ -50,7 +50,7 @@ pub fn arange(start: f64, stop: f64, step: f64, chunks: impl Into<Chunks>) -> Re
     Array::source(&[n as usize], chunks.into(), Op::Arange { start, step })
 }
 
-/// An in-memory ndarray (of at most two dimensions) as a chunked array
+/// An in-memory ndarray (of any dimensions) as a chunked array
 /// (dask's `from_array`); the data is copied once and shared by the tasks.
 ///
 /// ```

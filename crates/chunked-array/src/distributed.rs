@@ -43,7 +43,7 @@ use crate::plan::{Plan, Unit};
 /// use executors::Executor;
 ///
 /// let x = random::standard_normal(0, &[300, 200], 64)?;
-/// let (mean, std) = (x.mean(), x.std(0));
+/// let (mean, std) = (x.mean(..)?, x.std(..)?);
 /// let work = Distributed::new(&[&mean, &std]);
 /// assert_eq!(work.units(), 5 * 4); // a unit per block, both statistics
 /// // Any process runs any unit (here: all of them, backwards).

@@ -56,23 +56,69 @@ pub enum ArrayError {
         /// The array's shape.
         shape: Vec<usize>,
     },
-    /// More than two dimensions (this crate handles scalars, vectors and
-    /// matrices).
-    #[error("shape {} has {} dimensions; at most 2 are supported", Shape(.shape), .shape.len())]
+    /// More than [`crate::MAX_DIMS`] dimensions.
+    #[error("shape {} has {} dimensions; at most {} are supported", Shape(.shape), .shape.len(), crate::MAX_DIMS)]
     TooManyDims {
         /// The shape asked for.
         shape: Vec<usize>,
     },
     /// A minimum or maximum over no elements (numpy raises too: these
     /// reductions have no identity).
-    #[error("zero-size array to reduction operation {op} which has no identity (shape {}, axis {axis:?})", Shape(.shape))]
+    #[error("zero-size array to reduction operation {op} which has no identity (shape {}, axes {axes:?})", Shape(.shape))]
     EmptyReduction {
         /// `min` or `max`.
         op: &'static str,
         /// The array's shape.
         shape: Vec<usize>,
-        /// The axis reduced, or `None` for all.
-        axis: Option<usize>,
+        /// The axes reduced.
+        axes: Vec<usize>,
+    },
+    /// An axis named twice where each may appear once (the axes of a
+    /// reduction, a permutation of `transpose`).
+    #[error("repeated axis {axis} in {op} of an array of shape {}", Shape(.shape))]
+    RepeatedAxis {
+        /// The operation, e.g. `sum` or `transpose`.
+        op: &'static str,
+        /// The axis named twice.
+        axis: usize,
+        /// The array's shape.
+        shape: Vec<usize>,
+    },
+    /// An index that does not fit the array: a step of 0, several
+    /// ellipses, more indices than axes.
+    #[error("invalid index into an array of shape {}: {reason}", Shape(.shape))]
+    InvalidIndex {
+        /// The array's shape.
+        shape: Vec<usize>,
+        /// What is wrong.
+        reason: String,
+    },
+    /// An integer index beyond its axis.
+    #[error("index {index} is out of bounds for axis {axis} with size {len}")]
+    IndexOutOfRange {
+        /// The index as given.
+        index: isize,
+        /// The axis.
+        axis: usize,
+        /// The axis' length.
+        len: usize,
+    },
+    /// An `.npy` file that cannot be read or written, or is not one this
+    /// crate reads.
+    #[error("{}: {reason}", path.display())]
+    Npy {
+        /// The file.
+        path: std::path::PathBuf,
+        /// What went wrong.
+        reason: String,
+    },
+    /// A result larger than the memory budget given to `compute_within`.
+    #[error("the result of shape {} takes {} bytes, more than the budget of {budget} bytes: write it with to_npy (or store) instead", Shape(.shape), .shape.iter().try_fold(8usize, |n, &d| n.checked_mul(d)).map_or_else(|| "more than 2^64".to_owned(), |b| b.to_string()))]
+    TooLarge {
+        /// The result's shape.
+        shape: Vec<usize>,
+        /// The budget in bytes.
+        budget: usize,
     },
     /// A parameter out of its domain (a negative standard deviation, a
     /// non-finite or zero `arange` step, a byte target of zero, a shape

@@ -83,7 +83,8 @@ impl Operand {
 
 /// Whether `a` is read from its blocks.
 pub(crate) fn is_leaf(a: &Array, materialized: &HashSet<u64>) -> bool {
-    matches!(a.op(), Op::Reduce { .. } | Op::Dot(..)) || materialized.contains(&a.id())
+    matches!(a.op(), Op::Reduce { .. } | Op::Dot(..) | Op::Blockwise(..) | Op::Select { .. })
+        || materialized.contains(&a.id())
 }
 
 /// The lengths of a region.
@@ -116,11 +117,23 @@ pub(crate) fn leaf_blocks(
         return;
     }
     match a.op() {
-        Op::Random { .. } | Op::Full(_) | Op::Arange { .. } | Op::FromArray(_) => {}
+        Op::Random { .. } | Op::Full(_) | Op::Arange { .. } | Op::FromArray(_) | Op::Npy(_) => {}
         Op::Unary(_, x) | Op::Rechunk(x) => leaf_blocks(x, region, materialized, out),
-        Op::Transpose(x) => {
-            let r: Vec<_> = region.iter().rev().cloned().collect();
-            leaf_blocks(x, &r, materialized, out);
+        Op::Index(x, map) => leaf_blocks(x, &crate::index::input_region(map, region), materialized, out),
+        Op::Reshape(x) => {
+            leaf_blocks(x, &crate::reshape::input_region(x, a.shape(), region), materialized, out)
+        }
+        Op::Concat(inputs, axis) => {
+            for (x, r) in crate::join::parts(inputs, *axis, region) {
+                leaf_blocks(x, &r, materialized, out);
+            }
+        }
+        Op::Transpose(x, perm) => leaf_blocks(x, &unpermute(perm, region), materialized, out),
+        Op::Where(c, x, y) => {
+            for operand in [c, x, y] {
+                let r = project(operand.shape(), a.shape(), region);
+                leaf_blocks(operand, &r, materialized, out);
+            }
         }
         Op::Binary(_, x, y) => {
             for operand in [x, y] {
@@ -128,7 +141,7 @@ pub(crate) fn leaf_blocks(
                 leaf_blocks(operand, &r, materialized, out);
             }
         }
-        Op::Reduce { .. } | Op::Dot(..) => {}
+        Op::Reduce { .. } | Op::Dot(..) | Op::Blockwise(..) | Op::Select { .. } => {}
     }
 }
 
@@ -164,19 +177,9 @@ pub(crate) fn eval(a: &Array, region: &[Range<usize>], cx: &Leaves<'_>) -> Resul
     match a.op() {
         Op::Random { stream, .. } => {
             let mut data = vec![0.0; shape.iter().product()];
-            match region {
-                [] => stream.fill(0, &mut data),
-                [r] => stream.fill(r.start as u64, &mut data),
-                [rows, cols] => {
-                    let ncols = a.shape()[1];
-                    if !cols.is_empty() {
-                        for (k, row) in data.chunks_exact_mut(cols.len()).enumerate() {
-                            stream.fill(((rows.start + k) * ncols + cols.start) as u64, row);
-                        }
-                    }
-                }
-                _ => return Err("more than two dimensions".into()),
-            }
+            // Element `flat` of the whole array, row-major: a row of the
+            // region is a run of consecutive indices.
+            fill_rows(a.shape(), region, &mut data, |flat, row| stream.fill(flat as u64, row));
             ArrayD::from_shape_vec(IxDyn(&shape), data).map_err(|e| e.to_string())
         }
         Op::Full(v) => Ok(ArrayD::from_elem(IxDyn(&shape), *v)),
@@ -186,16 +189,33 @@ pub(crate) fn eval(a: &Array, region: &[Range<usize>], cx: &Leaves<'_>) -> Resul
             ArrayD::from_shape_vec(IxDyn(&shape), data).map_err(|e| e.to_string())
         }
         Op::FromArray(x) => Ok(slice(x, region)),
+        Op::Npy(source) => {
+            let mut data = vec![0.0; shape.iter().product()];
+            source.read(region, &mut data)?;
+            ArrayD::from_shape_vec(IxDyn(&shape), data).map_err(|e| e.to_string())
+        }
         Op::Unary(op, x) => {
             let mut v = eval(x, region, cx)?;
             apply_unary(*op, &mut v);
             Ok(v)
         }
         Op::Rechunk(x) => eval(x, region, cx),
-        Op::Transpose(x) => {
-            let r: Vec<_> = region.iter().rev().cloned().collect();
-            let v = eval(x, &r, cx)?;
-            Ok(v.reversed_axes().as_standard_layout().into_owned())
+        Op::Index(x, map) => crate::index::eval_index(map, region, &mut |r| eval(x, r, cx)),
+        Op::Reshape(x) => crate::reshape::eval_reshape(x, a.shape(), region, &mut |r| eval(x, r, cx)),
+        Op::Concat(inputs, axis) => {
+            let mut out = ArrayD::zeros(IxDyn(&shape));
+            let mut at = 0;
+            for (x, r) in crate::join::parts(inputs, *axis, region) {
+                let v = eval(x, &r, cx)?;
+                let n = r[*axis].len();
+                out.slice_axis_mut(ndarray::Axis(*axis), Slice::from(at..at + n)).assign(&v);
+                at += n;
+            }
+            Ok(out)
+        }
+        Op::Transpose(x, perm) => {
+            let v = eval(x, &unpermute(perm, region), cx)?;
+            Ok(v.permuted_axes(IxDyn(perm)).as_standard_layout().into_owned())
         }
         Op::Binary(op, x, y) => {
             // An operand that does not span the result's rows reads the same
@@ -230,12 +250,103 @@ pub(crate) fn eval(a: &Array, region: &[Range<usize>], cx: &Leaves<'_>) -> Resul
                     let (p, q) = (p.view(), q.view());
                     let bp = p.broadcast(dim.clone()).ok_or("operands do not broadcast")?;
                     let bq = q.broadcast(dim).ok_or("operands do not broadcast")?;
-                    Ok(Zip::from(&bp).and(&bq).map_collect(|&p, &q| f(p, q)))
+                    let out = Zip::from(&bp).and(&bq).map_collect(|&p, &q| f(p, q));
+                    // Broadcast operands may lead Zip to a column-major result.
+                    Ok(if out.is_standard_layout() { out } else { out.as_standard_layout().into_owned() })
                 }
             }
         }
-        Op::Reduce { .. } | Op::Dot(..) => Err("a reduction is read from its blocks".into()),
+        Op::Where(c, x, y) => {
+            let dim = IxDyn(&shape);
+            let vals = [c, x, y].map(|o| eval(o, &project(o.shape(), a.shape(), region), cx));
+            let [vc, vx, vy] = vals;
+            let (vc, vx, vy) = (vc?, vx?, vy?);
+            let bc = vc.broadcast(dim.clone()).ok_or("operands do not broadcast")?;
+            let bx = vx.broadcast(dim.clone()).ok_or("operands do not broadcast")?;
+            let by = vy.broadcast(dim).ok_or("operands do not broadcast")?;
+            let out = Zip::from(&bc).and(&bx).and(&by).map_collect(|&c, &x, &y| if c != 0.0 { x } else { y });
+            Ok(if out.is_standard_layout() { out } else { out.as_standard_layout().into_owned() })
+        }
+        Op::Reduce { .. } | Op::Dot(..) | Op::Blockwise(..) | Op::Select { .. } => {
+            Err("a reduction is read from its blocks".into())
+        }
     }
+}
+
+/// The region of a transpose's input that a region of its result reads.
+fn unpermute(perm: &[usize], region: &[Range<usize>]) -> Vec<Range<usize>> {
+    let mut r = vec![0..0; region.len()];
+    for (k, &p) in perm.iter().enumerate() {
+        r[p] = region[k].clone();
+    }
+    r
+}
+
+/// Calls `f(flat, row)` for every row (run along the last axis) of `data`,
+/// the values of `region` of an array of `shape` in row-major order, with
+/// the flat row-major index in the whole array of the row's first element.
+pub(crate) fn fill_rows(
+    shape: &[usize],
+    region: &[Range<usize>],
+    data: &mut [f64],
+    mut f: impl FnMut(usize, &mut [f64]),
+) {
+    let w = region.last().map_or(1, |r| r.len());
+    if w == 0 {
+        return;
+    }
+    let mut rows = data.chunks_exact_mut(w);
+    walk_rows(shape, region, |flat| {
+        if let Some(row) = rows.next() {
+            f(flat, row);
+        }
+    });
+}
+
+/// Calls `f(flat)` for every row (run along the last axis) of `region` of
+/// an array of `shape`, in row-major order, with the flat index of the
+/// row's first element (once, with 0, for a 0-dimensional array).
+pub(crate) fn walk_rows(shape: &[usize], region: &[Range<usize>], mut f: impl FnMut(usize)) {
+    let Some((last, lead)) = region.split_last() else {
+        f(0);
+        return;
+    };
+    if last.is_empty() || lead.iter().any(|r| r.is_empty()) {
+        return;
+    }
+    let mut strides = vec![1usize; shape.len()];
+    for d in (0..shape.len().saturating_sub(1)).rev() {
+        strides[d] = strides[d + 1] * shape[d + 1];
+    }
+    let mut idx: Vec<usize> = lead.iter().map(|r| r.start).collect();
+    loop {
+        let flat: usize = idx.iter().zip(&strides).map(|(i, s)| i * s).sum::<usize>() + last.start;
+        f(flat);
+        let mut d = lead.len();
+        loop {
+            if d == 0 {
+                return;
+            }
+            d -= 1;
+            idx[d] += 1;
+            if idx[d] < lead[d].end {
+                break;
+            }
+            idx[d] = lead[d].start;
+        }
+    }
+}
+
+/// The runs of consecutive flat indices of `region` of an array of
+/// `shape`, as (first flat index, length), in row-major order.
+pub(crate) fn runs(shape: &[usize], region: &[Range<usize>]) -> Vec<(usize, usize)> {
+    let w = region.last().map_or(1, |r| r.len());
+    let mut out: Vec<(usize, usize)> = Vec::new();
+    walk_rows(shape, region, |flat| match out.last_mut() {
+        Some((start, len)) if *start + *len == flat => *len += w,
+        _ => out.push((flat, w)),
+    });
+    out
 }
 
 /// A copy of `region` of an in-memory array, in standard layout.
@@ -294,6 +405,44 @@ fn apply_unary(op: Unary, x: &mut ArrayD<f64>) {
         Unary::DivScalar(c) => x.mapv_inplace(|v| v / c),
         Unary::ScalarDiv(c) => x.mapv_inplace(|v| c / v),
         Unary::Powf(c) => x.mapv_inplace(|v| v.powf(c)),
+        Unary::Log1p => x.mapv_inplace(f64::ln_1p),
+        Unary::Expm1 => x.mapv_inplace(f64::exp_m1),
+        Unary::Tan => x.mapv_inplace(f64::tan),
+        Unary::Floor => x.mapv_inplace(f64::floor),
+        Unary::Ceil => x.mapv_inplace(f64::ceil),
+        Unary::Round => x.mapv_inplace(f64::round_ties_even),
+        Unary::Sign => x.mapv_inplace(|v| {
+            if v > 0.0 {
+                1.0
+            } else if v < 0.0 {
+                -1.0
+            } else {
+                v
+            }
+        }),
+        Unary::IsNan => x.mapv_inplace(|v| f64::from(u8::from(v.is_nan()))),
+        Unary::IsFinite => x.mapv_inplace(|v| f64::from(u8::from(v.is_finite()))),
+        Unary::NanTo(c) => x.mapv_inplace(|v| if v.is_nan() { c } else { v }),
+        Unary::Clip(lo, hi) => x.mapv_inplace(|v| {
+            if v < lo {
+                lo
+            } else if v > hi {
+                hi
+            } else {
+                v
+            }
+        }),
+        Unary::Log2 => x.mapv_inplace(f64::log2),
+        Unary::Log10 => x.mapv_inplace(f64::log10),
+        Unary::Exp2 => x.mapv_inplace(f64::exp2),
+        Unary::Cbrt => x.mapv_inplace(f64::cbrt),
+        Unary::Sinh => x.mapv_inplace(f64::sinh),
+        Unary::Cosh => x.mapv_inplace(f64::cosh),
+        Unary::Tanh => x.mapv_inplace(f64::tanh),
+        Unary::Arcsin => x.mapv_inplace(f64::asin),
+        Unary::Arccos => x.mapv_inplace(f64::acos),
+        Unary::Arctan => x.mapv_inplace(f64::atan),
+        Unary::Reciprocal => x.mapv_inplace(|v| 1.0 / v),
     }
 }
 
@@ -306,5 +455,11 @@ fn binary_fn(op: Binary) -> fn(f64, f64) -> f64 {
         Binary::Pow => f64::powf,
         Binary::Maximum => nan_max,
         Binary::Minimum => nan_min,
+        Binary::Greater => |p, q| f64::from(u8::from(p > q)),
+        Binary::GreaterEqual => |p, q| f64::from(u8::from(p >= q)),
+        Binary::Less => |p, q| f64::from(u8::from(p < q)),
+        Binary::LessEqual => |p, q| f64::from(u8::from(p <= q)),
+        Binary::Equal => |p, q| f64::from(u8::from(p == q)),
+        Binary::NotEqual => |p, q| f64::from(u8::from(p != q)),
     }
 }

@@ -3,9 +3,15 @@
 //! feeds tile by tile: reductions over the block or along one of its axes,
 //! and the block's share of a matrix-vector or vector product.
 
+use std::ops::Range;
+
 use ndarray::{ArrayD, IxDyn};
 
 use crate::array::Stat;
+
+mod lanes;
+
+use lanes::LaneSink;
 
 /// Below this many elements a sum is eight running accumulators; above, the
 /// halves are summed separately (numpy's pairwise summation).
@@ -257,19 +263,22 @@ pub(crate) enum SinkKind {
     VecMat,
     /// A vector block dot a vector segment: one lane.
     Inner,
+    /// Any block along the axes whose bits are set: a lane per element of
+    /// the other axes (see `lanes.rs`).
+    Axes(Acc, u64),
 }
 
 impl SinkKind {
     pub(crate) fn name(self) -> &'static str {
         match self {
-            Self::All(a) | Self::Columns(a) | Self::Rows(a) => a.name(),
+            Self::All(a) | Self::Columns(a) | Self::Rows(a) | Self::Axes(a, _) => a.name(),
             Self::MatVec | Self::VecMat | Self::Inner => "dot",
         }
     }
 
     fn acc(self) -> Acc {
         match self {
-            Self::All(a) | Self::Columns(a) | Self::Rows(a) => a,
+            Self::All(a) | Self::Columns(a) | Self::Rows(a) | Self::Axes(a, _) => a,
             Self::MatVec | Self::VecMat | Self::Inner => Acc::Sum,
         }
     }
@@ -294,6 +303,8 @@ pub(crate) struct SinkState {
     other: Vec<f64>,
     /// The output shape: `[]` or `[lanes]`.
     out_shape: Vec<usize>,
+    /// The state of a reduction over any axes.
+    lanes: Option<LaneSink>,
 }
 
 impl SinkState {
@@ -303,7 +314,7 @@ impl SinkState {
         let rows = shape.first().copied().unwrap_or(1);
         let cols = shape.get(1).copied().unwrap_or(1);
         let (lanes, out_shape) = match kind {
-            SinkKind::All(_) | SinkKind::Inner => (1, vec![]),
+            SinkKind::All(_) | SinkKind::Inner | SinkKind::Axes(..) => (1, vec![]),
             SinkKind::Columns(_) | SinkKind::VecMat => (cols, vec![cols]),
             SinkKind::Rows(_) | SinkKind::MatVec => (rows, vec![rows]),
         };
@@ -326,6 +337,24 @@ impl SinkState {
             tile_m2: vec![0.0; scratch],
             other,
             out_shape,
+            lanes: match kind {
+                SinkKind::Axes(acc, mask) => Some(LaneSink::new(acc, mask, shape)),
+                _ => None,
+            },
+        }
+    }
+
+    /// Whether tiles are fed with their region ([`SinkState::feed_region`]).
+    pub(crate) fn wants_region(&self) -> bool {
+        self.lanes.is_some()
+    }
+
+    /// Feeds a tile given by its ranges within the block (any number of
+    /// dimensions): `data` in row-major order.
+    pub(crate) fn feed_region(&mut self, data: &[f64], tile: &[Range<usize>]) {
+        match &mut self.lanes {
+            Some(l) => l.feed(data, tile),
+            None => self.feed_all(self.acc, data),
         }
     }
 
@@ -365,6 +394,9 @@ impl SinkState {
                     }
                 }
             }
+            // Fed through `feed_region` (see `wants_region`), which knows
+            // the tile's place in the block.
+            SinkKind::Axes(..) => debug_assert!(false, "an axes sink is fed by region"),
             SinkKind::Inner => {
                 let d = pairwise_dot(data, &self.other[at..at + data.len()]);
                 neumaier(&mut self.a[0], &mut self.comp[0], d);
@@ -463,6 +495,9 @@ impl SinkState {
 
     /// The block's partial.
     pub(crate) fn finish(self) -> Partial {
+        if let Some(l) = self.lanes {
+            return l.finish();
+        }
         let shape = IxDyn(&self.out_shape);
         let array = |v: Vec<f64>| {
             ArrayD::from_shape_vec(shape.clone(), v).unwrap_or_else(|_| ArrayD::zeros(shape.clone()))

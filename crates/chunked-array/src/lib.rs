@@ -1,17 +1,33 @@
-//! A lazy chunked ndarray after `dask.array`: arrays of `f64` (scalars,
-//! vectors, matrices) cut into blocks, whose expressions become task graphs
-//! run by the [`executors`] crate, with blocks held as [`ndarray`] arrays.
+//! A lazy chunked ndarray after `dask.array`: arrays of `f64` with any
+//! number of dimensions (up to [`MAX_DIMS`]) cut into blocks, whose
+//! expressions become task graphs run by the [`executors`] crate, with
+//! blocks held as [`ndarray`] arrays.
 //!
-//! - Creation: [`random::normal`], [`random::standard_normal`],
-//!   [`random::uniform`] with a seed; [`zeros`], [`ones`], [`full`],
-//!   [`arange`]; [`from_array`]. Chunks are explicit or automatic by a byte
-//!   target ([`Chunks`], 128 MiB by default as in dask).
+//! - Creation: seeded [`random::normal`], [`random::standard_normal`],
+//!   [`random::uniform`], [`random::integers`], [`random::exponential`],
+//!   [`random::poisson`], [`random::binomial`], [`random::choice`];
+//!   [`zeros`], [`ones`], [`full`], [`arange`]; [`from_array`];
+//!   [`from_npy`]. Chunks are explicit or automatic by a byte target
+//!   ([`Chunks`], 128 MiB by default as in dask).
 //! - Element-wise arithmetic with scalars and arrays, broadcasting as numpy
-//!   (a vector against a matrix); `exp`, `log`, `sqrt`, `abs`, ...;
-//!   [`Array::transpose`]; [`Array::rechunk`].
-//! - Reductions over everything or one axis: `sum`, `mean`, `var` and `std`
-//!   with `ddof`, `min`, `max`; pairwise sums within blocks, Chan et al.'s
-//!   merge of partial moments, tree-reduced across blocks.
+//!   (shapes aligned on the right, lengths equal or 1); `exp`, `log`,
+//!   `log1p`, `expm1`, `sqrt`, `abs`, `clip`, `isnan`, comparisons,
+//!   [`where_`], ...
+//! - Layout: numpy's basic indexing ([`Array::index`] with [`Index`]:
+//!   steps, negative bounds, integers, `newaxis`, ellipsis),
+//!   [`concatenate`], [`stack`], [`Array::transpose_axes`],
+//!   [`Array::reshape`], [`Array::rechunk`].
+//! - Reductions over every axis (`..`), one (`0`) or several (`[0, 2]`),
+//!   see [`Axes`]: `sum`, `mean`, `var` and `std` (ddof 0 as numpy;
+//!   `var_ddof`, `std_ddof`), `min`, `max`, `prod`, their `nan*`
+//!   versions, `quantile`/`percentile` (exact); `argmin`/`argmax`;
+//!   `cumsum`/`cumprod` along an axis. Pairwise sums within blocks, Chan et
+//!   al.'s merge of partial moments, tree-reduced across blocks.
+//! - [`Array::map_blocks`] and [`blockwise`]: functions of whole blocks.
+//! - Results beyond memory: [`Array::to_npy`] and [`Array::store`] (a
+//!   [`BlockWriter`]) write block by block; [`Array::compute_within`]
+//!   refuses a result over a memory budget; [`Array::persist`] keeps a
+//!   computed array's blocks for later computations.
 //! - [`Array::dot`] / [`Array::matmul`]: matrix-vector, vector-matrix,
 //!   matrix-matrix, blockwise.
 //! - [`compute`] one or several arrays in one run on any executor
@@ -22,8 +38,8 @@
 //!   units that run on any process (over MPI, say), with serde partials
 //!   combined into the same values as [`compute`]'s, bit for bit.
 //!
-//! **A seeded random array is a function of the seed alone**: element
-//! `(i, j)` depends on the seed and its index only, the same for every
+//! **A seeded random array is a function of the seed alone**: an element
+//! depends on the seed and its flat (row-major) index only, the same for every
 //! chunking, executor and worker count (see [`random`] for the scheme), and
 //! reductions agree across chunkings to rounding.
 //!
@@ -40,14 +56,14 @@
 //!
 //! let exec = Executor::new(Strategy::Graph, 2)?;
 //! let array = random::standard_normal(0, &[1000, 1000], 250)?;
-//! let values = compute(&[&array.mean(), &array.std(0)], &exec)?;
+//! let values = compute(&[&array.mean(..)?, &array.std(..)?], &exec)?;
 //! let (mean, std) = (values[0][[]], values[1][[]]);
 //! assert!(mean.abs() < 0.01 && (std - 1.0).abs() < 0.01);
 //!
 //! // C = A.dot(B).sum() / A.mean() * B.var()
 //! let a = random::standard_normal(1, &[1000, 1000], 250)?;
 //! let b = random::standard_normal(2, &[1000], 250)?;
-//! let c = ((a.dot(&b)?.sum() / a.mean())? * b.var(0))?;
+//! let c = ((a.dot(&b)?.sum(..)? / a.mean(..)?)? * b.var(..)?)?;
 //! let c = c.compute_scalar(&exec)?;
 //! assert!(c.is_finite());
 //! # Ok::<(), chunked_array::ArrayError>(())
@@ -58,28 +74,48 @@
 //! mean and variance of an empty array are NaN; `min`/`max` of an empty
 //! array are errors, as numpy raises.
 
+mod argreduce;
 mod array;
+mod blockwise;
 mod chunks;
 mod creation;
 mod distributed;
 mod error;
 mod eval;
+mod index;
+mod join;
 mod kernels;
+mod layout;
+mod nanreduce;
+mod npy;
 mod ops;
 mod plan;
+mod quantile;
 pub mod random;
+mod reduce;
+mod reshape;
+mod scan;
+mod store;
+mod ufuncs;
 
 use std::path::Path;
 
 use executors::{Drawing, Executor, RankDir};
 use ndarray::ArrayD;
 
-pub use array::Array;
+pub use array::{Array, MAX_DIMS};
+pub use blockwise::{BlockFn, blockwise};
 pub use chunks::{Chunks, DEFAULT_CHUNK_BYTES, MAX_BLOCKS};
 pub use creation::{arange, from_array, full, ones, zeros};
 pub use distributed::{Distributed, UnitPartial};
 pub use error::{ArrayError, Shape};
+pub use index::Index;
+pub use join::{concatenate, stack};
+pub use npy::from_npy;
 pub use plan::Plan;
+pub use reduce::Axes;
+pub use store::BlockWriter;
+pub use ufuncs::where_;
 
 /// Computes several arrays in one run (dask's `compute(a, b)`): what they
 /// share is computed once. Results come in the order given.

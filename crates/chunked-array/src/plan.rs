@@ -46,7 +46,7 @@ const FAN_IN: usize = 4;
 /// use chunked_array::{Plan, random};
 /// use executors::{Executor, RankDir, Strategy};
 /// let x = random::standard_normal(0, &[100, 100], 50)?;
-/// let (mean, std) = (x.mean(), x.std(0));
+/// let (mean, std) = (x.mean(..)?, x.std(..)?);
 /// let plan = Plan::new(&[&mean, &std]);
 /// // Four blocks, each generated once and reduced to moments in one task,
 /// // one combine, then the two results.
@@ -152,6 +152,33 @@ impl Plan {
             out.push(assemble(o, blocks)?);
         }
         Ok(out)
+    }
+}
+
+impl Plan {
+    /// Runs the graph with every output block handed to `writer` as soon as
+    /// it is computed, then dropped.
+    pub(crate) fn store(
+        &self,
+        writer: Arc<dyn crate::store::BlockWriter>,
+        exec: &Executor,
+    ) -> Result<(), ArrayError> {
+        let mut stores = Vec::new();
+        for o in &self.outputs {
+            for (flat, block) in o.blocks.iter().enumerate() {
+                let region = o.grid.region(&o.grid.unflatten(flat));
+                let w = writer.clone();
+                let f = self.graph.delayed1("store", move |p: &Piece| -> Result<Piece, String> {
+                    let block = p.block.as_ref().ok_or("no block to store")?;
+                    w.write_block(&region, block.view())?;
+                    Ok(Piece::default())
+                });
+                stores.push(f.call(block));
+            }
+        }
+        let refs: Vec<&Delayed<Piece>> = stores.iter().collect();
+        self.graph.compute(&refs, exec)?;
+        Ok(())
     }
 }
 
@@ -261,15 +288,19 @@ enum FirstLayer {
 }
 
 fn fusable(a: &Array) -> bool {
-    !matches!(a.op(), Op::Reduce { .. } | Op::Dot(..))
+    !matches!(a.op(), Op::Reduce { .. } | Op::Dot(..) | Op::Blockwise(..) | Op::Select { .. })
 }
 
 fn children(a: &Array) -> Vec<&Array> {
     match a.op() {
-        Op::Random { .. } | Op::Full(_) | Op::Arange { .. } | Op::FromArray(_) => vec![],
-        Op::Unary(_, x) | Op::Transpose(x) | Op::Rechunk(x) => vec![x],
+        Op::Random { .. } | Op::Full(_) | Op::Arange { .. } | Op::FromArray(_) | Op::Npy(_) => vec![],
+        Op::Unary(_, x) | Op::Transpose(x, _) | Op::Rechunk(x) | Op::Index(x, _) | Op::Reshape(x) => vec![x],
+        Op::Concat(inputs, _) => inputs.iter().collect(),
         Op::Reduce { input, .. } => vec![input],
         Op::Binary(_, x, y) | Op::Dot(x, y) => vec![x, y],
+        Op::Where(c, x, y) => vec![c, x, y],
+        Op::Blockwise(inputs, _) => inputs.iter().collect(),
+        Op::Select { input, .. } => vec![input],
     }
 }
 
@@ -307,13 +338,14 @@ fn dot_mode(x: &Array, y: &Array) -> DotMode {
     DotMode::Sink { primary: primary.clone(), secondary: secondary.clone(), kind }
 }
 
-/// The sink of a reduction of `input` along `axis`.
-fn reduce_kind(input: &Array, axis: Option<usize>, stat: Stat) -> SinkKind {
+/// The sink of a reduction of `input` over `axes` (sorted, distinct).
+fn reduce_kind(input: &Array, axes: &[usize], stat: Stat) -> SinkKind {
     let acc = Acc::of(stat);
-    match (input.ndim(), axis) {
-        (2, Some(0)) => SinkKind::Columns(acc),
-        (2, Some(1)) => SinkKind::Rows(acc),
-        _ => SinkKind::All(acc),
+    match (input.ndim(), axes) {
+        (n, _) if axes.len() == n => SinkKind::All(acc),
+        (2, [0]) => SinkKind::Columns(acc),
+        (2, [1]) => SinkKind::Rows(acc),
+        _ => SinkKind::Axes(acc, axes.iter().fold(0u64, |m, &a| m | 1 << a)),
     }
 }
 
@@ -331,12 +363,30 @@ impl Lowering {
         };
         for a in &order {
             match a.op() {
-                Op::Random { .. } | Op::Full(_) | Op::Arange { .. } | Op::FromArray(_) => {}
-                Op::Unary(_, x) | Op::Transpose(x) | Op::Rechunk(x) => push(x, a, Role::Fused),
+                Op::Random { .. } | Op::Full(_) | Op::Arange { .. } | Op::FromArray(_) | Op::Npy(_) => {}
+                Op::Unary(_, x) | Op::Transpose(x, _) | Op::Rechunk(x) | Op::Index(x, _) | Op::Reshape(x) => {
+                    push(x, a, Role::Fused)
+                }
+                Op::Concat(inputs, _) => {
+                    for x in inputs {
+                        push(x, a, Role::Fused);
+                    }
+                }
                 Op::Binary(_, x, y) => {
                     push(x, a, Role::Fused);
                     push(y, a, Role::Fused);
                 }
+                Op::Where(c, x, y) => {
+                    for o in [c, x, y] {
+                        push(o, a, Role::Fused);
+                    }
+                }
+                Op::Blockwise(inputs, _) => {
+                    for x in inputs {
+                        push(x, a, Role::ProductOperand);
+                    }
+                }
+                Op::Select { input, .. } => push(input, a, Role::ProductOperand),
                 Op::Reduce { input, .. } => push(input, a, Role::ReduceInput),
                 Op::Dot(x, y) => match dot_mode(x, y) {
                     DotMode::Sink { primary, secondary, .. } => {
@@ -375,8 +425,8 @@ impl Lowering {
             let mut specs: Vec<SinkSpec> = Vec::new();
             for u in list {
                 let spec = match (u.role, u.parent.op()) {
-                    (Role::ReduceInput, Op::Reduce { axis, stat, .. }) => {
-                        let kind = reduce_kind(a, *axis, *stat);
+                    (Role::ReduceInput, Op::Reduce { axes, stat, .. }) => {
+                        let kind = reduce_kind(a, axes, *stat);
                         SinkSpec { kind, other: None, key: SinkKey::Reduce(kind) }
                     }
                     (Role::DotPrimary, Op::Dot(x, y)) => match dot_mode(x, y) {
@@ -433,8 +483,10 @@ impl Lowering {
         let order = std::mem::take(&mut self.order);
         for a in &order {
             match a.op() {
-                Op::Reduce { input, axis, stat } => self.reduce(a, input, *axis, *stat),
+                Op::Reduce { input, axes, stat } => self.reduce(a, input, axes, *stat),
                 Op::Dot(x, y) => self.dot(a, x, y),
+                Op::Blockwise(inputs, f) => self.blockwise(a, inputs, f.0.clone()),
+                Op::Select { input, q, skip_nan } => self.select(a, input, *q, *skip_nan),
                 _ => {}
             }
             let is_root =
@@ -536,16 +588,12 @@ impl Lowering {
 
     /// A reduction: the input's block tasks feed a sink; partials are
     /// tree-merged per output block and finished.
-    fn reduce(&mut self, r: &Array, input: &Array, axis: Option<usize>, stat: Stat) {
-        let kind = reduce_kind(input, axis, stat);
+    fn reduce(&mut self, r: &Array, input: &Array, axes: &[usize], stat: Stat) {
+        let kind = reduce_kind(input, axes, stat);
         let slot = self.slot(input, SinkKey::Reduce(kind));
         let in_grid = input.grid().clone();
         let out_of = |idx: &[usize]| -> Vec<usize> {
-            match kind {
-                SinkKind::Columns(_) => vec![idx[1]],
-                SinkKind::Rows(_) => vec![idx[0]],
-                _ => vec![],
-            }
+            idx.iter().enumerate().filter(|(d, _)| !axes.contains(d)).map(|(_, &i)| i).collect()
         };
         let roots = self.trees_for(input, slot, kind.name(), &in_grid, r.grid(), out_of);
         let mut blocks = Vec::with_capacity(roots.len());
@@ -639,6 +687,41 @@ impl Lowering {
             blocks.push(f.call(&root));
         }
         self.blocks.insert(d.id(), blocks);
+    }
+
+    /// A task per output block: the inputs' regions of the first input's
+    /// block, evaluated, then the function.
+    fn blockwise(&mut self, out: &Array, inputs: &[Array], f: crate::blockwise::BlockFn) {
+        let in_grid = inputs[0].grid().clone();
+        let out_grid = out.grid().clone();
+        let mut blocks = Vec::with_capacity(out_grid.len());
+        for flat in 0..out_grid.len() {
+            let region = in_grid.region(&in_grid.unflatten(flat));
+            let want = lens(&out_grid.region(&out_grid.unflatten(flat)));
+            let mut needed = Vec::new();
+            for x in inputs {
+                leaf_blocks(x, &region, &self.materialized, &mut needed);
+            }
+            let (deps, index) = self.inputs(needed);
+            let (inputs, f, mat) = (inputs.to_vec(), f.clone(), self.materialized.clone());
+            let run: TaskFn = Arc::new(move |args: &[&Piece]| {
+                let cx = Leaves::new(&mat, args, &index);
+                let values = inputs.iter().map(|x| eval(x, &region, &cx)).collect::<Result<Vec<_>, _>>()?;
+                let views: Vec<_> = values.iter().map(ArrayD::view).collect();
+                let block = f(&views)?;
+                if block.shape() != want.as_slice() {
+                    return Err(format!(
+                        "the block function returned shape {:?} for block {flat}, whose shape is {want:?}",
+                        block.shape()
+                    ));
+                }
+                let block =
+                    if block.is_standard_layout() { block } else { block.as_standard_layout().into_owned() };
+                Ok(Piece { block: Some(Arc::new(block)), partials: Vec::new() })
+            });
+            blocks.push(self.task("blockwise", &deps, run));
+        }
+        self.blocks.insert(out.id(), blocks);
     }
 
     /// A task per output block and block of the contracted axis (the left
@@ -740,6 +823,93 @@ fn product(a: ArrayD<f64>, b: ArrayD<f64>) -> Result<ArrayD<f64>, String> {
     })
 }
 
+/// The tiles of a block of three or more dimensions, in row-major order:
+/// slabs along the first axis whose trailing extent fits a tile, each cut
+/// along that axis into pieces of about `TILE` elements.
+fn tiles(region: &[Range<usize>]) -> Vec<Vec<Range<usize>>> {
+    // The first axis `k` whose trailing axes (k + 1..) fit a tile; a tile
+    // spans `step` indices of axis k and one of every axis before it.
+    let mut k = region.len() - 1;
+    let mut trailing = 1usize;
+    while k > 0 && trailing.saturating_mul(region[k].len()) <= TILE {
+        trailing *= region[k].len();
+        k -= 1;
+    }
+    let step = (TILE / trailing.max(1)).max(1);
+    let mut out = Vec::new();
+    let lead = &region[..k];
+    if region.iter().any(|r| r.is_empty()) {
+        return vec![region.to_vec()];
+    }
+    let mut idx: Vec<usize> = lead.iter().map(|r| r.start).collect();
+    loop {
+        let mut at = region[k].start;
+        while at < region[k].end {
+            let end = (at + step).min(region[k].end);
+            let mut t: Vec<Range<usize>> = idx.iter().map(|&i| i..i + 1).collect();
+            t.push(at..end);
+            t.extend(region[k + 1..].iter().cloned());
+            out.push(t);
+            at = end;
+        }
+        let mut d = lead.len();
+        loop {
+            if d == 0 {
+                return out;
+            }
+            d -= 1;
+            idx[d] += 1;
+            if idx[d] < lead[d].end {
+                break;
+            }
+            idx[d] = lead[d].start;
+        }
+    }
+}
+
+/// Tiles of about `TILE` elements for a block that is only reduced: the
+/// last axis whole if it fits, then the reduced axes (last first), then the
+/// others, each taken whole while the tile fits and the first that does not
+/// fit cut; the tiles follow in row-major order of the tile grid.
+fn reduction_tiles(region: &[Range<usize>], reduced: u64) -> Vec<Vec<Range<usize>>> {
+    let n = region.len();
+    let lens: Vec<usize> = region.iter().map(Range::len).collect();
+    if lens.contains(&0) {
+        return vec![region.to_vec()];
+    }
+    let mut ext = vec![1usize; n];
+    let mut size = 1usize;
+    let last = n - 1;
+    let order = std::iter::once(last)
+        .chain((0..last).rev().filter(|&d| reduced >> d & 1 == 1))
+        .chain((0..last).rev().filter(|&d| reduced >> d & 1 == 0));
+    for d in order {
+        let room = (TILE / size).max(1);
+        ext[d] = lens[d].min(room);
+        size *= ext[d];
+        if ext[d] < lens[d] {
+            break;
+        }
+    }
+    let mut out = Vec::new();
+    let mut at: Vec<usize> = region.iter().map(|r| r.start).collect();
+    loop {
+        out.push((0..n).map(|d| at[d]..(at[d] + ext[d]).min(region[d].end)).collect());
+        let mut d = n;
+        loop {
+            if d == 0 {
+                return out;
+            }
+            d -= 1;
+            at[d] += ext[d];
+            if at[d] < region[d].end {
+                break;
+            }
+            at[d] = region[d].start;
+        }
+    }
+}
+
 /// One block task of a root.
 struct BlockTask {
     array: Array,
@@ -781,7 +951,16 @@ impl BlockTask {
                 _ => (1, 1),
             };
             for s in &mut states {
-                s.feed(values, h, w, at);
+                if s.wants_region() {
+                    let local: Vec<Range<usize>> = tile
+                        .iter()
+                        .zip(&self.region)
+                        .map(|(t, b)| t.start - b.start..t.end - b.start)
+                        .collect();
+                    s.feed_region(values, &local);
+                } else {
+                    s.feed(values, h, w, at);
+                }
             }
             if self.materialize {
                 data.extend_from_slice(values);
@@ -810,7 +989,23 @@ impl BlockTask {
                     at = end;
                 }
             }
-            _ => return Err("more than two dimensions".into()),
+            region => {
+                // A block that is only reduced may be tiled in any order:
+                // tiles then run along the reduced axes, so that each of
+                // a tile's lanes receives many elements.
+                let reduced = self.sinks.iter().fold(0u64, |m, (k, _)| match k {
+                    SinkKind::Axes(_, mask) => m | mask,
+                    _ => m,
+                });
+                let tiles = if self.materialize || reduced == 0 {
+                    tiles(region)
+                } else {
+                    reduction_tiles(region, reduced)
+                };
+                for tile in tiles {
+                    feed(&tile, 0)?;
+                }
+            }
         }
         let block = if self.materialize {
             Some(Arc::new(ArrayD::from_shape_vec(IxDyn(&shape), data).map_err(|e| e.to_string())?))
@@ -820,3 +1015,8 @@ impl BlockTask {
         Ok(Piece { block, partials: states.into_iter().map(SinkState::finish).collect() })
     }
 }
+
+mod select;
+
+#[cfg(test)]
+mod tests;

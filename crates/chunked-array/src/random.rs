@@ -20,6 +20,8 @@
 //! - A uniform draw is `low + (high - low) * u` with `u = (w >> 11) * 2^-53`
 //!   in `[0, 1)`, as numpy's.
 
+use std::sync::Arc;
+
 use rand::RngCore;
 use rand_distr::{Distribution, StandardNormal};
 
@@ -77,6 +79,11 @@ const GOLDEN: u64 = 0x9E37_79B9_7F4A_7C15;
 const NORMAL_DOMAIN: u64 = 0x6e6f_726d_616c_0001;
 const UNIFORM_DOMAIN: u64 = 0x756e_6966_6f72_6d02;
 const SECONDARY: u64 = 0xD1B5_4A32_D192_ED03;
+const INTEGERS_DOMAIN: u64 = 0x696e_7465_6765_7203;
+const EXPONENTIAL_DOMAIN: u64 = 0x6578_706f_6e65_6e04;
+const POISSON_DOMAIN: u64 = 0x706f_6973_736f_6e05;
+const BINOMIAL_DOMAIN: u64 = 0x6269_6e6f_6d69_6106;
+const CHOICE_DOMAIN: u64 = 0x6368_6f69_6365_0007;
 
 /// SplitMix64's finalizer (Stafford's Mix13): a bijection of `u64` with
 /// full avalanche.
@@ -96,7 +103,7 @@ fn fmix64(mut z: u64) -> u64 {
 }
 
 /// A distribution of a seeded random array.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub(crate) enum Dist {
     /// `mean + sd * z`, `z` standard normal.
     Normal {
@@ -112,10 +119,20 @@ pub(crate) enum Dist {
         /// The upper bound.
         high: f64,
     },
+    /// Uniform integers in `[low, high)`.
+    Integers(rand::distr::Uniform<i64>),
+    /// Exponential with this scale (`1 / rate`).
+    Exponential(f64),
+    /// Poisson.
+    Poisson(rand_distr::Poisson<f64>),
+    /// Binomial.
+    Binomial(rand_distr::Binomial),
+    /// One of `values`, uniformly or by the cumulative probabilities.
+    Choice { values: Arc<[f64]>, cdf: Option<Arc<[f64]>> },
 }
 
 /// The values of one seeded random array, by flat index.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub(crate) struct Stream {
     key: u64,
     dist: Dist,
@@ -126,6 +143,11 @@ impl Stream {
         let domain = match dist {
             Dist::Normal { .. } => NORMAL_DOMAIN,
             Dist::Uniform { .. } => UNIFORM_DOMAIN,
+            Dist::Integers(_) => INTEGERS_DOMAIN,
+            Dist::Exponential(_) => EXPONENTIAL_DOMAIN,
+            Dist::Poisson(_) => POISSON_DOMAIN,
+            Dist::Binomial(_) => BINOMIAL_DOMAIN,
+            Dist::Choice { .. } => CHOICE_DOMAIN,
         };
         Self { key: mix64(seed ^ domain), dist }
     }
@@ -149,13 +171,33 @@ impl Stream {
         // The SplitMix64 state before element `start`'s word; one addition
         // a step.
         let state = self.key.wrapping_add(start.wrapping_add(1).wrapping_mul(GOLDEN));
-        match self.dist {
-            Dist::Normal { mean, sd } if mean == 0.0 && sd == 1.0 => fill_with(state, out, normal_draw),
-            Dist::Normal { mean, sd } => fill_with(state, out, |w| mean + sd * normal_draw(w)),
-            Dist::Uniform { low, high } => {
+        match &self.dist {
+            &Dist::Normal { mean, sd } if mean == 0.0 && sd == 1.0 => fill_with(state, out, normal_draw),
+            &Dist::Normal { mean, sd } => fill_with(state, out, |w| mean + sd * normal_draw(w)),
+            &Dist::Uniform { low, high } => {
                 let width = high - low;
                 fill_with(state, out, |w| low + width * unit(w))
             }
+            // Integers up to 2^53 in magnitude are exact in f64 (checked
+            // when the array is made).
+            Dist::Integers(u) => fill_with(state, out, |w| u.sample(&mut ElementRng::new(w)) as f64),
+            &Dist::Exponential(scale) => fill_with(state, out, |w| {
+                scale * Distribution::<f64>::sample(&rand_distr::Exp1, &mut ElementRng::new(w))
+            }),
+            Dist::Poisson(p) => fill_with(state, out, |w| p.sample(&mut ElementRng::new(w))),
+            // Counts up to n < 2^53, exact in f64.
+            Dist::Binomial(b) => fill_with(state, out, |w| b.sample(&mut ElementRng::new(w)) as f64),
+            Dist::Choice { values, cdf: None } => {
+                let n = values.len() as u64;
+                // Lemire's multiply: the high word of w * n, uniform up to
+                // a bias below n / 2^64.
+                fill_with(state, out, |w| values[((u128::from(w) * u128::from(n)) >> 64) as usize])
+            }
+            Dist::Choice { values, cdf: Some(cdf) } => fill_with(state, out, |w| {
+                let u = unit(w);
+                let k = cdf.partition_point(|&c| c <= u).min(values.len() - 1);
+                values[k]
+            }),
         }
     }
 }
@@ -192,6 +234,13 @@ struct ElementRng {
     fresh: bool,
 }
 
+impl ElementRng {
+    #[inline(always)]
+    fn new(w: u64) -> Self {
+        Self { first: w, state: w ^ SECONDARY, fresh: true }
+    }
+}
+
 impl RngCore for ElementRng {
     #[inline(always)]
     fn next_u64(&mut self) -> u64 {
@@ -216,6 +265,10 @@ impl RngCore for ElementRng {
         }
     }
 }
+
+mod more;
+
+pub use more::{binomial, choice, exponential, integers, poisson};
 
 #[cfg(test)]
 mod tests;

@@ -147,3 +147,55 @@ fn a_vector_dot_fed_in_segments_pairs_each_segment_with_its_own_part_of_the_othe
     let plain: f64 = x.iter().zip(&y).map(|(a, b)| a * b).sum();
     assert_eq!(dot[[]], plain);
 }
+
+/// The values of a 3 x 4 x 5 block, and a tile of it as row-major data.
+fn block_values() -> Vec<f64> {
+    (0..60).map(|i| f64::from(i * 7 % 11) - 4.5 + f64::from(i) * 0.01).collect()
+}
+
+fn tile_data(values: &[f64], tile: &[std::ops::Range<usize>]) -> Vec<f64> {
+    let mut out = Vec::new();
+    for i in tile[0].clone() {
+        for j in tile[1].clone() {
+            for k in tile[2].clone() {
+                out.push(values[(i * 4 + j) * 5 + k]);
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn an_axes_sink_gives_one_partial_however_the_block_is_tiled() {
+    let v = block_values();
+    let whole = vec![vec![0..3, 0..4, 0..5]];
+    let slabs: Vec<_> = (0..3).map(|i| vec![i..i + 1, 0..4, 0..5]).collect();
+    let pieces: Vec<_> =
+        (0..3).flat_map(|i| [vec![i..i + 1, 0..3, 0..5], vec![i..i + 1, 3..4, 0..5]]).collect();
+    for mask in 0u64..8 {
+        for acc in [Acc::Sum, Acc::Moments, Acc::Min, Acc::Max] {
+            let run = |tiles: &[Vec<std::ops::Range<usize>>]| {
+                let mut s = SinkState::new(SinkKind::Axes(acc, mask), &[3, 4, 5], Vec::new());
+                assert!(s.wants_region());
+                for t in tiles {
+                    s.feed_region(&tile_data(&v, t), t);
+                }
+                s.finish()
+            };
+            let (a, b, c) = (run(&whole), run(&slabs), run(&pieces));
+            let values = |p: &Partial| -> Vec<f64> {
+                match p {
+                    Partial::Sum(x) | Partial::Min(x) | Partial::Max(x) => x.iter().copied().collect(),
+                    Partial::Moments { count, sum, m2 } => {
+                        std::iter::once(*count).chain(sum.iter().copied()).chain(m2.iter().copied()).collect()
+                    }
+                }
+            };
+            for other in [&b, &c] {
+                for (x, y) in values(&a).iter().zip(values(other)) {
+                    assert!((x - y).abs() <= 1e-12 * x.abs().max(1.0), "mask {mask} {acc:?}: {x} vs {y}");
+                }
+            }
+        }
+    }
+}

@@ -115,17 +115,17 @@ fn full_reductions() {
         let n = m.len() as f64;
         let mean = m.sum() / n;
         let m2: f64 = m.iter().map(|x| (x - mean) * (x - mean)).sum();
-        assert_close(&scalar(eval_scalar(&a.sum())), &scalar(m.sum()), TOL);
-        assert_close(&scalar(eval_scalar(&a.mean())), &scalar(mean), TOL);
+        assert_close(&scalar(eval_scalar(&a.sum(..).unwrap())), &scalar(m.sum()), TOL);
+        assert_close(&scalar(eval_scalar(&a.mean(..).unwrap())), &scalar(mean), TOL);
         for ddof in [0, 1, 2] {
             let var = m2 / (n - ddof as f64);
-            assert_close(&scalar(eval_scalar(&a.var(ddof))), &scalar(var), TOL);
-            assert_close(&scalar(eval_scalar(&a.std(ddof))), &scalar(var.sqrt()), TOL);
+            assert_close(&scalar(eval_scalar(&a.var_ddof(.., ddof).unwrap())), &scalar(var), TOL);
+            assert_close(&scalar(eval_scalar(&a.std_ddof(.., ddof).unwrap())), &scalar(var.sqrt()), TOL);
         }
         let min = m.iter().copied().fold(f64::INFINITY, f64::min);
         let max = m.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-        assert_eq!(eval_scalar(&a.min().unwrap()), min, "{chunks:?}");
-        assert_eq!(eval_scalar(&a.max().unwrap()), max);
+        assert_eq!(eval_scalar(&a.min(..).unwrap()), min, "{chunks:?}");
+        assert_eq!(eval_scalar(&a.max(..).unwrap()), max);
     }
 }
 
@@ -136,43 +136,43 @@ fn axis_reductions() {
         let a = from_array(&m, chunks.clone()).unwrap();
         for axis in [0, 1] {
             let ax = Axis(axis);
-            assert_close(&eval(&a.sum_axis(axis).unwrap()), &m.sum_axis(ax), TOL);
-            assert_close(&eval(&a.mean_axis(axis).unwrap()), &m.mean_axis(ax).unwrap(), TOL);
+            assert_close(&eval(&a.sum(axis).unwrap()), &m.sum_axis(ax), TOL);
+            assert_close(&eval(&a.mean(axis).unwrap()), &m.mean_axis(ax).unwrap(), TOL);
             for ddof in [0, 1] {
-                assert_close(&eval(&a.var_axis(axis, ddof).unwrap()), &m.var_axis(ax, ddof as f64), TOL);
-                assert_close(&eval(&a.std_axis(axis, ddof).unwrap()), &m.std_axis(ax, ddof as f64), TOL);
+                assert_close(&eval(&a.var_ddof(axis, ddof).unwrap()), &m.var_axis(ax, ddof as f64), TOL);
+                assert_close(&eval(&a.std_ddof(axis, ddof).unwrap()), &m.std_axis(ax, ddof as f64), TOL);
             }
             let min = m.map_axis(ax, |l| l.iter().copied().fold(f64::INFINITY, f64::min));
             let max = m.map_axis(ax, |l| l.iter().copied().fold(f64::NEG_INFINITY, f64::max));
-            assert_eq!(eval(&a.min_axis(axis).unwrap()), min, "{chunks:?} axis {axis}");
-            assert_eq!(eval(&a.max_axis(axis).unwrap()), max);
+            assert_eq!(eval(&a.min(axis).unwrap()), min, "{chunks:?} axis {axis}");
+            assert_eq!(eval(&a.max(axis).unwrap()), max);
         }
         // Reductions of reductions.
-        let col_means = a.mean_axis(0).unwrap();
+        let col_means = a.mean(0).unwrap();
         assert_close(
-            &scalar(eval_scalar(&col_means.max().unwrap())),
+            &scalar(eval_scalar(&col_means.max(..).unwrap())),
             &scalar(m.mean_axis(Axis(0)).unwrap().iter().copied().fold(f64::NEG_INFINITY, f64::max)),
             TOL,
         );
     }
     let v = from_array(&vector(10), 3).unwrap();
-    assert_close(&eval(&v.sum_axis(0).unwrap()), &scalar(vector(10).sum()), TOL);
+    assert_close(&eval(&v.sum(0).unwrap()), &scalar(vector(10).sum()), TOL);
 }
 
 #[test]
 fn reductions_and_elementwise_mix() {
-    // x - x.mean(), divided by x.std(): the reductions are leaves of the
+    // x - x.mean(..).unwrap(), divided by x.std(): the reductions are leaves of the
     // element-wise expression.
     let m = matrix(6, 5);
     let mean = m.mean().unwrap();
     let std = m.std(0.0);
     for chunks in chunkings() {
         let a = from_array(&m, chunks).unwrap();
-        let z = ((&a - &a.mean()).unwrap() / a.std(0)).unwrap();
+        let z = ((&a - &a.mean(..).unwrap()).unwrap() / a.std_ddof(.., 0).unwrap()).unwrap();
         assert_close(&eval(&z), &m.mapv(|x| (x - mean) / std), TOL);
-        assert_close(&scalar(eval_scalar(&z.mean())), &scalar(0.0), TOL);
+        assert_close(&scalar(eval_scalar(&z.mean(..).unwrap())), &scalar(0.0), TOL);
         // Centering by column means: a vector against the matrix.
-        let centred = (&a - &a.mean_axis(0).unwrap()).unwrap();
+        let centred = (&a - &a.mean(0).unwrap()).unwrap();
         assert_close(&eval(&centred), &(&m - &m.mean_axis(Axis(0)).unwrap()), TOL);
     }
 }
@@ -225,7 +225,7 @@ fn products_in_every_form() {
         assert_close(&eval(&a.dot(&b).unwrap()), &dense_dot(&m, &n), TOL);
         assert_close(&eval(&a.matmul(&a.t()).unwrap()), &dense_dot(&m, &m.t().to_owned()), TOL);
         // A product whose vector depends on the matrix's own reduction.
-        let col_sums = a.sum_axis(0).unwrap();
+        let col_sums = a.sum(0).unwrap();
         assert_close(&eval(&a.dot(&col_sums).unwrap()), &dense_dot(&m, &m.sum_axis(Axis(0))), TOL);
         // The scalar form of dot multiplies.
         let two = full(&[], 2.0, 1).unwrap();
@@ -244,7 +244,9 @@ fn the_talks_c_on_a_small_array() {
     for chunks in chunkings() {
         let a = from_array(&m, chunks.clone()).unwrap();
         let b = from_array(&v, 4).unwrap();
-        let c = ((a.dot(&b).unwrap().sum() / a.mean()).unwrap() * b.var(0)).unwrap();
+        let c = ((a.dot(&b).unwrap().sum(..).unwrap() / a.mean(..).unwrap()).unwrap()
+            * b.var_ddof(.., 0).unwrap())
+        .unwrap();
         assert_close(&scalar(eval_scalar(&c)), &scalar(dense), TOL);
     }
 }
@@ -255,9 +257,9 @@ fn materialized_and_shared_subexpressions() {
     // reduction), so its blocks are materialized; the results still match.
     let m = matrix(6, 6);
     let a = from_array(&m, 4).unwrap();
-    let e = (&a - &a.mean()).unwrap();
+    let e = (&a - &a.mean(..).unwrap()).unwrap();
     let sq = (&e * &e).unwrap();
-    let outs = chunked_array::compute(&[&e, &sq.sum(), &e.t()], &Executor::sequential()).unwrap();
+    let outs = chunked_array::compute(&[&e, &sq.sum(..).unwrap(), &e.t()], &Executor::sequential()).unwrap();
     let de = m.mapv(|x| x - m.mean().unwrap());
     assert_close(&outs[0], &de, TOL);
     assert_close(&outs[1], &scalar(de.mapv(|x| x * x).sum()), TOL);
@@ -270,14 +272,14 @@ fn zero_sized_dimensions_work() {
     let a = from_array(&empty, 2).unwrap();
     assert_eq!(a.chunks(), &[vec![0], vec![2, 1]]);
     assert_eq!(eval(&(&a * 2.0)).shape(), &[0, 3]);
-    assert_eq!(eval_scalar(&a.sum()), 0.0);
-    assert!(eval_scalar(&a.mean()).is_nan());
-    assert!(eval_scalar(&a.var(0)).is_nan());
-    assert_eq!(eval(&a.sum_axis(0).unwrap()), ArrayD::<f64>::zeros(IxDyn(&[3])));
-    assert_eq!(eval(&a.sum_axis(1).unwrap()).shape(), &[0]);
-    assert_eq!(eval(&a.max_axis(1).unwrap()).shape(), &[0]);
-    assert!(a.max().is_err());
-    assert!(a.min_axis(0).is_err());
+    assert_eq!(eval_scalar(&a.sum(..).unwrap()), 0.0);
+    assert!(eval_scalar(&a.mean(..).unwrap()).is_nan());
+    assert!(eval_scalar(&a.var_ddof(.., 0).unwrap()).is_nan());
+    assert_eq!(eval(&a.sum(0).unwrap()), ArrayD::<f64>::zeros(IxDyn(&[3])));
+    assert_eq!(eval(&a.sum(1).unwrap()).shape(), &[0]);
+    assert_eq!(eval(&a.max(1).unwrap()).shape(), &[0]);
+    assert!(a.max(..).is_err());
+    assert!(a.min(0).is_err());
     let v = zeros(&[3], 2).unwrap();
     assert_eq!(eval(&a.dot(&v).unwrap()), ArrayD::<f64>::zeros(IxDyn(&[0])));
     let at = a.t();
@@ -293,20 +295,27 @@ fn nan_propagates_as_in_numpy() {
     let mut m = matrix(4, 4);
     m[[1, 2]] = f64::NAN;
     let a = from_array(&m, 2).unwrap();
-    for r in [a.sum(), a.mean(), a.var(0), a.std(1), a.min().unwrap(), a.max().unwrap()] {
+    for r in [
+        a.sum(..).unwrap(),
+        a.mean(..).unwrap(),
+        a.var_ddof(.., 0).unwrap(),
+        a.std_ddof(.., 1).unwrap(),
+        a.min(..).unwrap(),
+        a.max(..).unwrap(),
+    ] {
         assert!(eval_scalar(&r).is_nan());
     }
-    let maxes = eval(&a.max_axis(0).unwrap());
+    let maxes = eval(&a.max(0).unwrap());
     assert!(maxes[2].is_nan() && !maxes[0].is_nan() && !maxes[1].is_nan() && !maxes[3].is_nan());
-    let mins = eval(&a.min_axis(1).unwrap());
+    let mins = eval(&a.min(1).unwrap());
     assert!(mins[1].is_nan() && !mins[0].is_nan());
     let z = zeros(&[4, 4], 2).unwrap();
     assert!(eval(&a.maximum(&z).unwrap())[[1, 2]].is_nan());
     // Infinities: the mean is infinite, the variance NaN, as numpy.
     let inf = from_array(&ndarray::array![1.0, f64::INFINITY, 2.0], 2).unwrap();
-    assert_eq!(eval_scalar(&inf.mean()), f64::INFINITY);
-    assert!(eval_scalar(&inf.var(0)).is_nan());
-    assert_eq!(eval_scalar(&inf.max().unwrap()), f64::INFINITY);
+    assert_eq!(eval_scalar(&inf.mean(..).unwrap()), f64::INFINITY);
+    assert!(eval_scalar(&inf.var_ddof(.., 0).unwrap()).is_nan());
+    assert_eq!(eval_scalar(&inf.max(..).unwrap()), f64::INFINITY);
 }
 
 #[test]
@@ -315,7 +324,7 @@ fn variance_is_stable_far_from_zero() {
     let m = matrix(50, 40).mapv(|x| x + 1e9);
     let a = from_array(&m, Chunks::Sizes(vec![7, 9])).unwrap();
     let want = m.var(0.0);
-    let got = eval_scalar(&a.var(0));
+    let got = eval_scalar(&a.var_ddof(.., 0).unwrap());
     assert!((got - want).abs() <= 1e-6 * want, "{got} vs {want}");
 }
 
@@ -324,7 +333,24 @@ fn compute_scalar_needs_a_scalar() {
     let a = zeros(&[2], 1).unwrap();
     assert!(matches!(a.compute_scalar(&Executor::sequential()), Err(ArrayError::NotScalar { .. })));
     assert!(matches!(
-        chunked_array::compute_scalars(&[&a.sum(), &a], &Executor::sequential()),
+        chunked_array::compute_scalars(&[&a.sum(..).unwrap(), &a], &Executor::sequential()),
         Err(ArrayError::NotScalar { .. })
     ));
+}
+
+#[test]
+fn an_outer_broadcast_of_a_column_and_a_row_reduces() {
+    // (n, 1) + (1, m): both operands broadcast, the result is built from
+    // two broadcast views; it must still be a row-major tile.
+    let col = from_array(&matrix(6, 1), 4).unwrap();
+    let row = from_array(&matrix(1, 5), 2).unwrap();
+    let outer = (&col + &row).unwrap();
+    let want = &matrix(6, 1) + &matrix(1, 5);
+    assert_close(&eval(&outer), &want, TOL);
+    assert_close(&scalar(eval_scalar(&outer.sum(..).unwrap())), &scalar(want.sum()), TOL);
+    assert_close(
+        &eval(&outer.max(0).unwrap()),
+        &want.fold_axis(Axis(0), f64::NEG_INFINITY, |a, &b| a.max(b)),
+        TOL,
+    );
 }

@@ -70,7 +70,7 @@ fn chunkings() -> Vec<Chunks> {
 fn mean_and_std_combined_equal_compute_under_every_chunking() {
     for (k, chunks) in chunkings().into_iter().enumerate() {
         let x = random::standard_normal(4, &[40, 80], chunks.clone()).unwrap();
-        let (mean, std) = (x.mean(), x.std(0));
+        let (mean, std) = (x.mean(..).unwrap(), x.std_ddof(.., 0).unwrap());
         let work = Distributed::new(&[&mean, &std]);
         // One unit per block feeds both statistics.
         assert_eq!(work.units(), x.num_blocks(), "{chunks:?}");
@@ -92,7 +92,9 @@ fn the_talks_c_combined_equals_compute_under_every_chunking() {
     {
         let a = random::standard_normal(1, &[n, n], chunk).unwrap();
         let b = random::standard_normal(2, &[n], chunk).unwrap();
-        let c = ((a.dot(&b).unwrap().sum() / a.mean()).unwrap() * b.var(0)).unwrap();
+        let c = ((a.dot(&b).unwrap().sum(..).unwrap() / a.mean(..).unwrap()).unwrap()
+            * b.var_ddof(.., 0).unwrap())
+        .unwrap();
         let work = Distributed::new(&[&c]);
         // A unit per block of A (its dot share and its moments), one per
         // block of B (its moments); the rest is combining.
@@ -111,8 +113,10 @@ fn the_talks_c_combined_equals_compute_under_every_chunking() {
     // A and B cut differently, and C with its mean and std in one plan.
     let a = random::standard_normal(1, &[90, 90], Chunks::Sizes(vec![20, 35])).unwrap();
     let b = random::standard_normal(2, &[90], 40).unwrap();
-    let c = ((a.dot(&b).unwrap().sum() / a.mean()).unwrap() * b.var(0)).unwrap();
-    assert_distributed_equals_compute(&[&c, &a.mean(), &a.std(1)], 3);
+    let c = ((a.dot(&b).unwrap().sum(..).unwrap() / a.mean(..).unwrap()).unwrap()
+        * b.var_ddof(.., 0).unwrap())
+    .unwrap();
+    assert_distributed_equals_compute(&[&c, &a.mean(..).unwrap(), &a.std_ddof(.., 1).unwrap()], 3);
 }
 
 #[test]
@@ -121,14 +125,14 @@ fn other_reductions_of_expressions_combine_to_compute() {
     let v = random::uniform(8, -1.0, 1.0, &[70], 30).unwrap();
     let e = ((x.exp() * 0.5 - &v).unwrap() / 3.0).abs().sqrt();
     let outputs = [
-        e.sum(),
-        e.mean(),
-        e.var(1),
-        e.std(0),
-        e.min().unwrap(),
-        e.max().unwrap(),
-        x.t().max().unwrap(),
-        (x.max().unwrap() - x.min().unwrap()).unwrap(),
+        e.sum(..).unwrap(),
+        e.mean(..).unwrap(),
+        e.var_ddof(.., 1).unwrap(),
+        e.std_ddof(.., 0).unwrap(),
+        e.min(..).unwrap(),
+        e.max(..).unwrap(),
+        x.t().max(..).unwrap(),
+        (x.max(..).unwrap() - x.min(..).unwrap()).unwrap(),
     ];
     let refs: Vec<&Array> = outputs.iter().collect();
     let units = assert_distributed_equals_compute(&refs, 21);
@@ -142,13 +146,13 @@ fn other_reductions_of_expressions_combine_to_compute() {
     let w = from_array(&vector(30), 8).unwrap();
     let p = m.t().dot(&m).unwrap(); // 20 x 20, blockwise products
     let outputs = [
-        m.mean_axis(0).unwrap(),
-        m.std_axis(1, 1).unwrap(),
-        m.max_axis(0).unwrap(),
+        m.mean(0).unwrap(),
+        m.std_ddof(1, 1).unwrap(),
+        m.max(0).unwrap(),
         w.dot(&m).unwrap(),
-        p.mean(),
-        p.max().unwrap(),
-        (&p * &p.mean()).unwrap().sum_axis(1).unwrap(),
+        p.mean(..).unwrap(),
+        p.max(..).unwrap(),
+        (&p * &p.mean(..).unwrap()).unwrap().sum(1).unwrap(),
         ones(&[3, 4], 2).unwrap(),
     ];
     let refs: Vec<&Array> = outputs.iter().collect();
@@ -160,7 +164,7 @@ fn nan_propagates_through_combined_partials() {
     let mut data = matrix(12, 9);
     data[[5, 4]] = f64::NAN;
     let x = from_array(&data, 4).unwrap();
-    let outputs = [x.mean(), x.std(0), x.max().unwrap(), x.min_axis(0).unwrap()];
+    let outputs = [x.mean(..).unwrap(), x.std_ddof(.., 0).unwrap(), x.max(..).unwrap(), x.min(0).unwrap()];
     let refs: Vec<&Array> = outputs.iter().collect();
     assert_distributed_equals_compute(&refs, 1);
     let work = Distributed::new(&refs);
@@ -172,7 +176,7 @@ fn nan_propagates_through_combined_partials() {
 #[test]
 fn partials_that_do_not_fit_are_refused() {
     let x = random::standard_normal(0, &[20, 20], 10).unwrap();
-    let work = Distributed::new(&[&x.mean(), &x.std(0)]);
+    let work = Distributed::new(&[&x.mean(..).unwrap(), &x.std_ddof(.., 0).unwrap()]);
     assert_eq!(work.units(), 4);
     assert!(matches!(work.partial(4), Err(ArrayError::UnitOutOfRange { unit: 4, units: 4 })));
     assert_eq!(work.unit_name(4), None);
@@ -188,14 +192,14 @@ fn partials_that_do_not_fit_are_refused() {
     assert!(err.to_string().contains("unit 2"), "{err}");
 
     // The same number of units from another plan: sums, not moments.
-    let other = Distributed::new(&[&x.sum()]);
+    let other = Distributed::new(&[&x.sum(..).unwrap()]);
     assert_eq!(other.units(), 4);
     let err = work.combine(partials(&other, 0)).unwrap_err();
     assert!(matches!(err, ArrayError::PartialMismatch { position: 0, .. }), "{err}");
     assert!(err.to_string().contains("normal-sum"), "{err}");
 
     // Scalars of an output with dimensions.
-    let axis = Distributed::new(&[&x.mean_axis(0).unwrap()]);
+    let axis = Distributed::new(&[&x.mean(0).unwrap()]);
     let err = axis.combine_scalars(partials(&axis, 0)).unwrap_err();
     assert!(matches!(err, ArrayError::NotScalar { ref shape } if shape.as_slice() == [20]), "{err}");
 
@@ -210,7 +214,8 @@ fn units_are_the_same_on_a_process_that_built_other_arrays_first() {
     let build = || {
         let a = random::standard_normal(1, &[40, 40], 15).unwrap();
         let b = random::standard_normal(2, &[40], 15).unwrap();
-        ((a.dot(&b).unwrap().sum() / a.mean()).unwrap() * b.var(0)).unwrap()
+        ((a.dot(&b).unwrap().sum(..).unwrap() / a.mean(..).unwrap()).unwrap() * b.var_ddof(.., 0).unwrap())
+            .unwrap()
     };
     let here = build();
     let _unrelated: Vec<Array> = (0..5).map(|s| random::uniform(s, 0.0, 1.0, &[3], 2).unwrap()).collect();
@@ -219,4 +224,24 @@ fn units_are_the_same_on_a_process_that_built_other_arrays_first() {
     assert_eq!(w_here.units(), w_there.units());
     let values = w_here.combine_scalars(partials(&w_there, 9)).unwrap();
     assert_eq!(values[0].to_bits(), here.compute_scalar(&Executor::sequential()).unwrap().to_bits());
+}
+
+#[test]
+fn n_dimensional_work_units_combine_to_compute_s_values() {
+    use chunked_array::{Index, concatenate};
+    let x = random::normal(3, 1.0, 2.0, &[12, 10, 8], [5, 4, 8]).unwrap();
+    let s = x.index(&[Index::step(.., -2), Index::full(), Index::range(1, None, 3)]).unwrap();
+    let outputs = [
+        x.mean(0).unwrap(),
+        x.std([0, 2]).unwrap(),
+        x.max(..).unwrap(),
+        s.sum(1).unwrap(),
+        concatenate(&[x.clone(), x.clone()], 1).unwrap().var(2).unwrap(),
+        x.nanmean(1).unwrap(),
+        x.map_blocks(|b| Ok(b.mapv(f64::abs))).unwrap().sum(..).unwrap(),
+        x.quantile(0.4, ..).unwrap(),
+        x.quantile(0.9, [0, 2]).unwrap(),
+    ];
+    let refs: Vec<&Array> = outputs.iter().collect();
+    assert_distributed_equals_compute(&refs, 9);
 }

@@ -55,12 +55,20 @@ fn bad_chunks_are_errors() {
 #[test]
 fn axes_and_dimensions_are_checked() {
     let a = zeros(&[3, 4], 2).unwrap();
-    let e = a.sum_axis(2).unwrap_err();
+    let e = a.sum(2).unwrap_err();
     assert_eq!(e.to_string(), "axis 2 is out of bounds for an array of shape (3, 4)");
-    assert!(a.sum().sum_axis(0).is_err());
+    assert!(a.sum(..).unwrap().sum(0).is_err());
     let cube = ArrayD::<f64>::zeros(IxDyn(&[2, 2, 2]));
-    assert!(matches!(from_array(&cube, 1), Err(ArrayError::TooManyDims { .. })));
-    assert!(zeros(&[1, 1, 1], 1).unwrap_err().to_string().contains("(1, 1, 1) has 3 dimensions"));
+    assert!(from_array(&cube, 1).is_ok(), "three dimensions are fine");
+    let deep = vec![1; chunked_array::MAX_DIMS + 1];
+    assert!(matches!(zeros(&deep, 1), Err(ArrayError::TooManyDims { .. })));
+    assert!(zeros(&deep, 1).unwrap_err().to_string().contains("has 33 dimensions; at most 32"));
+    let e = a.sum([1, 1]).unwrap_err();
+    assert_eq!(e.to_string(), "repeated axis 1 in sum of an array of shape (3, 4)");
+    assert!(matches!(a.mean([0, 5]), Err(ArrayError::AxisOutOfRange { axis: 5, .. })));
+    assert!(matches!(a.transpose_axes(&[0, 0]), Err(ArrayError::RepeatedAxis { axis: 0, .. })));
+    assert!(matches!(a.transpose_axes(&[1, 2]), Err(ArrayError::AxisOutOfRange { axis: 2, .. })));
+    assert!(matches!(a.transpose_axes(&[0]), Err(ArrayError::InvalidParameter { .. })));
 }
 
 #[test]
@@ -77,13 +85,13 @@ fn parameters_are_checked() {
 #[test]
 fn empty_extrema_are_errors_as_in_numpy() {
     let a = zeros(&[0, 4], 2).unwrap();
-    let e = a.min().unwrap_err();
+    let e = a.min(..).unwrap_err();
     assert!(
         e.to_string().starts_with("zero-size array to reduction operation min which has no identity"),
         "{e}"
     );
-    assert!(a.max_axis(0).is_err());
-    assert!(a.max_axis(1).is_ok(), "an empty result is fine");
+    assert!(a.max(0).is_err());
+    assert!(a.max(1).is_ok(), "an empty result is fine");
 }
 
 #[test]

@@ -45,7 +45,14 @@ fn reductions_agree_across_chunkings() {
     let reference = {
         let a = random::standard_normal(3, &[40, 60], 40).unwrap();
         compute_scalars(
-            &[&a.sum(), &a.mean(), &a.var(0), &a.std(1), &a.min().unwrap(), &a.max().unwrap()],
+            &[
+                &a.sum(..).unwrap(),
+                &a.mean(..).unwrap(),
+                &a.var_ddof(.., 0).unwrap(),
+                &a.std_ddof(.., 1).unwrap(),
+                &a.min(..).unwrap(),
+                &a.max(..).unwrap(),
+            ],
             &exec,
         )
         .unwrap()
@@ -53,7 +60,14 @@ fn reductions_agree_across_chunkings() {
     for chunks in chunkings() {
         let a = random::standard_normal(3, &[40, 60], chunks.clone()).unwrap();
         let got = compute_scalars(
-            &[&a.sum(), &a.mean(), &a.var(0), &a.std(1), &a.min().unwrap(), &a.max().unwrap()],
+            &[
+                &a.sum(..).unwrap(),
+                &a.mean(..).unwrap(),
+                &a.var_ddof(.., 0).unwrap(),
+                &a.std_ddof(.., 1).unwrap(),
+                &a.min(..).unwrap(),
+                &a.max(..).unwrap(),
+            ],
             &exec,
         )
         .unwrap();
@@ -62,16 +76,16 @@ fn reductions_agree_across_chunkings() {
         // of 2400 standard normals is of order 50, its magnitudes add up to
         // about 1900. Variances are sums of squares, their own magnitude;
         // extrema are exact under any chunking.
-        let magnitude = a.abs().sum().compute_scalar(&exec).unwrap();
+        let magnitude = a.abs().sum(..).unwrap().compute_scalar(&exec).unwrap();
         let n = 2400.0;
         let scales = [magnitude, magnitude / n, reference[2], reference[3], 0.0, 0.0];
         for ((g, r), scale) in got.iter().zip(&reference).zip(scales) {
             assert!((g - r).abs() <= 1e-12 * scale, "{chunks:?}: {g} vs {r} (scale {scale})");
         }
-        let axis = a.var_axis(0, 0).unwrap().compute(&exec).unwrap();
+        let axis = a.var_ddof(0, 0).unwrap().compute(&exec).unwrap();
         let axis_ref = random::standard_normal(3, &[40, 60], 40)
             .unwrap()
-            .var_axis(0, 0)
+            .var_ddof(0, 0)
             .unwrap()
             .compute(&exec)
             .unwrap();
@@ -83,9 +97,18 @@ fn reductions_agree_across_chunkings() {
 fn every_executor_and_worker_count_gives_the_same_bits() {
     let a = random::standard_normal(1, &[30, 20], [7, 6]).unwrap();
     let b = random::standard_normal(2, &[20], 6).unwrap();
-    let c = ((a.dot(&b).unwrap().sum() / a.mean()).unwrap() * b.var(0)).unwrap();
-    let z = (&a.exp() - &a.mean_axis(0).unwrap()).unwrap();
-    let outputs = [&a.mean(), &a.std(0), &c, &z, &a.matmul(&a.t()).unwrap(), &z.max_axis(1).unwrap()];
+    let c = ((a.dot(&b).unwrap().sum(..).unwrap() / a.mean(..).unwrap()).unwrap()
+        * b.var_ddof(.., 0).unwrap())
+    .unwrap();
+    let z = (&a.exp() - &a.mean(0).unwrap()).unwrap();
+    let outputs = [
+        &a.mean(..).unwrap(),
+        &a.std_ddof(.., 0).unwrap(),
+        &c,
+        &z,
+        &a.matmul(&a.t()).unwrap(),
+        &z.max(1).unwrap(),
+    ];
     let reference = compute(&outputs, &Executor::sequential()).unwrap();
     for exec in executors() {
         let got = compute(&outputs, &exec).unwrap();

@@ -6,8 +6,13 @@
 mod dense;
 mod distributed;
 mod errors;
+mod generators;
 mod graph;
+mod indexing;
 mod invariance;
+mod ndim;
+mod numpy;
+mod pinned;
 mod properties;
 mod statistics;
 

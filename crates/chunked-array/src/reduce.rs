@@ -1,0 +1,168 @@
+//! Reductions with numpy's names and defaults: `sum(axes)`, `mean`, `var`
+//! and `std` (ddof 0, as numpy and dask; `var_ddof`/`std_ddof` for others),
+//! `min`, `max`, over every axis (`..`), one axis (`0`) or several
+//! (`[0, 2]`).
+
+use std::ops::RangeFull;
+
+use crate::array::{Array, Op, Stat};
+use crate::error::ArrayError;
+
+/// Which axes a reduction runs over, numpy's `axis=` argument: `..` for
+/// every axis (numpy's `axis=None`), an axis number, or several.
+///
+/// ```
+/// use chunked_array::Axes;
+/// assert_eq!(Axes::from(..), Axes::All);
+/// assert_eq!(Axes::from(1), Axes::Some(vec![1]));
+/// assert_eq!(Axes::from([0, 2]), Axes::Some(vec![0, 2]));
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Axes {
+    /// Every axis: the result is 0-dimensional.
+    All,
+    /// These axes (in any order, each once; an empty list reduces nothing).
+    Some(Vec<usize>),
+}
+
+impl From<RangeFull> for Axes {
+    fn from(_: RangeFull) -> Self {
+        Self::All
+    }
+}
+
+impl From<usize> for Axes {
+    fn from(axis: usize) -> Self {
+        Self::Some(vec![axis])
+    }
+}
+
+impl<const N: usize> From<[usize; N]> for Axes {
+    fn from(axes: [usize; N]) -> Self {
+        Self::Some(axes.to_vec())
+    }
+}
+
+impl From<&[usize]> for Axes {
+    fn from(axes: &[usize]) -> Self {
+        Self::Some(axes.to_vec())
+    }
+}
+
+impl From<Vec<usize>> for Axes {
+    fn from(axes: Vec<usize>) -> Self {
+        Self::Some(axes)
+    }
+}
+
+impl From<Option<usize>> for Axes {
+    fn from(axis: Option<usize>) -> Self {
+        axis.map_or(Self::All, Self::from)
+    }
+}
+
+impl Array {
+    /// The axes of a reduction, sorted and checked.
+    pub(crate) fn resolve_axes(&self, op: &'static str, axes: Axes) -> Result<Vec<usize>, ArrayError> {
+        let mut list = match axes {
+            Axes::All => return Ok((0..self.ndim()).collect()),
+            Axes::Some(list) => list,
+        };
+        for &a in &list {
+            if a >= self.ndim() {
+                return Err(ArrayError::AxisOutOfRange { axis: a, shape: self.shape().to_vec() });
+            }
+        }
+        list.sort_unstable();
+        if let Some(w) = list.windows(2).find(|w| w[0] == w[1]) {
+            return Err(ArrayError::RepeatedAxis { op, axis: w[0], shape: self.shape().to_vec() });
+        }
+        Ok(list)
+    }
+
+    pub(crate) fn reduce(&self, axes: impl Into<Axes>, stat: Stat) -> Result<Array, ArrayError> {
+        let axes = self.resolve_axes(stat.name(), axes.into())?;
+        if stat.needs_elements() {
+            let lanes: usize = axes.iter().map(|&a| self.shape()[a]).product();
+            if lanes == 0 {
+                return Err(ArrayError::EmptyReduction {
+                    op: stat.name(),
+                    shape: self.shape().to_vec(),
+                    axes,
+                });
+            }
+        }
+        Ok(self.reduced(axes, stat))
+    }
+
+    /// The reduction node over sorted, distinct, valid axes.
+    pub(crate) fn reduced(&self, axes: Vec<usize>, stat: Stat) -> Array {
+        let mut shape = Vec::with_capacity(self.ndim() - axes.len());
+        let mut chunks = Vec::with_capacity(self.ndim() - axes.len());
+        for (d, (&n, c)) in self.shape().iter().zip(self.chunks()).enumerate() {
+            if !axes.contains(&d) {
+                shape.push(n);
+                chunks.push(c.clone());
+            }
+        }
+        Array::from_parts(shape, chunks, Op::Reduce { input: self.clone(), axes, stat })
+    }
+
+    /// The sums over `axes` (`..` for every element: a 0-dimensional array;
+    /// 0 over no elements), numpy's `sum(axis=...)`. Pairwise within blocks,
+    /// tree-reduced across them.
+    ///
+    /// ```
+    /// use chunked_array::from_array;
+    /// use executors::Executor;
+    /// let a = from_array(&ndarray::Array3::<f64>::ones((2, 3, 4)), 2)?;
+    /// let exec = Executor::sequential();
+    /// assert_eq!(a.sum(..)?.compute_scalar(&exec)?, 24.0);
+    /// assert_eq!(a.sum([0, 2])?.compute(&exec)?.into_raw_vec_and_offset().0, vec![8.0; 3]);
+    /// # Ok::<(), chunked_array::ArrayError>(())
+    /// ```
+    pub fn sum(&self, axes: impl Into<Axes>) -> Result<Array, ArrayError> {
+        self.reduce(axes, Stat::Sum)
+    }
+
+    /// The means over `axes` (NaN over no elements, as numpy), from partial
+    /// moments merged with Chan et al.'s formula.
+    pub fn mean(&self, axes: impl Into<Axes>) -> Result<Array, ArrayError> {
+        self.reduce(axes, Stat::Mean)
+    }
+
+    /// The variances over `axes`, `sum((x - mean)^2) / n` (numpy's and
+    /// dask's default `ddof = 0`).
+    pub fn var(&self, axes: impl Into<Axes>) -> Result<Array, ArrayError> {
+        self.reduce(axes, Stat::Var(0))
+    }
+
+    /// The variances over `axes` with `n - ddof` in the denominator (NaN or
+    /// inf when `n <= ddof`, as numpy).
+    pub fn var_ddof(&self, axes: impl Into<Axes>, ddof: usize) -> Result<Array, ArrayError> {
+        self.reduce(axes, Stat::Var(ddof))
+    }
+
+    /// The standard deviations over `axes` (ddof 0), the square roots of
+    /// [`Array::var`].
+    pub fn std(&self, axes: impl Into<Axes>) -> Result<Array, ArrayError> {
+        self.reduce(axes, Stat::Std(0))
+    }
+
+    /// The standard deviations over `axes` with `n - ddof` in the
+    /// denominator.
+    pub fn std_ddof(&self, axes: impl Into<Axes>, ddof: usize) -> Result<Array, ArrayError> {
+        self.reduce(axes, Stat::Std(ddof))
+    }
+
+    /// The minima over `axes`; an error over no elements (as numpy). NaN
+    /// propagates (numpy's `min`, not `nanmin`).
+    pub fn min(&self, axes: impl Into<Axes>) -> Result<Array, ArrayError> {
+        self.reduce(axes, Stat::Min)
+    }
+
+    /// The maxima over `axes`; an error over no elements (as numpy).
+    pub fn max(&self, axes: impl Into<Axes>) -> Result<Array, ArrayError> {
+        self.reduce(axes, Stat::Max)
+    }
+}

@@ -1,0 +1,396 @@
+//! Against numpy: golden files written by `tests/numpy/golden.py` (numpy's
+//! own `.npy` files, read here with `from_npy`) for slicing, joining,
+//! transposes and reductions over axis tuples with NaN, under several
+//! chunkings; and `.npy` files written here, which that script loads in
+//! numpy (`from_rust.npy`, rewritten with `UPDATE_GOLDEN=1`).
+
+use std::path::PathBuf;
+
+use chunked_array::{Array, ArrayError, Chunks, Index, concatenate, from_npy, stack};
+use executors::Executor;
+use ndarray::ArrayD;
+
+use crate::assert_close;
+
+fn golden(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/numpy/golden").join(format!("{name}.npy"))
+}
+
+fn load(name: &str) -> ArrayD<f64> {
+    eval(&from_npy(golden(name), Chunks::auto()).unwrap())
+}
+
+fn eval(a: &Array) -> ArrayD<f64> {
+    a.compute(&Executor::sequential()).unwrap()
+}
+
+fn chunkings() -> Vec<Chunks> {
+    vec![Chunks::Size(1), Chunks::Size(2), Chunks::Sizes(vec![3, 4, 5]), Chunks::auto()]
+}
+
+#[test]
+fn slicing_joining_and_transposes_equal_numpy() {
+    for chunks in chunkings() {
+        let x = from_npy(golden("x"), chunks.clone()).unwrap();
+        let y = from_npy(golden("y"), Chunks::Size(3)).unwrap();
+        let i = |a: &Array, idx: &[Index]| a.index(idx).unwrap();
+        let cases = [
+            ("slice_a", i(&x, &[Index::range(1, 4, 1), Index::step(.., -2), Index::At(3)])),
+            ("slice_b", i(&x, &[Index::At(-1), Index::NewAxis, Index::range(2, 7, 3)])),
+            ("slice_c", i(&x, &[Index::step(.., 2), Index::range(1, -1, 1), Index::step(.., -3)])),
+            ("slice_d", i(&x, &[Index::Ellipsis, Index::At(0)])),
+            ("slice_e", i(&x, &[Index::range(-2, -6, -1), Index::At(4), Index::range(-1, -8, -2)])),
+            ("concat0", concatenate(&[x.clone(), y.clone(), x.clone()], 0).unwrap()),
+            ("concat2", concatenate(&[i(&x, &[Index::range(None, 4, 1)]), y.clone()], 2).unwrap()),
+            (
+                "stack1",
+                stack(&[i(&x, &[Index::At(0)]), i(&y, &[Index::At(0)]), i(&x, &[Index::At(1)])], 1).unwrap(),
+            ),
+            ("transpose201", x.transpose_axes(&[2, 0, 1]).unwrap()),
+        ];
+        for (name, a) in cases {
+            // Selections move values: equal bit for bit, NaN where numpy's is.
+            let (got, want) = (eval(&a), load(name));
+            assert_eq!(got.shape(), want.shape(), "{name} {chunks:?}");
+            for (g, w) in got.iter().zip(&want) {
+                assert_eq!(g.to_bits(), w.to_bits(), "{name} {chunks:?}");
+            }
+        }
+    }
+}
+
+#[test]
+fn reductions_over_axis_tuples_with_nan_equal_numpy() {
+    let axes: [(&str, Option<Vec<usize>>); 4] =
+        [("0", Some(vec![0])), ("12", Some(vec![1, 2])), ("02", Some(vec![0, 2])), ("all", None)];
+    for chunks in chunkings() {
+        let x = from_npy(golden("x"), chunks.clone()).unwrap();
+        for (key, ax) in &axes {
+            let a = || -> chunked_array::Axes { ax.clone().map_or(chunked_array::Axes::All, Into::into) };
+            let cases = [
+                ("sum", x.sum(a()).unwrap()),
+                ("mean", x.mean(a()).unwrap()),
+                ("std", x.std(a()).unwrap()),
+                ("var1", x.var_ddof(a(), 1).unwrap()),
+                ("min", x.min(a()).unwrap()),
+                ("max", x.max(a()).unwrap()),
+            ];
+            for (stat, r) in cases {
+                let want = load(&format!("{stat}_{key}"));
+                assert_close(&eval(&r), &want, 1e-13);
+            }
+        }
+    }
+}
+
+#[test]
+fn numpy_dtypes_and_orders_load_as_f64() {
+    let want = load("small");
+    for name in ["small_f4_fortran", "small_i4", "small_f8_big"] {
+        for chunks in [Chunks::Size(1), Chunks::Size(2), Chunks::auto()] {
+            assert_eq!(eval(&from_npy(golden(name), chunks).unwrap()), want, "{name}");
+        }
+    }
+}
+
+#[test]
+fn files_written_here_are_the_ones_numpy_checked() {
+    // golden.py asserts that numpy loads from_rust.npy as x[:, ::2] * 2 + 1.
+    let exec = Executor::new(executors::Strategy::Graph, 3).unwrap();
+    let x = from_npy(golden("x"), Chunks::Size(2)).unwrap();
+    let result = &x.index(&[Index::full(), Index::step(.., 2)]).unwrap() * 2.0 + 1.0;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("from_rust.npy");
+    result.to_npy(&path, &exec).unwrap();
+    let written = std::fs::read(&path).unwrap();
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::write(golden("from_rust"), &written).unwrap();
+    }
+    assert_eq!(written, std::fs::read(golden("from_rust")).unwrap(), "to_npy's bytes changed");
+    // And it reads back here under another chunking (NaN included).
+    let back = eval(&from_npy(&path, Chunks::Size(3)).unwrap());
+    let bits = |a: &ArrayD<f64>| a.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+    assert_eq!(bits(&back), bits(&eval(&result)));
+}
+
+#[test]
+fn bad_npy_files_are_typed_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("missing.npy");
+    assert!(matches!(from_npy(&missing, 2), Err(ArrayError::Npy { .. })));
+    let text = dir.path().join("text.npy");
+    std::fs::write(&text, b"hello, this is not numpy").unwrap();
+    let e = from_npy(&text, 2).unwrap_err();
+    assert!(e.to_string().contains("not an .npy file"), "{e}");
+    // A header promising more data than the file holds.
+    let mut short = std::fs::read(golden("small")).unwrap();
+    short.truncate(short.len() - 8);
+    let cut = dir.path().join("short.npy");
+    std::fs::write(&cut, &short).unwrap();
+    let e = from_npy(&cut, 2).unwrap_err();
+    assert!(e.to_string().contains("needs more data"), "{e}");
+    // An unsupported dtype.
+    let mut complex = std::fs::read(golden("small")).unwrap();
+    let at = complex.windows(3).position(|w| w == b"<f8").unwrap();
+    complex[at..at + 3].copy_from_slice(b"<c8");
+    let c = dir.path().join("complex.npy");
+    std::fs::write(&c, &complex).unwrap();
+    let e = from_npy(&c, 2).unwrap_err();
+    assert!(e.to_string().contains("dtype \"<c8\" is not supported"), "{e}");
+}
+
+#[test]
+fn results_beyond_a_memory_budget_suggest_to_npy() {
+    let exec = Executor::sequential();
+    let a = chunked_array::random::standard_normal(0, &[1000, 1000], 250).unwrap();
+    let e = a.compute_within(&exec, 1 << 20).unwrap_err();
+    assert!(matches!(e, ArrayError::TooLarge { budget: 1_048_576, .. }));
+    assert!(e.to_string().contains("takes 8000000 bytes"), "{e}");
+    assert!(e.to_string().contains("to_npy"), "{e}");
+    assert_eq!(a.mean(..).unwrap().compute_within(&exec, 8).unwrap().len(), 1);
+}
+
+/// Records the regions it is given; fails on a block when asked to.
+struct Recorder {
+    seen: std::sync::Mutex<Vec<Vec<std::ops::Range<usize>>>>,
+    fail_at: Option<usize>,
+}
+
+impl chunked_array::BlockWriter for Recorder {
+    fn write_block(
+        &self,
+        region: &[std::ops::Range<usize>],
+        block: ndarray::ArrayViewD<'_, f64>,
+    ) -> Result<(), String> {
+        let lens: Vec<usize> = region.iter().map(|r| r.len()).collect();
+        assert_eq!(block.shape(), lens.as_slice());
+        if self.fail_at == Some(region[0].start) {
+            return Err(format!("disk full at row {}", region[0].start));
+        }
+        self.seen.lock().unwrap().push(region.to_vec());
+        Ok(())
+    }
+}
+
+#[test]
+fn store_hands_every_block_to_the_writer_once() {
+    let a = chunked_array::random::uniform(1, 0.0, 1.0, &[10, 9, 4], [3, 4, 4]).unwrap();
+    for exec in crate::executors() {
+        let rec = std::sync::Arc::new(Recorder { seen: Default::default(), fail_at: None });
+        a.store(rec.clone(), &exec).unwrap();
+        let mut seen = rec.seen.lock().unwrap().clone();
+        seen.sort_by_key(|r| (r[0].start, r[1].start));
+        assert_eq!(seen.len(), a.num_blocks());
+        assert_eq!(seen[0], vec![0..3, 0..4, 0..4]);
+        assert_eq!(seen[seen.len() - 1], vec![9..10, 8..9, 0..4]);
+    }
+    let failing = std::sync::Arc::new(Recorder { seen: Default::default(), fail_at: Some(6) });
+    let e = a.store(failing, &Executor::sequential()).unwrap_err();
+    assert!(e.to_string().contains("disk full at row 6"), "{e}");
+}
+
+#[test]
+fn empty_and_zero_dimensional_arrays_round_trip() {
+    let exec = Executor::sequential();
+    let dir = tempfile::tempdir().unwrap();
+    for shape in [vec![0, 3], vec![], vec![4]] {
+        let path = dir.path().join("a.npy");
+        let a = chunked_array::full(&shape, 2.5, 2).unwrap();
+        a.to_npy(&path, &exec).unwrap();
+        assert_eq!(eval(&from_npy(&path, 2).unwrap()), eval(&a), "{shape:?}");
+    }
+    // A failed write leaves the target as it was: the source file is cut
+    // short after it was opened, so reading its blocks fails midway.
+    let keep = dir.path().join("keep.npy");
+    std::fs::write(&keep, b"old").unwrap();
+    let source = dir.path().join("source.npy");
+    chunked_array::full(&[100, 10], 1.0, 10).unwrap().to_npy(&source, &exec).unwrap();
+    let a = from_npy(&source, 10).unwrap();
+    std::fs::OpenOptions::new().write(true).open(&source).unwrap().set_len(400).unwrap();
+    let e = a.to_npy(&keep, &exec).unwrap_err();
+    assert!(e.to_string().contains("source.npy"), "{e}");
+    assert_eq!(std::fs::read(&keep).unwrap(), b"old");
+}
+
+#[test]
+fn nan_ignoring_reductions_equal_numpy() {
+    let axes: [(&str, chunked_array::Axes); 4] =
+        [("0", 0.into()), ("12", [1, 2].into()), ("02", [0, 2].into()), ("all", chunked_array::Axes::All)];
+    for chunks in chunkings() {
+        let x = from_npy(golden("x"), chunks.clone()).unwrap();
+        for (key, ax) in &axes {
+            let cases = [
+                ("nansum", x.nansum(ax.clone()).unwrap()),
+                ("nanmean", x.nanmean(ax.clone()).unwrap()),
+                ("nanstd", x.nanstd(ax.clone()).unwrap()),
+                ("nanvar1", x.nanvar_ddof(ax.clone(), 1).unwrap()),
+                ("nanmin", x.nanmin(ax.clone()).unwrap()),
+                ("nanmax", x.nanmax(ax.clone()).unwrap()),
+            ];
+            for (stat, r) in cases {
+                assert_close(&eval(&r), &load(&format!("{stat}_{key}")), 1e-13);
+            }
+        }
+        // A lane of NaN only gives NaN, as numpy (which warns).
+        let z = from_npy(golden("z"), chunks).unwrap();
+        assert_close(&eval(&z.nanmean(0).unwrap()), &load("z_nanmean_0"), 1e-13);
+        assert_close(&eval(&z.nanmin(0).unwrap()), &load("z_nanmin_0"), 0.0);
+        assert_close(&eval(&z.nanvar_ddof(0, 1).unwrap()), &load("z_nanvar1_0"), 1e-13);
+    }
+    let empty = chunked_array::zeros(&[0, 3], 2).unwrap();
+    assert!(matches!(empty.nanmax(0), Err(ArrayError::EmptyReduction { op: "nanmax", .. })));
+}
+
+#[test]
+fn ufuncs_and_where_equal_numpy() {
+    let x = from_npy(golden("x"), Chunks::Size(2)).unwrap();
+    let mask = x.greater(&chunked_array::full(&[], 0.2, 1).unwrap()).unwrap();
+    let parts = [
+        x.abs().log1p(),
+        x.expm1(),
+        x.clip(-0.5, 0.7).unwrap(),
+        (&x * 3.0).round(),
+        x.sign(),
+        x.isnan(),
+        chunked_array::where_(&mask, &x, &-&x).unwrap(),
+    ];
+    assert_close(&eval(&stack(&parts, 0).unwrap()), &load("ufuncs"), 1e-15);
+    let more = [
+        x.abs().log2(),
+        x.abs().log10(),
+        x.exp2(),
+        x.cbrt(),
+        x.sinh(),
+        x.cosh(),
+        x.tanh(),
+        x.arcsin(),
+        x.arccos(),
+        x.arctan(),
+        x.reciprocal(),
+        x.tan(),
+        x.floor(),
+        x.ceil(),
+        x.isfinite(),
+    ];
+    // libm and numpy's own loops may differ in the last bit or two.
+    assert_close(&eval(&stack(&more, 0).unwrap()), &load("ufuncs2"), 1e-14);
+    assert!(x.clip(1.0, 0.0).is_err());
+}
+
+#[test]
+fn quantiles_equal_numpy() {
+    let axes: [(&str, chunked_array::Axes); 4] =
+        [("0", 0.into()), ("12", [1, 2].into()), ("02", [0, 2].into()), ("all", chunked_array::Axes::All)];
+    for chunks in chunkings() {
+        let y = from_npy(golden("y"), chunks.clone()).unwrap();
+        for (key, ax) in &axes {
+            for q in [0, 10, 25, 50, 90, 100] {
+                let got = eval(&y.quantile(f64::from(q) / 100.0, ax.clone()).unwrap());
+                assert_close(&got, &load(&format!("quantile_{q}_{key}")), 1e-14);
+            }
+        }
+        let x = from_npy(golden("x"), chunks.clone()).unwrap();
+        assert_close(&eval(&x.quantile(0.3, 2).unwrap()), &load("quantile_x_30_2"), 1e-14);
+        assert_close(&eval(&y.percentile(37.5, 1).unwrap()), &load("percentile_y_37_1"), 1e-14);
+        let z = from_npy(golden("z"), chunks.clone()).unwrap();
+        assert_close(&eval(&z.nanquantile(0.3, 0).unwrap()), &load("nanquantile_z_30_0"), 1e-14);
+        assert_close(&eval(&x.nanquantile(0.75, [0, 2]).unwrap()), &load("nanquantile_x_75_02"), 1e-14);
+        assert_close(&eval(&x.nanpercentile(10.0, ..).unwrap()), &load("nanpercentile_x_10_all"), 1e-14);
+    }
+    let y = from_npy(golden("y"), 2).unwrap();
+    assert!(matches!(y.quantile(1.5, 0), Err(ArrayError::InvalidParameter { .. })));
+    assert!(matches!(y.percentile(-1.0, 0), Err(ArrayError::InvalidParameter { .. })));
+    let empty = chunked_array::zeros(&[0, 3], 2).unwrap();
+    assert!(matches!(empty.quantile(0.5, 0), Err(ArrayError::EmptyReduction { op: "quantile", .. })));
+}
+
+#[test]
+fn map_blocks_and_blockwise_see_whole_blocks() {
+    let exec = Executor::new(executors::Strategy::Graph, 2).unwrap();
+    let x = from_npy(golden("y"), Chunks::Sizes(vec![3, 6, 7])).unwrap();
+    // Each block centred on its own mean: every block's sum is ~0.
+    let centred = x.map_blocks(|b| Ok(&b - b.mean().unwrap_or(0.0))).unwrap();
+    let sums = centred.map_blocks(|b| Ok(ArrayD::from_elem(b.raw_dim(), b.sum()))).unwrap();
+    assert!(eval(&sums).iter().all(|s| s.abs() < 1e-12));
+    // Downstream reductions read the blocks; any executor gives the same.
+    let m = centred.max(..).unwrap();
+    assert_eq!(m.compute(&exec).unwrap(), eval(&m));
+    // A wrong block shape is reported.
+    let bad = x.map_blocks(|_| Ok(ArrayD::zeros(ndarray::IxDyn(&[1])))).unwrap();
+    let e = bad.compute(&exec).unwrap_err();
+    assert!(e.to_string().contains("the block function returned shape [1]"), "{e}");
+    let f: chunked_array::BlockFn = std::sync::Arc::new(|b| Ok(b[0].to_owned()));
+    let e = chunked_array::blockwise(
+        f,
+        std::slice::from_ref(&x),
+        Chunks::Explicit(vec![vec![4], vec![6], vec![7]]),
+    )
+    .unwrap_err();
+    assert!(matches!(e, ArrayError::ChunksDoNotFit { .. }), "{e}");
+}
+
+#[test]
+fn scans_products_and_arg_extremes_equal_numpy() {
+    for chunks in chunkings() {
+        let x = from_npy(golden("x"), chunks.clone()).unwrap();
+        let y = from_npy(golden("y"), chunks.clone()).unwrap();
+        let t = from_npy(golden("t"), chunks.clone()).unwrap();
+        for axis in 0..3 {
+            assert_close(&eval(&x.cumsum(axis).unwrap()), &load(&format!("cumsum_x_{axis}")), 1e-13);
+            let c = (&y * 0.5 + 1.0).cumprod(axis).unwrap();
+            assert_close(&eval(&c), &load(&format!("cumprod_y_{axis}")), 1e-13);
+            assert_eq!(eval(&x.argmin(Some(axis)).unwrap()), load(&format!("argmin_x_{axis}")), "{chunks:?}");
+            assert_eq!(eval(&y.argmax(Some(axis)).unwrap()), load(&format!("argmax_y_{axis}")));
+        }
+        assert_eq!(eval(&x.argmax(None).unwrap()), load("argmax_x_all"));
+        assert_eq!(eval(&y.argmin(None).unwrap()), load("argmin_y_all"));
+        assert_eq!(eval(&t.argmax(Some(1)).unwrap()), load("argmax_t_1"), "ties take the first");
+        assert_eq!(eval(&t.argmin(None).unwrap()), load("argmin_t_all"));
+        let p = &y * 0.3 + 1.0;
+        for (key, ax) in [
+            ("0", chunked_array::Axes::from(0)),
+            ("12", [1, 2].into()),
+            ("02", [0, 2].into()),
+            ("all", chunked_array::Axes::All),
+        ] {
+            assert_close(&eval(&p.prod(ax).unwrap()), &load(&format!("prod_{key}")), 1e-13);
+        }
+    }
+    let empty = chunked_array::zeros(&[0, 3], 2).unwrap();
+    assert_eq!(eval(&empty.prod(0).unwrap()).into_raw_vec_and_offset().0, vec![1.0; 3]);
+    assert_eq!(eval(&empty.cumsum(0).unwrap()).shape(), &[0, 3]);
+    assert!(matches!(empty.argmax(Some(0)), Err(ArrayError::EmptyReduction { op: "argmax", .. })));
+    assert!(matches!(empty.cumsum(2), Err(ArrayError::AxisOutOfRange { .. })));
+}
+
+#[test]
+fn a_file_can_be_rewritten_from_itself() {
+    // The result goes to a temporary file renamed over the target at the
+    // end; the source keeps reading the file it opened.
+    let exec = Executor::new(executors::Strategy::Graph, 2).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("x.npy");
+    let x = chunked_array::random::uniform(5, 0.0, 1.0, &[50, 40], 7).unwrap();
+    x.to_npy(&path, &exec).unwrap();
+    let doubled = &from_npy(&path, 9).unwrap() * 2.0;
+    doubled.to_npy(&path, &exec).unwrap();
+    assert_eq!(eval(&from_npy(&path, 11).unwrap()), eval(&x).mapv(|v| v * 2.0));
+}
+
+#[test]
+fn long_contiguous_runs_read_back_whole() {
+    // 2.4 MB in one block: read in pieces of at most 1 MiB.
+    let exec = Executor::sequential();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("long.npy");
+    let x = chunked_array::random::uniform(8, -1.0, 1.0, &[300_000], 300_000).unwrap();
+    x.to_npy(&path, &exec).unwrap();
+    let back = from_npy(&path, 300_000).unwrap();
+    assert_eq!(back.num_blocks(), 1);
+    assert_eq!(eval(&back), eval(&x));
+    // A block function reads its whole block in one region.
+    let whole = back.map_blocks(|b| Ok(b.to_owned())).unwrap();
+    assert_eq!(eval(&whole), eval(&x));
+    let m = from_npy(&path, 300_000).unwrap().reshape(&[600, 500]).unwrap();
+    assert_eq!(eval(&m.index(&[Index::At(599)]).unwrap()).len(), 500);
+}
