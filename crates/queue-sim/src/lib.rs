@@ -124,7 +124,9 @@ pub use behaviour::{
 pub use distribution::{
     CombineOp, CustomDistribution, Distribution, MAX_ERLANG_PHASES, ParameterError, TimeDistribution,
 };
-pub use engine::{DEFAULT_EVENT_BUDGET, Outcome, Simulation, Stop, simulate, simulate_with_budget};
+pub use engine::{
+    DEFAULT_EVENT_BUDGET, Individual, Outcome, ServerStats, Simulation, Stop, simulate, simulate_with_budget,
+};
 pub use error::{ModelError, RouterProblem, SimError};
 pub use network::{
     ClassAtNode, CustomerClass, MAX_BATCH, MAX_PRIORITISED_SERVERS, Network, NodeSpec, Preemption, Servers,

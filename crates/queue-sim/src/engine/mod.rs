@@ -42,6 +42,7 @@ mod ties;
 mod tracking;
 mod waiting_change;
 
+pub use ciw_order::{Individual, ServerStats};
 pub use guard::DEFAULT_EVENT_BUDGET;
 pub(crate) use run::simulate_ordered;
 pub use run::{simulate, simulate_with_budget};

@@ -268,6 +268,17 @@ impl ServerTimes {
         self.servers.get(server as usize).map_or(0.0, |t| t.busy)
     }
 
+    /// Whether `server` has a service under way.
+    pub(crate) fn serving(&self, server: u32) -> bool {
+        self.servers.get(server as usize).is_some_and(|t| !t.start.is_nan())
+    }
+
+    /// How many servers have been used (the highest used, plus one).
+    pub(crate) fn used(&self) -> u32 {
+        // Servers are numbered in a u32.
+        u32::try_from(self.servers.len()).unwrap_or(u32::MAX)
+    }
+
     /// Busy time of `server` up to `now`, counting its service under way.
     pub(crate) fn busy_up_to_one(&self, server: u32, now: f64) -> f64 {
         match self.servers.get(server as usize) {

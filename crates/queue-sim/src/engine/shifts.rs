@@ -115,6 +115,13 @@ impl Shifts {
         Some(busy / total)
     }
 
+    /// The servers present, in Ciw's list order (by id): (id, when it came
+    /// on duty, whether it is off duty).
+    pub(crate) fn present(&self) -> impl Iterator<Item = (u32, f64, bool)> + '_ {
+        let off = self.off_duty.iter().map(|&(id, since)| (id, since, true));
+        off.chain((self.first_on_duty..self.next_id).map(|id| (id, self.on_duty_since, false)))
+    }
+
     /// Retires server `id`, off duty, at `now`.
     fn retire(&mut self, id: u32, since: f64, now: f64, times: &ServerTimes) {
         self.retired.push((times.finished(id), now - since));

@@ -332,6 +332,38 @@ def deadlocks():
         w.writerows(rows)
 
 
+def servers_and_individuals():
+    """servers.csv: after simulate_until_max_time(MAX_TIME), seed SEED, each
+    node's servers (Ciw's Server: id, start_date, busy_time, total_time) for
+    a few models; individuals.csv: get_all_individuals() in order, each
+    customer's id, node (-1 for the exit) and number of records."""
+    servers, people = [], []
+    for name in ["mm3", "blocking_tandem", "priorities", "preempt_resume", "server_priority",
+                 "schedule_overtime", "schedule_resume", "mixed_network", "reneging", "processor_sharing"]:
+        with open(name + ".toml", "rb") as f:
+            model = tomllib.load(f)
+        model["_process"] = False
+        ciw.seed(SEED)
+        Q = simulation(model)
+        Q.simulate_until_max_time(MAX_TIME)
+        for nd in Q.transitive_nodes:
+            if hasattr(nd, "servers") and not isinstance(nd, ciw.PSNode):
+                for srv in nd.servers:
+                    servers.append([name, nd.id_number, srv.id_number, repr(srv.start_date),
+                                    repr(srv.busy_time), repr(srv.total_time)])
+        for ind in Q.get_all_individuals():
+            node = -1 if ind.node == -1 or ind.node == len(Q.transitive_nodes) + 1 else ind.node
+            people.append([name, ind.id_number, node, len(ind.data_records)])
+    with open("servers.csv", "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["model", "node", "id", "start_date", "busy_time", "total_time"])
+        w.writerows(servers)
+    with open("individuals.csv", "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["model", "id", "node", "records"])
+        w.writerows(people)
+
+
 def simultaneous():
     """simultaneous.csv: Ciw's test_simultaneous_events_example (Det(10)
     arrivals, Det(5) services fed back to node 1 with two servers, max_time
@@ -415,6 +447,7 @@ def main():
     simultaneous()
     trackers()
     deadlocks()
+    servers_and_individuals()
 
     with open("utilisation.csv", "w", newline="") as f:
         w = csv.writer(f)

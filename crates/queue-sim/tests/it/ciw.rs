@@ -845,3 +845,59 @@ fn a_network_that_cannot_block_cannot_deadlock() {
     let mut sim = Simulation::ciw(&Network::mmc(1.0, 2.0, 1), 0).unwrap();
     assert!(matches!(sim.run_until_deadlock(), Err(queue_sim::SimError::CannotDeadlock)));
 }
+
+#[test]
+fn servers_report_ciws_busy_and_total_times() {
+    // servers.csv: Ciw's Server fields after simulate_until_max_time(200).
+    let rows: Vec<csv::StringRecord> = golden_csv("servers").records().map(Result::unwrap).collect();
+    let mut models: Vec<String> = rows.iter().map(|r| r[0].to_owned()).collect();
+    models.dedup();
+    assert!(models.len() >= 6);
+    for model in models {
+        let net = golden_model(&model);
+        let mut sim = Simulation::ciw(&net, 7).unwrap();
+        sim.run_until(200.0).unwrap();
+        for node in 0..net.nodes.len() {
+            let want: Vec<(u32, f64, f64, f64)> = rows
+                .iter()
+                .filter(|r| r[0] == model && r[1].parse::<usize>().unwrap() == node + 1)
+                .map(|r| {
+                    (
+                        r[2].parse().unwrap(),
+                        r[3].parse().unwrap(),
+                        r[4].parse().unwrap(),
+                        r[5].parse().unwrap(),
+                    )
+                })
+                .collect();
+            let ours: Vec<(u32, f64, f64, f64)> =
+                sim.servers(node).iter().map(|s| (s.id, s.start_date, s.busy_time, s.total_time)).collect();
+            assert_eq!(ours, want, "{model}, node {}", node + 1);
+        }
+    }
+}
+
+#[test]
+fn individuals_come_in_ciws_order_with_their_records() {
+    // individuals.csv: get_all_individuals() after max_time 200: id, node
+    // (-1: left), number of records.
+    let rows: Vec<csv::StringRecord> = golden_csv("individuals").records().map(Result::unwrap).collect();
+    let mut models: Vec<String> = rows.iter().map(|r| r[0].to_owned()).collect();
+    models.dedup();
+    for model in models {
+        let net = golden_model(&model);
+        let mut sim = Simulation::ciw(&net, 7).unwrap();
+        sim.run_until(200.0).unwrap();
+        let want: Vec<(u64, i64, usize)> = rows
+            .iter()
+            .filter(|r| r[0] == model)
+            .map(|r| (r[1].parse().unwrap(), r[2].parse().unwrap(), r[3].parse().unwrap()))
+            .collect();
+        let ours: Vec<(u64, i64, usize)> = sim
+            .individuals()
+            .iter()
+            .map(|p| (p.id, p.node.map_or(-1, |n| n as i64 + 1), p.records.len()))
+            .collect();
+        assert_eq!(ours, want, "{model}");
+    }
+}
