@@ -103,12 +103,7 @@ impl Shifts {
             busy += b;
             total += t;
         }
-        let present = self
-            .off_duty
-            .iter()
-            .copied()
-            .chain((self.first_on_duty..self.next_id).map(|id| (id, self.on_duty_since)));
-        for (id, since) in present {
+        for (id, since, _) in self.present() {
             busy += times.busy_up_to_one(id, now);
             total += now - since;
         }
