@@ -43,6 +43,9 @@ fn the_quick_engine_bench_writes_every_figure_as_json() {
         "engine.behaviour_pcg_us".into(),
         "engine.behaviour_ciw_rng_us".into(),
         "engine.behaviour_events_meps".into(),
+        "engine.time_state_pcg_us".into(),
+        "engine.time_state_ciw_rng_us".into(),
+        "engine.time_state_events_meps".into(),
     ];
     for n in [1, 10, 100, 1000] {
         names.push(format!("engine.copies_{n}_meps"));
@@ -67,9 +70,10 @@ fn the_quick_engine_bench_writes_every_figure_as_json() {
     assert_eq!(ciw["value"], Value::Null);
     assert!(ciw["skipped"].as_str().unwrap().contains("/nonexistent/python"), "{ciw}");
     assert_eq!(named("engine.behaviour_ciw_us")["value"], Value::Null);
+    assert_eq!(named("engine.time_state_ciw_us")["value"], Value::Null);
     // Every figure the section printed is there: nothing else and nothing
-    // twice (the two skipped Ciw figures, and the ring against one node).
-    assert_eq!(figures.len(), names.len() + 3, "{figures:?}");
+    // twice (the three skipped Ciw figures, and the ring against one node).
+    assert_eq!(figures.len(), names.len() + 4, "{figures:?}");
     let stdout = String::from_utf8_lossy(&run.stdout);
     assert!(stdout.contains("Ciw: skipped"), "{stdout}");
     std::fs::remove_dir_all(&dir).unwrap();

@@ -66,6 +66,9 @@ pub(crate) fn run(args: &Args, sizes: &Sizes, report: &mut Report) -> Result<()>
     behaviour(args, sizes, report)?;
     println!();
 
+    time_and_state(args, sizes, report)?;
+    println!();
+
     scaling(sizes, report)
 }
 
@@ -77,12 +80,38 @@ const BEHAVIOUR_TIME: f64 = 2_000.0;
 /// Ciw on the same model file, translated by the golden-file script.
 fn behaviour(args: &Args, sizes: &Sizes, report: &mut Report) -> Result<()> {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../data/models/customer_behaviour.toml");
+    let model =
+        Model { path, title: "Every customer behaviour at once", key: "behaviour", horizon: BEHAVIOUR_TIME };
+    model_against_ciw(args, sizes, report, &model)
+}
+
+/// data/models/time_and_state.toml (a server schedule, capacitated slots,
+/// deterministic times that make simultaneous events common, which Ciw
+/// mode orders with Ciw's draws) against Ciw on the same model file.
+fn time_and_state(args: &Args, sizes: &Sizes, report: &mut Report) -> Result<()> {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../data/models/time_and_state.toml");
+    let model =
+        Model { path, title: "Schedules, slots and ties", key: "time_state", horizon: BEHAVIOUR_TIME };
+    model_against_ciw(args, sizes, report, &model)
+}
+
+/// A model file timed against Ciw.
+struct Model {
+    path: &'static str,
+    title: &'static str,
+    /// The report's keys: `engine.<key>_...`.
+    key: &'static str,
+    horizon: f64,
+}
+
+fn model_against_ciw(args: &Args, sizes: &Sizes, report: &mut Report, model: &Model) -> Result<()> {
+    let Model { path, title, key, horizon } = *model;
     let net = Network::from_toml_file(path)?;
     let runs = (sizes.trials / 10).max(3);
     let events = std::cell::Cell::new(0u64);
     let pcg = trial_times(&net, runs, |net, seed| {
         let mut sim = Simulation::new(net, seed)?;
-        sim.run_until(BEHAVIOUR_TIME)?;
+        sim.run_until(horizon)?;
         events.set(events.get() + sim.events_processed());
         Ok(sim.records().len())
     })?;
@@ -90,12 +119,12 @@ fn behaviour(args: &Args, sizes: &Sizes, report: &mut Report) -> Result<()> {
     let rate = events as f64 / pcg.iter().sum::<f64>() / 1e6;
     let ciw_mode = trial_times(&net, runs, |net, seed| {
         let mut sim = Simulation::<PythonRandom>::ciw(net, seed)?;
-        sim.run_until(BEHAVIOUR_TIME)?;
+        sim.run_until(horizon)?;
         Ok(sim.records().len())
     })?;
+    let file = path.rsplit("/../").next().unwrap_or(path);
     println!(
-        "Every customer behaviour at once (data/models/customer_behaviour.toml), max_time {BEHAVIOUR_TIME}, \
-         full records; median of {runs} seeds (Ciw: of {}), each side in one warm process",
+        "{title} ({file}), max_time {horizon}, full records; median of {runs} seeds (Ciw: of {}), each side in one warm process",
         sizes.ciw_trials.min(runs)
     );
     let (p, c) = (median(&pcg), median(&ciw_mode));
@@ -106,10 +135,10 @@ fn behaviour(args: &Args, sizes: &Sizes, report: &mut Report) -> Result<()> {
     );
     println!("  queue-sim, ciw generator: {:>10.1} us ({})", c * 1e6, spread(&ciw_mode, 1e6, 1));
     let us = |v: &[f64]| v.iter().map(|x| x * 1e6).collect::<Vec<_>>();
-    report.measured("engine.behaviour_events_meps", "million events/s", "queue-sim", WARM, vec![rate]);
-    let horizon = BEHAVIOUR_TIME.to_string();
+    report.measured(&format!("engine.{key}_events_meps"), "million events/s", "queue-sim", WARM, vec![rate]);
+    let horizon_arg = horizon.to_string();
     let trials = sizes.ciw_trials.min(runs).to_string();
-    match python(args, CIW_MODEL_SCRIPT, &[path, &horizon, &trials, GOLDEN_DIR], "ciw==3.2.7")
+    match python(args, CIW_MODEL_SCRIPT, &[path, &horizon_arg, &trials, GOLDEN_DIR], "ciw==3.2.7")
         .and_then(|t| last_json(&t))
     {
         Ok(doc) => {
@@ -120,22 +149,22 @@ fn behaviour(args: &Args, sizes: &Sizes, report: &mut Report) -> Result<()> {
             let t = median(&times);
             let (r_pcg, r_ciw) = (t / p, t / c);
             report
-                .measured("engine.behaviour_pcg_us", "us", "queue-sim", WARM, us(&pcg))
+                .measured(&format!("engine.{key}_pcg_us"), "us", "queue-sim", WARM, us(&pcg))
                 .ratio(r_pcg, "Ciw's median / ours")
                 .target("at least 100x", r_pcg >= 100.0);
             report
-                .measured("engine.behaviour_ciw_rng_us", "us", "queue-sim", WARM, us(&ciw_mode))
+                .measured(&format!("engine.{key}_ciw_rng_us"), "us", "queue-sim", WARM, us(&ciw_mode))
                 .ratio(r_ciw, "Ciw's median / ours");
-            report.measured("engine.behaviour_ciw_us", "us", "ciw", WARM, us(&times));
+            report.measured(&format!("engine.{key}_ciw_us"), "us", "ciw", WARM, us(&times));
             println!("  Ciw (same run)          : {:>10.1} us ({})", t * 1e6, spread(&times, 1e6, 1));
             println!(
                 "  ratio Ciw / queue-sim   : {r_pcg:.0}x (pcg), {r_ciw:.0}x (ciw generator) (target: 100x)"
             );
         }
         Err(why) => {
-            report.measured("engine.behaviour_pcg_us", "us", "queue-sim", WARM, us(&pcg));
-            report.measured("engine.behaviour_ciw_rng_us", "us", "queue-sim", WARM, us(&ciw_mode));
-            report.skipped("engine.behaviour_ciw_us", "us", "ciw", &format!("{why:#}"));
+            report.measured(&format!("engine.{key}_pcg_us"), "us", "queue-sim", WARM, us(&pcg));
+            report.measured(&format!("engine.{key}_ciw_rng_us"), "us", "queue-sim", WARM, us(&ciw_mode));
+            report.skipped(&format!("engine.{key}_ciw_us"), "us", "ciw", &format!("{why:#}"));
             println!("  Ciw: skipped ({why:#})");
         }
     }
@@ -157,7 +186,7 @@ times = []
 for seed in range(n):
     t = time.perf_counter()
     ciw.seed(seed)
-    Q = ciw.Simulation(golden.network(model))
+    Q = golden.simulation(model)
     Q.simulate_until_max_time(horizon)
     Q.get_all_records()
     times.append(time.perf_counter() - t)

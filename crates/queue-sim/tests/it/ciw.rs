@@ -901,3 +901,13 @@ fn individuals_come_in_ciws_order_with_their_records() {
         assert_eq!(ours, want, "{model}");
     }
 }
+
+#[test]
+fn the_time_and_state_benchmark_model_gives_ciws_records() {
+    // data/models/time_and_state.toml (schedule, slots, many ties), which
+    // the engine benchmark times against Ciw, is a golden model too.
+    let shipped = include_str!("../../../../data/models/time_and_state.toml");
+    let golden = include_str!("../../tests/ciw/time_and_state.toml");
+    assert_eq!(shipped, golden, "the benchmark model and its golden copy differ");
+    assert_same_records("time_and_state");
+}
