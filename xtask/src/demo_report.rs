@@ -160,7 +160,7 @@ impl DemoReport {
         let edges: Vec<f64> = (-8..=8).map(|k| f64::from(k) * 0.5).collect();
         let below: Vec<chunked_array::Array> = edges
             .iter()
-            .map(|&e| Ok(((e - &array) * 1e300).minimum(&one)?.maximum(&zero)?.sum(..)?))
+            .map(|&e| ((e - &array) * 1e300).minimum(&one)?.maximum(&zero)?.sum(..))
             .collect::<Result<_, chunked_array::ArrayError>>()?;
         let refs: Vec<&chunked_array::Array> = below.iter().collect();
         let start = Instant::now();
