@@ -3,11 +3,11 @@
 //! starts, and parsing one partition into typed columns.
 //!
 //! Partitions: a file is cut every `blocksize` bytes; a partition owns the
-//! rows that *start* in its range, so it skips the partial line at its start
-//! and reads past its end to finish its last row. That is only sound if no
-//! quoted field hides a newline, which cannot be seen locally; so a file
-//! holding a double quote anywhere is read as a single partition (one fast
-//! scan decides), and a file without quotes is split.
+//! rows that *start* in its range, so it skips the partial row at its start
+//! and reads past its end to finish its last row. A quoted field may hide
+//! line ends, so where the first row starts depends on the state of the
+//! tokenizer at the range's start, which [`crate::quoted`] finds from the
+//! ranges before it without reading anything up front.
 
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
@@ -19,6 +19,7 @@ use crate::column::Column;
 use crate::dtype::{DType, Field, Inference, Schema};
 use crate::error::{FrameError, Result, RowProblem};
 use crate::na::NaSet;
+use crate::quoted::{Entries, Scanner, State, Transition};
 use crate::tokenizer::{Tokenizer, unescape};
 
 /// What to do with a row that does not fit the schema.
@@ -142,8 +143,8 @@ pub(crate) struct Source {
     /// Positions in the header of the columns the frame exposes.
     pub(crate) visible: Vec<usize>,
     pub(crate) partitions: Vec<Partition>,
-    /// Per file: whether it holds a double quote (and is read unsplit).
-    pub(crate) quoted: Vec<bool>,
+    /// Per partition: the tokenizer's state at its start, as found.
+    pub(crate) entries: Entries,
     /// Per file: its line end, `\n` (with or without `\r` before it) or a
     /// lone `\r`.
     pub(crate) eol: Vec<u8>,
@@ -160,6 +161,19 @@ impl Source {
     /// The schema the frame exposes (after `usecols`).
     pub(crate) fn schema(&self) -> Schema {
         Schema { fields: self.visible.iter().map(|&i| self.file_schema.fields[i].clone()).collect() }
+    }
+
+    /// The position of `part` among the partitions (they are sorted by
+    /// file and start).
+    pub(crate) fn partition_index(&self, part: &Partition) -> usize {
+        self.partitions
+            .binary_search_by(|q| (q.file, q.start).cmp(&(part.file, part.start)))
+            .expect("a partition of this source")
+    }
+
+    /// The 1-based line of a byte offset of a file.
+    pub(crate) fn line_of(&self, file: usize, offset: u64) -> Result<u64> {
+        line_of(&self.files[file], offset, self.eol[file])
     }
 }
 
@@ -226,17 +240,15 @@ pub(crate) fn open(pattern: &str, options: CsvOptions) -> Result<Source> {
             .collect::<Result<Vec<_>>>()?,
     };
     let mut partitions = Vec::new();
-    let mut quoted = Vec::new();
     let mut count: u64 = 0;
     for (fi, f) in files.iter().enumerate() {
         let size = std::fs::metadata(f).map_err(io(f))?.len();
         let start = header_lens[fi];
-        let split = !contains_quote(f)?;
-        quoted.push(!split);
         if start >= size {
             continue; // header only: no rows
         }
-        let step = if split { options.blocksize as u64 } else { u64::MAX };
+        // `as`: a usize fits a u64.
+        let step = options.blocksize as u64;
         // Each partition is a task with its buffers: refuse a blocksize that
         // would cut the files into more than can be planned in memory.
         count = count.saturating_add((size - start).div_ceil(step.max(1)));
@@ -264,8 +276,8 @@ pub(crate) fn open(pattern: &str, options: CsvOptions) -> Result<Source> {
         files,
         file_schema: schema,
         visible,
+        entries: Entries::new(partitions.len()),
         partitions,
-        quoted,
         eol,
         forced,
         na,
@@ -377,21 +389,6 @@ fn read_header(path: &Path, delimiter: u8) -> Result<(Vec<String>, u64, u8)> {
     Ok((names, end as u64, eol))
 }
 
-/// Whether the file holds a double quote anywhere.
-fn contains_quote(path: &Path) -> Result<bool> {
-    let mut f = File::open(path).map_err(io(path))?;
-    let mut buf = vec![0u8; 4 << 20];
-    loop {
-        let n = f.read(&mut buf).map_err(io(path))?;
-        if n == 0 {
-            return Ok(false);
-        }
-        if memchr::memchr(b'"', &buf[..n]).is_some() {
-            return Ok(true);
-        }
-    }
-}
-
 /// Infers each column's type from the complete rows in the first
 /// `sample_bytes` after the header.
 fn infer(
@@ -475,131 +472,206 @@ fn parse_partition_in(
 ) -> Result<Parsed> {
     let path = &source.files[part.file];
     let eol = source.eol[part.file];
-    let na = &source.na;
-    let ncols = source.file_schema.fields.len();
+    let scanner = Scanner { delimiter: source.options.delimiter, eol };
     let mut f = File::open(path).map_err(io(path))?;
     let size = f.metadata().map_err(io(path))?.len();
-    // One byte before the range tells whether a row starts at `start`.
-    let header_end = part.start == 0 || starts_data(source, part);
-    let read_from = if header_end { part.start } else { part.start - 1 };
-    f.seek(SeekFrom::Start(read_from)).map_err(io(path))?;
-    buf.reserve((part.end - read_from) as usize + (64 << 10));
-    (&mut f).take(part.end - read_from).read_to_end(buf).map_err(io(path))?;
-    // Finish the last row: read on to the next newline.
-    if part.end < size && buf.last() != Some(&eol) {
+    f.seek(SeekFrom::Start(part.start)).map_err(io(path))?;
+    // `as`: a partition's range is at most its blocksize, a usize.
+    let limit = (part.end - part.start) as usize;
+    buf.reserve(limit + (64 << 10));
+    (&mut f).take(part.end - part.start).read_to_end(buf).map_err(io(path))?;
+    // The range's own function, for the tasks after it, and the state at
+    // its start, from the functions before it.
+    let mut quote_free = memchr::memchr(b'"', buf).is_none();
+    let index = source.partition_index(part);
+    let transition = Transition::of(buf, !quote_free, scanner.delimiter, eol);
+    source.entries.publish(index, transition);
+    let entry = source.entries.entry(&source.partitions, index, path, scanner)?;
+    let mut sink = Sink::new(source, part.file, columns);
+    // Rows that start in the range are ours; none may.
+    let Some(first) = scanner.first_record(buf, entry, limit) else {
+        return Ok(sink.finish(buf.len()));
+    };
+    // Finish the last row: read on to the next record start.
+    let mut state = transition.apply(entry);
+    if part.end < size && state != State::Record {
         let mut chunk = vec![0u8; 64 << 10];
         loop {
             let n = f.read(&mut chunk).map_err(io(path))?;
             if n == 0 {
                 break;
             }
-            match memchr::memchr(eol, &chunk[..n]) {
-                Some(k) => {
-                    buf.extend_from_slice(&chunk[..=k]);
+            quote_free &= memchr::memchr(b'"', &chunk[..n]).is_none();
+            match scanner.to_record(&chunk[..n], state) {
+                Ok(k) => {
+                    buf.extend_from_slice(&chunk[..k]);
                     break;
                 }
-                None => buf.extend_from_slice(&chunk[..n]),
-            }
-        }
-    }
-    let buf: &[u8] = buf;
-    let bytes = buf.len();
-    let first = if header_end {
-        0
-    } else {
-        match memchr::memchr(eol, buf) {
-            Some(k) => k + 1,
-            None => buf.len(),
-        }
-    };
-    // Rows that start before this offset in `buf` are ours.
-    let limit = (part.end - read_from) as usize;
-
-    let mut slot_of = vec![usize::MAX; ncols];
-    for (k, &c) in columns.iter().enumerate() {
-        slot_of[c] = k;
-    }
-    let new_builders = || -> Vec<Builder> {
-        columns
-            .iter()
-            .map(|&c| Builder::new(source.file_schema.fields[c].dtype, source.forced[c], na))
-            .collect()
-    };
-    let mut builders = new_builders();
-    // Files without quotes take the fast path; any anomaly there sends the
-    // partition through the general tokenizer, which reports it.
-    if !source.quoted[part.file] {
-        let fast =
-            parse_unquoted(buf, first, limit, ncols, &slot_of, &mut builders, source.options.delimiter, eol);
-        if let Some(rows) = fast {
-            return Ok(Parsed {
-                columns: builders.into_iter().map(Builder::finish).collect(),
-                rows,
-                skipped: 0,
-                bytes,
-            });
-        }
-        builders = new_builders();
-    }
-    let mut rows = 0usize;
-    let mut skipped = 0u64;
-    let mut tok = Tokenizer::new(buf, first, source.options.delimiter, eol);
-    while tok.pos < limit && tok.pos < buf.len() {
-        let row_start = tok.pos;
-        // A blank line is no row; nor is one of spaces and tabs only, as
-        // pandas skips it.
-        let blank = match buf[row_start] {
-            b if b == eol => Some(1),
-            b'\r' if buf.get(row_start + 1) == Some(&b'\n') => Some(2),
-            b' ' | b'\t' => blank_line_len(&buf[row_start..], eol),
-            _ => None,
-        };
-        if let Some(len) = blank {
-            tok.pos += len;
-            continue;
-        }
-        let mut count = 0usize;
-        let mut problem: Option<(usize, RowProblem)> = None;
-        let result = tok.record(&mut |j, field, quoted| {
-            count = j + 1;
-            if problem.is_none()
-                && j < ncols
-                && slot_of[j] != usize::MAX
-                && let Err(p) = builders[slot_of[j]].push(field, quoted)
-            {
-                problem = Some((j, p));
-            }
-        });
-        let row_problem = match result {
-            Err(p) => Some((None, p)),
-            Ok(_) if problem.is_some() => problem.map(|(j, p)| (Some(j), p)),
-            Ok(_) if count != ncols => Some((None, RowProblem::FieldCount { expected: ncols, found: count })),
-            Ok(_) => None,
-        };
-        if row_problem.is_none() {
-            rows += 1;
-            continue;
-        }
-        let (column, problem) = row_problem.expect("checked");
-        match source.options.bad_rows {
-            BadRows::Skip if !matches!(problem, RowProblem::UnclosedQuote) => {
-                skipped += 1;
-                for b in &mut builders {
-                    b.truncate(rows);
+                Err(s) => {
+                    buf.extend_from_slice(&chunk[..n]);
+                    state = s;
                 }
             }
-            _ => {
-                let line = line_of(path, read_from + row_start as u64, eol)?;
-                return Err(FrameError::Row {
-                    path: path.clone(),
-                    line,
-                    column: column.map(|j| source.file_schema.fields[j].name.clone()),
-                    problem,
-                });
-            }
         }
     }
-    Ok(Parsed { columns: builders.into_iter().map(Builder::finish).collect(), rows, skipped, bytes })
+    let block =
+        Block { buf, first, limit, base: part.start, quote_free: quote_free && entry != State::Quoted };
+    sink.parse(&block)?;
+    Ok(sink.finish(buf.len()))
+}
+
+/// Bytes of a file in memory whose rows a [`Sink`] parses.
+pub(crate) struct Block<'a> {
+    /// The bytes.
+    pub(crate) buf: &'a [u8],
+    /// Where the first row starts.
+    pub(crate) first: usize,
+    /// Rows that start before this offset are parsed.
+    pub(crate) limit: usize,
+    /// The offset of `buf[0]` in the file (its decoded text), for errors.
+    pub(crate) base: u64,
+    /// Whether the rows hold no quote (then the fast path reads them).
+    pub(crate) quote_free: bool,
+}
+
+/// Typed columns being built from the rows of one partition, block after
+/// block.
+pub(crate) struct Sink<'s> {
+    source: &'s Source,
+    file: usize,
+    columns: &'s [usize],
+    /// Per column of the header, its builder's position, or `usize::MAX`.
+    slot_of: Vec<usize>,
+    builders: Vec<Builder<'s>>,
+    rows: usize,
+    skipped: u64,
+}
+
+impl<'s> Sink<'s> {
+    /// Empty builders for `columns` (positions in the header) of `file`.
+    pub(crate) fn new(source: &'s Source, file: usize, columns: &'s [usize]) -> Self {
+        let mut slot_of = vec![usize::MAX; source.file_schema.fields.len()];
+        for (k, &c) in columns.iter().enumerate() {
+            slot_of[c] = k;
+        }
+        let mut sink = Sink { source, file, columns, slot_of, builders: Vec::new(), rows: 0, skipped: 0 };
+        sink.builders = sink.new_builders();
+        sink
+    }
+
+    fn new_builders(&self) -> Vec<Builder<'s>> {
+        let source = self.source;
+        self.columns
+            .iter()
+            .map(|&c| Builder::new(source.file_schema.fields[c].dtype, source.forced[c], &source.na))
+            .collect()
+    }
+
+    /// The columns built, with `bytes` as the bytes held.
+    pub(crate) fn finish(self, bytes: usize) -> Parsed {
+        Parsed {
+            columns: self.builders.into_iter().map(Builder::finish).collect(),
+            rows: self.rows,
+            skipped: self.skipped,
+            bytes,
+        }
+    }
+
+    /// Parses the rows of a block that start before its limit.
+    pub(crate) fn parse(&mut self, block: &Block<'_>) -> Result<()> {
+        let source = self.source;
+        let eol = source.eol[self.file];
+        let ncols = source.file_schema.fields.len();
+        let Block { buf, first, limit, base, quote_free } = *block;
+        // Blocks without quotes take the fast path; any anomaly there sends
+        // the block through the general tokenizer, which reports it.
+        if quote_free {
+            let before = self.rows;
+            let fast = parse_unquoted(
+                buf,
+                first,
+                limit,
+                ncols,
+                &self.slot_of,
+                &mut self.builders,
+                source.options.delimiter,
+                eol,
+            );
+            if let Some(rows) = fast {
+                self.rows += rows;
+                return Ok(());
+            }
+            if before == 0 {
+                self.builders = self.new_builders();
+            } else {
+                for b in &mut self.builders {
+                    b.truncate(before);
+                }
+            }
+        }
+        let builders = &mut self.builders;
+        let slot_of = &self.slot_of;
+        let mut tok = Tokenizer::new(buf, first, source.options.delimiter, eol);
+        while tok.pos < limit && tok.pos < buf.len() {
+            let row_start = tok.pos;
+            // A blank line is no row; nor is one of spaces and tabs only, as
+            // pandas skips it.
+            let blank = match buf[row_start] {
+                b if b == eol => Some(1),
+                b'\r' if buf.get(row_start + 1) == Some(&b'\n') => Some(2),
+                b' ' | b'\t' => blank_line_len(&buf[row_start..], eol),
+                _ => None,
+            };
+            if let Some(len) = blank {
+                tok.pos += len;
+                continue;
+            }
+            let mut count = 0usize;
+            let mut problem: Option<(usize, RowProblem)> = None;
+            let result = tok.record(&mut |j, field, quoted| {
+                count = j + 1;
+                if problem.is_none()
+                    && j < ncols
+                    && slot_of[j] != usize::MAX
+                    && let Err(p) = builders[slot_of[j]].push(field, quoted)
+                {
+                    problem = Some((j, p));
+                }
+            });
+            let row_problem = match result {
+                Err(p) => Some((None, p)),
+                Ok(_) if problem.is_some() => problem.map(|(j, p)| (Some(j), p)),
+                Ok(_) if count != ncols => {
+                    Some((None, RowProblem::FieldCount { expected: ncols, found: count }))
+                }
+                Ok(_) => None,
+            };
+            if row_problem.is_none() {
+                self.rows += 1;
+                continue;
+            }
+            let (column, problem) = row_problem.expect("checked");
+            match source.options.bad_rows {
+                BadRows::Skip if !matches!(problem, RowProblem::UnclosedQuote) => {
+                    self.skipped += 1;
+                    for b in builders.iter_mut() {
+                        b.truncate(self.rows);
+                    }
+                }
+                _ => {
+                    let path = &source.files[self.file];
+                    let line = source.line_of(self.file, base + row_start as u64)?;
+                    return Err(FrameError::Row {
+                        path: path.clone(),
+                        line,
+                        column: column.map(|j| source.file_schema.fields[j].name.clone()),
+                        problem,
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
 }
 
 /// Parses rows of a file without quotes: fields split at every delimiter,
@@ -679,12 +751,7 @@ fn blank_line_len(rest: &[u8], eol: u8) -> Option<usize> {
     }
 }
 
-/// Whether `part.start` is the first byte after the header (a row starts there).
-fn starts_data(source: &Source, part: &Partition) -> bool {
-    source.partitions.iter().find(|p| p.file == part.file).is_some_and(|p| p.start == part.start)
-}
-
-/// The 1-based line of a byte offset: one more than the newlines before it.
+/// The 1-based line of a byte offset: one more than the line ends before it.
 fn line_of(path: &Path, offset: u64, eol: u8) -> Result<u64> {
     let mut f = File::open(path).map_err(io(path))?;
     let mut buf = vec![0u8; 1 << 20];

@@ -49,6 +49,7 @@ mod frame;
 mod groupby;
 mod na;
 mod parse;
+mod quoted;
 mod tokenizer;
 
 pub use column::{Column, DataFrame, NULL_CODE, Value};

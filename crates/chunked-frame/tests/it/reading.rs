@@ -26,8 +26,10 @@ fn types_are_inferred_and_can_be_overridden() {
 fn nulls_quotes_and_usecols() {
     let csv = "id,text,x,flag\n1,\"a, b\",1.5,true\n2,,,\n3,\"say \"\"hi\"\"\nthere\",2,False\n";
     let file = TempCsv::new("quotes.csv", csv.as_bytes());
-    // A file with quotes is read unsplit whatever the blocksize.
+    // A file with quotes is split too: quoted delimiters and line ends
+    // stay inside their fields however the ranges fall.
     let f = read_csv(file.path(), CsvOptions::default().blocksize(4)).unwrap();
+    assert!(f.partitions() > 10);
     let got = f.compute(&Executor::sequential()).unwrap();
     assert_eq!(got.height(), 3);
     assert_eq!(got.row(0)[1], Value::Str("a, b".into()));
@@ -64,7 +66,7 @@ fn crlf_line_ends_and_a_missing_final_newline() {
 
 #[test]
 fn a_last_line_ending_in_a_delimiter_without_a_newline_keeps_its_empty_last_field() {
-    // Unquoted (split, fast path) and quoted (one partition, tokenizer).
+    // Unquoted (fast path) and quoted (tokenizer).
     for (name, text) in [("trail.csv", &b"a,b,c\n1,2,\n3,4,"[..]), ("trail-q.csv", b"a,b,c\n\"1\",2,\n3,4,")]
     {
         let file = TempCsv::new(name, text);
