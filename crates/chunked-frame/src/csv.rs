@@ -16,6 +16,7 @@ use std::sync::Arc;
 
 use crate::builder::Builder;
 use crate::column::Column;
+use crate::compressed::{self, Compression};
 use crate::dtype::{DType, Field, Inference, Schema};
 use crate::error::{FrameError, Result, RowProblem};
 use crate::na::NaSet;
@@ -59,6 +60,10 @@ pub struct CsvOptions {
     /// [`CsvOptions::na_values`] are null, and an empty field is an empty
     /// string, or an error in a numeric column, unless listed there.
     pub keep_default_na: bool,
+    /// How the files are compressed (default: by extension, `.gz` gzip,
+    /// `.zst` zstd). A compressed file is one partition, decoded as a
+    /// stream.
+    pub compression: Compression,
 }
 
 impl Default for CsvOptions {
@@ -73,6 +78,7 @@ impl Default for CsvOptions {
             bad_rows: BadRows::Error,
             na_values: Vec::new(),
             keep_default_na: true,
+            compression: Compression::Infer,
         }
     }
 }
@@ -121,6 +127,12 @@ impl CsvOptions {
         self.keep_default_na = keep;
         self
     }
+
+    /// Sets how the files are compressed (pandas' `compression`).
+    pub fn compression(mut self, compression: Compression) -> Self {
+        self.compression = compression;
+        self
+    }
 }
 
 /// A file's byte range whose rows one task parses.
@@ -130,7 +142,8 @@ pub struct Partition {
     pub file: usize,
     /// First byte of the range (rows starting here or later).
     pub start: u64,
-    /// End of the range (rows starting before it).
+    /// End of the range (rows starting before it); `u64::MAX` for a
+    /// compressed file, which is one partition decoded from its start.
     pub end: u64,
 }
 
@@ -145,6 +158,8 @@ pub(crate) struct Source {
     pub(crate) partitions: Vec<Partition>,
     /// Per partition: the tokenizer's state at its start, as found.
     pub(crate) entries: Entries,
+    /// Per file: how it is compressed (never `Infer`).
+    pub(crate) compression: Vec<Compression>,
     /// Per file: its line end, `\n` (with or without `\r` before it) or a
     /// lone `\r`.
     pub(crate) eol: Vec<u8>,
@@ -171,9 +186,9 @@ impl Source {
             .expect("a partition of this source")
     }
 
-    /// The 1-based line of a byte offset of a file.
+    /// The 1-based line of a byte offset of a file (of its decoded text).
     pub(crate) fn line_of(&self, file: usize, offset: u64) -> Result<u64> {
-        line_of(&self.files[file], offset, self.eol[file])
+        line_of(&self.files[file], self.compression[file], offset, self.eol[file])
     }
 }
 
@@ -187,8 +202,9 @@ pub(crate) fn open(pattern: &str, options: CsvOptions) -> Result<Source> {
         return Err(FrameError::Option { name: "blocksize", message: "must be at least 1 byte".into() });
     }
     let files = resolve(pattern)?;
+    let compression: Vec<Compression> = files.iter().map(|f| options.compression.of(f)).collect();
     let na = NaSet::new(options.keep_default_na, &options.na_values);
-    let (names, header_len, eol0) = read_header(&files[0], options.delimiter)?;
+    let (names, header_len, eol0, more0) = read_header(&files[0], compression[0], options.delimiter)?;
     for (i, a) in names.iter().enumerate() {
         if let Some(j) = names[i + 1..].iter().position(|b| b == a) {
             return Err(FrameError::DuplicateColumn {
@@ -201,15 +217,17 @@ pub(crate) fn open(pattern: &str, options: CsvOptions) -> Result<Source> {
     }
     let mut header_lens = vec![header_len];
     let mut eol = vec![eol0];
-    for f in &files[1..] {
-        let (h, len, e) = read_header(f, options.delimiter)?;
+    let mut more = vec![more0];
+    for (f, &c) in files[1..].iter().zip(&compression[1..]) {
+        let (h, len, e, m) = read_header(f, c, options.delimiter)?;
         if h != names {
             return Err(FrameError::HeaderMismatch { path: f.clone(), first: files[0].clone() });
         }
         header_lens.push(len);
         eol.push(e);
+        more.push(m);
     }
-    let mut schema = infer(&files[0], header_len, eol0, &names, &options, &na)?;
+    let mut schema = infer(&files[0], compression[0], header_len, eol0, &names, &options, &na)?;
     let mut forced = vec![false; names.len()];
     for (name, dtype) in &options.dtypes {
         let i = names.iter().position(|n| n == name).ok_or_else(|| FrameError::UnknownOptionColumn {
@@ -242,8 +260,16 @@ pub(crate) fn open(pattern: &str, options: CsvOptions) -> Result<Source> {
     let mut partitions = Vec::new();
     let mut count: u64 = 0;
     for (fi, f) in files.iter().enumerate() {
-        let size = std::fs::metadata(f).map_err(io(f))?.len();
         let start = header_lens[fi];
+        if compression[fi] != Compression::Uncompressed {
+            // One partition, decoded from the start; its range is the rest.
+            if more[fi] {
+                count = count.saturating_add(1);
+                partitions.push(Partition { file: fi, start, end: u64::MAX });
+            }
+            continue;
+        }
+        let size = std::fs::metadata(f).map_err(io(f))?.len();
         if start >= size {
             continue; // header only: no rows
         }
@@ -278,6 +304,7 @@ pub(crate) fn open(pattern: &str, options: CsvOptions) -> Result<Source> {
         visible,
         entries: Entries::new(partitions.len()),
         partitions,
+        compression,
         eol,
         forced,
         na,
@@ -342,16 +369,16 @@ const MAX_PARTITIONS: u64 = 1 << 20;
 const BOM: &[u8] = b"\xef\xbb\xbf";
 
 /// The header's names, its length in bytes (with a byte-order mark before
-/// it and the line end after it), and the file's line end: `\r` when the
-/// first line ends with a lone `\r` (old Mac files, which pandas reads),
-/// `\n` otherwise.
-fn read_header(path: &Path, delimiter: u8) -> Result<(Vec<String>, u64, u8)> {
-    let mut f = File::open(path).map_err(io(path))?;
+/// it and the line end after it), the file's line end (`\r` when the first
+/// line ends with a lone `\r`, as old Mac files, which pandas reads; `\n`
+/// otherwise), and whether anything follows the header.
+fn read_header(path: &Path, compression: Compression, delimiter: u8) -> Result<(Vec<String>, u64, u8, bool)> {
+    let mut f = compressed::open(path, compression)?;
     let mut buf = Vec::new();
     let mut chunk = vec![0u8; 64 << 10];
     // Read to the header's line end and the byte after it.
     loop {
-        let n = f.read(&mut chunk).map_err(io(path))?;
+        let n = f.read(&mut chunk).map_err(|e| compressed::decode_error(path, compression, e))?;
         buf.extend_from_slice(&chunk[..n]);
         let start = header_start(&buf);
         let found = memchr::memchr2(b'\n', b'\r', &buf[start..]).is_some_and(|k| start + k + 1 < buf.len());
@@ -386,23 +413,26 @@ fn read_header(path: &Path, delimiter: u8) -> Result<(Vec<String>, u64, u8)> {
             column: None,
             problem: RowProblem::Utf8,
         })?;
-    Ok((names, end as u64, eol))
+    Ok((names, end as u64, eol, end < buf.len()))
 }
 
 /// Infers each column's type from the complete rows in the first
 /// `sample_bytes` after the header.
 fn infer(
     path: &Path,
+    compression: Compression,
     header_len: u64,
     eol: u8,
     names: &[String],
     options: &CsvOptions,
     na: &NaSet,
 ) -> Result<Schema> {
-    let mut f = File::open(path).map_err(io(path))?;
-    f.seek(SeekFrom::Start(header_len)).map_err(io(path))?;
+    let err = |e| compressed::decode_error(path, compression, e);
+    let mut f = compressed::open(path, compression)?;
+    compressed::skip(&mut f, header_len).map_err(err)?;
     let mut buf = Vec::new();
-    f.take(options.sample_bytes as u64).read_to_end(&mut buf).map_err(io(path))?;
+    // `as`: a usize fits a u64.
+    f.take(options.sample_bytes as u64).read_to_end(&mut buf).map_err(err)?;
     let mut inference = vec![Inference::default(); names.len()];
     let mut tok = Tokenizer::new(&buf, 0, options.delimiter, eol);
     while tok.pos < buf.len() {
@@ -446,6 +476,9 @@ pub(crate) struct Parsed {
 /// Reads and parses one partition, materializing only `columns` (positions
 /// in the header).
 pub(crate) fn parse_partition(source: &Arc<Source>, part: &Partition, columns: &[usize]) -> Result<Parsed> {
+    if source.compression[part.file] != Compression::Uncompressed {
+        return compressed::parse(source, part.file, part.start, columns);
+    }
     thread_local! {
         /// The read buffer, kept by each worker thread from one partition to
         /// the next, so that its pages are not faulted in again each time.
@@ -752,14 +785,14 @@ fn blank_line_len(rest: &[u8], eol: u8) -> Option<usize> {
 }
 
 /// The 1-based line of a byte offset: one more than the line ends before it.
-fn line_of(path: &Path, offset: u64, eol: u8) -> Result<u64> {
-    let mut f = File::open(path).map_err(io(path))?;
+fn line_of(path: &Path, compression: Compression, offset: u64, eol: u8) -> Result<u64> {
+    let mut f = compressed::open(path, compression)?;
     let mut buf = vec![0u8; 1 << 20];
     let mut left = offset;
     let mut lines = 1u64;
     while left > 0 {
         let want = left.min(buf.len() as u64) as usize;
-        let n = f.read(&mut buf[..want]).map_err(io(path))?;
+        let n = f.read(&mut buf[..want]).map_err(|e| compressed::decode_error(path, compression, e))?;
         if n == 0 {
             break;
         }

@@ -38,6 +38,7 @@
 
 mod builder;
 mod column;
+mod compressed;
 mod csv;
 mod dtype;
 mod error;
@@ -53,6 +54,7 @@ mod quoted;
 mod tokenizer;
 
 pub use column::{Column, DataFrame, NULL_CODE, Value};
+pub use compressed::Compression;
 pub use csv::{BadRows, CsvOptions, Partition};
 pub use dtype::{DType, Field, Schema};
 pub use error::{FrameError, Result, RowProblem};

@@ -169,6 +169,22 @@ impl Scanner {
         (pos < limit).then_some(pos)
     }
 
+    /// The last record start in `buf` after its first byte, running from a
+    /// record start at 0.
+    pub(crate) fn last_record(self, buf: &[u8]) -> Option<usize> {
+        if memchr::memchr(b'"', buf).is_none() {
+            return memchr::memrchr(self.eol, buf).map(|k| k + 1);
+        }
+        let (mut state, mut pos, mut last) = (State::Record, 0, None);
+        while pos < buf.len() {
+            (state, pos) = self.step(buf, state, pos);
+            if state == State::Record {
+                last = Some(pos);
+            }
+        }
+        last
+    }
+
     /// Runs from `state` over `buf`: the end of the first record start
     /// reached (`Ok(position)`), or the state at the end of `buf`.
     pub(crate) fn to_record(self, buf: &[u8], state: State) -> std::result::Result<usize, State> {
@@ -377,5 +393,9 @@ mod tests {
         assert_eq!(scanner.first_record(b"x\"\nd\"\ne", State::Quoted, 7), Some(3));
         assert_eq!(scanner.first_record(b"x\"\"\nd\"\ne", State::Quoted, 8), Some(7));
         assert_eq!(scanner.to_record(b"x\"\"\n", State::Quoted), Err(State::Quoted));
+        assert_eq!(scanner.last_record(b"a\n\"b\nc\"\nd"), Some(8));
+        assert_eq!(scanner.last_record(b"a\n\"b\nc"), Some(2));
+        assert_eq!(scanner.last_record(b"ab\"c\nd"), Some(5));
+        assert_eq!(scanner.last_record(b"abc"), None);
     }
 }

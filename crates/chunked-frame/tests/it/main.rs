@@ -1,6 +1,7 @@
 //! Integration tests of the chunked dataframe: reading, queries against an
 //! independent in-memory computation under every executor, bad input.
 
+mod compressed;
 mod errors;
 mod fuzz;
 mod pandas;
