@@ -170,6 +170,17 @@ pub(crate) struct Source {
     pub(crate) options: CsvOptions,
     /// The pattern the user gave, for plans.
     pub(crate) pattern: String,
+    /// What the files are.
+    pub(crate) format: Format,
+}
+
+/// The format of a source's files.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Format {
+    /// CSV, plain or compressed.
+    Csv,
+    /// Parquet: partitions are row groups.
+    Parquet,
 }
 
 impl Source {
@@ -310,10 +321,12 @@ pub(crate) fn open(pattern: &str, options: CsvOptions) -> Result<Source> {
         na,
         options,
         pattern: pattern.to_owned(),
+        format: Format::Csv,
     })
 }
 
-fn resolve(pattern: &str) -> Result<Vec<PathBuf>> {
+/// The files a path or glob names (a glob's in order).
+pub(crate) fn resolve(pattern: &str) -> Result<Vec<PathBuf>> {
     if pattern.contains(['*', '?', '[']) {
         let paths =
             glob::glob(pattern).map_err(|e| FrameError::Option { name: "path", message: e.to_string() })?;
@@ -476,6 +489,9 @@ pub(crate) struct Parsed {
 /// Reads and parses one partition, materializing only `columns` (positions
 /// in the header).
 pub(crate) fn parse_partition(source: &Arc<Source>, part: &Partition, columns: &[usize]) -> Result<Parsed> {
+    if source.format == Format::Parquet {
+        return crate::parquet::read_row_group(source, part, columns);
+    }
     if source.compression[part.file] != Compression::Uncompressed {
         return compressed::parse(source, part.file, part.start, columns);
     }

@@ -26,6 +26,15 @@ pub enum FrameError {
         /// The decoder's error.
         error: std::io::Error,
     },
+    /// A Parquet file could not be read or written: it is corrupt, or its
+    /// schema has a column this crate cannot hold.
+    #[error("{}: {message}", path.display())]
+    Parquet {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
     /// A path or glob matched no file.
     #[error("no file matches {0}")]
     NoFiles(String),

@@ -30,7 +30,7 @@ use crate::groupby::{self, Agg, Partial, Spec};
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn read_csv(path: &str, options: CsvOptions) -> Result<LazyFrame> {
-    Ok(LazyFrame { source: Arc::new(csv::open(path, options)?), ops: Vec::new() })
+    Ok(LazyFrame::from_source(csv::open(path, options)?))
 }
 
 /// Counts of what a computation read.
@@ -88,6 +88,11 @@ pub struct Aggregation {
 }
 
 impl LazyFrame {
+    /// A frame of a source's rows, no operation yet.
+    pub(crate) fn from_source(source: Source) -> Self {
+        LazyFrame { source: Arc::new(source), ops: Vec::new() }
+    }
+
     /// Keeps the rows where `predicate` holds.
     pub fn filter(mut self, predicate: Expr) -> Self {
         self.ops.push(Op::Filter(predicate));
@@ -215,7 +220,11 @@ impl LazyFrame {
         let names: Vec<&str> =
             needed.iter().map(|&i| self.source.file_schema.fields[i].name.as_str()).collect();
         lines.push(format!(
-            "ReadCsv {} ({} files, {} partitions), parse [{}] ({} of {} columns)",
+            "{} {} ({} files, {} partitions), parse [{}] ({} of {} columns)",
+            match self.source.format {
+                csv::Format::Csv => "ReadCsv",
+                csv::Format::Parquet => "ReadParquet",
+            },
             self.source.pattern,
             self.source.files.len(),
             self.source.partitions.len(),

@@ -58,7 +58,7 @@ impl Transition {
 
     /// The state after the range when `before` was the state before it.
     pub(crate) fn apply(self, before: State) -> State {
-        self.0[before as usize]
+        self.0[before as usize] // `as`: a discriminant below 5
     }
 
     /// This range followed by `next`.

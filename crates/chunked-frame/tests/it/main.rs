@@ -5,6 +5,7 @@ mod compressed;
 mod errors;
 mod fuzz;
 mod pandas;
+mod parquet;
 mod partitions;
 mod queries;
 mod reading;
