@@ -64,6 +64,9 @@ pub struct CsvOptions {
     /// `.zst` zstd). A compressed file is one partition, decoded as a
     /// stream.
     pub compression: Compression,
+    /// Adds a string column of this name holding each row's file path
+    /// (dask's `include_path_column`), for globs of many files.
+    pub include_path_column: Option<String>,
 }
 
 impl Default for CsvOptions {
@@ -79,6 +82,7 @@ impl Default for CsvOptions {
             na_values: Vec::new(),
             keep_default_na: true,
             compression: Compression::Infer,
+            include_path_column: None,
         }
     }
 }
@@ -128,6 +132,13 @@ impl CsvOptions {
         self
     }
 
+    /// Adds a string column `name` holding each row's file path (dask's
+    /// `include_path_column`).
+    pub fn include_path_column(mut self, name: &str) -> Self {
+        self.include_path_column = Some(name.to_owned());
+        self
+    }
+
     /// Sets how the files are compressed (pandas' `compression`).
     pub fn compression(mut self, compression: Compression) -> Self {
         self.compression = compression;
@@ -172,6 +183,9 @@ pub(crate) struct Source {
     pub(crate) pattern: String,
     /// What the files are.
     pub(crate) format: Format,
+    /// Whether the last field of `file_schema` is the path column, which
+    /// no file holds.
+    pub(crate) path_column: bool,
 }
 
 /// The format of a source's files.
@@ -195,6 +209,28 @@ impl Source {
         self.partitions
             .binary_search_by(|q| (q.file, q.start).cmp(&(part.file, part.start)))
             .expect("a partition of this source")
+    }
+
+    /// The number of columns the files hold (the path column aside).
+    pub(crate) fn file_columns(&self) -> usize {
+        self.file_schema.fields.len() - usize::from(self.path_column)
+    }
+
+    /// Appends the path column `name` to the schema (it must be new).
+    pub(crate) fn add_path_column(&mut self, name: &str) -> Result<()> {
+        if let Some(i) = self.file_schema.index_of(name) {
+            return Err(FrameError::DuplicateColumn {
+                path: self.files[0].clone(),
+                name: name.to_owned(),
+                first: i + 1,
+                second: self.file_schema.fields.len() + 1,
+            });
+        }
+        self.file_schema.fields.push(Field { name: name.to_owned(), dtype: DType::Str });
+        self.forced.push(true);
+        self.visible.push(self.file_schema.fields.len() - 1);
+        self.path_column = true;
+        Ok(())
     }
 
     /// The 1-based line of a byte offset of a file (of its decoded text).
@@ -309,7 +345,8 @@ pub(crate) fn open(pattern: &str, options: CsvOptions) -> Result<Source> {
         // Every file is a header alone.
         return Err(FrameError::NoRows { path: files[0].clone() });
     }
-    Ok(Source {
+    let path_column = options.include_path_column.clone();
+    let mut source = Source {
         files,
         file_schema: schema,
         visible,
@@ -322,7 +359,12 @@ pub(crate) fn open(pattern: &str, options: CsvOptions) -> Result<Source> {
         options,
         pattern: pattern.to_owned(),
         format: Format::Csv,
-    })
+        path_column: false,
+    };
+    if let Some(name) = path_column {
+        source.add_path_column(&name)?;
+    }
+    Ok(source)
 }
 
 /// The files a path or glob names (a glob's in order).
@@ -489,6 +531,22 @@ pub(crate) struct Parsed {
 /// Reads and parses one partition, materializing only `columns` (positions
 /// in the header).
 pub(crate) fn parse_partition(source: &Arc<Source>, part: &Partition, columns: &[usize]) -> Result<Parsed> {
+    let last = source.file_schema.fields.len() - 1;
+    if source.path_column
+        && let Some(at) = columns.iter().position(|&c| c == last)
+    {
+        // The path column: the others read, then the path for every row.
+        let others: Vec<usize> = columns.iter().copied().filter(|&c| c != last).collect();
+        let mut parsed = parse_file_columns(source, part, &others)?;
+        let path = source.files[part.file].display().to_string();
+        parsed.columns.insert(at, Column::Str { dict: vec![path], codes: vec![0; parsed.rows] });
+        return Ok(parsed);
+    }
+    parse_file_columns(source, part, columns)
+}
+
+/// [`parse_partition`] of columns the files hold.
+fn parse_file_columns(source: &Arc<Source>, part: &Partition, columns: &[usize]) -> Result<Parsed> {
     if source.format == Format::Parquet {
         return crate::parquet::read_row_group(source, part, columns);
     }
@@ -630,7 +688,7 @@ impl<'s> Sink<'s> {
     pub(crate) fn parse(&mut self, block: &Block<'_>) -> Result<()> {
         let source = self.source;
         let eol = source.eol[self.file];
-        let ncols = source.file_schema.fields.len();
+        let ncols = source.file_columns();
         let Block { buf, first, limit, base, quote_free } = *block;
         // Blocks without quotes take the fast path; any anomaly there sends
         // the block through the general tokenizer, which reports it.

@@ -39,12 +39,20 @@ pub struct ParquetOptions {
     /// Only these columns exist for the query (all when `None`); the
     /// others are never decoded, nor are those a query does not use.
     pub columns: Option<Vec<String>>,
+    /// Adds a string column of this name holding each row's file path.
+    pub include_path_column: Option<String>,
 }
 
 impl ParquetOptions {
     /// Keeps only these columns.
     pub fn columns(mut self, columns: &[&str]) -> Self {
         self.columns = Some(columns.iter().map(|c| (*c).to_owned()).collect());
+        self
+    }
+
+    /// Adds a string column `name` holding each row's file path.
+    pub fn include_path_column(mut self, name: &str) -> Self {
+        self.include_path_column = Some(name.to_owned());
         self
     }
 }
@@ -155,7 +163,7 @@ fn open(pattern: &str, options: ParquetOptions) -> Result<Source> {
     };
     let n = files.len();
     let ncols = names.len();
-    Ok(Source {
+    let mut source = Source {
         files,
         file_schema: schema,
         visible,
@@ -168,7 +176,12 @@ fn open(pattern: &str, options: ParquetOptions) -> Result<Source> {
         options: CsvOptions::default(),
         pattern: pattern.to_owned(),
         format: Format::Parquet,
-    })
+        path_column: false,
+    };
+    if let Some(name) = &options.include_path_column {
+        source.add_path_column(name)?;
+    }
+    Ok(source)
 }
 
 /// Decodes one row group (partition), only `columns` (positions in the
