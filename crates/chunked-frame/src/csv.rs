@@ -591,8 +591,7 @@ fn parse_partition_in(
     // its start, from the functions before it.
     let mut quote_free = memchr::memchr(b'"', buf).is_none();
     let index = source.partition_index(part);
-    let transition = Transition::of(buf, !quote_free, scanner.delimiter, eol);
-    source.entries.publish(index, transition);
+    let transition = source.entries.own(index, || Transition::of(buf, !quote_free, scanner.delimiter, eol));
     let entry = source.entries.entry(&source.partitions, index, path, scanner)?;
     let mut sink = Sink::new(source, part.file, columns);
     // Rows that start in the range are ours; none may.

@@ -225,12 +225,17 @@ impl Entries {
         Self { slots: (0..count).map(|_| Slot::default()).collect() }
     }
 
-    /// Publishes partition `p`'s function, computed by its task from the
-    /// bytes it read.
-    pub(crate) fn publish(&self, p: usize, transition: Transition) {
+    /// Partition `p`'s function: the one published, when a task that
+    /// needed it computed it already, or else `compute()`'s, published.
+    pub(crate) fn own(&self, p: usize, compute: impl FnOnce() -> Transition) -> Transition {
         let slot = &self.slots[p];
+        if let Some(&t) = slot.transition.get() {
+            return t;
+        }
+        let t = compute();
         slot.claimed.store(true, Ordering::Release);
-        let _ = slot.transition.set(transition);
+        let _ = slot.transition.set(t);
+        t
     }
 
     /// The state at the start of partition `p`: a record start for the
