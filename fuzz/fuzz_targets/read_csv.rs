@@ -1,7 +1,8 @@
 //! Fuzzes chunked-frame's CSV reader: any bytes give a frame or an error,
 //! never a panic or a hang, and neither depends on how the file is cut
 //! into partitions (the first input byte picks a block size of 1 to 256
-//! bytes; the rest is the file).
+//! bytes; the rest is the file). Files with quotes are cut too, so cuts
+//! fall inside quoted fields, between doubled quotes and after stray ones.
 
 #![no_main]
 

@@ -2,7 +2,9 @@
 //!
 //! [`read_csv`] reads a file or a glob lazily: the header now, types
 //! inferred from a sample (overridable), the data in byte-range partitions
-//! when a query is computed. A query ([`LazyFrame`]: filter, select, derived
+//! when a query is computed (quoted files too; `.gz` and `.zst` files one
+//! streaming partition each). [`read_parquet`] reads Parquet, a partition
+//! per row group, decoding only the columns a query uses. A query ([`LazyFrame`]: filter, select, derived
 //! columns, group-by aggregations, head, len, value_counts, describe, CSV
 //! output) becomes a task graph run by the
 //! `executors` crate under any strategy: one task per partition parses only
