@@ -93,13 +93,24 @@ impl Transition {
             (State::QuoteInQuoted, 0, 0b10000),
         ];
         let scanner = Scanner { delimiter, eol };
-        while let Some(i) = (0..runs.len()).filter(|&i| runs[i].1 < bytes.len()).min_by_key(|&i| runs[i].1) {
-            let (state, pos) = scanner.step(bytes, runs[i].0, runs[i].1);
+        while runs.len() > 1 {
+            let Some(i) = (0..runs.len()).filter(|&i| runs[i].1 < bytes.len()).min_by_key(|&i| runs[i].1)
+            else {
+                break;
+            };
+            let (state, pos) = scanner.jump(bytes, runs[i].0, runs[i].1);
             runs[i].0 = state;
             runs[i].1 = pos;
             if let Some(j) = (0..runs.len()).find(|&j| j != i && runs[j].0 == state && runs[j].1 == pos) {
                 runs[j].2 |= runs[i].2;
                 runs.swap_remove(i);
+            }
+        }
+        // One trajectory left (the usual case after the first row): no
+        // bookkeeping.
+        if let [(state, pos, _)] = &mut runs[..] {
+            while *pos < bytes.len() {
+                (*state, *pos) = scanner.jump(bytes, *state, *pos);
             }
         }
         let mut out = ALL;
@@ -123,6 +134,47 @@ pub(crate) struct Scanner {
 }
 
 impl Scanner {
+    /// The state outside quotes after byte `b`.
+    #[inline]
+    fn after(self, b: u8) -> State {
+        if b == self.delimiter {
+            State::Field
+        } else if b == self.eol {
+            State::Record
+        } else {
+            State::Unquoted
+        }
+    }
+
+    /// Like [`Scanner::step`], but from one quote to the next: outside
+    /// quotes only a quote can change how bytes are read, and whether it
+    /// opens a field depends on the byte before it alone (a delimiter or
+    /// line end outside quotes, since no quote came between). The
+    /// position after the next quote event from `state` at `pos`
+    /// (`pos < buf.len()`), or the end of `buf`.
+    #[inline]
+    fn jump(self, buf: &[u8], state: State, pos: usize) -> (State, usize) {
+        match state {
+            State::Quoted => match memchr::memchr(b'"', &buf[pos..]) {
+                Some(k) => (State::QuoteInQuoted, pos + k + 1),
+                None => (State::Quoted, buf.len()),
+            },
+            State::QuoteInQuoted => {
+                let b = buf[pos];
+                (if b == b'"' { State::Quoted } else { self.after(b) }, pos + 1)
+            }
+            State::Record | State::Field | State::Unquoted => match memchr::memchr(b'"', &buf[pos..]) {
+                Some(k) => {
+                    let q = pos + k;
+                    let before = if q == pos { state } else { self.after(buf[q - 1]) };
+                    let next = if before == State::Unquoted { State::Unquoted } else { State::Quoted };
+                    (next, q + 1)
+                }
+                None => (self.after(buf[buf.len() - 1]), buf.len()),
+            },
+        }
+    }
+
     /// The state and position after the next event from `state` at `pos`
     /// (`pos < buf.len()`).
     #[inline]
@@ -172,17 +224,22 @@ impl Scanner {
     /// The last record start in `buf` after its first byte, running from a
     /// record start at 0.
     pub(crate) fn last_record(self, buf: &[u8]) -> Option<usize> {
-        if memchr::memchr(b'"', buf).is_none() {
-            return memchr::memrchr(self.eol, buf).map(|k| k + 1);
-        }
         let (mut state, mut pos, mut last) = (State::Record, 0, None);
         while pos < buf.len() {
-            (state, pos) = self.step(buf, state, pos);
+            if state != State::Quoted && state != State::QuoteInQuoted {
+                // Every line end outside quotes ends a record; the last one
+                // before the next quote is the latest so far.
+                let end = memchr::memchr(b'"', &buf[pos..]).map_or(buf.len(), |k| pos + k);
+                if let Some(k) = memchr::memrchr(self.eol, &buf[pos..end]) {
+                    last = Some(pos + k + 1);
+                }
+            }
+            (state, pos) = self.jump(buf, state, pos);
             if state == State::Record {
                 last = Some(pos);
             }
         }
-        last
+        last.filter(|&k| k > 0)
     }
 
     /// Runs from `state` over `buf`: the end of the first record start
@@ -385,6 +442,38 @@ mod tests {
                     assert_eq!(ta.then(tb), t, "cut at {cut}");
                 }
             }
+        }
+    }
+
+    /// The states after each byte from `state`, one byte at a time.
+    fn trajectory(bytes: &[u8], state: State) -> Vec<State> {
+        (0..=bytes.len()).map(|k| by_bytes(&bytes[..k], state)).collect()
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn jumps_agree_with_the_automaton_byte_by_byte(
+            bytes in proptest::collection::vec(proptest::sample::select(b"a,\n\"\r".to_vec()), 0..48),
+        ) {
+            let scanner = Scanner { delimiter: b',', eol: b'\n' };
+            let has = bytes.contains(&b'"');
+            let t = Transition::of(&bytes, has, b',', b'\n');
+            for s in ALL {
+                let states = trajectory(&bytes, s);
+                proptest::prop_assert_eq!(t.apply(s), states[bytes.len()], "from {:?}", s);
+                let first = (0..bytes.len()).find(|&k| states[k] == State::Record);
+                proptest::prop_assert_eq!(scanner.first_record(&bytes, s, bytes.len()), first);
+                let to = (1..=bytes.len()).find(|&k| states[k] == State::Record);
+                let got = scanner.to_record(&bytes, s);
+                match to {
+                    _ if s == State::Record => proptest::prop_assert_eq!(got, Ok(0)),
+                    Some(k) => proptest::prop_assert_eq!(got, Ok(k)),
+                    None => proptest::prop_assert_eq!(got, Err(states[bytes.len()])),
+                }
+            }
+            let states = trajectory(&bytes, State::Record);
+            let last = (1..=bytes.len()).rev().find(|&k| states[k] == State::Record);
+            proptest::prop_assert_eq!(scanner.last_record(&bytes), last);
         }
     }
 
