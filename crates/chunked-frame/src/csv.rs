@@ -21,6 +21,7 @@ use crate::dtype::{DType, Field, Inference, Schema};
 use crate::error::{FrameError, Result, RowProblem};
 use crate::na::NaSet;
 use crate::quoted::{Entries, Scanner, State, Transition};
+use crate::quoted_rows::parse_quoted;
 use crate::tokenizer::{Tokenizer, unescape};
 
 /// What to do with a row that does not fit the schema.
@@ -689,11 +690,13 @@ impl<'s> Sink<'s> {
         let eol = source.eol[self.file];
         let ncols = source.file_columns();
         let Block { buf, first, limit, base, quote_free } = *block;
-        // Blocks without quotes take the fast path; any anomaly there sends
-        // the block through the general tokenizer, which reports it.
-        if quote_free {
+        // Blocks take a fast path (one for quote-free rows, one for rows
+        // with quoted fields); any anomaly there sends the block through
+        // the general tokenizer, which reports it.
+        {
             let before = self.rows;
-            let fast = parse_unquoted(
+            let fast = if quote_free { parse_unquoted } else { parse_quoted };
+            let fast = fast(
                 buf,
                 first,
                 limit,
@@ -847,7 +850,7 @@ fn parse_unquoted(
 
 /// The length, line end included, of a line of spaces and tabs only at the
 /// start of `rest`; `None` when the line holds anything else.
-fn blank_line_len(rest: &[u8], eol: u8) -> Option<usize> {
+pub(crate) fn blank_line_len(rest: &[u8], eol: u8) -> Option<usize> {
     let end = rest.iter().position(|&b| b != b' ' && b != b'\t').unwrap_or(rest.len());
     match rest.get(end) {
         None => Some(end),

@@ -54,6 +54,7 @@ mod na;
 mod parquet;
 mod parse;
 mod quoted;
+mod quoted_rows;
 mod tokenizer;
 
 pub use column::{Column, DataFrame, NULL_CODE, Value};
