@@ -9,6 +9,47 @@
 use crate::builder::Builder;
 use crate::csv::blank_line_len;
 
+/// The delimiters outside quotes from `pos` (a field start) to the end of
+/// its record, and where the next record starts: stretches without quotes
+/// are counted by a byte scan, quoted fields skipped whole. `None` where
+/// the fast path gives up (an unclosed quote, text after a closing quote).
+fn count_rest(buf: &[u8], mut pos: usize, delimiter: u8, eol: u8) -> Option<(usize, usize)> {
+    let count = |bytes: &[u8]| bytes.iter().filter(|&&b| b == delimiter).count();
+    let mut delimiters = 0;
+    let mut field_start = true;
+    loop {
+        let line_end = memchr::memchr(eol, &buf[pos..]).map_or(buf.len(), |k| pos + k);
+        let Some(k) = memchr::memchr(b'"', &buf[pos..line_end]) else {
+            delimiters += count(&buf[pos..line_end]);
+            return Some((delimiters, (line_end + 1).min(buf.len())));
+        };
+        let q = pos + k;
+        delimiters += count(&buf[pos..q]);
+        let opens = if q == pos { field_start } else { buf[q - 1] == delimiter };
+        field_start = false;
+        if !opens {
+            pos = q + 1; // a quote inside an unquoted field is text
+            continue;
+        }
+        let mut k = q + 1;
+        let close = loop {
+            let c = k + memchr::memchr(b'"', &buf[k..])?;
+            if buf.get(c + 1) == Some(&b'"') {
+                k = c + 2;
+            } else {
+                break c;
+            }
+        };
+        pos = close + 1;
+        match buf.get(pos) {
+            None => return Some((delimiters, buf.len())),
+            Some(&b) if b == delimiter || b == eol => {}
+            Some(b'\r') if eol == b'\n' && buf.get(pos + 1) == Some(&b'\n') => pos += 1,
+            Some(_) => return None,
+        }
+    }
+}
+
 /// Parses the rows of `buf` from `first` that start before `limit`; the
 /// number of rows, or `None` (see the module's documentation).
 // Separate arguments rather than a struct, as `parse_unquoted`.
@@ -101,16 +142,12 @@ pub(crate) fn parse_quoted(
                 field += 1;
                 break;
             }
-            // Past the last wanted field, a line without quotes left is
-            // only counted.
+            // Past the last wanted field, the rest is only counted.
             if last_wanted.is_none_or(|w| field > w) {
-                let line_end = memchr::memchr(eol, &buf[pos..]).map_or(buf.len(), |k| pos + k);
-                let rest = &buf[pos..line_end];
-                if memchr::memchr(b'"', rest).is_none() {
-                    field += 1 + rest.iter().filter(|&&b| b == delimiter).count();
-                    pos = (line_end + 1).min(buf.len());
-                    break;
-                }
+                let (delimiters, next) = count_rest(buf, pos, delimiter, eol)?;
+                field += 1 + delimiters;
+                pos = next;
+                break;
             }
         }
         if field != ncols {
