@@ -147,7 +147,8 @@ impl CsvOptions {
     }
 }
 
-/// A file's byte range whose rows one task parses.
+/// A file's byte range whose rows one task parses (of a Parquet file, a
+/// row group: `start` is its index, `end` the next).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Partition {
     /// Index into the source's files.
