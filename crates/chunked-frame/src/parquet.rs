@@ -9,7 +9,6 @@
 //! doubles and byte arrays (strings, which must be UTF-8). Nested, decimal,
 //! 96-bit and fixed-length columns are refused with an error naming them.
 
-use std::collections::HashMap;
 use std::fs::File;
 use std::io::Write;
 use std::path::Path;
@@ -25,6 +24,7 @@ use parquet::file::serialized_reader::SerializedFileReader;
 use parquet::file::writer::SerializedFileWriter;
 use parquet::schema::types::{ColumnDescriptor, Type};
 
+use crate::builder::Builder;
 use crate::column::{Column, DataFrame, NULL_CODE};
 use crate::csv::{self, CsvOptions, Format, Parsed, Partition, Source};
 use crate::dtype::{DType, Field, Schema};
@@ -312,38 +312,27 @@ fn read_column(
     })
 }
 
-/// A dictionary-encoded string column from byte arrays.
+/// A dictionary-encoded string column from byte arrays, interned by the
+/// CSV reader's string builder with no missing-value text (Parquet marks
+/// nulls itself: `NA` and the empty string are strings).
 fn strings(values: Vec<ByteArray>, defs: &[i16], max: i16) -> std::result::Result<Column, String> {
-    let mut dict: Vec<String> = Vec::new();
-    let mut index: HashMap<Box<[u8]>, u32> = HashMap::new();
-    let mut code_of = |b: ByteArray| -> std::result::Result<u32, String> {
-        if let Some(&c) = index.get(b.data()) {
-            return Ok(c);
-        }
-        let s = std::str::from_utf8(b.data()).map_err(|_| "a string that is not UTF-8".to_owned())?;
-        let code = u32::try_from(dict.len())
-            .ok()
-            .filter(|&c| c != NULL_CODE)
-            .ok_or_else(|| "more distinct strings than a column can hold".to_owned())?;
-        dict.push(s.to_owned());
-        index.insert(b.data().into(), code);
-        Ok(code)
-    };
-    let mut codes = Vec::with_capacity(defs.len().max(values.len()));
+    let na = NaSet::new(false, &[]);
+    let mut b = Builder::new(DType::Str, true, &na);
+    let push = |b: &mut Builder<'_>, v: &ByteArray| b.push(v.data(), false).map_err(|p| p.to_string());
     if defs.is_empty() {
-        for b in values {
-            codes.push(code_of(b)?);
+        for v in &values {
+            push(&mut b, v)?;
         }
     } else {
-        let mut it = values.into_iter();
+        let mut it = values.iter();
         for &d in defs {
-            codes.push(match (d == max).then(|| it.next()).flatten() {
-                Some(b) => code_of(b)?,
-                None => NULL_CODE,
-            });
+            match (d == max).then(|| it.next()).flatten() {
+                Some(v) => push(&mut b, v)?,
+                None => b.push_null(),
+            }
         }
     }
-    Ok(Column::Str { dict, codes })
+    Ok(b.finish())
 }
 
 /// A writer that collects the bytes the Parquet writer emits (which must
