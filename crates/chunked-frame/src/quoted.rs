@@ -320,15 +320,7 @@ impl Entries {
         // concurrent tasks split the work; then wait for the rest.
         for (slot, part) in self.slots[from..p].iter().zip(&partitions[from..p]) {
             if slot.transition.get().is_none() && !slot.claimed.swap(true, Ordering::AcqRel) {
-                match stream_transition(path, part, scanner) {
-                    Ok(t) => {
-                        let _ = slot.transition.set(t);
-                    }
-                    Err(e) => {
-                        slot.claimed.store(false, Ordering::Release);
-                        return Err(e);
-                    }
-                }
+                slot.compute_claimed(path, part, scanner)?;
             }
         }
         let mut state = if first_of_file(from) {
@@ -355,24 +347,42 @@ impl Entries {
         scanner: Scanner,
     ) -> Result<Transition> {
         let slot = &self.slots[k];
+        let mut round = 0u32;
         loop {
             if let Some(&t) = slot.transition.get() {
                 return Ok(t);
             }
             if !slot.claimed.swap(true, Ordering::AcqRel) {
-                return match stream_transition(path, part, scanner) {
-                    Ok(t) => {
-                        let _ = slot.transition.set(t);
-                        Ok(t)
-                    }
-                    Err(e) => {
-                        slot.claimed.store(false, Ordering::Release);
-                        Err(e)
-                    }
-                };
+                return slot.compute_claimed(path, part, scanner);
             }
-            std::thread::yield_now();
+            // Streaming a range takes milliseconds: yield at first, then
+            // sleep, rather than spin against the task computing it.
+            if round < 64 {
+                round += 1;
+                std::thread::yield_now();
+            } else {
+                std::thread::sleep(std::time::Duration::from_micros(100));
+            }
         }
+    }
+}
+
+impl Slot {
+    /// Computes the transition of a slot this task has claimed, and sets
+    /// it; on an error or a panic the claim is released, so that a task
+    /// waiting for it computes it instead of waiting for ever.
+    fn compute_claimed(&self, path: &Path, part: &Partition, scanner: Scanner) -> Result<Transition> {
+        struct Release<'a>(&'a AtomicBool);
+        impl Drop for Release<'_> {
+            fn drop(&mut self) {
+                self.0.store(false, Ordering::Release);
+            }
+        }
+        let release = Release(&self.claimed);
+        let t = stream_transition(path, part, scanner)?;
+        let _ = self.transition.set(t);
+        std::mem::forget(release);
+        Ok(t)
     }
 }
 
@@ -475,6 +485,29 @@ mod tests {
             let last = (1..=bytes.len()).rev().find(|&k| states[k] == State::Record);
             proptest::prop_assert_eq!(scanner.last_record(&bytes), last);
         }
+    }
+
+    #[test]
+    fn entry_states_compose_and_a_failed_computation_leaves_the_work_to_others() {
+        let path = std::env::temp_dir().join(format!("quoted-entries-{}.csv", std::process::id()));
+        let _ = std::fs::remove_file(&path);
+        // A quoted field holding a line end, cut every 4 bytes.
+        let text = b"x,\"1\n2\",y\nz,3\n";
+        let parts: Vec<Partition> =
+            (0..4u64).map(|k| Partition { file: 0, start: 4 * k, end: (4 * k + 4).min(16) }).collect();
+        let scanner = Scanner { delimiter: b',', eol: b'\n' };
+        let entries = Entries::new(parts.len());
+        // The file is missing: an error, and no slot stays claimed.
+        assert!(entries.entry(&parts, 3, &path, scanner).is_err());
+        assert!(entries.slots.iter().all(|s| !s.claimed.load(Ordering::Acquire)));
+        std::fs::write(&path, text).unwrap();
+        let want: Vec<State> = (0..4).map(|k| by_bytes(&text[..4 * k], State::Record)).collect();
+        assert_eq!(want[1], State::Quoted);
+        assert_eq!(entries.entry(&parts, 3, &path, scanner).unwrap(), want[3]);
+        for (k, &w) in want.iter().enumerate() {
+            assert_eq!(entries.entry(&parts, k, &path, scanner).unwrap(), w, "partition {k}");
+        }
+        std::fs::remove_file(&path).unwrap();
     }
 
     #[test]
