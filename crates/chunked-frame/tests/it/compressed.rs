@@ -48,8 +48,9 @@ fn gzip_and_zstd_files_read_as_their_text_one_partition_each_in_blocks() {
         assert_eq!(frame.partitions(), 1, "{name}");
         let (got, stats) = frame.compute_with_stats(&exec).unwrap();
         assert_eq!(got, want, "{name}");
-        // Blocks of 64 KiB of decoded text, not the 1.3 MB.
-        assert!(stats.most_bytes_read <= 64 << 10, "{name}: {} bytes held", stats.most_bytes_read);
+        // Blocks of 64 KiB of decoded text (and a piece of 16 KiB more at
+        // most), not the 1.3 MB.
+        assert!(stats.most_bytes_read <= 80 << 10, "{name}: {} bytes held", stats.most_bytes_read);
         let sums = read_csv(file.path(), CsvOptions::default()).unwrap().groupby(&["name"]).sum("value");
         // 17 plain names, 13 quoted ones; the empty one is null.
         assert_eq!(sums.compute(&exec).unwrap().height(), 30, "{name}");
