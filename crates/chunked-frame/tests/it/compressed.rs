@@ -130,3 +130,19 @@ fn errors_in_compressed_files_name_the_line_of_the_decoded_text() {
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn an_error_early_in_a_large_compressed_file_stops_the_decoding_and_is_reported() {
+    // The parser stops at line 2 while the decoder has megabytes to go:
+    // the read ends with the error, not a hang.
+    let mut text = String::from("a,b\nnope,1\n");
+    for i in 0..200_000 {
+        text.push_str(&format!("{i},x\n"));
+    }
+    for (name, bytes) in [("early.csv.gz", gzip(text.as_bytes())), ("early.csv.zst", zstd(text.as_bytes()))] {
+        let file = TempCsv::new(name, &bytes);
+        let options = CsvOptions::default().dtype("a", chunked_frame::DType::Int64).blocksize(64 << 10);
+        let err = read_csv(file.path(), options).unwrap().compute(&Executor::sequential()).unwrap_err();
+        assert!(matches!(err, FrameError::Row { line: 2, .. }), "{name}: {err:?}");
+    }
+}
