@@ -41,9 +41,11 @@ pub struct ReadStats {
     /// Rows left out under [`crate::BadRows::Skip`].
     pub skipped_rows: u64,
     /// The most bytes of a file that one partition task read into memory:
-    /// its byte range, the byte before it (to see whether a row starts
-    /// there) and the rest of its last row; never the whole file unless
-    /// the file is one partition.
+    /// its byte range and the rest of its last row (quoted rows too);
+    /// never the whole file unless the file is one partition. For a
+    /// compressed file, the most decoded text held at once (a block and
+    /// the rest of a row); for Parquet, the compressed size of the column
+    /// chunks a row group task read.
     pub most_bytes_read: u64,
 }
 
