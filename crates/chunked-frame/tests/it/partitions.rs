@@ -133,3 +133,44 @@ fn read_csv_reads_the_header_and_the_sample_not_the_whole_file() {
     // at the same time read: far less than the file.
     assert!(read < 64 << 20, "read_csv read {read} bytes of a 256 MiB file");
 }
+
+#[test]
+fn each_file_of_a_glob_starts_outside_quotes_however_the_one_before_ends() {
+    // The first file ends inside an unclosed quote; the second starts a
+    // fresh row, cut anywhere, and the error is the first file's.
+    let dir = std::env::temp_dir().join(format!("chunked-frame-glob-quoted-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("q-1.csv"), "a,b\n1,\"x\ny\"\n2,\"open\n").unwrap();
+    std::fs::write(dir.join("q-2.csv"), "a,b\n3,\"p\"\"q\n,r\"\n4,s\n").unwrap();
+    let pattern = dir.join("q-*.csv");
+    let exec = Executor::new(Strategy::Graph, 2).unwrap();
+    for blocksize in [1, 2, 3, 5, 8, 1 << 20] {
+        let err = read_csv(pattern.to_str().unwrap(), CsvOptions::default().blocksize(blocksize))
+            .unwrap()
+            .compute(&exec)
+            .unwrap_err();
+        match &err {
+            FrameError::Row { path, line: 4, problem: RowProblem::UnclosedQuote, .. } => {
+                assert_eq!(path, &dir.join("q-1.csv"), "blocksize {blocksize}");
+            }
+            other => panic!("blocksize {blocksize}: {other:?}"),
+        }
+        let second =
+            read_csv(dir.join("q-2.csv").to_str().unwrap(), CsvOptions::default().blocksize(blocksize))
+                .unwrap()
+                .compute(&exec)
+                .unwrap();
+        assert_eq!(second.row(0), [Value::Int(3), Value::Str("p\"q\n,r".into())], "blocksize {blocksize}");
+        assert_eq!(second.height(), 2);
+    }
+    std::fs::write(dir.join("q-1.csv"), "a,b\n1,\"x\ny\"\n").unwrap();
+    for blocksize in [1, 2, 3, 5, 8, 1 << 20] {
+        let both = read_csv(pattern.to_str().unwrap(), CsvOptions::default().blocksize(blocksize))
+            .unwrap()
+            .compute(&exec)
+            .unwrap();
+        assert_eq!(both.height(), 3, "blocksize {blocksize}");
+        assert_eq!(both.row(1), [Value::Int(3), Value::Str("p\"q\n,r".into())], "blocksize {blocksize}");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
