@@ -67,6 +67,15 @@ fn a_glob_of_compressed_files_is_a_partition_per_file_and_the_option_overrides_t
     // The header-only file has no partition.
     assert_eq!(frame.partitions(), 2);
     assert_eq!(frame.len(&Executor::sequential()).unwrap(), 3);
+    // Plain, gzip and zstd files in one glob, each read as its name says.
+    let m = TempCsv::new("mixed-1.csv", b"k,v\na,1\nb,2\n");
+    let _n = TempCsv::new("mixed-2.csv.gz", &gzip(b"k,v\nc,3\n"));
+    let _o = TempCsv::new("mixed-3.csv.zst", &zstd(b"k,v\nd,4\n"));
+    let pattern = m.0.parent().unwrap().join("mixed-*");
+    let frame = read_csv(pattern.to_str().unwrap(), CsvOptions::default().blocksize(4)).unwrap();
+    let sums = frame.groupby(&["k"]).sum("v").compute(&Executor::sequential()).unwrap();
+    assert_eq!(sums.height(), 4);
+    assert_eq!(sums.row(3), [chunked_frame::Value::Str("d".into()), chunked_frame::Value::Int(4)]);
     let odd = TempCsv::new("gzip-without-extension.dat", &gzip(b"k,v\na,1\n"));
     let frame = read_csv(odd.path(), CsvOptions::default().compression(Compression::Gzip)).unwrap();
     assert_eq!(frame.len(&Executor::sequential()).unwrap(), 1);
