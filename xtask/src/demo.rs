@@ -62,8 +62,10 @@ pub(crate) struct Args {
     /// Default: `target/demo/talk` (its folder is created if missing).
     #[arg(long)]
     drawing: Option<PathBuf>,
-    /// The flights CSV for the dataframe section (generated on first use).
-    #[arg(long, default_value = crate::gen_data::DEFAULT_PATH)]
+    /// The flights data for the dataframe section (the default is generated
+    /// on first use): `.csv`, `.csv.gz`, `.csv.zst`, `.parquet`, or a glob
+    /// of them, by extension; `--csv` is an alias.
+    #[arg(long = "input", visible_alias = "csv", default_value = crate::gen_data::DEFAULT_PATH)]
     csv: PathBuf,
     /// Bytes per partition of the CSV.
     #[arg(long, default_value_t = 64 << 20)]

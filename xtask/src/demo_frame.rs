@@ -1,13 +1,17 @@
 //! The talk's dataframe cells: read the flights file lazily, keep the New
 //! York airports, take the mean departure delay per origin, draw the graph,
-//! compute it on an executor, with the time.
+//! compute it on an executor, with the time. The input is CSV (`.csv`,
+//! `.csv.gz`, `.csv.zst`) or Parquet (`.parquet`), or a glob of them, by
+//! extension.
 
 use std::path::Path;
 use std::time::Instant;
 
 use anyhow::{Context, Result};
 
-use chunked_frame::{Aggregation, Column, CsvOptions, DType, col, read_csv};
+use chunked_frame::{
+    Aggregation, Column, CsvOptions, DType, LazyFrame, ParquetOptions, col, read_csv, read_parquet,
+};
 use executors::{Executor, Progress, RankDir};
 use serde_json::{Map, Value, json};
 
@@ -29,7 +33,11 @@ pub(crate) fn run(csv: &Path, blocksize: usize, exec: &Executor, drawing: &Path)
         println!("        \"{name}\": {python},");
     }
     println!("    }}");
-    println!("    ddf = dd.read_csv(\"{}\", dtype=dtype, low_memory=False)", csv.display());
+    if is_parquet(csv) {
+        println!("    ddf = dd.read_parquet(\"{}\")", csv.display());
+    } else {
+        println!("    ddf = dd.read_csv(\"{}\", dtype=dtype, low_memory=False)", csv.display());
+    }
     println!("    nyc_codes = [\"JFK\", \"LGA\", \"EWR\"]");
     println!("    nyc_departures = ddf[ddf[\"ORIGIN_AIRPORT\"].isin(nyc_codes)]");
     println!("    mean_delay = nyc_departures.groupby(\"ORIGIN_AIRPORT\")[\"DEPARTURE_DELAY\"].mean()");
@@ -77,21 +85,40 @@ const TALK_DTYPES: [(&str, DType); 5] = [
     ("ARRIVAL_TIME", DType::Str),
 ];
 
-/// The talk's query on `csv`, with the talk's dtypes for the columns the
-/// file has (a file without some of them still answers the query).
-fn query(csv: &Path, blocksize: usize) -> Result<Aggregation> {
-    let path = csv.to_str().context("the CSV path is not UTF-8")?;
+/// The reading options of the talk: its dtypes for the columns the file
+/// has (a file without some of them still answers the query).
+pub(crate) fn talk_options(blocksize: usize) -> CsvOptions {
     // Not in the talk's dtype, but the real file needs it: in October 2015
     // its airports are five-digit numeric codes (10397, ...), so a sample
     // from October alone would make ORIGIN_AIRPORT a number column, while
     // the query compares it with "JFK"; pandas reads such a mixed column as
     // object (text), and so does this.
     let quirks = [("ORIGIN_AIRPORT", DType::Str)];
-    let options = TALK_DTYPES
+    TALK_DTYPES
         .into_iter()
         .chain(quirks)
-        .fold(CsvOptions::default().blocksize(blocksize), |o, (name, dtype)| o.dtype_if_present(name, dtype));
-    Ok(read_csv(path, options)?
+        .fold(CsvOptions::default().blocksize(blocksize), |o, (name, dtype)| o.dtype_if_present(name, dtype))
+}
+
+/// Whether the input (a file or a glob) is Parquet, by its extension;
+/// anything else is CSV, compressed by its extension (`.gz`, `.zst`).
+fn is_parquet(input: &Path) -> bool {
+    input.extension().is_some_and(|e| e.eq_ignore_ascii_case("parquet"))
+}
+
+/// The flights data at `input`, lazily.
+fn open(input: &Path, blocksize: usize) -> Result<LazyFrame> {
+    let path = input.to_str().context("the input path is not UTF-8")?;
+    Ok(if is_parquet(input) {
+        read_parquet(path, ParquetOptions::default())?
+    } else {
+        read_csv(path, talk_options(blocksize))?
+    })
+}
+
+/// The talk's query on `input`.
+fn query(input: &Path, blocksize: usize) -> Result<Aggregation> {
+    Ok(open(input, blocksize)?
         .filter(col("ORIGIN_AIRPORT").isin(["JFK", "LGA", "EWR"]))
         .groupby(&["ORIGIN_AIRPORT"])
         .mean("DEPARTURE_DELAY"))

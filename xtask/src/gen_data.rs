@@ -1,19 +1,33 @@
 //! `cargo xtask gen-data`: writes the synthetic flights file (the USDOT 2015
 //! schema and quirks, 5,819,079 rows by default, deterministic from a seed),
-//! and beside it the dataset's two small tables, `airlines.csv` and
-//! `airports.csv`, with the real files' columns.
+//! as CSV or as Parquet, and beside it the dataset's two small tables,
+//! `airlines.csv` and `airports.csv`, with the real files' columns.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use std::io::Write;
 
-use anyhow::Result;
-use chunked_frame::flights;
+use anyhow::{Context, Result};
+use chunked_frame::{flights, read_csv};
 use executors::output::Output;
+use executors::{Executor, Strategy};
 
 /// Where the demo and the benchmarks look for the generated file.
 pub(crate) const DEFAULT_PATH: &str = "data/generated/flights.csv";
+
+/// Where `--format parquet` writes by default.
+pub(crate) const DEFAULT_PARQUET_PATH: &str = "data/generated/flights.parquet";
+
+/// The file formats gen-data writes.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum Format {
+    /// The CSV file the talk reads.
+    Csv,
+    /// The same rows as Parquet (snappy, a row group per 64 MiB of CSV),
+    /// with the demo's column types.
+    Parquet,
+}
 
 /// Options of `cargo xtask gen-data`.
 #[derive(clap::Args)]
@@ -24,31 +38,43 @@ pub(crate) struct Args {
     /// Seed of the generator.
     #[arg(long, default_value_t = 2015)]
     seed: u64,
-    /// Output file.
-    #[arg(long, default_value = DEFAULT_PATH)]
-    out: PathBuf,
+    /// The file format.
+    #[arg(long, value_enum, default_value = "csv")]
+    format: Format,
+    /// Output file (default: data/generated/flights.csv, or .parquet).
+    #[arg(long)]
+    out: Option<PathBuf>,
     /// Directory of `airlines.csv` and `airports.csv` (default: that of
-    /// `--out`; none when `--out` is a device or a pipe).
+    /// the output; none when it is a device or a pipe).
     #[arg(long)]
     tables: Option<PathBuf>,
 }
 
 pub(crate) fn run(args: Args) -> Result<()> {
     let start = Instant::now();
-    let output = Output::check(&args.out)?;
-    let tables = small_tables(&args.out, args.tables.as_deref())?;
-    let mut bytes = 0;
-    output.write(|w| {
-        let mut counted = Counted { inner: w, bytes: 0 };
-        flights::write_synthetic(&mut counted, args.rows, args.seed)?;
-        bytes = counted.bytes;
-        Ok(())
-    })?;
+    let out = args.out.clone().unwrap_or_else(|| {
+        PathBuf::from(if args.format == Format::Csv { DEFAULT_PATH } else { DEFAULT_PARQUET_PATH })
+    });
+    let output = Output::check(&out)?;
+    let tables = small_tables(&out, args.tables.as_deref())?;
+    let bytes = match args.format {
+        Format::Csv => {
+            let mut bytes = 0;
+            output.write(|w| {
+                let mut counted = Counted { inner: w, bytes: 0 };
+                flights::write_synthetic(&mut counted, args.rows, args.seed)?;
+                bytes = counted.bytes;
+                Ok(())
+            })?;
+            bytes
+        }
+        Format::Parquet => write_parquet(&output, &out, args.rows, args.seed)?,
+    };
     println!(
         "Wrote {} rows ({:.1} MB) to {} in {:.1} s",
         args.rows,
         bytes as f64 / 1e6,
-        args.out.display(),
+        out.display(),
         start.elapsed().as_secs_f64()
     );
     for (path, output, write) in tables {
@@ -81,6 +107,43 @@ fn small_tables(flights: &std::path::Path, dir: Option<&std::path::Path>) -> Res
     Ok(out)
 }
 
+/// Writes the flights rows as Parquet: the CSV first, to a temporary file
+/// beside the output (removed after), then read in partitions with the
+/// demo's column types and written a row group per partition. Returns the
+/// bytes written.
+fn write_parquet(output: &Output, out: &Path, rows: u64, seed: u64) -> Result<u64> {
+    let dir = out.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let csv = tempfile::Builder::new()
+        .suffix(".csv")
+        .tempfile_in(dir)
+        .with_context(|| format!("cannot create a temporary CSV file in {}", dir.display()))?;
+    {
+        let mut w = std::io::BufWriter::new(csv.as_file());
+        flights::write_synthetic(&mut w, rows, seed)?;
+        w.flush()?;
+    }
+    let path = csv.path().to_str().context("the temporary path is not UTF-8")?;
+    let frame = read_csv(path, crate::demo_frame::talk_options(64 << 20))?;
+    let exec = Executor::new(Strategy::Pool, crate::talk::cores())?;
+    let mut bytes = 0;
+    let mut failure = None;
+    let written = output.write(|w| {
+        let mut counted = Counted { inner: w, bytes: 0 };
+        let done = frame.write_parquet(&mut counted, out, &exec);
+        bytes = counted.bytes;
+        done.map_err(|e| {
+            let message = e.to_string();
+            failure = Some(e);
+            std::io::Error::other(message)
+        })
+    });
+    if let Some(e) = failure {
+        return Err(e.into());
+    }
+    written?;
+    Ok(bytes)
+}
+
 /// A writer that counts the bytes through it.
 struct Counted<'a> {
     inner: &'a mut dyn Write,
@@ -106,7 +169,13 @@ pub(crate) fn ensure(path: &std::path::Path) -> Result<()> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir)?;
         }
-        run(Args { rows: flights::REAL_ROWS, seed: 2015, out: path.to_owned(), tables: None })?;
+        run(Args {
+            rows: flights::REAL_ROWS,
+            seed: 2015,
+            format: Format::Csv,
+            out: Some(path.to_owned()),
+            tables: None,
+        })?;
     }
     Ok(())
 }

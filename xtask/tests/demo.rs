@@ -285,3 +285,51 @@ fn the_demo_report_holds_each_sections_plots_streams_and_graphs() {
     assert!(html.contains("<h2>Queueing: mean wait per run</h2>") && html.contains("Erlang C"));
     assert!(html.contains("<h2>Queueing: customers in the system</h2>"));
 }
+
+#[test]
+fn gen_data_writes_parquet_and_the_demo_reads_it_by_extension_with_the_csvs_means() {
+    let dir = std::env::temp_dir().join(format!("xtask-demo-inputs-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let xtask = || Command::new(env!("CARGO_BIN_EXE_xtask"));
+    let mut means = Vec::new();
+    for (format, name) in [("csv", "f.csv"), ("parquet", "f.parquet")] {
+        let path = dir.join(name);
+        let out = xtask()
+            .args(["gen-data", "--rows", "3000", "--format", format, "--out"])
+            .arg(&path)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let json = dir.join(format!("{name}.json"));
+        let out = xtask()
+            .args(["demo", "dataframe", "--workers", "2", "--input"])
+            .arg(&path)
+            .arg("--json")
+            .arg(&json)
+            .arg("--drawing")
+            .arg(dir.join("talk"))
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let read = if format == "csv" { "ReadCsv" } else { "ReadParquet" };
+        assert!(stdout.contains(read), "{stdout}");
+        let doc: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+        means.push(doc["results"]["dataframe"]["means"].clone());
+    }
+    assert_eq!(means[0], means[1]);
+    assert!(means[0]["JFK"].as_f64().is_some(), "{}", means[0]);
+    // Nothing but the two files, their JSON, the drawing and the small
+    // tables: the temporary CSV behind the Parquet file is gone.
+    let mut left: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    left.sort();
+    let tables = ["airlines.csv", "airports.csv"];
+    assert!(
+        left.iter().all(|n| n.starts_with("f.") || n.starts_with("talk") || tables.contains(&n.as_str())),
+        "{left:?}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -148,7 +148,8 @@ impl<'a> Builder<'a> {
         Ok(())
     }
 
-    fn push_null(&mut self) {
+    /// Adds a null.
+    pub(crate) fn push_null(&mut self) {
         match &mut self.data {
             Data::Int64(v, valid, any_null) => {
                 v.push(0);

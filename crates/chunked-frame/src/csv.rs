@@ -3,11 +3,11 @@
 //! starts, and parsing one partition into typed columns.
 //!
 //! Partitions: a file is cut every `blocksize` bytes; a partition owns the
-//! rows that *start* in its range, so it skips the partial line at its start
-//! and reads past its end to finish its last row. That is only sound if no
-//! quoted field hides a newline, which cannot be seen locally; so a file
-//! holding a double quote anywhere is read as a single partition (one fast
-//! scan decides), and a file without quotes is split.
+//! rows that *start* in its range, so it skips the partial row at its start
+//! and reads past its end to finish its last row. A quoted field may hide
+//! line ends, so where the first row starts depends on the state of the
+//! tokenizer at the range's start, which [`crate::quoted`] finds from the
+//! ranges before it without reading anything up front.
 
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
@@ -16,9 +16,12 @@ use std::sync::Arc;
 
 use crate::builder::Builder;
 use crate::column::Column;
+use crate::compressed::{self, Compression};
 use crate::dtype::{DType, Field, Inference, Schema};
 use crate::error::{FrameError, Result, RowProblem};
 use crate::na::NaSet;
+use crate::quoted::{Entries, Scanner, State, Transition};
+use crate::quoted_rows::parse_quoted;
 use crate::tokenizer::{Tokenizer, unescape};
 
 /// What to do with a row that does not fit the schema.
@@ -58,6 +61,13 @@ pub struct CsvOptions {
     /// [`CsvOptions::na_values`] are null, and an empty field is an empty
     /// string, or an error in a numeric column, unless listed there.
     pub keep_default_na: bool,
+    /// How the files are compressed (default: by extension, `.gz` gzip,
+    /// `.zst` zstd). A compressed file is one partition, decoded as a
+    /// stream.
+    pub compression: Compression,
+    /// Adds a string column of this name holding each row's file path
+    /// (dask's `include_path_column`), for globs of many files.
+    pub include_path_column: Option<String>,
 }
 
 impl Default for CsvOptions {
@@ -72,6 +82,8 @@ impl Default for CsvOptions {
             bad_rows: BadRows::Error,
             na_values: Vec::new(),
             keep_default_na: true,
+            compression: Compression::Infer,
+            include_path_column: None,
         }
     }
 }
@@ -120,16 +132,31 @@ impl CsvOptions {
         self.keep_default_na = keep;
         self
     }
+
+    /// Adds a string column `name` holding each row's file path (dask's
+    /// `include_path_column`).
+    pub fn include_path_column(mut self, name: &str) -> Self {
+        self.include_path_column = Some(name.to_owned());
+        self
+    }
+
+    /// Sets how the files are compressed (pandas' `compression`).
+    pub fn compression(mut self, compression: Compression) -> Self {
+        self.compression = compression;
+        self
+    }
 }
 
-/// A file's byte range whose rows one task parses.
+/// A file's byte range whose rows one task parses (of a Parquet file, a
+/// row group: `start` is its index, `end` the next).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Partition {
     /// Index into the source's files.
     pub file: usize,
     /// First byte of the range (rows starting here or later).
     pub start: u64,
-    /// End of the range (rows starting before it).
+    /// End of the range (rows starting before it); `u64::MAX` for a
+    /// compressed file, which is one partition decoded from its start.
     pub end: u64,
 }
 
@@ -142,8 +169,10 @@ pub(crate) struct Source {
     /// Positions in the header of the columns the frame exposes.
     pub(crate) visible: Vec<usize>,
     pub(crate) partitions: Vec<Partition>,
-    /// Per file: whether it holds a double quote (and is read unsplit).
-    pub(crate) quoted: Vec<bool>,
+    /// Per partition: the tokenizer's state at its start, as found.
+    pub(crate) entries: Entries,
+    /// Per file: how it is compressed (never `Infer`).
+    pub(crate) compression: Vec<Compression>,
     /// Per file: its line end, `\n` (with or without `\r` before it) or a
     /// lone `\r`.
     pub(crate) eol: Vec<u8>,
@@ -154,12 +183,61 @@ pub(crate) struct Source {
     pub(crate) options: CsvOptions,
     /// The pattern the user gave, for plans.
     pub(crate) pattern: String,
+    /// What the files are.
+    pub(crate) format: Format,
+    /// Whether the last field of `file_schema` is the path column, which
+    /// no file holds.
+    pub(crate) path_column: bool,
+}
+
+/// The format of a source's files.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Format {
+    /// CSV, plain or compressed.
+    Csv,
+    /// Parquet: partitions are row groups.
+    Parquet,
 }
 
 impl Source {
     /// The schema the frame exposes (after `usecols`).
     pub(crate) fn schema(&self) -> Schema {
         Schema { fields: self.visible.iter().map(|&i| self.file_schema.fields[i].clone()).collect() }
+    }
+
+    /// The position of `part` among the partitions (they are sorted by
+    /// file and start).
+    pub(crate) fn partition_index(&self, part: &Partition) -> usize {
+        self.partitions
+            .binary_search_by(|q| (q.file, q.start).cmp(&(part.file, part.start)))
+            .expect("a partition of this source")
+    }
+
+    /// The number of columns the files hold (the path column aside).
+    pub(crate) fn file_columns(&self) -> usize {
+        self.file_schema.fields.len() - usize::from(self.path_column)
+    }
+
+    /// Appends the path column `name` to the schema (it must be new).
+    pub(crate) fn add_path_column(&mut self, name: &str) -> Result<()> {
+        if let Some(i) = self.file_schema.index_of(name) {
+            return Err(FrameError::DuplicateColumn {
+                path: self.files[0].clone(),
+                name: name.to_owned(),
+                first: i + 1,
+                second: self.file_schema.fields.len() + 1,
+            });
+        }
+        self.file_schema.fields.push(Field { name: name.to_owned(), dtype: DType::Str });
+        self.forced.push(true);
+        self.visible.push(self.file_schema.fields.len() - 1);
+        self.path_column = true;
+        Ok(())
+    }
+
+    /// The 1-based line of a byte offset of a file (of its decoded text).
+    pub(crate) fn line_of(&self, file: usize, offset: u64) -> Result<u64> {
+        line_of(&self.files[file], self.compression[file], offset, self.eol[file])
     }
 }
 
@@ -173,8 +251,9 @@ pub(crate) fn open(pattern: &str, options: CsvOptions) -> Result<Source> {
         return Err(FrameError::Option { name: "blocksize", message: "must be at least 1 byte".into() });
     }
     let files = resolve(pattern)?;
+    let compression: Vec<Compression> = files.iter().map(|f| options.compression.of(f)).collect();
     let na = NaSet::new(options.keep_default_na, &options.na_values);
-    let (names, header_len, eol0) = read_header(&files[0], options.delimiter)?;
+    let (names, header_len, eol0, more0) = read_header(&files[0], compression[0], options.delimiter)?;
     for (i, a) in names.iter().enumerate() {
         if let Some(j) = names[i + 1..].iter().position(|b| b == a) {
             return Err(FrameError::DuplicateColumn {
@@ -187,15 +266,17 @@ pub(crate) fn open(pattern: &str, options: CsvOptions) -> Result<Source> {
     }
     let mut header_lens = vec![header_len];
     let mut eol = vec![eol0];
-    for f in &files[1..] {
-        let (h, len, e) = read_header(f, options.delimiter)?;
+    let mut more = vec![more0];
+    for (f, &c) in files[1..].iter().zip(&compression[1..]) {
+        let (h, len, e, m) = read_header(f, c, options.delimiter)?;
         if h != names {
             return Err(FrameError::HeaderMismatch { path: f.clone(), first: files[0].clone() });
         }
         header_lens.push(len);
         eol.push(e);
+        more.push(m);
     }
-    let mut schema = infer(&files[0], header_len, eol0, &names, &options, &na)?;
+    let mut schema = infer(&files[0], compression[0], header_len, eol0, &names, &options, &na)?;
     let mut forced = vec![false; names.len()];
     for (name, dtype) in &options.dtypes {
         let i = names.iter().position(|n| n == name).ok_or_else(|| FrameError::UnknownOptionColumn {
@@ -226,17 +307,23 @@ pub(crate) fn open(pattern: &str, options: CsvOptions) -> Result<Source> {
             .collect::<Result<Vec<_>>>()?,
     };
     let mut partitions = Vec::new();
-    let mut quoted = Vec::new();
     let mut count: u64 = 0;
     for (fi, f) in files.iter().enumerate() {
-        let size = std::fs::metadata(f).map_err(io(f))?.len();
         let start = header_lens[fi];
-        let split = !contains_quote(f)?;
-        quoted.push(!split);
+        if compression[fi] != Compression::Uncompressed {
+            // One partition, decoded from the start; its range is the rest.
+            if more[fi] {
+                count = count.saturating_add(1);
+                partitions.push(Partition { file: fi, start, end: u64::MAX });
+            }
+            continue;
+        }
+        let size = std::fs::metadata(f).map_err(io(f))?.len();
         if start >= size {
             continue; // header only: no rows
         }
-        let step = if split { options.blocksize as u64 } else { u64::MAX };
+        // `as`: a usize fits a u64.
+        let step = options.blocksize as u64;
         // Each partition is a task with its buffers: refuse a blocksize that
         // would cut the files into more than can be planned in memory.
         count = count.saturating_add((size - start).div_ceil(step.max(1)));
@@ -260,21 +347,30 @@ pub(crate) fn open(pattern: &str, options: CsvOptions) -> Result<Source> {
         // Every file is a header alone.
         return Err(FrameError::NoRows { path: files[0].clone() });
     }
-    Ok(Source {
+    let path_column = options.include_path_column.clone();
+    let mut source = Source {
         files,
         file_schema: schema,
         visible,
+        entries: Entries::new(partitions.len()),
         partitions,
-        quoted,
+        compression,
         eol,
         forced,
         na,
         options,
         pattern: pattern.to_owned(),
-    })
+        format: Format::Csv,
+        path_column: false,
+    };
+    if let Some(name) = path_column {
+        source.add_path_column(&name)?;
+    }
+    Ok(source)
 }
 
-fn resolve(pattern: &str) -> Result<Vec<PathBuf>> {
+/// The files a path or glob names (a glob's in order).
+pub(crate) fn resolve(pattern: &str) -> Result<Vec<PathBuf>> {
     if pattern.contains(['*', '?', '[']) {
         let paths =
             glob::glob(pattern).map_err(|e| FrameError::Option { name: "path", message: e.to_string() })?;
@@ -330,16 +426,16 @@ const MAX_PARTITIONS: u64 = 1 << 20;
 const BOM: &[u8] = b"\xef\xbb\xbf";
 
 /// The header's names, its length in bytes (with a byte-order mark before
-/// it and the line end after it), and the file's line end: `\r` when the
-/// first line ends with a lone `\r` (old Mac files, which pandas reads),
-/// `\n` otherwise.
-fn read_header(path: &Path, delimiter: u8) -> Result<(Vec<String>, u64, u8)> {
-    let mut f = File::open(path).map_err(io(path))?;
+/// it and the line end after it), the file's line end (`\r` when the first
+/// line ends with a lone `\r`, as old Mac files, which pandas reads; `\n`
+/// otherwise), and whether anything follows the header.
+fn read_header(path: &Path, compression: Compression, delimiter: u8) -> Result<(Vec<String>, u64, u8, bool)> {
+    let mut f = compressed::open(path, compression)?;
     let mut buf = Vec::new();
     let mut chunk = vec![0u8; 64 << 10];
     // Read to the header's line end and the byte after it.
     loop {
-        let n = f.read(&mut chunk).map_err(io(path))?;
+        let n = f.read(&mut chunk).map_err(|e| compressed::decode_error(path, compression, e))?;
         buf.extend_from_slice(&chunk[..n]);
         let start = header_start(&buf);
         let found = memchr::memchr2(b'\n', b'\r', &buf[start..]).is_some_and(|k| start + k + 1 < buf.len());
@@ -374,38 +470,26 @@ fn read_header(path: &Path, delimiter: u8) -> Result<(Vec<String>, u64, u8)> {
             column: None,
             problem: RowProblem::Utf8,
         })?;
-    Ok((names, end as u64, eol))
-}
-
-/// Whether the file holds a double quote anywhere.
-fn contains_quote(path: &Path) -> Result<bool> {
-    let mut f = File::open(path).map_err(io(path))?;
-    let mut buf = vec![0u8; 4 << 20];
-    loop {
-        let n = f.read(&mut buf).map_err(io(path))?;
-        if n == 0 {
-            return Ok(false);
-        }
-        if memchr::memchr(b'"', &buf[..n]).is_some() {
-            return Ok(true);
-        }
-    }
+    Ok((names, end as u64, eol, end < buf.len()))
 }
 
 /// Infers each column's type from the complete rows in the first
 /// `sample_bytes` after the header.
 fn infer(
     path: &Path,
+    compression: Compression,
     header_len: u64,
     eol: u8,
     names: &[String],
     options: &CsvOptions,
     na: &NaSet,
 ) -> Result<Schema> {
-    let mut f = File::open(path).map_err(io(path))?;
-    f.seek(SeekFrom::Start(header_len)).map_err(io(path))?;
+    let err = |e| compressed::decode_error(path, compression, e);
+    let mut f = compressed::open(path, compression)?;
+    compressed::skip(&mut f, header_len).map_err(err)?;
     let mut buf = Vec::new();
-    f.take(options.sample_bytes as u64).read_to_end(&mut buf).map_err(io(path))?;
+    // `as`: a usize fits a u64.
+    f.take(options.sample_bytes as u64).read_to_end(&mut buf).map_err(err)?;
     let mut inference = vec![Inference::default(); names.len()];
     let mut tok = Tokenizer::new(&buf, 0, options.delimiter, eol);
     while tok.pos < buf.len() {
@@ -449,6 +533,28 @@ pub(crate) struct Parsed {
 /// Reads and parses one partition, materializing only `columns` (positions
 /// in the header).
 pub(crate) fn parse_partition(source: &Arc<Source>, part: &Partition, columns: &[usize]) -> Result<Parsed> {
+    let last = source.file_schema.fields.len() - 1;
+    if source.path_column
+        && let Some(at) = columns.iter().position(|&c| c == last)
+    {
+        // The path column: the others read, then the path for every row.
+        let others: Vec<usize> = columns.iter().copied().filter(|&c| c != last).collect();
+        let mut parsed = parse_file_columns(source, part, &others)?;
+        let path = source.files[part.file].display().to_string();
+        parsed.columns.insert(at, Column::Str { dict: vec![path], codes: vec![0; parsed.rows] });
+        return Ok(parsed);
+    }
+    parse_file_columns(source, part, columns)
+}
+
+/// [`parse_partition`] of columns the files hold.
+fn parse_file_columns(source: &Arc<Source>, part: &Partition, columns: &[usize]) -> Result<Parsed> {
+    if source.format == Format::Parquet {
+        return crate::parquet::read_row_group(source, part, columns);
+    }
+    if source.compression[part.file] != Compression::Uncompressed {
+        return compressed::parse(source, part.file, part.start, columns);
+    }
     thread_local! {
         /// The read buffer, kept by each worker thread from one partition to
         /// the next, so that its pages are not faulted in again each time.
@@ -475,131 +581,207 @@ fn parse_partition_in(
 ) -> Result<Parsed> {
     let path = &source.files[part.file];
     let eol = source.eol[part.file];
-    let na = &source.na;
-    let ncols = source.file_schema.fields.len();
+    let scanner = Scanner { delimiter: source.options.delimiter, eol };
     let mut f = File::open(path).map_err(io(path))?;
     let size = f.metadata().map_err(io(path))?.len();
-    // One byte before the range tells whether a row starts at `start`.
-    let header_end = part.start == 0 || starts_data(source, part);
-    let read_from = if header_end { part.start } else { part.start - 1 };
-    f.seek(SeekFrom::Start(read_from)).map_err(io(path))?;
-    buf.reserve((part.end - read_from) as usize + (64 << 10));
-    (&mut f).take(part.end - read_from).read_to_end(buf).map_err(io(path))?;
-    // Finish the last row: read on to the next newline.
-    if part.end < size && buf.last() != Some(&eol) {
+    f.seek(SeekFrom::Start(part.start)).map_err(io(path))?;
+    // `as`: a partition's range is at most its blocksize, a usize.
+    let limit = (part.end - part.start) as usize;
+    buf.reserve(limit + (64 << 10));
+    (&mut f).take(part.end - part.start).read_to_end(buf).map_err(io(path))?;
+    // The range's own function, for the tasks after it, and the state at
+    // its start, from the functions before it.
+    let mut quote_free = memchr::memchr(b'"', buf).is_none();
+    let index = source.partition_index(part);
+    let transition = source.entries.own(index, || Transition::of(buf, !quote_free, scanner.delimiter, eol));
+    let entry = source.entries.entry(&source.partitions, index, path, scanner)?;
+    let mut sink = Sink::new(source, part.file, columns);
+    // Rows that start in the range are ours; none may.
+    let Some(first) = scanner.first_record(buf, entry, limit) else {
+        return Ok(sink.finish(buf.len()));
+    };
+    // Finish the last row: read on to the next record start.
+    let mut state = transition.apply(entry);
+    if part.end < size && state != State::Record {
         let mut chunk = vec![0u8; 64 << 10];
         loop {
             let n = f.read(&mut chunk).map_err(io(path))?;
             if n == 0 {
                 break;
             }
-            match memchr::memchr(eol, &chunk[..n]) {
-                Some(k) => {
-                    buf.extend_from_slice(&chunk[..=k]);
+            quote_free &= memchr::memchr(b'"', &chunk[..n]).is_none();
+            match scanner.to_record(&chunk[..n], state) {
+                Ok(k) => {
+                    buf.extend_from_slice(&chunk[..k]);
                     break;
                 }
-                None => buf.extend_from_slice(&chunk[..n]),
-            }
-        }
-    }
-    let buf: &[u8] = buf;
-    let bytes = buf.len();
-    let first = if header_end {
-        0
-    } else {
-        match memchr::memchr(eol, buf) {
-            Some(k) => k + 1,
-            None => buf.len(),
-        }
-    };
-    // Rows that start before this offset in `buf` are ours.
-    let limit = (part.end - read_from) as usize;
-
-    let mut slot_of = vec![usize::MAX; ncols];
-    for (k, &c) in columns.iter().enumerate() {
-        slot_of[c] = k;
-    }
-    let new_builders = || -> Vec<Builder> {
-        columns
-            .iter()
-            .map(|&c| Builder::new(source.file_schema.fields[c].dtype, source.forced[c], na))
-            .collect()
-    };
-    let mut builders = new_builders();
-    // Files without quotes take the fast path; any anomaly there sends the
-    // partition through the general tokenizer, which reports it.
-    if !source.quoted[part.file] {
-        let fast =
-            parse_unquoted(buf, first, limit, ncols, &slot_of, &mut builders, source.options.delimiter, eol);
-        if let Some(rows) = fast {
-            return Ok(Parsed {
-                columns: builders.into_iter().map(Builder::finish).collect(),
-                rows,
-                skipped: 0,
-                bytes,
-            });
-        }
-        builders = new_builders();
-    }
-    let mut rows = 0usize;
-    let mut skipped = 0u64;
-    let mut tok = Tokenizer::new(buf, first, source.options.delimiter, eol);
-    while tok.pos < limit && tok.pos < buf.len() {
-        let row_start = tok.pos;
-        // A blank line is no row; nor is one of spaces and tabs only, as
-        // pandas skips it.
-        let blank = match buf[row_start] {
-            b if b == eol => Some(1),
-            b'\r' if buf.get(row_start + 1) == Some(&b'\n') => Some(2),
-            b' ' | b'\t' => blank_line_len(&buf[row_start..], eol),
-            _ => None,
-        };
-        if let Some(len) = blank {
-            tok.pos += len;
-            continue;
-        }
-        let mut count = 0usize;
-        let mut problem: Option<(usize, RowProblem)> = None;
-        let result = tok.record(&mut |j, field, quoted| {
-            count = j + 1;
-            if problem.is_none()
-                && j < ncols
-                && slot_of[j] != usize::MAX
-                && let Err(p) = builders[slot_of[j]].push(field, quoted)
-            {
-                problem = Some((j, p));
-            }
-        });
-        let row_problem = match result {
-            Err(p) => Some((None, p)),
-            Ok(_) if problem.is_some() => problem.map(|(j, p)| (Some(j), p)),
-            Ok(_) if count != ncols => Some((None, RowProblem::FieldCount { expected: ncols, found: count })),
-            Ok(_) => None,
-        };
-        if row_problem.is_none() {
-            rows += 1;
-            continue;
-        }
-        let (column, problem) = row_problem.expect("checked");
-        match source.options.bad_rows {
-            BadRows::Skip if !matches!(problem, RowProblem::UnclosedQuote) => {
-                skipped += 1;
-                for b in &mut builders {
-                    b.truncate(rows);
+                Err(s) => {
+                    buf.extend_from_slice(&chunk[..n]);
+                    state = s;
                 }
             }
-            _ => {
-                let line = line_of(path, read_from + row_start as u64, eol)?;
-                return Err(FrameError::Row {
-                    path: path.clone(),
-                    line,
-                    column: column.map(|j| source.file_schema.fields[j].name.clone()),
-                    problem,
-                });
-            }
         }
     }
-    Ok(Parsed { columns: builders.into_iter().map(Builder::finish).collect(), rows, skipped, bytes })
+    let block =
+        Block { buf, first, limit, base: part.start, quote_free: quote_free && entry != State::Quoted };
+    sink.parse(&block)?;
+    Ok(sink.finish(buf.len()))
+}
+
+/// Bytes of a file in memory whose rows a [`Sink`] parses.
+pub(crate) struct Block<'a> {
+    /// The bytes.
+    pub(crate) buf: &'a [u8],
+    /// Where the first row starts.
+    pub(crate) first: usize,
+    /// Rows that start before this offset are parsed.
+    pub(crate) limit: usize,
+    /// The offset of `buf[0]` in the file (its decoded text), for errors.
+    pub(crate) base: u64,
+    /// Whether the rows hold no quote (then the fast path reads them).
+    pub(crate) quote_free: bool,
+}
+
+/// Typed columns being built from the rows of one partition, block after
+/// block.
+pub(crate) struct Sink<'s> {
+    source: &'s Source,
+    file: usize,
+    columns: &'s [usize],
+    /// Per column of the header, its builder's position, or `usize::MAX`.
+    slot_of: Vec<usize>,
+    builders: Vec<Builder<'s>>,
+    rows: usize,
+    skipped: u64,
+}
+
+impl<'s> Sink<'s> {
+    /// Empty builders for `columns` (positions in the header) of `file`.
+    pub(crate) fn new(source: &'s Source, file: usize, columns: &'s [usize]) -> Self {
+        let mut slot_of = vec![usize::MAX; source.file_schema.fields.len()];
+        for (k, &c) in columns.iter().enumerate() {
+            slot_of[c] = k;
+        }
+        let mut sink = Sink { source, file, columns, slot_of, builders: Vec::new(), rows: 0, skipped: 0 };
+        sink.builders = sink.new_builders();
+        sink
+    }
+
+    fn new_builders(&self) -> Vec<Builder<'s>> {
+        let source = self.source;
+        self.columns
+            .iter()
+            .map(|&c| Builder::new(source.file_schema.fields[c].dtype, source.forced[c], &source.na))
+            .collect()
+    }
+
+    /// The columns built, with `bytes` as the bytes held.
+    pub(crate) fn finish(self, bytes: usize) -> Parsed {
+        Parsed {
+            columns: self.builders.into_iter().map(Builder::finish).collect(),
+            rows: self.rows,
+            skipped: self.skipped,
+            bytes,
+        }
+    }
+
+    /// Parses the rows of a block that start before its limit.
+    pub(crate) fn parse(&mut self, block: &Block<'_>) -> Result<()> {
+        let source = self.source;
+        let eol = source.eol[self.file];
+        let ncols = source.file_columns();
+        let Block { buf, first, limit, base, quote_free } = *block;
+        // Blocks take a fast path (one for quote-free rows, one for rows
+        // with quoted fields); any anomaly there sends the block through
+        // the general tokenizer, which reports it.
+        {
+            let before = self.rows;
+            let fast = if quote_free { parse_unquoted } else { parse_quoted };
+            let fast = fast(
+                buf,
+                first,
+                limit,
+                ncols,
+                &self.slot_of,
+                &mut self.builders,
+                source.options.delimiter,
+                eol,
+            );
+            if let Some(rows) = fast {
+                self.rows += rows;
+                return Ok(());
+            }
+            if before == 0 {
+                self.builders = self.new_builders();
+            } else {
+                for b in &mut self.builders {
+                    b.truncate(before);
+                }
+            }
+        }
+        let builders = &mut self.builders;
+        let slot_of = &self.slot_of;
+        let mut tok = Tokenizer::new(buf, first, source.options.delimiter, eol);
+        while tok.pos < limit && tok.pos < buf.len() {
+            let row_start = tok.pos;
+            // A blank line is no row; nor is one of spaces and tabs only, as
+            // pandas skips it.
+            let blank = match buf[row_start] {
+                b if b == eol => Some(1),
+                b'\r' if buf.get(row_start + 1) == Some(&b'\n') => Some(2),
+                b' ' | b'\t' => blank_line_len(&buf[row_start..], eol),
+                _ => None,
+            };
+            if let Some(len) = blank {
+                tok.pos += len;
+                continue;
+            }
+            let mut count = 0usize;
+            let mut problem: Option<(usize, RowProblem)> = None;
+            let result = tok.record(&mut |j, field, quoted| {
+                count = j + 1;
+                if problem.is_none()
+                    && j < ncols
+                    && slot_of[j] != usize::MAX
+                    && let Err(p) = builders[slot_of[j]].push(field, quoted)
+                {
+                    problem = Some((j, p));
+                }
+            });
+            let row_problem = match result {
+                Err(p) => Some((None, p)),
+                Ok(_) if problem.is_some() => problem.map(|(j, p)| (Some(j), p)),
+                Ok(_) if count != ncols => {
+                    Some((None, RowProblem::FieldCount { expected: ncols, found: count }))
+                }
+                Ok(_) => None,
+            };
+            if row_problem.is_none() {
+                self.rows += 1;
+                continue;
+            }
+            let (column, problem) = row_problem.expect("checked");
+            match source.options.bad_rows {
+                BadRows::Skip if !matches!(problem, RowProblem::UnclosedQuote) => {
+                    self.skipped += 1;
+                    for b in builders.iter_mut() {
+                        b.truncate(self.rows);
+                    }
+                }
+                _ => {
+                    let path = &source.files[self.file];
+                    let line = source.line_of(self.file, base + row_start as u64)?;
+                    return Err(FrameError::Row {
+                        path: path.clone(),
+                        line,
+                        column: column.map(|j| source.file_schema.fields[j].name.clone()),
+                        problem,
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
 }
 
 /// Parses rows of a file without quotes: fields split at every delimiter,
@@ -669,7 +851,7 @@ fn parse_unquoted(
 
 /// The length, line end included, of a line of spaces and tabs only at the
 /// start of `rest`; `None` when the line holds anything else.
-fn blank_line_len(rest: &[u8], eol: u8) -> Option<usize> {
+pub(crate) fn blank_line_len(rest: &[u8], eol: u8) -> Option<usize> {
     let end = rest.iter().position(|&b| b != b' ' && b != b'\t').unwrap_or(rest.len());
     match rest.get(end) {
         None => Some(end),
@@ -679,20 +861,15 @@ fn blank_line_len(rest: &[u8], eol: u8) -> Option<usize> {
     }
 }
 
-/// Whether `part.start` is the first byte after the header (a row starts there).
-fn starts_data(source: &Source, part: &Partition) -> bool {
-    source.partitions.iter().find(|p| p.file == part.file).is_some_and(|p| p.start == part.start)
-}
-
-/// The 1-based line of a byte offset: one more than the newlines before it.
-fn line_of(path: &Path, offset: u64, eol: u8) -> Result<u64> {
-    let mut f = File::open(path).map_err(io(path))?;
+/// The 1-based line of a byte offset: one more than the line ends before it.
+fn line_of(path: &Path, compression: Compression, offset: u64, eol: u8) -> Result<u64> {
+    let mut f = compressed::open(path, compression)?;
     let mut buf = vec![0u8; 1 << 20];
     let mut left = offset;
     let mut lines = 1u64;
     while left > 0 {
         let want = left.min(buf.len() as u64) as usize;
-        let n = f.read(&mut buf[..want]).map_err(io(path))?;
+        let n = f.read(&mut buf[..want]).map_err(|e| compressed::decode_error(path, compression, e))?;
         if n == 0 {
             break;
         }

@@ -15,6 +15,26 @@ pub enum FrameError {
         /// The cause (in the message, so not repeated as a source).
         error: std::io::Error,
     },
+    /// A compressed file could not be decoded: it is corrupt, truncated,
+    /// or not in the format its name (or the option) says.
+    #[error("{}: the {format} data cannot be decoded (corrupt, truncated or not {format}): {error}", path.display())]
+    Decompress {
+        /// The file.
+        path: PathBuf,
+        /// `gzip` or `zstd`.
+        format: &'static str,
+        /// The decoder's error.
+        error: std::io::Error,
+    },
+    /// A Parquet file could not be read or written: it is corrupt, or its
+    /// schema has a column this crate cannot hold.
+    #[error("{}: {message}", path.display())]
+    Parquet {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
     /// A path or glob matched no file.
     #[error("no file matches {0}")]
     NoFiles(String),

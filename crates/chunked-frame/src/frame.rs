@@ -30,7 +30,7 @@ use crate::groupby::{self, Agg, Partial, Spec};
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn read_csv(path: &str, options: CsvOptions) -> Result<LazyFrame> {
-    Ok(LazyFrame { source: Arc::new(csv::open(path, options)?), ops: Vec::new() })
+    Ok(LazyFrame::from_source(csv::open(path, options)?))
 }
 
 /// Counts of what a computation read.
@@ -41,9 +41,11 @@ pub struct ReadStats {
     /// Rows left out under [`crate::BadRows::Skip`].
     pub skipped_rows: u64,
     /// The most bytes of a file that one partition task read into memory:
-    /// its byte range, the byte before it (to see whether a row starts
-    /// there) and the rest of its last row; never the whole file unless
-    /// the file is one partition.
+    /// its byte range and the rest of its last row (quoted rows too);
+    /// never the whole file unless the file is one partition. For a
+    /// compressed file, the most decoded text held at once (a block and
+    /// the rest of a row); for Parquet, the compressed size of the column
+    /// chunks a row group task read.
     pub most_bytes_read: u64,
 }
 
@@ -98,6 +100,11 @@ impl LazyFrame {
     pub(crate) fn with_op(mut self, op: Op) -> Self {
         self.ops.push(op);
         self
+    }
+
+    /// A frame of a source's rows, no operation yet.
+    pub(crate) fn from_source(source: Source) -> Self {
+        LazyFrame { source: Arc::new(source), ops: Vec::new() }
     }
 
     /// Keeps the rows where `predicate` holds.
@@ -232,7 +239,11 @@ impl LazyFrame {
         let names: Vec<&str> =
             needed.iter().map(|&i| self.source.file_schema.fields[i].name.as_str()).collect();
         lines.push(format!(
-            "ReadCsv {} ({} files, {} partitions), parse [{}] ({} of {} columns)",
+            "{} {} ({} files, {} partitions), parse [{}] ({} of {} columns)",
+            match self.source.format {
+                csv::Format::Csv => "ReadCsv",
+                csv::Format::Parquet => "ReadParquet",
+            },
             self.source.pattern,
             self.source.files.len(),
             self.source.partitions.len(),

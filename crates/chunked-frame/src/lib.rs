@@ -2,7 +2,9 @@
 //!
 //! [`read_csv`] reads a file or a glob lazily: the header now, types
 //! inferred from a sample (overridable), the data in byte-range partitions
-//! when a query is computed. A query ([`LazyFrame`]: filter, select, derived
+//! when a query is computed (quoted files too; `.gz` and `.zst` files one
+//! streaming partition each). [`read_parquet`] reads Parquet, a partition
+//! per row group, decoding only the columns a query uses. A query ([`LazyFrame`]: filter, select, derived
 //! columns, group-by aggregations, head, len, value_counts, describe, CSV
 //! output) becomes a task graph run by the
 //! `executors` crate under any strategy: one task per partition parses only
@@ -47,6 +49,7 @@
 mod aggs;
 mod builder;
 mod column;
+mod compressed;
 mod csv;
 mod dtype;
 mod error;
@@ -61,10 +64,14 @@ mod join;
 mod map;
 mod na;
 mod ops;
+mod parquet;
 mod parse;
+mod quoted;
+mod quoted_rows;
 mod tokenizer;
 
 pub use column::{Column, DataFrame, NULL_CODE, Value};
+pub use compressed::Compression;
 pub use csv::{BadRows, CsvOptions, Partition};
 pub use dtype::{DType, Field, Schema};
 pub use error::{FrameError, Result, RowProblem};
@@ -76,3 +83,4 @@ pub use join::{DEFAULT_MAX_RIGHT_ROWS, JoinOptions, JoinType};
 pub use map::MapError;
 pub use na::DEFAULT_NA_VALUES;
 pub use ops::{DropHow, Keep, NaPosition, SortOptions};
+pub use parquet::{ParquetOptions, ParquetWriter, read_parquet};

@@ -1,8 +1,9 @@
 //! Property tests of the reader: a file read whole and read in partitions of
 //! many small sizes gives the same frame (or the same error), for generated
-//! tables that are mostly unquoted (so that they really are split) and
-//! sometimes quoted; arbitrary bytes never panic or hang; and any table
-//! written as CSV reads back equal under any partitioning.
+//! tables unquoted (the fast path) and quoted (delimiters, doubled quotes
+//! and line ends inside quotes, cut at every offset); arbitrary bytes never
+//! panic or hang; and any table written as CSV reads back equal under any
+//! partitioning.
 
 use chunked_frame::{Column, CsvOptions, DataFrame, FrameError, RowProblem, read_csv};
 use executors::Executor;
@@ -102,8 +103,8 @@ fn field(kind: Kind, quoting: bool) -> BoxedStrategy<String> {
 fn case() -> impl Strategy<Value = Case> {
     let shape = (
         proptest::collection::vec(kind(), 1..5),
-        // Quoted files (read as one partition) one time in six.
-        proptest::bool::weighted(1.0 / 6.0),
+        // Quoted files one time in three.
+        proptest::bool::weighted(1.0 / 3.0),
         0usize..40,
     );
     shape
@@ -202,8 +203,90 @@ proptest! {
     }
 
     #[test]
+    fn quoted_files_cut_at_every_offset_read_as_the_whole_file(
+        rows in proptest::collection::vec(
+            (
+                prop_oneof![Just("1".to_owned()), Just(String::new()), quoted_word()],
+                prop_oneof![word(), quoted_word(), Just("a\"b".to_owned())],
+            ),
+            1..8,
+        ),
+        crlf in any::<bool>(),
+        final_eol in any::<bool>(),
+    ) {
+        let eol = if crlf { "\r\n" } else { "\n" };
+        let mut text = String::from("n,s");
+        for (a, b) in &rows {
+            text.push_str(eol);
+            text.push_str(&format!("{a},{b}"));
+        }
+        if final_eol {
+            text.push_str(eol);
+        }
+        let file = TempCsv::new("quoted-offsets.csv", text.as_bytes());
+        let options = |blocksize| CsvOptions::default().dtype("s", chunked_frame::DType::Str).blocksize(blocksize);
+        let whole = read(&file, options(usize::MAX));
+        // Every blocksize up to the file's length puts a cut at every offset.
+        for blocksize in 1..=text.len() {
+            let parts = read(&file, options(blocksize));
+            match (&whole, &parts) {
+                (Ok((a, _)), Ok((b, _))) => prop_assert_eq!(a, b, "blocksize {}", blocksize),
+                (Err(a), Err(b)) => prop_assert_eq!(a, b, "blocksize {}", blocksize),
+                _ => prop_assert!(false, "blocksize {}: whole {:?}, partitioned {:?}", blocksize, whole, parts),
+            }
+        }
+    }
+
+    #[test]
+    fn quoted_tables_read_as_the_csv_crate_reads_them(
+        rows in proptest::collection::vec(
+            prop_oneof![20 => Just(3usize), 1 => 2usize..5]
+                .prop_flat_map(|n| proptest::collection::vec(prop_oneof![word(), quoted_word()], n)),
+            1..30,
+        ),
+        crlf in any::<bool>(),
+        blocksize in prop_oneof![Just(usize::MAX), 1usize..64],
+        usecols in proptest::sample::subsequence(vec!["c0", "c1", "c2"], 1..=3),
+    ) {
+        // An independent parser as the oracle for the fast path of quoted
+        // rows (and the tokenizer behind it), every column read as text.
+        let eol = if crlf { "\r\n" } else { "\n" };
+        let mut text = String::from("c0,c1,c2");
+        for row in &rows {
+            text.push_str(eol);
+            text.push_str(&row.join(","));
+        }
+        text.push_str(eol);
+        let file = TempCsv::new("oracle.csv", text.as_bytes());
+        let mut options = CsvOptions::default().keep_default_na(false).blocksize(blocksize).usecols(&usecols);
+        for c in ["c0", "c1", "c2"] {
+            options = options.dtype(c, chunked_frame::DType::Str);
+        }
+        let got = read_csv(file.path(), options).unwrap().compute(&Executor::sequential());
+        if rows.iter().any(|r| r.len() != 3) {
+            // A row of another length is an error, however few columns are read.
+            let err = got.unwrap_err();
+            prop_assert!(matches!(err, FrameError::Row { problem: RowProblem::FieldCount { .. }, .. }), "{:?}", err);
+            return Ok(());
+        }
+        let got = got.unwrap();
+        let want: Vec<Vec<String>> = csv::ReaderBuilder::new()
+            .from_reader(text.as_bytes())
+            .records()
+            .map(|r| r.unwrap().iter().map(str::to_owned).collect())
+            // The csv crate skips blank lines, as this reader does.
+            .collect();
+        prop_assert_eq!(got.height(), want.len());
+        for (i, w) in want.iter().enumerate() {
+            let row: Vec<String> = got.row(i).iter().map(ToString::to_string).collect();
+            let w: Vec<String> = usecols.iter().map(|c| w[usize::from(c.as_bytes()[1] - b'0')].clone()).collect();
+            prop_assert_eq!(row, w, "row {}", i);
+        }
+    }
+
+    #[test]
     fn arbitrary_bytes_read_alike_whole_and_partitioned(
-        // Quotes in one file of five: the others are split.
+        // Quotes in one file of two.
         bytes in (
             proptest::collection::vec(
                 prop_oneof![
@@ -212,7 +295,7 @@ proptest! {
                 ],
                 0..300,
             ),
-            proptest::bool::weighted(0.2),
+            proptest::bool::weighted(0.5),
         ).prop_map(|(mut bytes, quotes)| {
             if !quotes {
                 bytes.retain(|&b| b != b'"');
@@ -264,18 +347,22 @@ proptest! {
 }
 
 #[test]
-fn the_generator_makes_mostly_unquoted_files_read_in_several_partitions() {
-    // The property above is only as good as its files: most must be split.
+fn the_generator_makes_files_read_in_several_partitions_quoted_ones_too() {
+    // The property above is only as good as its files: most must be split,
+    // and quoted ones among them.
     let mut runner = TestRunner::deterministic();
-    let (mut split, mut quoted, total) = (0, 0, 300);
+    let (mut split, mut quoted, mut quoted_split, total) = (0, 0, 0, 300);
     for _ in 0..total {
         let case = case().new_tree(&mut runner).unwrap().current();
-        quoted += usize::from(case.text.contains('"'));
+        let has_quote = case.text.contains('"');
+        quoted += usize::from(has_quote);
         let file = TempCsv::new("generator.csv", case.text.as_bytes());
         if let Ok(frame) = read_csv(file.path(), case.options(16)) {
             split += usize::from(frame.partitions() > 1);
+            quoted_split += usize::from(has_quote && frame.partitions() > 1);
         }
     }
     assert!(split * 10 >= total * 7, "{split} of {total} files read in more than one partition");
-    assert!(quoted * 20 >= total, "{quoted} of {total} files quoted");
+    assert!(quoted * 5 >= total, "{quoted} of {total} files quoted");
+    assert!(quoted_split * 10 >= quoted * 7, "{quoted_split} of {quoted} quoted files split");
 }

@@ -3,11 +3,13 @@
 
 mod analyses;
 mod analyses_props;
+mod compressed;
 mod errors;
 mod fuzz;
 mod joins;
 mod map;
 mod pandas;
+mod parquet;
 mod partitions;
 mod queries;
 mod reading;

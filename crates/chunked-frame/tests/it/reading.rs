@@ -26,8 +26,10 @@ fn types_are_inferred_and_can_be_overridden() {
 fn nulls_quotes_and_usecols() {
     let csv = "id,text,x,flag\n1,\"a, b\",1.5,true\n2,,,\n3,\"say \"\"hi\"\"\nthere\",2,False\n";
     let file = TempCsv::new("quotes.csv", csv.as_bytes());
-    // A file with quotes is read unsplit whatever the blocksize.
+    // A file with quotes is split too: quoted delimiters and line ends
+    // stay inside their fields however the ranges fall.
     let f = read_csv(file.path(), CsvOptions::default().blocksize(4)).unwrap();
+    assert!(f.partitions() > 10);
     let got = f.compute(&Executor::sequential()).unwrap();
     assert_eq!(got.height(), 3);
     assert_eq!(got.row(0)[1], Value::Str("a, b".into()));
@@ -64,7 +66,7 @@ fn crlf_line_ends_and_a_missing_final_newline() {
 
 #[test]
 fn a_last_line_ending_in_a_delimiter_without_a_newline_keeps_its_empty_last_field() {
-    // Unquoted (split, fast path) and quoted (one partition, tokenizer).
+    // Unquoted (fast path) and quoted (tokenizer).
     for (name, text) in [("trail.csv", &b"a,b,c\n1,2,\n3,4,"[..]), ("trail-q.csv", b"a,b,c\n\"1\",2,\n3,4,")]
     {
         let file = TempCsv::new(name, text);
@@ -105,4 +107,43 @@ fn a_query_parses_only_the_columns_it_needs() {
         assert!(frame().select(&["bad"]).compute(&exec).is_err(), "{name}");
         assert!(frame().filter(chunked_frame::col("bad").gt(0)).len(&exec).is_err(), "{name}");
     }
+}
+
+#[test]
+fn include_path_column_names_each_rows_file_in_globs_of_any_format() {
+    let a = TempCsv::new("paths-1.csv", b"k,v\na,1\nb,2\n");
+    let b = TempCsv::new("paths-2.csv", b"k,v\n\"c\nd\",3\n");
+    let pattern = a.0.parent().unwrap().join("paths-*.csv");
+    let exec = Executor::sequential();
+    let frame =
+        read_csv(pattern.to_str().unwrap(), CsvOptions::default().blocksize(3).include_path_column("path"))
+            .unwrap();
+    assert_eq!(frame.schema().unwrap().names(), ["k", "v", "path"]);
+    let got = frame.compute(&exec).unwrap();
+    let path = |f: &TempCsv| Value::Str(f.path().to_owned());
+    assert_eq!(got.row(0), [Value::Str("a".into()), Value::Int(1), path(&a)]);
+    assert_eq!(got.row(2), [Value::Str("c\nd".into()), Value::Int(3), path(&b)]);
+    // Queries use it as any column, and those that do not need it skip it.
+    let sums = frame.clone().groupby(&["path"]).sum("v").compute(&exec).unwrap();
+    assert_eq!(sums.row(1), [path(&b), Value::Int(3)]);
+    assert_eq!(frame.clone().filter(chunked_frame::col("path").eq(a.path())).len(&exec).unwrap(), 2);
+    assert_eq!(frame.clone().select(&["path"]).head(1, &exec).unwrap().row(0), [path(&a)]);
+    let plan = frame.select(&["v"]).explain().unwrap();
+    assert!(plan.contains("parse [v] (1 of 3 columns)"), "{plan}");
+    // A name the files already have is refused.
+    let err = read_csv(a.path(), CsvOptions::default().include_path_column("k")).unwrap_err();
+    assert!(matches!(err, chunked_frame::FrameError::DuplicateColumn { .. }), "{err:?}");
+    // Parquet too.
+    let mut bytes = Vec::new();
+    got.write_parquet(&mut bytes).unwrap();
+    let pq = TempCsv::new("paths.parquet", &bytes);
+    let back = chunked_frame::read_parquet(
+        pq.path(),
+        chunked_frame::ParquetOptions::default().columns(&["v"]).include_path_column("file"),
+    )
+    .unwrap()
+    .compute(&exec)
+    .unwrap();
+    assert_eq!(back.names(), ["v", "file"]);
+    assert_eq!(back.row(2), [Value::Int(3), path(&pq)]);
 }

@@ -1,0 +1,549 @@
+//! Parquet input and output through the `parquet` crate's own column
+//! readers and writers (no arrow): [`read_parquet`] plans one partition per
+//! row group and decodes only the column chunks a query needs; a
+//! [`ParquetWriter`] writes frames as row groups; columns convert at the
+//! edge to the crate's own [`Column`]s.
+//!
+//! Flat schemas only: each column a primitive at the top level, booleans,
+//! 32- and 64-bit integers (signed, or unsigned up to 32 bits), floats,
+//! doubles and byte arrays (strings, which must be UTF-8). Nested, decimal,
+//! 96-bit and fixed-length columns are refused with an error naming them.
+
+use std::fs::File;
+use std::io::Write;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use executors::Executor;
+use parquet::basic::{LogicalType, Repetition, Type as Physical};
+use parquet::column::reader::{ColumnReader, ColumnReaderImpl};
+use parquet::data_type::{BoolType, ByteArray, ByteArrayType, DataType, DoubleType, Int64Type};
+use parquet::file::properties::WriterProperties;
+use parquet::file::reader::{FileReader, RowGroupReader};
+use parquet::file::serialized_reader::SerializedFileReader;
+use parquet::file::writer::SerializedFileWriter;
+use parquet::schema::types::{ColumnDescriptor, Type};
+
+use crate::builder::Builder;
+use crate::column::{Column, DataFrame, NULL_CODE};
+use crate::csv::{self, CsvOptions, Format, Parsed, Partition, Source};
+use crate::dtype::{DType, Field, Schema};
+use crate::error::{FrameError, Result};
+use crate::failure::Failures;
+use crate::frame::LazyFrame;
+use crate::na::NaSet;
+
+/// Options of [`read_parquet`].
+#[derive(Clone, Debug, Default)]
+pub struct ParquetOptions {
+    /// Only these columns exist for the query (all when `None`); the
+    /// others are never decoded, nor are those a query does not use.
+    pub columns: Option<Vec<String>>,
+    /// Adds a string column of this name holding each row's file path.
+    pub include_path_column: Option<String>,
+}
+
+impl ParquetOptions {
+    /// Keeps only these columns.
+    pub fn columns(mut self, columns: &[&str]) -> Self {
+        self.columns = Some(columns.iter().map(|c| (*c).to_owned()).collect());
+        self
+    }
+
+    /// Adds a string column `name` holding each row's file path.
+    pub fn include_path_column(mut self, name: &str) -> Self {
+        self.include_path_column = Some(name.to_owned());
+        self
+    }
+}
+
+/// Reads one Parquet file or a glob of them, lazily: the footers are read
+/// now, the row groups (one partition each) when a query is computed, and
+/// of them only the columns the query uses.
+pub fn read_parquet(path: &str, options: ParquetOptions) -> Result<LazyFrame> {
+    Ok(LazyFrame::from_source(open(path, options)?))
+}
+
+fn parquet_error(path: &Path) -> impl Fn(parquet::errors::ParquetError) -> FrameError + '_ {
+    move |e| FrameError::Parquet { path: path.to_owned(), message: e.to_string() }
+}
+
+fn open_reader(path: &Path) -> Result<SerializedFileReader<File>> {
+    let file = File::open(path).map_err(|error| FrameError::Io { path: path.to_owned(), error })?;
+    SerializedFileReader::new(file).map_err(parquet_error(path))
+}
+
+/// The crate's type for a Parquet column, or why it has none.
+fn dtype_of(c: &ColumnDescriptor) -> std::result::Result<DType, String> {
+    if c.max_rep_level() > 0 || c.path().parts().len() != 1 {
+        return Err("nested or repeated".into());
+    }
+    let logical = c.logical_type_ref();
+    if matches!(logical, Some(LogicalType::Decimal { .. })) {
+        return Err("decimal".into());
+    }
+    match c.physical_type() {
+        Physical::BOOLEAN => Ok(DType::Bool),
+        Physical::INT32 => Ok(DType::Int64),
+        Physical::INT64 => match logical {
+            Some(LogicalType::Integer { is_signed: false, .. }) => Err("unsigned 64-bit integer".into()),
+            _ => Ok(DType::Int64),
+        },
+        Physical::FLOAT | Physical::DOUBLE => Ok(DType::Float64),
+        Physical::BYTE_ARRAY => Ok(DType::Str),
+        other => Err(format!("physical type {other}")),
+    }
+}
+
+/// Resolves the files, reads their footers, plans a partition per row group.
+fn open(pattern: &str, options: ParquetOptions) -> Result<Source> {
+    let files = csv::resolve(pattern)?;
+    let mut schema: Option<Schema> = None;
+    let mut partitions = Vec::new();
+    for (fi, path) in files.iter().enumerate() {
+        let reader = open_reader(path)?;
+        let meta = reader.metadata();
+        let descr = meta.file_metadata().schema_descr();
+        let fields = descr
+            .columns()
+            .iter()
+            .map(|c| {
+                dtype_of(c).map(|dtype| Field { name: c.name().to_owned(), dtype }).map_err(|what| {
+                    FrameError::Parquet {
+                        path: path.clone(),
+                        message: format!("column {:?} is {what}, which is not supported", c.path().string()),
+                    }
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let this = Schema { fields };
+        match &schema {
+            None => {
+                for (i, a) in this.fields.iter().enumerate() {
+                    if let Some(j) = this.fields[i + 1..].iter().position(|b| b.name == a.name) {
+                        return Err(FrameError::DuplicateColumn {
+                            path: path.clone(),
+                            name: a.name.clone(),
+                            first: i + 1,
+                            second: i + j + 2,
+                        });
+                    }
+                }
+                schema = Some(this);
+            }
+            Some(s) if *s != this => {
+                return Err(FrameError::HeaderMismatch { path: path.clone(), first: files[0].clone() });
+            }
+            Some(_) => {}
+        }
+        for g in 0..meta.num_row_groups() {
+            if meta.row_group(g).num_rows() > 0 {
+                // `as`: a row group index fits a u64.
+                partitions.push(Partition { file: fi, start: g as u64, end: g as u64 + 1 });
+            }
+        }
+    }
+    let schema = schema.expect("resolve gives at least one file");
+    if partitions.is_empty() {
+        return Err(FrameError::NoRows { path: files[0].clone() });
+    }
+    let names = schema.names();
+    let visible = match &options.columns {
+        None => (0..names.len()).collect(),
+        Some(cols) => cols
+            .iter()
+            .map(|c| {
+                names.iter().position(|n| n == c).ok_or_else(|| FrameError::UnknownOptionColumn {
+                    option: "columns",
+                    name: c.clone(),
+                    path: files[0].clone(),
+                })
+            })
+            .collect::<Result<Vec<_>>>()?,
+    };
+    let n = files.len();
+    let ncols = names.len();
+    let mut source = Source {
+        files,
+        file_schema: schema,
+        visible,
+        entries: crate::quoted::Entries::new(0),
+        partitions,
+        compression: vec![crate::Compression::Uncompressed; n],
+        eol: vec![b'\n'; n],
+        forced: vec![true; ncols],
+        na: NaSet::new(true, &[]),
+        options: CsvOptions::default(),
+        pattern: pattern.to_owned(),
+        format: Format::Parquet,
+        path_column: false,
+    };
+    if let Some(name) = &options.include_path_column {
+        source.add_path_column(name)?;
+    }
+    Ok(source)
+}
+
+/// Decodes one row group (partition), only `columns` (positions in the
+/// schema). `bytes` is the compressed size of the column chunks read.
+pub(crate) fn read_row_group(source: &Source, part: &Partition, columns: &[usize]) -> Result<Parsed> {
+    let path = &source.files[part.file];
+    let err = parquet_error(path);
+    let reader = open_reader(path)?;
+    let g = usize::try_from(part.start).expect("a row group index");
+    let meta = reader.metadata().row_group(g);
+    let rows = usize::try_from(meta.num_rows()).map_err(|_| FrameError::Parquet {
+        path: path.clone(),
+        message: format!("row group {g} has a negative row count"),
+    })?;
+    let group = reader.get_row_group(g).map_err(&err)?;
+    let mut out = Vec::with_capacity(columns.len());
+    let mut bytes = 0u64;
+    for &c in columns {
+        bytes += u64::try_from(meta.column(c).compressed_size()).unwrap_or(0);
+        let descr = meta.column(c).column_descr();
+        let name = descr.name().to_owned();
+        let column = read_column(&*group, c, descr, rows).map_err(|message| FrameError::Parquet {
+            path: path.clone(),
+            message: format!("row group {g}, column {name:?}: {message}"),
+        })?;
+        out.push(column);
+    }
+    Ok(Parsed { columns: out, rows, skipped: 0, bytes: usize::try_from(bytes).unwrap_or(usize::MAX) })
+}
+
+/// Reads every record of a column chunk: its non-null values and, when
+/// it may be null, its definition levels.
+fn read_all<T: DataType>(
+    r: &mut ColumnReaderImpl<T>,
+    rows: usize,
+    nullable: bool,
+) -> std::result::Result<(Vec<T::T>, Vec<i16>), String> {
+    let mut values = Vec::with_capacity(rows);
+    let mut defs = Vec::with_capacity(if nullable { rows } else { 0 });
+    let mut total = 0;
+    while total < rows {
+        let (records, _, _) = r
+            .read_records(rows - total, nullable.then_some(&mut defs), None, &mut values)
+            .map_err(|e| e.to_string())?;
+        if records == 0 {
+            break;
+        }
+        total += records;
+    }
+    if total != rows {
+        return Err(format!("{total} values where the row group has {rows} rows"));
+    }
+    Ok((values, defs))
+}
+
+/// Values at their rows (`fill` where null) and the validity, from the
+/// non-null values and the definition levels.
+fn spread<T: Copy, U>(
+    values: Vec<T>,
+    defs: &[i16],
+    max: i16,
+    fill: U,
+    f: impl Fn(T) -> U,
+) -> (Vec<U>, Vec<bool>)
+where
+    U: Copy,
+{
+    if defs.is_empty() {
+        return (values.into_iter().map(f).collect(), Vec::new());
+    }
+    let mut it = values.into_iter();
+    let mut out = Vec::with_capacity(defs.len());
+    let mut valid = Vec::with_capacity(defs.len());
+    for &d in defs {
+        let ok = d == max;
+        out.push(if ok { it.next().map_or(fill, &f) } else { fill });
+        valid.push(ok);
+    }
+    (out, valid)
+}
+
+fn read_column(
+    group: &dyn RowGroupReader,
+    c: usize,
+    descr: &ColumnDescriptor,
+    rows: usize,
+) -> std::result::Result<Column, String> {
+    let max = descr.max_def_level();
+    let nullable = max > 0;
+    let unsigned32 = matches!(descr.logical_type_ref(), Some(LogicalType::Integer { is_signed: false, .. }));
+    let reader = group.get_column_reader(c).map_err(|e| e.to_string())?;
+    Ok(match reader {
+        ColumnReader::BoolColumnReader(mut r) => {
+            let (v, d) = read_all(&mut r, rows, nullable)?;
+            let (values, valid) = spread(v, &d, max, false, |x| x);
+            Column::Bool { values, valid }
+        }
+        ColumnReader::Int32ColumnReader(mut r) => {
+            let (v, d) = read_all(&mut r, rows, nullable)?;
+            let (values, valid) = if unsigned32 {
+                // The bits of an unsigned 32-bit integer, stored as i32.
+                spread(v, &d, max, 0, |x: i32| i64::from(u32::from_ne_bytes(x.to_ne_bytes())))
+            } else {
+                spread(v, &d, max, 0, i64::from)
+            };
+            Column::Int64 { values, valid }
+        }
+        ColumnReader::Int64ColumnReader(mut r) => {
+            let (v, d) = read_all(&mut r, rows, nullable)?;
+            let (values, valid) = spread(v, &d, max, 0, |x| x);
+            Column::Int64 { values, valid }
+        }
+        ColumnReader::FloatColumnReader(mut r) => {
+            let (v, d) = read_all(&mut r, rows, nullable)?;
+            let (values, valid) = spread(v, &d, max, f64::NAN, f64::from);
+            Column::Float64 { values, valid }
+        }
+        ColumnReader::DoubleColumnReader(mut r) => {
+            let (v, d) = read_all(&mut r, rows, nullable)?;
+            let (values, valid) = spread(v, &d, max, f64::NAN, |x| x);
+            Column::Float64 { values, valid }
+        }
+        ColumnReader::ByteArrayColumnReader(mut r) => {
+            let (v, d) = read_all(&mut r, rows, nullable)?;
+            strings(v, &d, max)?
+        }
+        _ => return Err("unsupported physical type".into()),
+    })
+}
+
+/// A dictionary-encoded string column from byte arrays, interned by the
+/// CSV reader's string builder with no missing-value text (Parquet marks
+/// nulls itself: `NA` and the empty string are strings).
+fn strings(values: Vec<ByteArray>, defs: &[i16], max: i16) -> std::result::Result<Column, String> {
+    let na = NaSet::new(false, &[]);
+    let mut b = Builder::new(DType::Str, true, &na);
+    let push = |b: &mut Builder<'_>, v: &ByteArray| b.push(v.data(), false).map_err(|p| p.to_string());
+    if defs.is_empty() {
+        for v in &values {
+            push(&mut b, v)?;
+        }
+    } else {
+        let mut it = values.iter();
+        for &d in defs {
+            match (d == max).then(|| it.next()).flatten() {
+                Some(v) => push(&mut b, v)?,
+                None => b.push_null(),
+            }
+        }
+    }
+    Ok(b.finish())
+}
+
+/// A writer that collects the bytes the Parquet writer emits (which must
+/// be `Send`), for [`ParquetWriter`] to pass on after each row group.
+#[derive(Clone, Default)]
+struct Collected(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Collected {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Writes frames of one schema as the row groups of a Parquet file
+/// (snappy-compressed, strings dictionary-encoded, every column optional),
+/// holding no more than one row group's encoded bytes.
+pub struct ParquetWriter<'w> {
+    out: &'w mut dyn Write,
+    collected: Collected,
+    writer: Option<SerializedFileWriter<Collected>>,
+    schema: Schema,
+    /// The destination's name, for messages.
+    name: std::path::PathBuf,
+}
+
+impl<'w> ParquetWriter<'w> {
+    /// A writer of frames of `schema` to `out`; `name` names the
+    /// destination in errors.
+    pub fn new(out: &'w mut dyn Write, schema: &Schema, name: &Path) -> Result<Self> {
+        let err = parquet_error(name);
+        let fields = schema
+            .fields
+            .iter()
+            .map(|f| {
+                let (physical, logical) = match f.dtype {
+                    DType::Int64 => (Physical::INT64, None),
+                    DType::Float64 => (Physical::DOUBLE, None),
+                    DType::Bool => (Physical::BOOLEAN, None),
+                    DType::Str => (Physical::BYTE_ARRAY, Some(LogicalType::String)),
+                };
+                Type::primitive_type_builder(&f.name, physical)
+                    .with_repetition(Repetition::OPTIONAL)
+                    .with_logical_type(logical)
+                    .build()
+                    .map(Arc::new)
+            })
+            .collect::<std::result::Result<Vec<_>, _>>()
+            .map_err(&err)?;
+        let root = Type::group_type_builder("schema").with_fields(fields).build().map_err(&err)?;
+        let props = WriterProperties::builder().set_compression(parquet::basic::Compression::SNAPPY).build();
+        let collected = Collected::default();
+        let writer =
+            SerializedFileWriter::new(collected.clone(), Arc::new(root), Arc::new(props)).map_err(&err)?;
+        Ok(Self { out, collected, writer: Some(writer), schema: schema.clone(), name: name.to_owned() })
+    }
+
+    /// Writes `frame` as one row group; its columns must have the
+    /// writer's names and types.
+    pub fn write(&mut self, frame: &DataFrame) -> Result<()> {
+        let names = self.schema.names();
+        if frame.names() != names.as_slice() {
+            return Err(FrameError::Parquet {
+                path: self.name.clone(),
+                message: format!(
+                    "columns [{}] where the file has [{}]",
+                    frame.names().join(", "),
+                    names.join(", ")
+                ),
+            });
+        }
+        for (f, c) in self.schema.fields.iter().zip(frame.columns()) {
+            if c.dtype() != f.dtype {
+                return Err(FrameError::Type {
+                    column: f.name.clone(),
+                    dtype: c.dtype(),
+                    operation: format!(
+                        "writing it to a Parquet file whose column is {} (the type read from the sample; set its dtype to {} when reading)",
+                        f.dtype,
+                        c.dtype()
+                    ),
+                });
+            }
+        }
+        let name = self.name.clone();
+        let err = parquet_error(&name);
+        let writer = self.writer.as_mut().expect("open until finish");
+        let mut group = writer.next_row_group().map_err(&err)?;
+        for column in frame.columns() {
+            let mut w = group.next_column().map_err(&err)?.expect("a column writer per field");
+            let written = match column {
+                Column::Int64 { values, valid } => {
+                    let (v, d) = dense(values, valid);
+                    w.typed::<Int64Type>().write_batch(&v, Some(&d), None)
+                }
+                Column::Float64 { values, valid } => {
+                    let (v, d) = dense(values, valid);
+                    w.typed::<DoubleType>().write_batch(&v, Some(&d), None)
+                }
+                Column::Bool { values, valid } => {
+                    let (v, d) = dense(values, valid);
+                    w.typed::<BoolType>().write_batch(&v, Some(&d), None)
+                }
+                Column::Str { dict, codes } => {
+                    let arrays: Vec<ByteArray> = dict.iter().map(|s| ByteArray::from(s.as_str())).collect();
+                    let v: Vec<ByteArray> = codes
+                        .iter()
+                        .filter(|&&c| c != NULL_CODE)
+                        // `as`: a u32 code fits a usize.
+                        .map(|&c| arrays[c as usize].clone())
+                        .collect();
+                    let d: Vec<i16> = codes.iter().map(|&c| i16::from(c != NULL_CODE)).collect();
+                    w.typed::<ByteArrayType>().write_batch(&v, Some(&d), None)
+                }
+            };
+            written.map_err(&err)?;
+            w.close().map_err(&err)?;
+        }
+        group.close().map_err(&err)?;
+        self.pass_on()
+    }
+
+    /// Writes the footer.
+    pub fn finish(mut self) -> Result<()> {
+        let writer = self.writer.take().expect("open until finish");
+        writer.close().map_err(parquet_error(&self.name))?;
+        self.pass_on()?;
+        self.out.flush().map_err(|error| FrameError::Io { path: self.name.clone(), error })
+    }
+
+    /// Passes what the Parquet writer emitted on to the destination.
+    fn pass_on(&mut self) -> Result<()> {
+        let bytes =
+            std::mem::take(&mut *self.collected.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner));
+        self.out.write_all(&bytes).map_err(|error| FrameError::Io { path: self.name.clone(), error })
+    }
+}
+
+/// The non-null values and the definition levels (1 valid, 0 null).
+fn dense<T: Copy>(values: &[T], valid: &[bool]) -> (Vec<T>, Vec<i16>) {
+    if valid.is_empty() {
+        return (values.to_vec(), vec![1; values.len()]);
+    }
+    let v = values.iter().zip(valid).filter(|(_, ok)| **ok).map(|(x, _)| *x).collect();
+    (v, valid.iter().map(|&ok| i16::from(ok)).collect())
+}
+
+impl DataFrame {
+    /// Writes the frame as a Parquet file of one row group.
+    pub fn write_parquet(&self, out: &mut dyn Write) -> Result<()> {
+        let schema = Schema {
+            fields: self
+                .names()
+                .iter()
+                .zip(self.columns())
+                .map(|(n, c)| Field { name: n.clone(), dtype: c.dtype() })
+                .collect(),
+        };
+        let mut w = ParquetWriter::new(out, &schema, Path::new("<parquet output>"))?;
+        w.write(self)?;
+        w.finish()
+    }
+}
+
+impl LazyFrame {
+    /// Computes the frame and writes it to `out` as Parquet, a row group
+    /// per partition, partitions computed a batch (of the executor's
+    /// workers) at a time and written in order. `name` names `out` in
+    /// errors. A column whose type the sample inferred as int64 and that a
+    /// partition widened to float64 is an error (the file's schema is
+    /// written before the data): set its dtype when reading.
+    pub fn write_parquet(&self, out: &mut dyn Write, name: &Path, exec: &Executor) -> Result<()> {
+        let schema = self.schema()?;
+        let names: Vec<&str> = schema.fields.iter().map(|f| f.name.as_str()).collect();
+        let run = self.clone().select(&names).partition_runner()?;
+        let mut w = ParquetWriter::new(out, &schema, name)?;
+        let batch = exec.workers().max(1);
+        let count = self.partitions();
+        for first in (0..count).step_by(batch) {
+            let parts: Vec<usize> = (first..(first + batch).min(count)).collect();
+            let errors = Failures::new(count);
+            // Earlier batches succeeded: only this batch's partitions are read again.
+            let recheck = |q: usize| if q < first { Ok(()) } else { run(q).map(drop) };
+            let frames = errors.finish(exec.map(parts, |p| errors.keep(p, run(p))), recheck)?;
+            for f in frames.iter().filter(|f| f.height() > 0) {
+                w.write(f)?;
+            }
+        }
+        w.finish()
+    }
+
+    /// [`LazyFrame::write_parquet`] to a file, written whole or not at all
+    /// (through `executors::output::Output`).
+    pub fn to_parquet(&self, path: &Path, exec: &Executor) -> Result<()> {
+        let output = executors::output::Output::check(path)
+            .map_err(|e| FrameError::Io { path: path.to_owned(), error: std::io::Error::other(e.problem) })?;
+        let mut failure = None;
+        let written = output.write(|w| {
+            self.write_parquet(w, path, exec).map_err(|e| {
+                let message = e.to_string();
+                failure = Some(e);
+                std::io::Error::other(message)
+            })
+        });
+        if let Some(e) = failure {
+            return Err(e);
+        }
+        written.map_err(|e| FrameError::Io { path: path.to_owned(), error: std::io::Error::other(e.problem) })
+    }
+}

@@ -1,0 +1,157 @@
+//! Compressed CSV: gzip and zstd files read as the same text uncompressed,
+//! one partition a file, in blocks; corrupt and truncated files are typed
+//! errors naming the file.
+
+use std::io::Write;
+
+use chunked_frame::{Compression, CsvOptions, FrameError, RowProblem, read_csv};
+use executors::{Executor, Strategy};
+
+use crate::TempCsv;
+
+/// About 1.3 MB of rows, some quoted with delimiters, doubled quotes and
+/// line ends inside.
+fn text() -> String {
+    let mut text = String::from("id,name,value\n");
+    for i in 0..40_000u32 {
+        let name = match i % 5 {
+            0 => format!("\"a, \"\"b\"\"\nc{}\"", i % 13),
+            1 => "\"\"".to_owned(),
+            _ => format!("n{}", i % 17),
+        };
+        text.push_str(&format!("{i},{name},{}.5\n", i % 100));
+    }
+    text
+}
+
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    e.write_all(bytes).unwrap();
+    e.finish().unwrap()
+}
+
+fn zstd(bytes: &[u8]) -> Vec<u8> {
+    zstd::stream::encode_all(bytes, 1).unwrap()
+}
+
+#[test]
+fn gzip_and_zstd_files_read_as_their_text_one_partition_each_in_blocks() {
+    let text = text();
+    let plain = TempCsv::new("plain.csv", text.as_bytes());
+    let exec = Executor::new(Strategy::Graph, 2).unwrap();
+    let want =
+        read_csv(plain.path(), CsvOptions::default().blocksize(100_000)).unwrap().compute(&exec).unwrap();
+    assert_eq!(want.height(), 40_000);
+    for (name, bytes) in [("t.csv.gz", gzip(text.as_bytes())), ("t.csv.zst", zstd(text.as_bytes()))] {
+        let file = TempCsv::new(name, &bytes);
+        let frame = read_csv(file.path(), CsvOptions::default().blocksize(64 << 10)).unwrap();
+        assert_eq!(frame.partitions(), 1, "{name}");
+        let (got, stats) = frame.compute_with_stats(&exec).unwrap();
+        assert_eq!(got, want, "{name}");
+        // Blocks of 64 KiB of decoded text (and a piece of 16 KiB more at
+        // most), not the 1.3 MB.
+        assert!(stats.most_bytes_read <= 80 << 10, "{name}: {} bytes held", stats.most_bytes_read);
+        let sums = read_csv(file.path(), CsvOptions::default()).unwrap().groupby(&["name"]).sum("value");
+        // 17 plain names, 13 quoted ones; the empty one is null.
+        assert_eq!(sums.compute(&exec).unwrap().height(), 30, "{name}");
+    }
+}
+
+#[test]
+fn a_glob_of_compressed_files_is_a_partition_per_file_and_the_option_overrides_the_name() {
+    let a = TempCsv::new("glob-1.csv.gz", &gzip(b"k,v\na,1\n"));
+    let _b = TempCsv::new("glob-2.csv.gz", &gzip(b"k,v\nb,2\nc,3\n"));
+    let _c = TempCsv::new("glob-3.csv.gz", &gzip(b"k,v\n"));
+    let pattern = a.0.parent().unwrap().join("glob-*.csv.gz");
+    let frame = read_csv(pattern.to_str().unwrap(), CsvOptions::default()).unwrap();
+    // The header-only file has no partition.
+    assert_eq!(frame.partitions(), 2);
+    assert_eq!(frame.len(&Executor::sequential()).unwrap(), 3);
+    // Plain, gzip and zstd files in one glob, each read as its name says.
+    let m = TempCsv::new("mixed-1.csv", b"k,v\na,1\nb,2\n");
+    let _n = TempCsv::new("mixed-2.csv.gz", &gzip(b"k,v\nc,3\n"));
+    let _o = TempCsv::new("mixed-3.csv.zst", &zstd(b"k,v\nd,4\n"));
+    let pattern = m.0.parent().unwrap().join("mixed-*");
+    let frame = read_csv(pattern.to_str().unwrap(), CsvOptions::default().blocksize(4)).unwrap();
+    let sums = frame.groupby(&["k"]).sum("v").compute(&Executor::sequential()).unwrap();
+    assert_eq!(sums.height(), 4);
+    assert_eq!(sums.row(3), [chunked_frame::Value::Str("d".into()), chunked_frame::Value::Int(4)]);
+    let odd = TempCsv::new("gzip-without-extension.dat", &gzip(b"k,v\na,1\n"));
+    let frame = read_csv(odd.path(), CsvOptions::default().compression(Compression::Gzip)).unwrap();
+    assert_eq!(frame.len(&Executor::sequential()).unwrap(), 1);
+    let plain = TempCsv::new("plain-named.csv.gz", b"k,v\na,1\n");
+    let frame = read_csv(plain.path(), CsvOptions::default().compression(Compression::Uncompressed)).unwrap();
+    assert_eq!(frame.len(&Executor::sequential()).unwrap(), 1);
+}
+
+/// The error of reading `bytes` as file `name` whole.
+fn error_of(name: &str, bytes: &[u8]) -> (FrameError, std::path::PathBuf) {
+    let file = TempCsv::new(name, bytes);
+    let err = read_csv(file.path(), CsvOptions::default())
+        .and_then(|f| f.compute(&Executor::sequential()))
+        .unwrap_err();
+    (err, file.0.clone())
+}
+
+#[test]
+fn corrupt_and_truncated_files_are_errors_naming_the_file_and_format() {
+    let text = text();
+    let gz = gzip(text.as_bytes());
+    let zst = zstd(text.as_bytes());
+    let mut flipped = gz.clone();
+    let middle = flipped.len() / 2;
+    for b in &mut flipped[middle..middle + 64] {
+        *b ^= 0x5a;
+    }
+    let cases: [(&str, &[u8], &str); 5] = [
+        ("truncated.csv.gz", &gz[..gz.len() / 2], "gzip"),
+        ("corrupt.csv.gz", &flipped, "gzip"),
+        ("truncated.csv.zst", &zst[..zst.len() / 2], "zstd"),
+        ("not-gzip.csv.gz", text.as_bytes(), "gzip"),
+        ("not-zstd.csv.zst", text.as_bytes(), "zstd"),
+    ];
+    for (name, bytes, format) in cases {
+        let (err, path) = error_of(name, bytes);
+        match &err {
+            FrameError::Decompress { path: p, format: f, .. } => {
+                assert_eq!((p, *f), (&path, format), "{name}");
+            }
+            other => panic!("{name}: {other:?}"),
+        }
+        assert!(err.to_string().contains(name), "{name}: {err}");
+    }
+}
+
+#[test]
+fn errors_in_compressed_files_name_the_line_of_the_decoded_text() {
+    let mut text = String::from("a,b\n");
+    for i in 0..30_000 {
+        text.push_str(&format!("{i},\"x\ny\"\n"));
+    }
+    text.push_str("oops,1\n");
+    let file = TempCsv::new("bad-line.csv.zst", &zstd(text.as_bytes()));
+    let options = CsvOptions::default().dtype("a", chunked_frame::DType::Int64).blocksize(1000);
+    let err = read_csv(file.path(), options).unwrap().compute(&Executor::sequential()).unwrap_err();
+    match err {
+        FrameError::Row { line, problem: RowProblem::Parse { value, .. }, .. } => {
+            assert_eq!((line, value.as_str()), (60_002, "oops"));
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn an_error_early_in_a_large_compressed_file_stops_the_decoding_and_is_reported() {
+    // The parser stops at line 2 while the decoder has megabytes to go:
+    // the read ends with the error, not a hang.
+    let mut text = String::from("a,b\nnope,1\n");
+    for i in 0..200_000 {
+        text.push_str(&format!("{i},x\n"));
+    }
+    for (name, bytes) in [("early.csv.gz", gzip(text.as_bytes())), ("early.csv.zst", zstd(text.as_bytes()))] {
+        let file = TempCsv::new(name, &bytes);
+        let options = CsvOptions::default().dtype("a", chunked_frame::DType::Int64).blocksize(64 << 10);
+        let err = read_csv(file.path(), options).unwrap().compute(&Executor::sequential()).unwrap_err();
+        assert!(matches!(err, FrameError::Row { line: 2, .. }), "{name}: {err:?}");
+    }
+}
