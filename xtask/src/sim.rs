@@ -4,7 +4,7 @@
 //! rows are journaled as they complete, so that `--resume` after a kill
 //! finishes the sweep without redoing them.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
@@ -252,6 +252,9 @@ pub(crate) fn run(args: Args) -> Result<()> {
             journal,
             |&i, row| check_row(&plan, i, row),
         )?,
+        // One long run: a bar by simulated time on a terminal (the sweep's
+        // bar counts runs, which says nothing here).
+        None if plan.len() == 1 && std::io::stderr().is_terminal() => vec![run_with_bar(&plan, sweep.stop)?],
         None => exec.map(indices, |i| plan.run(i))?,
     };
     if args.report_time {
@@ -351,6 +354,35 @@ fn summarise(args: &Args, sweep: &Sweep, plan: &SweepPlan, exec: &Executor) -> R
         eprintln!("report written to {}", path.display());
     }
     Ok(())
+}
+
+/// Runs the one run of `plan` with a progress bar on standard error by
+/// simulated time (a spinner with the clock for other stops), shown once
+/// the run has taken a second, as Ciw's `progress_bar=True`.
+fn run_with_bar(plan: &SweepPlan, stop: Stop) -> Result<TrialResult> {
+    let started = std::time::Instant::now();
+    let bar = match stop {
+        Stop::MaxTime(_) => {
+            indicatif::ProgressBar::with_draw_target(Some(1000), indicatif::ProgressDrawTarget::hidden())
+        }
+        _ => indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::hidden()),
+    };
+    let shown = bar.clone();
+    let row = plan.run_with_progress(0, move |now| {
+        if started.elapsed() > std::time::Duration::from_secs(1) && shown.is_hidden() {
+            shown.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+        }
+        match stop {
+            Stop::MaxTime(end) => {
+                // `as`: a fraction in [0, 1] of 1000 steps.
+                shown.set_position((now / end * 1000.0).clamp(0.0, 1000.0) as u64);
+                shown.set_message(format!("simulated time {now:.0} of {end}"));
+            }
+            _ => shown.set_message(format!("simulated time {now:.0}")),
+        }
+    });
+    bar.finish_and_clear();
+    Ok(row?)
 }
 
 /// Checks a second output (`--records PATH`, `--state-probabilities

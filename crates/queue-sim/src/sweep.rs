@@ -235,6 +235,37 @@ impl SweepPlan {
         result(network, servers, seed, self.stop, self.rng, self.budget, false).map(|(row, _)| row)
     }
 
+    /// Runs run `index`, telling `report` its clock every 65536 events
+    /// (see [`Simulation::with_progress`]).
+    pub fn run_with_progress(
+        &self,
+        index: usize,
+        report: impl FnMut(f64) + Send + 'static,
+    ) -> Result<TrialResult, SimError> {
+        let (servers, seed) = self.key(index);
+        let trials = usize::try_from(self.trials).expect("checked by plan");
+        let network = &self.models[index / trials].1;
+        fn go<R: RandomSource>(
+            sim: Simulation<R>,
+            stop: Stop,
+            budget: u64,
+            report: impl FnMut(f64) + Send + 'static,
+        ) -> Result<Outcome, SimError> {
+            let mut sim = sim.with_event_budget(budget).with_progress(report);
+            sim.run(stop)?;
+            Ok(sim.into_outcome())
+        }
+        let out = match self.rng {
+            RngKind::Pcg => {
+                go(Simulation::with_rng(network, Pcg::new(seed))?, self.stop, self.budget, report)?
+            }
+            RngKind::Ciw => {
+                go(Simulation::with_rng(network, PythonRandom::new(seed))?, self.stop, self.budget, report)?
+            }
+        };
+        Ok(row_of(&out, servers, seed, self.stop))
+    }
+
     /// Runs run `index` with a state tracker: its row, and the share of
     /// the whole run (from 0 to where it stopped) spent in each state, in
     /// order of first visit, states as Ciw prints them (Ciw's

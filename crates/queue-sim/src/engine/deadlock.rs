@@ -48,7 +48,7 @@ impl<R: RandomSource> Simulation<R> {
                 return Err(SimError::NoEventsLeft { time: self.now });
             };
             self.newly_blocked = false;
-            self.handle(event)?;
+            self.handle_tracked(event)?;
             if let (Some((order, seen)), Some(t)) = (&mut first_seen, &self.tracking) {
                 let state = t.state();
                 if !seen.contains_key(&state) {

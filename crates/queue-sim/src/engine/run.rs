@@ -113,12 +113,34 @@ impl<R: RandomSource> Simulation<R> {
                 max_time,
             });
         }
-        while let Some(event) = self.next_event(max_time) {
-            self.handle(event)?;
+        match (self.ties, self.tracking.is_some()) {
+            (false, false) => self.events_before::<false, false>(max_time)?,
+            (false, true) => self.events_before::<false, true>(max_time)?,
+            (true, false) => self.events_before::<true, false>(max_time)?,
+            (true, true) => self.events_before::<true, true>(max_time)?,
         }
         self.draw_for_next();
         self.now = max_time;
         Ok(())
+    }
+
+    /// Handles every event before `max_time`; the choices a run makes once
+    /// (Ciw's ties, a tracker) are constants here, so that the common loop
+    /// asks neither.
+    #[inline(always)]
+    fn events_before<const TIES: bool, const TRACKED: bool>(
+        &mut self,
+        max_time: f64,
+    ) -> Result<(), SimError> {
+        loop {
+            let next = if TIES { self.next_event(max_time) } else { self.events.pop_before(max_time) };
+            let Some(event) = next else { return Ok(()) };
+            if TRACKED {
+                self.handle_tracked(event)?;
+            } else {
+                self.handle(event)?;
+            }
+        }
     }
 
     /// Runs until `n` customers have completed their journey (rejected ones
@@ -191,7 +213,11 @@ impl<R: RandomSource> Simulation<R> {
     fn run_while(&mut self, count: Count, n: u64) -> Result<(), SimError> {
         while self.count(count) < n {
             let Some(event) = self.next_event(f64::INFINITY) else { break };
-            self.handle(event)?;
+            if self.tracking.is_some() {
+                self.handle_tracked(event)?;
+            } else {
+                self.handle(event)?;
+            }
         }
         self.draw_for_next();
         Ok(())
@@ -229,10 +255,18 @@ impl<R: RandomSource> Simulation<R> {
         self.now = event.time();
         self.processed += 1;
         match event.kind {
-            EventKind::Arrival { stream } => self.external_arrival(stream as usize, event.time())?,
-            EventKind::ServiceEnd { customer } => self.finish_service(customer, event.seq())?,
-            other => self.handle_waiting_event(other, event.seq())?,
+            EventKind::Arrival { stream } => self.external_arrival(stream as usize, event.time()),
+            EventKind::ServiceEnd { customer } => self.finish_service(customer, event.seq()),
+            other => self.handle_waiting_event(other, event.seq()),
         }
+    }
+
+    /// [`Simulation::handle`], then the state tracker, if any, takes the
+    /// state the event left (Ciw's `timestamp`). The run loops choose
+    /// between the two once, so that a run without a tracker never asks.
+    #[inline(never)]
+    pub(super) fn handle_tracked(&mut self, event: Event<EventKind>) -> Result<(), SimError> {
+        self.handle(event)?;
         if let Some(tracking) = &mut self.tracking {
             tracking.timestamp(self.now);
         }
@@ -259,6 +293,9 @@ impl<R: RandomSource> Simulation<R> {
     #[inline(never)]
     fn check(&mut self, event: &Event<EventKind>) -> Result<(), SimError> {
         let time = event.time();
+        if let Some(progress) = &mut self.progress {
+            (progress.0)(time);
+        }
         let (node, class) = match event.kind {
             EventKind::Arrival { stream } => {
                 let stream = stream as usize;

@@ -277,12 +277,8 @@ impl<R: RandomSource> Simulation<R> {
         let now = self.now;
         let state = &mut self.nodes[node];
         state.in_node -= 1;
-        let c = &mut self.customers[customer];
-        let was_blocked = std::mem::take(&mut c.blocked);
-        if let Some(tracking) = &mut self.tracking {
-            tracking.release(node, c.class as usize, next, was_blocked);
-        }
         let c = &self.customers[customer];
+        let (server, started, was_blocked) = (c.server, c.service_start, c.blocked);
         let mut record = Record {
             waiting_time: c.service_start - c.arrival,
             service_start_date: c.service_start,
@@ -294,18 +290,21 @@ impl<R: RandomSource> Simulation<R> {
             server_id: (c.server != NO_SERVER).then(|| c.server + 1),
             ..self.record_of(customer, node, RecordType::Service)
         };
-        if self.nodes[node].shared.is_some() {
-            self.share_release(node, customer, &mut record)?;
+        if was_blocked {
+            self.customers[customer].blocked = false;
+        }
+        if !self.plain {
+            self.release_with_features(node, customer, next, was_blocked, &mut record)?;
         }
         self.records.push(record);
-        let c = &self.customers[customer];
         let state = &mut self.nodes[node];
-        let (server, started) = (c.server, c.service_start);
         if server == NO_SERVER {
-            if let Some((slots, _)) = &mut state.slots {
+            if !self.plain
+                && let Some((slots, _)) = &mut state.slots
+            {
                 slots.leave(customer);
             }
-        } else if state.shifts.is_some() {
+        } else if !self.plain && state.shifts.is_some() {
             self.release_scheduled_server(node, server, started)?;
         } else {
             let waiting =
@@ -326,6 +325,28 @@ impl<R: RandomSource> Simulation<R> {
             }
         }
         self.let_blocked_in(node)
+    }
+
+    /// What a release does in a model with optional features, before its
+    /// record is kept: the tracker hears of it, and a shared service
+    /// (processor sharing) gives `record` its last end and starts the next.
+    #[inline(never)]
+    fn release_with_features(
+        &mut self,
+        node: usize,
+        customer: u32,
+        next: Option<usize>,
+        was_blocked: bool,
+        record: &mut Record,
+    ) -> Result<(), SimError> {
+        if let Some(tracking) = &mut self.tracking {
+            // `as`: u32 to usize widens.
+            tracking.release(node, self.customers[customer].class as usize, next, was_blocked);
+        }
+        if self.nodes[node].shared.is_some() {
+            self.share_release(node, customer, record)?;
+        }
+        Ok(())
     }
 
     /// Lets in the customer blocked longest waiting for room at `node`, if

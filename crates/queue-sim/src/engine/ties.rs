@@ -73,7 +73,7 @@ type Owner = usize;
 impl<R: RandomSource> Simulation<R> {
     /// The next event before `limit`, with simultaneous ones chosen as Ciw
     /// chooses; `None` when none is left before `limit`.
-    #[inline]
+    #[inline(always)]
     pub(super) fn next_event(&mut self, limit: f64) -> Option<Event<EventKind>> {
         let first = self.events.pop_before(limit)?;
         if !self.ties {
