@@ -367,6 +367,9 @@ fn run_with_bar(plan: &SweepPlan, stop: Stop) -> Result<TrialResult> {
         }
         _ => indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::hidden()),
     };
+    if let Ok(style) = indicatif::ProgressStyle::with_template("{wide_bar} {msg} ({elapsed})") {
+        bar.set_style(style);
+    }
     let shown = bar.clone();
     let row = plan.run_with_progress(0, move |now| {
         if started.elapsed() > std::time::Duration::from_secs(1) && shown.is_hidden() {

@@ -674,3 +674,23 @@ fn gen_data_writes_the_airlines_and_airports_tables_beside_the_flights() {
     std::fs::remove_dir_all(dir).unwrap();
     std::fs::remove_dir_all(other).unwrap();
 }
+
+#[test]
+fn one_long_run_shows_its_simulated_time_on_a_terminal_only() {
+    // `script` gives the run a terminal (util-linux, in every Debian).
+    let bin = env!("CARGO_BIN_EXE_xtask");
+    let command = format!("{bin} sim --servers 3 --trials 1 --max-time 40000000 --executor sequential");
+    let Ok(out) =
+        Command::new("script").args(["-qec", &command, "/dev/null"]).env("RUST_BACKTRACE", "0").output()
+    else {
+        assert!(std::env::var_os("CI").is_none(), "CI needs `script` (util-linux) for this test");
+        return;
+    };
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let screen = String::from_utf8_lossy(&out.stdout);
+    assert!(screen.contains("simulated time") && screen.contains("of 40000000"), "no bar on a terminal");
+    // Piped, the same run prints its row and nothing else.
+    let out = xtask().args(command.split(' ').skip(1)).output().unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+}
