@@ -17,5 +17,6 @@ mod reneging;
 mod routers;
 mod routing;
 mod runaway;
+mod schedules;
 mod server_priority;
 mod theory;

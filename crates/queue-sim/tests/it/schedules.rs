@@ -1,0 +1,62 @@
+//! Server schedules against plain nodes: a schedule whose one shift
+//! outlasts the run is the plain node, record for record (server ids
+//! included), in both generators; shifts renumber servers.
+
+use queue_sim::{
+    ClassAtNode, CustomerClass, Distribution, Network, NodeSpec, Pcg, Preemption, PythonRandom, Schedule,
+    Servers, Simulation,
+};
+
+/// One node, unlimited queue (a scheduled node's capacity is its queue
+/// capacity alone, as Ciw's, so a limited one would differ on purpose).
+fn mm(servers: Servers) -> Network {
+    Network::new(
+        vec![NodeSpec::new(servers)],
+        vec![CustomerClass::new(
+            "Only",
+            vec![ClassAtNode::new(Some(Distribution::exponential(1.0)), Distribution::exponential(0.4))],
+            vec![],
+        )],
+    )
+}
+
+#[test]
+fn a_schedule_with_one_shift_longer_than_the_run_is_the_plain_node() {
+    let plain = mm(Servers::Finite(3));
+    for preemption in [Preemption::Off, Preemption::Resume] {
+        let shifts = mm(Servers::Schedule(Schedule::new(vec![3], vec![5_000.0]).with_preemption(preemption)));
+        for seed in 0..5 {
+            let mut a = Simulation::with_rng(&plain, Pcg::new(seed)).unwrap();
+            let mut b = Simulation::with_rng(&shifts, Pcg::new(seed)).unwrap();
+            a.run_until(4_000.0).unwrap();
+            b.run_until(4_000.0).unwrap();
+            assert_eq!(a.records(), b.records(), "pcg, seed {seed}");
+            assert_eq!(a.utilisation(), b.utilisation());
+            let mut a = Simulation::with_rng(&plain, PythonRandom::new(seed)).unwrap();
+            let mut b = Simulation::with_rng(&shifts, PythonRandom::new(seed)).unwrap();
+            a.run_until(4_000.0).unwrap();
+            b.run_until(4_000.0).unwrap();
+            assert_eq!(a.records(), b.records(), "ciw, seed {seed}");
+        }
+    }
+}
+
+#[test]
+fn each_shift_brings_new_server_ids_and_a_shift_without_servers_serves_nobody() {
+    // Shifts of 2 servers for 10, none for 10: ids 1-2, 3-4, 5-6, ...
+    let net = mm(Servers::Schedule(
+        Schedule::new(vec![2, 0], vec![10.0, 20.0]).with_preemption(Preemption::Resume),
+    ));
+    let mut sim = Simulation::new(&net, 1).unwrap();
+    sim.run_until(200.0).unwrap();
+    for r in sim.records().iter().filter(|r| r.record_type == queue_sim::RecordType::Service) {
+        let cycle = (r.service_start_date / 20.0).floor();
+        let within = r.service_start_date - cycle * 20.0;
+        assert!(within < 10.0, "a service started off shift: {r:?}");
+        let id = r.server_id.unwrap();
+        // `as`: a cycle number below 10.
+        let first = 2 * cycle as u32 + 1;
+        assert!(id == first || id == first + 1, "server {id} in cycle {cycle}: {r:?}");
+    }
+    assert_eq!(sim.overtime()[0].len(), 20, "two servers retire at each of ten shift ends");
+}
