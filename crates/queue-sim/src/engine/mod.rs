@@ -11,8 +11,12 @@
 //! constructors and accessors); then one file per part of the behaviour,
 //! each an `impl Simulation` block that imports only the files above:
 //! `run.rs` (run loops and the one `match` over events), `arrivals.rs`,
-//! `service.rs` (Ciw's draw order) and `analysis.rs` (reachability checks
-//! on the model).
+//! `service.rs` (Ciw's draw order), the customer behaviours
+//! (`discipline.rs`, `server_priority.rs`, `preemption.rs`, `reneging.rs`,
+//! `waiting_change.rs`, `process.rs`), time and state (`shifts.rs`,
+//! `slots.rs`, `processor_sharing.rs`, `ties.rs`, `tracking.rs`,
+//! `deadlock.rs`), what a run shows as Ciw lists it (`ciw_order.rs`) and
+//! `analysis.rs` (reachability checks on the model).
 
 mod analysis;
 mod arrivals;
