@@ -519,6 +519,14 @@ impl Network {
             spec.server_count(node)?;
             if let Servers::Schedule(schedule) = &spec.servers {
                 schedule.check().map_err(|problem| ModelError::Schedule { node, problem })?;
+                let most = schedule.numbers_of_servers.iter().copied().max().unwrap_or(0);
+                if most > MAX_PRIORITISED_SERVERS && !spec.server_priority.is_lowest_id() {
+                    return Err(ModelError::TooManyPrioritisedServers {
+                        node,
+                        servers: most,
+                        max: MAX_PRIORITISED_SERVERS,
+                    });
+                }
             }
             if let Servers::Slotted(slotted) = &spec.servers {
                 slotted.check().map_err(|problem| ModelError::Schedule { node, problem })?;

@@ -139,7 +139,7 @@ impl<R: RandomSource> Simulation<R> {
         let stats = |id: u32, since: f64, off_duty: bool| {
             let busy_time = state.times.busy_up_to_one(id, now);
             let total_time = now - since;
-            let busy = state.held.get(id as usize).is_some_and(|&h| h != NOBODY) || state.times.serving(id);
+            let busy = state.holder(id) != NOBODY || state.times.serving(id);
             ServerStats {
                 id: id + 1,
                 start_date: since,

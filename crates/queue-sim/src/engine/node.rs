@@ -34,10 +34,13 @@ pub(crate) struct NodeState {
     pub(crate) discipline: Discipline,
     /// Which free server a joining customer takes.
     pub(crate) server_priority: ServerPriority,
-    /// With preemption, the customer each server holds (slot numbers,
-    /// [`NOBODY`] when free), grown to the highest server used; empty
-    /// without preemption.
+    /// With preemption, the customer each server from `held_base` on
+    /// holds (slot numbers, [`NOBODY`] when free), grown to the highest
+    /// server used; empty without preemption.
     pub(crate) held: Vec<u32>,
+    /// The server `held[0]` is (above 0 only at a scheduled node, whose
+    /// ids keep growing: servers gone for good are dropped from the front).
+    pub(crate) held_base: u32,
     /// Free servers, lowest number first.
     pub(crate) free_servers: FreeServers,
     /// Busy time of each server used so far.
@@ -92,6 +95,7 @@ impl NodeState {
             discipline: if servers.is_some() { spec.discipline.clone() } else { Discipline::Fifo },
             server_priority: spec.server_priority.clone(),
             held: Vec::new(),
+            held_base: 0,
             free_servers: if spec.server_priority.is_lowest_id() {
                 FreeServers::all(servers.unwrap_or(0))
             } else {
@@ -110,7 +114,7 @@ impl NodeState {
     /// With preemption, notes that `server` serves `customer`.
     pub(crate) fn hold(&mut self, server: u32, customer: u32) {
         // `as`: u32 to usize widens.
-        let i = server as usize;
+        let i = (server - self.held_base) as usize;
         if i >= self.held.len() {
             self.held.resize(i + 1, NOBODY);
         }
@@ -121,9 +125,32 @@ impl NodeState {
     #[inline]
     pub(crate) fn free(&mut self, server: u32) {
         self.free_servers.put(server);
-        if let Some(held) = self.held.get_mut(server as usize) {
+        self.release_hold(server);
+    }
+
+    /// The customer `server` holds, [`NOBODY`] if none (or not tracked).
+    pub(crate) fn holder(&self, server: u32) -> u32 {
+        server.checked_sub(self.held_base).and_then(|i| self.held.get(i as usize)).copied().unwrap_or(NOBODY)
+    }
+
+    /// `server` holds nobody now.
+    pub(crate) fn release_hold(&mut self, server: u32) {
+        if let Some(held) = server.checked_sub(self.held_base).and_then(|i| self.held.get_mut(i as usize)) {
             *held = NOBODY;
         }
+    }
+
+    /// Forgets the servers below `base` (a scheduled node's servers gone
+    /// for good), so that memory follows the servers present, not every
+    /// id ever given.
+    pub(crate) fn forget_servers_below(&mut self, base: u32) {
+        if base > self.held_base {
+            // `as`: u32 to usize widens.
+            let gone = ((base - self.held_base) as usize).min(self.held.len());
+            self.held.drain(..gone);
+            self.held_base = base;
+        }
+        self.times.forget_below(base);
     }
 
     /// Whether the node has infinite servers (nobody waits there).
@@ -171,9 +198,15 @@ impl NodeState {
 /// a binade, the steps that cannot leave it are taken in one go; the steps
 /// near a power of two, and the first in a binade, are taken one at a time.
 fn repeated_sum(t: f64, count: u32) -> f64 {
+    repeated_add(0.0, t, u64::from(count))
+}
+
+/// `t` (not negative) added `count` times to `start` (not negative), left
+/// to right, rounding each addition, bit for bit as a loop; see
+/// [`repeated_sum`].
+pub(crate) fn repeated_add(start: f64, t: f64, count: u64) -> f64 {
     const TOP: u64 = 1 << 53;
-    let count = u64::from(count);
-    let (mut sum, mut done) = (0.0f64, 0u64);
+    let (mut sum, mut done) = (start, 0u64);
     while done < count {
         sum += t;
         done += 1;
@@ -221,7 +254,9 @@ fn repeated_sum(t: f64, count: u32) -> f64 {
 /// many servers costs memory only for those it uses.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct ServerTimes {
+    /// From server `base` on (above 0 only at a scheduled node).
     servers: Vec<ServerTime>,
+    base: u32,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -238,7 +273,7 @@ impl ServerTimes {
     #[inline(always)]
     pub(crate) fn start(&mut self, server: u32, now: f64) {
         // `as`: u32 to usize widens.
-        match self.servers.get_mut(server as usize) {
+        match self.servers.get_mut((server - self.base) as usize) {
             Some(time) => time.start = now,
             None => self.first_use(server, now),
         }
@@ -248,15 +283,31 @@ impl ServerTimes {
     #[cold]
     #[inline(never)]
     fn first_use(&mut self, server: u32, now: f64) {
-        self.servers.resize(server as usize + 1, ServerTime { busy: 0.0, start: f64::NAN });
-        self.servers[server as usize].start = now;
+        let i = (server - self.base) as usize;
+        self.servers.resize(i + 1, ServerTime { busy: 0.0, start: f64::NAN });
+        self.servers[i].start = now;
+    }
+
+    /// Forgets the servers below `base`.
+    fn forget_below(&mut self, base: u32) {
+        if base > self.base {
+            // `as`: u32 to usize widens.
+            let gone = ((base - self.base) as usize).min(self.servers.len());
+            self.servers.drain(..gone);
+            self.base = base;
+        }
+    }
+
+    /// Server `server`'s times, if it has any.
+    fn get(&self, server: u32) -> Option<&ServerTime> {
+        server.checked_sub(self.base).and_then(|i| self.servers.get(i as usize))
     }
 
     /// Server `server` ends the service it started at `started` at `now`;
     /// `free`: nobody takes it over.
     #[inline(always)]
     pub(crate) fn end(&mut self, server: u32, started: f64, now: f64, free: bool) {
-        let time = &mut self.servers[server as usize];
+        let time = &mut self.servers[(server - self.base) as usize];
         time.busy += now - started;
         if free {
             time.start = f64::NAN;
@@ -265,23 +316,23 @@ impl ServerTimes {
 
     /// The busy time of `server`'s finished services (Ciw's `busy_time`).
     pub(crate) fn finished(&self, server: u32) -> f64 {
-        self.servers.get(server as usize).map_or(0.0, |t| t.busy)
+        self.get(server).map_or(0.0, |t| t.busy)
     }
 
     /// Whether `server` has a service under way.
     pub(crate) fn serving(&self, server: u32) -> bool {
-        self.servers.get(server as usize).is_some_and(|t| !t.start.is_nan())
+        self.get(server).is_some_and(|t| !t.start.is_nan())
     }
 
     /// How many servers have been used (the highest used, plus one).
     pub(crate) fn used(&self) -> u32 {
         // Servers are numbered in a u32.
-        u32::try_from(self.servers.len()).unwrap_or(u32::MAX)
+        u32::try_from(self.servers.len()).map_or(u32::MAX, |n| n.saturating_add(self.base))
     }
 
     /// Busy time of `server` up to `now`, counting its service under way.
     pub(crate) fn busy_up_to_one(&self, server: u32, now: f64) -> f64 {
-        match self.servers.get(server as usize) {
+        match self.get(server) {
             Some(time) if time.start.is_nan() => time.busy,
             Some(time) => time.busy + (now - time.start),
             None => 0.0,
@@ -425,6 +476,13 @@ mod tests {
             for n in [0, 1, 2, 3, 4, 5, 7, 100, 1000, 4097, 65_537, 300_001] {
                 let (a, b) = (repeated_sum(t, n), looped(t, n));
                 assert!(a == b || (a.is_nan() && b.is_nan()), "{t:e} x {n}: {a:e} vs {b:e}");
+            }
+        }
+        // From a start other than 0.
+        for &t in &ts[..40] {
+            for start in [0.5, 3.0, 1e6 + 0.25, 7.0e-3] {
+                let looped = (0..1000).fold(start, |s, _| s + t);
+                assert_eq!(repeated_add(start, t, 1000), looped, "{start} + {t:e} x 1000");
             }
         }
         // Long sums, which round along the way.

@@ -43,7 +43,7 @@ impl<R: RandomSource> Simulation<R> {
         // The worst lane in service, then the latest start, then the lowest
         // server; blocked customers have finished their service.
         let mut victim: Option<(u32, f64, u32, u32)> = None;
-        for (server, &held) in (0u32..).zip(&state.held) {
+        for (server, &held) in (state.held_base..).zip(&state.held) {
             if held == NOBODY {
                 continue;
             }

@@ -26,7 +26,7 @@ use crate::schedule::Schedule;
 
 use super::customers::{NO_EVENT, NO_SERVER};
 use super::event::EventKind;
-use super::node::{NOBODY, NodeState, ServerTimes};
+use super::node::{NOBODY, NodeState, ServerTimes, repeated_add};
 use super::state::Simulation;
 
 /// The shifts of one scheduled node.
@@ -54,9 +54,14 @@ pub(crate) struct Shifts {
     /// they are served again (Ciw's `interrupted_individuals`).
     pub(crate) interrupted: Vec<u32>,
     /// Servers gone off duty, in the order they went: (busy time, total time).
-    retired: Vec<(f64, f64)>,
-    /// Ciw's `overtime`: per retired server, how long after its shift ended.
-    pub(crate) overtime: Vec<f64>,
+    /// Servers gone off duty: their busy and total times summed in the
+    /// order they went (Ciw keeps the lists and sums them in that order).
+    retired_busy: f64,
+    retired_total: f64,
+    /// Ciw's `overtime`: per retired server, how long after its shift
+    /// ended, as runs of equal values (a shift's free servers all retire
+    /// with 0), so that a node of many servers costs memory per run.
+    overtime: Vec<(f64, u64)>,
 }
 
 impl Shifts {
@@ -75,7 +80,8 @@ impl Shifts {
             last_change: 0.0,
             off_duty: Vec::new(),
             interrupted: Vec::new(),
-            retired: Vec::new(),
+            retired_busy: 0.0,
+            retired_total: 0.0,
             overtime: Vec::new(),
         }
     }
@@ -98,11 +104,7 @@ impl Shifts {
         if self.c == 0 {
             return None;
         }
-        let (mut busy, mut total) = (0.0, 0.0);
-        for &(b, t) in &self.retired {
-            busy += b;
-            total += t;
-        }
+        let (mut busy, mut total) = (self.retired_busy, self.retired_total);
         for (id, since, _) in self.present() {
             busy += times.busy_up_to_one(id, now);
             total += now - since;
@@ -117,10 +119,30 @@ impl Shifts {
         off.chain((self.first_on_duty..self.next_id).map(|id| (id, self.on_duty_since, false)))
     }
 
+    /// Retires the `count` servers from `first` on, which have never
+    /// served, at `now`, as many calls of [`Shifts::retire`] would.
+    fn retire_unused(&mut self, count: u64, since: f64, now: f64) {
+        if count == 0 {
+            return;
+        }
+        // Their busy times are 0: adding them changes nothing.
+        self.retired_total = repeated_add(self.retired_total, now - since, count);
+        let overtime = now - self.last_change;
+        match self.overtime.last_mut() {
+            Some((value, n)) if value.to_bits() == overtime.to_bits() => *n += count,
+            _ => self.overtime.push((overtime, count)),
+        }
+    }
+
     /// Retires server `id`, off duty, at `now`.
     fn retire(&mut self, id: u32, since: f64, now: f64, times: &ServerTimes) {
-        self.retired.push((times.finished(id), now - since));
-        self.overtime.push(now - self.last_change);
+        self.retired_busy += times.finished(id);
+        self.retired_total += now - since;
+        let overtime = now - self.last_change;
+        match self.overtime.last_mut() {
+            Some((value, count)) if value.to_bits() == overtime.to_bits() => *count += 1,
+            _ => self.overtime.push((overtime, 1)),
+        }
     }
 }
 
@@ -154,9 +176,11 @@ impl<R: RandomSource> Simulation<R> {
         // Server by server in Ciw's list order (ids), each retired as it
         // goes: free ones at once, busy ones after their interruption, or
         // when their customer leaves.
-        for id in first..end {
+        // Servers from `used` on never served: they go in one step.
+        let used = self.nodes[node].times.used().clamp(first, end);
+        for id in first..used {
             let state = &mut self.nodes[node];
-            let customer = state.held.get(id as usize).copied().unwrap_or(NOBODY);
+            let customer = state.holder(id);
             if customer != NOBODY {
                 if mode == Preemption::Off || self.customers[customer].blocked {
                     state.shifts.as_mut().expect("scheduled").off_duty.push((id, since));
@@ -169,6 +193,7 @@ impl<R: RandomSource> Simulation<R> {
         }
         let state = &mut self.nodes[node];
         let sh = state.shifts.as_mut().expect("scheduled");
+        sh.retire_unused(u64::from(end - used), since, now);
         sh.off_duty.sort_unstable_by_key(|&(id, _)| id);
         if mode != Preemption::Off && sh.interrupted.len() > 1 {
             // Ciw's `sort_interrupted_individuals`: by priority, then
@@ -223,9 +248,7 @@ impl<R: RandomSource> Simulation<R> {
         self.records.push(record);
         let started = c.service_start;
         let state = &mut self.nodes[node];
-        if let Some(held) = state.held.get_mut(id as usize) {
-            *held = NOBODY;
-        }
+        state.release_hold(id);
         match destination {
             Some(to) => {
                 // Rerouted: its server was busy until now (Ciw's release
@@ -274,7 +297,11 @@ impl<R: RandomSource> Simulation<R> {
         sh.first_on_duty = first;
         sh.next_id = end;
         sh.on_duty_since = now;
-        state.servers = Some(sh.c);
+        let c = sh.c;
+        // Servers below the oldest present are gone for good.
+        let oldest = sh.off_duty.iter().map(|&(id, _)| id).min().unwrap_or(first);
+        state.forget_servers_below(oldest);
+        state.servers = Some(c);
         state.free_servers = state.free_servers.range(first, end);
         for _ in first..end {
             let state = &mut self.nodes[node];
@@ -325,9 +352,7 @@ impl<R: RandomSource> Simulation<R> {
                 let (_, since) = sh.off_duty.remove(place);
                 sh.retire(server, since, now, &state.times);
             }
-            if let Some(held) = state.held.get_mut(server as usize) {
-                *held = NOBODY;
-            }
+            state.release_hold(server);
             return Ok(());
         }
         if !sh.interrupted.is_empty() {
@@ -346,7 +371,12 @@ impl<R: RandomSource> Simulation<R> {
 
 impl NodeState {
     /// Ciw's `overtime` of a scheduled node (empty otherwise).
-    pub(crate) fn overtime(&self) -> &[f64] {
-        self.shifts.as_ref().map_or(&[], |s| &s.overtime)
+    pub(crate) fn overtime(&self) -> Vec<f64> {
+        let runs = self.shifts.as_ref().map_or(&[][..], |s| &s.overtime);
+        runs.iter()
+            .flat_map(|&(value, count)| {
+                std::iter::repeat_n(value, usize::try_from(count).unwrap_or(usize::MAX))
+            })
+            .collect()
     }
 }

@@ -479,7 +479,7 @@ impl<R: RandomSource> Simulation<R> {
     /// assert!(sim.overtime()[0].len() >= 19 && sim.overtime()[0].iter().all(|&t| t >= 0.0));
     /// # Ok::<(), queue_sim::SimError>(())
     /// ```
-    pub fn overtime(&self) -> Vec<&[f64]> {
+    pub fn overtime(&self) -> Vec<Vec<f64>> {
         self.nodes.iter().map(|node| node.overtime()).collect()
     }
 

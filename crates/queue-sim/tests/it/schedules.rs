@@ -60,3 +60,24 @@ fn each_shift_brings_new_server_ids_and_a_shift_without_servers_serves_nobody() 
     }
     assert_eq!(sim.overtime()[0].len(), 20, "two servers retire at each of ten shift ends");
 }
+
+#[test]
+fn memory_follows_the_servers_present_not_every_id_ever_given() {
+    // A million servers a shift, a shift a time unit: a billion ids by the
+    // end, of which a handful serve. The engine keeps per-server state from
+    // the oldest server present on, so this runs in a few megabytes.
+    let net = mm(Servers::Schedule(Schedule::new(vec![1_000_000], vec![1.0])));
+    let mut sim = Simulation::new(&net, 3).unwrap();
+    sim.run_until(1_000.0).unwrap();
+    let last = sim.records().iter().filter_map(|r| r.server_id).max().unwrap();
+    assert!(last > 990_000_000, "ids keep growing: {last}");
+    // The servers listed are the current shift's (and any finishing off duty).
+    assert!(sim.servers(0).len() >= 1_000_000 && sim.servers(0).len() < 1_000_010);
+}
+
+#[test]
+fn more_server_ids_than_a_u32_numbers_is_an_error_not_a_wrap() {
+    let net = mm(Servers::Schedule(Schedule::new(vec![2_000_000_000], vec![1.0])));
+    let err = Simulation::new(&net, 0).unwrap().run_until(10.0).unwrap_err();
+    assert!(matches!(err, queue_sim::SimError::ServerIds { node: 0, .. }), "{err}");
+}
