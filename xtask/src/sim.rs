@@ -361,25 +361,31 @@ fn summarise(args: &Args, sweep: &Sweep, plan: &SweepPlan, exec: &Executor) -> R
 /// the run has taken a second, as Ciw's `progress_bar=True`.
 fn run_with_bar(plan: &SweepPlan, stop: Stop) -> Result<TrialResult> {
     let started = std::time::Instant::now();
-    let bar = match stop {
-        Stop::MaxTime(_) => {
-            indicatif::ProgressBar::with_draw_target(Some(1000), indicatif::ProgressDrawTarget::hidden())
+    let (length, unit) = match stop {
+        Stop::MaxTime(_) => (Some(1000), ""),
+        Stop::MaxCustomers(n) | Stop::MaxFinished(n) | Stop::MaxArrivals(n) | Stop::MaxAccepted(n) => {
+            (Some(n), " customers")
         }
-        _ => indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::hidden()),
+        _ => (None, ""),
     };
+    let bar = indicatif::ProgressBar::with_draw_target(length, indicatif::ProgressDrawTarget::hidden());
     if let Ok(style) = indicatif::ProgressStyle::with_template("{wide_bar} {msg} ({elapsed})") {
         bar.set_style(style);
     }
     let shown = bar.clone();
-    let row = plan.run_with_progress(0, move |now| {
+    let row = plan.run_with_progress(0, move |now, counted| {
         if started.elapsed() > std::time::Duration::from_secs(1) && shown.is_hidden() {
             shown.set_draw_target(indicatif::ProgressDrawTarget::stderr());
         }
-        match stop {
-            Stop::MaxTime(end) => {
+        match (stop, counted) {
+            (Stop::MaxTime(end), _) => {
                 // `as`: a fraction in [0, 1] of 1000 steps.
                 shown.set_position((now / end * 1000.0).clamp(0.0, 1000.0) as u64);
                 shown.set_message(format!("simulated time {now:.0} of {end}"));
+            }
+            (_, Some(n)) => {
+                shown.set_position(n);
+                shown.set_message(format!("{n} of {}{unit} (simulated time {now:.0})", length.unwrap_or(0)));
             }
             _ => shown.set_message(format!("simulated time {now:.0}")),
         }

@@ -235,12 +235,13 @@ impl SweepPlan {
         result(network, servers, seed, self.stop, self.rng, self.budget, false).map(|(row, _)| row)
     }
 
-    /// Runs run `index`, telling `report` its clock every 65536 events
-    /// (see [`Simulation::with_progress`]).
+    /// Runs run `index`, telling `report` its clock (and, running to a
+    /// number of customers, its count) every 65536 events (see
+    /// [`Simulation::with_progress`]).
     pub fn run_with_progress(
         &self,
         index: usize,
-        report: impl FnMut(f64) + Send + 'static,
+        report: impl FnMut(f64, Option<u64>) + Send + 'static,
     ) -> Result<TrialResult, SimError> {
         let (servers, seed) = self.key(index);
         let trials = usize::try_from(self.trials).expect("checked by plan");
@@ -249,7 +250,7 @@ impl SweepPlan {
             sim: Simulation<R>,
             stop: Stop,
             budget: u64,
-            report: impl FnMut(f64) + Send + 'static,
+            report: impl FnMut(f64, Option<u64>) + Send + 'static,
         ) -> Result<Outcome, SimError> {
             let mut sim = sim.with_event_budget(budget).with_progress(report);
             sim.run(stop)?;

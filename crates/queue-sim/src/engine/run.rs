@@ -293,8 +293,11 @@ impl<R: RandomSource> Simulation<R> {
     #[inline(never)]
     fn check(&mut self, event: &Event<EventKind>) -> Result<(), SimError> {
         let time = event.time();
-        if let Some(progress) = &mut self.progress {
-            (progress.0)(time);
+        if self.progress.is_some() {
+            let counted = self.guard.counting.map(|(count, _)| self.count(count));
+            if let Some(progress) = &mut self.progress {
+                (progress.0)(time, counted);
+            }
         }
         let (node, class) = match event.kind {
             EventKind::Arrival { stream } => {

@@ -136,7 +136,7 @@ pub struct Simulation<R: RandomSource = Pcg> {
 }
 
 /// A function told how far a run has gone.
-pub(super) struct Progress(pub(super) Box<dyn FnMut(f64) + Send>);
+pub(super) struct Progress(pub(super) Box<dyn FnMut(f64, Option<u64>) + Send>);
 
 impl std::fmt::Debug for Progress {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -376,9 +376,10 @@ impl<R: RandomSource> Simulation<R> {
         self
     }
 
-    /// The simulation, telling `report` the clock every 65536 events (for
-    /// a progress bar over a long run, as Ciw's `progress_bar=True`); it
-    /// costs nothing between calls.
+    /// The simulation, telling `report` the clock every 65536 events, and
+    /// in a run to a number of customers how many it has counted so far
+    /// (for a progress bar over a long run, as Ciw's `progress_bar=True`);
+    /// it costs nothing between calls.
     ///
     /// ```
     /// use std::sync::{Arc, Mutex};
@@ -386,13 +387,13 @@ impl<R: RandomSource> Simulation<R> {
     /// let seen = Arc::new(Mutex::new(Vec::new()));
     /// let log = Arc::clone(&seen);
     /// let mut sim = Simulation::new(&Network::mmc(0.2, 0.1, 3), 0)?
-    ///     .with_progress(move |now| log.lock().unwrap().push(now));
+    ///     .with_progress(move |now, _counted| log.lock().unwrap().push(now));
     /// sim.run_until(1_000_000.0)?;
     /// let seen = seen.lock().unwrap();
     /// assert!(seen.len() >= 5 && seen.windows(2).all(|w| w[0] <= w[1]));
     /// # Ok::<(), queue_sim::SimError>(())
     /// ```
-    pub fn with_progress(mut self, report: impl FnMut(f64) + Send + 'static) -> Self {
+    pub fn with_progress(mut self, report: impl FnMut(f64, Option<u64>) + Send + 'static) -> Self {
         self.progress = Some(Progress(Box::new(report)));
         self
     }
