@@ -570,3 +570,73 @@ fn join_shortest_queue_keeps_nodes_two_and_three_level() {
         assert_eq!(counts.iter().map(|c| (c.0 - c.1).abs()).max(), Some(gap));
     }
 }
+
+// docs/Guides/Services/server_schedule.rst, the first example again, with
+// Ciw's Server objects after the run (not printed in the docs; Ciw 3.2.7's
+// values):
+//     nd = Q.transitive_nodes[0]
+//     [(s.id_number, s.start_date, s.busy_time, s.total_time, s.utilisation,
+//       s.busy, s.offduty) for s in nd.servers]
+//     # [(7, 200.0, 1.2044618915404044, 5.0, 0.24089237830808088, False, False),
+//     #  (8, 200.0, 0.13369852578858854, 5.0, 0.02673970515771771, False, False)]
+//     nd.server_utilisation   # 0.5399598367701849, over every server on duty so far
+//     # with simulate_until_max_time(215.0): nd.servers == [], nd.server_utilisation is None
+#[test]
+fn server_schedule_servers_on_duty_and_utilisation_at_the_end() {
+    let sim = run(&scheduled(doc_schedule()), 1, 205.0);
+    let servers: Vec<(u32, f64, f64, f64, f64, bool, bool)> = sim
+        .servers(0)
+        .iter()
+        .map(|s| (s.id, s.start_date, s.busy_time, s.total_time, s.utilisation, s.busy, s.off_duty))
+        .collect();
+    assert_eq!(
+        servers,
+        [
+            (7, 200.0, 1.2044618915404044, 5.0, 0.24089237830808088, false, false),
+            (8, 200.0, 0.13369852578858854, 5.0, 0.02673970515771771, false, false),
+        ]
+    );
+    assert_eq!(sim.utilisation()[0], Some(0.5399598367701849));
+    // Until 215 instead, in the shift of 0 servers from 210: Ciw 3.2.7 has
+    // no server left, and its server_utilisation is None (it gives none
+    // whenever the node's current number of servers is 0).
+    let later = run(&scheduled(doc_schedule()), 1, 215.0);
+    assert!(later.servers(0).is_empty());
+    assert_eq!(later.utilisation()[0], None);
+}
+
+// docs/Guides/Services/server_schedule.rst, "Overtime", with Ciw's
+// get_all_individuals() after the run (not printed in the docs; Ciw 3.2.7:
+// first those still at the node, waiting since no server is on duty from
+// 10 to 100, then those who left, each with its records):
+//     [(i.id_number, [(r.node, r.arrival_date, r.exit_date) for r in i.data_records])
+//      for i in Q.get_all_individuals()]
+//     # [(4, []), (5, []), (6, []), (1, [(1, 3.0, 8.0)]), (2, [(1, 6.0, 11.0)]), (3, [(1, 9.0, 14.0)])]
+//     Q.transitive_nodes[0].servers   # [] (the shift of 0 servers)
+#[test]
+fn overtime_example_individuals_waiting_and_gone() {
+    let schedule = Schedule::new(vec![1, 2, 0], vec![4.0, 10.0, 100.0]);
+    let net = single(
+        Servers::Schedule(schedule),
+        Distribution::deterministic(3.0),
+        Distribution::deterministic(5.0),
+    );
+    let sim = run(&net, 0, 20.0);
+    /// (node, arrival date, exit date) of each record.
+    type Visits = Vec<(u32, f64, f64)>;
+    let people: Vec<(u64, Option<usize>, Visits)> = sim
+        .individuals()
+        .into_iter()
+        .map(|p| (p.id, p.node, p.records.iter().map(|r| (r.node, r.arrival_date, r.exit_date)).collect()))
+        .collect();
+    let want = [
+        (4, Some(0), vec![]),
+        (5, Some(0), vec![]),
+        (6, Some(0), vec![]),
+        (1, None, vec![(1, 3.0, 8.0)]),
+        (2, None, vec![(1, 6.0, 11.0)]),
+        (3, None, vec![(1, 9.0, 14.0)]),
+    ];
+    assert_eq!(people, want);
+    assert!(sim.servers(0).is_empty());
+}
