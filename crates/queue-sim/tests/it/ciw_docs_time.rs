@@ -640,3 +640,150 @@ fn overtime_example_individuals_waiting_and_gone() {
     assert_eq!(people, want);
     assert!(sim.servers(0).is_empty());
 }
+
+// docs/Guides/System/deadlock.rst's network with the other trackers of
+// docs/Reference/state_trackers.rst (not run in the docs; Ciw 3.2.7's
+// times_to_deadlock, in its dict's order). The deadlock is at the same
+// date whatever the tracker; only MatrixBlocking, like NaiveBlocking, tells
+// the blocked state apart, so only it has a state 0.0 from the deadlock.
+//     ciw.seed(1); Q = ciw.Simulation(N, deadlock_detector=ciw.deadlock.StateDigraph(),
+//         tracker=ciw.trackers.MatrixBlocking())   # or NodePopulation(), ...
+//     Q.simulate_until_deadlock(); list(Q.times_to_deadlock.items())
+#[test]
+fn deadlock_times_to_deadlock_with_every_kind_of_state() {
+    let node = NodeSpec::new(Servers::Finite(1)).with_queue_capacity(3);
+    let class =
+        CustomerClass::new("Customer", vec![ClassAtNode::new(Some(exp(6.0)), exp(5.0))], vec![vec![0.5]]);
+    let net = Network::new(vec![node], vec![class]);
+    let times = [
+        0.6109565365822194,
+        0.5869080258973012,
+        0.34641320500619066,
+        0.29733591885714683,
+        0.18332612224721345,
+    ];
+    let cases: [(Tracker, [&str; 5], Option<&str>); 4] = [
+        (
+            Tracker::MatrixBlocking,
+            [
+                "((((),),), (0,))",
+                "((((),),), (1,))",
+                "((((),),), (2,))",
+                "((((),),), (3,))",
+                "((((),),), (4,))",
+            ],
+            Some("((((1,),),), (4,))"),
+        ),
+        (Tracker::NodePopulation, ["(0,)", "(1,)", "(2,)", "(3,)", "(4,)"], None),
+        (Tracker::SystemPopulation, ["0", "1", "2", "3", "4"], None),
+        (Tracker::NodeClassMatrix, ["((0,),)", "((1,),)", "((2,),)", "((3,),)", "((4,),)"], None),
+    ];
+    for (tracker, states, blocked) in cases {
+        let label = format!("{tracker:?}");
+        let mut sim = Simulation::ciw(&net, 1).unwrap().with_tracker(tracker).unwrap();
+        assert_eq!(sim.run_until_deadlock().unwrap(), times[0], "{label}");
+        let history = sim.history().unwrap();
+        let ours: Vec<(String, f64)> =
+            sim.times_to_deadlock().iter().map(|(s, t)| (history.display(s), *t)).collect();
+        let mut want: Vec<(String, f64)> = states.iter().map(|s| s.to_string()).zip(times).collect();
+        want.extend(blocked.map(|s| (s.to_owned(), 0.0)));
+        assert_eq!(ours, want, "{label}");
+    }
+}
+
+// docs/Guides/Routing/join_shortest_queue.rst's network without the
+// desired behaviour, with the trackers of docs/Reference/state_trackers.rst
+// that take arguments (not run in the docs; Ciw 3.2.7's):
+//     ciw.seed(0); Q = ciw.Simulation(N, tracker=...); Q.simulate_until_max_time(80)
+//     h = Q.statetracker.history; p = Q.statetracker.state_probabilities(observation_period=(10, 70))
+//     len(h), h[:4], h[-1], len(p), list(p.items())[:4]
+#[test]
+fn trackers_with_arguments_on_the_join_shortest_queue_network() {
+    let services = [25.0, 6.0, 8.0];
+    let nodes: Vec<NodeSpec> = (0..3).map(|_| NodeSpec::new(Servers::Finite(1))).collect();
+    let at: Vec<ClassAtNode> = services
+        .iter()
+        .enumerate()
+        .map(|(i, &mu)| ClassAtNode::new((i == 0).then(|| exp(10.0)), exp(mu)))
+        .collect();
+    let routing = vec![vec![0.0, 0.5, 0.5], vec![0.0; 3], vec![0.0; 3]];
+    let net = Network::new(nodes, vec![CustomerClass::new("Customer", at, routing)]);
+    type Expected = (usize, [(f64, &'static str); 4], (f64, &'static str), usize, [(&'static str, f64); 4]);
+    let cases: [(Tracker, Expected); 3] = [
+        (
+            // NodePopulationSubset([1, 2]): nodes 2 and 3 only.
+            Tracker::NodePopulationSubset(vec![1, 2]),
+            (
+                1543,
+                [
+                    (0.0, "(0, 0)"),
+                    (0.24280587722539282, "(0, 1)"),
+                    (0.2635692046734695, "(1, 1)"),
+                    (0.3056196824372107, "(1, 2)"),
+                ],
+                (79.93666046454972, "(14, 2)"),
+                124,
+                [
+                    ("(12, 1)", 0.007859961351624605),
+                    ("(12, 2)", 0.010024708380068297),
+                    ("(11, 2)", 0.00687049929671435),
+                    ("(11, 3)", 0.005640741964205868),
+                ],
+            ),
+        ),
+        (
+            // GroupedNodePopulation(groups=[[0], [1, 2]]).
+            Tracker::GroupedNodePopulation(vec![vec![0], vec![1, 2]]),
+            (
+                2322,
+                [
+                    (0.0, "(0, 0)"),
+                    (0.18606071110652234, "(1, 0)"),
+                    (0.24063202566068162, "(2, 0)"),
+                    (0.24280587722539282, "(1, 1)"),
+                ],
+                (79.93666046454972, "(0, 16)"),
+                114,
+                [
+                    ("(5, 13)", 0.00012206899530594247),
+                    ("(4, 14)", 0.0007366256183034696),
+                    ("(4, 13)", 0.0006542524269924262),
+                    ("(3, 14)", 0.0004732868207873035),
+                ],
+            ),
+        ),
+        (
+            Tracker::NodeClassMatrix,
+            (
+                2322,
+                [
+                    (0.0, "((0,), (0,), (0,))"),
+                    (0.18606071110652234, "((1,), (0,), (0,))"),
+                    (0.24063202566068162, "((2,), (0,), (0,))"),
+                    (0.24280587722539282, "((1,), (0,), (1,))"),
+                ],
+                (79.93666046454972, "((0,), (14,), (2,))"),
+                392,
+                [
+                    ("((5,), (12,), (1,))", 0.00012206899530594247),
+                    ("((4,), (12,), (2,))", 0.0005721559362314999),
+                    ("((4,), (11,), (2,))", 1.0873928374680968e-05),
+                    ("((3,), (11,), (3,))", 4.5775615534301055e-05),
+                ],
+            ),
+        ),
+    ];
+    for (tracker, (len, first, last, states, probs)) in cases {
+        let label = format!("{tracker:?}");
+        let mut sim = Simulation::ciw(&net, 0).unwrap().with_tracker(tracker).unwrap();
+        sim.run_until(80.0).unwrap();
+        let history = sim.history().unwrap();
+        let changes: Vec<(f64, String)> = history.changes().map(|(t, s)| (t, history.display(s))).collect();
+        assert_eq!(changes.len(), len, "{label}");
+        assert_eq!(changes[..4], first.map(|(t, s)| (t, s.to_owned())), "{label}");
+        assert_eq!(changes.last().unwrap(), &(last.0, last.1.to_owned()), "{label}");
+        let p = probabilities(&sim, 10.0, 70.0);
+        assert_eq!(p.len(), states, "{label}");
+        assert_eq!(p[..4], probs.map(|(s, x)| (s.to_owned(), x)), "{label}");
+    }
+}
