@@ -6,6 +6,7 @@ mod batching;
 mod baulking;
 mod ciw;
 mod ciw_docs;
+mod ciw_docs_time;
 mod class_change;
 mod disciplines;
 mod distributions;
