@@ -9,6 +9,7 @@ use std::fs::File;
 use std::io::{BufRead, BufReader, BufWriter, Write};
 use std::path::Path;
 use std::process::{Command, Stdio};
+use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 use executors::{Executor, Strategy};
@@ -46,6 +47,7 @@ pub(super) fn run(args: &Args, csv: &Path, sizes: &Sizes, report: &mut Report) -
         let path = dir.path().join(v.file);
         // gzip is a command that may be missing: its figures are then
         // skipped; the other two are made here and must work.
+        let start = Instant::now();
         let made = match v.key {
             "quoted" => quote_strings(csv, &path).map(drop),
             "parquet" => to_parquet(csv, &path),
@@ -63,19 +65,19 @@ pub(super) fn run(args: &Args, csv: &Path, sizes: &Sizes, report: &mut Report) -
             report.skipped(&format!("frame.polars_{}_peak_mb", v.key), "MB", "polars", &why);
             continue;
         }
-        measure(args, &v, &path, n, report)?;
+        measure(args, &v, &path, start.elapsed().as_secs_f64(), n, report)?;
         std::fs::remove_file(&path).with_context(|| format!("cannot remove {}", path.display()))?;
     }
     Ok(())
 }
 
-/// Ours and polars on one variant's file.
-fn measure(args: &Args, v: &Variant, path: &Path, n: usize, report: &mut Report) -> Result<()> {
+/// Ours and polars on one variant's file, made in `made` seconds.
+fn measure(args: &Args, v: &Variant, path: &Path, made: f64, n: usize, report: &mut Report) -> Result<()> {
     let mb = std::fs::metadata(path)?.len() as f64 / 1e6;
     let file = path.to_str().context("the temporary path is not UTF-8")?;
     let (times, peaks, mine): (Vec<f64>, Vec<f64>, Means) = ours(file, n)?;
     let (t, peak) = (median(&times), largest(&peaks));
-    let label = format!("{} ({mb:.0} MB)", v.label);
+    let label = format!("{} ({mb:.0} MB, made in {made:.1} s)", v.label);
     println!("  {label:>34}: {t:>7.3} s, peak {peak:>5.0} MB ({})", spread(&times, 1.0, 3));
     report.measured(&format!("frame.{}_query_s", v.key), "s", "chunked-frame", FRESH, times);
     report.measured(&format!("frame.{}_peak_mb", v.key), "MB", "chunked-frame", "largest of the runs", peaks);
