@@ -138,3 +138,110 @@ fn the_quick_executors_bench_records_dask_as_skipped_and_the_speedups() {
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Runs `cargo xtask bench SECTION --quick` without Python, with `dir` as
+/// its working and temporary directory, and returns its JSON's figures and
+/// checks and what it printed.
+fn quick_without_python(section: &str, dir: &std::path::Path) -> (Vec<Value>, Vec<Value>, String) {
+    let out = dir.join("bench.json");
+    let run = xtask()
+        .args(["bench", section, "--quick", "--python", "/nonexistent/python", "--json"])
+        .arg(&out)
+        .current_dir(dir)
+        .env("TMPDIR", dir)
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let doc: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    let figures = doc["figures"].as_array().unwrap().clone();
+    let checks = doc["checks"].as_array().unwrap().clone();
+    (figures, checks, String::from_utf8_lossy(&run.stdout).into_owned())
+}
+
+fn find<'a>(figures: &'a [Value], name: &str) -> &'a Value {
+    figures.iter().find(|f| f["name"] == name).unwrap_or_else(|| panic!("no {name}"))
+}
+
+/// What a directory holds, by name, sorted.
+fn listing(dir: &std::path::Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn the_quick_array_bench_measures_the_cube_and_npy_cells_and_skips_their_peers() {
+    let dir = scratch("array");
+    let (figures, _, stdout) = quick_without_python("array", &dir);
+    for name in ["array.cube_s", "array.npy_write_s", "array.npy_read_s"] {
+        let f = find(&figures, name);
+        assert_eq!(f["section"], "array");
+        assert_eq!(f["who"], "chunked-array");
+        // The example prints milliseconds: a fast quick run may show 0.000.
+        assert!(f["value"].as_f64().is_some_and(|x| x >= 0.0), "{f}");
+        assert_eq!(f["repeats"], 1, "{f}");
+        assert_eq!(f["samples"].as_array().unwrap().len(), 1, "{f}");
+    }
+    for name in ["array.cube_peak_mb", "array.npy_peak_mb"] {
+        assert!(find(&figures, name)["value"].as_f64().is_some_and(|x| x > 0.0), "{}", find(&figures, name));
+    }
+    for (name, who) in [
+        ("array.dask_cube_s", "dask"),
+        ("array.dask_cube_peak_mb", "dask"),
+        ("array.dask_npy_write_s", "dask"),
+        ("array.dask_npy_peak_mb", "dask"),
+        ("array.numpy_npy_read_s", "numpy"),
+    ] {
+        let f = find(&figures, name);
+        assert_eq!(f["value"], Value::Null, "{f}");
+        assert_eq!(f["who"], who, "{f}");
+        assert!(f["skipped"].as_str().unwrap().contains("/nonexistent/python"), "{f}");
+    }
+    assert!(stdout.contains("dask cube: skipped"), "{stdout}");
+    assert!(stdout.contains("dask and numpy .npy: skipped"), "{stdout}");
+    // The .npy files (and every other temporary file) are gone.
+    assert_eq!(listing(&dir), ["bench.json"]);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn the_quick_frame_bench_measures_the_quoted_parquet_and_gzip_files_and_skips_polars() {
+    let dir = scratch("frame");
+    let (figures, checks, stdout) = quick_without_python("frame", &dir);
+    let gzip = std::process::Command::new("gzip").arg("--version").output().is_ok();
+    for variant in ["quoted", "parquet", "gz"] {
+        for (name, unit) in
+            [(format!("frame.{variant}_query_s"), "s"), (format!("frame.{variant}_peak_mb"), "MB")]
+        {
+            let f = find(&figures, &name);
+            assert_eq!(
+                (&f["section"], &f["who"], &f["unit"]),
+                (&"frame".into(), &"chunked-frame".into(), &unit.into())
+            );
+            if variant == "gz" && !gzip {
+                assert!(f["skipped"].as_str().unwrap().contains("gzip"), "{f}");
+            } else {
+                assert!(f["value"].as_f64().is_some_and(|x| x > 0.0), "{f}");
+                assert_eq!(f["samples"].as_array().unwrap().len(), 1, "{f}");
+            }
+        }
+        for name in [format!("frame.polars_{variant}_s"), format!("frame.polars_{variant}_peak_mb")] {
+            let f = find(&figures, &name);
+            assert_eq!(f["value"], Value::Null, "{f}");
+            assert_eq!(f["who"], "polars");
+            assert!(f["skipped"].as_str().unwrap().contains("/nonexistent/python"), "{f}");
+        }
+    }
+    // No means compared without a peer.
+    assert!(checks.is_empty(), "{checks:?}");
+    assert!(stdout.contains("CSV, string columns quoted"), "{stdout}");
+    assert_eq!(stdout.matches("polars: skipped").count(), 4, "{stdout}");
+    // The variants were made in a temporary directory and are gone; the
+    // quick flights file stays where the section keeps it.
+    assert_eq!(listing(&dir), ["bench.json", "data"]);
+    assert_eq!(listing(&dir.join("data/generated")), ["flights-20000.csv", "scale-flights-20000"]);
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -8,9 +8,12 @@ file, then numpy's mean of np.load(mmap_mode='r').)
 Prints the median of `repeats` (default 5) runs of each cell and the
 process' peak resident memory (run one cell per process to measure one
 cell's peak), then one JSON line with the same and every run's time.
-`cargo xtask bench array` runs it with repeats 1, in a fresh process per
-run and cell, as it runs ours, and with OMP/OPENBLAS/MKL_NUM_THREADS=1 so
-that the scheduler's workers are the only threads at work.
+`cargo xtask bench array` runs it in a fresh process per run and cell, as
+it runs ours, and with OMP/OPENBLAS/MKL_NUM_THREADS=1 so that the
+scheduler's workers are the only threads at work: with repeats 1 for the
+moments and C cells (ours: `xtask demo array`, one run a process), with
+repeats 5 for cube and npy (ours: the talk example, which times 5 runs a
+process); for npy it sets `tempfile.tempdir` to a directory it removes.
 """
 import json
 import platform

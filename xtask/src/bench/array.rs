@@ -1,7 +1,8 @@
 //! The array's figures: mean and std of normal(1e4 x 1e4) together, and
 //! C = A.dot(B).sum() / A.mean() * B.var(), ours and dask threads' each in
 //! a fresh process per run (dask: one process per run and cell, to see each
-//! cell's peak memory), 2 workers each, BLAS single-threaded for dask.
+//! cell's peak memory), 2 workers each, BLAS single-threaded for dask;
+//! then the cube and `.npy` cells (`talk_cells`).
 
 use std::process::Command;
 
@@ -9,6 +10,8 @@ use anyhow::{Result, bail};
 use serde_json::Value;
 
 use super::{Args, Report, Sizes, last_json, median, python, spread};
+
+mod talk_cells;
 
 const DASK_PEER: &str = include_str!("../../../crates/chunked-array/benches/dask_peer.py");
 const FRESH: &str = "fresh process each (start-up excluded)";
@@ -105,7 +108,7 @@ pub(crate) fn run(args: &Args, sizes: &Sizes, report: &mut Report) -> Result<()>
             }
         }
     }
-    Ok(())
+    talk_cells::run(args, sizes, report)
 }
 
 /// dask's last summary, times and peak memories (MB) of one cell over

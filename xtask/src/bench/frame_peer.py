@@ -1,7 +1,9 @@
 """The talk's flights query (read, isin, group-by mean) under one peer, for
 `cargo xtask bench frame`, which runs it in a fresh process per repeat.
 
-Usage: python3 frame_peer.py polars|dask|pandas CSV
+Usage: python3 frame_peer.py polars|dask|pandas FILE
+FILE is CSV, plain or compressed (polars: `.csv.gz`), or, for polars only,
+Parquet (`.parquet`, read with `scan_parquet`).
 Prints one JSON line: the peer's version, CPython's, the query's time
 (from before the read to the computed means), the process's peak resident
 memory, the means by airport (repr: every digit) and the peer's threads.
@@ -15,6 +17,9 @@ import sys
 import time
 
 peer, csv = sys.argv[1], sys.argv[2]
+parquet = csv.endswith(".parquet")
+if parquet and peer != "polars":
+    sys.exit(f"{peer}: only polars reads the Parquet file here")
 strings = ["ORIGIN_AIRPORT", "DESTINATION_AIRPORT", "TAIL_NUMBER", "CANCELLATION_REASON", "AIRLINE"]
 nyc = ["JFK", "LGA", "EWR"]
 
@@ -23,9 +28,12 @@ if peer == "polars":
 
     version, threads = pl.__version__, pl.thread_pool_size()
     start = time.perf_counter()
+    if parquet:
+        scan = pl.scan_parquet(csv)
+    else:
+        scan = pl.scan_csv(csv, schema_overrides={c: pl.Utf8 for c in strings})
     means = (
-        pl.scan_csv(csv, schema_overrides={c: pl.Utf8 for c in strings})
-        .filter(pl.col("ORIGIN_AIRPORT").is_in(nyc))
+        scan.filter(pl.col("ORIGIN_AIRPORT").is_in(nyc))
         .group_by("ORIGIN_AIRPORT")
         .agg(pl.col("DEPARTURE_DELAY").mean())
         .collect()

@@ -30,3 +30,65 @@ fn means_are_equal_only_to_the_last_digit() {
     let text = means_of(&json!({ "EWR": "NaN", "JFK": 11.077068062827225 }));
     assert_eq!(checked(&text, &text)["passed"], false, "a NaN equals nothing");
 }
+
+mod quoting {
+    //! The quoted variant: the string columns in quotes, the same rows.
+
+    use std::path::Path;
+
+    use chunked_frame::{col, read_csv};
+    use executors::{Executor, Strategy};
+
+    use super::super::formats::quote_strings;
+    use crate::demo_frame::talk_options;
+
+    const HEADER: &str = "YEAR,AIRLINE,TAIL_NUMBER,ORIGIN_AIRPORT,DESTINATION_AIRPORT,DEPARTURE_DELAY,\
+                          CANCELLATION_REASON";
+
+    fn quoted(text: &str) -> anyhow::Result<String> {
+        let dir = tempfile::TempDir::new()?;
+        let (src, dst) = (dir.path().join("in.csv"), dir.path().join("out.csv"));
+        std::fs::write(&src, text)?;
+        quote_strings(&src, &dst)?;
+        Ok(std::fs::read_to_string(&dst)?)
+    }
+
+    #[test]
+    fn only_the_non_empty_string_fields_are_quoted() {
+        let text = format!("{HEADER}\n2015,AA,N1,JFK,LAX,-3.0,\r\n2015,B6,,EWR,BOS,,B\n");
+        let want = format!(
+            "{HEADER}\n2015,\"AA\",\"N1\",\"JFK\",\"LAX\",-3.0,\n2015,\"B6\",,\"EWR\",\"BOS\",,\"B\"\n"
+        );
+        assert_eq!(quoted(&text).unwrap(), want);
+    }
+
+    #[test]
+    fn a_file_already_quoted_or_without_a_string_column_is_refused() {
+        let why = quoted(&format!("{HEADER}\n2015,\"AA\",N1,JFK,LAX,1.0,\n")).unwrap_err();
+        assert!(format!("{why:#}").contains("already has quotes (row 1)"), "{why:#}");
+        let why = quoted("YEAR,AIRLINE\n2015,AA\n").unwrap_err();
+        assert!(format!("{why:#}").contains("no column"), "{why:#}");
+        assert!(quoted("").is_err());
+    }
+
+    #[test]
+    fn the_quoted_sample_gives_the_talks_query_the_same_means() {
+        let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("../data/flights-sample.csv");
+        let dir = tempfile::TempDir::new().unwrap();
+        let dst = dir.path().join("quoted.csv");
+        assert_eq!(quote_strings(&sample, &dst).unwrap(), 2000);
+        assert!(std::fs::read_to_string(&dst).unwrap().contains(",\"LGA\",\"DCA\","));
+        let exec = Executor::new(Strategy::Pool, 2).unwrap();
+        let means = |path: &Path| {
+            let frame = read_csv(path.to_str().unwrap(), talk_options(1 << 20)).unwrap();
+            let query = frame
+                .filter(col("ORIGIN_AIRPORT").isin(["JFK", "LGA", "EWR"]))
+                .groupby(&["ORIGIN_AIRPORT"])
+                .mean("DEPARTURE_DELAY");
+            format!("{}", query.compute(&exec).unwrap())
+        };
+        let plain = means(&sample);
+        assert!(plain.contains("LGA"), "{plain}");
+        assert_eq!(means(&dst), plain);
+    }
+}
