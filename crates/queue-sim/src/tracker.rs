@@ -88,6 +88,10 @@ pub enum TrackerError {
         /// Nodes in the network.
         nodes: usize,
     },
+    /// A tracker added to a simulation that has already run: its counts
+    /// start at time 0.
+    #[error("a state tracker must be added before the simulation runs (at time 0), not at time {0}")]
+    Started(f64),
     /// An observation period that is not an interval from 0 on.
     #[error("observation period ({start}, {end}) must have 0 <= start < end")]
     Period {

@@ -26,6 +26,8 @@ pub(crate) struct Tracking {
     blocked: Vec<Vec<i64>>,
     increment: i64,
     scratch: Vec<i64>,
+    /// A counter moved since the last timestamp.
+    changed: bool,
     pub(crate) history: History,
     /// After a run until deadlock: per state, the time from its first
     /// visit to the deadlock.
@@ -65,6 +67,7 @@ impl Tracking {
             blocked,
             increment: 1,
             scratch: Vec::new(),
+            changed: false,
             times_to_deadlock: Vec::new(),
         };
         let mut start = Vec::new();
@@ -75,6 +78,7 @@ impl Tracking {
 
     /// A customer of `class` is accepted at `node`.
     pub(crate) fn accept(&mut self, node: usize, class: usize) {
+        self.changed = true;
         match self.tracker {
             Tracker::NodeClassMatrix => self.counters[node * self.classes + self.column[class]] += 1,
             Tracker::NaiveBlocking => self.counters[2 * node] += 1,
@@ -89,6 +93,7 @@ impl Tracking {
 
     /// A customer at `node` is blocked waiting for room at `to`.
     pub(crate) fn block(&mut self, node: usize, to: usize) {
+        self.changed = true;
         match self.tracker {
             Tracker::NaiveBlocking => {
                 self.counters[2 * node + 1] += 1;
@@ -105,6 +110,7 @@ impl Tracking {
     /// A customer of `class` leaves `node` (for `to`, `None`: the exit),
     /// `blocked` if it was.
     pub(crate) fn release(&mut self, node: usize, class: usize, to: Option<usize>, blocked: bool) {
+        self.changed = true;
         match self.tracker {
             Tracker::NodeClassMatrix => self.counters[node * self.classes + self.column[class]] -= 1,
             Tracker::NaiveBlocking => self.counters[2 * node + usize::from(blocked)] -= 1,
@@ -137,6 +143,7 @@ impl Tracking {
 
     /// A customer at `node` changes class from `from` to `to` while waiting.
     pub(crate) fn class_change(&mut self, node: usize, from: usize, to: usize) {
+        self.changed = true;
         if self.tracker == Tracker::NodeClassMatrix {
             self.counters[node * self.classes + self.column[from]] -= 1;
             self.counters[node * self.classes + self.column[to]] += 1;
@@ -166,6 +173,10 @@ impl Tracking {
     /// After an event at `time`: the state joins the history if it changed
     /// (Ciw's `timestamp`).
     pub(crate) fn timestamp(&mut self, time: f64) {
+        // Nothing moved: the state is the last one the history holds.
+        if !std::mem::take(&mut self.changed) {
+            return;
+        }
         let mut scratch = std::mem::take(&mut self.scratch);
         self.key(&mut scratch);
         self.history.record(time, &scratch);
@@ -187,6 +198,9 @@ impl<R: RandomSource> Simulation<R> {
     /// ```
     pub fn with_tracker(mut self, tracker: Tracker) -> Result<Self, SimError> {
         tracker.check(self.nodes.len()).map_err(SimError::Tracker)?;
+        if self.processed > 0 {
+            return Err(SimError::Tracker(TrackerError::Started(self.now)));
+        }
         let column = self.class_rank.iter().map(|&r| r as usize).collect();
         self.tracking = Some(Box::new(Tracking::new(tracker, self.nodes.len(), self.classes, column)));
         // Tracking watches every join: the short paths do not report them.

@@ -619,3 +619,11 @@ fn a_reneging_destination_without_reneging_is_refused() {
         assert!(Network::from_toml_str(&model(extra)).is_ok(), "{extra}");
     }
 }
+
+#[test]
+fn a_tracker_joins_a_simulation_before_it_runs_or_not_at_all() {
+    let mut sim = Simulation::new(&queue_sim::Network::mmc(1.0, 2.0, 1), 0).unwrap();
+    sim.run_until(10.0).unwrap();
+    let err = sim.with_tracker(queue_sim::Tracker::SystemPopulation).unwrap_err();
+    assert!(err.to_string().contains("before the simulation runs"), "{err}");
+}
