@@ -175,8 +175,8 @@ impl<R: RandomSource> Simulation<R> {
         state.free_servers = state.free_servers.emptied();
         // Server by server in Ciw's list order (ids), each retired as it
         // goes: free ones at once, busy ones after their interruption, or
-        // when their customer leaves.
-        // Servers from `used` on never served: they go in one step.
+        // when their customer leaves. Servers from `used` on never served:
+        // they go after the others, in one step.
         let used = self.nodes[node].times.used().clamp(first, end);
         for id in first..used {
             let state = &mut self.nodes[node];
