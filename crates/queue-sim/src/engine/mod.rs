@@ -28,6 +28,7 @@ mod discipline;
 mod event;
 mod event_queue;
 mod guard;
+mod interruption;
 mod node;
 mod preemption;
 mod process;

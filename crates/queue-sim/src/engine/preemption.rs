@@ -21,9 +21,8 @@ use crate::behaviour::QueuedCustomer;
 use crate::error::SimError;
 use crate::network::Preemption;
 use crate::random::RandomSource;
-use crate::record::{Record, RecordType};
 
-use super::customers::{NO_EVENT, NO_SERVER};
+use super::customers::NO_SERVER;
 use super::discipline::Chosen;
 use super::node::NOBODY;
 use super::state::Simulation;
@@ -75,31 +74,8 @@ impl<R: RandomSource> Simulation<R> {
         let next = chosen.customer;
         let taken = self.nodes[node].waiting.take(chosen.lane, chosen.place);
         debug_assert_eq!(taken, Some(next), "the chosen customer waits where it was chosen");
-        let c = &mut self.customers[victim];
-        // Its pending service end is stale from now on.
-        c.end_seq = NO_EVENT;
-        if !c.service_end().is_finite() {
-            self.nodes[node].endless -= 1;
-        }
-        let destination = if mode == Preemption::Reroute {
-            let class = c.class as usize;
-            let to = self.next_node(victim, class, node)?;
-            // `as`: validation keeps node numbers within an i32.
-            Some(to.map_or(-1, |d| d as i32 + 1))
-        } else {
-            None
-        };
-        let c = &self.customers[victim];
-        let record = Record {
-            waiting_time: c.service_start - c.arrival,
-            service_start_date: c.service_start,
-            service_time: c.service_time,
-            destination,
-            server_id: Some(server + 1),
-            ..self.record_of(victim, node, RecordType::InterruptedService)
-        };
-        self.records.push(record);
-        let started = c.service_start;
+        let destination = self.interrupt(node, victim, Some(server), mode == Preemption::Reroute)?;
+        let started = self.customers[victim].service_start;
         let state = &mut self.nodes[node];
         // Ciw adds nothing to the server's busy time for an interrupted
         // service (its `detatch_server` subtracts two cleared dates), but
@@ -111,21 +87,7 @@ impl<R: RandomSource> Simulation<R> {
         // below, after any draws of the rerouted customer).
         state.hold(server, next);
         if let Some(to) = destination {
-            state.in_node -= 1;
-            let c = &mut self.customers[victim];
-            c.server = NO_SERVER;
-            if let Some(tracking) = &mut self.tracking {
-                // `as`: a destination is -1 or a node number from 1.
-                tracking.release(node, c.class as usize, (to > 0).then(|| to as usize - 1), false);
-            }
-            // `as`: a destination is -1 or a node number from 1.
-            match to {
-                -1 => {
-                    self.completed += 1;
-                    self.customers.remove(victim);
-                }
-                d => self.accept(d as usize - 1, victim)?,
-            }
+            self.reroute_interrupted(node, victim, to)?;
         } else {
             let c = &mut self.customers[victim];
             c.server = NO_SERVER;

@@ -21,10 +21,9 @@
 use crate::error::SimError;
 use crate::network::Preemption;
 use crate::random::RandomSource;
-use crate::record::{Record, RecordType};
 use crate::schedule::Schedule;
 
-use super::customers::{NO_EVENT, NO_SERVER};
+use super::customers::NO_SERVER;
 use super::event::EventKind;
 use super::node::{NOBODY, NodeState, ServerTimes, repeated_add};
 use super::state::Simulation;
@@ -222,31 +221,8 @@ impl<R: RandomSource> Simulation<R> {
         mode: Preemption,
     ) -> Result<(), SimError> {
         let now = self.now;
-        let c = &mut self.customers[customer];
-        // Its pending service end is stale from now on.
-        c.end_seq = NO_EVENT;
-        if !c.service_end().is_finite() {
-            self.nodes[node].endless -= 1;
-        }
-        let destination = if mode == Preemption::Reroute {
-            let class = c.class as usize;
-            let to = self.next_node(customer, class, node)?;
-            // `as`: validation keeps node numbers within an i32.
-            Some(to.map_or(-1, |d| d as i32 + 1))
-        } else {
-            None
-        };
-        let c = &self.customers[customer];
-        let record = Record {
-            waiting_time: c.service_start - c.arrival,
-            service_start_date: c.service_start,
-            service_time: c.service_time,
-            destination,
-            server_id: Some(id + 1),
-            ..self.record_of(customer, node, RecordType::InterruptedService)
-        };
-        self.records.push(record);
-        let started = c.service_start;
+        let destination = self.interrupt(node, customer, Some(id), mode == Preemption::Reroute)?;
+        let started = self.customers[customer].service_start;
         let state = &mut self.nodes[node];
         state.release_hold(id);
         match destination {
@@ -254,21 +230,7 @@ impl<R: RandomSource> Simulation<R> {
                 // Rerouted: its server was busy until now (Ciw's release
                 // detaches it), and it leaves the node at once.
                 state.times.end(id, started, now, true);
-                state.in_node -= 1;
-                let c = &mut self.customers[customer];
-                c.server = NO_SERVER;
-                if let Some(tracking) = &mut self.tracking {
-                    // `as`: a destination is -1 or a node number from 1.
-                    tracking.release(node, c.class as usize, (to > 0).then(|| to as usize - 1), false);
-                }
-                // `as`: a destination is -1 or a node number from 1.
-                match to {
-                    -1 => {
-                        self.completed += 1;
-                        self.customers.remove(customer);
-                    }
-                    d => self.accept(d as usize - 1, customer)?,
-                }
+                self.reroute_interrupted(node, customer, to)?;
             }
             None => {
                 let c = &mut self.customers[customer];

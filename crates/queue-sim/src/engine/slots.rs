@@ -12,10 +12,9 @@
 use crate::error::SimError;
 use crate::network::Preemption;
 use crate::random::RandomSource;
-use crate::record::{Record, RecordType};
 use crate::schedule::Slotted;
 
-use super::customers::{NO_EVENT, NO_SERVER};
+use super::customers::NO_SERVER;
 use super::event::EventKind;
 use super::state::Simulation;
 
@@ -73,7 +72,7 @@ impl<R: RandomSource> Simulation<R> {
         // `as`: validation keeps node numbers within a u32.
         self.events.push(date, EventKind::Slot { node: node as u32 });
         if capacitated && mode != Preemption::Off && under_way > size {
-            self.interrupt_for_slot(node, under_way - size, mode);
+            self.interrupt_for_slot(node, under_way - size, mode)?;
         }
         for _ in 0..starts {
             let (slots, _) = self.nodes[node].slots.as_mut().expect("slotted");
@@ -106,9 +105,9 @@ impl<R: RandomSource> Simulation<R> {
     /// A capacitated slot of `node` interrupts `count` services under way:
     /// the latest arrivals of the worst priority first (Ciw's
     /// `interrupt_slotted_services`).
-    fn interrupt_for_slot(&mut self, node: usize, count: usize, mode: Preemption) {
+    fn interrupt_for_slot(&mut self, node: usize, count: usize, mode: Preemption) -> Result<(), SimError> {
         let now = self.now;
-        let Some((slots, _)) = self.nodes[node].slots.as_ref() else { return };
+        let Some((slots, _)) = self.nodes[node].slots.as_ref() else { return Ok(()) };
         let (customers, lane_of) = (&self.customers, &self.lane_of);
         let mut order: Vec<u32> = slots.in_service.clone();
         // Python's sorted(..., reverse=True) is stable: equal keys keep
@@ -123,19 +122,7 @@ impl<R: RandomSource> Simulation<R> {
             if self.customers[customer].blocked {
                 continue;
             }
-            let c = &mut self.customers[customer];
-            c.end_seq = NO_EVENT;
-            if !c.service_end().is_finite() {
-                self.nodes[node].endless -= 1;
-            }
-            let c = &self.customers[customer];
-            let record = Record {
-                waiting_time: c.service_start - c.arrival,
-                service_start_date: c.service_start,
-                service_time: c.service_time,
-                ..self.record_of(customer, node, RecordType::InterruptedService)
-            };
-            self.records.push(record);
+            self.interrupt(node, customer, None, false)?;
             let c = &mut self.customers[customer];
             c.interrupted = true;
             if mode == Preemption::Resume {
@@ -145,5 +132,6 @@ impl<R: RandomSource> Simulation<R> {
             slots.leave(customer);
             slots.interrupted.push(customer);
         }
+        Ok(())
     }
 }

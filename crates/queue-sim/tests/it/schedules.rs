@@ -81,3 +81,29 @@ fn more_server_ids_than_a_u32_numbers_is_an_error_not_a_wrap() {
     let err = Simulation::new(&net, 0).unwrap().run_until(10.0).unwrap_err();
     assert!(matches!(err, queue_sim::SimError::ServerIds { node: 0, .. }), "{err}");
 }
+
+#[test]
+fn a_slot_too_small_can_interrupt_a_service_that_never_ends() {
+    // Services of infinite length (a sequential distribution allows it, as
+    // Ciw's does) are interrupted by a smaller capacitated slot like any
+    // other: an "interrupted service" record, no panic, no hang.
+    use queue_sim::{RecordType, Slotted};
+    let net = Network::new(
+        vec![NodeSpec::new(Servers::Slotted(
+            Slotted::new(vec![1.0, 2.0], vec![2, 1]).capacitated(Preemption::Resume),
+        ))],
+        vec![CustomerClass::new(
+            "Only",
+            vec![ClassAtNode::new(
+                Some(Distribution::deterministic(0.4)),
+                Distribution::Sequential { values: vec![f64::INFINITY, 0.3] },
+            )],
+            vec![],
+        )],
+    );
+    let mut sim = Simulation::new(&net, 0).unwrap();
+    sim.run_until(20.0).unwrap();
+    let interrupted =
+        sim.records().iter().filter(|r| r.record_type == RecordType::InterruptedService).count();
+    assert!(interrupted >= 1, "{:?}", sim.records());
+}
