@@ -433,36 +433,21 @@ fn sweep_with_states(
     out: &Output,
     tracker: &queue_sim::Tracker,
 ) -> Result<Vec<TrialResult>> {
-    let chunk = 64 * exec.workers().max(1);
-    let mut rows = Vec::with_capacity(plan.len());
-    let mut failure = None;
-    let written = out.write(|w| {
-        writeln!(w, "servers,seed,state,probability")?;
-        for start in (0..plan.len()).step_by(chunk) {
-            let indices: Vec<usize> = (start..plan.len().min(start + chunk)).collect();
-            let runs = match exec.map(indices, |i| plan.run_tracked(i, tracker)) {
-                Ok(runs) => runs,
-                Err(e) => {
-                    failure = Some(e);
-                    return Err(std::io::Error::other("the sweep failed"));
-                }
-            };
-            for (row, shares) in runs {
-                let servers = row.servers.map(|c| c.to_string()).unwrap_or_default();
-                for (state, p) in shares {
-                    // States hold commas: quoted, as CSV quotes them.
-                    writeln!(w, "{servers},{},\"{state}\",{p:?}", row.seed)?;
-                }
-                rows.push(row);
+    stream_runs(
+        plan,
+        exec,
+        out,
+        "servers,seed,state,probability",
+        |i| plan.run_tracked(i, tracker),
+        |w, row, shares| {
+            let servers = row.servers.map(|c| c.to_string()).unwrap_or_default();
+            for (state, p) in shares {
+                // States hold commas: quoted, as CSV quotes them.
+                writeln!(w, "{servers},{},\"{state}\",{p:?}", row.seed)?;
             }
-        }
-        Ok(())
-    });
-    if let Some(e) = failure {
-        return Err(e.into());
-    }
-    written?;
-    Ok(rows)
+            Ok(())
+        },
+    )
 }
 
 /// Runs the sweep in chunks, streaming every record to `records` in sweep
@@ -473,25 +458,49 @@ fn sweep_with_records(
     records: &Output,
     network: &Network,
 ) -> Result<Vec<TrialResult>> {
-    // Enough runs a chunk to keep every worker busy, few enough to bound memory.
-    let chunk = 64 * exec.workers().max(1);
     let names: Vec<String> = network.classes.iter().map(|c| c.name.clone()).collect();
+    let header = format!("servers,seed,{}", queue_sim::CSV_HEADER.join(","));
+    stream_runs(
+        plan,
+        exec,
+        records,
+        &header,
+        |i| plan.run_with_records(i),
+        |w, row, recs| {
+            let lead = [row.servers.map(|c| c.to_string()).unwrap_or_default(), row.seed.to_string()];
+            queue_sim::write_csv_rows(&recs, &names, &lead, w).map_err(std::io::Error::other)
+        },
+    )
+}
+
+/// Runs the sweep in chunks of runs (enough to keep every worker busy, few
+/// enough to bound memory), each run giving its row and something more
+/// that `write` streams to `out` after `header`, in sweep order; returns
+/// the rows.
+fn stream_runs<T: Send + 'static>(
+    plan: &SweepPlan,
+    exec: &Executor,
+    out: &Output,
+    header: &str,
+    run: impl Fn(usize) -> Result<(TrialResult, T), queue_sim::SimError> + Sync,
+    mut write: impl FnMut(&mut dyn Write, &TrialResult, T) -> std::io::Result<()>,
+) -> Result<Vec<TrialResult>> {
+    let chunk = 64 * exec.workers().max(1);
     let mut rows = Vec::with_capacity(plan.len());
     let mut failure = None;
-    let written = records.write(|w| {
-        writeln!(w, "servers,seed,{}", queue_sim::CSV_HEADER.join(","))?;
+    let written = out.write(|w| {
+        writeln!(w, "{header}")?;
         for start in (0..plan.len()).step_by(chunk) {
             let indices: Vec<usize> = (start..plan.len().min(start + chunk)).collect();
-            let runs = match exec.map(indices, |i| plan.run_with_records(i)) {
+            let runs = match exec.map(indices, &run) {
                 Ok(runs) => runs,
                 Err(e) => {
                     failure = Some(e);
                     return Err(std::io::Error::other("the sweep failed"));
                 }
             };
-            for (row, recs) in runs {
-                let lead = [row.servers.map(|c| c.to_string()).unwrap_or_default(), row.seed.to_string()];
-                queue_sim::write_csv_rows(&recs, &names, &lead, &mut *w).map_err(std::io::Error::other)?;
+            for (row, more) in runs {
+                write(&mut *w, &row, more)?;
                 rows.push(row);
             }
         }
