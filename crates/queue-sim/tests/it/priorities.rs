@@ -594,3 +594,15 @@ fn a_service_time_drawn_again_after_an_interruption_is_checked_like_the_first() 
         );
     }
 }
+
+#[test]
+fn a_service_end_left_behind_by_an_interruption_is_not_counted_as_an_event() {
+    // Low arrives at 1, High at 5 (interrupting Low, whose service end at
+    // 11 is left pending), High leaves at 7, Low at 13: four events. The
+    // pending end at 11 does nothing and is not counted.
+    let net = low_then_high(Preemption::Resume);
+    let mut sim = Simulation::new(&net, 7).unwrap();
+    sim.run_until(30.0).unwrap();
+    assert_eq!(sim.completed(), 2);
+    assert_eq!(sim.events_processed(), 4);
+}
