@@ -37,20 +37,19 @@ struct State {
     waiting_on: Vec<usize>,
     /// Consumers (and output uses) each value still has.
     uses: Vec<usize>,
-    /// Tasks not yet finished (including running ones).
-    remaining: usize,
     running: usize,
     errors: Vec<TaskError>,
     stop: bool,
-    /// Tasks that can no longer run because an input failed.
-    doomed: Vec<bool>,
     /// Tasks whose result was lost without a failure.
     lost: Vec<usize>,
 }
 
 impl State {
+    /// Nothing runs and nothing more will: every task ran, or the run
+    /// stopped, or the tasks left wait on inputs that failed or were lost
+    /// (they never become ready).
     fn finished(&self) -> bool {
-        self.remaining == 0 || (self.running == 0 && (self.stop || self.ready.is_empty()))
+        self.running == 0 && (self.stop || self.ready.is_empty())
     }
 }
 
@@ -106,11 +105,9 @@ pub(crate) fn execute(
         values: vec![None; n],
         waiting_on,
         uses,
-        remaining: needed.iter().filter(|&&x| x).count(),
         running: 0,
         errors: Vec::new(),
         stop: false,
-        doomed: vec![false; n],
         lost: Vec::new(),
     });
     let wake = Condvar::new();
@@ -185,12 +182,9 @@ impl Shared<'_, '_> {
             let out = catch_unwind(AssertUnwindSafe(|| (self.run)(t, args, worker)));
             state = self.lock();
             state.running -= 1;
-            state.remaining -= 1;
             match out {
                 Err(_) => {
                     state.lost.push(t);
-                    let doomed = self.doom_consumers(t, &mut state);
-                    state.remaining -= doomed;
                     self.wake.notify_all();
                 }
                 Ok(Ok(v)) => {
@@ -214,8 +208,6 @@ impl Shared<'_, '_> {
                         state.stop = true;
                     }
                     // Tasks that needed this one never become ready.
-                    let doomed = self.doom_consumers(t, &mut state);
-                    state.remaining -= doomed;
                     self.wake.notify_all();
                 }
             }
@@ -232,22 +224,5 @@ impl Shared<'_, '_> {
                     .expect("input computed")
             })
             .collect()
-    }
-
-    /// Marks the tasks that can no longer run because `failed` failed (its
-    /// consumers, theirs, and so on) and returns how many were not marked yet.
-    fn doom_consumers(&self, failed: usize, state: &mut State) -> usize {
-        let mut count = 0;
-        let mut stack = vec![failed];
-        while let Some(t) = stack.pop() {
-            for &c in &self.dependents[t] {
-                if !state.doomed[c] {
-                    state.doomed[c] = true;
-                    count += 1;
-                    stack.push(c);
-                }
-            }
-        }
-        count
     }
 }

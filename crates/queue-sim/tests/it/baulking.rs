@@ -134,3 +134,27 @@ fn bad_tables_are_errors_naming_the_node_class_and_entry() {
     let round_trip = Network::from_toml_str(&net.to_toml_string().unwrap()).unwrap();
     assert_eq!(round_trip, net);
 }
+
+#[test]
+fn a_function_sees_the_class_of_the_arrival_among_several() {
+    #[derive(Debug)]
+    struct Second;
+    impl BaulkingFunction for Second {
+        fn probability(&self, at: &ArrivalState) -> f64 {
+            assert_eq!((at.node, at.class), (0, 1), "only the second class baulks here");
+            0.5
+        }
+    }
+    // Two classes at one node; only the second one baulks, half the time.
+    let mut net = Network::mmc(2.0, 1.0, 1);
+    let mut second = net.classes[0].clone();
+    second.name = "Second".to_owned();
+    second.nodes[0].baulking = Some(Baulking::custom(Second));
+    net.classes.push(second);
+    let out = simulate(&net, RngKind::Pcg, 1, Stop::MaxTime(100.0)).unwrap();
+    let baulked = |class: u32| {
+        out.records.iter().filter(|r| r.customer_class == class && r.record_type == RecordType::Baulk).count()
+    };
+    assert_eq!(baulked(0), 0);
+    assert!(baulked(1) > 0);
+}

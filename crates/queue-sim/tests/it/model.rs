@@ -819,3 +819,23 @@ fn running_to_a_customer_count_refuses_a_trap() {
     // A max-time run of the same model is fine: customers circulate.
     sim.run_until(100.0).unwrap();
 }
+
+#[test]
+fn an_inter_arrival_time_gone_bad_during_the_run_names_its_node_and_class() {
+    // Class A (0) arrives at node 1 (from 0) too, with gaps 1, then -0.5:
+    // the second gap, drawn at time 1, stops the run there.
+    let mut net = base_network();
+    net.classes[0].nodes[1].arrival = Some(Distribution::Combined {
+        op: queue_sim::CombineOp::Sub,
+        first: Box::new(Distribution::Sequential { values: vec![2.0, 0.5] }),
+        second: Box::new(Distribution::deterministic(1.0)),
+    });
+    for rng in [RngKind::Pcg, RngKind::Ciw] {
+        let err = simulate(&net, rng, 3, Stop::MaxTime(100.0)).unwrap_err();
+        assert!(
+            matches!(err, SimError::InvalidSample { node: 1, class: 0, role: "arrival", value: -0.5 }),
+            "{rng:?}: {err:?}"
+        );
+        assert_mentions(&err, &["node 1", "class 0", "arrival", "-0.5"]);
+    }
+}

@@ -562,3 +562,47 @@ fn among_customers_who_started_at_the_same_instant_the_lowest_server_is_interrup
         .expect("an interruption");
     assert_eq!((cut.id_number, cut.server_id, cut.exit_date), (1, Some(1), 2.0));
 }
+
+#[test]
+fn a_service_time_drawn_again_after_an_interruption_is_checked_like_the_first() {
+    // Low's services are its sequence minus 1: 10 at first, then the value
+    // after the interruption at 5, drawn when it is served again at 7.
+    let minus_one = |values: &[f64]| Distribution::Combined {
+        op: queue_sim::CombineOp::Sub,
+        first: Box::new(seq(values)),
+        second: Box::new(fixed(1.0)),
+    };
+    let with_low_service = |service: Distribution| {
+        let mut net = low_then_high(Preemption::Resample);
+        net.classes[0] = class("Low", 1, &[1.0], vec![service], vec![]);
+        net
+    };
+    // A service of 0 is a service like any other: Low leaves at 7.
+    let out = run(&with_low_service(minus_one(&[11.0, 1.0])), 30.0);
+    let low = Visit { start: 7.0, service: 0.0, exit: 7.0, ..LOW };
+    assert_records("zero", &out.records, &[low_interrupted_at_5(None), HIGH.served(), low.served()]);
+    // A negative one stops the run at 7, naming the node, class and role.
+    for rng in [queue_sim::RngKind::Pcg, queue_sim::RngKind::Ciw] {
+        let net = with_low_service(minus_one(&[11.0, 0.5]));
+        let err = queue_sim::simulate(&net, rng, 0, queue_sim::Stop::MaxTime(30.0)).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                queue_sim::SimError::InvalidSample { node: 0, class: 0, role: "service", value: -0.5 }
+            ),
+            "{err:?}"
+        );
+    }
+}
+
+#[test]
+fn a_service_end_left_behind_by_an_interruption_is_not_counted_as_an_event() {
+    // Low arrives at 1, High at 5 (interrupting Low, whose service end at
+    // 11 is left pending), High leaves at 7, Low at 13: four events. The
+    // pending end at 11 does nothing and is not counted.
+    let net = low_then_high(Preemption::Resume);
+    let mut sim = Simulation::new(&net, 7).unwrap();
+    sim.run_until(30.0).unwrap();
+    assert_eq!(sim.completed(), 2);
+    assert_eq!(sim.events_processed(), 4);
+}

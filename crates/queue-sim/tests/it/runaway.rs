@@ -4,7 +4,7 @@
 
 use queue_sim::{
     ClassAtNode, CustomerClass, DEFAULT_EVENT_BUDGET, Distribution, ModelError, Network, NodeSpec,
-    ParameterError, RandomSource, RngKind, Servers, SimError, Simulation, Stop, simulate,
+    ParameterError, Preemption, RandomSource, RngKind, Servers, SimError, Simulation, Stop, simulate,
 };
 
 fn at(arrival: Option<Distribution>, service: Distribution) -> ClassAtNode {
@@ -410,4 +410,49 @@ fn a_deadlock_is_reported_only_once_the_customers_outside_it_have_left() {
     let err = sim.run(Stop::MaxCustomers(1_000_000)).unwrap_err();
     let SimError::Deadlock { node: 0, time, count: "complete" } = err else { panic!("{err:?}") };
     assert!(time > 10_000.0, "deadlock reported at {time}, with customers still at node 2");
+}
+
+/// One preemptive server. "Low" customers (priority 1) arrive every 0.01
+/// from 0.01, each with a service that never ends; one "High" customer
+/// arrives at 1 and takes the server for 1000.
+fn endless_low_and_one_high(mode: Preemption) -> Network {
+    let endless = Distribution::Sequential { values: vec![f64::INFINITY] };
+    Network::new(
+        vec![NodeSpec::new(Servers::Finite(1)).with_preemption(mode)],
+        vec![
+            CustomerClass::new(
+                "Low",
+                vec![ClassAtNode::new(Some(Distribution::deterministic(0.01)), endless)],
+                vec![],
+            )
+            .with_priority(1),
+            CustomerClass::new(
+                "High",
+                vec![ClassAtNode::new(
+                    Some(Distribution::Sequential { values: vec![1.0, f64::INFINITY] }),
+                    Distribution::deterministic(1000.0),
+                )],
+                vec![],
+            ),
+        ],
+    )
+}
+
+#[test]
+fn a_server_freed_from_a_service_that_never_ends_by_preemption_is_no_deadlock() {
+    for mode in [Preemption::Resample, Preemption::Restart, Preemption::Resume] {
+        let net = endless_low_and_one_high(mode);
+        // From 1 to 1001 the server is High's: about 100 000 arrivals queue
+        // and nobody completes, yet High's service will end.
+        let mut sim = Simulation::new(&net, 0).unwrap().with_event_budget(2_000_000);
+        sim.run(Stop::MaxCustomers(1)).unwrap();
+        assert_eq!((sim.completed(), sim.now()), (1, 1001.0), "{mode:?}");
+        // Then the interrupted Low customer takes the server back, for ever:
+        // now it is a deadlock, found before the budget runs out.
+        let err = sim.run(Stop::MaxCustomers(2)).unwrap_err();
+        assert!(
+            matches!(err, SimError::Deadlock { node: 0, count: "complete", time } if time > 1001.0),
+            "{mode:?}: {err:?}"
+        );
+    }
 }
