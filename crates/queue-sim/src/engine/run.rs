@@ -113,34 +113,32 @@ impl<R: RandomSource> Simulation<R> {
                 max_time,
             });
         }
-        match (self.ties, self.tracking.is_some()) {
-            (false, false) => self.events_before::<false, false>(max_time)?,
-            (false, true) => self.events_before::<false, true>(max_time)?,
-            (true, false) => self.events_before::<true, false>(max_time)?,
-            (true, true) => self.events_before::<true, true>(max_time)?,
+        if self.ties || self.tracking.is_some() {
+            self.events_before_watched(max_time)?;
+        } else {
+            // The common loop, as short as it can be.
+            while let Some(event) = self.events.pop_before(max_time) {
+                self.handle(event)?;
+            }
         }
         self.draw_for_next();
         self.now = max_time;
         Ok(())
     }
 
-    /// Handles every event before `max_time`; the choices a run makes once
-    /// (Ciw's ties, a tracker) are constants here, so that the common loop
-    /// asks neither.
-    #[inline(always)]
-    fn events_before<const TIES: bool, const TRACKED: bool>(
-        &mut self,
-        max_time: f64,
-    ) -> Result<(), SimError> {
-        loop {
-            let next = if TIES { self.next_event(max_time) } else { self.events.pop_before(max_time) };
-            let Some(event) = next else { return Ok(()) };
-            if TRACKED {
+    /// Handles every event before `max_time` in a run whose events Ciw's
+    /// ties order or a tracker watches; out of line, so that the common
+    /// loop stays as it was.
+    #[inline(never)]
+    fn events_before_watched(&mut self, max_time: f64) -> Result<(), SimError> {
+        while let Some(event) = self.next_event(max_time) {
+            if self.tracking.is_some() {
                 self.handle_tracked(event)?;
             } else {
                 self.handle(event)?;
             }
         }
+        Ok(())
     }
 
     /// Runs until `n` customers have completed their journey (rejected ones
