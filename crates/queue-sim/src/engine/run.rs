@@ -291,9 +291,9 @@ impl<R: RandomSource> Simulation<R> {
     #[inline(never)]
     fn check(&mut self, event: &Event<EventKind>) -> Result<(), SimError> {
         let time = event.time();
-        if self.progress.is_some() {
+        if self.rare.progress.is_some() {
             let counted = self.guard.counting.map(|(count, _)| self.count(count));
-            if let Some(progress) = &mut self.progress {
+            if let Some(progress) = &mut self.rare.progress {
                 (progress.0)(time, counted);
             }
         }

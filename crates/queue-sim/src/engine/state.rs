@@ -122,15 +122,22 @@ pub struct Simulation<R: RandomSource = Pcg> {
     /// Simultaneous events are broken as Ciw breaks them (Ciw mode, in a
     /// model that can have them: see `ties.rs`).
     pub(super) ties: bool,
-    /// Scratch room for the events of one instant.
-    pub(super) frontier: Vec<Event<EventKind>>,
-    /// Per class, its place in sorted name order (Ciw's order of classes).
-    pub(super) class_rank: Vec<u32>,
-    /// The state tracker, if any.
-    pub(super) tracking: Option<Box<Tracking>>,
     /// A customer was blocked during the current event (Ciw's
     /// `unchecked_blockage`).
     pub(super) newly_blocked: bool,
+    /// The state tracker, if any.
+    pub(super) tracking: Option<Box<Tracking>>,
+    /// What only some runs use, kept out of the way of the hot fields.
+    pub(super) rare: Box<Rare>,
+}
+
+/// The parts of a [`Simulation`] that only some runs use.
+#[derive(Debug, Default)]
+pub(super) struct Rare {
+    /// Scratch room for the events of one instant (Ciw's ties).
+    pub(super) frontier: Vec<Event<EventKind>>,
+    /// Per class, its place in sorted name order (Ciw's order of classes).
+    pub(super) class_rank: Vec<u32>,
     /// Told the clock every 65536 events ([`Simulation::with_progress`]).
     pub(super) progress: Option<Progress>,
 }
@@ -317,11 +324,9 @@ impl<R: RandomSource> Simulation<R> {
             ciw,
             guard: Guard::new(DEFAULT_EVENT_BUDGET),
             ties,
-            frontier: Vec::new(),
-            class_rank,
-            tracking: None,
             newly_blocked: false,
-            progress: None,
+            tracking: None,
+            rare: Box::new(Rare { frontier: Vec::new(), class_rank, progress: None }),
         };
         sim.single_stream = sim.arrivals.iter().flatten().count() == 1;
         sim.plain = !ties
@@ -394,7 +399,7 @@ impl<R: RandomSource> Simulation<R> {
     /// # Ok::<(), queue_sim::SimError>(())
     /// ```
     pub fn with_progress(mut self, report: impl FnMut(f64, Option<u64>) + Send + 'static) -> Self {
-        self.progress = Some(Progress(Box::new(report)));
+        self.rare.progress = Some(Progress(Box::new(report)));
         self
     }
 

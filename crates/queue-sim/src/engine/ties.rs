@@ -96,7 +96,7 @@ impl<R: RandomSource> Simulation<R> {
         second: Event<EventKind>,
         just_after: f64,
     ) -> Event<EventKind> {
-        let mut frontier = std::mem::take(&mut self.frontier);
+        let mut frontier = std::mem::take(&mut self.rare.frontier);
         frontier.clear();
         frontier.push(first);
         frontier.push(second);
@@ -108,7 +108,7 @@ impl<R: RandomSource> Simulation<R> {
         for e in frontier.drain(..) {
             self.events.reinsert(e);
         }
-        self.frontier = frontier;
+        self.rare.frontier = frontier;
         event
     }
 
@@ -119,7 +119,7 @@ impl<R: RandomSource> Simulation<R> {
         if !self.ties {
             return;
         }
-        let mut frontier = std::mem::take(&mut self.frontier);
+        let mut frontier = std::mem::take(&mut self.rare.frontier);
         frontier.clear();
         // The first instant with an event that is not stale.
         loop {
@@ -153,7 +153,7 @@ impl<R: RandomSource> Simulation<R> {
                 self.events.reinsert(e);
             }
         }
-        self.frontier = frontier;
+        self.rare.frontier = frontier;
     }
 
     /// The owner of `event`, `None` if it is stale (nothing will happen).
@@ -197,7 +197,7 @@ impl<R: RandomSource> Simulation<R> {
                 // `as`: u32 to usize widens.
                 EventKind::Arrival { stream } => {
                     let stream = stream as usize;
-                    (stream / self.classes, self.class_rank[stream % self.classes])
+                    (stream / self.classes, self.rare.class_rank[stream % self.classes])
                 }
                 _ => (usize::MAX, u32::MAX),
             });

@@ -201,7 +201,7 @@ impl<R: RandomSource> Simulation<R> {
         if self.processed > 0 {
             return Err(SimError::Tracker(TrackerError::Started(self.now)));
         }
-        let column = self.class_rank.iter().map(|&r| r as usize).collect();
+        let column = self.rare.class_rank.iter().map(|&r| r as usize).collect();
         self.tracking = Some(Box::new(Tracking::new(tracker, self.nodes.len(), self.classes, column)));
         // Tracking watches every join: the short paths do not report them.
         self.plain = false;
