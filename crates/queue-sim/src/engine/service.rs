@@ -274,12 +274,33 @@ impl<R: RandomSource> Simulation<R> {
         customer: u32,
         next: Option<usize>,
     ) -> Result<(), SimError> {
+        if !self.plain {
+            return self.release_with_features(node, customer, next);
+        }
         let now = self.now;
-        let state = &mut self.nodes[node];
-        state.in_node -= 1;
+        self.nodes[node].in_node -= 1;
+        let record = self.service_record(node, customer, now);
+        self.records.push(record);
+        let c = &mut self.customers[customer];
+        c.blocked = false;
+        let (server, started) = (c.server, c.service_start);
+        if server != NO_SERVER {
+            let state = &mut self.nodes[node];
+            let waiting = state.waiting.pop_front();
+            state.times.end(server, started, now, waiting.is_none());
+            match waiting {
+                Some(waiting) => self.start_plain_service(node, waiting, server)?,
+                None => state.free(server),
+            }
+        }
+        self.release_onward(node, customer, next)
+    }
+
+    /// `customer`'s service record as it leaves `node` at `now`.
+    #[inline(always)]
+    fn service_record(&self, node: usize, customer: u32, now: f64) -> Record {
         let c = &self.customers[customer];
-        let (server, started, was_blocked) = (c.server, c.service_start, c.blocked);
-        let mut record = Record {
+        Record {
             waiting_time: c.service_start - c.arrival,
             service_start_date: c.service_start,
             service_time: c.service_end() - c.service_start,
@@ -289,34 +310,13 @@ impl<R: RandomSource> Simulation<R> {
             queue_size_at_departure: Some(self.nodes[node].in_node),
             server_id: (c.server != NO_SERVER).then(|| c.server + 1),
             ..self.record_of(customer, node, RecordType::Service)
-        };
-        if was_blocked {
-            self.customers[customer].blocked = false;
         }
-        if !self.plain {
-            self.release_with_features(node, customer, next, was_blocked, &mut record)?;
-        }
-        self.records.push(record);
-        let state = &mut self.nodes[node];
-        if server == NO_SERVER {
-            if !self.plain
-                && let Some((slots, _)) = &mut state.slots
-            {
-                slots.leave(customer);
-            }
-        } else if !self.plain && state.shifts.is_some() {
-            self.release_scheduled_server(node, server, started)?;
-        } else {
-            let waiting =
-                if state.discipline.is_fifo() { state.waiting.pop_front() } else { self.take_waiting(node)? };
-            let state = &mut self.nodes[node];
-            state.times.end(server, started, now, waiting.is_none());
-            match waiting {
-                Some(waiting) if self.plain => self.start_plain_service(node, waiting, server)?,
-                Some(waiting) => self.start_service(node, waiting, server)?,
-                None => state.free(server),
-            }
-        }
+    }
+
+    /// The end of a release: `customer` joins `next` (or leaves the
+    /// network), then whoever is blocked waiting for room at `node` comes in.
+    #[inline(always)]
+    fn release_onward(&mut self, node: usize, customer: u32, next: Option<usize>) -> Result<(), SimError> {
         match next {
             Some(dest) => self.accept(dest, customer)?,
             None => {
@@ -327,26 +327,50 @@ impl<R: RandomSource> Simulation<R> {
         self.let_blocked_in(node)
     }
 
-    /// What a release does in a model with optional features, before its
-    /// record is kept: the tracker hears of it, and a shared service
-    /// (processor sharing) gives `record` its last end and starts the next.
+    /// [`Simulation::release`] in a model with optional features: the
+    /// tracker hears of it, a shared service (processor sharing) gives the
+    /// record its last end and starts the next share, a slotted node
+    /// forgets the service, a scheduled node's server may go off duty, and
+    /// disciplines choose who is served next.
     #[inline(never)]
     fn release_with_features(
         &mut self,
         node: usize,
         customer: u32,
         next: Option<usize>,
-        was_blocked: bool,
-        record: &mut Record,
     ) -> Result<(), SimError> {
+        let now = self.now;
+        self.nodes[node].in_node -= 1;
+        let mut record = self.service_record(node, customer, now);
+        let c = &mut self.customers[customer];
+        let was_blocked = std::mem::take(&mut c.blocked);
+        let (server, started, class) = (c.server, c.service_start, c.class);
         if let Some(tracking) = &mut self.tracking {
             // `as`: u32 to usize widens.
-            tracking.release(node, self.customers[customer].class as usize, next, was_blocked);
+            tracking.release(node, class as usize, next, was_blocked);
         }
         if self.nodes[node].shared.is_some() {
-            self.share_release(node, customer, record)?;
+            self.share_release(node, customer, &mut record)?;
         }
-        Ok(())
+        self.records.push(record);
+        let state = &mut self.nodes[node];
+        if server == NO_SERVER {
+            if let Some((slots, _)) = &mut state.slots {
+                slots.leave(customer);
+            }
+        } else if state.shifts.is_some() {
+            self.release_scheduled_server(node, server, started)?;
+        } else {
+            let waiting =
+                if state.discipline.is_fifo() { state.waiting.pop_front() } else { self.take_waiting(node)? };
+            let state = &mut self.nodes[node];
+            state.times.end(server, started, now, waiting.is_none());
+            match waiting {
+                Some(waiting) => self.start_service(node, waiting, server)?,
+                None => state.free(server),
+            }
+        }
+        self.release_onward(node, customer, next)
     }
 
     /// Lets in the customer blocked longest waiting for room at `node`, if
