@@ -804,18 +804,24 @@ impl<'de> Deserialize<'de> for Servers {
                 f.write_str("a number of servers, \"inf\", { schedule = { ... } } or { slotted = { ... } }")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Servers, A::Error> {
+                // One key, `schedule` or `slotted`: both at once is a
+                // contradiction, not a choice.
                 #[derive(Deserialize)]
                 #[serde(deny_unknown_fields)]
-                enum Timed {
-                    #[serde(rename = "schedule")]
-                    Schedule(Schedule),
-                    #[serde(rename = "slotted")]
-                    Slotted(Slotted),
+                struct Timed {
+                    schedule: Option<Schedule>,
+                    slotted: Option<Slotted>,
                 }
                 let timed = Timed::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
-                match timed {
-                    Timed::Schedule(s) => Ok(Servers::Schedule(s)),
-                    Timed::Slotted(s) => Ok(Servers::Slotted(s)),
+                match (timed.schedule, timed.slotted) {
+                    (Some(s), None) => Ok(Servers::Schedule(s)),
+                    (None, Some(s)) => Ok(Servers::Slotted(s)),
+                    (Some(_), Some(_)) => Err(serde::de::Error::custom(
+                        "servers has both a schedule and slots: give one of them",
+                    )),
+                    (None, None) => Err(serde::de::Error::custom(
+                        "servers = { ... } needs a schedule = { ... } or slotted = { ... }",
+                    )),
                 }
             }
             fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Servers, E> {

@@ -107,3 +107,30 @@ fn a_slot_too_small_can_interrupt_a_service_that_never_ends() {
         sim.records().iter().filter(|r| r.record_type == RecordType::InterruptedService).count();
     assert!(interrupted >= 1, "{:?}", sim.records());
 }
+
+#[test]
+fn model_files_give_servers_one_schedule_or_one_set_of_slots() {
+    let class = "[[classes]]\nnodes = [{ arrival = { type = \"exponential\", rate = 1.0 }, service = { type = \"exponential\", rate = 2.0 } }]\n";
+    let with = |servers: &str| Network::from_toml_str(&format!("[[nodes]]\nservers = {servers}\n{class}"));
+    let net = with("{ schedule = { numbers_of_servers = [2, 1], shift_end_dates = [5.0, 8.0], preemption = \"resume\", offset = 1.5 } }").unwrap();
+    assert_eq!(
+        net.nodes[0].servers,
+        Servers::Schedule(
+            Schedule::new(vec![2, 1], vec![5.0, 8.0]).with_preemption(Preemption::Resume).with_offset(1.5)
+        )
+    );
+    // Written back and read again, it is the same model.
+    assert_eq!(Network::from_toml_str(&net.to_toml_string().unwrap()).unwrap(), net);
+    for (servers, says) in [
+        (
+            "{ schedule = { numbers_of_servers = [1], shift_end_dates = [5.0] }, slotted = { slots = [1.0], slot_sizes = [1] } }",
+            "both",
+        ),
+        ("{ }", "needs a schedule"),
+        ("{ shedule = { numbers_of_servers = [1], shift_end_dates = [5.0] } }", "shedule"),
+        ("{ slotted = { slots = [1.0], slot_sizes = [1], preemption = \"resume\" } }", "capacitated"),
+    ] {
+        let err = with(servers).unwrap_err().to_string();
+        assert!(err.contains(says), "{servers}: {err}");
+    }
+}
