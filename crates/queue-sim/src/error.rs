@@ -27,8 +27,8 @@ pub enum ModelError {
         /// What is wrong.
         problem: &'static str,
     },
-    /// A server schedule that cannot be followed.
-    #[error("node {node}: the server schedule {problem}")]
+    /// A server schedule or slotted service that cannot be followed.
+    #[error("node {node}: {problem}")]
     Schedule {
         /// The node (from 0).
         node: usize,
@@ -345,7 +345,7 @@ pub enum SimError {
     #[error("the network cannot deadlock: no node has a queue capacity, so nobody is ever blocked")]
     CannotDeadlock,
     /// A run until deadlock whose events ran out first.
-    #[error("no event is left at time {time} and the network is not deadlocked")]
+    #[error("no event is left at time {time:?} and the network is not deadlocked")]
     NoEventsLeft {
         /// The clock.
         time: f64,
@@ -354,7 +354,7 @@ pub enum SimError {
     #[error("the simulation has no state tracker (Simulation::with_tracker)")]
     NoTracker,
     /// A scheduled node has given out more server ids than it can number.
-    #[error("node {node}: more than 2^32 servers have come on duty by time {time}")]
+    #[error("node {node}: more than 2^32 servers have come on duty by time {time:?}")]
     ServerIds {
         /// The node (from 0).
         node: usize,
@@ -387,7 +387,7 @@ pub enum SimError {
     },
     /// A user service discipline chose a customer beyond those waiting.
     #[error(
-        "node {node}, time {time}: the service discipline chose customer {index} of the {waiting} waiting"
+        "node {node}, time {time:?}: the service discipline chose customer {index} of the {waiting} waiting"
     )]
     InvalidChoice {
         /// The node (from 0).
@@ -401,7 +401,7 @@ pub enum SimError {
     },
     /// A user router sent a customer to a node the network does not have.
     #[error(
-        "node {node}, class {class}, time {time}: the router sent a customer to node {to}, but the network has {nodes} (numbered from 0)"
+        "node {node}, class {class}, time {time:?}: the router sent a customer to node {to}, but the network has {nodes} (numbered from 0)"
     )]
     InvalidRoute {
         /// The node it left (from 0).
@@ -417,7 +417,7 @@ pub enum SimError {
     },
     /// A user route function gave a route with a stage of no nodes.
     #[error(
-        "node {node}, class {class}, time {time}: the route function gave stage {stage} (from 0) with no nodes"
+        "node {node}, class {class}, time {time:?}: the route function gave stage {stage} (from 0) with no nodes"
     )]
     EmptyRouteStage {
         /// The node the customer arrived at (from 0).
@@ -430,7 +430,7 @@ pub enum SimError {
         time: f64,
     },
     /// A user server priority gave NaN.
-    #[error("node {node}, time {time}: the server priority of server {server} is NaN")]
+    #[error("node {node}, time {time:?}: the server priority of server {server} is NaN")]
     InvalidPriority {
         /// The node (from 0).
         node: usize,
@@ -441,7 +441,7 @@ pub enum SimError {
     },
     /// A user function gave a probability outside [0, 1] (or NaN).
     #[error(
-        "node {node}, class {class}, time {time}: the {role} function gave probability {value}, not in [0, 1]"
+        "node {node}, class {class}, time {time:?}: the {role} function gave probability {value}, not in [0, 1]"
     )]
     InvalidProbability {
         /// The node (from 0).
@@ -460,7 +460,7 @@ pub enum SimError {
     /// times for ever) or an inter-arrival distribution giving 0, or gaps too
     /// small to move the clock, again and again.
     #[error(
-        "node {node}, class {class}, time {time}: {events} events in a row happened at this instant without the clock moving (a zero-time cycle, or inter-arrival times of 0)"
+        "node {node}, class {class}, time {time:?}: {events} events in a row happened at this instant without the clock moving (a zero-time cycle, or inter-arrival times of 0)"
     )]
     Stalled {
         /// The node of the event at which the run gave up (from 0).
@@ -475,7 +475,7 @@ pub enum SimError {
     /// The run used up its event budget (see
     /// [`crate::Simulation::with_event_budget`]).
     #[error(
-        "node {node}, time {time}: the run used up its budget of {budget} events; if the run is meant to be this long, raise the budget (Simulation::with_event_budget, SweepPlan::event_budget, or `cargo xtask sim --event-budget`)"
+        "node {node}, time {time:?}: the run used up its budget of {budget} events; if the run is meant to be this long, raise the budget (Simulation::with_event_budget, SweepPlan::event_budget, or `cargo xtask sim --event-budget`)"
     )]
     EventBudget {
         /// The budget.
@@ -488,7 +488,7 @@ pub enum SimError {
     /// Before running: the external arrivals expected up to the stopping
     /// time alone are more events than the budget allows.
     #[error(
-        "from time {time} to max_time {max_time}, about {expected:.3e} arrivals are expected (most at node {node}, class {class}), more than the event budget of {budget}; if the run is meant to be this long, raise the budget (Simulation::with_event_budget, SweepPlan::event_budget, or `cargo xtask sim --event-budget`)"
+        "from time {time:?} to max_time {max_time}, about {expected:.3e} arrivals are expected (most at node {node}, class {class}), more than the event budget of {budget}; if the run is meant to be this long, raise the budget (Simulation::with_event_budget, SweepPlan::event_budget, or `cargo xtask sim --event-budget`)"
     )]
     ExpectedEvents {
         /// Expected arrivals (their rate times the horizon, summed over streams).
@@ -521,7 +521,7 @@ pub enum SimError {
     /// services that never end), and arrivals can only join them or be
     /// turned away, so the count can never grow.
     #[error(
-        "node {node}, time {time}: the network is deadlocked (every server where customers are is held for ever, by customers blocked in a cycle of full nodes or by services that never end; arrivals are only turned away or queued behind them), so no customer can ever {count} again; run until a max time instead"
+        "node {node}, time {time:?}: the network is deadlocked (every server where customers are is held for ever, by customers blocked in a cycle of full nodes or by services that never end; arrivals are only turned away or queued behind them), so no customer can ever {count} again; run until a max time instead"
     )]
     Deadlock {
         /// The lowest deadlocked node (from 0).
@@ -532,7 +532,7 @@ pub enum SimError {
         count: &'static str,
     },
     /// More customers in the system at once than the engine can number.
-    #[error("node {node}, time {time}: more than {max} customers in the system at once")]
+    #[error("node {node}, time {time:?}: more than {max} customers in the system at once")]
     TooManyCustomers {
         /// The node a customer was arriving at (from 0).
         node: usize,

@@ -139,7 +139,7 @@ pub use routers::{
     Choice, CustomRoute, CustomRouter, Destination, NetworkState, ProcessRouting, RouteFunction, Router,
     RouterFunction, Routing, Rule, TieBreak,
 };
-pub use schedule::{Schedule, ScheduleProblem, Slotted};
+pub use schedule::{Cycle, Schedule, ScheduleProblem, Slotted};
 pub use stats::Describe;
 pub use summary::{CellStats, Estimate, RunStats, Statistic, SummaryError, SummaryLine, Window, summarise};
 pub use sweep::{Sweep, SweepError, SweepPlan, Trial, TrialResult};

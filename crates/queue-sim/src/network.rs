@@ -867,7 +867,7 @@ impl<'de> Deserialize<'de> for Preemption {
             fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Preemption, E> {
                 if v {
                     Err(E::custom(
-                        "priority_preemption = true does not say how to preempt: use \"resample\", \"restart\", \"resume\" or \"reroute\"",
+                        "preemption = true does not say how to preempt: use \"resample\", \"restart\", \"resume\" or \"reroute\"",
                     ))
                 } else {
                     Ok(Preemption::Off)
@@ -880,7 +880,7 @@ impl<'de> Deserialize<'de> for Preemption {
                     "resume" => Ok(Preemption::Resume),
                     "reroute" => Ok(Preemption::Reroute),
                     _ => Err(E::custom(format!(
-                        "priority_preemption must be false, \"resample\", \"restart\", \"resume\" or \"reroute\", got {v:?}"
+                        "preemption must be false, \"resample\", \"restart\", \"resume\" or \"reroute\", got {v:?}"
                     ))),
                 }
             }

@@ -51,40 +51,114 @@ fn is_zero(x: &f64) -> bool {
     *x == 0.0
 }
 
-/// What is wrong with a [`Schedule`].
+/// Which of the two cycles a [`ScheduleProblem`] is about, so that its
+/// message names the lists as the model file does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Cycle {
+    /// A [`Schedule`]: `numbers_of_servers` and `shift_end_dates`.
+    Schedule,
+    /// A [`Slotted`] service: `slot_sizes` and `slots`.
+    Slots,
+}
+
+impl Cycle {
+    /// What the cycle is called in messages.
+    fn name(self) -> &'static str {
+        match self {
+            Self::Schedule => "server schedule",
+            Self::Slots => "slotted service",
+        }
+    }
+
+    /// The name of its list of sizes.
+    fn sizes(self) -> &'static str {
+        match self {
+            Self::Schedule => "numbers_of_servers",
+            Self::Slots => "slot_sizes",
+        }
+    }
+
+    /// The name of its list of dates.
+    fn dates(self) -> &'static str {
+        match self {
+            Self::Schedule => "shift_end_dates",
+            Self::Slots => "slots",
+        }
+    }
+}
+
+/// What is wrong with a [`Schedule`] or a [`Slotted`] service; each message
+/// names the lists as the model file spells them.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ScheduleProblem {
-    /// No shifts.
-    #[error("has no shifts")]
-    Empty,
+    /// No shifts, or no slots.
+    #[error("the {} has no {}", .of.name(), .of.dates())]
+    Empty {
+        /// A schedule's or slots'.
+        of: Cycle,
+    },
     /// The two lists differ in length.
-    #[error("has {numbers} numbers_of_servers but {dates} shift_end_dates")]
+    #[error("the {} has {sizes} {} but {dates} {}", .of.name(), .of.sizes(), .of.dates())]
     Lengths {
-        /// Length of `numbers_of_servers`.
-        numbers: usize,
-        /// Length of `shift_end_dates`.
+        /// A schedule's or slots'.
+        of: Cycle,
+        /// Length of the sizes (`numbers_of_servers`, `slot_sizes`).
+        sizes: usize,
+        /// Length of the dates (`shift_end_dates`, `slots`).
         dates: usize,
     },
-    /// An end date that is not finite and positive, or not after the one
+    /// A date that is not finite and positive, or not after the one
     /// before it.
-    #[error("shift_end_dates[{index}] = {date} must be finite, positive and after the previous end")]
+    #[error(
+        "the {}'s {}[{index}] = {date} must be finite, positive and after the one before it",
+        .of.name(),
+        .of.dates()
+    )]
     EndDate {
+        /// A schedule's or slots'.
+        of: Cycle,
         /// Its place in the list.
         index: usize,
         /// Its value.
         date: f64,
     },
     /// An offset that is negative or not finite.
-    #[error("offset {0} must be finite and not negative")]
-    Offset(f64),
+    #[error("the {}'s offset {offset} must be finite and not negative", .of.name())]
+    Offset {
+        /// A schedule's or slots'.
+        of: Cycle,
+        /// Its value.
+        offset: f64,
+    },
+    /// A cycle so short beside its offset that adding it to the clock
+    /// does not move the clock: the run could never get past it.
+    #[error(
+        "the {}'s cycle of {cycle:e} is too short to move a clock at {offset:e} (its offset): \
+         dates are 64-bit floats",
+        .of.name()
+    )]
+    TooShort {
+        /// A schedule's or slots'.
+        of: Cycle,
+        /// The cycle's length (the last date).
+        cycle: f64,
+        /// The offset.
+        offset: f64,
+    },
     /// Preemption that slots do not allow: any without `capacitated`, and
     /// `"reroute"` (as Ciw).
-    #[error("slots cannot preempt with {0:?} (only capacitated slots preempt, and never by rerouting)")]
+    #[error(
+        "the slotted service cannot preempt with {0:?} (only capacitated slots preempt, and never by rerouting)"
+    )]
     SlotPreemption(&'static str),
-    /// More servers in a shift than the engine numbers.
-    #[error("numbers_of_servers[{index}] = {servers} is more than {max}")]
+    /// More servers in a shift (or services in a slot) than the engine
+    /// numbers.
+    #[error("the {}'s {}[{index}] = {servers} is more than {max}", .of.name(), .of.sizes())]
     TooManyServers {
+        /// A schedule's or slots'.
+        of: Cycle,
         /// Its place in the list.
         index: usize,
         /// Its value.
@@ -92,6 +166,39 @@ pub enum ScheduleProblem {
         /// The most allowed.
         max: u32,
     },
+}
+
+/// Checks one cycle of sizes and dates (a schedule's or slots').
+fn check_cycle(of: Cycle, sizes: &[usize], dates: &[f64], offset: f64) -> Result<(), ScheduleProblem> {
+    if sizes.is_empty() || dates.is_empty() {
+        return Err(ScheduleProblem::Empty { of });
+    }
+    if sizes.len() != dates.len() {
+        return Err(ScheduleProblem::Lengths { of, sizes: sizes.len(), dates: dates.len() });
+    }
+    let mut previous = 0.0;
+    for (index, &date) in dates.iter().enumerate() {
+        if !(date.is_finite() && date > previous) {
+            return Err(ScheduleProblem::EndDate { of, index, date });
+        }
+        previous = date;
+    }
+    if !(offset.is_finite() && offset >= 0.0) {
+        return Err(ScheduleProblem::Offset { of, offset });
+    }
+    // The dates after the first cycle are `offset + date + k * cycle`:
+    // a cycle that does not move the clock from its offset would repeat
+    // one instant for ever.
+    let cycle = previous;
+    if offset + cycle == offset || offset + dates[0] == offset {
+        return Err(ScheduleProblem::TooShort { of, cycle, offset });
+    }
+    for (index, &servers) in sizes.iter().enumerate() {
+        if u32::try_from(servers).is_err() {
+            return Err(ScheduleProblem::TooManyServers { of, index, servers, max: u32::MAX });
+        }
+    }
+    Ok(())
 }
 
 impl Schedule {
@@ -120,29 +227,7 @@ impl Schedule {
 
     /// Checks the schedule.
     pub fn check(&self) -> Result<(), ScheduleProblem> {
-        let (numbers, dates) = (self.numbers_of_servers.len(), self.shift_end_dates.len());
-        if numbers == 0 || dates == 0 {
-            return Err(ScheduleProblem::Empty);
-        }
-        if numbers != dates {
-            return Err(ScheduleProblem::Lengths { numbers, dates });
-        }
-        let mut previous = 0.0;
-        for (index, &date) in self.shift_end_dates.iter().enumerate() {
-            if !(date.is_finite() && date > previous) {
-                return Err(ScheduleProblem::EndDate { index, date });
-            }
-            previous = date;
-        }
-        if !(self.offset.is_finite() && self.offset >= 0.0) {
-            return Err(ScheduleProblem::Offset(self.offset));
-        }
-        for (index, &servers) in self.numbers_of_servers.iter().enumerate() {
-            if u32::try_from(servers).is_err() {
-                return Err(ScheduleProblem::TooManyServers { index, servers, max: u32::MAX });
-            }
-        }
-        Ok(())
+        check_cycle(Cycle::Schedule, &self.numbers_of_servers, &self.shift_end_dates, self.offset)
     }
 
     /// The `k`-th change of shift from the second on (`k` from 0), as Ciw's
@@ -223,16 +308,9 @@ impl Slotted {
         self
     }
 
-    /// Checks the slots (reusing [`ScheduleProblem`], whose end dates are
-    /// here the slot times and numbers of servers the slot sizes).
+    /// Checks the slots.
     pub fn check(&self) -> Result<(), ScheduleProblem> {
-        let as_schedule = Schedule {
-            numbers_of_servers: self.slot_sizes.clone(),
-            shift_end_dates: self.slots.clone(),
-            preemption: Preemption::Off,
-            offset: self.offset,
-        };
-        as_schedule.check()?;
+        check_cycle(Cycle::Slots, &self.slot_sizes, &self.slots, self.offset)?;
         match self.preemption {
             Preemption::Off => Ok(()),
             Preemption::Reroute => Err(ScheduleProblem::SlotPreemption("reroute")),
@@ -279,14 +357,15 @@ mod tests {
 
     #[test]
     fn bad_schedules_say_what_is_wrong() {
-        assert_eq!(Schedule::new(vec![], vec![]).check(), Err(ScheduleProblem::Empty));
+        let of = Cycle::Schedule;
+        assert_eq!(Schedule::new(vec![], vec![]).check(), Err(ScheduleProblem::Empty { of }));
         assert_eq!(
             Schedule::new(vec![1, 2], vec![3.0]).check(),
-            Err(ScheduleProblem::Lengths { numbers: 2, dates: 1 })
+            Err(ScheduleProblem::Lengths { of, sizes: 2, dates: 1 })
         );
         assert_eq!(
             Schedule::new(vec![1, 2], vec![3.0, 3.0]).check(),
-            Err(ScheduleProblem::EndDate { index: 1, date: 3.0 })
+            Err(ScheduleProblem::EndDate { of, index: 1, date: 3.0 })
         );
         assert!(matches!(
             Schedule::new(vec![1], vec![f64::NAN]).check(),
@@ -294,8 +373,44 @@ mod tests {
         ));
         assert_eq!(
             Schedule::new(vec![1], vec![3.0]).with_offset(-1.0).check(),
-            Err(ScheduleProblem::Offset(-1.0))
+            Err(ScheduleProblem::Offset { of, offset: -1.0 })
         );
         assert!(Schedule::new(vec![0, 4], vec![1.0, 2.5]).check().is_ok());
+        // A cycle below the clock's resolution would repeat one instant.
+        assert_eq!(
+            Schedule::new(vec![1], vec![1e-300]).check(),
+            Ok(()),
+            "tiny but representable from 0: the clock moves"
+        );
+        assert_eq!(
+            Schedule::new(vec![1], vec![1e-300]).with_offset(1.0).check(),
+            Err(ScheduleProblem::TooShort { of, cycle: 1e-300, offset: 1.0 })
+        );
+    }
+
+    #[test]
+    fn bad_slots_name_the_slot_lists() {
+        let messages: Vec<String> = [
+            Slotted::new(vec![], vec![]),
+            Slotted::new(vec![1.0], vec![1, 2]),
+            Slotted::new(vec![2.0, 1.0], vec![1, 1]),
+            Slotted::new(vec![1.0], vec![1]).with_offset(f64::INFINITY),
+        ]
+        .iter()
+        .map(|s| s.check().unwrap_err().to_string())
+        .collect();
+        assert_eq!(
+            messages,
+            [
+                "the slotted service has no slots",
+                "the slotted service has 2 slot_sizes but 1 slots",
+                "the slotted service's slots[1] = 1 must be finite, positive and after the one before it",
+                "the slotted service's offset inf must be finite and not negative",
+            ]
+        );
+        assert_eq!(
+            Schedule::new(vec![1, 2], vec![3.0]).check().unwrap_err().to_string(),
+            "the server schedule has 2 numbers_of_servers but 1 shift_end_dates"
+        );
     }
 }
