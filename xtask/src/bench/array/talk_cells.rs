@@ -150,13 +150,15 @@ pub(super) fn run(args: &Args, sizes: &Sizes, report: &mut Report) -> Result<()>
 }
 
 /// Builds chunked-array's `talk` example with the profile of this build
-/// (and its features, so that nothing else is rebuilt) and returns its path.
+/// (and its features, so that nothing else is rebuilt) and returns its path;
+/// quietly, so that the figures are not lost among "Compiling" lines (errors
+/// still show).
 fn build_talk() -> Result<PathBuf> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut build = Command::new(&cargo);
     build
         .args(["build", "-p", "xtask", "-p", "chunked-array", "--example", "talk"])
-        .arg("--message-format=json-render-diagnostics")
+        .args(["--quiet", "--message-format=json-render-diagnostics"])
         .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
         .stderr(Stdio::inherit());
     if !cfg!(debug_assertions) {
