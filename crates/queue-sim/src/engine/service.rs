@@ -73,6 +73,11 @@ impl<R: RandomSource> Simulation<R> {
         c.node = node as u32;
         c.arrival = self.now;
         c.queue_size_at_arrival = state.in_node;
+        // No server here yet: the one of its last node is not this node's
+        // (a shared service never sets one, and a change of class while
+        // waiting asks whether it has one). The plain path needs no reset:
+        // it reads the server only of customers whose service started here.
+        c.server = NO_SERVER;
         state.in_node += 1;
         if let Some(tracking) = &mut self.tracking {
             tracking.accept(node, c.class as usize);

@@ -158,3 +158,58 @@ fn changes_while_waiting_are_checked_and_written_to_model_files() {
     let err = bad.validate().unwrap_err();
     assert!(matches!(&err, ModelError::WaitingChange { class: 1, problem: Some(_), .. }), "{err:?}");
 }
+
+/// Customers served by numbered servers at one node, then waiting at a
+/// one-server node where they change class while they wait (Slow to Fast
+/// at rate 0.4, back at rate 0.6). A customer waiting long has forgotten
+/// its class on arrival: it is Fast with the stationary chance
+/// 0.4 / (0.4 + 0.6) = 0.4. (Ciw 3.2.7 cannot run this model: it fails
+/// with an AttributeError when two nodes with servers change classes.)
+const SERVED_THEN_CHANGING: &str = r#"
+[[nodes]]
+servers = 3
+
+[[nodes]]
+servers = 1
+
+[[classes]]
+name = "Slow"
+class_change_while_waiting = { Fast = { type = "exponential", rate = 0.4 } }
+routing = [[0.0, 0.9], [0.0, 0.0]]
+nodes = [
+  { arrival = { type = "exponential", rate = 1.0 }, service = { type = "exponential", rate = 0.5 } },
+  { service = { type = "exponential", rate = 0.9 } },
+]
+
+[[classes]]
+name = "Fast"
+class_change_while_waiting = { Slow = { type = "exponential", rate = 0.6 } }
+routing = [[0.0, 0.9], [0.0, 0.0]]
+nodes = [
+  { arrival = { type = "exponential", rate = 0.3 }, service = { type = "exponential", rate = 0.6 } },
+  { service = { type = "exponential", rate = 1.2 } },
+]
+"#;
+
+#[test]
+fn a_customer_served_elsewhere_keeps_changing_class_while_it_waits() {
+    // The server of a customer's last node once followed it: it looked in
+    // service where it waited, and drew no change after its first (the
+    // share of Fast among long waiters then came out near 0.67).
+    let net = Network::from_toml_str(SERVED_THEN_CHANGING).unwrap();
+    let fast = net.classes.iter().position(|c| c.name == "Fast").unwrap();
+    for rng in [RngKind::Pcg, RngKind::Ciw] {
+        let out = simulate(&net, rng, 0, Stop::MaxTime(20_000.0)).unwrap();
+        let long: Vec<_> = out
+            .records
+            .iter()
+            .filter(|r| r.node == 2 && r.record_type == RecordType::Service && r.waiting_time > 10.0)
+            .collect();
+        assert!(long.len() > 5000, "{rng:?}: {} long waits", long.len());
+        let share =
+            long.iter().filter(|r| r.customer_class as usize == fast).count() as f64 / long.len() as f64;
+        // Records are not independent (customers wait side by side), so
+        // the tolerance is wider than the 0.004 of independent draws.
+        assert!((share - 0.4).abs() < 0.03, "{rng:?}: share of Fast among long waits {share}");
+    }
+}
