@@ -1,7 +1,8 @@
 //! Reductions with numpy's names and defaults: `sum(axes)`, `mean`, `var`
 //! and `std` (ddof 0, as numpy and dask; `var_ddof`/`std_ddof` for others),
 //! `min`, `max`, over every axis (`..`), one axis (`0`) or several
-//! (`[0, 2]`).
+//! (`[0, 2]`); with [`Axes::keepdims`] the reduced axes stay as length-1
+//! axes (numpy's `keepdims=True`), for every reduction of the crate.
 
 use std::ops::RangeFull;
 
@@ -11,11 +12,14 @@ use crate::error::ArrayError;
 /// Which axes a reduction runs over, numpy's `axis=` argument: `..` for
 /// every axis (numpy's `axis=None`), an axis number, or several.
 ///
+/// numpy's `keepdims=True` is [`Axes::keepdims`]: `x.sum(Axes::from(1).keepdims())`.
+///
 /// ```
 /// use chunked_array::Axes;
 /// assert_eq!(Axes::from(..), Axes::All);
 /// assert_eq!(Axes::from(1), Axes::Some(vec![1]));
 /// assert_eq!(Axes::from([0, 2]), Axes::Some(vec![0, 2]));
+/// assert_eq!(Axes::from(1).keepdims(), Axes::KeepDims(Box::new(Axes::Some(vec![1]))));
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Axes {
@@ -23,6 +27,44 @@ pub enum Axes {
     All,
     /// These axes (in any order, each once; an empty list reduces nothing).
     Some(Vec<usize>),
+    /// The axes inside, left in the result with length 1 instead of
+    /// dropped (numpy's `keepdims=True`), so that the result broadcasts
+    /// against the input; made by [`Axes::keepdims`].
+    KeepDims(Box<Axes>),
+}
+
+impl Axes {
+    /// These axes, kept in the result with length 1 (numpy's
+    /// `keepdims=True`): `x.mean(Axes::from(1).keepdims())` of a
+    /// `(3, 4, 5)` array has shape `(3, 1, 5)`; over every axis
+    /// (`Axes::All.keepdims()`) the shape is `(1, 1, 1)`.
+    ///
+    /// ```
+    /// use chunked_array::{Axes, from_array};
+    /// use executors::Executor;
+    /// let x = from_array(&ndarray::Array2::from_shape_fn((2, 3), |(i, j)| (i * 3 + j) as f64), 2)?;
+    /// let m = x.mean(Axes::from(1).keepdims())?;
+    /// assert_eq!(m.shape(), &[2, 1]);
+    /// // Centred rows: the kept axis broadcasts against the input.
+    /// let centred = (&x - &m)?.compute(&Executor::sequential())?;
+    /// assert_eq!(centred.into_raw_vec_and_offset().0, vec![-1.0, 0.0, 1.0, -1.0, 0.0, 1.0]);
+    /// assert_eq!(x.sum(Axes::All.keepdims())?.shape(), &[1, 1]);
+    /// # Ok::<(), chunked_array::ArrayError>(())
+    /// ```
+    pub fn keepdims(self) -> Axes {
+        match self {
+            Axes::KeepDims(_) => self,
+            other => Axes::KeepDims(Box::new(other)),
+        }
+    }
+
+    /// The axes without the keep flag, and the flag.
+    fn split(self) -> (Axes, bool) {
+        match self {
+            Axes::KeepDims(inner) => (inner.split().0, true),
+            other => (other, false),
+        }
+    }
 }
 
 impl From<RangeFull> for Axes {
@@ -62,11 +104,30 @@ impl From<Option<usize>> for Axes {
 }
 
 impl Array {
-    /// The axes of a reduction, sorted and checked.
+    /// A reduction `f` over `axes`, its reduced axes put back with length 1
+    /// when `axes` asks to keep them ([`Axes::keepdims`]); `f` gets the
+    /// axes without the flag. Every public reduction goes through here.
+    pub(crate) fn keeping(
+        &self,
+        axes: impl Into<Axes>,
+        f: impl FnOnce(Axes) -> Result<Array, ArrayError>,
+    ) -> Result<Array, ArrayError> {
+        let (axes, keep) = axes.into().split();
+        if !keep {
+            return f(axes);
+        }
+        let reduced = f(axes.clone())?;
+        let list = self.resolve_axes("keepdims", axes)?;
+        self.keepdims(&reduced, &list)
+    }
+
+    /// The axes of a reduction, sorted and checked (a keep flag is
+    /// [`Array::keeping`]'s business and ignored here).
     pub(crate) fn resolve_axes(&self, op: &'static str, axes: Axes) -> Result<Vec<usize>, ArrayError> {
         let mut list = match axes {
             Axes::All => return Ok((0..self.ndim()).collect()),
             Axes::Some(list) => list,
+            Axes::KeepDims(inner) => return self.resolve_axes(op, inner.split().0),
         };
         for &a in &list {
             if a >= self.ndim() {
@@ -122,47 +183,47 @@ impl Array {
     /// # Ok::<(), chunked_array::ArrayError>(())
     /// ```
     pub fn sum(&self, axes: impl Into<Axes>) -> Result<Array, ArrayError> {
-        self.reduce(axes, Stat::Sum)
+        self.keeping(axes, |a| self.reduce(a, Stat::Sum))
     }
 
     /// The means over `axes` (NaN over no elements, as numpy), from partial
     /// moments merged with Chan et al.'s formula.
     pub fn mean(&self, axes: impl Into<Axes>) -> Result<Array, ArrayError> {
-        self.reduce(axes, Stat::Mean)
+        self.keeping(axes, |a| self.reduce(a, Stat::Mean))
     }
 
     /// The variances over `axes`, `sum((x - mean)^2) / n` (numpy's and
     /// dask's default `ddof = 0`).
     pub fn var(&self, axes: impl Into<Axes>) -> Result<Array, ArrayError> {
-        self.reduce(axes, Stat::Var(0))
+        self.keeping(axes, |a| self.reduce(a, Stat::Var(0)))
     }
 
     /// The variances over `axes` with `n - ddof` in the denominator (NaN or
     /// inf when `n <= ddof`, as numpy).
     pub fn var_ddof(&self, axes: impl Into<Axes>, ddof: usize) -> Result<Array, ArrayError> {
-        self.reduce(axes, Stat::Var(ddof))
+        self.keeping(axes, |a| self.reduce(a, Stat::Var(ddof)))
     }
 
     /// The standard deviations over `axes` (ddof 0), the square roots of
     /// [`Array::var`].
     pub fn std(&self, axes: impl Into<Axes>) -> Result<Array, ArrayError> {
-        self.reduce(axes, Stat::Std(0))
+        self.keeping(axes, |a| self.reduce(a, Stat::Std(0)))
     }
 
     /// The standard deviations over `axes` with `n - ddof` in the
     /// denominator.
     pub fn std_ddof(&self, axes: impl Into<Axes>, ddof: usize) -> Result<Array, ArrayError> {
-        self.reduce(axes, Stat::Std(ddof))
+        self.keeping(axes, |a| self.reduce(a, Stat::Std(ddof)))
     }
 
     /// The minima over `axes`; an error over no elements (as numpy). NaN
     /// propagates (numpy's `min`, not `nanmin`).
     pub fn min(&self, axes: impl Into<Axes>) -> Result<Array, ArrayError> {
-        self.reduce(axes, Stat::Min)
+        self.keeping(axes, |a| self.reduce(a, Stat::Min))
     }
 
     /// The maxima over `axes`; an error over no elements (as numpy).
     pub fn max(&self, axes: impl Into<Axes>) -> Result<Array, ArrayError> {
-        self.reduce(axes, Stat::Max)
+        self.keeping(axes, |a| self.reduce(a, Stat::Max))
     }
 }

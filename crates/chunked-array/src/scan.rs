@@ -76,7 +76,11 @@ impl Array {
     /// The products over `axes` (numpy's `prod`; 1 over no elements): each
     /// block's lanes multiplied, then the blocks' products.
     pub fn prod(&self, axes: impl Into<crate::Axes>) -> Result<Array, ArrayError> {
-        let axes = self.resolve_axes("prod", axes.into())?;
+        self.keeping(axes, |a| self.prod_over(a))
+    }
+
+    fn prod_over(&self, axes: crate::Axes) -> Result<Array, ArrayError> {
+        let axes = self.resolve_axes("prod", axes)?;
         // log-free: products of block partials, rechunked whole, multiplied.
         let mut out_chunks = self.chunks().to_vec();
         for &a in &axes {

@@ -6,7 +6,7 @@
 
 use std::path::PathBuf;
 
-use chunked_array::{Array, ArrayError, Chunks, Index, concatenate, from_npy, stack};
+use chunked_array::{Array, ArrayError, Chunks, Index, concatenate, from_array, from_npy, stack};
 use executors::Executor;
 use ndarray::ArrayD;
 
@@ -393,4 +393,92 @@ fn long_contiguous_runs_read_back_whole() {
     assert_eq!(eval(&whole), eval(&x));
     let m = from_npy(&path, 300_000).unwrap().reshape(&[600, 500]).unwrap();
     assert_eq!(eval(&m.index(&[Index::At(599)]).unwrap()).len(), 500);
+}
+
+#[test]
+fn keepdims_reductions_equal_numpy() {
+    use chunked_array::Axes;
+    let axes: [(&str, Axes); 4] =
+        [("0", 0.into()), ("12", [1, 2].into()), ("02", [0, 2].into()), ("all", Axes::All)];
+    for chunks in chunkings() {
+        let x = from_npy(golden("x"), chunks.clone()).unwrap();
+        let y = from_npy(golden("y"), chunks.clone()).unwrap();
+        for (key, ax) in &axes {
+            let k = || ax.clone().keepdims();
+            let cases = [
+                ("sum", x.sum(k()).unwrap()),
+                ("std", x.std(k()).unwrap()),
+                ("var1", x.var_ddof(k(), 1).unwrap()),
+                ("min", x.min(k()).unwrap()),
+                ("nanmean", x.nanmean(k()).unwrap()),
+                ("nanstd", x.nanstd(k()).unwrap()),
+                ("nanmax", x.nanmax(k()).unwrap()),
+                ("prod", (&y * 0.3 + 1.0).prod(k()).unwrap()),
+                ("quantile_30", y.quantile(0.3, k()).unwrap()),
+                ("nanpercentile_60", x.nanpercentile(60.0, k()).unwrap()),
+            ];
+            for (stat, r) in cases {
+                let want = load(&format!("keep_{stat}_{key}"));
+                // The shape is known before computing, and is numpy's.
+                assert_eq!(r.shape(), want.shape(), "{stat} {key}");
+                assert_close(&eval(&r), &want, 1e-13);
+            }
+        }
+        // The kept axis broadcasts against the input, as numpy's does.
+        let centred = (&x - &x.nanmean(Axes::from(1).keepdims()).unwrap()).unwrap();
+        assert_close(&eval(&centred), &load("keep_centred_1"), 1e-13);
+    }
+    // Asking twice is asking once; a bad axis is still named.
+    let x = from_npy(golden("x"), 3).unwrap();
+    assert_eq!(x.sum(Axes::from(2).keepdims().keepdims()).unwrap().shape(), &[5, 6, 1]);
+    let e = x.mean(Axes::from([0, 3]).keepdims()).unwrap_err();
+    assert!(matches!(e, ArrayError::AxisOutOfRange { axis: 3, .. }), "{e}");
+    let e = x.nanmax(Axes::from([1, 1]).keepdims()).unwrap_err();
+    assert!(matches!(e, ArrayError::RepeatedAxis { axis: 1, .. }), "{e}");
+    let empty = chunked_array::zeros(&[0, 3], 2).unwrap();
+    assert!(matches!(empty.max(Axes::from(0).keepdims()), Err(ArrayError::EmptyReduction { op: "max", .. })));
+    assert_eq!(eval(&empty.sum(Axes::from(0).keepdims()).unwrap()).shape(), &[1, 3]);
+}
+
+#[test]
+fn reshape_equals_numpy_under_every_chunking() {
+    let shapes: [(&str, &[usize]); 9] = [
+        ("210", &[210]),
+        ("30_7", &[30, 7]),
+        ("5_42", &[5, 42]),
+        ("7_30", &[7, 30]),
+        ("10_3_7", &[10, 3, 7]),
+        ("5_2_3_7", &[5, 2, 3, 7]),
+        ("1_35_6_1", &[1, 35, 6, 1]),
+        ("14_15", &[14, 15]),
+        ("5_6_7_1", &[5, 6, 7, 1]),
+    ];
+    let mut all = chunkings();
+    all.push(Chunks::Sizes(vec![2, 5, 3]));
+    all.push(Chunks::Explicit(vec![vec![1, 4], vec![6], vec![2, 2, 3]]));
+    for chunks in all {
+        let x = from_npy(golden("x"), chunks.clone()).unwrap();
+        for (key, shape) in shapes {
+            let r = x.reshape(shape).unwrap();
+            let want = load(&format!("reshape_{key}"));
+            let got = eval(&r);
+            assert_eq!(got.shape(), want.shape());
+            // Values move, bit for bit (NaN included).
+            let bits = |a: &ArrayD<f64>| a.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+            assert_eq!(bits(&got), bits(&want), "{chunks:?} -> {key}");
+            // Read by a consumer cut otherwise, and reduced.
+            let other = from_array(&want, 4).unwrap();
+            assert!(eval(&(&r - &other).unwrap()).iter().all(|v| v.is_nan() || *v == 0.0));
+        }
+        let t = x.transpose_axes(&[1, 2, 0]).unwrap().reshape(&[6, 35]).unwrap();
+        assert_eq!(
+            eval(&t).iter().map(|v| v.to_bits()).collect::<Vec<_>>(),
+            load("reshape_t_6_35").iter().map(|v| v.to_bits()).collect::<Vec<_>>()
+        );
+        let back = x.reshape(&[14, 15]).unwrap().reshape(&[3, 70]).unwrap().reshape(&[5, 6, 7]).unwrap();
+        assert_eq!(
+            eval(&back).iter().map(|v| v.to_bits()).collect::<Vec<_>>(),
+            load("reshape_back_5_6_7").iter().map(|v| v.to_bits()).collect::<Vec<_>>()
+        );
+    }
 }

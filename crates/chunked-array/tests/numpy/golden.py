@@ -111,6 +111,28 @@ save("argmin_t_all", np.argmin(t))
 for key, axes in AXES.items():
     save(f"prod_{key}", np.prod(y * 0.3 + 1, axis=axes))
 
+# keepdims=True: the reduced axes stay with length 1.
+for key, axes in AXES.items():
+    save(f"keep_sum_{key}", np.sum(x, axis=axes, keepdims=True))
+    save(f"keep_std_{key}", np.std(x, axis=axes, keepdims=True))
+    save(f"keep_var1_{key}", np.var(x, axis=axes, ddof=1, keepdims=True))
+    save(f"keep_min_{key}", np.min(x, axis=axes, keepdims=True))
+    save(f"keep_nanmean_{key}", np.nanmean(x, axis=axes, keepdims=True))
+    save(f"keep_nanstd_{key}", np.nanstd(x, axis=axes, keepdims=True))
+    save(f"keep_nanmax_{key}", np.nanmax(x, axis=axes, keepdims=True))
+    save(f"keep_prod_{key}", np.prod(y * 0.3 + 1, axis=axes, keepdims=True))
+    save(f"keep_quantile_30_{key}", np.quantile(y, 0.3, axis=axes, keepdims=True))
+    save(f"keep_nanpercentile_60_{key}", np.nanpercentile(x, 60, axis=axes, keepdims=True))
+save("keep_centred_1", x - np.nanmean(x, axis=1, keepdims=True))
+
+# reshape (C order) into shapes that keep, merge, split and regroup axes.
+RESHAPES = {"210": (210,), "30_7": (30, 7), "5_42": (5, 42), "7_30": (7, 30), "10_3_7": (10, 3, 7),
+            "5_2_3_7": (5, 2, 3, 7), "1_35_6_1": (1, 35, 6, 1), "14_15": (14, 15), "5_6_7_1": (5, 6, 7, 1)}
+for key, shape in RESHAPES.items():
+    save(f"reshape_{key}", x.reshape(shape))
+save("reshape_t_6_35", x.transpose(1, 2, 0).reshape(6, 35))
+save("reshape_back_5_6_7", x.reshape(14, 15).reshape(3, 70).reshape(5, 6, 7))
+
 # The file chunked-array wrote must hold x[:, ::2] * 2 + 1, bit for bit.
 written = os.path.join(OUT, "from_rust.npy")
 if os.path.exists(written):
