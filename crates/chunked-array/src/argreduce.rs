@@ -9,8 +9,9 @@ use crate::index::Index;
 use crate::ufuncs::where_;
 
 impl Array {
-    /// The index of the smallest element along `axis`, or of the flattened
-    /// array (row-major) for `None`, as `f64`; an error over no elements.
+    /// The index of the smallest element along `axis` (`1` or `Some(1)`), or
+    /// of the flattened array (row-major) for `None`, as `f64`; an error
+    /// over no elements.
     ///
     /// ```
     /// use executors::Executor;
@@ -18,16 +19,17 @@ impl Array {
     /// let exec = Executor::sequential();
     /// assert_eq!(x.argmin(Some(1))?.compute(&exec)?.into_raw_vec_and_offset().0, vec![1.0, 2.0]);
     /// assert_eq!(x.argmax(None)?.compute_scalar(&exec)?, 4.0);
+    /// assert_eq!(x.argmax(0)?.compute(&exec)?.into_raw_vec_and_offset().0, vec![0.0, 1.0, 0.0]);
     /// # Ok::<(), chunked_array::ArrayError>(())
     /// ```
-    pub fn argmin(&self, axis: Option<usize>) -> Result<Array, ArrayError> {
-        self.arg_extreme(axis, true)
+    pub fn argmin(&self, axis: impl Into<Option<usize>>) -> Result<Array, ArrayError> {
+        self.arg_extreme(axis.into(), true)
     }
 
     /// The index of the largest element along `axis` (see
     /// [`Array::argmin`]).
-    pub fn argmax(&self, axis: Option<usize>) -> Result<Array, ArrayError> {
-        self.arg_extreme(axis, false)
+    pub fn argmax(&self, axis: impl Into<Option<usize>>) -> Result<Array, ArrayError> {
+        self.arg_extreme(axis.into(), false)
     }
 
     fn arg_extreme(&self, axis: Option<usize>, min: bool) -> Result<Array, ArrayError> {

@@ -197,6 +197,32 @@ impl Array {
         Ok(Array::from_parts(shape, chunks, Op::Index(self.clone(), IndexMap { axes, fixed })))
     }
 
+    /// The axes of length 1 removed (numpy's `squeeze`): every such axis
+    /// for `..`, or the axes named, each of which must have length 1.
+    ///
+    /// ```
+    /// let a = chunked_array::zeros(&[3, 1, 4, 1], 2)?;
+    /// assert_eq!(a.squeeze(..)?.shape(), &[3, 4]);
+    /// assert_eq!(a.squeeze(3)?.shape(), &[3, 1, 4]);
+    /// assert!(a.squeeze(0).is_err());
+    /// # Ok::<(), chunked_array::ArrayError>(())
+    /// ```
+    pub fn squeeze(&self, axes: impl Into<crate::Axes>) -> Result<Array, ArrayError> {
+        let axes = match axes.into() {
+            crate::Axes::All => (0..self.ndim()).filter(|&d| self.shape()[d] == 1).collect(),
+            named => self.resolve_axes("squeeze", named)?,
+        };
+        if let Some(&d) = axes.iter().find(|&&d| self.shape()[d] != 1) {
+            return Err(ArrayError::InvalidIndex {
+                shape: self.shape().to_vec(),
+                reason: format!("cannot squeeze axis {d}, whose length is not 1"),
+            });
+        }
+        let index: Vec<Index> =
+            (0..self.ndim()).map(|d| if axes.contains(&d) { Index::At(0) } else { Index::full() }).collect();
+        self.index(&index)
+    }
+
     /// `x[newaxis]` at `axis` (numpy's `expand_dims`).
     pub fn expand_dims(&self, axis: usize) -> Result<Array, ArrayError> {
         if axis > self.ndim() {

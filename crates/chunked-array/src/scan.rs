@@ -13,22 +13,32 @@ use crate::index::Index;
 use crate::join::concatenate;
 
 impl Array {
-    /// The cumulative sums along `axis` (numpy's `cumsum(axis=...)`).
+    /// The cumulative sums along `axis` (numpy's `cumsum(axis=...)`); with
+    /// `None`, of the flattened array (row-major), numpy's default.
     ///
     /// ```
     /// use executors::Executor;
     /// let x = chunked_array::arange(1.0, 6.0, 1.0, 2)?;
     /// let c = x.cumsum(0)?.compute(&Executor::sequential())?;
     /// assert_eq!(c.into_raw_vec_and_offset().0, vec![1.0, 3.0, 6.0, 10.0, 15.0]);
+    /// let m = x.reshape(&[1, 5])?;
+    /// assert_eq!(m.cumsum(None)?.shape(), &[5]);
     /// # Ok::<(), chunked_array::ArrayError>(())
     /// ```
-    pub fn cumsum(&self, axis: usize) -> Result<Array, ArrayError> {
-        self.scan(axis, false)
+    pub fn cumsum(&self, axis: impl Into<Option<usize>>) -> Result<Array, ArrayError> {
+        match axis.into() {
+            Some(axis) => self.scan(axis, false),
+            None => self.ravel()?.scan(0, false),
+        }
     }
 
-    /// The cumulative products along `axis` (numpy's `cumprod`).
-    pub fn cumprod(&self, axis: usize) -> Result<Array, ArrayError> {
-        self.scan(axis, true)
+    /// The cumulative products along `axis`, or of the flattened array for
+    /// `None` (numpy's `cumprod`).
+    pub fn cumprod(&self, axis: impl Into<Option<usize>>) -> Result<Array, ArrayError> {
+        match axis.into() {
+            Some(axis) => self.scan(axis, true),
+            None => self.ravel()?.scan(0, true),
+        }
     }
 
     fn scan(&self, axis: usize, product: bool) -> Result<Array, ArrayError> {

@@ -482,3 +482,42 @@ fn reshape_equals_numpy_under_every_chunking() {
         );
     }
 }
+
+#[test]
+fn truth_reductions_squeeze_and_flat_scans_equal_numpy() {
+    use chunked_array::Axes;
+    let axes: [(&str, Axes); 4] =
+        [("0", 0.into()), ("12", [1, 2].into()), ("02", [0, 2].into()), ("all", Axes::All)];
+    for chunks in chunkings() {
+        let w = from_npy(golden("w"), chunks.clone()).unwrap();
+        let not_one = w.not_equal(&chunked_array::full(&[], 1.0, 1).unwrap()).unwrap();
+        for (key, ax) in &axes {
+            // NaN is true, as numpy's truth of NaN.
+            assert_eq!(eval(&w.any(ax.clone()).unwrap()), load(&format!("any_{key}")), "any {key}");
+            assert_eq!(eval(&not_one.all(ax.clone()).unwrap()), load(&format!("all_{key}")), "all {key}");
+            let count = eval(&w.count_nonzero(ax.clone()).unwrap());
+            assert_eq!(count, load(&format!("count_nonzero_{key}")), "count_nonzero {key}");
+        }
+        assert_eq!(eval(&not_one.all(Axes::from([0, 2]).keepdims()).unwrap()), load("all_keep_02"));
+        let x = from_npy(golden("x"), chunks.clone()).unwrap();
+        let s4 =
+            x.index(&[Index::full(), Index::range(2, 3, 1), Index::NewAxis, Index::range(4, 5, 1)]).unwrap();
+        assert_eq!(s4.shape(), &[5, 1, 1, 1]);
+        let bits = |a: &ArrayD<f64>| a.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+        let sq = eval(&s4.squeeze(..).unwrap());
+        assert_eq!((sq.shape(), bits(&sq)), (load("squeeze_all").shape(), bits(&load("squeeze_all"))));
+        let sq = eval(&s4.squeeze([1, 3]).unwrap());
+        assert_eq!((sq.shape(), bits(&sq)), (load("squeeze_13").shape(), bits(&load("squeeze_13"))));
+        assert!(matches!(s4.squeeze(0), Err(ArrayError::InvalidIndex { .. })));
+        assert!(matches!(s4.squeeze(4), Err(ArrayError::AxisOutOfRange { axis: 4, .. })));
+        assert_close(&eval(&x.cumsum(None).unwrap()), &load("cumsum_x_none"), 1e-13);
+        let y = from_npy(golden("y"), chunks).unwrap();
+        assert_close(&eval(&(&y * 0.1 + 1.0).cumprod(None).unwrap()), &load("cumprod_y_none"), 1e-13);
+        // An axis given plainly, as numpy's argmax(axis=1).
+        assert_eq!(eval(&y.argmax(1).unwrap()), load("argmax_y_1"));
+    }
+    // Over no elements: any is false, all is true, as numpy.
+    let empty = chunked_array::zeros(&[0, 3], 2).unwrap();
+    assert_eq!(eval(&empty.any(0).unwrap()).into_raw_vec_and_offset().0, vec![0.0; 3]);
+    assert_eq!(eval(&empty.all(0).unwrap()).into_raw_vec_and_offset().0, vec![1.0; 3]);
+}

@@ -133,6 +133,20 @@ for key, shape in RESHAPES.items():
 save("reshape_t_6_35", x.transpose(1, 2, 0).reshape(6, 35))
 save("reshape_back_5_6_7", x.reshape(14, 15).reshape(3, 70).reshape(5, 6, 7))
 
+# Truth reductions (NaN is true), squeeze, flattened scans.
+w = np.round(x)
+save("w", w)
+for key, axes in AXES.items():
+    save(f"any_{key}", np.any(w, axis=axes))
+    save(f"all_{key}", np.all(w != 1, axis=axes))
+    save(f"count_nonzero_{key}", np.count_nonzero(w, axis=axes))
+save("all_keep_02", np.all(w != 1, axis=(0, 2), keepdims=True))
+s4 = x[:, 2:3, None, 4:5]
+save("squeeze_all", np.squeeze(s4))
+save("squeeze_13", np.squeeze(s4, axis=(1, 3)))
+save("cumsum_x_none", np.cumsum(x))
+save("cumprod_y_none", np.cumprod(y * 0.1 + 1))
+
 # The file chunked-array wrote must hold x[:, ::2] * 2 + 1, bit for bit.
 written = os.path.join(OUT, "from_rust.npy")
 if os.path.exists(written):
