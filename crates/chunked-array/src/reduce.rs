@@ -10,7 +10,8 @@ use crate::array::{Array, Op, Stat};
 use crate::error::ArrayError;
 
 /// Which axes a reduction runs over, numpy's `axis=` argument: `..` for
-/// every axis (numpy's `axis=None`), an axis number, or several.
+/// every axis (numpy's `axis=None`), an axis number, or several; negative
+/// numbers count from the end, as numpy's (`-1` is the last axis).
 ///
 /// numpy's `keepdims=True` is [`Axes::keepdims`]: `x.sum(Axes::from(1).keepdims())`.
 ///
@@ -19,7 +20,12 @@ use crate::error::ArrayError;
 /// assert_eq!(Axes::from(..), Axes::All);
 /// assert_eq!(Axes::from(1), Axes::Some(vec![1]));
 /// assert_eq!(Axes::from([0, 2]), Axes::Some(vec![0, 2]));
+/// assert_eq!(Axes::from(-1), Axes::Signed(vec![-1]));
 /// assert_eq!(Axes::from(1).keepdims(), Axes::KeepDims(Box::new(Axes::Some(vec![1]))));
+/// let x = chunked_array::zeros(&[2, 3, 4], 2)?;
+/// assert_eq!(x.sum(-1)?.shape(), &[2, 3]);
+/// assert_eq!(x.mean([0, -1])?.shape(), &[3]);
+/// # Ok::<(), chunked_array::ArrayError>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Axes {
@@ -27,6 +33,9 @@ pub enum Axes {
     All,
     /// These axes (in any order, each once; an empty list reduces nothing).
     Some(Vec<usize>),
+    /// These axes, negative ones counted from the end (`-1` is the last);
+    /// what integer literals with a minus sign become.
+    Signed(Vec<isize>),
     /// The axes inside, left in the result with length 1 instead of
     /// dropped (numpy's `keepdims=True`), so that the result broadcasts
     /// against the input; made by [`Axes::keepdims`].
@@ -97,6 +106,24 @@ impl From<Vec<usize>> for Axes {
     }
 }
 
+/// An axis number, negative from the end: `x.sum(-1)` (integer literals
+/// without a type are `i32`, so `x.sum(0)` comes here too).
+impl From<i32> for Axes {
+    fn from(axis: i32) -> Self {
+        Self::from([axis])
+    }
+}
+
+impl<const N: usize> From<[i32; N]> for Axes {
+    fn from(axes: [i32; N]) -> Self {
+        match axes.iter().map(|&a| usize::try_from(a)).collect::<Result<Vec<usize>, _>>() {
+            Ok(list) => Self::Some(list),
+            // i32 fits an isize on every target Rust supports with std.
+            Err(_) => Self::Signed(axes.iter().map(|&a| a as isize).collect()),
+        }
+    }
+}
+
 impl From<Option<usize>> for Axes {
     fn from(axis: Option<usize>) -> Self {
         axis.map_or(Self::All, Self::from)
@@ -128,6 +155,22 @@ impl Array {
             Axes::All => return Ok((0..self.ndim()).collect()),
             Axes::Some(list) => list,
             Axes::KeepDims(inner) => return self.resolve_axes(op, inner.split().0),
+            Axes::Signed(list) => list
+                .iter()
+                .map(|&a| {
+                    let ndim = isize::try_from(self.ndim()).unwrap_or(isize::MAX);
+                    let from_end = if a < 0 { a.checked_add(ndim) } else { Some(a) };
+                    from_end.and_then(|k| usize::try_from(k).ok()).ok_or_else(|| {
+                        ArrayError::InvalidParameter {
+                            name: "axis",
+                            value: format!(
+                                "{a} is out of bounds for an array of shape {}",
+                                crate::Shape(self.shape())
+                            ),
+                        }
+                    })
+                })
+                .collect::<Result<Vec<usize>, ArrayError>>()?,
         };
         for &a in &list {
             if a >= self.ndim() {

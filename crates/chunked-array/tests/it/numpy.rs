@@ -521,3 +521,19 @@ fn truth_reductions_squeeze_and_flat_scans_equal_numpy() {
     assert_eq!(eval(&empty.any(0).unwrap()).into_raw_vec_and_offset().0, vec![0.0; 3]);
     assert_eq!(eval(&empty.all(0).unwrap()).into_raw_vec_and_offset().0, vec![1.0; 3]);
 }
+
+#[test]
+fn negative_axes_count_from_the_end_as_numpy() {
+    use chunked_array::Axes;
+    let x = from_npy(golden("x"), 2).unwrap();
+    assert_close(&eval(&x.sum(-1).unwrap()), &eval(&x.sum(2).unwrap()), 0.0);
+    assert_close(&eval(&x.nanmean([0, -1]).unwrap()), &load("nanmean_02"), 1e-13);
+    assert_close(&eval(&x.std(Axes::from([-2, -1]).keepdims()).unwrap()), &load("keep_std_12"), 1e-13);
+    assert_eq!(x.quantile(0.3, -3).unwrap().shape(), &[6, 7]);
+    assert_eq!(x.squeeze(Axes::Signed(vec![])).unwrap().shape(), &[5, 6, 7]);
+    let e = x.sum(-4).unwrap_err();
+    assert!(matches!(e, ArrayError::InvalidParameter { name: "axis", .. }), "{e}");
+    assert!(e.to_string().contains("-4 is out of bounds for an array of shape (5, 6, 7)"), "{e}");
+    let e = x.max([2, -1]).unwrap_err();
+    assert!(matches!(e, ArrayError::RepeatedAxis { axis: 2, .. }), "{e}");
+}
