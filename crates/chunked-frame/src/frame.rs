@@ -265,7 +265,8 @@ impl LazyFrame {
     /// need, through the operations (projection pushdown).
     fn needed(&self, outputs: &[String]) -> Result<Vec<usize>> {
         let mut wanted: Vec<String> = outputs.to_vec();
-        for (i, op) in self.ops.iter().enumerate().rev() {
+        let first = self.kept.as_ref().map_or(0, |k| k.ops);
+        for (i, op) in self.ops.iter().enumerate().skip(first).rev() {
             match op {
                 Op::Filter(e) => wanted.extend(e.columns()),
                 Op::Select(_) => {}
@@ -284,6 +285,9 @@ impl LazyFrame {
                     wanted = schema.names();
                 }
             }
+        }
+        if let Some(kept) = &self.kept {
+            return kept.positions(&wanted);
         }
         let schema = &self.source.file_schema;
         let mut out: Vec<usize> = Vec::new();
@@ -609,7 +613,7 @@ impl Runner {
     /// Reads partition `p` and applies the operations; with what it read.
     fn chunk(&self, p: usize) -> Result<(DataFrame, ReadStats)> {
         if let Some(kept) = &self.kept {
-            let (frame, stats) = kept.partition(p);
+            let (frame, stats) = kept.partition(p, &self.columns);
             return Ok((self.apply_from(frame, p, kept.ops)?, stats));
         }
         let part = &self.source.partitions[p];

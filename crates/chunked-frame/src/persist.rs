@@ -2,7 +2,8 @@
 //! partitions computed once and kept in memory, each with every column of
 //! the frame's schema; the frame it returns reads them instead of the files,
 //! so later queries (filters, group-bys, `len`, `head`, joins, ...) neither
-//! read nor parse again, and see the data as it was when persisted.
+//! read nor parse again, and see the data as it was when persisted. A
+//! query's partition task copies only the kept columns it reads.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -20,6 +21,8 @@ pub(crate) struct Kept {
     /// Per partition: its rows after the first `ops` operations, in the
     /// columns of the schema at that point.
     frames: Vec<DataFrame>,
+    /// The names of those columns.
+    names: Vec<String>,
     /// How many of the frame's operations the kept partitions went through.
     pub(crate) ops: usize,
     /// The bytes the partitions hold (as [`frame_bytes`] counts them).
@@ -27,11 +30,38 @@ pub(crate) struct Kept {
 }
 
 impl Kept {
-    /// Partition `p` as a read would return it (a copy: later operations
-    /// own their input), with what was read: nothing from files.
-    pub(crate) fn partition(&self, p: usize) -> (DataFrame, ReadStats) {
-        let frame = self.frames.get(p).cloned().unwrap_or_default();
-        (frame, ReadStats { partitions: 1, skipped_rows: 0, most_bytes_read: 0 })
+    /// Partition `p`'s columns at `columns` (positions from
+    /// [`Kept::positions`]) as a read would return them: a copy of those
+    /// columns only (later operations own their input), and what was read:
+    /// nothing from files.
+    pub(crate) fn partition(&self, p: usize, columns: &[usize]) -> (DataFrame, ReadStats) {
+        let stats = ReadStats { partitions: 1, skipped_rows: 0, most_bytes_read: 0 };
+        let Some(frame) = self.frames.get(p) else { return (DataFrame::default(), stats) };
+        if columns.is_empty() {
+            return (DataFrame::rows_only(frame.height()), stats);
+        }
+        let picked = columns
+            .iter()
+            .filter_map(|&c| Some((self.names.get(c)?.clone(), frame.columns().get(c)?.clone())));
+        let (names, cols): (Vec<String>, Vec<Column>) = picked.unzip();
+        (DataFrame::from_parts(names, cols), stats)
+    }
+
+    /// The positions of the kept columns a query reads, sorted; an error
+    /// names a column the kept partitions lack.
+    pub(crate) fn positions(&self, wanted: &[String]) -> Result<Vec<usize>> {
+        let mut out: Vec<usize> = Vec::with_capacity(wanted.len());
+        for w in wanted {
+            let i = self.names.iter().position(|n| n == w).ok_or_else(|| FrameError::UnknownColumn {
+                name: w.clone(),
+                available: self.names.clone(),
+            })?;
+            if !out.contains(&i) {
+                out.push(i);
+            }
+        }
+        out.sort_unstable();
+        Ok(out)
     }
 
     /// Number of partitions held.
@@ -77,6 +107,7 @@ impl LazyFrame {
     /// a string code plus each distinct string's bytes once per partition);
     /// nothing is kept then.
     pub fn persist_within(&self, exec: &Executor, budget_bytes: usize) -> Result<LazyFrame> {
+        let names = self.schema()?.names();
         let run = self.partition_runner()?;
         let n = self.partitions();
         let held = AtomicUsize::new(0);
@@ -98,7 +129,7 @@ impl LazyFrame {
         });
         let frames = errors.finish(frames, |q| run(q).map(drop))?;
         let bytes = frames.iter().map(frame_bytes).fold(0usize, usize::saturating_add);
-        let kept = Arc::new(Kept { frames, ops: self.ops.len(), bytes });
+        let kept = Arc::new(Kept { frames, names, ops: self.ops.len(), bytes });
         Ok(LazyFrame { kept: Some(kept), ..self.clone() })
     }
 }
