@@ -239,7 +239,7 @@ impl LazyFrame {
         }
         let needed = self.needed(outputs)?;
         if let Some(kept) = &self.kept {
-            lines.push(format!("Persisted ({} partitions in memory, {} bytes)", kept.len(), kept.bytes));
+            lines.push(kept.explain(&needed));
             return Ok(lines.iter().enumerate().map(|(d, l)| format!("{}{l}\n", "  ".repeat(d))).collect());
         }
         let all = self.source.file_schema.fields.len();

@@ -64,9 +64,19 @@ impl Kept {
         Ok(out)
     }
 
-    /// Number of partitions held.
-    pub(crate) fn len(&self) -> usize {
-        self.frames.len()
+    /// The plan's line for the kept partitions and the columns a query
+    /// reads of them.
+    pub(crate) fn explain(&self, columns: &[usize]) -> String {
+        let names: Vec<&str> =
+            columns.iter().filter_map(|&c| self.names.get(c).map(String::as_str)).collect();
+        format!(
+            "Persisted ({} partitions in memory, {} bytes), read [{}] ({} of {} columns)",
+            self.frames.len(),
+            self.bytes,
+            names.join(", "),
+            names.len(),
+            self.names.len()
+        )
     }
 }
 

@@ -72,6 +72,11 @@ fn the_plan_says_the_frame_is_persisted() {
     let plan = kept.clone().filter(col("v").gt(lit(1))).explain().unwrap();
     assert!(plan.starts_with("Filter"), "{plan}");
     assert!(plan.contains("Persisted ("), "{plan}");
+    // Only the columns the query needs are copied out of the kept ones.
+    let plan = kept.clone().filter(col("v").gt(lit(1))).select(&["s"]).explain().unwrap();
+    assert!(plan.contains("read [v, s] (2 of 4 columns)"), "{plan}");
+    let plan = kept.groupby(&["k"]).sum("w").explain().unwrap();
+    assert!(plan.contains("read [k, w] (2 of 4 columns)"), "{plan}");
     assert!(!plan.contains("ReadCsv"), "{plan}");
 }
 
