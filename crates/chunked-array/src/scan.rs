@@ -13,8 +13,9 @@ use crate::index::Index;
 use crate::join::concatenate;
 
 impl Array {
-    /// The cumulative sums along `axis` (numpy's `cumsum(axis=...)`); with
-    /// `None`, of the flattened array (row-major), numpy's default.
+    /// The cumulative sums along `axis` (numpy's `cumsum(axis=...)`; `-1`
+    /// is the last axis); with `None` or `..`, of the flattened array
+    /// (row-major), numpy's default.
     ///
     /// ```
     /// use executors::Executor;
@@ -23,21 +24,36 @@ impl Array {
     /// assert_eq!(c.into_raw_vec_and_offset().0, vec![1.0, 3.0, 6.0, 10.0, 15.0]);
     /// let m = x.reshape(&[1, 5])?;
     /// assert_eq!(m.cumsum(None)?.shape(), &[5]);
+    /// assert_eq!(m.cumsum(-1)?.shape(), &[1, 5]);
     /// # Ok::<(), chunked_array::ArrayError>(())
     /// ```
-    pub fn cumsum(&self, axis: impl Into<Option<usize>>) -> Result<Array, ArrayError> {
-        match axis.into() {
-            Some(axis) => self.scan(axis, false),
-            None => self.ravel()?.scan(0, false),
-        }
+    pub fn cumsum(&self, axis: impl Into<crate::Axes>) -> Result<Array, ArrayError> {
+        self.scan_over("cumsum", axis.into(), false)
     }
 
     /// The cumulative products along `axis`, or of the flattened array for
-    /// `None` (numpy's `cumprod`).
-    pub fn cumprod(&self, axis: impl Into<Option<usize>>) -> Result<Array, ArrayError> {
-        match axis.into() {
-            Some(axis) => self.scan(axis, true),
-            None => self.ravel()?.scan(0, true),
+    /// `None` or `..` (numpy's `cumprod`).
+    pub fn cumprod(&self, axis: impl Into<crate::Axes>) -> Result<Array, ArrayError> {
+        self.scan_over("cumprod", axis.into(), true)
+    }
+
+    fn scan_over(&self, op: &'static str, axis: crate::Axes, product: bool) -> Result<Array, ArrayError> {
+        let one = match axis {
+            crate::Axes::All => return self.ravel()?.scan(0, product),
+            crate::Axes::KeepDims(_) => {
+                return Err(ArrayError::InvalidParameter {
+                    name: op,
+                    value: "keepdims: a scan keeps every axis already".into(),
+                });
+            }
+            other => self.resolve_axes(op, other)?,
+        };
+        match one.as_slice() {
+            [a] => self.scan(*a, product),
+            _ => Err(ArrayError::InvalidParameter {
+                name: op,
+                value: format!("scans along one axis, not {one:?}"),
+            }),
         }
     }
 

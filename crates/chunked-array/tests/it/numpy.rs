@@ -513,8 +513,17 @@ fn truth_reductions_squeeze_and_flat_scans_equal_numpy() {
         assert_close(&eval(&x.cumsum(None).unwrap()), &load("cumsum_x_none"), 1e-13);
         let y = from_npy(golden("y"), chunks).unwrap();
         assert_close(&eval(&(&y * 0.1 + 1.0).cumprod(None).unwrap()), &load("cumprod_y_none"), 1e-13);
-        // An axis given plainly, as numpy's argmax(axis=1).
+        // An axis given plainly, as numpy's argmax(axis=1), from the end,
+        // or kept.
         assert_eq!(eval(&y.argmax(1).unwrap()), load("argmax_y_1"));
+        assert_eq!(eval(&y.argmax(-2).unwrap()), load("argmax_y_1"));
+        assert_eq!(eval(&x.argmin(-1).unwrap()), load("argmin_x_2"));
+        assert_eq!(eval(&y.argmax(Axes::from(1).keepdims()).unwrap()), load("argmax_y_1_keep"));
+        assert_eq!(eval(&x.argmin(Axes::All.keepdims()).unwrap()), load("argmin_x_all_keep"));
+        assert_close(&eval(&x.cumsum(-1).unwrap()), &load("cumsum_x_2"), 1e-13);
+        assert_close(&eval(&x.cumsum(..).unwrap()), &load("cumsum_x_none"), 1e-13);
+        assert!(matches!(x.cumsum([0, 1]), Err(ArrayError::InvalidParameter { name: "cumsum", .. })));
+        assert!(matches!(x.cumprod(Axes::from(0).keepdims()), Err(ArrayError::InvalidParameter { .. })));
     }
     // Over no elements: any is false, all is true, as numpy.
     let empty = chunked_array::zeros(&[0, 3], 2).unwrap();

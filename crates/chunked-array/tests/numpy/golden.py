@@ -146,6 +146,8 @@ save("squeeze_all", np.squeeze(s4))
 save("squeeze_13", np.squeeze(s4, axis=(1, 3)))
 save("cumsum_x_none", np.cumsum(x))
 save("cumprod_y_none", np.cumprod(y * 0.1 + 1))
+save("argmax_y_1_keep", np.argmax(y, axis=1, keepdims=True))
+save("argmin_x_all_keep", np.argmin(x, keepdims=True))
 
 # The file chunked-array wrote must hold x[:, ::2] * 2 + 1, bit for bit.
 written = os.path.join(OUT, "from_rust.npy")
