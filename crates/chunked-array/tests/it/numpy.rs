@@ -546,3 +546,34 @@ fn negative_axes_count_from_the_end_as_numpy() {
     let e = x.max([2, -1]).unwrap_err();
     assert!(matches!(e, ArrayError::RepeatedAxis { axis: 2, .. }), "{e}");
 }
+
+#[test]
+fn persisted_arrays_read_no_file_and_keep_their_blocks() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("x.npy");
+    std::fs::copy(golden("x"), &path).unwrap();
+    for exec in crate::executors() {
+        let x = from_npy(&path, Chunks::Sizes(vec![2, 4, 5])).unwrap();
+        let centred = (&x - &x.nanmean(chunked_array::Axes::from(0).keepdims()).unwrap()).unwrap();
+        let want = eval(&centred);
+        let kept = centred.persist(&exec).unwrap();
+        assert_eq!(kept.chunks(), centred.chunks());
+        // The file cut short (the lazy array keeps it open and reads it).
+        std::fs::OpenOptions::new().write(true).open(&path).unwrap().set_len(100).unwrap();
+        assert!(centred.compute(&exec).is_err(), "the lazy array reads the file again");
+        let bits = |a: &ArrayD<f64>| a.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+        assert_eq!(bits(&kept.compute(&exec).unwrap()), bits(&want));
+        assert_close(&eval(&kept.nansum(1).unwrap()), &eval(&centred_sum(&want)), 1e-12);
+        std::fs::copy(golden("x"), &path).unwrap();
+    }
+    let x = from_npy(&path, 3).unwrap();
+    let e = x.persist_within(&Executor::sequential(), 1000).unwrap_err();
+    assert!(matches!(e, ArrayError::TooLarge { budget: 1000, .. }), "{e}");
+    assert_eq!(x.persist_within(&Executor::sequential(), 210 * 8).unwrap().shape(), x.shape());
+}
+
+/// numpy's nansum over axis 1 of an in-memory array.
+fn centred_sum(a: &ArrayD<f64>) -> Array {
+    let s = a.map_axis(ndarray::Axis(1), |lane| lane.iter().filter(|v| !v.is_nan()).sum::<f64>());
+    from_array(&s, 3).unwrap()
+}
