@@ -223,13 +223,33 @@ impl Array {
         self.index(&index)
     }
 
-    /// `x[newaxis]` at `axis` (numpy's `expand_dims`).
-    pub fn expand_dims(&self, axis: usize) -> Result<Array, ArrayError> {
-        if axis > self.ndim() {
-            return Err(ArrayError::AxisOutOfRange { axis, shape: self.shape().to_vec() });
-        }
-        let mut index = vec![Index::full(); axis];
-        index.push(Index::NewAxis);
+    /// New axes of length 1 at `axes`, positions in the result (numpy's
+    /// `expand_dims`: `-1` puts the new axis last; several at once with
+    /// `[0, 2]`).
+    ///
+    /// ```
+    /// let a = chunked_array::zeros(&[3, 4], 2)?;
+    /// assert_eq!(a.expand_dims(0)?.shape(), &[1, 3, 4]);
+    /// assert_eq!(a.expand_dims(-1)?.shape(), &[3, 4, 1]);
+    /// assert_eq!(a.expand_dims([0, 2])?.shape(), &[1, 3, 1, 4]);
+    /// # Ok::<(), chunked_array::ArrayError>(())
+    /// ```
+    pub fn expand_dims(&self, axes: impl Into<crate::Axes>) -> Result<Array, ArrayError> {
+        let axes = axes.into();
+        let added = match &axes {
+            crate::Axes::Some(list) => list.len(),
+            crate::Axes::Signed(list) => list.len(),
+            crate::Axes::All | crate::Axes::KeepDims(_) => {
+                return Err(ArrayError::InvalidParameter {
+                    name: "expand_dims",
+                    value: "needs the positions of the new axes".into(),
+                });
+            }
+        };
+        let ndim = self.ndim() + added;
+        let at = crate::reduce::resolve("expand_dims", axes, ndim, self.shape())?;
+        let index: Vec<Index> =
+            (0..ndim).map(|d| if at.contains(&d) { Index::NewAxis } else { Index::full() }).collect();
         self.index(&index)
     }
 }

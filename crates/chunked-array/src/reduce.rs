@@ -130,6 +130,65 @@ impl From<Option<usize>> for Axes {
     }
 }
 
+/// The axes of an array of `ndim` dimensions (negative ones from the end),
+/// sorted and each once; `shape` is for messages. `..` is every axis.
+pub(crate) fn resolve(
+    op: &'static str,
+    axes: Axes,
+    ndim: usize,
+    shape: &[usize],
+) -> Result<Vec<usize>, ArrayError> {
+    let mut list = match axes {
+        Axes::All => return Ok((0..ndim).collect()),
+        Axes::Some(list) => list,
+        Axes::KeepDims(inner) => return resolve(op, inner.split().0, ndim, shape),
+        Axes::Signed(list) => list
+            .iter()
+            .map(|&a| {
+                let n = isize::try_from(ndim).unwrap_or(isize::MAX);
+                let from_end = if a < 0 { a.checked_add(n) } else { Some(a) };
+                from_end.and_then(|k| usize::try_from(k).ok()).ok_or_else(|| ArrayError::InvalidParameter {
+                    name: "axis",
+                    value: format!("{a} is out of bounds for an array of shape {}", crate::Shape(shape)),
+                })
+            })
+            .collect::<Result<Vec<usize>, ArrayError>>()?,
+    };
+    for &a in &list {
+        if a >= ndim {
+            return Err(ArrayError::AxisOutOfRange { axis: a, shape: shape.to_vec() });
+        }
+    }
+    list.sort_unstable();
+    if let Some(w) = list.windows(2).find(|w| w[0] == w[1]) {
+        return Err(ArrayError::RepeatedAxis { op, axis: w[0], shape: shape.to_vec() });
+    }
+    Ok(list)
+}
+
+/// The one axis a function of one axis names (negative from the end), out
+/// of `ndim`; `None` for `..` (numpy's `axis=None`); an error for several
+/// axes or `keepdims`.
+pub(crate) fn one_axis(
+    op: &'static str,
+    axes: Axes,
+    ndim: usize,
+    shape: &[usize],
+) -> Result<Option<usize>, ArrayError> {
+    match axes {
+        Axes::All => Ok(None),
+        Axes::KeepDims(_) => {
+            Err(ArrayError::InvalidParameter { name: op, value: "keepdims does not apply here".into() })
+        }
+        other => match resolve(op, other, ndim, shape)?.as_slice() {
+            [a] => Ok(Some(*a)),
+            list => {
+                Err(ArrayError::InvalidParameter { name: op, value: format!("takes one axis, not {list:?}") })
+            }
+        },
+    }
+}
+
 impl Array {
     /// A reduction `f` over `axes`, its reduced axes put back with length 1
     /// when `axes` asks to keep them ([`Axes::keepdims`]); `f` gets the
@@ -151,37 +210,7 @@ impl Array {
     /// The axes of a reduction, sorted and checked (a keep flag is
     /// [`Array::keeping`]'s business and ignored here).
     pub(crate) fn resolve_axes(&self, op: &'static str, axes: Axes) -> Result<Vec<usize>, ArrayError> {
-        let mut list = match axes {
-            Axes::All => return Ok((0..self.ndim()).collect()),
-            Axes::Some(list) => list,
-            Axes::KeepDims(inner) => return self.resolve_axes(op, inner.split().0),
-            Axes::Signed(list) => list
-                .iter()
-                .map(|&a| {
-                    let ndim = isize::try_from(self.ndim()).unwrap_or(isize::MAX);
-                    let from_end = if a < 0 { a.checked_add(ndim) } else { Some(a) };
-                    from_end.and_then(|k| usize::try_from(k).ok()).ok_or_else(|| {
-                        ArrayError::InvalidParameter {
-                            name: "axis",
-                            value: format!(
-                                "{a} is out of bounds for an array of shape {}",
-                                crate::Shape(self.shape())
-                            ),
-                        }
-                    })
-                })
-                .collect::<Result<Vec<usize>, ArrayError>>()?,
-        };
-        for &a in &list {
-            if a >= self.ndim() {
-                return Err(ArrayError::AxisOutOfRange { axis: a, shape: self.shape().to_vec() });
-            }
-        }
-        list.sort_unstable();
-        if let Some(w) = list.windows(2).find(|w| w[0] == w[1]) {
-            return Err(ArrayError::RepeatedAxis { op, axis: w[0], shape: self.shape().to_vec() });
-        }
-        Ok(list)
+        resolve(op, axes, self.ndim(), self.shape())
     }
 
     pub(crate) fn reduce(&self, axes: impl Into<Axes>, stat: Stat) -> Result<Array, ArrayError> {

@@ -577,3 +577,39 @@ fn centred_sum(a: &ArrayD<f64>) -> Array {
     let s = a.map_axis(ndarray::Axis(1), |lane| lane.iter().filter(|v| !v.is_nan()).sum::<f64>());
     from_array(&s, 3).unwrap()
 }
+
+#[test]
+fn joins_and_new_axes_take_negative_axes_and_none_as_numpy() {
+    let bits = |a: &ArrayD<f64>| (a.shape().to_vec(), a.iter().map(|v| v.to_bits()).collect::<Vec<_>>());
+    for chunks in chunkings() {
+        let x = from_npy(golden("x"), chunks.clone()).unwrap();
+        let y = from_npy(golden("y"), Chunks::Size(3)).unwrap();
+        let x4 = x.index(&[Index::range(None, 4, 1)]).unwrap();
+        let (x0, y0) = (x.index(&[Index::At(0)]).unwrap(), y.index(&[Index::At(0)]).unwrap());
+        let cases = [
+            ("concat_neg1", concatenate(&[x4, y.clone()], -1).unwrap()),
+            ("concat_none", concatenate(&[x.clone(), y.clone()], None).unwrap()),
+            ("stack_neg1", stack(&[x0.clone(), y0.clone()], -1).unwrap()),
+            ("stack_neg3", stack(&[x0.clone(), y0.clone()], -3).unwrap()),
+            ("expand_0_neg1", x.expand_dims([0, -1]).unwrap()),
+        ];
+        for (name, a) in cases {
+            assert_eq!(bits(&eval(&a)), bits(&load(name)), "{name} {chunks:?}");
+        }
+        assert!(matches!(
+            stack(&[x0.clone(), y0], -4),
+            Err(ArrayError::InvalidParameter { name: "axis", .. })
+        ));
+        assert!(matches!(
+            stack(std::slice::from_ref(&x0), ..),
+            Err(ArrayError::InvalidParameter { name: "stack", .. })
+        ));
+        assert!(matches!(
+            concatenate(&[x.clone(), x.clone()], [0, 1]),
+            Err(ArrayError::InvalidParameter { .. })
+        ));
+        assert!(matches!(x.expand_dims([1, 1]), Err(ArrayError::RepeatedAxis { .. })));
+        assert!(matches!(x.expand_dims(4), Err(ArrayError::AxisOutOfRange { axis: 4, .. })));
+        assert!(matches!(x.expand_dims(..), Err(ArrayError::InvalidParameter { .. })));
+    }
+}

@@ -149,6 +149,13 @@ save("cumprod_y_none", np.cumprod(y * 0.1 + 1))
 save("argmax_y_1_keep", np.argmax(y, axis=1, keepdims=True))
 save("argmin_x_all_keep", np.argmin(x, keepdims=True))
 
+# Negative axes and axis=None in joins and new axes.
+save("concat_neg1", np.concatenate([x[:4], y], axis=-1))
+save("concat_none", np.concatenate([x, y], axis=None))
+save("stack_neg1", np.stack([x[0], y[0]], axis=-1))
+save("stack_neg3", np.stack([x[0], y[0]], axis=-3))
+save("expand_0_neg1", np.expand_dims(x, axis=(0, -1)))
+
 # The file chunked-array wrote must hold x[:, ::2] * 2 + 1, bit for bit.
 written = os.path.join(OUT, "from_rust.npy")
 if os.path.exists(written):
