@@ -38,22 +38,9 @@ impl Array {
     }
 
     fn scan_over(&self, op: &'static str, axis: crate::Axes, product: bool) -> Result<Array, ArrayError> {
-        let one = match axis {
-            crate::Axes::All => return self.ravel()?.scan(0, product),
-            crate::Axes::KeepDims(_) => {
-                return Err(ArrayError::InvalidParameter {
-                    name: op,
-                    value: "keepdims: a scan keeps every axis already".into(),
-                });
-            }
-            other => self.resolve_axes(op, other)?,
-        };
-        match one.as_slice() {
-            [a] => self.scan(*a, product),
-            _ => Err(ArrayError::InvalidParameter {
-                name: op,
-                value: format!("scans along one axis, not {one:?}"),
-            }),
+        match crate::reduce::one_axis(op, axis, self.ndim(), self.shape())? {
+            Some(a) => self.scan(a, product),
+            None => self.ravel()?.scan(0, product),
         }
     }
 
