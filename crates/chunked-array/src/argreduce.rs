@@ -6,11 +6,16 @@
 use crate::array::Array;
 use crate::error::ArrayError;
 use crate::index::Index;
+use crate::reduce::Axes;
 use crate::ufuncs::where_;
 
 impl Array {
-    /// The index of the smallest element along `axis`, or of the flattened
-    /// array (row-major) for `None`, as `f64`; an error over no elements.
+    /// The index of the smallest element along `axis` (`1`, `-1` or
+    /// `Some(1)`), or of the flattened array (row-major) for `None` or
+    /// `..`, as `f64`; an error over no elements. With
+    /// [`crate::Axes::keepdims`] the axis stays with length 1 (numpy's
+    /// `keepdims=True`). Over several axes (which numpy does not take), the
+    /// row-major position within them.
     ///
     /// ```
     /// use executors::Executor;
@@ -18,24 +23,23 @@ impl Array {
     /// let exec = Executor::sequential();
     /// assert_eq!(x.argmin(Some(1))?.compute(&exec)?.into_raw_vec_and_offset().0, vec![1.0, 2.0]);
     /// assert_eq!(x.argmax(None)?.compute_scalar(&exec)?, 4.0);
+    /// assert_eq!(x.argmax(0)?.compute(&exec)?.into_raw_vec_and_offset().0, vec![0.0, 1.0, 0.0]);
+    /// assert_eq!(x.argmin(-1)?.compute(&exec)?.into_raw_vec_and_offset().0, vec![1.0, 2.0]);
     /// # Ok::<(), chunked_array::ArrayError>(())
     /// ```
-    pub fn argmin(&self, axis: Option<usize>) -> Result<Array, ArrayError> {
-        self.arg_extreme(axis, true)
+    pub fn argmin(&self, axis: impl Into<Axes>) -> Result<Array, ArrayError> {
+        self.keeping(axis, |a| self.arg_extreme(a, true))
     }
 
     /// The index of the largest element along `axis` (see
     /// [`Array::argmin`]).
-    pub fn argmax(&self, axis: Option<usize>) -> Result<Array, ArrayError> {
-        self.arg_extreme(axis, false)
+    pub fn argmax(&self, axis: impl Into<Axes>) -> Result<Array, ArrayError> {
+        self.keeping(axis, |a| self.arg_extreme(a, false))
     }
 
-    fn arg_extreme(&self, axis: Option<usize>, min: bool) -> Result<Array, ArrayError> {
+    fn arg_extreme(&self, axis: Axes, min: bool) -> Result<Array, ArrayError> {
         let op = if min { "argmin" } else { "argmax" };
-        let axes: Vec<usize> = match axis {
-            Some(a) => self.resolve_axes(op, a.into())?,
-            None => (0..self.ndim()).collect(),
-        };
+        let axes = self.resolve_axes(op, axis)?;
         let extreme = if min { self.min(axes.clone()) } else { self.max(axes.clone()) };
         let extreme = extreme.map_err(|e| match e {
             ArrayError::EmptyReduction { shape, axes, .. } => ArrayError::EmptyReduction { op, shape, axes },

@@ -197,13 +197,59 @@ impl Array {
         Ok(Array::from_parts(shape, chunks, Op::Index(self.clone(), IndexMap { axes, fixed })))
     }
 
-    /// `x[newaxis]` at `axis` (numpy's `expand_dims`).
-    pub fn expand_dims(&self, axis: usize) -> Result<Array, ArrayError> {
-        if axis > self.ndim() {
-            return Err(ArrayError::AxisOutOfRange { axis, shape: self.shape().to_vec() });
+    /// The axes of length 1 removed (numpy's `squeeze`): every such axis
+    /// for `..`, or the axes named, each of which must have length 1.
+    ///
+    /// ```
+    /// let a = chunked_array::zeros(&[3, 1, 4, 1], 2)?;
+    /// assert_eq!(a.squeeze(..)?.shape(), &[3, 4]);
+    /// assert_eq!(a.squeeze(3)?.shape(), &[3, 1, 4]);
+    /// assert!(a.squeeze(0).is_err());
+    /// # Ok::<(), chunked_array::ArrayError>(())
+    /// ```
+    pub fn squeeze(&self, axes: impl Into<crate::Axes>) -> Result<Array, ArrayError> {
+        let axes = match axes.into() {
+            crate::Axes::All => (0..self.ndim()).filter(|&d| self.shape()[d] == 1).collect(),
+            named => self.resolve_axes("squeeze", named)?,
+        };
+        if let Some(&d) = axes.iter().find(|&&d| self.shape()[d] != 1) {
+            return Err(ArrayError::InvalidIndex {
+                shape: self.shape().to_vec(),
+                reason: format!("cannot squeeze axis {d}, whose length is not 1"),
+            });
         }
-        let mut index = vec![Index::full(); axis];
-        index.push(Index::NewAxis);
+        let index: Vec<Index> =
+            (0..self.ndim()).map(|d| if axes.contains(&d) { Index::At(0) } else { Index::full() }).collect();
+        self.index(&index)
+    }
+
+    /// New axes of length 1 at `axes`, positions in the result (numpy's
+    /// `expand_dims`: `-1` puts the new axis last; several at once with
+    /// `[0, 2]`).
+    ///
+    /// ```
+    /// let a = chunked_array::zeros(&[3, 4], 2)?;
+    /// assert_eq!(a.expand_dims(0)?.shape(), &[1, 3, 4]);
+    /// assert_eq!(a.expand_dims(-1)?.shape(), &[3, 4, 1]);
+    /// assert_eq!(a.expand_dims([0, 2])?.shape(), &[1, 3, 1, 4]);
+    /// # Ok::<(), chunked_array::ArrayError>(())
+    /// ```
+    pub fn expand_dims(&self, axes: impl Into<crate::Axes>) -> Result<Array, ArrayError> {
+        let axes = axes.into();
+        let added = match &axes {
+            crate::Axes::Some(list) => list.len(),
+            crate::Axes::Signed(list) => list.len(),
+            crate::Axes::All | crate::Axes::KeepDims(_) => {
+                return Err(ArrayError::InvalidParameter {
+                    name: "expand_dims",
+                    value: "needs the positions of the new axes".into(),
+                });
+            }
+        };
+        let ndim = self.ndim() + added;
+        let at = crate::reduce::resolve("expand_dims", axes, ndim, self.shape())?;
+        let index: Vec<Index> =
+            (0..ndim).map(|d| if at.contains(&d) { Index::NewAxis } else { Index::full() }).collect();
         self.index(&index)
     }
 }

@@ -6,8 +6,10 @@ use std::ops::Range;
 
 use crate::array::{Array, Op, check_shape};
 use crate::error::ArrayError;
+use crate::reduce::{Axes, one_axis};
 
-/// The arrays joined along `axis` (numpy's `concatenate`): every other
+/// The arrays joined along `axis` (numpy's `concatenate`; `-1` is the
+/// last axis, `..` or `None` joins the arrays flattened): every other
 /// axis must have equal lengths. The result's blocks are the inputs'
 /// blocks along `axis` and the first input's along the others.
 ///
@@ -18,14 +20,16 @@ use crate::error::ArrayError;
 /// assert_eq!(a.chunks(), &[vec![2, 3, 1], vec![2, 1]]);
 /// # Ok::<(), chunked_array::ArrayError>(())
 /// ```
-pub fn concatenate(arrays: &[Array], axis: usize) -> Result<Array, ArrayError> {
+pub fn concatenate(arrays: &[Array], axis: impl Into<Axes>) -> Result<Array, ArrayError> {
     let first = arrays.first().ok_or(ArrayError::InvalidParameter {
         name: "concatenate",
         value: "need at least one array to concatenate".into(),
     })?;
-    if axis >= first.ndim() {
-        return Err(ArrayError::AxisOutOfRange { axis, shape: first.shape().to_vec() });
-    }
+    let Some(axis) = one_axis("concatenate", axis.into(), first.ndim(), first.shape())? else {
+        // numpy's axis=None: the arrays flattened, then joined.
+        let flat = arrays.iter().map(Array::ravel).collect::<Result<Vec<_>, _>>()?;
+        return concatenate(&flat, 0);
+    };
     let mut shape = first.shape().to_vec();
     shape[axis] = 0;
     for a in arrays {
@@ -54,8 +58,15 @@ pub fn concatenate(arrays: &[Array], axis: usize) -> Result<Array, ArrayError> {
 }
 
 /// The arrays, of one shape, joined along a new axis `axis` (numpy's
-/// `stack`).
-pub fn stack(arrays: &[Array], axis: usize) -> Result<Array, ArrayError> {
+/// `stack`; `-1` makes the new axis the last).
+///
+/// ```
+/// use chunked_array::{stack, zeros};
+/// let a = stack(&[zeros(&[2, 3], 2)?, zeros(&[2, 3], 2)?], -1)?;
+/// assert_eq!(a.shape(), &[2, 3, 2]);
+/// # Ok::<(), chunked_array::ArrayError>(())
+/// ```
+pub fn stack(arrays: &[Array], axis: impl Into<Axes>) -> Result<Array, ArrayError> {
     let first = arrays.first().ok_or(ArrayError::InvalidParameter {
         name: "stack",
         value: "need at least one array to stack".into(),
@@ -67,6 +78,9 @@ pub fn stack(arrays: &[Array], axis: usize) -> Result<Array, ArrayError> {
             right: a.shape().to_vec(),
         });
     }
+    let axis = one_axis("stack", axis.into(), first.ndim() + 1, first.shape())?.ok_or(
+        ArrayError::InvalidParameter { name: "stack", value: "needs an axis for the new dimension".into() },
+    )?;
     let expanded = arrays.iter().map(|a| a.expand_dims(axis)).collect::<Result<Vec<_>, _>>()?;
     if expanded.len() == 1 {
         return Ok(expanded[0].clone());

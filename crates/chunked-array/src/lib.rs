@@ -16,13 +16,16 @@
 //! - Layout: numpy's basic indexing ([`Array::index`] with [`Index`]:
 //!   steps, negative bounds, integers, `newaxis`, ellipsis),
 //!   [`concatenate`], [`stack`], [`Array::transpose_axes`],
-//!   [`Array::reshape`], [`Array::rechunk`].
-//! - Reductions over every axis (`..`), one (`0`) or several (`[0, 2]`),
-//!   see [`Axes`]: `sum`, `mean`, `var` and `std` (ddof 0 as numpy;
-//!   `var_ddof`, `std_ddof`), `min`, `max`, `prod`, their `nan*`
-//!   versions, `quantile`/`percentile` (exact); `argmin`/`argmax`;
-//!   `cumsum`/`cumprod` along an axis. Pairwise sums within blocks, Chan et
-//!   al.'s merge of partial moments, tree-reduced across blocks.
+//!   [`Array::reshape`] (rechunking where blocks do not line up, as dask),
+//!   [`Array::squeeze`], [`Array::expand_dims`], [`Array::rechunk`].
+//! - Reductions over every axis (`..`), one (`0`; `-1` from the end) or
+//!   several (`[0, 2]`), see [`Axes`]: `sum`, `mean`, `var` and `std`
+//!   (ddof 0 as numpy; `var_ddof`, `std_ddof`), `min`, `max`, `prod`,
+//!   their `nan*` versions, `quantile`/`percentile` (exact);
+//!   `argmin`/`argmax`; `cumsum`/`cumprod` along an axis or flattened;
+//!   `any`, `all`, `count_nonzero`; numpy's `keepdims=True` is
+//!   [`Axes::keepdims`]. Pairwise sums within blocks, Chan et al.'s merge
+//!   of partial moments, tree-reduced across blocks.
 //! - [`Array::map_blocks`] and [`blockwise`]: functions of whole blocks.
 //! - Results beyond memory: [`Array::to_npy`] and [`Array::store`] (a
 //!   [`BlockWriter`]) write block by block; [`Array::compute_within`]
@@ -86,6 +89,7 @@ mod index;
 mod join;
 mod kernels;
 mod layout;
+mod logic;
 mod nanreduce;
 mod npy;
 mod ops;

@@ -23,19 +23,21 @@ impl Array {
 
     /// How many elements over `axes` are not NaN.
     pub fn count_nonnan(&self, axes: impl Into<Axes>) -> Result<Array, ArrayError> {
-        (1.0 - self.isnan()).sum(axes)
+        self.keeping(axes, |a| (1.0 - self.isnan()).sum(a))
     }
 
     /// The sums over `axes` with NaN counted as 0 (numpy's `nansum`).
     pub fn nansum(&self, axes: impl Into<Axes>) -> Result<Array, ArrayError> {
-        self.nan_to_num(0.0).sum(axes)
+        self.keeping(axes, |a| self.nan_to_num(0.0).sum(a))
     }
 
     /// The means over `axes` of the elements that are not NaN (NaN where
     /// every element is, as numpy's `nanmean`).
     pub fn nanmean(&self, axes: impl Into<Axes>) -> Result<Array, ArrayError> {
-        let axes = self.resolve_axes("nanmean", axes.into())?;
-        self.nansum(axes.clone())?.divide(&self.count_nonnan(axes)?)
+        self.keeping(axes, |a| {
+            let axes = self.resolve_axes("nanmean", a)?;
+            self.nansum(axes.clone())?.divide(&self.count_nonnan(axes)?)
+        })
     }
 
     /// The variances over `axes` of the elements that are not NaN, ddof 0
@@ -48,7 +50,11 @@ impl Array {
     /// `count - ddof` in the denominator; NaN where `count <= ddof`, as
     /// numpy's.
     pub fn nanvar_ddof(&self, axes: impl Into<Axes>, ddof: usize) -> Result<Array, ArrayError> {
-        let axes = self.resolve_axes("nanvar", axes.into())?;
+        self.keeping(axes, |a| self.nanvar_over(a, ddof))
+    }
+
+    fn nanvar_over(&self, axes: Axes, ddof: usize) -> Result<Array, ArrayError> {
+        let axes = self.resolve_axes("nanvar", axes)?;
         let count = self.count_nonnan(axes.clone())?;
         let mean = self.nansum(axes.clone())?.divide(&count)?;
         let centred = self.subtract(&self.keepdims(&mean, &axes)?)?;
@@ -75,12 +81,12 @@ impl Array {
     /// The minima over `axes` ignoring NaN; NaN where every element is NaN
     /// (numpy warns and returns NaN there); an error over no elements.
     pub fn nanmin(&self, axes: impl Into<Axes>) -> Result<Array, ArrayError> {
-        self.nan_extreme(axes.into(), f64::INFINITY, "nanmin")
+        self.keeping(axes, |a| self.nan_extreme(a, f64::INFINITY, "nanmin"))
     }
 
     /// The maxima over `axes` ignoring NaN (see [`Array::nanmin`]).
     pub fn nanmax(&self, axes: impl Into<Axes>) -> Result<Array, ArrayError> {
-        self.nan_extreme(axes.into(), f64::NEG_INFINITY, "nanmax")
+        self.keeping(axes, |a| self.nan_extreme(a, f64::NEG_INFINITY, "nanmax"))
     }
 
     fn nan_extreme(&self, axes: Axes, fill: f64, op: &'static str) -> Result<Array, ArrayError> {

@@ -30,13 +30,13 @@ impl Array {
     /// # Ok::<(), chunked_array::ArrayError>(())
     /// ```
     pub fn quantile(&self, q: f64, axes: impl Into<Axes>) -> Result<Array, ArrayError> {
-        self.quantile_of(q, axes.into(), false)
+        self.keeping(axes, |a| self.quantile_of(q, a, false))
     }
 
     /// The `q`-quantile over `axes` of the elements that are not NaN
     /// (numpy's `nanquantile`; NaN where a lane is all NaN).
     pub fn nanquantile(&self, q: f64, axes: impl Into<Axes>) -> Result<Array, ArrayError> {
-        self.quantile_of(q, axes.into(), true)
+        self.keeping(axes, |a| self.quantile_of(q, a, true))
     }
 
     /// The `p`-th percentile over `axes` of the elements that are not NaN

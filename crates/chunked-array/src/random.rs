@@ -63,7 +63,9 @@ pub fn standard_normal(seed: u64, shape: &[usize], chunks: impl Into<Chunks>) ->
 }
 
 /// A seeded array of uniform draws on `[low, high)`, `low + (high - low) * u`
-/// as numpy computes them.
+/// as numpy computes them (`high < low` draws from `(high, low]`, as
+/// numpy); an error unless both bounds and their distance are finite
+/// (numpy raises `OverflowError` there).
 pub fn uniform(
     seed: u64,
     low: f64,
@@ -71,6 +73,12 @@ pub fn uniform(
     shape: &[usize],
     chunks: impl Into<Chunks>,
 ) -> Result<Array, ArrayError> {
+    if !(high - low).is_finite() {
+        return Err(ArrayError::InvalidParameter {
+            name: "uniform bounds",
+            value: format!("[{low}, {high}): the bounds and their distance must be finite"),
+        });
+    }
     let stream = Stream::new(seed, Dist::Uniform { low, high });
     Array::source(shape, chunks.into(), Op::Random { stream, name: "uniform" })
 }

@@ -13,22 +13,35 @@ use crate::index::Index;
 use crate::join::concatenate;
 
 impl Array {
-    /// The cumulative sums along `axis` (numpy's `cumsum(axis=...)`).
+    /// The cumulative sums along `axis` (numpy's `cumsum(axis=...)`; `-1`
+    /// is the last axis); with `None` or `..`, of the flattened array
+    /// (row-major), numpy's default.
     ///
     /// ```
     /// use executors::Executor;
     /// let x = chunked_array::arange(1.0, 6.0, 1.0, 2)?;
     /// let c = x.cumsum(0)?.compute(&Executor::sequential())?;
     /// assert_eq!(c.into_raw_vec_and_offset().0, vec![1.0, 3.0, 6.0, 10.0, 15.0]);
+    /// let m = x.reshape(&[1, 5])?;
+    /// assert_eq!(m.cumsum(None)?.shape(), &[5]);
+    /// assert_eq!(m.cumsum(-1)?.shape(), &[1, 5]);
     /// # Ok::<(), chunked_array::ArrayError>(())
     /// ```
-    pub fn cumsum(&self, axis: usize) -> Result<Array, ArrayError> {
-        self.scan(axis, false)
+    pub fn cumsum(&self, axis: impl Into<crate::Axes>) -> Result<Array, ArrayError> {
+        self.scan_over("cumsum", axis.into(), false)
     }
 
-    /// The cumulative products along `axis` (numpy's `cumprod`).
-    pub fn cumprod(&self, axis: usize) -> Result<Array, ArrayError> {
-        self.scan(axis, true)
+    /// The cumulative products along `axis`, or of the flattened array for
+    /// `None` or `..` (numpy's `cumprod`).
+    pub fn cumprod(&self, axis: impl Into<crate::Axes>) -> Result<Array, ArrayError> {
+        self.scan_over("cumprod", axis.into(), true)
+    }
+
+    fn scan_over(&self, op: &'static str, axis: crate::Axes, product: bool) -> Result<Array, ArrayError> {
+        match crate::reduce::one_axis(op, axis, self.ndim(), self.shape())? {
+            Some(a) => self.scan(a, product),
+            None => self.ravel()?.scan(0, product),
+        }
     }
 
     fn scan(&self, axis: usize, product: bool) -> Result<Array, ArrayError> {
@@ -76,7 +89,11 @@ impl Array {
     /// The products over `axes` (numpy's `prod`; 1 over no elements): each
     /// block's lanes multiplied, then the blocks' products.
     pub fn prod(&self, axes: impl Into<crate::Axes>) -> Result<Array, ArrayError> {
-        let axes = self.resolve_axes("prod", axes.into())?;
+        self.keeping(axes, |a| self.prod_over(a))
+    }
+
+    fn prod_over(&self, axes: crate::Axes) -> Result<Array, ArrayError> {
+        let axes = self.resolve_axes("prod", axes)?;
         // log-free: products of block partials, rechunked whole, multiplied.
         let mut out_chunks = self.chunks().to_vec();
         for &a in &axes {

@@ -2,7 +2,8 @@
 //! [`BlockWriter`] as soon as it is computed (dask's `store`), so that only
 //! the blocks in flight are held; [`Array::to_npy`] writes numpy's `.npy`
 //! format that way; [`Array::compute_within`] refuses a result larger than
-//! a memory budget and suggests `to_npy`.
+//! a memory budget and suggests `to_npy`; [`Array::persist`] keeps a
+//! computed array's blocks ([`Array::persist_within`] under a budget).
 
 use std::fs::File;
 use std::ops::Range;
@@ -81,7 +82,11 @@ impl Array {
 
     /// Computes the array and keeps it in memory, cut as before (dask's
     /// `persist`): later computations read its blocks instead of
-    /// recomputing it.
+    /// recomputing it. Memory: the whole array ([`Array::nbytes`]) is held
+    /// until the last clone of the returned array is dropped;
+    /// [`Array::persist_within`] refuses an array over a budget, and an
+    /// array larger than memory is better written with [`Array::to_npy`]
+    /// and read back with [`crate::from_npy`].
     ///
     /// ```
     /// use executors::Executor;
@@ -96,6 +101,23 @@ impl Array {
         let values = self.compute(exec)?;
         let chunks = crate::Chunks::Explicit(self.chunks().to_vec());
         Array::source(self.shape(), chunks, crate::array::Op::FromArray(Arc::new(values)))
+    }
+
+    /// [`Array::persist`], refused with [`ArrayError::TooLarge`] before any
+    /// work when the array would take more than `budget_bytes` of memory.
+    ///
+    /// ```
+    /// use executors::Executor;
+    /// let x = chunked_array::random::standard_normal(0, &[1000, 1000], 250)?;
+    /// assert!(x.persist_within(&Executor::sequential(), 1 << 20).is_err());
+    /// assert_eq!(x.mean(0)?.persist_within(&Executor::sequential(), 1 << 20)?.shape(), &[1000]);
+    /// # Ok::<(), chunked_array::ArrayError>(())
+    /// ```
+    pub fn persist_within(&self, exec: &Executor, budget_bytes: usize) -> Result<Array, ArrayError> {
+        match self.size().checked_mul(size_of::<f64>()) {
+            Some(b) if b <= budget_bytes => self.persist(exec),
+            _ => Err(ArrayError::TooLarge { shape: self.shape().to_vec(), budget: budget_bytes }),
+        }
     }
 
     /// [`Array::compute`], refused with [`ArrayError::TooLarge`] before any

@@ -59,8 +59,10 @@ impl Array {
         self.unary(Unary::NanTo(value))
     }
 
-    /// Values limited to `[lo, hi]` (numpy's `clip`; NaN stays NaN). An
-    /// error if `lo > hi` or a bound is NaN.
+    /// Values limited to `[lo, hi]` (numpy's `clip`; NaN stays NaN); a
+    /// bound numpy leaves out (`None`) is `f64::NEG_INFINITY` or
+    /// `f64::INFINITY` here. An error if `lo > hi` (numpy silently returns
+    /// `hi` everywhere then) or a bound is NaN.
     pub fn clip(&self, lo: f64, hi: f64) -> Result<Array, ArrayError> {
         if lo.is_nan() || hi.is_nan() || lo > hi {
             return Err(ArrayError::InvalidParameter { name: "clip bounds", value: format!("[{lo}, {hi}]") });

@@ -173,6 +173,19 @@ pub enum FrameError {
         /// What went wrong.
         message: String,
     },
+    /// [`crate::LazyFrame::persist_within`]: the partitions computed
+    /// hold more bytes than its budget.
+    #[error(
+        "persisting the frame ({partitions} partitions) holds {held} bytes, more than its budget of {budget} bytes: persist a filtered or selected frame, raise the budget, or write it with to_parquet and read that"
+    )]
+    PersistTooLarge {
+        /// Bytes held when the budget was passed.
+        held: usize,
+        /// The budget.
+        budget: usize,
+        /// Partitions of the frame.
+        partitions: usize,
+    },
     /// The executor failed (a task panicked, or workers were misconfigured).
     #[error(transparent)]
     Exec(#[from] executors::ExecError),

@@ -75,8 +75,10 @@ pub(crate) enum Op {
 /// A lazy frame: nothing is read until a computing method is called.
 #[derive(Clone, Debug)]
 pub struct LazyFrame {
-    source: Arc<Source>,
-    ops: Vec<Op>,
+    pub(crate) source: Arc<Source>,
+    pub(crate) ops: Vec<Op>,
+    /// Partitions computed by `persist` (through `ops[..kept.ops]`).
+    pub(crate) kept: Option<Arc<crate::persist::Kept>>,
 }
 
 /// A lazy group-by awaiting its aggregations.
@@ -104,7 +106,7 @@ impl LazyFrame {
 
     /// A frame of a source's rows, no operation yet.
     pub(crate) fn from_source(source: Source) -> Self {
-        LazyFrame { source: Arc::new(source), ops: Vec::new() }
+        LazyFrame { source: Arc::new(source), ops: Vec::new(), kept: None }
     }
 
     /// Keeps the rows where `predicate` holds.
@@ -222,7 +224,8 @@ impl LazyFrame {
     }
 
     fn explain_with(&self, outputs: &[String], mut lines: Vec<String>) -> Result<String> {
-        for op in self.ops.iter().rev() {
+        let first = self.kept.as_ref().map_or(0, |k| k.ops);
+        for op in self.ops[first..].iter().rev() {
             lines.push(match op {
                 Op::Filter(e) => format!("Filter {e}"),
                 Op::Select(c) => format!("Select [{}]", c.join(", ")),
@@ -235,6 +238,10 @@ impl LazyFrame {
             });
         }
         let needed = self.needed(outputs)?;
+        if let Some(kept) = &self.kept {
+            lines.push(kept.explain(&needed));
+            return Ok(lines.iter().enumerate().map(|(d, l)| format!("{}{l}\n", "  ".repeat(d))).collect());
+        }
         let all = self.source.file_schema.fields.len();
         let names: Vec<&str> =
             needed.iter().map(|&i| self.source.file_schema.fields[i].name.as_str()).collect();
@@ -258,7 +265,8 @@ impl LazyFrame {
     /// need, through the operations (projection pushdown).
     fn needed(&self, outputs: &[String]) -> Result<Vec<usize>> {
         let mut wanted: Vec<String> = outputs.to_vec();
-        for (i, op) in self.ops.iter().enumerate().rev() {
+        let first = self.kept.as_ref().map_or(0, |k| k.ops);
+        for (i, op) in self.ops.iter().enumerate().skip(first).rev() {
             match op {
                 Op::Filter(e) => wanted.extend(e.columns()),
                 Op::Select(_) => {}
@@ -277,6 +285,9 @@ impl LazyFrame {
                     wanted = schema.names();
                 }
             }
+        }
+        if let Some(kept) = &self.kept {
+            return kept.positions(&wanted);
         }
         let schema = &self.source.file_schema;
         let mut out: Vec<usize> = Vec::new();
@@ -309,7 +320,12 @@ impl LazyFrame {
     }
 
     fn runner(&self, columns: Vec<usize>) -> Arc<Runner> {
-        Arc::new(Runner { source: self.source.clone(), ops: self.ops.clone(), columns })
+        Arc::new(Runner {
+            source: self.source.clone(),
+            ops: self.ops.clone(),
+            columns,
+            kept: self.kept.clone(),
+        })
     }
 
     /// The task graph of [`LazyFrame::compute`], written as `<stem>.dot`
@@ -590,29 +606,40 @@ struct Runner {
     source: Arc<Source>,
     ops: Vec<Op>,
     columns: Vec<usize>,
+    kept: Option<Arc<crate::persist::Kept>>,
 }
 
 impl Runner {
     /// Reads partition `p` and applies the operations; with what it read.
     fn chunk(&self, p: usize) -> Result<(DataFrame, ReadStats)> {
+        if let Some(kept) = &self.kept {
+            let (frame, stats) = kept.partition(p, &self.columns);
+            return Ok((self.apply_from(frame, p, kept.ops)?, stats));
+        }
         let part = &self.source.partitions[p];
         let Parsed { columns, rows, skipped, bytes } =
             csv::parse_partition(&self.source, part, &self.columns)?;
         let names: Vec<String> =
             self.columns.iter().map(|&i| self.source.file_schema.fields[i].name.clone()).collect();
-        let mut frame = if columns.is_empty() {
+        let frame = if columns.is_empty() {
             DataFrame::rows_only(rows)
         } else {
             DataFrame::from_parts(names, columns)
         };
-        for op in &self.ops {
+        let frame = self.apply_from(frame, p, 0)?;
+        // `as`: a buffer's length fits a u64.
+        Ok((frame, ReadStats { partitions: 1, skipped_rows: skipped, most_bytes_read: bytes as u64 }))
+    }
+
+    /// Applies the operations from `ops[first]` on to partition `p`'s rows.
+    fn apply_from(&self, mut frame: DataFrame, p: usize, first: usize) -> Result<DataFrame> {
+        for op in &self.ops[first..] {
             frame = match op {
                 Op::Map(m) => m.call(frame, &self.place(p))?,
                 _ => apply(frame, op)?,
             };
         }
-        // `as`: a buffer's length fits a u64.
-        Ok((frame, ReadStats { partitions: 1, skipped_rows: skipped, most_bytes_read: bytes as u64 }))
+        Ok(frame)
     }
 
     /// Partition `p`'s number, file and byte range, for messages.

@@ -66,6 +66,7 @@ mod na;
 mod ops;
 mod parquet;
 mod parse;
+mod persist;
 mod quoted;
 mod quoted_rows;
 mod tokenizer;

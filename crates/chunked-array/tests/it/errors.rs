@@ -116,3 +116,19 @@ fn arrays_are_send_and_sync() {
     check::<chunked_array::Array>();
     check::<chunked_array::Plan>();
 }
+
+#[test]
+fn uniform_bounds_must_be_finite() {
+    // numpy raises OverflowError; a silent array of NaN would be worse.
+    for (low, high) in [(0.0, f64::INFINITY), (f64::NAN, 1.0), (f64::MIN, f64::MAX), (f64::NEG_INFINITY, 0.0)]
+    {
+        let e = chunked_array::random::uniform(0, low, high, &[4], 2).unwrap_err();
+        assert!(matches!(e, ArrayError::InvalidParameter { name: "uniform bounds", .. }), "{e}");
+    }
+    // Reversed bounds draw from (high, low], as numpy's.
+    let v = chunked_array::random::uniform(0, 1.0, 0.0, &[100], 7)
+        .unwrap()
+        .compute(&executors::Executor::sequential())
+        .unwrap();
+    assert!(v.iter().all(|&x| x > 0.0 && x <= 1.0));
+}

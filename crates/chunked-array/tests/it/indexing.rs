@@ -184,3 +184,32 @@ fn reshaped_blocks_are_whole_rows_of_both_shapes() {
     let full = eval(&a);
     assert_eq!(eval(&r), full.into_shape_with_order(IxDyn(&[50, 120])).unwrap());
 }
+
+#[test]
+fn reshape_rechunks_where_blocks_do_not_line_up() {
+    let chunks_of = |shape: &[usize], chunks: Chunks, to: &[usize]| {
+        let a = random::uniform(3, 0.0, 1.0, shape, chunks).unwrap();
+        let r = a.reshape(to).unwrap();
+        let want = eval(&a).into_shape_with_order(IxDyn(to)).unwrap();
+        assert_eq!(eval(&r), want, "{shape:?} -> {to:?}");
+        r.chunks().to_vec()
+    };
+    // Merging axes cut along the last: the last is made whole, the first
+    // cut finer, blocks about as large as before (12 elements, here 8).
+    assert_eq!(chunks_of(&[6, 8], Chunks::Sizes(vec![3, 4]), &[48]), vec![vec![8; 6]]);
+    // Splitting an axis whose blocks end inside a row of the result.
+    assert_eq!(chunks_of(&[12], Chunks::Size(5), &[3, 4]), vec![vec![2, 1], vec![4]]);
+    // Blocks that line up are kept: no rechunk.
+    assert_eq!(chunks_of(&[12], Chunks::Size(4), &[3, 4]), vec![vec![1, 1, 1], vec![4]]);
+    assert_eq!(
+        chunks_of(&[4, 6], Chunks::Sizes(vec![2, 3]), &[4, 2, 3]),
+        vec![vec![2, 2], vec![1, 1], vec![3]]
+    );
+    // A split of the last axis keeps the blocks as small as the input's
+    // (1000 elements), not whole rows of the first axis (10000).
+    let c = chunks_of(&[100, 1000], Chunks::Sizes(vec![10, 100]), &[100, 10, 100]);
+    assert_eq!(c, vec![vec![10; 10], vec![1; 10], vec![100]]);
+    // Length-1 axes in front of a group do not force a rechunk.
+    assert_eq!(chunks_of(&[1, 8], Chunks::Sizes(vec![1, 2]), &[8]), vec![vec![2; 4]]);
+    assert_eq!(chunks_of(&[8], Chunks::Size(2), &[1, 8, 1]), vec![vec![1], vec![2; 4], vec![1]]);
+}

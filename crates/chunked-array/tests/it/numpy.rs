@@ -6,7 +6,7 @@
 
 use std::path::PathBuf;
 
-use chunked_array::{Array, ArrayError, Chunks, Index, concatenate, from_npy, stack};
+use chunked_array::{Array, ArrayError, Chunks, Index, concatenate, from_array, from_npy, stack};
 use executors::Executor;
 use ndarray::ArrayD;
 
@@ -393,4 +393,223 @@ fn long_contiguous_runs_read_back_whole() {
     assert_eq!(eval(&whole), eval(&x));
     let m = from_npy(&path, 300_000).unwrap().reshape(&[600, 500]).unwrap();
     assert_eq!(eval(&m.index(&[Index::At(599)]).unwrap()).len(), 500);
+}
+
+#[test]
+fn keepdims_reductions_equal_numpy() {
+    use chunked_array::Axes;
+    let axes: [(&str, Axes); 4] =
+        [("0", 0.into()), ("12", [1, 2].into()), ("02", [0, 2].into()), ("all", Axes::All)];
+    for chunks in chunkings() {
+        let x = from_npy(golden("x"), chunks.clone()).unwrap();
+        let y = from_npy(golden("y"), chunks.clone()).unwrap();
+        for (key, ax) in &axes {
+            let k = || ax.clone().keepdims();
+            let cases = [
+                ("sum", x.sum(k()).unwrap()),
+                ("std", x.std(k()).unwrap()),
+                ("var1", x.var_ddof(k(), 1).unwrap()),
+                ("min", x.min(k()).unwrap()),
+                ("nanmean", x.nanmean(k()).unwrap()),
+                ("nanstd", x.nanstd(k()).unwrap()),
+                ("nanmax", x.nanmax(k()).unwrap()),
+                ("prod", (&y * 0.3 + 1.0).prod(k()).unwrap()),
+                ("quantile_30", y.quantile(0.3, k()).unwrap()),
+                ("nanpercentile_60", x.nanpercentile(60.0, k()).unwrap()),
+            ];
+            for (stat, r) in cases {
+                let want = load(&format!("keep_{stat}_{key}"));
+                // The shape is known before computing, and is numpy's.
+                assert_eq!(r.shape(), want.shape(), "{stat} {key}");
+                assert_close(&eval(&r), &want, 1e-13);
+            }
+        }
+        // The kept axis broadcasts against the input, as numpy's does.
+        let centred = (&x - &x.nanmean(Axes::from(1).keepdims()).unwrap()).unwrap();
+        assert_close(&eval(&centred), &load("keep_centred_1"), 1e-13);
+    }
+    // Asking twice is asking once; a bad axis is still named.
+    let x = from_npy(golden("x"), 3).unwrap();
+    assert_eq!(x.sum(Axes::from(2).keepdims().keepdims()).unwrap().shape(), &[5, 6, 1]);
+    let e = x.mean(Axes::from([0, 3]).keepdims()).unwrap_err();
+    assert!(matches!(e, ArrayError::AxisOutOfRange { axis: 3, .. }), "{e}");
+    let e = x.nanmax(Axes::from([1, 1]).keepdims()).unwrap_err();
+    assert!(matches!(e, ArrayError::RepeatedAxis { axis: 1, .. }), "{e}");
+    let empty = chunked_array::zeros(&[0, 3], 2).unwrap();
+    assert!(matches!(empty.max(Axes::from(0).keepdims()), Err(ArrayError::EmptyReduction { op: "max", .. })));
+    assert_eq!(eval(&empty.sum(Axes::from(0).keepdims()).unwrap()).shape(), &[1, 3]);
+}
+
+#[test]
+fn reshape_equals_numpy_under_every_chunking() {
+    let shapes: [(&str, &[usize]); 9] = [
+        ("210", &[210]),
+        ("30_7", &[30, 7]),
+        ("5_42", &[5, 42]),
+        ("7_30", &[7, 30]),
+        ("10_3_7", &[10, 3, 7]),
+        ("5_2_3_7", &[5, 2, 3, 7]),
+        ("1_35_6_1", &[1, 35, 6, 1]),
+        ("14_15", &[14, 15]),
+        ("5_6_7_1", &[5, 6, 7, 1]),
+    ];
+    let mut all = chunkings();
+    all.push(Chunks::Sizes(vec![2, 5, 3]));
+    all.push(Chunks::Explicit(vec![vec![1, 4], vec![6], vec![2, 2, 3]]));
+    for chunks in all {
+        let x = from_npy(golden("x"), chunks.clone()).unwrap();
+        for (key, shape) in shapes {
+            let r = x.reshape(shape).unwrap();
+            let want = load(&format!("reshape_{key}"));
+            let got = eval(&r);
+            assert_eq!(got.shape(), want.shape());
+            // Values move, bit for bit (NaN included).
+            let bits = |a: &ArrayD<f64>| a.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+            assert_eq!(bits(&got), bits(&want), "{chunks:?} -> {key}");
+            // Read by a consumer cut otherwise, and reduced.
+            let other = from_array(&want, 4).unwrap();
+            assert!(eval(&(&r - &other).unwrap()).iter().all(|v| v.is_nan() || *v == 0.0));
+        }
+        let t = x.transpose_axes(&[1, 2, 0]).unwrap().reshape(&[6, 35]).unwrap();
+        assert_eq!(
+            eval(&t).iter().map(|v| v.to_bits()).collect::<Vec<_>>(),
+            load("reshape_t_6_35").iter().map(|v| v.to_bits()).collect::<Vec<_>>()
+        );
+        let back = x.reshape(&[14, 15]).unwrap().reshape(&[3, 70]).unwrap().reshape(&[5, 6, 7]).unwrap();
+        assert_eq!(
+            eval(&back).iter().map(|v| v.to_bits()).collect::<Vec<_>>(),
+            load("reshape_back_5_6_7").iter().map(|v| v.to_bits()).collect::<Vec<_>>()
+        );
+    }
+}
+
+#[test]
+fn truth_reductions_squeeze_and_flat_scans_equal_numpy() {
+    use chunked_array::Axes;
+    let axes: [(&str, Axes); 4] =
+        [("0", 0.into()), ("12", [1, 2].into()), ("02", [0, 2].into()), ("all", Axes::All)];
+    for chunks in chunkings() {
+        let w = from_npy(golden("w"), chunks.clone()).unwrap();
+        let not_one = w.not_equal(&chunked_array::full(&[], 1.0, 1).unwrap()).unwrap();
+        for (key, ax) in &axes {
+            // NaN is true, as numpy's truth of NaN.
+            assert_eq!(eval(&w.any(ax.clone()).unwrap()), load(&format!("any_{key}")), "any {key}");
+            assert_eq!(eval(&not_one.all(ax.clone()).unwrap()), load(&format!("all_{key}")), "all {key}");
+            let count = eval(&w.count_nonzero(ax.clone()).unwrap());
+            assert_eq!(count, load(&format!("count_nonzero_{key}")), "count_nonzero {key}");
+        }
+        assert_eq!(eval(&not_one.all(Axes::from([0, 2]).keepdims()).unwrap()), load("all_keep_02"));
+        let x = from_npy(golden("x"), chunks.clone()).unwrap();
+        let s4 =
+            x.index(&[Index::full(), Index::range(2, 3, 1), Index::NewAxis, Index::range(4, 5, 1)]).unwrap();
+        assert_eq!(s4.shape(), &[5, 1, 1, 1]);
+        let bits = |a: &ArrayD<f64>| a.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+        let sq = eval(&s4.squeeze(..).unwrap());
+        assert_eq!((sq.shape(), bits(&sq)), (load("squeeze_all").shape(), bits(&load("squeeze_all"))));
+        let sq = eval(&s4.squeeze([1, 3]).unwrap());
+        assert_eq!((sq.shape(), bits(&sq)), (load("squeeze_13").shape(), bits(&load("squeeze_13"))));
+        assert!(matches!(s4.squeeze(0), Err(ArrayError::InvalidIndex { .. })));
+        assert!(matches!(s4.squeeze(4), Err(ArrayError::AxisOutOfRange { axis: 4, .. })));
+        assert_close(&eval(&x.cumsum(None).unwrap()), &load("cumsum_x_none"), 1e-13);
+        let y = from_npy(golden("y"), chunks).unwrap();
+        assert_close(&eval(&(&y * 0.1 + 1.0).cumprod(None).unwrap()), &load("cumprod_y_none"), 1e-13);
+        // An axis given plainly, as numpy's argmax(axis=1), from the end,
+        // or kept.
+        assert_eq!(eval(&y.argmax(1).unwrap()), load("argmax_y_1"));
+        assert_eq!(eval(&y.argmax(-2).unwrap()), load("argmax_y_1"));
+        assert_eq!(eval(&x.argmin(-1).unwrap()), load("argmin_x_2"));
+        assert_eq!(eval(&y.argmax(Axes::from(1).keepdims()).unwrap()), load("argmax_y_1_keep"));
+        assert_eq!(eval(&x.argmin(Axes::All.keepdims()).unwrap()), load("argmin_x_all_keep"));
+        assert_close(&eval(&x.cumsum(-1).unwrap()), &load("cumsum_x_2"), 1e-13);
+        assert_close(&eval(&x.cumsum(..).unwrap()), &load("cumsum_x_none"), 1e-13);
+        assert!(matches!(x.cumsum([0, 1]), Err(ArrayError::InvalidParameter { name: "cumsum", .. })));
+        assert!(matches!(x.cumprod(Axes::from(0).keepdims()), Err(ArrayError::InvalidParameter { .. })));
+    }
+    // Over no elements: any is false, all is true, as numpy.
+    let empty = chunked_array::zeros(&[0, 3], 2).unwrap();
+    assert_eq!(eval(&empty.any(0).unwrap()).into_raw_vec_and_offset().0, vec![0.0; 3]);
+    assert_eq!(eval(&empty.all(0).unwrap()).into_raw_vec_and_offset().0, vec![1.0; 3]);
+}
+
+#[test]
+fn negative_axes_count_from_the_end_as_numpy() {
+    use chunked_array::Axes;
+    let x = from_npy(golden("x"), 2).unwrap();
+    assert_close(&eval(&x.sum(-1).unwrap()), &eval(&x.sum(2).unwrap()), 0.0);
+    assert_close(&eval(&x.nanmean([0, -1]).unwrap()), &load("nanmean_02"), 1e-13);
+    assert_close(&eval(&x.std(Axes::from([-2, -1]).keepdims()).unwrap()), &load("keep_std_12"), 1e-13);
+    assert_eq!(x.quantile(0.3, -3).unwrap().shape(), &[6, 7]);
+    assert_eq!(x.squeeze(Axes::Signed(vec![])).unwrap().shape(), &[5, 6, 7]);
+    let e = x.sum(-4).unwrap_err();
+    assert!(matches!(e, ArrayError::InvalidParameter { name: "axis", .. }), "{e}");
+    assert!(e.to_string().contains("-4 is out of bounds for an array of shape (5, 6, 7)"), "{e}");
+    let e = x.max([2, -1]).unwrap_err();
+    assert!(matches!(e, ArrayError::RepeatedAxis { axis: 2, .. }), "{e}");
+}
+
+#[test]
+fn persisted_arrays_read_no_file_and_keep_their_blocks() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("x.npy");
+    std::fs::copy(golden("x"), &path).unwrap();
+    for exec in crate::executors() {
+        let x = from_npy(&path, Chunks::Sizes(vec![2, 4, 5])).unwrap();
+        let centred = (&x - &x.nanmean(chunked_array::Axes::from(0).keepdims()).unwrap()).unwrap();
+        let want = eval(&centred);
+        let kept = centred.persist(&exec).unwrap();
+        assert_eq!(kept.chunks(), centred.chunks());
+        // The file cut short (the lazy array keeps it open and reads it).
+        std::fs::OpenOptions::new().write(true).open(&path).unwrap().set_len(100).unwrap();
+        assert!(centred.compute(&exec).is_err(), "the lazy array reads the file again");
+        let bits = |a: &ArrayD<f64>| a.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+        assert_eq!(bits(&kept.compute(&exec).unwrap()), bits(&want));
+        assert_close(&eval(&kept.nansum(1).unwrap()), &eval(&centred_sum(&want)), 1e-12);
+        std::fs::copy(golden("x"), &path).unwrap();
+    }
+    let x = from_npy(&path, 3).unwrap();
+    let e = x.persist_within(&Executor::sequential(), 1000).unwrap_err();
+    assert!(matches!(e, ArrayError::TooLarge { budget: 1000, .. }), "{e}");
+    assert_eq!(x.persist_within(&Executor::sequential(), 210 * 8).unwrap().shape(), x.shape());
+}
+
+/// numpy's nansum over axis 1 of an in-memory array.
+fn centred_sum(a: &ArrayD<f64>) -> Array {
+    let s = a.map_axis(ndarray::Axis(1), |lane| lane.iter().filter(|v| !v.is_nan()).sum::<f64>());
+    from_array(&s, 3).unwrap()
+}
+
+#[test]
+fn joins_and_new_axes_take_negative_axes_and_none_as_numpy() {
+    let bits = |a: &ArrayD<f64>| (a.shape().to_vec(), a.iter().map(|v| v.to_bits()).collect::<Vec<_>>());
+    for chunks in chunkings() {
+        let x = from_npy(golden("x"), chunks.clone()).unwrap();
+        let y = from_npy(golden("y"), Chunks::Size(3)).unwrap();
+        let x4 = x.index(&[Index::range(None, 4, 1)]).unwrap();
+        let (x0, y0) = (x.index(&[Index::At(0)]).unwrap(), y.index(&[Index::At(0)]).unwrap());
+        let cases = [
+            ("concat_neg1", concatenate(&[x4, y.clone()], -1).unwrap()),
+            ("concat_none", concatenate(&[x.clone(), y.clone()], None).unwrap()),
+            ("stack_neg1", stack(&[x0.clone(), y0.clone()], -1).unwrap()),
+            ("stack_neg3", stack(&[x0.clone(), y0.clone()], -3).unwrap()),
+            ("expand_0_neg1", x.expand_dims([0, -1]).unwrap()),
+        ];
+        for (name, a) in cases {
+            assert_eq!(bits(&eval(&a)), bits(&load(name)), "{name} {chunks:?}");
+        }
+        assert!(matches!(
+            stack(&[x0.clone(), y0], -4),
+            Err(ArrayError::InvalidParameter { name: "axis", .. })
+        ));
+        assert!(matches!(
+            stack(std::slice::from_ref(&x0), ..),
+            Err(ArrayError::InvalidParameter { name: "stack", .. })
+        ));
+        assert!(matches!(
+            concatenate(&[x.clone(), x.clone()], [0, 1]),
+            Err(ArrayError::InvalidParameter { .. })
+        ));
+        assert!(matches!(x.expand_dims([1, 1]), Err(ArrayError::RepeatedAxis { .. })));
+        assert!(matches!(x.expand_dims(4), Err(ArrayError::AxisOutOfRange { axis: 4, .. })));
+        assert!(matches!(x.expand_dims(..), Err(ArrayError::InvalidParameter { .. })));
+    }
 }

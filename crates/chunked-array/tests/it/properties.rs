@@ -61,3 +61,56 @@ proptest! {
         }
     }
 }
+
+/// Two shapes of one size: factors dealt to the axes of each in two ways.
+fn two_shapes() -> impl Strategy<Value = (Vec<usize>, Vec<usize>, Vec<usize>)> {
+    (
+        prop::collection::vec(1usize..5, 1..7),
+        prop::collection::vec(0usize..4, 7),
+        prop::collection::vec(0usize..4, 7),
+        prop::collection::vec(1usize..5, 4),
+    )
+        .prop_map(|(factors, deal_a, deal_b, chunks)| {
+            let shape = |deal: &[usize]| {
+                let ndim = deal[..factors.len()].iter().max().map_or(1, |m| m + 1);
+                let mut s = vec![1; ndim];
+                for (f, &d) in factors.iter().zip(deal) {
+                    s[d] *= f;
+                }
+                s
+            };
+            let a = shape(&deal_a);
+            let c = chunks[..a.len()].to_vec();
+            (a, shape(&deal_b), c)
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: 64,
+        failure_persistence: Some(Box::new(proptest::test_runner::FileFailurePersistence::Direct(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../target/proptest-regressions/chunked-array-reshape.txt"
+        )))),
+        ..ProptestConfig::default()
+    })]
+
+    #[test]
+    fn reshape_matches_dense_for_any_shapes_and_chunks((from, to, chunks) in two_shapes()) {
+        let exec = Executor::sequential();
+        let size: usize = from.iter().product();
+        let flat = ArrayD::from_shape_fn(IxDyn(&[size]), |i| i[0] as f64 * 0.5 - 3.0);
+        let dense = flat.clone().into_shape_with_order(IxDyn(&from)).unwrap();
+        let want = flat.into_shape_with_order(IxDyn(&to)).unwrap();
+        let a = from_array(&dense, Chunks::Sizes(chunks)).unwrap();
+        let r = a.reshape(&to).unwrap();
+        prop_assert_eq!(r.compute(&exec).unwrap(), want.clone());
+        // Regions other than its blocks, and a reduction over its last axis.
+        let other = from_array(&want, 3).unwrap();
+        prop_assert!((&r - &other).unwrap().compute(&exec).unwrap().iter().all(|v| *v == 0.0));
+        let last = to.len() - 1;
+        assert_close(&r.sum(last).unwrap().compute(&exec).unwrap(), &want.sum_axis(Axis(last)), 1e-12);
+        // And back.
+        prop_assert_eq!(r.reshape(&from).unwrap().compute(&exec).unwrap(), dense);
+    }
+}

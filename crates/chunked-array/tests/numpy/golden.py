@@ -111,6 +111,51 @@ save("argmin_t_all", np.argmin(t))
 for key, axes in AXES.items():
     save(f"prod_{key}", np.prod(y * 0.3 + 1, axis=axes))
 
+# keepdims=True: the reduced axes stay with length 1.
+for key, axes in AXES.items():
+    save(f"keep_sum_{key}", np.sum(x, axis=axes, keepdims=True))
+    save(f"keep_std_{key}", np.std(x, axis=axes, keepdims=True))
+    save(f"keep_var1_{key}", np.var(x, axis=axes, ddof=1, keepdims=True))
+    save(f"keep_min_{key}", np.min(x, axis=axes, keepdims=True))
+    save(f"keep_nanmean_{key}", np.nanmean(x, axis=axes, keepdims=True))
+    save(f"keep_nanstd_{key}", np.nanstd(x, axis=axes, keepdims=True))
+    save(f"keep_nanmax_{key}", np.nanmax(x, axis=axes, keepdims=True))
+    save(f"keep_prod_{key}", np.prod(y * 0.3 + 1, axis=axes, keepdims=True))
+    save(f"keep_quantile_30_{key}", np.quantile(y, 0.3, axis=axes, keepdims=True))
+    save(f"keep_nanpercentile_60_{key}", np.nanpercentile(x, 60, axis=axes, keepdims=True))
+save("keep_centred_1", x - np.nanmean(x, axis=1, keepdims=True))
+
+# reshape (C order) into shapes that keep, merge, split and regroup axes.
+RESHAPES = {"210": (210,), "30_7": (30, 7), "5_42": (5, 42), "7_30": (7, 30), "10_3_7": (10, 3, 7),
+            "5_2_3_7": (5, 2, 3, 7), "1_35_6_1": (1, 35, 6, 1), "14_15": (14, 15), "5_6_7_1": (5, 6, 7, 1)}
+for key, shape in RESHAPES.items():
+    save(f"reshape_{key}", x.reshape(shape))
+save("reshape_t_6_35", x.transpose(1, 2, 0).reshape(6, 35))
+save("reshape_back_5_6_7", x.reshape(14, 15).reshape(3, 70).reshape(5, 6, 7))
+
+# Truth reductions (NaN is true), squeeze, flattened scans.
+w = np.round(x)
+save("w", w)
+for key, axes in AXES.items():
+    save(f"any_{key}", np.any(w, axis=axes))
+    save(f"all_{key}", np.all(w != 1, axis=axes))
+    save(f"count_nonzero_{key}", np.count_nonzero(w, axis=axes))
+save("all_keep_02", np.all(w != 1, axis=(0, 2), keepdims=True))
+s4 = x[:, 2:3, None, 4:5]
+save("squeeze_all", np.squeeze(s4))
+save("squeeze_13", np.squeeze(s4, axis=(1, 3)))
+save("cumsum_x_none", np.cumsum(x))
+save("cumprod_y_none", np.cumprod(y * 0.1 + 1))
+save("argmax_y_1_keep", np.argmax(y, axis=1, keepdims=True))
+save("argmin_x_all_keep", np.argmin(x, keepdims=True))
+
+# Negative axes and axis=None in joins and new axes.
+save("concat_neg1", np.concatenate([x[:4], y], axis=-1))
+save("concat_none", np.concatenate([x, y], axis=None))
+save("stack_neg1", np.stack([x[0], y[0]], axis=-1))
+save("stack_neg3", np.stack([x[0], y[0]], axis=-3))
+save("expand_0_neg1", np.expand_dims(x, axis=(0, -1)))
+
 # The file chunked-array wrote must hold x[:, ::2] * 2 + 1, bit for bit.
 written = os.path.join(OUT, "from_rust.npy")
 if os.path.exists(written):

@@ -11,6 +11,7 @@ mod map;
 mod pandas;
 mod parquet;
 mod partitions;
+mod persist;
 mod queries;
 mod reading;
 mod surface;
