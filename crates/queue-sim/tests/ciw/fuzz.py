@@ -156,7 +156,13 @@ def random_model(r):
         or (isinstance(nd["servers"], dict) and next(iter(nd["servers"].values())).get("preemption"))
         for nd in nodes
     )
-    if preempting:
+    # Nor where a schedule has a shift without servers (Ciw routes a
+    # customer who ends its service in overtime then again, see the README).
+    empty_shift = any(
+        isinstance(nd["servers"], dict) and 0 in nd["servers"].get("schedule", {}).get("numbers_of_servers", [])
+        for nd in nodes
+    )
+    if preempting or empty_shift:
         for nd in nodes:
             nd.pop("queue_capacity", None)
     ps_nodes = [i for i, nd in enumerate(nodes) if nd.get("processor_sharing")]
