@@ -93,10 +93,11 @@ impl<R: RandomSource> Simulation<R> {
             self.start_service_lasting(node, customer, NO_SERVER, duration);
             let (slots, _) = self.nodes[node].slots.as_mut().expect("slotted");
             let customers = &self.customers;
-            // In the order customers joined the node.
-            let place = slots
-                .in_service
-                .partition_point(|&other| customers.listed_at(other) < customers.listed_at(customer));
+            // In the order of the node's lists (Ciw's `all_individuals`):
+            // by when each took its place, then, for customers who did so
+            // at one instant (a batch), in the order they did.
+            let key = |c: u32| (customers.listed_at(c), customers.list_order(c));
+            let place = slots.in_service.partition_point(|&other| key(other) <= key(customer));
             slots.in_service.insert(place, customer);
         }
         Ok(())
