@@ -215,6 +215,17 @@ def random_model(r):
         if how == "reroute":
             for c in classes:
                 c["routing"][i][i] = 0.0
+    # And: a customer whose service is interrupted after its patience ran
+    # out reneges at once here (Ciw reneges it in the past): no patience
+    # where services are interrupted.
+    for i, nd in enumerate(nodes):
+        interrupts = "priority_preemption" in nd or (
+            isinstance(nd["servers"], dict) and next(iter(nd["servers"].values())).get("preemption")
+        )
+        if interrupts:
+            for c in classes:
+                c["nodes"][i].pop("reneging", None)
+                c["nodes"][i].pop("reneging_destination", None)
     if priorities and all(c["priority"] == 1 for c in classes):
         # Ciw numbers priorities from 0 (an IndexError otherwise).
         classes[0]["priority"] = 0
