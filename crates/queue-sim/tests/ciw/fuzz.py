@@ -201,8 +201,10 @@ def random_model(r):
             per_node.append(a)
         c["nodes"] = per_node
         # Ciw 3.2.7 fails (AttributeError) on a change of class while
-        # waiting at a scheduled or slotted node.
-        if use(0.08) and k > 1 and not ps_nodes and not any(timed):
+        # waiting at a scheduled or slotted node, and whenever two nodes
+        # have servers (a node's next change is read before it has one).
+        finite = sum(1 for nd in nodes if nd["servers"] != "inf")
+        if use(0.08) and k > 1 and not ps_nodes and not any(timed) and finite == 1:
             other = r.choice([x for x in names if x != name])
             c["class_change_while_waiting"] = {other: {"type": "exponential", "rate": 0.3}}
         classes.append(c)
