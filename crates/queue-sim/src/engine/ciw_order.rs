@@ -51,7 +51,8 @@ impl<R: RandomSource> Simulation<R> {
     /// The customers in the network now, as (id, slot), in Ciw's list
     /// order: node by node, by priority, then in the order they took their
     /// place (where the engine counts places in lists, in models with
-    /// Ciw's ties, that order; otherwise the time of joining, then the id).
+    /// Ciw's ties, reneging or changes of class, that order; otherwise the
+    /// time of joining, then the id).
     fn present_in_ciw_order(&self) -> Vec<(u64, u32)> {
         let mut present: Vec<(u32, u32, f64, u64, u64, u32)> = self
             .customers
@@ -63,7 +64,9 @@ impl<R: RandomSource> Simulation<R> {
                 (c.node, self.lane_of[c.class as usize], self.customers.listed_at(slot), listed, c.id, slot)
             })
             .collect();
-        if self.ties {
+        if self.customers.keeps_extra() {
+            // The engine counts places taken in lists: Ciw's order exactly,
+            // even among customers who joined at one instant.
             present.sort_by_key(|p| (p.0, p.1, p.3));
         } else {
             present.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)).then(a.2.total_cmp(&b.2)).then(a.4.cmp(&b.4)));

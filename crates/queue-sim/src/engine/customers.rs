@@ -164,6 +164,12 @@ impl Customers {
         self.keep_extra = true;
     }
 
+    /// Whether each customer's [`Extra`] is kept (and with it the order
+    /// customers took their places in nodes' lists).
+    pub(super) fn keeps_extra(&self) -> bool {
+        self.keep_extra
+    }
+
     /// `slot`'s [`Extra`], to read; only in a model that keeps it.
     #[inline]
     pub(super) fn extra_of(&self, slot: u32) -> &Extra {

@@ -271,10 +271,14 @@ impl<R: RandomSource> Simulation<R> {
                 Vec::new()
             };
         let mut customers = Customers::default();
-        if !class_change.is_empty() || !reneging.is_empty() || !waiting_changes.is_empty() {
+        let ciw = rng.ciw_conventions();
+        // Blocking lets several customers into a node at one instant, in an
+        // order Ciw's lists keep: in Ciw mode the engine then counts places
+        // in lists too (`records_in_ciw_order`).
+        let blocking = ciw && network.nodes.iter().any(|n| n.queue_capacity.is_some());
+        if !class_change.is_empty() || !reneging.is_empty() || !waiting_changes.is_empty() || blocking {
             customers.keep_extra();
         }
-        let ciw = rng.ciw_conventions();
         let mut order: Vec<usize> = (0..classes).collect();
         if ciw {
             // Stable: classes with equal names keep their order.
@@ -330,6 +334,7 @@ impl<R: RandomSource> Simulation<R> {
         };
         sim.single_stream = sim.arrivals.iter().flatten().count() == 1;
         sim.plain = !ties
+            && !sim.customers.keeps_extra()
             && lanes == 1
             && !sim.preemptive
             && sim.baulking.is_empty()

@@ -85,6 +85,15 @@ def time_dist(r, mean, tie):
     return {"type": "triangular", "lower": 0.2 * mean, "mode": mean, "upper": 1.8 * mean}
 
 
+def increasing(r, count, steps):
+    """`count` increasing dates, each a random step after the one before."""
+    dates, t = [], 0.0
+    for _ in range(count):
+        t += float(r.choice(steps))
+        dates.append(t)
+    return dates
+
+
 def random_model(r):
     """A random model using a random subset of the features."""
     n = r.randint(1, 3)
@@ -99,10 +108,7 @@ def random_model(r):
         kind = r.random()
         if kind < 0.15:
             shifts = r.randint(1, 3)
-            ends, t = [], 0.0
-            for _ in range(shifts):
-                t += float(r.choice([5, 10, 20]))
-                ends.append(t)
+            ends = increasing(r, shifts, [5, 10, 20])
             sched = {"numbers_of_servers": [r.randint(0, 3) for _ in range(shifts)], "shift_end_dates": ends}
             if use(0.6):
                 sched["preemption"] = r.choice([False, "resample", "restart", "resume", "reroute"])
@@ -111,10 +117,7 @@ def random_model(r):
             node["servers"] = {"schedule": sched}
         elif kind < 0.25:
             count = r.randint(1, 3)
-            slots, t = [], 0.0
-            for _ in range(count):
-                t += float(r.choice([1, 2, 3]))
-                slots.append(t)
+            slots = increasing(r, count, [1, 2, 3])
             sl = {"slots": slots, "slot_sizes": [r.randint(1, 3) for _ in range(count)]}
             if use(0.5):
                 sl["capacitated"] = True
