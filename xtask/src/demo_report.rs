@@ -95,7 +95,7 @@ impl DemoReport {
                 theory: erlang,
             });
             let network = Network::mmc(ARRIVAL_RATE, SERVICE_RATE, c);
-            series.push((format!("c = {c}"), in_system(&network, rng, 0, MAX_TIME, 500)?));
+            series.push((format!("c = {c}"), in_system(&network, rng, 0, MAX_TIME, 500)?.total()));
         }
         self.report.section(
             "Queueing: mean wait per run",
@@ -154,7 +154,12 @@ impl DemoReport {
         self.report.section(
             "Dataframe: mean departure delay per airport",
             "The talk's query: departures from the New York airports, mean delay per origin.",
-            &plots::bar_chart("Mean departure delay per airport", "mean departure delay (minutes)", &bars)?,
+            &plots::bar_chart(
+                "Mean departure delay per airport",
+                "origin airport",
+                "mean departure delay (minutes)",
+                &bars,
+            )?,
         );
         Ok(())
     }
@@ -189,7 +194,12 @@ impl DemoReport {
                  half units from -4 to 4 with the values beyond in the end bins, counted in one streamed pass \
                  ({seconds:.2} s): the share of values per bin, in percent."
             ),
-            &plots::bar_chart("Sampled normal values", "share of values (%)", &histogram_bars(&h, total))?,
+            &plots::bar_chart(
+                "Sampled normal values",
+                "value (the middle of its bin)",
+                "share of values (%)",
+                &histogram_bars(&h, total),
+            )?,
         );
         Ok(())
     }
