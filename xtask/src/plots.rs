@@ -27,8 +27,15 @@ pub(crate) struct BoxData {
 const LIGHT_GRID: f64 = 0.03;
 /// Opacity of the grid's labelled lines.
 const BOLD_GRID: f64 = 0.12;
-/// Size of tick labels, in pixels.
-const TICK_FONT: u32 = 13;
+/// Size of tick labels (plotters draws text at 0.8 of the size asked: 16
+/// is 13 pixels).
+const TICK_FONT: u32 = 16;
+/// Size of axis titles.
+const AXIS_FONT: u32 = 17;
+/// Size of legend entries.
+const LEGEND_FONT: u32 = 16;
+/// Size of a figure's title.
+const TITLE_FONT: u32 = 22;
 
 /// A colour of the palette.
 fn colour(i: usize) -> RGBColor {
@@ -87,7 +94,11 @@ pub(crate) fn box_plot(title: &str, y_label: &str, boxes: &[BoxData]) -> Result<
     };
     svg((820, 520), |root| {
         let mut builder = ChartBuilder::on(root);
-        builder.caption(title, ("sans-serif", 20)).margin(16).x_label_area_size(48).y_label_area_size(80);
+        builder
+            .caption(title, ("sans-serif", TITLE_FONT))
+            .margin(16)
+            .x_label_area_size(48)
+            .y_label_area_size(80);
         let x_range = -0.5..(n - 0.5);
         if log {
             let last_label = std::cell::Cell::new(f64::NAN);
@@ -118,7 +129,7 @@ pub(crate) fn box_plot(title: &str, y_label: &str, boxes: &[BoxData]) -> Result<
                 })
                 .x_desc("servers")
                 .y_desc(format!("{y_label} (log scale)"))
-                .axis_desc_style(("sans-serif", 15))
+                .axis_desc_style(("sans-serif", AXIS_FONT))
                 .draw()
                 .map_err(|e| anyhow!("{e}"))?;
             draw_boxes(&mut chart, boxes)
@@ -138,7 +149,7 @@ pub(crate) fn box_plot(title: &str, y_label: &str, boxes: &[BoxData]) -> Result<
                 .y_label_formatter(&|y| short(*y))
                 .x_desc("servers")
                 .y_desc(y_label)
-                .axis_desc_style(("sans-serif", 15))
+                .axis_desc_style(("sans-serif", AXIS_FONT))
                 .draw()
                 .map_err(|e| anyhow!("{e}"))?;
             draw_boxes(&mut chart, boxes)
@@ -223,7 +234,7 @@ where
         .position(SeriesLabelPosition::UpperRight)
         .background_style(WHITE.mix(0.9))
         .border_style(BLACK.mix(0.4))
-        .label_font(("sans-serif", 13))
+        .label_font(("sans-serif", LEGEND_FONT))
         .draw()
         .map_err(err)?;
     Ok(())
@@ -243,7 +254,7 @@ pub(crate) fn step_lines(
     svg((820, 480), |root| {
         let err = |e: DrawingAreaErrorKind<_>| anyhow!("{e}");
         let mut chart = ChartBuilder::on(root)
-            .caption(title, ("sans-serif", 20))
+            .caption(title, ("sans-serif", TITLE_FONT))
             .margin(16)
             .margin_right(40)
             .x_label_area_size(48)
@@ -259,7 +270,7 @@ pub(crate) fn step_lines(
             .y_label_formatter(&|y| short(*y))
             .x_desc(x_label)
             .y_desc(y_label)
-            .axis_desc_style(("sans-serif", 15))
+            .axis_desc_style(("sans-serif", AXIS_FONT))
             .draw()
             .map_err(err)?;
         for (i, (name, points)) in series.iter().enumerate() {
@@ -275,7 +286,7 @@ pub(crate) fn step_lines(
             .position(SeriesLabelPosition::UpperLeft)
             .background_style(WHITE.mix(0.9))
             .border_style(BLACK.mix(0.4))
-            .label_font(("sans-serif", 14))
+            .label_font(("sans-serif", LEGEND_FONT))
             .draw()
             .map_err(err)?;
         Ok(())
@@ -299,17 +310,17 @@ pub(crate) fn in_system_by_node(
         50 + panel_height * u32::try_from(runs.len().max(1)).map_err(|_| anyhow!("too many runs"))?;
     svg((820, height), |root| {
         let err = |e: DrawingAreaErrorKind<_>| anyhow!("{e}");
-        let root = root.titled(title, ("sans-serif", 20)).map_err(err)?;
+        let root = root.titled(title, ("sans-serif", TITLE_FONT)).map_err(err)?;
         let panels = root.split_evenly((runs.len().max(1), 1));
         for (i, ((name, counts), area)) in runs.iter().zip(&panels).enumerate() {
             let total = counts.total();
             let x_high = counts.times.last().copied().unwrap_or(0.0).max(1e-9);
             let y_high = total.iter().map(|p| p.1).fold(0.0, f64::max).max(1.0);
             let mut chart = ChartBuilder::on(area)
-                .caption(name, ("sans-serif", 16))
+                .caption(name, ("sans-serif", AXIS_FONT + 1))
                 .margin(8)
                 .margin_right(40)
-                .x_label_area_size(40)
+                .x_label_area_size(48)
                 .y_label_area_size(70)
                 .build_cartesian_2d(0.0..x_high, 0.0..y_high * 1.05)
                 .map_err(err)?;
@@ -322,7 +333,7 @@ pub(crate) fn in_system_by_node(
                 .y_label_formatter(&|y| short(*y))
                 .x_desc("time")
                 .y_desc("customers")
-                .axis_desc_style(("sans-serif", 14))
+                .axis_desc_style(("sans-serif", AXIS_FONT))
                 .draw()
                 .map_err(err)?;
             let shown = counts.nodes.len().min(MAX_NODE_LINES);
@@ -343,7 +354,7 @@ pub(crate) fn in_system_by_node(
                     .position(SeriesLabelPosition::UpperLeft)
                     .background_style(WHITE.mix(0.9))
                     .border_style(BLACK.mix(0.4))
-                    .label_font(("sans-serif", 14))
+                    .label_font(("sans-serif", LEGEND_FONT))
                     .draw()
                     .map_err(err)?;
             }
@@ -379,7 +390,7 @@ pub(crate) fn scatter(
     svg((820, 480), |root| {
         let err = |e: DrawingAreaErrorKind<_>| anyhow!("{e}");
         let mut chart = ChartBuilder::on(root)
-            .caption(title, ("sans-serif", 20))
+            .caption(title, ("sans-serif", TITLE_FONT))
             .margin(16)
             .margin_right(40)
             .x_label_area_size(48)
@@ -395,7 +406,7 @@ pub(crate) fn scatter(
             .y_label_formatter(&|y| short(*y))
             .x_desc(x_label)
             .y_desc(y_label)
-            .axis_desc_style(("sans-serif", 15))
+            .axis_desc_style(("sans-serif", AXIS_FONT))
             .draw()
             .map_err(err)?;
         for (i, (name, points)) in series.iter().enumerate() {
@@ -412,7 +423,7 @@ pub(crate) fn scatter(
             .position(SeriesLabelPosition::UpperLeft)
             .background_style(WHITE.mix(0.9))
             .border_style(BLACK.mix(0.4))
-            .label_font(("sans-serif", 14))
+            .label_font(("sans-serif", LEGEND_FONT))
             .draw()
             .map_err(err)?;
         Ok(())
@@ -448,7 +459,7 @@ pub(crate) fn bar_chart(title: &str, x_label: &str, y_label: &str, bars: &[(Stri
     svg((820, 480), |root| {
         let err = |e: DrawingAreaErrorKind<_>| anyhow!("{e}");
         let mut chart = ChartBuilder::on(root)
-            .caption(title, ("sans-serif", 20))
+            .caption(title, ("sans-serif", TITLE_FONT))
             .margin(16)
             .x_label_area_size(48)
             .y_label_area_size(70)
@@ -469,14 +480,14 @@ pub(crate) fn bar_chart(title: &str, x_label: &str, y_label: &str, bars: &[(Stri
                     String::new()
                 }
             })
-            .x_label_style(("sans-serif", if bars.len() > 10 { 11 } else { TICK_FONT }))
+            .x_label_style(("sans-serif", if bars.len() > 10 { 14 } else { TICK_FONT }))
             .y_label_formatter(&|y| short(*y))
             .x_desc(x_label)
             .y_desc(y_label)
-            .axis_desc_style(("sans-serif", 15))
+            .axis_desc_style(("sans-serif", AXIS_FONT))
             .draw()
             .map_err(err)?;
-        let value_font = if bars.len() > 10 { 11 } else { 13 };
+        let value_font = if bars.len() > 10 { 14 } else { 16 };
         for (i, (_, v)) in bars.iter().enumerate() {
             let x = i as f64;
             chart
