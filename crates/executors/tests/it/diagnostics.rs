@@ -176,6 +176,20 @@ fn an_idle_run_reads_zero_on_a_cpu_scale_of_one_core() {
 }
 
 #[test]
+fn a_report_fits_a_summary_table_of_150_columns_in_its_width() {
+    let html = Report::new("wide").to_html();
+    let number = |after: &str, rule: &str| -> f64 {
+        let rest = &html[html.find(rule).unwrap()..];
+        let rest = &rest[rest.find(after).unwrap() + after.len()..];
+        rest[..rest.find("px").unwrap()].trim().parse().unwrap()
+    };
+    let (page, font) = (number("max-width:", "body {"), number("font-size:", "pre {"));
+    // A monospace character is about 0.61 of the font size wide; 8 px of
+    // padding each side.
+    assert!(150.0 * 0.61 * font + 16.0 <= page, "{font} px text in {page} px");
+}
+
+#[test]
 fn a_report_is_one_html_file_that_needs_no_network() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("report.html");
