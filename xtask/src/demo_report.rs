@@ -14,8 +14,33 @@ use crate::plots::{self, BoxData};
 use crate::sim_report::{Profilers, in_system};
 use crate::talk::{ARRIVAL_RATE, MAX_TIME, SERVICE_RATE};
 
-/// The largest side of the array the histogram is computed on.
-const HISTOGRAM_SIDE: usize = 3000;
+/// The largest side of a block the histogram counts.
+const HISTOGRAM_BLOCK: usize = 1024;
+
+/// The histogram's edges: -4 to 4 by halves, and the infinities beyond.
+fn histogram_edges() -> Vec<f64> {
+    let mut edges = vec![f64::NEG_INFINITY];
+    edges.extend((-8..=8).map(|k| f64::from(k) * 0.5));
+    edges.push(f64::INFINITY);
+    edges
+}
+
+/// The bars of a histogram over [`histogram_edges`]: the share of `total`
+/// per bin, labelled by its middle, the end bins by their finite edge.
+fn histogram_bars(h: &chunked_array::Histogram, total: u64) -> Vec<(String, f64)> {
+    let n = h.counts.len();
+    let share = |c: u64| c as f64 / total.max(1) as f64 * 100.0;
+    (h.counts.iter().enumerate())
+        .map(|(k, &c)| {
+            let label = match k {
+                0 => format!("< {}", h.edges[1]),
+                _ if k == n - 1 => format!("≥ {}", h.edges[k]),
+                _ => format!("{}", (h.edges[k] + h.edges[k + 1]) / 2.0),
+            };
+            (label, share(c))
+        })
+        .collect()
+}
 
 /// The report as the demo fills it.
 pub(crate) struct DemoReport {
@@ -70,7 +95,7 @@ impl DemoReport {
                 theory: erlang,
             });
             let network = Network::mmc(ARRIVAL_RATE, SERVICE_RATE, c);
-            series.push((format!("c = {c}"), in_system(&network, rng, 0, MAX_TIME, 500)?));
+            series.push((format!("c = {c}"), in_system(&network, rng, 0, MAX_TIME, 500)?.total()));
         }
         self.report.section(
             "Queueing: mean wait per run",
@@ -129,16 +154,22 @@ impl DemoReport {
         self.report.section(
             "Dataframe: mean departure delay per airport",
             "The talk's query: departures from the New York airports, mean delay per origin.",
-            &plots::bar_chart("Mean departure delay per airport", "mean departure delay (minutes)", &bars)?,
+            &plots::bar_chart(
+                "Mean departure delay per airport",
+                "origin airport",
+                "mean departure delay (minutes)",
+                &bars,
+            )?,
         );
         Ok(())
     }
 
-    /// The array section's histogram of the sampled normal values, from a
-    /// streamed reduction: for each bin edge the count of values below
-    /// it, as the sum of a 0/1 indicator, every count one reduction of the
-    /// one lazy graph (each block is generated once, reduced to counts,
-    /// and dropped; no array of values is ever held).
+    /// The array section's histogram of the sampled normal values, from
+    /// one streamed pass ([`chunked_array::Array::histogram`]): each block
+    /// is generated once, counted into the bins and dropped; no array of
+    /// values is ever held. The blocks are at most [`HISTOGRAM_BLOCK`] on
+    /// a side whatever the section's chunks (the values depend on the seed
+    /// and the index alone), so that a worker holds one small block.
     pub(crate) fn histogram(
         &mut self,
         seed: u64,
@@ -146,49 +177,29 @@ impl DemoReport {
         chunks: chunked_array::Chunks,
         exec: &Executor,
     ) -> Result<()> {
-        // Each count is a pass over the values (generated again each time):
-        // at most HISTOGRAM_SIDE squared values keep it to seconds.
-        let full = size;
-        let size = size.min(HISTOGRAM_SIDE);
-        let array = chunked_array::random::standard_normal(seed, &[size, size], chunks)?;
-        let blocks: chunked_array::Chunks = array.chunks().to_vec().into();
-        let (zero, one) = (
-            chunked_array::full(array.shape(), 0.0, blocks.clone())?,
-            chunked_array::full(array.shape(), 1.0, blocks)?,
-        );
-        // Edges from -4 to 4 by 0.5; the values beyond fall in the end bins.
-        let edges: Vec<f64> = (-8..=8).map(|k| f64::from(k) * 0.5).collect();
-        let below: Vec<chunked_array::Array> = edges
-            .iter()
-            .map(|&e| ((e - &array) * 1e300).minimum(&one)?.maximum(&zero)?.sum(..))
-            .collect::<Result<_, chunked_array::ArrayError>>()?;
-        let refs: Vec<&chunked_array::Array> = below.iter().collect();
-        let start = Instant::now();
-        let counts = chunked_array::compute_scalars(&refs, exec)?;
-        let smaller = if size < full {
-            format!(
-                "; the section's generator on a smaller array than its {full} x {full}, as each count is a pass"
-            )
-        } else {
-            String::new()
+        let side = match chunks {
+            chunked_array::Chunks::Size(side) => side.min(HISTOGRAM_BLOCK),
+            _ => HISTOGRAM_BLOCK,
         };
+        let array =
+            chunked_array::random::standard_normal(seed, &[size, size], chunked_array::Chunks::Size(side))?;
+        let start = Instant::now();
+        let h = array.histogram(chunked_array::Bins::Edges(histogram_edges()), exec)?;
         let seconds = start.elapsed().as_secs_f64();
-        let total = size as f64 * size as f64;
-        let share = |n: f64| n / total * 100.0;
-        let mut bars = vec![(format!("< {}", edges[0]), share(counts[0]))];
-        for k in 1..edges.len() {
-            bars.push((format!("{}", edges[k] - 0.25), share(counts[k] - counts[k - 1])));
-        }
-        bars.push((format!("≥ {}", edges[edges.len() - 1]), share(total - counts[counts.len() - 1])));
+        let total: u64 = h.counts.iter().sum();
         self.report.section(
             "Array: histogram of the sampled normal values",
             &format!(
-                "{size} x {size} standard normal values (seed {seed}{smaller}), binned by half units from a \
-                 streamed reduction ({} reductions in one graph, {seconds:.2} s): the share of values per bin, \
-                 in percent.",
-                counts.len()
+                "All {size} x {size} standard normal values of the section's first array (seed {seed}), binned by \
+                 half units from -4 to 4 with the values beyond in the end bins, counted in one streamed pass \
+                 ({seconds:.2} s): the share of values per bin, in percent."
             ),
-            &plots::bar_chart("Sampled normal values", "share of values (%)", &bars)?,
+            &plots::bar_chart(
+                "Sampled normal values",
+                "value (the middle of its bin)",
+                "share of values (%)",
+                &histogram_bars(&h, total),
+            )?,
         );
         Ok(())
     }
@@ -209,5 +220,22 @@ impl DemoReport {
         println!();
         println!("Report written to {}", path.display());
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_histogram_has_a_bar_per_half_unit_and_the_ends() {
+        let a = chunked_array::random::standard_normal(3, &[40, 30], 16).unwrap();
+        let h = a.histogram(chunked_array::Bins::Edges(histogram_edges()), &Executor::sequential()).unwrap();
+        let bars = histogram_bars(&h, 1200);
+        assert_eq!(bars.len(), 18);
+        assert_eq!((bars[0].0.as_str(), bars[1].0.as_str()), ("< -4", "-3.75"));
+        assert_eq!((bars[16].0.as_str(), bars[17].0.as_str()), ("3.75", "≥ 4"));
+        let shares: f64 = bars.iter().map(|b| b.1).sum();
+        assert!((shares - 100.0).abs() < 1e-9, "{shares}");
     }
 }

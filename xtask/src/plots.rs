@@ -9,6 +9,7 @@ use executors::PALETTE;
 use plotters::coord::Shift;
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 /// One box of a box plot.
 pub(crate) struct BoxData {
@@ -21,6 +22,20 @@ pub(crate) struct BoxData {
     /// Theory's value, where one exists.
     pub(crate) theory: Option<f64>,
 }
+
+/// Opacity of the grid's minor lines: there, but quieter than any mark.
+const LIGHT_GRID: f64 = 0.03;
+/// Opacity of the grid's labelled lines.
+const BOLD_GRID: f64 = 0.12;
+/// Size of tick labels (plotters draws text at 0.8 of the size asked: 16
+/// is 13 pixels).
+const TICK_FONT: u32 = 16;
+/// Size of axis titles.
+const AXIS_FONT: u32 = 17;
+/// Size of legend entries.
+const LEGEND_FONT: u32 = 16;
+/// Size of a figure's title.
+const TITLE_FONT: u32 = 22;
 
 /// A colour of the palette.
 fn colour(i: usize) -> RGBColor {
@@ -79,21 +94,42 @@ pub(crate) fn box_plot(title: &str, y_label: &str, boxes: &[BoxData]) -> Result<
     };
     svg((820, 520), |root| {
         let mut builder = ChartBuilder::on(root);
-        builder.caption(title, ("sans-serif", 20)).margin(16).x_label_area_size(48).y_label_area_size(80);
+        builder
+            .caption(title, ("sans-serif", TITLE_FONT))
+            .margin(16)
+            .x_label_area_size(48)
+            .y_label_area_size(80);
         let x_range = -0.5..(n - 0.5);
         if log {
+            let last_label = std::cell::Cell::new(f64::NAN);
+            // From the power of ten just below when it is near (plotters
+            // marks multiples only above one), so that small values have
+            // labels beside them.
+            let decade = 10f64.powf((low / 1.5).log10().floor());
+            let floor = if low / 1.5 < 3.0 * decade { decade } else { low / 1.5 };
             let mut chart = builder
-                .build_cartesian_2d(x_range, (low / 1.5..high * 1.5).log_scale())
+                .build_cartesian_2d(x_range, (floor..high * 1.5).log_scale())
                 .map_err(|e| anyhow!("{e}"))?;
             chart
                 .configure_mesh()
+                .light_line_style(TRANSPARENT)
+                .bold_line_style(BLACK.mix(BOLD_GRID))
+                .label_style(("sans-serif", TICK_FONT))
                 .disable_x_mesh()
                 .x_labels(boxes.len().max(2))
                 .x_label_formatter(&x_format)
-                .y_label_formatter(&|y| short(*y))
+                // Every whole multiple of a power of ten is a line; 1, 2
+                // and 5 times one are labelled.
+                .y_labels(10 * ((high * 1.5) / floor).log10().ceil().max(1.0) as usize)
+                // plotters lists each power of ten twice (as the last
+                // multiple of the one below): it is labelled once.
+                .y_label_formatter(&|y| {
+                    let again = last_label.replace(*y) == *y;
+                    if one_two_five(*y) && !again { short(*y) } else { String::new() }
+                })
                 .x_desc("servers")
                 .y_desc(format!("{y_label} (log scale)"))
-                .axis_desc_style(("sans-serif", 15))
+                .axis_desc_style(("sans-serif", AXIS_FONT))
                 .draw()
                 .map_err(|e| anyhow!("{e}"))?;
             draw_boxes(&mut chart, boxes)
@@ -104,13 +140,16 @@ pub(crate) fn box_plot(title: &str, y_label: &str, boxes: &[BoxData]) -> Result<
                 .map_err(|e| anyhow!("{e}"))?;
             chart
                 .configure_mesh()
+                .light_line_style(BLACK.mix(LIGHT_GRID))
+                .bold_line_style(BLACK.mix(BOLD_GRID))
+                .label_style(("sans-serif", TICK_FONT))
                 .disable_x_mesh()
                 .x_labels(boxes.len().max(2))
                 .x_label_formatter(&x_format)
                 .y_label_formatter(&|y| short(*y))
                 .x_desc("servers")
                 .y_desc(y_label)
-                .axis_desc_style(("sans-serif", 15))
+                .axis_desc_style(("sans-serif", AXIS_FONT))
                 .draw()
                 .map_err(|e| anyhow!("{e}"))?;
             draw_boxes(&mut chart, boxes)
@@ -195,7 +234,7 @@ where
         .position(SeriesLabelPosition::UpperRight)
         .background_style(WHITE.mix(0.9))
         .border_style(BLACK.mix(0.4))
-        .label_font(("sans-serif", 13))
+        .label_font(("sans-serif", LEGEND_FONT))
         .draw()
         .map_err(err)?;
     Ok(())
@@ -215,7 +254,7 @@ pub(crate) fn step_lines(
     svg((820, 480), |root| {
         let err = |e: DrawingAreaErrorKind<_>| anyhow!("{e}");
         let mut chart = ChartBuilder::on(root)
-            .caption(title, ("sans-serif", 20))
+            .caption(title, ("sans-serif", TITLE_FONT))
             .margin(16)
             .margin_right(40)
             .x_label_area_size(48)
@@ -224,23 +263,20 @@ pub(crate) fn step_lines(
             .map_err(err)?;
         chart
             .configure_mesh()
+            .light_line_style(BLACK.mix(LIGHT_GRID))
+            .bold_line_style(BLACK.mix(BOLD_GRID))
+            .label_style(("sans-serif", TICK_FONT))
             .x_label_formatter(&|x| short(*x))
             .y_label_formatter(&|y| short(*y))
             .x_desc(x_label)
             .y_desc(y_label)
-            .axis_desc_style(("sans-serif", 15))
+            .axis_desc_style(("sans-serif", AXIS_FONT))
             .draw()
             .map_err(err)?;
         for (i, (name, points)) in series.iter().enumerate() {
             let c = colour(i);
-            let mut steps = Vec::with_capacity(points.len() * 2);
-            for w in points.windows(2) {
-                steps.push(w[0]);
-                steps.push((w[1].0, w[0].1));
-            }
-            steps.extend(points.last());
             chart
-                .draw_series(LineSeries::new(steps, c.stroke_width(2)))
+                .draw_series(LineSeries::new(steps(points), c.stroke_width(2)))
                 .map_err(err)?
                 .label(name.clone())
                 .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], c.stroke_width(3)));
@@ -250,11 +286,92 @@ pub(crate) fn step_lines(
             .position(SeriesLabelPosition::UpperLeft)
             .background_style(WHITE.mix(0.9))
             .border_style(BLACK.mix(0.4))
-            .label_font(("sans-serif", 14))
+            .label_font(("sans-serif", LEGEND_FONT))
             .draw()
             .map_err(err)?;
         Ok(())
     })
+}
+
+/// The most nodes [`in_system_by_node`] draws a line for: one per colour
+/// of the palette.
+pub(crate) const MAX_NODE_LINES: usize = PALETTE.len();
+
+/// Customers in the system and at each node against time: a panel per
+/// run (its name above it, its own y scale), in each the system's total
+/// in black and each node (up to [`MAX_NODE_LINES`]) in a colour of the
+/// palette, drawn as steps; one legend, in the first panel.
+pub(crate) fn in_system_by_node(
+    title: &str,
+    runs: &[(String, crate::sim_report::InSystem)],
+) -> Result<String> {
+    let panel_height = 230;
+    let height =
+        50 + panel_height * u32::try_from(runs.len().max(1)).map_err(|_| anyhow!("too many runs"))?;
+    svg((820, height), |root| {
+        let err = |e: DrawingAreaErrorKind<_>| anyhow!("{e}");
+        let root = root.titled(title, ("sans-serif", TITLE_FONT)).map_err(err)?;
+        let panels = root.split_evenly((runs.len().max(1), 1));
+        for (i, ((name, counts), area)) in runs.iter().zip(&panels).enumerate() {
+            let total = counts.total();
+            let x_high = counts.times.last().copied().unwrap_or(0.0).max(1e-9);
+            let y_high = total.iter().map(|p| p.1).fold(0.0, f64::max).max(1.0);
+            let mut chart = ChartBuilder::on(area)
+                .caption(name, ("sans-serif", AXIS_FONT + 1))
+                .margin(8)
+                .margin_right(40)
+                .x_label_area_size(48)
+                .y_label_area_size(70)
+                .build_cartesian_2d(0.0..x_high, 0.0..y_high * 1.05)
+                .map_err(err)?;
+            chart
+                .configure_mesh()
+                .light_line_style(BLACK.mix(LIGHT_GRID))
+                .bold_line_style(BLACK.mix(BOLD_GRID))
+                .label_style(("sans-serif", TICK_FONT))
+                .x_label_formatter(&|x| short(*x))
+                .y_label_formatter(&|y| short(*y))
+                .x_desc("time")
+                .y_desc("customers")
+                .axis_desc_style(("sans-serif", AXIS_FONT))
+                .draw()
+                .map_err(err)?;
+            let shown = counts.nodes.len().min(MAX_NODE_LINES);
+            let mut lines = vec![("system".to_owned(), BLACK, total)];
+            lines.extend((0..shown).map(|n| (format!("node {}", n + 1), colour(n), counts.node(n))));
+            for (label, c, points) in lines {
+                let drawn =
+                    chart.draw_series(LineSeries::new(steps(&points), c.stroke_width(2))).map_err(err)?;
+                if i == 0 {
+                    drawn
+                        .label(label)
+                        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], c.stroke_width(3)));
+                }
+            }
+            if i == 0 {
+                chart
+                    .configure_series_labels()
+                    .position(SeriesLabelPosition::UpperLeft)
+                    .background_style(WHITE.mix(0.9))
+                    .border_style(BLACK.mix(0.4))
+                    .label_font(("sans-serif", LEGEND_FONT))
+                    .draw()
+                    .map_err(err)?;
+            }
+        }
+        Ok(())
+    })
+}
+
+/// `points` as a staircase: each value held until the next point.
+fn steps(points: &[(f64, f64)]) -> Vec<(f64, f64)> {
+    let mut out = Vec::with_capacity(points.len() * 2);
+    for w in points.windows(2) {
+        out.push(w[0]);
+        out.push((w[1].0, w[0].1));
+    }
+    out.extend(points.last());
+    out
 }
 
 /// Points of `series` (a name and its (x, y) points) in one figure, each
@@ -273,7 +390,7 @@ pub(crate) fn scatter(
     svg((820, 480), |root| {
         let err = |e: DrawingAreaErrorKind<_>| anyhow!("{e}");
         let mut chart = ChartBuilder::on(root)
-            .caption(title, ("sans-serif", 20))
+            .caption(title, ("sans-serif", TITLE_FONT))
             .margin(16)
             .margin_right(40)
             .x_label_area_size(48)
@@ -282,18 +399,21 @@ pub(crate) fn scatter(
             .map_err(err)?;
         chart
             .configure_mesh()
+            .light_line_style(BLACK.mix(LIGHT_GRID))
+            .bold_line_style(BLACK.mix(BOLD_GRID))
+            .label_style(("sans-serif", TICK_FONT))
             .x_label_formatter(&|x| short(*x))
             .y_label_formatter(&|y| short(*y))
             .x_desc(x_label)
             .y_desc(y_label)
-            .axis_desc_style(("sans-serif", 15))
+            .axis_desc_style(("sans-serif", AXIS_FONT))
             .draw()
             .map_err(err)?;
         for (i, (name, points)) in series.iter().enumerate() {
             let c = colour(i);
             let finite = points.iter().copied().filter(|(x, y)| x.is_finite() && y.is_finite());
             chart
-                .draw_series(finite.map(|p| Circle::new(p, 1, c.mix(0.5).filled())))
+                .draw_series(finite.map(|p| Circle::new(p, 2, c.mix(0.45).filled())))
                 .map_err(err)?
                 .label(name.clone())
                 .legend(move |(x, y)| Circle::new((x + 10, y), 4, c.filled()));
@@ -303,20 +423,35 @@ pub(crate) fn scatter(
             .position(SeriesLabelPosition::UpperLeft)
             .background_style(WHITE.mix(0.9))
             .border_style(BLACK.mix(0.4))
-            .label_font(("sans-serif", 14))
+            .label_font(("sans-serif", LEGEND_FONT))
             .draw()
             .map_err(err)?;
         Ok(())
     })
 }
 
-/// An axis label: no decimals for whole numbers.
-fn short(v: f64) -> String {
-    if v.fract() == 0.0 && v.abs() < 1e15 { format!("{v:.0}") } else { format!("{v}") }
+/// Whether `v` is 1, 2 or 5 times a power of ten (to rounding).
+fn one_two_five(v: f64) -> bool {
+    if !(v > 0.0 && v.is_finite()) {
+        return false;
+    }
+    let mantissa = v / 10f64.powf(v.log10().floor());
+    [1.0, 2.0, 5.0, 10.0].iter().any(|m| (mantissa - m).abs() < 1e-6 * m)
 }
 
-/// A bar chart: one bar per label, its value written above it.
-pub(crate) fn bar_chart(title: &str, y_label: &str, bars: &[(String, f64)]) -> Result<String> {
+/// An axis label: no decimals for whole numbers.
+fn short(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        format!("{v:.0}")
+    } else {
+        // Ticks like 0.30000000000000004 are 0.3 to a reader.
+        let text = format!("{v:.6}");
+        text.trim_end_matches('0').trim_end_matches('.').to_owned()
+    }
+}
+
+/// A bar chart: one bar per label, its value written centred above it.
+pub(crate) fn bar_chart(title: &str, x_label: &str, y_label: &str, bars: &[(String, f64)]) -> Result<String> {
     let high = bars.iter().map(|b| b.1).fold(0.0, f64::max).max(1e-9);
     let low = bars.iter().map(|b| b.1).fold(0.0, f64::min);
     let labels: Vec<String> = bars.iter().map(|b| b.0.clone()).collect();
@@ -324,7 +459,7 @@ pub(crate) fn bar_chart(title: &str, y_label: &str, bars: &[(String, f64)]) -> R
     svg((820, 480), |root| {
         let err = |e: DrawingAreaErrorKind<_>| anyhow!("{e}");
         let mut chart = ChartBuilder::on(root)
-            .caption(title, ("sans-serif", 20))
+            .caption(title, ("sans-serif", TITLE_FONT))
             .margin(16)
             .x_label_area_size(48)
             .y_label_area_size(70)
@@ -332,6 +467,9 @@ pub(crate) fn bar_chart(title: &str, y_label: &str, bars: &[(String, f64)]) -> R
             .map_err(err)?;
         chart
             .configure_mesh()
+            .light_line_style(BLACK.mix(LIGHT_GRID))
+            .bold_line_style(BLACK.mix(BOLD_GRID))
+            .label_style(("sans-serif", TICK_FONT))
             .disable_x_mesh()
             .x_labels(bars.len().max(2))
             .x_label_formatter(&|x: &f64| {
@@ -342,20 +480,27 @@ pub(crate) fn bar_chart(title: &str, y_label: &str, bars: &[(String, f64)]) -> R
                     String::new()
                 }
             })
+            .x_label_style(("sans-serif", if bars.len() > 10 { 14 } else { TICK_FONT }))
             .y_label_formatter(&|y| short(*y))
+            .x_desc(x_label)
             .y_desc(y_label)
-            .axis_desc_style(("sans-serif", 15))
+            .axis_desc_style(("sans-serif", AXIS_FONT))
             .draw()
             .map_err(err)?;
+        let value_font = if bars.len() > 10 { 14 } else { 16 };
         for (i, (_, v)) in bars.iter().enumerate() {
             let x = i as f64;
             chart
                 .draw_series([Rectangle::new([(x - 0.35, 0.0), (x + 0.35, *v)], colour(0).filled())])
                 .map_err(err)?;
-            let above = if *v >= 0.0 { *v + (high - low) * 0.03 } else { *v - (high - low) * 0.03 };
-            chart
-                .draw_series([Text::new(format!("{v:.1}"), (x - 0.18, above), ("sans-serif", 13))])
-                .map_err(err)?;
+            let (beside, anchor) = if *v >= 0.0 {
+                (*v + (high - low) * 0.01, VPos::Bottom)
+            } else {
+                (*v - (high - low) * 0.01, VPos::Top)
+            };
+            let style =
+                TextStyle::from(("sans-serif", value_font).into_font()).pos(Pos::new(HPos::Center, anchor));
+            chart.draw_series([Text::new(format!("{v:.1}"), (x, beside), style)]).map_err(err)?;
         }
         Ok(())
     })
@@ -395,6 +540,11 @@ mod tests {
         for text in ["servers", "mean wait (log scale)", "Erlang C (steady state)", "1", "2", "3"] {
             assert!(says(&svg, text), "{text}");
         }
+        // A log axis is labelled at 1, 2 and 5 times each power of ten.
+        for text in ["1", "2", "5", "10", "20", "50", "500", "5000", "20000"] {
+            assert!(says(&svg, text), "{text}");
+        }
+        assert!(!says(&svg, "30") && !says(&svg, "400"));
         let linear = box_plot("Mean wait", "mean wait", &boxes(1.5)).unwrap();
         assert!(!linear.contains("log scale") && says(&linear, "mean wait"));
     }
@@ -413,6 +563,52 @@ mod tests {
     }
 
     #[test]
+    fn customers_by_node_draw_a_panel_per_run_with_the_system_and_each_node() {
+        use crate::sim_report::InSystem;
+        let run = |scale: f64| InSystem {
+            times: vec![0.0, 1.0, 2.0, 3.0],
+            nodes: vec![
+                vec![0.0, scale, 2.0 * scale, scale],
+                vec![0.0, 0.0, 1.0, 3.0],
+                vec![0.0, 1.0, 0.0, 0.0],
+            ],
+        };
+        let runs = vec![("c = 1".to_owned(), run(10.0)), ("c = 2".to_owned(), run(2.0))];
+        let svg = in_system_by_node("In system", &runs).unwrap();
+        // Lines drawn `width` wide: the series 2, their legend marks 3.
+        let lines = |svg: &str, width: u32| {
+            svg.split("<polyline")
+                .skip(1)
+                .filter(|p| p.contains(&format!("stroke-width=\"{width}\"")))
+                .count()
+        };
+        // Per panel the system and three nodes, and one legend of four.
+        assert_eq!(lines(&svg, 2), 2 * 4);
+        assert_eq!(lines(&svg, 3), 4);
+        for (n, colour) in PALETTE.iter().take(3).enumerate() {
+            // Two panels' lines and the legend's mark.
+            assert_eq!(svg.matches(&format!("stroke=\"{colour}\"")).count(), 3, "node {}", n + 1);
+            assert!(says(&svg, &format!("node {}", n + 1)));
+        }
+        assert_eq!(svg.matches("stroke=\"#000000\" stroke-width=\"2\"").count(), 2, "the system's lines");
+        for text in ["system", "c = 1", "c = 2", "In system"] {
+            assert!(says(&svg, text), "{text}");
+        }
+        assert_eq!(
+            svg.split("<text").filter(|t| t.contains(">\ntime\n<") || t.contains(">time<")).count(),
+            2
+        );
+        // More nodes than colours: the first MAX_NODE_LINES are drawn.
+        let many = InSystem { times: vec![0.0, 1.0], nodes: vec![vec![0.0, 1.0]; MAX_NODE_LINES + 3] };
+        let svg = in_system_by_node("Many", &[("c = 1".to_owned(), many)]).unwrap();
+        assert_eq!((lines(&svg, 2), lines(&svg, 3)), (1 + MAX_NODE_LINES, 1 + MAX_NODE_LINES));
+        assert!(
+            says(&svg, &format!("node {MAX_NODE_LINES}"))
+                && !says(&svg, &format!("node {}", MAX_NODE_LINES + 1))
+        );
+    }
+
+    #[test]
     fn a_scatter_draws_every_finite_point_with_a_legend() {
         let series = vec![
             ("c = 1".to_owned(), vec![(1.0, 2.0), (2.0, 3.0), (3.0, f64::NAN)]),
@@ -427,9 +623,9 @@ mod tests {
     #[test]
     fn a_bar_chart_has_a_bar_and_a_value_per_label() {
         let bars = [("EWR".to_owned(), 12.5), ("JFK".to_owned(), 9.0), ("LGA".to_owned(), 7.25)];
-        let svg = bar_chart("Mean delay", "minutes", &bars).unwrap();
+        let svg = bar_chart("Mean delay", "airport", "minutes", &bars).unwrap();
         assert_eq!(svg.matches(&format!("fill=\"{}\"", PALETTE[0])).count(), 3);
-        for text in ["EWR", "LGA", "12.5", "7.2", "minutes"] {
+        for text in ["EWR", "LGA", "12.5", "7.2", "minutes", "airport"] {
             assert!(says(&svg, text), "{text}");
         }
     }

@@ -101,20 +101,47 @@ pub(crate) fn pictures(
         svg: plots::box_plot("Mean wait per run, by server count", "mean wait", &boxes)?,
     }];
     if let Stop::MaxTime(horizon) = setup.stop {
-        let mut series = Vec::new();
+        let mut runs = Vec::new();
         for (k, g) in groups.iter().enumerate().take(6) {
             let network = with_servers(setup.network, setup.servers.get(k).copied());
-            let points = in_system(&network, rng, seed, horizon, 500)?;
-            series.push((g.servers.map_or_else(|| "c = inf".to_owned(), |c| format!("c = {c}")), points));
+            let counts = in_system(&network, rng, seed, horizon, 500)?;
+            runs.push((g.servers.map_or_else(|| "c = inf".to_owned(), |c| format!("c = {c}")), counts));
         }
+        let nodes = setup.network.nodes.len();
+        let (svg, per_node) = if nodes > 1 {
+            let shown = nodes.min(plots::MAX_NODE_LINES);
+            let more = if nodes > shown {
+                format!(" (the first {shown} of its {nodes} nodes)")
+            } else {
+                String::new()
+            };
+            (
+                plots::in_system_by_node("Customers in the system and at each node against time", &runs)?,
+                format!(
+                    " A panel per server count, each on its own scale: the whole system in black, each node{more} \
+                     in its colour."
+                ),
+            )
+        } else {
+            let series: Vec<_> = runs.into_iter().map(|(name, c)| (name, c.total())).collect();
+            (
+                plots::step_lines(
+                    "Customers in the system against time",
+                    "time",
+                    "customers in the system",
+                    &series,
+                )?,
+                String::new(),
+            )
+        };
         out.push(Picture {
             file: FILES[1],
             heading: "Customers in the system".into(),
             note: format!(
                 "One run per server count (seed {seed}), the number of customers in the system sampled at 500 \
-                 times: a queue with a steady state settles, one without grows with time."
+                 times: a queue with a steady state settles, one without grows with time.{per_node}"
             ),
-            svg: plots::step_lines("Customers in the system against time", "time", "customers in the system", &series)?,
+            svg,
         });
     }
     let mut waits = Vec::new();
@@ -159,29 +186,57 @@ fn with_servers(network: &Network, servers: Option<usize>) -> Network {
     network
 }
 
-/// Customers in the whole network at `points` evenly spaced times of one
-/// run to `horizon` (the run is the one the sweep makes with this seed:
-/// pausing changes no event).
+/// Customers at each node of one run at evenly spaced times.
+pub(crate) struct InSystem {
+    /// The times, from 0.
+    pub(crate) times: Vec<f64>,
+    /// Per node, the customers there at each time.
+    pub(crate) nodes: Vec<Vec<f64>>,
+}
+
+impl InSystem {
+    /// Customers in the whole network at each time.
+    pub(crate) fn total(&self) -> Vec<(f64, f64)> {
+        (self.times.iter().enumerate()).map(|(k, &t)| (t, self.nodes.iter().map(|n| n[k]).sum())).collect()
+    }
+
+    /// Customers at `node` at each time.
+    pub(crate) fn node(&self, node: usize) -> Vec<(f64, f64)> {
+        self.times.iter().copied().zip(self.nodes[node].iter().copied()).collect()
+    }
+}
+
+/// Customers at each node at `points` evenly spaced times of one run to
+/// `horizon` (the run is the one the sweep makes with this seed: pausing
+/// changes no event).
 pub(crate) fn in_system(
     network: &Network,
     rng: RngKind,
     seed: u64,
     horizon: f64,
     points: u32,
-) -> Result<Vec<(f64, f64)>> {
-    fn go<R: RandomSource>(mut sim: Simulation<R>, horizon: f64, points: u32) -> Result<Vec<(f64, f64)>> {
-        let mut out = Vec::with_capacity(points as usize + 1);
-        out.push((0.0, 0.0));
+) -> Result<InSystem> {
+    fn go<R: RandomSource>(
+        mut sim: Simulation<R>,
+        nodes: usize,
+        horizon: f64,
+        points: u32,
+    ) -> Result<InSystem> {
+        let mut out = InSystem { times: vec![0.0], nodes: vec![vec![0.0]; nodes] };
         for k in 1..=points {
             let t = horizon * f64::from(k) / f64::from(points);
             sim.run_until(t)?;
-            out.push((t, sim.customers_at_nodes().iter().map(|&n| f64::from(n)).sum()));
+            out.times.push(t);
+            for (node, &n) in out.nodes.iter_mut().zip(&sim.customers_at_nodes()) {
+                node.push(f64::from(n));
+            }
         }
         Ok(out)
     }
+    let nodes = network.nodes.len();
     match rng {
-        RngKind::Pcg => go(Simulation::new(network, seed)?, horizon, points),
-        RngKind::Ciw => go(Simulation::ciw(network, seed)?, horizon, points),
+        RngKind::Pcg => go(Simulation::new(network, seed)?, nodes, horizon, points),
+        RngKind::Ciw => go(Simulation::ciw(network, seed)?, nodes, horizon, points),
     }
 }
 

@@ -276,7 +276,7 @@ fn the_demo_report_holds_each_sections_plots_streams_and_graphs() {
 
     let html = run("array", &["--size", "200", "--chunk", "50"], &dir.path().join("array.html"));
     assert!(html.contains("<h2>Array: histogram of the sampled normal values</h2>"));
-    assert!(html.contains("200 x 200 standard normal values") && html.contains("17 reductions in one graph"));
+    assert!(html.contains("All 200 x 200 standard normal values") && html.contains("in one streamed pass"));
     // 18 bins: below -4, sixteen half units, from 4 up.
     assert!(html.contains("\n&lt; -4\n</text>") && html.contains("\n≥ 4\n</text>"), "{html}");
     assert!(html.contains("<h2>Array: graph of C</h2>"));

@@ -20,6 +20,12 @@ pub trait Callback: Send + Sync {
     /// result is returned (dask's `finish`); `failed` when a task failed
     /// or was lost.
     fn finish(&self, _failed: bool) {}
+    /// Whether [`Callback::pretask`] and [`Callback::posttask`] are to be
+    /// called: a callback that only watches runs (start and finish) says
+    /// no, and then costs its runs nothing a task. Asked once a run.
+    fn wants_tasks(&self) -> bool {
+        true
+    }
 }
 
 /// One task as the [`Profiler`] saw it.
@@ -39,6 +45,11 @@ pub struct TaskSpan {
 
 /// Records key, worker, start and end of every task (dask's `Profiler`).
 ///
+/// Each worker writes to a shard of its own (a lock no other worker
+/// takes, unless there are more than 64 workers), so that
+/// profiling costs a task two clock reads, a copy of its key and no
+/// waiting; [`Profiler::spans`] merges the shards.
+///
 /// ```
 /// use std::sync::Arc;
 /// use executors::{Executor, Profiler, Strategy};
@@ -51,8 +62,26 @@ pub struct TaskSpan {
 #[derive(Debug)]
 pub struct Profiler {
     origin: Instant,
-    open: Mutex<Vec<(String, usize, Duration)>>,
-    spans: Mutex<Vec<TaskSpan>>,
+    shards: Box<[Shard]>,
+}
+
+/// The number of shards of a [`Profiler`]: worker `w` writes to shard
+/// `w % SHARDS`.
+const SHARDS: usize = 64;
+
+/// The tasks of the workers of one shard, on a cache line of its own.
+#[derive(Debug, Default)]
+#[repr(align(128))]
+struct Shard(Mutex<ShardTasks>);
+
+#[derive(Debug, Default)]
+struct ShardTasks {
+    /// Tasks started and not ended: worker, a hash of the key, start.
+    /// A worker's tasks nest (a task that waits may run another on its
+    /// thread), so the latest match is the one that ends.
+    open: Vec<(usize, u64, Duration)>,
+    /// Tasks ended, in the order they ended.
+    spans: Vec<TaskSpan>,
 }
 
 impl Default for Profiler {
@@ -64,7 +93,7 @@ impl Default for Profiler {
 impl Profiler {
     /// A profiler whose clock starts now.
     pub fn new() -> Self {
-        Self { origin: Instant::now(), open: Mutex::new(Vec::new()), spans: Mutex::new(Vec::new()) }
+        Self { origin: Instant::now(), shards: (0..SHARDS).map(|_| Shard::default()).collect() }
     }
 
     /// The instant task times are counted from.
@@ -72,34 +101,45 @@ impl Profiler {
         self.origin
     }
 
-    /// The tasks finished so far, in the order they finished.
+    /// The tasks finished so far, in the order they finished (by their end
+    /// times).
     pub fn spans(&self) -> Vec<TaskSpan> {
-        self.spans.lock().unwrap_or_else(|e| e.into_inner()).clone()
+        let mut all = Vec::new();
+        for shard in self.shards.iter() {
+            all.extend(shard.lock().spans.iter().cloned());
+        }
+        all.sort_by_key(|s| s.end);
+        all
     }
+}
+
+impl Shard {
+    fn lock(&self) -> std::sync::MutexGuard<'_, ShardTasks> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// FNV-1a of a key: enough to tell a worker's nested tasks apart.
+fn key_hash(key: &str) -> u64 {
+    key.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
 }
 
 impl Callback for Profiler {
     fn pretask(&self, key: &str, worker: usize) {
+        let hash = key_hash(key);
         let now = self.origin.elapsed();
-        self.open.lock().unwrap_or_else(|e| e.into_inner()).push((key.to_owned(), worker, now));
+        self.shards[worker % SHARDS].lock().open.push((worker, hash, now));
     }
 
     fn posttask(&self, key: &str, worker: usize, ok: bool) {
         let end = self.origin.elapsed();
-        let start = {
-            let mut open = self.open.lock().unwrap_or_else(|e| e.into_inner());
-            match open.iter().position(|(k, w, _)| k == key && *w == worker) {
-                Some(i) => open.swap_remove(i).2,
-                None => end,
-            }
+        let hash = key_hash(key);
+        let mut shard = self.shards[worker % SHARDS].lock();
+        let start = match shard.open.iter().rposition(|&(w, h, _)| w == worker && h == hash) {
+            Some(i) => shard.open.remove(i).2,
+            None => end,
         };
-        self.spans.lock().unwrap_or_else(|e| e.into_inner()).push(TaskSpan {
-            key: key.to_owned(),
-            worker,
-            start,
-            end,
-            ok,
-        });
+        shard.spans.push(TaskSpan { key: key.to_owned(), worker, start, end, ok });
     }
 }
 
@@ -117,6 +157,8 @@ pub enum Progress {
 #[derive(Clone)]
 pub(crate) struct Hooks {
     callbacks: Arc<[Arc<dyn Callback>]>,
+    /// Those of `callbacks` that want to hear of every task.
+    per_task: Arc<[Arc<dyn Callback>]>,
     bar: Option<Arc<Bar>>,
 }
 
@@ -145,14 +187,16 @@ impl Hooks {
             );
             Arc::new(Bar { bar, started: Instant::now(), shown: false.into() })
         });
-        Self { callbacks: callbacks.into(), bar }
+        let per_task: Vec<Arc<dyn Callback>> =
+            callbacks.iter().filter(|c| c.wants_tasks()).cloned().collect();
+        Self { callbacks: callbacks.into(), per_task: per_task.into(), bar }
     }
 
     #[inline]
     pub(crate) fn pre(&self, key: &dyn Fn() -> String, worker: usize) {
-        if !self.callbacks.is_empty() {
+        if !self.per_task.is_empty() {
             let key = key();
-            for c in self.callbacks.iter() {
+            for c in self.per_task.iter() {
                 c.pretask(&key, worker);
             }
         }
@@ -160,9 +204,9 @@ impl Hooks {
 
     #[inline]
     pub(crate) fn post(&self, key: &dyn Fn() -> String, worker: usize, ok: bool) {
-        if !self.callbacks.is_empty() {
+        if !self.per_task.is_empty() {
             let key = key();
-            for c in self.callbacks.iter() {
+            for c in self.per_task.iter() {
                 c.posttask(&key, worker, ok);
             }
         }
@@ -191,6 +235,66 @@ impl Hooks {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Watches runs only.
+    struct RunsOnly;
+
+    impl Callback for RunsOnly {
+        fn pretask(&self, _: &str, _: usize) {
+            panic!("asked about a task");
+        }
+        fn wants_tasks(&self) -> bool {
+            false
+        }
+    }
+
+    #[test]
+    fn a_callback_that_wants_no_tasks_costs_no_key() {
+        let hooks = Hooks::for_output(&[Arc::new(RunsOnly)], Progress::Hidden, 3, false);
+        let keys = std::sync::atomic::AtomicUsize::new(0);
+        let key = || {
+            keys.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            "task-0".to_owned()
+        };
+        hooks.pre(&key, 0);
+        hooks.post(&key, 0, true);
+        assert_eq!(keys.load(std::sync::atomic::Ordering::Relaxed), 0);
+        let profiler: Arc<dyn Callback> = Arc::new(Profiler::new());
+        let hooks = Hooks::for_output(&[Arc::new(RunsOnly), profiler], Progress::Hidden, 3, false);
+        hooks.pre(&key, 0);
+        hooks.post(&key, 0, true);
+        assert_eq!(keys.load(std::sync::atomic::Ordering::Relaxed), 2);
+    }
+
+    #[test]
+    fn the_profiler_pairs_nested_tasks_and_workers_sharing_a_shard() {
+        let p = Profiler::new();
+        let tick = || std::thread::sleep(Duration::from_millis(2));
+        // Worker 1 runs "b" inside "a"; worker 65 shares its shard.
+        p.pretask("a", 1);
+        tick();
+        p.pretask("b", 1);
+        p.pretask("a", 65);
+        tick();
+        p.posttask("b", 1, true);
+        tick();
+        p.posttask("a", 65, false);
+        tick();
+        p.posttask("a", 1, true);
+        p.pretask("c", 0);
+        p.posttask("c", 0, true);
+        let spans = p.spans();
+        let order: Vec<(&str, usize)> = spans.iter().map(|s| (s.key.as_str(), s.worker)).collect();
+        assert_eq!(order, [("b", 1), ("a", 65), ("a", 1), ("c", 0)], "in the order they ended");
+        let (b, a65, a1) = (&spans[0], &spans[1], &spans[2]);
+        assert!(a1.start < b.start && b.end < a1.end, "b nested in a: {a1:?} {b:?}");
+        assert!(b.start <= a65.start && a65.start < b.end && !a65.ok);
+        assert!(spans.iter().all(|s| s.start <= s.end));
+        // A task that never started lasts no time.
+        p.posttask("d", 3, true);
+        let d = p.spans().into_iter().find(|s| s.key == "d").unwrap();
+        assert_eq!(d.start, d.end);
+    }
 
     #[test]
     fn the_bar_appears_only_on_a_terminal_after_a_second() {

@@ -92,10 +92,10 @@ impl Report {
         let _ = write!(
             html,
             "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>{title}</title>\n\
-             <style>\nbody {{ font-family: sans-serif; margin: 2em auto; max-width: 1000px; color: #222; }}\n\
+             <style>\nbody {{ font-family: sans-serif; margin: 2em auto; max-width: 1080px; color: #222; }}\n\
              table {{ border-collapse: collapse; }} td {{ padding: 2px 12px 2px 0; }}\n\
              td:first-child {{ color: #555; }}\n\
-             pre {{ overflow-x: auto; font-size: 12px; background: #f7f7f7; padding: 8px; }}\n\
+             pre {{ overflow-x: auto; font-size: 11px; background: #f7f7f7; padding: 8px; }}\n\
              .picture {{ overflow-x: auto; margin: 0.5em 0 2em; }} .picture svg {{ max-width: 100%; height: auto; }}\n\
              </style>\n</head>\n<body>\n<h1>{title}</h1>\n<table class=\"summary\">\n"
         );

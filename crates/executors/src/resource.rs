@@ -169,6 +169,10 @@ impl Callback for ResourceProfiler {
     fn finish(&self, _failed: bool) {
         self.stop();
     }
+
+    fn wants_tasks(&self) -> bool {
+        false
+    }
 }
 
 /// The span CPU use is measured over: Linux counts CPU time in ticks of

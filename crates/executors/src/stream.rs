@@ -212,8 +212,13 @@ pub fn task_stream_svg(
         let cpu: Vec<(f64, f64)> = samples.iter().map(|s| (secs(s.at), s.cpu_percent)).collect();
         let mem: Vec<(f64, f64)> =
             samples.iter().map(|s| (secs(s.at), s.memory_bytes as f64 / 1e6)).collect();
-        for (name, points, colour) in [("CPU (%)", cpu, "#0072B2"), ("memory (MB)", mem, "#D55E00")] {
-            panel(&mut svg, panels_y, layout.panel, name, &points, colour, &x, (t0, t1), left, plot);
+        // CPU on a scale of one core at least: an idle run reads 0 of 100,
+        // not a flat line on a scale of 0 to 1.
+        for (name, points, colour, at_least) in
+            [("CPU (%)", cpu, "#0072B2", 100.0), ("memory (MB)", mem, "#D55E00", 1.0)]
+        {
+            let frame = (panels_y, layout.panel, at_least);
+            panel(&mut svg, frame, name, &points, colour, &x, (t0, t1), left, plot);
             panels_y += layout.panel + 40.0;
         }
     }
@@ -263,12 +268,13 @@ impl Group {
     }
 }
 
-/// A resource panel: a frame, a y axis from 0, the curve, the time axis.
+/// A resource panel: a frame, a y axis from 0 to the values' highest
+/// (and to `at_least` at least), the curve, the time axis; `frame` is
+/// the panel's top, height and `at_least`.
 #[allow(clippy::too_many_arguments)]
 fn panel(
     svg: &mut String,
-    top: f64,
-    height: f64,
+    (top, height, at_least): (f64, f64, f64),
     name: &str,
     points: &[(f64, f64)],
     colour: &str,
@@ -277,7 +283,7 @@ fn panel(
     left: f64,
     plot: f64,
 ) {
-    let high = points.iter().map(|p| p.1).fold(0.0, f64::max);
+    let high = points.iter().map(|p| p.1).fold(at_least, f64::max);
     let ticks = nice_ticks(0.0, if high > 0.0 { high } else { 1.0 });
     let top_value = *ticks.last().unwrap_or(&1.0);
     let y = |v: f64| top + height - v / top_value * height;

@@ -1,12 +1,15 @@
 //! The executors' figures: scheduler overhead per trivial task, speed-up of
 //! the talk's experiment and of a large sweep on two workers, the sleeping
 //! graph on 2 and 16 workers; dask's threaded scheduler on the same work
-//! (2 workers, timed in one warm process as ours are) when it is installed.
+//! (2 workers, timed in one warm process as ours are) when it is installed;
+//! what the profilers (`Profiler` and `ResourceProfiler` at its default
+//! interval) add to the talk's sweep and to the graph's cost a task,
+//! measured side by side with the same work unprofiled.
 
 use std::time::{Duration, Instant};
 
 use anyhow::Result;
-use executors::{Executor, Graph, Progress, Strategy};
+use executors::{Executor, Graph, Profiler, Progress, ResourceProfiler, Strategy};
 use queue_sim::{RngKind, TrialResult};
 
 use super::{Args, Report, Sizes, last_json, median, python, spread};
@@ -34,6 +37,9 @@ pub(crate) fn run(args: &Args, sizes: &Sizes, report: &mut Report) -> Result<()>
     speedups(report, "big", &format!("{} trials", big.len()), &big, sizes.repeats, 1.9)?;
     println!();
 
+    profiling(sizes, report, &talk_trials)?;
+    println!();
+
     sleeping(args, sizes, report)
 }
 
@@ -59,17 +65,7 @@ fn overhead(args: &Args, sizes: &Sizes, report: &mut Report) -> Result<()> {
             .target(&format!("at most {limit} us"), m <= limit);
     }
     let exec = Executor::new(Strategy::Graph, WORKERS)?.progress(Progress::Hidden);
-    let ours_at = |calls: usize| {
-        times(sizes.repeats, || {
-            let start = Instant::now();
-            let g = Graph::new();
-            let inc = g.delayed1("inc", |x: &u64| Ok::<_, String>(x + 1));
-            let calls_made: Vec<_> = (0..calls as u64).map(|i| inc.call(&g.value(i))).collect();
-            let refs: Vec<_> = calls_made.iter().collect();
-            std::hint::black_box(g.compute(&refs, &exec)?);
-            Ok(start.elapsed().as_secs_f64() / calls as f64 * 1e6)
-        })
-    };
+    let ours_at = |calls: usize| times(sizes.repeats, || delayed_calls(calls, &exec));
     let big = ours_at(n)?;
     let small = ours_at(sizes.dask_tasks)?;
     let (b, s) = (median(&big), median(&small));
@@ -173,6 +169,108 @@ fn sleeping(args: &Args, sizes: &Sizes, report: &mut Report) -> Result<()> {
     Ok(())
 }
 
+/// What profiling costs: the talk's 300 trials on the pool and the graph's
+/// trivial delayed calls, each timed plain and under a [`Profiler`] and a
+/// [`ResourceProfiler`] at its default interval, the two alternating run
+/// by run so that both see the same machine.
+fn profiling(sizes: &Sizes, report: &mut Report, trials: &[queue_sim::Trial]) -> Result<()> {
+    println!(
+        "Profiling (Profiler and ResourceProfiler every {} ms), plain and profiled alternating:",
+        executors::DEFAULT_INTERVAL.as_millis()
+    );
+    let exec = Executor::new(Strategy::Pool, WORKERS)?.progress(Progress::Hidden);
+    let (mut plain, mut profiled) = (Vec::new(), Vec::new());
+    let mut equal = true;
+    for _ in 0..sizes.talk_runs.max(1) {
+        let start = Instant::now();
+        let expected = exec.map(trials.to_vec(), |t| t.run())?;
+        plain.push(start.elapsed().as_secs_f64());
+        let start = Instant::now();
+        let (rows, spans) = profiled_sweep(&exec, trials)?;
+        profiled.push(start.elapsed().as_secs_f64());
+        equal &= rows == expected && spans == trials.len();
+    }
+    let ratio = median(&profiled) / median(&plain);
+    println!(
+        "  {:>28}: plain {:.3} s ({}), profiled {:.3} s ({}): {ratio:.3}x (target at most 1.05x)",
+        format!("the talk's {} trials, pool", trials.len()),
+        median(&plain),
+        spread(&plain, 1.0, 3),
+        median(&profiled),
+        spread(&profiled, 1.0, 3)
+    );
+    println!("  {:>28}: {}", "results", if equal { "equal to the plain run's" } else { "DIFFER" });
+    report.measured("executors.talk_pool_plain_s", "s", "executors", WARM, plain);
+    report.measured("executors.talk_pool_profiled_s", "s", "executors", WARM, profiled);
+    report
+        .derived("executors.profiling_sweep_ratio", "x", "executors", ratio)
+        .ratio(ratio, "profiled median / plain median, alternating in one run")
+        .target("at most 1.05x", ratio <= 1.05);
+    report.check("executors.profiled_sweep_equal", equal, serde_json::json!({ "trials": trials.len() }));
+    if !equal {
+        anyhow::bail!("the profiled sweep's results differ from the plain sweep's");
+    }
+
+    let n = sizes.tasks;
+    let graph = Executor::new(Strategy::Graph, WORKERS)?.progress(Progress::Hidden);
+    let (mut plain, mut profiled) = (Vec::new(), Vec::new());
+    // As many runs as the sweep's: a difference of a microsecond a call
+    // needs more than three runs to stand out of a shared machine's noise.
+    for _ in 0..sizes.talk_runs.max(1) {
+        plain.push(delayed_calls(n, &graph)?);
+        let (tasks, resources) = profilers()?;
+        let exec = graph.clone().with_callback(tasks.clone()).with_callback(resources);
+        profiled.push(delayed_calls(n, &exec)?);
+        anyhow::ensure!(tasks.spans().len() > n, "the profiler missed tasks");
+    }
+    let extra = median(&profiled) - median(&plain);
+    let ratio = median(&profiled) / median(&plain);
+    println!(
+        "  {:>28}: plain {:.3} us a call ({}), profiled {:.3} us ({}): {extra:+.3} us a call (target at most 2 us)",
+        format!("graph, {n} delayed calls"),
+        median(&plain),
+        spread(&plain, 1.0, 3),
+        median(&profiled),
+        spread(&profiled, 1.0, 3)
+    );
+    report.measured("executors.delayed_call_plain_us", "us", "executors", WARM, plain);
+    report.measured("executors.delayed_call_profiled_us", "us", "executors", WARM, profiled);
+    report
+        .derived("executors.profiling_task_extra_us", "us", "executors", extra)
+        .ratio(ratio, "profiled median / plain median, alternating in one run")
+        .target("at most 2 us a delayed call", extra <= 2.0);
+    Ok(())
+}
+
+/// A [`Profiler`] and a [`ResourceProfiler`] on its clock at the default
+/// interval, as `--report` attaches them.
+fn profilers() -> Result<(std::sync::Arc<Profiler>, std::sync::Arc<ResourceProfiler>)> {
+    let tasks = std::sync::Arc::new(Profiler::new());
+    let resources = std::sync::Arc::new(ResourceProfiler::aligned_with(&tasks, executors::DEFAULT_INTERVAL)?);
+    Ok((tasks, resources))
+}
+
+/// `trials` run by `exec` under fresh profilers: the results and the
+/// number of tasks the profiler saw.
+fn profiled_sweep(exec: &Executor, trials: &[queue_sim::Trial]) -> Result<(Vec<TrialResult>, usize)> {
+    let (tasks, resources) = profilers()?;
+    let exec = exec.clone().with_callback(tasks.clone()).with_callback(resources);
+    let rows = exec.map(trials.to_vec(), |t| t.run())?;
+    Ok((rows, tasks.spans().len()))
+}
+
+/// Microseconds a call of `n` trivial delayed calls computed by `exec`,
+/// building the graph included.
+fn delayed_calls(n: usize, exec: &Executor) -> Result<f64> {
+    let start = Instant::now();
+    let g = Graph::new();
+    let inc = g.delayed1("inc", |x: &u64| Ok::<_, String>(x + 1));
+    let calls: Vec<_> = (0..n as u64).map(|i| inc.call(&g.value(i))).collect();
+    let refs: Vec<_> = calls.iter().collect();
+    std::hint::black_box(g.compute(&refs, exec)?);
+    Ok(start.elapsed().as_secs_f64() / n as f64 * 1e6)
+}
+
 /// A strategy's name as a JSON key: `work_queue`.
 fn key(strategy: Strategy) -> String {
     strategy.name().replace('-', "_")
@@ -270,3 +368,66 @@ for workers in (2, 16):
     res[f"w{workers}"] = times
 print(json.dumps(res))
 "#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_profiled_sweep_gives_the_plain_sweeps_results() {
+        let trials = talk::experiment(4, RngKind::Ciw).trials().unwrap();
+        for strategy in [Strategy::Sequential, Strategy::Pool, Strategy::Graph] {
+            let exec = Executor::new(strategy, WORKERS).unwrap().progress(Progress::Hidden);
+            let plain = exec.map(trials.clone(), |t| t.run()).unwrap();
+            let (profiled, spans) = profiled_sweep(&exec, &trials).unwrap();
+            assert_eq!(profiled, plain, "{strategy}");
+            assert_eq!(spans, trials.len(), "{strategy}");
+        }
+    }
+
+    #[test]
+    fn the_profiling_cells_record_both_sides_the_cost_and_the_equality() {
+        let sizes = Sizes {
+            trials: 1,
+            ciw_trials: 1,
+            events: 1e-3,
+            tasks: 50,
+            dask_tasks: 10,
+            big_trials: 3,
+            talk_runs: 2,
+            nap_ms: 1,
+            repeats: 1,
+            mpi_trials: 1,
+            frame_rows: None,
+            array: (10, 5),
+            array_repeats: 1,
+            demo_repeats: 1,
+        };
+        let mut report = Report::default();
+        let trials = talk::experiment(2, RngKind::Ciw).trials().unwrap();
+        profiling(&sizes, &mut report, &trials).unwrap();
+        let doc = report.to_json(serde_json::Value::Null);
+        let figure = |name: &str| {
+            doc["figures"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|f| f["name"] == name)
+                .cloned()
+                .unwrap_or_else(|| panic!("no {name}"))
+        };
+        for side in
+            ["talk_pool_plain_s", "talk_pool_profiled_s", "delayed_call_plain_us", "delayed_call_profiled_us"]
+        {
+            let f = figure(&format!("executors.{side}"));
+            assert_eq!(f["repeats"], 2, "{f}: one per run of the sweep");
+            assert!(f["value"].as_f64().is_some_and(|x| x > 0.0), "{f}");
+        }
+        let ratio = figure("executors.profiling_sweep_ratio");
+        assert!(ratio["value"].as_f64().is_some_and(|x| x > 0.0) && ratio["target"]["met"].is_boolean());
+        let extra = figure("executors.profiling_task_extra_us");
+        assert!(extra["value"].as_f64().is_some_and(f64::is_finite) && extra["target"]["met"].is_boolean());
+        assert_eq!(doc["checks"][0]["name"], "executors.profiled_sweep_equal");
+        assert_eq!(doc["checks"][0]["passed"], true);
+    }
+}

@@ -155,6 +155,41 @@ fn the_task_stream_draws_resource_panels_on_the_same_axis() {
 }
 
 #[test]
+fn an_idle_run_reads_zero_on_a_cpu_scale_of_one_core() {
+    let span = TaskSpan {
+        key: "nap-1".into(),
+        worker: 0,
+        start: Duration::ZERO,
+        end: Duration::from_secs(1),
+        ok: true,
+    };
+    let idle = |ms: u64| executors::ResourceSample {
+        at: Duration::from_millis(ms),
+        cpu_percent: 0.0,
+        memory_bytes: 5 << 20,
+    };
+    let svg = task_stream_svg(&[span], &[idle(0), idle(1000)], "x", Default::default());
+    let cpu = svg.split("class=\"panel\"").nth(1).unwrap();
+    let cpu = cpu.split("memory (MB)").next().unwrap();
+    // Its scale runs to 100%, not to 1%.
+    assert!(cpu.contains(">100</text>") && !cpu.contains(">0.2</text>"), "{cpu}");
+}
+
+#[test]
+fn a_report_fits_a_summary_table_of_150_columns_in_its_width() {
+    let html = Report::new("wide").to_html();
+    let number = |after: &str, rule: &str| -> f64 {
+        let rest = &html[html.find(rule).unwrap()..];
+        let rest = &rest[rest.find(after).unwrap() + after.len()..];
+        rest[..rest.find("px").unwrap()].trim().parse().unwrap()
+    };
+    let (page, font) = (number("max-width:", "body {"), number("font-size:", "pre {"));
+    // A monospace character is about 0.61 of the font size wide; 8 px of
+    // padding each side.
+    assert!(150.0 * 0.61 * font + 16.0 <= page, "{font} px text in {page} px");
+}
+
+#[test]
 fn a_report_is_one_html_file_that_needs_no_network() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("report.html");
