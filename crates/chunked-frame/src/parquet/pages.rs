@@ -1,0 +1,474 @@
+//! A column chunk's pages decoded straight into the crate's columns: a
+//! string dictionary page becomes the column's dictionary once (each
+//! distinct string checked and copied once, not once a row) and its data
+//! pages' indices become the codes; numbers are read from their
+//! dictionary or plain bytes into the column's values. Definition levels
+//! (RLE) give the validity, which stays empty when nothing is null.
+//!
+//! Handles the encodings writers use for these types (plain, and the
+//! dictionary with RLE/bit-packed indices) in data pages v1 and v2; for
+//! anything else [`read`] answers `Ok(None)` and the caller reads the chunk
+//! again through the `parquet` crate's general column reader.
+
+use std::collections::HashMap;
+
+use parquet::basic::{Encoding, LogicalType, Type as Physical};
+use parquet::column::page::{Page, PageReader};
+use parquet::schema::types::ColumnDescriptor;
+
+use crate::column::{Column, NULL_CODE};
+
+/// Why a chunk cannot be decoded here (the caller falls back), or what is
+/// wrong with it.
+pub(super) enum Problem {
+    /// An encoding or layout this module does not decode.
+    Unsupported,
+    /// The data is wrong: the message says how.
+    Bad(String),
+}
+
+impl From<String> for Problem {
+    fn from(message: String) -> Self {
+        Problem::Bad(message)
+    }
+}
+
+type Res<T> = std::result::Result<T, Problem>;
+
+/// Decodes the `rows` rows of one column chunk from its pages, or
+/// `Ok(None)` when it uses something this module does not decode.
+pub(super) fn read(
+    pages: &mut dyn PageReader,
+    descr: &ColumnDescriptor,
+    rows: usize,
+) -> std::result::Result<Option<Column>, String> {
+    let unsigned = matches!(descr.logical_type_ref(), Some(LogicalType::Integer { is_signed: false, .. }));
+    let max = descr.max_def_level();
+    if !(0..=1).contains(&max) || descr.max_rep_level() != 0 {
+        return Ok(None);
+    }
+    let done = match descr.physical_type() {
+        Physical::DOUBLE => numbers::<8, f64>(pages, max == 1, rows, f64::NAN, f64::from_le_bytes)
+            .map(|(values, valid)| Column::Float64 { values, valid }),
+        Physical::FLOAT => {
+            numbers::<4, f64>(pages, max == 1, rows, f64::NAN, |b| f64::from(f32::from_le_bytes(b)))
+                .map(|(values, valid)| Column::Float64 { values, valid })
+        }
+        Physical::INT64 if !unsigned => numbers::<8, i64>(pages, max == 1, rows, 0, i64::from_le_bytes)
+            .map(|(values, valid)| Column::Int64 { values, valid }),
+        Physical::INT32 if unsigned => {
+            numbers::<4, i64>(pages, max == 1, rows, 0, |b| i64::from(u32::from_le_bytes(b)))
+                .map(|(values, valid)| Column::Int64 { values, valid })
+        }
+        Physical::INT32 => numbers::<4, i64>(pages, max == 1, rows, 0, |b| i64::from(i32::from_le_bytes(b)))
+            .map(|(values, valid)| Column::Int64 { values, valid }),
+        Physical::BYTE_ARRAY => strings(pages, max == 1, rows),
+        _ => return Ok(None),
+    };
+    match done {
+        Ok(column) => Ok(Some(column)),
+        Err(Problem::Unsupported) => Ok(None),
+        Err(Problem::Bad(message)) => Err(message),
+    }
+}
+
+/// One data page, its levels and values apart.
+struct DataPage<'a> {
+    /// Rows (levels) in the page.
+    rows: usize,
+    /// The definition levels as RLE/bit-packed runs of width 1, if the
+    /// column is nullable.
+    defs: Option<&'a [u8]>,
+    /// The encoded values.
+    values: &'a [u8],
+    encoding: Encoding,
+}
+
+/// The next page: `None` at the end, the dictionary's bytes and count, or a
+/// data page.
+enum Next<'a> {
+    Dictionary(&'a [u8], usize),
+    Data(DataPage<'a>),
+}
+
+fn split(page: &Page, nullable: bool) -> Res<Next<'_>> {
+    let count = |n: u32| usize::try_from(n).map_err(|_| Problem::Bad("a page count beyond memory".into()));
+    match page {
+        Page::DictionaryPage { buf, num_values, encoding, .. } => {
+            if !matches!(encoding, Encoding::PLAIN | Encoding::PLAIN_DICTIONARY) {
+                return Err(Problem::Unsupported);
+            }
+            Ok(Next::Dictionary(buf, count(*num_values)?))
+        }
+        Page::DataPage { buf, num_values, encoding, def_level_encoding, .. } => {
+            let rows = count(*num_values)?;
+            let (defs, values) = if nullable {
+                if *def_level_encoding != Encoding::RLE {
+                    return Err(Problem::Unsupported);
+                }
+                let len = buf
+                    .get(..4)
+                    .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+                    .ok_or_else(|| Problem::Bad("a data page too short for its levels' length".into()))?;
+                let end = usize::try_from(len)
+                    .ok()
+                    .and_then(|l| l.checked_add(4))
+                    .filter(|&e| e <= buf.len())
+                    .ok_or_else(|| {
+                        Problem::Bad(format!("definition levels of {len} bytes past the page's end"))
+                    })?;
+                (Some(&buf[4..end]), &buf[end..])
+            } else {
+                (None, &buf[..])
+            };
+            Ok(Next::Data(DataPage { rows, defs, values, encoding: *encoding }))
+        }
+        Page::DataPageV2 { buf, num_values, encoding, def_levels_byte_len, rep_levels_byte_len, .. } => {
+            if *rep_levels_byte_len != 0 {
+                return Err(Problem::Unsupported);
+            }
+            let rows = count(*num_values)?;
+            let len = count(*def_levels_byte_len)?;
+            if len > buf.len() {
+                return Err(Problem::Bad(format!("definition levels of {len} bytes past the page's end")));
+            }
+            let defs = nullable.then_some(&buf[..len]);
+            Ok(Next::Data(DataPage { rows, defs, values: &buf[len..], encoding: *encoding }))
+        }
+    }
+}
+
+/// Appends a page's validity to `valid` (true where defined) and returns
+/// how many rows are defined.
+fn levels(defs: &[u8], rows: usize, valid: &mut Vec<bool>) -> Res<usize> {
+    let start = valid.len();
+    hybrid(defs, 1, rows, valid, |d| Some(d == 1))?;
+    Ok(valid[start..].iter().map(|&v| usize::from(v)).sum())
+}
+
+/// Values of a numeric column chunk and its validity (empty when none is
+/// null), nulls holding `fill`.
+fn numbers<const N: usize, T: Copy>(
+    pages: &mut dyn PageReader,
+    nullable: bool,
+    rows: usize,
+    fill: T,
+    from: impl Fn([u8; N]) -> T,
+) -> Res<(Vec<T>, Vec<bool>)> {
+    let mut values: Vec<T> = Vec::with_capacity(rows);
+    let mut valid: Vec<bool> = Vec::with_capacity(if nullable { rows } else { 0 });
+    let mut nulls = 0usize;
+    let mut dict: Vec<T> = Vec::new();
+    let mut dense: Vec<T> = Vec::new();
+    let plain = |bytes: &[u8], n: usize, out: &mut Vec<T>| -> Res<()> {
+        let need = n.checked_mul(N).filter(|&b| b <= bytes.len());
+        let need =
+            need.ok_or_else(|| Problem::Bad(format!("{n} plain values need more than the page's bytes")))?;
+        out.extend(bytes[..need].chunks_exact(N).map(|c| from(c.try_into().expect("N bytes"))));
+        Ok(())
+    };
+    while let Some(page) = pages.get_next_page().map_err(|e| Problem::Bad(e.to_string()))? {
+        match split(&page, nullable)? {
+            Next::Dictionary(bytes, n) => {
+                dict.clear();
+                plain(bytes, n, &mut dict)?;
+            }
+            Next::Data(p) => {
+                let defined = match p.defs {
+                    Some(defs) => levels(defs, p.rows, &mut valid)?,
+                    None => p.rows,
+                };
+                nulls += p.rows - defined;
+                // Values go straight to the column when the page has no null.
+                let out = if defined == p.rows { &mut values } else { &mut dense };
+                match p.encoding {
+                    Encoding::PLAIN => plain(p.values, defined, out)?,
+                    Encoding::RLE_DICTIONARY | Encoding::PLAIN_DICTIONARY => {
+                        indices(p.values, defined, out, |i| {
+                            dict.get(usize::try_from(i).unwrap_or(usize::MAX)).copied()
+                        })?
+                    }
+                    _ => return Err(Problem::Unsupported),
+                }
+                if defined != p.rows {
+                    let mut it = dense.drain(..);
+                    let page_valid = &valid[valid.len() - p.rows..];
+                    values.extend(
+                        page_valid.iter().map(|&ok| if ok { it.next().unwrap_or(fill) } else { fill }),
+                    );
+                }
+            }
+        }
+    }
+    check_rows(values.len(), rows)?;
+    if nulls == 0 {
+        valid = Vec::new();
+    }
+    Ok((values, valid))
+}
+
+fn check_rows(got: usize, rows: usize) -> Res<()> {
+    if got != rows {
+        return Err(Problem::Bad(format!("{got} values where the row group has {rows} rows")));
+    }
+    Ok(())
+}
+
+/// A string column chunk: the dictionary page's distinct strings become the
+/// column's dictionary (a repeated entry mapped to its first code), data
+/// pages' indices become codes through that map, and plain pages (a writer
+/// whose dictionary grew too large) are interned one value at a time.
+fn strings(pages: &mut dyn PageReader, nullable: bool, rows: usize) -> Res<Column> {
+    let mut dict: Vec<String> = Vec::new();
+    let mut codes: Vec<u32> = Vec::with_capacity(rows);
+    let mut valid: Vec<bool> = Vec::new();
+    // The code of each index of the current dictionary page.
+    let mut table: Vec<u32> = Vec::new();
+    // Whether `table` maps each index to itself.
+    let mut identity = false;
+    // Every string's code, built on the first repeated entry or plain page.
+    let mut index: HashMap<String, u32> = HashMap::new();
+    let mut dense: Vec<u32> = Vec::new();
+    let intern = |dict: &mut Vec<String>, index: &mut HashMap<String, u32>, bytes: &[u8]| -> Res<u32> {
+        let s = std::str::from_utf8(bytes)
+            .map_err(|e| Problem::Bad(format!("a string that is not UTF-8 ({e})")))?;
+        if let Some(&c) = index.get(s) {
+            return Ok(c);
+        }
+        let c = u32::try_from(dict.len())
+            .ok()
+            .filter(|&c| c != NULL_CODE)
+            .ok_or_else(|| Problem::Bad("more distinct strings than codes".into()))?;
+        dict.push(s.to_owned());
+        index.insert(s.to_owned(), c);
+        Ok(c)
+    };
+    while let Some(page) = pages.get_next_page().map_err(|e| Problem::Bad(e.to_string()))? {
+        match split(&page, nullable)? {
+            Next::Dictionary(bytes, n) => {
+                if dict.len() + n > usize::try_from(NULL_CODE).unwrap_or(usize::MAX) {
+                    return Err(Problem::Bad("more distinct strings than codes".into()));
+                }
+                table.clear();
+                let mut plain = Plain(bytes);
+                if dict.is_empty() && index.is_empty() {
+                    // The usual case: the chunk's one dictionary, taken as it is
+                    // unless an entry repeats.
+                    let mut firsts: HashMap<&[u8], u32> = HashMap::with_capacity(n);
+                    for _ in 0..n {
+                        let b = plain.next()?;
+                        let next = u32::try_from(dict.len()).expect("checked above");
+                        let code = *firsts.entry(b).or_insert(next);
+                        if code == next {
+                            let s = std::str::from_utf8(b)
+                                .map_err(|e| Problem::Bad(format!("a string that is not UTF-8 ({e})")))?;
+                            dict.push(s.to_owned());
+                        }
+                        table.push(code);
+                    }
+                } else {
+                    if index.is_empty() {
+                        index = dict.iter().enumerate().map(|(i, s)| (s.clone(), i as u32)).collect();
+                    }
+                    for _ in 0..n {
+                        let b = plain.next()?;
+                        table.push(intern(&mut dict, &mut index, b)?);
+                    }
+                }
+                identity = table.iter().enumerate().all(|(i, &c)| usize::try_from(c).is_ok_and(|c| c == i));
+            }
+            Next::Data(p) => {
+                let defined = match p.defs {
+                    Some(defs) => {
+                        // Only the page's validity: nulls are codes in a string column.
+                        valid.clear();
+                        levels(defs, p.rows, &mut valid)?
+                    }
+                    None => p.rows,
+                };
+                let out = if defined == p.rows { &mut codes } else { &mut dense };
+                match p.encoding {
+                    Encoding::RLE_DICTIONARY | Encoding::PLAIN_DICTIONARY => {
+                        if identity {
+                            // The usual case: the dictionary's indices are the codes.
+                            let n = table.len();
+                            indices(p.values, defined, out, |i| {
+                                (usize::try_from(i).is_ok_and(|i| i < n)).then_some(i)
+                            })?
+                        } else {
+                            indices(p.values, defined, out, |i| {
+                                table.get(usize::try_from(i).unwrap_or(usize::MAX)).copied()
+                            })?
+                        }
+                    }
+                    Encoding::PLAIN => {
+                        if index.is_empty() {
+                            index = dict.iter().enumerate().map(|(i, s)| (s.clone(), i as u32)).collect();
+                        }
+                        let mut plain = Plain(p.values);
+                        for _ in 0..defined {
+                            let b = plain.next()?;
+                            out.push(intern(&mut dict, &mut index, b)?);
+                        }
+                    }
+                    _ => return Err(Problem::Unsupported),
+                }
+                if defined != p.rows {
+                    let mut it = dense.drain(..);
+                    let page_valid = &valid[..];
+                    codes.extend(
+                        page_valid
+                            .iter()
+                            .map(|&ok| if ok { it.next().unwrap_or(NULL_CODE) } else { NULL_CODE }),
+                    );
+                }
+            }
+        }
+    }
+    check_rows(codes.len(), rows)?;
+    Ok(Column::Str { dict, codes })
+}
+
+/// Plain byte arrays: a 4-byte little-endian length, then the bytes.
+struct Plain<'a>(&'a [u8]);
+
+impl<'a> Plain<'a> {
+    fn next(&mut self) -> Res<&'a [u8]> {
+        let short = || Problem::Bad("a plain byte array past the page's end".into());
+        let len = self.0.get(..4).map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]])).ok_or_else(short)?;
+        let end = usize::try_from(len).ok().and_then(|l| l.checked_add(4)).filter(|&e| e <= self.0.len());
+        let end = end.ok_or_else(short)?;
+        let (value, rest) = (&self.0[4..end], &self.0[end..]);
+        self.0 = rest;
+        Ok(value)
+    }
+}
+
+/// Dictionary indices: a byte of bit width, then RLE/bit-packed runs.
+fn indices<T: Copy>(data: &[u8], n: usize, out: &mut Vec<T>, map: impl Fn(u32) -> Option<T>) -> Res<()> {
+    if n == 0 {
+        return Ok(());
+    }
+    let (&width, runs) =
+        data.split_first().ok_or_else(|| Problem::Bad("a data page without its indices".into()))?;
+    if width > 32 {
+        return Err(Problem::Bad(format!("dictionary indices of {width} bits")));
+    }
+    hybrid(runs, u32::from(width), n, out, map)
+}
+
+/// Decodes `n` values of `width` bits from the RLE/bit-packed hybrid
+/// encoding, appending `map` of each to `out`; a value `map` refuses (an
+/// index past the dictionary) is an error.
+pub(super) fn hybrid<T: Copy>(
+    data: &[u8],
+    width: u32,
+    n: usize,
+    out: &mut Vec<T>,
+    map: impl Fn(u32) -> Option<T>,
+) -> Res<()> {
+    let bad_value = |v: u32| Problem::Bad(format!("index {v} past the dictionary"));
+    let short = || Problem::Bad("RLE/bit-packed runs shorter than their values".into());
+    let mask: u64 = if width == 32 { u64::from(u32::MAX) } else { (1u64 << width) - 1 };
+    // `as`: width is at most 32.
+    let value_bytes = (width as usize).div_ceil(8);
+    let mut pos = 0usize;
+    let mut left = n;
+    while left > 0 {
+        // The run header, a ULEB128 integer.
+        let mut header = 0u64;
+        let mut shift = 0;
+        loop {
+            let b = *data.get(pos).ok_or_else(short)?;
+            pos += 1;
+            header |= u64::from(b & 0x7f) << shift;
+            if b & 0x80 == 0 {
+                break;
+            }
+            shift += 7;
+            if shift > 63 {
+                return Err(Problem::Bad("an RLE run header longer than 64 bits".into()));
+            }
+        }
+        if header & 1 == 0 {
+            let count = usize::try_from(header >> 1).unwrap_or(usize::MAX).min(left);
+            let bytes = data.get(pos..pos + value_bytes).ok_or_else(short)?;
+            pos += value_bytes;
+            let mut v = 0u32;
+            for (i, &b) in bytes.iter().enumerate() {
+                v |= u32::from(b) << (8 * i);
+            }
+            let x = map(v).ok_or_else(|| bad_value(v))?;
+            out.resize(out.len() + count, x);
+            left -= count;
+        } else {
+            let groups = usize::try_from(header >> 1).unwrap_or(usize::MAX);
+            // `as`: width is at most 32.
+            let w = width as usize;
+            let mut group = [0u8; 32];
+            let mut values = [0u32; 8];
+            for _ in 0..groups {
+                if left == 0 {
+                    break;
+                }
+                // One group: 8 values in `width` bytes, least significant bit first.
+                let take = left.min(8);
+                let have = data.len().saturating_sub(pos).min(w);
+                if have * 8 < take * w {
+                    return Err(short());
+                }
+                if pos + 32 <= data.len() {
+                    group.copy_from_slice(&data[pos..pos + 32]);
+                } else {
+                    group = [0; 32];
+                    group[..have].copy_from_slice(&data[pos..pos + have]);
+                }
+                pos += have;
+                unpack8(&group, w, mask, &mut values);
+                let before = out.len();
+                out.extend(values[..take].iter().filter_map(|&v| map(v)));
+                if out.len() - before != take {
+                    let v = values[..take].iter().copied().find(|&v| map(v).is_none()).unwrap_or(0);
+                    return Err(bad_value(v));
+                }
+                left -= take;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The 8 values of `w` bits (at most 32) packed in the first `w` bytes of
+/// `group`, least significant bit first (the bytes after are ignored).
+#[inline]
+fn unpack8(group: &[u8; 32], w: usize, mask: u64, out: &mut [u32; 8]) {
+    // `as` below: each value is masked to at most 32 bits.
+    if w <= 8 {
+        let word = u64::from_le_bytes(group[..8].try_into().expect("8 bytes"));
+        for (j, v) in out.iter_mut().enumerate() {
+            *v = ((word >> (j * w)) & mask) as u32;
+        }
+    } else if w <= 16 {
+        let word = u128::from_le_bytes(group[..16].try_into().expect("16 bytes"));
+        for (j, v) in out.iter_mut().enumerate() {
+            *v = ((word >> (j * w)) as u64 & mask) as u32;
+        }
+    } else {
+        let lo = u128::from_le_bytes(group[..16].try_into().expect("16 bytes"));
+        let hi = u128::from_le_bytes(group[16..].try_into().expect("16 bytes"));
+        for (j, v) in out.iter_mut().enumerate() {
+            let bit = j * w;
+            let word = if bit >= 128 {
+                hi >> (bit - 128)
+            } else if bit + w <= 128 {
+                lo >> bit
+            } else {
+                (lo >> bit) | (hi << (128 - bit))
+            };
+            *v = (word as u64 & mask) as u32;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,63 @@
+//! The RLE/bit-packed hybrid decoder on runs written by hand from the
+//! format's specification.
+
+use super::{Problem, hybrid};
+
+fn decode(data: &[u8], width: u32, n: usize) -> Result<Vec<u32>, String> {
+    let mut out = Vec::new();
+    match hybrid(data, width, n, &mut out, |v| (v < 1000).then_some(v)) {
+        Ok(()) => Ok(out),
+        Err(Problem::Bad(m)) => Err(m),
+        Err(Problem::Unsupported) => Err("unsupported".into()),
+    }
+}
+
+#[test]
+fn a_repeated_run_gives_its_value_count_times() {
+    // Header 5 << 1 (a repeated run of 5), the value 3 in one byte.
+    assert_eq!(decode(&[0x0a, 0x03], 2, 5).unwrap(), vec![3; 5]);
+    // A value of 9 bits takes two bytes, little-endian; a long run has a
+    // two-byte header (300 << 1 = 600 = 0xd8 0x04).
+    assert_eq!(decode(&[0xd8, 0x04, 0x2c, 0x01], 9, 300).unwrap(), vec![300; 300]);
+    // Fewer values wanted than the run holds: the run is cut.
+    assert_eq!(decode(&[0x0a, 0x03], 2, 2).unwrap(), vec![3; 2]);
+}
+
+#[test]
+fn a_bit_packed_group_gives_eight_values_least_significant_bit_first() {
+    // The specification's example: 0..8 in 3 bits.
+    assert_eq!(decode(&[0x03, 0x88, 0xc6, 0xfa], 3, 8).unwrap(), (0..8).collect::<Vec<_>>());
+    // Then a repeated run; only the first 5 of the group wanted before it
+    // would be a different stream, so want all 8 and 2 more.
+    assert_eq!(
+        decode(&[0x03, 0x88, 0xc6, 0xfa, 0x04, 0x07], 3, 10).unwrap(),
+        vec![0, 1, 2, 3, 4, 5, 6, 7, 7, 7]
+    );
+    // The last group may hold fewer values than 8.
+    assert_eq!(decode(&[0x03, 0x88, 0xc6, 0xfa], 3, 5).unwrap(), vec![0, 1, 2, 3, 4]);
+    // Width 1 (definition levels): 0b1011_0001 then 0b0000_0001.
+    assert_eq!(decode(&[0x05, 0xb1, 0x01], 1, 9).unwrap(), vec![1, 0, 0, 0, 1, 1, 0, 1, 1]);
+    // Width 0: every value is 0, no bytes.
+    assert_eq!(decode(&[0x03], 0, 8).unwrap(), vec![0; 8]);
+    // Width 32, two groups' worth wanted from one group of 8.
+    let mut data = vec![0x03];
+    for v in [999u32, 1, 2, 3, 4, 5, 6, 7] {
+        data.extend_from_slice(&v.to_le_bytes());
+    }
+    assert_eq!(decode(&data, 32, 8).unwrap(), vec![999, 1, 2, 3, 4, 5, 6, 7]);
+}
+
+#[test]
+fn truncated_runs_and_values_past_the_dictionary_are_errors() {
+    assert!(decode(&[0x0a], 2, 5).unwrap_err().contains("shorter"));
+    assert!(decode(&[], 2, 1).unwrap_err().contains("shorter"));
+    assert!(decode(&[0x03, 0x88], 3, 8).unwrap_err().contains("shorter"));
+    assert!(decode(&[0x03, 0x88, 0xc6, 0xfa], 3, 9).unwrap_err().contains("shorter"));
+    // 0xe8 0x03 = 1000 in two bytes, past the map's 1000 values.
+    assert!(decode(&[0x02, 0xe8, 0x03], 10, 1).unwrap_err().contains("index 1000 past the dictionary"));
+    assert!(
+        decode(&[0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff], 1, 1)
+            .unwrap_err()
+            .contains("64 bits")
+    );
+}
