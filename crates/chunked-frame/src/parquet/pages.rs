@@ -140,9 +140,11 @@ fn split(page: &Page, nullable: bool) -> Res<Next<'_>> {
 
 /// Appends a page's validity to `valid` (true where defined) and returns
 /// how many rows are defined.
-fn levels(defs: &[u8], rows: usize, valid: &mut Vec<bool>) -> Res<usize> {
+fn levels(defs: &[u8], rows: usize, valid: &mut Vec<bool>, scratch: &mut Vec<u32>) -> Res<usize> {
+    scratch.clear();
+    hybrid(defs, 1, rows, scratch)?;
     let start = valid.len();
-    hybrid(defs, 1, rows, valid, |d| Some(d == 1))?;
+    valid.extend(scratch.iter().map(|&d| d == 1));
     Ok(valid[start..].iter().map(|&v| usize::from(v)).sum())
 }
 
@@ -160,6 +162,8 @@ fn numbers<const N: usize, T: Copy>(
     let mut nulls = 0usize;
     let mut dict: Vec<T> = Vec::new();
     let mut dense: Vec<T> = Vec::new();
+    // A page's levels or indices, reused from page to page.
+    let mut idx: Vec<u32> = Vec::new();
     let plain = |bytes: &[u8], n: usize, out: &mut Vec<T>| -> Res<()> {
         let need = n.checked_mul(N).filter(|&b| b <= bytes.len());
         let need =
@@ -175,7 +179,7 @@ fn numbers<const N: usize, T: Copy>(
             }
             Next::Data(p) => {
                 let defined = match p.defs {
-                    Some(defs) => levels(defs, p.rows, &mut valid)?,
+                    Some(defs) => levels(defs, p.rows, &mut valid, &mut idx)?,
                     None => p.rows,
                 };
                 nulls += p.rows - defined;
@@ -184,9 +188,9 @@ fn numbers<const N: usize, T: Copy>(
                 match p.encoding {
                     Encoding::PLAIN => plain(p.values, defined, out)?,
                     Encoding::RLE_DICTIONARY | Encoding::PLAIN_DICTIONARY => {
-                        indices(p.values, defined, out, |i| {
-                            dict.get(usize::try_from(i).unwrap_or(usize::MAX)).copied()
-                        })?
+                        indices(p.values, defined, &mut idx, dict.len())?;
+                        // `as`: each index is below the dictionary's length.
+                        out.extend(idx.iter().map(|&i| dict[i as usize]));
                     }
                     _ => return Err(Problem::Unsupported),
                 }
@@ -229,6 +233,8 @@ fn strings(pages: &mut dyn PageReader, nullable: bool, rows: usize) -> Res<Colum
     // Every string's code, built on the first repeated entry or plain page.
     let mut index: HashMap<String, u32> = HashMap::new();
     let mut dense: Vec<u32> = Vec::new();
+    // A page's levels or indices, reused from page to page.
+    let mut idx: Vec<u32> = Vec::new();
     let intern = |dict: &mut Vec<String>, index: &mut HashMap<String, u32>, bytes: &[u8]| -> Res<u32> {
         let s = std::str::from_utf8(bytes)
             .map_err(|e| Problem::Bad(format!("a string that is not UTF-8 ({e})")))?;
@@ -282,23 +288,20 @@ fn strings(pages: &mut dyn PageReader, nullable: bool, rows: usize) -> Res<Colum
                     Some(defs) => {
                         // Only the page's validity: nulls are codes in a string column.
                         valid.clear();
-                        levels(defs, p.rows, &mut valid)?
+                        levels(defs, p.rows, &mut valid, &mut idx)?
                     }
                     None => p.rows,
                 };
                 let out = if defined == p.rows { &mut codes } else { &mut dense };
                 match p.encoding {
                     Encoding::RLE_DICTIONARY | Encoding::PLAIN_DICTIONARY => {
+                        indices(p.values, defined, &mut idx, table.len())?;
                         if identity {
                             // The usual case: the dictionary's indices are the codes.
-                            let n = table.len();
-                            indices(p.values, defined, out, |i| {
-                                (usize::try_from(i).is_ok_and(|i| i < n)).then_some(i)
-                            })?
+                            out.extend_from_slice(&idx);
                         } else {
-                            indices(p.values, defined, out, |i| {
-                                table.get(usize::try_from(i).unwrap_or(usize::MAX)).copied()
-                            })?
+                            // `as`: each index is below the table's length.
+                            out.extend(idx.iter().map(|&i| table[i as usize]));
                         }
                     }
                     Encoding::PLAIN => {
@@ -344,8 +347,10 @@ impl<'a> Plain<'a> {
     }
 }
 
-/// Dictionary indices: a byte of bit width, then RLE/bit-packed runs.
-fn indices<T: Copy>(data: &[u8], n: usize, out: &mut Vec<T>, map: impl Fn(u32) -> Option<T>) -> Res<()> {
+/// Dictionary indices: a byte of bit width, then RLE/bit-packed runs;
+/// `n` of them decoded into `idx` (cleared first), each below `bound`.
+fn indices(data: &[u8], n: usize, idx: &mut Vec<u32>, bound: usize) -> Res<()> {
+    idx.clear();
     if n == 0 {
         return Ok(());
     }
@@ -354,22 +359,19 @@ fn indices<T: Copy>(data: &[u8], n: usize, out: &mut Vec<T>, map: impl Fn(u32) -
     if width > 32 {
         return Err(Problem::Bad(format!("dictionary indices of {width} bits")));
     }
-    hybrid(runs, u32::from(width), n, out, map)
+    hybrid(runs, u32::from(width), n, idx)?;
+    match idx.iter().copied().max() {
+        Some(m) if usize::try_from(m).map_or(true, |m| m >= bound) => {
+            Err(Problem::Bad(format!("index {m} past the dictionary of {bound} values")))
+        }
+        _ => Ok(()),
+    }
 }
 
-/// Decodes `n` values of `width` bits from the RLE/bit-packed hybrid
-/// encoding, appending `map` of each to `out`; a value `map` refuses (an
-/// index past the dictionary) is an error.
-pub(super) fn hybrid<T: Copy>(
-    data: &[u8],
-    width: u32,
-    n: usize,
-    out: &mut Vec<T>,
-    map: impl Fn(u32) -> Option<T>,
-) -> Res<()> {
-    let bad_value = |v: u32| Problem::Bad(format!("index {v} past the dictionary"));
+/// Decodes `n` values of `width` bits (at most 32) from the RLE/bit-packed
+/// hybrid encoding, appending them to `out`.
+pub(super) fn hybrid(data: &[u8], width: u32, n: usize, out: &mut Vec<u32>) -> Res<()> {
     let short = || Problem::Bad("RLE/bit-packed runs shorter than their values".into());
-    let mask: u64 = if width == 32 { u64::from(u32::MAX) } else { (1u64 << width) - 1 };
     // `as`: width is at most 32.
     let value_bytes = (width as usize).div_ceil(8);
     let mut pos = 0usize;
@@ -398,76 +400,67 @@ pub(super) fn hybrid<T: Copy>(
             for (i, &b) in bytes.iter().enumerate() {
                 v |= u32::from(b) << (8 * i);
             }
-            let x = map(v).ok_or_else(|| bad_value(v))?;
-            out.resize(out.len() + count, x);
+            out.resize(out.len() + count, v);
             left -= count;
         } else {
             let groups = usize::try_from(header >> 1).unwrap_or(usize::MAX);
-            // `as`: width is at most 32.
-            let w = width as usize;
-            let mut group = [0u8; 32];
-            let mut values = [0u32; 8];
-            for _ in 0..groups {
-                if left == 0 {
-                    break;
-                }
-                // One group: 8 values in `width` bytes, least significant bit first.
-                let take = left.min(8);
-                let have = data.len().saturating_sub(pos).min(w);
-                if have * 8 < take * w {
-                    return Err(short());
-                }
-                if pos + 32 <= data.len() {
-                    group.copy_from_slice(&data[pos..pos + 32]);
-                } else {
-                    group = [0; 32];
-                    group[..have].copy_from_slice(&data[pos..pos + have]);
-                }
-                pos += have;
-                unpack8(&group, w, mask, &mut values);
-                let before = out.len();
-                out.extend(values[..take].iter().filter_map(|&v| map(v)));
-                if out.len() - before != take {
-                    let v = values[..take].iter().copied().find(|&v| map(v).is_none()).unwrap_or(0);
-                    return Err(bad_value(v));
-                }
-                left -= take;
-            }
+            let rest = &data[pos..];
+            let used = bit_packed(rest, width, groups, &mut left, out)?;
+            pos += used;
         }
     }
     Ok(())
 }
 
-/// The 8 values of `w` bits (at most 32) packed in the first `w` bytes of
-/// `group`, least significant bit first (the bytes after are ignored).
-#[inline]
-fn unpack8(group: &[u8; 32], w: usize, mask: u64, out: &mut [u32; 8]) {
-    // `as` below: each value is masked to at most 32 bits.
-    if w <= 8 {
-        let word = u64::from_le_bytes(group[..8].try_into().expect("8 bytes"));
-        for (j, v) in out.iter_mut().enumerate() {
-            *v = ((word >> (j * w)) & mask) as u32;
-        }
-    } else if w <= 16 {
-        let word = u128::from_le_bytes(group[..16].try_into().expect("16 bytes"));
-        for (j, v) in out.iter_mut().enumerate() {
-            *v = ((word >> (j * w)) as u64 & mask) as u32;
-        }
-    } else {
-        let lo = u128::from_le_bytes(group[..16].try_into().expect("16 bytes"));
-        let hi = u128::from_le_bytes(group[16..].try_into().expect("16 bytes"));
-        for (j, v) in out.iter_mut().enumerate() {
-            let bit = j * w;
-            let word = if bit >= 128 {
-                hi >> (bit - 128)
-            } else if bit + w <= 128 {
-                lo >> bit
-            } else {
-                (lo >> bit) | (hi << (128 - bit))
-            };
-            *v = (word as u64 & mask) as u32;
-        }
+/// One bit-packed run of `groups` groups of 8 values, of which `left`
+/// (at most) are wanted: appended to `out`, `left` lowered; returns the
+/// bytes the run takes (less when the data ends within its last group).
+fn bit_packed(data: &[u8], width: u32, groups: usize, left: &mut usize, out: &mut Vec<u32>) -> Res<usize> {
+    macro_rules! widths {
+        ($($w:literal)*) => {
+            match width {
+                $($w => unpack::<$w>(data, groups, left, out),)*
+                _ => Err(Problem::Bad(format!("values of {width} bits"))),
+            }
+        };
     }
+    widths!(0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 31 32)
+}
+
+/// [`bit_packed`] for a width known at compile time: each value one
+/// unaligned 64-bit load, a shift and a mask.
+fn unpack<const W: usize>(data: &[u8], groups: usize, left: &mut usize, out: &mut Vec<u32>) -> Res<usize> {
+    // `as`: W is at most 32.
+    let mask: u64 = if W == 32 { u64::from(u32::MAX) } else { (1u64 << W) - 1 };
+    let groups = groups.min(left.div_ceil(8));
+    let take = (*left).min(groups * 8);
+    if data.len() * 8 < take * W {
+        return Err(Problem::Bad("RLE/bit-packed runs shorter than their values".into()));
+    }
+    let start = out.len();
+    out.reserve(groups * 8);
+    let mut chunk = [0u8; 40];
+    let mut values = [0u32; 8];
+    for g in 0..groups {
+        let base = g * W;
+        if base + 40 <= data.len() {
+            chunk.copy_from_slice(&data[base..base + 40]);
+        } else {
+            let have = data.len().saturating_sub(base).min(W);
+            chunk = [0; 40];
+            chunk[..have].copy_from_slice(&data[base..base + have]);
+        }
+        for (j, v) in values.iter_mut().enumerate() {
+            let bit = j * W;
+            let word = u64::from_le_bytes(chunk[bit / 8..bit / 8 + 8].try_into().expect("8 bytes"));
+            // `as`: masked to at most 32 bits.
+            *v = ((word >> (bit % 8)) & mask) as u32;
+        }
+        out.extend_from_slice(&values);
+    }
+    out.truncate(start + take);
+    *left -= take;
+    Ok((groups * W).min(data.len()))
 }
 
 #[cfg(test)]

@@ -1,15 +1,26 @@
 //! The RLE/bit-packed hybrid decoder on runs written by hand from the
 //! format's specification.
 
-use super::{Problem, hybrid};
+use super::{Problem, hybrid, indices};
+
+fn message(p: Problem) -> String {
+    match p {
+        Problem::Bad(m) => m,
+        Problem::Unsupported => "unsupported".into(),
+    }
+}
 
 fn decode(data: &[u8], width: u32, n: usize) -> Result<Vec<u32>, String> {
     let mut out = Vec::new();
-    match hybrid(data, width, n, &mut out, |v| (v < 1000).then_some(v)) {
-        Ok(()) => Ok(out),
-        Err(Problem::Bad(m)) => Err(m),
-        Err(Problem::Unsupported) => Err("unsupported".into()),
-    }
+    hybrid(data, width, n, &mut out).map_err(message)?;
+    Ok(out)
+}
+
+/// Indices of a dictionary of 1000 values: the width byte, then the runs.
+fn index(data: &[u8], n: usize) -> Result<Vec<u32>, String> {
+    let mut out = vec![7; 3];
+    indices(data, n, &mut out, 1000).map_err(message)?;
+    Ok(out)
 }
 
 #[test]
@@ -48,13 +59,39 @@ fn a_bit_packed_group_gives_eight_values_least_significant_bit_first() {
 }
 
 #[test]
+fn every_width_unpacks_what_was_packed() {
+    for width in 0..=32u32 {
+        let mask = if width == 32 { u32::MAX } else { (1u32 << width) - 1 };
+        let values: Vec<u32> = (0..37u32).map(|i| i.wrapping_mul(2_654_435_761) & mask).collect();
+        // Pack 5 groups (40 values, 37 wanted) least significant bit first.
+        let mut bits = vec![0u8; (40 * width as usize).div_ceil(8)];
+        for (i, &v) in values.iter().enumerate() {
+            for b in 0..width as usize {
+                if v >> b & 1 == 1 {
+                    let at = i * width as usize + b;
+                    bits[at / 8] |= 1 << (at % 8);
+                }
+            }
+        }
+        let mut data = vec![(5 << 1) | 1];
+        data.extend_from_slice(&bits);
+        assert_eq!(decode(&data, width, 37).unwrap(), values, "width {width}");
+    }
+}
+
+#[test]
 fn truncated_runs_and_values_past_the_dictionary_are_errors() {
     assert!(decode(&[0x0a], 2, 5).unwrap_err().contains("shorter"));
     assert!(decode(&[], 2, 1).unwrap_err().contains("shorter"));
     assert!(decode(&[0x03, 0x88], 3, 8).unwrap_err().contains("shorter"));
     assert!(decode(&[0x03, 0x88, 0xc6, 0xfa], 3, 9).unwrap_err().contains("shorter"));
-    // 0xe8 0x03 = 1000 in two bytes, past the map's 1000 values.
-    assert!(decode(&[0x02, 0xe8, 0x03], 10, 1).unwrap_err().contains("index 1000 past the dictionary"));
+    // 0xe8 0x03 = 1000 in two bytes, past the dictionary's 1000 values;
+    // 999 is its last.
+    assert!(index(&[10, 0x02, 0xe8, 0x03], 1).unwrap_err().contains("index 1000 past the dictionary"));
+    assert_eq!(index(&[10, 0x04, 0xe7, 0x03], 2).unwrap(), vec![999, 999]);
+    assert!(index(&[33, 0x02, 0, 0, 0, 0], 1).unwrap_err().contains("33 bits"));
+    assert!(index(&[], 1).unwrap_err().contains("without its indices"));
+    assert_eq!(index(&[], 0).unwrap(), Vec::<u32>::new());
     assert!(
         decode(&[0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff], 1, 1)
             .unwrap_err()
