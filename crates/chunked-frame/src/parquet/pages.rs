@@ -428,35 +428,38 @@ fn bit_packed(data: &[u8], width: u32, groups: usize, left: &mut usize, out: &mu
 }
 
 /// [`bit_packed`] for a width known at compile time: each value one
-/// unaligned 64-bit load, a shift and a mask.
+/// unaligned 64-bit load, a shift and a mask, written in place.
 fn unpack<const W: usize>(data: &[u8], groups: usize, left: &mut usize, out: &mut Vec<u32>) -> Res<usize> {
-    // `as`: W is at most 32.
     let mask: u64 = if W == 32 { u64::from(u32::MAX) } else { (1u64 << W) - 1 };
     let groups = groups.min(left.div_ceil(8));
     let take = (*left).min(groups * 8);
     if data.len() * 8 < take * W {
         return Err(Problem::Bad("RLE/bit-packed runs shorter than their values".into()));
     }
+    // The bytes one group's loads touch: its last value's 8 bytes.
+    const { assert!(W <= 32) };
+    let span = (7 * W) / 8 + 8;
     let start = out.len();
-    out.reserve(groups * 8);
-    let mut chunk = [0u8; 40];
-    let mut values = [0u32; 8];
-    for g in 0..groups {
+    out.resize(start + groups * 8, 0);
+    for (g, dst) in out[start..].chunks_exact_mut(8).enumerate() {
         let base = g * W;
-        if base + 40 <= data.len() {
-            chunk.copy_from_slice(&data[base..base + 40]);
-        } else {
-            let have = data.len().saturating_sub(base).min(W);
-            chunk = [0; 40];
-            chunk[..have].copy_from_slice(&data[base..base + have]);
-        }
-        for (j, v) in values.iter_mut().enumerate() {
+        let mut padded = [0u8; 40];
+        let src: &[u8] = match data.get(base..base + span) {
+            Some(src) => src,
+            None => {
+                // The run's end: the group's bytes (those there are) and zeros.
+                let tail = data.get(base..).unwrap_or(&[]);
+                let have = tail.len().min(W);
+                padded[..have].copy_from_slice(&tail[..have]);
+                &padded[..span]
+            }
+        };
+        for (j, v) in dst.iter_mut().enumerate() {
             let bit = j * W;
-            let word = u64::from_le_bytes(chunk[bit / 8..bit / 8 + 8].try_into().expect("8 bytes"));
+            let word = u64::from_le_bytes(src[bit / 8..bit / 8 + 8].try_into().expect("8 bytes"));
             // `as`: masked to at most 32 bits.
             *v = ((word >> (bit % 8)) & mask) as u32;
         }
-        out.extend_from_slice(&values);
     }
     out.truncate(start + take);
     *left -= take;
