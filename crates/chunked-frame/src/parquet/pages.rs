@@ -138,14 +138,58 @@ fn split(page: &Page, nullable: bool) -> Res<Next<'_>> {
     }
 }
 
-/// Appends a page's validity to `valid` (true where defined) and returns
-/// how many rows are defined.
-fn levels(defs: &[u8], rows: usize, valid: &mut Vec<bool>, scratch: &mut Vec<u32>) -> Res<usize> {
-    scratch.clear();
-    hybrid(defs, 1, rows, scratch)?;
-    let start = valid.len();
-    valid.extend(scratch.iter().map(|&d| d == 1));
-    Ok(valid[start..].iter().map(|&v| usize::from(v)).sum())
+/// Appends a page's validity to `valid` (true where defined: definition
+/// levels of width 1, RLE/bit-packed) and returns how many rows are
+/// defined.
+fn levels(defs: &[u8], rows: usize, valid: &mut Vec<bool>) -> Res<usize> {
+    let short = || Problem::Bad("definition levels shorter than their rows".into());
+    valid.reserve(rows);
+    let (mut pos, mut left, mut defined) = (0usize, rows, 0usize);
+    while left > 0 {
+        let header = run_header(defs, &mut pos)?;
+        if header & 1 == 0 {
+            let count = usize::try_from(header >> 1).unwrap_or(usize::MAX).min(left);
+            let on = *defs.get(pos).ok_or_else(short)? == 1;
+            pos += 1;
+            valid.resize(valid.len() + count, on);
+            defined += if on { count } else { 0 };
+            left -= count;
+        } else {
+            let groups = usize::try_from(header >> 1).unwrap_or(usize::MAX);
+            let take = left.min(groups.saturating_mul(8));
+            let bytes = defs.get(pos..pos + take.div_ceil(8)).ok_or_else(short)?;
+            for (i, &b) in bytes.iter().enumerate() {
+                let n = (take - i * 8).min(8);
+                let b = if n == 8 { b } else { b & ((1u8 << n) - 1) };
+                valid.extend((0..n).map(|k| (b >> k) & 1 == 1));
+                // `as`: at most 8.
+                defined += b.count_ones() as usize;
+            }
+            pos += groups.min(defs.len() - pos);
+            left -= take;
+        }
+    }
+    Ok(defined)
+}
+
+/// The header of an RLE/bit-packed run, a ULEB128 integer at `pos`.
+fn run_header(data: &[u8], pos: &mut usize) -> Res<u64> {
+    let mut header = 0u64;
+    let mut shift = 0;
+    loop {
+        let b = *data
+            .get(*pos)
+            .ok_or_else(|| Problem::Bad("RLE/bit-packed runs shorter than their values".into()))?;
+        *pos += 1;
+        header |= u64::from(b & 0x7f) << shift;
+        if b & 0x80 == 0 {
+            return Ok(header);
+        }
+        shift += 7;
+        if shift > 63 {
+            return Err(Problem::Bad("an RLE run header longer than 64 bits".into()));
+        }
+    }
 }
 
 /// Values of a numeric column chunk and its validity (empty when none is
@@ -179,7 +223,7 @@ fn numbers<const N: usize, T: Copy>(
             }
             Next::Data(p) => {
                 let defined = match p.defs {
-                    Some(defs) => levels(defs, p.rows, &mut valid, &mut idx)?,
+                    Some(defs) => levels(defs, p.rows, &mut valid)?,
                     None => p.rows,
                 };
                 nulls += p.rows - defined;
@@ -288,7 +332,7 @@ fn strings(pages: &mut dyn PageReader, nullable: bool, rows: usize) -> Res<Colum
                     Some(defs) => {
                         // Only the page's validity: nulls are codes in a string column.
                         valid.clear();
-                        levels(defs, p.rows, &mut valid, &mut idx)?
+                        levels(defs, p.rows, &mut valid)?
                     }
                     None => p.rows,
                 };
@@ -377,21 +421,7 @@ pub(super) fn hybrid(data: &[u8], width: u32, n: usize, out: &mut Vec<u32>) -> R
     let mut pos = 0usize;
     let mut left = n;
     while left > 0 {
-        // The run header, a ULEB128 integer.
-        let mut header = 0u64;
-        let mut shift = 0;
-        loop {
-            let b = *data.get(pos).ok_or_else(short)?;
-            pos += 1;
-            header |= u64::from(b & 0x7f) << shift;
-            if b & 0x80 == 0 {
-                break;
-            }
-            shift += 7;
-            if shift > 63 {
-                return Err(Problem::Bad("an RLE run header longer than 64 bits".into()));
-            }
-        }
+        let header = run_header(data, &mut pos)?;
         if header & 1 == 0 {
             let count = usize::try_from(header >> 1).unwrap_or(usize::MAX).min(left);
             let bytes = data.get(pos..pos + value_bytes).ok_or_else(short)?;

@@ -98,3 +98,21 @@ fn truncated_runs_and_values_past_the_dictionary_are_errors() {
             .contains("64 bits")
     );
 }
+
+#[test]
+fn definition_levels_give_the_validity_and_the_defined_count() {
+    let mut valid = vec![false];
+    // 3 defined, then a group: 1,0,1,1,0,0,0,1 and 1 of the next 8 wanted
+    // (0b1000_1101, then 0b1111_1111 of which only the first bit counts).
+    let defined = super::levels(&[0x06, 0x01, 0x05, 0x8d, 0xff], 12, &mut valid).map_err(message).unwrap();
+    let want = [false, true, true, true, true, false, true, true, false, false, false, true, true];
+    assert_eq!(valid, want);
+    assert_eq!(defined, 8);
+    // Nulls in a repeated run.
+    let mut valid = Vec::new();
+    assert_eq!(super::levels(&[0x08, 0x00], 4, &mut valid).map_err(message).unwrap(), 0);
+    assert_eq!(valid, [false; 4]);
+    let mut valid = Vec::new();
+    assert!(super::levels(&[0x05, 0x8d], 12, &mut valid).map_err(message).unwrap_err().contains("shorter"));
+    assert!(super::levels(&[0x06], 3, &mut valid).map_err(message).unwrap_err().contains("shorter"));
+}
