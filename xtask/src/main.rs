@@ -39,6 +39,9 @@ enum Task {
     /// panicking if asked (used by the MPI tests).
     #[command(hide = true)]
     MpiSelftest(sim::SelftestArgs),
+    /// One run of our side of the bench's join cell, in a fresh process.
+    #[command(hide = true)]
+    BenchFrameJoin(bench::frame::join::ChildArgs),
 }
 
 fn main() -> anyhow::Result<()> {
@@ -50,6 +53,7 @@ fn main() -> anyhow::Result<()> {
         Task::GenData(args) => gen_data::run(args),
         Task::Mutants(args) => mutants::run(args),
         Task::MpiSelftest(args) => sim::selftest(args),
+        Task::BenchFrameJoin(args) => bench::frame::join::child(args),
     };
     // A reader that went away (`xtask sim | head`) ends the program quietly,
     // as it ends other Unix tools, with the status of a SIGPIPE.

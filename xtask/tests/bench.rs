@@ -208,11 +208,11 @@ fn the_quick_array_bench_measures_the_cube_and_npy_cells_and_skips_their_peers()
 }
 
 #[test]
-fn the_quick_frame_bench_measures_the_quoted_parquet_and_gzip_files_and_skips_polars() {
+fn the_quick_frame_bench_measures_the_quoted_parquet_and_gzip_files_and_the_join_and_skips_polars() {
     let dir = scratch("frame");
     let (figures, checks, stdout) = quick_without_python("frame", &dir);
     let gzip = std::process::Command::new("gzip").arg("--version").output().is_ok();
-    for variant in ["quoted", "parquet", "gz"] {
+    for variant in ["quoted", "parquet", "gz", "join"] {
         for (name, unit) in
             [(format!("frame.{variant}_query_s"), "s"), (format!("frame.{variant}_peak_mb"), "MB")]
         {
@@ -238,7 +238,8 @@ fn the_quick_frame_bench_measures_the_quoted_parquet_and_gzip_files_and_skips_po
     // No means compared without a peer.
     assert!(checks.is_empty(), "{checks:?}");
     assert!(stdout.contains("CSV, string columns quoted"), "{stdout}");
-    assert_eq!(stdout.matches("polars: skipped").count(), 4, "{stdout}");
+    assert!(stdout.contains("Join with airlines.csv"), "{stdout}");
+    assert_eq!(stdout.matches("polars: skipped").count(), 5, "{stdout}");
     // The variants were made in a temporary directory and are gone; the
     // quick flights file stays where the section keeps it.
     assert_eq!(listing(&dir), ["bench.json", "data"]);

@@ -2,8 +2,9 @@
 //! decoded as a stream, one partition per file (neither format can be
 //! entered in the middle), parsed block by block so that a task holds a
 //! block of decoded text and the columns it builds, never the whole text.
-//! A thread of the task decodes the next pieces while the task parses, so
-//! that one file keeps two cores busy.
+//! A thread of the task decodes the next blocks, each straight into the
+//! buffer the parser reads, while the task parses, so that one file keeps
+//! two cores busy.
 
 use std::fs::File;
 use std::io::{BufReader, Read};
@@ -57,7 +58,9 @@ impl Compression {
 pub(crate) fn open(path: &Path, compression: Compression) -> Result<Box<dyn Read + Send>> {
     let file = File::open(path).map_err(|error| FrameError::Io { path: path.to_owned(), error })?;
     Ok(match compression {
-        Compression::Gzip => Box::new(flate2::read::MultiGzDecoder::new(BufReader::new(file))),
+        Compression::Gzip => {
+            Box::new(flate2::read::MultiGzDecoder::new(BufReader::with_capacity(256 << 10, file)))
+        }
         Compression::Zstd => {
             Box::new(zstd::stream::read::Decoder::new(file).map_err(|e| decode_error(path, compression, e))?)
         }
@@ -73,22 +76,18 @@ pub(crate) fn decode_error(path: &Path, compression: Compression, error: std::io
     FrameError::Decompress { path: path.to_owned(), format: compression.name(), error }
 }
 
-/// Reads into `buf` until it holds `want` bytes or the stream ends; whether
-/// it ended.
-pub(crate) fn fill(r: &mut dyn Read, buf: &mut Vec<u8>, want: usize) -> std::io::Result<bool> {
-    let mut chunk = [0u8; 64 << 10];
-    while buf.len() < want {
-        let n = match r.read(&mut chunk[..(want - buf.len()).min(64 << 10)]) {
-            Ok(n) => n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+/// Reads into `buf` until it is full or the stream ends; the bytes read.
+fn fill(r: &mut dyn Read, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut filled = 0;
+    while filled < buf.len() {
+        match r.read(&mut buf[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
             Err(e) => return Err(e),
-        };
-        if n == 0 {
-            return Ok(true);
         }
-        buf.extend_from_slice(&chunk[..n]);
     }
-    Ok(false)
+    Ok(filled)
 }
 
 /// Skips `n` bytes of a stream.
@@ -96,77 +95,97 @@ pub(crate) fn skip(r: &mut dyn Read, n: u64) -> std::io::Result<()> {
     std::io::copy(&mut r.take(n), &mut std::io::sink()).map(drop)
 }
 
+/// Room kept before the decoded bytes of each block, where the parser puts
+/// the partial row carried from the block before (a row longer than this
+/// is carried in a buffer of its own instead).
+const HEADROOM: usize = 64 << 10;
+
 /// Reads the one partition of a compressed file: decoded text in blocks of
-/// about `blocksize` (between 64 KiB and 4 MiB), each cut after its last
-/// complete row, the rest carried to the next block. The decoding runs on
-/// a scoped thread, a quarter block at a time, at most two pieces ahead.
+/// about `blocksize` (between 64 KiB and 4 MiB). A scoped thread decodes
+/// each block straight into its buffer, after a headroom, and hands it on
+/// (at most two waiting); the parser puts the partial row left from the
+/// block before into the headroom, parses up to the block's last complete
+/// row, and sends the buffer back to be filled again. So the decoded text
+/// is written once and never copied whole, and memory holds a few blocks.
 pub(crate) fn parse(source: &Source, file: usize, header_len: u64, columns: &[usize]) -> Result<Parsed> {
     let path = &source.files[file];
     let compression = source.compression[file];
     let err = |e| decode_error(path, compression, e);
     let scanner = Scanner { delimiter: source.options.delimiter, eol: source.eol[file] };
     let block = source.options.blocksize.clamp(64 << 10, 4 << 20);
-    let piece_len = block / 4;
     let mut r = open(path, compression)?;
     skip(&mut r, header_len).map_err(err)?;
     std::thread::scope(|scope| {
-        let (pieces, received) = std::sync::mpsc::sync_channel::<std::io::Result<Vec<u8>>>(2);
+        // A block and how many bytes were decoded into it after the headroom.
+        let (blocks, received) = std::sync::mpsc::sync_channel::<std::io::Result<(Vec<u8>, usize)>>(2);
         let (recycle, recycled) = std::sync::mpsc::channel::<Vec<u8>>();
         std::thread::Builder::new()
             .name("chunked-frame-decode".into())
             .spawn_scoped(scope, move || {
                 loop {
-                    let mut piece = recycled.try_recv().unwrap_or_else(|_| Vec::with_capacity(piece_len));
-                    piece.clear();
-                    let ended = match fill(&mut r, &mut piece, piece_len) {
-                        Ok(ended) => ended,
+                    let mut buf = recycled.try_recv().unwrap_or_default();
+                    // Zeroed once, when the buffer is new; reused as it is.
+                    buf.resize(HEADROOM + block, 0);
+                    let filled = match fill(&mut r, &mut buf[HEADROOM..]) {
+                        Ok(n) => n,
                         Err(e) => {
-                            let _ = pieces.send(Err(e));
+                            let _ = blocks.send(Err(e));
                             return;
                         }
                     };
                     // A failed send: the parser stopped (on an error).
-                    if (!piece.is_empty() && pieces.send(Ok(piece)).is_err()) || ended {
+                    if (filled > 0 && blocks.send(Ok((buf, filled))).is_err()) || filled < block {
                         return;
                     }
                 }
             })
             .map_err(|error| FrameError::Io { path: path.clone(), error })?;
         let mut sink = Sink::new(source, file, columns);
-        let mut buf: Vec<u8> = Vec::with_capacity(block + piece_len);
+        // The partial row after the last complete row seen (a row longer
+        // than the headroom also gathers the blocks it spans here).
+        let mut carry: Vec<u8> = Vec::new();
         let mut base = header_len;
         let mut most = 0;
+        let mut parse = |text: &[u8], ended: bool, base: &mut u64| -> Result<usize> {
+            let cut = if ended { Some(text.len()) } else { scanner.last_record(text) };
+            // None: no row ends in the text; all of it is carried.
+            let Some(cut) = cut.filter(|&c| c > 0) else { return Ok(0) };
+            let rows = &text[..cut];
+            sink.parse(&Block {
+                buf: rows,
+                first: 0,
+                limit: cut,
+                base: *base,
+                quote_free: memchr::memchr(b'"', rows).is_none(),
+            })?;
+            *base += cut as u64; // `as`: a usize fits a u64
+            Ok(cut)
+        };
         loop {
-            let ended = match received.recv() {
-                Ok(Ok(piece)) => {
-                    buf.extend_from_slice(&piece);
-                    let _ = recycle.send(piece);
-                    false
-                }
+            let (mut buf, filled) = match received.recv() {
+                Ok(Ok(got)) => got,
                 Ok(Err(e)) => return Err(err(e)),
-                Err(_) => true, // the decoder is done
+                Err(_) => break, // the decoder is done
             };
-            most = most.max(buf.len());
-            if !ended && buf.len() < block {
-                continue;
+            if carry.len() <= HEADROOM {
+                let start = HEADROOM - carry.len();
+                buf[start..HEADROOM].copy_from_slice(&carry);
+                let text = &buf[start..HEADROOM + filled];
+                most = most.max(text.len());
+                let cut = parse(text, false, &mut base)?;
+                carry.clear();
+                carry.extend_from_slice(&text[cut..]);
+            } else {
+                carry.extend_from_slice(&buf[HEADROOM..HEADROOM + filled]);
+                most = most.max(carry.len());
+                let cut = parse(&carry, false, &mut base)?;
+                carry.drain(..cut);
             }
-            let cut = if ended { Some(buf.len()) } else { scanner.last_record(&buf) };
-            // None: one row longer than the block; read on.
-            if let Some(cut) = cut.filter(|&c| c > 0) {
-                let rows = &buf[..cut];
-                sink.parse(&Block {
-                    buf: rows,
-                    first: 0,
-                    limit: cut,
-                    base,
-                    quote_free: memchr::memchr(b'"', rows).is_none(),
-                })?;
-                base += cut as u64; // `as`: a usize fits a u64
-                buf.drain(..cut);
-            }
-            if ended {
-                break;
-            }
+            let _ = recycle.send(buf);
+        }
+        // The last row, which may lack its line end.
+        if !carry.is_empty() {
+            parse(&carry, true, &mut base)?;
         }
         Ok(sink.finish(most))
     })

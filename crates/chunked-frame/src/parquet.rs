@@ -33,6 +33,8 @@ use crate::failure::Failures;
 use crate::frame::LazyFrame;
 use crate::na::NaSet;
 
+mod pages;
+
 /// Options of [`read_parquet`].
 #[derive(Clone, Debug, Default)]
 pub struct ParquetOptions {
@@ -203,13 +205,29 @@ pub(crate) fn read_row_group(source: &Source, part: &Partition, columns: &[usize
         bytes += u64::try_from(meta.column(c).compressed_size()).unwrap_or(0);
         let descr = meta.column(c).column_descr();
         let name = descr.name().to_owned();
-        let column = read_column(&*group, c, descr, rows).map_err(|message| FrameError::Parquet {
+        let column = read_chunk(&*group, c, descr, rows).map_err(|message| FrameError::Parquet {
             path: path.clone(),
             message: format!("row group {g}, column {name:?}: {message}"),
         })?;
         out.push(column);
     }
     Ok(Parsed { columns: out, rows, skipped: 0, bytes: usize::try_from(bytes).unwrap_or(usize::MAX) })
+}
+
+/// A column chunk's values: decoded from its pages by [`pages::read`], or
+/// when that does not handle its encodings, through the `parquet` crate's
+/// column reader.
+fn read_chunk(
+    group: &dyn RowGroupReader,
+    c: usize,
+    descr: &ColumnDescriptor,
+    rows: usize,
+) -> std::result::Result<Column, String> {
+    let mut reader = group.get_column_page_reader(c).map_err(|e| e.to_string())?;
+    match pages::read(&mut *reader, descr, rows)? {
+        Some(column) => Ok(column),
+        None => read_column(group, c, descr, rows),
+    }
 }
 
 /// Reads every record of a column chunk: its non-null values and, when

@@ -2,7 +2,8 @@
 //! (time and peak memory), ours and polars', dask's and pandas' each in a
 //! fresh process per repeat with 2 threads (pandas: one); whether the means
 //! equal pandas'; the time on 1x, 2x and 4x the data (a glob over links to
-//! the same file); the same rows quoted, as Parquet and gzip'd (`formats`).
+//! the same file); the same rows quoted, as Parquet and gzip'd (`formats`);
+//! flights joined with the airline names (`join`).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -16,6 +17,7 @@ use super::{Args, Report, Sizes, last_json, median, python, spread};
 use crate::gen_data;
 
 mod formats;
+pub(crate) mod join;
 
 const PEER: &str = include_str!("frame_peer.py");
 const FRESH: &str = "fresh process each (planning and query, start-up excluded)";
@@ -78,6 +80,8 @@ pub(crate) fn run(args: &Args, sizes: &Sizes, report: &mut Report) -> Result<()>
     }
     println!();
     formats::run(args, &csv, sizes, report)?;
+    println!();
+    join::run(args, &csv, sizes, report)?;
     println!();
     scaling(&csv, sizes, report)
 }

@@ -9,7 +9,7 @@ mod array;
 mod demo;
 mod engine;
 mod executors;
-mod frame;
+pub(crate) mod frame;
 mod mpi;
 mod report;
 

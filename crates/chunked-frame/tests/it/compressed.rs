@@ -155,3 +155,30 @@ fn an_error_early_in_a_large_compressed_file_stops_the_decoding_and_is_reported(
         assert!(matches!(err, FrameError::Row { line: 2, .. }), "{name}: {err:?}");
     }
 }
+
+#[test]
+fn rows_longer_than_a_block_read_whole_across_blocks() {
+    // Short rows around rows of 150 KB and 300 KB (quoted, with line ends
+    // inside), each spanning blocks of 64 KiB, and a last row without its
+    // line end.
+    let mut text = String::from("id,note,n\n");
+    for i in 0..30u32 {
+        let note = match i % 10 {
+            3 => format!("\"{}\"", "x,\n\"\"".repeat(30_000)),
+            7 => "y".repeat(300_000),
+            _ => format!("short {i}"),
+        };
+        text.push_str(&format!("{i},{note},{}\n", i * 2));
+    }
+    text.push_str("30,end,60");
+    let plain = TempCsv::new("long-rows.csv", text.as_bytes());
+    let exec = Executor::new(Strategy::Graph, 2).unwrap();
+    let want = read_csv(plain.path(), CsvOptions::default()).unwrap().compute(&exec).unwrap();
+    assert_eq!(want.height(), 31);
+    for (name, bytes) in [("long.csv.gz", gzip(text.as_bytes())), ("long.csv.zst", zstd(text.as_bytes()))] {
+        let file = TempCsv::new(name, &bytes);
+        let got =
+            read_csv(file.path(), CsvOptions::default().blocksize(64 << 10)).unwrap().compute(&exec).unwrap();
+        assert_eq!(got, want, "{name}");
+    }
+}

@@ -210,3 +210,192 @@ fn bad_parquet_input_is_a_typed_error_naming_the_file() {
     let mut w = ParquetWriter::new(&mut sink, &schema(), std::path::Path::new("out.parquet")).unwrap();
     assert!(matches!(w.write(&other).unwrap_err(), FrameError::Parquet { .. }));
 }
+
+mod encodings {
+    //! Files other writers make: data pages v1 and v2, dictionaries that
+    //! overflow into plain pages, no dictionary at all, many small pages,
+    //! required and optional columns, 32-bit ints and floats; each read
+    //! back equal to the values written.
+
+    use std::sync::Arc;
+
+    use chunked_frame::{Column, DataFrame, NULL_CODE, ParquetOptions, read_parquet};
+    use executors::Executor;
+    use parquet::basic::{Encoding, LogicalType, Repetition, Type as Physical};
+    use parquet::data_type::{ByteArray, ByteArrayType, DoubleType, FloatType, Int32Type, Int64Type};
+    use parquet::file::properties::{WriterProperties, WriterVersion};
+    use parquet::file::reader::{FileReader, SerializedFileReader};
+    use parquet::file::writer::SerializedFileWriter;
+    use parquet::schema::types::Type;
+
+    use crate::TempCsv;
+
+    const ROWS: usize = 3000;
+
+    /// Row `i`'s string: one of 40 airports mostly, a distinct one every
+    /// third row (enough to outgrow a small dictionary), null every 11th.
+    fn string(i: usize) -> Option<String> {
+        (i % 11 != 10)
+            .then(|| if i.is_multiple_of(3) { format!("distinct-{i}") } else { format!("A{}", i % 40) })
+    }
+
+    fn delay(i: usize) -> Option<f64> {
+        (i % 13 != 5).then_some((i % 97) as f64 - 20.5)
+    }
+
+    fn write(name: &str, props: WriterProperties) -> TempCsv {
+        let field = |n: &str, t: Physical, r: Repetition, l: Option<LogicalType>| {
+            Arc::new(
+                Type::primitive_type_builder(n, t).with_repetition(r).with_logical_type(l).build().unwrap(),
+            )
+        };
+        let schema = Type::group_type_builder("schema")
+            .with_fields(vec![
+                field("a", Physical::INT32, Repetition::REQUIRED, None),
+                field("b", Physical::INT64, Repetition::OPTIONAL, None),
+                field("x", Physical::DOUBLE, Repetition::OPTIONAL, None),
+                field("f", Physical::FLOAT, Repetition::REQUIRED, None),
+                field("s", Physical::BYTE_ARRAY, Repetition::OPTIONAL, Some(LogicalType::String)),
+                field(
+                    "u",
+                    Physical::INT32,
+                    Repetition::REQUIRED,
+                    Some(LogicalType::Integer { bit_width: 32, is_signed: false }),
+                ),
+            ])
+            .build()
+            .unwrap();
+        let mut bytes = Vec::new();
+        let mut w = SerializedFileWriter::new(&mut bytes, Arc::new(schema), Arc::new(props)).unwrap();
+        for (lo, hi) in [(0, 1700), (1700, ROWS)] {
+            let mut g = w.next_row_group().unwrap();
+            let range = lo..hi;
+            let a: Vec<i32> = range.clone().map(|i| i32::try_from(i).unwrap() - 500).collect();
+            let b_defs: Vec<i16> = range.clone().map(|i| i16::from(i % 7 != 3)).collect();
+            let b: Vec<i64> =
+                range.clone().filter(|i| i % 7 != 3).map(|i| (i as i64 % 5) * 1_000_000_007).collect();
+            let x_defs: Vec<i16> = range.clone().map(|i| i16::from(delay(i).is_some())).collect();
+            let x: Vec<f64> = range.clone().filter_map(delay).collect();
+            let f: Vec<f32> = range.clone().map(|i| i as f32 / 4.0).collect();
+            let s_defs: Vec<i16> = range.clone().map(|i| i16::from(string(i).is_some())).collect();
+            let s: Vec<ByteArray> =
+                range.clone().filter_map(string).map(|t| ByteArray::from(t.as_str())).collect();
+            let u: Vec<i32> =
+                range.clone().map(|i| i32::from_ne_bytes((u32::MAX - i as u32).to_ne_bytes())).collect();
+            let mut c = g.next_column().unwrap().unwrap();
+            c.typed::<Int32Type>().write_batch(&a, None, None).unwrap();
+            c.close().unwrap();
+            let mut c = g.next_column().unwrap().unwrap();
+            c.typed::<Int64Type>().write_batch(&b, Some(&b_defs), None).unwrap();
+            c.close().unwrap();
+            let mut c = g.next_column().unwrap().unwrap();
+            c.typed::<DoubleType>().write_batch(&x, Some(&x_defs), None).unwrap();
+            c.close().unwrap();
+            let mut c = g.next_column().unwrap().unwrap();
+            c.typed::<FloatType>().write_batch(&f, None, None).unwrap();
+            c.close().unwrap();
+            let mut c = g.next_column().unwrap().unwrap();
+            c.typed::<ByteArrayType>().write_batch(&s, Some(&s_defs), None).unwrap();
+            c.close().unwrap();
+            let mut c = g.next_column().unwrap().unwrap();
+            c.typed::<Int32Type>().write_batch(&u, None, None).unwrap();
+            c.close().unwrap();
+            g.close().unwrap();
+        }
+        w.close().unwrap();
+        TempCsv::new(name, &bytes)
+    }
+
+    fn expected() -> DataFrame {
+        let ints = |v: Vec<i64>, valid: Vec<bool>| Column::Int64 { values: v, valid };
+        let strings: Vec<Option<String>> = (0..ROWS).map(string).collect();
+        let mut dict: Vec<String> = strings.iter().flatten().cloned().collect();
+        dict.sort();
+        dict.dedup();
+        let codes = strings
+            .iter()
+            .map(|s| s.as_ref().map_or(NULL_CODE, |s| u32::try_from(dict.binary_search(s).unwrap()).unwrap()))
+            .collect();
+        DataFrame::new(
+            ["a", "b", "x", "f", "s", "u"].map(String::from).to_vec(),
+            vec![
+                ints((0..ROWS).map(|i| i as i64 - 500).collect(), vec![]),
+                ints(
+                    (0..ROWS).map(|i| if i % 7 == 3 { 0 } else { (i as i64 % 5) * 1_000_000_007 }).collect(),
+                    (0..ROWS).map(|i| i % 7 != 3).collect(),
+                ),
+                Column::Float64 {
+                    values: (0..ROWS).map(|i| delay(i).unwrap_or(f64::NAN)).collect(),
+                    valid: (0..ROWS).map(|i| delay(i).is_some()).collect(),
+                },
+                Column::Float64 {
+                    values: (0..ROWS).map(|i| f64::from(i as f32 / 4.0)).collect(),
+                    valid: vec![],
+                },
+                Column::Str { dict, codes },
+                ints((0..ROWS).map(|i| i64::from(u32::MAX - i as u32)).collect(), vec![]),
+            ],
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn every_writer_layout_reads_back_the_values_written() {
+        let want = expected();
+        let small =
+            || WriterProperties::builder().set_dictionary_page_size_limit(256).set_data_page_size_limit(512);
+        let layouts = [
+            ("v1.parquet", WriterProperties::builder().build()),
+            (
+                "v2.parquet",
+                WriterProperties::builder().set_writer_version(WriterVersion::PARQUET_2_0).build(),
+            ),
+            ("plain.parquet", WriterProperties::builder().set_dictionary_enabled(false).build()),
+            ("overflow-v1.parquet", small().build()),
+            ("overflow-v2.parquet", small().set_writer_version(WriterVersion::PARQUET_2_0).build()),
+            ("snappy-small.parquet", small().set_compression(parquet::basic::Compression::SNAPPY).build()),
+        ];
+        for (name, props) in layouts {
+            let file = write(name, props);
+            // The layouts are what their names say: the small dictionaries
+            // overflow into plain pages.
+            let reader = SerializedFileReader::new(std::fs::File::open(file.path()).unwrap()).unwrap();
+            let mut pages = reader.get_row_group(0).unwrap().get_column_page_reader(4).unwrap();
+            let mut encodings = Vec::new();
+            while let Some(page) = pages.get_next_page().unwrap() {
+                if page.is_data_page() {
+                    encodings.push((page.page_type(), page.encoding()));
+                }
+            }
+            let has = |e: Encoding| encodings.iter().any(|p| p.1 == e);
+            assert_eq!(has(Encoding::RLE_DICTIONARY), !name.starts_with("plain"), "{name}: {encodings:?}");
+            // Version 1 falls back to plain pages, version 2 to delta
+            // strings (which the general column reader reads).
+            assert_eq!(
+                has(Encoding::PLAIN),
+                !name.starts_with('v') && name != "overflow-v2.parquet",
+                "{name}"
+            );
+            assert_eq!(
+                has(Encoding::DELTA_BYTE_ARRAY),
+                name == "overflow-v2.parquet",
+                "{name}: {encodings:?}"
+            );
+            let v2 = encodings.iter().any(|p| p.0 == parquet::basic::PageType::DATA_PAGE_V2);
+            assert_eq!(v2, name.contains("v2"), "{name}: {encodings:?}");
+            let lazy = read_parquet(file.path(), ParquetOptions::default()).unwrap();
+            assert_eq!(lazy.partitions(), 2, "{name}");
+            let got = lazy.compute(&Executor::sequential()).unwrap();
+            for (j, n) in want.names().iter().enumerate() {
+                assert_eq!(got.columns()[j], want.columns()[j], "{name}: column {n}");
+            }
+            // Only some columns, in another order.
+            let some = read_parquet(file.path(), ParquetOptions::default().columns(&["s", "x"]))
+                .unwrap()
+                .compute(&Executor::sequential())
+                .unwrap();
+            assert_eq!(some.column("s").unwrap(), want.column("s").unwrap(), "{name}");
+            assert_eq!(some.column("x").unwrap(), want.column("x").unwrap(), "{name}");
+        }
+    }
+}

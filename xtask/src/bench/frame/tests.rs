@@ -92,3 +92,64 @@ mod quoting {
         assert_eq!(means(&dst), plain);
     }
 }
+
+mod join_cell {
+    //! The join cell's child: the mean delay per airline name, equal to the
+    //! mean per airline code renamed through the airlines table.
+
+    use std::collections::BTreeMap;
+    use std::path::Path;
+
+    use chunked_frame::flights::AIRLINE_NAMES;
+    use chunked_frame::{Value, read_csv};
+    use executors::{Executor, Strategy};
+
+    use super::super::join::{ChildArgs, child};
+    use super::super::means_of;
+    use crate::demo_frame::talk_options;
+
+    #[test]
+    fn the_child_reports_each_airline_names_mean_delay() {
+        let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("../data/flights-sample.csv");
+        let dir = tempfile::TempDir::new().unwrap();
+        let airlines = dir.path().join("airlines.csv");
+        let mut text = Vec::new();
+        chunked_frame::flights::write_airlines(&mut text).unwrap();
+        std::fs::write(&airlines, text).unwrap();
+        let json = dir.path().join("out.json");
+        let args = ChildArgs {
+            flights: sample.clone(),
+            airlines,
+            json: json.clone(),
+            workers: 2,
+            blocksize: 64 << 20,
+        };
+        child(args).unwrap();
+        let doc: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+        assert!(doc["seconds"].as_f64().unwrap() > 0.0);
+        let got = means_of(&doc["means"]);
+
+        // By code, without the join, then renamed.
+        let exec = Executor::new(Strategy::Sequential, 1).unwrap();
+        let by_code = read_csv(sample.to_str().unwrap(), talk_options(64 << 20))
+            .unwrap()
+            .groupby(&["AIRLINE"])
+            .mean("DEPARTURE_DELAY")
+            .compute(&exec)
+            .unwrap();
+        let (codes, means) =
+            (by_code.column("AIRLINE").unwrap(), by_code.column("DEPARTURE_DELAY_mean").unwrap());
+        let mut want = BTreeMap::new();
+        for i in 0..codes.len() {
+            let code = codes.get(i).to_string();
+            let name = AIRLINE_NAMES.iter().find(|(c, _)| *c == code).map(|(_, n)| (*n).to_owned());
+            let Value::Float(mean) = means.get(i) else { panic!("no mean for {code}") };
+            want.insert(name.unwrap_or_else(|| panic!("{code} is not in the airlines table")), mean);
+        }
+        assert!(want.len() > 3, "{want:?}");
+        assert_eq!(got.len(), want.len(), "{got:?} against {want:?}");
+        for (name, mean) in &want {
+            assert_eq!(got[name].to_bits(), mean.to_bits(), "{name}: {} against {mean}", got[name]);
+        }
+    }
+}
