@@ -21,7 +21,7 @@ use crate::dtype::{DType, Field, Inference, Schema};
 use crate::error::{FrameError, Result, RowProblem};
 use crate::na::NaSet;
 use crate::quoted::{Entries, Scanner, State, Transition};
-use crate::quoted_rows::parse_quoted;
+use crate::rows::{Layout, parse_rows};
 use crate::tokenizer::{Tokenizer, unescape};
 
 /// What to do with a row that does not fit the schema.
@@ -691,23 +691,15 @@ impl<'s> Sink<'s> {
         let eol = source.eol[self.file];
         let ncols = source.file_columns();
         let Block { buf, first, limit, base, quote_free } = *block;
-        // Blocks take a fast path (one for quote-free rows, one for rows
-        // with quoted fields); any anomaly there sends the block through
-        // the general tokenizer, which reports it.
-        {
+        // Blocks take the fast path (`rows.rs`, lighter for quote-free
+        // blocks); any anomaly there sends the block through the general
+        // tokenizer, which reports it. A delimiter that is a quote or a
+        // line end byte has the tokenizer's precedence rules only.
+        if !matches!(source.options.delimiter, b'"' | b'\r' | b'\n') {
             let before = self.rows;
-            let fast = if quote_free { parse_unquoted } else { parse_quoted };
-            let fast = fast(
-                buf,
-                first,
-                limit,
-                ncols,
-                &self.slot_of,
-                &mut self.builders,
-                source.options.delimiter,
-                eol,
-            );
-            if let Some(rows) = fast {
+            let layout = Layout { ncols, slot_of: &self.slot_of, delimiter: source.options.delimiter, eol };
+            let fast = if quote_free { parse_rows::<false> } else { parse_rows::<true> };
+            if let Some(rows) = fast(buf, first, limit, &layout, &mut self.builders) {
                 self.rows += rows;
                 return Ok(());
             }
@@ -782,71 +774,6 @@ impl<'s> Sink<'s> {
         }
         Ok(())
     }
-}
-
-/// Parses rows of a file without quotes: fields split at every delimiter,
-/// only the wanted ones looked at, the others counted. `None` at the first
-/// row that is not clean (wrong field count, a value that does not parse),
-/// for the general path to report or skip.
-// Not inlined, and separate arguments rather than a struct: measured
-// with callgrind, either costs the field loop a few instructions per field
-// (register spills in the larger caller).
-#[inline(never)]
-#[allow(clippy::too_many_arguments)]
-fn parse_unquoted(
-    buf: &[u8],
-    first: usize,
-    limit: usize,
-    ncols: usize,
-    slot_of: &[usize],
-    builders: &mut [Builder<'_>],
-    delimiter: u8,
-    eol: u8,
-) -> Option<usize> {
-    let last_wanted = slot_of.iter().rposition(|&s| s != usize::MAX);
-    let mut pos = first;
-    let mut rows = 0;
-    while pos < limit && pos < buf.len() {
-        let line_end = memchr::memchr(eol, &buf[pos..]).map_or(buf.len(), |k| pos + k);
-        let mut line = &buf[pos..line_end];
-        pos = line_end + 1;
-        if eol == b'\n' && line.last() == Some(&b'\r') {
-            line = &line[..line.len() - 1];
-        }
-        if line.is_empty()
-            || (matches!(line[0], b' ' | b'\t') && line.iter().all(|&b| b == b' ' || b == b'\t'))
-        {
-            continue; // a blank line is no row, nor one of spaces and tabs only (as pandas)
-        }
-        // The wanted fields, in order.
-        let mut start = 0;
-        let mut field = 0;
-        if let Some(last) = last_wanted {
-            for &slot in &slot_of[..=last] {
-                let end = memchr::memchr(delimiter, &line[start..]).map_or(line.len(), |k| start + k);
-                if slot != usize::MAX {
-                    builders[slot].push(&line[start..end], false).ok()?;
-                }
-                field += 1;
-                if end == line.len() {
-                    start = usize::MAX;
-                    break;
-                }
-                start = end + 1;
-            }
-        }
-        // The rest are only counted.
-        let fields = if start == usize::MAX {
-            field
-        } else {
-            field + 1 + line[start..].iter().filter(|&&b| b == delimiter).count()
-        };
-        if fields != ncols {
-            return None;
-        }
-        rows += 1;
-    }
-    Some(rows)
 }
 
 /// The length, line end included, of a line of spaces and tabs only at the

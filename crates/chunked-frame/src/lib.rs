@@ -67,7 +67,7 @@ mod ops;
 mod parquet;
 mod parse;
 mod quoted;
-mod quoted_rows;
+mod rows;
 mod tokenizer;
 
 pub use column::{Column, DataFrame, NULL_CODE, Value};
