@@ -492,11 +492,12 @@ fn infer(
     f.take(options.sample_bytes as u64).read_to_end(&mut buf).map_err(err)?;
     let mut inference = vec![Inference::default(); names.len()];
     let mut tok = Tokenizer::new(&buf, 0, options.delimiter, eol);
+    // One row's fields, as the tokenizer hands them over (kept from row to
+    // row: no allocation per row or field).
+    let mut row: Vec<(&[u8], bool)> = Vec::with_capacity(names.len());
     while tok.pos < buf.len() {
-        let mut row: Vec<(usize, Vec<u8>)> = Vec::new();
-        let Ok(end) = tok.record(&mut |j, field: &[u8], quoted| {
-            row.push((j, if quoted { unescape(field) } else { field.to_vec() }));
-        }) else {
+        row.clear();
+        let Ok(end) = tok.record(&mut |_, field, quoted| row.push((field, quoted))) else {
             break; // a row cut by the sample's end
         };
         if end >= buf.len() && buf.last() != Some(&eol) {
@@ -505,9 +506,16 @@ fn infer(
         if row.len() != names.len() {
             continue; // reported when the data is read
         }
-        for (j, v) in row {
-            if !na.contains(&v) {
-                inference[j].observe(&v);
+        for (inference, &(field, quoted)) in inference.iter_mut().zip(&row) {
+            let owned;
+            let text = if quoted && memchr::memchr(b'"', field).is_some() {
+                owned = unescape(field);
+                &owned[..]
+            } else {
+                field
+            };
+            if !na.contains(text) {
+                inference.observe(text);
             }
         }
     }
