@@ -21,7 +21,7 @@ use crate::dtype::{DType, Field, Inference, Schema};
 use crate::error::{FrameError, Result, RowProblem};
 use crate::na::NaSet;
 use crate::quoted::{Entries, Scanner, State, Transition};
-use crate::rows::{Layout, parse_rows};
+use crate::rows::{Layout, blank_line_len, parse_rows};
 use crate::tokenizer::{Tokenizer, unescape};
 
 /// What to do with a row that does not fit the schema.
@@ -781,18 +781,6 @@ impl<'s> Sink<'s> {
             }
         }
         Ok(())
-    }
-}
-
-/// The length, line end included, of a line of spaces and tabs only at the
-/// start of `rest`; `None` when the line holds anything else.
-pub(crate) fn blank_line_len(rest: &[u8], eol: u8) -> Option<usize> {
-    let end = rest.iter().position(|&b| b != b' ' && b != b'\t').unwrap_or(rest.len());
-    match rest.get(end) {
-        None => Some(end),
-        Some(&b) if b == eol => Some(end + 1),
-        Some(b'\r') if eol == b'\n' && rest.get(end + 1) == Some(&b'\n') => Some(end + 2),
-        Some(_) => None,
     }
 }
 

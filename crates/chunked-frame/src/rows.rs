@@ -8,7 +8,6 @@
 //! closing quote), for the general tokenizer to report or skip.
 
 use crate::builder::Builder;
-use crate::csv::blank_line_len;
 
 /// Every byte's lowest bit.
 const ONES: u64 = 0x0101_0101_0101_0101;
@@ -18,7 +17,7 @@ const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
 /// The bytes of `word` equal to `byte`, each marked by its high bit (bit
 /// `8k + 7` for byte `k`), exactly: no carry crosses a byte.
 #[inline(always)]
-fn equal_bytes(word: u64, byte: u8) -> u64 {
+pub(crate) fn equal_bytes(word: u64, byte: u8) -> u64 {
     let x = word ^ ONES.wrapping_mul(u64::from(byte));
     !(((x & LOW7).wrapping_add(LOW7)) | x | LOW7)
 }
@@ -26,7 +25,7 @@ fn equal_bytes(word: u64, byte: u8) -> u64 {
 /// The eight bytes from `at` as a little-endian word, and the marks of
 /// those that lie inside `buf` (fewer than eight at its end).
 #[inline(always)]
-fn word_at(buf: &[u8], at: usize) -> (u64, u64) {
+pub(crate) fn word_at(buf: &[u8], at: usize) -> (u64, u64) {
     match buf.get(at..at + 8) {
         Some(bytes) => {
             let mut w = [0u8; 8];
@@ -55,22 +54,23 @@ fn count(marks: u64) -> usize {
 
 /// The byte offset in its word of a mark.
 #[inline(always)]
-fn offset(mark: u64) -> usize {
+pub(crate) fn offset(mark: u64) -> usize {
     // At most 7: fits.
     (mark.trailing_zeros() / 8) as usize
 }
 
-/// The closing quote of a quoted field whose inside starts at `from`: the
-/// first quote not followed by another (`""` is an escaped quote).
+/// The closing quote of a quoted field from `from` on (inside the field):
+/// the first quote not followed by another (`""` is an escaped quote), and
+/// whether an escaped quote came before it.
 #[inline]
-fn closing_quote(buf: &[u8], from: usize) -> Option<usize> {
+fn closing_quote(buf: &[u8], from: usize) -> Option<(usize, bool)> {
     let mut k = from;
     loop {
         let q = k + memchr::memchr(b'"', &buf[k..])?;
         if buf.get(q + 1) == Some(&b'"') {
             k = q + 2;
         } else {
-            return Some(q);
+            return Some((q, k != from));
         }
     }
 }
@@ -212,7 +212,20 @@ fn row<const QUOTES: bool>(
                 if p != start && buf[p - 1] != delimiter {
                     continue; // a quote inside an unquoted field is text
                 }
-                let close = closing_quote(buf, p + 1)?;
+                // The closing quote: the next quote of this word, unless
+                // another follows it (`""`), else the first one after the
+                // word not doubled. `escaped`: the inside holds a quote.
+                let later = quotes & marks;
+                let (close, escaped) = if later != 0 {
+                    let q = at + offset(later);
+                    if buf.get(q + 1) == Some(&b'"') {
+                        (closing_quote(buf, q + 2)?.0, true)
+                    } else {
+                        (q, false)
+                    }
+                } else {
+                    closing_quote(buf, (at + 8).min(buf.len()))?
+                };
                 let mut end = close + 1;
                 // Only a delimiter or a line end may follow a closing quote here.
                 match buf.get(end) {
@@ -221,7 +234,8 @@ fn row<const QUOTES: bool>(
                     Some(b'\r') if eol == b'\n' && buf.get(end + 1) == Some(&b'\n') => end += 1,
                     Some(_) => return None,
                 }
-                push(field, &buf[p + 1..close], true, wanted_until, layout, builders)?;
+                // Without a quote inside, the builder need not look for one.
+                push(field, &buf[p + 1..close], escaped, wanted_until, layout, builders)?;
                 field += 1;
                 if end >= buf.len() {
                     return Some((buf.len(), field));
@@ -230,8 +244,13 @@ fn row<const QUOTES: bool>(
                     return Some((end + 1, field));
                 }
                 start = end + 1;
-                at = start;
-                continue 'words;
+                if field == wanted_until || start >= at + 8 {
+                    at = start;
+                    continue 'words;
+                }
+                // The next field starts in this word: its marks from there.
+                marks &= u64::MAX << (8 * (start - at));
+                continue;
             }
             if ends & mark != 0 {
                 let value = last_value(buf, start, p, eol);
@@ -254,6 +273,18 @@ fn row<const QUOTES: bool>(
             return Some((buf.len(), field + 1));
         }
         at += 8;
+    }
+}
+
+/// The length, line end included, of a line of spaces and tabs only at the
+/// start of `rest`; `None` when the line holds anything else.
+pub(crate) fn blank_line_len(rest: &[u8], eol: u8) -> Option<usize> {
+    let end = rest.iter().position(|&b| b != b' ' && b != b'\t').unwrap_or(rest.len());
+    match rest.get(end) {
+        None => Some(end),
+        Some(&b) if b == eol => Some(end + 1),
+        Some(b'\r') if eol == b'\n' && rest.get(end + 1) == Some(&b'\n') => Some(end + 2),
+        Some(_) => None,
     }
 }
 

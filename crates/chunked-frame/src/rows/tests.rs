@@ -7,10 +7,9 @@
 
 use proptest::prelude::*;
 
-use super::{Layout, parse_rows};
+use super::{Layout, blank_line_len, parse_rows};
 use crate::builder::Builder;
 use crate::column::Column;
-use crate::csv::blank_line_len;
 use crate::dtype::DType;
 use crate::na::NaSet;
 use crate::tokenizer::Tokenizer;
