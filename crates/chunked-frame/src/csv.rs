@@ -590,6 +590,8 @@ fn parse_partition_in(
     let path = &source.files[part.file];
     let eol = source.eol[part.file];
     let scanner = Scanner { delimiter: source.options.delimiter, eol };
+    let index = source.partition_index(part);
+    let claim = source.entries.claim(index);
     let mut f = File::open(path).map_err(io(path))?;
     let size = f.metadata().map_err(io(path))?.len();
     f.seek(SeekFrom::Start(part.start)).map_err(io(path))?;
@@ -600,8 +602,7 @@ fn parse_partition_in(
     // The range's own function, for the tasks after it, and the state at
     // its start, from the functions before it.
     let mut quote_free = memchr::memchr(b'"', buf).is_none();
-    let index = source.partition_index(part);
-    let transition = source.entries.own(index, || Transition::of(buf, !quote_free, scanner.delimiter, eol));
+    let transition = claim.publish(|| Transition::of(buf, !quote_free, scanner.delimiter, eol));
     let entry = source.entries.entry(&source.partitions, index, path, scanner)?;
     let mut sink = Sink::new(source, part.file, columns);
     // Rows that start in the range are ours; none may.

@@ -323,21 +323,14 @@ impl Entries {
         Self { slots: (0..count).map(|_| Slot::default()).collect() }
     }
 
-    /// Partition `p`'s function: the one published, when a task that
-    /// needed it computed it already, or else `compute()`'s, published.
-    /// The slot is claimed while `compute` runs, so that a task needing
-    /// the function waits for it instead of streaming the range a second
-    /// time; a panic in `compute` releases the claim.
-    pub(crate) fn own(&self, p: usize, compute: impl FnOnce() -> Transition) -> Transition {
+    /// Claims partition `p`'s slot for its own task, before it reads its
+    /// range: a task that needs the range's function meanwhile waits for
+    /// it instead of reading the range a second time. Dropping the claim
+    /// unpublished (an error, a panic) releases it.
+    pub(crate) fn claim(&self, p: usize) -> Claim<'_> {
         let slot = &self.slots[p];
-        if let Some(&t) = slot.transition.get() {
-            return t;
-        }
         let release = (!slot.claimed.swap(true, Ordering::AcqRel)).then(|| Release(&slot.claimed));
-        let t = compute();
-        let _ = slot.transition.set(t);
-        std::mem::forget(release);
-        t
+        Claim { slot, release }
     }
 
     /// The state at the start of partition `p`: a record start for the
@@ -422,6 +415,27 @@ impl Slot {
         let _ = self.transition.set(t);
         std::mem::forget(release);
         Ok(t)
+    }
+}
+
+/// A partition's claim on its own slot ([`Entries::claim`]).
+pub(crate) struct Claim<'a> {
+    slot: &'a Slot,
+    /// `None` when another task had claimed the slot first.
+    release: Option<Release<'a>>,
+}
+
+impl Claim<'_> {
+    /// The range's function: the one published, when a task that needed
+    /// it computed it already, or else `compute()`'s, published.
+    pub(crate) fn publish(self, compute: impl FnOnce() -> Transition) -> Transition {
+        if let Some(&t) = self.slot.transition.get() {
+            return t;
+        }
+        let t = compute();
+        let _ = self.slot.transition.set(t);
+        std::mem::forget(self.release);
+        t
     }
 }
 
@@ -578,25 +592,26 @@ mod tests {
     }
 
     #[test]
-    fn a_range_being_computed_by_its_own_task_is_claimed_and_a_panic_releases_it() {
+    fn a_partition_claims_its_range_until_it_publishes_it_and_a_failure_releases_it() {
         let entries = Entries::new(2);
         let t = Transition::of(b"a\"b\n", true, b',', b'\n');
-        // While the task computes its own range's function, others see
-        // the claim (and wait rather than stream the range again).
-        assert_eq!(
-            entries.own(1, || {
-                assert!(entries.slots[1].claimed.load(Ordering::Acquire));
-                t
-            }),
-            t
-        );
+        // From before the task reads its range until it publishes the
+        // function, others see the claim (and wait rather than read the
+        // range a second time).
+        let claim = entries.claim(1);
+        assert!(entries.slots[1].claimed.load(Ordering::Acquire));
+        assert_eq!(claim.publish(|| t), t);
+        assert!(entries.slots[1].claimed.load(Ordering::Acquire));
         assert_eq!(entries.slots[1].transition.get(), Some(&t));
-        let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            entries.own(0, || panic!("computing failed"));
-        }));
-        assert!(panicked.is_err());
-        assert!(!entries.slots[0].claimed.load(Ordering::Acquire), "a panic leaves no claim to wait on");
+        // A failed read drops the claim: released, nothing published.
+        drop(entries.claim(0));
+        assert!(!entries.slots[0].claimed.load(Ordering::Acquire), "a failure leaves no claim to wait on");
         assert!(entries.slots[0].transition.get().is_none());
+        // A slot another task claimed first stays claimed by it.
+        let other = entries.claim(0);
+        drop(entries.claim(0));
+        assert!(entries.slots[0].claimed.load(Ordering::Acquire));
+        assert_eq!(other.publish(|| t), t);
     }
 
     #[test]
