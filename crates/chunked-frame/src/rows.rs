@@ -52,6 +52,25 @@ fn count(marks: u64) -> usize {
     ((marks >> 7).wrapping_mul(ONES) >> 56) as usize
 }
 
+/// How many bytes of `bytes` are `byte`: 32 bytes at a time in a form
+/// the compiler vectorizes, the rest a word, then a byte, at a time.
+#[inline]
+fn count_in(bytes: &[u8], byte: u8) -> usize {
+    let mut n = 0;
+    let mut blocks = bytes.chunks_exact(32);
+    for block in &mut blocks {
+        // At most 32 per block: a u8 sum cannot overflow.
+        n += usize::from(block.iter().map(|&b| u8::from(b == byte)).sum::<u8>());
+    }
+    let mut words = blocks.remainder().chunks_exact(8);
+    for word in &mut words {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(word);
+        n += count(equal_bytes(u64::from_le_bytes(w), byte));
+    }
+    n + words.remainder().iter().filter(|&&b| b == byte).count()
+}
+
 /// The byte offset in its word of a mark.
 #[inline(always)]
 pub(crate) fn offset(mark: u64) -> usize {
@@ -182,7 +201,21 @@ fn row<const QUOTES: bool>(
     let mut field = 0usize;
     let mut start = pos;
     let mut at = pos;
+    // Whether the rest of the row was found to hold a quote (then its
+    // fields are counted word by word, quoted ones skipped whole).
+    let mut quoted_rest = false;
     'words: loop {
+        if field >= wanted_until && !quoted_rest {
+            // Only counting: to the line end by `memchr`, the delimiters
+            // before it in bulk.
+            let line_end = memchr::memchr(eol, &buf[at..]).map_or(buf.len(), |k| at + k);
+            let rest = &buf[at..line_end];
+            if !QUOTES || memchr::memchr(b'"', rest).is_none() {
+                let next = if line_end < buf.len() { line_end + 1 } else { buf.len() };
+                return Some((next, field + 1 + count_in(rest, delimiter)));
+            }
+            quoted_rest = true;
+        }
         let (word, inside) = word_at(buf, at);
         let delimiters = equal_bytes(word, delimiter) & inside;
         let ends = equal_bytes(word, eol) & inside;

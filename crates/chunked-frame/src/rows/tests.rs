@@ -220,3 +220,18 @@ fn words_cut_anywhere_are_read_alike() {
         }
     }
 }
+
+#[test]
+fn bytes_are_counted_in_blocks_words_and_bytes_alike() {
+    // Every length across the 32-byte blocks and 8-byte words, the byte
+    // at every position and in every byte of a run.
+    for len in 0..100 {
+        for at in 0..len {
+            let mut bytes = vec![b'a'; len];
+            bytes[at] = b',';
+            assert_eq!(super::count_in(&bytes, b','), 1, "{len} {at}");
+        }
+        assert_eq!(super::count_in(&vec![b','; len], b','), len);
+        assert_eq!(super::count_in(&vec![b'-'; len], b','), 0);
+    }
+}
