@@ -29,7 +29,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::csv::Partition;
 use crate::error::{FrameError, Result};
-use crate::rows::{equal_bytes, offset, word_at};
+use crate::rows::next_quote;
 
 /// The tokenizer's state between two bytes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -282,19 +282,6 @@ impl Scanner {
         }
         Ok(pos)
     }
-}
-
-/// The first quote at or after `from`: looked for in the eight bytes from
-/// `from` first, then by `memchr`.
-#[inline]
-fn next_quote(buf: &[u8], from: usize) -> Option<usize> {
-    let (word, inside) = word_at(buf, from);
-    let quotes = equal_bytes(word, b'"') & inside;
-    if quotes != 0 {
-        return Some(from + offset(quotes));
-    }
-    let rest = from + 8;
-    memchr::memchr(b'"', buf.get(rest..)?).map(|k| rest + k)
 }
 
 /// Per partition of a read: its range's transition, when known, and the

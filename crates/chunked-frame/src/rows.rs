@@ -17,7 +17,7 @@ const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
 /// The bytes of `word` equal to `byte`, each marked by its high bit (bit
 /// `8k + 7` for byte `k`), exactly: no carry crosses a byte.
 #[inline(always)]
-pub(crate) fn equal_bytes(word: u64, byte: u8) -> u64 {
+fn equal_bytes(word: u64, byte: u8) -> u64 {
     let x = word ^ ONES.wrapping_mul(u64::from(byte));
     !(((x & LOW7).wrapping_add(LOW7)) | x | LOW7)
 }
@@ -25,7 +25,7 @@ pub(crate) fn equal_bytes(word: u64, byte: u8) -> u64 {
 /// The eight bytes from `at` as a little-endian word, and the marks of
 /// those that lie inside `buf` (fewer than eight at its end).
 #[inline(always)]
-pub(crate) fn word_at(buf: &[u8], at: usize) -> (u64, u64) {
+fn word_at(buf: &[u8], at: usize) -> (u64, u64) {
     match buf.get(at..at + 8) {
         Some(bytes) => {
             let mut w = [0u8; 8];
@@ -73,9 +73,22 @@ fn count_in(bytes: &[u8], byte: u8) -> usize {
 
 /// The byte offset in its word of a mark.
 #[inline(always)]
-pub(crate) fn offset(mark: u64) -> usize {
+fn offset(mark: u64) -> usize {
     // At most 7: fits.
     (mark.trailing_zeros() / 8) as usize
+}
+
+/// The first quote at or after `from`: looked for in the eight bytes from
+/// `from` first, then by `memchr`.
+#[inline]
+pub(crate) fn next_quote(buf: &[u8], from: usize) -> Option<usize> {
+    let (word, inside) = word_at(buf, from);
+    let quotes = equal_bytes(word, b'"') & inside;
+    if quotes != 0 {
+        return Some(from + offset(quotes));
+    }
+    let rest = from + 8;
+    memchr::memchr(b'"', buf.get(rest..)?).map(|k| rest + k)
 }
 
 /// The closing quote of a quoted field from `from` on (inside the field):
@@ -85,7 +98,7 @@ pub(crate) fn offset(mark: u64) -> usize {
 fn closing_quote(buf: &[u8], from: usize) -> Option<(usize, bool)> {
     let mut k = from;
     loop {
-        let q = k + memchr::memchr(b'"', &buf[k..])?;
+        let q = next_quote(buf, k)?;
         if buf.get(q + 1) == Some(&b'"') {
             k = q + 2;
         } else {
