@@ -21,7 +21,7 @@ use crate::dtype::{DType, Field, Inference, Schema};
 use crate::error::{FrameError, Result, RowProblem};
 use crate::na::NaSet;
 use crate::quoted::{Entries, Scanner, State, Transition};
-use crate::quoted_rows::parse_quoted;
+use crate::rows::{Layout, blank_line_len, parse_rows};
 use crate::tokenizer::{Tokenizer, unescape};
 
 /// What to do with a row that does not fit the schema.
@@ -492,11 +492,12 @@ fn infer(
     f.take(options.sample_bytes as u64).read_to_end(&mut buf).map_err(err)?;
     let mut inference = vec![Inference::default(); names.len()];
     let mut tok = Tokenizer::new(&buf, 0, options.delimiter, eol);
+    // One row's fields, as the tokenizer hands them over (kept from row to
+    // row: no allocation per row or field).
+    let mut row: Vec<(&[u8], bool)> = Vec::with_capacity(names.len());
     while tok.pos < buf.len() {
-        let mut row: Vec<(usize, Vec<u8>)> = Vec::new();
-        let Ok(end) = tok.record(&mut |j, field: &[u8], quoted| {
-            row.push((j, if quoted { unescape(field) } else { field.to_vec() }));
-        }) else {
+        row.clear();
+        let Ok(end) = tok.record(&mut |_, field, quoted| row.push((field, quoted))) else {
             break; // a row cut by the sample's end
         };
         if end >= buf.len() && buf.last() != Some(&eol) {
@@ -505,9 +506,16 @@ fn infer(
         if row.len() != names.len() {
             continue; // reported when the data is read
         }
-        for (j, v) in row {
-            if !na.contains(&v) {
-                inference[j].observe(&v);
+        for (inference, &(field, quoted)) in inference.iter_mut().zip(&row) {
+            let owned;
+            let text = if quoted && memchr::memchr(b'"', field).is_some() {
+                owned = unescape(field);
+                &owned[..]
+            } else {
+                field
+            };
+            if !na.contains(text) {
+                inference.observe(text);
             }
         }
     }
@@ -582,6 +590,8 @@ fn parse_partition_in(
     let path = &source.files[part.file];
     let eol = source.eol[part.file];
     let scanner = Scanner { delimiter: source.options.delimiter, eol };
+    let index = source.partition_index(part);
+    let claim = source.entries.claim(index);
     let mut f = File::open(path).map_err(io(path))?;
     let size = f.metadata().map_err(io(path))?.len();
     f.seek(SeekFrom::Start(part.start)).map_err(io(path))?;
@@ -592,8 +602,7 @@ fn parse_partition_in(
     // The range's own function, for the tasks after it, and the state at
     // its start, from the functions before it.
     let mut quote_free = memchr::memchr(b'"', buf).is_none();
-    let index = source.partition_index(part);
-    let transition = source.entries.own(index, || Transition::of(buf, !quote_free, scanner.delimiter, eol));
+    let transition = claim.publish(|| Transition::of(buf, !quote_free, scanner.delimiter, eol));
     let entry = source.entries.entry(&source.partitions, index, path, scanner)?;
     let mut sink = Sink::new(source, part.file, columns);
     // Rows that start in the range are ours; none may.
@@ -691,23 +700,15 @@ impl<'s> Sink<'s> {
         let eol = source.eol[self.file];
         let ncols = source.file_columns();
         let Block { buf, first, limit, base, quote_free } = *block;
-        // Blocks take a fast path (one for quote-free rows, one for rows
-        // with quoted fields); any anomaly there sends the block through
-        // the general tokenizer, which reports it.
-        {
+        // Blocks take the fast path (`rows.rs`, lighter for quote-free
+        // blocks); any anomaly there sends the block through the general
+        // tokenizer, which reports it. A delimiter that is a quote or a
+        // line end byte has the tokenizer's precedence rules only.
+        if !matches!(source.options.delimiter, b'"' | b'\r' | b'\n') {
             let before = self.rows;
-            let fast = if quote_free { parse_unquoted } else { parse_quoted };
-            let fast = fast(
-                buf,
-                first,
-                limit,
-                ncols,
-                &self.slot_of,
-                &mut self.builders,
-                source.options.delimiter,
-                eol,
-            );
-            if let Some(rows) = fast {
+            let layout = Layout { ncols, slot_of: &self.slot_of, delimiter: source.options.delimiter, eol };
+            let fast = if quote_free { parse_rows::<false> } else { parse_rows::<true> };
+            if let Some(rows) = fast(buf, first, limit, &layout, &mut self.builders) {
                 self.rows += rows;
                 return Ok(());
             }
@@ -781,83 +782,6 @@ impl<'s> Sink<'s> {
             }
         }
         Ok(())
-    }
-}
-
-/// Parses rows of a file without quotes: fields split at every delimiter,
-/// only the wanted ones looked at, the others counted. `None` at the first
-/// row that is not clean (wrong field count, a value that does not parse),
-/// for the general path to report or skip.
-// Not inlined, and separate arguments rather than a struct: measured
-// with callgrind, either costs the field loop a few instructions per field
-// (register spills in the larger caller).
-#[inline(never)]
-#[allow(clippy::too_many_arguments)]
-fn parse_unquoted(
-    buf: &[u8],
-    first: usize,
-    limit: usize,
-    ncols: usize,
-    slot_of: &[usize],
-    builders: &mut [Builder<'_>],
-    delimiter: u8,
-    eol: u8,
-) -> Option<usize> {
-    let last_wanted = slot_of.iter().rposition(|&s| s != usize::MAX);
-    let mut pos = first;
-    let mut rows = 0;
-    while pos < limit && pos < buf.len() {
-        let line_end = memchr::memchr(eol, &buf[pos..]).map_or(buf.len(), |k| pos + k);
-        let mut line = &buf[pos..line_end];
-        pos = line_end + 1;
-        if eol == b'\n' && line.last() == Some(&b'\r') {
-            line = &line[..line.len() - 1];
-        }
-        if line.is_empty()
-            || (matches!(line[0], b' ' | b'\t') && line.iter().all(|&b| b == b' ' || b == b'\t'))
-        {
-            continue; // a blank line is no row, nor one of spaces and tabs only (as pandas)
-        }
-        // The wanted fields, in order.
-        let mut start = 0;
-        let mut field = 0;
-        if let Some(last) = last_wanted {
-            for &slot in &slot_of[..=last] {
-                let end = memchr::memchr(delimiter, &line[start..]).map_or(line.len(), |k| start + k);
-                if slot != usize::MAX {
-                    builders[slot].push(&line[start..end], false).ok()?;
-                }
-                field += 1;
-                if end == line.len() {
-                    start = usize::MAX;
-                    break;
-                }
-                start = end + 1;
-            }
-        }
-        // The rest are only counted.
-        let fields = if start == usize::MAX {
-            field
-        } else {
-            field + 1 + line[start..].iter().filter(|&&b| b == delimiter).count()
-        };
-        if fields != ncols {
-            return None;
-        }
-        rows += 1;
-    }
-    Some(rows)
-}
-
-/// The length, line end included, of a line of spaces and tabs only at the
-/// start of `rest`; `None` when the line holds anything else.
-pub(crate) fn blank_line_len(rest: &[u8], eol: u8) -> Option<usize> {
-    let end = rest.iter().position(|&b| b != b' ' && b != b'\t').unwrap_or(rest.len());
-    match rest.get(end) {
-        None => Some(end),
-        Some(&b) if b == eol => Some(end + 1),
-        Some(b'\r') if eol == b'\n' && rest.get(end + 1) == Some(&b'\n') => Some(end + 2),
-        Some(_) => None,
     }
 }
 

@@ -68,7 +68,7 @@ mod parquet;
 mod parse;
 mod persist;
 mod quoted;
-mod quoted_rows;
+mod rows;
 mod tokenizer;
 
 pub use column::{Column, DataFrame, NULL_CODE, Value};

@@ -67,9 +67,11 @@ pub(crate) fn float(s: &[u8]) -> Option<f64> {
     std::str::from_utf8(s).ok()?.trim().parse::<f64>().ok().filter(|v| !v.is_nan())
 }
 
-/// `[-+]digits[.digits]` with at most 15 significant digits, computed
-/// exactly: the integer part and fraction fit in a u64 and the division by
-/// a power of ten of at most 10^15 is correctly rounded.
+/// `[-+]digits[.digits]` with at most 15 digits, computed exactly: the
+/// digits fit a u64 exactly as an f64 (below 2^53), and the division by a
+/// power of ten of at most 10^15 (exact in an f64) is correctly rounded.
+/// The integer digits and the fraction's are read by two loops, so that a
+/// digit costs one test.
 #[inline]
 fn simple_decimal(s: &[u8]) -> Option<f64> {
     let (neg, rest) = match s.first()? {
@@ -81,32 +83,38 @@ fn simple_decimal(s: &[u8]) -> Option<f64> {
         return None;
     }
     let mut mantissa: u64 = 0;
-    let mut digits = 0;
-    let mut scale: Option<u32> = None;
-    for &b in rest {
-        if b == b'.' {
-            if scale.is_some() {
-                return None;
-            }
-            scale = Some(0);
-            continue;
-        }
+    let mut i = 0;
+    while let Some(&b) = rest.get(i) {
         let d = b.wrapping_sub(b'0');
         if d > 9 {
-            return None;
+            break;
         }
         mantissa = mantissa * 10 + u64::from(d);
-        digits += 1;
-        if let Some(k) = scale.as_mut() {
-            *k += 1;
+        i += 1;
+    }
+    let mut digits = i;
+    let mut scale = 0;
+    if i < rest.len() {
+        if rest[i] != b'.' {
+            return None;
         }
+        for &b in &rest[i + 1..] {
+            let d = b.wrapping_sub(b'0');
+            if d > 9 {
+                return None;
+            }
+            mantissa = mantissa * 10 + u64::from(d);
+        }
+        scale = rest.len() - i - 1;
+        digits += scale;
     }
     if digits == 0 || digits > 15 {
         return None;
     }
     const POW10: [f64; 16] =
         [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
-    let v = mantissa as f64 / POW10[scale.unwrap_or(0) as usize];
+    // `as`: at most 15 digits, below 2^53, so the conversion is exact.
+    let v = mantissa as f64 / POW10[scale];
     Some(if neg { -v } else { v })
 }
 
@@ -153,6 +161,33 @@ mod tests {
         assert_eq!(float(b"-inf"), Some(f64::NEG_INFINITY));
         assert_eq!(float(b"abc"), None);
         assert_eq!(float(b"1.2.3"), None);
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 20000, ..Default::default() })]
+
+        /// The fast path gives the standard parser's value, bit for bit,
+        /// on decimals of every length around its limits (15 digits, 16
+        /// bytes), signs, bare points, exponents and junk around them.
+        #[test]
+        fn floats_equal_the_standard_parser_bit_for_bit(
+            s in "[-+]?[0-9]{0,18}(\\.[0-9]{0,18})?([eE][-+]?[0-9]{1,3})?|[-+]?[0-9.]{0,6}[a-z ]?[0-9.]{0,4}",
+        ) {
+            let want = s.trim().parse::<f64>().ok().filter(|v| !v.is_nan()).map(f64::to_bits);
+            proptest::prop_assert_eq!(float(s.as_bytes()).map(f64::to_bits), want, "{}", s);
+        }
+    }
+
+    #[test]
+    fn the_fast_path_takes_the_common_forms_and_only_them() {
+        for (s, v) in
+            [("-14.0", -14.0), ("0.0", 0.0), ("5.", 5.0), (".5", 0.5), ("123456789012345", 123456789012345.0)]
+        {
+            assert_eq!(simple_decimal(s.as_bytes()), Some(v), "{s}");
+        }
+        for s in ["", "-", ".", "-.", "1.2.3", "1e3", "1234567890123456", "0.1234567890123456", "1 ", "+-1"] {
+            assert_eq!(simple_decimal(s.as_bytes()), None, "{s}");
+        }
     }
 
     #[test]
