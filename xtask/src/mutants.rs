@@ -2,6 +2,7 @@
 //! files within a time budget and prints the outcome counts. docs/testing.md
 //! says how to read the results and lists the known equivalent mutants.
 
+use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus};
 use std::time::{Duration, Instant};
@@ -58,6 +59,29 @@ pub(crate) struct Args {
     /// re-runs just the survivors and the mutants not reached.
     #[arg(long)]
     iterate: bool,
+    /// Test the mutants in the source tree itself instead of a copy, reusing
+    /// `target/` (much less building). The tree holds a mutant meanwhile: do
+    /// not edit the crate, and check `git status` after a run that was killed.
+    #[arg(long)]
+    in_place: bool,
+    /// Run only this test target of the crate (`it` for `tests/it/main.rs`;
+    /// repeatable); with neither `--test` nor `--lib`, every target runs.
+    #[arg(long = "test", value_name = "TARGET")]
+    test_targets: Vec<String>,
+    /// Run the crate's unit tests (the library target) too, or alone.
+    #[arg(long)]
+    lib: bool,
+    /// Run only the tests whose names contain one of these (repeatable;
+    /// passed to the test binaries after cargo-mutants' `-- --`).
+    #[arg(long = "filter", value_name = "NAME")]
+    filters: Vec<String>,
+    /// Skip the tests whose names contain this (repeatable).
+    #[arg(long = "skip", value_name = "NAME")]
+    skips: Vec<String>,
+    /// Further arguments for cargo-mutants itself, after `--` (e.g.
+    /// `-- --re 'service.rs:27[0-9]:'`).
+    #[arg(last = true, value_name = "CARGO_MUTANTS_ARGS")]
+    extra: Vec<String>,
 }
 
 /// The crates and their default files, where the results go, and where the
@@ -98,22 +122,12 @@ pub(crate) fn run(args: Args) -> Result<()> {
     check_installed()?;
 
     let out_dir = root.join("target").join("mutants").join(krate);
-    let mut cmd = Command::new("cargo");
-    cmd.current_dir(&root).args(["mutants", "--package", krate, "--jobs", &args.jobs.to_string()]);
-    for file in &files {
-        cmd.args(["--file", file]);
-    }
-    if args.iterate {
-        cmd.arg("--iterate");
-    }
-    if let Some(timeout) = args.timeout {
-        cmd.args(["--timeout", &timeout.to_string()]);
-    }
     // `--list --iterate` reads the previous outcomes from here too.
     std::fs::create_dir_all(&out_dir).with_context(|| format!("creating {}", out_dir.display()))?;
-    cmd.arg("--output").arg(&out_dir);
+    let mut cmd = Command::new("cargo");
+    cmd.current_dir(&root).args(mutants_args(krate, &files, &out_dir, &args));
     if args.list {
-        let status = cmd.arg("--list").status().context("running `cargo mutants --list`")?;
+        let status = cmd.status().context("running `cargo mutants --list`")?;
         if !status.success() {
             bail!("`cargo mutants --list` failed ({status})");
         }
@@ -126,6 +140,9 @@ pub(crate) fn run(args: Args) -> Result<()> {
     if stopped {
         println!("Budget of {} min spent: stopped the run; outcomes so far are kept.", args.budget);
     }
+    if args.in_place {
+        println!("Tested in place: check with `git status` that no mutant was left in {crate_dir}.");
+    }
     print_counts(&results);
     println!("Results: {} (missed.txt lists the survivors)", results.display());
     // cargo-mutants exits non-zero when mutants are missed or time out;
@@ -134,6 +151,62 @@ pub(crate) fn run(args: Args) -> Result<()> {
         bail!("`cargo mutants` failed before testing any mutant ({status})");
     }
     Ok(())
+}
+
+/// The arguments of `cargo` for the run: `mutants`, its options, then the
+/// test selection. cargo-mutants passes what follows its `--` to `cargo
+/// test`, and what follows a second `--` to the test binaries, which is
+/// where name filters and `--skip` must go (after one `--`, `cargo test`
+/// refuses `--skip` and every mutant would count as caught).
+fn mutants_args(krate: &str, files: &[String], out_dir: &Path, args: &Args) -> Vec<OsString> {
+    let mut out: Vec<OsString> = Vec::new();
+    let mut push = |arg: &dyn AsRef<OsStr>| out.push(arg.as_ref().to_owned());
+    for arg in ["mutants", "--package", krate, "--jobs"] {
+        push(&arg);
+    }
+    push(&args.jobs.to_string());
+    for file in files {
+        push(&"--file");
+        push(file);
+    }
+    if args.iterate {
+        push(&"--iterate");
+    }
+    if args.in_place {
+        push(&"--in-place");
+    }
+    if let Some(timeout) = args.timeout {
+        push(&"--timeout");
+        push(&timeout.to_string());
+    }
+    push(&"--output");
+    push(&out_dir);
+    if args.list {
+        push(&"--list");
+    }
+    // `--cargo-test-arg=X` keeps a value that starts with `-` attached.
+    if args.lib {
+        push(&"--cargo-test-arg=--lib");
+    }
+    for target in &args.test_targets {
+        push(&"--cargo-test-arg=--test");
+        push(&format!("--cargo-test-arg={target}"));
+    }
+    for extra in &args.extra {
+        push(extra);
+    }
+    if !args.filters.is_empty() || !args.skips.is_empty() {
+        push(&"--");
+        push(&"--");
+        for skip in &args.skips {
+            push(&"--skip");
+            push(skip);
+        }
+        for filter in &args.filters {
+            push(filter);
+        }
+    }
+    out
 }
 
 fn workspace_root() -> PathBuf {
@@ -212,3 +285,6 @@ fn print_counts(results: &Path) {
         "Mutants: {tested} of {found} tested: {caught} caught, {missed} missed, {timeout} timeout, {unviable} unviable"
     );
 }
+
+#[cfg(test)]
+mod tests;

@@ -213,3 +213,21 @@ fn a_customer_served_elsewhere_keeps_changing_class_while_it_waits() {
         assert!((share - 0.4).abs() < 0.03, "{rng:?}: share of Fast among long waits {share}");
     }
 }
+
+#[test]
+fn a_class_change_of_probability_zero_cannot_trap_customers() {
+    // "B" now stays at node 1 for ever: a class change that can give "B"
+    // makes a run to a count of customers impossible, one that gives it
+    // with probability 0 does not.
+    let trapped_b = |table| {
+        let mut net = a_becomes_b(table);
+        net.classes[1].routing = queue_sim::Routing::Matrix(vec![vec![0.0, 1.0], vec![0.0, 1.0]]);
+        net
+    };
+    let mut sim = queue_sim::Simulation::new(&trapped_b(vec![("A", 1.0), ("B", 0.0)]), 0).unwrap();
+    sim.run_until_customers(5).unwrap();
+    assert_eq!(sim.completed(), 5);
+    let mut sim = queue_sim::Simulation::new(&trapped_b(vec![("A", 0.5), ("B", 0.5)]), 0).unwrap();
+    let err = sim.run_until_customers(5).unwrap_err();
+    assert!(matches!(err, queue_sim::SimError::NoExit { .. }), "{err:?}");
+}

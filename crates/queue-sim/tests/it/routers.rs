@@ -296,3 +296,26 @@ fn join_the_shortest_of_two_queues_lies_between_pooling_and_random_splitting() {
     // Much closer to pooling than to splitting.
     assert!(mean - pooled < 0.25 * (split - pooled), "JSQ {mean}, M/M/2 {pooled}, random split {split}");
 }
+
+#[derive(Debug)]
+struct OnePastTheLast;
+
+impl RouterFunction for OnePastTheLast {
+    fn next(
+        &self,
+        _: &QueuedCustomer,
+        _: usize,
+        net: &NetworkState,
+        _: &mut dyn RandomSource,
+    ) -> Destination {
+        Destination::Node(net.nodes())
+    }
+}
+
+#[test]
+fn a_user_router_naming_the_node_one_past_the_last_stops_the_run() {
+    // Nodes are numbered from 0: in a network of 3, node 3 does not exist.
+    let net = three(vec![Router::custom(OnePastTheLast), Router::Leave, Router::Leave], 1.0);
+    let err = simulate(&net, RngKind::Pcg, 0, Stop::MaxTime(10.0)).unwrap_err();
+    assert!(matches!(err, SimError::InvalidRoute { node: 0, class: 0, to: 3, nodes: 3, .. }), "{err:?}");
+}

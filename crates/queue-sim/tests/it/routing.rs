@@ -154,3 +154,18 @@ fn a_route_of_probability_zero_cannot_trap_customers() {
     let err = run_to_customers(&net, 10).unwrap_err();
     assert!(matches!(err, SimError::NoExit { class: 0, node: 0 }), "{err:?}");
 }
+
+#[test]
+fn each_class_is_checked_for_traps_along_its_own_routes() {
+    // Both classes arrive at node 1. "Customer" leaves after one service;
+    // "Looping" goes from node 1 to node 2 and back for ever: a run to a
+    // count of customers must name it, though the other class leaves.
+    let mut net = network(2, vec![vec![0.0, 0.0], vec![0.0, 0.0]]);
+    let nodes = net.classes[0].nodes.clone();
+    net.classes.push(CustomerClass::new("Looping".to_owned(), nodes, vec![vec![0.0, 1.0], vec![1.0, 0.0]]));
+    let err = run_to_customers(&net, 10).unwrap_err();
+    assert!(matches!(err, SimError::NoExit { class: 1, .. }), "{err:?}");
+    // With the looping class's way out open at node 2, the count is reached.
+    net.classes[1].routing.matrix_mut().unwrap()[1][0] = 0.5;
+    assert_eq!(run_to_customers(&net, 10).unwrap(), 10);
+}
