@@ -253,26 +253,7 @@ pub(crate) fn step_lines(
     let y_high = ys.fold(0.0, f64::max).max(1.0);
     svg((820, 480), |root| {
         let err = |e: DrawingAreaErrorKind<_>| anyhow!("{e}");
-        let mut chart = ChartBuilder::on(root)
-            .caption(title, ("sans-serif", TITLE_FONT))
-            .margin(16)
-            .margin_right(40)
-            .x_label_area_size(48)
-            .y_label_area_size(70)
-            .build_cartesian_2d(0.0..x_high, 0.0..y_high * 1.05)
-            .map_err(err)?;
-        chart
-            .configure_mesh()
-            .light_line_style(BLACK.mix(LIGHT_GRID))
-            .bold_line_style(BLACK.mix(BOLD_GRID))
-            .label_style(("sans-serif", TICK_FONT))
-            .x_label_formatter(&|x| short(*x))
-            .y_label_formatter(&|y| short(*y))
-            .x_desc(x_label)
-            .y_desc(y_label)
-            .axis_desc_style(("sans-serif", AXIS_FONT))
-            .draw()
-            .map_err(err)?;
+        let mut chart = linear_chart(root, (title, TITLE_FONT), 16, (x_high, y_high), (x_label, y_label))?;
         for (i, (name, points)) in series.iter().enumerate() {
             let c = colour(i);
             chart
@@ -281,15 +262,7 @@ pub(crate) fn step_lines(
                 .label(name.clone())
                 .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], c.stroke_width(3)));
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperLeft)
-            .background_style(WHITE.mix(0.9))
-            .border_style(BLACK.mix(0.4))
-            .label_font(("sans-serif", LEGEND_FONT))
-            .draw()
-            .map_err(err)?;
-        Ok(())
+        legend(&mut chart)
     })
 }
 
@@ -316,26 +289,8 @@ pub(crate) fn in_system_by_node(
             let total = counts.total();
             let x_high = counts.times.last().copied().unwrap_or(0.0).max(1e-9);
             let y_high = total.iter().map(|p| p.1).fold(0.0, f64::max).max(1.0);
-            let mut chart = ChartBuilder::on(area)
-                .caption(name, ("sans-serif", AXIS_FONT + 1))
-                .margin(8)
-                .margin_right(40)
-                .x_label_area_size(48)
-                .y_label_area_size(70)
-                .build_cartesian_2d(0.0..x_high, 0.0..y_high * 1.05)
-                .map_err(err)?;
-            chart
-                .configure_mesh()
-                .light_line_style(BLACK.mix(LIGHT_GRID))
-                .bold_line_style(BLACK.mix(BOLD_GRID))
-                .label_style(("sans-serif", TICK_FONT))
-                .x_label_formatter(&|x| short(*x))
-                .y_label_formatter(&|y| short(*y))
-                .x_desc("time")
-                .y_desc("customers")
-                .axis_desc_style(("sans-serif", AXIS_FONT))
-                .draw()
-                .map_err(err)?;
+            let mut chart =
+                linear_chart(area, (name, AXIS_FONT + 1), 8, (x_high, y_high), ("time", "customers"))?;
             let shown = counts.nodes.len().min(MAX_NODE_LINES);
             let mut lines = vec![("system".to_owned(), BLACK, total)];
             lines.extend((0..shown).map(|n| (format!("node {}", n + 1), colour(n), counts.node(n))));
@@ -349,18 +304,59 @@ pub(crate) fn in_system_by_node(
                 }
             }
             if i == 0 {
-                chart
-                    .configure_series_labels()
-                    .position(SeriesLabelPosition::UpperLeft)
-                    .background_style(WHITE.mix(0.9))
-                    .border_style(BLACK.mix(0.4))
-                    .label_font(("sans-serif", LEGEND_FONT))
-                    .draw()
-                    .map_err(err)?;
+                legend(&mut chart)?;
             }
         }
         Ok(())
     })
+}
+
+/// A chart of `0..x_high` by `0..y_high` (5% headroom above) on `area`,
+/// with its caption, and its mesh drawn in the house style: quiet grids,
+/// short tick labels, both axes described.
+fn linear_chart<'a, 'b>(
+    area: &'a DrawingArea<SVGBackend<'b>, Shift>,
+    caption: (&str, u32),
+    margin: u32,
+    (x_high, y_high): (f64, f64),
+    (x_label, y_label): (&str, &str),
+) -> Result<ChartContext<'a, SVGBackend<'b>, Cartesian2d<RangedCoordf64, RangedCoordf64>>> {
+    let err = |e: DrawingAreaErrorKind<_>| anyhow!("{e}");
+    let mut chart = ChartBuilder::on(area)
+        .caption(caption.0, ("sans-serif", caption.1))
+        .margin(margin)
+        .margin_right(40)
+        .x_label_area_size(48)
+        .y_label_area_size(70)
+        .build_cartesian_2d(0.0..x_high, 0.0..y_high * 1.05)
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .light_line_style(BLACK.mix(LIGHT_GRID))
+        .bold_line_style(BLACK.mix(BOLD_GRID))
+        .label_style(("sans-serif", TICK_FONT))
+        .x_label_formatter(&|x| short(*x))
+        .y_label_formatter(&|y| short(*y))
+        .x_desc(x_label)
+        .y_desc(y_label)
+        .axis_desc_style(("sans-serif", AXIS_FONT))
+        .draw()
+        .map_err(err)?;
+    Ok(chart)
+}
+
+/// The legend of `chart`'s labelled series, upper left, in the house style.
+fn legend<'a, 'b: 'a>(
+    chart: &mut ChartContext<'a, SVGBackend<'b>, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+) -> Result<()> {
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperLeft)
+        .background_style(WHITE.mix(0.9))
+        .border_style(BLACK.mix(0.4))
+        .label_font(("sans-serif", LEGEND_FONT))
+        .draw()
+        .map_err(|e| anyhow!("{e}"))
 }
 
 /// `points` as a staircase: each value held until the next point.
@@ -389,26 +385,7 @@ pub(crate) fn scatter(
     let y_high = ys.filter(|y| y.is_finite()).fold(0.0, f64::max).max(1e-9);
     svg((820, 480), |root| {
         let err = |e: DrawingAreaErrorKind<_>| anyhow!("{e}");
-        let mut chart = ChartBuilder::on(root)
-            .caption(title, ("sans-serif", TITLE_FONT))
-            .margin(16)
-            .margin_right(40)
-            .x_label_area_size(48)
-            .y_label_area_size(70)
-            .build_cartesian_2d(0.0..x_high, 0.0..y_high * 1.05)
-            .map_err(err)?;
-        chart
-            .configure_mesh()
-            .light_line_style(BLACK.mix(LIGHT_GRID))
-            .bold_line_style(BLACK.mix(BOLD_GRID))
-            .label_style(("sans-serif", TICK_FONT))
-            .x_label_formatter(&|x| short(*x))
-            .y_label_formatter(&|y| short(*y))
-            .x_desc(x_label)
-            .y_desc(y_label)
-            .axis_desc_style(("sans-serif", AXIS_FONT))
-            .draw()
-            .map_err(err)?;
+        let mut chart = linear_chart(root, (title, TITLE_FONT), 16, (x_high, y_high), (x_label, y_label))?;
         for (i, (name, points)) in series.iter().enumerate() {
             let c = colour(i);
             let finite = points.iter().copied().filter(|(x, y)| x.is_finite() && y.is_finite());
@@ -418,15 +395,7 @@ pub(crate) fn scatter(
                 .label(name.clone())
                 .legend(move |(x, y)| Circle::new((x + 10, y), 4, c.filled()));
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperLeft)
-            .background_style(WHITE.mix(0.9))
-            .border_style(BLACK.mix(0.4))
-            .label_font(("sans-serif", LEGEND_FONT))
-            .draw()
-            .map_err(err)?;
-        Ok(())
+        legend(&mut chart)
     })
 }
 
