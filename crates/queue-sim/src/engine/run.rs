@@ -319,9 +319,15 @@ impl<R: RandomSource> Simulation<R> {
         }
         if let Some((count, last)) = self.guard.counting {
             let now = self.count(count);
-            // A deadlock stops the count; look for one only then.
+            // A deadlock stops the count; look for one only then: when a
+            // customer is blocked, a server held for ever, or a node has no
+            // server at all (a full one turns everyone away for ever).
             if now == last
-                && (self.blocked > 0 || self.nodes.iter().any(|n| n.endless > 0))
+                && (self.blocked > 0
+                    || self
+                        .nodes
+                        .iter()
+                        .any(|n| n.endless > 0 || (n.servers == Some(0) && n.shifts.is_none())))
                 && let Some(node) = frozen(&self.nodes, &self.arrival_nodes, count)
             {
                 return Err(SimError::Deadlock { node, time: self.now, count: count.verb() });

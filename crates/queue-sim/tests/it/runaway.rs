@@ -456,3 +456,20 @@ fn a_server_freed_from_a_service_that_never_ends_by_preemption_is_no_deadlock() 
         );
     }
 }
+
+#[test]
+fn a_full_node_without_servers_under_a_count_of_accepted_customers_is_a_deadlock() {
+    // Two places and no server: after two customers nobody is ever
+    // accepted again. The run stops with a deadlock at once, not after
+    // the whole event budget of turned-away arrivals.
+    let net = one_class(
+        vec![node(Servers::Finite(0), Some(2))],
+        vec![at(Some(Distribution::exponential(1.0)), Distribution::exponential(1.0))],
+        vec![vec![0.0]],
+    );
+    let mut sim = Simulation::new(&net, 0).unwrap();
+    let err = sim.run(Stop::MaxAccepted(5)).unwrap_err();
+    let SimError::Deadlock { node: 0, count: "be accepted", time } = err else { panic!("{err:?}") };
+    // About one event a time unit: the budget would take 25 million.
+    assert!(time < 1e6, "the deadlock was seen only at time {time}");
+}
