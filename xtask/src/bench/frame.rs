@@ -13,7 +13,7 @@ use anyhow::{Context, Result, bail};
 use executors::output::Output;
 use serde_json::{Value, json};
 
-use super::{Args, Report, Sizes, last_json, median, python, spread};
+use super::{Args, Report, Sizes, largest, last_json, median, python, spread};
 use crate::gen_data;
 
 mod formats;
@@ -175,6 +175,43 @@ fn means_of(v: &Value) -> Means {
     v.as_object()
         .map(|o| o.iter().map(|(k, x)| (k.clone(), x.as_f64().unwrap_or(f64::NAN))).collect())
         .unwrap_or_default()
+}
+
+/// Prints and records polars' side of the cell `key` against our median
+/// `ours` and means `mine` (`frame.polars_{key}_s` with the ratio and the
+/// target "no slower", `frame.polars_{key}_peak_mb`, and the means
+/// compared), or records both figures as skipped when polars did not run.
+pub(super) fn polars_side(
+    report: &mut Report,
+    key: &str,
+    ours: f64,
+    mine: &Means,
+    run: Result<(Value, Vec<f64>, Vec<f64>, Means)>,
+) {
+    let (time, peak) = (format!("frame.polars_{key}_s"), format!("frame.polars_{key}_peak_mb"));
+    match run {
+        Ok((doc, times, peaks, means)) => {
+            report.versions_from("polars", &doc);
+            let (theirs, mb) = (median(&times), largest(&peaks));
+            println!(
+                "  {:>34}: {theirs:>7.3} s, peak {mb:>5.0} MB ({:.2}x our time; {})",
+                format!("polars {}", doc["version"].as_str().unwrap_or("?")),
+                theirs / ours,
+                spread(&times, 1.0, 3)
+            );
+            report
+                .measured(&time, "s", "polars", FRESH, times)
+                .ratio(theirs / ours, "their median / ours")
+                .target("ours no slower than polars", ours <= theirs);
+            report.measured(&peak, "MB", "polars", "largest of the runs", peaks);
+            compare_means(report, &format!("polars_{key}"), mine, &means);
+        }
+        Err(why) => {
+            println!("  {:>34}: skipped ({why:#})", "polars");
+            report.skipped(&time, "s", "polars", &format!("{why:#}"));
+            report.skipped(&peak, "MB", "polars", &format!("{why:#}"));
+        }
+    }
 }
 
 /// Records whether our means equal a peer's to the last digit (the same

@@ -20,7 +20,7 @@ use ::executors::output::Output;
 use anyhow::{Context, Result, bail};
 use serde_json::json;
 
-pub(crate) use report::{Report, median, spread};
+pub(crate) use report::{Report, largest, median, spread};
 
 /// Options of `cargo xtask bench`.
 #[derive(clap::Args)]

@@ -203,6 +203,11 @@ fn number_into(o: &mut Map<String, Value>, key: &str, x: f64) {
     }
 }
 
+/// The largest of `xs` (0 for none): a peak over runs.
+pub(crate) fn largest(xs: &[f64]) -> f64 {
+    xs.iter().copied().fold(0.0, f64::max)
+}
+
 /// The median of `v` (NaN for none).
 pub(crate) fn median(v: &[f64]) -> f64 {
     let mut v = v.to_vec();

@@ -10,7 +10,7 @@ use std::process::{Command, Stdio};
 use anyhow::{Context, Result, bail};
 use serde_json::Value;
 
-use super::super::{Args, Report, Sizes, last_json, median, python, spread};
+use super::super::{Args, Report, Sizes, largest, last_json, median, python, spread};
 use super::DASK_PEER;
 
 /// Runs each process times in itself (fixed by the `talk` example).
@@ -233,10 +233,6 @@ fn peak_mb(text: &str) -> Result<f64> {
 
 fn samples(v: &Value) -> Option<Vec<f64>> {
     v.as_array()?.iter().map(Value::as_f64).collect()
-}
-
-fn largest(xs: &[f64]) -> f64 {
-    xs.iter().copied().fold(0.0, f64::max)
 }
 
 #[cfg(test)]

@@ -14,8 +14,8 @@ use std::time::Instant;
 use anyhow::{Context, Result, bail};
 use executors::{Executor, Strategy};
 
-use super::{FRESH, Means, compare_means, ours, peer_runs};
-use crate::bench::{Args, Report, Sizes, median, spread};
+use super::{FRESH, Means, ours, peer_runs, polars_side};
+use crate::bench::{Args, Report, Sizes, largest, median, spread};
 
 /// The flights file's string columns, quoted in the quoted variant (the
 /// peer script reads the same ones as text).
@@ -81,35 +81,7 @@ fn measure(args: &Args, v: &Variant, path: &Path, made: f64, n: usize, report: &
     println!("  {label:>34}: {t:>7.3} s, peak {peak:>5.0} MB ({})", spread(&times, 1.0, 3));
     report.measured(&format!("frame.{}_query_s", v.key), "s", "chunked-frame", FRESH, times);
     report.measured(&format!("frame.{}_peak_mb", v.key), "MB", "chunked-frame", "largest of the runs", peaks);
-    match peer_runs(args, "polars", file, n) {
-        Ok((doc, times, peaks, means)) => {
-            report.versions_from("polars", &doc);
-            let (theirs, mb) = (median(&times), largest(&peaks));
-            println!(
-                "  {:>34}: {theirs:>7.3} s, peak {mb:>5.0} MB ({:.2}x our time; {})",
-                format!("polars {}", doc["version"].as_str().unwrap_or("?")),
-                theirs / t,
-                spread(&times, 1.0, 3)
-            );
-            report
-                .measured(&format!("frame.polars_{}_s", v.key), "s", "polars", FRESH, times)
-                .ratio(theirs / t, "their median / ours")
-                .target("ours no slower than polars", t <= theirs);
-            report.measured(
-                &format!("frame.polars_{}_peak_mb", v.key),
-                "MB",
-                "polars",
-                "largest of the runs",
-                peaks,
-            );
-            compare_means(report, &format!("polars_{}", v.key), &mine, &means);
-        }
-        Err(why) => {
-            println!("  {:>34}: skipped ({why:#})", "polars");
-            report.skipped(&format!("frame.polars_{}_s", v.key), "s", "polars", &format!("{why:#}"));
-            report.skipped(&format!("frame.polars_{}_peak_mb", v.key), "MB", "polars", &format!("{why:#}"));
-        }
-    }
+    polars_side(report, v.key, t, &mine, peer_runs(args, "polars", file, n));
     Ok(())
 }
 
@@ -200,8 +172,4 @@ fn gzip(src: &Path, dst: &Path) -> Result<()> {
         bail!("gzip -c {} failed ({status})", src.display());
     }
     Ok(())
-}
-
-fn largest(xs: &[f64]) -> f64 {
-    xs.iter().copied().fold(0.0, f64::max)
 }

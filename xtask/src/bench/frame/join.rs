@@ -13,8 +13,8 @@ use chunked_frame::{Column, JoinOptions, Value as Cell, read_csv};
 use executors::{Executor, Strategy};
 use serde_json::{Value, json};
 
-use super::{FRESH, Means, PEER, compare_means, means_of};
-use crate::bench::{Args, Report, Sizes, last_json, median, python, spread};
+use super::{FRESH, Means, PEER, means_of, polars_side};
+use crate::bench::{Args, Report, Sizes, largest, last_json, median, python, spread};
 
 /// The column of airline names after the join (the right side's
 /// `AIRLINE`, suffixed because the flights have an `AIRLINE` code too).
@@ -104,29 +104,7 @@ pub(super) fn run(args: &Args, csv: &Path, sizes: &Sizes, report: &mut Report) -
     println!("  {:>34}: {t:>7.3} s, peak {peak:>5.0} MB ({})", "chunked-frame", spread(&times, 1.0, 3));
     report.measured("frame.join_query_s", "s", "chunked-frame", FRESH, times);
     report.measured("frame.join_peak_mb", "MB", "chunked-frame", "largest of the runs", peaks);
-    match polars(args, csv, &airlines, n) {
-        Ok((doc, times, peaks, means)) => {
-            report.versions_from("polars", &doc);
-            let (theirs, mb) = (median(&times), largest(&peaks));
-            println!(
-                "  {:>34}: {theirs:>7.3} s, peak {mb:>5.0} MB ({:.2}x our time; {})",
-                format!("polars {}", doc["version"].as_str().unwrap_or("?")),
-                theirs / t,
-                spread(&times, 1.0, 3)
-            );
-            report
-                .measured("frame.polars_join_s", "s", "polars", FRESH, times)
-                .ratio(theirs / t, "their median / ours")
-                .target("ours no slower than polars", t <= theirs);
-            report.measured("frame.polars_join_peak_mb", "MB", "polars", "largest of the runs", peaks);
-            compare_means(report, "polars_join", &mine, &means);
-        }
-        Err(why) => {
-            println!("  {:>34}: skipped ({why:#})", "polars");
-            report.skipped("frame.polars_join_s", "s", "polars", &format!("{why:#}"));
-            report.skipped("frame.polars_join_peak_mb", "MB", "polars", &format!("{why:#}"));
-        }
-    }
+    polars_side(report, "join", t, &mine, polars(args, csv, &airlines, n));
     Ok(())
 }
 
@@ -178,8 +156,4 @@ fn polars(
         last = doc;
     }
     Ok((last, times, peaks, means))
-}
-
-fn largest(xs: &[f64]) -> f64 {
-    xs.iter().copied().fold(0.0, f64::max)
 }
