@@ -240,6 +240,14 @@ where
     Ok(())
 }
 
+/// The largest finite x and y over every series' points, at least 1e-9
+/// and `y_floor` (so that an empty or all-zero series still has an axis).
+fn highs(series: &[(String, Vec<(f64, f64)>)], y_floor: f64) -> (f64, f64) {
+    let points = || series.iter().flat_map(|s| s.1.iter().copied());
+    let high = |v: &mut dyn Iterator<Item = f64>| v.filter(|v| v.is_finite()).fold(0.0, f64::max);
+    (high(&mut points().map(|p| p.0)).max(1e-9), high(&mut points().map(|p| p.1)).max(y_floor))
+}
+
 /// Lines of `series` (a name and its (x, y) points, drawn as steps) in one figure.
 pub(crate) fn step_lines(
     title: &str,
@@ -247,10 +255,7 @@ pub(crate) fn step_lines(
     y_label: &str,
     series: &[(String, Vec<(f64, f64)>)],
 ) -> Result<String> {
-    let xs = series.iter().flat_map(|s| s.1.iter().map(|p| p.0));
-    let ys = series.iter().flat_map(|s| s.1.iter().map(|p| p.1));
-    let x_high = xs.fold(0.0, f64::max).max(1e-9);
-    let y_high = ys.fold(0.0, f64::max).max(1.0);
+    let (x_high, y_high) = highs(series, 1.0);
     svg((820, 480), |root| {
         let err = |e: DrawingAreaErrorKind<_>| anyhow!("{e}");
         let mut chart = linear_chart(root, (title, TITLE_FONT), 16, (x_high, y_high), (x_label, y_label))?;
@@ -379,10 +384,7 @@ pub(crate) fn scatter(
     y_label: &str,
     series: &[(String, Vec<(f64, f64)>)],
 ) -> Result<String> {
-    let xs = series.iter().flat_map(|s| s.1.iter().map(|p| p.0));
-    let ys = series.iter().flat_map(|s| s.1.iter().map(|p| p.1));
-    let x_high = xs.filter(|x| x.is_finite()).fold(0.0, f64::max).max(1e-9);
-    let y_high = ys.filter(|y| y.is_finite()).fold(0.0, f64::max).max(1e-9);
+    let (x_high, y_high) = highs(series, 1e-9);
     svg((820, 480), |root| {
         let err = |e: DrawingAreaErrorKind<_>| anyhow!("{e}");
         let mut chart = linear_chart(root, (title, TITLE_FONT), 16, (x_high, y_high), (x_label, y_label))?;
