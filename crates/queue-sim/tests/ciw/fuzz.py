@@ -102,8 +102,10 @@ def increasing(r, count, steps):
     return dates
 
 
-def random_model(r):
-    """A random model using a random subset of the features."""
+def random_model(r, extra):
+    """A random model using a random subset of the features. Features added
+    to the fuzzer later draw from `extra`, a stream of their own, so that
+    the models of an older run's seed are drawn again the same."""
     n = r.randint(1, 3)
     k = r.randint(1, 3)
     names = r.sample(["Alpha", "Beta", "Gamma", "Delta", "Eps"], k)
@@ -196,6 +198,14 @@ def random_model(r):
             if use(0.6) or (i == 0 and not any_arrival and ci == k - 1):
                 a["arrival"] = time_dist(r, r.choice([1.0, 2.0, 4.0]), tie and use(0.5))
                 any_arrival = True
+                if extra.random() < 0.1:
+                    count = extra.randint(1, 3)
+                    a["arrival"] = {
+                        "type": "poisson_intervals",
+                        "rates": [extra.choice([0.0, 0.25, 0.5, 1.5]) for _ in range(count)],
+                        "endpoints": increasing(extra, count, [1, 3, 6]),
+                        "max_sample_date": float(extra.choice([10, 40, 100])),
+                    }
             a["service"] = time_dist(r, r.choice([0.5, 1.0, 2.0]), tie and use(0.6))
             if i not in ps_nodes:
                 if use(0.1) and "arrival" in a:
@@ -484,7 +494,8 @@ def main():
         for m in range(args.models):
             # One mode draws nothing, so that older runs replay.
             mode = r.choice(modes) if len(modes) > 1 else modes[0]
-            model = jamming_model(r) if mode == "deadlock" else random_model(r)
+            extra = random.Random(f"{args.seed} {m}")
+            model = jamming_model(r) if mode == "deadlock" else random_model(r, extra)
             case = random_case(r, model, [mode], args.max_time)
             text = to_toml(model)
             path = os.path.join(tmp, f"m{m}.toml")
