@@ -1,0 +1,129 @@
+//! Reading in pieces against reading whole: every piece size and
+//! partition size, quoted fields holding line ends, delimiters and doubled
+//! quotes, long rows, blank lines, CRLF line ends; a speculation that is
+//! wrong and redone; a range whose possible starts agree needing nothing
+//! of the ranges before it.
+
+use super::parse_range;
+use crate::column::Value;
+use crate::csv::{CsvOptions, Source, open};
+use crate::dtype::DType;
+use crate::quoted::{Scanner, State, Transition, after_byte, likely_first};
+
+/// A file removed when dropped.
+struct Temp(std::path::PathBuf);
+
+impl Temp {
+    fn new(name: &str, text: &[u8]) -> Temp {
+        let path = std::env::temp_dir().join(format!("pieces-{}-{name}", std::process::id()));
+        std::fs::write(&path, text).unwrap();
+        Temp(path)
+    }
+}
+
+impl Drop for Temp {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+fn source(file: &Temp, blocksize: usize) -> Source {
+    let mut options = CsvOptions::default().blocksize(blocksize);
+    for name in ["a", "b", "c"] {
+        options = options.dtype(name, DType::Str);
+    }
+    open(file.0.to_str().unwrap(), options).unwrap()
+}
+
+/// The rows of every partition in order, read in pieces of `piece` bytes,
+/// the partitions taken in `order`.
+fn rows(source: &Source, piece: usize, order: &[usize]) -> Vec<Vec<Value>> {
+    let columns: Vec<usize> = (0..3).collect();
+    let mut parts = vec![Vec::new(); source.partitions.len()];
+    let mut buf = Vec::new();
+    for &p in order {
+        let parsed = parse_range(source, &source.partitions[p], p, &columns, &mut buf, piece, None)
+            .unwrap_or_else(|e| panic!("partition {p} of {:?}, piece {piece}: {e}", source.partitions));
+        parts[p] = (0..parsed.rows).map(|i| parsed.columns.iter().map(|c| c.get(i)).collect()).collect();
+    }
+    parts.concat()
+}
+
+const TEXTS: [&[u8]; 4] = [
+    b"a,b,c\n1,\"x\ny\",\"a,b\"\n2,,\"q\"\"r\"\n\n3,\"\n\n\",z\n4,long long long long,\"\"\n5,\"\"\"\",e",
+    b"a,b,c\r\n1,\"x\r\ny\",2\r\n3,4,5\r\n\"6\",\"7\",\"8\"\r\n",
+    b"a,b,c\n\"1\n2\n3\n4\n5\n6\n7\n8\",b,c\nx,\"y\",z\n",
+    b"a,b,c\n1,2,3\n4,5,6\n7,8,9\n10,11,12\n",
+];
+
+#[test]
+fn pieces_of_every_size_read_what_one_piece_reads() {
+    for (n, text) in TEXTS.iter().enumerate() {
+        let file = Temp::new(&format!("every-{n}.csv"), text);
+        let whole = rows(&source(&file, 1 << 20), 1 << 20, &[0]);
+        assert!(whole.len() >= 2, "{n}: {whole:?}");
+        for blocksize in 1..=text.len() {
+            let source = source(&file, blocksize);
+            let order: Vec<usize> = (0..source.partitions.len()).collect();
+            for piece in 1..=text.len() {
+                assert_eq!(
+                    rows(&source, piece, &order),
+                    whole,
+                    "text {n}, blocksize {blocksize}, piece {piece}"
+                );
+            }
+            // Backwards: every range's state from the ranges before it,
+            // none of them read yet.
+            let back: Vec<usize> = order.iter().rev().copied().collect();
+            assert_eq!(rows(&source, 3, &back), whole, "text {n}, blocksize {blocksize}, backwards");
+        }
+    }
+}
+
+#[test]
+fn a_wrong_speculation_is_found_at_the_end_and_the_range_read_again() {
+    // The second range starts just after a line end inside a quoted field:
+    // the byte before it says a record start (the likelier) or inside
+    // quotes, and the two put its first row apart.
+    let text = b"a,b,c\n1,\"x\ny,z\nw\",2\n3,4,5\n";
+    let cut = 11; // after "1,\"x\n" (the header is 6 bytes)
+    assert_eq!(&text[cut - 2..cut], b"x\n");
+    let file = Temp::new("wrong.csv", text);
+    let whole = rows(&source(&file, 1 << 20), 1 << 20, &[0]);
+    assert_eq!(whole.len(), 2);
+    let source = source(&file, cut - 6);
+    assert_eq!(source.partitions[1].start, 11);
+    let scanner = Scanner { delimiter: b',', eol: b'\n' };
+    let states = after_byte(text[cut - 1], scanner);
+    let truth = Transition::of(&text[6..cut], true, b',', b'\n').apply(State::Record);
+    assert_eq!(truth, State::Quoted);
+    assert_eq!(likely_first(states).next(), Some(State::Record), "the speculation is wrong");
+    for piece in [1, 2, 5, 64] {
+        assert_eq!(rows(&source, piece, &[0, 1, 2, 3]), whole, "piece {piece}");
+        assert_eq!(rows(&source, piece, &[3, 2, 1, 0]), whole, "piece {piece}, backwards");
+    }
+}
+
+#[test]
+fn a_range_whose_possible_starts_agree_needs_none_before_it() {
+    // Quoted short fields, as in an export: wherever a range starts, the
+    // first line end after it ends a row.
+    let mut text = b"a,b,c\n".to_vec();
+    for i in 0..200 {
+        text.extend_from_slice(format!("{i},\"JFK\",\"A, B\"\n").as_bytes());
+    }
+    let file = Temp::new("agree.csv", &text);
+    let source = source(&file, 400);
+    // A range that does not start just after a line end (which could be a
+    // record start or inside quotes, as far as the byte before it says).
+    let last = (1..source.partitions.len())
+        .rev()
+        .find(|&p| text[usize::try_from(source.partitions[p].start).unwrap() - 1] != b'\n')
+        .unwrap();
+    assert!(last > 1);
+    let got = rows(&source, 64, &[last]);
+    assert!(!got.is_empty());
+    for p in 0..last {
+        assert!(!source.entries.published(p), "partition {p} was read for partition {last}");
+    }
+}
