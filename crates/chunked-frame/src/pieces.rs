@@ -81,26 +81,30 @@ pub(crate) fn parse_range(
             r.buf.get(..r.len).and_then(|t| t.first()).map_or(1, |&b| after_byte(b, scanner))
         }
     };
-    // Where the first row starts from each possible start state (from the
-    // range's start), reading on until each is known.
+    // Where the first row starts from the likeliest start state (from the
+    // range's start), reading on until it is known (a row longer than a
+    // piece), and from each other possible state, when the text read tells
+    // (`None` when it does not: a quote-free range never leaves a quoted
+    // field, so that start finds no row before the range's end).
     let span = usize::try_from(part.end - part.start).unwrap_or(usize::MAX);
-    let mut firsts = [None; 5];
-    loop {
+    let spec = likely_first(states).next().unwrap_or(State::Record);
+    let first = loop {
         let text = &r.buf[off0.min(r.len)..r.len];
-        let whole = r.next() >= part.end || r.eof;
-        let known = likely_first(states).all(|s| {
-            // `as`: a discriminant below 5.
-            firsts[s as usize] = scanner.first_record(text, s, span);
-            firsts[s as usize].is_some() || whole
-        });
-        if known {
-            break;
+        let first = scanner.first_record(text, spec, span);
+        if first.is_some() || r.next() >= part.end || r.eof {
+            break first;
         }
         r.read()?;
+    };
+    let mut firsts = [None; 5];
+    let text = &r.buf[off0.min(r.len)..r.len];
+    let whole = r.next() >= part.end || r.eof;
+    for s in likely_first(states) {
+        // `as`: a discriminant below 5.
+        let f = if s == spec { first } else { scanner.first_record(text, s, span) };
+        firsts[s as usize] = (f.is_some() || whole).then_some(f);
     }
-    let spec = likely_first(states).next().unwrap_or(State::Record);
-    let first = firsts[spec as usize];
-    let agree = likely_first(states).all(|s| firsts[s as usize] == first);
+    let agree = likely_first(states).all(|s| firsts[s as usize] == Some(first));
 
     // The range's function over its bytes read so far (`folded`: the file
     // offset it covers to), until the trajectories meet.
@@ -172,7 +176,7 @@ pub(crate) fn parse_range(
     // Speculated: check against the state the ranges before give.
     drop(claim);
     let truth = source.entries.entry(&source.partitions, index, path, scanner)?;
-    if states & (1 << truth as usize) != 0 && firsts[truth as usize] == first {
+    if firsts[truth as usize] == Some(first) {
         return parsed;
     }
     drop(parsed);

@@ -127,3 +127,29 @@ fn a_range_whose_possible_starts_agree_needs_none_before_it() {
         assert!(!source.entries.published(p), "partition {p} was read for partition {last}");
     }
 }
+
+#[test]
+fn a_range_holds_a_piece_and_a_row_at_a_time_whatever_it_may_start_in() {
+    // Quote-free: a range starting inside a row could be inside a quoted
+    // field for all its bytes tell, where no row would ever start; that
+    // must not make it read its whole range before parsing.
+    let mut text = b"a,b,c\n".to_vec();
+    let mut longest = 0;
+    for i in 0..2000 {
+        let line = format!("{i},{},{}\n", "x".repeat(i % 37), i * 3);
+        longest = longest.max(line.len());
+        text.extend_from_slice(line.as_bytes());
+    }
+    let file = Temp::new("held.csv", &text);
+    let source = source(&file, 20_000);
+    let columns: Vec<usize> = (0..3).collect();
+    let piece = 256;
+    for p in 1..source.partitions.len() {
+        let part = &source.partitions[p];
+        assert_ne!(text[usize::try_from(part.start).unwrap() - 1], b'\n');
+        let mut buf = Vec::new();
+        let parsed = parse_range(&source, part, p, &columns, &mut buf, piece, None).unwrap();
+        assert!(parsed.rows > 100);
+        assert!(parsed.bytes <= piece + longest + 1, "partition {p} held {} bytes", parsed.bytes);
+    }
+}
