@@ -71,6 +71,8 @@ pub(crate) fn parse_range(
         end: part.end,
         most: 0,
         eof: false,
+        quotes: false,
+        new_quotes: false,
     };
     // `as`: 0 or 1.
     let off0 = before as usize;
@@ -109,7 +111,7 @@ pub(crate) fn parse_range(
     // The range's function over its bytes read so far (`folded`: the file
     // offset it covers to), until the trajectories meet.
     let folded_to = r.next().min(part.end);
-    let mut t = transition(&r.buf[off0.min(r.len)..to_usize(folded_to - r.base)], scanner);
+    let mut t = transition(&r.buf[off0.min(r.len)..to_usize(folded_to - r.base)], r.quotes, scanner);
     let mut folded = folded_to;
     let mut merged = t.merges(states);
 
@@ -143,13 +145,8 @@ pub(crate) fn parse_range(
             let cut = if r.eof { Some(r.len) } else { memchr::memrchr(eol, &text[at..]).map(|k| at + k + 1) };
             let mut next = at;
             if let Some(cut) = cut {
-                let block = Block {
-                    buf: &text[..cut],
-                    first: at,
-                    limit,
-                    base: r.base,
-                    quote_free: memchr::memchr(b'"', &text[at..cut]).is_none(),
-                };
+                let block =
+                    Block { buf: &text[..cut], first: at, limit, base: r.base, quote_free: !r.quotes };
                 next = sink.parse_from(&block, !r.eof)?;
             }
             if next >= limit || r.eof {
@@ -162,7 +159,7 @@ pub(crate) fn parse_range(
             if !merged && folded < part.end {
                 let to = r.next().min(part.end);
                 let piece = &r.buf[to_usize(folded - r.base)..to_usize(to - r.base)];
-                t = t.then(transition(piece, scanner));
+                t = t.then(transition(piece, r.new_quotes, scanner));
                 folded = to;
                 merged = t.merges(states);
             }
@@ -183,9 +180,9 @@ pub(crate) fn parse_range(
     parse_range(source, part, index, columns, r.buf, piece, Some(truth))
 }
 
-/// The function of `bytes`.
-fn transition(bytes: &[u8], scanner: Scanner) -> Transition {
-    Transition::of(bytes, memchr::memchr(b'"', bytes).is_some(), scanner.delimiter, scanner.eol)
+/// The function of `bytes`, which hold no quote unless `quotes`.
+fn transition(bytes: &[u8], quotes: bool, scanner: Scanner) -> Transition {
+    Transition::of(bytes, quotes, scanner.delimiter, scanner.eol)
 }
 
 /// A length in memory: the text held is in memory, so it fits a usize.
@@ -215,6 +212,11 @@ struct Reader<'a> {
     most: usize,
     /// Whether the file has ended.
     eof: bool,
+    /// Whether the text may hold a quote, and the last piece read (each
+    /// piece looked at once, by one `memchr`, for both: the parser's
+    /// choice of path and the range's function).
+    quotes: bool,
+    new_quotes: bool,
 }
 
 impl Reader<'_> {
@@ -233,6 +235,7 @@ impl Reader<'_> {
             // Zeroed once: the buffer is kept from one partition to the next.
             self.buf.resize(need, 0);
         }
+        let old = self.len;
         while self.len < need {
             match self.file.read(&mut self.buf[self.len..need]) {
                 Ok(0) => {
@@ -245,6 +248,8 @@ impl Reader<'_> {
             }
         }
         self.most = self.most.max(self.len);
+        self.new_quotes = memchr::memchr(b'"', &self.buf[old..self.len]).is_some();
+        self.quotes |= self.new_quotes;
         Ok(())
     }
 
@@ -253,6 +258,8 @@ impl Reader<'_> {
         self.buf.copy_within(at..self.len, 0);
         self.len -= at;
         self.base += at as u64; // `as`: a usize fits a u64
+        // What is left is a partial row: looked at again, it is short.
+        self.quotes = self.quotes && memchr::memchr(b'"', &self.buf[..self.len]).is_some();
     }
 }
 
