@@ -38,15 +38,23 @@ fn source(file: &Temp, blocksize: usize) -> Source {
 /// The rows of every partition in order, read in pieces of `piece` bytes,
 /// the partitions taken in `order`.
 fn rows(source: &Source, piece: usize, order: &[usize]) -> Vec<Vec<Value>> {
+    try_rows(source, piece, order)
+        .unwrap_or_else(|e| panic!("partitions {:?}, piece {piece}: {e}", source.partitions))
+}
+
+/// [`rows`], or the first error in file order.
+fn try_rows(source: &Source, piece: usize, order: &[usize]) -> Result<Vec<Vec<Value>>, String> {
     let columns: Vec<usize> = (0..3).collect();
-    let mut parts = vec![Vec::new(); source.partitions.len()];
+    let mut parts = vec![Ok(Vec::new()); source.partitions.len()];
     let mut buf = Vec::new();
     for &p in order {
-        let parsed = parse_range(source, &source.partitions[p], p, &columns, &mut buf, piece, None)
-            .unwrap_or_else(|e| panic!("partition {p} of {:?}, piece {piece}: {e}", source.partitions));
-        parts[p] = (0..parsed.rows).map(|i| parsed.columns.iter().map(|c| c.get(i)).collect()).collect();
+        parts[p] = parse_range(source, &source.partitions[p], p, &columns, &mut buf, piece, None)
+            .map(|parsed| {
+                (0..parsed.rows).map(|i| parsed.columns.iter().map(|c| c.get(i)).collect()).collect()
+            })
+            .map_err(|e| e.to_string());
     }
-    parts.concat()
+    Ok(parts.into_iter().collect::<Result<Vec<_>, _>>()?.concat())
 }
 
 const TEXTS: [&[u8]; 4] = [
@@ -151,5 +159,45 @@ fn a_range_holds_a_piece_and_a_row_at_a_time_whatever_it_may_start_in() {
         let parsed = parse_range(&source, part, p, &columns, &mut buf, piece, None).unwrap();
         assert!(parsed.rows > 100);
         assert!(parsed.bytes <= piece + longest + 1, "partition {p} held {} bytes", parsed.bytes);
+    }
+}
+
+/// A field: plain, empty, or quoted with delimiters, line ends and doubled
+/// quotes inside.
+fn field() -> impl proptest::strategy::Strategy<Value = String> {
+    use proptest::prelude::*;
+    prop_oneof!["[a-z0-9]{0,6}", "[a-z,\n\"]{0,8}".prop_map(|s| format!("\"{}\"", s.replace('"', "\"\""))),]
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig {
+        cases: 300, failure_persistence: None, ..proptest::prelude::ProptestConfig::default()
+    })]
+
+    #[test]
+    fn any_partitions_and_pieces_read_what_one_piece_reads(
+        rows_ in proptest::collection::vec(proptest::collection::vec(field(), 3), 1..30),
+        bad in proptest::option::of(0usize..30),
+        crlf in proptest::bool::ANY,
+        blocksize in 1usize..80,
+        piece in 1usize..100,
+        backwards in proptest::bool::ANY,
+    ) {
+        let eol = if crlf { "\r\n" } else { "\n" };
+        let mut text = format!("a,b,c{eol}");
+        for (i, row) in rows_.iter().enumerate() {
+            // A row of two fields, when asked: an error, the same however read.
+            let fields = if bad == Some(i) { &row[..2] } else { &row[..] };
+            text.push_str(&fields.join(","));
+            text.push_str(eol);
+        }
+        let file = Temp::new("prop.csv", text.as_bytes());
+        let whole = try_rows(&source(&file, 1 << 20), 1 << 20, &[0]);
+        let source = source(&file, blocksize);
+        let mut order: Vec<usize> = (0..source.partitions.len()).collect();
+        if backwards {
+            order.reverse();
+        }
+        proptest::prop_assert_eq!(try_rows(&source, piece, &order), whole, "{:?}", text);
     }
 }
