@@ -7,7 +7,8 @@
 //! and reads past its end to finish its last row. A quoted field may hide
 //! line ends, so where the first row starts depends on the state of the
 //! tokenizer at the range's start, which [`crate::quoted`] finds from the
-//! ranges before it without reading anything up front.
+//! ranges before it without reading anything up front. A plain file's
+//! range is read and parsed in cache-sized pieces ([`crate::pieces`]).
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -533,8 +534,8 @@ pub(crate) struct Parsed {
     pub(crate) columns: Vec<Column>,
     pub(crate) rows: usize,
     pub(crate) skipped: u64,
-    /// Bytes of the file the partition read into memory: its range, the
-    /// byte before it, and the rest of its last row.
+    /// The most bytes of the file the partition held at once (for a plain
+    /// file, a piece and the rest of a row: see [`crate::pieces`]).
     pub(crate) bytes: usize,
 }
 
