@@ -1,6 +1,6 @@
 //! Reading in pieces against reading whole: every piece size and
 //! partition size, quoted fields holding line ends, delimiters and doubled
-//! quotes, long rows, blank lines, CRLF line ends; a speculation that is
+//! quotes, long rows, blank lines, CRLF and lone CR line ends; a speculation that is
 //! wrong and redone; a range whose possible starts agree needing nothing
 //! of the ranges before it.
 
@@ -57,7 +57,8 @@ fn try_rows(source: &Source, piece: usize, order: &[usize]) -> Result<Vec<Vec<Va
     Ok(parts.into_iter().collect::<Result<Vec<_>, _>>()?.concat())
 }
 
-const TEXTS: [&[u8]; 4] = [
+const TEXTS: [&[u8]; 5] = [
+    b"a,b,c\r1,\"x\ry\",2\r3,,5\r\"6\"\"\",7,\"\r\"\r",
     b"a,b,c\n1,\"x\ny\",\"a,b\"\n2,,\"q\"\"r\"\n\n3,\"\n\n\",z\n4,long long long long,\"\"\n5,\"\"\"\",e",
     b"a,b,c\r\n1,\"x\r\ny\",2\r\n3,4,5\r\n\"6\",\"7\",\"8\"\r\n",
     b"a,b,c\n\"1\n2\n3\n4\n5\n6\n7\n8\",b,c\nx,\"y\",z\n",
