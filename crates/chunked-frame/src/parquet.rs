@@ -5,7 +5,8 @@
 //! edge to the crate's own [`Column`]s.
 //!
 //! Flat schemas only: each column a primitive at the top level, booleans,
-//! 32- and 64-bit integers (signed, or unsigned up to 32 bits), floats,
+//! 32- and 64-bit integers (signed or unsigned; an unsigned 64-bit value
+//! beyond int64 is an error when read), floats,
 //! doubles and byte arrays (strings, which must be UTF-8). Nested, decimal,
 //! 96-bit and fixed-length columns are refused with an error naming them.
 
@@ -87,10 +88,9 @@ fn dtype_of(c: &ColumnDescriptor) -> std::result::Result<DType, String> {
     match c.physical_type() {
         Physical::BOOLEAN => Ok(DType::Bool),
         Physical::INT32 => Ok(DType::Int64),
-        Physical::INT64 => match logical {
-            Some(LogicalType::Integer { is_signed: false, .. }) => Err("unsigned 64-bit integer".into()),
-            _ => Ok(DType::Int64),
-        },
+        // Unsigned 64-bit integers too: a value beyond int64 is an error
+        // when its row group is read (`check_unsigned`).
+        Physical::INT64 => Ok(DType::Int64),
         Physical::FLOAT | Physical::DOUBLE => Ok(DType::Float64),
         Physical::BYTE_ARRAY => Ok(DType::Str),
         other => Err(format!("physical type {other}")),
@@ -224,9 +224,30 @@ fn read_chunk(
     rows: usize,
 ) -> std::result::Result<Column, String> {
     let mut reader = group.get_column_page_reader(c).map_err(|e| e.to_string())?;
-    match pages::read(&mut *reader, descr, rows)? {
-        Some(column) => Ok(column),
-        None => read_column(group, c, descr, rows),
+    let column = match pages::read(&mut *reader, descr, rows)? {
+        Some(column) => column,
+        None => read_column(group, c, descr, rows)?,
+    };
+    check_unsigned(&column, descr)?;
+    Ok(column)
+}
+
+/// Refuses an unsigned 64-bit column holding a value beyond int64 (read
+/// as a negative number), which the crate's columns cannot hold.
+fn check_unsigned(column: &Column, descr: &ColumnDescriptor) -> std::result::Result<(), String> {
+    let unsigned = matches!(descr.logical_type_ref(), Some(LogicalType::Integer { is_signed: false, .. }));
+    if !unsigned || descr.physical_type() != Physical::INT64 {
+        return Ok(());
+    }
+    let Column::Int64 { values, valid } = column else { return Ok(()) };
+    let bad = values.iter().enumerate().find(|&(i, &v)| v < 0 && valid.get(i).is_none_or(|&ok| ok));
+    match bad {
+        Some((row, &v)) => Err(format!(
+            "row {row} of this unsigned 64-bit column holds {}, beyond the largest int64 ({})",
+            u64::from_ne_bytes(v.to_ne_bytes()),
+            i64::MAX
+        )),
+        None => Ok(()),
     }
 }
 
@@ -353,6 +374,24 @@ fn strings(values: Vec<ByteArray>, defs: &[i16], max: i16) -> std::result::Resul
     Ok(b.finish())
 }
 
+/// Options of a [`ParquetWriter`].
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct WriterOptions {
+    /// Int64 columns stored as unsigned 64-bit integers (Parquet's
+    /// `UINT_64`), for counts and seeds; a negative value in them is an
+    /// error when written.
+    pub unsigned: Vec<String>,
+}
+
+impl WriterOptions {
+    /// Stores these int64 columns as unsigned 64-bit integers.
+    pub fn unsigned(mut self, columns: &[&str]) -> Self {
+        self.unsigned = columns.iter().map(|c| (*c).to_owned()).collect();
+        self
+    }
+}
+
 /// A writer that collects the bytes the Parquet writer emits (which must
 /// be `Send`), for [`ParquetWriter`] to pass on after each row group.
 #[derive(Clone, Default)]
@@ -377,6 +416,8 @@ pub struct ParquetWriter<'w> {
     collected: Collected,
     writer: Option<SerializedFileWriter<Collected>>,
     schema: Schema,
+    /// Per column: stored as an unsigned 64-bit integer.
+    unsigned: Vec<bool>,
     /// The destination's name, for messages.
     name: std::path::PathBuf,
 }
@@ -385,12 +426,48 @@ impl<'w> ParquetWriter<'w> {
     /// A writer of frames of `schema` to `out`; `name` names the
     /// destination in errors.
     pub fn new(out: &'w mut dyn Write, schema: &Schema, name: &Path) -> Result<Self> {
+        Self::with_options(out, schema, name, &WriterOptions::default())
+    }
+
+    /// [`ParquetWriter::new`] with options; an unsigned column that the
+    /// schema lacks or that is not int64 is an error.
+    pub fn with_options(
+        out: &'w mut dyn Write,
+        schema: &Schema,
+        name: &Path,
+        options: &WriterOptions,
+    ) -> Result<Self> {
         let err = parquet_error(name);
+        let mut unsigned = vec![false; schema.fields.len()];
+        for u in &options.unsigned {
+            match schema.fields.iter().position(|f| f.name == *u) {
+                Some(i) if schema.fields[i].dtype == DType::Int64 => unsigned[i] = true,
+                found => {
+                    return Err(FrameError::Parquet {
+                        path: name.to_owned(),
+                        message: match found {
+                            Some(i) => format!(
+                                "column {u:?} is to be stored unsigned, but it is {}, not int64",
+                                schema.fields[i].dtype
+                            ),
+                            None => format!(
+                                "column {u:?} is to be stored unsigned, but the columns are [{}]",
+                                schema.names().join(", ")
+                            ),
+                        },
+                    });
+                }
+            }
+        }
         let fields = schema
             .fields
             .iter()
-            .map(|f| {
+            .zip(&unsigned)
+            .map(|(f, &unsigned)| {
                 let (physical, logical) = match f.dtype {
+                    DType::Int64 if unsigned => {
+                        (Physical::INT64, Some(LogicalType::Integer { bit_width: 64, is_signed: false }))
+                    }
                     DType::Int64 => (Physical::INT64, None),
                     DType::Float64 => (Physical::DOUBLE, None),
                     DType::Bool => (Physical::BOOLEAN, None),
@@ -409,7 +486,14 @@ impl<'w> ParquetWriter<'w> {
         let collected = Collected::default();
         let writer =
             SerializedFileWriter::new(collected.clone(), Arc::new(root), Arc::new(props)).map_err(&err)?;
-        Ok(Self { out, collected, writer: Some(writer), schema: schema.clone(), name: name.to_owned() })
+        Ok(Self {
+            out,
+            collected,
+            writer: Some(writer),
+            schema: schema.clone(),
+            unsigned,
+            name: name.to_owned(),
+        })
     }
 
     /// Writes `frame` as one row group; its columns must have the
@@ -426,7 +510,17 @@ impl<'w> ParquetWriter<'w> {
                 ),
             });
         }
-        for (f, c) in self.schema.fields.iter().zip(frame.columns()) {
+        for ((f, c), &unsigned) in self.schema.fields.iter().zip(frame.columns()).zip(&self.unsigned) {
+            if let (true, Column::Int64 { values, valid }) = (unsigned, c) {
+                let negative =
+                    values.iter().enumerate().find(|&(i, &v)| v < 0 && valid.get(i).is_none_or(|&ok| ok));
+                if let Some((row, v)) = negative {
+                    return Err(FrameError::Parquet {
+                        path: self.name.clone(),
+                        message: format!("column {:?} is stored unsigned, but row {row} holds {v}", f.name),
+                    });
+                }
+            }
             if c.dtype() != f.dtype {
                 return Err(FrameError::Type {
                     column: f.name.clone(),

@@ -54,7 +54,8 @@ pub(super) fn read(
             numbers::<4, f64>(pages, max == 1, rows, f64::NAN, |b| f64::from(f32::from_le_bytes(b)))
                 .map(|(values, valid)| Column::Float64 { values, valid })
         }
-        Physical::INT64 if !unsigned => numbers::<8, i64>(pages, max == 1, rows, 0, i64::from_le_bytes)
+        // Unsigned too: the caller refuses values beyond int64.
+        Physical::INT64 => numbers::<8, i64>(pages, max == 1, rows, 0, i64::from_le_bytes)
             .map(|(values, valid)| Column::Int64 { values, valid }),
         Physical::INT32 if unsigned => {
             numbers::<4, i64>(pages, max == 1, rows, 0, |b| i64::from(u32::from_le_bytes(b)))

@@ -4,7 +4,7 @@
 
 use chunked_frame::{
     Column, CsvOptions, DType, DataFrame, Field, FrameError, ParquetOptions, ParquetWriter, Schema, Value,
-    col, read_csv, read_parquet,
+    WriterOptions, col, read_csv, read_parquet,
 };
 use executors::{Executor, Strategy};
 
@@ -209,6 +209,86 @@ fn bad_parquet_input_is_a_typed_error_naming_the_file() {
     let mut sink = Vec::new();
     let mut w = ParquetWriter::new(&mut sink, &schema(), std::path::Path::new("out.parquet")).unwrap();
     assert!(matches!(w.write(&other).unwrap_err(), FrameError::Parquet { .. }));
+}
+
+#[test]
+fn unsigned_columns_are_written_as_uint64_and_read_back_up_to_the_largest_int64() {
+    use parquet::basic::LogicalType;
+    use parquet::file::reader::{FileReader, SerializedFileReader};
+    let seeds = Column::Int64 { values: vec![0, 7, i64::MAX, 3], valid: vec![true, true, true, false] };
+    let one = Schema { fields: vec![Field { name: "seed".into(), dtype: DType::Int64 }] };
+    let frame = DataFrame::new(vec!["seed".into()], vec![seeds]).unwrap();
+    let mut bytes = Vec::new();
+    let options = WriterOptions::default().unsigned(&["seed"]);
+    let mut w =
+        ParquetWriter::with_options(&mut bytes, &one, std::path::Path::new("u.parquet"), &options).unwrap();
+    w.write(&frame).unwrap();
+    w.finish().unwrap();
+    let file = TempCsv::new("unsigned.parquet", &bytes);
+    let reader = SerializedFileReader::new(std::fs::File::open(file.path()).unwrap()).unwrap();
+    let logical = reader.metadata().file_metadata().schema_descr().column(0).logical_type_ref().cloned();
+    assert_eq!(logical, Some(LogicalType::Integer { bit_width: 64, is_signed: false }));
+    let back = read_parquet(file.path(), ParquetOptions::default()).unwrap();
+    assert_eq!(back.compute(&Executor::sequential()).unwrap(), frame);
+
+    // A negative value cannot be stored unsigned; unknown and non-integer
+    // columns cannot be made unsigned.
+    let negative =
+        DataFrame::new(vec!["seed".into()], vec![Column::Int64 { values: vec![1, -2], valid: vec![] }])
+            .unwrap();
+    let mut sink = Vec::new();
+    let mut w =
+        ParquetWriter::with_options(&mut sink, &one, std::path::Path::new("u.parquet"), &options).unwrap();
+    let err = w.write(&negative).unwrap_err().to_string();
+    assert!(err.contains("\"seed\"") && err.contains("row 1 holds -2"), "{err}");
+    for (column, what) in [("nope", "the columns are [i, x, b, s]"), ("x", "float64, not int64")] {
+        let opts = WriterOptions::default().unsigned(&[column]);
+        let err = ParquetWriter::with_options(&mut sink, &schema(), std::path::Path::new("u.parquet"), &opts)
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(err.contains(what), "{err}");
+    }
+
+    // Another writer's uint64 beyond int64 is an error naming the row.
+    let beyond = raw_uint64(&[5, u64::MAX]);
+    let file = TempCsv::new("beyond.parquet", &beyond);
+    let err = read_parquet(file.path(), ParquetOptions::default())
+        .unwrap()
+        .compute(&Executor::sequential())
+        .unwrap_err();
+    assert!(matches!(err, FrameError::Parquet { .. }), "{err:?}");
+    assert!(
+        err.to_string().contains("row 1 of this unsigned 64-bit column holds 18446744073709551615"),
+        "{err}"
+    );
+}
+
+/// A file of one required UINT_64 column, written by the `parquet` crate.
+fn raw_uint64(values: &[u64]) -> Vec<u8> {
+    use parquet::basic::{LogicalType, Repetition, Type as Physical};
+    use parquet::data_type::Int64Type;
+    use parquet::file::properties::WriterProperties;
+    use parquet::file::writer::SerializedFileWriter;
+    use parquet::schema::types::Type;
+    use std::sync::Arc;
+    let field = Type::primitive_type_builder("u", Physical::INT64)
+        .with_repetition(Repetition::REQUIRED)
+        .with_logical_type(Some(LogicalType::Integer { bit_width: 64, is_signed: false }))
+        .build()
+        .unwrap();
+    let schema = Type::group_type_builder("schema").with_fields(vec![Arc::new(field)]).build().unwrap();
+    let mut bytes = Vec::new();
+    let props = Arc::new(WriterProperties::builder().build());
+    let mut w = SerializedFileWriter::new(&mut bytes, Arc::new(schema), props).unwrap();
+    let mut g = w.next_row_group().unwrap();
+    let mut c = g.next_column().unwrap().unwrap();
+    let bits: Vec<i64> = values.iter().map(|v| i64::from_ne_bytes(v.to_ne_bytes())).collect();
+    c.typed::<Int64Type>().write_batch(&bits, None, None).unwrap();
+    c.close().unwrap();
+    g.close().unwrap();
+    w.close().unwrap();
+    bytes
 }
 
 mod encodings {
