@@ -19,14 +19,16 @@ use executors::Executor;
 use parquet::basic::{LogicalType, Repetition, Type as Physical};
 use parquet::column::reader::{ColumnReader, ColumnReaderImpl};
 use parquet::data_type::{BoolType, ByteArray, ByteArrayType, DataType, DoubleType, Int64Type};
+use parquet::file::metadata::{ParquetMetaData, ParquetMetaDataReader, RowGroupMetaData};
+use parquet::file::properties::ReaderProperties;
 use parquet::file::properties::WriterProperties;
-use parquet::file::reader::{FileReader, RowGroupReader};
-use parquet::file::serialized_reader::SerializedFileReader;
+use parquet::file::reader::RowGroupReader;
+use parquet::file::serialized_reader::{SerializedPageReader, SerializedRowGroupReader};
 use parquet::file::writer::SerializedFileWriter;
 use parquet::schema::types::{ColumnDescriptor, Type};
 
 use crate::builder::Builder;
-use crate::column::{Column, DataFrame, NULL_CODE};
+use crate::column::{Column, DataFrame, NULL_CODE, Value};
 use crate::csv::{self, CsvOptions, Format, Parsed, Partition, Source};
 use crate::dtype::{DType, Field, Schema};
 use crate::error::{FrameError, Result};
@@ -71,9 +73,11 @@ fn parquet_error(path: &Path) -> impl Fn(parquet::errors::ParquetError) -> Frame
     move |e| FrameError::Parquet { path: path.to_owned(), message: e.to_string() }
 }
 
-fn open_reader(path: &Path) -> Result<SerializedFileReader<File>> {
+/// A file's footer, parsed.
+fn footer(path: &Path) -> Result<Arc<ParquetMetaData>> {
     let file = File::open(path).map_err(|error| FrameError::Io { path: path.to_owned(), error })?;
-    SerializedFileReader::new(file).map_err(parquet_error(path))
+    let meta = ParquetMetaDataReader::new().parse_and_finish(&file).map_err(parquet_error(path))?;
+    Ok(Arc::new(meta))
 }
 
 /// The crate's type for a Parquet column, or why it has none.
@@ -102,9 +106,9 @@ fn open(pattern: &str, options: ParquetOptions) -> Result<Source> {
     let files = csv::resolve(pattern)?;
     let mut schema: Option<Schema> = None;
     let mut partitions = Vec::new();
+    let mut footers = Vec::with_capacity(files.len());
     for (fi, path) in files.iter().enumerate() {
-        let reader = open_reader(path)?;
-        let meta = reader.metadata();
+        let meta = footer(path)?;
         let descr = meta.file_metadata().schema_descr();
         let fields = descr
             .columns()
@@ -144,6 +148,7 @@ fn open(pattern: &str, options: ParquetOptions) -> Result<Source> {
                 partitions.push(Partition { file: fi, start: g as u64, end: g as u64 + 1 });
             }
         }
+        footers.push(meta);
     }
     let schema = schema.expect("resolve gives at least one file");
     if partitions.is_empty() {
@@ -179,6 +184,7 @@ fn open(pattern: &str, options: ParquetOptions) -> Result<Source> {
         pattern: pattern.to_owned(),
         format: Format::Parquet,
         path_column: false,
+        footers,
     };
     if let Some(name) = &options.include_path_column {
         source.add_path_column(name)?;
@@ -189,47 +195,182 @@ fn open(pattern: &str, options: ParquetOptions) -> Result<Source> {
 /// Decodes one row group (partition), only `columns` (positions in the
 /// schema). `bytes` is the compressed size of the column chunks read.
 pub(crate) fn read_row_group(source: &Source, part: &Partition, columns: &[usize]) -> Result<Parsed> {
-    let path = &source.files[part.file];
-    let err = parquet_error(path);
-    let reader = open_reader(path)?;
-    let g = usize::try_from(part.start).expect("a row group index");
-    let meta = reader.metadata().row_group(g);
-    let rows = usize::try_from(meta.num_rows()).map_err(|_| FrameError::Parquet {
-        path: path.clone(),
-        message: format!("row group {g} has a negative row count"),
-    })?;
-    let group = reader.get_row_group(g).map_err(&err)?;
+    let group = Group::open(source, part)?;
     let mut out = Vec::with_capacity(columns.len());
-    let mut bytes = 0u64;
     for &c in columns {
-        bytes += u64::try_from(meta.column(c).compressed_size()).unwrap_or(0);
-        let descr = meta.column(c).column_descr();
-        let name = descr.name().to_owned();
-        let column = read_chunk(&*group, c, descr, rows).map_err(|message| FrameError::Parquet {
-            path: path.clone(),
-            message: format!("row group {g}, column {name:?}: {message}"),
-        })?;
-        out.push(column);
+        out.push(group.column(c, None)?);
     }
-    Ok(Parsed { columns: out, rows, skipped: 0, bytes: usize::try_from(bytes).unwrap_or(usize::MAX) })
+    Ok(group.parsed(out, group.rows, columns))
 }
 
-/// A column chunk's values: decoded from its pages by [`pages::read`], or
-/// when that does not handle its encodings, through the `parquet` crate's
-/// column reader.
+/// [`read_row_group`] with `filter` applied as the row group is decoded:
+/// the columns the condition uses first, then the others only at the rows
+/// it keeps (numbers are never gathered into a column at the rows it
+/// drops). The rows equal the unfiltered read's, filtered.
+pub(crate) fn read_row_group_filtered(
+    source: &Source,
+    part: &Partition,
+    columns: &[usize],
+    filter: &crate::expr::Expr,
+) -> Result<Parsed> {
+    let group = Group::open(source, part)?;
+    let names: Vec<String> = columns.iter().map(|&c| source.file_schema.fields[c].name.clone()).collect();
+    let used = filter.columns();
+    let mut decoded: Vec<Option<Column>> = vec![None; columns.len()];
+    for (i, name) in names.iter().enumerate() {
+        if used.contains(name) {
+            decoded[i] = Some(group.column(columns[i], None)?);
+        }
+    }
+    let (used_names, used_columns): (Vec<String>, Vec<Column>) =
+        names.iter().zip(&decoded).filter_map(|(n, c)| Some((n.clone(), c.clone()?))).unzip();
+    let condition = DataFrame::from_parts(used_names, used_columns);
+    let sel = selection(filter, &condition, group.rows)?;
+    drop(condition);
+    let all = sel.len() == group.rows;
+    let mut out = Vec::with_capacity(columns.len());
+    for (i, &c) in columns.iter().enumerate() {
+        out.push(match decoded[i].take() {
+            Some(column) if all => column,
+            Some(column) => gather(&column, &sel),
+            None => group.column(c, (!all).then_some(&sel[..]))?,
+        });
+    }
+    let kept = sel.len();
+    Ok(group.parsed(out, kept, columns))
+}
+
+/// One row group of a file, opened for its column chunks with the file's
+/// footer parsed when planning.
+struct Group<'s> {
+    file: Arc<File>,
+    path: &'s Path,
+    meta: &'s RowGroupMetaData,
+    /// The row group's number in its file.
+    index: usize,
+    rows: usize,
+}
+
+impl<'s> Group<'s> {
+    fn open(source: &'s Source, part: &Partition) -> Result<Self> {
+        let path = source.files[part.file].as_path();
+        let index = usize::try_from(part.start).expect("a row group index");
+        let footer = source.footers.get(part.file).ok_or_else(|| FrameError::Parquet {
+            path: path.to_owned(),
+            message: "the file's footer was not read when planning".into(),
+        })?;
+        let meta = footer.row_group(index);
+        let rows = usize::try_from(meta.num_rows()).map_err(|_| FrameError::Parquet {
+            path: path.to_owned(),
+            message: format!("row group {index} has a negative row count"),
+        })?;
+        let file = File::open(path).map_err(|error| FrameError::Io { path: path.to_owned(), error })?;
+        Ok(Self { file: Arc::new(file), path, meta, index, rows })
+    }
+
+    /// Column `c`'s values, at the rows of `keep` (ascending) only when given.
+    fn column(&self, c: usize, keep: Option<&[usize]>) -> Result<Column> {
+        let chunk = self.meta.column(c);
+        let descr = chunk.column_descr();
+        read_chunk(&self.file, self.meta, c, descr, self.rows, keep).map_err(|message| FrameError::Parquet {
+            path: self.path.to_owned(),
+            message: format!("row group {}, column {:?}: {message}", self.index, descr.name()),
+        })
+    }
+
+    /// What was read: `columns` (their chunks' compressed bytes counted),
+    /// `rows` of them.
+    fn parsed(&self, out: Vec<Column>, rows: usize, columns: &[usize]) -> Parsed {
+        let bytes: u64 =
+            columns.iter().map(|&c| u64::try_from(self.meta.column(c).compressed_size()).unwrap_or(0)).sum();
+        Parsed { columns: out, rows, skipped: 0, bytes: usize::try_from(bytes).unwrap_or(usize::MAX) }
+    }
+}
+
+/// A column chunk's values (at the rows of `keep`, ascending, when given): decoded
+/// from its pages by [`pages::read`], or when that does not handle its
+/// encodings, through the `parquet` crate's column reader.
 fn read_chunk(
-    group: &dyn RowGroupReader,
+    file: &Arc<File>,
+    meta: &RowGroupMetaData,
     c: usize,
     descr: &ColumnDescriptor,
     rows: usize,
+    keep: Option<&[usize]>,
 ) -> std::result::Result<Column, String> {
-    let mut reader = group.get_column_page_reader(c).map_err(|e| e.to_string())?;
-    let column = match pages::read(&mut *reader, descr, rows)? {
+    let chunk = meta.column(c);
+    let mut reader =
+        SerializedPageReader::new(Arc::clone(file), chunk, rows, None).map_err(|e| e.to_string())?;
+    let column = match pages::read(&mut reader, descr, rows, keep)? {
         Some(column) => column,
-        None => read_column(group, c, descr, rows)?,
+        None => {
+            let props = Arc::new(ReaderProperties::builder().build());
+            let group = SerializedRowGroupReader::new(Arc::clone(file), meta, None, props)
+                .map_err(|e| e.to_string())?;
+            let column = read_column(&group, c, descr, rows)?;
+            match keep {
+                Some(keep) => gather(&column, keep),
+                None => column,
+            }
+        }
     };
     check_unsigned(&column, descr)?;
     Ok(column)
+}
+
+/// The rows of `frame` (the columns `filter` uses, `rows` rows) that
+/// `filter` keeps, ascending. `isin` on a string column, the talk's filter,
+/// is answered from its codes in one pass; any other condition through its
+/// mask.
+fn selection(filter: &crate::expr::Expr, frame: &DataFrame, rows: usize) -> Result<Vec<usize>> {
+    use crate::expr::Expr;
+    if let Expr::IsIn(a, values) = filter
+        && let Expr::Col(name) = &**a
+        && let Some(Column::Str { dict, codes }) = frame.column(name)
+    {
+        let wanted: std::collections::HashSet<&str> = values
+            .iter()
+            .filter_map(|v| if let Value::Str(s) = v { Some(s.as_str()) } else { None })
+            .collect();
+        // Whether each code is kept; the null code (past the dictionary) is not.
+        let hit: Vec<bool> = dict.iter().map(|s| wanted.contains(s.as_str())).collect();
+        let mut sel = Vec::new();
+        for (i, &c) in codes.iter().enumerate() {
+            // `as`: a u32 code fits a usize.
+            if hit.get(c as usize).copied().unwrap_or(false) {
+                sel.push(i);
+            }
+        }
+        return Ok(sel);
+    }
+    let keep = if frame.columns().is_empty() {
+        crate::expr::mask(filter, &DataFrame::rows_only(rows))?
+    } else {
+        crate::expr::mask(filter, frame)?
+    };
+    Ok(keep.iter().enumerate().filter(|(_, k)| **k).map(|(i, _)| i).collect())
+}
+
+/// The rows `at` (in range, ascending) of a column.
+pub(crate) fn gather(column: &Column, at: &[usize]) -> Column {
+    fn pick<T: Copy>(v: &[T], at: &[usize]) -> Vec<T> {
+        at.iter().map(|&i| v[i]).collect()
+    }
+    fn pick_valid(valid: &[bool], at: &[usize]) -> Vec<bool> {
+        if valid.is_empty() { Vec::new() } else { pick(valid, at) }
+    }
+    match column {
+        Column::Int64 { values, valid } => {
+            Column::Int64 { values: pick(values, at), valid: pick_valid(valid, at) }
+        }
+        Column::Float64 { values, valid } => {
+            Column::Float64 { values: pick(values, at), valid: pick_valid(valid, at) }
+        }
+        Column::Bool { values, valid } => {
+            Column::Bool { values: pick(values, at), valid: pick_valid(valid, at) }
+        }
+        Column::Str { dict, codes } => Column::Str { dict: dict.clone(), codes: pick(codes, at) },
+    }
 }
 
 /// Refuses an unsigned 64-bit column holding a value beyond int64 (read

@@ -299,7 +299,7 @@ mod encodings {
 
     use std::sync::Arc;
 
-    use chunked_frame::{Column, DataFrame, NULL_CODE, ParquetOptions, read_parquet};
+    use chunked_frame::{Column, DataFrame, Expr, NULL_CODE, ParquetOptions, read_parquet};
     use executors::Executor;
     use parquet::basic::{Encoding, LogicalType, Repetition, Type as Physical};
     use parquet::data_type::{ByteArray, ByteArrayType, DoubleType, FloatType, Int32Type, Int64Type};
@@ -476,6 +476,51 @@ mod encodings {
                 .unwrap();
             assert_eq!(some.column("s").unwrap(), want.column("s").unwrap(), "{name}");
             assert_eq!(some.column("x").unwrap(), want.column("x").unwrap(), "{name}");
+            filtered_reads_equal_the_rows_kept(name, &lazy, &want);
+        }
+    }
+
+    /// Which rows of the written file a condition keeps.
+    type Keeps = Box<dyn Fn(usize) -> bool>;
+
+    /// A filter first is applied as row groups are decoded (only the kept
+    /// rows of the other columns read): every kind of condition gives the
+    /// rows of the whole read that it keeps, nulls included.
+    fn filtered_reads_equal_the_rows_kept(name: &str, lazy: &chunked_frame::LazyFrame, want: &DataFrame) {
+        use chunked_frame::{col, lit};
+        let a = |i: usize| i as i64 - 500;
+        let conditions: [(Expr, Keeps); 6] = [
+            (
+                col("s").isin(["A1", "A7", "distinct-3", "nowhere"]),
+                Box::new(|i| matches!(string(i).as_deref(), Some("A1" | "A7" | "distinct-3"))),
+            ),
+            (col("a").gt(lit(2000)), Box::new(move |i| a(i) > 2000)),
+            (col("x").is_null(), Box::new(|i| delay(i).is_none())),
+            (
+                col("x").gt(lit(30.0)).and(col("a").lt(lit(1900))),
+                Box::new(move |i| delay(i).is_some_and(|d| d > 30.0) && a(i) < 1900),
+            ),
+            (col("a").lt(lit(-10_000)), Box::new(|_| false)),
+            (col("a").gt(lit(-10_000)), Box::new(|_| true)),
+        ];
+        for (condition, keeps) in conditions {
+            let keep: Vec<bool> = (0..ROWS).map(&keeps).collect();
+            let expected = want.filter(&keep);
+            for exec in [Executor::sequential(), Executor::new(executors::Strategy::Graph, 2).unwrap()] {
+                let got = lazy.clone().filter(condition.clone()).compute(&exec).unwrap();
+                assert_eq!(got, expected, "{name}: {condition:?}");
+            }
+            // Only some columns: the condition's own, or not.
+            let got = lazy
+                .clone()
+                .filter(condition.clone())
+                .select(&["x", "b"])
+                .compute(&Executor::sequential())
+                .unwrap();
+            let names = ["x".to_owned(), "b".to_owned()];
+            assert_eq!(got.names(), &names, "{name}");
+            assert_eq!(got.column("x"), expected.column("x"), "{name}: {condition:?}");
+            assert_eq!(got.column("b"), expected.column("b"), "{name}: {condition:?}");
         }
     }
 }
