@@ -18,17 +18,17 @@ use std::sync::{Arc, Mutex};
 use executors::Executor;
 use parquet::basic::{LogicalType, Repetition, Type as Physical};
 use parquet::column::reader::{ColumnReader, ColumnReaderImpl};
-use parquet::data_type::{BoolType, ByteArray, ByteArrayType, DataType, DoubleType, Int64Type};
+use parquet::data_type::{ByteArray, DataType};
 use parquet::file::metadata::{ParquetMetaData, ParquetMetaDataReader, RowGroupMetaData};
 use parquet::file::properties::ReaderProperties;
 use parquet::file::properties::WriterProperties;
 use parquet::file::reader::RowGroupReader;
 use parquet::file::serialized_reader::{SerializedPageReader, SerializedRowGroupReader};
 use parquet::file::writer::SerializedFileWriter;
-use parquet::schema::types::{ColumnDescriptor, Type};
+use parquet::schema::types::{ColumnDescriptor, SchemaDescriptor, Type};
 
 use crate::builder::Builder;
-use crate::column::{Column, DataFrame, NULL_CODE, Value};
+use crate::column::{Column, DataFrame, Value};
 use crate::csv::{self, CsvOptions, Format, Parsed, Partition, Source};
 use crate::dtype::{DType, Field, Schema};
 use crate::error::{FrameError, Result};
@@ -36,6 +36,7 @@ use crate::failure::Failures;
 use crate::frame::LazyFrame;
 use crate::na::NaSet;
 
+mod encode;
 mod pages;
 
 /// Options of [`read_parquet`].
@@ -559,6 +560,9 @@ pub struct ParquetWriter<'w> {
     schema: Schema,
     /// Per column: stored as an unsigned 64-bit integer.
     unsigned: Vec<bool>,
+    /// The file's columns, as their chunks are encoded apart.
+    descr: Arc<SchemaDescriptor>,
+    props: Arc<WriterProperties>,
     /// The destination's name, for messages.
     name: std::path::PathBuf,
 }
@@ -622,15 +626,19 @@ impl<'w> ParquetWriter<'w> {
             })
             .collect::<std::result::Result<Vec<_>, _>>()
             .map_err(&err)?;
-        let root = Type::group_type_builder("schema").with_fields(fields).build().map_err(&err)?;
-        let props = WriterProperties::builder().set_compression(parquet::basic::Compression::SNAPPY).build();
+        let root = Arc::new(Type::group_type_builder("schema").with_fields(fields).build().map_err(&err)?);
+        let props = Arc::new(
+            WriterProperties::builder().set_compression(parquet::basic::Compression::SNAPPY).build(),
+        );
         let collected = Collected::default();
-        let writer =
-            SerializedFileWriter::new(collected.clone(), Arc::new(root), Arc::new(props)).map_err(&err)?;
+        let writer = SerializedFileWriter::new(collected.clone(), Arc::clone(&root), Arc::clone(&props))
+            .map_err(&err)?;
         Ok(Self {
             out,
             collected,
             writer: Some(writer),
+            descr: Arc::new(SchemaDescriptor::new(root)),
+            props,
             schema: schema.clone(),
             unsigned,
             name: name.to_owned(),
@@ -640,6 +648,12 @@ impl<'w> ParquetWriter<'w> {
     /// Writes `frame` as one row group; its columns must have the
     /// writer's names and types.
     pub fn write(&mut self, frame: &DataFrame) -> Result<()> {
+        self.write_all(std::slice::from_ref(frame), &Executor::sequential())
+    }
+
+    /// Refuses a frame whose columns are not the writer's (names, types,
+    /// no negative value in an unsigned column).
+    fn check(&self, frame: &DataFrame) -> Result<()> {
         let names = self.schema.names();
         if frame.names() != names.as_slice() {
             return Err(FrameError::Parquet {
@@ -674,42 +688,37 @@ impl<'w> ParquetWriter<'w> {
                 });
             }
         }
+        Ok(())
+    }
+
+    /// Writes `frames` as row groups, in order, their column chunks
+    /// encoded in parallel on `exec` (a task each); the bytes equal those
+    /// of [`ParquetWriter::write`] called frame by frame. Memory holds the
+    /// encoded chunks of all of `frames` until they are written.
+    pub fn write_all(&mut self, frames: &[DataFrame], exec: &Executor) -> Result<()> {
+        for frame in frames {
+            self.check(frame)?;
+        }
+        let width = self.schema.fields.len();
+        let tasks: Vec<(usize, usize)> =
+            (0..frames.len()).flat_map(|f| (0..width).map(move |c| (f, c))).collect();
+        let (descr, props) = (&self.descr, &self.props);
+        let encoded = exec
+            .map(tasks, |(f, c)| encode::chunk(&frames[f].columns()[c], descr.column(c), Arc::clone(props)))
+            .map_err(|e| FrameError::Parquet { path: self.name.clone(), message: e.to_string() })?;
         let name = self.name.clone();
         let err = parquet_error(&name);
-        let writer = self.writer.as_mut().expect("open until finish");
-        let mut group = writer.next_row_group().map_err(&err)?;
-        for column in frame.columns() {
-            let mut w = group.next_column().map_err(&err)?.expect("a column writer per field");
-            let written = match column {
-                Column::Int64 { values, valid } => {
-                    let (v, d) = dense(values, valid);
-                    w.typed::<Int64Type>().write_batch(&v, Some(&d), None)
-                }
-                Column::Float64 { values, valid } => {
-                    let (v, d) = dense(values, valid);
-                    w.typed::<DoubleType>().write_batch(&v, Some(&d), None)
-                }
-                Column::Bool { values, valid } => {
-                    let (v, d) = dense(values, valid);
-                    w.typed::<BoolType>().write_batch(&v, Some(&d), None)
-                }
-                Column::Str { dict, codes } => {
-                    let arrays: Vec<ByteArray> = dict.iter().map(|s| ByteArray::from(s.as_str())).collect();
-                    let v: Vec<ByteArray> = codes
-                        .iter()
-                        .filter(|&&c| c != NULL_CODE)
-                        // `as`: a u32 code fits a usize.
-                        .map(|&c| arrays[c as usize].clone())
-                        .collect();
-                    let d: Vec<i16> = codes.iter().map(|&c| i16::from(c != NULL_CODE)).collect();
-                    w.typed::<ByteArrayType>().write_batch(&v, Some(&d), None)
-                }
-            };
-            written.map_err(&err)?;
-            w.close().map_err(&err)?;
+        let mut chunks = encoded.into_iter();
+        for _ in frames {
+            let writer = self.writer.as_mut().expect("open until finish");
+            let mut group = writer.next_row_group().map_err(&err)?;
+            for (bytes, close) in chunks.by_ref().take(width) {
+                group.append_column(&bytes, close).map_err(&err)?;
+            }
+            group.close().map_err(&err)?;
+            self.pass_on()?;
         }
-        group.close().map_err(&err)?;
-        self.pass_on()
+        Ok(())
     }
 
     /// Writes the footer.
@@ -726,15 +735,6 @@ impl<'w> ParquetWriter<'w> {
             std::mem::take(&mut *self.collected.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner));
         self.out.write_all(&bytes).map_err(|error| FrameError::Io { path: self.name.clone(), error })
     }
-}
-
-/// The non-null values and the definition levels (1 valid, 0 null).
-fn dense<T: Copy>(values: &[T], valid: &[bool]) -> (Vec<T>, Vec<i16>) {
-    if valid.is_empty() {
-        return (values.to_vec(), vec![1; values.len()]);
-    }
-    let v = values.iter().zip(valid).filter(|(_, ok)| **ok).map(|(x, _)| *x).collect();
-    (v, valid.iter().map(|&ok| i16::from(ok)).collect())
 }
 
 impl DataFrame {
@@ -774,9 +774,8 @@ impl LazyFrame {
             // Earlier batches succeeded: only this batch's partitions are read again.
             let recheck = |q: usize| if q < first { Ok(()) } else { run(q).map(drop) };
             let frames = errors.finish(exec.map(parts, |p| errors.keep(p, run(p))), recheck)?;
-            for f in frames.iter().filter(|f| f.height() > 0) {
-                w.write(f)?;
-            }
+            let frames: Vec<DataFrame> = frames.into_iter().filter(|f| f.height() > 0).collect();
+            w.write_all(&frames, exec)?;
         }
         w.finish()
     }

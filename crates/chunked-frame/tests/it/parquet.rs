@@ -212,6 +212,32 @@ fn bad_parquet_input_is_a_typed_error_naming_the_file() {
 }
 
 #[test]
+fn row_groups_encoded_in_parallel_are_the_bytes_written_one_by_one() {
+    let parts = [frame(0, 5000), frame(5000, 37), frame(5037, 1), frame(6000, 2500)];
+    let one_by_one = write("serial.parquet", &parts);
+    for workers in [1, 2, 3] {
+        let mut bytes = Vec::new();
+        let mut w =
+            ParquetWriter::new(&mut bytes, &schema(), std::path::Path::new("parallel.parquet")).unwrap();
+        let exec = Executor::new(Strategy::Pool, workers).unwrap();
+        w.write_all(&parts[..3], &exec).unwrap();
+        w.write_all(&parts[3..], &exec).unwrap();
+        w.finish().unwrap();
+        assert_eq!(bytes, std::fs::read(one_by_one.path()).unwrap(), "{workers} workers");
+    }
+    // A frame of other columns among them is refused before any is written.
+    let other =
+        DataFrame::new(vec!["k".into()], vec![Column::Int64 { values: vec![1], valid: vec![] }]).unwrap();
+    let mut sink = Vec::new();
+    let mut w = ParquetWriter::new(&mut sink, &schema(), std::path::Path::new("out.parquet")).unwrap();
+    let before = w.write_all(&[], &Executor::sequential());
+    assert!(before.is_ok());
+    assert!(w.write_all(&[parts[0].clone(), other], &Executor::sequential()).is_err());
+    drop(w);
+    assert!(sink.is_empty(), "no row group written: {sink:?}");
+}
+
+#[test]
 fn unsigned_columns_are_written_as_uint64_and_read_back_up_to_the_largest_int64() {
     use parquet::basic::LogicalType;
     use parquet::file::reader::{FileReader, SerializedFileReader};
