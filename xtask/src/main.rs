@@ -11,6 +11,7 @@ mod mutants;
 mod plots;
 mod sim;
 mod sim_report;
+mod sim_rows;
 mod sim_summary;
 mod talk;
 

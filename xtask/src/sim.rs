@@ -1,6 +1,7 @@
 //! `cargo xtask sim`: a sweep of server counts x seeded trials under any
 //! executor, written as CSV with one row per run
-//! (`servers,seed,records,mean_wait,utilisation`). With `--out`, finished
+//! (`servers,seed,records,mean_wait,utilisation`), or as Parquet when
+//! `--out` ends in `.parquet` (`sim_rows.rs`). With `--out`, finished
 //! rows are journaled as they complete, so that `--resume` after a kill
 //! finishes the sweep without redoing them.
 
@@ -52,7 +53,8 @@ pub(crate) struct Args {
     #[arg(long, default_value = "pcg")]
     rng: RngKind,
     /// Output file; standard output when absent. Rows are journaled to
-    /// `<out>.journal` as they finish and the file is written at the end.
+    /// `<out>.journal` as they finish and the file is written at the end,
+    /// as CSV, or as Parquet when its name ends in `.parquet`.
     #[arg(long)]
     out: Option<PathBuf>,
     /// How trials run: sequential, work-queue, pool, graph, or mpi (a build
@@ -71,7 +73,8 @@ pub(crate) struct Args {
     /// runs in sweep order, each run's records in the order Ciw's
     /// `get_all_records()` lists them.
     /// The sweep then runs in chunks whose records are streamed out; its rows
-    /// are not journaled (no --resume).
+    /// are not journaled (no --resume). Parquet when the name ends in
+    /// `.parquet` (a row group per 65,536 records).
     #[arg(long, conflicts_with = "resume")]
     records: Option<PathBuf>,
     /// Run each trial until its network deadlocks (Ciw's
@@ -82,7 +85,8 @@ pub(crate) struct Args {
     /// Also write each run's state probabilities over the whole run (Ciw's
     /// `state_probabilities`) to this CSV file: rows
     /// `servers,seed,state,probability`, states as Ciw prints them, runs in
-    /// sweep order. Needs --tracker; the rows are not journaled.
+    /// sweep order. Needs --tracker; the rows are not journaled. Parquet
+    /// when the name ends in `.parquet`.
     #[arg(long, requires = "tracker", conflicts_with_all = ["resume", "records", "summary", "report", "plots"])]
     state_probabilities: Option<PathBuf>,
     /// The state tracker for --state-probabilities: system, node,
@@ -180,6 +184,14 @@ pub(crate) fn run(args: Args) -> Result<()> {
         rng: args.rng,
     };
     sweep.network.validate().context("invalid model")?;
+    crate::sim_rows::refuse_parquet(args.report.as_deref(), "--report", "an HTML page")?;
+    if args.summary.is_some() {
+        crate::sim_rows::refuse_parquet(
+            args.out.as_deref(),
+            "--out",
+            "the summary (a table or CSV) with --summary",
+        )?;
+    }
     if args.summary.is_none() && args.report.is_none() && args.plots.is_none() && args.warmup != 0.0 {
         bail!("--warmup applies to --summary, --report and --plots: add one of them");
     }
@@ -218,7 +230,7 @@ pub(crate) fn run(args: Args) -> Result<()> {
         if args.report_time {
             report_time(rows.len(), start.elapsed(), &strategy.to_string(), false);
         }
-        output.write(|w| write_rows(w, &rows))?;
+        crate::sim_rows::write(&output, &rows)?;
         return Ok(());
     }
     if args.summary.is_some() || args.report.is_some() || args.plots.is_some() {
@@ -238,7 +250,7 @@ pub(crate) fn run(args: Args) -> Result<()> {
         if args.report_time {
             report_time(rows.len(), start.elapsed(), &strategy.to_string(), false);
         }
-        output.write(|w| write_rows(w, &rows))?;
+        crate::sim_rows::write(&output, &rows)?;
         return Ok(());
     }
     let (output, journal) = prepare_output(&args, run)?;
@@ -260,7 +272,7 @@ pub(crate) fn run(args: Args) -> Result<()> {
     if args.report_time {
         report_time(rows.len(), start.elapsed(), &strategy.to_string(), args.resume);
     }
-    output.write(|w| write_rows(w, &rows))?;
+    crate::sim_rows::write(&output, &rows)?;
     if let Some(journal) = journal {
         finish_journal(journal);
     }
@@ -302,12 +314,14 @@ fn summarise(args: &Args, sweep: &Sweep, plan: &SweepPlan, exec: &Executor) -> R
     if args.report_time {
         report_time(rows.len(), wall, &exec.strategy().to_string(), false);
     }
-    let mut text = Vec::new();
     match args.summary {
-        Some(format) => setup.write(&mut text, &groups, format)?,
-        None => write_rows(&mut text, &rows)?,
+        Some(format) => {
+            let mut text = Vec::new();
+            setup.write(&mut text, &groups, format)?;
+            output.write(|w| w.write_all(&text))?;
+        }
+        None => crate::sim_rows::write(&output, &rows)?,
     }
-    output.write(|w| w.write_all(&text))?;
     if !pictures_wanted {
         return Ok(());
     }
@@ -433,21 +447,7 @@ fn sweep_with_states(
     out: &Output,
     tracker: &queue_sim::Tracker,
 ) -> Result<Vec<TrialResult>> {
-    stream_runs(
-        plan,
-        exec,
-        out,
-        "servers,seed,state,probability",
-        |i| plan.run_tracked(i, tracker),
-        |w, row, shares| {
-            let servers = row.servers.map(|c| c.to_string()).unwrap_or_default();
-            for (state, p) in shares {
-                // States hold commas: quoted, as CSV quotes them.
-                writeln!(w, "{servers},{},\"{state}\",{p:?}", row.seed)?;
-            }
-            Ok(())
-        },
-    )
+    stream_runs(plan, exec, out, &crate::sim_rows::States, |i| plan.run_tracked(i, tracker))
 }
 
 /// Runs the sweep in chunks, streaming every record to `records` in sweep
@@ -458,56 +458,52 @@ fn sweep_with_records(
     records: &Output,
     network: &Network,
 ) -> Result<Vec<TrialResult>> {
-    let names: Vec<String> = network.classes.iter().map(|c| c.name.clone()).collect();
-    let header = format!("servers,seed,{}", queue_sim::CSV_HEADER.join(","));
-    stream_runs(
-        plan,
-        exec,
-        records,
-        &header,
-        |i| plan.run_with_records(i),
-        |w, row, recs| {
-            let lead = [row.servers.map(|c| c.to_string()).unwrap_or_default(), row.seed.to_string()];
-            queue_sim::write_csv_rows(&recs, &names, &lead, w).map_err(std::io::Error::other)
-        },
-    )
+    let classes: Vec<String> = network.classes.iter().map(|c| c.name.clone()).collect();
+    stream_runs(plan, exec, records, &crate::sim_rows::Records { classes }, |i| plan.run_with_records(i))
 }
 
 /// Runs the sweep in chunks of runs (enough to keep every worker busy, few
 /// enough to bound memory), each run giving its row and something more
-/// that `write` streams to `out` after `header`, in sweep order; returns
-/// the rows.
+/// that `rows` writes to `out` (as CSV, or Parquet by its extension) in
+/// sweep order; returns the rows.
 fn stream_runs<T: Send + 'static>(
     plan: &SweepPlan,
     exec: &Executor,
     out: &Output,
-    header: &str,
+    rows_of: &dyn crate::sim_rows::RunRows<T>,
     run: impl Fn(usize) -> Result<(TrialResult, T), queue_sim::SimError> + Sync,
-    mut write: impl FnMut(&mut dyn Write, &TrialResult, T) -> std::io::Result<()>,
 ) -> Result<Vec<TrialResult>> {
     let chunk = 64 * exec.workers().max(1);
     let mut rows = Vec::with_capacity(plan.len());
-    let mut failure = None;
+    let mut failure: Option<anyhow::Error> = None;
+    let format = crate::sim_rows::Format::of(out.path());
     let written = out.write(|w| {
-        writeln!(w, "{header}")?;
-        for start in (0..plan.len()).step_by(chunk) {
-            let indices: Vec<usize> = (start..plan.len().min(start + chunk)).collect();
-            let runs = match exec.map(indices, &run) {
-                Ok(runs) => runs,
-                Err(e) => {
-                    failure = Some(e);
-                    return Err(std::io::Error::other("the sweep failed"));
+        let streamed = (|| {
+            let mut sink = crate::sim_rows::Sink::new(w, format, rows_of, out.path())?;
+            for start in (0..plan.len()).step_by(chunk) {
+                let indices: Vec<usize> = (start..plan.len().min(start + chunk)).collect();
+                for (row, more) in exec.map(indices, &run)? {
+                    sink.run(&row, &more)?;
+                    rows.push(row);
                 }
-            };
-            for (row, more) in runs {
-                write(&mut *w, &row, more)?;
-                rows.push(row);
             }
-        }
-        Ok(())
+            sink.finish()
+        })();
+        streamed.map_err(|e| {
+            let message = format!("{e:#}");
+            // A closed pipe or a full disk is the output's own error.
+            let kind = e.downcast_ref::<std::io::Error>().map(std::io::Error::kind);
+            failure = Some(e);
+            match kind {
+                Some(kind) => std::io::Error::new(kind, message),
+                None => std::io::Error::other(message),
+            }
+        })
     });
-    if let Some(e) = failure {
-        return Err(e.into());
+    if let Some(e) = failure
+        && e.downcast_ref::<std::io::Error>().is_none()
+    {
+        return Err(e);
     }
     written?;
     Ok(rows)
@@ -692,7 +688,7 @@ fn run_mpi(plan: &SweepPlan, args: &Args, run: Vec<(String, String)>) -> Result<
     if args.report_time {
         report_time(rows.len(), start.elapsed(), &format!("{} ranks", mpi.size()), args.resume);
     }
-    output.write(|w| write_rows(w, &rows))?;
+    crate::sim_rows::write(&output, &rows)?;
     if let Some(journal) = journal {
         finish_journal(journal);
     }

@@ -694,3 +694,83 @@ fn one_long_run_shows_its_simulated_time_on_a_terminal_only() {
     assert!(out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
 }
+
+/// Every column of two files read by chunked-frame, the CSV one and the
+/// Parquet one: the same names and values, row for row. The CSV is read
+/// with the Parquet file's float columns set: a float column whose values
+/// are whole (`0`) would be inferred as integers from the text.
+fn same_frames(csv: &Path, parquet: &Path) -> usize {
+    use chunked_frame::{CsvOptions, DType, ParquetOptions, read_csv, read_parquet};
+    let exec = executors::Executor::sequential();
+    let b = read_parquet(parquet.to_str().unwrap(), ParquetOptions::default()).unwrap();
+    let mut options = CsvOptions::default();
+    for field in b.schema().unwrap().fields {
+        if field.dtype == DType::Float64 {
+            options = options.dtype(&field.name, field.dtype);
+        }
+    }
+    let b = b.compute(&exec).unwrap();
+    let a = read_csv(csv.to_str().unwrap(), options).unwrap().compute(&exec).unwrap();
+    assert_eq!(a.names(), b.names());
+    assert_eq!(a.height(), b.height());
+    for (j, name) in a.names().iter().enumerate() {
+        assert_eq!(a.columns()[j].dtype(), b.columns()[j].dtype(), "column {name}");
+        for i in 0..a.height() {
+            assert_eq!(a.columns()[j].get(i), b.columns()[j].get(i), "column {name}, row {i}");
+        }
+    }
+    a.height()
+}
+
+#[test]
+fn a_sweep_written_as_parquet_reads_back_equal_to_its_csv() {
+    let dir = scratch("parquet");
+    let (csv, parquet) = (dir.join("rows.csv"), dir.join("rows.parquet"));
+    for out in [&csv, &parquet] {
+        ok(&sim(&["--rng", "ciw", "--out", out.to_str().unwrap()]));
+    }
+    assert_eq!(&std::fs::read(&parquet).unwrap()[..4], b"PAR1");
+    assert!(!dir.join("rows.parquet.journal").exists());
+    assert_eq!(same_frames(&csv, &parquet), 6);
+
+    // Runs until deadlock gain a column; infinite servers are nulls.
+    let model = "../crates/queue-sim/tests/ciw/deadlock_pair.toml";
+    for out in [&csv, &parquet] {
+        let args = ["sim", "--model", model, "--trials", "3", "--until-deadlock", "--out"];
+        ok(&xtask().args(args).arg(out).output().unwrap());
+    }
+    assert_eq!(same_frames(&csv, &parquet), 3);
+
+    // Records and state probabilities stream as Parquet too.
+    let model = "../crates/queue-sim/tests/ciw/priorities.toml";
+    for (records, states) in [("records.csv", "states.csv"), ("records.parquet", "states.parquet")] {
+        let args =
+            ["sim", "--model", model, "--trials", "3", "--max-time", "300", "--rng", "ciw", "--records"];
+        ok(&xtask().args(args).arg(dir.join(records)).arg("--out").arg(dir.join("r.csv")).output().unwrap());
+        let args = ["sim", "--model", model, "--trials", "3", "--max-time", "300", "--tracker", "node"];
+        let args = [&args[..], &["--state-probabilities"]].concat();
+        ok(&xtask().args(args).arg(dir.join(states)).output().unwrap());
+    }
+    assert!(same_frames(&dir.join("records.csv"), &dir.join("records.parquet")) > 100);
+    assert!(same_frames(&dir.join("states.csv"), &dir.join("states.parquet")) > 3);
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn outputs_that_are_not_rows_refuse_a_parquet_name_before_any_run() {
+    let dir = scratch("not-parquet");
+    let report = dir.join("report.parquet");
+    let err = failed(&sim(&["--report", report.to_str().unwrap()]));
+    assert!(err.contains("--report") && err.contains("HTML"), "{err}");
+    let out = dir.join("summary.parquet");
+    let err = failed(&sim(&["--summary=csv", "--out", out.to_str().unwrap()]));
+    assert!(err.contains("--summary"), "{err}");
+    assert!(!report.exists() && !out.exists());
+    // A seed beyond int64 cannot be written to Parquet: an error, no file.
+    let out = dir.join("big.parquet");
+    let seed = (u64::MAX - 5).to_string();
+    let err = failed(&sim(&["--seed", &seed, "--out", out.to_str().unwrap()]));
+    assert!(err.contains("beyond the largest int64"), "{err}");
+    assert!(!out.exists());
+    std::fs::remove_dir_all(dir).unwrap();
+}

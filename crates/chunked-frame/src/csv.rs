@@ -189,6 +189,8 @@ pub(crate) struct Source {
     /// Whether the last field of `file_schema` is the path column, which
     /// no file holds.
     pub(crate) path_column: bool,
+    /// Per Parquet file: its footer, parsed once when planning (empty for CSV).
+    pub(crate) footers: Vec<Arc<parquet::file::metadata::ParquetMetaData>>,
 }
 
 /// The format of a source's files.
@@ -363,6 +365,7 @@ pub(crate) fn open(pattern: &str, options: CsvOptions) -> Result<Source> {
         pattern: pattern.to_owned(),
         format: Format::Csv,
         path_column: false,
+        footers: Vec::new(),
     };
     if let Some(name) = path_column {
         source.add_path_column(&name)?;

@@ -618,8 +618,15 @@ impl Runner {
             return Ok((self.apply_from(frame, p, kept.ops)?, stats));
         }
         let part = &self.source.partitions[p];
-        let Parsed { columns, rows, skipped, bytes } =
-            csv::parse_partition(&self.source, part, &self.columns)?;
+        // A filter first on Parquet files is applied as the row group is
+        // decoded: the other columns are read at the rows it keeps only.
+        let (parsed, first) = match self.ops.first() {
+            Some(Op::Filter(e)) if self.source.format == csv::Format::Parquet && !self.source.path_column => {
+                (crate::parquet::read_row_group_filtered(&self.source, part, &self.columns, e)?, 1)
+            }
+            _ => (csv::parse_partition(&self.source, part, &self.columns)?, 0),
+        };
+        let Parsed { columns, rows, skipped, bytes } = parsed;
         let names: Vec<String> =
             self.columns.iter().map(|&i| self.source.file_schema.fields[i].name.clone()).collect();
         let frame = if columns.is_empty() {
@@ -627,7 +634,7 @@ impl Runner {
         } else {
             DataFrame::from_parts(names, columns)
         };
-        let frame = self.apply_from(frame, p, 0)?;
+        let frame = self.apply_from(frame, p, first)?;
         // `as`: a buffer's length fits a u64.
         Ok((frame, ReadStats { partitions: 1, skipped_rows: skipped, most_bytes_read: bytes as u64 }))
     }

@@ -85,4 +85,4 @@ pub use join::{DEFAULT_MAX_RIGHT_ROWS, JoinOptions, JoinType};
 pub use map::MapError;
 pub use na::DEFAULT_NA_VALUES;
 pub use ops::{DropHow, Keep, NaPosition, SortOptions};
-pub use parquet::{ParquetOptions, ParquetWriter, read_parquet};
+pub use parquet::{ParquetOptions, ParquetWriter, WriterOptions, read_parquet};

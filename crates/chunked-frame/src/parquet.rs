@@ -5,7 +5,8 @@
 //! edge to the crate's own [`Column`]s.
 //!
 //! Flat schemas only: each column a primitive at the top level, booleans,
-//! 32- and 64-bit integers (signed, or unsigned up to 32 bits), floats,
+//! 32- and 64-bit integers (signed or unsigned; an unsigned 64-bit value
+//! beyond int64 is an error when read), floats,
 //! doubles and byte arrays (strings, which must be UTF-8). Nested, decimal,
 //! 96-bit and fixed-length columns are refused with an error naming them.
 
@@ -17,15 +18,17 @@ use std::sync::{Arc, Mutex};
 use executors::Executor;
 use parquet::basic::{LogicalType, Repetition, Type as Physical};
 use parquet::column::reader::{ColumnReader, ColumnReaderImpl};
-use parquet::data_type::{BoolType, ByteArray, ByteArrayType, DataType, DoubleType, Int64Type};
+use parquet::data_type::{ByteArray, DataType};
+use parquet::file::metadata::{ParquetMetaData, ParquetMetaDataReader, RowGroupMetaData};
+use parquet::file::properties::ReaderProperties;
 use parquet::file::properties::WriterProperties;
-use parquet::file::reader::{FileReader, RowGroupReader};
-use parquet::file::serialized_reader::SerializedFileReader;
+use parquet::file::reader::RowGroupReader;
+use parquet::file::serialized_reader::{SerializedPageReader, SerializedRowGroupReader};
 use parquet::file::writer::SerializedFileWriter;
-use parquet::schema::types::{ColumnDescriptor, Type};
+use parquet::schema::types::{ColumnDescriptor, SchemaDescriptor, Type};
 
 use crate::builder::Builder;
-use crate::column::{Column, DataFrame, NULL_CODE};
+use crate::column::{Column, DataFrame, Value};
 use crate::csv::{self, CsvOptions, Format, Parsed, Partition, Source};
 use crate::dtype::{DType, Field, Schema};
 use crate::error::{FrameError, Result};
@@ -33,6 +36,7 @@ use crate::failure::Failures;
 use crate::frame::LazyFrame;
 use crate::na::NaSet;
 
+mod encode;
 mod pages;
 
 /// Options of [`read_parquet`].
@@ -70,9 +74,11 @@ fn parquet_error(path: &Path) -> impl Fn(parquet::errors::ParquetError) -> Frame
     move |e| FrameError::Parquet { path: path.to_owned(), message: e.to_string() }
 }
 
-fn open_reader(path: &Path) -> Result<SerializedFileReader<File>> {
+/// A file's footer, parsed.
+fn footer(path: &Path) -> Result<Arc<ParquetMetaData>> {
     let file = File::open(path).map_err(|error| FrameError::Io { path: path.to_owned(), error })?;
-    SerializedFileReader::new(file).map_err(parquet_error(path))
+    let meta = ParquetMetaDataReader::new().parse_and_finish(&file).map_err(parquet_error(path))?;
+    Ok(Arc::new(meta))
 }
 
 /// The crate's type for a Parquet column, or why it has none.
@@ -87,10 +93,9 @@ fn dtype_of(c: &ColumnDescriptor) -> std::result::Result<DType, String> {
     match c.physical_type() {
         Physical::BOOLEAN => Ok(DType::Bool),
         Physical::INT32 => Ok(DType::Int64),
-        Physical::INT64 => match logical {
-            Some(LogicalType::Integer { is_signed: false, .. }) => Err("unsigned 64-bit integer".into()),
-            _ => Ok(DType::Int64),
-        },
+        // Unsigned 64-bit integers too: a value beyond int64 is an error
+        // when its row group is read (`check_unsigned`).
+        Physical::INT64 => Ok(DType::Int64),
         Physical::FLOAT | Physical::DOUBLE => Ok(DType::Float64),
         Physical::BYTE_ARRAY => Ok(DType::Str),
         other => Err(format!("physical type {other}")),
@@ -102,9 +107,9 @@ fn open(pattern: &str, options: ParquetOptions) -> Result<Source> {
     let files = csv::resolve(pattern)?;
     let mut schema: Option<Schema> = None;
     let mut partitions = Vec::new();
+    let mut footers = Vec::with_capacity(files.len());
     for (fi, path) in files.iter().enumerate() {
-        let reader = open_reader(path)?;
-        let meta = reader.metadata();
+        let meta = footer(path)?;
         let descr = meta.file_metadata().schema_descr();
         let fields = descr
             .columns()
@@ -144,6 +149,7 @@ fn open(pattern: &str, options: ParquetOptions) -> Result<Source> {
                 partitions.push(Partition { file: fi, start: g as u64, end: g as u64 + 1 });
             }
         }
+        footers.push(meta);
     }
     let schema = schema.expect("resolve gives at least one file");
     if partitions.is_empty() {
@@ -179,6 +185,7 @@ fn open(pattern: &str, options: ParquetOptions) -> Result<Source> {
         pattern: pattern.to_owned(),
         format: Format::Parquet,
         path_column: false,
+        footers,
     };
     if let Some(name) = &options.include_path_column {
         source.add_path_column(name)?;
@@ -189,44 +196,200 @@ fn open(pattern: &str, options: ParquetOptions) -> Result<Source> {
 /// Decodes one row group (partition), only `columns` (positions in the
 /// schema). `bytes` is the compressed size of the column chunks read.
 pub(crate) fn read_row_group(source: &Source, part: &Partition, columns: &[usize]) -> Result<Parsed> {
-    let path = &source.files[part.file];
-    let err = parquet_error(path);
-    let reader = open_reader(path)?;
-    let g = usize::try_from(part.start).expect("a row group index");
-    let meta = reader.metadata().row_group(g);
-    let rows = usize::try_from(meta.num_rows()).map_err(|_| FrameError::Parquet {
-        path: path.clone(),
-        message: format!("row group {g} has a negative row count"),
-    })?;
-    let group = reader.get_row_group(g).map_err(&err)?;
+    let group = Group::open(source, part)?;
     let mut out = Vec::with_capacity(columns.len());
-    let mut bytes = 0u64;
     for &c in columns {
-        bytes += u64::try_from(meta.column(c).compressed_size()).unwrap_or(0);
-        let descr = meta.column(c).column_descr();
-        let name = descr.name().to_owned();
-        let column = read_chunk(&*group, c, descr, rows).map_err(|message| FrameError::Parquet {
-            path: path.clone(),
-            message: format!("row group {g}, column {name:?}: {message}"),
-        })?;
-        out.push(column);
+        out.push(group.column(c, None)?);
     }
-    Ok(Parsed { columns: out, rows, skipped: 0, bytes: usize::try_from(bytes).unwrap_or(usize::MAX) })
+    Ok(group.parsed(out, group.rows, columns))
 }
 
-/// A column chunk's values: decoded from its pages by [`pages::read`], or
-/// when that does not handle its encodings, through the `parquet` crate's
-/// column reader.
+/// [`read_row_group`] with `filter` applied as the row group is decoded:
+/// the columns the condition uses first, then the others only at the rows
+/// it keeps (numbers are never gathered into a column at the rows it
+/// drops). The rows equal the unfiltered read's, filtered.
+pub(crate) fn read_row_group_filtered(
+    source: &Source,
+    part: &Partition,
+    columns: &[usize],
+    filter: &crate::expr::Expr,
+) -> Result<Parsed> {
+    let group = Group::open(source, part)?;
+    let names: Vec<String> = columns.iter().map(|&c| source.file_schema.fields[c].name.clone()).collect();
+    let used = filter.columns();
+    let mut decoded: Vec<Option<Column>> = vec![None; columns.len()];
+    for (i, name) in names.iter().enumerate() {
+        if used.contains(name) {
+            decoded[i] = Some(group.column(columns[i], None)?);
+        }
+    }
+    let (used_names, used_columns): (Vec<String>, Vec<Column>) =
+        names.iter().zip(&decoded).filter_map(|(n, c)| Some((n.clone(), c.clone()?))).unzip();
+    let condition = DataFrame::from_parts(used_names, used_columns);
+    let sel = selection(filter, &condition, group.rows)?;
+    drop(condition);
+    let all = sel.len() == group.rows;
+    let mut out = Vec::with_capacity(columns.len());
+    for (i, &c) in columns.iter().enumerate() {
+        out.push(match decoded[i].take() {
+            Some(column) if all => column,
+            Some(column) => gather(&column, &sel),
+            None => group.column(c, (!all).then_some(&sel[..]))?,
+        });
+    }
+    let kept = sel.len();
+    Ok(group.parsed(out, kept, columns))
+}
+
+/// One row group of a file, opened for its column chunks with the file's
+/// footer parsed when planning.
+struct Group<'s> {
+    file: Arc<File>,
+    path: &'s Path,
+    meta: &'s RowGroupMetaData,
+    /// The row group's number in its file.
+    index: usize,
+    rows: usize,
+}
+
+impl<'s> Group<'s> {
+    fn open(source: &'s Source, part: &Partition) -> Result<Self> {
+        let path = source.files[part.file].as_path();
+        let index = usize::try_from(part.start).expect("a row group index");
+        let footer = source.footers.get(part.file).ok_or_else(|| FrameError::Parquet {
+            path: path.to_owned(),
+            message: "the file's footer was not read when planning".into(),
+        })?;
+        let meta = footer.row_group(index);
+        let rows = usize::try_from(meta.num_rows()).map_err(|_| FrameError::Parquet {
+            path: path.to_owned(),
+            message: format!("row group {index} has a negative row count"),
+        })?;
+        let file = File::open(path).map_err(|error| FrameError::Io { path: path.to_owned(), error })?;
+        Ok(Self { file: Arc::new(file), path, meta, index, rows })
+    }
+
+    /// Column `c`'s values, at the rows of `keep` (ascending) only when given.
+    fn column(&self, c: usize, keep: Option<&[usize]>) -> Result<Column> {
+        let chunk = self.meta.column(c);
+        let descr = chunk.column_descr();
+        read_chunk(&self.file, self.meta, c, descr, self.rows, keep).map_err(|message| FrameError::Parquet {
+            path: self.path.to_owned(),
+            message: format!("row group {}, column {:?}: {message}", self.index, descr.name()),
+        })
+    }
+
+    /// What was read: `columns` (their chunks' compressed bytes counted),
+    /// `rows` of them.
+    fn parsed(&self, out: Vec<Column>, rows: usize, columns: &[usize]) -> Parsed {
+        let bytes: u64 =
+            columns.iter().map(|&c| u64::try_from(self.meta.column(c).compressed_size()).unwrap_or(0)).sum();
+        Parsed { columns: out, rows, skipped: 0, bytes: usize::try_from(bytes).unwrap_or(usize::MAX) }
+    }
+}
+
+/// A column chunk's values (at the rows of `keep`, ascending, when given): decoded
+/// from its pages by [`pages::read`], or when that does not handle its
+/// encodings, through the `parquet` crate's column reader.
 fn read_chunk(
-    group: &dyn RowGroupReader,
+    file: &Arc<File>,
+    meta: &RowGroupMetaData,
     c: usize,
     descr: &ColumnDescriptor,
     rows: usize,
+    keep: Option<&[usize]>,
 ) -> std::result::Result<Column, String> {
-    let mut reader = group.get_column_page_reader(c).map_err(|e| e.to_string())?;
-    match pages::read(&mut *reader, descr, rows)? {
-        Some(column) => Ok(column),
-        None => read_column(group, c, descr, rows),
+    let chunk = meta.column(c);
+    let mut reader =
+        SerializedPageReader::new(Arc::clone(file), chunk, rows, None).map_err(|e| e.to_string())?;
+    let column = match pages::read(&mut reader, descr, rows, keep)? {
+        Some(column) => column,
+        None => {
+            let props = Arc::new(ReaderProperties::builder().build());
+            let group = SerializedRowGroupReader::new(Arc::clone(file), meta, None, props)
+                .map_err(|e| e.to_string())?;
+            let column = read_column(&group, c, descr, rows)?;
+            match keep {
+                Some(keep) => gather(&column, keep),
+                None => column,
+            }
+        }
+    };
+    check_unsigned(&column, descr)?;
+    Ok(column)
+}
+
+/// The rows of `frame` (the columns `filter` uses, `rows` rows) that
+/// `filter` keeps, ascending. `isin` on a string column, the talk's filter,
+/// is answered from its codes in one pass; any other condition through its
+/// mask.
+fn selection(filter: &crate::expr::Expr, frame: &DataFrame, rows: usize) -> Result<Vec<usize>> {
+    use crate::expr::Expr;
+    if let Expr::IsIn(a, values) = filter
+        && let Expr::Col(name) = &**a
+        && let Some(Column::Str { dict, codes }) = frame.column(name)
+    {
+        let wanted: std::collections::HashSet<&str> = values
+            .iter()
+            .filter_map(|v| if let Value::Str(s) = v { Some(s.as_str()) } else { None })
+            .collect();
+        // Whether each code is kept; the null code (past the dictionary) is not.
+        let hit: Vec<bool> = dict.iter().map(|s| wanted.contains(s.as_str())).collect();
+        let mut sel = Vec::new();
+        for (i, &c) in codes.iter().enumerate() {
+            // `as`: a u32 code fits a usize.
+            if hit.get(c as usize).copied().unwrap_or(false) {
+                sel.push(i);
+            }
+        }
+        return Ok(sel);
+    }
+    let keep = if frame.columns().is_empty() {
+        crate::expr::mask(filter, &DataFrame::rows_only(rows))?
+    } else {
+        crate::expr::mask(filter, frame)?
+    };
+    Ok(keep.iter().enumerate().filter(|(_, k)| **k).map(|(i, _)| i).collect())
+}
+
+/// The rows `at` (in range, ascending) of a column.
+pub(crate) fn gather(column: &Column, at: &[usize]) -> Column {
+    fn pick<T: Copy>(v: &[T], at: &[usize]) -> Vec<T> {
+        at.iter().map(|&i| v[i]).collect()
+    }
+    fn pick_valid(valid: &[bool], at: &[usize]) -> Vec<bool> {
+        if valid.is_empty() { Vec::new() } else { pick(valid, at) }
+    }
+    match column {
+        Column::Int64 { values, valid } => {
+            Column::Int64 { values: pick(values, at), valid: pick_valid(valid, at) }
+        }
+        Column::Float64 { values, valid } => {
+            Column::Float64 { values: pick(values, at), valid: pick_valid(valid, at) }
+        }
+        Column::Bool { values, valid } => {
+            Column::Bool { values: pick(values, at), valid: pick_valid(valid, at) }
+        }
+        Column::Str { dict, codes } => Column::Str { dict: dict.clone(), codes: pick(codes, at) },
+    }
+}
+
+/// Refuses an unsigned 64-bit column holding a value beyond int64 (read
+/// as a negative number), which the crate's columns cannot hold.
+fn check_unsigned(column: &Column, descr: &ColumnDescriptor) -> std::result::Result<(), String> {
+    let unsigned = matches!(descr.logical_type_ref(), Some(LogicalType::Integer { is_signed: false, .. }));
+    if !unsigned || descr.physical_type() != Physical::INT64 {
+        return Ok(());
+    }
+    let Column::Int64 { values, valid } = column else { return Ok(()) };
+    let bad = values.iter().enumerate().find(|&(i, &v)| v < 0 && valid.get(i).is_none_or(|&ok| ok));
+    match bad {
+        Some((row, &v)) => Err(format!(
+            "row {row} of this unsigned 64-bit column holds {}, beyond the largest int64 ({})",
+            u64::from_ne_bytes(v.to_ne_bytes()),
+            i64::MAX
+        )),
+        None => Ok(()),
     }
 }
 
@@ -353,6 +516,24 @@ fn strings(values: Vec<ByteArray>, defs: &[i16], max: i16) -> std::result::Resul
     Ok(b.finish())
 }
 
+/// Options of a [`ParquetWriter`].
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct WriterOptions {
+    /// Int64 columns stored as unsigned 64-bit integers (Parquet's
+    /// `UINT_64`), for counts and seeds; a negative value in them is an
+    /// error when written.
+    pub unsigned: Vec<String>,
+}
+
+impl WriterOptions {
+    /// Stores these int64 columns as unsigned 64-bit integers.
+    pub fn unsigned(mut self, columns: &[&str]) -> Self {
+        self.unsigned = columns.iter().map(|c| (*c).to_owned()).collect();
+        self
+    }
+}
+
 /// A writer that collects the bytes the Parquet writer emits (which must
 /// be `Send`), for [`ParquetWriter`] to pass on after each row group.
 #[derive(Clone, Default)]
@@ -377,6 +558,11 @@ pub struct ParquetWriter<'w> {
     collected: Collected,
     writer: Option<SerializedFileWriter<Collected>>,
     schema: Schema,
+    /// Per column: stored as an unsigned 64-bit integer.
+    unsigned: Vec<bool>,
+    /// The file's columns, as their chunks are encoded apart.
+    descr: Arc<SchemaDescriptor>,
+    props: Arc<WriterProperties>,
     /// The destination's name, for messages.
     name: std::path::PathBuf,
 }
@@ -385,12 +571,48 @@ impl<'w> ParquetWriter<'w> {
     /// A writer of frames of `schema` to `out`; `name` names the
     /// destination in errors.
     pub fn new(out: &'w mut dyn Write, schema: &Schema, name: &Path) -> Result<Self> {
+        Self::with_options(out, schema, name, &WriterOptions::default())
+    }
+
+    /// [`ParquetWriter::new`] with options; an unsigned column that the
+    /// schema lacks or that is not int64 is an error.
+    pub fn with_options(
+        out: &'w mut dyn Write,
+        schema: &Schema,
+        name: &Path,
+        options: &WriterOptions,
+    ) -> Result<Self> {
         let err = parquet_error(name);
+        let mut unsigned = vec![false; schema.fields.len()];
+        for u in &options.unsigned {
+            match schema.fields.iter().position(|f| f.name == *u) {
+                Some(i) if schema.fields[i].dtype == DType::Int64 => unsigned[i] = true,
+                found => {
+                    return Err(FrameError::Parquet {
+                        path: name.to_owned(),
+                        message: match found {
+                            Some(i) => format!(
+                                "column {u:?} is to be stored unsigned, but it is {}, not int64",
+                                schema.fields[i].dtype
+                            ),
+                            None => format!(
+                                "column {u:?} is to be stored unsigned, but the columns are [{}]",
+                                schema.names().join(", ")
+                            ),
+                        },
+                    });
+                }
+            }
+        }
         let fields = schema
             .fields
             .iter()
-            .map(|f| {
+            .zip(&unsigned)
+            .map(|(f, &unsigned)| {
                 let (physical, logical) = match f.dtype {
+                    DType::Int64 if unsigned => {
+                        (Physical::INT64, Some(LogicalType::Integer { bit_width: 64, is_signed: false }))
+                    }
                     DType::Int64 => (Physical::INT64, None),
                     DType::Float64 => (Physical::DOUBLE, None),
                     DType::Bool => (Physical::BOOLEAN, None),
@@ -404,17 +626,34 @@ impl<'w> ParquetWriter<'w> {
             })
             .collect::<std::result::Result<Vec<_>, _>>()
             .map_err(&err)?;
-        let root = Type::group_type_builder("schema").with_fields(fields).build().map_err(&err)?;
-        let props = WriterProperties::builder().set_compression(parquet::basic::Compression::SNAPPY).build();
+        let root = Arc::new(Type::group_type_builder("schema").with_fields(fields).build().map_err(&err)?);
+        let props = Arc::new(
+            WriterProperties::builder().set_compression(parquet::basic::Compression::SNAPPY).build(),
+        );
         let collected = Collected::default();
-        let writer =
-            SerializedFileWriter::new(collected.clone(), Arc::new(root), Arc::new(props)).map_err(&err)?;
-        Ok(Self { out, collected, writer: Some(writer), schema: schema.clone(), name: name.to_owned() })
+        let writer = SerializedFileWriter::new(collected.clone(), Arc::clone(&root), Arc::clone(&props))
+            .map_err(&err)?;
+        Ok(Self {
+            out,
+            collected,
+            writer: Some(writer),
+            descr: Arc::new(SchemaDescriptor::new(root)),
+            props,
+            schema: schema.clone(),
+            unsigned,
+            name: name.to_owned(),
+        })
     }
 
     /// Writes `frame` as one row group; its columns must have the
     /// writer's names and types.
     pub fn write(&mut self, frame: &DataFrame) -> Result<()> {
+        self.write_all(std::slice::from_ref(frame), &Executor::sequential())
+    }
+
+    /// Refuses a frame whose columns are not the writer's (names, types,
+    /// no negative value in an unsigned column).
+    fn check(&self, frame: &DataFrame) -> Result<()> {
         let names = self.schema.names();
         if frame.names() != names.as_slice() {
             return Err(FrameError::Parquet {
@@ -426,7 +665,17 @@ impl<'w> ParquetWriter<'w> {
                 ),
             });
         }
-        for (f, c) in self.schema.fields.iter().zip(frame.columns()) {
+        for ((f, c), &unsigned) in self.schema.fields.iter().zip(frame.columns()).zip(&self.unsigned) {
+            if let (true, Column::Int64 { values, valid }) = (unsigned, c) {
+                let negative =
+                    values.iter().enumerate().find(|&(i, &v)| v < 0 && valid.get(i).is_none_or(|&ok| ok));
+                if let Some((row, v)) = negative {
+                    return Err(FrameError::Parquet {
+                        path: self.name.clone(),
+                        message: format!("column {:?} is stored unsigned, but row {row} holds {v}", f.name),
+                    });
+                }
+            }
             if c.dtype() != f.dtype {
                 return Err(FrameError::Type {
                     column: f.name.clone(),
@@ -439,42 +688,37 @@ impl<'w> ParquetWriter<'w> {
                 });
             }
         }
+        Ok(())
+    }
+
+    /// Writes `frames` as row groups, in order, their column chunks
+    /// encoded in parallel on `exec` (a task each); the bytes equal those
+    /// of [`ParquetWriter::write`] called frame by frame. Memory holds the
+    /// encoded chunks of all of `frames` until they are written.
+    pub fn write_all(&mut self, frames: &[DataFrame], exec: &Executor) -> Result<()> {
+        for frame in frames {
+            self.check(frame)?;
+        }
+        let width = self.schema.fields.len();
+        let tasks: Vec<(usize, usize)> =
+            (0..frames.len()).flat_map(|f| (0..width).map(move |c| (f, c))).collect();
+        let (descr, props) = (&self.descr, &self.props);
+        let encoded = exec
+            .map(tasks, |(f, c)| encode::chunk(&frames[f].columns()[c], descr.column(c), Arc::clone(props)))
+            .map_err(|e| FrameError::Parquet { path: self.name.clone(), message: e.to_string() })?;
         let name = self.name.clone();
         let err = parquet_error(&name);
-        let writer = self.writer.as_mut().expect("open until finish");
-        let mut group = writer.next_row_group().map_err(&err)?;
-        for column in frame.columns() {
-            let mut w = group.next_column().map_err(&err)?.expect("a column writer per field");
-            let written = match column {
-                Column::Int64 { values, valid } => {
-                    let (v, d) = dense(values, valid);
-                    w.typed::<Int64Type>().write_batch(&v, Some(&d), None)
-                }
-                Column::Float64 { values, valid } => {
-                    let (v, d) = dense(values, valid);
-                    w.typed::<DoubleType>().write_batch(&v, Some(&d), None)
-                }
-                Column::Bool { values, valid } => {
-                    let (v, d) = dense(values, valid);
-                    w.typed::<BoolType>().write_batch(&v, Some(&d), None)
-                }
-                Column::Str { dict, codes } => {
-                    let arrays: Vec<ByteArray> = dict.iter().map(|s| ByteArray::from(s.as_str())).collect();
-                    let v: Vec<ByteArray> = codes
-                        .iter()
-                        .filter(|&&c| c != NULL_CODE)
-                        // `as`: a u32 code fits a usize.
-                        .map(|&c| arrays[c as usize].clone())
-                        .collect();
-                    let d: Vec<i16> = codes.iter().map(|&c| i16::from(c != NULL_CODE)).collect();
-                    w.typed::<ByteArrayType>().write_batch(&v, Some(&d), None)
-                }
-            };
-            written.map_err(&err)?;
-            w.close().map_err(&err)?;
+        let mut chunks = encoded.into_iter();
+        for _ in frames {
+            let writer = self.writer.as_mut().expect("open until finish");
+            let mut group = writer.next_row_group().map_err(&err)?;
+            for (bytes, close) in chunks.by_ref().take(width) {
+                group.append_column(&bytes, close).map_err(&err)?;
+            }
+            group.close().map_err(&err)?;
+            self.pass_on()?;
         }
-        group.close().map_err(&err)?;
-        self.pass_on()
+        Ok(())
     }
 
     /// Writes the footer.
@@ -491,15 +735,6 @@ impl<'w> ParquetWriter<'w> {
             std::mem::take(&mut *self.collected.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner));
         self.out.write_all(&bytes).map_err(|error| FrameError::Io { path: self.name.clone(), error })
     }
-}
-
-/// The non-null values and the definition levels (1 valid, 0 null).
-fn dense<T: Copy>(values: &[T], valid: &[bool]) -> (Vec<T>, Vec<i16>) {
-    if valid.is_empty() {
-        return (values.to_vec(), vec![1; values.len()]);
-    }
-    let v = values.iter().zip(valid).filter(|(_, ok)| **ok).map(|(x, _)| *x).collect();
-    (v, valid.iter().map(|&ok| i16::from(ok)).collect())
 }
 
 impl DataFrame {
@@ -539,9 +774,8 @@ impl LazyFrame {
             // Earlier batches succeeded: only this batch's partitions are read again.
             let recheck = |q: usize| if q < first { Ok(()) } else { run(q).map(drop) };
             let frames = errors.finish(exec.map(parts, |p| errors.keep(p, run(p))), recheck)?;
-            for f in frames.iter().filter(|f| f.height() > 0) {
-                w.write(f)?;
-            }
+            let frames: Vec<DataFrame> = frames.into_iter().filter(|f| f.height() > 0).collect();
+            w.write_all(&frames, exec)?;
         }
         w.finish()
     }

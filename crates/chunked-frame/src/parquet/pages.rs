@@ -35,34 +35,48 @@ impl From<String> for Problem {
 
 type Res<T> = std::result::Result<T, Problem>;
 
-/// Decodes the `rows` rows of one column chunk from its pages, or
-/// `Ok(None)` when it uses something this module does not decode.
+/// Decodes the `rows` rows of one column chunk from its pages (only the
+/// rows `keep` lists, ascending, when given), or `Ok(None)` when it uses
+/// something this module does not decode.
 pub(super) fn read(
     pages: &mut dyn PageReader,
     descr: &ColumnDescriptor,
     rows: usize,
+    keep: Option<&[usize]>,
 ) -> std::result::Result<Option<Column>, String> {
     let unsigned = matches!(descr.logical_type_ref(), Some(LogicalType::Integer { is_signed: false, .. }));
     let max = descr.max_def_level();
     if !(0..=1).contains(&max) || descr.max_rep_level() != 0 {
         return Ok(None);
     }
+    if let Some(&last) = keep.and_then(<[usize]>::last)
+        && last >= rows
+    {
+        return Err(format!("row {last} selected in a row group of {rows}"));
+    }
+    let nullable = max == 1;
     let done = match descr.physical_type() {
-        Physical::DOUBLE => numbers::<8, f64>(pages, max == 1, rows, f64::NAN, f64::from_le_bytes)
+        Physical::DOUBLE => numbers::<8, f64>(pages, nullable, rows, keep, f64::NAN, f64::from_le_bytes)
             .map(|(values, valid)| Column::Float64 { values, valid }),
         Physical::FLOAT => {
-            numbers::<4, f64>(pages, max == 1, rows, f64::NAN, |b| f64::from(f32::from_le_bytes(b)))
+            numbers::<4, f64>(pages, nullable, rows, keep, f64::NAN, |b| f64::from(f32::from_le_bytes(b)))
                 .map(|(values, valid)| Column::Float64 { values, valid })
         }
-        Physical::INT64 if !unsigned => numbers::<8, i64>(pages, max == 1, rows, 0, i64::from_le_bytes)
+        // Unsigned too: the caller refuses values beyond int64.
+        Physical::INT64 => numbers::<8, i64>(pages, nullable, rows, keep, 0, i64::from_le_bytes)
             .map(|(values, valid)| Column::Int64 { values, valid }),
         Physical::INT32 if unsigned => {
-            numbers::<4, i64>(pages, max == 1, rows, 0, |b| i64::from(u32::from_le_bytes(b)))
+            numbers::<4, i64>(pages, nullable, rows, keep, 0, |b| i64::from(u32::from_le_bytes(b)))
                 .map(|(values, valid)| Column::Int64 { values, valid })
         }
-        Physical::INT32 => numbers::<4, i64>(pages, max == 1, rows, 0, |b| i64::from(i32::from_le_bytes(b)))
-            .map(|(values, valid)| Column::Int64 { values, valid }),
-        Physical::BYTE_ARRAY => strings(pages, max == 1, rows),
+        Physical::INT32 => {
+            numbers::<4, i64>(pages, nullable, rows, keep, 0, |b| i64::from(i32::from_le_bytes(b)))
+                .map(|(values, valid)| Column::Int64 { values, valid })
+        }
+        Physical::BYTE_ARRAY => strings(pages, nullable, rows).map(|c| match keep {
+            Some(keep) => super::gather(&c, keep),
+            None => c,
+        }),
         _ => return Ok(None),
     };
     match done {
@@ -193,66 +207,271 @@ fn run_header(data: &[u8], pos: &mut usize) -> Res<u64> {
 }
 
 /// Values of a numeric column chunk and its validity (empty when none is
-/// null), nulls holding `fill`.
+/// null), nulls holding `fill`; only the rows `keep` lists (ascending),
+/// when given: each kept row's value is then read where it lies in its
+/// page (plain bytes, or its dictionary index in the RLE/bit-packed runs),
+/// the other rows' values never decoded.
 fn numbers<const N: usize, T: Copy>(
     pages: &mut dyn PageReader,
     nullable: bool,
     rows: usize,
+    keep: Option<&[usize]>,
     fill: T,
     from: impl Fn([u8; N]) -> T,
 ) -> Res<(Vec<T>, Vec<bool>)> {
-    let mut values: Vec<T> = Vec::with_capacity(rows);
-    let mut valid: Vec<bool> = Vec::with_capacity(if nullable { rows } else { 0 });
-    let mut nulls = 0usize;
+    let wanted = keep.map_or(rows, <[usize]>::len);
+    let mut values: Vec<T> = Vec::with_capacity(wanted);
+    let mut valid: Vec<bool> = Vec::with_capacity(if nullable { wanted } else { 0 });
     let mut dict: Vec<T> = Vec::new();
-    let mut dense: Vec<T> = Vec::new();
-    // A page's levels or indices, reused from page to page.
-    let mut idx: Vec<u32> = Vec::new();
-    let plain = |bytes: &[u8], n: usize, out: &mut Vec<T>| -> Res<()> {
-        let need = n.checked_mul(N).filter(|&b| b <= bytes.len());
-        let need =
-            need.ok_or_else(|| Problem::Bad(format!("{n} plain values need more than the page's bytes")))?;
-        out.extend(bytes[..need].chunks_exact(N).map(|c| from(c.try_into().expect("N bytes"))));
-        Ok(())
-    };
+    let mut scratch = Scratch { dense: Vec::new(), idx: Vec::new() };
+    // A page's validity, when only some rows are kept.
+    let mut page_valid: Vec<bool> = Vec::new();
+    let mut seen = 0usize;
+    // The next kept row to read.
+    let mut next = 0usize;
     while let Some(page) = pages.get_next_page().map_err(|e| Problem::Bad(e.to_string()))? {
         match split(&page, nullable)? {
             Next::Dictionary(bytes, n) => {
                 dict.clear();
-                plain(bytes, n, &mut dict)?;
+                plain(bytes, n, &mut dict, &from)?;
             }
             Next::Data(p) => {
+                let start = seen;
+                seen = seen.saturating_add(p.rows);
+                let Some(keep) = keep else {
+                    data_page(&p, &dict, fill, &from, &mut scratch, &mut values, &mut valid)?;
+                    continue;
+                };
+                let first = next;
+                while next < keep.len() && keep[next] < seen {
+                    next += 1;
+                }
+                let page_keep = &keep[first..next];
+                if page_keep.is_empty() {
+                    continue;
+                }
+                page_valid.clear();
                 let defined = match p.defs {
-                    Some(defs) => levels(defs, p.rows, &mut valid)?,
+                    Some(defs) => levels(defs, p.rows, &mut page_valid)?,
                     None => p.rows,
                 };
-                nulls += p.rows - defined;
-                // Values go straight to the column when the page has no null.
-                let out = if defined == p.rows { &mut values } else { &mut dense };
-                match p.encoding {
-                    Encoding::PLAIN => plain(p.values, defined, out)?,
-                    Encoding::RLE_DICTIONARY | Encoding::PLAIN_DICTIONARY => {
-                        indices(p.values, defined, &mut idx, dict.len())?;
-                        // `as`: each index is below the dictionary's length.
-                        out.extend(idx.iter().map(|&i| dict[i as usize]));
+                let mut at = Values::new(&p, defined, dict.len())?;
+                // The defined rows before `row` in the page, counted as
+                // the kept rows come.
+                let (mut row, mut rank) = (0usize, 0usize);
+                for &k in page_keep {
+                    let r = k - start;
+                    let ok = page_valid.is_empty() || page_valid[r];
+                    if !page_valid.is_empty() {
+                        rank += page_valid[row..r].iter().filter(|&&v| v).count();
+                        row = r;
+                    } else {
+                        rank = r;
                     }
-                    _ => return Err(Problem::Unsupported),
-                }
-                if defined != p.rows {
-                    let mut it = dense.drain(..);
-                    let page_valid = &valid[valid.len() - p.rows..];
-                    values.extend(
-                        page_valid.iter().map(|&ok| if ok { it.next().unwrap_or(fill) } else { fill }),
-                    );
+                    let value = if ok {
+                        match at.get(rank)? {
+                            Value::Plain(b) => from(b),
+                            // `as`: checked below the dictionary's length.
+                            Value::Index(i) => dict[i as usize],
+                        }
+                    } else {
+                        fill
+                    };
+                    values.push(value);
+                    if nullable {
+                        valid.push(ok);
+                    }
                 }
             }
         }
     }
-    check_rows(values.len(), rows)?;
-    if nulls == 0 {
+    check_rows(seen, rows)?;
+    check_rows(values.len(), wanted)?;
+    if valid.iter().all(|&v| v) {
         valid = Vec::new();
     }
     Ok((values, valid))
+}
+
+/// A value of a page read where it lies: its plain bytes, or its
+/// dictionary index.
+enum Value<const N: usize> {
+    Plain([u8; N]),
+    Index(u32),
+}
+
+/// Random access, at ranks that only grow, to the non-null values of a
+/// data page: plain values by offset; dictionary indices by walking the
+/// RLE/bit-packed runs up to the run holding the rank.
+enum Values<'a> {
+    Plain(&'a [u8]),
+    Dict(Runs<'a>),
+}
+
+impl<'a> Values<'a> {
+    fn new(p: &DataPage<'a>, defined: usize, bound: usize) -> Res<Self> {
+        match p.encoding {
+            Encoding::PLAIN => Ok(Self::Plain(p.values)),
+            Encoding::RLE_DICTIONARY | Encoding::PLAIN_DICTIONARY => {
+                if defined == 0 {
+                    return Ok(Self::Plain(&[]));
+                }
+                let (&width, data) = p
+                    .values
+                    .split_first()
+                    .ok_or_else(|| Problem::Bad("a data page without its indices".into()))?;
+                if width > 32 {
+                    return Err(Problem::Bad(format!("dictionary indices of {width} bits")));
+                }
+                Ok(Self::Dict(Runs {
+                    data,
+                    width: u32::from(width),
+                    bound,
+                    pos: 0,
+                    start: 0,
+                    len: 0,
+                    rle: None,
+                    packed: 0,
+                }))
+            }
+            _ => Err(Problem::Unsupported),
+        }
+    }
+
+    fn get<const N: usize>(&mut self, rank: usize) -> Res<Value<N>> {
+        match self {
+            Self::Plain(bytes) => {
+                let at = rank.checked_mul(N).and_then(|a| bytes.get(a..a.checked_add(N)?));
+                let b = at.ok_or_else(|| Problem::Bad(format!("plain value {rank} past the page's end")))?;
+                Ok(Value::Plain(b.try_into().expect("N bytes")))
+            }
+            Self::Dict(runs) => runs.get(rank).map(Value::Index),
+        }
+    }
+}
+
+/// A cursor over RLE/bit-packed runs of dictionary indices.
+struct Runs<'a> {
+    data: &'a [u8],
+    width: u32,
+    /// The dictionary's length: every index is below it.
+    bound: usize,
+    /// Where the next run's header is.
+    pos: usize,
+    /// The first rank of the current run, and its length.
+    start: usize,
+    len: usize,
+    /// The current run's value if it repeats one.
+    rle: Option<u32>,
+    /// Where the current bit-packed run's bits start.
+    packed: usize,
+}
+
+impl Runs<'_> {
+    fn get(&mut self, rank: usize) -> Res<u32> {
+        let short = || Problem::Bad("RLE/bit-packed runs shorter than their values".into());
+        // `as`: width is at most 32.
+        let width = self.width as usize;
+        while rank >= self.start.saturating_add(self.len) {
+            self.start = self.start.saturating_add(self.len);
+            let header = run_header(self.data, &mut self.pos)?;
+            let count = usize::try_from(header >> 1).unwrap_or(usize::MAX);
+            if header & 1 == 0 {
+                let bytes = width.div_ceil(8);
+                let b = self.data.get(self.pos..self.pos + bytes).ok_or_else(short)?;
+                let mut v = 0u32;
+                for (i, &x) in b.iter().enumerate() {
+                    v |= u32::from(x) << (8 * i);
+                }
+                self.pos += bytes;
+                self.rle = Some(v);
+                self.len = count;
+            } else {
+                self.rle = None;
+                self.packed = self.pos;
+                self.len = count.saturating_mul(8);
+                self.pos = self.pos.saturating_add(count.saturating_mul(width)).min(self.data.len());
+            }
+            if self.len == 0 && self.pos >= self.data.len() {
+                return Err(short());
+            }
+        }
+        let v = match self.rle {
+            Some(v) => v,
+            None => {
+                let bit = (rank - self.start) * width;
+                let from = self.packed + bit / 8;
+                let mut word = [0u8; 8];
+                let have = self.data.get(from..).ok_or_else(short)?;
+                let n = have.len().min(8);
+                if n * 8 < bit % 8 + width {
+                    return Err(short());
+                }
+                word[..n].copy_from_slice(&have[..n]);
+                let mask: u64 = if width == 32 { u64::from(u32::MAX) } else { (1u64 << width) - 1 };
+                // `as`: masked to at most 32 bits.
+                ((u64::from_le_bytes(word) >> (bit % 8)) & mask) as u32
+            }
+        };
+        if usize::try_from(v).map_or(true, |v| v >= self.bound) {
+            return Err(Problem::Bad(format!("index {v} past the dictionary of {} values", self.bound)));
+        }
+        Ok(v)
+    }
+}
+
+/// Buffers a page's decoding reuses: its non-null values, its indices.
+struct Scratch<T> {
+    dense: Vec<T>,
+    idx: Vec<u32>,
+}
+
+/// `n` plain values of `N` bytes each from `bytes`, appended to `out`.
+fn plain<const N: usize, T>(
+    bytes: &[u8],
+    n: usize,
+    out: &mut Vec<T>,
+    from: impl Fn([u8; N]) -> T,
+) -> Res<()> {
+    let need = n.checked_mul(N).filter(|&b| b <= bytes.len());
+    let need =
+        need.ok_or_else(|| Problem::Bad(format!("{n} plain values need more than the page's bytes")))?;
+    out.extend(bytes[..need].chunks_exact(N).map(|c| from(c.try_into().expect("N bytes"))));
+    Ok(())
+}
+
+/// Appends one data page's rows to `values` (`fill` where null) and, for a
+/// nullable column, their validity to `valid`.
+fn data_page<const N: usize, T: Copy>(
+    p: &DataPage<'_>,
+    dict: &[T],
+    fill: T,
+    from: impl Fn([u8; N]) -> T,
+    scratch: &mut Scratch<T>,
+    values: &mut Vec<T>,
+    valid: &mut Vec<bool>,
+) -> Res<()> {
+    let defined = match p.defs {
+        Some(defs) => levels(defs, p.rows, valid)?,
+        None => p.rows,
+    };
+    // Values go straight to the column when the page has no null.
+    let out = if defined == p.rows { &mut *values } else { &mut scratch.dense };
+    match p.encoding {
+        Encoding::PLAIN => plain(p.values, defined, out, from)?,
+        Encoding::RLE_DICTIONARY | Encoding::PLAIN_DICTIONARY => {
+            indices(p.values, defined, &mut scratch.idx, dict.len())?;
+            // `as`: each index is below the dictionary's length.
+            out.extend(scratch.idx.iter().map(|&i| dict[i as usize]));
+        }
+        _ => return Err(Problem::Unsupported),
+    }
+    if defined != p.rows {
+        let mut it = scratch.dense.drain(..);
+        let page_valid = &valid[valid.len() - p.rows..];
+        values.extend(page_valid.iter().map(|&ok| if ok { it.next().unwrap_or(fill) } else { fill }));
+    }
+    Ok(())
 }
 
 fn check_rows(got: usize, rows: usize) -> Res<()> {

@@ -4,7 +4,7 @@
 
 use chunked_frame::{
     Column, CsvOptions, DType, DataFrame, Field, FrameError, ParquetOptions, ParquetWriter, Schema, Value,
-    col, read_csv, read_parquet,
+    WriterOptions, col, read_csv, read_parquet,
 };
 use executors::{Executor, Strategy};
 
@@ -211,6 +211,112 @@ fn bad_parquet_input_is_a_typed_error_naming_the_file() {
     assert!(matches!(w.write(&other).unwrap_err(), FrameError::Parquet { .. }));
 }
 
+#[test]
+fn row_groups_encoded_in_parallel_are_the_bytes_written_one_by_one() {
+    let parts = [frame(0, 5000), frame(5000, 37), frame(5037, 1), frame(6000, 2500)];
+    let one_by_one = write("serial.parquet", &parts);
+    for workers in [1, 2, 3] {
+        let mut bytes = Vec::new();
+        let mut w =
+            ParquetWriter::new(&mut bytes, &schema(), std::path::Path::new("parallel.parquet")).unwrap();
+        let exec = Executor::new(Strategy::Pool, workers).unwrap();
+        w.write_all(&parts[..3], &exec).unwrap();
+        w.write_all(&parts[3..], &exec).unwrap();
+        w.finish().unwrap();
+        assert_eq!(bytes, std::fs::read(one_by_one.path()).unwrap(), "{workers} workers");
+    }
+    // A frame of other columns among them is refused before any is written.
+    let other =
+        DataFrame::new(vec!["k".into()], vec![Column::Int64 { values: vec![1], valid: vec![] }]).unwrap();
+    let mut sink = Vec::new();
+    let mut w = ParquetWriter::new(&mut sink, &schema(), std::path::Path::new("out.parquet")).unwrap();
+    let before = w.write_all(&[], &Executor::sequential());
+    assert!(before.is_ok());
+    assert!(w.write_all(&[parts[0].clone(), other], &Executor::sequential()).is_err());
+    drop(w);
+    assert!(sink.is_empty(), "no row group written: {sink:?}");
+}
+
+#[test]
+fn unsigned_columns_are_written_as_uint64_and_read_back_up_to_the_largest_int64() {
+    use parquet::basic::LogicalType;
+    use parquet::file::reader::{FileReader, SerializedFileReader};
+    let seeds = Column::Int64 { values: vec![0, 7, i64::MAX, 3], valid: vec![true, true, true, false] };
+    let one = Schema { fields: vec![Field { name: "seed".into(), dtype: DType::Int64 }] };
+    let frame = DataFrame::new(vec!["seed".into()], vec![seeds]).unwrap();
+    let mut bytes = Vec::new();
+    let options = WriterOptions::default().unsigned(&["seed"]);
+    let mut w =
+        ParquetWriter::with_options(&mut bytes, &one, std::path::Path::new("u.parquet"), &options).unwrap();
+    w.write(&frame).unwrap();
+    w.finish().unwrap();
+    let file = TempCsv::new("unsigned.parquet", &bytes);
+    let reader = SerializedFileReader::new(std::fs::File::open(file.path()).unwrap()).unwrap();
+    let logical = reader.metadata().file_metadata().schema_descr().column(0).logical_type_ref().cloned();
+    assert_eq!(logical, Some(LogicalType::Integer { bit_width: 64, is_signed: false }));
+    let back = read_parquet(file.path(), ParquetOptions::default()).unwrap();
+    assert_eq!(back.compute(&Executor::sequential()).unwrap(), frame);
+
+    // A negative value cannot be stored unsigned; unknown and non-integer
+    // columns cannot be made unsigned.
+    let negative =
+        DataFrame::new(vec!["seed".into()], vec![Column::Int64 { values: vec![1, -2], valid: vec![] }])
+            .unwrap();
+    let mut sink = Vec::new();
+    let mut w =
+        ParquetWriter::with_options(&mut sink, &one, std::path::Path::new("u.parquet"), &options).unwrap();
+    let err = w.write(&negative).unwrap_err().to_string();
+    assert!(err.contains("\"seed\"") && err.contains("row 1 holds -2"), "{err}");
+    for (column, what) in [("nope", "the columns are [i, x, b, s]"), ("x", "float64, not int64")] {
+        let opts = WriterOptions::default().unsigned(&[column]);
+        let err = ParquetWriter::with_options(&mut sink, &schema(), std::path::Path::new("u.parquet"), &opts)
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(err.contains(what), "{err}");
+    }
+
+    // Another writer's uint64 beyond int64 is an error naming the row.
+    let beyond = raw_uint64(&[5, u64::MAX]);
+    let file = TempCsv::new("beyond.parquet", &beyond);
+    let err = read_parquet(file.path(), ParquetOptions::default())
+        .unwrap()
+        .compute(&Executor::sequential())
+        .unwrap_err();
+    assert!(matches!(err, FrameError::Parquet { .. }), "{err:?}");
+    assert!(
+        err.to_string().contains("row 1 of this unsigned 64-bit column holds 18446744073709551615"),
+        "{err}"
+    );
+}
+
+/// A file of one required UINT_64 column, written by the `parquet` crate.
+fn raw_uint64(values: &[u64]) -> Vec<u8> {
+    use parquet::basic::{LogicalType, Repetition, Type as Physical};
+    use parquet::data_type::Int64Type;
+    use parquet::file::properties::WriterProperties;
+    use parquet::file::writer::SerializedFileWriter;
+    use parquet::schema::types::Type;
+    use std::sync::Arc;
+    let field = Type::primitive_type_builder("u", Physical::INT64)
+        .with_repetition(Repetition::REQUIRED)
+        .with_logical_type(Some(LogicalType::Integer { bit_width: 64, is_signed: false }))
+        .build()
+        .unwrap();
+    let schema = Type::group_type_builder("schema").with_fields(vec![Arc::new(field)]).build().unwrap();
+    let mut bytes = Vec::new();
+    let props = Arc::new(WriterProperties::builder().build());
+    let mut w = SerializedFileWriter::new(&mut bytes, Arc::new(schema), props).unwrap();
+    let mut g = w.next_row_group().unwrap();
+    let mut c = g.next_column().unwrap().unwrap();
+    let bits: Vec<i64> = values.iter().map(|v| i64::from_ne_bytes(v.to_ne_bytes())).collect();
+    c.typed::<Int64Type>().write_batch(&bits, None, None).unwrap();
+    c.close().unwrap();
+    g.close().unwrap();
+    w.close().unwrap();
+    bytes
+}
+
 mod encodings {
     //! Files other writers make: data pages v1 and v2, dictionaries that
     //! overflow into plain pages, no dictionary at all, many small pages,
@@ -219,7 +325,7 @@ mod encodings {
 
     use std::sync::Arc;
 
-    use chunked_frame::{Column, DataFrame, NULL_CODE, ParquetOptions, read_parquet};
+    use chunked_frame::{Column, DataFrame, Expr, NULL_CODE, ParquetOptions, read_parquet};
     use executors::Executor;
     use parquet::basic::{Encoding, LogicalType, Repetition, Type as Physical};
     use parquet::data_type::{ByteArray, ByteArrayType, DoubleType, FloatType, Int32Type, Int64Type};
@@ -396,6 +502,51 @@ mod encodings {
                 .unwrap();
             assert_eq!(some.column("s").unwrap(), want.column("s").unwrap(), "{name}");
             assert_eq!(some.column("x").unwrap(), want.column("x").unwrap(), "{name}");
+            filtered_reads_equal_the_rows_kept(name, &lazy, &want);
+        }
+    }
+
+    /// Which rows of the written file a condition keeps.
+    type Keeps = Box<dyn Fn(usize) -> bool>;
+
+    /// A filter first is applied as row groups are decoded (only the kept
+    /// rows of the other columns read): every kind of condition gives the
+    /// rows of the whole read that it keeps, nulls included.
+    fn filtered_reads_equal_the_rows_kept(name: &str, lazy: &chunked_frame::LazyFrame, want: &DataFrame) {
+        use chunked_frame::{col, lit};
+        let a = |i: usize| i as i64 - 500;
+        let conditions: [(Expr, Keeps); 6] = [
+            (
+                col("s").isin(["A1", "A7", "distinct-3", "nowhere"]),
+                Box::new(|i| matches!(string(i).as_deref(), Some("A1" | "A7" | "distinct-3"))),
+            ),
+            (col("a").gt(lit(2000)), Box::new(move |i| a(i) > 2000)),
+            (col("x").is_null(), Box::new(|i| delay(i).is_none())),
+            (
+                col("x").gt(lit(30.0)).and(col("a").lt(lit(1900))),
+                Box::new(move |i| delay(i).is_some_and(|d| d > 30.0) && a(i) < 1900),
+            ),
+            (col("a").lt(lit(-10_000)), Box::new(|_| false)),
+            (col("a").gt(lit(-10_000)), Box::new(|_| true)),
+        ];
+        for (condition, keeps) in conditions {
+            let keep: Vec<bool> = (0..ROWS).map(&keeps).collect();
+            let expected = want.filter(&keep);
+            for exec in [Executor::sequential(), Executor::new(executors::Strategy::Graph, 2).unwrap()] {
+                let got = lazy.clone().filter(condition.clone()).compute(&exec).unwrap();
+                assert_eq!(got, expected, "{name}: {condition:?}");
+            }
+            // Only some columns: the condition's own, or not.
+            let got = lazy
+                .clone()
+                .filter(condition.clone())
+                .select(&["x", "b"])
+                .compute(&Executor::sequential())
+                .unwrap();
+            let names = ["x".to_owned(), "b".to_owned()];
+            assert_eq!(got.names(), &names, "{name}");
+            assert_eq!(got.column("x"), expected.column("x"), "{name}: {condition:?}");
+            assert_eq!(got.column("b"), expected.column("b"), "{name}: {condition:?}");
         }
     }
 }
