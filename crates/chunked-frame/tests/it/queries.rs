@@ -344,3 +344,38 @@ fn the_variance_of_values_far_from_zero_is_computed_from_deviations() {
         .unwrap();
     assert_eq!(got.row(0)[1], Value::Float(5.0 / 3.0));
 }
+
+#[test]
+fn a_key_float_in_one_partition_and_int_in_later_ones_groups_as_float() {
+    // The sample (500 bytes) sees int keys; a key written `1.0` in the
+    // middle of the file makes its partition's key column float64, and the
+    // int keys of the partitions after it join the same float groups, as
+    // in pandas (keys 0.0, 1.0, 2.0).
+    let mut text = String::from("k,v\n");
+    for i in 0..3000 {
+        if i == 1500 {
+            text.push_str("1.0,5\n");
+        }
+        text.push_str(&format!("{},{i}\n", i % 3));
+    }
+    let file = TempCsv::new("widen_key_middle.csv", text.as_bytes());
+    let sum = |r: i64| (0..3000).filter(|i| i % 3 == r).sum::<i64>();
+    let want = [
+        vec![Value::Float(0.0), Value::Int(sum(0)), Value::Int(1000)],
+        vec![Value::Float(1.0), Value::Int(sum(1) + 5), Value::Int(1001)],
+        vec![Value::Float(2.0), Value::Int(sum(2)), Value::Int(1000)],
+    ];
+    for exec in executors() {
+        for blocksize in [4096, 700] {
+            let options = CsvOptions { sample_bytes: 500, ..CsvOptions::default() }.blocksize(blocksize);
+            let got = read_csv(file.path(), options)
+                .unwrap()
+                .groupby(&["k"])
+                .agg(&[("v", Agg::Sum), ("v", Agg::Size)])
+                .compute(&exec)
+                .unwrap();
+            let rows: Vec<Vec<Value>> = (0..got.height()).map(|r| got.row(r)).collect();
+            assert_eq!(rows, want, "blocksize {blocksize}");
+        }
+    }
+}
