@@ -126,10 +126,10 @@ pub(crate) fn parse_range(
             if claim.is_some() {
                 let published = if folded == part.end {
                     Some(t)
-                } else if merged && r.next() >= part.end {
+                } else if let (true, Some(at)) = (merged && r.next() >= part.end, row) {
                     // The trajectories met: the state at the end is the one of
-                    // the row being read there, whichever start was right.
-                    let at = row.expect("a row starts in a range read only partly");
+                    // the row being read there, whichever start was right (a
+                    // range read only partly has a row: its first was found).
                     Some(Transition::constant(scanner.run(&r.buf[..limit], State::Record, at)))
                 } else {
                     None
