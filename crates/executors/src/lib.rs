@@ -36,6 +36,7 @@ mod error;
 mod executor;
 mod graph;
 mod key;
+mod map;
 #[cfg(feature = "mpi")]
 pub mod mpi;
 mod ops;

@@ -106,6 +106,7 @@ mod engine;
 mod error;
 mod network;
 mod numpy_random;
+mod preemption;
 mod python_random;
 mod random;
 mod record;

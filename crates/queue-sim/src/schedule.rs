@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::network::Preemption;
+use crate::preemption::Preemption;
 
 /// Shifts of servers at a node, repeated in a cycle (Ciw's
 /// `ciw.Schedule(numbers_of_servers, shift_end_dates, preemption, offset)`).

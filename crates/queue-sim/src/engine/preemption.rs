@@ -19,7 +19,7 @@
 
 use crate::behaviour::QueuedCustomer;
 use crate::error::SimError;
-use crate::network::Preemption;
+use crate::preemption::Preemption;
 use crate::random::RandomSource;
 
 use super::customers::NO_SERVER;

@@ -19,7 +19,7 @@
 //! its own node's next event.
 
 use crate::error::SimError;
-use crate::network::Preemption;
+use crate::preemption::Preemption;
 use crate::random::RandomSource;
 use crate::schedule::Schedule;
 

@@ -10,7 +10,7 @@
 //! it is queued for its destination; README, "Known differences").
 
 use crate::error::SimError;
-use crate::network::Preemption;
+use crate::preemption::Preemption;
 use crate::random::RandomSource;
 use crate::schedule::Slotted;
 
