@@ -33,6 +33,7 @@ use executors::{Executor, Progress, RankDir, Strategy};
 use queue_sim::{Describe, Network, RngKind, Stop, Trial, TrialResult, theory};
 use serde_json::{Map, Value, json};
 
+use crate::figures::{described, drawing_stem, write_json};
 use crate::talk::{self, ARRIVAL_RATE, MAX_TIME, SERVICE_RATE};
 
 /// Options of `cargo xtask demo`.
@@ -254,15 +255,6 @@ pub(crate) fn run(args: Args) -> Result<()> {
     Ok(())
 }
 
-/// Writes the demo's figures as JSON and says so.
-pub(crate) fn write_json(path: &std::path::Path, doc: &Value) -> Result<()> {
-    let text = serde_json::to_string_pretty(doc)? + "\n";
-    Output::check(path)?.write(|w| w.write_all(text.as_bytes()))?;
-    println!();
-    println!("Figures written to {}", path.display());
-    Ok(())
-}
-
 /// The drawings the demo may write, after the stem (`<stem>-<name>.dot`,
 /// `.svg`).
 const DRAWINGS: [&str; 4] = ["graph", "flights", "array-mean-std", "array-c"];
@@ -290,38 +282,6 @@ fn check_drawings(stem: &Path, args: &Args) -> Result<()> {
 
 /// Where the drawings go unless `--drawing` says otherwise.
 const DEFAULT_DRAWINGS: &str = "target/demo/talk";
-
-/// The drawing `<stem>-<name>`.
-pub(crate) fn drawing_stem(stem: &Path, name: &str) -> PathBuf {
-    let mut path = stem.as_os_str().to_owned();
-    path.push("-");
-    path.push(name);
-    PathBuf::from(path)
-}
-
-/// Where a drawing went, for printing.
-pub(crate) fn described(drawing: &executors::Drawing) -> String {
-    match (&drawing.svg, &drawing.note) {
-        (Some(svg), _) => format!("{} and {}", drawing.dot.display(), svg.display()),
-        (None, Some(note)) => format!("{} ({note})", drawing.dot.display()),
-        (None, None) => drawing.dot.display().to_string(),
-    }
-}
-
-/// A figure for the JSON: a number, or for infinities and NaN (which JSON
-/// numbers cannot hold) the text the demo prints, `inf`, `-inf` or `NaN`,
-/// so that they stay apart instead of all becoming `null`.
-pub(crate) fn number(x: f64) -> Value {
-    if x.is_finite() { json!(x) } else { json!(x.to_string()) }
-}
-
-/// The process's peak resident memory in MB (Linux's `VmHWM`).
-pub(crate) fn peak_rss_mb() -> Option<f64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kb / 1024.0)
-}
 
 fn queueing(
     args: &Args,

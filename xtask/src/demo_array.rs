@@ -12,7 +12,7 @@ use chunked_array::{Array, Chunks, Plan, random};
 use executors::{Executor, Progress, RankDir, Strategy};
 use serde_json::{Value, json};
 
-use crate::demo::{number, peak_rss_mb};
+use crate::figures::{number, peak_rss_mb};
 
 /// Options of `cargo xtask demo array`.
 #[derive(clap::Args, Clone, Debug)]
@@ -81,7 +81,7 @@ pub(crate) fn run(args: &ArrayArgs) -> Result<Value> {
     draw(
         "mean and std (one graph: they share the array's blocks)",
         &[&mean, &std],
-        &crate::demo::drawing_stem(&args.drawing, "mean-std"),
+        &crate::figures::drawing_stem(&args.drawing, "mean-std"),
     )?;
 
     let start = Instant::now();
@@ -104,7 +104,7 @@ pub(crate) fn run(args: &ArrayArgs) -> Result<Value> {
     let a = random::standard_normal(args.seed.wrapping_add(1), &[n, n], chunks.clone())?;
     let b = random::standard_normal(args.seed.wrapping_add(2), &[n], chunks)?;
     let c = ((a.dot(&b)?.sum(..)? / a.mean(..)?)? * b.var(..)?)?;
-    draw("C", &[&c], &crate::demo::drawing_stem(&args.drawing, "c"))?;
+    draw("C", &[&c], &crate::figures::drawing_stem(&args.drawing, "c"))?;
     let start = Instant::now();
     let c_value = c.compute_scalar(&exec)?;
     let c_time = start.elapsed().as_secs_f64();
@@ -134,7 +134,7 @@ pub(crate) fn run(args: &ArrayArgs) -> Result<Value> {
         },
     });
     if let Some(path) = &args.json {
-        crate::demo::write_json(path, &doc)?;
+        crate::figures::write_json(path, &doc)?;
     }
     Ok(doc)
 }
@@ -231,7 +231,7 @@ pub(crate) fn run_mpi(args: &ArrayArgs) -> Result<()> {
                 "peak_rss_mb_rank0": peak_rss_mb(),
             } },
         });
-        crate::demo::write_json(path, &doc)?;
+        crate::figures::write_json(path, &doc)?;
     }
     Ok(())
 }
@@ -262,6 +262,6 @@ fn block_shape(array: &Array) -> String {
 fn draw(what: &str, arrays: &[&Array], stem: &Path) -> Result<()> {
     let plan = Plan::new(arrays);
     let drawing = plan.visualize(RankDir::LeftRight, stem)?;
-    println!("Graph of {what} ({} tasks): {}", plan.len(), crate::demo::described(&drawing));
+    println!("Graph of {what} ({} tasks): {}", plan.len(), crate::figures::described(&drawing));
     Ok(())
 }

@@ -15,7 +15,7 @@ use chunked_frame::{
 use executors::{Executor, Progress, RankDir};
 use serde_json::{Map, Value, json};
 
-use crate::demo::{number, peak_rss_mb};
+use crate::figures::{number, peak_rss_mb};
 
 /// Runs the section on `csv`; returns (results, timings) for the JSON.
 pub(crate) fn run(csv: &Path, blocksize: usize, exec: &Executor, drawing: &Path) -> Result<(Value, Value)> {
@@ -58,7 +58,7 @@ pub(crate) fn run(csv: &Path, blocksize: usize, exec: &Executor, drawing: &Path)
         println!("    {line}");
     }
     let drawn = delays.visualize(RankDir::TopBottom, drawing)?;
-    println!("Its task graph (mean_delay.visualize()): {}", crate::demo::described(&drawn));
+    println!("Its task graph (mean_delay.visualize()): {}", crate::figures::described(&drawn));
     println!();
     let start = Instant::now();
     let result = delays.compute(&exec.clone().progress(Progress::Hidden))?;
@@ -161,7 +161,7 @@ pub(crate) fn run_mpi(csv: &Path, blocksize: usize, json: Option<&Path>) -> Resu
             "results": { "dataframe": { "means": means(&result) } },
             "timings_s": { "dataframe": { "query": seconds, "ranks": mpi.size() } },
         });
-        crate::demo::write_json(path, &doc)?;
+        crate::figures::write_json(path, &doc)?;
     }
     Ok(())
 }

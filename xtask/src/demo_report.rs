@@ -212,7 +212,7 @@ impl DemoReport {
         }
         report.fact("tasks profiled", &self.tasks.to_string());
         report.fact("wall time", &format!("{:.3} s", self.clock.elapsed().as_secs_f64()));
-        let peak = crate::demo::peak_rss_mb()
+        let peak = crate::figures::peak_rss_mb()
             .map_or_else(|| "unknown".to_owned(), |mb| format!("{mb:.1} MB resident"));
         report.fact("peak memory", &peak);
         report.append(std::mem::take(&mut self.report));

@@ -6,6 +6,7 @@ mod demo;
 mod demo_array;
 mod demo_frame;
 mod demo_report;
+mod figures;
 mod gen_data;
 mod mutants;
 mod plots;

@@ -293,6 +293,26 @@ fn side_legend(
     Ok(())
 }
 
+/// Customers at each node of one run at evenly spaced times.
+pub(crate) struct InSystem {
+    /// The times, from 0.
+    pub(crate) times: Vec<f64>,
+    /// Per node, the customers there at each time.
+    pub(crate) nodes: Vec<Vec<f64>>,
+}
+
+impl InSystem {
+    /// Customers in the whole network at each time.
+    pub(crate) fn total(&self) -> Vec<(f64, f64)> {
+        (self.times.iter().enumerate()).map(|(k, &t)| (t, self.nodes.iter().map(|n| n[k]).sum())).collect()
+    }
+
+    /// Customers at `node` at each time.
+    pub(crate) fn node(&self, node: usize) -> Vec<(f64, f64)> {
+        self.times.iter().copied().zip(self.nodes[node].iter().copied()).collect()
+    }
+}
+
 /// The most nodes [`in_system_by_node`] draws a line for: one per colour
 /// of the palette.
 pub(crate) const MAX_NODE_LINES: usize = PALETTE.len();
@@ -301,10 +321,7 @@ pub(crate) const MAX_NODE_LINES: usize = PALETTE.len();
 /// run (its name above it, its own y scale), in each the system's total
 /// in black and each node (up to [`MAX_NODE_LINES`]) in a colour of the
 /// palette, drawn as steps; one legend, in the first panel.
-pub(crate) fn in_system_by_node(
-    title: &str,
-    runs: &[(String, crate::sim_report::InSystem)],
-) -> Result<String> {
+pub(crate) fn in_system_by_node(title: &str, runs: &[(String, InSystem)]) -> Result<String> {
     let panel_height = 230;
     let height =
         50 + panel_height * u32::try_from(runs.len().max(1)).map_err(|_| anyhow!("too many runs"))?;
@@ -551,7 +568,6 @@ mod tests {
 
     #[test]
     fn customers_by_node_draw_a_panel_per_run_with_the_system_and_each_node() {
-        use crate::sim_report::InSystem;
         let run = |scale: f64| InSystem {
             times: vec![0.0, 1.0, 2.0, 3.0],
             nodes: vec![

@@ -12,7 +12,7 @@ use executors::output::Output;
 use executors::{Profiler, Report, ResourceProfiler};
 use queue_sim::{Network, RandomSource, RngKind, Servers, Simulation, Statistic, Stop};
 
-use crate::plots::{self, BoxData};
+use crate::plots::{self, BoxData, InSystem};
 use crate::sim_summary::{CONFIDENCE, Group, Setup};
 
 /// A picture: its file name in `--plots`, its heading, a sentence, its SVG.
@@ -184,26 +184,6 @@ fn with_servers(network: &Network, servers: Option<usize>) -> Network {
         }
     }
     network
-}
-
-/// Customers at each node of one run at evenly spaced times.
-pub(crate) struct InSystem {
-    /// The times, from 0.
-    pub(crate) times: Vec<f64>,
-    /// Per node, the customers there at each time.
-    pub(crate) nodes: Vec<Vec<f64>>,
-}
-
-impl InSystem {
-    /// Customers in the whole network at each time.
-    pub(crate) fn total(&self) -> Vec<(f64, f64)> {
-        (self.times.iter().enumerate()).map(|(k, &t)| (t, self.nodes.iter().map(|n| n[k]).sum())).collect()
-    }
-
-    /// Customers at `node` at each time.
-    pub(crate) fn node(&self, node: usize) -> Vec<(f64, f64)> {
-        self.times.iter().copied().zip(self.nodes[node].iter().copied()).collect()
-    }
 }
 
 /// Customers at each node at `points` evenly spaced times of one run to

@@ -59,7 +59,7 @@ pub(crate) fn child(args: ChildArgs) -> Result<()> {
     let means = means_by(&result, NAME, "DEPARTURE_DELAY_mean")?;
     let doc = json!({
         "seconds": seconds,
-        "peak_mb": crate::demo::peak_rss_mb(),
+        "peak_mb": crate::figures::peak_rss_mb(),
         "means": means,
     });
     std::fs::write(&args.json, serde_json::to_string(&doc)?)
