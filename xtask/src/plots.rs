@@ -256,19 +256,41 @@ pub(crate) fn step_lines(
     series: &[(String, Vec<(f64, f64)>)],
 ) -> Result<String> {
     let (x_high, y_high) = highs(series, 1.0);
-    svg((820, 480), |root| {
+    svg((820 + LEGEND_WIDTH, 480), |root| {
         let err = |e: DrawingAreaErrorKind<_>| anyhow!("{e}");
-        let mut chart = linear_chart(root, (title, TITLE_FONT), 16, (x_high, y_high), (x_label, y_label))?;
+        let root = root.titled(title, ("sans-serif", TITLE_FONT)).map_err(err)?;
+        let (plot, side) = root.split_horizontally(820);
+        let mut chart = linear_chart(&plot, None, 16, (x_high, y_high), (x_label, y_label))?;
+        let mut entries = Vec::new();
         for (i, (name, points)) in series.iter().enumerate() {
             let c = colour(i);
-            chart
-                .draw_series(LineSeries::new(steps(points), c.stroke_width(2)))
-                .map_err(err)?
-                .label(name.clone())
-                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], c.stroke_width(3)));
+            chart.draw_series(LineSeries::new(steps(points), c.stroke_width(2))).map_err(err)?;
+            entries.push((name.clone(), c));
         }
-        legend(&mut chart)
+        side_legend(&side, 16, &entries)
     })
+}
+
+/// Width of the column at the right of a figure that holds its legend,
+/// so that the legend never hides a line.
+const LEGEND_WIDTH: u32 = 130;
+
+/// A legend of lines (`entries`: label and colour) in its own `area`, at
+/// the right of the figure, its first entry `top` pixels down.
+fn side_legend(
+    area: &DrawingArea<SVGBackend, Shift>,
+    top: i32,
+    entries: &[(String, RGBColor)],
+) -> Result<()> {
+    let err = |e: DrawingAreaErrorKind<_>| anyhow!("{e}");
+    let style =
+        TextStyle::from(("sans-serif", LEGEND_FONT).into_font()).pos(Pos::new(HPos::Left, VPos::Center));
+    for (row, (label, c)) in (0i32..).zip(entries) {
+        let y = top + 24 * row + 12;
+        area.draw(&PathElement::new(vec![(6, y), (30, y)], c.stroke_width(3))).map_err(err)?;
+        area.draw(&Text::new(label.clone(), (38, y), style.clone())).map_err(err)?;
+    }
+    Ok(())
 }
 
 /// The most nodes [`in_system_by_node`] draws a line for: one per colour
@@ -286,60 +308,62 @@ pub(crate) fn in_system_by_node(
     let panel_height = 230;
     let height =
         50 + panel_height * u32::try_from(runs.len().max(1)).map_err(|_| anyhow!("too many runs"))?;
-    svg((820, height), |root| {
+    svg((820 + LEGEND_WIDTH, height), |root| {
         let err = |e: DrawingAreaErrorKind<_>| anyhow!("{e}");
         let root = root.titled(title, ("sans-serif", TITLE_FONT)).map_err(err)?;
-        let panels = root.split_evenly((runs.len().max(1), 1));
+        let (plots, side) = root.split_horizontally(820);
+        let panels = plots.split_evenly((runs.len().max(1), 1));
+        let mut entries = Vec::new();
         for (i, ((name, counts), area)) in runs.iter().zip(&panels).enumerate() {
             let total = counts.total();
             let x_high = counts.times.last().copied().unwrap_or(0.0).max(1e-9);
             let y_high = total.iter().map(|p| p.1).fold(0.0, f64::max).max(1.0);
             let mut chart =
-                linear_chart(area, (name, AXIS_FONT + 1), 8, (x_high, y_high), ("time", "customers"))?;
+                linear_chart(area, Some((name, AXIS_FONT + 1)), 8, (x_high, y_high), ("time", "customers"))?;
             let shown = counts.nodes.len().min(MAX_NODE_LINES);
             let mut lines = vec![("system".to_owned(), BLACK, total)];
             lines.extend((0..shown).map(|n| (format!("node {}", n + 1), colour(n), counts.node(n))));
             for (label, c, points) in lines {
-                let drawn =
-                    chart.draw_series(LineSeries::new(steps(&points), c.stroke_width(2))).map_err(err)?;
+                chart.draw_series(LineSeries::new(steps(&points), c.stroke_width(2))).map_err(err)?;
                 if i == 0 {
-                    drawn
-                        .label(label)
-                        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], c.stroke_width(3)));
+                    entries.push((label, c));
                 }
             }
-            if i == 0 {
-                legend(&mut chart)?;
-            }
         }
-        Ok(())
+        side_legend(&side, 40, &entries)
     })
 }
 
 /// A chart of `0..x_high` by `0..y_high` (5% headroom above) on `area`,
-/// with its caption, and its mesh drawn in the house style: quiet grids,
-/// short tick labels, both axes described.
+/// with its caption (text and size) if any, and its mesh drawn in the
+/// house style: quiet grids, short tick labels, both axes described.
 fn linear_chart<'a, 'b>(
     area: &'a DrawingArea<SVGBackend<'b>, Shift>,
-    caption: (&str, u32),
+    caption: Option<(&str, u32)>,
     margin: u32,
     (x_high, y_high): (f64, f64),
     (x_label, y_label): (&str, &str),
 ) -> Result<ChartContext<'a, SVGBackend<'b>, Cartesian2d<RangedCoordf64, RangedCoordf64>>> {
     let err = |e: DrawingAreaErrorKind<_>| anyhow!("{e}");
-    let mut chart = ChartBuilder::on(area)
-        .caption(caption.0, ("sans-serif", caption.1))
+    let mut builder = ChartBuilder::on(area);
+    if let Some((text, size)) = caption {
+        builder.caption(text, ("sans-serif", size));
+    }
+    let mut chart = builder
         .margin(margin)
         .margin_right(40)
         .x_label_area_size(48)
         .y_label_area_size(70)
         .build_cartesian_2d(0.0..x_high, 0.0..y_high * 1.05)
         .map_err(err)?;
+    // A short panel gets fewer y labels, so that they do not crowd.
+    let y_labels = if area.dim_in_pixel().1 < 300 { 6 } else { 10 };
     chart
         .configure_mesh()
         .light_line_style(BLACK.mix(LIGHT_GRID))
         .bold_line_style(BLACK.mix(BOLD_GRID))
         .label_style(("sans-serif", TICK_FONT))
+        .y_labels(y_labels)
         .x_label_formatter(&|x| short(*x))
         .y_label_formatter(&|y| short(*y))
         .x_desc(x_label)
@@ -348,20 +372,6 @@ fn linear_chart<'a, 'b>(
         .draw()
         .map_err(err)?;
     Ok(chart)
-}
-
-/// The legend of `chart`'s labelled series, upper left, in the house style.
-fn legend<'a, 'b: 'a>(
-    chart: &mut ChartContext<'a, SVGBackend<'b>, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
-) -> Result<()> {
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperLeft)
-        .background_style(WHITE.mix(0.9))
-        .border_style(BLACK.mix(0.4))
-        .label_font(("sans-serif", LEGEND_FONT))
-        .draw()
-        .map_err(|e| anyhow!("{e}"))
 }
 
 /// `points` as a staircase: each value held until the next point.
@@ -375,29 +385,35 @@ fn steps(points: &[(f64, f64)]) -> Vec<(f64, f64)> {
     out
 }
 
-/// Points of `series` (a name and its (x, y) points) in one figure, each
-/// series its colour, drawn small and half transparent so that dense
-/// clouds stay readable.
+/// Points of `series` (a name and its (x, y) points), a panel per series
+/// (its name above it) stacked over one x scale, each with its own y
+/// scale, so that a series of small values is not flattened against the
+/// axis by one of large values (waits that settle beside waits that grow
+/// without bound); each series in its colour, the points small and half
+/// transparent so that dense clouds stay readable.
 pub(crate) fn scatter(
     title: &str,
     x_label: &str,
     y_label: &str,
     series: &[(String, Vec<(f64, f64)>)],
 ) -> Result<String> {
-    let (x_high, y_high) = highs(series, 1e-9);
-    svg((820, 480), |root| {
+    let (x_high, _) = highs(series, 1e-9);
+    let panel_height = 200;
+    let height =
+        50 + panel_height * u32::try_from(series.len().max(1)).map_err(|_| anyhow!("too many series"))?;
+    svg((820, height), |root| {
         let err = |e: DrawingAreaErrorKind<_>| anyhow!("{e}");
-        let mut chart = linear_chart(root, (title, TITLE_FONT), 16, (x_high, y_high), (x_label, y_label))?;
-        for (i, (name, points)) in series.iter().enumerate() {
+        let root = root.titled(title, ("sans-serif", TITLE_FONT)).map_err(err)?;
+        let panels = root.split_evenly((series.len().max(1), 1));
+        for (i, ((name, points), area)) in series.iter().zip(&panels).enumerate() {
+            let y_high = points.iter().map(|p| p.1).filter(|y| y.is_finite()).fold(1e-9, f64::max);
+            let mut chart =
+                linear_chart(area, Some((name, AXIS_FONT + 1)), 8, (x_high, y_high), (x_label, y_label))?;
             let c = colour(i);
             let finite = points.iter().copied().filter(|(x, y)| x.is_finite() && y.is_finite());
-            chart
-                .draw_series(finite.map(|p| Circle::new(p, 2, c.mix(0.45).filled())))
-                .map_err(err)?
-                .label(name.clone())
-                .legend(move |(x, y)| Circle::new((x + 10, y), 4, c.filled()));
+            chart.draw_series(finite.map(|p| Circle::new(p, 2, c.mix(0.45).filled()))).map_err(err)?;
         }
-        legend(&mut chart)
+        Ok(())
     })
 }
 
@@ -556,6 +572,7 @@ mod tests {
         // Per panel the system and three nodes, and one legend of four.
         assert_eq!(lines(&svg, 2), 2 * 4);
         assert_eq!(lines(&svg, 3), 4);
+        assert_legend_beside_the_plots(&svg, 4);
         for (n, colour) in PALETTE.iter().take(3).enumerate() {
             // Two panels' lines and the legend's mark.
             assert_eq!(svg.matches(&format!("stroke=\"{colour}\"")).count(), 3, "node {}", n + 1);
@@ -579,16 +596,65 @@ mod tests {
         );
     }
 
+    /// The `n` legend marks (lines 3 wide) all start right of the 820
+    /// pixels of plots: in the legend's own column, over no line.
+    fn assert_legend_beside_the_plots(svg: &str, n: usize) {
+        let starts: Vec<f64> = svg
+            .split("<polyline")
+            .skip(1)
+            .filter(|p| p.contains("stroke-width=\"3\""))
+            .map(|p| {
+                let points = p.split("points=\"").nth(1).unwrap();
+                points.split(',').next().unwrap().trim().parse().unwrap()
+            })
+            .collect();
+        assert_eq!(starts.len(), n);
+        assert!(starts.iter().all(|&x| x >= 820.0), "legend marks at x = {starts:?}");
+    }
+
     #[test]
-    fn a_scatter_draws_every_finite_point_with_a_legend() {
+    fn step_lines_keep_their_legend_beside_the_plot() {
+        let series: Vec<(String, Vec<(f64, f64)>)> =
+            (1..=2).map(|c| (format!("c = {c}"), vec![(0.0, 10.0), (10.0, 10.0)])).collect();
+        let svg = step_lines("In system", "time", "customers", &series).unwrap();
+        assert_legend_beside_the_plots(&svg, 2);
+    }
+
+    /// The y value of each tick label of `svg` that parses as a number, by
+    /// the label's vertical position: (y pixel, value).
+    fn y_ticks(svg: &str) -> Vec<(f64, f64)> {
+        svg.split("<text")
+            .skip(1)
+            .filter_map(|t| {
+                let (attrs, body) = t.split_once('>')?;
+                let value: f64 = body.split("</text>").next()?.trim().parse().ok()?;
+                let x: f64 = attrs.split("x=\"").nth(1)?.split('"').next()?.parse().ok()?;
+                let y: f64 = attrs.split("y=\"").nth(1)?.split('"').next()?.parse().ok()?;
+                // Y tick labels sit left of the plot, right-aligned before x = 80.
+                (x < 80.0).then_some((y, value))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_scatter_gives_each_series_its_panel_and_y_scale() {
         let series = vec![
-            ("c = 1".to_owned(), vec![(1.0, 2.0), (2.0, 3.0), (3.0, f64::NAN)]),
-            ("c = 3".to_owned(), vec![(1.0, 0.5)]),
+            ("c = 1".to_owned(), vec![(1.0, 2000.0), (2.0, 3000.0), (3.0, f64::NAN)]),
+            ("c = 3".to_owned(), vec![(1.0, 0.5), (2.0, 4.0)]),
         ];
         let svg = scatter("Waits", "arrival time", "waiting time", &series).unwrap();
-        // Three finite points and two legend marks.
-        assert_eq!(svg.matches("<circle").count(), 3 + 2);
+        // Four finite points, no legend marks: each panel is named.
+        assert_eq!(svg.matches("<circle").count(), 4);
+        assert_eq!(svg.matches(&format!("fill=\"{}\"", PALETTE[0])).count(), 2);
+        assert_eq!(svg.matches(&format!("fill=\"{}\"", PALETTE[1])).count(), 2);
         assert!(says(&svg, "c = 1") && says(&svg, "c = 3") && says(&svg, "arrival time"));
+        // The lower panel's y axis runs to the small series' top (4), not
+        // to the large one's: its labels stay single digits.
+        let ticks = y_ticks(&svg);
+        let (upper, lower): (Vec<_>, Vec<_>) = ticks.iter().partition(|(y, _)| *y < 50.0 + 200.0);
+        let top = |v: &[&(f64, f64)]| v.iter().map(|t| t.1).fold(0.0, f64::max);
+        assert!(top(&upper) >= 2000.0, "upper panel {upper:?}");
+        assert!((4.0..=5.0).contains(&top(&lower)), "lower panel {lower:?}");
     }
 
     #[test]

@@ -7,10 +7,10 @@
 //! and reads past its end to finish its last row. A quoted field may hide
 //! line ends, so where the first row starts depends on the state of the
 //! tokenizer at the range's start, which [`crate::quoted`] finds from the
-//! ranges before it without reading anything up front.
+//! ranges before it without reading anything up front. A plain file's
+//! range is read and parsed in cache-sized pieces ([`crate::pieces`]).
 
-use std::fs::File;
-use std::io::{Read, Seek, SeekFrom};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -20,7 +20,8 @@ use crate::compressed::{self, Compression};
 use crate::dtype::{DType, Field, Inference, Schema};
 use crate::error::{FrameError, Result, RowProblem};
 use crate::na::NaSet;
-use crate::quoted::{Entries, Scanner, State, Transition};
+use crate::pieces::PIECE;
+use crate::quoted::{Entries, Scanner};
 use crate::rows::{Layout, blank_line_len, parse_rows};
 use crate::tokenizer::{Tokenizer, unescape};
 
@@ -536,8 +537,8 @@ pub(crate) struct Parsed {
     pub(crate) columns: Vec<Column>,
     pub(crate) rows: usize,
     pub(crate) skipped: u64,
-    /// Bytes of the file the partition read into memory: its range, the
-    /// byte before it, and the rest of its last row.
+    /// The most bytes of the file the partition held at once (for a plain
+    /// file, a piece and the rest of a row: see [`crate::pieces`]).
     pub(crate) bytes: usize,
 }
 
@@ -573,71 +574,15 @@ fn parse_file_columns(source: &Arc<Source>, part: &Partition, columns: &[usize])
     }
     BUFFER.with(|b| {
         let mut buf = b.take();
-        buf.clear();
-        let out = parse_partition_in(source, part, columns, &mut buf);
-        // Keep the buffer unless it grew far beyond a partition (a huge
-        // unsplit file), so that idle threads do not hold on to it.
-        if buf.capacity() <= source.options.blocksize.max(1 << 20).saturating_mul(2) {
+        let index = source.partition_index(part);
+        let out = crate::pieces::parse_range(source, part, index, columns, &mut buf, PIECE, None);
+        // Keep the buffer unless a long row grew it far beyond a piece, so
+        // that idle threads do not hold on to it.
+        if buf.capacity() <= PIECE.saturating_mul(4) {
             b.replace(buf);
         }
         out
     })
-}
-
-fn parse_partition_in(
-    source: &Arc<Source>,
-    part: &Partition,
-    columns: &[usize],
-    buf: &mut Vec<u8>,
-) -> Result<Parsed> {
-    let path = &source.files[part.file];
-    let eol = source.eol[part.file];
-    let scanner = Scanner { delimiter: source.options.delimiter, eol };
-    let index = source.partition_index(part);
-    let claim = source.entries.claim(index);
-    let mut f = File::open(path).map_err(io(path))?;
-    let size = f.metadata().map_err(io(path))?.len();
-    f.seek(SeekFrom::Start(part.start)).map_err(io(path))?;
-    // `as`: a partition's range is at most its blocksize, a usize.
-    let limit = (part.end - part.start) as usize;
-    buf.reserve(limit + (64 << 10));
-    (&mut f).take(part.end - part.start).read_to_end(buf).map_err(io(path))?;
-    // The range's own function, for the tasks after it, and the state at
-    // its start, from the functions before it.
-    let mut quote_free = memchr::memchr(b'"', buf).is_none();
-    let transition = claim.publish(|| Transition::of(buf, !quote_free, scanner.delimiter, eol));
-    let entry = source.entries.entry(&source.partitions, index, path, scanner)?;
-    let mut sink = Sink::new(source, part.file, columns);
-    // Rows that start in the range are ours; none may.
-    let Some(first) = scanner.first_record(buf, entry, limit) else {
-        return Ok(sink.finish(buf.len()));
-    };
-    // Finish the last row: read on to the next record start.
-    let mut state = transition.apply(entry);
-    if part.end < size && state != State::Record {
-        let mut chunk = vec![0u8; 64 << 10];
-        loop {
-            let n = f.read(&mut chunk).map_err(io(path))?;
-            if n == 0 {
-                break;
-            }
-            quote_free &= memchr::memchr(b'"', &chunk[..n]).is_none();
-            match scanner.to_record(&chunk[..n], state) {
-                Ok(k) => {
-                    buf.extend_from_slice(&chunk[..k]);
-                    break;
-                }
-                Err(s) => {
-                    buf.extend_from_slice(&chunk[..n]);
-                    state = s;
-                }
-            }
-        }
-    }
-    let block =
-        Block { buf, first, limit, base: part.start, quote_free: quote_free && entry != State::Quoted };
-    sink.parse(&block)?;
-    Ok(sink.finish(buf.len()))
 }
 
 /// Bytes of a file in memory whose rows a [`Sink`] parses.
@@ -699,33 +644,49 @@ impl<'s> Sink<'s> {
 
     /// Parses the rows of a block that start before its limit.
     pub(crate) fn parse(&mut self, block: &Block<'_>) -> Result<()> {
+        self.parse_from(block, false).map(drop)
+    }
+
+    /// Parses the rows of a block that start before its limit; with `more`
+    /// (more text follows the block, which ends after a line end), it
+    /// stops before a row that does not end in the block (a quoted field
+    /// holding the block's last line end). Where it stopped: the start of
+    /// the row not read, or the first row start at or past the limit.
+    pub(crate) fn parse_from(&mut self, block: &Block<'_>, more: bool) -> Result<usize> {
         let source = self.source;
         let eol = source.eol[self.file];
         let ncols = source.file_columns();
         let Block { buf, first, limit, base, quote_free } = *block;
+        let scanner = Scanner { delimiter: source.options.delimiter, eol };
+        let mut from = first;
         // Blocks take the fast path (`rows.rs`, lighter for quote-free
-        // blocks); any anomaly there sends the block through the general
-        // tokenizer, which reports it. A delimiter that is a quote or a
-        // line end byte has the tokenizer's precedence rules only.
+        // blocks); from the first row it gives up on, the general
+        // tokenizer reads (and reports a problem). A delimiter that is a
+        // quote or a line end byte has the tokenizer's precedence rules only.
         if !matches!(source.options.delimiter, b'"' | b'\r' | b'\n') {
-            let before = self.rows;
             let layout = Layout { ncols, slot_of: &self.slot_of, delimiter: source.options.delimiter, eol };
             let fast = if quote_free { parse_rows::<false> } else { parse_rows::<true> };
-            if let Some(rows) = fast(buf, first, limit, &layout, &mut self.builders) {
-                self.rows += rows;
-                return Ok(());
+            let stop = fast(buf, first, limit, &layout, &mut self.builders);
+            self.rows += stop.rows;
+            if stop.clean {
+                return Ok(stop.at);
             }
-            if before == 0 {
+            // The row given up on may have pushed some fields.
+            if self.rows == 0 {
                 self.builders = self.new_builders();
             } else {
                 for b in &mut self.builders {
-                    b.truncate(before);
+                    b.truncate(self.rows);
                 }
             }
+            if more && scanner.record_end(buf, stop.at).is_none() {
+                return Ok(stop.at); // cut by the block's end: read with the next
+            }
+            from = stop.at;
         }
         let builders = &mut self.builders;
         let slot_of = &self.slot_of;
-        let mut tok = Tokenizer::new(buf, first, source.options.delimiter, eol);
+        let mut tok = Tokenizer::new(buf, from, source.options.delimiter, eol);
         while tok.pos < limit && tok.pos < buf.len() {
             let row_start = tok.pos;
             // A blank line is no row; nor is one of spaces and tabs only, as
@@ -765,6 +726,13 @@ impl<'s> Sink<'s> {
                 continue;
             }
             let (column, problem) = row_problem.expect("checked");
+            if more && problem == RowProblem::UnclosedQuote && scanner.record_end(buf, row_start).is_none() {
+                // Cut by the block's end: read with the next.
+                for b in builders.iter_mut() {
+                    b.truncate(self.rows);
+                }
+                return Ok(row_start);
+            }
             match source.options.bad_rows {
                 BadRows::Skip if !matches!(problem, RowProblem::UnclosedQuote) => {
                     self.skipped += 1;
@@ -784,7 +752,7 @@ impl<'s> Sink<'s> {
                 }
             }
         }
-        Ok(())
+        Ok(tok.pos)
     }
 }
 

@@ -40,9 +40,10 @@ pub struct ReadStats {
     pub partitions: usize,
     /// Rows left out under [`crate::BadRows::Skip`].
     pub skipped_rows: u64,
-    /// The most bytes of a file that one partition task read into memory:
-    /// its byte range and the rest of its last row (quoted rows too);
-    /// never the whole file unless the file is one partition. For a
+    /// The most bytes of a file that one partition task held in memory at
+    /// once: a plain file's range is read in pieces of 512 KiB (or the
+    /// whole range when smaller), each with the rest of the row the piece
+    /// before ended in (quoted rows too); never the whole file. For a
     /// compressed file, the most decoded text held at once (a block and
     /// the rest of a row); for Parquet, the compressed size of the column
     /// chunks a row group task read.

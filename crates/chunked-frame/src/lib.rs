@@ -67,6 +67,7 @@ mod ops;
 mod parquet;
 mod parse;
 mod persist;
+mod pieces;
 mod quoted;
 mod rows;
 mod tokenizer;

@@ -54,16 +54,63 @@ const ALL: [State; 5] = [State::Record, State::Field, State::Unquoted, State::Qu
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Transition([State; 5]);
 
+/// The states the tokenizer may be in after the byte `b`, as a mask (bit
+/// `s as usize` for state `s`): what a range's start can be, knowing only
+/// the byte before it.
+pub(crate) fn after_byte(b: u8, scanner: Scanner) -> u8 {
+    let t = Transition::of(&[b], b == b'"', scanner.delimiter, scanner.eol);
+    ALL.iter().fold(0, |mask, &s| mask | 1 << t.apply(s) as usize)
+}
+
+/// The states of a mask, most likely first for the start of a range that
+/// only the byte before it is known of: outside quotes (most bytes of a
+/// file are), a closing quote before an opening one.
+pub(crate) fn likely_first(states: u8) -> impl Iterator<Item = State> {
+    [State::Record, State::Field, State::QuoteInQuoted, State::Unquoted, State::Quoted]
+        .into_iter()
+        .filter(move |&s| states & (1 << s as usize) != 0)
+}
+
 impl Transition {
-    const IDENTITY: Transition = Transition(ALL);
+    pub(crate) const IDENTITY: Transition = Transition(ALL);
 
     /// The state after the range when `before` was the state before it.
     pub(crate) fn apply(self, before: State) -> State {
         self.0[before as usize] // `as`: a discriminant below 5
     }
 
+    /// The function that sends every state to `state`: the one a range
+    /// publishes when the trajectories from every state it may start in
+    /// have met (no other start can occur, so where they would go does
+    /// not matter).
+    pub(crate) fn constant(state: State) -> Transition {
+        Transition([state; 5])
+    }
+
+    /// Whether the function sends every state of `states` (a mask, bit
+    /// `s as usize` for state `s`) to one state: the trajectories from
+    /// them have met.
+    pub(crate) fn merges(self, states: u8) -> bool {
+        let mut to = None;
+        for s in ALL {
+            if states & (1 << s as usize) != 0 {
+                let t = self.apply(s);
+                if to.is_some_and(|u| u != t) {
+                    return false;
+                }
+                to = Some(t);
+            }
+        }
+        true
+    }
+
+    /// Whether the function sends every state to one state.
+    fn is_constant(self) -> bool {
+        self.merges(0b11111)
+    }
+
     /// This range followed by `next`.
-    fn then(self, next: Transition) -> Transition {
+    pub(crate) fn then(self, next: Transition) -> Transition {
         Transition(self.0.map(|s| next.apply(s)))
     }
 
@@ -178,7 +225,7 @@ impl Scanner {
     /// [`Scanner::jump`] reaches, called until the end, but with the next
     /// quote looked for in the next eight bytes first (a word at a time),
     /// as quotes come close together in files that quote their fields.
-    fn run(self, buf: &[u8], mut state: State, mut pos: usize) -> State {
+    pub(crate) fn run(self, buf: &[u8], mut state: State, mut pos: usize) -> State {
         loop {
             match state {
                 State::Quoted => match next_quote(buf, pos) {
@@ -270,6 +317,16 @@ impl Scanner {
         last.filter(|&k| k > 0)
     }
 
+    /// The end of the record that starts at `at` (a record start), if it
+    /// ends in `buf`: the first record start after `at`.
+    pub(crate) fn record_end(self, buf: &[u8], at: usize) -> Option<usize> {
+        if at >= buf.len() {
+            return None;
+        }
+        let (state, pos) = self.step(buf, State::Record, at);
+        self.to_record(&buf[pos..], state).ok().map(|k| pos + k)
+    }
+
     /// Runs from `state` over `buf`: the end of the first record start
     /// reached (`Ok(position)`), or the state at the end of `buf`.
     pub(crate) fn to_record(self, buf: &[u8], state: State) -> std::result::Result<usize, State> {
@@ -320,6 +377,21 @@ impl Entries {
         Claim { slot, release }
     }
 
+    /// Whether partition `p`'s function is known.
+    #[cfg(test)]
+    pub(crate) fn published(&self, p: usize) -> bool {
+        self.slots[p].transition.get().is_some()
+    }
+
+    /// The state at the start of partition `p` when it is known without
+    /// reading anything: a file's first partition starts a record.
+    pub(crate) fn known(&self, partitions: &[Partition], p: usize) -> Option<State> {
+        if p == 0 || partitions[p - 1].file != partitions[p].file {
+            return Some(State::Record);
+        }
+        self.slots[p].entry.get().copied()
+    }
+
     /// The state at the start of partition `p`: a record start for the
     /// first partition of a file, else the composition of the functions of
     /// the file's ranges before it, from the nearest known entry.
@@ -337,8 +409,12 @@ impl Entries {
         if let Some(&s) = self.slots[p].entry.get() {
             return Ok(s);
         }
+        // Back to where the state is known: a file's start, a known
+        // entry, or a range whose function is constant (the trajectories
+        // through it met: the state after it is known whatever came before).
+        let constant = |k: usize| self.slots[k].transition.get().is_some_and(|t| t.is_constant());
         let mut from = p - 1;
-        while !first_of_file(from) && self.slots[from].entry.get().is_none() {
+        while !first_of_file(from) && self.slots[from].entry.get().is_none() && !constant(from) {
             from -= 1;
         }
         // First claim and compute what no one has claimed, so that
@@ -348,11 +424,8 @@ impl Entries {
                 slot.compute_claimed(path, part, scanner)?;
             }
         }
-        let mut state = if first_of_file(from) {
-            State::Record
-        } else {
-            *self.slots[from].entry.get().expect("checked above")
-        };
+        // A constant function's start does not matter: any state will do.
+        let mut state = self.slots[from].entry.get().copied().unwrap_or(State::Record);
         for (k, part) in partitions.iter().enumerate().take(p).skip(from) {
             let t = self.wait_transition(k, path, part, scanner)?;
             state = t.apply(state);

@@ -120,8 +120,21 @@ pub(crate) struct Layout<'a> {
     pub(crate) eol: u8,
 }
 
-/// Parses the rows of `buf` from `first` that start before `limit`; the
-/// number of rows, or `None` (see the module's documentation). `QUOTES`
+/// Where [`parse_rows`] stopped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Stop {
+    /// Rows read (their fields pushed); a row the fast path gave up on may
+    /// have pushed some of its fields after them.
+    pub(crate) rows: usize,
+    /// Where the next row starts: at or past `limit` (or the end of `buf`)
+    /// when `clean`, else the start of the row the fast path gave up on.
+    pub(crate) at: usize,
+    /// Whether every row that starts before `limit` was read.
+    pub(crate) clean: bool,
+}
+
+/// Parses the rows of `buf` from `first` that start before `limit`, up to
+/// the first that is not clean (see the module's documentation). `QUOTES`
 /// false when the block holds no quote.
 // Not inlined: measured with callgrind, inlining into the larger caller
 // costs the word loop register spills.
@@ -132,7 +145,7 @@ pub(crate) fn parse_rows<const QUOTES: bool>(
     limit: usize,
     layout: &Layout<'_>,
     builders: &mut [Builder<'_>],
-) -> Option<usize> {
+) -> Stop {
     // Fields before this one may be wanted; the rest are only counted.
     let wanted_until = layout.slot_of.iter().rposition(|&s| s != usize::MAX).map_or(0, |w| w + 1);
     let eol = layout.eol;
@@ -157,14 +170,15 @@ pub(crate) fn parse_rows<const QUOTES: bool>(
             }
             _ => {}
         }
-        let (next, fields) = row::<QUOTES>(buf, pos, wanted_until, layout, builders)?;
-        if fields != layout.ncols {
-            return None;
+        match row::<QUOTES>(buf, pos, wanted_until, layout, builders) {
+            Some((next, fields)) if fields == layout.ncols => {
+                rows += 1;
+                pos = next;
+            }
+            _ => return Stop { rows, at: pos, clean: false },
         }
-        rows += 1;
-        pos = next;
     }
-    Some(rows)
+    Stop { rows, at: pos, clean: true }
 }
 
 /// Hands the wanted field `field` (`value`, quoted or not) to its builder.

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 mod check;
 mod compose;
 mod phase_type;
+mod poisson_intervals;
 mod sampler;
 
 pub use check::ParameterError;
@@ -175,23 +176,43 @@ pub enum Distribution {
         /// The distribution drawn second; valid.
         second: Box<Distribution>,
     },
+    /// Arrivals of a Poisson process whose rate changes over a repeating
+    /// cycle, as Ciw's `PoissonIntervals`: `rates[i]` arrivals per unit time
+    /// until `endpoints[i]`, the cycle repeating every `endpoints[last]`, no
+    /// arrivals after `max_sample_date`. As in Ciw, every arrival date is
+    /// drawn when the simulation is built (a Poisson count per interval,
+    /// then that many uniform dates in it: in Ciw mode from Ciw's numpy and
+    /// Python streams, in the order of the model's classes, then nodes), and
+    /// the arrivals then follow them. Only as a class's arrival distribution
+    /// at a node.
+    PoissonIntervals {
+        /// Arrivals per unit time in each interval; non-negative.
+        rates: Vec<f64>,
+        /// The end of each interval within the cycle; positive, strictly
+        /// increasing, as many as `rates`.
+        endpoints: Vec<f64>,
+        /// No arrival is drawn after it (but the first interval is never
+        /// cut short, as in Ciw); positive and finite.
+        max_sample_date: f64,
+    },
     /// Poisson with mean `rate`: whole numbers from 0, mainly for batch
-    /// sizes. Ciw draws it from its numpy stream; in Ciw mode this crate
-    /// does not yet draw it as Ciw does (see [`RandomSource::poisson`]).
+    /// sizes. In Ciw mode drawn from Ciw's numpy stream, as Ciw draws it
+    /// (see [`RandomSource::poisson`]).
     Poisson {
         /// The mean; positive, at most [`Distribution::MAX_POISSON_RATE`].
         rate: f64,
     },
     /// Geometric: the number of trials up to and including the first
-    /// success, from 1, mainly for batch sizes. Not yet drawn as Ciw draws
-    /// it in Ciw mode (see [`RandomSource::geometric`]).
+    /// success, from 1, mainly for batch sizes. In Ciw mode drawn from
+    /// Ciw's numpy stream, as Ciw draws it (see [`RandomSource::geometric`]).
     Geometric {
         /// The probability of success; in `[1e-12, 1)` (Ciw requires
         /// `(0, 1)`; below 1e-12 the sampler cannot work).
         prob: f64,
     },
-    /// Binomial: successes in `n` trials, mainly for batch sizes. Not yet
-    /// drawn as Ciw draws it in Ciw mode (see [`RandomSource::binomial`]).
+    /// Binomial: successes in `n` trials, mainly for batch sizes. In Ciw
+    /// mode drawn from Ciw's numpy stream, as Ciw draws it (see
+    /// [`RandomSource::binomial`]).
     Binomial {
         /// The number of trials; at least 1.
         n: u32,
@@ -274,6 +295,15 @@ impl Distribution {
     /// `rand_distr`'s.
     pub const MAX_POISSON_RATE: f64 = 9.223372006484771e18;
 
+    /// The most intervals a [`Distribution::PoissonIntervals`] may lay out
+    /// up to its `max_sample_date`.
+    pub const MAX_POISSON_INTERVALS: f64 = 1e7;
+
+    /// The most arrival dates a [`Distribution::PoissonIntervals`] may
+    /// expect (its largest rate times its `max_sample_date`): each is kept,
+    /// 8 bytes, until the simulation ends.
+    pub const MAX_POISSON_INTERVAL_DATES: f64 = 5e7;
+
     /// The smallest geometric probability: below it `1 - prob` rounds to 1.
     pub const MIN_GEOMETRIC_PROB: f64 = 1e-12;
 
@@ -313,6 +343,7 @@ impl Distribution {
             Self::HyperErlang { .. } => "hyper_erlang",
             Self::Mixture { .. } => "mixture",
             Self::Combined { .. } => "combined",
+            Self::PoissonIntervals { .. } => "poisson_intervals",
             Self::Poisson { .. } => "poisson",
             Self::Geometric { .. } => "geometric",
             Self::Binomial { .. } => "binomial",
@@ -408,6 +439,9 @@ impl Distribution {
             }
             Self::Mixture { dists, probs } => compose::check_mixture(dists, probs),
             Self::Combined { first, second, .. } => compose::check_combined(first, second),
+            Self::PoissonIntervals { rates, endpoints, max_sample_date } => {
+                poisson_intervals::check(rates, endpoints, *max_sample_date)
+            }
             Self::Poisson { rate } => {
                 positive("rate", *rate)?;
                 if *rate > Self::MAX_POISSON_RATE {
@@ -468,6 +502,11 @@ impl Distribution {
             Self::Combined { op, first, second } => {
                 return compose::combined_moments(*op, first, second).map(|(m, _)| m);
             }
+            // Ciw's: the mean gap of the cycle's overall rate.
+            Self::PoissonIntervals { rates, endpoints, .. } => {
+                let rate = poisson_intervals::overall_rate(rates, endpoints);
+                if rate > 0.0 { 1.0 / rate } else { f64::INFINITY }
+            }
             Self::Poisson { rate } => *rate,
             Self::Geometric { prob } => 1.0 / prob,
             Self::Binomial { n, prob } => f64::from(*n) * prob,
@@ -515,6 +554,8 @@ impl Distribution {
             Self::Combined { op, first, second } => {
                 return compose::combined_moments(*op, first, second).map(|(_, v)| v);
             }
+            // Ciw gives none (NaN).
+            Self::PoissonIntervals { .. } => return None,
             Self::Poisson { rate } => *rate,
             Self::Geometric { prob } => (1.0 - prob) / (prob * prob),
             Self::Binomial { n, prob } => f64::from(*n) * prob * (1.0 - prob),

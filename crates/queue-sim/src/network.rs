@@ -653,10 +653,8 @@ impl Network {
                 if names.binary_search(&name.as_str()).is_err() {
                     return Err(ModelError::WaitingChange { class, name: name.clone(), problem: None });
                 }
-                d.validate().map_err(|problem| ModelError::WaitingChange {
-                    class,
-                    name: name.clone(),
-                    problem: Some(problem),
+                not_drawn_up_front(d).and_then(|()| d.validate()).map_err(|problem| {
+                    ModelError::WaitingChange { class, name: name.clone(), problem: Some(problem) }
                 })?;
             }
         }
@@ -771,7 +769,22 @@ fn check_batch(d: &Distribution, node: usize, class: usize) -> Result<(), ModelE
 }
 
 fn check(d: &Distribution, node: usize, class: usize, role: &'static str) -> Result<(), ModelError> {
-    d.validate().map_err(|problem: ParameterError| ModelError::Distribution { node, class, role, problem })
+    let allowed = if role == "arrival" { Ok(()) } else { not_drawn_up_front(d) };
+    allowed.and_then(|()| d.validate()).map_err(|problem: ParameterError| ModelError::Distribution {
+        node,
+        class,
+        role,
+        problem,
+    })
+}
+
+/// Only inter-arrival times may be drawn when the simulation is built
+/// ([`Distribution::PoissonIntervals`]).
+fn not_drawn_up_front(d: &Distribution) -> Result<(), ParameterError> {
+    match d {
+        Distribution::PoissonIntervals { .. } => Err(ParameterError::ArrivalsOnly),
+        _ => Ok(()),
+    }
 }
 
 impl Serialize for Servers {

@@ -199,3 +199,58 @@ fn an_axes_sink_gives_one_partial_however_the_block_is_tiled() {
         }
     }
 }
+
+/// `n` values `base + k / 2^shift`, `k` of 9 pseudo-random bits (an LCG),
+/// exact as floats; with the exact sum of squared deviations, which is
+/// that of the `k`s (the base cancels), from integer arithmetic.
+fn far_from_zero(n: usize, base: f64, shift: i32, seed: u64) -> (Vec<f64>, f64) {
+    let mut s = seed;
+    let ks: Vec<i128> = (0..n)
+        .map(|_| {
+            s = s.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            i128::from(s >> 55)
+        })
+        .collect();
+    let scale = 2f64.powi(-shift);
+    let x: Vec<f64> = ks.iter().map(|&k| base + k as f64 * scale).collect();
+    for (&v, &k) in x.iter().zip(&ks) {
+        assert_eq!((v - base) / scale, k as f64, "the data are exact");
+    }
+    let n = n as i128;
+    let (sum, squares) = (ks.iter().sum::<i128>(), ks.iter().map(|k| k * k).sum::<i128>());
+    // Σ(k - mean)² = (n Σk² - (Σk)²) / n, then the scale squared.
+    let m2 = (n * squares - sum * sum) as f64 / n as f64 * scale * scale;
+    (x, m2)
+}
+
+#[test]
+fn moments_fed_element_by_element_far_from_zero_meet_the_pairwise_error_bound() {
+    // Chan, Golub and LeVeque bound the relative error of the sum of
+    // squared deviations of pairwise updating by about log2(n) κ u, with
+    // κ = sqrt(1 + mean² / variance) the condition number and u = 2^-53.
+    // Data at 1e13 with a spread of 1 (κ about 3.5e13) fed one element a
+    // tile: the running sum drops bits every few elements, and the merges
+    // must read the compensated sum to stay within the bound.
+    let u = f64::EPSILON / 2.0;
+    for (base, shift) in [(1e13, 9), (1e12, 12), (1e11, 16)] {
+        for seed in 1..4 {
+            let n = 4096;
+            let (x, exact) = far_from_zero(n, base, shift, seed);
+            let kappa = (1.0 + base * base / (exact / n as f64)).sqrt();
+            let bound = (n as f64).log2() * kappa * u;
+            let mut all = SinkState::new(SinkKind::All(Acc::Moments), &[n], Vec::new());
+            // Two columns, the data and the data reversed, fed a row a tile.
+            let mut columns = SinkState::new(SinkKind::Columns(Acc::Moments), &[n, 2], Vec::new());
+            for (i, &v) in x.iter().enumerate() {
+                all.feed(&[v], 1, 1, i);
+                columns.feed(&[v, x[n - 1 - i]], 1, 2, i);
+            }
+            let Partial::Moments { m2, .. } = all.finish() else { panic!("moments") };
+            let Partial::Moments { m2: m2s, .. } = columns.finish() else { panic!("moments") };
+            for got in [m2[[]], m2s[[0]], m2s[[1]]] {
+                let err = (got - exact).abs() / exact;
+                assert!(err <= bound, "base {base}, seed {seed}: {got} vs {exact}, error {err} > {bound}");
+            }
+        }
+    }
+}

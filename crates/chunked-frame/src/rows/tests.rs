@@ -95,12 +95,15 @@ fn by_fast_path(case: &Case, na: &NaSet) -> Option<(usize, Vec<Column>)> {
     let slot_of = case.slot_of();
     let layout = Layout { ncols: case.ncols, slot_of: &slot_of, delimiter: b',', eol: case.eol };
     let mut builders = case.builders(na);
-    let rows = if case.buf.contains(&b'"') {
-        parse_rows::<true>(&case.buf, 0, case.limit, &layout, &mut builders)?
+    let stop = if case.buf.contains(&b'"') {
+        parse_rows::<true>(&case.buf, 0, case.limit, &layout, &mut builders)
     } else {
-        parse_rows::<false>(&case.buf, 0, case.limit, &layout, &mut builders)?
+        parse_rows::<false>(&case.buf, 0, case.limit, &layout, &mut builders)
     };
-    Some((rows, builders.into_iter().map(Builder::finish).collect()))
+    if !stop.clean {
+        return None;
+    }
+    Some((stop.rows, builders.into_iter().map(Builder::finish).collect()))
 }
 
 /// A field's text: plain, numeric, or quoted (with delimiters, line ends
@@ -169,6 +172,27 @@ proptest! {
         let na = NaSet::new(true, &[]);
         if let Some(fast) = by_fast_path(&case, &na) {
             prop_assert_eq!(Some(fast), by_tokenizer(&case, &na), "{:?}", String::from_utf8_lossy(&case.buf));
+        }
+    }
+
+    #[test]
+    fn where_the_fast_path_gives_up_the_rows_before_are_the_tokenizers(case in case()) {
+        let na = NaSet::new(true, &[]);
+        let slot_of = case.slot_of();
+        let layout = Layout { ncols: case.ncols, slot_of: &slot_of, delimiter: b',', eol: case.eol };
+        let mut builders = case.builders(&na);
+        let stop = parse_rows::<true>(&case.buf, 0, case.limit, &layout, &mut builders);
+        if !stop.clean {
+            // The block up to the row given up on: the same rows, read alike.
+            builders.iter_mut().for_each(|b| b.truncate(stop.rows));
+            let fast: Vec<Column> = builders.into_iter().map(Builder::finish).collect();
+            let before = Case { buf: case.buf[..stop.at].to_vec(), limit: stop.at, ..case.clone() };
+            prop_assert_eq!(
+                Some((stop.rows, fast)),
+                by_tokenizer(&before, &na),
+                "{:?}",
+                String::from_utf8_lossy(&case.buf)
+            );
         }
     }
 

@@ -344,3 +344,167 @@ fn the_variance_of_values_far_from_zero_is_computed_from_deviations() {
         .unwrap();
     assert_eq!(got.row(0)[1], Value::Float(5.0 / 3.0));
 }
+
+#[test]
+fn a_key_float_in_one_partition_and_int_in_later_ones_groups_as_float() {
+    // The sample (500 bytes) sees int keys; a key written `1.0` in the
+    // middle of the file makes its partition's key column float64, and the
+    // int keys of the partitions after it join the same float groups, as
+    // in pandas (keys 0.0, 1.0, 2.0).
+    let mut text = String::from("k,v\n");
+    for i in 0..3000 {
+        if i == 1500 {
+            text.push_str("1.0,5\n");
+        }
+        text.push_str(&format!("{},{i}\n", i % 3));
+    }
+    let file = TempCsv::new("widen_key_middle.csv", text.as_bytes());
+    let sum = |r: i64| (0..3000).filter(|i| i % 3 == r).sum::<i64>();
+    let want = [
+        vec![Value::Float(0.0), Value::Int(sum(0)), Value::Int(1000)],
+        vec![Value::Float(1.0), Value::Int(sum(1) + 5), Value::Int(1001)],
+        vec![Value::Float(2.0), Value::Int(sum(2)), Value::Int(1000)],
+    ];
+    for exec in executors() {
+        for blocksize in [4096, 700] {
+            let options = CsvOptions { sample_bytes: 500, ..CsvOptions::default() }.blocksize(blocksize);
+            let got = read_csv(file.path(), options)
+                .unwrap()
+                .groupby(&["k"])
+                .agg(&[("v", Agg::Sum), ("v", Agg::Size)])
+                .compute(&exec)
+                .unwrap();
+            let rows: Vec<Vec<Value>> = (0..got.height()).map(|r| got.row(r)).collect();
+            assert_eq!(rows, want, "blocksize {blocksize}");
+        }
+    }
+}
+
+#[test]
+fn several_value_columns_keep_their_own_statistics_and_held_values_when_one_widens() {
+    // Column `a` is int in the 500-byte sample and float64 from the
+    // partition holding `2.5` on (which also holds a `4`, a value the int
+    // partitions before it have too); `b` stays int and has nulls; `x` is
+    // float throughout. Every group's counts, sums, medians, first, last
+    // and distinct values differ between the columns, and the int partials
+    // widened at a merge must keep each column's own, in its own type.
+    let mut text = String::from("k,a,b,x\n");
+    let mut rows: Vec<(i64, f64, Option<i64>, f64)> = Vec::new();
+    for i in 0..3000i64 {
+        if i == 1500 {
+            text.push_str("1,2.5,,0.5\n1,4,,0.5\n");
+            rows.extend([(1, 2.5, None, 0.5), (1, 4.0, None, 0.5)]);
+        }
+        let b = (i % 4 != 0).then_some(i * 10);
+        let x = i as f64 / 4.0 + 0.25;
+        text.push_str(&format!("{},{i},{},{x:?}\n", i % 3, b.map_or(String::new(), |b| b.to_string())));
+        rows.push((i % 3, i as f64, b, x));
+    }
+    let file = TempCsv::new("widen_columns.csv", text.as_bytes());
+    let median = |mut xs: Vec<f64>| {
+        xs.sort_by(f64::total_cmp);
+        let n = xs.len();
+        if n % 2 == 1 { xs[n / 2] } else { (xs[n / 2 - 1] + xs[n / 2]) / 2.0 }
+    };
+    let distinct =
+        |xs: &[f64]| xs.iter().map(|x| x.to_bits()).collect::<std::collections::HashSet<_>>().len() as f64;
+    let want: Vec<Vec<f64>> = (0..3)
+        .map(|k| {
+            let a: Vec<f64> = rows.iter().filter(|r| r.0 == k).map(|r| r.1).collect();
+            let b: Vec<f64> =
+                rows.iter().filter(|r| r.0 == k).filter_map(|r| r.2).map(|b| b as f64).collect();
+            let x: Vec<f64> = rows.iter().filter(|r| r.0 == k).map(|r| r.3).collect();
+            let (na, nb) = (a.len() as f64, b.len() as f64);
+            let mean_b = b.iter().sum::<f64>() / nb;
+            let var_b = b.iter().map(|x| (x - mean_b).powi(2)).sum::<f64>() / (nb - 1.0);
+            vec![
+                na,
+                nb,
+                a.iter().sum(),
+                b.iter().sum(),
+                x.iter().sum(),
+                median(a.clone()),
+                median(b.clone()),
+                a.iter().sum::<f64>() / na,
+                var_b,
+                a[0],
+                a[a.len() - 1],
+                distinct(&a),
+                b[0],
+                b[b.len() - 1],
+                distinct(&b),
+            ]
+        })
+        .collect();
+    let aggs = [
+        ("a", Agg::Count),
+        ("b", Agg::Count),
+        ("a", Agg::Sum),
+        ("b", Agg::Sum),
+        ("x", Agg::Sum),
+        ("a", Agg::Median),
+        ("b", Agg::Median),
+        ("a", Agg::Mean),
+        ("b", Agg::Var(1)),
+        ("a", Agg::First),
+        ("a", Agg::Last),
+        ("a", Agg::Nunique),
+        ("b", Agg::First),
+        ("b", Agg::Last),
+        ("b", Agg::Nunique),
+    ];
+    for exec in executors() {
+        for blocksize in [4096, 700] {
+            let options = CsvOptions { sample_bytes: 500, ..CsvOptions::default() }.blocksize(blocksize);
+            let got =
+                read_csv(file.path(), options).unwrap().groupby(&["k"]).agg(&aggs).compute(&exec).unwrap();
+            assert_eq!(floats(&got.columns()[0]), [0.0, 1.0, 2.0]);
+            // The sums, first and last of `a` are float64 (it widened); of `b`, int64.
+            for (j, float) in [(3, true), (4, false), (10, true), (11, true), (13, false), (14, false)] {
+                assert_eq!(
+                    matches!(got.columns()[j], Column::Float64 { .. }),
+                    float,
+                    "{}, blocksize {blocksize}",
+                    got.names()[j]
+                );
+            }
+            for (j, name) in got.names().iter().enumerate().skip(1) {
+                let values = floats(&got.columns()[j]);
+                for (k, want) in want.iter().enumerate() {
+                    assert!(
+                        close(values[k], want[j - 1]),
+                        "{name} of group {k}, blocksize {blocksize}: {} vs {}",
+                        values[k],
+                        want[j - 1]
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn held_values_past_the_limit_stay_an_error_when_the_partial_that_passed_it_widens() {
+    // The first partition (int, 285 or so values) passes the limit of 100
+    // held values; the second (25 values, floats among them) does not. The
+    // first is widened to float at the merge, and its overflow must stay.
+    let mut text = String::from("k,a\n");
+    for i in 0..300 {
+        text.push_str(&format!("0,{}\n", 1000 + i));
+    }
+    for i in 0..10 {
+        text.push_str(&format!("0,{i}.5\n"));
+    }
+    let file = TempCsv::new("widen_overflow.csv", text.as_bytes());
+    let options = CsvOptions { sample_bytes: 500, ..CsvOptions::default() }.blocksize(2000);
+    let agg = read_csv(file.path(), options).unwrap().groupby(&["k"]).median("a");
+    assert_eq!(agg.partitions(), 2);
+    for exec in executors() {
+        let err = agg.clone().max_held_values(100).compute(&exec).unwrap_err();
+        assert!(
+            matches!(err, chunked_frame::FrameError::TooManyHeldValues { held, limit: 100 } if held > 250),
+            "{err}"
+        );
+        assert!(agg.clone().max_held_values(310).compute(&exec).is_ok());
+    }
+}

@@ -144,6 +144,27 @@ pub enum ParameterError {
         /// The state (from 0).
         state: usize,
     },
+    /// A [`crate::Distribution::PoissonIntervals`] anywhere but as a class's
+    /// arrival distribution at a node: its dates are drawn when the
+    /// simulation is built, as Ciw draws them when the distribution is made.
+    #[error(
+        "poisson_intervals can only be a class's arrival distribution at a node (its arrival dates are drawn \
+         when the simulation is built), not part of another distribution or a service, patience or batch distribution"
+    )]
+    ArrivalsOnly,
+    /// A [`crate::Distribution::PoissonIntervals`] whose arrival dates would
+    /// not fit in memory: too many intervals or too many expected dates.
+    #[error(
+        "poisson_intervals up to max_sample_date would hold about {count:e} {what}, more than the {max:e} allowed"
+    )]
+    TooManyDates {
+        /// `"intervals"` or `"arrival dates"`.
+        what: &'static str,
+        /// How many (an estimate for the dates).
+        count: f64,
+        /// The most allowed.
+        max: f64,
+    },
     /// A component of a mixture or combination with bad parameters.
     #[error("in `{name}`{}: {problem}", index.map(|i| format!("[{i}]")).unwrap_or_default())]
     Part {

@@ -45,7 +45,7 @@ pub(super) fn check_mixture(dists: &[Distribution], probs: &[f64]) -> Result<(),
     }
     probabilities("dists", dists.len(), probs)?;
     for (index, d) in dists.iter().enumerate() {
-        d.validate().map_err(|problem| ParameterError::Part {
+        part_allowed(d).and_then(|()| d.validate()).map_err(|problem| ParameterError::Part {
             name: "dists",
             index: Some(index),
             problem: Box::new(problem),
@@ -57,13 +57,22 @@ pub(super) fn check_mixture(dists: &[Distribution], probs: &[f64]) -> Result<(),
 /// Checks both parts of a combination.
 pub(super) fn check_combined(first: &Distribution, second: &Distribution) -> Result<(), ParameterError> {
     for (name, d) in [("first", first), ("second", second)] {
-        d.validate().map_err(|problem| ParameterError::Part {
+        part_allowed(d).and_then(|()| d.validate()).map_err(|problem| ParameterError::Part {
             name,
             index: None,
             problem: Box::new(problem),
         })?;
     }
     Ok(())
+}
+
+/// A distribution drawn when the simulation is built cannot be part of
+/// another.
+fn part_allowed(d: &Distribution) -> Result<(), ParameterError> {
+    match d {
+        Distribution::PoissonIntervals { .. } => Err(ParameterError::ArrivalsOnly),
+        _ => Ok(()),
+    }
 }
 
 /// Mean and variance of a mixture, Ciw's formulas: `sum p m` and

@@ -2,7 +2,7 @@
 //! draw needs kept per simulation.
 
 use super::phase_type::PhaseChain;
-use super::{Distribution, certain_last};
+use super::{Distribution, ParameterError, certain_last};
 use crate::behaviour::QueuedCustomer;
 use crate::random::{RandomSource, running_sums};
 
@@ -36,6 +36,20 @@ enum Parts {
 }
 
 impl Sampler {
+    /// A sampler of inter-arrival times: [`Sampler::new`], but a
+    /// [`Distribution::PoissonIntervals`] draws its dates now, from `rng`,
+    /// and becomes the sequence of their gaps.
+    pub(crate) fn arrivals(dist: Distribution, rng: &mut dyn RandomSource) -> Result<Self, ParameterError> {
+        match &dist {
+            Distribution::PoissonIntervals { rates, endpoints, max_sample_date } => {
+                let values =
+                    super::poisson_intervals::inter_arrivals(rates, endpoints, *max_sample_date, rng)?;
+                Ok(Self::new(Distribution::Sequential { values }))
+            }
+            _ => Ok(Self::new(dist)),
+        }
+    }
+
     pub(crate) fn new(dist: Distribution) -> Self {
         let running_sums = match &dist {
             Distribution::HyperExponential { probs, .. }
@@ -172,6 +186,8 @@ impl Sampler {
                 }
                 _ => f64::NAN,
             },
+            // Replaced by its inter-arrival times in `Sampler::arrivals`.
+            Distribution::PoissonIntervals { .. } => f64::NAN,
             Distribution::Poisson { rate } => rng.poisson(*rate),
             Distribution::Geometric { prob } => rng.geometric(*prob),
             Distribution::Binomial { n, prob } => rng.binomial(*n, *prob),

@@ -6,8 +6,8 @@
 use crate::behaviour::{Baulking, QueuedCustomer};
 use std::collections::VecDeque;
 
-use crate::distribution::Sampler;
-use crate::error::SimError;
+use crate::distribution::{Distribution, Sampler};
+use crate::error::{ModelError, SimError};
 use crate::network::{Network, Preemption};
 use crate::python_random::PythonRandom;
 use crate::random::{Pcg, RandomSource};
@@ -178,7 +178,7 @@ impl<R: RandomSource> Simulation<R> {
     /// classes with the same name keep their order in the model. Classes
     /// keep their numbers in the model (records give
     /// `network.classes` indices) either way.
-    pub fn with_rng(network: &Network, rng: R) -> Result<Self, SimError> {
+    pub fn with_rng(network: &Network, mut rng: R) -> Result<Self, SimError> {
         network.validate()?;
         let classes = network.classes.len();
         let n = network.nodes.len();
@@ -189,6 +189,19 @@ impl<R: RandomSource> Simulation<R> {
                 let at = &class.nodes[node];
                 arrivals.push(at.arrival.clone().map(Sampler::new));
                 services.push(Sampler::new(at.service.clone()));
+            }
+        }
+        // Ciw draws the dates of a PoissonIntervals when the distribution is
+        // made: before the simulation, the model's classes in order, then
+        // nodes, as a script listing them so makes them.
+        for (class, c) in network.classes.iter().enumerate() {
+            for (node, at) in c.nodes.iter().enumerate() {
+                if let Some(d @ Distribution::PoissonIntervals { .. }) = &at.arrival {
+                    let sampler = Sampler::arrivals(d.clone(), &mut rng).map_err(|problem| {
+                        ModelError::Distribution { node, class, role: "arrival", problem }
+                    })?;
+                    arrivals[node * classes + class] = Some(sampler);
+                }
             }
         }
         let routes = Routes::new(network)?;

@@ -57,7 +57,9 @@ fn has_atoms(d: &Distribution) -> bool {
         | Distribution::HyperExponential { .. }
         | Distribution::PhaseType { .. }
         | Distribution::Coxian { .. }
-        | Distribution::HyperErlang { .. } => false,
+        | Distribution::HyperErlang { .. }
+        // Dates uniform within intervals of positive width.
+        | Distribution::PoissonIntervals { .. } => false,
         Distribution::Uniform { lower, upper } => lower == upper,
         Distribution::Triangular { lower, upper, .. } => lower == upper,
         Distribution::Mixture { dists, .. } => dists.iter().any(has_atoms),

@@ -6,12 +6,19 @@ baulking, reneging, batches, class changes, disciplines, server
 priorities, capacities, blocking, deterministic and discrete times that
 tie), runs each in Ciw (through `golden.network`) and in queue-sim
 (`xtask sim --rng ciw --records`), and compares every record field by
-field. A model that differs is written to `fuzz-failures/` with both
-record files, to become a golden model once understood.
+field. Each model runs in one of several modes (`--modes`): to a time
+(`time`), to a number of customers counted one of Ciw's four ways
+(`count`), to a time with one of Ciw's state trackers whose state
+probabilities are compared too (`tracker`), or, on networks drawn to jam
+(small queues routing into each other), until deadlock, comparing the time
+of deadlock and the records (`deadlock`). A model that differs is written
+to `fuzz-failures/` with the verdict, to become a golden model once
+understood.
 
 Run from this folder, with Ciw installed and a release xtask built:
     cargo build --release -p xtask
     python fuzz.py [--models N] [--seed S] [--xtask PATH] [--max-time T]
+                   [--modes time,count,tracker,deadlock]
 It is a tool, not a test: the tests compare committed goldens only.
 """
 import argparse
@@ -19,6 +26,7 @@ import csv
 import math
 import os
 import random
+import signal
 import subprocess
 import sys
 import tempfile
@@ -94,8 +102,10 @@ def increasing(r, count, steps):
     return dates
 
 
-def random_model(r):
-    """A random model using a random subset of the features."""
+def random_model(r, extra):
+    """A random model using a random subset of the features. Features added
+    to the fuzzer later draw from `extra`, a stream of their own, so that
+    the models of an older run's seed are drawn again the same."""
     n = r.randint(1, 3)
     k = r.randint(1, 3)
     names = r.sample(["Alpha", "Beta", "Gamma", "Delta", "Eps"], k)
@@ -188,6 +198,14 @@ def random_model(r):
             if use(0.6) or (i == 0 and not any_arrival and ci == k - 1):
                 a["arrival"] = time_dist(r, r.choice([1.0, 2.0, 4.0]), tie and use(0.5))
                 any_arrival = True
+                if extra.random() < 0.1:
+                    count = extra.randint(1, 3)
+                    a["arrival"] = {
+                        "type": "poisson_intervals",
+                        "rates": [extra.choice([0.0, 0.25, 0.5, 1.5]) for _ in range(count)],
+                        "endpoints": increasing(extra, count, [1, 3, 6]),
+                        "max_sample_date": float(extra.choice([10, 40, 100])),
+                    }
             a["service"] = time_dist(r, r.choice([0.5, 1.0, 2.0]), tie and use(0.6))
             if i not in ps_nodes:
                 if use(0.1) and "arrival" in a:
@@ -242,12 +260,68 @@ def random_model(r):
     return model
 
 
-def ciw_records(model, seed, max_time):
-    """Ciw's records of the model, as rows of strings (ours' columns)."""
-    names = sorted(c["name"] for c in model["classes"])
+# Seconds a run may take on either side before it counts as running for
+# ever (Ciw runs for ever to a count a deadlock never reaches).
+PATIENCE = 20
+
+
+class TooLong(Exception):
+    """Ciw ran past PATIENCE seconds."""
+
+
+def _too_long(signum, frame):
+    raise TooLong()
+
+
+TRACKERS = ["system", "node", "node_class", "naive_blocking", "matrix_blocking", "subset", "groups"]
+
+
+def ciw_tracker(label):
+    """Ciw's tracker for an `xtask sim --tracker` label."""
+    if label.startswith("subset:"):
+        return ciw.trackers.NodePopulationSubset([int(i) for i in label[7:].split(",")])
+    if label.startswith("groups:"):
+        groups = [[int(i) for i in g.split(",")] for g in label[7:].split(";")]
+        return ciw.trackers.GroupedNodePopulation(groups)
+    return {
+        "system": ciw.trackers.SystemPopulation,
+        "node": ciw.trackers.NodePopulation,
+        "node_class": ciw.trackers.NodeClassMatrix,
+        "naive_blocking": ciw.trackers.NaiveBlocking,
+        "matrix_blocking": ciw.trackers.MatrixBlocking,
+    }[label]()
+
+
+def ciw_run(model, seed, case):
+    """Ciw's records of the model (rows of strings, ours' columns) and what
+    the case compares besides: the state probabilities (state text to
+    probability text) or the time of deadlock."""
     ciw.seed(seed)
-    Q = golden.simulation(model)
-    Q.simulate_until_max_time(max_time)
+    options = {}
+    if case["mode"] == "tracker":
+        options["tracker"] = ciw_tracker(case["tracker"])
+    if case["mode"] == "deadlock":
+        options["deadlock_detector"] = ciw.deadlock.StateDigraph()
+        options["tracker"] = ciw.trackers.NodePopulation()
+    Q = golden.simulation(model, **options)
+    signal.signal(signal.SIGALRM, _too_long)
+    signal.alarm(PATIENCE)
+    try:
+        if case["mode"] == "count":
+            Q.simulate_until_max_customers(case["customers"], method=case["method"])
+        elif case["mode"] == "deadlock":
+            Q.simulate_until_deadlock()
+        else:
+            Q.simulate_until_max_time(case["max_time"])
+    finally:
+        signal.alarm(0)
+    extra = None
+    if case["mode"] == "tracker":
+        # `xtask sim` observes the whole run, to its max_time.
+        period = (0, case["max_time"])
+        extra = {str(k): repr(v) for k, v in Q.statetracker.state_probabilities(observation_period=period).items()}
+    elif case["mode"] == "deadlock":
+        extra = repr(max(Q.times_to_deadlock.values()))
     rows = []
     for rec in Q.get_all_records():
         rows.append([
@@ -259,20 +333,55 @@ def ciw_records(model, seed, max_time):
             str(rec.queue_size_at_arrival), golden.field(rec.queue_size_at_departure),
             golden.field(rec.server_id), rec.record_type,
         ])
-    del names
-    return rows
+    return rows, extra
 
 
-def our_records(xtask, path, seed, max_time, out):
-    """Ours, through `xtask sim --records`; None and the error on failure."""
-    cmd = [xtask, "sim", "--model", path, "--rng", "ciw", "--trials", "1", "--seed", str(seed),
-           "--max-time", repr(max_time), "--records", out, "--workers", "1"]
-    done = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, "RUST_BACKTRACE": "0"})
+def run_xtask(cmd):
+    """Runs xtask: the finished process and None, or None and the error."""
+    try:
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=PATIENCE,
+                              env={**os.environ, "RUST_BACKTRACE": "0"})
+    except subprocess.TimeoutExpired:
+        return None, f"ran longer than {PATIENCE} s"
     if done.returncode != 0:
         return None, done.stderr.strip()
-    with open(out, newline="") as f:
-        rows = list(csv.reader(f))[1:]
-    return [row[2:] for row in rows], None
+    return done, None
+
+
+def our_run(xtask, path, seed, case, tmp):
+    """Ours, through `xtask sim --records` (and `--state-probabilities` or
+    `--until-deadlock`): the records, the extra the case compares, and None;
+    or None, None and the error."""
+    records = os.path.join(tmp, "r.csv")
+    cmd = [xtask, "sim", "--model", path, "--rng", "ciw", "--trials", "1", "--seed", str(seed),
+           "--records", records, "--workers", "1"]
+    if case["mode"] == "count":
+        cmd += ["--max-customers", str(case["customers"]), "--count", case["method"].lower()]
+    elif case["mode"] == "deadlock":
+        cmd += ["--until-deadlock"]
+    else:
+        cmd += ["--max-time", repr(case["max_time"])]
+    done, error = run_xtask(cmd)
+    if error:
+        return None, None, error
+    with open(records, newline="") as f:
+        rows = [row[2:] for row in list(csv.reader(f))[1:]]
+    extra = None
+    if case["mode"] == "tracker":
+        # A second run for the probabilities: `--records` streams its runs
+        # and takes no `--state-probabilities`.
+        probabilities = os.path.join(tmp, "p.csv")
+        at = cmd.index("--records")
+        cmd = cmd[:at] + cmd[at + 2:] + ["--state-probabilities", probabilities, "--tracker", case["tracker"]]
+        _, error = run_xtask(cmd)
+        if error:
+            return None, None, error
+        with open(probabilities, newline="") as f:
+            extra = {row[2]: row[3] for row in list(csv.reader(f))[1:]}
+    elif case["mode"] == "deadlock":
+        table = list(csv.DictReader(done.stdout.splitlines()))
+        extra = table[0]["time_to_deadlock"]
+    return rows, extra, None
 
 
 def same(a, b):
@@ -289,13 +398,74 @@ def same(a, b):
 
 
 def compare(ours, theirs):
-    """The first difference, or None."""
+    """The first difference of two lists of records, or None."""
     for i, (o, t) in enumerate(zip(ours, theirs)):
         if len(o) != len(t) or not all(same(a, b) for a, b in zip(o, t)):
             return f"record {i}: ours {o} / Ciw {t}"
     if len(ours) != len(theirs):
         return f"{len(ours)} records here, {len(theirs)} in Ciw"
     return None
+
+
+def compare_extra(ours, theirs):
+    """The first difference of the state probabilities (dicts: exactly the
+    same states, probabilities equal as floats) or of the times of deadlock
+    (texts of floats), or None."""
+    if isinstance(theirs, dict):
+        if set(ours) != set(theirs):
+            return f"states only here {sorted(set(ours) - set(theirs))[:5]}, only in Ciw {sorted(set(theirs) - set(ours))[:5]}"
+        for state, p in theirs.items():
+            if not same(ours[state], p):
+                return f"probability of {state}: ours {ours[state]} / Ciw {p}"
+        return None
+    if theirs is not None and not same(ours, theirs):
+        return f"time to deadlock: ours {ours} / Ciw {theirs}"
+    return None
+
+
+def random_case(r, model, modes, max_time):
+    """How to run the model: a mode of `modes` and its settings."""
+    mode = r.choice(modes) if len(modes) > 1 else modes[0]
+    case = {"mode": mode, "max_time": max_time}
+    if mode == "count":
+        case["method"] = r.choice(["Complete", "Finish", "Arrive", "Accept"])
+        case["customers"] = r.randint(1, 120)
+    elif mode == "tracker":
+        label = r.choice(TRACKERS)
+        n = len(model["nodes"])
+        if label == "subset":
+            label = "subset:" + ",".join(str(i) for i in r.sample(range(n), r.randint(1, n)))
+        elif label == "groups":
+            order = list(range(n))
+            r.shuffle(order)
+            cut = r.randint(1, n)
+            groups = [order[:cut]] + ([order[cut:]] if order[cut:] else [])
+            label = "groups:" + ";".join(",".join(str(i) for i in g) for g in groups)
+        case["tracker"] = label
+    return case
+
+
+def jamming_model(r):
+    """A network drawn to deadlock: two to four nodes of one or two servers
+    with little queue room, routing into each other."""
+    n = r.randint(2, 4)
+    nodes = [{"servers": r.randint(1, 2), "queue_capacity": r.randint(0, 2)} for _ in range(n)]
+    classes = []
+    for ci in range(r.randint(1, 2)):
+        rows = []
+        for i in range(n):
+            weights = [0.0 if j == i else r.random() for j in range(n)]
+            total = sum(weights)
+            stay = r.uniform(0.6, 0.95)
+            rows.append([round(w / total * stay, 3) for w in weights])
+        per_node = []
+        for i in range(n):
+            a = {"service": {"type": "exponential", "rate": r.choice([0.5, 1.0, 2.0])}}
+            if i == 0 or r.random() < 0.5:
+                a["arrival"] = {"type": "exponential", "rate": r.choice([0.5, 1.0, 2.0])}
+            per_node.append(a)
+        classes.append({"name": f"Class {ci}", "routing": rows, "nodes": per_node})
+    return {"nodes": nodes, "classes": classes}
 
 
 def main():
@@ -305,14 +475,28 @@ def main():
     p.add_argument("--max-time", type=float, default=60.0)
     p.add_argument("--xtask", default=os.path.join(ROOT, "target", "release", "xtask"))
     p.add_argument("--out", default=os.path.join(HERE, "fuzz-failures"))
+    p.add_argument("--modes", default="time", help="comma-separated: time, count, tracker, deadlock")
     args = p.parse_args()
+    modes = args.modes.split(",")
+    unknown = set(modes) - {"time", "count", "tracker", "deadlock"}
+    if unknown:
+        p.error(f"unknown modes {sorted(unknown)}")
     r = random.Random(args.seed)
     failures = 0
     refused = 0
     ciw_failed = 0
+    # Count runs this crate refuses up front where Ciw runs on (a known
+    # difference in the README: a class that can reach a node it never
+    # leaves might never let the count be reached).
+    trapped = 0
+    agreed = {mode: 0 for mode in modes}
     with tempfile.TemporaryDirectory() as tmp:
         for m in range(args.models):
-            model = random_model(r)
+            # One mode draws nothing, so that older runs replay.
+            mode = r.choice(modes) if len(modes) > 1 else modes[0]
+            extra = random.Random(f"{args.seed} {m}")
+            model = jamming_model(r) if mode == "deadlock" else random_model(r, extra)
+            case = random_case(r, model, [mode], args.max_time)
             text = to_toml(model)
             path = os.path.join(tmp, f"m{m}.toml")
             with open(path, "w") as f:
@@ -321,11 +505,13 @@ def main():
             parsed["_process"] = False
             seed = r.randint(0, 10_000)
             try:
-                theirs = ciw_records(parsed, seed, args.max_time)
+                theirs, their_extra = ciw_run(parsed, seed, case)
                 ciw_error = None
+            except TooLong:
+                theirs, ciw_error = None, f"ran longer than {PATIENCE} s"
             except Exception as e:  # Ciw refuses or fails on some models
                 theirs, ciw_error = None, f"{type(e).__name__}: {e}"
-            ours, our_error = our_records(args.xtask, path, seed, args.max_time, os.path.join(tmp, "r.csv"))
+            ours, our_extra, our_error = our_run(args.xtask, path, seed, case, tmp)
             if ciw_error and our_error:
                 refused += 1
                 continue
@@ -334,20 +520,29 @@ def main():
                 ciw_failed += 1
                 print(f"model {m} (seed {seed}): Ciw failed ({ciw_error[:120]}), ours ran", flush=True)
                 continue
+            if our_error and case["mode"] == "count" and "never leave the network" in our_error:
+                trapped += 1
+                continue
             if our_error:
                 verdict = f"Ciw ran; ours: {our_error}"
             else:
-                verdict = compare(ours, theirs)
+                verdict = compare(ours, theirs) or compare_extra(our_extra, their_extra)
             if verdict is None:
+                agreed[case["mode"]] += 1
                 continue
+            settings = ", ".join(
+                f"{k} {v}" for k, v in case.items() if k != "max_time" or case["mode"] in ("time", "tracker")
+            )
             failures += 1
             os.makedirs(args.out, exist_ok=True)
             base = os.path.join(args.out, f"model{m}_seed{seed}")
             with open(base + ".toml", "w") as f:
                 why = "\n".join("# " + line for line in verdict[:600].splitlines())
-                f.write(f"# seed {seed}, max_time {args.max_time}\n{why}\n" + text)
-            print(f"model {m} (seed {seed}): {verdict[:300]}", flush=True)
-    print(f"{args.models} models: {failures} differ, {refused} refused by both, {ciw_failed} failed in Ciw only")
+                f.write(f"# seed {seed}, {settings}\n{why}\n" + text)
+            print(f"model {m} (seed {seed}, {settings}): {verdict[:300]}", flush=True)
+    each = ", ".join(f"{n} {mode}" for mode, n in agreed.items())
+    print(f"{args.models} models: {failures} differ, {refused} refused by both, {ciw_failed} failed in Ciw only, "
+          f"{trapped} count runs refused here (a trap); agreed: {each}")
     sys.exit(1 if failures else 0)
 
 

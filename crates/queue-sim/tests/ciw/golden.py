@@ -81,14 +81,17 @@ def dist(d):
         import operator
         op = {"add": operator.add, "sub": operator.sub, "mul": operator.mul, "div": operator.truediv}[d["op"]]
         return op(dist(d["first"]), dist(d["second"]))
-    # Drawn from Ciw's numpy stream: queue-sim does not match these yet, so
-    # no golden model uses them.
+    # Drawn from Ciw's numpy stream (batch sizes; batching_numpy.toml).
     if t == "poisson":
         return D.Poisson(rate=d["rate"])
     if t == "geometric":
         return D.Geometric(prob=d["prob"])
     if t == "binomial":
         return D.Binomial(n=d["n"], prob=d["prob"])
+    # Draws every date when made: a Poisson count per interval from numpy's
+    # stream, then uniform dates from Python's (poisson_intervals.toml).
+    if t == "poisson_intervals":
+        return D.PoissonIntervals(rates=d["rates"], endpoints=d["endpoints"], max_sample_date=d["max_sample_date"])
     raise ValueError(t)
 
 

@@ -322,6 +322,14 @@ fn batch_sizes_from_numpys_stream_equal_ciw_record_for_record() {
 }
 
 #[test]
+fn poisson_intervals_arrivals_equal_ciw_record_for_record() {
+    // Every date drawn when the network is made: a count per interval from
+    // ciw.rng, uniform dates from Python's random, in the file's class
+    // order (Beta before Alpha, though Alpha is Ciw's class 0).
+    assert_same_records("poisson_intervals");
+}
+
+#[test]
 fn routing_objects_equal_ciw_record_for_record() {
     // Join the shortest queue, load balancing, probabilistic, direct,
     // cycle and leave routers.

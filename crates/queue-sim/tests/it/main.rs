@@ -12,6 +12,7 @@ mod disciplines;
 mod distributions;
 mod hostile;
 mod model;
+mod poisson_intervals;
 mod priorities;
 mod properties;
 mod reneging;
