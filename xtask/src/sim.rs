@@ -196,6 +196,8 @@ pub(crate) fn run(args: Args) -> Result<()> {
         bail!("--warmup applies to --summary, --report and --plots: add one of them");
     }
     let plan = sweep.plan().context("invalid sweep")?.event_budget(args.event_budget);
+    let outputs = [args.out.as_deref(), args.records.as_deref(), args.state_probabilities.as_deref()];
+    crate::sim_rows::check_seeds(&outputs, sweep.seed, sweep.trials)?;
     // The row, the executor's copies of it, the index and its task, twice
     // over: the graph strategy was measured at 1.4 times the rows and tasks.
     check_memory(plan.len(), 2 * (3 * std::mem::size_of::<TrialResult>() + 32))?;

@@ -49,6 +49,25 @@ pub(crate) fn refuse_parquet(path: Option<&Path>, flag: &str, what: &str) -> Res
     Ok(())
 }
 
+/// Refuses, before any run, a sweep whose seeds a Parquet output among
+/// `outputs` could not hold (its columns are int64; the last seed is
+/// `seed + trials - 1`).
+pub(crate) fn check_seeds(outputs: &[Option<&Path>], seed: u64, trials: u64) -> Result<()> {
+    let last = seed.saturating_add(trials.saturating_sub(1));
+    let parquet = outputs.iter().flatten().find(|p| Format::of(p) == Format::Parquet);
+    if let Some(path) = parquet
+        && i64::try_from(last).is_err()
+    {
+        bail!(
+            "seed {last} is beyond the largest int64 ({}), which the Parquet file {} can hold: \
+             lower --seed or write CSV (give the output another extension)",
+            i64::MAX,
+            path.display()
+        );
+    }
+    Ok(())
+}
+
 /// Writes a sweep's rows to `output`, in the format its path names.
 pub(crate) fn write(output: &Output, rows: &[TrialResult]) -> Result<()> {
     match Format::of(output.path()) {

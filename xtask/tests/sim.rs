@@ -772,5 +772,8 @@ fn outputs_that_are_not_rows_refuse_a_parquet_name_before_any_run() {
     let err = failed(&sim(&["--seed", &seed, "--out", out.to_str().unwrap()]));
     assert!(err.contains("beyond the largest int64"), "{err}");
     assert!(!out.exists());
+    // Refused before any run: a sweep that would take an hour fails at once.
+    let err = failed(&sim(&["--seed", &seed, "--records", out.to_str().unwrap()]));
+    assert!(err.contains("beyond the largest int64") && err.contains("big.parquet"), "{err}");
     std::fs::remove_dir_all(dir).unwrap();
 }

@@ -217,23 +217,23 @@ pub(crate) fn read_row_group_filtered(
     let group = Group::open(source, part)?;
     let names: Vec<String> = columns.iter().map(|&c| source.file_schema.fields[c].name.clone()).collect();
     let used = filter.columns();
-    let mut decoded: Vec<Option<Column>> = vec![None; columns.len()];
+    // The condition's columns, decoded whole, in a frame of their own.
+    let mut used_names = Vec::new();
+    let mut used_columns = Vec::new();
     for (i, name) in names.iter().enumerate() {
         if used.contains(name) {
-            decoded[i] = Some(group.column(columns[i], None)?);
+            used_names.push(name.clone());
+            used_columns.push(group.column(columns[i], None)?);
         }
     }
-    let (used_names, used_columns): (Vec<String>, Vec<Column>) =
-        names.iter().zip(&decoded).filter_map(|(n, c)| Some((n.clone(), c.clone()?))).unzip();
     let condition = DataFrame::from_parts(used_names, used_columns);
     let sel = selection(filter, &condition, group.rows)?;
-    drop(condition);
     let all = sel.len() == group.rows;
     let mut out = Vec::with_capacity(columns.len());
-    for (i, &c) in columns.iter().enumerate() {
-        out.push(match decoded[i].take() {
-            Some(column) if all => column,
-            Some(column) => gather(&column, &sel),
+    for (name, &c) in names.iter().zip(columns) {
+        out.push(match condition.column(name) {
+            Some(column) if all => column.clone(),
+            Some(column) => gather(column, &sel),
             None => group.column(c, (!all).then_some(&sel[..]))?,
         });
     }

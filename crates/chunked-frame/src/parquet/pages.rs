@@ -558,11 +558,14 @@ fn strings(pages: &mut dyn PageReader, nullable: bool, rows: usize) -> Res<Colum
                 let out = if defined == p.rows { &mut codes } else { &mut dense };
                 match p.encoding {
                     Encoding::RLE_DICTIONARY | Encoding::PLAIN_DICTIONARY => {
-                        indices(p.values, defined, &mut idx, table.len())?;
                         if identity {
-                            // The usual case: the dictionary's indices are the codes.
-                            out.extend_from_slice(&idx);
+                            // The usual case: the dictionary's indices are the
+                            // codes, decoded straight into the column.
+                            let from = out.len();
+                            hybrid_indices(p.values, defined, out, table.len())?;
+                            debug_assert_eq!(out.len(), from + defined);
                         } else {
+                            indices(p.values, defined, &mut idx, table.len())?;
                             // `as`: each index is below the table's length.
                             out.extend(idx.iter().map(|&i| table[i as usize]));
                         }
@@ -614,6 +617,12 @@ impl<'a> Plain<'a> {
 /// `n` of them decoded into `idx` (cleared first), each below `bound`.
 fn indices(data: &[u8], n: usize, idx: &mut Vec<u32>, bound: usize) -> Res<()> {
     idx.clear();
+    hybrid_indices(data, n, idx, bound)
+}
+
+/// [`indices`] appended to `out`, whose earlier values are left alone.
+fn hybrid_indices(data: &[u8], n: usize, out: &mut Vec<u32>, bound: usize) -> Res<()> {
+    let start = out.len();
     if n == 0 {
         return Ok(());
     }
@@ -622,8 +631,8 @@ fn indices(data: &[u8], n: usize, idx: &mut Vec<u32>, bound: usize) -> Res<()> {
     if width > 32 {
         return Err(Problem::Bad(format!("dictionary indices of {width} bits")));
     }
-    hybrid(runs, u32::from(width), n, idx)?;
-    match idx.iter().copied().max() {
+    hybrid(runs, u32::from(width), n, out)?;
+    match out[start..].iter().copied().max() {
         Some(m) if usize::try_from(m).map_or(true, |m| m >= bound) => {
             Err(Problem::Bad(format!("index {m} past the dictionary of {bound} values")))
         }
