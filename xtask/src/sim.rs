@@ -5,7 +5,7 @@
 //! rows are journaled as they complete, so that `--resume` after a kill
 //! finishes the sweep without redoing them.
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
@@ -728,31 +728,4 @@ fn journal_path(out: &std::path::Path) -> PathBuf {
     let mut name = out.as_os_str().to_owned();
     name.push(".journal");
     PathBuf::from(name)
-}
-
-/// Writes sweep rows; floats in shortest round-trip form, NaN and infinite
-/// servers as empty fields.
-pub(crate) fn write_rows(out: &mut dyn Write, rows: &[TrialResult]) -> std::io::Result<()> {
-    // Runs until deadlock say when.
-    let deadlock = rows.iter().any(|r| r.time_to_deadlock.is_some());
-    let extra = if deadlock { ",time_to_deadlock" } else { "" };
-    writeln!(out, "servers,seed,records,mean_wait,utilisation{extra}")?;
-    let opt = |x: Option<String>| x.unwrap_or_default();
-    for r in rows {
-        let wait = r.mean_wait.map(|w| format!("{w:?}")).unwrap_or_default();
-        write!(
-            out,
-            "{},{},{},{},{}",
-            opt(r.servers.map(|c| c.to_string())),
-            r.seed,
-            r.records,
-            wait,
-            opt(r.utilisation.map(|u| format!("{u:?}")))
-        )?;
-        if deadlock {
-            write!(out, ",{}", opt(r.time_to_deadlock.map(|t| format!("{t:?}"))))?;
-        }
-        writeln!(out)?;
-    }
-    Ok(())
 }

@@ -71,7 +71,7 @@ pub(crate) fn check_seeds(outputs: &[Option<&Path>], seed: u64, trials: u64) -> 
 /// Writes a sweep's rows to `output`, in the format its path names.
 pub(crate) fn write(output: &Output, rows: &[TrialResult]) -> Result<()> {
     match Format::of(output.path()) {
-        Format::Csv => output.write(|w| crate::sim::write_rows(w, rows))?,
+        Format::Csv => output.write(|w| write_rows(w, rows))?,
         Format::Parquet => {
             let mut failure = None;
             let written = output.write(|w| {
@@ -516,4 +516,31 @@ impl<'w, 'r, T> Sink<'w, 'r, T> {
         }
         Ok(())
     }
+}
+
+/// Writes sweep rows; floats in shortest round-trip form, NaN and infinite
+/// servers as empty fields.
+fn write_rows(out: &mut dyn Write, rows: &[TrialResult]) -> std::io::Result<()> {
+    // Runs until deadlock say when.
+    let deadlock = rows.iter().any(|r| r.time_to_deadlock.is_some());
+    let extra = if deadlock { ",time_to_deadlock" } else { "" };
+    writeln!(out, "servers,seed,records,mean_wait,utilisation{extra}")?;
+    let opt = |x: Option<String>| x.unwrap_or_default();
+    for r in rows {
+        let wait = r.mean_wait.map(|w| format!("{w:?}")).unwrap_or_default();
+        write!(
+            out,
+            "{},{},{},{},{}",
+            opt(r.servers.map(|c| c.to_string())),
+            r.seed,
+            r.records,
+            wait,
+            opt(r.utilisation.map(|u| format!("{u:?}")))
+        )?;
+        if deadlock {
+            write!(out, ",{}", opt(r.time_to_deadlock.map(|t| format!("{t:?}"))))?;
+        }
+        writeln!(out)?;
+    }
+    Ok(())
 }
