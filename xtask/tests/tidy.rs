@@ -1,7 +1,9 @@
 //! Tidy checks, so that `cargo test` is the whole gate: every Rust file
-//! opens with a `//!` line saying what it is for, and ARCHITECTURE.md's code
-//! map has an entry for every crate.
+//! opens with a `//!` line saying what it is for, ARCHITECTURE.md's code
+//! map has an entry for every crate, and no two modules of a crate import
+//! each other (directly or round a loop).
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 fn workspace() -> PathBuf {
@@ -57,4 +59,184 @@ fn the_architecture_code_map_names_every_crate() {
         }
     }
     assert!(missing.is_empty(), "crates without a `### `crates/NAME`` entry in ARCHITECTURE.md: {missing:?}");
+}
+
+/// Modules of a crate that import each other round a loop, known and not
+/// yet untangled (ARCHITECTURE.md says so): a loop may shrink, never grow,
+/// and no new one may form. Shared pieces go in a lower module.
+const KNOWN_LOOPS: [(&str, &[&str]); 2] = [
+    (
+        "crates/chunked-array",
+        &[
+            "array",
+            "blockwise",
+            "eval",
+            "index",
+            "join",
+            "kernels",
+            "npy",
+            "plan",
+            "random",
+            "reduce",
+            "reshape",
+            "store",
+        ],
+    ),
+    (
+        "crates/chunked-frame",
+        &[
+            "compressed",
+            "csv",
+            "extra",
+            "frame",
+            "groupby",
+            "held",
+            "join",
+            "map",
+            "parquet",
+            "persist",
+            "pieces",
+            "quoted",
+        ],
+    ),
+];
+
+/// The code of `text` without comments and without its test module (an
+/// inline `#[cfg(test)] mod tests { .. }` is the end of a file).
+fn code(text: &str) -> String {
+    let text = match text.find("#[cfg(test)]\nmod tests {") {
+        Some(at) => &text[..at],
+        None => text,
+    };
+    text.lines().filter(|l| !l.trim_start().starts_with("//")).collect::<Vec<_>>().join("\n")
+}
+
+/// The names `code` reaches through `crate::`: `crate::a::..` and each
+/// first name of `crate::{a::.., b}`.
+fn crate_paths(code: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    let word = |s: &str| s.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect::<String>();
+    for (at, _) in code.match_indices("crate::") {
+        let rest = &code[at + "crate::".len()..];
+        if let Some(group) = rest.strip_prefix('{') {
+            let (mut depth, mut start) = (0, 0);
+            for (i, c) in group.char_indices() {
+                match c {
+                    '{' => depth += 1,
+                    '}' if depth == 0 => {
+                        names.push(word(group[start..i].trim()));
+                        break;
+                    }
+                    '}' => depth -= 1,
+                    ',' if depth == 0 => {
+                        names.push(word(group[start..i].trim()));
+                        start = i + 1;
+                    }
+                    _ => {}
+                }
+            }
+        } else {
+            names.push(word(rest));
+        }
+    }
+    names
+}
+
+/// Per top-level module of the crate whose sources are `src`, the other
+/// top-level modules its files name through `crate::` (tests aside).
+fn module_imports(src: &Path) -> BTreeMap<String, BTreeSet<String>> {
+    let mut files = Vec::new();
+    rust_files(src, &mut files);
+    let module_of = |f: &Path| {
+        let first = f.strip_prefix(src).unwrap().components().next().unwrap();
+        first.as_os_str().to_string_lossy().trim_end_matches(".rs").to_owned()
+    };
+    let modules: BTreeSet<String> = files.iter().map(|f| module_of(f)).collect();
+    let mut imports: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for f in &files {
+        let module = module_of(f);
+        let name = f.file_name().unwrap().to_string_lossy();
+        if ["lib", "main"].contains(&module.as_str())
+            || name == "tests.rs"
+            || f.components().any(|c| c.as_os_str() == "tests")
+        {
+            continue;
+        }
+        for dep in crate_paths(&code(&std::fs::read_to_string(f).unwrap())) {
+            if dep != module && modules.contains(&dep) {
+                imports.entry(module.clone()).or_default().insert(dep);
+            }
+        }
+    }
+    imports
+}
+
+/// The modules that import each other round a loop, each loop as a set
+/// (strongly connected components of more than one module).
+fn loops(imports: &BTreeMap<String, BTreeSet<String>>) -> Vec<BTreeSet<String>> {
+    let reach = |from: &String| {
+        let mut seen = BTreeSet::new();
+        let mut todo = vec![from.clone()];
+        while let Some(m) = todo.pop() {
+            for d in imports.get(&m).into_iter().flatten() {
+                if seen.insert(d.clone()) {
+                    todo.push(d.clone());
+                }
+            }
+        }
+        seen
+    };
+    let reached: BTreeMap<&String, BTreeSet<String>> = imports.keys().map(|m| (m, reach(m))).collect();
+    let mut out: Vec<BTreeSet<String>> = Vec::new();
+    for (m, from_m) in &reached {
+        let set: BTreeSet<String> =
+            from_m.iter().filter(|d| reached.get(d).is_some_and(|r| r.contains(*m))).cloned().collect();
+        if !set.is_empty() && !out.iter().any(|l| l.contains(*m)) {
+            out.push(set);
+        }
+    }
+    out
+}
+
+#[test]
+fn the_loop_finder_sees_a_pair_a_ring_and_grouped_imports() {
+    assert_eq!(crate_paths("use crate::{a::X, b, c::{D, E}};\nuse crate::f::G;"), ["a", "b", "c", "f"]);
+    let graph = |edges: &[(&str, &str)]| {
+        let mut g: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for (a, b) in edges {
+            g.entry((*a).to_owned()).or_default().insert((*b).to_owned());
+        }
+        g
+    };
+    let set = |names: &[&str]| names.iter().map(|n| (*n).to_owned()).collect::<BTreeSet<_>>();
+    assert_eq!(loops(&graph(&[("a", "b"), ("b", "a"), ("c", "a")])), [set(&["a", "b"])]);
+    assert_eq!(loops(&graph(&[("a", "b"), ("b", "c"), ("c", "a"), ("d", "e")])), [set(&["a", "b", "c"])]);
+    assert!(loops(&graph(&[("a", "b"), ("b", "c"), ("a", "c")])).is_empty());
+}
+
+#[test]
+fn no_two_modules_of_a_crate_import_each_other() {
+    let root = workspace();
+    let mut sources: Vec<(String, PathBuf)> = vec![("xtask".to_owned(), root.join("xtask/src"))];
+    for entry in std::fs::read_dir(root.join("crates")).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+        sources.push((format!("crates/{name}"), root.join("crates").join(&name).join("src")));
+    }
+    let mut problems = Vec::new();
+    for (krate, src) in &sources {
+        let known: BTreeSet<String> = KNOWN_LOOPS
+            .iter()
+            .filter(|(k, _)| k == krate)
+            .flat_map(|(_, names)| names.iter().map(|n| (*n).to_owned()))
+            .collect();
+        for cycle in loops(&module_imports(src)) {
+            if !cycle.is_subset(&known) {
+                problems.push(format!("{krate}: {cycle:?}"));
+            }
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "modules that import each other (move what they share into a lower module): {problems:?}"
+    );
 }
