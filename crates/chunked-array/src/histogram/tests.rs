@@ -142,3 +142,71 @@ fn bad_bins_and_ranges_are_named() {
     let e = with_nan.histogram(Bins::Equal { count: 2, range: None }, &exec).unwrap_err();
     assert!(e.to_string().contains("give a finite range"), "{e}");
 }
+
+#[test]
+fn edges_of_any_spacing_count_by_numpys_rule() {
+    // Edges that look equal-width at a glance but are not (a wide last
+    // bin, bins of width 0, a progression that stops short of the last
+    // edge), with values on every edge, between every two and on a grid:
+    // each value in the bin numpy's rule gives, `edges[k] <= x <
+    // edges[k + 1]`, the last bin closed (a value equal to several edges
+    // in the last bin they bound).
+    let exec = Executor::sequential();
+    let cases: [&[f64]; 9] = [
+        &[0.0, 1.0, 2.0, 3.0, 100.0],
+        &[1.0, 1.0, 1.0, 1.0],
+        &[0.0, 0.0, 0.0, 5.0],
+        &[0.0, 2.0, 4.0, 6.0, 102.0],
+        &[-10.0, -5.0, 0.0, 5.0, 30.0],
+        &[4.0, 8.0, 12.0, 16.0, 64.0],
+        &[0.0, 0.5, 1.0, 1.5, 8.0],
+        &[-10.0, -10.0, -10.0, -10.0, 10.0],
+        // One unit in the last place of 1e20 (16384) between the ends.
+        &[1e20, 1e20, 1e20, 1e20 + 16384.0],
+    ];
+    for edges in cases {
+        let (low, high) = (edges[0], edges[edges.len() - 1]);
+        let mut values: Vec<f64> = edges.to_vec();
+        values.extend(edges.windows(2).map(|w| (w[0] + w[1]) / 2.0));
+        values.extend((0..=200).map(|i| low + (high - low) * f64::from(i) / 200.0));
+        let a = from_array(&ndarray::Array1::from(values.clone()), 16).unwrap();
+        let h = a.histogram(Bins::Edges(edges.to_vec()), &exec).unwrap();
+        assert_eq!(h.counts, by_hand(&values, edges), "edges {edges:?}");
+    }
+}
+
+#[test]
+fn a_range_of_one_value_is_widened_and_an_infinite_found_range_is_refused() {
+    let exec = Executor::sequential();
+    // numpy: np.histogram([1, 2, 2, 3], bins=2, range=(2, 2)) -> [0, 2],
+    // edges [1.5, 2, 2.5].
+    let a = from_array(&ndarray::arr1(&[1.0, 2.0, 2.0, 3.0]), 3).unwrap();
+    let h = a.histogram(Bins::Equal { count: 2, range: Some((2.0, 2.0)) }, &exec).unwrap();
+    assert_eq!((h.counts, h.edges), (vec![0, 2], vec![1.5, 2.0, 2.5]));
+    // numpy: "autodetected range of [1.0, inf] is not finite".
+    for values in [[1.0, f64::INFINITY], [f64::NEG_INFINITY, 1.0]] {
+        let a = from_array(&ndarray::arr1(&values), 1).unwrap();
+        let e = a.histogram(Bins::Equal { count: 2, range: None }, &exec).unwrap_err();
+        assert!(e.to_string().contains("give a finite range"), "{values:?}: {e}");
+    }
+}
+
+#[test]
+fn values_on_either_side_of_equal_width_edges_count_by_the_edges() {
+    // Where `(x - low) * bins / (high - low)` rounds to the wrong side of
+    // an edge (found by search: the second edge of 34 bins over (-1, 6)
+    // computes to bin 0, the float below the fourth to bin 3), each value
+    // still falls in the bin its edges give.
+    let exec = Executor::sequential();
+    for (count, range) in
+        [(34, (-1.0, 6.0)), (18, (-3.3, -0.4)), (26, (1.7, 2.7)), (45, (0.1, 3.0)), (10, (0.0, 0.001))]
+    {
+        let bins = Bins::Equal { count, range: Some(range) };
+        let edges = full(&[1], 0.0, 1).unwrap().histogram(bins.clone(), &exec).unwrap().edges;
+        let values: Vec<f64> = edges.iter().flat_map(|&e| [e.next_down(), e, e.next_up()]).collect();
+        let a = from_array(&ndarray::Array1::from(values.clone()), 7).unwrap();
+        let h = a.histogram(bins, &exec).unwrap();
+        assert_eq!(h.edges, edges);
+        assert_eq!(h.counts, by_hand(&values, &edges), "{count} bins over {range:?}");
+    }
+}

@@ -254,3 +254,67 @@ fn moments_fed_element_by_element_far_from_zero_meet_the_pairwise_error_bound() 
         }
     }
 }
+
+#[test]
+fn an_axes_sink_gives_each_lane_the_statistics_of_its_own_elements() {
+    // Every lane (an index along the kept axes, row-major) against its
+    // elements gathered by hand: sum, count, squared deviations from their
+    // mean, minimum and maximum, the block fed in uneven pieces.
+    let v = block_values();
+    let shape = [3, 4, 5];
+    let pieces: Vec<_> = (0..3)
+        .flat_map(|i| [vec![i..i + 1, 0..3, 0..2], vec![i..i + 1, 0..3, 2..5], vec![i..i + 1, 3..4, 0..5]])
+        .collect();
+    for mask in 0u64..8 {
+        let kept: Vec<usize> = (0..3).filter(|d| mask >> d & 1 == 0).collect();
+        let lanes: usize = kept.iter().map(|&d| shape[d]).product();
+        let mut by_lane: Vec<Vec<f64>> = vec![Vec::new(); lanes];
+        for i in 0..3 {
+            for j in 0..4 {
+                for k in 0..5 {
+                    let at = [i, j, k];
+                    let lane = kept.iter().fold(0, |l, &d| l * shape[d] + at[d]);
+                    by_lane[lane].push(v[(i * 4 + j) * 5 + k]);
+                }
+            }
+        }
+        for acc in [Acc::Sum, Acc::Moments, Acc::Min, Acc::Max] {
+            let mut s = SinkState::new(SinkKind::Axes(acc, mask), &shape, Vec::new());
+            for t in &pieces {
+                s.feed_region(&tile_data(&v, t), t);
+            }
+            let close = |x: f64, y: f64| (x - y).abs() <= 1e-12 * y.abs().max(1.0);
+            match s.finish() {
+                Partial::Sum(x) => {
+                    for (l, xs) in by_lane.iter().enumerate() {
+                        assert!(close(x.as_slice().unwrap()[l], xs.iter().sum()), "mask {mask} lane {l}");
+                    }
+                }
+                Partial::Moments { count, sum, m2 } => {
+                    for (l, xs) in by_lane.iter().enumerate() {
+                        let (n, s, q) = naive_moments(xs);
+                        assert_eq!(count, n, "mask {mask}");
+                        assert!(close(sum.as_slice().unwrap()[l], s), "mask {mask} lane {l}");
+                        assert!(close(m2.as_slice().unwrap()[l], q), "mask {mask} lane {l}");
+                    }
+                }
+                Partial::Min(x) => {
+                    for (l, xs) in by_lane.iter().enumerate() {
+                        assert_eq!(
+                            x.as_slice().unwrap()[l],
+                            xs.iter().copied().fold(f64::INFINITY, f64::min)
+                        );
+                    }
+                }
+                Partial::Max(x) => {
+                    for (l, xs) in by_lane.iter().enumerate() {
+                        assert_eq!(
+                            x.as_slice().unwrap()[l],
+                            xs.iter().copied().fold(f64::NEG_INFINITY, f64::max)
+                        );
+                    }
+                }
+            }
+        }
+    }
+}

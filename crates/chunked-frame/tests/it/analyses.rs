@@ -353,3 +353,62 @@ fn held_aggregations_of_no_rows_are_an_empty_frame_of_their_types() {
     let dtypes: Vec<DType> = got.columns().iter().map(|c| c.dtype()).collect();
     assert_eq!(dtypes, [DType::Str, DType::Int64, DType::Float64, DType::Int64, DType::Str]);
 }
+
+#[test]
+fn a_quantile_at_an_order_statistic_next_to_an_infinity_is_that_statistic() {
+    // pandas 2: groupby("k").v.quantile(q) of a = [1, 2, inf], b = [-inf, 3]:
+    // q 0.5 gives [2.0, nan], q 0 gives [1.0, -inf], q 1 gives [inf, 3.0]
+    // (between -inf and 3 the interpolation is nan; at a rank that is an
+    // order statistic it is the statistic itself, whatever its neighbour).
+    let file = crate::TempCsv::new("quantile_inf.csv", b"k,v\na,1\na,2\na,inf\nb,-inf\nb,3\n");
+    let exec = Executor::sequential();
+    for (q, want) in [(0.5, [2.0, f64::NAN]), (0.0, [1.0, f64::NEG_INFINITY]), (1.0, [f64::INFINITY, 3.0])] {
+        let got = read_csv(file.path(), CsvOptions::default())
+            .unwrap()
+            .groupby(&["k"])
+            .quantile("v", q)
+            .compute(&exec)
+            .unwrap();
+        let values: Vec<f64> = (0..2)
+            .map(|r| match got.row(r)[1] {
+                Value::Float(x) => x,
+                ref v => panic!("{v:?}"),
+            })
+            .collect();
+        for (g, w) in values.iter().zip(want) {
+            assert!(
+                g.to_bits() == w.to_bits() || (g.is_nan() && w.is_nan()),
+                "q {q}: {values:?} vs {want:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_partitions_share_past_the_limit_ships_no_values() {
+    // Once a share holds more values than `max_held_values` the result is
+    // an error, and the values are freed: a share shipped elsewhere (as MPI
+    // ships it, through bincode) carries none of them.
+    let mut text = String::from("k,v\n");
+    for i in 0..2000 {
+        text.push_str(&format!("{},{i}.5\n", i % 2));
+    }
+    let file = crate::TempCsv::new("overflow_share.csv", text.as_bytes());
+    let agg = read_csv(file.path(), CsvOptions::default()).unwrap().groupby(&["k"]).median("v");
+    assert_eq!(agg.partitions(), 1);
+    let size = |agg: &chunked_frame::Aggregation| bincode::serialize(&agg.partial(0).unwrap()).unwrap().len();
+    let (kept, past) = (size(&agg), size(&agg.clone().max_held_values(100)));
+    // The kept share carries its 2000 floats (16 000 bytes); the one past
+    // the limit, only keys, statistics and the count that makes the error.
+    assert!(kept > 16_000 && past < 1_000, "{kept} bytes kept, {past} past the limit");
+    let parts = vec![
+        bincode::deserialize(
+            &bincode::serialize(&agg.clone().max_held_values(100).partial(0).unwrap()).unwrap(),
+        )
+        .unwrap(),
+    ];
+    assert!(matches!(
+        agg.clone().max_held_values(100).combine(parts),
+        Err(chunked_frame::FrameError::TooManyHeldValues { held: 2000, limit: 100 })
+    ));
+}
