@@ -231,3 +231,30 @@ fn a_class_change_of_probability_zero_cannot_trap_customers() {
     let err = sim.run_until_customers(5).unwrap_err();
     assert!(matches!(err, queue_sim::SimError::NoExit { .. }), "{err:?}");
 }
+
+#[test]
+fn nobody_changes_class_while_waiting_at_a_node_with_infinite_servers_or_shared_service() {
+    // "A" arrives at 1 and is served at once for 10 (nobody waits where
+    // servers are infinite, nor at a processor-sharing node, where all
+    // present share the service); its change to "B" after 2 of waiting
+    // never comes.
+    let det = |v: f64| Distribution::Deterministic { value: v };
+    let once = |t: f64| Distribution::Sequential { values: vec![t, f64::INFINITY] };
+    for node in
+        [NodeSpec::new(Servers::Infinite), NodeSpec::new(Servers::Finite(1)).with_processor_sharing(1)]
+    {
+        let net = Network::new(
+            vec![node],
+            vec![
+                CustomerClass::new("A", vec![ClassAtNode::new(Some(once(1.0)), det(10.0))], vec![])
+                    .with_class_change_while_waiting([("B", det(2.0))]),
+                CustomerClass::new("B", vec![ClassAtNode::new(None, det(10.0))], vec![]),
+            ],
+        );
+        let out =
+            queue_sim::simulate(&net, queue_sim::RngKind::Ciw, 0, queue_sim::Stop::MaxTime(100.0)).unwrap();
+        assert_eq!(out.records.len(), 1);
+        let r = &out.records[0];
+        assert_eq!((r.customer_class, r.original_customer_class, r.exit_date), (0, 0, 11.0), "{r:?}");
+    }
+}

@@ -473,3 +473,203 @@ fn a_full_node_without_servers_under_a_count_of_accepted_customers_is_a_deadlock
     // About one event a time unit: the budget would take 25 million.
     assert!(time < 1e6, "the deadlock was seen only at time {time}");
 }
+
+/// One server, an arrival every time unit from 1 on, each served in half a
+/// unit: two events a unit, one of them an arrival.
+fn clockwork() -> Network {
+    Network::single_node(
+        Distribution::deterministic(1.0),
+        Distribution::deterministic(0.5),
+        Servers::Finite(1),
+    )
+}
+
+#[test]
+fn a_continued_run_is_checked_against_the_arrivals_of_its_own_horizon() {
+    // 1000 arrivals and 999 service ends before 1000.5 leave 601 of 2600
+    // events.
+    let mut sim = Simulation::new(&clockwork(), 0).unwrap().with_event_budget(2_600);
+    sim.run_until(1000.5).unwrap();
+    assert_eq!(sim.events_processed(), 1_999);
+    // 100 more time units expect 100 arrivals: within what is left (not
+    // the 1100 of the whole horizon from 0).
+    sim.run_until(1100.5).unwrap();
+    assert_eq!(sim.events_processed(), 2_199);
+    // 900 more expect 900 arrivals, beyond the 401 left: refused before any
+    // event is handled (not stopped at the budget half way).
+    let err = sim.run_until(2000.5).unwrap_err();
+    assert!(
+        matches!(err, SimError::ExpectedEvents { budget: 401, time: 1100.5, max_time: 2000.5, expected, .. }
+            if expected == 900.0),
+        "{err:?}"
+    );
+    assert_eq!(sim.events_processed(), 2_199);
+    assert_eq!(sim.now(), 1100.5);
+}
+
+#[test]
+fn a_budget_equal_to_the_expected_arrivals_is_enough() {
+    // Arrivals at 1, 2, ..., services that outlast the run: 10 time units
+    // expect 10 arrivals, and 9 come before 10.
+    let net = Network::single_node(
+        Distribution::deterministic(1.0),
+        Distribution::deterministic(1e9),
+        Servers::Finite(1),
+    );
+    let mut sim = Simulation::new(&net, 0).unwrap().with_event_budget(10);
+    sim.run_until(10.0).unwrap();
+    assert_eq!((sim.arrived(), sim.events_processed()), (9, 9));
+    // One event fewer than expected is refused.
+    let mut sim = Simulation::new(&net, 0).unwrap().with_event_budget(9);
+    let err = sim.run_until(10.0).unwrap_err();
+    assert!(matches!(err, SimError::ExpectedEvents { budget: 9, .. }), "{err:?}");
+}
+
+#[test]
+fn too_many_expected_arrivals_name_the_node_and_class_that_bring_them() {
+    // Two nodes, two classes: only class 0 at node 1 (the third of the four
+    // streams) arrives absurdly often.
+    let at = |arrival: Option<f64>| {
+        ClassAtNode::new(arrival.map(Distribution::exponential), Distribution::exponential(1.0))
+    };
+    let net = Network::new(
+        vec![NodeSpec::new(Servers::Finite(1)), NodeSpec::new(Servers::Finite(1))],
+        vec![
+            CustomerClass::new("A", vec![at(Some(1.0)), at(Some(1e300))], vec![vec![0.0; 2]; 2]),
+            CustomerClass::new("B", vec![at(Some(1.0)), at(Some(1.0))], vec![vec![0.0; 2]; 2]),
+        ],
+    );
+    let mut sim = Simulation::new(&net, 0).unwrap();
+    let err = sim.run_until(1.0).unwrap_err();
+    assert!(matches!(err, SimError::ExpectedEvents { node: 1, class: 0, .. }), "{err:?}");
+    // Two streams equally to blame (class 1 at node 0 as well): the first,
+    // in the order of nodes and then classes, is named.
+    let mut net = net;
+    net.classes[1].nodes[0].arrival = Some(Distribution::exponential(1e300));
+    let mut sim = Simulation::new(&net, 0).unwrap();
+    let err = sim.run_until(1.0).unwrap_err();
+    assert!(matches!(err, SimError::ExpectedEvents { node: 0, class: 1, .. }), "{err:?}");
+}
+
+/// Two nodes, two classes, no routes unless set; every service takes 1.
+fn two_by_two(arrivals: [[Option<f64>; 2]; 2], routing: [Vec<Vec<f64>>; 2]) -> Network {
+    let [r0, r1] = routing;
+    let class = |name: &str, arrivals: [Option<f64>; 2], routing| {
+        let at = |a: Option<f64>| {
+            ClassAtNode::new(a.map(Distribution::exponential), Distribution::deterministic(1.0))
+        };
+        CustomerClass::new(name, vec![at(arrivals[0]), at(arrivals[1])], routing)
+    };
+    Network::new(
+        vec![NodeSpec::new(Servers::Finite(1)), NodeSpec::new(Servers::Finite(1))],
+        vec![class("A", arrivals[0], r0), class("B", arrivals[1], r1)],
+    )
+}
+
+#[test]
+fn running_to_a_number_finished_looks_at_each_class_where_it_arrives() {
+    let stays_at_0_leaves_1 = vec![vec![1.0, 0.0], vec![0.0, 0.0]];
+    let stays_everywhere = vec![vec![1.0, 0.0], vec![0.0, 1.0]];
+    // Class A arrives only at node 1, where it leaves (it would be trapped
+    // at node 0, where it never arrives); class B never arrives: customers
+    // finish.
+    let net = two_by_two(
+        [[None, Some(1.0)], [None, None]],
+        [stays_at_0_leaves_1.clone(), stays_everywhere.clone()],
+    );
+    let mut sim = Simulation::new(&net, 0).unwrap().with_event_budget(100_000);
+    sim.run(Stop::MaxFinished(10)).unwrap();
+    assert_eq!(sim.finished(), 10);
+    // Class B arrives only at node 0, where it is trapped (it would leave
+    // from node 1, where it never arrives); class A never arrives: nobody
+    // can finish.
+    let net = two_by_two([[None, None], [Some(1.0), None]], [stays_everywhere.clone(), stays_at_0_leaves_1]);
+    let mut sim = Simulation::new(&net, 0).unwrap().with_event_budget(100_000);
+    let err = sim.run(Stop::MaxFinished(10)).unwrap_err();
+    assert!(matches!(err, SimError::NoExit { class: 1, node: 0 }), "{err:?}");
+    assert_eq!(sim.events_processed(), 0);
+    // Class B arrives only at node 1 and stays there for ever, but reneges
+    // while it waits: customers finish by reneging.
+    let mut net = two_by_two([[None, None], [None, Some(1.0)]], [stays_everywhere.clone(), stays_everywhere]);
+    net.classes[1].nodes[1] =
+        net.classes[1].nodes[1].clone().with_reneging(Distribution::deterministic(1.0), None);
+    let mut sim = Simulation::new(&net, 0).unwrap().with_event_budget(100_000);
+    sim.run(Stop::MaxFinished(10)).unwrap();
+    assert_eq!(sim.finished(), 10);
+}
+
+#[test]
+fn running_to_no_customers_finished_does_nothing_even_where_nobody_can_finish() {
+    let mut net = Network::mmc(0.2, 0.1, 2);
+    net.classes[0].routing = queue_sim::Routing::Matrix(vec![vec![1.0]]);
+    let mut sim = Simulation::new(&net, 0).unwrap();
+    sim.run(Stop::MaxFinished(0)).unwrap();
+    assert_eq!((sim.events_processed(), sim.now()), (0, 0.0));
+}
+
+#[test]
+fn a_count_that_takes_exactly_the_budget_is_run() {
+    // Arrivals at 1, 2, ... and services that outlast the run: 100 arrivals
+    // are 100 events.
+    let net = Network::single_node(
+        Distribution::deterministic(1.0),
+        Distribution::deterministic(1e9),
+        Servers::Finite(1),
+    );
+    let mut sim = Simulation::new(&net, 0).unwrap().with_event_budget(100);
+    sim.run(Stop::MaxArrivals(100)).unwrap();
+    assert_eq!((sim.arrived(), sim.events_processed()), (100, 100));
+    // One more is refused before it starts.
+    let err = sim.run(Stop::MaxArrivals(101)).unwrap_err();
+    assert!(matches!(err, SimError::CountBeyondBudget { count: 1, budget: 0 }), "{err:?}");
+}
+
+#[test]
+fn gaps_whose_mean_is_zero_stop_at_the_bad_gap_not_as_infinitely_many_arrivals() {
+    // Gaps 0.5, -0.5, 0.5, ...: their mean is 0, which non-negative gaps
+    // cannot have without all being 0 (refused by validation). The run is
+    // not refused up front as expecting infinitely many arrivals; it stops
+    // at the negative gap, naming it.
+    let gaps = Distribution::Combined {
+        op: queue_sim::CombineOp::Sub,
+        first: Box::new(Distribution::Sequential { values: vec![1.5, 0.5] }),
+        second: Box::new(Distribution::deterministic(1.0)),
+    };
+    assert_eq!(gaps.mean(), Some(0.0));
+    let net = Network::single_node(gaps, Distribution::exponential(1.0), Servers::Finite(1));
+    let mut sim = Simulation::new(&net, 0).unwrap();
+    let err = sim.run_until(10.0).unwrap_err();
+    assert!(
+        matches!(err, SimError::InvalidSample { node: 0, class: 0, role: "arrival", value: -0.5 }),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn arrivals_that_stall_the_clock_name_their_node_and_class_among_several() {
+    // Class 0 arrives at node 1 of two nodes, two classes (the third of
+    // four streams) with gaps always 0; node 1 has one server, busy for
+    // ever after the first, and no waiting room, so every other arrival is
+    // turned away at time 0 until the guard stops the run.
+    #[derive(Debug)]
+    struct StuckAtZero;
+    impl queue_sim::TimeDistribution for StuckAtZero {
+        fn sample(&self, _: &mut dyn RandomSource) -> f64 {
+            0.0
+        }
+    }
+    let long = || Distribution::deterministic(1e9);
+    let net = Network::new(
+        vec![NodeSpec::new(Servers::Finite(1)), NodeSpec::new(Servers::Finite(1)).with_queue_capacity(0)],
+        vec![
+            CustomerClass::new(
+                "A",
+                vec![at(None, long()), at(Some(Distribution::custom(StuckAtZero)), long())],
+                vec![vec![0.0; 2]; 2],
+            ),
+            CustomerClass::new("B", vec![at(None, long()), at(None, long())], vec![vec![0.0; 2]; 2]),
+        ],
+    );
+    let err = simulate(&net, RngKind::Pcg, 0, Stop::MaxTime(1.0)).unwrap_err();
+    assert!(matches!(err, SimError::Stalled { node: 1, class: 0, time: 0.0, .. }), "{err:?}");
+}
