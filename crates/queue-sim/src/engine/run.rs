@@ -147,9 +147,12 @@ impl<R: RandomSource> Simulation<R> {
     ///
     /// Errors with [`SimError::NoExit`] if some class can reach a node from
     /// which it can never leave the network, since the count might then never
-    /// be reached.
+    /// be reached (a count already reached runs nothing and is no error, as
+    /// for [`Simulation::run_until_finished`]).
     pub fn run_until_customers(&mut self, n: u64) -> Result<(), SimError> {
-        if let Some((class, node)) = self.trapping_node() {
+        if self.count(Count::Completed) < n
+            && let Some((class, node)) = self.trapping_node()
+        {
             return Err(SimError::NoExit { class, node });
         }
         self.run_to(Count::Completed, n)

@@ -605,6 +605,12 @@ fn running_to_no_customers_finished_does_nothing_even_where_nobody_can_finish() 
     let mut sim = Simulation::new(&net, 0).unwrap();
     sim.run(Stop::MaxFinished(0)).unwrap();
     assert_eq!((sim.events_processed(), sim.now()), (0, 0.0));
+    // The same for a count of completed customers; a count still to reach
+    // is refused, since nobody can ever complete.
+    let mut sim = Simulation::new(&net, 0).unwrap();
+    sim.run(Stop::MaxCustomers(0)).unwrap();
+    assert_eq!((sim.events_processed(), sim.now()), (0, 0.0));
+    assert!(matches!(sim.run(Stop::MaxCustomers(1)), Err(queue_sim::SimError::NoExit { class: 0, node: 0 })));
 }
 
 #[test]
