@@ -14,6 +14,7 @@ use executors::output::Output;
 use executors::{Executor, Strategy};
 use queue_sim::{Network, RngKind, Stop, Sweep, SweepPlan, TrialResult};
 
+use crate::sim_rows::{Part, RunRows};
 use crate::talk;
 
 /// Options of `cargo xtask sim`.
@@ -86,8 +87,9 @@ pub(crate) struct Args {
     /// `state_probabilities`) to this CSV file: rows
     /// `servers,seed,state,probability`, states as Ciw prints them, runs in
     /// sweep order. Needs --tracker; the rows are not journaled. Parquet
-    /// when the name ends in `.parquet`.
-    #[arg(long, requires = "tracker", conflicts_with_all = ["resume", "records", "summary", "report", "plots"])]
+    /// when the name ends in `.parquet`. With --records, both files come
+    /// from the same runs.
+    #[arg(long, requires = "tracker", conflicts_with_all = ["resume", "summary", "report", "plots"])]
     state_probabilities: Option<PathBuf>,
     /// The state tracker for --state-probabilities: system, node,
     /// subset:0,2 (nodes from 0), groups:0,1;2, node_class,
@@ -217,28 +219,10 @@ pub(crate) fn run(args: Args) -> Result<()> {
         Choice::Mpi => return run_mpi(&plan, &args, run),
     };
     let exec = Executor::new(strategy, args.workers.unwrap_or_else(talk::cores)).context("--workers")?;
-    if let (Some(path), Some(tracker)) = (&args.state_probabilities, &args.tracker) {
-        tracker.check(sweep.network.nodes.len()).context("--tracker")?;
-        let output = match &args.out {
-            Some(out) => Output::check(out)?,
-            None => Output::stdout(),
-        };
-        if let Some(model) = &args.model {
-            output.refuse_input(model, "model file")?;
-        }
-        let shares = side_output(&args, path, &output, "--state-probabilities")?;
-        let start = std::time::Instant::now();
-        let rows = sweep_with_states(&plan, &exec, &shares, tracker)?;
-        if args.report_time {
-            report_time(rows.len(), start.elapsed(), &strategy.to_string(), false);
-        }
-        crate::sim_rows::write(&output, &rows)?;
-        return Ok(());
-    }
     if args.summary.is_some() || args.report.is_some() || args.plots.is_some() {
         return summarise(&args, &sweep, &plan, &exec);
     }
-    if let Some(path) = &args.records {
+    if args.records.is_some() || args.state_probabilities.is_some() {
         let output = match &args.out {
             Some(out) => Output::check(out)?,
             None => Output::stdout(),
@@ -246,9 +230,46 @@ pub(crate) fn run(args: Args) -> Result<()> {
         if let Some(model) = &args.model {
             output.refuse_input(model, "model file")?;
         }
-        let records = side_output(&args, path, &output, "--records")?;
+        let records =
+            args.records.as_deref().map(|p| side_output(&args, p, &output, "--records")).transpose()?;
+        let shares = args
+            .state_probabilities
+            .as_deref()
+            .map(|p| side_output(&args, p, &output, "--state-probabilities"))
+            .transpose()?;
+        if let (Some(records), Some(shares)) = (&records, &shares)
+            && records.same_destination(shares)
+        {
+            bail!("--records and --state-probabilities name the same file: give each a place of its own");
+        }
+        if let Some(tracker) = &args.tracker {
+            tracker.check(sweep.network.nodes.len()).context("--tracker")?;
+        }
         let start = std::time::Instant::now();
-        let rows = sweep_with_records(&plan, &exec, &records, &sweep.network)?;
+        let classes = || crate::sim_rows::Records {
+            classes: sweep.network.classes.iter().map(|c| c.name.clone()).collect(),
+        };
+        let rows = match (&records, &shares, &args.tracker) {
+            (Some(records), Some(shares), Some(tracker)) => {
+                type Both = (Vec<queue_sim::Record>, Vec<(String, f64)>);
+                let classes = classes();
+                let first = Part(&classes, |both: &Both| &both.0);
+                let second = Part(&crate::sim_rows::States, |both: &Both| &both.1);
+                stream_runs(&plan, &exec, &[(records, &first), (shares, &second)], |i| {
+                    plan.run_tracked_with_records(i, tracker)
+                        .map(|(row, shares, records)| (row, (records, shares)))
+                })?
+            }
+            (None, Some(shares), Some(tracker)) => {
+                stream_runs(&plan, &exec, &[(shares, &crate::sim_rows::States)], |i| {
+                    plan.run_tracked(i, tracker)
+                })?
+            }
+            (Some(records), None, _) => {
+                stream_runs(&plan, &exec, &[(records, &classes())], |i| plan.run_with_records(i))?
+            }
+            _ => bail!("--state-probabilities needs --tracker"),
+        };
         if args.report_time {
             report_time(rows.len(), start.elapsed(), &strategy.to_string(), false);
         }
@@ -441,57 +462,64 @@ fn parse_tracker(text: &str) -> Result<queue_sim::Tracker, String> {
     queue_sim::Tracker::parse(text)
 }
 
-/// Runs the sweep in chunks with `tracker`, streaming each run's state
-/// probabilities to `out` in sweep order, and returns the rows.
-fn sweep_with_states(
-    plan: &SweepPlan,
-    exec: &Executor,
-    out: &Output,
-    tracker: &queue_sim::Tracker,
-) -> Result<Vec<TrialResult>> {
-    stream_runs(plan, exec, out, &crate::sim_rows::States, |i| plan.run_tracked(i, tracker))
-}
-
-/// Runs the sweep in chunks, streaming every record to `records` in sweep
-/// order, and returns the rows. Memory holds one chunk's records at a time.
-fn sweep_with_records(
-    plan: &SweepPlan,
-    exec: &Executor,
-    records: &Output,
-    network: &Network,
-) -> Result<Vec<TrialResult>> {
-    let classes: Vec<String> = network.classes.iter().map(|c| c.name.clone()).collect();
-    stream_runs(plan, exec, records, &crate::sim_rows::Records { classes }, |i| plan.run_with_records(i))
-}
-
 /// Runs the sweep in chunks of runs (enough to keep every worker busy, few
 /// enough to bound memory), each run giving its row and something more
-/// that `rows` writes to `out` (as CSV, or Parquet by its extension) in
-/// sweep order; returns the rows.
+/// that each of `outputs` (one or two) writes its part of to its file (as
+/// CSV, or Parquet by its extension) in sweep order; returns the rows.
+/// Each file is written whole or not at all.
 fn stream_runs<T: Send + 'static>(
     plan: &SweepPlan,
     exec: &Executor,
-    out: &Output,
-    rows_of: &dyn crate::sim_rows::RunRows<T>,
+    outputs: &[(&Output, &dyn RunRows<T>)],
     run: impl Fn(usize) -> Result<(TrialResult, T), queue_sim::SimError> + Sync,
 ) -> Result<Vec<TrialResult>> {
-    let chunk = 64 * exec.workers().max(1);
     let mut rows = Vec::with_capacity(plan.len());
-    let mut failure: Option<anyhow::Error> = None;
-    let format = crate::sim_rows::Format::of(out.path());
-    let written = out.write(|w| {
-        let streamed = (|| {
-            let mut sink = crate::sim_rows::Sink::new(w, format, rows_of, out.path())?;
-            for start in (0..plan.len()).step_by(chunk) {
-                let indices: Vec<usize> = (start..plan.len().min(start + chunk)).collect();
-                for (row, more) in exec.map(indices, &run)? {
-                    sink.run(&row, &more)?;
-                    rows.push(row);
-                }
+    let chunk = 64 * exec.workers().max(1);
+    let mut each_run = |emit: &mut dyn FnMut(&TrialResult, &T) -> Result<()>| -> Result<()> {
+        for start in (0..plan.len()).step_by(chunk) {
+            let indices: Vec<usize> = (start..plan.len().min(start + chunk)).collect();
+            for (row, more) in exec.map(indices, &run)? {
+                emit(&row, &more)?;
+                rows.push(row);
             }
-            sink.finish()
-        })();
-        streamed.map_err(|e| {
+        }
+        Ok(())
+    };
+    fn sink<'w, 'r, T>(
+        w: &'w mut dyn std::io::Write,
+        (out, rows_of): (&Output, &'r dyn RunRows<T>),
+    ) -> Result<crate::sim_rows::Sink<'w, 'r, T>> {
+        crate::sim_rows::Sink::new(w, crate::sim_rows::Format::of(out.path()), rows_of, out.path())
+    }
+    match *outputs {
+        [a] => write_whole(a.0, |w| {
+            let mut a = sink(w, a)?;
+            each_run(&mut |row, more| a.run(row, more))?;
+            a.finish()
+        })?,
+        [a, b] => write_whole(a.0, |wa| {
+            write_whole(b.0, |wb| {
+                let (mut a, mut b) = (sink(wa, a)?, sink(wb, b)?);
+                each_run(&mut |row, more| {
+                    a.run(row, more)?;
+                    b.run(row, more)
+                })?;
+                b.finish()?;
+                a.finish()
+            })
+        })?,
+        _ => bail!("{} outputs for the runs: one or two expected", outputs.len()),
+    }
+    Ok(rows)
+}
+
+/// Writes `out` whole or not at all with `write`, whose own error is given
+/// back as it was; the file's own error (a closed pipe, a full disk) names
+/// the file.
+fn write_whole(out: &Output, write: impl FnOnce(&mut dyn std::io::Write) -> Result<()>) -> Result<()> {
+    let mut failure: Option<anyhow::Error> = None;
+    let written = out.write(|w| {
+        write(w).map_err(|e| {
             let message = format!("{e:#}");
             // A closed pipe or a full disk is the output's own error.
             let kind = e.downcast_ref::<std::io::Error>().map(std::io::Error::kind);
@@ -507,8 +535,7 @@ fn stream_runs<T: Send + 'static>(
     {
         return Err(e);
     }
-    written?;
-    Ok(rows)
+    Ok(written?)
 }
 
 /// What a sweep's journal is checked against on resume: everything that

@@ -167,6 +167,31 @@ pub(crate) trait RunRows<T> {
     ) -> Result<()>;
 }
 
+/// The rows of one part of what a run gives (`Part(rows, pick)`): each of
+/// several files written from the same runs takes its own part.
+pub(crate) struct Part<'r, A, T>(pub(crate) &'r dyn RunRows<A>, pub(crate) fn(&T) -> &A);
+
+impl<A, T> RunRows<T> for Part<'_, A, T> {
+    fn header(&self) -> String {
+        self.0.header()
+    }
+    fn csv(&self, w: &mut dyn Write, row: &TrialResult, more: &T) -> std::io::Result<()> {
+        self.0.csv(w, row, (self.1)(more))
+    }
+    fn table(&self) -> Table {
+        self.0.table()
+    }
+    fn append(
+        &self,
+        table: &mut Table,
+        row: &TrialResult,
+        more: &T,
+        out: &mut ParquetWriter<'_>,
+    ) -> Result<()> {
+        self.0.append(table, row, (self.1)(more), out)
+    }
+}
+
 /// `--records`: every record of every run after its server count and seed.
 pub(crate) struct Records {
     /// Class names by number (a class without one is written by number).

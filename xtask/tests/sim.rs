@@ -649,6 +649,50 @@ fn state_probabilities_are_written_per_run_and_sum_to_one() {
 }
 
 #[test]
+fn records_and_state_probabilities_together_are_each_as_written_alone() {
+    // A network with blocking: Ciw lists records customer by customer, so
+    // their order (and a sum over them) is not the order events happen.
+    let dir = scratch("records-and-states");
+    let model = "../crates/queue-sim/tests/ciw/blocking_tandem.toml";
+    let path = |name: &str| dir.join(name).to_str().unwrap().to_owned();
+    let base =
+        ["sim", "--model", model, "--trials", "4", "--max-time", "300", "--rng", "ciw", "--workers", "2"];
+    let run = |extra: &[&str]| ok(&xtask().args(base).args(extra).output().unwrap());
+    run(&["--out", &path("rows.csv")]);
+    run(&["--out", &path("rows-r.csv"), "--records", &path("records.csv")]);
+    run(&[
+        "--out",
+        &path("rows-s.csv"),
+        "--tracker",
+        "matrix_blocking",
+        "--state-probabilities",
+        &path("states.csv"),
+    ]);
+    let both = ["--records", &path("records2.csv"), "--tracker", "matrix_blocking"];
+    run(&[&both[..], &["--state-probabilities", &path("states2.csv"), "--out", &path("rows-b.csv")]].concat());
+    let read = |name: &str| std::fs::read_to_string(dir.join(name)).unwrap();
+    // A row is the same whatever else is written, to the last bit.
+    for rows in ["rows-r.csv", "rows-s.csv", "rows-b.csv"] {
+        assert_eq!(read(rows), read("rows.csv"), "{rows}");
+    }
+    assert_eq!(read("records2.csv"), read("records.csv"));
+    assert_eq!(read("states2.csv"), read("states.csv"));
+    assert!(read("records.csv").lines().count() > 100 && read("states.csv").lines().count() > 4);
+    // Both to one file: refused before any run.
+    let err = failed(
+        &xtask()
+            .args(base)
+            .args(&both[..2])
+            .args(["--tracker", "system", "--state-probabilities", &path("records2.csv")])
+            .output()
+            .unwrap(),
+    );
+    assert!(err.contains("same file"), "{err}");
+    assert_eq!(read("records2.csv"), read("records.csv"));
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
 fn gen_data_writes_the_airlines_and_airports_tables_beside_the_flights() {
     let dir = scratch("gen-tables");
     let out =

@@ -9,7 +9,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::engine::DEFAULT_EVENT_BUDGET;
-use crate::engine::{Outcome, Simulation, Stop, simulate, simulate_ordered};
+use crate::engine::{Outcome, Simulation, Stop, simulate};
 use crate::error::{ModelError, SimError};
 use crate::network::{Network, Servers};
 use crate::python_random::PythonRandom;
@@ -251,12 +251,12 @@ impl SweepPlan {
             stop: Stop,
             budget: u64,
             report: impl FnMut(f64, Option<u64>) + Send + 'static,
-        ) -> Result<Outcome, SimError> {
+        ) -> Result<(Outcome, f64), SimError> {
             let mut sim = sim.with_event_budget(budget).with_progress(report);
             sim.run(stop)?;
-            Ok(sim.into_outcome())
+            Ok(finish(sim, false))
         }
-        let out = match self.rng {
+        let (out, mean) = match self.rng {
             RngKind::Pcg => {
                 go(Simulation::with_rng(network, Pcg::new(seed))?, self.stop, self.budget, report)?
             }
@@ -264,7 +264,7 @@ impl SweepPlan {
                 go(Simulation::with_rng(network, PythonRandom::new(seed))?, self.stop, self.budget, report)?
             }
         };
-        Ok(row_of(&out, servers, seed, self.stop))
+        Ok(row_of(&out, mean, servers, seed, self.stop))
     }
 
     /// Runs run `index` with a state tracker: its row, and the share of
@@ -276,21 +276,48 @@ impl SweepPlan {
         index: usize,
         tracker: &Tracker,
     ) -> Result<(TrialResult, Vec<(String, f64)>), SimError> {
+        let (row, shares, _) = self.tracked_run(index, tracker, false)?;
+        Ok((row, shares))
+    }
+
+    /// Runs run `index` with a state tracker, keeping its records too: its
+    /// row, its state probabilities as [`SweepPlan::run_tracked`] gives
+    /// them, and its records in Ciw's `get_all_records()` order as
+    /// [`SweepPlan::run_with_records`] gives them (the same run: the
+    /// tracker draws no random numbers).
+    pub fn run_tracked_with_records(
+        &self,
+        index: usize,
+        tracker: &Tracker,
+    ) -> Result<(TrialResult, Vec<(String, f64)>, Vec<Record>), SimError> {
+        self.tracked_run(index, tracker, true)
+    }
+
+    /// Run `index` with `tracker`; its records in Ciw's order when
+    /// `ciw_order`, else in the order they were written.
+    fn tracked_run(
+        &self,
+        index: usize,
+        tracker: &Tracker,
+        ciw_order: bool,
+    ) -> Result<(TrialResult, Vec<(String, f64)>, Vec<Record>), SimError> {
         let (servers, seed) = self.key(index);
         let trials = usize::try_from(self.trials).expect("checked by plan");
         let network = &self.models[index / trials].1;
-        let (out, shares) = match self.rng {
+        let (stop, budget) = (self.stop, self.budget);
+        let (out, mean, shares) = match self.rng {
             RngKind::Pcg => {
-                tracked(Simulation::with_rng(network, Pcg::new(seed))?, self.stop, self.budget, tracker)?
+                tracked(Simulation::with_rng(network, Pcg::new(seed))?, stop, budget, tracker, ciw_order)?
             }
             RngKind::Ciw => tracked(
                 Simulation::with_rng(network, PythonRandom::new(seed))?,
-                self.stop,
-                self.budget,
+                stop,
+                budget,
                 tracker,
+                ciw_order,
             )?,
         };
-        Ok((row_of(&out, servers, seed, self.stop), shares))
+        Ok((row_of(&out, mean, servers, seed, self.stop), shares, out.records))
     }
 
     /// Runs run `index` until it stops, keeping its records too, in Ciw's
@@ -328,37 +355,65 @@ fn result(
     budget: u64,
     ciw_order: bool,
 ) -> Result<(TrialResult, Vec<Record>), SimError> {
-    let out = simulate_ordered(network, rng, seed, stop, budget, ciw_order)?;
-    let row = row_of(&out, servers, seed, stop);
-    Ok((row, out.records))
+    fn go<R: RandomSource>(
+        sim: Simulation<R>,
+        stop: Stop,
+        budget: u64,
+        ciw_order: bool,
+    ) -> Result<(Outcome, f64), SimError> {
+        let mut sim = sim.with_event_budget(budget);
+        sim.run(stop)?;
+        Ok(finish(sim, ciw_order))
+    }
+    let (out, mean) = match rng {
+        RngKind::Pcg => go(Simulation::with_rng(network, Pcg::new(seed))?, stop, budget, ciw_order)?,
+        RngKind::Ciw => go(Simulation::with_rng(network, PythonRandom::new(seed))?, stop, budget, ciw_order)?,
+    };
+    Ok((row_of(&out, mean, servers, seed, stop), out.records))
 }
 
-/// The row of a finished run.
-fn row_of(out: &Outcome, servers: Option<usize>, seed: u64, stop: Stop) -> TrialResult {
+/// A finished run's outcome (its records in Ciw's order when `ciw_order`)
+/// and its mean wait summed in Ciw's order: a row's mean wait is the same
+/// whether or not its records are kept, and equal to Ciw users' mean over
+/// `get_all_records()` to the last bit.
+fn finish<R: RandomSource>(sim: Simulation<R>, ciw_order: bool) -> (Outcome, f64) {
+    let mean = sim.mean_wait_in_ciw_order();
+    let ordered = ciw_order.then(|| sim.records_in_ciw_order(None));
+    let mut out = sim.into_outcome();
+    if let Some(records) = ordered {
+        out.records = records;
+    }
+    (out, mean)
+}
+
+/// The row of a finished run whose mean wait is `mean_wait` (NaN: none).
+fn row_of(out: &Outcome, mean_wait: f64, servers: Option<usize>, seed: u64, stop: Stop) -> TrialResult {
     TrialResult {
         servers,
         seed,
         records: out.records.len(),
-        mean_wait: Some(crate::record::mean_wait(&out.records)).filter(|w| !w.is_nan()),
+        mean_wait: Some(mean_wait).filter(|w| !w.is_nan()),
         utilisation: out.utilisation[0],
         time_to_deadlock: (stop == Stop::Deadlock).then_some(out.end_time),
     }
 }
 
-/// Runs `sim` with `tracker` to `stop`: its outcome and its state
-/// probabilities over the whole run.
+/// Runs `sim` with `tracker` to `stop`: its outcome and mean wait as
+/// [`finish`] gives them and its state probabilities over the whole run.
 fn tracked<R: RandomSource>(
     sim: Simulation<R>,
     stop: Stop,
     budget: u64,
     tracker: &Tracker,
-) -> Result<(Outcome, Vec<(String, f64)>), SimError> {
+    ciw_order: bool,
+) -> Result<(Outcome, f64, Vec<(String, f64)>), SimError> {
     let mut sim = sim.with_event_budget(budget).with_tracker(tracker.clone())?;
     sim.run(stop)?;
     let shares = sim.state_probabilities(0.0, sim.now())?;
     let history = sim.history().expect("a tracker was set");
     let shares = shares.iter().map(|(s, p)| (history.display(s), *p)).collect();
-    Ok((sim.into_outcome(), shares))
+    let (out, mean) = finish(sim, ciw_order);
+    Ok((out, mean, shares))
 }
 
 #[cfg(test)]
@@ -403,6 +458,22 @@ mod tests {
         for t in [0.0, -1.0, f64::INFINITY, f64::NAN] {
             let s = Sweep { stop: Stop::MaxTime(t), ..sweep(vec![1], 1, 0) };
             assert!(matches!(s.plan(), Err(SweepError::Stop(SimError::MaxTime(_)))), "{t}");
+        }
+    }
+
+    #[test]
+    fn a_tracked_run_with_records_is_the_same_run_as_each_alone() {
+        for rng in [RngKind::Pcg, RngKind::Ciw] {
+            // A ring: Ciw lists records node by node, not as they were written.
+            let network = Network::ring(3, 0.5, 0.4, 2, 0.5);
+            let s = Sweep { network, stop: Stop::MaxTime(300.0), rng, ..sweep(vec![], 2, 11) };
+            let plan = s.plan().unwrap();
+            for i in 0..plan.len() {
+                let (row, shares, records) =
+                    plan.run_tracked_with_records(i, &Tracker::SystemPopulation).unwrap();
+                assert_eq!((row.clone(), shares), plan.run_tracked(i, &Tracker::SystemPopulation).unwrap());
+                assert_eq!((row, records), plan.run_with_records(i).unwrap());
+            }
         }
     }
 }

@@ -49,7 +49,6 @@ mod waiting_change;
 
 pub use ciw_order::{Individual, ServerStats};
 pub use guard::DEFAULT_EVENT_BUDGET;
-pub(crate) use run::simulate_ordered;
 pub use run::{simulate, simulate_with_budget};
 pub use state::Simulation;
 pub use stop::{Outcome, Stop};

@@ -349,39 +349,42 @@ def run_xtask(cmd):
 
 
 def our_run(xtask, path, seed, case, tmp):
-    """Ours, through `xtask sim --records` (and `--state-probabilities` or
-    `--until-deadlock`): the records, the extra the case compares, and None;
-    or None, None and the error."""
+    """Ours, through `xtask sim --records` (with `--state-probabilities` or
+    `--until-deadlock`): the records, the extra the case compares, the
+    row's mean wait (text), and None; or None, None, None and the error."""
     records = os.path.join(tmp, "r.csv")
     cmd = [xtask, "sim", "--model", path, "--rng", "ciw", "--trials", "1", "--seed", str(seed),
            "--records", records, "--workers", "1"]
+    probabilities = os.path.join(tmp, "p.csv")
     if case["mode"] == "count":
         cmd += ["--max-customers", str(case["customers"]), "--count", case["method"].lower()]
     elif case["mode"] == "deadlock":
         cmd += ["--until-deadlock"]
     else:
         cmd += ["--max-time", repr(case["max_time"])]
+    if case["mode"] == "tracker":
+        cmd += ["--state-probabilities", probabilities, "--tracker", case["tracker"]]
     done, error = run_xtask(cmd)
     if error:
-        return None, None, error
+        return None, None, None, error
     with open(records, newline="") as f:
         rows = [row[2:] for row in list(csv.reader(f))[1:]]
+    table = list(csv.DictReader(done.stdout.splitlines()))
     extra = None
     if case["mode"] == "tracker":
-        # A second run for the probabilities: `--records` streams its runs
-        # and takes no `--state-probabilities`.
-        probabilities = os.path.join(tmp, "p.csv")
-        at = cmd.index("--records")
-        cmd = cmd[:at] + cmd[at + 2:] + ["--state-probabilities", probabilities, "--tracker", case["tracker"]]
-        _, error = run_xtask(cmd)
-        if error:
-            return None, None, error
         with open(probabilities, newline="") as f:
             extra = {row[2]: row[3] for row in list(csv.reader(f))[1:]}
     elif case["mode"] == "deadlock":
-        table = list(csv.DictReader(done.stdout.splitlines()))
         extra = table[0]["time_to_deadlock"]
-    return rows, extra, None
+    return rows, extra, table[0]["mean_wait"], None
+
+
+def mean_wait(rows):
+    """Ciw users' mean wait over records listed as `get_all_records()` lists
+    them (`sum(waits) / len(waits)` of the service records), as text; empty
+    with no service record, as a row writes it."""
+    waits = [float(row[5]) for row in rows if row[15] == "service"]
+    return repr(sum(waits) / len(waits)) if waits else ""
 
 
 def same(a, b):
@@ -511,7 +514,7 @@ def main():
                 theirs, ciw_error = None, f"ran longer than {PATIENCE} s"
             except Exception as e:  # Ciw refuses or fails on some models
                 theirs, ciw_error = None, f"{type(e).__name__}: {e}"
-            ours, our_extra, our_error = our_run(args.xtask, path, seed, case, tmp)
+            ours, our_extra, our_mean, our_error = our_run(args.xtask, path, seed, case, tmp)
             if ciw_error and our_error:
                 refused += 1
                 continue
@@ -527,6 +530,8 @@ def main():
                 verdict = f"Ciw ran; ours: {our_error}"
             else:
                 verdict = compare(ours, theirs) or compare_extra(our_extra, their_extra)
+                if verdict is None and not same(our_mean, mean_wait(theirs)):
+                    verdict = f"the row's mean wait: ours {our_mean} / Ciw users' {mean_wait(theirs)}"
             if verdict is None:
                 agreed[case["mode"]] += 1
                 continue

@@ -140,6 +140,93 @@ fn records_in_ciws_order_list_every_golden_model_as_get_all_records_does() {
 }
 
 #[test]
+fn mean_wait_in_ciws_order_is_ciw_users_mean_over_get_all_records_to_the_last_bit() {
+    let dir = format!("{}/tests/ciw", env!("CARGO_MANIFEST_DIR"));
+    let mut checked = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "toml") {
+            continue;
+        }
+        let model = path.file_stem().unwrap().to_str().unwrap().to_owned();
+        // `sum(waits) / len(waits)` over Ciw's service records, in its order.
+        let waits: Vec<f64> = ciw_rows_in_order(&model)
+            .iter()
+            .filter(|row| row[14] == "service")
+            .map(|row| row[4].parse().unwrap())
+            .collect();
+        let mut sum = 0.0;
+        for w in &waits {
+            sum += w;
+        }
+        let theirs = sum / waits.len() as f64;
+        let mut sim = Simulation::ciw(&golden_model(&model), 7).unwrap();
+        sim.run_until(200.0).unwrap();
+        let ours = sim.mean_wait_in_ciw_order();
+        assert!(
+            ours.to_bits() == theirs.to_bits() || ours.is_nan() && waits.is_empty(),
+            "{model}: {ours} vs {theirs}"
+        );
+        checked += 1;
+    }
+    assert!(checked >= 30, "{checked} models");
+}
+
+#[test]
+fn mean_wait_in_ciws_order_sums_the_records_ciws_order_lists() {
+    // Customers still in the network with a record (rings, at every
+    // horizon), customers with several records, and one node alone.
+    let mut nets = vec![
+        Network::ring(2, 0.9, 0.5, 1, 1.0),
+        Network::ring(4, 0.5, 0.4, 2, 0.5),
+        Network::mmc(0.2, 0.1, 3),
+    ];
+    // Half of those served at the first node wait at the second for ever,
+    // each with one record: Ciw lists them before those who left.
+    nets.push(
+        Network::from_toml_str(
+            r#"
+            [[nodes]]
+            servers = 1
+            [[nodes]]
+            servers = 1
+            [[classes]]
+            name = "a"
+            routing = [[0.0, 0.5], [0.0, 0.0]]
+            nodes = [
+              { arrival = { type = "exponential", rate = 3.0 }, service = { type = "exponential", rate = 1.0 } },
+              { service = { type = "deterministic", value = 1000.0 } },
+            ]
+            "#,
+        )
+        .unwrap(),
+    );
+    for model in ["clinic", "customer_behaviour", "time_and_state"] {
+        let path = format!("{}/../../data/models/{model}.toml", env!("CARGO_MANIFEST_DIR"));
+        nets.push(Network::from_toml_file(path).unwrap());
+    }
+    for (n, net) in nets.iter().enumerate() {
+        for seed in 0..5 {
+            let mut sims = (Simulation::ciw(net, seed).unwrap(), Simulation::new(net, seed).unwrap());
+            for horizon in [1.0, 2.0, 3.0, 5.0, 10.0, 50.0, 300.0] {
+                sims.0.run_until(horizon).unwrap();
+                sims.1.run_until(horizon).unwrap();
+                let listed = (sims.0.records_in_ciw_order(None), sims.1.records_in_ciw_order(None));
+                for (ours, theirs) in [
+                    (sims.0.mean_wait_in_ciw_order(), mean_wait(&listed.0)),
+                    (sims.1.mean_wait_in_ciw_order(), mean_wait(&listed.1)),
+                ] {
+                    assert!(
+                        ours.to_bits() == theirs.to_bits() || ours.is_nan() && theirs.is_nan(),
+                        "{n} {seed} {horizon}: {ours} vs {theirs}"
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
 fn records_in_ciws_order_keep_only_the_types_asked_for() {
     let net = golden_model("reneging");
     let mut sim = Simulation::ciw(&net, 7).unwrap();
