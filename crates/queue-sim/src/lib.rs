@@ -143,5 +143,5 @@ pub use routers::{
 pub use schedule::{Cycle, Schedule, ScheduleProblem, Slotted};
 pub use stats::Describe;
 pub use summary::{CellStats, Estimate, RunStats, Statistic, SummaryError, SummaryLine, Window, summarise};
-pub use sweep::{Sweep, SweepError, SweepPlan, Trial, TrialResult};
+pub use sweep::{StateShares, Sweep, SweepError, SweepPlan, Trial, TrialResult};
 pub use tracker::{History, State, Tracker, TrackerError};

@@ -17,6 +17,10 @@ use crate::random::{Pcg, RandomSource, RngKind};
 use crate::record::Record;
 use crate::tracker::Tracker;
 
+/// A run's state probabilities: each state as Ciw prints it, in order of
+/// first visit, with the share of the run's time spent in it.
+pub type StateShares = Vec<(String, f64)>;
+
 /// A sweep: `network` with each server count in `servers` (applied to every
 /// node; empty keeps the model's), `trials` runs each, trial `i` seeded
 /// `seed + i`.
@@ -275,7 +279,7 @@ impl SweepPlan {
         &self,
         index: usize,
         tracker: &Tracker,
-    ) -> Result<(TrialResult, Vec<(String, f64)>), SimError> {
+    ) -> Result<(TrialResult, StateShares), SimError> {
         let (row, shares, _) = self.tracked_run(index, tracker, false)?;
         Ok((row, shares))
     }
@@ -289,7 +293,7 @@ impl SweepPlan {
         &self,
         index: usize,
         tracker: &Tracker,
-    ) -> Result<(TrialResult, Vec<(String, f64)>, Vec<Record>), SimError> {
+    ) -> Result<(TrialResult, StateShares, Vec<Record>), SimError> {
         self.tracked_run(index, tracker, true)
     }
 
@@ -300,7 +304,7 @@ impl SweepPlan {
         index: usize,
         tracker: &Tracker,
         ciw_order: bool,
-    ) -> Result<(TrialResult, Vec<(String, f64)>, Vec<Record>), SimError> {
+    ) -> Result<(TrialResult, StateShares, Vec<Record>), SimError> {
         let (servers, seed) = self.key(index);
         let trials = usize::try_from(self.trials).expect("checked by plan");
         let network = &self.models[index / trials].1;
@@ -406,7 +410,7 @@ fn tracked<R: RandomSource>(
     budget: u64,
     tracker: &Tracker,
     ciw_order: bool,
-) -> Result<(Outcome, f64, Vec<(String, f64)>), SimError> {
+) -> Result<(Outcome, f64, StateShares), SimError> {
     let mut sim = sim.with_event_budget(budget).with_tracker(tracker.clone())?;
     sim.run(stop)?;
     let shares = sim.state_probabilities(0.0, sim.now())?;
@@ -471,7 +475,7 @@ mod tests {
             for i in 0..plan.len() {
                 let (row, shares, records) =
                     plan.run_tracked_with_records(i, &Tracker::SystemPopulation).unwrap();
-                assert_eq!((row.clone(), shares), plan.run_tracked(i, &Tracker::SystemPopulation).unwrap());
+                assert_eq!((row, shares), plan.run_tracked(i, &Tracker::SystemPopulation).unwrap());
                 assert_eq!((row, records), plan.run_with_records(i).unwrap());
             }
         }
