@@ -10,9 +10,7 @@ use ndarray::{ArrayD, ArrayViewD};
 use crate::array::{Array, Op, check_shape};
 use crate::chunks::{self, Chunks};
 use crate::error::ArrayError;
-
-/// A function of blocks: the inputs' blocks to the output block.
-pub type BlockFn = Arc<dyn Fn(&[ArrayViewD<'_, f64>]) -> Result<ArrayD<f64>, String> + Send + Sync>;
+use crate::node::BlockFn;
 
 impl Array {
     /// `f` applied to every block (dask's `map_blocks`); the output has the
@@ -103,9 +101,5 @@ pub fn blockwise(f: BlockFn, inputs: &[Array], out_chunks: impl Into<Chunks>) ->
     }
     let resolved =
         chunks::resolve(&Chunks::Explicit(lists), &shape).unwrap_or_else(|_| first.chunks().to_vec());
-    Ok(Array::from_parts(shape, resolved, Op::Blockwise(inputs.to_vec(), BlockOp(f))))
+    Ok(Array::from_parts(shape, resolved, Op::Blockwise(inputs.to_vec(), f)))
 }
-
-/// The function of a blockwise node.
-#[derive(Clone)]
-pub(crate) struct BlockOp(pub(crate) BlockFn);

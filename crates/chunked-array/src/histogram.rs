@@ -9,9 +9,10 @@ use executors::Executor;
 use ndarray::{ArrayD, ArrayViewD, IxDyn};
 
 use crate::array::Array;
-use crate::blockwise::{BlockFn, blockwise};
+use crate::blockwise::blockwise;
 use crate::chunks::Chunks;
 use crate::error::ArrayError;
+use crate::node::BlockFn;
 
 /// The bins of a [`Array::histogram`].
 #[derive(Clone, Debug, PartialEq)]

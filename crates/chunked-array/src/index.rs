@@ -10,6 +10,7 @@ use ndarray::{ArrayD, Axis, IxDyn, Slice};
 
 use crate::array::{Array, Op};
 use crate::error::ArrayError;
+use crate::node::{IndexMap, OutAxis};
 
 /// One entry of an index, as between the commas of numpy's `x[...]`.
 ///
@@ -105,23 +106,6 @@ impl From<RangeFull> for Index {
     fn from(_: RangeFull) -> Self {
         Self::full()
     }
-}
-
-/// An axis of an indexed array.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum OutAxis {
-    /// Input axis `axis`, element `i` at `start + i * step`.
-    Input { axis: usize, start: usize, step: isize },
-    /// A new axis of length 1.
-    New,
-}
-
-/// How an indexed array reads its input: its axes, and the input axes fixed
-/// at one index (dropped).
-#[derive(Clone, Debug)]
-pub(crate) struct IndexMap {
-    pub(crate) axes: Vec<OutAxis>,
-    pub(crate) fixed: Vec<Option<usize>>,
 }
 
 impl Array {

@@ -92,16 +92,20 @@ mod kernels;
 mod layout;
 mod logic;
 mod nanreduce;
+mod node;
 mod npy;
 mod ops;
 mod plan;
 mod quantile;
 pub mod random;
 mod reduce;
+mod region;
 mod reshape;
 mod scan;
 mod store;
+mod stream;
 mod ufuncs;
+mod writer;
 
 use std::path::Path;
 
@@ -109,7 +113,7 @@ use executors::{Drawing, Executor, RankDir};
 use ndarray::ArrayD;
 
 pub use array::{Array, MAX_DIMS};
-pub use blockwise::{BlockFn, blockwise};
+pub use blockwise::blockwise;
 pub use chunks::{Chunks, DEFAULT_CHUNK_BYTES, MAX_BLOCKS};
 pub use creation::{arange, from_array, full, ones, zeros};
 pub use distributed::{Distributed, UnitPartial};
@@ -117,11 +121,12 @@ pub use error::{ArrayError, Shape};
 pub use histogram::{Bins, Histogram};
 pub use index::Index;
 pub use join::{concatenate, stack};
+pub use node::BlockFn;
 pub use npy::from_npy;
 pub use plan::Plan;
 pub use reduce::Axes;
-pub use store::BlockWriter;
 pub use ufuncs::where_;
+pub use writer::BlockWriter;
 
 /// Computes several arrays in one run (dask's `compute(a, b)`): what they
 /// share is computed once. Results come in the order given.

@@ -16,7 +16,8 @@ use std::sync::Arc;
 use crate::array::{Array, Op};
 use crate::chunks::Chunks;
 use crate::error::ArrayError;
-use crate::eval::runs;
+use crate::node::Stored;
+use crate::region::runs;
 
 const MAGIC: &[u8] = b"\x93NUMPY";
 
@@ -100,9 +101,9 @@ pub(crate) struct NpySource {
     stored: Vec<usize>,
 }
 
-impl NpySource {
+impl Stored for NpySource {
     /// Reads `region` of the stored (C-order) array into `data`.
-    pub(crate) fn read(&self, region: &[Range<usize>], data: &mut [f64]) -> Result<(), String> {
+    fn read(&self, region: &[Range<usize>], data: &mut [f64]) -> Result<(), String> {
         let size = self.dtype.size();
         READ_BUFFER.with_borrow_mut(|bytes| {
             // Consecutive rows that are consecutive in the file are read at

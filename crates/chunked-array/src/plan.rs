@@ -160,7 +160,7 @@ impl Plan {
     /// it is computed, then dropped.
     pub(crate) fn store(
         &self,
-        writer: Arc<dyn crate::store::BlockWriter>,
+        writer: Arc<dyn crate::writer::BlockWriter>,
         exec: &Executor,
     ) -> Result<(), ArrayError> {
         let mut stores = Vec::new();
@@ -485,7 +485,7 @@ impl Lowering {
             match a.op() {
                 Op::Reduce { input, axes, stat } => self.reduce(a, input, axes, *stat),
                 Op::Dot(x, y) => self.dot(a, x, y),
-                Op::Blockwise(inputs, f) => self.blockwise(a, inputs, f.0.clone()),
+                Op::Blockwise(inputs, f) => self.blockwise(a, inputs, f.clone()),
                 Op::Select { input, q, skip_nan } => self.select(a, input, *q, *skip_nan),
                 _ => {}
             }
@@ -691,7 +691,7 @@ impl Lowering {
 
     /// A task per output block: the inputs' regions of the first input's
     /// block, evaluated, then the function.
-    fn blockwise(&mut self, out: &Array, inputs: &[Array], f: crate::blockwise::BlockFn) {
+    fn blockwise(&mut self, out: &Array, inputs: &[Array], f: crate::node::BlockFn) {
         let in_grid = inputs[0].grid().clone();
         let out_grid = out.grid().clone();
         let mut blocks = Vec::with_capacity(out_grid.len());

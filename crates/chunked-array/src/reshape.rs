@@ -275,7 +275,7 @@ pub(crate) fn eval_reshape(
     let values = v.as_slice().ok_or("an input region is not contiguous")?;
     let base = in_region.first().map_or(0, |r| r.start * trailing(input.shape()));
     let mut data = Vec::with_capacity(lens.iter().product());
-    for (flat, len) in crate::eval::runs(shape, region) {
+    for (flat, len) in crate::region::runs(shape, region) {
         let at = flat - base;
         data.extend_from_slice(values.get(at..at + len).ok_or("a reshaped region outside its input")?);
     }

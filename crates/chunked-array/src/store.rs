@@ -17,14 +17,7 @@ use ndarray::{ArrayD, ArrayViewD};
 use crate::array::Array;
 use crate::error::ArrayError;
 use crate::plan::Plan;
-
-/// Where [`Array::store`] puts blocks: called from the executor's workers,
-/// in any order, once per block, with the block's element ranges in the
-/// whole array and its values (standard layout).
-pub trait BlockWriter: Send + Sync {
-    /// Writes one block; an error stops the computation and is reported.
-    fn write_block(&self, region: &[Range<usize>], block: ArrayViewD<'_, f64>) -> Result<(), String>;
-}
+use crate::writer::BlockWriter;
 
 impl Array {
     /// Computes the array and hands each block to `writer` as soon as it
@@ -145,7 +138,7 @@ impl BlockWriter for NpyWriter {
         let values = block.as_slice().ok_or("a block is not contiguous")?;
         let mut bytes: Vec<u8> = Vec::new();
         let mut at = 0;
-        for (flat, len) in crate::eval::runs(&self.shape, region) {
+        for (flat, len) in crate::region::runs(&self.shape, region) {
             bytes.clear();
             for v in &values[at..at + len] {
                 bytes.extend_from_slice(&v.to_le_bytes());

@@ -6,10 +6,10 @@
 
 use std::sync::Arc;
 
-use super::{Dist, Stream};
 use crate::array::{Array, Op};
 use crate::chunks::Chunks;
 use crate::error::ArrayError;
+use crate::stream::{Dist, Stream};
 
 /// The largest magnitude of an integer that `f64` holds exactly.
 const EXACT: i64 = 1 << 53;
