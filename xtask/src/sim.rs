@@ -251,7 +251,7 @@ pub(crate) fn run(args: Args) -> Result<()> {
         };
         let rows = match (&records, &shares, &args.tracker) {
             (Some(records), Some(shares), Some(tracker)) => {
-                type Both = (Vec<queue_sim::Record>, Vec<(String, f64)>);
+                type Both = (Vec<queue_sim::Record>, queue_sim::StateShares);
                 let classes = classes();
                 let first = Part(&classes, |both: &Both| &both.0);
                 let second = Part(&crate::sim_rows::States, |both: &Both| &both.1);

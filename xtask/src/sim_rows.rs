@@ -276,12 +276,17 @@ fn write_number(s: &mut String, n: u32) {
 /// `--state-probabilities`: each run's states and their probabilities.
 pub(crate) struct States;
 
-impl RunRows<Vec<(String, f64)>> for States {
+impl RunRows<queue_sim::StateShares> for States {
     fn header(&self) -> String {
         "servers,seed,state,probability".into()
     }
 
-    fn csv(&self, w: &mut dyn Write, row: &TrialResult, shares: &Vec<(String, f64)>) -> std::io::Result<()> {
+    fn csv(
+        &self,
+        w: &mut dyn Write,
+        row: &TrialResult,
+        shares: &queue_sim::StateShares,
+    ) -> std::io::Result<()> {
         let servers = row.servers.map(|c| c.to_string()).unwrap_or_default();
         for (state, p) in shares {
             // States hold commas: quoted, as CSV quotes them.
@@ -303,7 +308,7 @@ impl RunRows<Vec<(String, f64)>> for States {
         &self,
         table: &mut Table,
         row: &TrialResult,
-        shares: &Vec<(String, f64)>,
+        shares: &queue_sim::StateShares,
         out: &mut ParquetWriter<'_>,
     ) -> Result<()> {
         for (state, p) in shares {
