@@ -130,7 +130,7 @@ impl<R: RandomSource> Simulation<R> {
     }
 
     /// Records an arrival that does not join `node`: rejected, or baulking.
-    fn turned_away(&mut self, id: u64, node: usize, class: usize, record_type: RecordType) {
+    pub(super) fn turned_away(&mut self, id: u64, node: usize, class: usize, record_type: RecordType) {
         // `as`: validation keeps nodes and classes within a u32, and node
         // numbers within an i32.
         self.records.push(Record {

@@ -28,7 +28,7 @@ impl<R: RandomSource> Simulation<R> {
     /// [`Simulation::accept`] in a model that uses none of the optional
     /// features: a free server or the back of the one queue.
     #[inline(always)]
-    fn accept_plain(&mut self, node: usize, customer: u32) -> Result<(), SimError> {
+    pub(super) fn accept_plain(&mut self, node: usize, customer: u32) -> Result<(), SimError> {
         let state = &mut self.nodes[node];
         let c = &mut self.customers[customer];
         // `as`: validation keeps node numbers within a u32.
@@ -51,7 +51,12 @@ impl<R: RandomSource> Simulation<R> {
     /// [`Simulation::start_service`] in a model that uses none of the
     /// optional features: a new service time, a pending service end.
     #[inline(always)]
-    fn start_plain_service(&mut self, node: usize, customer: u32, server: u32) -> Result<(), SimError> {
+    pub(super) fn start_plain_service(
+        &mut self,
+        node: usize,
+        customer: u32,
+        server: u32,
+    ) -> Result<(), SimError> {
         let duration = self.draw_service_time(node, customer)?;
         let end = self.occupy(node, customer, server, duration);
         if end.is_finite() {
@@ -253,21 +258,28 @@ impl<R: RandomSource> Simulation<R> {
         };
         let c = &mut self.customers[customer];
         c.destination = next.map_or(-1, |d| d as i32 + 1);
-        if let Some(dest) = next {
-            let d = &mut self.nodes[dest];
-            if d.full() {
-                // Blocked after service: keep the server until `dest` has room.
-                c.blocked = true;
-                d.blocked.push_back((node as u32, customer));
-                self.blocked += 1;
-                self.newly_blocked = true;
-                if let Some(tracking) = &mut self.tracking {
-                    tracking.block(node, dest);
-                }
-                return Ok(());
-            }
+        if let Some(dest) = next
+            && self.nodes[dest].full()
+        {
+            self.block(node, customer, dest);
+            return Ok(());
         }
         self.release(node, customer, next)
+    }
+
+    /// `customer`, its service at `node` ended, is blocked: it keeps its
+    /// server until `dest` has room.
+    #[cold]
+    #[inline(never)]
+    pub(super) fn block(&mut self, node: usize, customer: u32, dest: usize) {
+        self.customers[customer].blocked = true;
+        // `as`: validation keeps node numbers within a u32.
+        self.nodes[dest].blocked.push_back((node as u32, customer));
+        self.blocked += 1;
+        self.newly_blocked = true;
+        if let Some(tracking) = &mut self.tracking {
+            tracking.block(node, dest);
+        }
     }
 
     /// `customer` leaves `node` for `next` (`None`: the exit), in Ciw's order:
@@ -303,7 +315,7 @@ impl<R: RandomSource> Simulation<R> {
 
     /// `customer`'s service record as it leaves `node` at `now`.
     #[inline(always)]
-    fn service_record(&self, node: usize, customer: u32, now: f64) -> Record {
+    pub(super) fn service_record(&self, node: usize, customer: u32, now: f64) -> Record {
         let c = &self.customers[customer];
         Record {
             waiting_time: c.service_start - c.arrival,
@@ -321,7 +333,12 @@ impl<R: RandomSource> Simulation<R> {
     /// The end of a release: `customer` joins `next` (or leaves the
     /// network), then whoever is blocked waiting for room at `node` comes in.
     #[inline(always)]
-    fn release_onward(&mut self, node: usize, customer: u32, next: Option<usize>) -> Result<(), SimError> {
+    pub(super) fn release_onward(
+        &mut self,
+        node: usize,
+        customer: u32,
+        next: Option<usize>,
+    ) -> Result<(), SimError> {
         match next {
             Some(dest) => self.accept(dest, customer)?,
             None => {
