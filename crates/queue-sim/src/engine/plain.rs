@@ -5,9 +5,10 @@
 //! [`Simulation::handle`] does for such a model, draw for draw and record
 //! for record.
 
+use crate::behaviour::QueuedCustomer;
 use crate::error::SimError;
 use crate::random::RandomSource;
-use crate::record::RecordType;
+use crate::record::{Record, RecordType};
 
 use super::customers::NO_SERVER;
 use super::event::EventKind;
@@ -53,9 +54,81 @@ impl<R: RandomSource> Simulation<R> {
             self.accepted += 1;
             // `as`: validation keeps classes within a u32.
             let customer = self.customers.insert(id, class as u32, node, time)?;
-            self.accept_plain(node, customer)?;
+            self.plain_accept(node, customer)?;
         }
-        self.schedule_arrival(stream, time)
+        self.plain_schedule_arrival(stream, time)
+    }
+
+    /// [`Simulation::schedule_arrival`], drawing inline.
+    #[inline(always)]
+    fn plain_schedule_arrival(&mut self, stream: usize, from: f64) -> Result<(), SimError> {
+        let Some(sampler) = self.arrivals[stream].as_mut() else { return Ok(()) };
+        let gap = sampler.sample_inline_at(self.now, || None, &mut self.rng);
+        if gap.is_nan() || gap < 0.0 {
+            return Err(self.invalid_arrival(stream, gap));
+        }
+        let time = from + gap;
+        if time.is_finite() {
+            // `as`: validation keeps the number of streams within a u32.
+            let kind = EventKind::Arrival { stream: stream as u32 };
+            if self.single_stream {
+                self.events.push_slot(time, kind);
+            } else {
+                self.events.push(time, kind);
+            }
+        }
+        Ok(())
+    }
+
+    /// [`Simulation::accept`] of a plain model: a free server or the back
+    /// of the one queue.
+    #[inline(always)]
+    fn plain_accept(&mut self, node: usize, customer: u32) -> Result<(), SimError> {
+        let state = &mut self.nodes[node];
+        let c = &mut self.customers[customer];
+        // `as`: validation keeps node numbers within a u32.
+        c.node = node as u32;
+        c.arrival = self.now;
+        c.queue_size_at_arrival = state.in_node;
+        state.in_node += 1;
+        if state.servers.is_none() {
+            return self.plain_start_service(node, customer, NO_SERVER);
+        }
+        match state.free_servers.take_lowest() {
+            Some(server) => self.plain_start_service(node, customer, server),
+            None => {
+                state.waiting.push_back(0, customer);
+                Ok(())
+            }
+        }
+    }
+
+    /// `customer` starts service at `node` on `server` in a plain model: a
+    /// new service time (drawn inline), a pending service end.
+    #[inline(always)]
+    fn plain_start_service(&mut self, node: usize, customer: u32, server: u32) -> Result<(), SimError> {
+        let now = self.now;
+        let c = &mut self.customers[customer];
+        let class = c.class as usize;
+        let who = QueuedCustomer { id: c.id, class, arrival: c.arrival };
+        let duration =
+            self.services[node * self.classes + class].sample_inline_at(now, || Some(who), &mut self.rng);
+        if duration.is_nan() || duration < 0.0 {
+            return Err(SimError::InvalidSample { node, class, role: "service", value: duration });
+        }
+        c.server = server;
+        c.service_start = now;
+        c.service_time = duration;
+        let end = c.service_end();
+        if server != NO_SERVER {
+            self.nodes[node].times.start(server, now);
+        }
+        if end.is_finite() {
+            self.events.push(end, EventKind::ServiceEnd { customer });
+        } else {
+            self.endless_service(node, customer, server);
+        }
+        Ok(())
     }
 
     /// `customer`'s service ends in a plain model: route it, then release
@@ -77,27 +150,53 @@ impl<R: RandomSource> Simulation<R> {
         self.plain_release(node, customer, next)
     }
 
-    /// [`Simulation::release`] of a plain model: the record, the server to
-    /// the next waiting customer or free, then onward.
+    /// [`Simulation::release`] of a plain model: the record (its classes
+    /// the customer's one class: a plain model changes none), the server to
+    /// the next waiting customer or free (nobody preempts: no holder to
+    /// forget), then onward.
     #[inline(always)]
     fn plain_release(&mut self, node: usize, customer: u32, next: Option<usize>) -> Result<(), SimError> {
         let now = self.now;
-        self.nodes[node].in_node -= 1;
-        let record = self.service_record(node, customer, now);
-        self.records.push(record);
+        let state = &mut self.nodes[node];
+        state.in_node -= 1;
         let c = &mut self.customers[customer];
         c.blocked = false;
-        let (server, started) = (c.server, c.service_start);
+        let (server, started, end) = (c.server, c.service_start, c.service_end());
+        self.records.push(Record {
+            id_number: c.id,
+            customer_class: c.class,
+            original_customer_class: c.class,
+            // `as`: validation keeps node numbers within a u32.
+            node: node as u32 + 1,
+            arrival_date: c.arrival,
+            waiting_time: started - c.arrival,
+            service_start_date: started,
+            service_time: end - started,
+            service_end_date: end,
+            time_blocked: now - end,
+            exit_date: now,
+            destination: Some(c.destination),
+            queue_size_at_arrival: c.queue_size_at_arrival,
+            queue_size_at_departure: Some(state.in_node),
+            server_id: (server != NO_SERVER).then(|| server + 1),
+            record_type: RecordType::Service,
+        });
         if server != NO_SERVER {
-            let state = &mut self.nodes[node];
             let waiting = state.waiting.pop_front();
             state.times.end(server, started, now, waiting.is_none());
             match waiting {
-                Some(waiting) => self.start_plain_service(node, waiting, server)?,
-                None => state.free(server),
+                Some(waiting) => self.plain_start_service(node, waiting, server)?,
+                None => state.free_servers.put(server),
             }
         }
-        self.release_onward(node, customer, next)
+        match next {
+            Some(dest) => self.plain_accept(dest, customer)?,
+            None => {
+                self.completed += 1;
+                self.customers.remove(customer);
+            }
+        }
+        self.let_blocked_in(node)
     }
 }
 

@@ -28,7 +28,7 @@ impl<R: RandomSource> Simulation<R> {
     /// [`Simulation::accept`] in a model that uses none of the optional
     /// features: a free server or the back of the one queue.
     #[inline(always)]
-    pub(super) fn accept_plain(&mut self, node: usize, customer: u32) -> Result<(), SimError> {
+    fn accept_plain(&mut self, node: usize, customer: u32) -> Result<(), SimError> {
         let state = &mut self.nodes[node];
         let c = &mut self.customers[customer];
         // `as`: validation keeps node numbers within a u32.
@@ -51,12 +51,7 @@ impl<R: RandomSource> Simulation<R> {
     /// [`Simulation::start_service`] in a model that uses none of the
     /// optional features: a new service time, a pending service end.
     #[inline(always)]
-    pub(super) fn start_plain_service(
-        &mut self,
-        node: usize,
-        customer: u32,
-        server: u32,
-    ) -> Result<(), SimError> {
+    fn start_plain_service(&mut self, node: usize, customer: u32, server: u32) -> Result<(), SimError> {
         let duration = self.draw_service_time(node, customer)?;
         let end = self.occupy(node, customer, server, duration);
         if end.is_finite() {
@@ -220,7 +215,7 @@ impl<R: RandomSource> Simulation<R> {
     /// parameters), as in Ciw: the customer keeps its server for ever.
     #[cold]
     #[inline(never)]
-    fn endless_service(&mut self, node: usize, customer: u32, server: u32) {
+    pub(super) fn endless_service(&mut self, node: usize, customer: u32, server: u32) {
         if self.preemptive {
             self.note_service(node, customer, server, NO_EVENT);
         }
@@ -315,7 +310,7 @@ impl<R: RandomSource> Simulation<R> {
 
     /// `customer`'s service record as it leaves `node` at `now`.
     #[inline(always)]
-    pub(super) fn service_record(&self, node: usize, customer: u32, now: f64) -> Record {
+    fn service_record(&self, node: usize, customer: u32, now: f64) -> Record {
         let c = &self.customers[customer];
         Record {
             waiting_time: c.service_start - c.arrival,
@@ -333,12 +328,7 @@ impl<R: RandomSource> Simulation<R> {
     /// The end of a release: `customer` joins `next` (or leaves the
     /// network), then whoever is blocked waiting for room at `node` comes in.
     #[inline(always)]
-    pub(super) fn release_onward(
-        &mut self,
-        node: usize,
-        customer: u32,
-        next: Option<usize>,
-    ) -> Result<(), SimError> {
+    fn release_onward(&mut self, node: usize, customer: u32, next: Option<usize>) -> Result<(), SimError> {
         match next {
             Some(dest) => self.accept(dest, customer)?,
             None => {
