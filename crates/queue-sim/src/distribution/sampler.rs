@@ -102,6 +102,23 @@ impl Sampler {
         }
     }
 
+    /// [`Sampler::sample_at`] with the exponential drawn in the caller's
+    /// code rather than through a call: for the one loop whose every event
+    /// draws (a plain model's), where the call's saving and restoring of
+    /// registers costs about as much as the draw.
+    #[inline(always)]
+    pub(crate) fn sample_inline_at<R: RandomSource>(
+        &mut self,
+        now: f64,
+        who: impl FnOnce() -> Option<QueuedCustomer>,
+        rng: &mut R,
+    ) -> f64 {
+        match &self.dist {
+            Distribution::Exponential { rate } => rng.exponential_with_mean(*rate, self.mean),
+            _ => self.sample_at(now, who, rng),
+        }
+    }
+
     /// One draw, consuming exactly the uniforms Ciw's sampler consumes.
     /// The exponential, by far the most common, is drawn inline; the others
     /// out of line.

@@ -16,8 +16,7 @@ impl<R: RandomSource> Simulation<R> {
         let Some(sampler) = self.arrivals[stream].as_mut() else { return Ok(()) };
         let gap = sampler.sample_at(self.now, || None, &mut self.rng);
         if gap.is_nan() || gap < 0.0 {
-            let (node, class) = (stream / self.classes, stream % self.classes);
-            return Err(SimError::InvalidSample { node, class, role: "arrival", value: gap });
+            return Err(self.invalid_arrival(stream, gap));
         }
         let time = from + gap;
         if time.is_finite() {
@@ -30,6 +29,15 @@ impl<R: RandomSource> Simulation<R> {
             }
         }
         Ok(())
+    }
+
+    /// The error of an inter-arrival time `gap` of `stream` that is
+    /// negative or NaN.
+    #[cold]
+    #[inline(never)]
+    pub(super) fn invalid_arrival(&self, stream: usize, gap: f64) -> SimError {
+        let (node, class) = (stream / self.classes, stream % self.classes);
+        SimError::InvalidSample { node, class, role: "arrival", value: gap }
     }
 
     /// An arrival from outside of `stream`: its batch size is drawn (where
@@ -130,7 +138,7 @@ impl<R: RandomSource> Simulation<R> {
     }
 
     /// Records an arrival that does not join `node`: rejected, or baulking.
-    fn turned_away(&mut self, id: u64, node: usize, class: usize, record_type: RecordType) {
+    pub(super) fn turned_away(&mut self, id: u64, node: usize, class: usize, record_type: RecordType) {
         // `as`: validation keeps nodes and classes within a u32, and node
         // numbers within an i32.
         self.records.push(Record {

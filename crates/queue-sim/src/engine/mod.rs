@@ -10,7 +10,8 @@
 //! `stop.rs` ([`Stop`], [`Outcome`]), `state.rs` ([`Simulation`]'s fields,
 //! constructors and accessors); then one file per part of the behaviour,
 //! each an `impl Simulation` block that imports only the files above:
-//! `run.rs` (run loops and the one `match` over events), `arrivals.rs`,
+//! `run.rs` (run loops and the one `match` over events), `plain.rs` (the
+//! loop of a model without optional features), `arrivals.rs`,
 //! `service.rs` (Ciw's draw order), the customer behaviours
 //! (`discipline.rs`, `server_priority.rs`, `preemption.rs`, `reneging.rs`,
 //! `waiting_change.rs`, `process.rs`), time and state (`shifts.rs`,
@@ -30,6 +31,7 @@ mod event_queue;
 mod guard;
 mod interruption;
 mod node;
+mod plain;
 mod preemption;
 mod process;
 mod processor_sharing;

@@ -115,6 +115,8 @@ impl<R: RandomSource> Simulation<R> {
         }
         if self.ties || self.tracking.is_some() {
             self.events_before_watched(max_time)?;
+        } else if self.plain {
+            self.plain_events_before(max_time)?;
         } else {
             // The common loop, as short as it can be.
             while let Some(event) = self.events.pop_before(max_time) {
@@ -277,7 +279,7 @@ impl<R: RandomSource> Simulation<R> {
     /// The events of waiting customers (reneges, changes of class), out of
     /// the common path.
     #[inline(never)]
-    fn handle_waiting_event(&mut self, kind: EventKind, seq: u64) -> Result<(), SimError> {
+    pub(super) fn handle_waiting_event(&mut self, kind: EventKind, seq: u64) -> Result<(), SimError> {
         match kind {
             EventKind::Renege { customer } => self.renege(customer, seq),
             EventKind::ClassChange { customer } => self.change_class_while_waiting(customer, seq),
@@ -292,7 +294,7 @@ impl<R: RandomSource> Simulation<R> {
     /// count, deadlock; `event` is the one about to be handled.
     #[cold]
     #[inline(never)]
-    fn check(&mut self, event: &Event<EventKind>) -> Result<(), SimError> {
+    pub(super) fn check(&mut self, event: &Event<EventKind>) -> Result<(), SimError> {
         let time = event.time();
         if self.rare.progress.is_some() {
             let counted = self.guard.counting.map(|(count, _)| self.count(count));

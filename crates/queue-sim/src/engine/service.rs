@@ -215,7 +215,7 @@ impl<R: RandomSource> Simulation<R> {
     /// parameters), as in Ciw: the customer keeps its server for ever.
     #[cold]
     #[inline(never)]
-    fn endless_service(&mut self, node: usize, customer: u32, server: u32) {
+    pub(super) fn endless_service(&mut self, node: usize, customer: u32, server: u32) {
         if self.preemptive {
             self.note_service(node, customer, server, NO_EVENT);
         }
@@ -253,21 +253,28 @@ impl<R: RandomSource> Simulation<R> {
         };
         let c = &mut self.customers[customer];
         c.destination = next.map_or(-1, |d| d as i32 + 1);
-        if let Some(dest) = next {
-            let d = &mut self.nodes[dest];
-            if d.full() {
-                // Blocked after service: keep the server until `dest` has room.
-                c.blocked = true;
-                d.blocked.push_back((node as u32, customer));
-                self.blocked += 1;
-                self.newly_blocked = true;
-                if let Some(tracking) = &mut self.tracking {
-                    tracking.block(node, dest);
-                }
-                return Ok(());
-            }
+        if let Some(dest) = next
+            && self.nodes[dest].full()
+        {
+            self.block(node, customer, dest);
+            return Ok(());
         }
         self.release(node, customer, next)
+    }
+
+    /// `customer`, its service at `node` ended, is blocked: it keeps its
+    /// server until `dest` has room.
+    #[cold]
+    #[inline(never)]
+    pub(super) fn block(&mut self, node: usize, customer: u32, dest: usize) {
+        self.customers[customer].blocked = true;
+        // `as`: validation keeps node numbers within a u32.
+        self.nodes[dest].blocked.push_back((node as u32, customer));
+        self.blocked += 1;
+        self.newly_blocked = true;
+        if let Some(tracking) = &mut self.tracking {
+            tracking.block(node, dest);
+        }
     }
 
     /// `customer` leaves `node` for `next` (`None`: the exit), in Ciw's order:
