@@ -45,37 +45,14 @@ pub fn simulate_with_budget(
     stop: Stop,
     budget: u64,
 ) -> Result<Outcome, SimError> {
-    simulate_ordered(network, rng, seed, stop, budget, false)
-}
-
-/// [`simulate_with_budget`], with the records in Ciw's `get_all_records()`
-/// order when `ciw_order` (see [`Simulation::records_in_ciw_order`]).
-pub(crate) fn simulate_ordered(
-    network: &Network,
-    rng: RngKind,
-    seed: u64,
-    stop: Stop,
-    budget: u64,
-    ciw_order: bool,
-) -> Result<Outcome, SimError> {
-    fn go<R: RandomSource>(
-        sim: Simulation<R>,
-        stop: Stop,
-        budget: u64,
-        ciw_order: bool,
-    ) -> Result<Outcome, SimError> {
+    fn go<R: RandomSource>(sim: Simulation<R>, stop: Stop, budget: u64) -> Result<Outcome, SimError> {
         let mut sim = sim.with_event_budget(budget);
         sim.run(stop)?;
-        let ordered = ciw_order.then(|| sim.records_in_ciw_order(None));
-        let mut out = sim.into_outcome();
-        if let Some(records) = ordered {
-            out.records = records;
-        }
-        Ok(out)
+        Ok(sim.into_outcome())
     }
     match rng {
-        RngKind::Pcg => go(Simulation::with_rng(network, Pcg::new(seed))?, stop, budget, ciw_order),
-        RngKind::Ciw => go(Simulation::with_rng(network, PythonRandom::new(seed))?, stop, budget, ciw_order),
+        RngKind::Pcg => go(Simulation::with_rng(network, Pcg::new(seed))?, stop, budget),
+        RngKind::Ciw => go(Simulation::with_rng(network, PythonRandom::new(seed))?, stop, budget),
     }
 }
 
