@@ -2,7 +2,8 @@
 //! sample, splitting files into byte-range partitions aligned to line
 //! starts, and parsing one partition into typed columns.
 //!
-//! Partitions: a file is cut every `blocksize` bytes; a partition owns the
+//! Partitions: a file is cut into equal ranges of at most `blocksize`
+//! bytes, an even number of them ([`crate::split`]); a partition owns the
 //! rows that *start* in its range, so it skips the partial row at its start
 //! and reads past its end to finish its last row. A quoted field may hide
 //! line ends, so where the first row starts depends on the state of the
@@ -23,6 +24,7 @@ use crate::na::NaSet;
 use crate::pieces::PIECE;
 use crate::quoted::{Entries, Scanner};
 use crate::rows::{Layout, blank_line_len, parse_rows};
+use crate::split::Ranges;
 use crate::tokenizer::{Tokenizer, unescape};
 
 /// What to do with a row that does not fit the schema.
@@ -38,7 +40,10 @@ pub enum BadRows {
 /// Options of [`crate::read_csv`].
 #[derive(Clone, Debug)]
 pub struct CsvOptions {
-    /// Bytes per partition (default 64 MiB).
+    /// The most bytes per partition (default 64 MiB): a plain file is cut
+    /// into the fewest equal ranges of at most this many bytes, their
+    /// number rounded up to an even one (a file of 11 blocks makes 12
+    /// partitions, which two workers share evenly).
     pub blocksize: usize,
     /// Types to use instead of the inferred ones, by column name; a name
     /// the file does not have is an error (a typo is caught).
@@ -326,10 +331,10 @@ pub(crate) fn open(pattern: &str, options: CsvOptions) -> Result<Source> {
             continue; // header only: no rows
         }
         // `as`: a usize fits a u64.
-        let step = options.blocksize as u64;
+        let ranges = Ranges::new(start, size, options.blocksize as u64);
         // Each partition is a task with its buffers: refuse a blocksize that
         // would cut the files into more than can be planned in memory.
-        count = count.saturating_add((size - start).div_ceil(step.max(1)));
+        count = count.saturating_add(ranges.count());
         if count > MAX_PARTITIONS {
             return Err(FrameError::Option {
                 name: "blocksize",
@@ -339,12 +344,7 @@ pub(crate) fn open(pattern: &str, options: CsvOptions) -> Result<Source> {
                 ),
             });
         }
-        let mut s = start;
-        while s < size {
-            let e = s.saturating_add(step).min(size);
-            partitions.push(Partition { file: fi, start: s, end: e });
-            s = e;
-        }
+        partitions.extend(ranges.iter().map(|(start, end)| Partition { file: fi, start, end }));
     }
     if partitions.is_empty() {
         // Every file is a header alone.

@@ -70,6 +70,7 @@ mod persist;
 mod pieces;
 mod quoted;
 mod rows;
+mod split;
 mod tokenizer;
 
 pub use column::{Column, DataFrame, NULL_CODE, Value};
