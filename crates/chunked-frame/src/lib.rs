@@ -59,6 +59,7 @@ mod failure;
 pub mod flights;
 mod frame;
 mod groupby;
+mod gzip;
 mod held;
 mod join;
 mod map;
