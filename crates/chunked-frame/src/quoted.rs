@@ -105,7 +105,7 @@ impl Transition {
     }
 
     /// Whether the function sends every state to one state.
-    fn is_constant(self) -> bool {
+    pub(crate) fn is_constant(self) -> bool {
         self.merges(0b11111)
     }
 
