@@ -84,20 +84,7 @@ const KNOWN_LOOPS: [(&str, &[&str]); 2] = [
     ),
     (
         "crates/chunked-frame",
-        &[
-            "compressed",
-            "csv",
-            "extra",
-            "frame",
-            "groupby",
-            "held",
-            "join",
-            "map",
-            "parquet",
-            "persist",
-            "pieces",
-            "quoted",
-        ],
+        &["extra", "frame", "groupby", "held", "join", "map", "parquet", "persist", "read"],
     ),
 ];
 

@@ -26,9 +26,10 @@ use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
 
-use crate::csv::{Block, Parsed, Partition, Sink, Source};
+use crate::csv::{Block, Parsed, Sink, Source};
 use crate::error::{FrameError, Result};
 use crate::quoted::{Scanner, State, Transition, after_byte, likely_first};
+use crate::split::Partition;
 
 /// Bytes read at a time inside a range: a fraction of a core's L2 cache,
 /// large enough that a system call per piece costs nothing.

@@ -27,9 +27,9 @@ use std::path::Path;
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use crate::csv::Partition;
 use crate::error::{FrameError, Result};
 use crate::rows::next_quote;
+use crate::split::Partition;
 
 /// The tokenizer's state between two bytes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

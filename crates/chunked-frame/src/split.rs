@@ -1,4 +1,5 @@
-//! Where a plain file's rows are cut into partitions: the fewest equal
+//! A partition's byte range ([`Partition`]), and where a plain file's rows
+//! are cut into partitions: the fewest equal
 //! byte ranges of at most `blocksize` bytes, their number rounded up to an
 //! even one, so that the last range is no straggler that one worker reads
 //! alone while the others wait (a file of 11 blocks read by 2 workers
@@ -47,6 +48,19 @@ impl Ranges {
     pub(crate) fn iter(&self) -> impl Iterator<Item = (u64, u64)> + '_ {
         (0..self.count).map(|k| (self.boundary(k), self.boundary(k + 1)))
     }
+}
+
+/// A file's byte range whose rows one task parses (of a Parquet file, a
+/// row group: `start` is its index, `end` the next).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Partition {
+    /// Index into the source's files.
+    pub file: usize,
+    /// First byte of the range (rows starting here or later).
+    pub start: u64,
+    /// End of the range (rows starting before it); `u64::MAX` for a
+    /// compressed file, which is one partition decoded from its start.
+    pub end: u64,
 }
 
 #[cfg(test)]
