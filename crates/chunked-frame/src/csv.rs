@@ -1,6 +1,8 @@
 //! Reading CSV: resolving files, the header, schema inference from a
 //! sample, splitting files into byte-range partitions aligned to line
-//! starts, and parsing one partition into typed columns.
+//! starts, and the vocabulary of the readers below [`crate::read`]'s
+//! dispatch: a [`Source`], the [`Parsed`] columns of a partition, a
+//! [`Sink`] that parses a [`Block`]'s rows into typed columns.
 //!
 //! Partitions: a file is cut into equal ranges of at most `blocksize`
 //! bytes, an even number of them ([`crate::split`]); a partition owns the
