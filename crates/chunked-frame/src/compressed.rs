@@ -11,70 +11,10 @@ use std::io::{BufReader, Read};
 use std::path::Path;
 
 use crate::csv::{Block, Parsed, Sink, Source};
+use crate::decode::{Compression, decode_error, open, skip};
 use crate::error::{FrameError, Result};
+use crate::gzip::{Check, MemberEnd, Members};
 use crate::quoted::Scanner;
-
-/// How a CSV file is compressed.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Compression {
-    /// By the file name: `.gz` is gzip, `.zst` (or `.zstd`) is zstd, any
-    /// other name is uncompressed. The default.
-    #[default]
-    Infer,
-    /// Not compressed, whatever the name.
-    Uncompressed,
-    /// gzip (one or more concatenated members).
-    Gzip,
-    /// Zstandard (one or more frames).
-    Zstd,
-}
-
-impl Compression {
-    /// The compression of `path` under this option (never `Infer`).
-    pub(crate) fn of(self, path: &Path) -> Compression {
-        if self != Compression::Infer {
-            return self;
-        }
-        match path.extension().and_then(|e| e.to_str()) {
-            Some(e) if e.eq_ignore_ascii_case("gz") => Compression::Gzip,
-            Some(e) if e.eq_ignore_ascii_case("zst") || e.eq_ignore_ascii_case("zstd") => Compression::Zstd,
-            _ => Compression::Uncompressed,
-        }
-    }
-
-    /// The format's name, for messages.
-    fn name(self) -> &'static str {
-        match self {
-            Compression::Gzip => "gzip",
-            Compression::Zstd => "zstd",
-            Compression::Infer | Compression::Uncompressed => "uncompressed",
-        }
-    }
-}
-
-/// A reader of the decoded text of `path`; its read errors become
-/// [`FrameError::Decompress`] through [`decode_error`].
-pub(crate) fn open(path: &Path, compression: Compression) -> Result<Box<dyn Read + Send>> {
-    let file = File::open(path).map_err(|error| FrameError::Io { path: path.to_owned(), error })?;
-    Ok(match compression {
-        Compression::Gzip => {
-            Box::new(flate2::read::MultiGzDecoder::new(BufReader::with_capacity(256 << 10, file)))
-        }
-        Compression::Zstd => {
-            Box::new(zstd::stream::read::Decoder::new(file).map_err(|e| decode_error(path, compression, e))?)
-        }
-        Compression::Infer | Compression::Uncompressed => Box::new(file),
-    })
-}
-
-/// A read error of a decoding reader, naming the file and the format.
-pub(crate) fn decode_error(path: &Path, compression: Compression, error: std::io::Error) -> FrameError {
-    if compression == Compression::Uncompressed {
-        return FrameError::Io { path: path.to_owned(), error };
-    }
-    FrameError::Decompress { path: path.to_owned(), format: compression.name(), error }
-}
 
 /// Reads into `buf` until it is full or the stream ends; the bytes read.
 fn fill(r: &mut dyn Read, buf: &mut [u8]) -> std::io::Result<usize> {
@@ -90,9 +30,59 @@ fn fill(r: &mut dyn Read, buf: &mut [u8]) -> std::io::Result<usize> {
     Ok(filled)
 }
 
-/// Skips `n` bytes of a stream.
-pub(crate) fn skip(r: &mut dyn Read, n: u64) -> std::io::Result<()> {
-    std::io::copy(&mut r.take(n), &mut std::io::sink()).map(drop)
+/// The decoder of a partition's file: gzip's leaves its CRC check to
+/// the caller.
+enum Decoder {
+    Gzip(Box<Members<BufReader<File>>>),
+    Other(Box<dyn Read + Send>),
+}
+
+impl Decoder {
+    fn open(path: &Path, compression: Compression) -> Result<Decoder> {
+        Ok(if compression == Compression::Gzip {
+            let file = File::open(path).map_err(|error| FrameError::Io { path: path.to_owned(), error })?;
+            Decoder::Gzip(Box::new(Members::new(BufReader::with_capacity(256 << 10, file))))
+        } else {
+            Decoder::Other(open(path, compression)?)
+        })
+    }
+
+    fn gzip(&self) -> bool {
+        matches!(self, Decoder::Gzip(_))
+    }
+
+    fn reader(&mut self) -> &mut dyn Read {
+        match self {
+            Decoder::Gzip(r) => r.as_mut(),
+            Decoder::Other(r) => r,
+        }
+    }
+
+    /// The gzip members that ended since the last call.
+    fn ends(&mut self) -> Vec<MemberEnd> {
+        match self {
+            Decoder::Gzip(r) => r.take_ends(),
+            Decoder::Other(_) => Vec::new(),
+        }
+    }
+}
+
+/// Skips `n` decoded bytes, feeding them to `check` when there is one.
+fn skip_checked(r: &mut Decoder, n: u64, check: Option<&mut Check>) -> std::io::Result<()> {
+    let Some(check) = check else { return skip(r.reader(), n) };
+    let mut scratch = [0u8; 8 << 10];
+    let mut left = n;
+    while left > 0 {
+        // At most the scratch's length: fits.
+        let want = usize::try_from(left.min(8 << 10)).unwrap_or(8 << 10);
+        let got = fill(r.reader(), &mut scratch[..want])?;
+        check.feed(&scratch[..got], &r.ends())?;
+        if got < want {
+            break;
+        }
+        left -= got as u64; // `as`: a usize fits a u64
+    }
+    Ok(())
 }
 
 /// Room kept before the decoded bytes of each block, where the parser puts
@@ -113,11 +103,16 @@ pub(crate) fn parse(source: &Source, file: usize, header_len: u64, columns: &[us
     let err = |e| decode_error(path, compression, e);
     let scanner = Scanner { delimiter: source.options.delimiter, eol: source.eol[file] };
     let block = source.options.blocksize.clamp(64 << 10, 4 << 20);
-    let mut r = open(path, compression)?;
-    skip(&mut r, header_len).map_err(err)?;
+    let mut r = Decoder::open(path, compression)?;
+    // gzip's CRC is computed by the parsing thread, so that the decoding
+    // one only inflates; the skipped header is checked too.
+    let mut check = r.gzip().then(Check::default);
+    skip_checked(&mut r, header_len, check.as_mut()).map_err(err)?;
     std::thread::scope(|scope| {
-        // A block and how many bytes were decoded into it after the headroom.
-        let (blocks, received) = std::sync::mpsc::sync_channel::<std::io::Result<(Vec<u8>, usize)>>(2);
+        // A block, how many bytes were decoded into it after the headroom,
+        // and the gzip members that ended up to its end.
+        type Decoded = (Vec<u8>, usize, Vec<MemberEnd>);
+        let (blocks, received) = std::sync::mpsc::sync_channel::<std::io::Result<Decoded>>(2);
         let (recycle, recycled) = std::sync::mpsc::channel::<Vec<u8>>();
         std::thread::Builder::new()
             .name("chunked-frame-decode".into())
@@ -126,15 +121,17 @@ pub(crate) fn parse(source: &Source, file: usize, header_len: u64, columns: &[us
                     let mut buf = recycled.try_recv().unwrap_or_default();
                     // Zeroed once, when the buffer is new; reused as it is.
                     buf.resize(HEADROOM + block, 0);
-                    let filled = match fill(&mut r, &mut buf[HEADROOM..]) {
+                    let filled = match fill(r.reader(), &mut buf[HEADROOM..]) {
                         Ok(n) => n,
                         Err(e) => {
                             let _ = blocks.send(Err(e));
                             return;
                         }
                     };
+                    let ends = r.ends();
                     // A failed send: the parser stopped (on an error).
-                    if (filled > 0 && blocks.send(Ok((buf, filled))).is_err()) || filled < block {
+                    let send = filled > 0 || !ends.is_empty();
+                    if (send && blocks.send(Ok((buf, filled, ends))).is_err()) || filled < block {
                         return;
                     }
                 }
@@ -162,11 +159,14 @@ pub(crate) fn parse(source: &Source, file: usize, header_len: u64, columns: &[us
             Ok(cut)
         };
         loop {
-            let (mut buf, filled) = match received.recv() {
+            let (mut buf, filled, ends) = match received.recv() {
                 Ok(Ok(got)) => got,
                 Ok(Err(e)) => return Err(err(e)),
                 Err(_) => break, // the decoder is done
             };
+            if let Some(check) = &mut check {
+                check.feed(&buf[HEADROOM..HEADROOM + filled], &ends).map_err(err)?;
+            }
             if carry.len() <= HEADROOM {
                 let start = HEADROOM - carry.len();
                 buf[start..HEADROOM].copy_from_slice(&carry);

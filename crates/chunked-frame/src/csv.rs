@@ -1,8 +1,11 @@
 //! Reading CSV: resolving files, the header, schema inference from a
 //! sample, splitting files into byte-range partitions aligned to line
-//! starts, and parsing one partition into typed columns.
+//! starts, and the vocabulary of the readers below [`crate::read`]'s
+//! dispatch: a [`Source`], the [`Parsed`] columns of a partition, a
+//! [`Sink`] that parses a [`Block`]'s rows into typed columns.
 //!
-//! Partitions: a file is cut every `blocksize` bytes; a partition owns the
+//! Partitions: a file is cut into equal ranges of at most `blocksize`
+//! bytes, an even number of them ([`crate::split`]); a partition owns the
 //! rows that *start* in its range, so it skips the partial row at its start
 //! and reads past its end to finish its last row. A quoted field may hide
 //! line ends, so where the first row starts depends on the state of the
@@ -16,13 +19,13 @@ use std::sync::Arc;
 
 use crate::builder::Builder;
 use crate::column::Column;
-use crate::compressed::{self, Compression};
+use crate::decode::{self, Compression};
 use crate::dtype::{DType, Field, Inference, Schema};
 use crate::error::{FrameError, Result, RowProblem};
 use crate::na::NaSet;
-use crate::pieces::PIECE;
 use crate::quoted::{Entries, Scanner};
 use crate::rows::{Layout, blank_line_len, parse_rows};
+use crate::split::{Partition, Ranges};
 use crate::tokenizer::{Tokenizer, unescape};
 
 /// What to do with a row that does not fit the schema.
@@ -38,7 +41,10 @@ pub enum BadRows {
 /// Options of [`crate::read_csv`].
 #[derive(Clone, Debug)]
 pub struct CsvOptions {
-    /// Bytes per partition (default 64 MiB).
+    /// The most bytes per partition (default 64 MiB): a plain file is cut
+    /// into the fewest equal ranges of at most this many bytes, their
+    /// number rounded up to an even one (a file of 11 blocks makes 12
+    /// partitions, which two workers share evenly).
     pub blocksize: usize,
     /// Types to use instead of the inferred ones, by column name; a name
     /// the file does not have is an error (a typo is caught).
@@ -146,19 +152,6 @@ impl CsvOptions {
         self.compression = compression;
         self
     }
-}
-
-/// A file's byte range whose rows one task parses (of a Parquet file, a
-/// row group: `start` is its index, `end` the next).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Partition {
-    /// Index into the source's files.
-    pub file: usize,
-    /// First byte of the range (rows starting here or later).
-    pub start: u64,
-    /// End of the range (rows starting before it); `u64::MAX` for a
-    /// compressed file, which is one partition decoded from its start.
-    pub end: u64,
 }
 
 /// Everything a read needs: files, schema, partitions, options.
@@ -326,10 +319,10 @@ pub(crate) fn open(pattern: &str, options: CsvOptions) -> Result<Source> {
             continue; // header only: no rows
         }
         // `as`: a usize fits a u64.
-        let step = options.blocksize as u64;
+        let ranges = Ranges::new(start, size, options.blocksize as u64);
         // Each partition is a task with its buffers: refuse a blocksize that
         // would cut the files into more than can be planned in memory.
-        count = count.saturating_add((size - start).div_ceil(step.max(1)));
+        count = count.saturating_add(ranges.count());
         if count > MAX_PARTITIONS {
             return Err(FrameError::Option {
                 name: "blocksize",
@@ -339,12 +332,7 @@ pub(crate) fn open(pattern: &str, options: CsvOptions) -> Result<Source> {
                 ),
             });
         }
-        let mut s = start;
-        while s < size {
-            let e = s.saturating_add(step).min(size);
-            partitions.push(Partition { file: fi, start: s, end: e });
-            s = e;
-        }
+        partitions.extend(ranges.iter().map(|(start, end)| Partition { file: fi, start, end }));
     }
     if partitions.is_empty() {
         // Every file is a header alone.
@@ -434,12 +422,12 @@ const BOM: &[u8] = b"\xef\xbb\xbf";
 /// line ends with a lone `\r`, as old Mac files, which pandas reads; `\n`
 /// otherwise), and whether anything follows the header.
 fn read_header(path: &Path, compression: Compression, delimiter: u8) -> Result<(Vec<String>, u64, u8, bool)> {
-    let mut f = compressed::open(path, compression)?;
+    let mut f = decode::open(path, compression)?;
     let mut buf = Vec::new();
     let mut chunk = vec![0u8; 64 << 10];
     // Read to the header's line end and the byte after it.
     loop {
-        let n = f.read(&mut chunk).map_err(|e| compressed::decode_error(path, compression, e))?;
+        let n = f.read(&mut chunk).map_err(|e| decode::decode_error(path, compression, e))?;
         buf.extend_from_slice(&chunk[..n]);
         let start = header_start(&buf);
         let found = memchr::memchr2(b'\n', b'\r', &buf[start..]).is_some_and(|k| start + k + 1 < buf.len());
@@ -488,9 +476,9 @@ fn infer(
     options: &CsvOptions,
     na: &NaSet,
 ) -> Result<Schema> {
-    let err = |e| compressed::decode_error(path, compression, e);
-    let mut f = compressed::open(path, compression)?;
-    compressed::skip(&mut f, header_len).map_err(err)?;
+    let err = |e| decode::decode_error(path, compression, e);
+    let mut f = decode::open(path, compression)?;
+    decode::skip(&mut f, header_len).map_err(err)?;
     let mut buf = Vec::new();
     // `as`: a usize fits a u64.
     f.take(options.sample_bytes as u64).read_to_end(&mut buf).map_err(err)?;
@@ -540,49 +528,6 @@ pub(crate) struct Parsed {
     /// The most bytes of the file the partition held at once (for a plain
     /// file, a piece and the rest of a row: see [`crate::pieces`]).
     pub(crate) bytes: usize,
-}
-
-/// Reads and parses one partition, materializing only `columns` (positions
-/// in the header).
-pub(crate) fn parse_partition(source: &Arc<Source>, part: &Partition, columns: &[usize]) -> Result<Parsed> {
-    let last = source.file_schema.fields.len() - 1;
-    if source.path_column
-        && let Some(at) = columns.iter().position(|&c| c == last)
-    {
-        // The path column: the others read, then the path for every row.
-        let others: Vec<usize> = columns.iter().copied().filter(|&c| c != last).collect();
-        let mut parsed = parse_file_columns(source, part, &others)?;
-        let path = source.files[part.file].display().to_string();
-        parsed.columns.insert(at, Column::Str { dict: vec![path], codes: vec![0; parsed.rows] });
-        return Ok(parsed);
-    }
-    parse_file_columns(source, part, columns)
-}
-
-/// [`parse_partition`] of columns the files hold.
-fn parse_file_columns(source: &Arc<Source>, part: &Partition, columns: &[usize]) -> Result<Parsed> {
-    if source.format == Format::Parquet {
-        return crate::parquet::read_row_group(source, part, columns);
-    }
-    if source.compression[part.file] != Compression::Uncompressed {
-        return compressed::parse(source, part.file, part.start, columns);
-    }
-    thread_local! {
-        /// The read buffer, kept by each worker thread from one partition to
-        /// the next, so that its pages are not faulted in again each time.
-        static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
-    }
-    BUFFER.with(|b| {
-        let mut buf = b.take();
-        let index = source.partition_index(part);
-        let out = crate::pieces::parse_range(source, part, index, columns, &mut buf, PIECE, None);
-        // Keep the buffer unless a long row grew it far beyond a piece, so
-        // that idle threads do not hold on to it.
-        if buf.capacity() <= PIECE.saturating_mul(4) {
-            b.replace(buf);
-        }
-        out
-    })
 }
 
 /// Bytes of a file in memory whose rows a [`Sink`] parses.
@@ -758,13 +703,13 @@ impl<'s> Sink<'s> {
 
 /// The 1-based line of a byte offset: one more than the line ends before it.
 fn line_of(path: &Path, compression: Compression, offset: u64, eol: u8) -> Result<u64> {
-    let mut f = compressed::open(path, compression)?;
+    let mut f = decode::open(path, compression)?;
     let mut buf = vec![0u8; 1 << 20];
     let mut left = offset;
     let mut lines = 1u64;
     while left > 0 {
         let want = left.min(buf.len() as u64) as usize;
-        let n = f.read(&mut buf[..want]).map_err(|e| compressed::decode_error(path, compression, e))?;
+        let n = f.read(&mut buf[..want]).map_err(|e| decode::decode_error(path, compression, e))?;
         if n == 0 {
             break;
         }

@@ -624,7 +624,7 @@ impl Runner {
             Some(Op::Filter(e)) if self.source.format == csv::Format::Parquet && !self.source.path_column => {
                 (crate::parquet::read_row_group_filtered(&self.source, part, &self.columns, e)?, 1)
             }
-            _ => (csv::parse_partition(&self.source, part, &self.columns)?, 0),
+            _ => (crate::read::parse_partition(&self.source, part, &self.columns)?, 0),
         };
         let Parsed { columns, rows, skipped, bytes } = parsed;
         let names: Vec<String> =

@@ -25,11 +25,12 @@ use parquet::schema::types::ColumnDescriptor;
 
 use crate::builder::Builder;
 use crate::column::{Column, DataFrame, Value};
-use crate::csv::{self, CsvOptions, Format, Parsed, Partition, Source};
+use crate::csv::{self, CsvOptions, Format, Parsed, Source};
 use crate::dtype::{DType, Field, Schema};
 use crate::error::{FrameError, Result};
 use crate::frame::LazyFrame;
 use crate::na::NaSet;
+use crate::split::Partition;
 
 mod encode;
 mod pages;

@@ -26,9 +26,10 @@ use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
 
-use crate::csv::{Block, Parsed, Partition, Sink, Source};
+use crate::csv::{Block, Parsed, Sink, Source};
 use crate::error::{FrameError, Result};
 use crate::quoted::{Scanner, State, Transition, after_byte, likely_first};
+use crate::split::Partition;
 
 /// Bytes read at a time inside a range: a fraction of a core's L2 cache,
 /// large enough that a system call per piece costs nothing.
@@ -54,9 +55,15 @@ pub(crate) fn parse_range(
     // waits for it rather than reads the range a second time.
     let mut claim = Some(source.entries.claim(index));
     let entry = entry.or_else(|| source.entries.known(&source.partitions, index));
-    // The byte before the range tells the states it may start in.
-    let before = u64::from(entry.is_none() && part.start > 0);
     let mut file = File::open(path).map_err(io(path))?;
+    // The bytes just before the range usually tell the state at its start
+    // (known entries: `index` is not a file's first partition).
+    let entry = match entry {
+        Some(s) => Some(s),
+        None => window_entry(&mut file, path, source.partitions[index - 1].start, part.start, scanner)?,
+    };
+    // Else the byte before the range tells the states it may start in.
+    let before = u64::from(entry.is_none() && part.start > 0);
     file.seek(SeekFrom::Start(part.start - before)).map_err(io(path))?;
     // Past the range, only the rest of its last row is wanted.
     let tail = piece.min(source.options.blocksize.clamp(4 << 10, 64 << 10));
@@ -178,6 +185,41 @@ pub(crate) fn parse_range(
     }
     drop(parsed);
     parse_range(source, part, index, columns, r.buf, piece, Some(truth))
+}
+
+/// Bytes before a range looked at for the state at its start: many rows
+/// of a file that quotes its fields, yet little to read.
+pub(crate) const WINDOW: u64 = 16 << 10;
+
+/// The state at `at`, the start of a range, when the [`WINDOW`] bytes
+/// before it (from `floor` on at most, the previous range's start) tell it
+/// whatever state they start in: their function is constant, the
+/// trajectories from every state having met in them (in a file that
+/// quotes fields, within a row or two). Then the range needs nothing from
+/// the ranges before it: no speculation, no waiting. `None` when they do
+/// not tell (a window without a quote never does: it might lie inside a
+/// quoted field), for the byte before the range to narrow the states.
+fn window_entry(
+    file: &mut File,
+    path: &Path,
+    floor: u64,
+    at: u64,
+    scanner: Scanner,
+) -> Result<Option<State>> {
+    let from = at.saturating_sub(WINDOW).max(floor);
+    if from >= at {
+        return Ok(None);
+    }
+    file.seek(SeekFrom::Start(from)).map_err(io(path))?;
+    // At most WINDOW bytes: fits. One small buffer a partition.
+    let mut window = vec![0u8; to_usize(at - from)];
+    file.read_exact(&mut window).map_err(io(path))?;
+    let quotes = memchr::memchr(b'"', &window).is_some();
+    if !quotes {
+        return Ok(None);
+    }
+    let t = transition(&window, quotes, scanner);
+    Ok(t.is_constant().then(|| t.apply(State::Record)))
 }
 
 /// The function of `bytes`, which hold no quote unless `quotes`.

@@ -27,9 +27,9 @@ use std::path::Path;
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use crate::csv::Partition;
 use crate::error::{FrameError, Result};
 use crate::rows::next_quote;
+use crate::split::Partition;
 
 /// The tokenizer's state between two bytes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -105,7 +105,7 @@ impl Transition {
     }
 
     /// Whether the function sends every state to one state.
-    fn is_constant(self) -> bool {
+    pub(crate) fn is_constant(self) -> bool {
         self.merges(0b11111)
     }
 

@@ -138,6 +138,45 @@ fn a_range_whose_possible_starts_agree_needs_none_before_it() {
 }
 
 #[test]
+fn a_range_whose_possible_starts_disagree_reads_its_state_in_the_bytes_before_it() {
+    // A range that starts in a number: inside quotes, for all the byte
+    // before it says, its first row would be a row later (after the next
+    // quoted field). The rows just before it say it is not: it needs no
+    // range before it, neither speculates nor waits.
+    let mut text = b"a,b,c\n".to_vec();
+    for i in 0..400 {
+        text.extend_from_slice(format!("{i},\"JFK\",{}\n", 1_000_000 + i * 7).as_bytes());
+    }
+    let file = Temp::new("disagree.csv", &text);
+    let whole = rows(&source(&file, 1 << 20), 1 << 20, &[0]);
+    let source = source(&file, 500);
+    let scanner = Scanner { delimiter: b',', eol: b'\n' };
+    let at = |p: usize| usize::try_from(source.partitions[p].start).unwrap();
+    let last = (2..source.partitions.len())
+        .rev()
+        .find(|&p| {
+            let before = text[at(p) - 1];
+            let (first_unquoted, first_quoted) = (
+                scanner.first_record(&text[at(p)..], State::Unquoted, usize::MAX),
+                scanner.first_record(&text[at(p)..], State::Quoted, usize::MAX),
+            );
+            before.is_ascii_digit() && first_unquoted != first_quoted
+        })
+        .unwrap();
+    let got = rows(&source, 64, &[last]);
+    for p in 0..last {
+        assert!(!source.entries.published(p), "partition {p} was read for partition {last}");
+    }
+    let all: Vec<usize> = (0..source.partitions.len()).collect();
+    let mut buf = Vec::new();
+    let before: usize = (0..last)
+        .map(|p| parse_range(&source, &source.partitions[p], p, &[0], &mut buf, 64, None).unwrap().rows)
+        .sum();
+    assert_eq!(got[..], whole[before..before + got.len()]);
+    assert_eq!(rows(&source, 64, &all), whole);
+}
+
+#[test]
 fn a_range_holds_a_piece_and_a_row_at_a_time_whatever_it_may_start_in() {
     // Quote-free: a range starting inside a row could be inside a quoted
     // field for all its bytes tell, where no row would ever start; that
