@@ -1,7 +1,8 @@
 //! Tidy checks, so that `cargo test` is the whole gate: every Rust file
 //! opens with a `//!` line saying what it is for, ARCHITECTURE.md's code
 //! map has an entry for every crate, and no two modules of a crate import
-//! each other (directly or round a loop).
+//! each other (directly or round a loop), and no property test writes its
+//! failing cases into the sources.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -206,5 +207,86 @@ fn no_two_modules_of_a_crate_import_each_other() {
     assert!(
         problems.is_empty(),
         "modules that import each other (move what they share into a lower module): {problems:?}"
+    );
+}
+
+/// The `proptest!` blocks of `text` whose failing cases proptest would
+/// write into the sources (its default: a `proptest-regressions` folder
+/// beside the file): a block must set `failure_persistence` in its
+/// `proptest_config`, directly or through one of `helpers` (functions
+/// that set it), as a number of the block's first line.
+fn blocks_persisting_into_the_sources(text: &str, helpers: &BTreeSet<String>) -> Vec<usize> {
+    let mut bad = Vec::new();
+    for (at, _) in text.match_indices("proptest! {") {
+        let block = &text[at..];
+        let head = &block[..block.find("#[test]").unwrap_or(block.len())];
+        let config = head.find("proptest_config(").map(|i| &head[i + "proptest_config(".len()..]);
+        let persists = config.is_some_and(|c| {
+            c.contains("failure_persistence")
+                || helpers.iter().any(|h| c.trim_start().starts_with(&format!("{h}(")))
+        });
+        if !persists {
+            bad.push(text[..at].lines().count() + 1);
+        }
+    }
+    bad
+}
+
+/// Functions of `text` whose body sets `failure_persistence` (shared
+/// proptest configurations).
+fn persisting_helpers(text: &str) -> BTreeSet<String> {
+    let mut helpers = BTreeSet::new();
+    for (at, _) in text.match_indices("\nfn ") {
+        let rest = &text[at + 4..];
+        let name: String = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+        let body = &rest[..rest.find("\n}").unwrap_or(rest.len())];
+        if body.contains("failure_persistence") {
+            helpers.insert(name);
+        }
+    }
+    helpers
+}
+
+#[test]
+fn the_persistence_check_sees_a_bare_block_and_accepts_configured_ones() {
+    let helpers = persisting_helpers(
+        "//! x\nfn config(n: u32) -> Config {\n    Config { failure_persistence: None }\n}\n",
+    );
+    assert_eq!(helpers, BTreeSet::from(["config".to_owned()]));
+    let text = "a\nproptest! {\n    #[test]\n    fn f() {}\n}\n\
+                proptest! {\n    #![proptest_config(config(8))]\n    #[test]\n    fn g() {}\n}\n\
+                proptest! {\n    #![proptest_config(Config { cases: 3, ..Config::default() })]\n    #[test]\n    fn h() {}\n}\n\
+                proptest! {\n    #![proptest_config(Config { failure_persistence: None, ..Config::default() })]\n    #[test]\n    fn i() {}\n}\n";
+    assert_eq!(blocks_persisting_into_the_sources(text, &helpers), [2, 11]);
+}
+
+#[test]
+fn no_property_test_writes_its_failures_into_the_sources() {
+    let root = workspace();
+    let mut files = Vec::new();
+    for dir in ["crates", "xtask", "tests", "fuzz"] {
+        if root.join(dir).is_dir() {
+            rust_files(&root.join(dir), &mut files);
+        }
+    }
+    // This file's own examples aside.
+    let texts: Vec<(PathBuf, String)> = files
+        .into_iter()
+        .filter(|f| !f.ends_with("xtask/tests/tidy.rs"))
+        .map(|f| (f.clone(), std::fs::read_to_string(f).unwrap()))
+        .collect();
+    let helpers: BTreeSet<String> = texts.iter().flat_map(|(_, t)| persisting_helpers(t)).collect();
+    let mut bad = Vec::new();
+    let mut blocks = 0;
+    for (path, text) in &texts {
+        blocks += text.matches("proptest! {").count();
+        for line in blocks_persisting_into_the_sources(text, &helpers) {
+            bad.push(format!("{}:{line}", path.strip_prefix(&root).unwrap().display()));
+        }
+    }
+    assert!(blocks >= 10, "found only {blocks} proptest blocks");
+    assert!(
+        bad.is_empty(),
+        "proptest blocks that would write failing cases into the sources (set failure_persistence, e.g. under target/): {bad:?}"
     );
 }

@@ -164,7 +164,15 @@ mod tests {
     }
 
     proptest::proptest! {
-        #![proptest_config(proptest::prelude::ProptestConfig { cases: 20000, ..Default::default() })]
+        #![proptest_config(proptest::prelude::ProptestConfig {
+            cases: 20000, // Failing cases are kept under the workspace's target/, not in
+            // the sources.
+            failure_persistence: Some(Box::new(proptest::test_runner::FileFailurePersistence::Direct(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../../target/proptest-regressions/chunked-frame-parse.txt"
+            )))),
+            ..Default::default()
+        })]
 
         /// The fast path gives the standard parser's value, bit for bit,
         /// on decimals of every length around its limits (15 digits, 16

@@ -584,6 +584,16 @@ mod tests {
     }
 
     proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig {
+            // Failing cases are kept under the workspace's target/, not in
+            // the sources.
+            failure_persistence: Some(Box::new(proptest::test_runner::FileFailurePersistence::Direct(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../../target/proptest-regressions/chunked-frame-quoted-jumps.txt"
+            )))),
+            ..Default::default()
+        })]
+
         #[test]
         fn jumps_agree_with_the_automaton_byte_by_byte(
             bytes in proptest::collection::vec(proptest::sample::select(b"a,\n\"\r".to_vec()), 0..48),
@@ -611,6 +621,16 @@ mod tests {
     }
 
     proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig {
+            // Failing cases are kept under the workspace's target/, not in
+            // the sources.
+            failure_persistence: Some(Box::new(proptest::test_runner::FileFailurePersistence::Direct(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../../target/proptest-regressions/chunked-frame-quoted-runs.txt"
+            )))),
+            ..Default::default()
+        })]
+
         #[test]
         fn runs_to_the_end_agree_with_the_automaton_byte_by_byte(
             // Long enough that quotes lie beyond the first word after a
