@@ -132,3 +132,23 @@ fn uniform_bounds_must_be_finite() {
         .unwrap();
     assert!(v.iter().all(|&x| x > 0.0 && x <= 1.0));
 }
+
+/// `clip`'s bounds: either bound NaN, or `lo > hi`, is an error naming
+/// them; `lo == hi` is numpy's clip to one value (NaN stays NaN).
+#[test]
+fn clip_refuses_a_nan_bound_and_crossed_bounds_but_takes_equal_ones() {
+    let x =
+        from_array(&ArrayD::from_shape_vec(IxDyn(&[4]), vec![-1.0, 0.5, f64::NAN, 3.0]).unwrap(), 2).unwrap();
+    for (lo, hi) in [(f64::NAN, 1.0), (0.0, f64::NAN), (f64::NAN, f64::NAN), (1.0, 0.0)] {
+        let e = x.clip(lo, hi).unwrap_err();
+        assert!(
+            matches!(&e, ArrayError::InvalidParameter { name: "clip bounds", value } if value == &format!("[{lo}, {hi}]")),
+            "{lo}, {hi}: {e}"
+        );
+    }
+    let v = x.clip(0.5, 0.5).unwrap().compute(&executors::Executor::sequential()).unwrap();
+    assert_eq!(
+        v.iter().map(|v| if v.is_nan() { -9.0 } else { *v }).collect::<Vec<_>>(),
+        [0.5, 0.5, -9.0, 0.5]
+    );
+}

@@ -213,3 +213,92 @@ fn reshape_rechunks_where_blocks_do_not_line_up() {
     assert_eq!(chunks_of(&[1, 8], Chunks::Sizes(vec![1, 2]), &[8]), vec![vec![2; 4]]);
     assert_eq!(chunks_of(&[8], Chunks::Size(2), &[1, 8, 1]), vec![vec![1], vec![2; 4], vec![1]]);
 }
+
+/// The blocks of a reshape are dask's (dask 2026.1's `Array.reshape`:
+/// `import dask.array as da; da.ones(shape, chunks=c).reshape(new).chunks`)
+/// where the input's blocks hold whole rows of the result, so that a
+/// reshaped array's blocks are as fine as the two shapes allow. Where they
+/// do not, dask cuts the input into single rows of the result, and this
+/// crate rounds each input block up to whole rows: `[30]` in blocks of 7
+/// to `[5, 6]` gives rows `[2, 2, 1]` here, `[1, 1, 1, 1, 1]` in dask (the
+/// values are the same).
+#[test]
+fn reshaped_blocks_are_dasks_where_the_input_blocks_hold_whole_rows() {
+    type Case = (&'static [usize], Chunks, &'static [usize], &'static [&'static [usize]]);
+    let cases: [Case; 10] = [
+        (&[6, 8], Chunks::Explicit(vec![vec![3, 3], vec![4, 4]]), &[48], &[&[8; 6]]),
+        (&[6, 8], Chunks::Explicit(vec![vec![3, 3], vec![8]]), &[48], &[&[24, 24]]),
+        (
+            &[4, 6, 10],
+            Chunks::Explicit(vec![vec![2, 2], vec![3, 3], vec![5, 5]]),
+            &[24, 10],
+            &[&[6, 6, 6, 6], &[5, 5]],
+        ),
+        (
+            &[4, 6, 10],
+            Chunks::Explicit(vec![vec![2, 2], vec![6], vec![5, 5]]),
+            &[4, 60],
+            &[&[2, 2], &[30, 30]],
+        ),
+        (
+            &[12, 10],
+            Chunks::Explicit(vec![vec![4, 4, 4], vec![5, 5]]),
+            &[3, 4, 10],
+            &[&[1, 1, 1], &[4], &[5, 5]],
+        ),
+        (
+            &[2, 3, 4, 5],
+            Chunks::Explicit(vec![vec![1, 1], vec![3], vec![2, 2], vec![5]]),
+            &[6, 20],
+            &[&[3, 3], &[10, 10]],
+        ),
+        (&[5, 6], Chunks::Explicit(vec![vec![2, 2, 1], vec![3, 3]]), &[30], &[&[6, 6, 6, 6, 6]]),
+        // Blocks that do not hold whole rows of the result: dask's rows
+        // in the comment.
+        (&[24], Chunks::Size(5), &[2, 3, 4], &[&[1, 1], &[3], &[4]]), // dask [1, 1], [1, 1, 1], [4]
+        (&[12, 10], Chunks::Explicit(vec![vec![5, 5, 2], vec![10]]), &[3, 4, 10], &[&[2, 1], &[4], &[10]]), // dask [1, 1, 1]
+        (&[30], Chunks::Size(7), &[5, 6], &[&[2, 2, 1], &[6]]), // dask [1, 1, 1, 1, 1], [6]
+    ];
+    for (shape, chunks, new, want) in cases {
+        let size: usize = shape.iter().product();
+        let x = chunked_array::arange(0.0, size as f64, 1.0, size).unwrap().reshape(shape).unwrap();
+        let y = x.rechunk(chunks.clone()).unwrap().reshape(new).unwrap();
+        let want: Vec<Vec<usize>> = want.iter().map(|c| c.to_vec()).collect();
+        assert_eq!(y.chunks(), want.as_slice(), "{shape:?} in {chunks:?} to {new:?}");
+        // And the values are numpy's, row-major.
+        let v = y.compute(&Executor::sequential()).unwrap();
+        assert_eq!(v.iter().copied().collect::<Vec<_>>(), (0..size).map(|i| i as f64).collect::<Vec<_>>());
+    }
+}
+
+/// Where dask refuses (a reshape that splits axes unevenly, `[4, 6]` to
+/// `[6, 4]`), the blocks are the finest that hold whole rows of both
+/// shapes: 12 elements, the least common multiple of the rows' 6 and 4;
+/// and a region of the result that is no box of the input (a slice of it)
+/// reads the input rows that span it.
+#[test]
+fn uneven_reshapes_cut_at_whole_rows_of_both_shapes_and_slice_right() {
+    let cases: [(&[usize], Vec<Vec<usize>>, &[usize], Vec<Vec<usize>>); 4] = [
+        (&[4, 6], vec![vec![1, 1, 1, 1], vec![6]], &[6, 4], vec![vec![3, 3], vec![4]]),
+        (&[6, 10], vec![vec![2, 2, 2], vec![10]], &[4, 15], vec![vec![2, 2], vec![15]]),
+        (&[6, 10], vec![vec![3, 3], vec![10]], &[4, 15], vec![vec![2, 2], vec![15]]),
+        (&[9, 4], vec![vec![3, 3, 3], vec![4]], &[6, 6], vec![vec![2, 2, 2], vec![6]]),
+    ];
+    for (shape, chunks, new, want) in cases {
+        let size: usize = shape.iter().product();
+        let x = chunked_array::arange(0.0, size as f64, 1.0, size).unwrap().reshape(shape).unwrap();
+        let y = x.rechunk(Chunks::Explicit(chunks)).unwrap().reshape(new).unwrap();
+        assert_eq!(y.chunks(), want.as_slice(), "{shape:?} to {new:?}");
+        // A slice across blocks, against the same slice of the dense array.
+        let dense = ArrayD::from_shape_vec(IxDyn(new), (0..size).map(|i| i as f64).collect()).unwrap();
+        let (r, c) = (1..new[0] - 1, 1..new[1] - 1);
+        let isize_range = |x: &std::ops::Range<usize>| {
+            Index::from(isize::try_from(x.start).unwrap()..isize::try_from(x.end).unwrap())
+        };
+        let cut =
+            y.index(&[isize_range(&r), isize_range(&c)]).unwrap().compute(&Executor::sequential()).unwrap();
+        let want =
+            dense.slice_each_axis(|ax| Slice::from(if ax.axis.index() == 0 { r.clone() } else { c.clone() }));
+        assert_eq!(cut, want, "{shape:?} to {new:?}, rows {r:?}, columns {c:?}");
+    }
+}
