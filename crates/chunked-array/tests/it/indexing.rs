@@ -278,7 +278,8 @@ fn reshaped_blocks_are_dasks_where_the_input_blocks_hold_whole_rows() {
 /// reads the input rows that span it.
 #[test]
 fn uneven_reshapes_cut_at_whole_rows_of_both_shapes_and_slice_right() {
-    let cases: [(&[usize], Vec<Vec<usize>>, &[usize], Vec<Vec<usize>>); 4] = [
+    type Case = (&'static [usize], Vec<Vec<usize>>, &'static [usize], Vec<Vec<usize>>);
+    let cases: [Case; 4] = [
         (&[4, 6], vec![vec![1, 1, 1, 1], vec![6]], &[6, 4], vec![vec![3, 3], vec![4]]),
         (&[6, 10], vec![vec![2, 2, 2], vec![10]], &[4, 15], vec![vec![2, 2], vec![15]]),
         (&[6, 10], vec![vec![3, 3], vec![10]], &[4, 15], vec![vec![2, 2], vec![15]]),
