@@ -21,4 +21,5 @@ mod routing;
 mod runaway;
 mod schedules;
 mod server_priority;
+mod servers_now;
 mod theory;
