@@ -25,3 +25,4 @@ mod schedules;
 mod server_priority;
 mod servers_now;
 mod theory;
+mod validation;
