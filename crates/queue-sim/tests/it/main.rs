@@ -26,3 +26,4 @@ mod server_priority;
 mod servers_now;
 mod theory;
 mod validation;
+mod waiting_changes;
