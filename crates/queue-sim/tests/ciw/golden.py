@@ -345,7 +345,8 @@ def servers_and_individuals():
     customer's id, node (-1 for the exit) and number of records."""
     servers, people = [], []
     for name in ["mm3", "blocking_tandem", "priorities", "preempt_resume", "server_priority",
-                 "schedule_overtime", "schedule_resume", "mixed_network", "reneging", "processor_sharing"]:
+                 "schedule_overtime", "schedule_resume", "mixed_network", "reneging", "processor_sharing",
+                 "schedule_server_priority"]:
         with open(name + ".toml", "rb") as f:
             model = tomllib.load(f)
         model["_process"] = False

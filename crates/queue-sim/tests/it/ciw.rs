@@ -987,3 +987,11 @@ fn the_time_and_state_benchmark_model_gives_ciws_records() {
     assert_eq!(shipped, golden, "the benchmark model and its golden copy differ");
     assert_same_records("time_and_state");
 }
+
+#[test]
+fn schedules_with_priority_preemption_and_server_priorities_equal_ciw_record_for_record() {
+    // Busy servers of several shifts at once at a node that preempts by
+    // priority; free servers of each new shift chosen by the highest id or
+    // the least busy.
+    assert_same_records("schedule_server_priority");
+}
