@@ -9,13 +9,18 @@
 //! interrupted customer and then its accept at the destination; then the
 //! service time of the customer taking the server.
 //!
-//! Two choices where Ciw 3.2.7 misbehaves: a customer blocked after its
+//! Three choices where Ciw 3.2.7 misbehaves: a customer blocked after its
 //! service (it holds its server until its destination has room) is never
 //! interrupted here, where Ciw interrupts it and later serves it again while
 //! it is still queued for its destination; and a customer rerouted to the
 //! node it was interrupted at queues there behind the customer that took its
 //! server, where Ciw briefly frees the server and draws the newcomer's
-//! service time twice.
+//! service time twice; and a customer preempted on a server in overtime
+//! (its shift ended) leaves that server to the newcomer, whose service
+//! ends as any other, the server retiring then, where Ciw retires the
+//! server as it detaches the preempted customer yet hands it to the
+//! newcomer, whose service then never ends
+//! (`tests/it/preempt_off_duty.rs`).
 
 use crate::behaviour::QueuedCustomer;
 use crate::error::SimError;
