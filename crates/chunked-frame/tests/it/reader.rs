@@ -144,6 +144,10 @@ fn spaces_and_tabs_starting_a_row_are_text_unless_the_line_is_blank() {
     for blocksize in (1..=text.len()).chain([usize::MAX]) {
         let mut options = CsvOptions::default().blocksize(blocksize);
         options.delimiter = b'\t';
-        assert_eq!(read_str_with(&file, &["a", "b", "c"], options), Ok(want.clone()), "blocksize {blocksize}");
+        assert_eq!(
+            read_str_with(&file, &["a", "b", "c"], options),
+            Ok(want.clone()),
+            "blocksize {blocksize}"
+        );
     }
 }
