@@ -306,4 +306,6 @@ impl Reader<'_> {
 }
 
 #[cfg(test)]
+mod publish_tests;
+#[cfg(test)]
 mod tests;

@@ -13,6 +13,7 @@ mod parquet;
 mod partitions;
 mod persist;
 mod queries;
+mod reader;
 mod reading;
 mod surface;
 

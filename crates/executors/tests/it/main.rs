@@ -3,6 +3,7 @@
 
 mod checkpoint;
 mod diagnostics;
+mod executor;
 mod graph;
 mod lost;
 mod ops;
