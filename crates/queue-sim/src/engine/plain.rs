@@ -80,10 +80,10 @@ impl<R: RandomSource> Simulation<R> {
         Ok(())
     }
 
-    /// [`Simulation::accept`] of a plain model: a free server or the back
-    /// of the one queue.
+    /// [`Simulation::accept`] of a plain model (here and in the general
+    /// loop's plain paths): a free server or the back of the one queue.
     #[inline(always)]
-    fn plain_accept(&mut self, node: usize, customer: u32) -> Result<(), SimError> {
+    pub(super) fn plain_accept(&mut self, node: usize, customer: u32) -> Result<(), SimError> {
         let state = &mut self.nodes[node];
         let c = &mut self.customers[customer];
         // `as`: validation keeps node numbers within a u32.
@@ -106,7 +106,12 @@ impl<R: RandomSource> Simulation<R> {
     /// `customer` starts service at `node` on `server` in a plain model: a
     /// new service time (drawn inline), a pending service end.
     #[inline(always)]
-    fn plain_start_service(&mut self, node: usize, customer: u32, server: u32) -> Result<(), SimError> {
+    pub(super) fn plain_start_service(
+        &mut self,
+        node: usize,
+        customer: u32,
+        server: u32,
+    ) -> Result<(), SimError> {
         let now = self.now;
         let c = &mut self.customers[customer];
         let class = c.class as usize;

@@ -20,46 +20,9 @@ impl<R: RandomSource> Simulation<R> {
     #[inline(always)]
     pub(super) fn accept(&mut self, node: usize, customer: u32) -> Result<(), SimError> {
         if self.plain {
-            return self.accept_plain(node, customer);
+            return self.plain_accept(node, customer);
         }
         self.accept_with_features(node, customer)
-    }
-
-    /// [`Simulation::accept`] in a model that uses none of the optional
-    /// features: a free server or the back of the one queue.
-    #[inline(always)]
-    fn accept_plain(&mut self, node: usize, customer: u32) -> Result<(), SimError> {
-        let state = &mut self.nodes[node];
-        let c = &mut self.customers[customer];
-        // `as`: validation keeps node numbers within a u32.
-        c.node = node as u32;
-        c.arrival = self.now;
-        c.queue_size_at_arrival = state.in_node;
-        state.in_node += 1;
-        if state.servers.is_none() {
-            return self.start_plain_service(node, customer, NO_SERVER);
-        }
-        match state.free_servers.take_lowest() {
-            Some(server) => self.start_plain_service(node, customer, server),
-            None => {
-                state.waiting.push_back(0, customer);
-                Ok(())
-            }
-        }
-    }
-
-    /// [`Simulation::start_service`] in a model that uses none of the
-    /// optional features: a new service time, a pending service end.
-    #[inline(always)]
-    fn start_plain_service(&mut self, node: usize, customer: u32, server: u32) -> Result<(), SimError> {
-        let duration = self.draw_service_time(node, customer)?;
-        let end = self.occupy(node, customer, server, duration);
-        if end.is_finite() {
-            self.events.push(end, EventKind::ServiceEnd { customer });
-        } else {
-            self.endless_service(node, customer, server);
-        }
-        Ok(())
     }
 
     /// [`Simulation::accept`] with Ciw's optional features: patience and
@@ -301,7 +264,7 @@ impl<R: RandomSource> Simulation<R> {
             let waiting = state.waiting.pop_front();
             state.times.end(server, started, now, waiting.is_none());
             match waiting {
-                Some(waiting) => self.start_plain_service(node, waiting, server)?,
+                Some(waiting) => self.plain_start_service(node, waiting, server)?,
                 None => state.free(server),
             }
         }
