@@ -11,14 +11,16 @@ field. Each model runs in one of several modes (`--modes`): to a time
 (`count`), to a time with one of Ciw's state trackers whose state
 probabilities are compared too (`tracker`), or, on networks drawn to jam
 (small queues routing into each other), until deadlock, comparing the time
-of deadlock and the records (`deadlock`). A model that differs is written
+of deadlock and the records (`deadlock`). `--plain` draws only networks
+of none of the optional features, which the engine runs through a loop of
+their own (`engine/plain.rs`). A model that differs is written
 to `fuzz-failures/` with the verdict, to become a golden model once
 understood.
 
 Run from this folder, with Ciw installed and a release xtask built:
     cargo build --release -p xtask
     python fuzz.py [--models N] [--seed S] [--xtask PATH] [--max-time T]
-                   [--modes time,count,tracker,deadlock]
+                   [--modes time,count,tracker,deadlock] [--plain]
 It is a tool, not a test: the tests compare committed goldens only.
 """
 import argparse
@@ -448,6 +450,37 @@ def random_case(r, model, modes, max_time):
     return case
 
 
+def plain_model(r):
+    """A network of none of the optional features (the engine's plain
+    loop): one to four nodes of finite or infinite servers, some with
+    little queue room (blocking), one to three classes of one priority
+    with their routing and time distributions."""
+    n = r.randint(1, 4)
+    names = r.sample(["Alpha", "Beta", "Gamma", "Delta"], r.randint(1, 3))
+    nodes = []
+    for _ in range(n):
+        node = {"servers": r.choice([1, 1, 2, 3, 5, "inf"])}
+        if r.random() < 0.3 and node["servers"] != "inf":
+            node["queue_capacity"] = r.randint(0, 3)
+        nodes.append(node)
+    classes = []
+    for ci, name in enumerate(names):
+        rows = []
+        for _ in range(n):
+            weights = [r.random() if r.random() < 0.5 else 0.0 for _ in range(n)]
+            total, leave = sum(weights), r.uniform(0.3, 1.0)
+            rows.append([round(w / total * (1 - leave), 3) if total > 0 else 0.0 for w in weights])
+        per_node = []
+        for i in range(n):
+            a = {}
+            if r.random() < 0.6 or (i == 0 and ci == 0):
+                a["arrival"] = time_dist(r, r.choice([0.5, 1.0, 2.0]), False)
+            a["service"] = time_dist(r, r.choice([0.5, 1.0, 2.0, 4.0]), False)
+            per_node.append(a)
+        classes.append({"name": name, "routing": rows, "nodes": per_node})
+    return {"nodes": nodes, "classes": classes}
+
+
 def jamming_model(r):
     """A network drawn to deadlock: two to four nodes of one or two servers
     with little queue room, routing into each other."""
@@ -479,6 +512,8 @@ def main():
     p.add_argument("--xtask", default=os.path.join(ROOT, "target", "release", "xtask"))
     p.add_argument("--out", default=os.path.join(HERE, "fuzz-failures"))
     p.add_argument("--modes", default="time", help="comma-separated: time, count, tracker, deadlock")
+    p.add_argument("--plain", action="store_true",
+                   help="draw only models of none of the optional features (the engine's plain loop)")
     args = p.parse_args()
     modes = args.modes.split(",")
     unknown = set(modes) - {"time", "count", "tracker", "deadlock"}
@@ -498,7 +533,12 @@ def main():
             # One mode draws nothing, so that older runs replay.
             mode = r.choice(modes) if len(modes) > 1 else modes[0]
             extra = random.Random(f"{args.seed} {m}")
-            model = jamming_model(r) if mode == "deadlock" else random_model(r, extra)
+            if mode == "deadlock":
+                model = jamming_model(r)
+            elif args.plain:
+                model = plain_model(r)
+            else:
+                model = random_model(r, extra)
             case = random_case(r, model, [mode], args.max_time)
             text = to_toml(model)
             path = os.path.join(tmp, f"m{m}.toml")
