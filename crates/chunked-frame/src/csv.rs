@@ -24,7 +24,7 @@ use crate::dtype::{DType, Field, Inference, Schema};
 use crate::error::{FrameError, Result, RowProblem};
 use crate::na::NaSet;
 use crate::quoted::{Entries, Scanner};
-use crate::rows::{Layout, blank_line_len, parse_rows};
+use crate::rows::{Layout, blank_line_len, is_blank, parse_rows};
 use crate::split::{Partition, Ranges};
 use crate::tokenizer::{Tokenizer, unescape};
 
@@ -394,12 +394,13 @@ pub(crate) fn resolve(pattern: &str) -> Result<Vec<PathBuf>> {
 }
 
 /// Where the header starts: after a byte-order mark and any blank lines
-/// (empty, or spaces and tabs only), which pandas skips too.
-fn header_start(buf: &[u8]) -> usize {
+/// (empty, or spaces and tabs that are not the delimiter only), which
+/// pandas skips too.
+fn header_start(buf: &[u8], delimiter: u8) -> usize {
     let mut p = if buf.starts_with(BOM) { BOM.len() } else { 0 };
     loop {
         let rest = &buf[p..];
-        let text = rest.iter().position(|&b| b != b' ' && b != b'\t').unwrap_or(rest.len());
+        let text = rest.iter().position(|&b| !is_blank(b, delimiter)).unwrap_or(rest.len());
         match rest.get(text) {
             Some(b'\n') => p += text + 1,
             Some(b'\r') if rest.get(text + 1) == Some(&b'\n') => p += text + 2,
@@ -429,13 +430,13 @@ fn read_header(path: &Path, compression: Compression, delimiter: u8) -> Result<(
     loop {
         let n = f.read(&mut chunk).map_err(|e| decode::decode_error(path, compression, e))?;
         buf.extend_from_slice(&chunk[..n]);
-        let start = header_start(&buf);
+        let start = header_start(&buf, delimiter);
         let found = memchr::memchr2(b'\n', b'\r', &buf[start..]).is_some_and(|k| start + k + 1 < buf.len());
         if n == 0 || found {
             break;
         }
     }
-    let skip = header_start(&buf);
+    let skip = header_start(&buf, delimiter);
     if skip >= buf.len() {
         return Err(FrameError::Empty { path: path.to_owned() });
     }
@@ -639,7 +640,7 @@ impl<'s> Sink<'s> {
             let blank = match buf[row_start] {
                 b if b == eol => Some(1),
                 b'\r' if buf.get(row_start + 1) == Some(&b'\n') => Some(2),
-                b' ' | b'\t' => blank_line_len(&buf[row_start..], eol),
+                b' ' | b'\t' => blank_line_len(&buf[row_start..], eol, source.options.delimiter),
                 _ => None,
             };
             if let Some(len) = blank {

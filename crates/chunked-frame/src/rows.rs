@@ -163,7 +163,7 @@ pub(crate) fn parse_rows<const QUOTES: bool>(
                 continue;
             }
             b' ' | b'\t' => {
-                if let Some(len) = blank_line_len(&buf[pos..], eol) {
+                if let Some(len) = blank_line_len(&buf[pos..], eol, layout.delimiter) {
                     pos += len;
                     continue;
                 }
@@ -336,16 +336,24 @@ fn row<const QUOTES: bool>(
     }
 }
 
-/// The length, line end included, of a line of spaces and tabs only at the
-/// start of `rest`; `None` when the line holds anything else.
-pub(crate) fn blank_line_len(rest: &[u8], eol: u8) -> Option<usize> {
-    let end = rest.iter().position(|&b| b != b' ' && b != b'\t').unwrap_or(rest.len());
+/// The length, line end included, of a blank line at the start of `rest`:
+/// spaces and tabs only, none of them the delimiter (pandas' C parser reads
+/// a line of delimiters, such as tabs in a tab-separated file, as a row of
+/// empty fields); `None` when the line holds anything else.
+pub(crate) fn blank_line_len(rest: &[u8], eol: u8, delimiter: u8) -> Option<usize> {
+    let end = rest.iter().position(|&b| !is_blank(b, delimiter)).unwrap_or(rest.len());
     match rest.get(end) {
         None => Some(end),
         Some(&b) if b == eol => Some(end + 1),
         Some(b'\r') if eol == b'\n' && rest.get(end + 1) == Some(&b'\n') => Some(end + 2),
         Some(_) => None,
     }
+}
+
+/// Whether `b` may fill a blank line: a space or a tab that is not the
+/// delimiter.
+pub(crate) fn is_blank(b: u8, delimiter: u8) -> bool {
+    matches!(b, b' ' | b'\t') && b != delimiter
 }
 
 #[cfg(test)]

@@ -66,7 +66,7 @@ fn by_tokenizer(case: &Case, na: &NaSet) -> Option<(usize, Vec<Column>)> {
         let blank = match buf[at] {
             b if b == case.eol => Some(1),
             b'\r' if buf.get(at + 1) == Some(&b'\n') => Some(2),
-            b' ' | b'\t' => blank_line_len(&buf[at..], case.eol),
+            b' ' | b'\t' => blank_line_len(&buf[at..], case.eol, b','),
             _ => None,
         };
         if let Some(len) = blank {

@@ -295,6 +295,38 @@ fn lines_of_spaces_and_tabs_only_are_skipped_as_blank() {
 }
 
 #[test]
+fn a_line_of_delimiters_is_a_row_though_it_is_all_tabs() {
+    // pandas 3.1 (`pd.read_csv(path, sep="\t")`): a line of tabs in a
+    // tab-separated file is a row of missing values, a line of a space, a
+    // tab, a space and a tab a row of two one-space strings and a missing
+    // value;
+    // only a line of spaces (no delimiter in it) is blank. Before the header
+    // too, a line of tabs is not blank: it would be the header.
+    let text = b"a\tb\tc\nx\t2\t3\n\t\t\n \t \t\n   \ny\t5\t6\n";
+    for (name, text) in [
+        ("tabs-plain", &text[..]),
+        ("tabs-crlf", &b"a\tb\tc\r\nx\t2\t3\r\n\t\t\r\n \t \t\r\n   \r\ny\t5\t6\r\n"[..]),
+    ] {
+        let file = TempCsv::new(name, text);
+        for blocksize in [1 << 20, 1, 3, 7] {
+            let options = CsvOptions { delimiter: b'\t', ..CsvOptions::default() }.blocksize(blocksize);
+            let frame = read(&file, options);
+            let s = |v: &str| Value::Str(v.to_owned());
+            assert_eq!(column(&frame, "a"), [s("x"), Value::Null, s(" "), s("y")], "{name} {blocksize}");
+            assert_eq!(column(&frame, "b"), [s("2"), Value::Null, s(" "), s("5")], "{name} {blocksize}");
+            assert_eq!(
+                column(&frame, "c"),
+                [Value::Int(3), Value::Null, Value::Null, Value::Int(6)],
+                "{name} {blocksize}"
+            );
+        }
+    }
+    // Lines of spaces and tabs are still blank where neither is the delimiter.
+    let file = TempCsv::new("tabs-in-commas", b"a,b\n1,2\n\t\t\n \t \n3,4\n");
+    assert_eq!(column(&read(&file, CsvOptions::default()), "a"), [Value::Int(1), Value::Int(3)]);
+}
+
+#[test]
 fn blank_lines_before_the_header_are_skipped() {
     // pandas reads all three as the header a,b and one row.
     for (name, text) in [
