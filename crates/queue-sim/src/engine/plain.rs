@@ -194,14 +194,8 @@ impl<R: RandomSource> Simulation<R> {
                 None => state.free_servers.put(server),
             }
         }
-        match next {
-            Some(dest) => self.plain_accept(dest, customer)?,
-            None => {
-                self.completed += 1;
-                self.customers.remove(customer);
-            }
-        }
-        self.let_blocked_in(node)
+        // `accept` goes straight to `plain_accept` in a plain model.
+        self.release_onward(node, customer, next)
     }
 }
 

@@ -291,7 +291,12 @@ impl<R: RandomSource> Simulation<R> {
     /// The end of a release: `customer` joins `next` (or leaves the
     /// network), then whoever is blocked waiting for room at `node` comes in.
     #[inline(always)]
-    fn release_onward(&mut self, node: usize, customer: u32, next: Option<usize>) -> Result<(), SimError> {
+    pub(super) fn release_onward(
+        &mut self,
+        node: usize,
+        customer: u32,
+        next: Option<usize>,
+    ) -> Result<(), SimError> {
         match next {
             Some(dest) => self.accept(dest, customer)?,
             None => {
