@@ -24,7 +24,7 @@ use crate::dtype::{DType, Field, Inference, Schema};
 use crate::error::{FrameError, Result, RowProblem};
 use crate::na::NaSet;
 use crate::quoted::{Entries, Scanner};
-use crate::rows::{Layout, blank_line_len, is_blank, parse_rows};
+use crate::rows::{Layout, blank_at, is_blank, parse_rows};
 use crate::split::{Partition, Ranges};
 use crate::tokenizer::{Tokenizer, unescape};
 
@@ -489,6 +489,11 @@ fn infer(
     // row: no allocation per row or field).
     let mut row: Vec<(&[u8], bool)> = Vec::with_capacity(names.len());
     while tok.pos < buf.len() {
+        // Blank lines are no rows (see `Sink::parse_from`).
+        if let Some(len) = blank_at(&buf, tok.pos, eol, options.delimiter) {
+            tok.pos += len;
+            continue;
+        }
         row.clear();
         let Ok(end) = tok.record(&mut |_, field, quoted| row.push((field, quoted))) else {
             break; // a row cut by the sample's end
@@ -496,10 +501,12 @@ fn infer(
         if end >= buf.len() && buf.last() != Some(&eol) {
             break; // the last, cut row
         }
-        if row.len() != names.len() {
+        if row.len() > names.len() {
             continue; // reported when the data is read
         }
-        for (inference, &(field, quoted)) in inference.iter_mut().zip(&row) {
+        // A short row's missing fields are empty (see `Sink::parse_from`).
+        let padded = row.iter().copied().chain(std::iter::repeat((&b""[..], false)));
+        for (inference, (field, quoted)) in inference.iter_mut().zip(padded) {
             let owned;
             let text = if quoted && memchr::memchr(b'"', field).is_some() {
                 owned = unescape(field);
@@ -637,13 +644,7 @@ impl<'s> Sink<'s> {
             let row_start = tok.pos;
             // A blank line is no row; nor is one of spaces and tabs only, as
             // pandas skips it.
-            let blank = match buf[row_start] {
-                b if b == eol => Some(1),
-                b'\r' if buf.get(row_start + 1) == Some(&b'\n') => Some(2),
-                b' ' | b'\t' => blank_line_len(&buf[row_start..], eol, source.options.delimiter),
-                _ => None,
-            };
-            if let Some(len) = blank {
+            if let Some(len) = blank_at(buf, row_start, eol, source.options.delimiter) {
                 tok.pos += len;
                 continue;
             }
@@ -659,10 +660,22 @@ impl<'s> Sink<'s> {
                     problem = Some((j, p));
                 }
             });
+            // A short row reads as if its missing fields were empty (pandas
+            // pads it: NaN, or `""` without the default missing values).
+            if result.is_ok() && problem.is_none() && count < ncols {
+                for j in count..ncols {
+                    if slot_of[j] != usize::MAX
+                        && let Err(p) = builders[slot_of[j]].push(b"", false)
+                    {
+                        problem = Some((j, p));
+                        break;
+                    }
+                }
+            }
             let row_problem = match result {
                 Err(p) => Some((None, p)),
                 Ok(_) if problem.is_some() => problem.map(|(j, p)| (Some(j), p)),
-                Ok(_) if count != ncols => {
+                Ok(_) if count > ncols => {
                     Some((None, RowProblem::FieldCount { expected: ncols, found: count }))
                 }
                 Ok(_) => None,

@@ -195,7 +195,8 @@ pub enum FrameError {
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum RowProblem {
-    /// The row has the wrong number of fields.
+    /// The row has more fields than the header (a row with fewer reads as
+    /// if the missing ones were empty, as pandas pads it).
     #[error("expected {expected} fields, found {found}")]
     FieldCount {
         /// Fields in the header.

@@ -3,9 +3,11 @@
 //! only the wanted fields handed to their builders, the fields after the
 //! last wanted one counted a word at a time. A quoted field is skipped to
 //! its closing quote by `memchr`; rows without quotes pay nothing for the
-//! quote handling. `None` at the first row that is not clean (wrong field
-//! count, a value that does not parse, an unclosed quote, text after a
-//! closing quote), for the general tokenizer to report or skip.
+//! quote handling. A row with fewer fields than the header reads as if
+//! the missing ones were empty, as pandas pads it. `None` at the first row
+//! that is not clean (more fields than the header, a value that does not
+//! parse, an unclosed quote, text after a closing quote), for the general
+//! tokenizer to report or skip.
 
 use crate::builder::Builder;
 
@@ -175,6 +177,15 @@ pub(crate) fn parse_rows<const QUOTES: bool>(
                 rows += 1;
                 pos = next;
             }
+            // A short row reads as if its missing fields were empty (as
+            // pandas pads it); a value an empty field cannot be, for the
+            // general tokenizer to report.
+            Some((next, fields))
+                if fields < layout.ncols && pad(fields, wanted_until, layout, builders).is_some() =>
+            {
+                rows += 1;
+                pos = next;
+            }
             _ => return Stop { rows, at: pos, clean: false },
         }
     }
@@ -198,6 +209,13 @@ fn push(
         }
     }
     Some(())
+}
+
+/// Hands an empty field to each wanted field from `fields` on: the fields
+/// a short row lacks. `None` when a builder refuses an empty field.
+#[cold]
+fn pad(fields: usize, wanted_until: usize, layout: &Layout<'_>, builders: &mut [Builder<'_>]) -> Option<()> {
+    (fields..wanted_until).try_for_each(|f| push(f, b"", false, wanted_until, layout, builders))
 }
 
 /// The unquoted field `start..end` that a line end (or the buffer's end)
@@ -347,6 +365,18 @@ pub(crate) fn blank_line_len(rest: &[u8], eol: u8, delimiter: u8) -> Option<usiz
         Some(&b) if b == eol => Some(end + 1),
         Some(b'\r') if eol == b'\n' && rest.get(end + 1) == Some(&b'\n') => Some(end + 2),
         Some(_) => None,
+    }
+}
+
+/// The length, line end included, of a blank line at `buf[at..]` (an
+/// empty line, or spaces and tabs only: see [`blank_line_len`]); `None`
+/// when a row starts there.
+pub(crate) fn blank_at(buf: &[u8], at: usize, eol: u8, delimiter: u8) -> Option<usize> {
+    match buf[at] {
+        b if b == eol => Some(1),
+        b'\r' if eol == b'\n' && buf.get(at + 1) == Some(&b'\n') => Some(2),
+        b' ' | b'\t' => blank_line_len(&buf[at..], eol, delimiter),
+        _ => None,
     }
 }
 

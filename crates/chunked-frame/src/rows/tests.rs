@@ -82,7 +82,13 @@ fn by_tokenizer(case: &Case, na: &NaSet) -> Option<(usize, Vec<Column>)> {
             }
         })
         .ok()?;
-        if !ok || count != case.ncols {
+        // A short row's missing fields are empty (pandas pads it).
+        for j in count..case.ncols {
+            if slot_of[j] != usize::MAX {
+                ok &= builders[slot_of[j]].push(b"", false).is_ok();
+            }
+        }
+        if !ok || count > case.ncols {
             return None;
         }
         rows += 1;

@@ -37,16 +37,31 @@ fn missing_empty_and_header_only_files() {
 }
 
 #[test]
-fn wrong_field_count_names_file_and_line() {
-    let file = TempCsv::new("count.csv", b"a,b\n1,2\n3\n4,5\n");
+fn a_row_longer_than_the_header_names_file_and_line() {
+    let file = TempCsv::new("count.csv", b"a,b\n1,2\n3,4,5\n4,5\n");
     let err = compute_err(&file, CsvOptions::default());
     match &err {
-        FrameError::Row { line, problem: RowProblem::FieldCount { expected: 2, found: 1 }, .. } => {
+        FrameError::Row { line, problem: RowProblem::FieldCount { expected: 2, found: 3 }, .. } => {
             assert_eq!(*line, 3)
         }
         other => panic!("{other:?}"),
     }
     assert!(err.to_string().contains("count.csv, line 3"), "{err}");
+}
+
+#[test]
+fn a_missing_field_a_column_cannot_be_empty_in_names_file_line_and_column() {
+    // Without pandas' missing values an empty field is text, which an int
+    // column refuses: so is a short row's missing field.
+    let file = TempCsv::new("short.csv", b"a,b\n1,2\n3\n");
+    let options = CsvOptions::default().keep_default_na(false).dtype("b", chunked_frame::DType::Int64);
+    let err = compute_err(&file, options);
+    match &err {
+        FrameError::Row { line: 3, column: Some(c), problem: RowProblem::Parse { value, .. }, .. } => {
+            assert_eq!((c.as_str(), value.as_str()), ("b", ""))
+        }
+        other => panic!("{other:?}"),
+    }
 }
 
 #[test]
@@ -133,12 +148,15 @@ fn duplicate_columns_and_unknown_columns() {
 
 #[test]
 fn bad_rows_can_be_skipped_and_counted() {
-    let file = TempCsv::new("skip.csv", b"a,b\n1,2\nx,3\n4\n5,6\n");
+    // A value that does not parse and a row too long are skipped; a short
+    // row is no bad row (its missing field is null, as pandas pads it).
+    let file = TempCsv::new("skip.csv", b"a,b\n1,2\nx,3\n4,5,6\n7\n8,9\n");
     let f = read_csv(file.path(), CsvOptions::default().bad_rows(BadRows::Skip).dtype("a", DType::Int64))
         .unwrap();
     let (frame, stats) = f.compute_with_stats(&Executor::sequential()).unwrap();
-    assert_eq!(frame.height(), 2);
+    assert_eq!(frame.height(), 3);
     assert_eq!(stats.skipped_rows, 2);
+    assert!(frame.column("b").unwrap().is_null(1));
 }
 
 trait TapSample {

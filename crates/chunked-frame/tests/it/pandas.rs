@@ -136,7 +136,9 @@ fn lone_carriage_returns_end_lines_as_in_pandas() {
             [Value::Str("x".into()), Value::Str("y".into()), Value::Str("z".into())]
         );
     }
-    let bad = TempCsv::new("cr-bad.csv", b"a,b\r1,x\r2\r");
+    // A row too long, on the third line (pandas: "Expected 2 fields in
+    // line 3, saw 3").
+    let bad = TempCsv::new("cr-bad.csv", b"a,b\r1,x\r2,y,z\r");
     let err =
         read_csv(bad.path(), CsvOptions::default()).unwrap().compute(&Executor::sequential()).unwrap_err();
     assert!(err.to_string().contains("cr-bad.csv, line 3"), "{err}");
@@ -342,4 +344,43 @@ fn blank_lines_before_the_header_are_skipped() {
     // Nothing but blank lines is an empty file.
     let blank = TempCsv::new("only-blank", b"\n  \n");
     assert!(read_csv(blank.path(), CsvOptions::default()).unwrap_err().to_string().contains("empty"));
+}
+
+#[test]
+fn a_short_row_reads_as_if_its_missing_fields_were_empty() {
+    // pandas 3.1 pads a row with fewer fields than the header: NaN in
+    // every type, or `""` with keep_default_na=False. Quoted and unquoted
+    // files (the fast path with and without quote handling), LF and CRLF,
+    // every blocksize, every column and two of them.
+    let quoted = "a,b,c,s\n1,2.5,True,x\n3\n4,5.5\n\"6\",\"7.5\",False\n8,9.5,True,\"q,r\"\n10,,\n";
+    let plain = quoted.replace('"', "").replace("q,r", "q");
+    for (name, text, last) in [("short-quoted", quoted.to_owned(), "q,r"), ("short-plain", plain, "q")] {
+        for crlf in [false, true] {
+            let text = if crlf { text.replace('\n', "\r\n") } else { text.clone() };
+            let file = TempCsv::new(&format!("{name}-{crlf}"), text.as_bytes());
+            let s = |v: &str| Value::Str(v.to_owned());
+            for blocksize in [1 << 20, 1, 3, 7, 16] {
+                let at = format!("{name} crlf {crlf} blocksize {blocksize}");
+                let got = read(&file, CsvOptions::default().blocksize(blocksize));
+                assert_eq!(dtypes(&got), [DType::Int64, DType::Float64, DType::Bool, DType::Str], "{at}");
+                let ints: Vec<Value> = [1, 3, 4, 6, 8, 10].map(Value::Int).into();
+                assert_eq!(column(&got, "a"), ints, "{at}");
+                let (f, n) = (Value::Float, Value::Null);
+                assert_eq!(column(&got, "b"), [f(2.5), n.clone(), f(5.5), f(7.5), f(9.5), n.clone()], "{at}");
+                let (t, u) = (Value::Bool(true), Value::Bool(false));
+                let c = [t.clone(), n.clone(), n.clone(), u, t, n.clone()];
+                assert_eq!(column(&got, "c"), c, "{at}");
+                let strs = [s("x"), n.clone(), n.clone(), n.clone(), s(last), n.clone()];
+                assert_eq!(column(&got, "s"), strs, "{at}");
+                // Only the last two columns: the same values.
+                let two = read(&file, CsvOptions::default().blocksize(blocksize).usecols(&["c", "s"]));
+                assert_eq!((column(&two, "c"), column(&two, "s")), (c.to_vec(), strs.to_vec()), "{at}");
+                // Without the default missing values, a missing field is "".
+                let got = read(&file, CsvOptions::default().blocksize(blocksize).keep_default_na(false));
+                assert_eq!(dtypes(&got), [DType::Int64, DType::Str, DType::Str, DType::Str], "{at}");
+                assert_eq!(column(&got, "b"), [s("2.5"), s(""), s("5.5"), s("7.5"), s("9.5"), s("")], "{at}");
+                assert_eq!(column(&got, "s"), [s("x"), s(""), s(""), s(""), s(last), s("")], "{at}");
+            }
+        }
+    }
 }
