@@ -109,8 +109,8 @@ pub(super) struct Customers {
 
 impl Customers {
     /// A new customer `id` of `class`, arriving from outside at `node` at
-    /// `now`; its slot number. Errors when u32::MAX - 1 customers are
-    /// present already, so that a node's count of customers fits a u32 too.
+    /// `now`; its slot number. Errors when [`MAX_PRESENT`] customers are
+    /// present already.
     #[inline]
     pub(super) fn insert(&mut self, id: u64, class: u32, node: usize, now: f64) -> Result<u32, SimError> {
         let c = Customer {
@@ -133,10 +133,11 @@ impl Customers {
                 slot
             }
             None => {
-                let slot = u32::try_from(self.slots.len())
-                    .ok()
-                    .filter(|&slot| slot < u32::MAX)
-                    .ok_or(SimError::TooManyCustomers { node, time: now, max: u32::MAX - 1 })?;
+                let slot = new_slot(self.slots.len()).ok_or(SimError::TooManyCustomers {
+                    node,
+                    time: now,
+                    max: MAX_PRESENT,
+                })?;
                 self.slots.push(c);
                 slot
             }
@@ -264,6 +265,18 @@ impl Customers {
         self.free.push(slot);
     }
 }
+/// The most customers present at once: slot numbers run from 0 below
+/// `u32::MAX`, which marks a free server ([`super::node::NOBODY`], and
+/// [`NO_SERVER`] here), so a node's count of customers fits a u32 too.
+pub(super) const MAX_PRESENT: u32 = u32::MAX;
+
+/// The slot number of a new slot when `taken` slots exist: `None` when
+/// that would be the [`MAX_PRESENT`]-th plus one.
+#[inline]
+fn new_slot(taken: usize) -> Option<u32> {
+    u32::try_from(taken).ok().filter(|&slot| slot < MAX_PRESENT)
+}
+
 impl std::ops::Index<u32> for Customers {
     type Output = Customer;
 
@@ -278,5 +291,23 @@ impl std::ops::IndexMut<u32> for Customers {
     #[inline(always)]
     fn index_mut(&mut self, slot: u32) -> &mut Customer {
         &mut self.slots[slot as usize]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slots_are_numbered_below_a_free_servers_mark_and_no_further() {
+        // The slab itself cannot grow that far in a test (64 bytes a
+        // customer): its numbering is tested alone. `MAX_PRESENT` slots,
+        // 0 to `MAX_PRESENT - 1`; the next number would be the mark of a
+        // free server.
+        assert_eq!(new_slot(0), Some(0));
+        assert_eq!(new_slot(MAX_PRESENT as usize - 1), Some(MAX_PRESENT - 1));
+        assert_eq!(new_slot(MAX_PRESENT as usize), None);
+        assert_eq!(new_slot(usize::MAX), None);
+        assert_eq!((MAX_PRESENT, super::super::node::NOBODY), (NO_SERVER, NO_SERVER));
     }
 }
