@@ -481,8 +481,12 @@ fn infer(
     let mut f = decode::open(path, compression)?;
     decode::skip(&mut f, header_len).map_err(err)?;
     let mut buf = Vec::new();
-    // `as`: a usize fits a u64.
-    f.take(options.sample_bytes as u64).read_to_end(&mut buf).map_err(err)?;
+    // One byte past the sample tells whether it holds the rest of the file
+    // (then its last line is whole, line end or not). `as`: a usize fits a
+    // u64.
+    f.take((options.sample_bytes as u64).saturating_add(1)).read_to_end(&mut buf).map_err(err)?;
+    let whole = buf.len() <= options.sample_bytes;
+    buf.truncate(options.sample_bytes);
     let mut inference = vec![Inference::default(); names.len()];
     let mut tok = Tokenizer::new(&buf, 0, options.delimiter, eol);
     // One row's fields, as the tokenizer hands them over (kept from row to
@@ -498,8 +502,8 @@ fn infer(
         let Ok(end) = tok.record(&mut |_, field, quoted| row.push((field, quoted))) else {
             break; // a row cut by the sample's end
         };
-        if end >= buf.len() && buf.last() != Some(&eol) {
-            break; // the last, cut row
+        if end >= buf.len() && buf.last() != Some(&eol) && !whole {
+            break; // the last row, cut by the sample's end
         }
         if row.len() > names.len() {
             continue; // reported when the data is read

@@ -384,3 +384,36 @@ fn a_short_row_reads_as_if_its_missing_fields_were_empty() {
         }
     }
 }
+
+#[test]
+fn a_last_line_without_a_line_end_counts_in_type_inference() {
+    // pandas 3.1: a file whose last (here only) row has no line end reads
+    // its types from that row like any other: c0 text, c1 bool, c2 float.
+    for (name, text) in [
+        ("last-only", &b"c0,c1,c2\nJFK,false,.5"[..]),
+        ("last-second", &b"c0,c1,c2\n1,true,1\nJFK,false,.5"[..]),
+        ("last-crlf", &b"c0,c1,c2\r\n1,true,1\r\nJFK,false,.5"[..]),
+    ] {
+        let file = TempCsv::new(name, text);
+        for blocksize in [1 << 20, 5] {
+            let got = read(&file, CsvOptions::default().blocksize(blocksize));
+            assert_eq!(dtypes(&got), [DType::Str, DType::Bool, DType::Float64], "{name} {blocksize}");
+            assert_eq!(column(&got, "c0").last(), Some(&Value::Str("JFK".into())), "{name}");
+        }
+    }
+    // A sample that ends inside the last line still leaves that line out:
+    // 12 bytes of "1,true,1\nJFK,fa" hold the first row and part of the
+    // second; the inferred types then meet "JFK" when the rows are read.
+    let file = TempCsv::new("last-cut", b"c0,c1,c2\n1,true,1\nJFK,false,.5");
+    let cut = CsvOptions { sample_bytes: 12, ..CsvOptions::default() };
+    let err = read_csv(file.path(), cut).unwrap().compute(&Executor::sequential()).unwrap_err();
+    assert!(err.to_string().contains("\"JFK\" is not a valid int64"), "{err}");
+    // One byte short of the whole file is still a cut sample; the whole
+    // file, to the byte, is not.
+    let len = b"1,true,1\nJFK,false,.5".len();
+    let short = CsvOptions { sample_bytes: len - 1, ..CsvOptions::default() };
+    assert!(read_csv(file.path(), short).unwrap().compute(&Executor::sequential()).is_err());
+    let exact = CsvOptions { sample_bytes: len, ..CsvOptions::default() };
+    let got = read_csv(file.path(), exact).unwrap().compute(&Executor::sequential()).unwrap();
+    assert_eq!(dtypes(&got), [DType::Str, DType::Bool, DType::Float64]);
+}
