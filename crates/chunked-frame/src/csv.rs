@@ -272,7 +272,18 @@ pub(crate) fn open(pattern: &str, options: CsvOptions) -> Result<Source> {
         eol.push(e);
         more.push(m);
     }
-    let mut schema = infer(&files[0], compression[0], header_len, eol0, &names, &options, &na)?;
+    // Types from the first file with a row; a read of headers alone has
+    // text columns (pandas' object columns of an empty frame).
+    let mut schema = None;
+    for (fi, f) in files.iter().enumerate() {
+        schema = infer(f, compression[fi], header_lens[fi], eol[fi], &names, &options, &na)?;
+        if schema.is_some() {
+            break;
+        }
+    }
+    let mut schema = schema.unwrap_or_else(|| Schema {
+        fields: names.iter().map(|n| Field { name: n.clone(), dtype: DType::Str }).collect(),
+    });
     let mut forced = vec![false; names.len()];
     for (name, dtype) in &options.dtypes {
         let i = names.iter().position(|n| n == name).ok_or_else(|| FrameError::UnknownOptionColumn {
@@ -335,8 +346,10 @@ pub(crate) fn open(pattern: &str, options: CsvOptions) -> Result<Source> {
         partitions.extend(ranges.iter().map(|(start, end)| Partition { file: fi, start, end }));
     }
     if partitions.is_empty() {
-        // Every file is a header alone.
-        return Err(FrameError::NoRows { path: files[0].clone() });
+        // Every file is a header alone: one partition of no rows, so that
+        // the frame is empty (as pandas reads such a file).
+        let start = header_lens[0];
+        partitions.push(Partition { file: 0, start, end: start });
     }
     let path_column = options.include_path_column.clone();
     let mut source = Source {
@@ -452,10 +465,17 @@ fn read_header(path: &Path, compression: Compression, delimiter: u8) -> Result<(
     let end =
         end.map_err(|problem| FrameError::Row { path: path.to_owned(), line: 1, column: None, problem })?;
     // Names keep their spaces, as pandas keeps them (` a ` is not `a`);
-    // only the carriage return of a CRLF line end goes.
+    // only the carriage return of a CRLF line end goes. An empty name is
+    // `Unnamed: i` (i from 0), as pandas names it.
     let names = fields
         .into_iter()
-        .map(|f| String::from_utf8(f).map(|s| s.strip_suffix('\r').map_or_else(|| s.clone(), str::to_owned)))
+        .enumerate()
+        .map(|(i, f)| {
+            String::from_utf8(f).map(|s| match s.strip_suffix('\r').unwrap_or(&s) {
+                "" => format!("Unnamed: {i}"),
+                name => name.to_owned(),
+            })
+        })
         .collect::<std::result::Result<Vec<_>, _>>()
         .map_err(|_| FrameError::Row {
             path: path.to_owned(),
@@ -467,7 +487,8 @@ fn read_header(path: &Path, compression: Compression, delimiter: u8) -> Result<(
 }
 
 /// Infers each column's type from the complete rows in the first
-/// `sample_bytes` after the header.
+/// `sample_bytes` after the header; `None` when the file has no row at all
+/// (a header alone, or with blank lines).
 fn infer(
     path: &Path,
     compression: Compression,
@@ -476,7 +497,7 @@ fn infer(
     names: &[String],
     options: &CsvOptions,
     na: &NaSet,
-) -> Result<Schema> {
+) -> Result<Option<Schema>> {
     let err = |e| decode::decode_error(path, compression, e);
     let mut f = decode::open(path, compression)?;
     decode::skip(&mut f, header_len).map_err(err)?;
@@ -492,6 +513,7 @@ fn infer(
     // One row's fields, as the tokenizer hands them over (kept from row to
     // row: no allocation per row or field).
     let mut row: Vec<(&[u8], bool)> = Vec::with_capacity(names.len());
+    let mut rows = false;
     while tok.pos < buf.len() {
         // Blank lines are no rows (see `Sink::parse_from`).
         if let Some(len) = blank_at(&buf, tok.pos, eol, options.delimiter) {
@@ -499,6 +521,7 @@ fn infer(
             continue;
         }
         row.clear();
+        rows = true;
         let Ok(end) = tok.record(&mut |_, field, quoted| row.push((field, quoted))) else {
             break; // a row cut by the sample's end
         };
@@ -523,13 +546,16 @@ fn infer(
             }
         }
     }
-    Ok(Schema {
+    if !rows && whole {
+        return Ok(None);
+    }
+    Ok(Some(Schema {
         fields: names
             .iter()
             .zip(&inference)
             .map(|(n, i)| Field { name: n.clone(), dtype: i.dtype() })
             .collect(),
-    })
+    }))
 }
 
 /// The columns one partition yields, in the order of `columns`.

@@ -44,12 +44,6 @@ pub enum FrameError {
         /// The file.
         path: PathBuf,
     },
-    /// Every file read has a header but no data line.
-    #[error("{}, line 2: the file has a header but no rows", path.display())]
-    NoRows {
-        /// The (first) file.
-        path: PathBuf,
-    },
     /// The header names a column twice.
     #[error("{}, line 1: column {name:?} appears twice in the header (columns {first} and {second})", path.display())]
     DuplicateColumn {

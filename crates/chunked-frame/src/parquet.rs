@@ -152,7 +152,9 @@ fn open(pattern: &str, options: ParquetOptions) -> Result<Source> {
     }
     let schema = schema.expect("resolve gives at least one file");
     if partitions.is_empty() {
-        return Err(FrameError::NoRows { path: files[0].clone() });
+        // No file has a row: one partition of no row groups (`no_rows`), so
+        // that the frame is empty, with the files' types.
+        partitions.push(Partition { file: 0, start: 0, end: 0 });
     }
     let names = schema.names();
     let visible = match &options.columns {
@@ -195,6 +197,9 @@ fn open(pattern: &str, options: ParquetOptions) -> Result<Source> {
 /// Decodes one row group (partition), only `columns` (positions in the
 /// schema). `bytes` is the compressed size of the column chunks read.
 pub(crate) fn read_row_group(source: &Source, part: &Partition, columns: &[usize]) -> Result<Parsed> {
+    if part.start == part.end {
+        return Ok(no_rows(source, columns));
+    }
     let group = Group::open(source, part)?;
     let mut out = Vec::with_capacity(columns.len());
     for &c in columns {
@@ -213,6 +218,9 @@ pub(crate) fn read_row_group_filtered(
     columns: &[usize],
     filter: &crate::expr::Expr,
 ) -> Result<Parsed> {
+    if part.start == part.end {
+        return Ok(no_rows(source, columns));
+    }
     let group = Group::open(source, part)?;
     let names: Vec<String> = columns.iter().map(|&c| source.file_schema.fields[c].name.clone()).collect();
     let used = filter.columns();
@@ -238,6 +246,12 @@ pub(crate) fn read_row_group_filtered(
     }
     let kept = sel.len();
     Ok(group.parsed(out, kept, columns))
+}
+
+/// The partition of a read whose files hold no row: `columns`, empty.
+fn no_rows(source: &Source, columns: &[usize]) -> Parsed {
+    let out = columns.iter().map(|&c| Column::empty(source.file_schema.fields[c].dtype)).collect();
+    Parsed { columns: out, rows: 0, skipped: 0, bytes: 0 }
 }
 
 /// One row group of a file, opened for its column chunks with the file's

@@ -417,3 +417,44 @@ fn a_last_line_without_a_line_end_counts_in_type_inference() {
     let got = read_csv(file.path(), exact).unwrap().compute(&Executor::sequential()).unwrap();
     assert_eq!(dtypes(&got), [DType::Str, DType::Bool, DType::Float64]);
 }
+
+#[test]
+fn a_header_alone_reads_as_an_empty_frame_of_text_columns() {
+    // pandas 3.1: `a,b` alone (with or without a line end, or followed by
+    // blank lines) is an empty frame whose columns are object; an empty
+    // name is `Unnamed: i`. Every query on it is empty, not an error.
+    let exec = Executor::new(Strategy::Pool, 2).unwrap();
+    for (name, text) in
+        [("header-lf", &b"a,b,\n"[..]), ("header-bare", &b"a,b,"[..]), ("header-blank", &b"a,b,\n\n \n"[..])]
+    {
+        let file = TempCsv::new(name, text);
+        let frame = read_csv(file.path(), CsvOptions::default()).unwrap();
+        let got = frame.compute(&exec).unwrap();
+        assert_eq!(
+            (got.height(), got.names()),
+            (0, &["a", "b", "Unnamed: 2"].map(String::from)[..]),
+            "{name}"
+        );
+        assert_eq!(dtypes(&got), [DType::Str; 3], "{name}");
+        assert_eq!(frame.len(&exec).unwrap(), 0, "{name}");
+        assert_eq!(frame.head(5, &exec).unwrap().height(), 0, "{name}");
+        let groups = frame.clone().groupby(&["a"]).size().compute(&exec).unwrap();
+        assert_eq!(groups.height(), 0, "{name}");
+        assert_eq!(frame.clone().filter(col("a").eq("x")).compute(&exec).unwrap().height(), 0, "{name}");
+        assert_eq!(frame.value_counts("b", &exec).unwrap().height(), 0, "{name}");
+        // A type set by the user holds.
+        let typed = read_csv(file.path(), CsvOptions::default().dtype("b", DType::Float64)).unwrap();
+        let means = typed.groupby(&["a"]).mean("b").compute(&exec).unwrap();
+        assert_eq!(means.height(), 0, "{name}");
+    }
+    // In a glob, the types come from the first file with a row.
+    let dir = std::env::temp_dir().join(format!("chunked-frame-header-glob-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("0.csv"), "k,v\n").unwrap();
+    std::fs::write(dir.join("1.csv"), "k,v\nx,1.5\ny,2\n").unwrap();
+    let glob = format!("{}/*.csv", dir.display());
+    let got = read_csv(&glob, CsvOptions::default()).unwrap().compute(&exec).unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(dtypes(&got), [DType::Str, DType::Float64]);
+    assert_eq!(column(&got, "v"), [Value::Float(1.5), Value::Float(2.0)]);
+}

@@ -550,3 +550,21 @@ mod encodings {
         }
     }
 }
+
+#[test]
+fn a_file_of_no_rows_reads_as_an_empty_frame_of_its_types() {
+    // No row group, or one of no rows: an empty frame with the file's
+    // types (pandas and polars read both so), and empty query results.
+    let exec = Executor::new(Strategy::Pool, 2).unwrap();
+    for (name, frames) in [("no-groups.parquet", vec![]), ("empty-group.parquet", vec![frame(0, 0)])] {
+        let file = write(name, &frames);
+        let lazy = read_parquet(file.path(), ParquetOptions::default()).unwrap();
+        assert_eq!(lazy.schema().unwrap(), schema(), "{name}");
+        let got = lazy.compute(&exec).unwrap();
+        assert_eq!(got.height(), 0, "{name}");
+        let want: Vec<DType> = schema().fields.iter().map(|f| f.dtype).collect();
+        assert_eq!(got.columns().iter().map(Column::dtype).collect::<Vec<_>>(), want, "{name}");
+        let means = lazy.groupby(&["s"]).mean("x").compute(&exec).unwrap();
+        assert_eq!(means.height(), 0, "{name}");
+    }
+}
