@@ -1,0 +1,175 @@
+"""Differential fuzzing of chunked-frame's CSV reader against pandas.read_csv.
+
+Draws small odd CSV files (numbers in pandas' spellings and near their
+limits, booleans, pandas' missing-value texts, quoted fields with
+delimiters, doubled quotes and line ends, short rows, blank lines and lines
+of spaces, `,` `;` tab and `|` delimiters, LF, CRLF and lone-CR line ends,
+a byte-order mark, quoted and spaced header names), reads each with pandas
+and with the `read_json` example (whole, in blocks of 1 to 40 bytes, and
+with `keep_default_na(false)`), and compares names, row counts and values.
+Types may differ where the README says they do (an int column with
+missing values stays int64 here; a bool column with missing values stays
+bool); values must not.
+
+Not drawn, as the README's known differences: a first row longer than the
+header (pandas takes its extra leading fields for an index; an error here),
+integers past int64 (pandas: uint64, Python ints or text), and blank lines
+(empty or of spaces) in lone-CR files: pandas 3.1 drops the leading empty
+field of a row that follows one there (`a,b\r1,2\r\r,3\r` reads
+`[3, NaN]`), a pandas bug this reader does not copy.
+
+Run from the repository's root with pandas installed:
+    cargo build --release -p chunked-frame --example read_json
+    .venv/bin/python crates/chunked-frame/tests/pandas/fuzz.py --files 400 --seed 1
+Prints each file that differs with the verdict; exits 1 if any does.
+"""
+import argparse
+import json
+import math
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import warnings
+
+import pandas as pd
+
+warnings.simplefilter("ignore")
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "..", ".."))
+INTS = ["1", "-3", "+4", " 5", "6 ", "007", "0", "-0", "9223372036854775807", "-9223372036854775808", "12"]
+FLOATS = ["1.0e+3", "1E5", "00.5", "-.5", "0.", "1e400", "-1e400", "1e-400", "4.9e-324",
+          "1.7976931348623157e308", "0.30000000000000004", "1.5", "1e3", ".5", "5.", "-0.0", "inf", "-inf",
+          "Infinity", "-Infinity", "1.5E-3", "2.25", "3.0", "1e-320", "0.1", "+1.5", " 2.5"]
+BOOLS = ["True", "False", "TRUE", "FALSE", "true", "false"]
+NAS = ["", "NA", "N/A", "null", "NULL", "None", "#N/A", "-NaN", "nan", "NaN", "<NA>", "n/a", "-nan", "1.#IND"]
+STRS = ["1e", "e5", ".", "+", "1.5.2", "  ", "1 000", "--1", "5-", "1e5x", "x", "hello world", " padded ",
+        "JFK", "é", "a b", "NAN", "Nan", "none", "-", "0x10", "1_000", "TRUE ", "t"]
+QUOTED = ['"a,b"', '"he said ""hi"""', '"multi\nline"', '"5"', '"NA"', '""', '"True"', '"1.5"', '" x "']
+
+
+def cell(kind, r):
+    p = r.random()
+    if p < 0.12:
+        return r.choice(NAS)
+    if p < 0.17:
+        return r.choice(QUOTED)
+    if kind == "int":
+        return r.choice(INTS) if r.random() < 0.97 else r.choice(FLOATS + STRS)
+    if kind == "float":
+        return r.choice(FLOATS + INTS[:4])
+    if kind == "bool":
+        return r.choice(BOOLS) if r.random() < 0.97 else r.choice(STRS)
+    return r.choice(STRS + INTS[:3])
+
+
+def make(r):
+    """A file's text and its delimiter."""
+    delimiter = r.choice([",", ",", ",", ";", "\t", "|"])
+    n = r.randint(1, 4)
+    kinds = [r.choice(["int", "float", "bool", "str"]) for _ in range(n)]
+    names = [r.choice([f"c{i}", f'"c{i}"', f"c{i} ", f"x y{i}"]) for i in range(n)]
+    eol = r.choice(["\n", "\r\n", "\r"])
+    lines = [",".join(names)]
+    for _ in range(r.randint(1, 25)):
+        p = r.random()
+        if p < 0.04 and eol != "\r":
+            lines.append("")
+        elif p < 0.07 and eol != "\r":
+            lines.append(r.choice(["  "] if delimiter == "\t" else ["  ", "\t", " \t "]))
+        elif p < 0.12 and n > 1:
+            lines.append(",".join(cell(k, r) for k in kinds[: r.randint(1, n - 1)]))
+        else:
+            lines.append(",".join(cell(k, r) for k in kinds))
+    if eol == "\r":
+        lines = [line if line.strip(" \t") else "x" for line in lines]
+    text = eol.join(lines) + (eol if r.random() < 0.8 else "")
+    if eol == "\r":
+        text = text.replace("\n", " ")  # a quoted line end would mix the two
+    if delimiter != ",":
+        text = text.replace(",", delimiter)
+    if r.random() < 0.1:
+        text = "\ufeff" + text
+    return text, delimiter
+
+
+def ours(binary, path, blocksize, nodefault, delimiter):
+    out = subprocess.run([binary, path, str(blocksize), "nodefault" if nodefault else "default", delimiter],
+                         capture_output=True, text=True)
+    if out.returncode != 0:
+        return {"crash": out.stderr[-800:]}
+    return json.loads(out.stdout)
+
+
+def value(v):
+    """A value of ours as Python: None, int, float, bool or str."""
+    if isinstance(v, dict):
+        return v["str"] if "str" in v else float(v["float"])
+    return v
+
+
+def theirs(v):
+    """A value of pandas' as Python, missing values as None."""
+    if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)):
+        return None
+    return v.item() if hasattr(v, "item") else v
+
+
+def same(a, b):
+    if a is None or b is None:
+        return a is None and b is None
+    if isinstance(a, bool) or isinstance(b, bool):
+        return a is b
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        return float(a) == float(b) and math.copysign(1, float(a)) == math.copysign(1, float(b))
+    return a == b
+
+
+def compare(binary, path, delimiter, blocksize, nodefault):
+    try:
+        df, error = pd.read_csv(path, sep=delimiter, keep_default_na=not nodefault), None
+    except Exception as e:  # pandas refuses the file
+        df, error = None, f"{type(e).__name__}: {e}"
+    got = ours(binary, path, blocksize, nodefault, delimiter)
+    if "crash" in got:
+        return f"ours crashed: {got['crash']}"
+    if error or "error" in got:
+        return None if error and "error" in got else f"pandas: {error}; ours: {got.get('error')}"
+    if list(df.columns) != got["names"]:
+        return f"names: pandas {list(df.columns)}, ours {got['names']}"
+    for name, dtype in zip(got["names"], got["dtypes"]):
+        mine = [value(v) for v in got["columns"][name]]
+        if len(mine) != len(df):
+            return f"rows: pandas {len(df)}, ours {len(mine)}"
+        for i, (a, b) in enumerate(zip((theirs(v) for v in df[name].tolist()), mine)):
+            if not same(a, b):
+                return f"column {name!r} ({df[name].dtype} / {dtype}) row {i}: pandas {a!r}, ours {b!r}"
+    return None
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--files", type=int, default=200)
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--binary", default=os.path.join(ROOT, "target", "release", "examples", "read_json"))
+    args = p.parse_args()
+    r = random.Random(args.seed)
+    differ = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        for m in range(args.files):
+            text, delimiter = make(r)
+            path = os.path.join(tmp, f"f{m}.csv")
+            with open(path, "w", newline="", encoding="utf-8") as f:
+                f.write(text)
+            for blocksize, nodefault in [(1 << 30, False), (r.randint(1, 40), False), (1 << 30, True)]:
+                verdict = compare(args.binary, path, delimiter, blocksize, nodefault)
+                if verdict:
+                    differ += 1
+                    print(f"file {m}, blocksize {blocksize}, keep_default_na {not nodefault}: {verdict}\n  {text!r}")
+                    break
+    print(f"{args.files} files: {differ} differ")
+    sys.exit(1 if differ else 0)
+
+
+if __name__ == "__main__":
+    main()
