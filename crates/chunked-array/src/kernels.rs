@@ -502,8 +502,14 @@ impl SinkState {
         let array = |v: Vec<f64>| {
             ArrayD::from_shape_vec(shape.clone(), v).unwrap_or_else(|_| ArrayD::zeros(shape.clone()))
         };
+        // The compensation of a sum that reached an infinity is NaN
+        // (`inf - inf`) and means nothing: the sum is the infinity (or NaN).
         let compensated = |a: Vec<f64>, c: &[f64]| -> Vec<f64> {
-            if c.is_empty() { a } else { a.iter().zip(c).map(|(s, c)| s + c).collect() }
+            if c.is_empty() {
+                a
+            } else {
+                a.iter().zip(c).map(|(&s, &c)| if s.is_finite() { s + c } else { s }).collect()
+            }
         };
         match self.acc {
             Acc::Sum => Partial::Sum(array(compensated(self.a, &self.comp))),

@@ -34,7 +34,7 @@ impl Array {
     }
 
     /// The `q`-quantile over `axes` of the elements that are not NaN
-    /// (numpy's `nanquantile`; NaN where a lane is all NaN).
+    /// (numpy's `nanquantile`; NaN where a lane is all NaN or empty).
     pub fn nanquantile(&self, q: f64, axes: impl Into<Axes>) -> Result<Array, ArrayError> {
         self.keeping(axes, |a| self.quantile_of(q, a, true))
     }
@@ -61,7 +61,20 @@ impl Array {
         let axes = self.resolve_axes("quantile", axes)?;
         let lane: usize = axes.iter().map(|&a| self.shape()[a]).product();
         if lane == 0 {
-            return Err(ArrayError::EmptyReduction { op: "quantile", shape: self.shape().to_vec(), axes });
+            if !skip_nan {
+                return Err(ArrayError::EmptyReduction {
+                    op: "quantile",
+                    shape: self.shape().to_vec(),
+                    axes,
+                });
+            }
+            // numpy's nanquantile: an empty lane is all NaN (a NaN, and a
+            // warning in numpy).
+            let keep = |d: &usize| !axes.contains(d);
+            let shape: Vec<usize> = (0..self.ndim()).filter(keep).map(|d| self.shape()[d]).collect();
+            let chunks: Vec<Vec<usize>> =
+                (0..self.ndim()).filter(keep).map(|d| self.chunks()[d].clone()).collect();
+            return crate::full(&shape, f64::NAN, Chunks::Explicit(chunks));
         }
         if axes.is_empty() {
             return Ok(self.clone());

@@ -9,6 +9,7 @@ mod errors;
 mod generators;
 mod graph;
 mod indexing;
+mod infinities;
 mod invariance;
 mod ndim;
 mod numpy;

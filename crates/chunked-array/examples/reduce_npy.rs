@@ -1,0 +1,99 @@
+//! Reads an `.npy` file in given chunks, applies one reduction or scan and
+//! writes the result as `.npy`: the array's side of `tests/numpy/fuzz.py`,
+//! which compares it with numpy.
+//!
+//! `cargo run -p chunked-array --example reduce_npy -- IN OUT CHUNKS OP AXES`
+//! - CHUNKS: per axis, the block lengths joined by `+`, axes by `,`
+//!   (`2+3,4` cuts a 5 x 4 array into blocks of 2 and 3 rows);
+//! - OP: `sum`, `mean`, `var`, `std`, `min`, `max`, `prod`, their `nan`
+//!   versions (no `nanprod`), `var1`/`std1`/`nanvar1`/`nanstd1` (ddof 1),
+//!   `argmin`, `argmax`, `cumsum`, `cumprod`, `any`, `all`,
+//!   `count_nonzero`, `quantile:Q`, `nanquantile:Q`;
+//! - AXES: `all`, or axes joined by `,` (negative from the end), with a
+//!   trailing `k` for numpy's `keepdims=True` (`0,-1k`).
+//!
+//! Prints `error: ...` instead when the library refuses the operation.
+
+use chunked_array::{Array, ArrayError, Axes, Chunks, from_npy};
+use executors::{Executor, Strategy};
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if args.len() != 6 {
+        eprintln!("usage: reduce_npy IN OUT CHUNKS OP AXES");
+        std::process::exit(2);
+    }
+    match run(&args[1], &args[2], &args[3], &args[4], &args[5]) {
+        Ok(()) => println!("ok"),
+        Err(e) => println!("error: {e}"),
+    }
+}
+
+fn run(input: &str, output: &str, chunks: &str, op: &str, axes: &str) -> Result<(), String> {
+    let chunks: Vec<Vec<usize>> = chunks
+        .split(',')
+        .map(|axis| axis.split('+').map(|n| n.parse::<usize>().map_err(|e| format!("CHUNKS: {e}"))).collect())
+        .collect::<Result<_, _>>()?;
+    let x = from_npy(input, Chunks::Explicit(chunks)).map_err(|e| e.to_string())?;
+    let (list, keep) = match axes.strip_suffix('k') {
+        Some(list) => (list, true),
+        None => (axes, false),
+    };
+    let mut axes = if list == "all" {
+        Axes::All
+    } else {
+        Axes::Signed(
+            list.split(',')
+                .map(|a| a.parse::<isize>().map_err(|e| format!("AXES: {e}")))
+                .collect::<Result<_, _>>()?,
+        )
+    };
+    if keep {
+        axes = axes.keepdims();
+    }
+    let result = apply(&x, op, axes)?;
+    let exec = Executor::new(Strategy::Graph, 2).map_err(|e| e.to_string())?;
+    result.to_npy(output, &exec).map_err(|e| e.to_string())
+}
+
+fn apply(x: &Array, op: &str, axes: Axes) -> Result<Array, String> {
+    let q = |q: &str| q.parse::<f64>().map_err(|e| format!("Q: {e}"));
+    let result: Result<Array, ArrayError> = if let Some(text) = op.strip_prefix("quantile:") {
+        x.quantile(q(text)?, axes)
+    } else if let Some(text) = op.strip_prefix("nanquantile:") {
+        x.nanquantile(q(text)?, axes)
+    } else {
+        reduce(x, op, axes).ok_or_else(|| format!("unknown OP {op:?}"))?
+    };
+    result.map_err(|e| e.to_string())
+}
+
+fn reduce(x: &Array, op: &str, axes: Axes) -> Option<Result<Array, ArrayError>> {
+    Some(match op {
+        "sum" => x.sum(axes),
+        "mean" => x.mean(axes),
+        "var" => x.var(axes),
+        "std" => x.std(axes),
+        "var1" => x.var_ddof(axes, 1),
+        "std1" => x.std_ddof(axes, 1),
+        "min" => x.min(axes),
+        "max" => x.max(axes),
+        "prod" => x.prod(axes),
+        "nansum" => x.nansum(axes),
+        "nanmean" => x.nanmean(axes),
+        "nanvar" => x.nanvar(axes),
+        "nanstd" => x.nanstd(axes),
+        "nanvar1" => x.nanvar_ddof(axes, 1),
+        "nanstd1" => x.nanstd_ddof(axes, 1),
+        "nanmin" => x.nanmin(axes),
+        "nanmax" => x.nanmax(axes),
+        "argmin" => x.argmin(axes),
+        "argmax" => x.argmax(axes),
+        "cumsum" => x.cumsum(axes),
+        "cumprod" => x.cumprod(axes),
+        "any" => x.any(axes),
+        "all" => x.all(axes),
+        "count_nonzero" => x.count_nonzero(axes),
+        _ => return None,
+    })
+}
