@@ -3,9 +3,13 @@
 //! `tests/pandas/fuzz.py`, which compares it with pandas.
 //!
 //! `cargo run -p chunked-frame --example read_json -- FILE [BLOCKSIZE]
-//! [default|nodefault] [DELIMITER]`
+//! [default|nodefault] [DELIMITER] [KEYS AGGS]`: with KEYS (columns joined
+//! by `,`) and AGGS (`column:agg` joined by `,`; agg one of `mean`, `sum`,
+//! `count`, `size`, `min`, `max`, `varD`/`stdD` with ddof D, `median`,
+//! `quantileQ`, `nunique`, `first`, `last`), the group-by's result instead
+//! (`tests/pandas/fuzz.py --groupby`).
 
-use chunked_frame::{CsvOptions, ParquetOptions, Value, read_csv, read_parquet};
+use chunked_frame::{Agg, CsvOptions, LazyFrame, ParquetOptions, Value, read_csv, read_parquet};
 use executors::{Executor, Strategy};
 use serde_json::{Map, json};
 
@@ -36,7 +40,17 @@ fn main() {
         read_csv(path, options)
     };
     let exec = Executor::new(Strategy::Pool, 2).expect("two workers");
-    match frame.and_then(|f| f.compute(&exec)) {
+    let result = match (args.get(5), args.get(6)) {
+        (Some(keys), Some(aggs)) => match parse_aggs(aggs) {
+            Ok(aggs) => frame.and_then(|f| grouped(&f, keys, &aggs, &exec)),
+            Err(e) => {
+                eprintln!("AGGS: {e}");
+                std::process::exit(2);
+            }
+        },
+        _ => frame.and_then(|f| f.compute(&exec)),
+    };
+    match result {
         Err(e) => println!("{}", json!({ "error": e.to_string() })),
         Ok(df) => {
             let mut columns = Map::new();
@@ -59,4 +73,49 @@ fn main() {
             println!("{}", json!({ "names": df.names(), "dtypes": dtypes, "columns": columns }));
         }
     }
+}
+
+/// `column:agg` pairs joined by `,`.
+fn parse_aggs(text: &str) -> Result<Vec<(String, Agg)>, String> {
+    text.split(',')
+        .map(|pair| {
+            let (column, agg) = pair.split_once(':').ok_or_else(|| format!("{pair:?} is not column:agg"))?;
+            let number = |prefix: &str| agg.strip_prefix(prefix).filter(|n| !n.is_empty());
+            let agg = match agg {
+                "mean" => Agg::Mean,
+                "sum" => Agg::Sum,
+                "count" => Agg::Count,
+                "size" => Agg::Size,
+                "min" => Agg::Min,
+                "max" => Agg::Max,
+                "median" => Agg::Median,
+                "nunique" => Agg::Nunique,
+                "first" => Agg::First,
+                "last" => Agg::Last,
+                _ if number("var").is_some() => {
+                    Agg::Var(number("var").and_then(|n| n.parse().ok()).ok_or(agg)?)
+                }
+                _ if number("std").is_some() => {
+                    Agg::Std(number("std").and_then(|n| n.parse().ok()).ok_or(agg)?)
+                }
+                _ if number("quantile").is_some() => {
+                    Agg::Quantile(number("quantile").and_then(|n| n.parse().ok()).ok_or(agg)?)
+                }
+                _ => return Err(format!("unknown agg {agg:?}")),
+            };
+            Ok((column.to_owned(), agg))
+        })
+        .collect()
+}
+
+/// The group-by of `frame` over `keys` (joined by `,`) with `aggs`.
+fn grouped(
+    frame: &LazyFrame,
+    keys: &str,
+    aggs: &[(String, Agg)],
+    exec: &Executor,
+) -> chunked_frame::Result<chunked_frame::DataFrame> {
+    let keys: Vec<&str> = keys.split(',').collect();
+    let aggs: Vec<(&str, Agg)> = aggs.iter().map(|(c, a)| (c.as_str(), *a)).collect();
+    frame.clone().groupby(&keys).agg(&aggs).compute(exec)
 }

@@ -76,6 +76,13 @@ pub enum FrameError {
         /// What is wrong.
         problem: RowProblem,
     },
+    /// A group-by would make two output columns of one name: the same
+    /// aggregation of the same column twice, or an output named as a key.
+    #[error("the group-by would make two columns named {name:?}: ask each aggregation of a column once")]
+    DuplicateOutput {
+        /// The name.
+        name: String,
+    },
     /// A query names a column the data does not have.
     #[error("unknown column {name:?}; the columns are: {}", available.join(", "))]
     UnknownColumn {

@@ -466,6 +466,16 @@ impl Aggregation {
                 .ok_or_else(|| FrameError::UnknownColumn { name: c.clone(), available: schema.names() })?;
         }
         spec.check_strings(|c| spec.value_types[c])?;
+        // Output columns are named by column and aggregation: the same
+        // pair twice (or a name a key has) would make two columns of one
+        // name, which pandas refuses too ("Function names must be unique").
+        let mut names: Vec<&str> = self.keys.iter().map(String::as_str).collect();
+        for (_, _, name) in &spec.outputs {
+            if names.contains(&name.as_str()) {
+                return Err(FrameError::DuplicateOutput { name: name.clone() });
+            }
+            names.push(name);
+        }
         for (c, agg) in &self.aggs {
             if let Agg::Quantile(q) = agg
                 && !(0.0..=1.0).contains(q)

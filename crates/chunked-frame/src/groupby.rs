@@ -79,11 +79,13 @@ impl Agg {
         }
     }
 
-    /// The suffix of the output column: the name, and for a quantile its
-    /// level too (`quantile_0.25`).
+    /// The suffix of the output column: the name, for a quantile its level
+    /// too (`quantile_0.25`), and for a variance or deviation of a `ddof`
+    /// other than pandas' default 1, that `ddof` (`var_ddof0`).
     pub fn label(self) -> String {
         match self {
             Self::Quantile(q) => format!("quantile_{q}"),
+            Self::Var(d) | Self::Std(d) if d != 1 => format!("{}_ddof{d}", self.name()),
             _ => self.name().to_owned(),
         }
     }
@@ -169,8 +171,11 @@ impl Stats {
         let (na, nb) = (self.count as f64, o.count as f64);
         let n = na + nb;
         let delta = o.mean - self.mean;
-        self.mean += delta * nb / n;
-        self.m2 += o.m2 + delta * delta * na * nb / n;
+        // The weights first: `delta * nb` can overflow where the mean
+        // cannot (a value near f64::MAX), which made the merged mean
+        // infinite and a later merge's NaN.
+        self.mean += delta * (nb / n);
+        self.m2 += o.m2 + delta * delta * (na * nb / n);
         self.count += o.count;
         self.sum += o.sum;
         self.min = self.min.min(o.min);

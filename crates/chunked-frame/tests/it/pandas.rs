@@ -3,7 +3,7 @@
 //! tests do not need it): missing values, widening of int columns, the
 //! byte-order mark, lone `\r` line ends, text after a closing quote.
 
-use chunked_frame::{CsvOptions, DEFAULT_NA_VALUES, DType, DataFrame, Value, col, read_csv};
+use chunked_frame::{Agg, CsvOptions, DEFAULT_NA_VALUES, DType, DataFrame, Value, col, read_csv};
 use executors::{Executor, Strategy};
 
 use crate::TempCsv;
@@ -457,4 +457,32 @@ fn a_header_alone_reads_as_an_empty_frame_of_text_columns() {
     std::fs::remove_dir_all(&dir).unwrap();
     assert_eq!(dtypes(&got), [DType::Str, DType::Float64]);
     assert_eq!(column(&got, "v"), [Value::Float(1.5), Value::Float(2.0)]);
+}
+
+#[test]
+fn a_variance_that_overflows_is_infinite_in_every_partitioning() {
+    // pandas 3.1: a group holding 1e308 among small values has mean
+    // 5.263157894736842e306 and an infinite variance and deviation.
+    // Partitions of few long rows (1e308 among them) merged with partitions
+    // of many short ones overflowed the merged mean's update and made the
+    // variance NaN at some blocksizes (40 and 20 here).
+    let mut text = String::from("k,v\na,1e308\na,-7.250000000000000000000001\n");
+    text.push_str(&"a,1\n".repeat(14));
+    text.push_str(&"a,2.000000000000000000000000000001\n".repeat(3));
+    let file = TempCsv::new("overflow-var.csv", text.as_bytes());
+    let exec = Executor::new(Strategy::Graph, 2).unwrap();
+    for blocksize in [1 << 20, 50, 40, 30, 20] {
+        let got = read_csv(file.path(), CsvOptions::default().blocksize(blocksize))
+            .unwrap()
+            .groupby(&["k"])
+            .agg(&[("v", Agg::Var(0)), ("v", Agg::Std(1)), ("v", Agg::Mean)])
+            .compute(&exec)
+            .unwrap();
+        let inf = Value::Float(f64::INFINITY);
+        assert_eq!(
+            got.row(0)[1..],
+            [inf.clone(), inf, Value::Float(5.263157894736842e306)],
+            "blocksize {blocksize}"
+        );
+    }
 }

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use chunked_frame::{Agg, Column, CsvOptions, DataFrame, Value, col, flights, read_csv};
+use chunked_frame::{Agg, Column, CsvOptions, DataFrame, FrameError, Value, col, flights, read_csv};
 use executors::{Executor, Strategy};
 
 use crate::{TempCsv, sample};
@@ -264,7 +264,40 @@ fn a_group_of_exactly_ddof_values_has_a_null_variance_not_nan() {
         assert!(var2.is_null(0) && var2.is_null(1), "blocksize {blocksize}");
         assert_eq!(var2.get(2), Value::Float(14.0));
         assert_eq!(got.columns()[4].get(0), Value::Float(0.0));
+        // Each by its own name: pandas' default ddof 1 is plain `var`.
+        assert_eq!(got.names()[1..], ["v_var", "v_std", "v_var_ddof2", "v_var_ddof0"].map(String::from));
+        assert_eq!(column("v_var_ddof2")[2], Value::Float(14.0));
+        assert_eq!(column("v_var_ddof0")[0], Value::Float(0.0));
     }
+}
+
+#[test]
+fn an_aggregation_asked_twice_is_refused_rather_than_named_twice() {
+    // pandas: "Function names must be unique"; two columns of one name
+    // would make `column(name)` find only the first.
+    let file = TempCsv::new(
+        "twice.csv",
+        b"k,v,size
+a,1,2
+b,2,3
+",
+    );
+    let frame = read_csv(file.path(), CsvOptions::default()).unwrap();
+    let exec = Executor::sequential();
+    for aggs in [
+        vec![("v", Agg::Mean), ("v", Agg::Mean)],
+        vec![("v", Agg::Var(0)), ("v", Agg::Var(0))],
+        vec![("v", Agg::Size), ("size", Agg::Size)],
+    ] {
+        let err = frame.clone().groupby(&["k"]).agg(&aggs).compute(&exec).unwrap_err();
+        assert!(matches!(err, FrameError::DuplicateOutput { .. }), "{aggs:?}: {err}");
+    }
+    // An output named as a key.
+    let err = frame.clone().groupby(&["size"]).agg(&[("v", Agg::Size)]).compute(&exec).unwrap_err();
+    assert!(matches!(&err, FrameError::DuplicateOutput { name } if name == "size"), "{err}");
+    // The same column's variance of two ddofs is two columns.
+    let got = frame.groupby(&["k"]).agg(&[("v", Agg::Var(0)), ("v", Agg::Var(1))]).compute(&exec).unwrap();
+    assert_eq!(got.names(), ["k", "v_var_ddof0", "v_var"].map(String::from));
 }
 
 #[test]

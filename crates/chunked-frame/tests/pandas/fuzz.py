@@ -102,9 +102,13 @@ def ours(binary, path, blocksize, nodefault, delimiter):
 
 
 def value(v):
-    """A value of ours as Python: None, int, float, bool or str."""
+    """A value of ours as Python: None, int, float, bool or str (NaN as
+    None: pandas does not tell them apart)."""
     if isinstance(v, dict):
-        return v["str"] if "str" in v else float(v["float"])
+        if "str" in v:
+            return v["str"]
+        v = float(v["float"])
+        return None if math.isnan(v) else v
     return v
 
 
@@ -147,8 +151,77 @@ def compare(binary, path, delimiter, blocksize, nodefault):
     return None
 
 
+GROUP_VALUES = ["NaN", "inf", "-inf", "-0.0", "0.0", "1e308", "1.5", "2", "2", "-3.25", "", "0.1", "7", "1e-300"]
+NUMERIC_AGGS = ["mean", "sum", "count", "size", "min", "max", "var0", "var1", "std0", "std1", "median",
+                "quantile0.3", "quantile0", "quantile1", "nunique", "first", "last"]
+TEXT_AGGS = ["count", "size", "nunique", "first", "last"]
+
+
+def group_file(r):
+    """A file of keys (text and int, with missing ones) and values, and the
+    keys and aggregations to ask of it."""
+    lines = ["k,k2,v,i,s"]
+    for _ in range(r.randint(1, 60)):
+        k = r.choice(["JFK", "LGA", "EWR", "", "BOS"])
+        k2 = r.choice(["1", "2", "3", ""]) if r.random() < 0.9 else "2"
+        v = r.choice(GROUP_VALUES) if r.random() < 0.5 else repr(r.gauss(0, 100))
+        i = r.choice(["", str(r.randint(-5, 5))]) if r.random() < 0.2 else str(r.randint(-5, 5))
+        s = r.choice(["a", "b", "", "c"])
+        lines.append(",".join([k, k2, v, i, s]))
+    keys = r.choice([["k"], ["k2"], ["k", "k2"], ["k2", "k"]])
+    aggs = []
+    for _ in range(r.randint(1, 5)):
+        column = r.choice(["v", "i", "s"])
+        agg = (column, r.choice(TEXT_AGGS if column == "s" else NUMERIC_AGGS))
+        # Each output once (a second is refused, as pandas refuses it).
+        if agg not in aggs and not (agg[1] == "size" and any(a == "size" for _, a in aggs)):
+            aggs.append(agg)
+    return "\n".join(lines) + "\n", keys, aggs
+
+
+def pandas_agg(g, column, agg):
+    col = g[column]
+    if agg == "size":
+        return g.size()
+    if agg.startswith("var") or agg.startswith("std"):
+        return getattr(col, agg[:3])(ddof=int(agg[3:]))
+    if agg.startswith("quantile"):
+        return col.quantile(float(agg[8:]))
+    return getattr(col, agg)()
+
+
+def compare_groupby(binary, path, keys, aggs, blocksize):
+    df = pd.read_csv(path)
+    g = df.groupby(keys, sort=True)
+    want = pd.concat([pandas_agg(g, c, a).rename(f"{c}_{a}") for c, a in aggs], axis=1).reset_index()
+    spec = ",".join(f"{c}:{a}" for c, a in aggs)
+    out = subprocess.run([binary, path, str(blocksize), "default", ",", ",".join(keys), spec],
+                         capture_output=True, text=True)
+    if out.returncode != 0:
+        return f"ours crashed: {out.stderr[-800:]}"
+    got = json.loads(out.stdout)
+    if "error" in got:
+        return f"ours: {got['error']}"
+    columns = [[value(v) for v in got["columns"][name]] for name in got["names"]]
+    if len(got["names"]) != want.shape[1]:
+        return f"columns: pandas {list(want.columns)}, ours {got['names']}"
+    if len(columns[0]) != len(want):
+        return f"groups: pandas {len(want)}, ours {len(columns[0])}"
+    for j, name in enumerate(want.columns):
+        for i, (a, b) in enumerate(zip((theirs(v) for v in want.iloc[:, j].tolist()), columns[j])):
+            if same(a, b):
+                continue
+            close = (isinstance(a, float) and isinstance(b, (int, float)) and not isinstance(b, bool)
+                     and math.isfinite(a) and math.isfinite(b) and abs(a - b) <= 1e-9 * max(1.0, abs(a)))
+            if not close:
+                return f"group {i}, {name}: pandas {a!r}, ours {b!r}"
+    return None
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--groupby", action="store_true",
+                   help="draw group-bys (keys with missing values, values with NaN and infinities) instead")
     p.add_argument("--files", type=int, default=200)
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--binary", default=os.path.join(ROOT, "target", "release", "examples", "read_json"))
@@ -157,6 +230,18 @@ def main():
     differ = 0
     with tempfile.TemporaryDirectory() as tmp:
         for m in range(args.files):
+            if args.groupby:
+                text, keys, aggs = group_file(r)
+                path = os.path.join(tmp, f"g{m}.csv")
+                with open(path, "w", newline="", encoding="utf-8") as f:
+                    f.write(text)
+                for blocksize in (1 << 30, r.randint(8, 120)):
+                    verdict = compare_groupby(args.binary, path, keys, aggs, blocksize)
+                    if verdict:
+                        differ += 1
+                        print(f"file {m}, blocksize {blocksize}, by {keys}, {aggs}: {verdict}\n  {text!r}")
+                        break
+                continue
             text, delimiter = make(r)
             path = os.path.join(tmp, f"f{m}.csv")
             with open(path, "w", newline="", encoding="utf-8") as f:
