@@ -8,13 +8,15 @@
 //! - OP: `sum`, `mean`, `var`, `std`, `min`, `max`, `prod`, their `nan`
 //!   versions (no `nanprod`), `var1`/`std1`/`nanvar1`/`nanstd1` (ddof 1),
 //!   `argmin`, `argmax`, `cumsum`, `cumprod`, `any`, `all`,
-//!   `count_nonzero`, `quantile:Q`, `nanquantile:Q`;
+//!   `count_nonzero`, `quantile:Q`, `nanquantile:Q`; or a layout:
+//!   `index:SPEC` (numpy's basic index, parts joined by `;`: `1:-1:2`,
+//!   `::-1`, `3`, `new`, `...`), `transpose:2,0,1`, `reshape:3,4`;
 //! - AXES: `all`, or axes joined by `,` (negative from the end), with a
 //!   trailing `k` for numpy's `keepdims=True` (`0,-1k`).
 //!
 //! Prints `error: ...` instead when the library refuses the operation.
 
-use chunked_array::{Array, ArrayError, Axes, Chunks, from_npy};
+use chunked_array::{Array, ArrayError, Axes, Chunks, Index, from_npy};
 use executors::{Executor, Strategy};
 
 fn main() {
@@ -58,7 +60,19 @@ fn run(input: &str, output: &str, chunks: &str, op: &str, axes: &str) -> Result<
 
 fn apply(x: &Array, op: &str, axes: Axes) -> Result<Array, String> {
     let q = |q: &str| q.parse::<f64>().map_err(|e| format!("Q: {e}"));
-    let result: Result<Array, ArrayError> = if let Some(text) = op.strip_prefix("quantile:") {
+    let list = |text: &str| -> Result<Vec<usize>, String> {
+        text.split(',')
+            .filter(|t| !t.is_empty())
+            .map(|t| t.parse().map_err(|e| format!("{t:?}: {e}")))
+            .collect()
+    };
+    let result: Result<Array, ArrayError> = if let Some(spec) = op.strip_prefix("index:") {
+        x.index(&index(spec)?)
+    } else if let Some(order) = op.strip_prefix("transpose:") {
+        x.transpose_axes(&list(order)?)
+    } else if let Some(shape) = op.strip_prefix("reshape:") {
+        x.reshape(&list(shape)?)
+    } else if let Some(text) = op.strip_prefix("quantile:") {
         x.quantile(q(text)?, axes)
     } else if let Some(text) = op.strip_prefix("nanquantile:") {
         x.nanquantile(q(text)?, axes)
@@ -66,6 +80,26 @@ fn apply(x: &Array, op: &str, axes: Axes) -> Result<Array, String> {
         reduce(x, op, axes).ok_or_else(|| format!("unknown OP {op:?}"))?
     };
     result.map_err(|e| e.to_string())
+}
+
+/// numpy's basic index from `;`-separated parts: `start:stop:step` (parts
+/// may be empty), an integer, `new` (`np.newaxis`) or `...`.
+fn index(spec: &str) -> Result<Vec<Index>, String> {
+    let int = |t: &str| -> Result<Option<isize>, String> {
+        if t.is_empty() { Ok(None) } else { t.parse().map(Some).map_err(|e| format!("{t:?}: {e}")) }
+    };
+    spec.split(';')
+        .map(|part| match part {
+            "new" => Ok(Index::NewAxis),
+            "..." => Ok(Index::Ellipsis),
+            _ if part.contains(':') => {
+                let bounds: Vec<&str> = part.split(':').collect();
+                let step = int(bounds.get(2).copied().unwrap_or(""))?.unwrap_or(1);
+                Ok(Index::Slice { start: int(bounds[0])?, stop: int(bounds[1])?, step })
+            }
+            _ => Ok(Index::At(int(part)?.ok_or("an empty index")?)),
+        })
+        .collect()
 }
 
 fn reduce(x: &Array, op: &str, axes: Axes) -> Option<Result<Array, ArrayError>> {

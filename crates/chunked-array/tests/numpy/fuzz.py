@@ -3,7 +3,9 @@
 Draws small arrays (1 to 3 dimensions, lengths 0 to 7, values with NaN,
 infinities, signed zeros and repeated values), cuts them into uneven
 random blocks, and compares each reduction or scan of the `reduce_npy`
-example over random axes (negative ones, several, keepdims) with numpy's:
+example over random axes (negative ones, several, keepdims), or a layout
+(basic indexing with steps, negative and out-of-range bounds, integers,
+newaxis and ellipsis; transposes; reshapes), with numpy's:
 exactly where the README says the result is exact (minima, maxima, their
 positions, quantiles, any/all/count; a quantile next to an infinity is
 that infinity where numpy's bug 21091 gives NaN, as the README says),
@@ -35,7 +37,28 @@ PRODUCTS = {"prod", "cumprod"}
 SINGLE_AXIS = {"argmin", "argmax", "cumsum", "cumprod"}
 
 
+def numpy_index(spec):
+    parts = []
+    for part in spec.split(";"):
+        if part == "new":
+            parts.append(np.newaxis)
+        elif part == "...":
+            parts.append(Ellipsis)
+        elif ":" in part:
+            bounds = [int(b) if b else None for b in part.split(":")]
+            parts.append(slice(*bounds))
+        else:
+            parts.append(int(part))
+    return tuple(parts)
+
+
 def numpy_of(x, op, axis, keep):
+    if op.startswith("index:"):
+        return x[numpy_index(op[6:])]
+    if op.startswith("transpose:"):
+        return np.transpose(x, [int(a) for a in op[10:].split(",")])
+    if op.startswith("reshape:"):
+        return np.reshape(x, [int(a) for a in op[8:].split(",") if a])
     kw = {"keepdims": True} if keep else {}
     if op.startswith("quantile:"):
         return np.quantile(x, float(op[9:]), axis=axis, **kw)
@@ -79,6 +102,41 @@ def draw_chunks(r, shape):
     return ",".join("+".join(str(n) for n in axis) for axis in axes)
 
 
+def draw_layout(r, shape):
+    ndim = len(shape)
+    kind = r.choice(["index", "index", "transpose", "reshape"])
+    if kind == "transpose":
+        order = list(range(ndim))
+        r.shuffle(order)
+        return "transpose:" + ",".join(map(str, order))
+    if kind == "reshape":
+        n = int(np.prod(shape))
+        dims = []
+        while n > 1 and len(dims) < 3 and r.random() < 0.7:
+            d = r.choice([k for k in range(2, n + 1) if n % k == 0])
+            dims.append(d)
+            n //= d
+        dims.append(n)
+        r.shuffle(dims)
+        return "reshape:" + ",".join(map(str, dims))
+    parts = []
+    for length in shape:
+        p = r.random()
+        bound = lambda: r.choice([None, r.randint(-length - 2, length + 2)])
+        if p < 0.15 and length > 0:
+            parts.append(str(r.randint(-length, length - 1)))
+        else:
+            step = r.choice([1, 1, 2, 3, -1, -2])
+            b = [bound(), bound()]
+            parts.append(":".join("" if v is None else str(v) for v in b) + f":{step}")
+        if r.random() < 0.1:
+            parts.append("new")
+    if r.random() < 0.2 and parts:
+        cut = r.randint(0, len(parts) - 1)
+        parts = parts[:cut] + ["..."]
+    return "index:" + ";".join(parts)
+
+
 def draw_op(r, ndim):
     op = r.choice(sorted(EXACT | ROUNDED | PRODUCTS) + ["quantile", "nanquantile"])
     if op in ("quantile", "nanquantile"):
@@ -119,7 +177,7 @@ def agree(x, op, axis, ours, want):
         want = np.where(bug, ours, want)
     if not np.array_equal(np.isnan(ours), np.isnan(want)):
         return f"NaN at other places: {ours!r} against {want!r}"
-    if base in EXACT or base in ("quantile", "nanquantile"):
+    if base in EXACT or base in ("quantile", "nanquantile", "index", "transpose", "reshape"):
         ok = np.array_equal(ours, want, equal_nan=True)
     else:
         inf = np.isinf(want)
@@ -151,7 +209,10 @@ def main():
         for c in range(args.cases):
             x = draw_array(r)
             chunks = draw_chunks(r, x.shape)
-            op, axis, keep = draw_op(r, x.ndim)
+            if r.random() < 0.3:
+                op, axis, keep = draw_layout(r, x.shape), None, False
+            else:
+                op, axis, keep = draw_op(r, x.ndim)
             np.save(src, x)
             try:
                 want, refused = np.asarray(numpy_of(x, op, axis, keep)), None
