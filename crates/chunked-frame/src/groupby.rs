@@ -385,12 +385,18 @@ pub(crate) fn partial(frame: &DataFrame, spec: &Spec) -> Result<Partial> {
                 }
             }
         }
+        let mut overflowed = false;
         for g in 0..out.keys.len() {
             let s = &mut out.stats[g * m + c];
             if s.count > 0 {
                 let sum = if out.ints[c] { s.isum as f64 } else { s.sum };
                 s.mean = sum / s.count as f64;
+                // Finite values whose sum overflowed (near f64::MAX).
+                overflowed |= !sum.is_finite() && s.min.is_finite() && s.max.is_finite();
             }
+        }
+        if overflowed {
+            overflowed_means(&mut out.stats, m, c, col, &group_of);
         }
         for (i, &g) in group_of.iter().enumerate() {
             if g == usize::MAX {
@@ -405,6 +411,31 @@ pub(crate) fn partial(frame: &DataFrame, spec: &Spec) -> Result<Partial> {
         }
     }
     Ok(out)
+}
+
+/// The means of column `c`'s groups whose values are finite but whose sum
+/// overflowed: each value divided by the count before adding, so that the
+/// deviations from the mean (and the variance: 0 for `[1e308, 1e308]`, as
+/// pandas' running mean gives) do not go through an infinite mean. A
+/// second pass over the rows, taken only when some sum overflowed.
+#[cold]
+fn overflowed_means(stats: &mut [Stats], m: usize, c: usize, col: &Column, group_of: &[usize]) {
+    let over = |s: &Stats| !s.sum.is_finite() && s.min.is_finite() && s.max.is_finite() && s.count > 0;
+    let mut means: Vec<Option<f64>> =
+        (0..stats.len() / m.max(1)).map(|g| over(&stats[g * m + c]).then_some(0.0)).collect();
+    for (i, &g) in group_of.iter().enumerate() {
+        if let (Some(Some(mean)), Some(x)) = (means.get_mut(g), col.f64_at(i))
+            && !x.is_nan()
+        {
+            // `as`: a count converts to f64 (exactly below 2^53).
+            *mean += x / stats[g * m + c].count as f64;
+        }
+    }
+    for (g, mean) in means.into_iter().enumerate() {
+        if let Some(mean) = mean {
+            stats[g * m + c].mean = mean;
+        }
+    }
 }
 
 fn lookup<'a>(frame: &'a DataFrame, name: &str) -> Result<&'a Column> {

@@ -486,3 +486,27 @@ fn a_variance_that_overflows_is_infinite_in_every_partitioning() {
         );
     }
 }
+
+#[test]
+fn values_whose_sum_overflows_have_the_variance_of_their_spread() {
+    // pandas 3.1: group a = [1e308, 1e308, 1e308] has sum inf, mean inf
+    // (numpy's too), and variance and deviation 0 (its running mean never
+    // overflows); b = [1e308, -1e308, 1e308] sums to 1e308 (its variance
+    // overflows: NaN in pandas, not compared). Here the sum
+    // overflows in a partition, and the deviations come from the mean of
+    // the values divided first, whole or in partitions.
+    let text = "k,v\na,1e308\nb,1e308\na,1e308\nb,-1e308\na,1e308\nb,1e308\n";
+    let file = TempCsv::new("overflow-sum.csv", text.as_bytes());
+    let exec = Executor::new(Strategy::Graph, 2).unwrap();
+    for blocksize in [1 << 20, 12, 24] {
+        let got = read_csv(file.path(), CsvOptions::default().blocksize(blocksize))
+            .unwrap()
+            .groupby(&["k"])
+            .agg(&[("v", Agg::Var(0)), ("v", Agg::Std(1)), ("v", Agg::Sum)])
+            .compute(&exec)
+            .unwrap();
+        let f = Value::Float;
+        assert_eq!(got.row(0)[1..], [f(0.0), f(0.0), f(f64::INFINITY)], "blocksize {blocksize}");
+        assert_eq!(got.row(1)[3], f(1e308), "blocksize {blocksize}");
+    }
+}

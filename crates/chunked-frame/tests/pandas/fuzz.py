@@ -21,6 +21,14 @@ field of a row that follows one there (`a,b\r1,2\r\r,3\r` reads
 Run from the repository's root with pandas installed:
     cargo build --release -p chunked-frame --example read_json
     .venv/bin/python crates/chunked-frame/tests/pandas/fuzz.py --files 400 --seed 1
+With `--groupby` it draws group-bys instead: text and int keys with
+missing values, float values with NaN, infinities, signed zeros and values
+near f64::MAX (sums that overflow), every aggregation at random, read whole
+and in small blocks, compared with pandas' `groupby(keys)` (sorted, missing
+keys dropped). Left out: pandas' NaN for the mean of finite values whose
+sum overflows (its compensated sum computes inf - inf; numpy and pandas'
+own sum give the infinity, as here).
+
 Prints each file that differs with the verdict; exits 1 if any does.
 """
 import argparse
@@ -210,6 +218,11 @@ def compare_groupby(binary, path, keys, aggs, blocksize):
     for j, name in enumerate(want.columns):
         for i, (a, b) in enumerate(zip((theirs(v) for v in want.iloc[:, j].tolist()), columns[j])):
             if same(a, b):
+                continue
+            if a is None and isinstance(b, float) and math.isinf(b) and name.endswith("_mean"):
+                # pandas' group mean of finite values whose sum overflows is
+                # NaN (its compensated sum computes inf - inf); numpy's mean
+                # and pandas' own group sum give the infinity, as here.
                 continue
             close = (isinstance(a, float) and isinstance(b, (int, float)) and not isinstance(b, bool)
                      and math.isfinite(a) and math.isfinite(b) and abs(a - b) <= 1e-9 * max(1.0, abs(a)))
