@@ -323,6 +323,7 @@ fn merged_bars_span_their_tasks_and_say_how_many_and_how_busy() {
     assert!(close(num(b, "x"), 90.0 + 0.1 / t1 * 850.0) && num(b, "y") == 60.0, "{b}");
     assert!(close(num(b, "width"), 0.3 / t1 * 850.0), "{b}");
     assert!(b.contains("<title>b-0: 300.000 ms</title>"), "{b}");
+    assert_eq!(attr(b, "fill"), PALETTE[1], "the second kind's colour");
     // A gap of more than a pixel starts a new bar; tasks of another kind
     // between them too.
     let mut gapped = spans.clone();
@@ -364,4 +365,89 @@ fn a_keys_kind_drops_the_words_that_number_or_hash_it() {
     for (key, kind) in cases {
         assert_eq!(executors::key_kind(key), kind, "{key}");
     }
+}
+
+#[test]
+fn a_short_stream_starting_late_has_its_axis_start_at_its_first_task_too() {
+    // From 0.5 s to 0.8 s: it starts later than it lasts.
+    let spans = [span("a-1", 0, 500, 650, true), span("a-2", 0, 650, 800, true)];
+    let svg = task_stream_svg(&spans, &[], "T", StreamLayout::default());
+    let bars = elements(&svg, "<rect class=\"task\"");
+    assert!(close(num(bars[0], "x"), 90.0) && close(num(bars[0], "width"), 425.0), "{}", bars[0]);
+    assert!(close(num(bars[1], "x"), 515.0), "{}", bars[1]);
+}
+
+#[test]
+fn tasks_of_no_time_at_one_instant_stand_on_a_one_second_axis() {
+    // Nothing to scale by: the axis runs from 0 to 1 s, no coordinate is
+    // NaN or infinite.
+    let spans = [span("a-1", 0, 300, 300, true), span("a-2", 1, 300, 300, true)];
+    let svg = task_stream_svg(&spans, &[], "T", StreamLayout::default());
+    assert!(!svg.contains("NaN") && !svg.contains("inf"), "{svg}");
+    let bars = elements(&svg, "<rect class=\"task\"");
+    assert!(bars.iter().all(|b| close(num(b, "x"), 90.0 + 0.3 * 850.0) && num(b, "width") == 0.75));
+    let ticks: Vec<&str> = texts(&svg).into_iter().filter(|t| t.ends_with(" s")).collect();
+    assert_eq!(ticks, ["0 s", "0.2 s", "0.4 s", "0.6 s", "0.8 s", "1 s"]);
+}
+
+/// `n` tasks of 100 us on worker 0, one every `every` us.
+fn many(n: u64, every: u64) -> Vec<TaskSpan> {
+    (0..n)
+        .map(|i| TaskSpan {
+            key: format!("a-{i}"),
+            worker: 0,
+            start: Duration::from_micros(i * every),
+            end: Duration::from_micros(i * every + 100),
+            ok: true,
+        })
+        .collect()
+}
+
+#[test]
+fn up_to_5000_tasks_get_a_bar_each_and_beyond_tasks_within_a_pixel_share_one() {
+    let svg = task_stream_svg(&many(5000, 100), &[], "T", StreamLayout::default());
+    assert_eq!(svg.matches("<rect class=\"task\"").count(), 5000);
+    assert_eq!(svg.matches("<rect class=\"tasks\"").count(), 0);
+    let svg = task_stream_svg(&many(5001, 100), &[], "T", StreamLayout::default());
+    assert_eq!(svg.matches("<rect class=\"task\"").count(), 0);
+    assert_eq!(
+        elements(&svg, "<rect class=\"tasks\"").iter().map(|g| attr(g, "data-count")).collect::<Vec<_>>(),
+        ["5001"]
+    );
+    // Gaps of 300 us, a tenth of a pixel on this axis of 2.4 s: one bar.
+    let svg = task_stream_svg(&many(6000, 400), &[], "T", StreamLayout::default());
+    let groups = elements(&svg, "<rect class=\"tasks\"");
+    assert_eq!(groups.iter().map(|g| attr(g, "data-count")).collect::<Vec<_>>(), ["6000"]);
+    assert!(
+        groups[0].contains("<title>6000 a tasks, 600.000 ms busy, a-0 to a-5999</title>"),
+        "{}",
+        groups[0]
+    );
+}
+
+#[test]
+fn ticks_stay_within_the_axis() {
+    // From 0 to 0.9 s: ticks every 0.2 s, none past the end.
+    let svg = task_stream_svg(&[span("a-1", 0, 0, 900, true)], &[], "T", StreamLayout::default());
+    let ticks: Vec<&str> = texts(&svg).into_iter().filter(|t| t.ends_with(" s")).collect();
+    assert_eq!(ticks, ["0 s", "0.2 s", "0.4 s", "0.6 s", "0.8 s"]);
+    // From 10.1 to 10.9 s: none before the start either.
+    let svg = task_stream_svg(&[span("a-1", 0, 10_100, 10_900, true)], &[], "T", StreamLayout::default());
+    let ticks: Vec<&str> = texts(&svg).into_iter().filter(|t| t.ends_with(" s")).collect();
+    assert_eq!(ticks, ["10.2 s", "10.4 s", "10.6 s", "10.8 s"]);
+    let xs: Vec<f64> = elements(&svg, "<line x1=").iter().map(|l| num(l, "x1")).collect();
+    assert!(xs.iter().all(|&x| (90.0..=940.0).contains(&x)), "{xs:?}");
+}
+
+#[test]
+fn ticks_past_100_seconds_keep_the_digits_that_tell_them_apart() {
+    // A profiler kept across runs: a run from 100.1 s to 100.9 s. Its
+    // ticks were all labelled "100 s".
+    let svg = task_stream_svg(&[span("a-1", 0, 100_100, 100_900, true)], &[], "T", StreamLayout::default());
+    let ticks: Vec<&str> = texts(&svg).into_iter().filter(|t| t.ends_with(" s")).collect();
+    assert_eq!(ticks, ["100.2 s", "100.4 s", "100.6 s", "100.8 s"]);
+    // From 200 s to 300 s: ticks every 20 s, starting at the axis' start.
+    let svg = task_stream_svg(&[span("a-1", 0, 200_000, 300_000, true)], &[], "T", StreamLayout::default());
+    let ticks: Vec<&str> = texts(&svg).into_iter().filter(|t| t.ends_with(" s")).collect();
+    assert_eq!(ticks, ["200 s", "220 s", "240 s", "260 s", "280 s", "300 s"]);
 }
