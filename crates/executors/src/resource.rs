@@ -125,16 +125,16 @@ impl ResourceProfiler {
         let (stop, stopped) = crossbeam_channel::bounded::<()>(1);
         let samples = Arc::clone(&self.samples);
         let (origin, interval) = (self.origin, self.interval);
+        // The first sample here, so that it comes before a run's first
+        // task whenever the new thread gets to run.
+        let mut history = std::collections::VecDeque::new();
+        take_sample(origin, &mut history, &samples);
         let thread = std::thread::Builder::new()
             .name("executors-resources".into())
             .spawn(move || {
-                let mut history = std::collections::VecDeque::new();
-                loop {
+                // Until told to stop (or the profiler is gone).
+                while let Err(crossbeam_channel::RecvTimeoutError::Timeout) = stopped.recv_timeout(interval) {
                     take_sample(origin, &mut history, &samples);
-                    match stopped.recv_timeout(interval) {
-                        Err(crossbeam_channel::RecvTimeoutError::Timeout) => {}
-                        _ => break,
-                    }
                 }
                 take_sample(origin, &mut history, &samples);
             })
@@ -161,8 +161,8 @@ impl Drop for ResourceProfiler {
 
 impl Callback for ResourceProfiler {
     fn start(&self, _tasks: usize) {
-        // A thread that cannot start leaves the run without samples; the
-        // run itself goes on.
+        // A thread that cannot start leaves the run with its first sample
+        // only; the run itself goes on.
         let _ = ResourceProfiler::start(self);
     }
 
@@ -235,4 +235,121 @@ fn read_resident() -> Result<u64, ResourceError> {
         .and_then(|k| k.parse().ok())
         .ok_or_else(|| fail(format!("cannot read {line:?}")))?;
     kb.checked_mul(1024).ok_or_else(|| fail(format!("{kb} kB does not fit in 64 bits of bytes")))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::VecDeque;
+    use std::sync::{Arc, Mutex};
+    use std::time::{Duration, Instant};
+
+    use super::{ResourceProfiler, read_cpu_ticks, take_sample};
+
+    /// User and system ticks of this process, read from `/proc/self/stat`
+    /// by counting fields from the end of the command name.
+    fn user_and_system() -> (u64, u64) {
+        let stat = std::fs::read_to_string("/proc/self/stat").unwrap();
+        let after_name = &stat[stat.rfind(')').unwrap() + 2..];
+        let fields: Vec<u64> = after_name.split(' ').skip(11).take(2).map(|f| f.parse().unwrap()).collect();
+        (fields[0], fields[1])
+    }
+
+    #[test]
+    fn cpu_ticks_are_user_plus_system_time() {
+        // Spin and read files until both counts are well above 2, so that
+        // their sum differs from their difference and their product.
+        let start = Instant::now();
+        while {
+            let (user, system) = user_and_system();
+            user < 3 || system < 3
+        } {
+            assert!(start.elapsed() < Duration::from_secs(20), "no CPU time counted");
+        }
+        let (u0, s0) = user_and_system();
+        let ticks = read_cpu_ticks().unwrap();
+        let (u1, s1) = user_and_system();
+        assert!(u0 + s0 <= ticks && ticks <= u1 + s1, "{u0}+{s0} <= {ticks} <= {u1}+{s1}");
+    }
+
+    #[test]
+    fn cpu_use_is_measured_over_the_last_tenth_of_a_second() {
+        let samples = Mutex::new(Vec::new());
+        let origin = Instant::now();
+        let mut history = VecDeque::new();
+        take_sample(origin, &mut history, &samples);
+        assert_eq!(samples.lock().unwrap()[0].cpu_percent, 0.0, "the first sample of a run reads 0");
+        // A made-up history: 3 ticks since 300 ms ago, 15 since 150 ms ago,
+        // 1 since 50 ms ago. The span used is the shortest of at least
+        // 100 ms: 15 ticks (150 ms of CPU) in 150 ms, 100%.
+        let start = Instant::now();
+        while read_cpu_ticks().unwrap() < 20 {
+            assert!(start.elapsed() < Duration::from_secs(20), "no CPU time counted");
+        }
+        let ticks = read_cpu_ticks().unwrap();
+        let now = Instant::now();
+        let ago = |ms: u64| now.checked_sub(Duration::from_millis(ms)).unwrap();
+        let mut history: VecDeque<(Instant, u64)> =
+            [(ago(300), ticks - 3), (ago(150), ticks - 15), (ago(50), ticks - 1)].into();
+        take_sample(origin, &mut history, &samples);
+        let cpu = samples.lock().unwrap()[1].cpu_percent;
+        // This thread may be charged a tick or two meanwhile.
+        assert!((90.0..=115.0).contains(&cpu), "{cpu}%");
+        assert_eq!(history.len(), 3, "the sample at 150 ms kept, the one before dropped, this one added");
+        assert_eq!(history[0].1, ticks - 15);
+    }
+
+    #[test]
+    fn a_dropped_profiler_stops_its_thread() {
+        let profiler = ResourceProfiler::new(Duration::from_millis(1)).unwrap();
+        let samples = Arc::clone(&profiler.samples);
+        profiler.start().unwrap();
+        drop(profiler);
+        assert_eq!(Arc::strong_count(&samples), 1, "the sampling thread let go of the samples");
+    }
+
+    #[test]
+    fn sampling_has_a_sample_from_its_start_and_one_from_its_stop() {
+        // An interval longer than the test: only the two ends are sampled.
+        let profiler = ResourceProfiler::new(Duration::from_secs(60)).unwrap();
+        profiler.start().unwrap();
+        assert_eq!(profiler.samples().len(), 1, "the first sample is in before start returns");
+        profiler.start().unwrap();
+        assert_eq!(profiler.samples().len(), 1, "starting again while running does nothing");
+        profiler.stop();
+        assert_eq!(profiler.samples().len(), 2, "the last sample is in before stop returns");
+        profiler.stop();
+        assert_eq!(profiler.samples().len(), 2);
+        let samples = profiler.samples();
+        assert!(samples[0].at <= samples[1].at);
+        assert!(samples.iter().all(|s| s.memory_bytes > 0 && s.cpu_percent >= 0.0));
+    }
+
+    /// `VmRSS` of `/proc/self/status` in bytes, read by the test.
+    fn vm_rss() -> u64 {
+        let status = std::fs::read_to_string("/proc/self/status").unwrap();
+        let at = status.find("VmRSS:").unwrap() + "VmRSS:".len();
+        let line = status[at..].lines().next().unwrap();
+        assert!(line.trim_end().ends_with(" kB"), "{line}");
+        line.trim().trim_end_matches("kB").trim().parse::<u64>().unwrap() * 1024
+    }
+
+    #[test]
+    fn resident_memory_is_vm_rss_in_bytes() {
+        let before = vm_rss();
+        let read = super::read_resident().unwrap();
+        let after = vm_rss();
+        let (low, high) = (before.min(after), before.max(after));
+        assert!(low - low / 10 <= read && read <= high + high / 10, "{low} <= {read} <= {high}");
+    }
+
+    #[test]
+    fn as_a_callback_it_watches_runs_not_tasks() {
+        // It asks for no call a task, so it costs a run's tasks nothing.
+        let profiler = ResourceProfiler::new(Duration::from_secs(60)).unwrap();
+        assert!(!crate::Callback::wants_tasks(&profiler));
+        crate::Callback::start(&profiler, 3);
+        assert_eq!(profiler.samples().len(), 1);
+        crate::Callback::finish(&profiler, false);
+        assert_eq!(profiler.samples().len(), 2);
+    }
 }

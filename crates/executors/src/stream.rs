@@ -347,10 +347,14 @@ pub(crate) fn nice_ticks(low: f64, high: f64) -> Vec<f64> {
     (first..=last).map(|k| k as f64 * step).collect()
 }
 
-/// A tick label: few digits, no trailing zeros.
+/// A tick label: up to three decimals (ticks past 100 can be a fifth
+/// apart), no trailing zeros, no minus on a zero.
 fn number(v: f64) -> String {
-    let s = if v.abs() >= 100.0 || v == 0.0 { format!("{v:.0}") } else { format!("{v:.3}") };
-    if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.').to_owned() } else { s }
+    if v == 0.0 {
+        return "0".to_owned();
+    }
+    let s = format!("{v:.3}");
+    s.trim_end_matches('0').trim_end_matches('.').to_owned()
 }
 
 /// A duration in the unit that reads best.

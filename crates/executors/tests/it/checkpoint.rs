@@ -240,3 +240,59 @@ fn a_journal_that_is_a_link_or_not_a_file_is_refused_and_left_alone() {
     assert!(err.to_string().contains("not a regular file"), "{err}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn a_header_of_another_program_or_format_is_not_a_journal() {
+    let path = journal("other-format");
+    let run = format!("\"run\":[[\"--tasks\",\"{TASKS}\"]]");
+    let headers = [
+        format!("{{\"journal\":\"someone-else\",\"format\":1,{run}}}\n"),
+        format!("{{\"journal\":\"executors-checkpoint\",\"format\":2,{run}}}\n"),
+        format!("{{\"journal\":\"someone-else\",\"format\":2,{run}}}\n"),
+    ];
+    let mut texts: Vec<String> = headers.iter().map(|h| format!("{h}{{\"i\":0,\"r\":[0,0.0]}}\n")).collect();
+    // The right header with nothing after it, not even its line end.
+    texts.push(format!("{{\"journal\":\"executors-checkpoint\",\"format\":1,{run}}}"));
+    for text in texts {
+        for resume in [false, true] {
+            std::fs::write(&path, &text).unwrap();
+            let err = Journal::open(&spec(&path, resume)).unwrap_err();
+            assert!(err.to_string().contains("not a journal"), "{text}: {err}");
+            assert_eq!(std::fs::read_to_string(&path).unwrap(), text, "left alone");
+        }
+    }
+    std::fs::remove_file(&path).unwrap();
+}
+
+#[test]
+fn a_last_entry_cut_just_before_its_line_end_is_redone_and_the_journal_stays_whole() {
+    // The kill came after the entry's text and before its line end: the
+    // entry reads as JSON but is no finished line. It is dropped and its
+    // task run again, so the next append starts a line of its own.
+    let path = journal("cut-before-newline");
+    let two = serde_json::to_string(&task(2).unwrap()).unwrap();
+    std::fs::write(&path, with_header(&format!("{{\"i\":0,\"r\":[0,0.0]}}\n{{\"i\":2,\"r\":{two}}}")))
+        .unwrap();
+    let ran = std::sync::Mutex::new(Vec::new());
+    let out = checkpoint::map(
+        &Executor::sequential(),
+        (0..3).collect(),
+        |x| {
+            ran.lock().unwrap().push(x);
+            task(x)
+        },
+        &Journal::open(&spec(&path, true)).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(out, (0..3).map(|x| task(x).unwrap()).collect::<Vec<_>>());
+    assert_eq!(ran.into_inner().unwrap(), [1, 2]);
+    let text = std::fs::read_to_string(&path).unwrap();
+    let mut seen: Vec<u64> = text
+        .lines()
+        .skip(1)
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["i"].as_u64().unwrap())
+        .collect();
+    seen.sort_unstable();
+    assert_eq!(seen, [0, 1, 2], "{text}");
+    std::fs::remove_file(&path).unwrap();
+}

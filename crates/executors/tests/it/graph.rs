@@ -516,3 +516,99 @@ fn the_tasks_one_task_releases_run_at_once_on_idle_workers() {
     let got = g.compute(&refs, &exec).unwrap();
     assert_eq!(got, [true; 4], "all four ran together");
 }
+
+#[test]
+fn a_graph_debugs_as_its_size_and_a_value_as_its_key() {
+    let g = Graph::new();
+    assert!(g.is_empty());
+    assert_eq!(format!("{g:?}"), "Graph { nodes: 0 }");
+    let one = g.value(1u8);
+    assert!(!g.is_empty());
+    assert_eq!(format!("{g:?}"), "Graph { nodes: 1 }");
+    assert_eq!(format!("{one:?}"), format!("Delayed({:?})", one.key()));
+    assert!(one.key().starts_with("literal-"));
+}
+
+#[test]
+fn nodes_are_numbered_in_creation_order_and_a_failure_names_that_number() {
+    let g = Graph::new();
+    let fail = g.delayed1("fail", |x: &u8| Err::<u8, _>(format!("no {x}")));
+    let five = g.value(5u8);
+    let six = g.value(6u8);
+    let bad = fail.call(&six);
+    let numbers = [five.node().index(), six.node().index(), bad.node().index()];
+    assert_eq!(numbers, [0, 1, 2]);
+    for exec in executors() {
+        match bad.compute(&exec).unwrap_err() {
+            ExecError::Task(e) => assert_eq!((e.index, e.key.as_str()), (2, bad.key().as_str())),
+            other => panic!("{other:?}"),
+        }
+    }
+}
+
+#[test]
+fn two_pure_functions_on_the_same_arguments_are_two_nodes() {
+    let g = Graph::new();
+    let inc = g.delayed1("inc", |x: &i64| Ok::<_, String>(x + 1)).pure();
+    let double = g.delayed1("double", |x: &i64| Ok::<_, String>(x * 2)).pure();
+    // Even under the same name: a wrapped function is one `delayed` call.
+    let square = g.delayed1("inc", |x: &i64| Ok::<_, String>(x * x)).pure();
+    let add = g.delayed2("add", |x: &i64, y: &i64| Ok::<_, String>(x + y)).pure();
+    let sub = g.delayed2("sub", |x: &i64, y: &i64| Ok::<_, String>(x - y)).pure();
+    let sum = g.delayed_n("sum", |xs: &[&i64]| Ok::<_, String>(xs.iter().copied().sum::<i64>())).pure();
+    let max = g
+        .delayed_n("max", |xs: &[&i64]| Ok::<_, String>(xs.iter().copied().max().copied().unwrap_or(0)))
+        .pure();
+    let three = g.value(3i64);
+    let four = g.value(4i64);
+    let outs = [
+        inc.call(&three),
+        double.call(&three),
+        square.call(&three),
+        add.call(&three, &four),
+        sub.call(&three, &four),
+        sum.call(&[three.clone(), four.clone()]),
+        max.call(&[three.clone(), four.clone()]),
+    ];
+    assert_eq!(g.len(), 2 + outs.len());
+    let refs: Vec<_> = outs.iter().collect();
+    for exec in executors() {
+        assert_eq!(g.compute(&refs, &exec).unwrap(), [4, 6, 9, 7, -1, 7, 4]);
+    }
+    // Each is still shared with its own repeated call.
+    assert_eq!(double.call(&three).key(), outs[1].key());
+    assert_eq!(g.len(), 2 + outs.len());
+}
+
+#[test]
+fn a_literals_key_depends_on_its_value_alone() {
+    // The same value has the same key whatever was recorded before it.
+    let g = Graph::new();
+    let draw = g.delayed1("draw", |x: &u64| Ok::<_, String>(*x));
+    draw.call(1);
+    draw.call(2);
+    let late = g.value(7u64);
+    let h = Graph::new();
+    assert_eq!(h.value(7u64).key(), late.key());
+    assert_ne!(h.value(8u64).key(), late.key());
+}
+
+/// Whether `key` is `literal-` and a hash of 16 hex digits, with no suffix
+/// for a collision.
+fn plain_literal_key(key: &str) -> bool {
+    key.strip_prefix("literal-").is_some_and(|h| h.len() == 16 && h.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+#[test]
+fn literals_of_their_own_get_hashes_of_their_own() {
+    // NaNs and values that cannot be serialized are never shared; each gets
+    // a hash of its own rather than a collision suffix on a shared one.
+    let g = Graph::new();
+    let nans: Vec<_> = (0..3).map(|_| g.value(f64::NAN)).collect();
+    let odd: Vec<_> = (0..3).map(|i| g.value(Unkeyable(i))).collect();
+    let mut keys: Vec<String> = nans.iter().map(|n| n.key()).chain(odd.iter().map(|n| n.key())).collect();
+    assert!(keys.iter().all(|k| plain_literal_key(k)), "{keys:?}");
+    keys.sort();
+    keys.dedup();
+    assert_eq!(keys.len(), 6);
+}

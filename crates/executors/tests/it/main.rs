@@ -8,3 +8,4 @@ mod graph;
 mod lost;
 mod ops;
 mod strategies;
+mod stream;
