@@ -7,9 +7,13 @@
 //! by `,`) and AGGS (`column:agg` joined by `,`; agg one of `mean`, `sum`,
 //! `count`, `size`, `min`, `max`, `varD`/`stdD` with ddof D, `median`,
 //! `quantileQ`, `nunique`, `first`, `last`), the group-by's result instead
-//! (`tests/pandas/fuzz.py --groupby`).
+//! (`tests/pandas/fuzz.py --groupby`); with `merge RIGHT KEYS HOW` after
+//! the delimiter, the file merged with the CSV file RIGHT (read whole) on
+//! KEYS (joined by `,`), HOW `inner` or `left` (`fuzz.py --merge`).
 
-use chunked_frame::{Agg, CsvOptions, LazyFrame, ParquetOptions, Value, read_csv, read_parquet};
+use chunked_frame::{
+    Agg, CsvOptions, JoinOptions, JoinType, LazyFrame, ParquetOptions, Value, read_csv, read_parquet,
+};
 use executors::{Executor, Strategy};
 use serde_json::{Map, json};
 
@@ -41,6 +45,15 @@ fn main() {
     };
     let exec = Executor::new(Strategy::Pool, 2).expect("two workers");
     let result = match (args.get(5), args.get(6)) {
+        (Some(word), Some(right)) if word == "merge" => {
+            let keys: Vec<&str> = args.get(7).map_or("", String::as_str).split(',').collect();
+            let how = if args.get(8).is_some_and(|h| h == "left") { JoinType::Left } else { JoinType::Inner };
+            read_csv(right, CsvOptions::default()).and_then(|r| r.compute(&exec)).and_then(|right| {
+                frame
+                    .and_then(|f| f.merge(&right, JoinOptions::on(&keys).how(how)))
+                    .and_then(|f| f.compute(&exec))
+            })
+        }
         (Some(keys), Some(aggs)) => match parse_aggs(aggs) {
             Ok(aggs) => frame.and_then(|f| grouped(&f, keys, &aggs, &exec)),
             Err(e) => {

@@ -29,6 +29,11 @@ keys dropped). Left out: pandas' NaN for the mean of finite values whose
 sum overflows (its compensated sum computes inf - inf; numpy and pandas'
 own sum give the infinity, as here).
 
+With `--merge` it draws inner and left merges of a file with a small
+right table (text and int keys, missing and repeated on both sides, a
+value column of one name on both sides), compared with pandas' `merge`
+(columns, suffixes, row order, values).
+
 Prints each file that differs with the verdict; exits 1 if any does.
 """
 import argparse
@@ -231,8 +236,51 @@ def compare_groupby(binary, path, keys, aggs, blocksize):
     return None
 
 
+def merge_files(r):
+    """A left and a right file sharing keys (text and int, with missing and
+    repeated ones), a value column of one name on both sides, the keys and
+    the join."""
+    codes = ["AA", "DL", "UA", "", "B6"]
+    left = ["code,n,v,w"]
+    for _ in range(r.randint(1, 40)):
+        left.append(",".join([r.choice(codes), r.choice(["1", "2", "3", ""]), r.choice(GROUP_VALUES[:9] + ["5"]),
+                              r.choice(["x", "y", ""])]))
+    right = ["code,n,v,name"]
+    for _ in range(r.randint(1, 8)):
+        right.append(",".join([r.choice(codes + ["ZZ"]), r.choice(["1", "2", "4", ""]), r.choice(["1.5", "", "-2"]),
+                               r.choice(["Alpha", "Beta", ""])]))
+    keys = r.choice([["code"], ["n"], ["code", "n"], ["n", "code"]])
+    return "\n".join(left) + "\n", "\n".join(right) + "\n", keys, r.choice(["inner", "left"])
+
+
+def compare_merge(binary, left, right, keys, how, blocksize):
+    try:
+        want, refused = pd.read_csv(left).merge(pd.read_csv(right), on=keys, how=how), None
+    except Exception as e:  # pandas refuses (keys of two types)
+        want, refused = None, f"{type(e).__name__}: {e}"
+    out = subprocess.run([binary, left, str(blocksize), "default", ",", "merge", right, ",".join(keys), how],
+                         capture_output=True, text=True)
+    if out.returncode != 0:
+        return f"ours crashed: {out.stderr[-800:]}"
+    got = json.loads(out.stdout)
+    if refused or "error" in got:
+        return None if refused and "error" in got else f"pandas: {refused}; ours: {got.get('error')}"
+    if got["names"] != list(want.columns):
+        return f"columns: pandas {list(want.columns)}, ours {got['names']}"
+    for j, name in enumerate(want.columns):
+        mine = [value(v) for v in got["columns"][name]]
+        if len(mine) != len(want):
+            return f"rows: pandas {len(want)}, ours {len(mine)}"
+        for i, (a, b) in enumerate(zip((theirs(v) for v in want.iloc[:, j].tolist()), mine)):
+            if not same(a, b):
+                return f"row {i}, {name}: pandas {a!r}, ours {b!r}"
+    return None
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--merge", action="store_true",
+                   help="draw merges with a small right table (missing and repeated keys) instead")
     p.add_argument("--groupby", action="store_true",
                    help="draw group-bys (keys with missing values, values with NaN and infinities) instead")
     p.add_argument("--files", type=int, default=200)
@@ -243,6 +291,20 @@ def main():
     differ = 0
     with tempfile.TemporaryDirectory() as tmp:
         for m in range(args.files):
+            if args.merge:
+                left_text, right_text, keys, how = merge_files(r)
+                left, right = os.path.join(tmp, f"l{m}.csv"), os.path.join(tmp, f"r{m}.csv")
+                for path, text in ((left, left_text), (right, right_text)):
+                    with open(path, "w", newline="", encoding="utf-8") as f:
+                        f.write(text)
+                for blocksize in (1 << 30, r.randint(8, 80)):
+                    verdict = compare_merge(args.binary, left, right, keys, how, blocksize)
+                    if verdict:
+                        differ += 1
+                        print(f"file {m}, blocksize {blocksize}, {how} on {keys}: {verdict}\n"
+                              f"  {left_text!r}\n  {right_text!r}")
+                        break
+                continue
             if args.groupby:
                 text, keys, aggs = group_file(r)
                 path = os.path.join(tmp, f"g{m}.csv")
