@@ -2,7 +2,8 @@
 //! writes the result as `.npy`: the array's side of `tests/numpy/fuzz.py`,
 //! which compares it with numpy.
 //!
-//! `cargo run -p chunked-array --example reduce_npy -- IN OUT CHUNKS OP AXES`
+//! `cargo run -p chunked-array --example reduce_npy -- IN OUT CHUNKS OP AXES
+//! [IN2 CHUNKS2]`
 //! - CHUNKS: per axis, the block lengths joined by `+`, axes by `,`
 //!   (`2+3,4` cuts a 5 x 4 array into blocks of 2 and 3 rows);
 //! - OP: `sum`, `mean`, `var`, `std`, `min`, `max`, `prod`, their `nan`
@@ -10,7 +11,10 @@
 //!   `argmin`, `argmax`, `cumsum`, `cumprod`, `any`, `all`,
 //!   `count_nonzero`, `quantile:Q`, `nanquantile:Q`; or a layout:
 //!   `index:SPEC` (numpy's basic index, parts joined by `;`: `1:-1:2`,
-//!   `::-1`, `3`, `new`, `...`), `transpose:2,0,1`, `reshape:3,4`;
+//!   `::-1`, `3`, `new`, `...`), `transpose:2,0,1`, `reshape:3,4`; or an
+//!   element-wise function (`unary:exp`, `unary:round`, ...), or one of two
+//!   arrays broadcast together (`binary:add`, `binary:power`, ...: the
+//!   second array is IN2 in CHUNKS2);
 //! - AXES: `all`, or axes joined by `,` (negative from the end), with a
 //!   trailing `k` for numpy's `keepdims=True` (`0,-1k`).
 //!
@@ -21,22 +25,48 @@ use executors::{Executor, Strategy};
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    if args.len() != 6 {
-        eprintln!("usage: reduce_npy IN OUT CHUNKS OP AXES");
+    if args.len() != 6 && args.len() != 8 {
+        eprintln!("usage: reduce_npy IN OUT CHUNKS OP AXES [IN2 CHUNKS2]");
         std::process::exit(2);
     }
-    match run(&args[1], &args[2], &args[3], &args[4], &args[5]) {
+    let second = args.get(6).zip(args.get(7)).map(|(a, c)| (a.as_str(), c.as_str()));
+    match run(&args[1], &args[2], &args[3], &args[4], &args[5], second) {
         Ok(()) => println!("ok"),
         Err(e) => println!("error: {e}"),
     }
 }
 
-fn run(input: &str, output: &str, chunks: &str, op: &str, axes: &str) -> Result<(), String> {
-    let chunks: Vec<Vec<usize>> = chunks
+/// Per axis, block lengths joined by `+`; axes joined by `,` (an empty
+/// text: a 0-dimensional array).
+fn chunks_of(text: &str) -> Result<Chunks, String> {
+    let axes: Vec<Vec<usize>> = text
         .split(',')
+        .filter(|axis| !axis.is_empty())
         .map(|axis| axis.split('+').map(|n| n.parse::<usize>().map_err(|e| format!("CHUNKS: {e}"))).collect())
         .collect::<Result<_, _>>()?;
-    let x = from_npy(input, Chunks::Explicit(chunks)).map_err(|e| e.to_string())?;
+    Ok(Chunks::Explicit(axes))
+}
+
+fn run(
+    input: &str,
+    output: &str,
+    chunks: &str,
+    op: &str,
+    axes: &str,
+    second: Option<(&str, &str)>,
+) -> Result<(), String> {
+    let x = from_npy(input, chunks_of(chunks)?).map_err(|e| e.to_string())?;
+    if let Some(name) = op.strip_prefix("binary:").or(op.strip_prefix("unary:")) {
+        let result = match second {
+            Some((path, chunks)) if op.starts_with("binary:") => {
+                let y = from_npy(path, chunks_of(chunks)?).map_err(|e| e.to_string())?;
+                binary(&x, name, &y)?
+            }
+            _ => unary(&x, name)?,
+        };
+        let exec = Executor::new(Strategy::Graph, 2).map_err(|e| e.to_string())?;
+        return result.map_err(|e| e.to_string())?.to_npy(output, &exec).map_err(|e| e.to_string());
+    }
     let (list, keep) = match axes.strip_suffix('k') {
         Some(list) => (list, true),
         None => (axes, false),
@@ -80,6 +110,57 @@ fn apply(x: &Array, op: &str, axes: Axes) -> Result<Array, String> {
         reduce(x, op, axes).ok_or_else(|| format!("unknown OP {op:?}"))?
     };
     result.map_err(|e| e.to_string())
+}
+
+/// `x` through an element-wise function named as numpy names it.
+fn unary(x: &Array, name: &str) -> Result<Result<Array, ArrayError>, String> {
+    Ok(Ok(match name {
+        "exp" => x.exp(),
+        "log" => x.log(),
+        "sqrt" => x.sqrt(),
+        "abs" => x.abs(),
+        "log1p" => x.log1p(),
+        "expm1" => x.expm1(),
+        "tan" => x.tan(),
+        "floor" => x.floor(),
+        "ceil" => x.ceil(),
+        "round" => x.round(),
+        "sign" => x.sign(),
+        "isnan" => x.isnan(),
+        "isfinite" => x.isfinite(),
+        "log2" => x.log2(),
+        "log10" => x.log10(),
+        "exp2" => x.exp2(),
+        "cbrt" => x.cbrt(),
+        "sinh" => x.sinh(),
+        "cosh" => x.cosh(),
+        "tanh" => x.tanh(),
+        "arcsin" => x.arcsin(),
+        "arccos" => x.arccos(),
+        "arctan" => x.arctan(),
+        "reciprocal" => x.reciprocal(),
+        _ => return Err(format!("unknown function {name:?}")),
+    }))
+}
+
+/// `x` and `y` broadcast together through a function numpy names so.
+fn binary(x: &Array, name: &str, y: &Array) -> Result<Result<Array, ArrayError>, String> {
+    Ok(match name {
+        "add" => x.add(y),
+        "subtract" => x.subtract(y),
+        "multiply" => x.multiply(y),
+        "divide" => x.divide(y),
+        "power" => x.power(y),
+        "maximum" => x.maximum(y),
+        "minimum" => x.minimum(y),
+        "greater" => x.greater(y),
+        "greater_equal" => x.greater_equal(y),
+        "less" => x.less(y),
+        "less_equal" => x.less_equal(y),
+        "equal" => x.equal(y),
+        "not_equal" => x.not_equal(y),
+        _ => return Err(format!("unknown function {name:?}")),
+    })
 }
 
 /// numpy's basic index from `;`-separated parts: `start:stop:step` (parts

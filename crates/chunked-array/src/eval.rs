@@ -387,8 +387,10 @@ fn binary_fn(op: Binary) -> fn(f64, f64) -> f64 {
         Binary::Mul => |p, q| p * q,
         Binary::Div => |p, q| p / q,
         Binary::Pow => f64::powf,
-        Binary::Maximum => nan_max,
-        Binary::Minimum => nan_min,
+        // numpy's `maximum(p, q)` is `p` only when `p > q` (or NaN), else
+        // `q`: of two equal zeros, the second's sign.
+        Binary::Maximum => |p, q| nan_max(q, p),
+        Binary::Minimum => |p, q| nan_min(q, p),
         Binary::Greater => |p, q| f64::from(u8::from(p > q)),
         Binary::GreaterEqual => |p, q| f64::from(u8::from(p >= q)),
         Binary::Less => |p, q| f64::from(u8::from(p < q)),

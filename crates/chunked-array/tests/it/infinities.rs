@@ -1,5 +1,6 @@
-//! Sums, means and scans that reach an infinity, and quantiles of empty
-//! lanes, against numpy's values (found by `tests/numpy/fuzz.py`).
+//! Sums, means and scans that reach an infinity, quantiles of empty lanes,
+//! and the maximum of signed zeros, against numpy's values (found by
+//! `tests/numpy/fuzz.py`).
 
 use chunked_array::{Chunks, from_array};
 use executors::Executor;
@@ -59,4 +60,21 @@ fn nanquantile_of_an_empty_lane_is_nan_where_quantile_refuses() {
     assert!(x.quantile(0.5, 1).is_err());
     let all = values(&x.nanquantile(0.5, ..).unwrap());
     assert!(all.len() == 1 && all[0].is_nan(), "{all:?}");
+}
+
+#[test]
+fn maximum_and_minimum_of_equal_values_are_the_second_as_numpy() {
+    // numpy: maximum(-0.0, 0.0) = 0.0, maximum(0.0, -0.0) = -0.0, and
+    // minimum likewise; NaN on either side is NaN.
+    let p = ArrayD::from_shape_vec(IxDyn(&[4]), vec![-0.0, 0.0, f64::NAN, 1.0]).unwrap();
+    let q = ArrayD::from_shape_vec(IxDyn(&[4]), vec![0.0, -0.0, 1.0, f64::NAN]).unwrap();
+    let (p, q) = (from_array(&p, 2).unwrap(), from_array(&q, 3).unwrap());
+    for got in [values(&p.maximum(&q).unwrap()), values(&p.minimum(&q).unwrap())] {
+        assert_eq!(
+            got[..2].iter().map(|v| v.is_sign_negative()).collect::<Vec<_>>(),
+            [false, true],
+            "{got:?}"
+        );
+        assert!(got[2].is_nan() && got[3].is_nan(), "{got:?}");
+    }
 }

@@ -52,7 +52,19 @@ def numpy_index(spec):
     return tuple(parts)
 
 
-def numpy_of(x, op, axis, keep):
+UNARY_EXACT = ["floor", "ceil", "round", "sign", "abs", "sqrt", "isnan", "isfinite", "reciprocal"]
+UNARY_ROUNDED = ["exp", "log", "log1p", "expm1", "tan", "log2", "log10", "exp2", "cbrt", "sinh", "cosh", "tanh",
+                 "arcsin", "arccos", "arctan"]
+BINARY_EXACT = ["add", "subtract", "multiply", "divide", "maximum", "minimum", "greater", "greater_equal", "less",
+                "less_equal", "equal", "not_equal"]
+BINARY_ROUNDED = ["power"]
+
+
+def numpy_of(x, op, axis, keep, y=None):
+    if op.startswith("unary:"):
+        return getattr(np, op[6:])(x)
+    if op.startswith("binary:"):
+        return getattr(np, op[7:])(x, y)
     if op.startswith("index:"):
         return x[numpy_index(op[6:])]
     if op.startswith("transpose:"):
@@ -73,9 +85,10 @@ def numpy_of(x, op, axis, keep):
     return getattr(np, op)(x, axis=axis, **kw)
 
 
-def draw_array(r):
-    ndim = r.randint(1, 3)
-    shape = [r.choice([0, 1, 1, 2, 3, 4, 5, 7]) if r.random() < 0.15 else r.randint(1, 7) for _ in range(ndim)]
+def draw_array(r, shape=None):
+    if shape is None:
+        ndim = r.randint(1, 3)
+        shape = [r.choice([0, 1, 1, 2, 3, 4, 5, 7]) if r.random() < 0.15 else r.randint(1, 7) for _ in range(ndim)]
     n = int(np.prod(shape))
     kind = r.random()
     values = []
@@ -169,6 +182,18 @@ def agree(x, op, axis, ours, want):
         return f"shape {ours.shape} against numpy's {want.shape}"
     want = want.astype(np.float64)
     base = op.split(":")[0]
+    if base in ("unary", "binary"):
+        if not np.array_equal(np.isnan(ours), np.isnan(want)):
+            return f"NaN at other places: {ours!r} against {want!r}"
+        name = op.split(":")[1]
+        if name in UNARY_EXACT or name in BINARY_EXACT:
+            ok = np.array_equal(ours, want, equal_nan=True) and np.array_equal(np.signbit(ours), np.signbit(want))
+        else:
+            finite = np.isfinite(want)
+            ok = (np.array_equal(np.isinf(ours), np.isinf(want)) and np.array_equal(ours[~finite], want[~finite],
+                                                                                       equal_nan=True)
+                  and bool(np.all(np.abs(ours[finite] - want[finite]) <= 4e-16 * np.abs(want[finite]) + 1e-300)))
+        return None if ok else f"{ours!r} against numpy's {want!r}"
     if base in ("quantile", "nanquantile") and np.isinf(x).any():
         # numpy's bug 21091 (README): at an order statistic next to an
         # infinity its interpolation computes inf - inf and returns NaN,
@@ -209,18 +234,34 @@ def main():
         for c in range(args.cases):
             x = draw_array(r)
             chunks = draw_chunks(r, x.shape)
-            if r.random() < 0.3:
+            y, extra = None, []
+            p = r.random()
+            if p < 0.2:
                 op, axis, keep = draw_layout(r, x.shape), None, False
+            elif p < 0.3:
+                op, axis, keep = "unary:" + r.choice(UNARY_EXACT + UNARY_ROUNDED), None, False
+            elif p < 0.45:
+                op, axis, keep = "binary:" + r.choice(BINARY_EXACT + BINARY_ROUNDED), None, False
+                # A shape that broadcasts against x's: some lengths 1, maybe
+                # fewer or more axes (or, now and then, one that does not).
+                shape = [1 if r.random() < 0.4 else n for n in x.shape][r.randint(0, x.ndim - 1):]
+                if r.random() < 0.2:
+                    shape = [r.randint(1, 3)] + shape
+                if r.random() < 0.05:
+                    shape = [n + 1 for n in shape]
+                y = draw_array(r, shape)
+                extra = [os.path.join(tmp, "y2.npy"), draw_chunks(r, y.shape)]
+                np.save(extra[0], y)
             else:
                 op, axis, keep = draw_op(r, x.ndim)
             np.save(src, x)
             try:
-                want, refused = np.asarray(numpy_of(x, op, axis, keep)), None
+                want, refused = np.asarray(numpy_of(x, op, axis, keep, y)), None
             except Exception as e:  # numpy refuses
                 want, refused = None, f"{type(e).__name__}: {e}"
             if os.path.exists(out):
                 os.remove(out)
-            run = subprocess.run([args.binary, src, out, chunks, op, axes_arg(axis, keep)],
+            run = subprocess.run([args.binary, src, out, chunks, op, axes_arg(axis, keep)] + extra,
                                  capture_output=True, text=True)
             said = run.stdout.strip()
             if run.returncode != 0:
