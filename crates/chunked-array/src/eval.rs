@@ -345,13 +345,16 @@ fn apply_unary(op: Unary, x: &mut ArrayD<f64>) {
         Unary::Floor => x.mapv_inplace(f64::floor),
         Unary::Ceil => x.mapv_inplace(f64::ceil),
         Unary::Round => x.mapv_inplace(f64::round_ties_even),
+        // numpy's sign: +0.0 for either zero, NaN for NaN.
         Unary::Sign => x.mapv_inplace(|v| {
             if v > 0.0 {
                 1.0
             } else if v < 0.0 {
                 -1.0
-            } else {
+            } else if v.is_nan() {
                 v
+            } else {
+                0.0
             }
         }),
         Unary::IsNan => x.mapv_inplace(|v| f64::from(u8::from(v.is_nan()))),

@@ -78,3 +78,11 @@ fn maximum_and_minimum_of_equal_values_are_the_second_as_numpy() {
         assert!(got[2].is_nan() && got[3].is_nan(), "{got:?}");
     }
 }
+
+#[test]
+fn the_sign_of_either_zero_is_positive_zero_as_numpy() {
+    let x = ArrayD::from_shape_vec(IxDyn(&[5]), vec![-0.0, 0.0, -2.5, 7.0, f64::NAN]).unwrap();
+    let got = values(&from_array(&x, 2).unwrap().sign());
+    assert_eq!(got[..4], [0.0, 0.0, -1.0, 1.0]);
+    assert!(!got[0].is_sign_negative() && got[4].is_nan(), "{got:?}");
+}
