@@ -141,6 +141,10 @@ mod tests {
         assert_eq!(int(b"9223372036854775807"), Some(i64::MAX));
         assert_eq!(int(b"-9223372036854775808"), Some(i64::MIN));
         assert_eq!(int(b" 5\t"), Some(5));
+        // A blank on one side only is trimmed too (pandas: 5, 6, -8).
+        assert_eq!(int(b" 5"), Some(5));
+        assert_eq!(int(b"6 "), Some(6));
+        assert_eq!(int(b"\t-8"), Some(-8));
         for bad in
             [&b""[..], b"-", b"1.0", b"12a", b"1 2", b" ", b"9223372036854775808", b"99999999999999999999"]
         {
@@ -192,6 +196,13 @@ mod tests {
             [("-14.0", -14.0), ("0.0", 0.0), ("5.", 5.0), (".5", 0.5), ("123456789012345", 123456789012345.0)]
         {
             assert_eq!(simple_decimal(s.as_bytes()), Some(v), "{s}");
+        }
+        // Either sign, every digit, and 15 digits with a point (16 bytes):
+        // the standard parser's value, bit for bit.
+        for s in ["+2.5", "+7", "0.99", "9.0909", "12345678.1234567", "-123456789012345.", ".999999999999999"]
+        {
+            let want = s.parse::<f64>().ok().map(f64::to_bits);
+            assert_eq!(simple_decimal(s.as_bytes()).map(f64::to_bits), want, "{s}");
         }
         for s in ["", "-", ".", "-.", "1.2.3", "1e3", "1234567890123456", "0.1234567890123456", "1 ", "+-1"] {
             assert_eq!(simple_decimal(s.as_bytes()), None, "{s}");

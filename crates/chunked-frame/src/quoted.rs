@@ -617,6 +617,12 @@ mod tests {
             let states = trajectory(&bytes, State::Record);
             let last = (1..=bytes.len()).rev().find(|&k| states[k] == State::Record);
             proptest::prop_assert_eq!(scanner.last_record(&bytes), last);
+            // The end of a record starting anywhere: the next record start.
+            for at in 0..=bytes.len() {
+                let states = trajectory(&bytes[at..], State::Record);
+                let end = (1..states.len()).find(|&k| states[k] == State::Record).map(|k| at + k);
+                proptest::prop_assert_eq!(scanner.record_end(&bytes, at), end, "a record from {}", at);
+            }
         }
     }
 
@@ -692,6 +698,33 @@ mod tests {
         drop(entries.claim(0));
         assert!(entries.slots[0].claimed.load(Ordering::Acquire));
         assert_eq!(other.publish(|| t), t);
+    }
+
+    #[test]
+    fn a_task_needing_a_range_another_task_is_reading_waits_for_the_function_it_publishes() {
+        // The file is missing: the only way to the entry state is the
+        // function the task reading the range publishes; reading the range
+        // a second time would fail.
+        let path = std::env::temp_dir().join(format!("quoted-wait-missing-{}.csv", std::process::id()));
+        let _ = std::fs::remove_file(&path);
+        let parts = [Partition { file: 0, start: 0, end: 4 }, Partition { file: 0, start: 4, end: 8 }];
+        let scanner = Scanner { delimiter: b',', eol: b'\n' };
+        let entries = Entries::new(2);
+        // The first range ends inside a quoted field.
+        let t = Transition::of(b"x,\"1", true, b',', b'\n');
+        std::thread::scope(|s| {
+            let claim = entries.claim(0);
+            let waiter = s.spawn(|| entries.entry(&parts, 1, &path, scanner));
+            // Long enough for the waiter to yield and then sleep.
+            std::thread::sleep(std::time::Duration::from_millis(100));
+            assert!(!waiter.is_finished(), "the waiter did not wait for the claimed range");
+            assert_eq!(claim.publish(|| t), t);
+            assert_eq!(
+                waiter.join().expect("the waiter panicked").expect("the waiter read the file"),
+                State::Quoted
+            );
+        });
+        assert_eq!(entries.known(&parts, 1), Some(State::Quoted));
     }
 
     #[test]

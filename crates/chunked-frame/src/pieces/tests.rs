@@ -202,6 +202,35 @@ fn a_range_holds_a_piece_and_a_row_at_a_time_whatever_it_may_start_in() {
     }
 }
 
+#[test]
+fn rows_the_fast_path_hands_to_the_tokenizer_are_read_a_piece_at_a_time_too() {
+    // Every row has text after a closing quote (`"7"x`, read as `7x`),
+    // which the fast path leaves to the general tokenizer: such a row,
+    // whole in the text read, is read at once, not carried on to the next
+    // piece as if the block's end had cut it.
+    let mut text = b"a,b,c\n".to_vec();
+    let mut longest = 0;
+    for i in 0..2000 {
+        let line = format!("\"{i}\"x,{},{}\n", "y".repeat(i % 37), i * 3);
+        longest = longest.max(line.len());
+        text.extend_from_slice(line.as_bytes());
+    }
+    let file = Temp::new("handed.csv", &text);
+    let source = source(&file, 20_000);
+    let columns: Vec<usize> = (0..3).collect();
+    let piece = 256;
+    let mut read = 0;
+    for p in 0..source.partitions.len() {
+        let mut buf = Vec::new();
+        let parsed = parse_range(&source, &source.partitions[p], p, &columns, &mut buf, piece, None).unwrap();
+        assert!(parsed.rows > 100, "partition {p} read {} rows", parsed.rows);
+        assert!(parsed.bytes <= piece + longest + 1, "partition {p} held {} bytes", parsed.bytes);
+        assert_eq!(parsed.columns[0].get(0), Value::Str(format!("{read}x")), "partition {p}");
+        read += parsed.rows;
+    }
+    assert_eq!(read, 2000);
+}
+
 /// A field: plain, empty, or quoted with delimiters, line ends and doubled
 /// quotes inside.
 fn field() -> impl proptest::strategy::Strategy<Value = String> {

@@ -230,11 +230,23 @@ fn comparisons_with_null_follow_pandas_and_ne_is_not_eq() {
 
 #[test]
 fn integers_at_the_edges_of_int64_and_with_spaces_read_as_pandas_reads_them() {
-    // pandas: int64 [i64::MAX, i64::MIN, 5].
-    let file = TempCsv::new("int-edges.csv", b"a\n9223372036854775807\n-9223372036854775808\n 5\t\n");
+    // pandas: int64 [i64::MAX, i64::MIN, 5, 6, 7, -8]: blanks on either
+    // side or both are trimmed.
+    let file =
+        TempCsv::new("int-edges.csv", b"a\n9223372036854775807\n-9223372036854775808\n 5\t\n 6\n7 \n\t-8\n");
     let got = read(&file, CsvOptions::default());
     assert_eq!(dtypes(&got), [DType::Int64]);
-    assert_eq!(column(&got, "a"), [Value::Int(i64::MAX), Value::Int(i64::MIN), Value::Int(5)]);
+    assert_eq!(
+        column(&got, "a"),
+        [
+            Value::Int(i64::MAX),
+            Value::Int(i64::MIN),
+            Value::Int(5),
+            Value::Int(6),
+            Value::Int(7),
+            Value::Int(-8)
+        ]
+    );
     // Past int64, a float would round the digits away: pandas reads a
     // column starting with one as text, and so does this reader.
     let file = TempCsv::new("int-past.csv", b"a\n99999999999999999999\n1\n");

@@ -177,3 +177,24 @@ fn spaces_and_tabs_starting_a_row_are_text_unless_the_line_is_blank() {
         );
     }
 }
+
+#[test]
+fn a_file_whose_reads_fail_after_it_opens_is_an_error_naming_it_not_a_hang() {
+    // Planned as a file, then replaced by a directory of the same name:
+    // it still opens, and every read of it fails (EISDIR). The failure is
+    // reported with the path, not retried for ever nor taken for an end
+    // of file.
+    for blocksize in [4, usize::MAX] {
+        let dir = std::env::temp_dir()
+            .join(format!("chunked-frame-becomes-dir-{}-{blocksize}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("data.csv");
+        std::fs::write(&path, "a,b\n1,2\n3,4\n").unwrap();
+        let frame = read_csv(path.to_str().unwrap(), CsvOptions::default().blocksize(blocksize)).unwrap();
+        std::fs::remove_file(&path).unwrap();
+        std::fs::create_dir(&path).unwrap();
+        let err = frame.compute(&Executor::sequential()).expect_err("a directory read as rows").to_string();
+        assert!(err.contains("data.csv") && err.contains("directory"), "blocksize {blocksize}: {err}");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
