@@ -297,6 +297,28 @@ mod tests {
     }
 
     #[test]
+    fn overlapping_tasks_on_one_worker_number_keep_their_own_starts() {
+        // Two runs sharing a profiler both have a worker 0: their tasks
+        // overlap there without nesting, and each end finds its own start.
+        // The key pairs are ones a weak hash would confuse.
+        for (first, second) in [("a", "e"), ("b", "z"), ("inc-1", "inc-2")] {
+            let p = Profiler::new();
+            let tick = || std::thread::sleep(Duration::from_millis(2));
+            p.pretask(first, 0);
+            tick();
+            p.pretask(second, 0);
+            tick();
+            p.posttask(first, 0, true);
+            tick();
+            p.posttask(second, 0, true);
+            let spans = p.spans();
+            let (one, two) = (&spans[0], &spans[1]);
+            assert_eq!((one.key.as_str(), two.key.as_str()), (first, second));
+            assert!(one.start < two.start && two.start < one.end && one.end < two.end, "{one:?} {two:?}");
+        }
+    }
+
+    #[test]
     fn the_bar_appears_only_on_a_terminal_after_a_second() {
         let quiet = Hooks::for_output(&[], Progress::Auto, 10, false);
         assert!(quiet.bar.is_none());
