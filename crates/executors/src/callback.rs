@@ -328,7 +328,10 @@ mod tests {
         let hooks = Hooks::for_output(&[], Progress::Auto, 10, true);
         let bar = hooks.bar.clone().expect("a bar on a terminal");
         hooks.post(&|| "task-0".to_owned(), 0, true);
-        assert!(bar.bar.is_hidden(), "shown before a second had passed");
+        // (`is_hidden` is true of stderr off a terminal as well: the flag
+        // says whether the bar was sent to stderr.)
+        assert!(!bar.shown.load(std::sync::atomic::Ordering::Relaxed), "shown before a second had passed");
+        assert!(bar.bar.is_hidden());
         assert_eq!(bar.bar.position(), 1);
         std::thread::sleep(Duration::from_millis(1100));
         hooks.post(&|| "task-1".to_owned(), 0, true);
