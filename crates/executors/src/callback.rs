@@ -297,6 +297,28 @@ mod tests {
     }
 
     #[test]
+    fn overlapping_tasks_on_one_worker_number_keep_their_own_starts() {
+        // Two runs sharing a profiler both have a worker 0: their tasks
+        // overlap there without nesting, and each end finds its own start.
+        // The key pairs are ones a weak hash would confuse.
+        for (first, second) in [("a", "e"), ("b", "z"), ("inc-1", "inc-2")] {
+            let p = Profiler::new();
+            let tick = || std::thread::sleep(Duration::from_millis(2));
+            p.pretask(first, 0);
+            tick();
+            p.pretask(second, 0);
+            tick();
+            p.posttask(first, 0, true);
+            tick();
+            p.posttask(second, 0, true);
+            let spans = p.spans();
+            let (one, two) = (&spans[0], &spans[1]);
+            assert_eq!((one.key.as_str(), two.key.as_str()), (first, second));
+            assert!(one.start < two.start && two.start < one.end && one.end < two.end, "{one:?} {two:?}");
+        }
+    }
+
+    #[test]
     fn the_bar_appears_only_on_a_terminal_after_a_second() {
         let quiet = Hooks::for_output(&[], Progress::Auto, 10, false);
         assert!(quiet.bar.is_none());
@@ -306,7 +328,10 @@ mod tests {
         let hooks = Hooks::for_output(&[], Progress::Auto, 10, true);
         let bar = hooks.bar.clone().expect("a bar on a terminal");
         hooks.post(&|| "task-0".to_owned(), 0, true);
-        assert!(bar.bar.is_hidden(), "shown before a second had passed");
+        // (`is_hidden` is true of stderr off a terminal as well: the flag
+        // says whether the bar was sent to stderr.)
+        assert!(!bar.shown.load(std::sync::atomic::Ordering::Relaxed), "shown before a second had passed");
+        assert!(bar.bar.is_hidden());
         assert_eq!(bar.bar.position(), 1);
         std::thread::sleep(Duration::from_millis(1100));
         hooks.post(&|| "task-1".to_owned(), 0, true);

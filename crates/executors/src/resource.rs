@@ -278,24 +278,24 @@ mod tests {
         let mut history = VecDeque::new();
         take_sample(origin, &mut history, &samples);
         assert_eq!(samples.lock().unwrap()[0].cpu_percent, 0.0, "the first sample of a run reads 0");
-        // A made-up history: 3 ticks since 300 ms ago, 15 since 150 ms ago,
+        // A made-up history: 3 ticks since 300 ms ago, 30 since 150 ms ago,
         // 1 since 50 ms ago. The span used is the shortest of at least
-        // 100 ms: 15 ticks (150 ms of CPU) in 150 ms, 100%.
+        // 100 ms: 30 ticks (300 ms of CPU) in 150 ms, 200%: two cores.
         let start = Instant::now();
-        while read_cpu_ticks().unwrap() < 20 {
+        while read_cpu_ticks().unwrap() < 40 {
             assert!(start.elapsed() < Duration::from_secs(20), "no CPU time counted");
         }
         let ticks = read_cpu_ticks().unwrap();
         let now = Instant::now();
         let ago = |ms: u64| now.checked_sub(Duration::from_millis(ms)).unwrap();
         let mut history: VecDeque<(Instant, u64)> =
-            [(ago(300), ticks - 3), (ago(150), ticks - 15), (ago(50), ticks - 1)].into();
+            [(ago(300), ticks - 3), (ago(150), ticks - 30), (ago(50), ticks - 1)].into();
         take_sample(origin, &mut history, &samples);
         let cpu = samples.lock().unwrap()[1].cpu_percent;
         // This thread may be charged a tick or two meanwhile.
-        assert!((90.0..=115.0).contains(&cpu), "{cpu}%");
+        assert!((190.0..=215.0).contains(&cpu), "{cpu}%");
         assert_eq!(history.len(), 3, "the sample at 150 ms kept, the one before dropped, this one added");
-        assert_eq!(history[0].1, ticks - 15);
+        assert_eq!(history[0].1, ticks - 30);
     }
 
     #[test]

@@ -303,3 +303,53 @@ fn uneven_reshapes_cut_at_whole_rows_of_both_shapes_and_slice_right() {
         assert_eq!(cut, want, "{shape:?} to {new:?}, rows {r:?}, columns {c:?}");
     }
 }
+
+/// Input blocks that already end at whole rows of the result are kept as
+/// they are, even when they differ in size (dask keeps them too:
+/// `da.ones(12, chunks=((4, 8),)).reshape(3, 4).chunks` is
+/// `((1, 2), (4,))`).
+#[test]
+fn uneven_input_blocks_that_end_at_whole_rows_are_kept() {
+    type Case = (&'static [usize], Vec<Vec<usize>>, &'static [usize], Vec<Vec<usize>>);
+    let cases: [Case; 3] = [
+        (&[12], vec![vec![4, 8]], &[3, 4], vec![vec![1, 2], vec![4]]),
+        (&[24], vec![vec![12, 4, 8]], &[6, 4], vec![vec![3, 1, 2], vec![4]]),
+        (&[6, 4], vec![vec![4, 2], vec![4]], &[24], vec![vec![16, 8]]),
+    ];
+    for (shape, chunks, new, want) in cases {
+        let size: usize = shape.iter().product();
+        let x = chunked_array::arange(0.0, size as f64, 1.0, size).unwrap().reshape(shape).unwrap();
+        let x = x.rechunk(Chunks::Explicit(chunks)).unwrap();
+        let y = x.reshape(new).unwrap();
+        assert_eq!(y.chunks(), want.as_slice(), "{shape:?} to {new:?}");
+        let v = y.compute(&Executor::sequential()).unwrap();
+        assert_eq!(v.iter().copied().collect::<Vec<_>>(), (0..size).map(|i| i as f64).collect::<Vec<_>>());
+    }
+}
+
+/// A reshape never asks for more blocks along an axis than the crate
+/// allows (`MAX_BLOCKS`): where blocks of whole rows as large as the
+/// input's would be too many, they are made larger.
+#[test]
+fn a_reshape_into_too_many_blocks_takes_larger_ones() {
+    let max = chunked_array::MAX_BLOCKS;
+    // 2^24 + 2 rows of 2 in blocks of 3 rows and 1 column (11 184 812
+    // blocks), merged: blocks of one row (2 elements, as near the input's
+    // 3 as whole rows allow) would be 2^24 + 2, so they are of 2 rows.
+    let rows = max + 2;
+    let x = random::uniform(0, 0.0, 1.0, &[rows, 2], Chunks::Sizes(vec![3, 1])).unwrap();
+    let y = x.reshape(&[2 * rows]).unwrap();
+    let cut = &y.chunks()[0];
+    assert_eq!((cut.len(), cut[0]), (rows / 2, 4));
+    // 2^25 + 2 rows of 2 in blocks of 5 rows and 1 column (13 421 774
+    // blocks), to rows of 4: blocks of 2 rows of the input (one of the
+    // result) would be 2^24 + 1, so they are of 4 (2 of the result).
+    let rows = 2 * max + 2;
+    let x = random::uniform(0, 0.0, 1.0, &[rows, 2], Chunks::Sizes(vec![5, 1])).unwrap();
+    let y = x.reshape(&[rows / 2, 4]).unwrap();
+    let cut = &y.chunks()[0];
+    assert!(cut.len() <= max, "{} blocks", cut.len());
+    assert_eq!((cut.len(), cut[0]), (rows.div_ceil(4), 2));
+    assert_eq!(cut.iter().sum::<usize>(), rows / 2);
+    assert_eq!(y.chunks()[1], vec![4]);
+}
