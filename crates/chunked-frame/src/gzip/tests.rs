@@ -5,20 +5,27 @@ use std::io::{Read, Write};
 use super::{Check, Members};
 use crate::{CsvOptions, FrameError, read_csv};
 
+/// The header flags as RFC 1952 numbers them, written down here rather
+/// than taken from the module under test.
+const FHCRC: u8 = 0x02;
+const FEXTRA: u8 = 0x04;
+const FNAME: u8 = 0x08;
+const FCOMMENT: u8 = 0x10;
+
 /// A gzip member of `data` with a header of the given flags' fields; the
 /// trailer's CRC xored with `crc_flip`.
 fn member(data: &[u8], flags: u8, crc_flip: u32) -> Vec<u8> {
     let mut out = vec![0x1f, 0x8b, 8, flags, 1, 2, 3, 4, 0, 3];
-    if flags & super::FEXTRA != 0 {
+    if flags & FEXTRA != 0 {
         out.extend_from_slice(&[3, 0, b'a', b'b', b'c']);
     }
-    if flags & super::FNAME != 0 {
+    if flags & FNAME != 0 {
         out.extend_from_slice(b"name.csv\0");
     }
-    if flags & super::FCOMMENT != 0 {
+    if flags & FCOMMENT != 0 {
         out.extend_from_slice(b"a comment\0");
     }
-    if flags & super::FHCRC != 0 {
+    if flags & FHCRC != 0 {
         let mut crc = flate2::Crc::new();
         crc.update(&out);
         out.extend_from_slice(&u16::try_from(crc.sum() & 0xffff).unwrap().to_le_bytes());
@@ -57,8 +64,8 @@ fn text(n: usize) -> Vec<u8> {
 fn members_with_every_header_field_decode_to_their_data_in_any_read_sizes() {
     let (a, b, c) = (text(2000), b"".to_vec(), text(10));
     let mut gz = member(&a, 0, 0);
-    gz.extend(member(&b, super::FNAME | super::FCOMMENT, 0));
-    gz.extend(member(&c, super::FEXTRA | super::FHCRC | 1, 0));
+    gz.extend(member(&b, FNAME | FCOMMENT, 0));
+    gz.extend(member(&c, FEXTRA | FHCRC | 1, 0));
     let whole: Vec<u8> = [a, b, c].concat();
     for step in [1, 3, 100, 4096, 1 << 20] {
         assert_eq!(decode(&gz, step).unwrap(), whole, "reads of {step}");
@@ -91,12 +98,18 @@ fn truncated_streams_garbage_after_them_and_bad_headers_are_errors() {
     for cut in [1, 5, 10, 11, gz.len() / 2, gz.len() - 8, gz.len() - 1] {
         assert!(decode(&gz[..cut], 4096).is_err(), "cut at {cut}");
     }
+    // Cut in a header (the fixed part, or a file name): said so.
+    let named = member(&text(3), FNAME, 0);
+    for (gz, cut) in [(&gz, 1), (&gz, 5), (&gz, 9), (&named, 14)] {
+        let err = decode(&gz[..cut], 4096).unwrap_err();
+        assert!(err.to_string().contains("cut short in the header"), "cut at {cut}: {err}");
+    }
     assert!(decode(&[], 4096).is_err(), "no member");
     let mut garbage = gz.clone();
     garbage.extend_from_slice(b"trailing garbage");
     let err = decode(&garbage, 4096).unwrap_err();
     assert!(err.to_string().contains("not a gzip member"), "{err}");
-    let mut hcrc = member(&text(3), super::FHCRC, 0);
+    let mut hcrc = member(&text(3), FHCRC, 0);
     hcrc[10] ^= 0xff;
     let err = decode(&hcrc, 4096).unwrap_err();
     assert!(err.to_string().contains("header checksum"), "{err}");
