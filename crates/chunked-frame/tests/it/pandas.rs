@@ -522,3 +522,17 @@ fn values_whose_sum_overflows_have_the_variance_of_their_spread() {
         assert_eq!(got.row(1)[3], f(1e308), "blocksize {blocksize}");
     }
 }
+
+#[test]
+fn a_boolean_listed_in_na_values_is_null_in_a_bool_column() {
+    // pandas 3.1: `na_values=["False"]` reads b as [True, NaN, True].
+    let file = TempCsv::new("na-bool.csv", b"b,n\nTrue,1\nFalse,2\ntrue,3\n");
+    for options in [
+        CsvOptions::default().na_values(&["False"]),
+        CsvOptions::default().na_values(&["False"]).dtype("b", DType::Bool),
+    ] {
+        let got = read(&file, options);
+        assert_eq!(dtypes(&got)[0], DType::Bool);
+        assert_eq!(column(&got, "b"), [Value::Bool(true), Value::Null, Value::Bool(true)]);
+    }
+}
