@@ -94,4 +94,21 @@ fn a_frame_unlike_the_declared_schema_is_an_error_naming_both() {
         schema(&[("k", DType::Str), ("v2", DType::Float64)]),
     );
     assert_eq!(widened.compute(&Executor::sequential()).unwrap().height(), 20);
+    // ... but a number may not stand for a string, nor a string for a
+    // number.
+    for declared in [DType::Str, DType::Bool] {
+        let typed = read_csv(f.path(), CsvOptions::default()).unwrap().map_partitions(
+            "double",
+            doubled,
+            schema(&[("k", DType::Str), ("v2", declared)]),
+        );
+        let err = typed.compute(&Executor::sequential()).unwrap_err();
+        assert!(err.to_string().contains("returned columns [k: string, v2: int64]"), "{declared}: {err}");
+    }
+    let numbered = read_csv(f.path(), CsvOptions::default()).unwrap().map_partitions(
+        "double",
+        doubled,
+        schema(&[("k", DType::Int64), ("v2", DType::Int64)]),
+    );
+    assert!(numbered.compute(&Executor::sequential()).is_err());
 }
