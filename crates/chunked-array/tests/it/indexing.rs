@@ -353,3 +353,19 @@ fn a_reshape_into_too_many_blocks_takes_larger_ones() {
     assert_eq!(cut.iter().sum::<usize>(), rows / 2);
     assert_eq!(y.chunks()[1], vec![4]);
 }
+
+/// A block of a consumer that spans the join of two concatenated parts
+/// gets each part's rows in their places (the blocks of a concatenation
+/// itself never span a join; a rechunk's do).
+#[test]
+fn a_block_across_the_join_of_a_concatenation_holds_each_part_in_its_place() {
+    let (x, y) = (grid(&[3, 4]), grid(&[5, 4]).mapv(|v| v + 100.0));
+    let want = dense_concatenate(Axis(0), &[x.view(), y.view()]).unwrap();
+    for c in [1, 2, 3] {
+        let a = concatenate(&[from_array(&x, c).unwrap(), from_array(&y, c).unwrap()], 0).unwrap();
+        for rows in [vec![8], vec![2, 4, 2], vec![5, 3]] {
+            let r = a.rechunk(Chunks::Explicit(vec![rows.clone(), vec![4]])).unwrap();
+            assert_eq!(eval(&r), want, "blocks of {c}, rechunked to rows {rows:?}");
+        }
+    }
+}

@@ -644,3 +644,24 @@ fn joins_and_new_axes_take_negative_axes_and_none_as_numpy() {
         assert!(matches!(x.expand_dims(..), Err(ArrayError::InvalidParameter { .. })));
     }
 }
+
+/// `sign` and `clip` at zeros and at the bounds, as numpy 2 gives them:
+/// `np.sign([-2., -0., 0., 3., np.nan])` is `[-1., 0., 0., 1., nan]`
+/// (both zeros positive); `np.clip` keeps a value equal to a bound, with
+/// its zero's sign: `np.clip([-0., 0.], 0., 1.)` is `[-0., 0.]` and
+/// `np.clip([0., -0.], -1., -0.)` is `[0., -0.]` (checked with
+/// `np.signbit`).
+#[test]
+fn sign_and_clip_at_zeros_and_bounds_equal_numpy() {
+    let bits = |v: &ArrayD<f64>| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+    let of =
+        |v: Vec<f64>| from_array(&ArrayD::from_shape_vec(ndarray::IxDyn(&[v.len()]), v).unwrap(), 2).unwrap();
+    // (The sign of the zero numpy gives for -0. is not checked here.)
+    let s = eval(&of(vec![-2.0, -0.0, 0.0, 3.0, f64::NAN]).sign());
+    assert_eq!(s.iter().take(4).copied().collect::<Vec<_>>(), [-1.0, 0.0, 0.0, 1.0], "{s}");
+    assert!(s.iter().nth(4).is_some_and(|x| x.is_nan()), "{s}");
+    let c = eval(&of(vec![-0.0, 0.0]).clip(0.0, 1.0).unwrap());
+    assert_eq!(bits(&c), [(-0.0f64).to_bits(), 0.0f64.to_bits()]);
+    let c = eval(&of(vec![0.0, -0.0]).clip(-1.0, -0.0).unwrap());
+    assert_eq!(bits(&c), [0.0f64.to_bits(), (-0.0f64).to_bits()]);
+}
