@@ -275,7 +275,8 @@ def field(x):
 
 # Models whose state trackers are compared (trackers.csv), and the trackers
 # by the names `cargo xtask sim --tracker` takes.
-TRACKED = ["blocking_tandem", "heavy_blocking", "reneging", "waiting_change", "processor_sharing", "priorities"]
+TRACKED = ["blocking_tandem", "heavy_blocking", "reneging", "waiting_change", "processor_sharing", "priorities",
+           "downstream_class_change"]
 TRACKERS = {
     "system": lambda: ciw.trackers.SystemPopulation(),
     "node": lambda: ciw.trackers.NodePopulation(),
