@@ -331,6 +331,12 @@ fn a_system_capacity_rejects_arrivals_as_in_ciw() {
 }
 
 #[test]
+fn customers_who_renege_to_the_exit_make_room_under_a_system_capacity_as_in_ciw() {
+    // A capacity of 4 at one busy node whose waiting customers renege.
+    assert_same_records("system_capacity_reneging");
+}
+
+#[test]
 fn a_node_with_zero_servers_keeps_its_customers_as_in_ciw() {
     assert_same_records("zero_servers");
 }
