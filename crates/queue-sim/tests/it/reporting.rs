@@ -5,6 +5,9 @@ use std::sync::{Arc, Mutex};
 
 use queue_sim::{Network, Simulation, Stop};
 
+/// What a progress function was told: the clock, and the count so far.
+type Told = Arc<Mutex<Vec<(f64, Option<u64>)>>>;
+
 #[test]
 fn records_taken_out_between_runs_are_the_records_of_one_run_in_pieces() {
     let net = Network::mmc(0.9, 1.0, 1);
@@ -25,7 +28,7 @@ fn records_taken_out_between_runs_are_the_records_of_one_run_in_pieces() {
 
 #[test]
 fn progress_is_told_the_clock_every_65536_events_and_the_count_when_running_to_one() {
-    let seen: Arc<Mutex<Vec<(f64, Option<u64>)>>> = Arc::default();
+    let seen: Told = Arc::default();
     let log = Arc::clone(&seen);
     let net = Network::mmc(0.9, 1.0, 1);
     let mut sim = Simulation::new(&net, 0).unwrap().with_progress(move |now, counted| {
