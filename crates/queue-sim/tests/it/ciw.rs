@@ -1005,3 +1005,24 @@ fn schedules_with_priority_preemption_and_server_priorities_equal_ciw_record_for
     // the least busy.
     assert_same_records("schedule_server_priority");
 }
+
+#[test]
+fn runs_paused_just_before_simultaneous_events_equal_ciw_paused_there() {
+    // MODEL_paused.csv: Ciw's records of one simulation run to each of
+    // golden.py's PAUSES in turn, most of them half a unit before an
+    // instant where events tie. Ciw chooses among the tied events again at
+    // the start of every simulate call, a draw the whole run does not
+    // make, so the records differ from the whole run's after the first
+    // pause; the engine makes the same draws.
+    for model in ["ties_deterministic", "ties_schedules"] {
+        let net = golden_model(model);
+        let mut sim = Simulation::ciw(&net, 7).unwrap();
+        for t in [10.5, 11.5, 20.5, 35.5, 50.5, 99.5, 150.5, 200.0] {
+            sim.run_until(t).unwrap();
+        }
+        let ours = as_rows(&net, &sim.records_in_ciw_order(None));
+        let theirs = ciw_rows_in_order(&format!("{model}_paused"));
+        assert_eq!(ours, theirs, "{model}, paused");
+        assert_ne!(theirs, ciw_rows_in_order(model), "{model}: the pauses change Ciw's records");
+    }
+}
