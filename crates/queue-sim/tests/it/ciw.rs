@@ -1026,3 +1026,12 @@ fn runs_paused_just_before_simultaneous_events_equal_ciw_paused_there() {
         assert_ne!(theirs, ciw_rows_in_order(model), "{model}: the pauses change Ciw's records");
     }
 }
+
+#[test]
+fn ties_whose_only_source_is_a_service_or_a_patience_are_broken_as_ciw_breaks_them() {
+    // Continuous arrivals in batches: the customers of a batch end their
+    // services (exactly 2, a uniform between 2 and 2) or give up (exactly
+    // 1.5, a triangular between 1.5 and 1.5) at one instant.
+    assert_same_records("ties_service_atoms");
+    assert_same_records("ties_reneging_atoms");
+}
