@@ -1028,10 +1028,13 @@ fn runs_paused_just_before_simultaneous_events_equal_ciw_paused_there() {
 }
 
 #[test]
-fn ties_whose_only_source_is_a_service_or_a_patience_are_broken_as_ciw_breaks_them() {
+fn ties_of_services_patience_and_changes_of_class_are_broken_as_ciw_breaks_them() {
     // Continuous arrivals in batches: the customers of a batch end their
     // services (exactly 2, a uniform between 2 and 2) or give up (exactly
     // 1.5, a triangular between 1.5 and 1.5) at one instant.
     assert_same_records("ties_service_atoms");
     assert_same_records("ties_reneging_atoms");
+    // Changes of class while waiting (exactly 1 and 2) on the instants of
+    // arrivals (every 1).
+    assert_same_records("ties_class_change_atoms");
 }
