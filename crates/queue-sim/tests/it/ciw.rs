@@ -1028,7 +1028,7 @@ fn runs_paused_just_before_simultaneous_events_equal_ciw_paused_there() {
 }
 
 #[test]
-fn ties_of_services_patience_and_changes_of_class_are_broken_as_ciw_breaks_them() {
+fn ties_of_services_patience_changes_of_class_and_arrivals_are_broken_as_ciw_breaks_them() {
     // Continuous arrivals in batches: the customers of a batch end their
     // services (exactly 2, a uniform between 2 and 2) or give up (exactly
     // 1.5, a triangular between 1.5 and 1.5) at one instant.
@@ -1037,4 +1037,6 @@ fn ties_of_services_patience_and_changes_of_class_are_broken_as_ciw_breaks_them(
     // Changes of class while waiting (exactly 1 and 2) on the instants of
     // arrivals (every 1).
     assert_same_records("ties_class_change_atoms");
+    // Two classes arriving at one node at once, listed out of name order.
+    assert_same_records("ties_arrival_classes");
 }
