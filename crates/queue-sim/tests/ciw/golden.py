@@ -275,7 +275,8 @@ def field(x):
 
 # Models whose state trackers are compared (trackers.csv), and the trackers
 # by the names `cargo xtask sim --tracker` takes.
-TRACKED = ["blocking_tandem", "heavy_blocking", "reneging", "waiting_change", "processor_sharing", "priorities"]
+TRACKED = ["blocking_tandem", "heavy_blocking", "reneging", "waiting_change", "processor_sharing", "priorities",
+           "downstream_class_change"]
 TRACKERS = {
     "system": lambda: ciw.trackers.SystemPopulation(),
     "node": lambda: ciw.trackers.NodePopulation(),
@@ -404,6 +405,45 @@ def simultaneous():
         w.writerows(rows)
 
 
+def write_records(out, Q, names):
+    """Q's records, in get_all_records order, to the file `out`."""
+    with open(out, "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["id_number", "customer_class", "node", "arrival_date", "waiting_time",
+                    "service_start_date", "service_time", "service_end_date", "time_blocked",
+                    "exit_date", "destination", "queue_size_at_arrival", "queue_size_at_departure",
+                    "server_id", "record_type", "original_customer_class"])
+        for r in Q.get_all_records():
+            w.writerow([r.id_number, names.index(r.customer_class), r.node, field(r.arrival_date),
+                        field(r.waiting_time), field(r.service_start_date), field(r.service_time),
+                        field(r.service_end_date), field(r.time_blocked), field(r.exit_date),
+                        field(r.destination), r.queue_size_at_arrival, field(r.queue_size_at_departure),
+                        field(r.server_id), r.record_type, names.index(r.original_customer_class)])
+
+
+# Models run paused (MODEL_paused.csv), and where: just before instants
+# with simultaneous events, where Ciw draws its choice again at the start
+# of every simulate call.
+PAUSED = ["ties_deterministic", "ties_schedules"]
+PAUSES = [10.5, 11.5, 20.5, 35.5, 50.5, 99.5, 150.5, MAX_TIME]
+
+
+def paused():
+    """MODEL_paused.csv for each model of PAUSED: its records (as MODEL.csv)
+    after ciw.seed(SEED) and simulate_until_max_time at each of PAUSES in
+    turn, in one simulation."""
+    for name in PAUSED:
+        with open(name + ".toml", "rb") as f:
+            model = tomllib.load(f)
+        model["_process"] = False
+        names = sorted(c["name"] for c in model["classes"])
+        ciw.seed(SEED)
+        Q = simulation(model)
+        for t in PAUSES:
+            Q.simulate_until_max_time(t)
+        write_records(name + "_paused.csv", Q, names)
+
+
 def main():
     """Writes every golden file of this folder."""
     utilisation = []
@@ -419,18 +459,7 @@ def main():
         Q = simulation(model)
         Q.simulate_until_max_time(MAX_TIME)
         out = path.replace(".toml", ".csv")
-        with open(out, "w", newline="") as f:
-            w = csv.writer(f)
-            w.writerow(["id_number", "customer_class", "node", "arrival_date", "waiting_time",
-                        "service_start_date", "service_time", "service_end_date", "time_blocked",
-                        "exit_date", "destination", "queue_size_at_arrival", "queue_size_at_departure",
-                        "server_id", "record_type", "original_customer_class"])
-            for r in Q.get_all_records():
-                w.writerow([r.id_number, names.index(r.customer_class), r.node, field(r.arrival_date),
-                            field(r.waiting_time), field(r.service_start_date), field(r.service_time),
-                            field(r.service_end_date), field(r.time_blocked), field(r.exit_date),
-                            field(r.destination), r.queue_size_at_arrival, field(r.queue_size_at_departure),
-                            field(r.server_id), r.record_type, names.index(r.original_customer_class)])
+        write_records(out, Q, names)
         print(out, len(Q.get_all_records()), "records")
         model_name = path.replace(".toml", "")
         for i, nd in enumerate(Q.transitive_nodes):
@@ -452,6 +481,7 @@ def main():
                            repr(max(waits)), repr(Q.current_time)])
 
     simultaneous()
+    paused()
     trackers()
     deadlocks()
     servers_and_individuals()

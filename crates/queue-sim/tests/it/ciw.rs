@@ -331,6 +331,12 @@ fn a_system_capacity_rejects_arrivals_as_in_ciw() {
 }
 
 #[test]
+fn customers_who_renege_to_the_exit_make_room_under_a_system_capacity_as_in_ciw() {
+    // A capacity of 4 at one busy node whose waiting customers renege.
+    assert_same_records("system_capacity_reneging");
+}
+
+#[test]
 fn a_node_with_zero_servers_keeps_its_customers_as_in_ciw() {
     assert_same_records("zero_servers");
 }
@@ -851,11 +857,15 @@ fn processor_sharing_equals_ciw_record_for_record() {
 #[test]
 fn state_trackers_equal_ciws_history_and_state_probabilities() {
     // trackers.csv: per model and tracker, Ciw's history and its
-    // state_probabilities over (0, 200) and (50, 150), seed 7.
+    // state_probabilities over (0, 200) and (50, 150), seed 7. Seven
+    // models (downstream_class_change: customers change class while
+    // waiting at node 1, which moves them between the columns of node 1's
+    // row of a NodeClassMatrix), seven trackers each.
     let rows: Vec<csv::StringRecord> = golden_csv("trackers").records().map(Result::unwrap).collect();
     let mut pairs: Vec<(String, String)> = rows.iter().map(|r| (r[0].to_owned(), r[1].to_owned())).collect();
     pairs.dedup();
-    assert!(pairs.len() >= 35, "{}", pairs.len());
+    assert_eq!(pairs.len(), 49);
+    assert!(pairs.iter().any(|(m, t)| m == "downstream_class_change" && t == "node_class"));
     for (model, label) in pairs {
         let net = golden_model(&model);
         let tracker = queue_sim::Tracker::parse(&label).unwrap();
@@ -994,4 +1004,39 @@ fn schedules_with_priority_preemption_and_server_priorities_equal_ciw_record_for
     // priority; free servers of each new shift chosen by the highest id or
     // the least busy.
     assert_same_records("schedule_server_priority");
+}
+
+#[test]
+fn runs_paused_just_before_simultaneous_events_equal_ciw_paused_there() {
+    // MODEL_paused.csv: Ciw's records of one simulation run to each of
+    // golden.py's PAUSES in turn, most of them half a unit before an
+    // instant where events tie. Ciw chooses among the tied events again at
+    // the start of every simulate call, a draw the whole run does not
+    // make, so the records differ from the whole run's after the first
+    // pause; the engine makes the same draws.
+    for model in ["ties_deterministic", "ties_schedules"] {
+        let net = golden_model(model);
+        let mut sim = Simulation::ciw(&net, 7).unwrap();
+        for t in [10.5, 11.5, 20.5, 35.5, 50.5, 99.5, 150.5, 200.0] {
+            sim.run_until(t).unwrap();
+        }
+        let ours = as_rows(&net, &sim.records_in_ciw_order(None));
+        let theirs = ciw_rows_in_order(&format!("{model}_paused"));
+        assert_eq!(ours, theirs, "{model}, paused");
+        assert_ne!(theirs, ciw_rows_in_order(model), "{model}: the pauses change Ciw's records");
+    }
+}
+
+#[test]
+fn ties_of_services_patience_changes_of_class_and_arrivals_are_broken_as_ciw_breaks_them() {
+    // Continuous arrivals in batches: the customers of a batch end their
+    // services (exactly 2, a uniform between 2 and 2) or give up (exactly
+    // 1.5, a triangular between 1.5 and 1.5) at one instant.
+    assert_same_records("ties_service_atoms");
+    assert_same_records("ties_reneging_atoms");
+    // Changes of class while waiting (exactly 1 and 2) on the instants of
+    // arrivals (every 1).
+    assert_same_records("ties_class_change_atoms");
+    // Two classes arriving at one node at once, listed out of name order.
+    assert_same_records("ties_arrival_classes");
 }

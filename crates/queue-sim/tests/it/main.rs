@@ -18,6 +18,7 @@ mod preempt_off_duty;
 mod priorities;
 mod properties;
 mod reneging;
+mod reporting;
 mod routers;
 mod routing;
 mod runaway;

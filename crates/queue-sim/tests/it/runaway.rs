@@ -679,3 +679,39 @@ fn arrivals_that_stall_the_clock_name_their_node_and_class_among_several() {
     let err = simulate(&net, RngKind::Pcg, 0, Stop::MaxTime(1.0)).unwrap_err();
     assert!(matches!(err, SimError::Stalled { node: 1, class: 0, time: 0.0, .. }), "{err:?}");
 }
+
+#[test]
+fn a_node_no_customer_arrives_at_from_outside_does_not_hide_a_deadlock_at_the_arrival_node() {
+    // Two classes, two nodes; only the second class arrives from outside,
+    // at node 0, which has two places and no server. Node 1 is an ordinary
+    // node nobody reaches. After two customers nothing is ever accepted
+    // again: only node 0 takes arrivals, and it is full and dead, so the
+    // run stops with a deadlock at node 0 at once, whether or not node 1
+    // could serve (it has nobody to serve). The same with the arrivals at
+    // node 1 (no server, two places) and an idle node 0.
+    for arrival_node in [0, 1] {
+        let mut nodes = vec![node(Servers::Finite(1), None), node(Servers::Finite(1), None)];
+        nodes[arrival_node] = node(Servers::Finite(0), Some(2));
+        let class = |arrives: bool| {
+            let at_nodes = (0..2)
+                .map(|i| {
+                    let arrival = (arrives && i == arrival_node).then(|| Distribution::exponential(1.0));
+                    at(arrival, Distribution::exponential(1.0))
+                })
+                .collect();
+            CustomerClass::new(
+                if arrives { "Arriving" } else { "Never" }.to_owned(),
+                at_nodes,
+                vec![vec![0.0; 2]; 2],
+            )
+        };
+        let net = Network::new(nodes, vec![class(false), class(true)]);
+        let mut sim = Simulation::new(&net, 0).unwrap().with_event_budget(1_000_000);
+        let err = sim.run(Stop::MaxAccepted(5)).unwrap_err();
+        let SimError::Deadlock { node, count: "be accepted", .. } = err else {
+            panic!("arrivals at node {arrival_node}: {err:?}")
+        };
+        assert_eq!(node, arrival_node);
+        assert_eq!(sim.accepted(), 2);
+    }
+}
