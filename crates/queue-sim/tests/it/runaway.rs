@@ -715,3 +715,27 @@ fn a_node_no_customer_arrives_at_from_outside_does_not_hide_a_deadlock_at_the_ar
         assert_eq!(sim.accepted(), 2);
     }
 }
+
+#[test]
+fn a_slotted_node_whose_slots_are_all_empty_never_lets_a_count_be_reached() {
+    // Slots of size 0 serve nobody: customers there never complete, so a
+    // run to a count of completed customers is refused up front; one slot
+    // of size 2 in the cycle serves them.
+    let model = |sizes: &str| {
+        Network::from_toml_str(&format!(
+            r#"
+            [[nodes]]
+            servers = {{ slotted = {{ slots = [1.0, 2.0], slot_sizes = {sizes} }} }}
+            [[classes]]
+            name = "a"
+            nodes = [ {{ arrival = {{ type = "exponential", rate = 0.5 }}, service = {{ type = "exponential", rate = 2.0 }} }} ]
+            "#
+        ))
+        .unwrap()
+    };
+    let mut sim = Simulation::new(&model("[0, 0]"), 0).unwrap();
+    assert!(matches!(sim.run(Stop::MaxCustomers(5)), Err(SimError::NoExit { class: 0, node: 0 })));
+    let mut sim = Simulation::new(&model("[0, 2]"), 0).unwrap();
+    sim.run(Stop::MaxCustomers(5)).unwrap();
+    assert_eq!(sim.completed(), 5);
+}
