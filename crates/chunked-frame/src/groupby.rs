@@ -159,6 +159,12 @@ impl Default for Stats {
 }
 
 impl Stats {
+    /// Whether finite values' float sum overflowed (values near f64::MAX;
+    /// an int column's sum is `isum`, and its float fields stay unused).
+    fn sum_overflowed(&self) -> bool {
+        self.count > 0 && !self.sum.is_finite() && self.min.is_finite() && self.max.is_finite()
+    }
+
     /// Chan, Golub and LeVeque's pairwise merge.
     fn merge(&mut self, o: &Stats) {
         if o.count == 0 {
@@ -391,8 +397,7 @@ pub(crate) fn partial(frame: &DataFrame, spec: &Spec) -> Result<Partial> {
             if s.count > 0 {
                 let sum = if out.ints[c] { s.isum as f64 } else { s.sum };
                 s.mean = sum / s.count as f64;
-                // Finite values whose sum overflowed (near f64::MAX).
-                overflowed |= !sum.is_finite() && s.min.is_finite() && s.max.is_finite();
+                overflowed |= s.sum_overflowed();
             }
         }
         if overflowed {
@@ -420,9 +425,8 @@ pub(crate) fn partial(frame: &DataFrame, spec: &Spec) -> Result<Partial> {
 /// second pass over the rows, taken only when some sum overflowed.
 #[cold]
 fn overflowed_means(stats: &mut [Stats], m: usize, c: usize, col: &Column, group_of: &[usize]) {
-    let over = |s: &Stats| !s.sum.is_finite() && s.min.is_finite() && s.max.is_finite() && s.count > 0;
     let mut means: Vec<Option<f64>> =
-        (0..stats.len() / m.max(1)).map(|g| over(&stats[g * m + c]).then_some(0.0)).collect();
+        (0..stats.len() / m.max(1)).map(|g| stats[g * m + c].sum_overflowed().then_some(0.0)).collect();
     for (i, &g) in group_of.iter().enumerate() {
         if let (Some(Some(mean)), Some(x)) = (means.get_mut(g), col.f64_at(i))
             && !x.is_nan()
