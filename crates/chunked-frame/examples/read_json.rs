@@ -9,10 +9,17 @@
 //! `quantileQ`, `nunique`, `first`, `last`), the group-by's result instead
 //! (`tests/pandas/fuzz.py --groupby`); with `merge RIGHT KEYS HOW` after
 //! the delimiter, the file merged with the CSV file RIGHT (read whole) on
-//! KEYS (joined by `,`), HOW `inner` or `left` (`fuzz.py --merge`).
+//! KEYS (joined by `,`), HOW `inner` or `left` (`fuzz.py --merge`); with
+//! `query OPS` after the delimiter, the file after the operations OPS, a
+//! JSON list of `["filter", E]`, `["with", NAME, E]` and `["select",
+//! [NAMES]]` where an expression E is `{"col": NAME}`, `{"lit": VALUE}` or
+//! `[OP, E, ...]` (`add` `sub` `mul` `div` `eq` `ne` `lt` `le` `gt` `ge`
+//! `and` `or` `not` `is_null`, `["isin", E, [VALUES]]`, `["between", E,
+//! LOW, HIGH]`) (`fuzz.py --query`).
 
 use chunked_frame::{
-    Agg, CsvOptions, JoinOptions, JoinType, LazyFrame, ParquetOptions, Value, read_csv, read_parquet,
+    Agg, CsvOptions, Expr, JoinOptions, JoinType, LazyFrame, ParquetOptions, Value, col, read_csv,
+    read_parquet,
 };
 use executors::{Executor, Strategy};
 use serde_json::{Map, json};
@@ -54,6 +61,13 @@ fn main() {
                     .and_then(|f| f.compute(&exec))
             })
         }
+        (Some(word), Some(ops)) if word == "query" => match parse_ops(ops) {
+            Ok(ops) => frame.map(|f| ops.into_iter().fold(f, |f, op| op(f))).and_then(|f| f.compute(&exec)),
+            Err(e) => {
+                eprintln!("OPS: {e}");
+                std::process::exit(2);
+            }
+        },
         (Some(keys), Some(aggs)) => match parse_aggs(aggs) {
             Ok(aggs) => frame.and_then(|f| grouped(&f, keys, &aggs, &exec)),
             Err(e) => {
@@ -131,4 +145,97 @@ fn grouped(
     let keys: Vec<&str> = keys.split(',').collect();
     let aggs: Vec<(&str, Agg)> = aggs.iter().map(|(c, a)| (c.as_str(), *a)).collect();
     frame.clone().groupby(&keys).agg(&aggs).compute(exec)
+}
+
+/// One step of a query.
+type Op = Box<dyn FnOnce(LazyFrame) -> LazyFrame>;
+
+/// A JSON list of query steps.
+fn parse_ops(text: &str) -> Result<Vec<Op>, String> {
+    let ops: serde_json::Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
+    let ops = ops.as_array().ok_or("OPS is not a list")?;
+    ops.iter()
+        .map(|op| {
+            let op = op.as_array().ok_or_else(|| format!("{op} is not a list"))?;
+            let word = op.first().and_then(serde_json::Value::as_str).ok_or("an op without a name")?;
+            Ok(match (word, &op[1..]) {
+                ("filter", [e]) => {
+                    let e = parse_expr(e)?;
+                    Box::new(move |f: LazyFrame| f.filter(e)) as Op
+                }
+                ("with", [serde_json::Value::String(name), e]) => {
+                    let (name, e) = (name.clone(), parse_expr(e)?);
+                    Box::new(move |f: LazyFrame| f.with_column(&name, e))
+                }
+                ("select", [serde_json::Value::Array(names)]) => {
+                    let names: Vec<String> = names
+                        .iter()
+                        .map(|n| n.as_str().map(str::to_owned).ok_or("a name"))
+                        .collect::<Result<_, _>>()?;
+                    Box::new(move |f: LazyFrame| {
+                        f.select(&names.iter().map(String::as_str).collect::<Vec<_>>())
+                    })
+                }
+                _ => return Err(format!("unknown op {op:?}")),
+            })
+        })
+        .collect()
+}
+
+/// A JSON constant as a value (`3` an int, `3.0` a float).
+fn parse_value(v: &serde_json::Value) -> Result<Value, String> {
+    Ok(match v {
+        serde_json::Value::Null => Value::Null,
+        serde_json::Value::Bool(b) => Value::Bool(*b),
+        serde_json::Value::String(s) => Value::Str(s.clone()),
+        serde_json::Value::Number(n) => match n.as_i64() {
+            Some(i) => Value::Int(i),
+            None => Value::Float(n.as_f64().ok_or("a number")?),
+        },
+        serde_json::Value::Object(o) if o.contains_key("float") => {
+            Value::Float(o["float"].as_str().and_then(|t| t.parse().ok()).ok_or("a float's text")?)
+        }
+        other => return Err(format!("{other} is not a value")),
+    })
+}
+
+/// An expression from its JSON form.
+fn parse_expr(e: &serde_json::Value) -> Result<Expr, String> {
+    if let Some(name) = e.get("col").and_then(serde_json::Value::as_str) {
+        return Ok(col(name));
+    }
+    if let Some(v) = e.get("lit") {
+        return Ok(Expr::Lit(parse_value(v)?));
+    }
+    let parts = e.as_array().ok_or_else(|| format!("{e} is not an expression"))?;
+    let word = parts.first().and_then(serde_json::Value::as_str).ok_or("an expression without a name")?;
+    let arg =
+        |i: usize| parts.get(i).ok_or_else(|| format!("{word} wants argument {i}")).and_then(parse_expr);
+    Ok(match word {
+        "add" => arg(1)? + arg(2)?,
+        "sub" => arg(1)? - arg(2)?,
+        "mul" => arg(1)? * arg(2)?,
+        "div" => arg(1)? / arg(2)?,
+        "eq" => arg(1)?.eq(arg(2)?),
+        "ne" => arg(1)?.ne(arg(2)?),
+        "lt" => arg(1)?.lt(arg(2)?),
+        "le" => arg(1)?.le(arg(2)?),
+        "gt" => arg(1)?.gt(arg(2)?),
+        "ge" => arg(1)?.ge(arg(2)?),
+        "and" => arg(1)?.and(arg(2)?),
+        "or" => arg(1)?.or(arg(2)?),
+        "not" => arg(1)?.not(),
+        "is_null" => arg(1)?.is_null(),
+        "isin" => {
+            let values = parts.get(2).and_then(serde_json::Value::as_array).ok_or("isin wants a list")?;
+            arg(1)?.isin(values.iter().map(parse_value).collect::<Result<Vec<_>, _>>()?)
+        }
+        "between" => {
+            let bound = |i: usize| {
+                parts.get(i).ok_or("between wants two bounds").map_err(String::from).and_then(parse_value)
+            };
+            arg(1)?.between(bound(2)?, bound(3)?)
+        }
+        _ => return Err(format!("unknown expression {word:?}")),
+    })
 }

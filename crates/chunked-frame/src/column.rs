@@ -130,6 +130,21 @@ impl Column {
         }
     }
 
+    /// `n` rows of the constant `v` (`None` for null, which has no type).
+    pub(crate) fn constant(v: &Value, n: usize) -> Option<Column> {
+        Some(match v {
+            Value::Int(x) => Self::Int64 { values: vec![*x; n], valid: Vec::new() },
+            // A NaN is missing, as in pandas.
+            Value::Float(x) => Self::Float64 {
+                values: vec![*x; n],
+                valid: if x.is_nan() { vec![false; n] } else { Vec::new() },
+            },
+            Value::Bool(b) => Self::Bool { values: vec![*b; n], valid: Vec::new() },
+            Value::Str(s) => Self::Str { dict: vec![s.clone()], codes: vec![0; n] },
+            Value::Null => return None,
+        })
+    }
+
     /// Row `i` as a value.
     pub fn get(&self, i: usize) -> Value {
         if self.is_null(i) {

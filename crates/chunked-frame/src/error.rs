@@ -83,6 +83,20 @@ pub enum FrameError {
         /// The name.
         name: String,
     },
+    /// Integer arithmetic in an expression left int64 (pandas wraps
+    /// around silently; this refuses).
+    #[error(
+        "integer overflow in {expression}: {left} and {right} give a result outside int64 \
+         (make a side a float, e.g. multiply it by lit(1.0), for float arithmetic)"
+    )]
+    IntegerOverflow {
+        /// The expression.
+        expression: String,
+        /// Its left operand's value.
+        left: i64,
+        /// Its right operand's value.
+        right: i64,
+    },
     /// A query names a column the data does not have.
     #[error("unknown column {name:?}; the columns are: {}", available.join(", "))]
     UnknownColumn {

@@ -14,7 +14,7 @@ use std::collections::HashSet;
 use std::fmt;
 
 use crate::column::{Column, DataFrame, NULL_CODE, Value};
-use crate::dtype::DType;
+use crate::dtype::{DType, Schema};
 use crate::error::{FrameError, Result};
 
 /// An expression; build with [`col`], [`lit`] and the methods here.
@@ -187,6 +187,50 @@ impl Expr {
         out
     }
 
+    /// The type of the column this expression makes over rows of
+    /// `schema` (columns checked to exist first): a column's own, a
+    /// constant's, int64 for `+`, `-` and `*` of integers and booleans
+    /// (bool of two booleans), float64 for other arithmetic, bool for
+    /// conditions. Refuses what evaluating would refuse for types alone:
+    /// arithmetic on text, `-` and `/` of two booleans, a null constant.
+    pub(crate) fn dtype(&self, schema: &Schema) -> Result<DType> {
+        Ok(match self {
+            Expr::Col(c) => schema.index_of(c).map_or(DType::Str, |i| schema.fields[i].dtype),
+            Expr::Lit(v) => match v {
+                Value::Int(_) => DType::Int64,
+                Value::Float(_) => DType::Float64,
+                Value::Bool(_) => DType::Bool,
+                Value::Str(_) => DType::Str,
+                Value::Null => {
+                    return Err(FrameError::Type {
+                        column: self.to_string(),
+                        dtype: DType::Float64,
+                        operation: "a column of a null constant (it has no type)".into(),
+                    });
+                }
+            },
+            Expr::Arith(a, op, b) => {
+                let side = |x: &Expr| match x {
+                    Expr::Lit(Value::Null) => Ok(DType::Float64),
+                    x => x.dtype(schema),
+                };
+                match (side(a)?, side(b)?) {
+                    (DType::Str, _) => return Err(type_error(a, DType::Str, "arithmetic")),
+                    (_, DType::Str) => return Err(type_error(b, DType::Str, "arithmetic")),
+                    (DType::Bool, DType::Bool) if matches!(op, ArithOp::Sub | ArithOp::Div) => {
+                        return Err(type_error(self, DType::Bool, "subtraction or division of two booleans"));
+                    }
+                    (DType::Bool, DType::Bool) => DType::Bool,
+                    (DType::Int64 | DType::Bool, DType::Int64 | DType::Bool) if *op != ArithOp::Div => {
+                        DType::Int64
+                    }
+                    _ => DType::Float64,
+                }
+            }
+            _ => DType::Bool,
+        })
+    }
+
     fn visit(&self, f: &mut dyn FnMut(&Expr)) {
         f(self);
         match self {
@@ -282,29 +326,9 @@ pub(crate) fn eval<'a>(e: &Expr, frame: &'a DataFrame) -> Result<Evaluated<'a>> 
         Expr::Lit(v) => Evaluated::Scalar(v.clone()),
         Expr::Arith(a, op, b) => {
             let n = frame.height();
-            let x = numeric(a, eval(a, frame)?, n)?;
-            let y = numeric(b, eval(b, frame)?, n)?;
-            let f = match op {
-                ArithOp::Add => |p: f64, q: f64| p + q,
-                ArithOp::Sub => |p: f64, q: f64| p - q,
-                ArithOp::Mul => |p: f64, q: f64| p * q,
-                ArithOp::Div => |p: f64, q: f64| p / q,
-            };
-            let mut values = Vec::with_capacity(n);
-            let mut valid = Vec::with_capacity(n);
-            for i in 0..n {
-                match (x[i], y[i]) {
-                    (Some(p), Some(q)) => {
-                        values.push(f(p, q));
-                        valid.push(true);
-                    }
-                    _ => {
-                        values.push(f64::NAN);
-                        valid.push(false);
-                    }
-                }
-            }
-            Evaluated::Column(Cow::Owned(Column::Float64 { values, valid }))
+            let x = numbers(a, eval(a, frame)?, n)?;
+            let y = numbers(b, eval(b, frame)?, n)?;
+            Evaluated::Column(Cow::Owned(arithmetic(e, *op, x, y)?))
         }
         Expr::Cmp(a, op, b) => Evaluated::Mask(compare(a, b, *op, frame)?),
         Expr::IsIn(a, values) => {
@@ -319,18 +343,33 @@ pub(crate) fn eval<'a>(e: &Expr, frame: &'a DataFrame) -> Result<Evaluated<'a>> 
                         let hit: Vec<bool> = dict.iter().map(|s| wanted.contains(s.as_str())).collect();
                         Evaluated::Mask(codes.iter().map(|&c| c != NULL_CODE && hit[c as usize]).collect())
                     }
+                    // Exact: an integer is in the list when the list holds
+                    // it, or holds a float of exactly its value, as pandas'
+                    // hash table (not `==`'s nearest-float comparison).
                     other => {
-                        let wanted: Vec<f64> = values
+                        let ints: HashSet<i64> = values
                             .iter()
                             .filter_map(|v| match v {
-                                Value::Int(i) => Some(*i as f64),
-                                Value::Float(x) => Some(*x),
-                                Value::Bool(b) => Some(f64::from(u8::from(*b))),
+                                Value::Int(i) => Some(*i),
+                                Value::Bool(b) => Some(i64::from(*b)),
                                 _ => None,
                             })
                             .collect();
+                        let floats: Vec<f64> = values
+                            .iter()
+                            .filter_map(|v| if let Value::Float(x) = v { Some(*x) } else { None })
+                            .collect();
                         Evaluated::Mask(
-                            (0..n).map(|i| other.f64_at(i).is_some_and(|x| wanted.contains(&x))).collect(),
+                            (0..n)
+                                .map(|i| match other.i64_at(i) {
+                                    Some(x) => {
+                                        ints.contains(&x) || floats.iter().any(|&w| exact_int(w) == Some(x))
+                                    }
+                                    None => other.f64_at(i).is_some_and(|x| {
+                                        floats.contains(&x) || exact_int(x).is_some_and(|x| ints.contains(&x))
+                                    }),
+                                })
+                                .collect(),
                         )
                     }
                 },
@@ -359,6 +398,13 @@ pub(crate) fn eval<'a>(e: &Expr, frame: &'a DataFrame) -> Result<Evaluated<'a>> 
     })
 }
 
+/// The integer a float equals exactly, if any within int64.
+fn exact_int(x: f64) -> Option<i64> {
+    // 2^63 is exact as a float; `as` is exact below it for an integral x.
+    (x.fract() == 0.0 && (-9_223_372_036_854_775_808.0..9_223_372_036_854_775_808.0).contains(&x))
+        .then_some(x as i64)
+}
+
 /// Evaluates a condition.
 pub(crate) fn mask(e: &Expr, frame: &DataFrame) -> Result<Vec<bool>> {
     match eval(e, frame)? {
@@ -374,21 +420,126 @@ pub(crate) fn mask(e: &Expr, frame: &DataFrame) -> Result<Vec<bool>> {
     }
 }
 
-/// Numeric values per row (`None` where null).
-fn numeric(e: &Expr, v: Evaluated<'_>, n: usize) -> Result<Vec<Option<f64>>> {
-    match v {
-        Evaluated::Column(c) => {
-            if c.dtype() == DType::Str {
-                return Err(type_error(e, DType::Str, "arithmetic"));
-            }
-            Ok((0..n).map(|i| c.f64_at(i)).collect())
+/// Numbers per row: integers (int64 columns and constants) kept exact,
+/// booleans (bool columns, conditions and constants) apart for pandas'
+/// boolean arithmetic, floats otherwise; `None` where null.
+enum Numbers {
+    Int(Vec<Option<i64>>),
+    Bool(Vec<Option<bool>>),
+    Float(Vec<Option<f64>>),
+}
+
+impl Numbers {
+    /// As integers, booleans counting 0 and 1 (`None` for floats).
+    fn ints(&self) -> Option<Vec<Option<i64>>> {
+        match self {
+            Numbers::Int(v) => Some(v.clone()),
+            Numbers::Bool(v) => Some(v.iter().map(|b| b.map(i64::from)).collect()),
+            Numbers::Float(_) => None,
         }
-        Evaluated::Scalar(Value::Int(i)) => Ok(vec![Some(i as f64); n]),
-        Evaluated::Scalar(Value::Float(x)) => Ok(vec![Some(x); n]),
-        Evaluated::Scalar(Value::Null) => Ok(vec![None; n]),
-        Evaluated::Scalar(_) => Err(type_error(e, DType::Str, "arithmetic")),
-        Evaluated::Mask(m) => Ok(m.into_iter().map(|b| Some(f64::from(u8::from(b)))).collect()),
     }
+
+    /// As floats.
+    fn floats(&self) -> Vec<Option<f64>> {
+        match self {
+            // `as`: numpy's int64 to float64 conversion, nearest float.
+            Numbers::Int(v) => v.iter().map(|x| x.map(|x| x as f64)).collect(),
+            Numbers::Bool(v) => v.iter().map(|b| b.map(|b| f64::from(u8::from(b)))).collect(),
+            Numbers::Float(v) => v.clone(),
+        }
+    }
+}
+
+/// The numbers of an evaluated expression.
+fn numbers(e: &Expr, v: Evaluated<'_>, n: usize) -> Result<Numbers> {
+    Ok(match v {
+        Evaluated::Column(c) => match c.as_ref() {
+            Column::Str { .. } => return Err(type_error(e, DType::Str, "arithmetic")),
+            Column::Int64 { .. } => Numbers::Int((0..n).map(|i| c.i64_at(i)).collect()),
+            Column::Bool { values, valid } => {
+                Numbers::Bool((0..n).map(|i| (valid.is_empty() || valid[i]).then(|| values[i])).collect())
+            }
+            Column::Float64 { .. } => Numbers::Float((0..n).map(|i| c.f64_at(i)).collect()),
+        },
+        Evaluated::Scalar(Value::Int(i)) => Numbers::Int(vec![Some(i); n]),
+        Evaluated::Scalar(Value::Bool(b)) => Numbers::Bool(vec![Some(b); n]),
+        Evaluated::Scalar(Value::Float(x)) => Numbers::Float(vec![Some(x); n]),
+        Evaluated::Scalar(Value::Null) => Numbers::Float(vec![None; n]),
+        Evaluated::Scalar(Value::Str(_)) => return Err(type_error(e, DType::Str, "arithmetic")),
+        Evaluated::Mask(m) => Numbers::Bool(m.into_iter().map(Some).collect()),
+    })
+}
+
+/// `x op y` row by row, as pandas computes it: two booleans give a boolean
+/// (`+` is or, `*` is and; `-` and `/` are refused), integers (booleans
+/// counting 0 and 1) an exact int64 under `+`, `-` and `*` (a result past
+/// int64 is an error where pandas wraps around), anything else a float64,
+/// whose NaN (`0 / 0`, `inf - inf`) is missing, as in pandas. Null in,
+/// null out.
+fn arithmetic(e: &Expr, op: ArithOp, x: Numbers, y: Numbers) -> Result<Column> {
+    fn validity(valid: Vec<bool>) -> Vec<bool> {
+        if valid.iter().all(|&v| v) { Vec::new() } else { valid }
+    }
+    if let (Numbers::Bool(x), Numbers::Bool(y)) = (&x, &y) {
+        let f = match op {
+            ArithOp::Add => |p: bool, q: bool| p | q,
+            ArithOp::Mul => |p: bool, q: bool| p & q,
+            ArithOp::Sub | ArithOp::Div => {
+                return Err(type_error(e, DType::Bool, "subtraction or division of two booleans"));
+            }
+        };
+        let values =
+            x.iter().zip(y).map(|(p, q)| matches!((p, q), (Some(p), Some(q)) if f(*p, *q))).collect();
+        let valid = validity(x.iter().zip(y).map(|(p, q)| p.is_some() && q.is_some()).collect());
+        return Ok(Column::Bool { values, valid });
+    }
+    if op != ArithOp::Div
+        && let (Some(xs), Some(ys)) = (x.ints(), y.ints())
+    {
+        let f = match op {
+            ArithOp::Add => i64::checked_add,
+            ArithOp::Sub => i64::checked_sub,
+            _ => i64::checked_mul,
+        };
+        let mut values = Vec::with_capacity(xs.len());
+        let mut valid = Vec::with_capacity(xs.len());
+        for (p, q) in xs.into_iter().zip(ys) {
+            match (p, q) {
+                (Some(p), Some(q)) => {
+                    let v = f(p, q).ok_or_else(|| FrameError::IntegerOverflow {
+                        expression: e.to_string(),
+                        left: p,
+                        right: q,
+                    })?;
+                    values.push(v);
+                    valid.push(true);
+                }
+                _ => {
+                    values.push(0);
+                    valid.push(false);
+                }
+            }
+        }
+        return Ok(Column::Int64 { values, valid: validity(valid) });
+    }
+    let f = match op {
+        ArithOp::Add => |p: f64, q: f64| p + q,
+        ArithOp::Sub => |p: f64, q: f64| p - q,
+        ArithOp::Mul => |p: f64, q: f64| p * q,
+        ArithOp::Div => |p: f64, q: f64| p / q,
+    };
+    let (xs, ys) = (x.floats(), y.floats());
+    let mut values = Vec::with_capacity(xs.len());
+    let mut valid = Vec::with_capacity(xs.len());
+    for (p, q) in xs.into_iter().zip(ys) {
+        let v = match (p, q) {
+            (Some(p), Some(q)) => f(p, q),
+            _ => f64::NAN,
+        };
+        values.push(v);
+        valid.push(!v.is_nan());
+    }
+    Ok(Column::Float64 { values, valid: validity(valid) })
 }
 
 fn compare(a: &Expr, b: &Expr, op: CmpOp, frame: &DataFrame) -> Result<Vec<bool>> {
@@ -425,11 +576,23 @@ fn compare(a: &Expr, b: &Expr, op: CmpOp, frame: &DataFrame) -> Result<Vec<bool>
             })
             .collect());
     }
-    let xs = numeric(a, x, n)?;
-    let ys = numeric(b, y, n)?;
+    let (xs, ys) = (numbers(a, x, n)?, numbers(b, y, n)?);
+    // Integers (and booleans) against integers exactly, past 2^53 too;
+    // against floats as floats, as numpy compares int64 with float64.
+    if let (Some(xs), Some(ys)) = (xs.ints(), ys.ints()) {
+        return Ok(xs
+            .iter()
+            .zip(&ys)
+            .map(|(p, q)| match (p, q) {
+                (Some(p), Some(q)) => test(p.cmp(q)),
+                _ => unordered,
+            })
+            .collect());
+    }
     Ok(xs
+        .floats()
         .iter()
-        .zip(&ys)
+        .zip(&ys.floats())
         .map(|(p, q)| match (p, q) {
             (Some(p), Some(q)) => p.partial_cmp(q).map_or(unordered, test),
             _ => unordered,

@@ -702,12 +702,13 @@ fn apply(frame: DataFrame, op: &Op) -> Result<DataFrame> {
             let column = match eval(e, &frame)? {
                 crate::expr::Evaluated::Column(c) => c.into_owned(),
                 crate::expr::Evaluated::Mask(m) => crate::Column::Bool { values: m, valid: vec![] },
-                crate::expr::Evaluated::Scalar(_) => {
-                    return Err(FrameError::Type {
+                // A constant on every row, as pandas' `df[name] = 5`.
+                crate::expr::Evaluated::Scalar(v) => {
+                    crate::Column::constant(&v, frame.height()).ok_or_else(|| FrameError::Type {
                         column: name.clone(),
-                        dtype: DType::Str,
-                        operation: "a constant column".into(),
-                    });
+                        dtype: DType::Float64,
+                        operation: "a column of a null constant (it has no type)".into(),
+                    })?
                 }
             };
             let mut names: Vec<String> = frame.names().to_vec();
@@ -754,11 +755,7 @@ fn step_schema(mut schema: Schema, op: &Op) -> Result<Schema> {
             for c in e.columns() {
                 schema.index_of(&c).ok_or_else(|| unknown(&c, &schema))?;
             }
-            let dtype = match e {
-                Expr::Col(c) => schema.fields[schema.index_of(c).expect("checked")].dtype,
-                Expr::Arith(..) => DType::Float64,
-                _ => DType::Bool,
-            };
+            let dtype = e.dtype(&schema)?;
             match schema.index_of(name) {
                 Some(i) => schema.fields[i].dtype = dtype,
                 None => schema.fields.push(crate::Field { name: name.clone(), dtype }),

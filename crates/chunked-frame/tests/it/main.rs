@@ -5,6 +5,7 @@ mod analyses;
 mod analyses_props;
 mod compressed;
 mod errors;
+mod expressions;
 mod fuzz;
 mod joins;
 mod map;

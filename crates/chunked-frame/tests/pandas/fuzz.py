@@ -34,6 +34,16 @@ right table (text and int keys, missing and repeated on both sides, a
 value column of one name on both sides), compared with pandas' `merge`
 (columns, suffixes, row order, values).
 
+With `--query` it draws queries: filters, new columns and selections of
+random expressions (arithmetic, comparisons, `isin`, `between`,
+`is_null`, `&` `|` `~`) over int columns (small with missing values, and
+large ones near 2^53 and int64's limits without), float columns (with
+missing values, infinities and signed zeros), bool and text columns,
+compared with the same steps on pandas' frame. Integer arithmetic that
+leaves int64 is an error here (pandas wraps around): a case counts as
+agreeing when ours refuses it with an overflow error and the exact result
+does not fit in int64.
+
 Prints each file that differs with the verdict; exits 1 if any does.
 """
 import argparse
@@ -277,12 +287,222 @@ def compare_merge(binary, left, right, keys, how, blocksize):
     return None
 
 
+def query_file(r):
+    """A file of int, float, bool and text columns for queries."""
+    lines = ["i,big,f,b,s,n"]
+    for _ in range(r.randint(1, 40)):
+        i = "" if r.random() < 0.15 else str(r.randint(-4, 4))
+        big = str(r.choice([2**53, 2**53 + 1, 2**53 - 1, -(2**53) - 1, 2**62, 2**63 - 1, -(2**63), 7, 0]))
+        f = r.choice(["", "1.5", "-0.0", "0.0", "inf", "-inf", "2", "-3.25", "1e308", "0.1"])
+        b = r.choice(["True", "False"])
+        s = r.choice(["JFK", "LGA", "", "EWR", "a b"])
+        n = r.choice(["", "", str(r.randint(0, 3))])
+        lines.append(",".join([i, big, f, b, s, n]))
+    return "\n".join(lines) + "\n"
+
+
+INT_LITS = [0, 1, -1, 2, 3, 2**53 + 1, 2**53, 2**63 - 1, -(2**63)]
+FLOAT_LITS = [0.0, -0.0, 0.5, 1.5, -2.0, float("inf"), 1e308, 3.0]
+
+
+def lit_json(v):
+    if isinstance(v, float) and not math.isfinite(v):
+        return {"lit": {"float": repr(v)}}
+    return {"lit": v}
+
+
+def numeric_expr(r, depth):
+    p = r.random()
+    if depth > 2 or p < 0.45:
+        return {"col": r.choice(["i", "big", "f", "b", "n"])}
+    if p < 0.6:
+        return lit_json(r.choice(INT_LITS) if r.random() < 0.6 else r.choice(FLOAT_LITS))
+    op = r.choice(["add", "sub", "mul", "div"])
+    a, b = numeric_expr(r, depth + 1), numeric_expr(r, depth + 1)
+    if "lit" in a and "lit" in b:
+        b = {"col": "i"}
+    return [op, a, b]
+
+
+def condition(r, depth):
+    p = r.random()
+    if depth > 2 or p < 0.4:
+        q = r.random()
+        if q < 0.55:
+            a, b = numeric_expr(r, depth + 1), numeric_expr(r, depth + 1)
+            if "lit" in a and "lit" in b:
+                a = {"col": "big"}
+            return [r.choice(["eq", "ne", "lt", "le", "gt", "ge"]), a, b]
+        if q < 0.7:
+            return [r.choice(["eq", "ne", "lt", "ge"]), {"col": "s"}, {"lit": r.choice(["JFK", "EWR", "B", ""])}]
+        if q < 0.8:
+            column = r.choice(["i", "big", "s", "f"])
+            pool = ["JFK", "LGA", "EWR"] if column == "s" else INT_LITS[:6] + [1.5, 0.0]
+            values = r.sample(pool, r.randint(0, 3))
+            if any(isinstance(v, float) for v in values):
+                # pandas makes such a list float64 first, so that its
+                # integers past 2^53 lose their value (README).
+                values = [v for v in values if isinstance(v, float) or abs(v) <= 2**53]
+            return ["isin", {"col": column}, values]
+        if q < 0.9:
+            low, high = sorted(r.sample(INT_LITS[:5] + [2**53, 2**53 + 1], 2))
+            return ["between", {"col": r.choice(["i", "big", "f"])}, low, high]
+        return ["is_null", r.choice([{"col": r.choice(["i", "f", "s", "n"])}, numeric_expr(r, depth + 1)])]
+    if p < 0.55:
+        return ["not", condition(r, depth + 1)]
+    return [r.choice(["and", "or"]), condition(r, depth + 1), condition(r, depth + 1)]
+
+
+def query_ops(r):
+    ops = []
+    for _ in range(r.randint(1, 3)):
+        kind = r.random()
+        if kind < 0.45:
+            ops.append(["filter", condition(r, 0)])
+        elif kind < 0.9:
+            ops.append(["with", r.choice(["z", "w", "f"]), numeric_expr(r, 0) if r.random() < 0.6 else condition(r, 0)])
+        else:
+            ops.append(["select", r.sample(["i", "big", "f", "b", "s", "n"], r.randint(1, 4))])
+            break
+    return ops
+
+
+class Overflow(Exception):
+    pass
+
+
+INT_COLUMNS = {"i", "big", "n"}
+
+
+def exact_ints(df, e, kinds):
+    """The values of an integer expression (ints and bools of int columns,
+    int constants, integer `+ - *`) as Python ints (None where missing),
+    or None when the expression is not integer: pandas computes an int
+    column with missing values in float64, where this crate keeps int64
+    exact (README), so the fuzzer computes those exactly itself. Raises
+    Overflow when a result leaves int64."""
+    n = len(df)
+    if isinstance(e, dict):
+        if "col" in e:
+            if kinds.get(e["col"]) not in ("int", "bool"):
+                return None
+            return [None if pd.isna(v) else int(v) for v in df[e["col"]].tolist()]
+        v = e["lit"]
+        return [v] * n if isinstance(v, (int, bool)) and v is not None else None
+    if e[0] not in ("add", "sub", "mul"):
+        return None
+    xs, ys = exact_ints(df, e[1], kinds), exact_ints(df, e[2], kinds)
+    if xs is None or ys is None:
+        return None
+    if all(kind_of(x, kinds) == "bool" for x in e[1:]):
+        return None  # two booleans: pandas' boolean arithmetic
+    f = {"add": lambda p, q: p + q, "sub": lambda p, q: p - q, "mul": lambda p, q: p * q}[e[0]]
+    out = [None if p is None or q is None else f(p, q) for p, q in zip(xs, ys)]
+    if any(v is not None and not -(2**63) <= v < 2**63 for v in out):
+        raise Overflow()
+    return out
+
+
+def kind_of(e, kinds):
+    if isinstance(e, dict):
+        if "col" in e:
+            return kinds.get(e["col"])
+        v = e["lit"]
+        return "bool" if isinstance(v, bool) else "int" if isinstance(v, int) else "other"
+    return "bool" if e[0] not in ("add", "sub", "mul", "div") else "other"
+
+
+def pandas_value(df, e, kinds):
+    """An expression evaluated on pandas' frame (a Series or a scalar),
+    integer arithmetic and comparisons of integers done exactly."""
+    if isinstance(e, dict):
+        if "col" in e:
+            return df[e["col"]]
+        v = e["lit"]
+        return float(v["float"]) if isinstance(v, dict) else v
+    word, args = e[0], e[1:]
+    if word in ("isin", "between"):
+        x = pandas_value(df, args[0], kinds)
+        return x.isin(args[1]) if word == "isin" else x.between(args[1], args[2])
+    if word in ("add", "sub", "mul"):
+        exact = exact_ints(df, e, kinds)
+        if exact is not None:
+            dtype = "int64" if None not in exact else "float64"
+            return pd.Series([float("nan") if v is None else v for v in exact], index=df.index, dtype=dtype)
+    if word in ("eq", "ne", "lt", "le", "gt", "ge"):
+        xs, ys = exact_ints(df, args[0], kinds), exact_ints(df, args[1], kinds)
+        if xs is not None and ys is not None:
+            import operator
+            test = getattr(operator, word)
+            return pd.Series([word == "ne" if p is None or q is None else test(p, q) for p, q in zip(xs, ys)],
+                             index=df.index, dtype=bool)
+    values = [pandas_value(df, a, kinds) for a in args]
+    if word == "not":
+        return ~values[0]
+    if word == "is_null":
+        v = values[0]
+        return v.isna() if isinstance(v, pd.Series) else pd.Series(pd.isna(v), index=df.index)
+    a, b = values
+    import operator
+    ops = {"add": operator.add, "sub": operator.sub, "mul": operator.mul, "div": operator.truediv,
+           "eq": operator.eq, "ne": operator.ne, "lt": operator.lt, "le": operator.le, "gt": operator.gt,
+           "ge": operator.ge, "and": operator.and_, "or": operator.or_}
+    return ops[word](a, b)
+
+
+def compare_query(binary, path, ops, blocksize):
+    df = pd.read_csv(path)
+    kinds = {"i": "int", "big": "int", "n": "int", "f": "other", "b": "bool", "s": "str"}
+    refused = None
+    try:
+        for op in ops:
+            if op[0] == "filter":
+                df = df[pandas_value(df, op[1], kinds).astype(bool)]
+            elif op[0] == "with":
+                e = op[2]
+                v = pandas_value(df, e, kinds)
+                ints = exact_ints(df, e, kinds)
+                kind = kind_of(e, kinds)
+                kinds[op[1]] = "int" if ints is not None and kind != "bool" else kind
+                df = df.copy()
+                df[op[1]] = v
+            else:
+                df = df[op[1]]
+    except Overflow:
+        refused = "overflow"
+    except (TypeError, NotImplementedError) as e:
+        refused = f"{type(e).__name__}: {e}"
+    out = subprocess.run([binary, path, str(blocksize), "default", ",", "query", json.dumps(ops)],
+                         capture_output=True, text=True)
+    if out.returncode != 0:
+        return f"ours crashed: {out.stderr[-800:]}"
+    got = json.loads(out.stdout)
+    if refused or "error" in got:
+        if refused == "overflow" and "overflow" in got.get("error", ""):
+            return None
+        if refused and "error" in got:
+            return None  # both refuse (perhaps for different parts of the query)
+        return f"pandas: {refused}; ours: {got.get('error')}"
+    if got["names"] != list(df.columns):
+        return f"columns: pandas {list(df.columns)}, ours {got['names']}"
+    for name in df.columns:
+        mine = [value(v) for v in got["columns"][name]]
+        if len(mine) != len(df):
+            return f"rows: pandas {len(df)}, ours {len(mine)}"
+        for i, (a, b) in enumerate(zip((theirs(v) for v in df[name].tolist()), mine)):
+            if not same(a, b):
+                return f"row {i}, {name} ({df[name].dtype}): pandas {a!r}, ours {b!r}"
+    return None
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--merge", action="store_true",
                    help="draw merges with a small right table (missing and repeated keys) instead")
     p.add_argument("--groupby", action="store_true",
                    help="draw group-bys (keys with missing values, values with NaN and infinities) instead")
+    p.add_argument("--query", action="store_true",
+                   help="draw filters and new columns of random expressions instead")
     p.add_argument("--files", type=int, default=200)
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--binary", default=os.path.join(ROOT, "target", "release", "examples", "read_json"))
@@ -303,6 +523,18 @@ def main():
                         differ += 1
                         print(f"file {m}, blocksize {blocksize}, {how} on {keys}: {verdict}\n"
                               f"  {left_text!r}\n  {right_text!r}")
+                        break
+                continue
+            if args.query:
+                text, ops = query_file(r), query_ops(r)
+                path = os.path.join(tmp, f"q{m}.csv")
+                with open(path, "w", newline="", encoding="utf-8") as f:
+                    f.write(text)
+                for blocksize in (1 << 30, r.randint(8, 120)):
+                    verdict = compare_query(args.binary, path, ops, blocksize)
+                    if verdict:
+                        differ += 1
+                        print(f"file {m}, blocksize {blocksize}, {json.dumps(ops)}: {verdict}\n  {text!r}")
                         break
                 continue
             if args.groupby:
