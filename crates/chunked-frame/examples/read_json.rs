@@ -15,11 +15,15 @@
 //! [NAMES]]` where an expression E is `{"col": NAME}`, `{"lit": VALUE}` or
 //! `[OP, E, ...]` (`add` `sub` `mul` `div` `eq` `ne` `lt` `le` `gt` `ge`
 //! `and` `or` `not` `is_null`, `["isin", E, [VALUES]]`, `["between", E,
-//! LOW, HIGH]`) (`fuzz.py --query`).
+//! LOW, HIGH]`), then also `["dropna", SUBSET, "any"|"all"]`, `["fillna",
+//! [[NAME, VALUE], ...]]` and, last, one of `["sort", BY, ASCENDING,
+//! "first"|"last"]`, `["dropdup", SUBSET, "first"|"last"|"none"]`,
+//! `["tail", N]`, `["head", N]`, `["value_counts", NAME]`, `["describe"]`
+//! (SUBSET a list of names or null) (`fuzz.py --query` and `--ops`).
 
 use chunked_frame::{
-    Agg, CsvOptions, Expr, JoinOptions, JoinType, LazyFrame, ParquetOptions, Value, col, read_csv,
-    read_parquet,
+    Agg, CsvOptions, DataFrame, DropHow, Expr, JoinOptions, JoinType, Keep, LazyFrame, NaPosition,
+    ParquetOptions, SortOptions, Value, col, read_csv, read_parquet,
 };
 use executors::{Executor, Strategy};
 use serde_json::{Map, json};
@@ -62,7 +66,9 @@ fn main() {
             })
         }
         (Some(word), Some(ops)) if word == "query" => match parse_ops(ops) {
-            Ok(ops) => frame.map(|f| ops.into_iter().fold(f, |f, op| op(f))).and_then(|f| f.compute(&exec)),
+            Ok((ops, last)) => {
+                frame.and_then(|f| ops.into_iter().try_fold(f, |f, op| op(f))).and_then(|f| last(f, &exec))
+            }
             Err(e) => {
                 eprintln!("OPS: {e}");
                 std::process::exit(2);
@@ -147,39 +153,117 @@ fn grouped(
     frame.clone().groupby(&keys).agg(&aggs).compute(exec)
 }
 
-/// One step of a query.
-type Op = Box<dyn FnOnce(LazyFrame) -> LazyFrame>;
+/// One lazy step of a query.
+type Op = Box<dyn FnOnce(LazyFrame) -> chunked_frame::Result<LazyFrame>>;
+/// The step that computes a query.
+type Last = Box<dyn FnOnce(LazyFrame, &Executor) -> chunked_frame::Result<DataFrame>>;
 
-/// A JSON list of query steps.
-fn parse_ops(text: &str) -> Result<Vec<Op>, String> {
+/// Names from JSON: a list, or null for every column.
+fn names(v: &serde_json::Value) -> Result<Option<Vec<String>>, String> {
+    match v {
+        serde_json::Value::Null => Ok(None),
+        serde_json::Value::Array(a) => a
+            .iter()
+            .map(|n| n.as_str().map(str::to_owned).ok_or_else(|| format!("{n} is not a name")))
+            .collect::<Result<_, _>>()
+            .map(Some),
+        other => Err(format!("{other} is not a list of names")),
+    }
+}
+
+fn strs(names: &Option<Vec<String>>) -> Option<Vec<&str>> {
+    names.as_ref().map(|n| n.iter().map(String::as_str).collect())
+}
+
+/// A JSON list of query steps: the lazy ones, and how to compute.
+fn parse_ops(text: &str) -> Result<(Vec<Op>, Last), String> {
     let ops: serde_json::Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
     let ops = ops.as_array().ok_or("OPS is not a list")?;
-    ops.iter()
-        .map(|op| {
-            let op = op.as_array().ok_or_else(|| format!("{op} is not a list"))?;
-            let word = op.first().and_then(serde_json::Value::as_str).ok_or("an op without a name")?;
-            Ok(match (word, &op[1..]) {
-                ("filter", [e]) => {
-                    let e = parse_expr(e)?;
-                    Box::new(move |f: LazyFrame| f.filter(e)) as Op
-                }
-                ("with", [serde_json::Value::String(name), e]) => {
-                    let (name, e) = (name.clone(), parse_expr(e)?);
-                    Box::new(move |f: LazyFrame| f.with_column(&name, e))
-                }
-                ("select", [serde_json::Value::Array(names)]) => {
-                    let names: Vec<String> = names
-                        .iter()
-                        .map(|n| n.as_str().map(str::to_owned).ok_or("a name"))
-                        .collect::<Result<_, _>>()?;
-                    Box::new(move |f: LazyFrame| {
-                        f.select(&names.iter().map(String::as_str).collect::<Vec<_>>())
+    let mut lazy: Vec<Op> = Vec::new();
+    let mut last: Last = Box::new(|f: LazyFrame, exec: &Executor| f.compute(exec));
+    for (k, op) in ops.iter().enumerate() {
+        let op = op.as_array().ok_or_else(|| format!("{op} is not a list"))?;
+        let word = op.first().and_then(serde_json::Value::as_str).ok_or("an op without a name")?;
+        let terminal = !matches!(word, "filter" | "with" | "select" | "dropna" | "fillna");
+        if terminal && k + 1 != ops.len() {
+            return Err(format!("{word} must be the last step"));
+        }
+        match (word, &op[1..]) {
+            ("filter", [e]) => {
+                let e = parse_expr(e)?;
+                lazy.push(Box::new(move |f: LazyFrame| Ok(f.filter(e))));
+            }
+            ("with", [serde_json::Value::String(name), e]) => {
+                let (name, e) = (name.clone(), parse_expr(e)?);
+                lazy.push(Box::new(move |f: LazyFrame| Ok(f.with_column(&name, e))));
+            }
+            ("select", [v]) => {
+                let names = names(v)?.ok_or("select wants names")?;
+                lazy.push(Box::new(move |f: LazyFrame| {
+                    Ok(f.select(&names.iter().map(String::as_str).collect::<Vec<_>>()))
+                }));
+            }
+            ("dropna", [subset, how]) => {
+                let subset = names(subset)?;
+                let how = if how == "all" { DropHow::All } else { DropHow::Any };
+                lazy.push(Box::new(move |f: LazyFrame| f.dropna(strs(&subset).as_deref(), how)));
+            }
+            ("fillna", [serde_json::Value::Array(pairs)]) => {
+                let pairs: Vec<(String, Value)> = pairs
+                    .iter()
+                    .map(|p| match p.as_array().map(Vec::as_slice) {
+                        Some([serde_json::Value::String(n), v]) => Ok((n.clone(), parse_value(v)?)),
+                        _ => Err(format!("{p} is not [name, value]")),
                     })
-                }
-                _ => return Err(format!("unknown op {op:?}")),
-            })
-        })
-        .collect()
+                    .collect::<Result<_, _>>()?;
+                lazy.push(Box::new(move |f: LazyFrame| {
+                    f.fillna(&pairs.iter().map(|(n, v)| (n.as_str(), v.clone())).collect::<Vec<_>>())
+                }));
+            }
+            ("sort", [by, ascending, na]) => {
+                let by = names(by)?.ok_or("sort wants names")?;
+                let ascending: Vec<bool> = ascending
+                    .as_array()
+                    .ok_or("sort wants directions")?
+                    .iter()
+                    .map(|a| a.as_bool().ok_or("a direction"))
+                    .collect::<Result<_, _>>()?;
+                let na = if na == "first" { NaPosition::First } else { NaPosition::Last };
+                last = Box::new(move |f: LazyFrame, exec: &Executor| {
+                    f.compute(exec)?.sort_values(
+                        &by.iter().map(String::as_str).collect::<Vec<_>>(),
+                        &SortOptions::per_key(&ascending).na_position(na),
+                    )
+                });
+            }
+            ("dropdup", [subset, keep]) => {
+                let subset = names(subset)?;
+                let keep = match keep.as_str() {
+                    Some("last") => Keep::Last,
+                    Some("none") => Keep::None,
+                    _ => Keep::First,
+                };
+                last = Box::new(move |f: LazyFrame, exec: &Executor| {
+                    f.drop_duplicates(strs(&subset).as_deref(), keep, exec)
+                });
+            }
+            ("tail" | "head", [n]) => {
+                let n = n.as_u64().and_then(|n| usize::try_from(n).ok()).ok_or("a row count")?;
+                last = if word == "tail" {
+                    Box::new(move |f: LazyFrame, exec: &Executor| f.tail(n, exec))
+                } else {
+                    Box::new(move |f: LazyFrame, exec: &Executor| f.head(n, exec))
+                };
+            }
+            ("value_counts", [serde_json::Value::String(name)]) => {
+                let name = name.clone();
+                last = Box::new(move |f: LazyFrame, exec: &Executor| f.value_counts(&name, exec));
+            }
+            ("describe", []) => last = Box::new(|f: LazyFrame, exec: &Executor| f.describe(exec)),
+            _ => return Err(format!("unknown op {op:?}")),
+        }
+    }
+    Ok((lazy, last))
 }
 
 /// A JSON constant as a value (`3` an int, `3.0` a float).

@@ -555,6 +555,20 @@ fn compare(a: &Expr, b: &Expr, op: CmpOp, frame: &DataFrame) -> Result<Vec<bool>
         CmpOp::Ge => o.is_ge(),
     };
     let (x, y) = (eval(a, frame)?, eval(b, frame)?);
+    // Text against a number (or a boolean) is never equal, as in pandas,
+    // where only an ordering of the two is an error.
+    let text = |v: &Evaluated<'_>| match v {
+        Evaluated::Column(c) => Some(c.dtype() == DType::Str),
+        Evaluated::Scalar(Value::Null) => None,
+        Evaluated::Scalar(v) => Some(matches!(v, Value::Str(_))),
+        Evaluated::Mask(_) => Some(false),
+    };
+    if matches!(op, CmpOp::Eq | CmpOp::Ne)
+        && let (Some(p), Some(q)) = (text(&x), text(&y))
+        && p != q
+    {
+        return Ok(vec![op == CmpOp::Ne; n]);
+    }
     // Strings against a string constant, by dictionary.
     if let (Evaluated::Column(c), Evaluated::Scalar(Value::Str(s))) = (&x, &y) {
         if let Column::Str { dict, codes } = c.as_ref() {

@@ -18,23 +18,29 @@ const SKETCH: usize = 1024;
 
 impl LazyFrame {
     /// Counts of each distinct value of `column`, most frequent first (ties
-    /// by value), nulls left out, as pandas' `value_counts()`.
+    /// in order of first appearance), nulls left out, as pandas'
+    /// `value_counts()`.
     pub fn value_counts(&self, column: &str, exec: &Executor) -> Result<DataFrame> {
-        let counts = self.clone().groupby(&[column]).size().compute(exec)?;
+        let counts = self.clone().groupby(&[column]).size().sort(false).compute(exec)?;
         let counts =
             DataFrame::from_parts(vec![column.to_owned(), "count".to_owned()], counts.columns().to_vec());
-        counts.sort_by(&[("count", true), (column, false)])
+        counts.sort_by(&[("count", true)])
     }
 
-    /// pandas' `describe()` of the numeric columns: count, mean, std, min,
+    /// pandas' `describe()` of the int64 and float64 columns (not bool nor
+    /// text, as pandas leaves them out): count, mean, std, min,
     /// 25%, 50%, 75%, max. Count, mean, std, min and max are exact; the
     /// quartiles are exact when each partition has at most 1024 non-null
     /// values and otherwise interpolated from 1024 evenly spaced order
     /// statistics per partition (as dask's are approximate).
     pub fn describe(&self, exec: &Executor) -> Result<DataFrame> {
         let schema = self.schema()?;
-        let numeric: Vec<String> =
-            schema.fields.iter().filter(|f| f.dtype != DType::Str).map(|f| f.name.clone()).collect();
+        let numeric: Vec<String> = schema
+            .fields
+            .iter()
+            .filter(|f| matches!(f.dtype, DType::Int64 | DType::Float64))
+            .map(|f| f.name.clone())
+            .collect();
         let select: Vec<&str> = numeric.iter().map(String::as_str).collect();
         let frame = self.clone().select(&select);
         let run = frame.partition_runner()?;
@@ -251,6 +257,9 @@ pub(crate) fn column_from_values(dtype: DType, values: &[Value]) -> Column {
 #[derive(Clone, Debug)]
 struct Sketch {
     count: u64,
+    /// The sum of the values (the mean is `sum / count`, as pandas'
+    /// `nanmean`: an infinity among the values is the mean's).
+    sum: f64,
     mean: f64,
     m2: f64,
     min: f64,
@@ -264,7 +273,8 @@ impl Sketch {
         let mut xs: Vec<f64> = (0..c.len()).filter_map(|i| c.f64_at(i)).filter(|x| !x.is_nan()).collect();
         xs.sort_by(f64::total_cmp);
         let n = xs.len();
-        let mean = if n == 0 { f64::NAN } else { xs.iter().sum::<f64>() / n as f64 };
+        let sum = xs.iter().sum::<f64>();
+        let mean = if n == 0 { f64::NAN } else { sum / n as f64 };
         let m2 = xs.iter().map(|x| (x - mean) * (x - mean)).sum();
         let points = if n <= SKETCH {
             xs.iter().map(|&x| (x, 1.0)).collect()
@@ -274,6 +284,7 @@ impl Sketch {
         };
         Sketch {
             count: n as u64,
+            sum,
             mean,
             m2,
             min: xs.first().copied().unwrap_or(f64::NAN),
@@ -295,6 +306,7 @@ impl Sketch {
         self.mean += delta * nb / (na + nb);
         self.m2 += o.m2 + delta * delta * na * nb / (na + nb);
         self.count += o.count;
+        self.sum += o.sum;
         self.min = self.min.min(o.min);
         self.max = self.max.max(o.max);
         self.points.extend_from_slice(&o.points);
@@ -302,18 +314,33 @@ impl Sketch {
     }
 
     fn mean(&self) -> f64 {
-        self.mean
+        if self.count == 0 { f64::NAN } else { self.sum / self.count as f64 }
     }
 
+    /// The standard deviation (ddof 1); NaN beside an infinity, as pandas'
+    /// (its deviations from an infinite mean are `inf - inf`).
     fn std(&self) -> f64 {
-        if self.count < 2 { f64::NAN } else { (self.m2 / (self.count as f64 - 1.0)).sqrt() }
+        if self.count < 2 || self.min.is_infinite() || self.max.is_infinite() {
+            f64::NAN
+        } else {
+            (self.m2 / (self.count as f64 - 1.0)).sqrt()
+        }
     }
 
     /// The `q` quantile with pandas' linear interpolation, over the points
-    /// (exact when every point has weight 1).
+    /// (exact when every point has weight 1: numpy's `percentile`, down to
+    /// its NaN between infinities).
     fn quantile(&self, q: f64) -> f64 {
         if self.points.is_empty() {
             return f64::NAN;
+        }
+        if self.points.iter().all(|p| p.1 == 1.0) {
+            let n = self.points.len();
+            // `as`: n is at most a few thousand points; the rank is in [0, n - 1].
+            let rank = q * (n - 1) as f64;
+            let lo = rank.floor() as usize;
+            let hi = (lo + 1).min(n - 1);
+            return lerp(self.points[lo].0, self.points[hi].0, rank - rank.floor());
         }
         let total: f64 = self.points.iter().map(|p| p.1).sum();
         let rank = q * (total - 1.0);
@@ -324,7 +351,7 @@ impl Sketch {
             let centre = cum + (w - 1.0) / 2.0;
             if centre >= rank {
                 return match prev {
-                    Some((px, pc)) if centre > pc => px + (x - px) * (rank - pc) / (centre - pc),
+                    Some((px, pc)) if centre > pc => lerp(px, x, (rank - pc) / (centre - pc)),
                     _ => x,
                 };
             }
@@ -333,4 +360,13 @@ impl Sketch {
         }
         self.points.last().map_or(f64::NAN, |p| p.0)
     }
+}
+
+/// numpy's linear interpolation from `a` to `b` at `t` in [0, 1]: from
+/// `a` below one half, back from `b` above, so that `t = 1` gives `b`
+/// exactly; with an infinity on either side this gives numpy's infinities
+/// and NaNs (`inf - inf`, `inf * 0`).
+fn lerp(a: f64, b: f64, t: f64) -> f64 {
+    let d = b - a;
+    if t >= 0.5 { b - d * (1.0 - t) } else { a + d * t }
 }

@@ -96,6 +96,7 @@ pub struct Aggregation {
     keys: Vec<String>,
     aggs: Vec<(String, Agg)>,
     max_held: u64,
+    sort: bool,
 }
 
 impl LazyFrame {
@@ -364,6 +365,7 @@ impl GroupBy {
             keys: self.keys,
             aggs: aggs.iter().map(|(c, a)| ((*c).to_owned(), *a)).collect(),
             max_held: crate::held::DEFAULT_MAX_HELD_VALUES,
+            sort: true,
         }
     }
 
@@ -422,9 +424,20 @@ impl Aggregation {
         self
     }
 
+    /// Whether the result's groups are sorted by key (`true`, the
+    /// default, as pandas' `groupby(keys)`) or come in the order of their
+    /// first rows in the data (`false`, pandas' `groupby(keys,
+    /// sort=False)`): partitions merge in order, so the first appearance
+    /// is the same whatever the partitioning.
+    pub fn sort(mut self, sort: bool) -> Self {
+        self.sort = sort;
+        self
+    }
+
     fn spec(&self) -> Spec {
         let mut spec = Spec::new(self.keys.clone(), &self.aggs);
         spec.max_held = self.max_held;
+        spec.sort = self.sort;
         if let Ok(schema) = self.frame.schema() {
             spec.value_types = spec
                 .columns
@@ -584,9 +597,10 @@ impl Aggregation {
         let aggs: Vec<String> =
             self.spec().outputs.iter().map(|(_, a, name)| format!("{}:{name}", a.name())).collect();
         let top = format!(
-            "GroupBy [{}] agg [{}] (partial per partition, tree merge, sorted by key)",
+            "GroupBy [{}] agg [{}] (partial per partition, tree merge, {})",
             self.keys.join(", "),
-            aggs.join(", ")
+            aggs.join(", "),
+            if self.sort { "sorted by key" } else { "in order of first appearance" }
         );
         self.frame.explain_with(&self.inputs(), vec![top])
     }

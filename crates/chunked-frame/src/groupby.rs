@@ -106,13 +106,46 @@ impl Agg {
     }
 }
 
-/// A group key value: hashable (floats by their bits).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+/// A group key value: hashable (floats by their bits, but for the two
+/// zeros, one key as pandas groups them: the group keeps the sign of its
+/// first row's).
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub(crate) enum Key {
     Int(i64),
     Float(u64),
     Bool(bool),
     Str(String),
+}
+
+/// The bits a float key is compared and hashed by: `-0.0` as `0.0`.
+fn float_identity(bits: u64) -> u64 {
+    if f64::from_bits(bits) == 0.0 { 0 } else { bits }
+}
+
+impl PartialEq for Key {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (Key::Int(a), Key::Int(b)) => a == b,
+            (Key::Float(a), Key::Float(b)) => float_identity(*a) == float_identity(*b),
+            (Key::Bool(a), Key::Bool(b)) => a == b,
+            (Key::Str(a), Key::Str(b)) => a == b,
+            _ => false,
+        }
+    }
+}
+
+impl Eq for Key {}
+
+impl std::hash::Hash for Key {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        std::mem::discriminant(self).hash(state);
+        match self {
+            Key::Int(v) => v.hash(state),
+            Key::Float(b) => float_identity(*b).hash(state),
+            Key::Bool(v) => v.hash(state),
+            Key::Str(s) => s.hash(state),
+        }
+    }
 }
 
 impl Key {
@@ -244,6 +277,9 @@ pub(crate) struct Spec {
     pub(crate) value_types: Vec<DType>,
     /// The most values held at once ([`crate::Aggregation::max_held_values`]).
     pub(crate) max_held: u64,
+    /// Groups sorted by key, or in order of first appearance
+    /// ([`crate::Aggregation::sort`]).
+    pub(crate) sort: bool,
 }
 
 impl Spec {
@@ -281,6 +317,7 @@ impl Spec {
             needs,
             value_types: Vec::new(),
             max_held: held::DEFAULT_MAX_HELD_VALUES,
+            sort: true,
         }
     }
 
@@ -452,6 +489,8 @@ fn key_at(c: &Column, i: usize) -> Option<Key> {
     match c.get(i) {
         Value::Null => None,
         Value::Int(v) => Some(Key::Int(v)),
+        // A NaN key is missing, left out as pandas' `dropna=True` does.
+        Value::Float(v) if v.is_nan() => None,
         Value::Float(v) => Some(Key::Float(v.to_bits())),
         Value::Bool(v) => Some(Key::Bool(v)),
         Value::Str(s) => Some(Key::Str(s)),
@@ -578,18 +617,23 @@ impl Partial {
         out
     }
 
-    /// The result frame: keys then aggregations, sorted by key.
+    /// The result frame: keys then aggregations, sorted by key (or in
+    /// order of first appearance).
     /// `key_types` are the schema's, for a result of no partition.
     pub(crate) fn finish(&self, spec: &Spec, key_types: &[DType]) -> DataFrame {
         let m = spec.columns.len();
         let key_types = if self.key_types.is_empty() { key_types } else { &self.key_types };
         let int = |c: usize| self.ints.get(c).copied().unwrap_or(false);
+        // Groups are numbered in order of first appearance (partitions
+        // merge in order); sorted by key unless asked not to be.
         let mut order: Vec<usize> = (0..self.keys.len()).collect();
-        order.sort_by(|&a, &b| {
-            let ka: Vec<Value> = self.keys[a].iter().map(Key::value).collect();
-            let kb: Vec<Value> = self.keys[b].iter().map(Key::value).collect();
-            ka.partial_cmp(&kb).unwrap_or(std::cmp::Ordering::Equal)
-        });
+        if spec.sort {
+            order.sort_by(|&a, &b| {
+                let ka: Vec<Value> = self.keys[a].iter().map(Key::value).collect();
+                let kb: Vec<Value> = self.keys[b].iter().map(Key::value).collect();
+                ka.partial_cmp(&kb).unwrap_or(std::cmp::Ordering::Equal)
+            });
+        }
         let mut names = spec.keys.clone();
         let mut columns = Vec::new();
         for (k, dtype) in key_types.iter().enumerate() {

@@ -131,3 +131,17 @@ fn a_constant_makes_a_column_of_its_type_on_every_row() {
     let err = f.with_column("z", lit(Value::Null)).schema().unwrap_err();
     assert!(err.to_string().contains("null constant"), "{err}");
 }
+
+#[test]
+fn text_and_numbers_are_never_equal_and_cannot_be_ordered() {
+    let df = both("exp_mixed.csv", |f| {
+        f.with_column("eq", col("n").eq(lit("3"))).with_column("ne", col("n").ne(lit("3")))
+    })
+    .unwrap();
+    assert_eq!(ints(&df, "eq"), vec![Value::Bool(false); 3]);
+    assert_eq!(ints(&df, "ne"), vec![Value::Bool(true); 3]);
+    let file = TempCsv::new("exp_mixed_lt.csv", FILE.as_bytes());
+    let f = read_csv(file.path(), CsvOptions::default()).unwrap();
+    let err = f.filter(col("n").lt(lit("3"))).compute(&Executor::sequential()).unwrap_err();
+    assert!(matches!(err, FrameError::Type { .. }), "{err:?}");
+}

@@ -1,12 +1,12 @@
 //! value_counts, describe, sorting and CSV output.
 
-use chunked_frame::{CsvOptions, Value, read_csv};
+use chunked_frame::{Agg, CsvOptions, DType, Value, read_csv};
 use executors::{Executor, Strategy};
 
 use crate::{TempCsv, sample};
 
 #[test]
-fn value_counts_are_sorted_by_count_then_value() {
+fn value_counts_are_sorted_by_count_then_first_appearance() {
     let file = TempCsv::new("vc.csv", b"k,v\nb,1\na,1\nb,1\n,1\nc,1\nb,1\na,1\n");
     let f = read_csv(file.path(), CsvOptions::default().blocksize(3)).unwrap();
     let exec = Executor::new(Strategy::Pool, 2).unwrap();
@@ -103,4 +103,71 @@ fn one_csv_file_holds_every_row_in_order() {
         f.visualize(executors::RankDir::LeftRight, &std::env::temp_dir().join("chunked-frame-scan")).unwrap();
     let dot = std::fs::read_to_string(&drawing.dot).unwrap();
     assert_eq!(dot.matches("label=\"read-filter\"").count(), f.partitions());
+}
+
+/// Ties among counts come in the order of their values' first rows, as in
+/// pandas (`c` before `a`, though `a < c`), in every partitioning.
+#[test]
+fn value_counts_break_ties_by_first_appearance_in_every_partitioning() {
+    let file = TempCsv::new("vc_ties.csv", b"k\nz\nc\na\nz\na\nc\nb\n");
+    let exec = Executor::new(Strategy::Pool, 2).unwrap();
+    let s = |x: &str| Value::Str(x.into());
+    for blocksize in [1, 3, 5, 1 << 20] {
+        let f = read_csv(file.path(), CsvOptions::default().blocksize(blocksize)).unwrap();
+        let got = f.value_counts("k", &exec).unwrap();
+        let keys: Vec<Value> = (0..got.height()).map(|i| got.row(i)[0].clone()).collect();
+        assert_eq!(keys, [s("z"), s("c"), s("a"), s("b")], "blocksize {blocksize}");
+    }
+}
+
+/// `sort(false)`: pandas' `groupby(sort=False)`, groups in order of their
+/// first rows whatever the partitioning; the zeros are one group, shown
+/// with the sign of its first row's, as pandas groups them.
+#[test]
+fn unsorted_groups_come_in_order_of_first_appearance_and_the_zeros_are_one_group() {
+    let file = TempCsv::new("unsorted.csv", b"k,v\n3.5,1\n-0.0,2\n1.0,3\n0.0,4\n3.5,5\n");
+    let exec = Executor::new(Strategy::Pool, 2).unwrap();
+    for blocksize in [1, 7, 1 << 20] {
+        let f = read_csv(file.path(), CsvOptions::default().blocksize(blocksize)).unwrap();
+        let got = f.clone().groupby(&["k"]).agg(&[("v", Agg::Sum)]).sort(false).compute(&exec).unwrap();
+        let rows: Vec<Vec<Value>> = (0..got.height()).map(|i| got.row(i)).collect();
+        let row = |k: f64, v: i64| vec![Value::Float(k), Value::Int(v)];
+        assert_eq!(rows, [row(3.5, 6), row(-0.0, 6), row(1.0, 3)], "blocksize {blocksize}");
+        let Value::Float(zero) = rows[1][0] else { panic!() };
+        assert!(zero.is_sign_negative(), "the group keeps its first row's -0.0");
+        let sorted = f.groupby(&["k"]).agg(&[("v", Agg::Sum)]).compute(&exec).unwrap();
+        let keys: Vec<Value> = (0..sorted.height()).map(|i| sorted.row(i)[0].clone()).collect();
+        assert_eq!(keys, [Value::Float(-0.0), Value::Float(1.0), Value::Float(3.5)]);
+    }
+}
+
+/// pandas' `describe()` leaves bool columns out, and with infinities gives
+/// numpy's answers: an infinite mean, a NaN deviation, quartiles by
+/// numpy's interpolation (NaN where it computes `inf - inf`).
+#[test]
+fn describe_leaves_bools_out_and_follows_numpy_beside_infinities() {
+    let file = TempCsv::new(
+        "describe_inf.csv",
+        b"x,b,i\n-inf,True,1\n0.0,False,2\n1.0,True,3\n2.0,True,4\n3.0,False,5\n",
+    );
+    let exec = Executor::new(Strategy::Pool, 2).unwrap();
+    for blocksize in [6, 1 << 20] {
+        let f = read_csv(file.path(), CsvOptions::default().blocksize(blocksize)).unwrap();
+        assert_eq!(f.schema().unwrap().fields[1].dtype, DType::Bool);
+        let d = f.describe(&exec).unwrap();
+        assert_eq!(d.names(), ["statistic", "x", "i"], "blocksize {blocksize}");
+        let x: Vec<Value> = (0..8).map(|i| d.column("x").unwrap().get(i)).collect();
+        // count, mean, std, min, 25%, 50%, 75%, max (NaN is missing).
+        let f = Value::Float;
+        assert_eq!(
+            x,
+            [f(5.0), f(f64::NEG_INFINITY), Value::Null, f(f64::NEG_INFINITY), f(0.0), f(1.0), f(2.0), f(3.0)],
+            "blocksize {blocksize}"
+        );
+    }
+    // numpy: the 50% of [0, inf] is inf - inf * 0.5, NaN; its 25% is inf.
+    let file = TempCsv::new("describe_inf2.csv", b"x\n0.0\ninf\n");
+    let d = read_csv(file.path(), CsvOptions::default()).unwrap().describe(&exec).unwrap();
+    let x: Vec<Value> = (0..8).map(|i| d.column("x").unwrap().get(i)).collect();
+    assert_eq!(x[4..], [Value::Float(f64::INFINITY), Value::Null, Value::Null, Value::Float(f64::INFINITY)]);
 }
