@@ -194,15 +194,16 @@ TEXT_AGGS = ["count", "size", "nunique", "first", "last"]
 def group_file(r):
     """A file of keys (text and int, with missing ones) and values, and the
     keys and aggregations to ask of it."""
-    lines = ["k,k2,v,i,s"]
+    lines = ["k,k2,v,i,s,kf"]
     for _ in range(r.randint(1, 60)):
         k = r.choice(["JFK", "LGA", "EWR", "", "BOS"])
         k2 = r.choice(["1", "2", "3", ""]) if r.random() < 0.9 else "2"
         v = r.choice(GROUP_VALUES) if r.random() < 0.5 else repr(r.gauss(0, 100))
         i = r.choice(["", str(r.randint(-5, 5))]) if r.random() < 0.2 else str(r.randint(-5, 5))
         s = r.choice(["a", "b", "", "c"])
-        lines.append(",".join([k, k2, v, i, s]))
-    keys = r.choice([["k"], ["k2"], ["k", "k2"], ["k2", "k"]])
+        kf = r.choice(["-0.0", "0.0", "1.5", "", "-inf", "2"])
+        lines.append(",".join([k, k2, v, i, s, kf]))
+    keys = r.choice([["k"], ["k2"], ["k", "k2"], ["k2", "k"], ["kf"], ["k", "kf"]])
     aggs = []
     for _ in range(r.randint(1, 5)):
         column = r.choice(["v", "i", "s"])
