@@ -19,7 +19,9 @@
 //! [[NAME, VALUE], ...]]` and, last, one of `["sort", BY, ASCENDING,
 //! "first"|"last"]`, `["dropdup", SUBSET, "first"|"last"|"none"]`,
 //! `["tail", N]`, `["head", N]`, `["value_counts", NAME]`, `["describe"]`
-//! (SUBSET a list of names or null) (`fuzz.py --query` and `--ops`).
+//! (SUBSET a list of names or null) (`fuzz.py --query` and `--ops`);
+//! with `columns NAMES` after the delimiter, a Parquet file's columns
+//! NAMES (joined by `,`) only (`fuzz_parquet.py`).
 
 use chunked_frame::{
     Agg, CsvOptions, DataFrame, DropHow, Expr, JoinOptions, JoinType, Keep, LazyFrame, NaPosition,
@@ -50,7 +52,13 @@ fn main() {
         options.delimiter = d;
     }
     let frame = if path.ends_with(".parquet") {
-        read_parquet(path, ParquetOptions::default())
+        let mut parquet = ParquetOptions::default();
+        if let (Some(word), Some(names)) = (args.get(5), args.get(6))
+            && word == "columns"
+        {
+            parquet = parquet.columns(&names.split(',').collect::<Vec<_>>());
+        }
+        read_parquet(path, parquet)
     } else {
         read_csv(path, options)
     };
@@ -65,6 +73,7 @@ fn main() {
                     .and_then(|f| f.compute(&exec))
             })
         }
+        (Some(word), Some(_)) if word == "columns" => frame.and_then(|f| f.compute(&exec)),
         (Some(word), Some(ops)) if word == "query" => match parse_ops(ops) {
             Ok((ops, last)) => {
                 frame.and_then(|f| ops.into_iter().try_fold(f, |f, op| op(f))).and_then(|f| last(f, &exec))

@@ -8,7 +8,8 @@
 //! 32- and 64-bit integers (signed or unsigned; an unsigned 64-bit value
 //! beyond int64 is an error when read), floats,
 //! doubles and byte arrays (strings, which must be UTF-8). Nested, decimal,
-//! 96-bit and fixed-length columns are refused with an error naming them.
+//! timestamp, date, time, 96-bit and fixed-length columns are refused with
+//! an error naming them, unless `ParquetOptions::columns` leaves them out.
 
 use std::fs::File;
 use std::path::Path;
@@ -85,9 +86,19 @@ fn dtype_of(c: &ColumnDescriptor) -> std::result::Result<DType, String> {
     if c.max_rep_level() > 0 || c.path().parts().len() != 1 {
         return Err("nested or repeated".into());
     }
-    let logical = c.logical_type_ref();
-    if matches!(logical, Some(LogicalType::Decimal { .. })) {
-        return Err("decimal".into());
+    // Types whose numbers mean something else (a decimal's scale, a
+    // timestamp's unit and epoch): refused rather than read as bare
+    // integers (from the logical type, or an older file's converted type).
+    use parquet::basic::ConvertedType as Converted;
+    match (c.logical_type_ref(), c.converted_type()) {
+        (Some(LogicalType::Decimal { .. }), _) | (_, Converted::DECIMAL) => return Err("decimal".into()),
+        (Some(LogicalType::Timestamp { .. }), _)
+        | (_, Converted::TIMESTAMP_MILLIS | Converted::TIMESTAMP_MICROS) => return Err("a timestamp".into()),
+        (Some(LogicalType::Date), _) | (_, Converted::DATE) => return Err("a date".into()),
+        (Some(LogicalType::Time { .. }), _) | (_, Converted::TIME_MILLIS | Converted::TIME_MICROS) => {
+            return Err("a time of day".into());
+        }
+        _ => {}
     }
     match c.physical_type() {
         Physical::BOOLEAN => Ok(DType::Bool),
@@ -107,21 +118,24 @@ fn open(pattern: &str, options: ParquetOptions) -> Result<Source> {
     let mut schema: Option<Schema> = None;
     let mut partitions = Vec::new();
     let mut footers = Vec::with_capacity(files.len());
+    // Columns of a type this reader does not read: an error only if the
+    // query may use them (not left out by `options.columns`). They keep
+    // their place in the schema (a position is a column chunk's index),
+    // typed text, never decoded.
+    let mut unsupported: Vec<(String, String, std::path::PathBuf)> = Vec::new();
     for (fi, path) in files.iter().enumerate() {
         let meta = footer(path)?;
         let descr = meta.file_metadata().schema_descr();
-        let fields = descr
-            .columns()
-            .iter()
-            .map(|c| {
-                dtype_of(c).map(|dtype| Field { name: c.name().to_owned(), dtype }).map_err(|what| {
-                    FrameError::Parquet {
-                        path: path.clone(),
-                        message: format!("column {:?} is {what}, which is not supported", c.path().string()),
-                    }
-                })
-            })
-            .collect::<Result<Vec<_>>>()?;
+        let mut fields = Vec::with_capacity(descr.num_columns());
+        for c in descr.columns() {
+            let dtype = dtype_of(c).unwrap_or_else(|what| {
+                if !unsupported.iter().any(|u| u.0 == c.name()) {
+                    unsupported.push((c.name().to_owned(), what, path.clone()));
+                }
+                DType::Str
+            });
+            fields.push(Field { name: c.name().to_owned(), dtype });
+        }
         let this = Schema { fields };
         match &schema {
             None => {
@@ -170,6 +184,25 @@ fn open(pattern: &str, options: ParquetOptions) -> Result<Source> {
             })
             .collect::<Result<Vec<_>>>()?,
     };
+    let refused: Vec<&(String, String, std::path::PathBuf)> =
+        unsupported.iter().filter(|u| visible.iter().any(|&v| names[v] == u.0)).collect();
+    if let Some((name, what, path)) = refused.first() {
+        let others = if refused.len() > 1 {
+            format!(
+                " (also {})",
+                refused[1..].iter().map(|u| format!("{:?}", u.0)).collect::<Vec<_>>().join(", ")
+            )
+        } else {
+            String::new()
+        };
+        return Err(FrameError::Parquet {
+            path: path.clone(),
+            message: format!(
+                "column {name:?} is {what}, which is not supported{others}; leave it out with \
+                 ParquetOptions::columns to read the others"
+            ),
+        });
+    }
     let n = files.len();
     let ncols = names.len();
     let mut source = Source {

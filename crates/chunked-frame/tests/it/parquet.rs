@@ -568,3 +568,94 @@ fn a_file_of_no_rows_reads_as_an_empty_frame_of_its_types() {
         assert_eq!(means.height(), 0, "{name}");
     }
 }
+
+/// A file written with the `parquet` crate directly: a timestamp, a date,
+/// an int and a string column of three rows, compressed with `codec`.
+fn foreign_file(name: &str, codec: parquet::basic::Compression) -> TempCsv {
+    use parquet::data_type::{ByteArray, ByteArrayType, Int32Type, Int64Type};
+    use parquet::file::properties::WriterProperties;
+    use parquet::file::writer::SerializedFileWriter;
+    let schema = parquet::schema::parser::parse_message_type(
+        "message m { required int64 t (TIMESTAMP(MILLIS,true)); required int32 d (DATE); \
+         required int64 a; required binary s (UTF8); }",
+    )
+    .unwrap();
+    let props = WriterProperties::builder().set_compression(codec).build();
+    let mut bytes = Vec::new();
+    let mut w =
+        SerializedFileWriter::new(&mut bytes, std::sync::Arc::new(schema), std::sync::Arc::new(props))
+            .unwrap();
+    let mut group = w.next_row_group().unwrap();
+    let mut k = 0;
+    while let Some(mut c) = group.next_column().unwrap() {
+        match k {
+            0 => c.typed::<Int64Type>().write_batch(&[1_700_000_000_000, 0, -1], None, None),
+            1 => c.typed::<Int32Type>().write_batch(&[19_000, 0, 1], None, None),
+            2 => c.typed::<Int64Type>().write_batch(&[7, -8, i64::MAX], None, None),
+            _ => c.typed::<ByteArrayType>().write_batch(
+                &[ByteArray::from("JFK"), ByteArray::from("é"), ByteArray::from("")],
+                None,
+                None,
+            ),
+        }
+        .unwrap();
+        c.close().unwrap();
+        k += 1;
+    }
+    group.close().unwrap();
+    w.close().unwrap();
+    TempCsv::new(name, &bytes)
+}
+
+/// Timestamps and dates are refused, not read as bare integers, naming the
+/// column and how to leave it out; left out, the other columns read.
+#[test]
+fn columns_of_unread_types_are_refused_by_name_unless_left_out() {
+    let file = foreign_file("foreign.parquet", parquet::basic::Compression::SNAPPY);
+    let err = read_parquet(file.path(), ParquetOptions::default()).unwrap_err();
+    let text = err.to_string();
+    assert!(matches!(err, FrameError::Parquet { .. }), "{err:?}");
+    assert!(
+        text.contains("\"t\" is a timestamp")
+            && text.contains("\"d\"")
+            && text.contains("ParquetOptions::columns"),
+        "{text}"
+    );
+    let err = read_parquet(file.path(), ParquetOptions::default().columns(&["a", "d"])).unwrap_err();
+    assert!(err.to_string().contains("\"d\" is a date"), "{err}");
+    let exec = Executor::sequential();
+    let got = read_parquet(file.path(), ParquetOptions::default().columns(&["s", "a"]))
+        .unwrap()
+        .compute(&exec)
+        .unwrap();
+    assert_eq!(got.names(), ["s", "a"]);
+    let rows: Vec<Vec<Value>> = (0..got.height()).map(|i| got.row(i)).collect();
+    let s = |x: &str| Value::Str(x.into());
+    assert_eq!(
+        rows,
+        [vec![s("JFK"), Value::Int(7)], vec![s("é"), Value::Int(-8)], vec![s(""), Value::Int(i64::MAX)]]
+    );
+}
+
+/// pyarrow writes `compression="lz4"` as LZ4_RAW and offers brotli: both read.
+#[test]
+fn lz4_and_brotli_compressed_files_read() {
+    use parquet::basic::{BrotliLevel, Compression};
+    for (name, codec) in [
+        ("lz4raw.parquet", Compression::LZ4_RAW),
+        ("brotli.parquet", Compression::BROTLI(BrotliLevel::default())),
+        ("gzip.parquet", Compression::GZIP(Default::default())),
+        ("zstd.parquet", Compression::ZSTD(Default::default())),
+    ] {
+        let file = foreign_file(name, codec);
+        let got = read_parquet(file.path(), ParquetOptions::default().columns(&["a"]))
+            .unwrap()
+            .compute(&Executor::sequential())
+            .unwrap();
+        assert_eq!(
+            got.column("a").unwrap(),
+            &Column::Int64 { values: vec![7, -8, i64::MAX], valid: vec![] },
+            "{name}"
+        );
+    }
+}
