@@ -1,4 +1,4 @@
-//! Compressed CSV files (gzip, zstd): chosen by extension or by option,
+//! Compressed CSV files (gzip, zstd, bzip2): chosen by extension or by option,
 //! decoded as a stream, one partition per file (neither format can be
 //! entered in the middle), parsed block by block so that a task holds a
 //! block of decoded text and the columns it builds, never the whole text.

@@ -247,6 +247,10 @@ pub(crate) fn open(pattern: &str, options: CsvOptions) -> Result<Source> {
         return Err(FrameError::Option { name: "blocksize", message: "must be at least 1 byte".into() });
     }
     let files = resolve(pattern)?;
+    if let Some((path, format)) = files.iter().find_map(|f| Some((f, options.compression.unread_format(f)?)))
+    {
+        return Err(FrameError::UnsupportedCompression { path: path.clone(), format });
+    }
     let compression: Vec<Compression> = files.iter().map(|f| options.compression.of(f)).collect();
     let na = NaSet::new(options.keep_default_na, &options.na_values);
     let (names, header_len, eol0, more0) = read_header(&files[0], compression[0], options.delimiter)?;

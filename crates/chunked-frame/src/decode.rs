@@ -13,8 +13,11 @@ use crate::error::{FrameError, Result};
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Compression {
-    /// By the file name: `.gz` is gzip, `.zst` (or `.zstd`) is zstd, any
-    /// other name is uncompressed. The default.
+    /// By the file name, as pandas' `compression="infer"`: `.gz` is gzip,
+    /// `.zst` (or `.zstd`) is zstd, `.bz2` is bzip2, any other name is
+    /// uncompressed (but `.xz`, `.zip`, `.tar` and the other formats pandas
+    /// infers and this crate does not read, which are an error naming the
+    /// format). The default.
     #[default]
     Infer,
     /// Not compressed, whatever the name.
@@ -23,6 +26,8 @@ pub enum Compression {
     Gzip,
     /// Zstandard (one or more frames).
     Zstd,
+    /// bzip2 (one or more streams, as `pbzip2` writes).
+    Bzip2,
 }
 
 impl Compression {
@@ -34,8 +39,29 @@ impl Compression {
         match path.extension().and_then(|e| e.to_str()) {
             Some(e) if e.eq_ignore_ascii_case("gz") => Compression::Gzip,
             Some(e) if e.eq_ignore_ascii_case("zst") || e.eq_ignore_ascii_case("zstd") => Compression::Zstd,
+            Some(e) if e.eq_ignore_ascii_case("bz2") => Compression::Bzip2,
             _ => Compression::Uncompressed,
         }
+    }
+
+    /// Under `Infer`, the format `path`'s name says it is in that this
+    /// crate does not read (as pandas infers them), to refuse it by name
+    /// rather than parse its bytes as text.
+    pub(crate) fn unread_format(self, path: &Path) -> Option<&'static str> {
+        if self != Compression::Infer {
+            return None;
+        }
+        let e = path.extension()?.to_str()?.to_ascii_lowercase();
+        Some(match e.as_str() {
+            "xz" => "xz",
+            "lzma" => "lzma",
+            "zip" => "zip",
+            "tar" | "tgz" => "tar",
+            "7z" => "7z",
+            "lz4" => "lz4",
+            "br" => "brotli",
+            _ => return None,
+        })
     }
 
     /// The format's name, for messages.
@@ -43,6 +69,7 @@ impl Compression {
         match self {
             Compression::Gzip => "gzip",
             Compression::Zstd => "zstd",
+            Compression::Bzip2 => "bzip2",
             Compression::Infer | Compression::Uncompressed => "uncompressed",
         }
     }
@@ -58,6 +85,9 @@ pub(crate) fn open(path: &Path, compression: Compression) -> Result<Box<dyn Read
         }
         Compression::Zstd => {
             Box::new(zstd::stream::read::Decoder::new(file).map_err(|e| decode_error(path, compression, e))?)
+        }
+        Compression::Bzip2 => {
+            Box::new(bzip2::read::MultiBzDecoder::new(BufReader::with_capacity(256 << 10, file)))
         }
         Compression::Infer | Compression::Uncompressed => Box::new(file),
     })

@@ -15,13 +15,26 @@ pub enum FrameError {
         /// The cause (in the message, so not repeated as a source).
         error: std::io::Error,
     },
+    /// A file's name says it is compressed in a format this crate does not
+    /// read (pandas infers `.xz`, `.zip`, `.tar` and others by name).
+    #[error(
+        "{}: {format}-compressed by its name, which is not read (gzip, zstd and bzip2 are); \
+         decompress it, or set CsvOptions::compression if the name is wrong",
+        path.display()
+    )]
+    UnsupportedCompression {
+        /// The file.
+        path: PathBuf,
+        /// The format its name says.
+        format: &'static str,
+    },
     /// A compressed file could not be decoded: it is corrupt, truncated,
     /// or not in the format its name (or the option) says.
     #[error("{}: the {format} data cannot be decoded (corrupt, truncated or not {format}): {error}", path.display())]
     Decompress {
         /// The file.
         path: PathBuf,
-        /// `gzip` or `zstd`.
+        /// `gzip`, `zstd` or `bzip2`.
         format: &'static str,
         /// The decoder's error.
         error: std::io::Error,
