@@ -12,9 +12,11 @@
 //!   `count_nonzero`, `quantile:Q`, `nanquantile:Q`; or a layout:
 //!   `index:SPEC` (numpy's basic index, parts joined by `;`: `1:-1:2`,
 //!   `::-1`, `3`, `new`, `...`), `transpose:2,0,1`, `reshape:3,4`; or an
-//!   element-wise function (`unary:exp`, `unary:round`, ...), or one of two
-//!   arrays broadcast together (`binary:add`, `binary:power`, ...: the
-//!   second array is IN2 in CHUNKS2);
+//!   element-wise function (`unary:exp`, `unary:round`, `unary:clip:LO,HI`,
+//!   `unary:nan_to_num:V`, ...), or one of two arrays broadcast together
+//!   (`binary:add`, `binary:power`, ...: the second array is IN2 in
+//!   CHUNKS2), their product (`binary:matmul`, `binary:dot`) or join
+//!   (`binary:concatenate:AXIS`, `binary:stack:AXIS`);
 //! - AXES: `all`, or axes joined by `,` (negative from the end), with a
 //!   trailing `k` for numpy's `keepdims=True` (`0,-1k`).
 //!
@@ -139,7 +141,17 @@ fn unary(x: &Array, name: &str) -> Result<Result<Array, ArrayError>, String> {
         "arccos" => x.arccos(),
         "arctan" => x.arctan(),
         "reciprocal" => x.reciprocal(),
-        _ => return Err(format!("unknown function {name:?}")),
+        _ => {
+            let number = |t: &str| t.parse::<f64>().map_err(|e| format!("{t:?}: {e}"));
+            if let Some(bounds) = name.strip_prefix("clip:") {
+                let (lo, hi) = bounds.split_once(',').ok_or("clip:LO,HI")?;
+                return Ok(x.clip(number(lo)?, number(hi)?));
+            }
+            if let Some(v) = name.strip_prefix("nan_to_num:") {
+                return Ok(Ok(x.nan_to_num(number(v)?)));
+            }
+            return Err(format!("unknown function {name:?}"));
+        }
     }))
 }
 
@@ -159,7 +171,19 @@ fn binary(x: &Array, name: &str, y: &Array) -> Result<Result<Array, ArrayError>,
         "less_equal" => x.less_equal(y),
         "equal" => x.equal(y),
         "not_equal" => x.not_equal(y),
-        _ => return Err(format!("unknown function {name:?}")),
+        "matmul" => x.matmul(y),
+        "dot" => x.dot(y),
+        _ => {
+            let axis = |t: &str| t.parse::<isize>().map_err(|e| format!("{t:?}: {e}"));
+            let both = [x.clone(), y.clone()];
+            if let Some(a) = name.strip_prefix("concatenate:") {
+                return Ok(chunked_array::concatenate(&both, Axes::Signed(vec![axis(a)?])));
+            }
+            if let Some(a) = name.strip_prefix("stack:") {
+                return Ok(chunked_array::stack(&both, Axes::Signed(vec![axis(a)?])));
+            }
+            return Err(format!("unknown function {name:?}"));
+        }
     })
 }
 
