@@ -69,8 +69,8 @@ pub struct CsvOptions {
     /// string, or an error in a numeric column, unless listed there.
     pub keep_default_na: bool,
     /// How the files are compressed (default: by extension, `.gz` gzip,
-    /// `.zst` zstd). A compressed file is one partition, decoded as a
-    /// stream.
+    /// `.zst` zstd, `.bz2` bzip2). A compressed file is one partition,
+    /// decoded as a stream.
     pub compression: Compression,
     /// Adds a string column of this name holding each row's file path
     /// (dask's `include_path_column`), for globs of many files.
