@@ -430,22 +430,35 @@ enum Numbers {
 }
 
 impl Numbers {
-    /// As integers, booleans counting 0 and 1 (`None` for floats).
-    fn ints(&self) -> Option<Vec<Option<i64>>> {
+    /// Whether the numbers are integers (or booleans, counting 0 and 1).
+    fn integral(&self) -> bool {
+        !matches!(self, Numbers::Float(_))
+    }
+
+    /// Row `i` as an integer (for [`Numbers::integral`] numbers).
+    fn int(&self, i: usize) -> Option<i64> {
         match self {
-            Numbers::Int(v) => Some(v.clone()),
-            Numbers::Bool(v) => Some(v.iter().map(|b| b.map(i64::from)).collect()),
+            Numbers::Int(v) => v[i],
+            Numbers::Bool(v) => v[i].map(i64::from),
             Numbers::Float(_) => None,
         }
     }
 
-    /// As floats.
-    fn floats(&self) -> Vec<Option<f64>> {
+    /// Row `i` as a float.
+    fn float(&self, i: usize) -> Option<f64> {
         match self {
             // `as`: numpy's int64 to float64 conversion, nearest float.
-            Numbers::Int(v) => v.iter().map(|x| x.map(|x| x as f64)).collect(),
-            Numbers::Bool(v) => v.iter().map(|b| b.map(|b| f64::from(u8::from(b)))).collect(),
-            Numbers::Float(v) => v.clone(),
+            Numbers::Int(v) => v[i].map(|x| x as f64),
+            Numbers::Bool(v) => v[i].map(|b| f64::from(u8::from(b))),
+            Numbers::Float(v) => v[i],
+        }
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            Numbers::Int(v) => v.len(),
+            Numbers::Bool(v) => v.len(),
+            Numbers::Float(v) => v.len(),
         }
     }
 }
@@ -493,18 +506,17 @@ fn arithmetic(e: &Expr, op: ArithOp, x: Numbers, y: Numbers) -> Result<Column> {
         let valid = validity(x.iter().zip(y).map(|(p, q)| p.is_some() && q.is_some()).collect());
         return Ok(Column::Bool { values, valid });
     }
-    if op != ArithOp::Div
-        && let (Some(xs), Some(ys)) = (x.ints(), y.ints())
-    {
+    let n = x.len();
+    if op != ArithOp::Div && x.integral() && y.integral() {
         let f = match op {
             ArithOp::Add => i64::checked_add,
             ArithOp::Sub => i64::checked_sub,
             _ => i64::checked_mul,
         };
-        let mut values = Vec::with_capacity(xs.len());
-        let mut valid = Vec::with_capacity(xs.len());
-        for (p, q) in xs.into_iter().zip(ys) {
-            match (p, q) {
+        let mut values = Vec::with_capacity(n);
+        let mut valid = Vec::with_capacity(n);
+        for i in 0..n {
+            match (x.int(i), y.int(i)) {
                 (Some(p), Some(q)) => {
                     let v = f(p, q).ok_or_else(|| FrameError::IntegerOverflow {
                         expression: e.to_string(),
@@ -528,11 +540,10 @@ fn arithmetic(e: &Expr, op: ArithOp, x: Numbers, y: Numbers) -> Result<Column> {
         ArithOp::Mul => |p: f64, q: f64| p * q,
         ArithOp::Div => |p: f64, q: f64| p / q,
     };
-    let (xs, ys) = (x.floats(), y.floats());
-    let mut values = Vec::with_capacity(xs.len());
-    let mut valid = Vec::with_capacity(xs.len());
-    for (p, q) in xs.into_iter().zip(ys) {
-        let v = match (p, q) {
+    let mut values = Vec::with_capacity(n);
+    let mut valid = Vec::with_capacity(n);
+    for i in 0..n {
+        let v = match (x.float(i), y.float(i)) {
             (Some(p), Some(q)) => f(p, q),
             _ => f64::NAN,
         };
@@ -593,22 +604,17 @@ fn compare(a: &Expr, b: &Expr, op: CmpOp, frame: &DataFrame) -> Result<Vec<bool>
     let (xs, ys) = (numbers(a, x, n)?, numbers(b, y, n)?);
     // Integers (and booleans) against integers exactly, past 2^53 too;
     // against floats as floats, as numpy compares int64 with float64.
-    if let (Some(xs), Some(ys)) = (xs.ints(), ys.ints()) {
-        return Ok(xs
-            .iter()
-            .zip(&ys)
-            .map(|(p, q)| match (p, q) {
-                (Some(p), Some(q)) => test(p.cmp(q)),
+    if xs.integral() && ys.integral() {
+        return Ok((0..n)
+            .map(|i| match (xs.int(i), ys.int(i)) {
+                (Some(p), Some(q)) => test(p.cmp(&q)),
                 _ => unordered,
             })
             .collect());
     }
-    Ok(xs
-        .floats()
-        .iter()
-        .zip(&ys.floats())
-        .map(|(p, q)| match (p, q) {
-            (Some(p), Some(q)) => p.partial_cmp(q).map_or(unordered, test),
+    Ok((0..n)
+        .map(|i| match (xs.float(i), ys.float(i)) {
+            (Some(p), Some(q)) => p.partial_cmp(&q).map_or(unordered, test),
             _ => unordered,
         })
         .collect())
