@@ -21,7 +21,9 @@
 //! `["tail", N]`, `["head", N]`, `["value_counts", NAME]`, `["describe"]`
 //! (SUBSET a list of names or null) (`fuzz.py --query` and `--ops`);
 //! with `columns NAMES` after the delimiter, a Parquet file's columns
-//! NAMES (joined by `,`) only (`fuzz_parquet.py`).
+//! NAMES (joined by `,`) only (`fuzz_parquet.py`); with `noheader`, or
+//! `names NAMES [header]`, a CSV file read without a header, or with
+//! those names (replacing the header with `header`).
 
 use chunked_frame::{
     Agg, CsvOptions, DataFrame, DropHow, Expr, JoinOptions, JoinType, Keep, LazyFrame, NaPosition,
@@ -51,6 +53,16 @@ fn main() {
     if let Some(&d) = args.get(4).and_then(|d| d.as_bytes().first()) {
         options.delimiter = d;
     }
+    match (args.get(5).map(String::as_str), args.get(6)) {
+        (Some("noheader"), _) => options = options.header(false),
+        (Some("names"), Some(names)) => {
+            options = options.names(&names.split(',').collect::<Vec<_>>());
+            if args.get(7).is_some_and(|h| h == "header") {
+                options = options.header(true);
+            }
+        }
+        _ => {}
+    }
     let frame = if path.ends_with(".parquet") {
         let mut parquet = ParquetOptions::default();
         if let (Some(word), Some(names)) = (args.get(5), args.get(6))
@@ -73,7 +85,8 @@ fn main() {
                     .and_then(|f| f.compute(&exec))
             })
         }
-        (Some(word), Some(_)) if word == "columns" => frame.and_then(|f| f.compute(&exec)),
+        (Some(word), Some(_)) if word == "columns" || word == "names" => frame.and_then(|f| f.compute(&exec)),
+        (Some(word), _) if word == "noheader" => frame.and_then(|f| f.compute(&exec)),
         (Some(word), Some(ops)) if word == "query" => match parse_ops(ops) {
             Ok((ops, last)) => {
                 frame.and_then(|f| ops.into_iter().try_fold(f, |f, op| op(f))).and_then(|f| last(f, &exec))

@@ -75,6 +75,20 @@ pub struct CsvOptions {
     /// Adds a string column of this name holding each row's file path
     /// (dask's `include_path_column`), for globs of many files.
     pub include_path_column: Option<String>,
+    /// Whether each file's first line is a header. `None` (the default)
+    /// is pandas' `header="infer"`: a header, unless
+    /// [`CsvOptions::names`] are given. Without a header (pandas'
+    /// `header=None`) the first line is a row, and the columns are the
+    /// names given, or `0`, `1`, ... as pandas numbers them.
+    pub header: Option<bool>,
+    /// Column names (pandas' `names`): with a header too
+    /// (`header(true)`, pandas' `header=0`) they replace its names, which
+    /// are read and dropped, and must be as many as its fields (as pandas
+    /// asks); without a header, a row shorter than the names reads as if
+    /// its missing fields were empty (as pandas pads it), and fewer names
+    /// than the first line's fields is an error (pandas makes the extra
+    /// leading fields an index).
+    pub names: Option<Vec<String>>,
 }
 
 impl Default for CsvOptions {
@@ -91,6 +105,8 @@ impl Default for CsvOptions {
             keep_default_na: true,
             compression: Compression::Infer,
             include_path_column: None,
+            header: None,
+            names: None,
         }
     }
 }
@@ -144,6 +160,19 @@ impl CsvOptions {
     /// `include_path_column`).
     pub fn include_path_column(mut self, name: &str) -> Self {
         self.include_path_column = Some(name.to_owned());
+        self
+    }
+
+    /// Whether the files' first line is a header (`false`: pandas'
+    /// `header=None`); see [`CsvOptions::header`].
+    pub fn header(mut self, header: bool) -> Self {
+        self.header = Some(header);
+        self
+    }
+
+    /// Names the columns (pandas' `names`); see [`CsvOptions::names`].
+    pub fn names(mut self, names: &[&str]) -> Self {
+        self.names = Some(names.iter().map(|n| (*n).to_owned()).collect());
         self
     }
 
@@ -253,7 +282,27 @@ pub(crate) fn open(pattern: &str, options: CsvOptions) -> Result<Source> {
     }
     let compression: Vec<Compression> = files.iter().map(|f| options.compression.of(f)).collect();
     let na = NaSet::new(options.keep_default_na, &options.na_values);
-    let (names, header_len, eol0, more0) = read_header(&files[0], compression[0], options.delimiter)?;
+    let header = options.header.unwrap_or(options.names.is_none());
+    let (first_line, header_len, eol0, more0) =
+        read_header(&files[0], compression[0], options.delimiter, header)?;
+    let names = match &options.names {
+        Some(given) if given.len() < first_line.len() || (header && given.len() != first_line.len()) => {
+            let what = if header { "header" } else { "first line" };
+            return Err(FrameError::Option {
+                name: "names",
+                message: format!(
+                    "{} names for the {} fields of the {what} of {} (with a header they must be as \
+                     many, as pandas asks; fewer would make the extra leading fields pandas' index, \
+                     which is not supported)",
+                    given.len(),
+                    first_line.len(),
+                    files[0].display()
+                ),
+            });
+        }
+        Some(given) => given.clone(),
+        None => first_line.clone(),
+    };
     for (i, a) in names.iter().enumerate() {
         if let Some(j) = names[i + 1..].iter().position(|b| b == a) {
             return Err(FrameError::DuplicateColumn {
@@ -268,8 +317,8 @@ pub(crate) fn open(pattern: &str, options: CsvOptions) -> Result<Source> {
     let mut eol = vec![eol0];
     let mut more = vec![more0];
     for (f, &c) in files[1..].iter().zip(&compression[1..]) {
-        let (h, len, e, m) = read_header(f, c, options.delimiter)?;
-        if h != names {
+        let (h, len, e, m) = read_header(f, c, options.delimiter, header)?;
+        if header && h != first_line {
             return Err(FrameError::HeaderMismatch { path: f.clone(), first: files[0].clone() });
         }
         header_lens.push(len);
@@ -438,8 +487,15 @@ const BOM: &[u8] = b"\xef\xbb\xbf";
 /// The header's names, its length in bytes (with a byte-order mark before
 /// it and the line end after it), the file's line end (`\r` when the first
 /// line ends with a lone `\r`, as old Mac files, which pandas reads; `\n`
-/// otherwise), and whether anything follows the header.
-fn read_header(path: &Path, compression: Compression, delimiter: u8) -> Result<(Vec<String>, u64, u8, bool)> {
+/// otherwise), and whether anything follows the header. Without a header
+/// (`header` false): names `0`, `1`, ... for the first line's fields, the
+/// length of what comes before that line, and whether it exists.
+fn read_header(
+    path: &Path,
+    compression: Compression,
+    delimiter: u8,
+    header: bool,
+) -> Result<(Vec<String>, u64, u8, bool)> {
     let mut f = decode::open(path, compression)?;
     let mut buf = Vec::new();
     let mut chunk = vec![0u8; 64 << 10];
@@ -487,6 +543,10 @@ fn read_header(path: &Path, compression: Compression, delimiter: u8) -> Result<(
             column: None,
             problem: RowProblem::Utf8,
         })?;
+    if !header {
+        // `as`: a position in the buffer fits a u64.
+        return Ok(((0..names.len()).map(|i| i.to_string()).collect(), skip as u64, eol, true));
+    }
     Ok((names, end as u64, eol, end < buf.len()))
 }
 

@@ -147,3 +147,61 @@ fn include_path_column_names_each_rows_file_in_globs_of_any_format() {
     assert_eq!(back.names(), ["v", "file"]);
     assert_eq!(back.row(2), [Value::Int(3), path(&pq)]);
 }
+
+/// pandas' `header=None` and `names`: a file without a header reads its
+/// first line as a row (columns `0`, `1`, ... or the names given; names
+/// beyond the fields are columns of nulls); names with `header(true)`
+/// replace a header; whole and in small partitions, as pandas reads them
+/// (values from pandas 3.1).
+#[test]
+fn files_without_a_header_and_given_names_read_as_pandas_reads_them() {
+    let rows = "1,JFK,2.5\n2,LGA,\n3,,4\n";
+    let plain = TempCsv::new("noheader.csv", rows.as_bytes());
+    let headed = TempCsv::new("renamed.csv", format!("x,y,z\n{rows}").as_bytes());
+    let exec = Executor::sequential();
+    let s = |x: &str| Value::Str(x.into());
+    let (i, f, null) = (Value::Int, Value::Float, Value::Null);
+    for blocksize in [1, 5, 1 << 20] {
+        let read = |file: &TempCsv, options: CsvOptions| {
+            read_csv(file.path(), options.blocksize(blocksize)).unwrap().compute(&exec).unwrap()
+        };
+        let df = read(&plain, CsvOptions::default().header(false));
+        assert_eq!(df.names(), ["0", "1", "2"]);
+        let rows_of = |df: &chunked_frame::DataFrame| (0..df.height()).map(|r| df.row(r)).collect::<Vec<_>>();
+        assert_eq!(
+            rows_of(&df),
+            [
+                vec![i(1), s("JFK"), f(2.5)],
+                vec![i(2), s("LGA"), null.clone()],
+                vec![i(3), null.clone(), f(4.0)]
+            ],
+            "blocksize {blocksize}"
+        );
+        // Names alone mean no header, as in pandas; one name more is a
+        // column of nulls.
+        let df = read(&plain, CsvOptions::default().names(&["a", "b", "c", "d"]));
+        assert_eq!(df.names(), ["a", "b", "c", "d"]);
+        assert_eq!(df.height(), 3, "blocksize {blocksize}");
+        assert_eq!(df.row(0), [i(1), s("JFK"), f(2.5), null.clone()]);
+        // With a header, names replace it.
+        let df = read(
+            &headed,
+            CsvOptions::default().header(true).names(&["a", "b", "c"]).dtype("a", DType::Int64),
+        );
+        assert_eq!(df.names(), ["a", "b", "c"]);
+        assert_eq!(rows_of(&df)[2], [i(3), null.clone(), f(4.0)], "blocksize {blocksize}");
+        // Names without `header(true)` read the header as a row, as pandas.
+        let df = read(&headed, CsvOptions::default().names(&["a", "b", "c"]));
+        assert_eq!(df.row(0), [s("x"), s("y"), s("z")], "blocksize {blocksize}");
+        assert_eq!(df.height(), 4);
+    }
+    let err = read_csv(plain.path(), CsvOptions::default().names(&["a", "b"])).unwrap_err();
+    assert!(err.to_string().contains("2 names for the 3 fields"), "{err}");
+    // With a header, as many names as its fields (pandas: "Too many
+    // columns specified").
+    let err =
+        read_csv(headed.path(), CsvOptions::default().header(true).names(&["a", "b", "c", "d"])).unwrap_err();
+    assert!(err.to_string().contains("4 names for the 3 fields of the header"), "{err}");
+    let err = read_csv(plain.path(), CsvOptions::default().names(&["a", "a", "b"])).unwrap_err();
+    assert!(matches!(err, chunked_frame::FrameError::DuplicateColumn { .. }), "{err:?}");
+}

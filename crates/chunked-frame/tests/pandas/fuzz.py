@@ -127,9 +127,9 @@ def make(r):
     return text, delimiter
 
 
-def ours(binary, path, blocksize, nodefault, delimiter):
-    out = subprocess.run([binary, path, str(blocksize), "nodefault" if nodefault else "default", delimiter],
-                         capture_output=True, text=True)
+def ours(binary, path, blocksize, nodefault, delimiter, header=()):
+    out = subprocess.run([binary, path, str(blocksize), "nodefault" if nodefault else "default", delimiter]
+                         + list(header), capture_output=True, text=True)
     if out.returncode != 0:
         return {"crash": out.stderr[-800:]}
     return json.loads(out.stdout)
@@ -163,12 +163,23 @@ def same(a, b):
     return a == b
 
 
-def compare(binary, path, delimiter, blocksize, nodefault):
+def compare(binary, path, delimiter, blocksize, nodefault, header=()):
+    """`header`: () for a header, ("noheader",) for pandas' header=None,
+    ("names", "c0,c1,...") or ("names", ..., "header") for names."""
+    kw = {}
+    if header and header[0] == "noheader":
+        kw["header"] = None
+    elif header:
+        kw["names"] = header[1].split(",")
+        if len(header) > 2:
+            kw["header"] = 0
     try:
-        df, error = pd.read_csv(path, sep=delimiter, keep_default_na=not nodefault), None
+        df, error = pd.read_csv(path, sep=delimiter, keep_default_na=not nodefault, **kw), None
+        if header and header[0] == "noheader":
+            df.columns = [str(c) for c in df.columns]
     except Exception as e:  # pandas refuses the file
         df, error = None, f"{type(e).__name__}: {e}"
-    got = ours(binary, path, blocksize, nodefault, delimiter)
+    got = ours(binary, path, blocksize, nodefault, delimiter, header)
     if "crash" in got:
         return f"ours crashed: {got['crash']}"
     if error or "error" in got:
@@ -675,11 +686,16 @@ def main():
             path = os.path.join(tmp, f"f{m}.csv")
             with open(path, "w", newline="", encoding="utf-8") as f:
                 f.write(text)
+            fields = len(next(iter(text.lstrip("\ufeff").splitlines() or [""]), "").split(delimiter))
+            header = r.choice([(), (), (), ("noheader",), ("names", ",".join(f"c{i}" for i in range(fields))),
+                               ("names", ",".join(f"c{i}" for i in range(fields + r.choice([0, 0, 1]))), "header"),
+                               ("names", ",".join(f"c{i}" for i in range(fields + 1)))])
             for blocksize, nodefault in [(1 << 30, False), (r.randint(1, 40), False), (1 << 30, True)]:
-                verdict = compare(args.binary, path, delimiter, blocksize, nodefault)
+                verdict = compare(args.binary, path, delimiter, blocksize, nodefault, header)
                 if verdict:
                     differ += 1
-                    print(f"file {m}, blocksize {blocksize}, keep_default_na {not nodefault}: {verdict}\n  {text!r}")
+                    print(f"file {m}, blocksize {blocksize}, keep_default_na {not nodefault}, {header}: {verdict}\n"
+                          f"  {text!r}")
                     break
     print(f"{args.files} files: {differ} differ")
     sys.exit(1 if differ else 0)
