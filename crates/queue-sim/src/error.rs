@@ -531,6 +531,25 @@ pub enum SimError {
         /// What can never happen again: `"complete"`, `"finish"` or `"be accepted"`.
         count: &'static str,
     },
+    /// Running to a number of customers, but no event is left before it is
+    /// reached: arrivals have ended (a `PoissonIntervals` law past its
+    /// `max_sample_date`, say) and everyone present has left, so the count
+    /// can never grow. (Ciw 3.2.7 fails with a `TypeError` or a `KeyError`
+    /// there.)
+    #[error(
+        "time {time:?}: no event is left after {reached} of the {wanted} customers asked for (arrivals have ended), so no customer can ever {count} again; run until a max time instead"
+    )]
+    CountNotReached {
+        /// What the count counts: `"complete"`, `"finish"`, `"be accepted"`
+        /// or `"arrive"`.
+        count: &'static str,
+        /// The count asked for.
+        wanted: u64,
+        /// The count reached.
+        reached: u64,
+        /// The clock at the last event.
+        time: f64,
+    },
     /// More customers in the system at once than the engine can number.
     #[error("node {node}, time {time:?}: more than {max} customers in the system at once")]
     TooManyCustomers {

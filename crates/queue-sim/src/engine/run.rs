@@ -121,8 +121,8 @@ impl<R: RandomSource> Simulation<R> {
     }
 
     /// Runs until `n` customers have completed their journey (rejected ones
-    /// do not count); the clock stays at the last event. Stops early if no
-    /// event is left.
+    /// do not count); the clock stays at the last event. Errors with
+    /// [`SimError::CountNotReached`] if no event is left first.
     ///
     /// Errors with [`SimError::NoExit`] if some class can reach a node from
     /// which it can never leave the network, since the count might then never
@@ -175,7 +175,8 @@ impl<R: RandomSource> Simulation<R> {
 
     /// Handles events one by one until `count` reaches `n`, as Ciw's
     /// `simulate_until_max_customers` loop does; the clock stays at the last
-    /// event. Stops early if no event is left.
+    /// event. Errors with [`SimError::CountNotReached`] if no event is left
+    /// first.
     fn run_to(&mut self, count: Count, n: u64) -> Result<(), SimError> {
         let needed = n.saturating_sub(self.count(count));
         if needed > self.guard.left(self.processed) {
@@ -192,7 +193,14 @@ impl<R: RandomSource> Simulation<R> {
 
     fn run_while(&mut self, count: Count, n: u64) -> Result<(), SimError> {
         while self.count(count) < n {
-            let Some(event) = self.next_event(f64::INFINITY) else { break };
+            let Some(event) = self.next_event(f64::INFINITY) else {
+                return Err(SimError::CountNotReached {
+                    count: count.verb(),
+                    wanted: n,
+                    reached: self.count(count),
+                    time: self.now,
+                });
+            };
             if self.tracking.is_some() {
                 self.handle_tracked(event)?;
             } else {

@@ -5,7 +5,7 @@
 
 use queue_sim::{
     ClassAtNode, CustomerClass, Distribution, ModelError, Network, NodeSpec, ParameterError, RngKind,
-    Servers, Stop, simulate,
+    Servers, SimError, Stop, simulate,
 };
 use serde::Deserialize;
 
@@ -147,10 +147,25 @@ fn the_first_interval_is_never_cut_short_as_in_ciw() {
     assert!(dates.iter().any(|&t| t > 0.5) && dates.iter().all(|&t| t < 1.0), "{dates:?}");
 }
 
+/// When the dates run out before the count, the run says so (Ciw 3.2.7
+/// fails with a `TypeError` there) rather than end quietly short of it;
+/// the records so far stay with the simulation.
 #[test]
-fn a_run_to_a_count_of_customers_ends_when_the_dates_run_out() {
+fn a_run_to_a_count_of_customers_the_dates_cannot_reach_is_an_error() {
     let net = fed_by(intervals(&[1.0], &[2.0], 6.0));
-    let out = simulate(&net, RngKind::Pcg, 0, Stop::MaxFinished(1_000_000)).unwrap();
-    assert!(out.records.len() < 40, "{} records", out.records.len());
-    assert!(out.records.iter().all(|r| r.arrival_date < 6.0));
+    let err = simulate(&net, RngKind::Pcg, 0, Stop::MaxFinished(1_000_000)).unwrap_err();
+    let mut sim = queue_sim::Simulation::new(&net, 0).unwrap();
+    let again = sim.run(Stop::MaxFinished(1_000_000)).unwrap_err();
+    assert_eq!(err.to_string(), again.to_string());
+    match again {
+        SimError::CountNotReached { count, wanted, reached, time } => {
+            assert_eq!((count, wanted), ("finish", 1_000_000));
+            assert_eq!(reached, u64::try_from(sim.records().len()).unwrap());
+            assert!(reached > 0 && reached < 40 && time > 0.0 && time < f64::INFINITY, "{reached} by {time}");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(sim.records().iter().all(|r| r.arrival_date < 6.0));
+    // A count already reached is no error.
+    sim.run(Stop::MaxFinished(1)).unwrap();
 }

@@ -285,14 +285,19 @@ fn infinite_values_are_accepted_where_ciw_accepts_them_and_nan_is_not() {
     ] {
         assert!(d.validate().is_err(), "{d:?}");
     }
-    // Two arrivals, then none: the run ends with two records.
+    // Two arrivals, then none: a run to five customers ends with two
+    // records and an error that says so.
     let net = Network::single_node(
         Distribution::Sequential { values: vec![1.0, 2.0, f64::INFINITY] },
         Distribution::deterministic(0.5),
         Servers::Finite(1),
     );
     let mut sim = Simulation::new(&net, 0).unwrap();
-    sim.run(Stop::MaxCustomers(5)).unwrap();
+    let err = sim.run(Stop::MaxCustomers(5)).unwrap_err();
+    assert!(
+        matches!(err, queue_sim::SimError::CountNotReached { wanted: 5, reached: 2, count: "complete", .. }),
+        "{err:?}"
+    );
     assert_eq!(sim.records().len(), 2);
     // A model file writes and reads `inf`.
     let back = Network::from_toml_str(&net.to_toml_string().unwrap()).unwrap();
