@@ -1039,4 +1039,8 @@ fn ties_of_services_patience_changes_of_class_and_arrivals_are_broken_as_ciw_bre
     assert_same_records("ties_class_change_atoms");
     // Two classes arriving at one node at once, listed out of name order.
     assert_same_records("ties_arrival_classes");
+    // A combined law with one continuous part that is still 0 half the
+    // time (an exponential multiplied by 0 or 2): a batch's services of 0
+    // end at the instant it arrives.
+    assert_same_records("ties_combined_atoms");
 }

@@ -744,3 +744,25 @@ fn a_slotted_node_whose_slots_are_all_empty_never_lets_a_count_be_reached() {
     sim.run(Stop::MaxCustomers(5)).unwrap();
     assert_eq!(sim.completed(), 5);
 }
+
+#[test]
+fn a_shared_node_with_room_for_nobody_never_lets_a_count_be_reached() {
+    // A processor-sharing node with no servers shares its service among
+    // nobody: customers there never complete, so a run to a count of
+    // completed customers is refused up front, as with zero plain servers;
+    // with room for one the count is reached.
+    let model = |servers| {
+        let shared = NodeSpec::new(Servers::Finite(servers)).with_processor_sharing(1);
+        one_class(
+            vec![shared],
+            vec![at(Some(Distribution::exponential(0.5)), Distribution::exponential(2.0))],
+            vec![vec![0.0]],
+        )
+    };
+    let mut sim = Simulation::new(&model(0), 0).unwrap();
+    let err = sim.run(Stop::MaxCustomers(5)).unwrap_err();
+    assert!(matches!(err, SimError::NoExit { class: 0, node: 0 }), "{err:?}");
+    let mut sim = Simulation::new(&model(1), 0).unwrap();
+    sim.run(Stop::MaxCustomers(5)).unwrap();
+    assert_eq!(sim.completed(), 5);
+}
