@@ -171,6 +171,7 @@ fn row_operations_on_a_computed_frame_are_pandas() {
             };
             check(df.sort_values(&["v"], &SortOptions::default()), "sort_v.csv");
             check(df.sort_values(&["k", "v"], &SortOptions::per_key(&[true, false])), "sort_k_v_desc.csv");
+            check(df.sort_values(&["k", "v"], &SortOptions::ascending(false)), "sort_k_v_all_desc.csv");
             check(
                 df.sort_values(
                     &["s", "i"],
@@ -213,6 +214,76 @@ fn row_operations_refuse_unknown_columns_and_mismatched_options() {
     assert_eq!(filled.column("i").unwrap().dtype(), chunked_frame::DType::Float64);
     assert_eq!(df.tail(10_000).height(), df.height());
     assert_eq!(df.tail(0).height(), 0);
+}
+
+#[test]
+fn fillna_keeps_each_column_of_its_kind_and_a_null_fill_changes_nothing() {
+    use chunked_frame::DType;
+    let df = computed(1 << 20, &Executor::sequential());
+    // pandas' Int64 filled with an int stays Int64.
+    let filled = df.fillna(&[("i", Value::Int(0))]).unwrap();
+    assert_eq!(filled.column("i").unwrap().dtype(), DType::Int64);
+    let lazy = groups(300).fillna(&[("i", Value::Int(0))]).unwrap();
+    assert_eq!(lazy.schema().unwrap().fields[3].dtype, DType::Int64);
+    assert_eq!(lazy.compute(&Executor::sequential()).unwrap(), filled);
+    // A float column filled with an int gets that number as a float.
+    let v = df.column("v").unwrap();
+    let filled = df.fillna(&[("v", Value::Int(2))]).unwrap();
+    let filled = filled.column("v").unwrap();
+    assert!(
+        (0..v.len()).any(|i| v.get(i) == Value::Null || matches!(v.get(i), Value::Float(x) if x.is_nan()))
+    );
+    for i in 0..v.len() {
+        let want = match v.get(i) {
+            Value::Float(x) if !x.is_nan() => Value::Float(x),
+            _ => Value::Float(2.0),
+        };
+        assert_eq!(filled.get(i), want, "row {i}");
+    }
+    // Null is of every kind: filling with it leaves the column as it was.
+    assert_eq!(df.fillna(&[("v", Value::Null), ("s", Value::Null), ("i", Value::Null)]).unwrap(), df);
+    // A bool column's nulls take a bool, and it stays bool.
+    let file = crate::TempCsv::new("fillna-bool.csv", b"b,x\nTrue,1\n,2\nFalse,3\n,4\n");
+    let bools =
+        read_csv(file.path(), CsvOptions::default()).unwrap().compute(&Executor::sequential()).unwrap();
+    assert_eq!(bools.column("b").unwrap().dtype(), DType::Bool);
+    let filled = bools.fillna(&[("b", Value::Bool(true))]).unwrap();
+    let b: Vec<Value> = (0..4).map(|i| filled.column("b").unwrap().get(i)).collect();
+    assert_eq!(b, [true, true, false, true].map(Value::Bool));
+}
+
+#[test]
+fn tail_computes_only_the_partitions_it_needs_from_the_end() {
+    let mut text = String::from("k,v\n");
+    for i in 10..50 {
+        text.push_str(&format!("a,{i}\n"));
+    }
+    let file = crate::TempCsv::new("tail-last-parts.csv", text.as_bytes());
+    // Any partition holding a row before 40 fails.
+    let lazy = read_csv(file.path(), CsvOptions::default().blocksize(20)).unwrap().map_partitions(
+        "early rows fail",
+        |f: DataFrame| {
+            let v = f.column("v").ok_or("no column v")?;
+            if (0..v.len()).any(|i| matches!(v.get(i), Value::Int(x) if x < 40)) {
+                return Err("an early partition was computed".into());
+            }
+            Ok(f)
+        },
+        chunked_frame::Schema {
+            fields: vec![
+                chunked_frame::Field { name: "k".into(), dtype: chunked_frame::DType::Str },
+                chunked_frame::Field { name: "v".into(), dtype: chunked_frame::DType::Int64 },
+            ],
+        },
+    );
+    assert!(lazy.partitions() > 8);
+    assert!(lazy.compute(&Executor::sequential()).is_err());
+    for n in [0, 1, 5] {
+        let got = lazy.tail(n, &Executor::sequential()).unwrap();
+        let v: Vec<Value> = (0..got.height()).map(|i| got.column("v").unwrap().get(i)).collect();
+        let want: Vec<Value> = (50 - i64::try_from(n).unwrap()..50).map(Value::Int).collect();
+        assert_eq!(v, want, "tail({n})");
+    }
 }
 
 #[test]

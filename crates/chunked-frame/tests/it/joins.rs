@@ -1,6 +1,7 @@
 //! Broadcast joins against pandas' `merge` (goldens of
-//! `tests/pandas/golden.py`), under every partitioning and executor, and
-//! their errors.
+//! `tests/pandas/golden.py` and, for bool, float and int keys,
+//! `tests/pandas/joins_typed.py`), under every partitioning and executor,
+//! and their errors.
 
 use chunked_frame::{CsvOptions, DataFrame, FrameError, JoinOptions, JoinType, LazyFrame, read_csv};
 use executors::Executor;
@@ -160,4 +161,70 @@ fn generated_flights_join_the_generated_airlines_and_airports() {
     assert_eq!(states.clone().filter(col("STATE").is_null()).len(&exec).unwrap(), october);
     let jfk = states.filter(col("ORIGIN_AIRPORT").eq("JFK")).head(1, &exec).unwrap();
     assert_eq!(jfk.column("STATE").unwrap().get(0), Value::Str("NY".into()));
+}
+
+/// `typed_left.csv`: bool, float and int keys with nulls on every side.
+fn typed_left(blocksize: usize) -> LazyFrame {
+    read_csv(&format!("{}/typed_left.csv", dir()), CsvOptions::default().blocksize(blocksize)).unwrap()
+}
+
+fn check_typed(options: JoinOptions, golden: &str) {
+    let right = read_csv(&format!("{}/typed_right.csv", dir()), CsvOptions::default())
+        .unwrap()
+        .compute(&Executor::sequential())
+        .unwrap();
+    for blocksize in BLOCKSIZES {
+        for (e, exec) in executors().iter().enumerate() {
+            let got = typed_left(blocksize).merge(&right, options.clone()).unwrap().compute(exec).unwrap();
+            assert_pandas(&got, golden, &format!("blocksize {blocksize}, executor {e}"));
+        }
+    }
+}
+
+#[test]
+fn joins_on_bool_float_and_int_keys_with_nulls_are_pandas_merge() {
+    // Null keys match null keys (NaN and an empty float alike), -0.0
+    // matches 0.0 and 1 matches 1.0; a left join's misses are null in the
+    // right's int, float and bool columns, which have no null of their own.
+    check_typed(JoinOptions::on(&["b"]).how(JoinType::Left), "typed_left_b.csv");
+    check_typed(JoinOptions::on(&["f"]).how(JoinType::Left), "typed_left_f.csv");
+    check_typed(JoinOptions::on(&["i"]).how(JoinType::Left), "typed_left_i.csv");
+    check_typed(JoinOptions::on(&["b", "i"]).how(JoinType::Left), "typed_left_b_i.csv");
+    check_typed(JoinOptions::on(&["f", "b"]), "typed_inner_f_b.csv");
+    // Names on both sides take the suffixes asked for.
+    check_typed(JoinOptions::on(&["f"]).suffixes("_l", "_r"), "typed_inner_f.csv");
+}
+
+#[test]
+fn a_null_key_is_null_whatever_value_a_partition_function_left_under_it() {
+    use chunked_frame::{Column, DType, Field, Schema, Value};
+    // A user's function may leave any number under a null; validity decides.
+    let file = crate::TempCsv::new("join-null-under.csv", b"k,v\n2.5,1\n,2\n2.5,3\n,4\n");
+    let placeholders = |f: DataFrame| -> Result<DataFrame, chunked_frame::MapError> {
+        let k = f.column("k").ok_or("no column k")?;
+        let valid: Vec<bool> = (0..k.len()).map(|i| !k.is_null(i)).collect();
+        let values = vec![2.5; k.len()];
+        Ok(DataFrame::new(vec!["k".into()], vec![Column::Float64 { values, valid }])?)
+    };
+    let schema = Schema { fields: vec![Field { name: "k".into(), dtype: DType::Float64 }] };
+    let right = DataFrame::new(
+        vec!["k".into(), "w".into()],
+        vec![
+            Column::Float64 { values: vec![f64::NAN, 2.5], valid: vec![false, true] },
+            Column::Str { dict: vec!["null".into(), "x".into()], codes: vec![0, 1] },
+        ],
+    )
+    .unwrap();
+    for blocksize in [1 << 20, 7] {
+        let got = read_csv(file.path(), CsvOptions::default().blocksize(blocksize))
+            .unwrap()
+            .map_partitions("placeholders", placeholders, schema.clone())
+            .merge(&right, JoinOptions::on(&["k"]))
+            .unwrap()
+            .compute(&Executor::sequential())
+            .unwrap();
+        let w: Vec<Value> = (0..got.height()).map(|i| got.column("w").unwrap().get(i)).collect();
+        let want = ["x", "null", "x", "null"].map(|s| Value::Str(s.into()));
+        assert_eq!(w, want, "blocksize {blocksize}");
+    }
 }

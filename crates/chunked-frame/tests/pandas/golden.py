@@ -137,6 +137,9 @@ def write_ops():
     df.sort_values(["k", "v"], ascending=[True, False], kind="stable").to_csv(
         "sort_k_v_desc.csv", index=False, float_format=repr_float
     )
+    df.sort_values(["k", "v"], ascending=False, kind="stable").to_csv(
+        "sort_k_v_all_desc.csv", index=False, float_format=repr_float
+    )
     df.sort_values(["s", "i"], ascending=[False, True], na_position="first", kind="stable").to_csv(
         "sort_s_i_first.csv", index=False, float_format=repr_float
     )
