@@ -152,3 +152,19 @@ fn clip_refuses_a_nan_bound_and_crossed_bounds_but_takes_equal_ones() {
         [0.5, 0.5, -9.0, 0.5]
     );
 }
+
+#[test]
+fn up_to_max_dims_dimensions_are_accepted_and_one_more_refused() {
+    let at_limit = vec![1; chunked_array::MAX_DIMS];
+    let a = zeros(&at_limit, 1).unwrap();
+    assert_eq!(a.ndim(), chunked_array::MAX_DIMS);
+    let over = vec![1; chunked_array::MAX_DIMS + 1];
+    let e = zeros(&over, 1).unwrap_err();
+    assert!(
+        matches!(&e, ArrayError::TooManyDims { shape } if shape.len() == chunked_array::MAX_DIMS + 1),
+        "{e}"
+    );
+    // A broadcast result at the limit is accepted too.
+    let b = zeros(&[1], 1).unwrap();
+    assert!(a.add(&b).is_ok());
+}

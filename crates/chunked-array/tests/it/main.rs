@@ -11,6 +11,7 @@ mod graph;
 mod indexing;
 mod infinities;
 mod invariance;
+mod metadata;
 mod ndim;
 mod numpy;
 mod pinned;
