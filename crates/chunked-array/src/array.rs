@@ -243,8 +243,21 @@ impl Array {
         self.product("dot", other)
     }
 
-    /// numpy's `matmul` (`@`): as [`Array::dot`] but 0-dimensional operands
-    /// are an error.
+    /// numpy's `matmul` (`@`): as [`Array::dot`] for one or two
+    /// dimensions; 0-dimensional operands are an error. With more, the
+    /// operands are stacks of matrices over their leading axes, which
+    /// broadcast (a 1-dimensional operand is a row or a column, as in
+    /// numpy): each product is the sum over the shared axis of the
+    /// broadcast element-wise product, blockwise (`(..., n, k, 1)` times
+    /// `(..., 1, k, m)`, summed over `k`), so sums run in another order
+    /// than numpy's (within rounding).
+    ///
+    /// ```
+    /// let a = chunked_array::ones(&[4, 2, 3], 2)?;
+    /// let b = chunked_array::ones(&[3, 5], 2)?;
+    /// assert_eq!(a.matmul(&b)?.shape(), &[4, 2, 5]);
+    /// # Ok::<(), chunked_array::ArrayError>(())
+    /// ```
     pub fn matmul(&self, other: &Array) -> Result<Array, ArrayError> {
         if self.ndim() == 0 || other.ndim() == 0 {
             return Err(ArrayError::NotAligned {
@@ -254,7 +267,36 @@ impl Array {
                 reason: "matmul needs operands with at least one dimension".into(),
             });
         }
+        if self.ndim() > 2 || other.ndim() > 2 {
+            return self.stacked_matmul(other);
+        }
         self.product("matmul", other)
+    }
+
+    /// [`Array::matmul`] of stacks of matrices.
+    fn stacked_matmul(&self, other: &Array) -> Result<Array, ArrayError> {
+        let (row, column) = (self.ndim() == 1, other.ndim() == 1);
+        let a = if row { self.expand_dims(0)? } else { self.clone() };
+        let b = if column { other.expand_dims(-1)? } else { other.clone() };
+        let (sa, sb) = (a.shape(), b.shape());
+        let (k_left, k_right) = (sa[sa.len() - 1], sb[sb.len() - 2]);
+        if k_left != k_right {
+            return Err(ArrayError::NotAligned {
+                op: "matmul",
+                left: self.node.shape.clone(),
+                right: other.node.shape.clone(),
+                reason: format!("{k_left} (dim {}) != {k_right} (dim {})", sa.len() - 1, sb.len() - 2),
+            });
+        }
+        let terms = a.expand_dims(-1)?.multiply(&b.expand_dims(-3)?)?;
+        let mut out = terms.sum(-2)?;
+        if column {
+            out = out.squeeze(-1)?;
+        }
+        if row {
+            out = out.squeeze(-2)?;
+        }
+        Ok(out)
     }
 
     fn product(&self, op: &'static str, other: &Array) -> Result<Array, ArrayError> {
@@ -264,7 +306,8 @@ impl Array {
                 op,
                 left: a.to_vec(),
                 right: b.to_vec(),
-                reason: "products of arrays of more than two dimensions are not supported".into(),
+                reason: "dot of arrays of more than two dimensions is not supported (matmul of stacks is)"
+                    .into(),
             });
         }
         let k_left = a[a.len() - 1];

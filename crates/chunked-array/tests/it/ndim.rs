@@ -198,12 +198,69 @@ proptest! {
 }
 
 #[test]
-fn products_of_more_than_two_dimensions_are_typed_errors() {
+fn dot_of_more_than_two_dimensions_is_a_typed_error() {
     let a = from_array(&cube(&[2, 3, 4]), 2).unwrap();
     let m = from_array(&cube(&[4, 2]), 2).unwrap();
     let e = a.dot(&m).unwrap_err();
     assert!(e.to_string().contains("more than two dimensions"), "{e}");
-    assert!(m.matmul(&a).is_err());
+    // (4, 2) @ stacks of (3, 4): 2 != 3.
+    let e = m.matmul(&a).unwrap_err();
+    assert!(e.to_string().contains("2 (dim 1) != 3 (dim 1)"), "{e}");
+}
+
+/// numpy's `matmul` of stacks: `out[b..., i, j]` is the sum over `k` of
+/// `x[b..., i, k] y[b..., k, j]` over the broadcast leading axes (a 1-D
+/// operand a row or a column, dropped from the result).
+fn dense_matmul(x: &ArrayD<f64>, y: &ArrayD<f64>) -> ArrayD<f64> {
+    let (row, column) = (x.ndim() == 1, y.ndim() == 1);
+    let x = if row { x.clone().insert_axis(ndarray::Axis(0)) } else { x.clone() };
+    let y = if column { y.clone().insert_axis(ndarray::Axis(1)) } else { y.clone() };
+    let (bx, by) = (&x.shape()[..x.ndim() - 2], &y.shape()[..y.ndim() - 2]);
+    let nb = bx.len().max(by.len());
+    let pad = |b: &[usize]| [vec![1; nb - b.len()], b.to_vec()].concat();
+    let (bx, by) = (pad(bx), pad(by));
+    let batch: Vec<usize> = bx.iter().zip(&by).map(|(p, q)| *p.max(q)).collect();
+    let (n, k, m) = (x.shape()[x.ndim() - 2], x.shape()[x.ndim() - 1], y.shape()[y.ndim() - 1]);
+    let x = x.into_shape_with_order(IxDyn(&[bx.clone(), vec![n, k]].concat())).unwrap();
+    let y = y.into_shape_with_order(IxDyn(&[by.clone(), vec![k, m]].concat())).unwrap();
+    let mut out = ArrayD::zeros(IxDyn(&[batch.clone(), vec![n, m]].concat()));
+    for (ix, v) in out.indexed_iter_mut() {
+        let ix: Vec<usize> = ndarray::Dimension::slice(&ix).to_vec();
+        let at = |b: &[usize], tail: [usize; 2]| -> Vec<usize> {
+            b.iter().zip(&ix).map(|(&len, &i)| if len == 1 { 0 } else { i }).chain(tail).collect()
+        };
+        *v = (0..k).map(|kk| x[IxDyn(&at(&bx, [ix[nb], kk]))] * y[IxDyn(&at(&by, [kk, ix[nb + 1]]))]).sum();
+    }
+    if column {
+        let last = out.ndim() - 1;
+        out = out.remove_axis(ndarray::Axis(last));
+    }
+    if row {
+        let second = out.ndim() - 2;
+        out = out.remove_axis(ndarray::Axis(second));
+    }
+    out
+}
+
+#[test]
+fn matmul_of_stacks_broadcasts_their_leading_axes_as_numpy() {
+    for (sx, sy) in [
+        (vec![3, 2, 4], vec![3, 4, 5]),
+        (vec![2, 3, 4], vec![4, 2]),
+        (vec![4], vec![2, 4, 3]),
+        (vec![2, 1, 3, 4], vec![5, 4, 2]),
+        (vec![2, 3, 4], vec![4]),
+        (vec![1, 2, 0], vec![3, 0, 2]),
+    ] {
+        let (x, y) = (cube(&sx), cube(&sy).mapv(|v| v - 0.5));
+        let want = dense_matmul(&x, &y);
+        for chunk in [1, 2, 3] {
+            let a = from_array(&x, chunk).unwrap();
+            let b = from_array(&y, chunk + 1).unwrap();
+            let got = eval(&a.matmul(&b).unwrap());
+            assert_close(&got, &want, 1e-12);
+        }
+    }
 }
 
 proptest! {
