@@ -274,15 +274,16 @@ def merge_files(r):
     repeated ones), a value column of one name on both sides, the keys and
     the join."""
     codes = ["AA", "DL", "UA", "", "B6"]
-    left = ["code,n,v,w"]
+    zeros = ["-0.0", "0.0", "1.5", "", "2"]
+    left = ["code,n,v,w,f"]
     for _ in range(r.randint(1, 40)):
         left.append(",".join([r.choice(codes), r.choice(["1", "2", "3", ""]), r.choice(GROUP_VALUES[:9] + ["5"]),
-                              r.choice(["x", "y", ""])]))
-    right = ["code,n,v,name"]
+                              r.choice(["x", "y", ""]), r.choice(zeros)]))
+    right = ["code,n,v,name,f"]
     for _ in range(r.randint(1, 8)):
         right.append(",".join([r.choice(codes + ["ZZ"]), r.choice(["1", "2", "4", ""]), r.choice(["1.5", "", "-2"]),
-                               r.choice(["Alpha", "Beta", ""])]))
-    keys = r.choice([["code"], ["n"], ["code", "n"], ["n", "code"]])
+                               r.choice(["Alpha", "Beta", ""]), r.choice(zeros)]))
+    keys = r.choice([["code"], ["n"], ["code", "n"], ["n", "code"], ["f"], ["code", "f"]])
     return "\n".join(left) + "\n", "\n".join(right) + "\n", keys, r.choice(["inner", "left"])
 
 
