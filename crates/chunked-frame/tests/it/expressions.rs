@@ -145,3 +145,68 @@ fn text_and_numbers_are_never_equal_and_cannot_be_ordered() {
     let err = f.filter(col("n").lt(lit("3"))).compute(&Executor::sequential()).unwrap_err();
     assert!(matches!(err, FrameError::Type { .. }), "{err:?}");
 }
+
+/// The schema a query reports is the type its computed column has, and a
+/// type error shows before any work (arithmetic on text, on either side).
+#[test]
+fn a_querys_schema_types_each_new_column_as_computing_it_does() {
+    let file = TempCsv::new("exp_types.csv", b"s,b,n,f\nx,True,1,0.5\ny,False,2,1.5\n");
+    let f = read_csv(file.path(), CsvOptions::default()).unwrap();
+    let cases = [
+        ("bb", col("b") + col("b"), DType::Bool),
+        ("bn", col("b") * col("n"), DType::Int64),
+        ("nn", col("n") - lit(3), DType::Int64),
+        ("nf", col("n") - col("f"), DType::Float64),
+        ("nd", col("n") / lit(1), DType::Float64),
+        ("k", lit(true), DType::Bool),
+        ("c", col("n").gt(lit(1)), DType::Bool),
+    ];
+    for (name, e, want) in cases {
+        let q = f.clone().with_column(name, e);
+        let schema = q.schema().unwrap();
+        assert_eq!(schema.fields.last().unwrap().dtype, want, "{name}");
+        let got = q.compute(&Executor::sequential()).unwrap();
+        assert_eq!(got.column(name).unwrap().dtype(), want, "{name} computed");
+    }
+    for e in [col("s") + lit(1), lit(1) + col("s")] {
+        let err = f.clone().with_column("x", e).schema().unwrap_err();
+        assert!(matches!(err, FrameError::Type { dtype: DType::Str, .. }), "{err:?}");
+    }
+}
+
+#[test]
+fn float_subtraction_and_boolean_conditions_and_sums_with_nulls() {
+    let file = TempCsv::new("exp_bool_nulls.csv", b"b,f,n\nTrue,0.5,1\n,1.5,2\nFalse,-2.0,3\n");
+    let exec = Executor::sequential();
+    let f = read_csv(file.path(), CsvOptions::default()).unwrap();
+    let df = f
+        .clone()
+        .with_column("d", col("f") - lit(0.25))
+        .with_column("o", col("b") + lit(false))
+        .compute(&exec)
+        .unwrap();
+    assert_eq!(ints(&df, "d"), vec![Value::Float(0.25), Value::Float(1.25), Value::Float(-2.25)]);
+    // A null boolean stays null through `+` (or).
+    assert_eq!(ints(&df, "o"), vec![Value::Bool(true), Value::Null, Value::Bool(false)]);
+    // A bool column as the condition: true rows only, null as false.
+    let kept = f.clone().filter(col("b")).compute(&exec).unwrap();
+    assert_eq!(ints(&kept, "n"), vec![Value::Int(1)]);
+    let kept = f.clone().filter(col("b").not()).compute(&exec).unwrap();
+    assert_eq!(ints(&kept, "n"), vec![Value::Int(2), Value::Int(3)]);
+    let file = TempCsv::new("exp_bool_full.csv", b"b,n\nTrue,1\nFalse,2\nTrue,3\n");
+    let kept = read_csv(file.path(), CsvOptions::default()).unwrap().filter(col("b")).compute(&exec).unwrap();
+    assert_eq!(ints(&kept, "n"), vec![Value::Int(1), Value::Int(3)]);
+}
+
+#[test]
+fn isin_of_booleans_and_of_fractions() {
+    let file = TempCsv::new("exp_isin_b.csv", b"b,n,f\nTrue,1,1.0\nFalse,2,2.5\nTrue,3,3.0\n");
+    let exec = Executor::sequential();
+    let f = read_csv(file.path(), CsvOptions::default()).unwrap();
+    let kept = f.clone().filter(col("b").isin([true])).compute(&exec).unwrap();
+    assert_eq!(ints(&kept, "n"), vec![Value::Int(1), Value::Int(3)]);
+    // 1.5 is no integer's value; 2 is not 2.5.
+    assert_eq!(f.clone().filter(col("n").isin([1.5])).compute(&exec).unwrap().height(), 0);
+    let kept = f.filter(col("f").isin([2, 3])).compute(&exec).unwrap();
+    assert_eq!(ints(&kept, "n"), vec![Value::Int(3)]);
+}
