@@ -9,6 +9,8 @@
 //! the nulls that `ge(x)` drops, as `~(s < x)` and `s >= x` differ in
 //! pandas. `not` flips every row of its condition.
 
+mod numbers;
+
 use std::borrow::Cow;
 use std::collections::HashSet;
 use std::fmt;
@@ -16,6 +18,8 @@ use std::fmt;
 use crate::column::{Column, DataFrame, NULL_CODE, Value};
 use crate::dtype::{DType, Schema};
 use crate::error::{FrameError, Result};
+pub use numbers::ArithOp;
+use numbers::{Numbers, Refused, arithmetic, exact_int};
 
 /// An expression; build with [`col`], [`lit`] and the methods here.
 #[derive(Clone, Debug, PartialEq)]
@@ -40,19 +44,6 @@ pub enum Expr {
     Or(Box<Expr>, Box<Expr>),
     /// Not true.
     Not(Box<Expr>),
-}
-
-/// An arithmetic operator.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ArithOp {
-    /// `+`
-    Add,
-    /// `-`
-    Sub,
-    /// `*`
-    Mul,
-    /// `/` (always float)
-    Div,
 }
 
 /// A comparison operator.
@@ -328,7 +319,14 @@ pub(crate) fn eval<'a>(e: &Expr, frame: &'a DataFrame) -> Result<Evaluated<'a>> 
             let n = frame.height();
             let x = numbers(a, eval(a, frame)?, n)?;
             let y = numbers(b, eval(b, frame)?, n)?;
-            Evaluated::Column(Cow::Owned(arithmetic(e, *op, x, y)?))
+            Evaluated::Column(Cow::Owned(arithmetic(*op, x, y).map_err(|refused| match refused {
+                Refused::BooleanSubtractionOrDivision => {
+                    type_error(e, DType::Bool, "subtraction or division of two booleans")
+                }
+                Refused::Overflow { left, right } => {
+                    FrameError::IntegerOverflow { expression: e.to_string(), left, right }
+                }
+            })?))
         }
         Expr::Cmp(a, op, b) => Evaluated::Mask(compare(a, b, *op, frame)?),
         Expr::IsIn(a, values) => {
@@ -398,13 +396,6 @@ pub(crate) fn eval<'a>(e: &Expr, frame: &'a DataFrame) -> Result<Evaluated<'a>> 
     })
 }
 
-/// The integer a float equals exactly, if any within int64.
-fn exact_int(x: f64) -> Option<i64> {
-    // 2^63 is exact as a float; `as` is exact below it for an integral x.
-    (x.fract() == 0.0 && (-9_223_372_036_854_775_808.0..9_223_372_036_854_775_808.0).contains(&x))
-        .then_some(x as i64)
-}
-
 /// Evaluates a condition.
 pub(crate) fn mask(e: &Expr, frame: &DataFrame) -> Result<Vec<bool>> {
     match eval(e, frame)? {
@@ -417,49 +408,6 @@ pub(crate) fn mask(e: &Expr, frame: &DataFrame) -> Result<Vec<bool>> {
         },
         Evaluated::Scalar(Value::Bool(b)) => Ok(vec![b; frame.height()]),
         Evaluated::Scalar(_) => Err(type_error(e, DType::Str, "use as a condition")),
-    }
-}
-
-/// Numbers per row: integers (int64 columns and constants) kept exact,
-/// booleans (bool columns, conditions and constants) apart for pandas'
-/// boolean arithmetic, floats otherwise; `None` where null.
-enum Numbers {
-    Int(Vec<Option<i64>>),
-    Bool(Vec<Option<bool>>),
-    Float(Vec<Option<f64>>),
-}
-
-impl Numbers {
-    /// Whether the numbers are integers (or booleans, counting 0 and 1).
-    fn integral(&self) -> bool {
-        !matches!(self, Numbers::Float(_))
-    }
-
-    /// Row `i` as an integer (for [`Numbers::integral`] numbers).
-    fn int(&self, i: usize) -> Option<i64> {
-        match self {
-            Numbers::Int(v) => v[i],
-            Numbers::Bool(v) => v[i].map(i64::from),
-            Numbers::Float(_) => None,
-        }
-    }
-
-    /// Row `i` as a float.
-    fn float(&self, i: usize) -> Option<f64> {
-        match self {
-            // `as`: numpy's int64 to float64 conversion, nearest float.
-            Numbers::Int(v) => v[i].map(|x| x as f64),
-            Numbers::Bool(v) => v[i].map(|b| f64::from(u8::from(b))),
-            Numbers::Float(v) => v[i],
-        }
-    }
-
-    fn len(&self) -> usize {
-        match self {
-            Numbers::Int(v) => v.len(),
-            Numbers::Bool(v) => v.len(),
-            Numbers::Float(v) => v.len(),
-        }
     }
 }
 
@@ -481,76 +429,6 @@ fn numbers(e: &Expr, v: Evaluated<'_>, n: usize) -> Result<Numbers> {
         Evaluated::Scalar(Value::Str(_)) => return Err(type_error(e, DType::Str, "arithmetic")),
         Evaluated::Mask(m) => Numbers::Bool(m.into_iter().map(Some).collect()),
     })
-}
-
-/// `x op y` row by row, as pandas computes it: two booleans give a boolean
-/// (`+` is or, `*` is and; `-` and `/` are refused), integers (booleans
-/// counting 0 and 1) an exact int64 under `+`, `-` and `*` (a result past
-/// int64 is an error where pandas wraps around), anything else a float64,
-/// whose NaN (`0 / 0`, `inf - inf`) is missing, as in pandas. Null in,
-/// null out.
-fn arithmetic(e: &Expr, op: ArithOp, x: Numbers, y: Numbers) -> Result<Column> {
-    fn validity(valid: Vec<bool>) -> Vec<bool> {
-        if valid.iter().all(|&v| v) { Vec::new() } else { valid }
-    }
-    if let (Numbers::Bool(x), Numbers::Bool(y)) = (&x, &y) {
-        let f = match op {
-            ArithOp::Add => |p: bool, q: bool| p | q,
-            ArithOp::Mul => |p: bool, q: bool| p & q,
-            ArithOp::Sub | ArithOp::Div => {
-                return Err(type_error(e, DType::Bool, "subtraction or division of two booleans"));
-            }
-        };
-        let values =
-            x.iter().zip(y).map(|(p, q)| matches!((p, q), (Some(p), Some(q)) if f(*p, *q))).collect();
-        let valid = validity(x.iter().zip(y).map(|(p, q)| p.is_some() && q.is_some()).collect());
-        return Ok(Column::Bool { values, valid });
-    }
-    let n = x.len();
-    if op != ArithOp::Div && x.integral() && y.integral() {
-        let f = match op {
-            ArithOp::Add => i64::checked_add,
-            ArithOp::Sub => i64::checked_sub,
-            _ => i64::checked_mul,
-        };
-        let mut values = Vec::with_capacity(n);
-        let mut valid = Vec::with_capacity(n);
-        for i in 0..n {
-            match (x.int(i), y.int(i)) {
-                (Some(p), Some(q)) => {
-                    let v = f(p, q).ok_or_else(|| FrameError::IntegerOverflow {
-                        expression: e.to_string(),
-                        left: p,
-                        right: q,
-                    })?;
-                    values.push(v);
-                    valid.push(true);
-                }
-                _ => {
-                    values.push(0);
-                    valid.push(false);
-                }
-            }
-        }
-        return Ok(Column::Int64 { values, valid: validity(valid) });
-    }
-    let f = match op {
-        ArithOp::Add => |p: f64, q: f64| p + q,
-        ArithOp::Sub => |p: f64, q: f64| p - q,
-        ArithOp::Mul => |p: f64, q: f64| p * q,
-        ArithOp::Div => |p: f64, q: f64| p / q,
-    };
-    let mut values = Vec::with_capacity(n);
-    let mut valid = Vec::with_capacity(n);
-    for i in 0..n {
-        let v = match (x.float(i), y.float(i)) {
-            (Some(p), Some(q)) => f(p, q),
-            _ => f64::NAN,
-        };
-        values.push(v);
-        valid.push(!v.is_nan());
-    }
-    Ok(Column::Float64 { values, valid: validity(valid) })
 }
 
 fn compare(a: &Expr, b: &Expr, op: CmpOp, frame: &DataFrame) -> Result<Vec<bool>> {
