@@ -10,6 +10,8 @@ use executors::{Executor, Strategy};
 
 use crate::TempCsv;
 
+mod files;
+
 fn frame(offset: i64, rows: usize) -> DataFrame {
     let n = i64::try_from(rows).unwrap();
     let ints = Column::Int64 { values: (offset..offset + n).collect(), valid: vec![] };
