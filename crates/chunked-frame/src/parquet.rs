@@ -122,7 +122,8 @@ fn open(pattern: &str, options: ParquetOptions) -> Result<Source> {
     // query may use them (not left out by `options.columns`). They keep
     // their place in the schema (a position is a column chunk's index),
     // typed text, never decoded.
-    let mut unsupported: Vec<(String, String, std::path::PathBuf)> = Vec::new();
+    // (field name, the column's dotted path for messages, what it is, file)
+    let mut unsupported: Vec<(String, String, String, std::path::PathBuf)> = Vec::new();
     for (fi, path) in files.iter().enumerate() {
         let meta = footer(path)?;
         let descr = meta.file_metadata().schema_descr();
@@ -130,7 +131,7 @@ fn open(pattern: &str, options: ParquetOptions) -> Result<Source> {
         for c in descr.columns() {
             let dtype = dtype_of(c).unwrap_or_else(|what| {
                 if !unsupported.iter().any(|u| u.0 == c.name()) {
-                    unsupported.push((c.name().to_owned(), what, path.clone()));
+                    unsupported.push((c.name().to_owned(), c.path().string(), what, path.clone()));
                 }
                 DType::Str
             });
@@ -184,13 +185,13 @@ fn open(pattern: &str, options: ParquetOptions) -> Result<Source> {
             })
             .collect::<Result<Vec<_>>>()?,
     };
-    let refused: Vec<&(String, String, std::path::PathBuf)> =
+    let refused: Vec<&(String, String, String, std::path::PathBuf)> =
         unsupported.iter().filter(|u| visible.iter().any(|&v| names[v] == u.0)).collect();
-    if let Some((name, what, path)) = refused.first() {
+    if let Some((_, name, what, path)) = refused.first() {
         let others = if refused.len() > 1 {
             format!(
                 " (also {})",
-                refused[1..].iter().map(|u| format!("{:?}", u.0)).collect::<Vec<_>>().join(", ")
+                refused[1..].iter().map(|u| format!("{:?}", u.1)).collect::<Vec<_>>().join(", ")
             )
         } else {
             String::new()
