@@ -29,6 +29,7 @@ mod discipline;
 mod event;
 mod event_queue;
 mod guard;
+mod id_map;
 mod interruption;
 mod node;
 mod plain;

@@ -9,6 +9,7 @@ use crate::behaviour::{Discipline, ServerPriority};
 use crate::error::ModelError;
 use crate::network::{NodeSpec, Preemption, Servers};
 
+use super::id_map::IdMap;
 use super::processor_sharing::Shared;
 use super::queue::Waiting;
 use super::shifts::Shifts;
@@ -34,13 +35,11 @@ pub(crate) struct NodeState {
     pub(crate) discipline: Discipline,
     /// Which free server a joining customer takes.
     pub(crate) server_priority: ServerPriority,
-    /// With preemption, the customer each server from `held_base` on
-    /// holds (slot numbers, [`NOBODY`] when free), grown to the highest
-    /// server used; empty without preemption.
-    pub(crate) held: Vec<u32>,
-    /// The server `held[0]` is (above 0 only at a scheduled node, whose
-    /// ids keep growing: servers gone for good are dropped from the front).
-    pub(crate) held_base: u32,
+    /// With preemption, the customer each server holds (slot numbers,
+    /// [`NOBODY`] when free), by server id, for the servers used (a
+    /// scheduled node's ids keep growing: servers gone for good are
+    /// forgotten); empty without preemption.
+    pub(crate) held: IdMap<u32>,
     /// Free servers, lowest number first.
     pub(crate) free_servers: FreeServers,
     /// Busy time of each server used so far.
@@ -94,8 +93,7 @@ impl NodeState {
             preemption: if servers.is_some() { spec.priority_preemption } else { Preemption::Off },
             discipline: if servers.is_some() { spec.discipline.clone() } else { Discipline::Fifo },
             server_priority: spec.server_priority.clone(),
-            held: Vec::new(),
-            held_base: 0,
+            held: IdMap::new(NOBODY),
             free_servers: if spec.server_priority.is_lowest_id() {
                 FreeServers::all(servers.unwrap_or(0))
             } else {
@@ -113,12 +111,7 @@ impl NodeState {
 
     /// With preemption, notes that `server` serves `customer`.
     pub(crate) fn hold(&mut self, server: u32, customer: u32) {
-        // `as`: u32 to usize widens.
-        let i = (server - self.held_base) as usize;
-        if i >= self.held.len() {
-            self.held.resize(i + 1, NOBODY);
-        }
-        self.held[i] = customer;
+        *self.held.entry(server) = customer;
     }
 
     /// `server` is free.
@@ -130,12 +123,12 @@ impl NodeState {
 
     /// The customer `server` holds, [`NOBODY`] if none (or not tracked).
     pub(crate) fn holder(&self, server: u32) -> u32 {
-        server.checked_sub(self.held_base).and_then(|i| self.held.get(i as usize)).copied().unwrap_or(NOBODY)
+        self.held.get(server).copied().unwrap_or(NOBODY)
     }
 
     /// `server` holds nobody now.
     pub(crate) fn release_hold(&mut self, server: u32) {
-        if let Some(held) = server.checked_sub(self.held_base).and_then(|i| self.held.get_mut(i as usize)) {
+        if let Some(held) = self.held.get_mut(server) {
             *held = NOBODY;
         }
     }
@@ -144,13 +137,8 @@ impl NodeState {
     /// for good), so that memory follows the servers present, not every
     /// id ever given.
     pub(crate) fn forget_servers_below(&mut self, base: u32) {
-        if base > self.held_base {
-            // `as`: u32 to usize widens.
-            let gone = ((base - self.held_base) as usize).min(self.held.len());
-            self.held.drain(..gone);
-            self.held_base = base;
-        }
-        self.times.forget_below(base);
+        self.held.forget_below(base);
+        self.times.servers.forget_below(base);
     }
 
     /// Whether the node has infinite servers (nobody waits there).
@@ -250,17 +238,22 @@ pub(crate) fn repeated_add(start: f64, t: f64, count: u64) -> f64 {
 }
 
 /// Per server, the busy time of its finished services and the start of the
-/// service under way. Grows to the highest server used, so that a node with
-/// many servers costs memory only for those it uses.
-#[derive(Clone, Debug, Default)]
+/// service under way, for the servers used (so that a node with many
+/// servers costs memory only for those it uses, and a scheduled node's
+/// only for those present: [`IdMap`]).
+#[derive(Clone, Debug)]
 pub(crate) struct ServerTimes {
-    /// From server `base` on (above 0 only at a scheduled node).
-    servers: Vec<ServerTime>,
-    base: u32,
+    pub(crate) servers: IdMap<ServerTime>,
+}
+
+impl Default for ServerTimes {
+    fn default() -> Self {
+        Self { servers: IdMap::new(ServerTime { busy: 0.0, start: f64::NAN }) }
+    }
 }
 
 #[derive(Clone, Copy, Debug)]
-struct ServerTime {
+pub(crate) struct ServerTime {
     /// Busy time of services that have ended (each `exit - start` added as
     /// the service ends, as Ciw's `detatch_server` adds it).
     busy: f64,
@@ -272,42 +265,14 @@ impl ServerTimes {
     /// Server `server` starts a service at `now`.
     #[inline(always)]
     pub(crate) fn start(&mut self, server: u32, now: f64) {
-        // `as`: u32 to usize widens.
-        match self.servers.get_mut((server - self.base) as usize) {
-            Some(time) => time.start = now,
-            None => self.first_use(server, now),
-        }
-    }
-
-    /// Servers are taken lowest first, so `server` is the next one.
-    #[cold]
-    #[inline(never)]
-    fn first_use(&mut self, server: u32, now: f64) {
-        let i = (server - self.base) as usize;
-        self.servers.resize(i + 1, ServerTime { busy: 0.0, start: f64::NAN });
-        self.servers[i].start = now;
-    }
-
-    /// Forgets the servers below `base`.
-    fn forget_below(&mut self, base: u32) {
-        if base > self.base {
-            // `as`: u32 to usize widens.
-            let gone = ((base - self.base) as usize).min(self.servers.len());
-            self.servers.drain(..gone);
-            self.base = base;
-        }
-    }
-
-    /// Server `server`'s times, if it has any.
-    fn get(&self, server: u32) -> Option<&ServerTime> {
-        server.checked_sub(self.base).and_then(|i| self.servers.get(i as usize))
+        self.servers.entry(server).start = now;
     }
 
     /// Server `server` ends the service it started at `started` at `now`;
     /// `free`: nobody takes it over.
     #[inline(always)]
     pub(crate) fn end(&mut self, server: u32, started: f64, now: f64, free: bool) {
-        let time = &mut self.servers[(server - self.base) as usize];
+        let time = self.servers.entry(server);
         time.busy += now - started;
         if free {
             time.start = f64::NAN;
@@ -316,23 +281,22 @@ impl ServerTimes {
 
     /// The busy time of `server`'s finished services (Ciw's `busy_time`).
     pub(crate) fn finished(&self, server: u32) -> f64 {
-        self.get(server).map_or(0.0, |t| t.busy)
+        self.servers.get(server).map_or(0.0, |t| t.busy)
     }
 
     /// Whether `server` has a service under way.
     pub(crate) fn serving(&self, server: u32) -> bool {
-        self.get(server).is_some_and(|t| !t.start.is_nan())
+        self.servers.get(server).is_some_and(|t| !t.start.is_nan())
     }
 
     /// How many servers have been used (the highest used, plus one).
     pub(crate) fn used(&self) -> u32 {
-        // Servers are numbered in a u32.
-        u32::try_from(self.servers.len()).map_or(u32::MAX, |n| n.saturating_add(self.base))
+        self.servers.end()
     }
 
     /// Busy time of `server` up to `now`, counting its service under way.
     pub(crate) fn busy_up_to_one(&self, server: u32, now: f64) -> f64 {
-        match self.get(server) {
+        match self.servers.get(server) {
             Some(time) if time.start.is_nan() => time.busy,
             Some(time) => time.busy + (now - time.start),
             None => 0.0,
@@ -343,7 +307,7 @@ impl ServerTimes {
     /// under way up to `now`.
     fn busy_up_to(&self, now: f64) -> f64 {
         let mut sum = 0.0;
-        for time in &self.servers {
+        for time in self.servers.values() {
             sum += if time.start.is_nan() { time.busy } else { time.busy + (now - time.start) };
         }
         sum

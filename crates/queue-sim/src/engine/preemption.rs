@@ -47,7 +47,7 @@ impl<R: RandomSource> Simulation<R> {
         // The worst lane in service, then the latest start, then the lowest
         // server; blocked customers have finished their service.
         let mut victim: Option<(u32, f64, u32, u32)> = None;
-        for (server, &held) in (state.held_base..).zip(&state.held) {
+        for (server, &held) in state.held.iter() {
             if held == NOBODY {
                 continue;
             }

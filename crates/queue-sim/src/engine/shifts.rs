@@ -104,10 +104,16 @@ impl Shifts {
             return None;
         }
         let (mut busy, mut total) = (self.retired_busy, self.retired_total);
-        for (id, since, _) in self.present() {
+        // Servers from `used` on never served: each adds 0 busy time and
+        // the same total, the last in the list, so they are added in one
+        // step, bit for bit as one by one (a shift may have billions).
+        let used = times.used().clamp(self.first_on_duty, self.next_id);
+        let off = self.off_duty.iter().map(|&(id, since)| (id, since));
+        for (id, since) in off.chain((self.first_on_duty..used).map(|id| (id, self.on_duty_since))) {
             busy += times.busy_up_to_one(id, now);
             total += now - since;
         }
+        total = repeated_add(total, now - self.on_duty_since, u64::from(self.next_id - used));
         Some(busy / total)
     }
 

@@ -75,6 +75,32 @@ fn memory_follows_the_servers_present_not_every_id_ever_given() {
     assert!(sim.servers(0).len() >= 1_000_000 && sim.servers(0).len() < 1_000_010);
 }
 
+/// A server of the first shift still serving off duty when a shift of
+/// 1.4 billion servers begins: the engine's per-server state spans the
+/// servers in use, not every id between them (it grew to 23 GB and was
+/// killed by the kernel before).
+#[test]
+fn memory_follows_the_servers_in_use_across_a_gap_of_a_billion_ids() {
+    let n = 1_400_000_000;
+    let net = Network::new(
+        vec![NodeSpec::new(Servers::Schedule(Schedule::new(vec![n, n], vec![1.0, 5.0])))],
+        vec![CustomerClass::new(
+            "Only",
+            vec![ClassAtNode::new(Some(Distribution::deterministic(0.3)), Distribution::deterministic(1.2))],
+            vec![],
+        )],
+    );
+    let mut sim = Simulation::new(&net, 0).unwrap();
+    sim.run_until(4.0).unwrap();
+    let ids: Vec<u32> = sim.records().iter().filter_map(|r| r.server_id).collect();
+    // Servers 1, 2 and 3 finished off duty; the second shift's first
+    // servers took the later arrivals.
+    assert_eq!(&ids[..3], [1, 2, 3], "{ids:?}");
+    let n = u32::try_from(n).unwrap();
+    assert!(ids.len() > 3 && ids[3..].iter().all(|&id| id > n), "{ids:?}");
+    assert!((0.0..=1.0).contains(&sim.utilisation()[0].unwrap()));
+}
+
 #[test]
 fn more_server_ids_than_a_u32_numbers_is_an_error_not_a_wrap() {
     let net = mm(Servers::Schedule(Schedule::new(vec![2_000_000_000], vec![1.0])));
