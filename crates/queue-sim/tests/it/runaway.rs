@@ -761,3 +761,25 @@ fn a_shared_node_with_room_for_nobody_never_lets_a_count_be_reached() {
     sim.run(Stop::MaxCustomers(5)).unwrap();
     assert_eq!(sim.completed(), 5);
 }
+
+#[test]
+fn a_scheduled_node_whose_shifts_all_have_no_servers_never_lets_a_count_be_reached() {
+    // A schedule whose every shift has 0 servers serves nobody: customers
+    // there never complete, so a run to a count of completed customers is
+    // refused up front, as with zero plain servers; one shift of 2 servers
+    // in the cycle serves them.
+    let model = |numbers: Vec<usize>| {
+        let schedule = queue_sim::Schedule::new(numbers, vec![5.0, 10.0]);
+        one_class(
+            vec![node(Servers::Schedule(schedule), None)],
+            vec![at(Some(Distribution::exponential(0.5)), Distribution::exponential(2.0))],
+            vec![vec![0.0]],
+        )
+    };
+    let mut sim = Simulation::new(&model(vec![0, 0]), 0).unwrap();
+    let err = sim.run(Stop::MaxCustomers(5)).unwrap_err();
+    assert!(matches!(err, SimError::NoExit { class: 0, node: 0 }), "{err:?}");
+    let mut sim = Simulation::new(&model(vec![0, 2]), 0).unwrap();
+    sim.run(Stop::MaxCustomers(5)).unwrap();
+    assert_eq!(sim.completed(), 5);
+}
