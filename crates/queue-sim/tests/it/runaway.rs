@@ -766,3 +766,75 @@ fn a_shared_node_with_room_for_nobody_never_lets_a_count_be_reached() {
     sim.run(Stop::MaxCustomers(5)).unwrap();
     assert_eq!(sim.completed(), 5);
 }
+
+#[test]
+fn a_scheduled_node_whose_shifts_all_have_no_servers_never_lets_a_count_be_reached() {
+    // A schedule whose every shift has 0 servers serves nobody: customers
+    // there never complete, so a run to a count of completed customers is
+    // refused up front, as with zero plain servers; one shift of 2 servers
+    // in the cycle serves them.
+    let model = |numbers: Vec<usize>| {
+        let schedule = queue_sim::Schedule::new(numbers, vec![5.0, 10.0]);
+        one_class(
+            vec![node(Servers::Schedule(schedule), None)],
+            vec![at(Some(Distribution::exponential(0.5)), Distribution::exponential(2.0))],
+            vec![vec![0.0]],
+        )
+    };
+    let mut sim = Simulation::new(&model(vec![0, 0]), 0).unwrap();
+    let err = sim.run(Stop::MaxCustomers(5)).unwrap_err();
+    assert!(matches!(err, SimError::NoExit { class: 0, node: 0 }), "{err:?}");
+    let mut sim = Simulation::new(&model(vec![0, 2]), 0).unwrap();
+    sim.run(Stop::MaxCustomers(5)).unwrap();
+    assert_eq!(sim.completed(), 5);
+}
+
+#[test]
+fn a_trap_reached_only_through_pairs_that_can_leave_is_refused_up_front() {
+    // Class A arrives at node 0 and leaves or goes on to node 1, where half
+    // leave and half become B; B is sent back to node 0, and B at node 0 is
+    // sent to node 0 for ever. A can leave from both nodes, B at node 0
+    // never can: it is a trap, reached only by way of A at node 0 then at
+    // node 1, and a run to a count is refused naming it.
+    let exp = Distribution::exponential;
+    let a = CustomerClass::new(
+        "A",
+        vec![
+            ClassAtNode::new(Some(exp(1.0)), exp(4.0)),
+            ClassAtNode::new(None, exp(4.0)).with_class_after_service([("A", 0.5), ("B", 0.5)]),
+        ],
+        vec![vec![0.0, 0.5], vec![0.0, 0.0]],
+    );
+    let b = CustomerClass::new(
+        "B",
+        vec![ClassAtNode::new(None, exp(4.0)), ClassAtNode::new(None, exp(4.0))],
+        vec![vec![1.0, 0.0], vec![1.0, 0.0]],
+    );
+    let net = Network::new(vec![node(Servers::Finite(1), None), node(Servers::Finite(1), None)], vec![a, b]);
+    let mut sim = Simulation::new(&net, 0).unwrap();
+    let err = sim.run(Stop::MaxCustomers(5)).unwrap_err();
+    assert!(matches!(err, SimError::NoExit { class: 1, node: 0 }), "{err:?}");
+}
+
+#[test]
+fn running_to_a_number_finished_looks_at_where_each_class_itself_can_leave() {
+    // Class A could leave from node 0 but never arrives; class B arrives at
+    // node 0 and is sent to node 1, which sends it to itself for ever. No
+    // arrival can ever finish: the run to a number finished is refused,
+    // naming B at node 0, whatever A could do there.
+    let exp = Distribution::exponential;
+    let a = CustomerClass::new(
+        "A",
+        vec![ClassAtNode::new(None, exp(4.0)), ClassAtNode::new(None, exp(4.0))],
+        vec![vec![0.0, 0.0], vec![0.0, 0.0]],
+    );
+    let b = CustomerClass::new(
+        "B",
+        vec![ClassAtNode::new(Some(exp(1.0)), exp(4.0)), ClassAtNode::new(None, exp(4.0))],
+        vec![vec![0.0, 1.0], vec![0.0, 1.0]],
+    );
+    let net = Network::new(vec![node(Servers::Finite(1), None), node(Servers::Finite(1), None)], vec![a, b]);
+    let mut sim = Simulation::new(&net, 0).unwrap();
+    let err = sim.run(Stop::MaxFinished(5)).unwrap_err();
+    assert!(matches!(err, SimError::NoExit { class: 1, node: 0 }), "{err:?}");
+}
