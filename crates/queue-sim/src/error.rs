@@ -354,7 +354,9 @@ pub enum SimError {
     #[error("the simulation has no state tracker (Simulation::with_tracker)")]
     NoTracker,
     /// A scheduled node has given out more server ids than it can number.
-    #[error("node {node}: more than 2^32 servers have come on duty by time {time:?}")]
+    #[error(
+        "node {node}: more than 2^32 - 1 servers (the ids a u32 numbers) have come on duty by time {time:?}"
+    )]
     ServerIds {
         /// The node (from 0).
         node: usize,

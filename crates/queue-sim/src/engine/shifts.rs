@@ -259,7 +259,11 @@ impl<R: RandomSource> Simulation<R> {
         let state = &mut self.nodes[node];
         let Some(sh) = state.shifts.as_mut() else { return Ok(()) };
         let first = sh.next_id;
-        let Some(end) = first.checked_add(sh.c).filter(|&e| e < NO_SERVER) else {
+        // Ids up to `NO_SERVER - 1` (the mark for no server, `u32::MAX`),
+        // so `end` may reach `NO_SERVER`: 2^32 - 1 servers in all, as many
+        // as `checked_add` allows.
+        const _: () = assert!(NO_SERVER == u32::MAX);
+        let Some(end) = first.checked_add(sh.c) else {
             return Err(SimError::ServerIds { node, time: now });
         };
         sh.first_on_duty = first;

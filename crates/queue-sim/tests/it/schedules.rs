@@ -101,6 +101,28 @@ fn memory_follows_the_servers_in_use_across_a_gap_of_a_billion_ids() {
     assert!((0.0..=1.0).contains(&sim.utilisation()[0].unwrap()));
 }
 
+/// Server ids run to `u32::MAX - 1` (`u32::MAX` marks no server): three
+/// shifts of `u32::MAX / 3` use them all, and the next shift is refused.
+#[test]
+fn the_last_server_id_a_u32_numbers_is_given_and_the_next_refused() {
+    let n = usize::try_from(u32::MAX / 3).unwrap();
+    let net = Network::new(
+        vec![NodeSpec::new(Servers::Schedule(Schedule::new(vec![n, n, n], vec![1.0, 2.0, 3.0])))],
+        vec![CustomerClass::new(
+            "Only",
+            vec![ClassAtNode::new(Some(Distribution::deterministic(0.25)), Distribution::deterministic(0.1))],
+            vec![],
+        )],
+    );
+    let mut sim = Simulation::new(&net, 0).unwrap();
+    sim.run_until(2.9).unwrap();
+    let last = sim.records().iter().filter_map(|r| r.server_id).max().unwrap();
+    // The third shift's first server (ids from 1 in records).
+    assert_eq!(last, 2 * (u32::MAX / 3) + 1);
+    let err = sim.run_until(3.5).unwrap_err();
+    assert!(matches!(err, queue_sim::SimError::ServerIds { node: 0, time } if time == 3.0), "{err}");
+}
+
 #[test]
 fn more_server_ids_than_a_u32_numbers_is_an_error_not_a_wrap() {
     let net = mm(Servers::Schedule(Schedule::new(vec![2_000_000_000], vec![1.0])));
