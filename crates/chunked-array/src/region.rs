@@ -70,3 +70,6 @@ pub(crate) fn runs(shape: &[usize], region: &[Range<usize>]) -> Vec<(usize, usiz
     });
     out
 }
+
+#[cfg(test)]
+mod tests;

@@ -71,3 +71,22 @@ fn fill_uses_the_word_of_each_index() {
         assert_eq!(*x, unit(s.word(7 + k as u64)));
     }
 }
+
+#[test]
+fn an_elements_generator_gives_its_words_as_u32_halves_and_bytes() {
+    // The first word is the element's own, then the secondary words; a
+    // 32-bit draw is a word's high half, bytes are words in little-endian.
+    let w = 0x0123_4567_89ab_cdef;
+    let mut r = ElementRng::new(w);
+    let words: Vec<u64> = (0..3).map(|_| r.next_u64()).collect();
+    assert_eq!(words[0], w);
+    assert_ne!(words[1], words[2]);
+    let mut r = ElementRng::new(w);
+    assert_eq!(r.next_u32(), 0x0123_4567);
+    assert_eq!(r.next_u32(), (words[1] >> 32) as u32);
+    let mut r = ElementRng::new(w);
+    let mut bytes = [0u8; 12];
+    r.fill_bytes(&mut bytes);
+    assert_eq!(bytes[..8], w.to_le_bytes());
+    assert_eq!(bytes[8..], words[1].to_le_bytes()[..4]);
+}

@@ -185,3 +185,16 @@ fn integer_bounds_reach_plus_and_minus_two_to_the_53() {
     assert!(b.iter().all(|&x| x.fract() == 0.0 && (0.0..=EXACT as f64).contains(&x)));
     assert!(random::binomial(0, (1 << 53) + 1, 0.5, &[3], 1).is_err());
 }
+
+#[test]
+fn a_normal_is_its_mean_plus_its_sd_times_the_standard_draw() {
+    // Every (mean, sd), including those with only one of the standard
+    // parameters, is mean + sd * z of the same seed's standard draws.
+    let z = values(&random::standard_normal(3, &[400], 64).unwrap());
+    for (mean, sd) in [(5.0, 1.0), (0.0, 2.0), (-1.5, 0.25), (0.0, 1.0)] {
+        let x = values(&random::normal(3, mean, sd, &[400], 64).unwrap());
+        for (xi, zi) in x.iter().zip(&z) {
+            assert_eq!(*xi, mean + sd * zi, "normal({mean}, {sd})");
+        }
+    }
+}

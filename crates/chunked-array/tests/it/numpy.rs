@@ -665,3 +665,24 @@ fn sign_and_clip_at_zeros_and_bounds_equal_numpy() {
     let c = eval(&of(vec![0.0, -0.0]).clip(-1.0, -0.0).unwrap());
     assert_eq!(bits(&c), [0.0f64.to_bits(), (-0.0f64).to_bits()]);
 }
+
+#[test]
+fn to_npy_writes_its_temporary_file_beside_the_target() {
+    // The temporary file is created in the target's directory and renamed
+    // over the target: a rename cannot cross filesystems, so a target on
+    // another filesystem than the working directory (here tmpfs) must
+    // still be written. Where no such directory exists there is nothing
+    // to tell apart.
+    use std::os::unix::fs::MetadataExt;
+    let (Ok(shm), Ok(cwd)) = (std::fs::metadata("/dev/shm"), std::fs::metadata(".")) else { return };
+    if !shm.is_dir() || shm.dev() == cwd.dev() {
+        return;
+    }
+    let dir = tempfile::tempdir_in("/dev/shm").unwrap();
+    let path = dir.path().join("x.npy");
+    let x = chunked_array::random::uniform(1, 0.0, 1.0, &[7, 3], 2).unwrap();
+    x.to_npy(&path, &Executor::sequential()).unwrap();
+    assert_eq!(eval(&from_npy(&path, 3).unwrap()), eval(&x));
+    let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(names, ["x.npy"], "only the target is left");
+}

@@ -255,3 +255,40 @@ fn no_result_file_is_created_among_the_devices() {
         assert!(!Path::new(name).exists());
     }
 }
+
+#[test]
+fn a_descriptor_open_on_a_directory_is_refused_at_once() {
+    use std::os::fd::AsRawFd;
+    let d = dir();
+    let held = std::fs::File::open(d.path()).unwrap();
+    let name = PathBuf::from(format!("/proc/self/fd/{}", held.as_raw_fd()));
+    let e = Output::check(&name).unwrap_err();
+    assert!(e.problem.contains("is a directory"), "{e}");
+}
+
+#[test]
+fn a_name_the_system_refuses_fails_the_check_not_the_write() {
+    // A name longer than a file name may be (255 bytes): checking it fails
+    // with the system's reason, before any work.
+    let d = dir();
+    let long = d.path().join("x".repeat(300));
+    let e = Output::check(&long).unwrap_err();
+    assert_eq!(e.path, long);
+    assert!(e.problem.to_lowercase().contains("too long"), "{e}");
+}
+
+#[test]
+fn two_names_of_one_file_are_the_same_destination() {
+    let d = dir();
+    let file = d.path().join("out.csv");
+    std::fs::write(&file, "old\n").unwrap();
+    let link = d.path().join("link.csv");
+    std::os::unix::fs::symlink(&file, &link).unwrap();
+    let a = Output::check(&file).unwrap();
+    let b = Output::check(&link).unwrap();
+    let other = Output::check(&d.path().join("other.csv")).unwrap();
+    assert!(a.same_destination(&b));
+    assert!(!a.same_destination(&other));
+    assert!(Output::stdout().same_destination(&Output::check(Path::new("-")).unwrap()));
+    assert!(!Output::stdout().same_destination(&a));
+}

@@ -329,3 +329,41 @@ fn a_stream_of_very_many_tasks_draws_touching_ones_as_one_bar() {
     assert!(svg.len() < 100_000, "{} bytes", svg.len());
     assert!(svg.contains("tasks, ") && svg.contains(" busy, task-0 to "));
 }
+
+#[test]
+fn a_report_counts_its_sections_and_takes_in_another_reports() {
+    let mut a = Report::new("A");
+    assert!(a.is_empty());
+    assert_eq!(a.len(), 0);
+    a.fact("workers", "2").text("Summary", "", "a < b\n  c");
+    assert_eq!(a.len(), 1);
+    assert!(!a.is_empty());
+    let mut b = Report::new("B");
+    b.fact("tasks", "12");
+    b.section(
+        "Picture",
+        "a note",
+        "<?xml version=\"1.0\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\"></svg>\n",
+    );
+    b.section("No picture", "", "not an svg document");
+    a.append(b);
+    assert_eq!(a.len(), 3);
+    let html = a.to_html();
+    // The title is the first report's; facts and sections keep their order.
+    assert!(html.contains("<title>A</title>") && !html.contains(">B<"), "{html}");
+    let at = |s: &str| html.find(s).unwrap_or_else(|| panic!("{s} missing from {html}"));
+    assert!(at("<td>workers</td><td>2</td>") < at("<td>tasks</td><td>12</td>"));
+    assert!(
+        at("<h2>Summary</h2>") < at("<h2>Picture</h2>") && at("<h2>Picture</h2>") < at("<h2>No picture</h2>")
+    );
+    // Text is preformatted and escaped; an empty note or text writes nothing;
+    // only an SVG document makes a picture.
+    assert!(html.contains("<pre>a &lt; b\n  c</pre>"));
+    assert_eq!(html.matches("<pre>").count(), 1);
+    assert_eq!(html.matches("<p>").count(), 1);
+    assert!(html.contains("<p>a note</p>"));
+    assert_eq!(html.matches("<div class=\"picture\">").count(), 1);
+    assert!(
+        html.contains("<div class=\"picture\">\n<svg xmlns=\"http://www.w3.org/2000/svg\"></svg>\n</div>")
+    );
+}

@@ -46,3 +46,15 @@ fn a_pool_executor_keeps_its_threads_from_one_run_to_the_next_and_for_its_clones
     assert_eq!(threads(&exec), first, "a second run started new threads");
     assert_eq!(threads(&exec.clone()), first, "a clone started new threads");
 }
+
+#[test]
+fn a_failed_task_prints_its_index_key_and_whether_it_panicked() {
+    use executors::{ExecError, TaskError};
+    let failed = TaskError { index: 3, key: "inc-00ff".into(), message: "no file".into(), panicked: false };
+    assert_eq!(failed.to_string(), "task 3 (inc-00ff) failed: no file");
+    let panicked = TaskError { panicked: true, ..failed.clone() };
+    assert_eq!(panicked.to_string(), "task 3 (inc-00ff) panicked: no file");
+    assert_eq!(ExecError::Task(failed.clone()).to_string(), failed.to_string());
+    let both = ExecError::Tasks(vec![panicked, failed]);
+    assert_eq!(both.to_string(), "2 tasks failed; the first: task 3 (inc-00ff) panicked: no file");
+}

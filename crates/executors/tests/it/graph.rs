@@ -612,3 +612,15 @@ fn literals_of_their_own_get_hashes_of_their_own() {
     keys.dedup();
     assert_eq!(keys.len(), 6);
 }
+
+#[test]
+fn a_label_of_exactly_24_characters_is_drawn_whole() {
+    let g = Graph::new();
+    let len = g.delayed1("len", |s: &String| Ok::<_, String>(s.chars().count()));
+    // 22 characters and two quotes: 24, the longest label kept whole.
+    let fits = len.call("é".repeat(22));
+    let cut = len.call("é".repeat(23));
+    let dot = g.to_dot(&[fits.node(), cut.node()], RankDir::TopBottom);
+    assert!(dot.contains(&format!("label=\"\\\"{}\\\"\"", "é".repeat(22))), "{dot}");
+    assert!(dot.contains(&format!("label=\"\\\"{}...\"", "é".repeat(20))), "{dot}");
+}
