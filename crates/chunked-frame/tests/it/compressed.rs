@@ -203,7 +203,16 @@ fn rows_longer_than_a_block_read_whole_across_blocks() {
 /// read as text, and the option reads a misnamed plain file.
 #[test]
 fn formats_not_read_are_refused_by_name() {
-    for (name, format) in [("t.csv.xz", "xz"), ("t.csv.zip", "zip"), ("t.tar", "tar")] {
+    for (name, format) in [
+        ("t.csv.xz", "xz"),
+        ("t.csv.ZIP", "zip"),
+        ("t.tar", "tar"),
+        ("t.tgz", "tar"),
+        ("t.csv.lzma", "lzma"),
+        ("t.csv.7z", "7z"),
+        ("t.csv.lz4", "lz4"),
+        ("t.csv.br", "brotli"),
+    ] {
         let file = TempCsv::new(name, b"a,b\n1,2\n");
         match read_csv(file.path(), CsvOptions::default()) {
             Err(FrameError::UnsupportedCompression { path, format: f }) => {
@@ -232,4 +241,44 @@ fn a_corrupt_bzip2_file_is_an_error_naming_it_and_the_format() {
         }
         other => panic!("{other:?}"),
     }
+}
+
+#[test]
+fn a_header_longer_than_the_skip_buffer_is_skipped_whole() {
+    // A header of 2000 columns (about 14 KB), read from a gzip file whose
+    // CRC is checked as the header is skipped.
+    let names: Vec<String> = (0..2000).map(|j| format!("col{j}")).collect();
+    let mut text = names.join(",") + "\n";
+    for i in 0..3 {
+        text.push_str(&(0..2000).map(|j| (i * 2000 + j).to_string()).collect::<Vec<_>>().join(","));
+        text.push('\n');
+    }
+    assert!(text.find('\n').unwrap() > 8 << 10);
+    let file = TempCsv::new("wide.csv.gz", &gzip(text.as_bytes()));
+    let got = read_csv(file.path(), CsvOptions::default()).unwrap().compute(&Executor::sequential()).unwrap();
+    assert_eq!(got.height(), 3);
+    assert_eq!(got.names().len(), 2000);
+    assert_eq!(got.row(2)[1999], chunked_frame::Value::Int(5999));
+}
+
+#[test]
+fn a_bad_crc_is_found_when_the_text_ends_exactly_at_a_block_end() {
+    // 64 * 4096 rows of 16 bytes after the header: exactly 64 blocks of
+    // 64 KiB (more than the sample read when planning), so the member's
+    // end is met by a read that decodes nothing.
+    let mut text = String::from("a,b\n");
+    for i in 0..64 * 4096 {
+        text.push_str(&format!("{i:010},abcd\n"));
+    }
+    let mut bytes = gzip(text.as_bytes());
+    let good = TempCsv::new("aligned.csv.gz", &bytes);
+    let options = || CsvOptions::default().blocksize(64 << 10);
+    let got = read_csv(good.path(), options()).unwrap().compute(&Executor::sequential()).unwrap();
+    assert_eq!(got.height(), 64 * 4096);
+    // The CRC is the trailer's first 4 bytes.
+    let at = bytes.len() - 8;
+    bytes[at] ^= 0xff;
+    let bad = TempCsv::new("aligned-bad-crc.csv.gz", &bytes);
+    let err = read_csv(bad.path(), options()).unwrap().compute(&Executor::sequential()).unwrap_err();
+    assert!(err.to_string().contains("fails its check"), "{err}");
 }
