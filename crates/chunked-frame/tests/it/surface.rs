@@ -171,3 +171,25 @@ fn describe_leaves_bools_out_and_follows_numpy_beside_infinities() {
     let x: Vec<Value> = (0..8).map(|i| d.column("x").unwrap().get(i)).collect();
     assert_eq!(x[4..], [Value::Float(f64::INFINITY), Value::Null, Value::Null, Value::Float(f64::INFINITY)]);
 }
+
+/// The deviation needs two values: of none or one it is missing (NaN in
+/// pandas), of two it is the sample's (pandas' ddof 1); every partitioning.
+#[test]
+fn describe_of_columns_of_none_one_and_two_values() {
+    let file = TempCsv::new("describe_few.csv", b"x,y,z\n1.5,,\n2.5,3.0,\n");
+    let exec = Executor::new(Strategy::Pool, 2).unwrap();
+    for blocksize in [4, 1 << 20] {
+        let d = read_csv(file.path(), CsvOptions::default().blocksize(blocksize))
+            .unwrap()
+            .describe(&exec)
+            .unwrap();
+        assert_eq!(d.names(), ["statistic", "x", "y", "z"], "blocksize {blocksize}");
+        let at = |c: &str, i: usize| d.column(c).unwrap().get(i);
+        assert_eq!((at("x", 0), at("x", 1)), (Value::Float(2.0), Value::Float(2.0)));
+        assert_eq!(at("x", 2), Value::Float(std::f64::consts::FRAC_1_SQRT_2), "blocksize {blocksize}");
+        assert_eq!((at("y", 0), at("y", 2)), (Value::Float(1.0), Value::Null), "blocksize {blocksize}");
+        let z: Vec<Value> = (0..8).map(|i| at("z", i)).collect();
+        assert_eq!(z[0], Value::Float(0.0));
+        assert!(z[1..].iter().all(|v| *v == Value::Null), "{z:?}");
+    }
+}
