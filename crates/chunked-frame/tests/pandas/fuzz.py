@@ -615,6 +615,23 @@ def compare_ops(binary, path, ops, blocksize):
     return None
 
 
+def write(path, text):
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        f.write(text)
+
+
+def check_file(path, text, r, label, compare_at):
+    """Writes `text` to `path` and compares it read whole and in one block
+    size drawn from `r` (8 to 120 bytes); 1 if they differ (printed)."""
+    write(path, text)
+    for blocksize in (1 << 30, r.randint(8, 120)):
+        verdict = compare_at(path, blocksize)
+        if verdict:
+            print(f"{label}, blocksize {blocksize}: {verdict}\n  {text!r}")
+            return 1
+    return 0
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--merge", action="store_true",
@@ -637,8 +654,7 @@ def main():
                 left_text, right_text, keys, how = merge_files(r)
                 left, right = os.path.join(tmp, f"l{m}.csv"), os.path.join(tmp, f"r{m}.csv")
                 for path, text in ((left, left_text), (right, right_text)):
-                    with open(path, "w", newline="", encoding="utf-8") as f:
-                        f.write(text)
+                    write(path, text)
                 for blocksize in (1 << 30, r.randint(8, 80)):
                     verdict = compare_merge(args.binary, left, right, keys, how, blocksize)
                     if verdict:
@@ -649,44 +665,22 @@ def main():
                 continue
             if args.ops:
                 text, ops = ops_file(r), draw_ops(r)
-                path = os.path.join(tmp, f"o{m}.csv")
-                with open(path, "w", newline="", encoding="utf-8") as f:
-                    f.write(text)
-                for blocksize in (1 << 30, r.randint(8, 120)):
-                    verdict = compare_ops(args.binary, path, ops, blocksize)
-                    if verdict:
-                        differ += 1
-                        print(f"file {m}, blocksize {blocksize}, {json.dumps(ops)}: {verdict}\n  {text!r}")
-                        break
+                differ += check_file(os.path.join(tmp, f"o{m}.csv"), text, r, f"file {m}, {json.dumps(ops)}",
+                                     lambda path, b: compare_ops(args.binary, path, ops, b))
                 continue
             if args.query:
                 text, ops = query_file(r), query_ops(r)
-                path = os.path.join(tmp, f"q{m}.csv")
-                with open(path, "w", newline="", encoding="utf-8") as f:
-                    f.write(text)
-                for blocksize in (1 << 30, r.randint(8, 120)):
-                    verdict = compare_query(args.binary, path, ops, blocksize)
-                    if verdict:
-                        differ += 1
-                        print(f"file {m}, blocksize {blocksize}, {json.dumps(ops)}: {verdict}\n  {text!r}")
-                        break
+                differ += check_file(os.path.join(tmp, f"q{m}.csv"), text, r, f"file {m}, {json.dumps(ops)}",
+                                     lambda path, b: compare_query(args.binary, path, ops, b))
                 continue
             if args.groupby:
                 text, keys, aggs = group_file(r)
-                path = os.path.join(tmp, f"g{m}.csv")
-                with open(path, "w", newline="", encoding="utf-8") as f:
-                    f.write(text)
-                for blocksize in (1 << 30, r.randint(8, 120)):
-                    verdict = compare_groupby(args.binary, path, keys, aggs, blocksize)
-                    if verdict:
-                        differ += 1
-                        print(f"file {m}, blocksize {blocksize}, by {keys}, {aggs}: {verdict}\n  {text!r}")
-                        break
+                differ += check_file(os.path.join(tmp, f"g{m}.csv"), text, r, f"file {m}, by {keys}, {aggs}",
+                                     lambda path, b: compare_groupby(args.binary, path, keys, aggs, b))
                 continue
             text, delimiter = make(r)
             path = os.path.join(tmp, f"f{m}.csv")
-            with open(path, "w", newline="", encoding="utf-8") as f:
-                f.write(text)
+            write(path, text)
             fields = len(next(iter(text.lstrip("\ufeff").splitlines() or [""]), "").split(delimiter))
             header = r.choice([(), (), (), ("noheader",), ("names", ",".join(f"c{i}" for i in range(fields))),
                                ("names", ",".join(f"c{i}" for i in range(fields + r.choice([0, 0, 1]))), "header"),
