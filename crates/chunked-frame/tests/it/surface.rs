@@ -193,3 +193,55 @@ fn describe_of_columns_of_none_one_and_two_values() {
         assert!(z[1..].iter().all(|v| *v == Value::Null), "{z:?}");
     }
 }
+
+/// Boolean keys group as pandas groups them (False before True), and a NaN
+/// key (a Parquet file can hold one; a CSV's `NaN` is already missing) is
+/// left out, as pandas' `dropna=True` leaves it.
+#[test]
+fn bool_keys_group_and_a_nan_key_is_left_out() {
+    use chunked_frame::{Column, DataFrame, ParquetOptions, read_parquet};
+    let df = DataFrame::new(
+        vec!["b".into(), "f".into(), "v".into()],
+        vec![
+            Column::Bool { values: vec![true, false, true, false], valid: vec![] },
+            Column::Float64 { values: vec![f64::NAN, 1.5, 1.5, f64::NAN], valid: vec![] },
+            Column::Int64 { values: vec![1, 2, 3, 4], valid: vec![] },
+        ],
+    )
+    .unwrap();
+    let mut bytes = Vec::new();
+    df.write_parquet(&mut bytes).unwrap();
+    let file = TempCsv::new("nan_keys.parquet", &bytes);
+    let exec = Executor::sequential();
+    let f = read_parquet(file.path(), ParquetOptions::default()).unwrap();
+    let by_b = f.clone().groupby(&["b"]).agg(&[("v", Agg::Sum)]).compute(&exec).unwrap();
+    let rows: Vec<Vec<Value>> = (0..by_b.height()).map(|i| by_b.row(i)).collect();
+    assert_eq!(rows, [vec![Value::Bool(false), Value::Int(6)], vec![Value::Bool(true), Value::Int(4)]]);
+    let by_f = f.groupby(&["f"]).agg(&[("v", Agg::Sum)]).compute(&exec).unwrap();
+    let rows: Vec<Vec<Value>> = (0..by_f.height()).map(|i| by_f.row(i)).collect();
+    assert_eq!(rows, [vec![Value::Float(1.5), Value::Int(5)]]);
+}
+
+/// Beyond 1024 values a partition's quartiles come from a sketch of
+/// evenly spaced order statistics: on the integers 0 to 4095 in one
+/// partition (each point standing for 4) they are within half a unit of
+/// the exact ones, from the interpolation between points' centres; in two
+/// partitions of every other value or so (each point standing for 2 of
+/// its partition's, about 4 apart in the whole), within 2.
+#[test]
+fn describe_quartiles_from_a_sketch_are_within_its_resolution() {
+    let text: String = std::iter::once("x\n".to_owned())
+        .chain((0..4096).map(|i| format!("{}\n", (i * 1237) % 4096)))
+        .collect();
+    let file = TempCsv::new("sketch.csv", text.as_bytes());
+    let exec = Executor::sequential();
+    for (blocksize, bound) in [(1 << 20, 0.5), (text.len() / 2 + 1, 2.0)] {
+        let f = read_csv(file.path(), CsvOptions::default().blocksize(blocksize)).unwrap();
+        let d = f.describe(&exec).unwrap();
+        for (i, q) in [(4, 0.25), (5, 0.5), (6, 0.75)] {
+            let Value::Float(got) = d.column("x").unwrap().get(i) else { panic!() };
+            let exact = q * 4095.0;
+            assert!((got - exact).abs() <= bound, "q{q}: {got} against {exact} (blocksize {blocksize})");
+        }
+    }
+}
