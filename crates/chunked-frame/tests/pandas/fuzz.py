@@ -163,6 +163,25 @@ def same(a, b):
     return a == b
 
 
+def frame_differs(want, got, close=False):
+    """The first difference between pandas' frame `want` and ours `got`
+    (names, then each column's rows; missing values as None), or None;
+    with `close`, finite floats within 1e-12 relative count as equal."""
+    if got["names"] != list(want.columns):
+        return f"columns: pandas {list(want.columns)}, ours {got['names']}"
+    for j, name in enumerate(want.columns):
+        column = want.iloc[:, j]
+        mine = [value(v) for v in got["columns"][name]]
+        if len(mine) != len(want):
+            return f"rows of {name}: pandas {len(want)}, ours {len(mine)}"
+        for i, (a, b) in enumerate(zip((theirs(v) for v in column.tolist()), mine)):
+            near = (close and isinstance(a, float) and isinstance(b, float) and math.isfinite(a)
+                    and math.isfinite(b) and abs(a - b) <= 1e-12 * max(1.0, abs(a)))
+            if not same(a, b) and not near:
+                return f"row {i}, {name} ({column.dtype}): pandas {a!r}, ours {b!r}"
+    return None
+
+
 def compare(binary, path, delimiter, blocksize, nodefault, header=()):
     """`header`: () for a header, ("noheader",) for pandas' header=None,
     ("names", "c0,c1,...") or ("names", ..., "header") for names."""
@@ -299,16 +318,7 @@ def compare_merge(binary, left, right, keys, how, blocksize):
     got = json.loads(out.stdout)
     if refused or "error" in got:
         return None if refused and "error" in got else f"pandas: {refused}; ours: {got.get('error')}"
-    if got["names"] != list(want.columns):
-        return f"columns: pandas {list(want.columns)}, ours {got['names']}"
-    for j, name in enumerate(want.columns):
-        mine = [value(v) for v in got["columns"][name]]
-        if len(mine) != len(want):
-            return f"rows: pandas {len(want)}, ours {len(mine)}"
-        for i, (a, b) in enumerate(zip((theirs(v) for v in want.iloc[:, j].tolist()), mine)):
-            if not same(a, b):
-                return f"row {i}, {name}: pandas {a!r}, ours {b!r}"
-    return None
+    return frame_differs(want, got)
 
 
 def query_file(r):
@@ -507,16 +517,7 @@ def compare_query(binary, path, ops, blocksize):
         if refused and "error" in got:
             return None  # both refuse (perhaps for different parts of the query)
         return f"pandas: {refused}; ours: {got.get('error')}"
-    if got["names"] != list(df.columns):
-        return f"columns: pandas {list(df.columns)}, ours {got['names']}"
-    for name in df.columns:
-        mine = [value(v) for v in got["columns"][name]]
-        if len(mine) != len(df):
-            return f"rows: pandas {len(df)}, ours {len(mine)}"
-        for i, (a, b) in enumerate(zip((theirs(v) for v in df[name].tolist()), mine)):
-            if not same(a, b):
-                return f"row {i}, {name} ({df[name].dtype}): pandas {a!r}, ours {b!r}"
-    return None
+    return frame_differs(df, got)
 
 
 def ops_file(r):
@@ -601,18 +602,7 @@ def compare_ops(binary, path, ops, blocksize):
         if "fillna with" in got.get("error", "") and not refused:
             return None  # text into a column of no values (docstring)
         return None if refused and "error" in got else f"pandas: {refused}; ours: {got.get('error')}"
-    if got["names"] != list(want.columns):
-        return f"columns: pandas {list(want.columns)}, ours {got['names']}"
-    for name in want.columns:
-        mine = [value(v) for v in got["columns"][name]]
-        if len(mine) != len(want):
-            return f"rows: pandas {len(want)}, ours {len(mine)}"
-        for i, (a, b) in enumerate(zip((theirs(v) for v in want[name].tolist()), mine)):
-            close = (isinstance(a, float) and isinstance(b, float) and math.isfinite(a) and math.isfinite(b)
-                     and abs(a - b) <= 1e-12 * max(1.0, abs(a)))
-            if not same(a, b) and not close:
-                return f"row {i}, {name} ({want[name].dtype}): pandas {a!r}, ours {b!r}"
-    return None
+    return frame_differs(want, got, close=True)
 
 
 def write(path, text):

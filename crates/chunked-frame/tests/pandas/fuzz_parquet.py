@@ -32,7 +32,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 sys.path.insert(0, os.path.dirname(__file__))
-from fuzz import ROOT, same, theirs, value  # noqa: E402
+from fuzz import ROOT, frame_differs  # noqa: E402
 
 warnings.simplefilter("ignore")
 INT_TYPES = [pa.int8(), pa.int16(), pa.int32(), pa.int64(), pa.uint8(), pa.uint16(), pa.uint32(), pa.uint64()]
@@ -139,16 +139,9 @@ def compare(binary, path, names, readable, binary_columns, too_big):
             return f"ours read uint64 values past int64 in {big}"
         if any("\ufffd" in v for c in binary_columns if c in chosen for v in df[c] if v is not None):
             return f"ours read non-UTF-8 binary as text ({selected})"
-        want = df[selected] if selected else df
-        if got["names"] != list(want.columns):
-            return f"names: pandas {list(want.columns)}, ours {got['names']}"
-        for name in want.columns:
-            mine = [value(v) for v in got["columns"][name]]
-            if len(mine) != len(want):
-                return f"rows of {name}: pandas {len(want)}, ours {len(mine)}"
-            for i, (a, b) in enumerate(zip((theirs(v) for v in want[name].tolist()), mine)):
-                if not same(a, b):
-                    return f"column {name} ({want[name].dtype}) row {i}: pandas {a!r}, ours {b!r}"
+        verdict = frame_differs(df[selected] if selected else df, got)
+        if verdict:
+            return verdict
     return None
 
 
